@@ -1,0 +1,111 @@
+// The zod schema of switchboard.yaml and of the built-in catalog (same shape): providers, models, limits, routing.
+import { z } from 'zod';
+
+export const CAPABILITIES = ['chat', 'code', 'tools', 'vision', 'json', 'long_context', 'reasoning'] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+export const TASKS = [
+  'code',
+  'math',
+  'reasoning',
+  'creative_writing',
+  'roleplay',
+  'extraction',
+  'summarization',
+  'translation',
+  'knowledge',
+  'chat',
+] as const;
+export type Task = (typeof TASKS)[number];
+
+export const MODEL_QUALITIES = ['fastest', 'balanced', 'best_quality'] as const;
+export type ModelQuality = (typeof MODEL_QUALITIES)[number];
+
+const unit = z.number().min(0).max(1);
+
+export const ModelSchema = z.strictObject({
+  /** The provider's own model id; Switchboard names it `provider/id`. */
+  id: z.string().min(1),
+  name: z.string().optional(),
+  capabilities: z.array(z.enum(CAPABILITIES)).default(['chat']),
+  contextWindow: z.number().int().positive().default(8192),
+  maxOutputTokens: z.number().int().positive().optional(),
+  /** 0..1 prior of answer quality. */
+  quality: unit.default(0.5),
+  /** 0..1 prior of speed (higher is faster). */
+  speed: unit.default(0.5),
+  /** Per-task quality priors (0..1) that override `quality` for that task. */
+  strengths: z.partialRecord(z.enum(TASKS), unit).optional(),
+  costPer1M: z.strictObject({ input: z.number().min(0), output: z.number().min(0) }).default({ input: 0, output: 0 }),
+});
+export type ModelConfig = z.infer<typeof ModelSchema>;
+
+export const LimitsSchema = z.strictObject({
+  rpm: z.number().int().positive().optional(),
+  rpd: z.number().int().positive().optional(),
+  tpm: z.number().int().positive().optional(),
+  tpd: z.number().int().positive().optional(),
+  /** Requests in flight at once, per provider. */
+  concurrency: z.number().int().positive().optional(),
+});
+export type Limits = z.infer<typeof LimitsSchema>;
+
+/** A provider as written in the catalog or the config file; fields a catalog entry supplies may be left out. */
+export const ProviderEntrySchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'use lowercase letters, digits, ".", "_" and "-"'),
+  name: z.string().optional(),
+  protocol: z.enum(['openai', 'anthropic', 'gemini']).optional(),
+  baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** Keys written out (or as "${VAR}"); more come from `keyEnv`. */
+  apiKeys: z.array(z.string()).optional(),
+  /** Environment variables holding keys, comma-separated when several. */
+  keyEnv: z.array(z.string()).optional(),
+  /** An environment variable that, when set, overrides `baseUrl` and turns the provider on (Ollama). */
+  baseUrlEnv: z.string().optional(),
+  /** The provider needs no key (local servers). */
+  keyless: z.boolean().optional(),
+  /** false turns a provider off even when it has keys. */
+  enabled: z.boolean().optional(),
+  /** Extra headers sent with every request to this provider. */
+  headers: z.record(z.string(), z.string()).optional(),
+  limits: LimitsSchema.optional(),
+  /** Where a user gets a key; printed when no provider is enabled. */
+  signupUrl: z.string().optional(),
+  notes: z.string().optional(),
+  models: z.array(ModelSchema).optional(),
+});
+export type ProviderEntry = z.infer<typeof ProviderEntrySchema>;
+
+export const TimeoutsSchema = z.strictObject({
+  connectMs: z.number().int().positive().default(5_000),
+  firstByteMs: z.number().int().positive().default(30_000),
+  idleMs: z.number().int().positive().default(30_000),
+});
+
+export const RoutingSchema = z.strictObject({
+  defaultMode: z.enum(MODEL_QUALITIES).default('balanced'),
+  /** Upstream calls per request, first try included. */
+  maxAttempts: z.number().int().min(1).max(10).default(3),
+  /** Time budget for a whole request before the gateway stops falling back. */
+  totalTimeoutMs: z.number().int().positive().default(120_000),
+  /** Answers the judge scores below this are rejected and the next candidate is tried. */
+  judgeThreshold: unit.default(0.5),
+});
+
+export const ServerSchema = z.strictObject({
+  port: z.number().int().min(0).max(65535).default(8000),
+  host: z.string().default('0.0.0.0'),
+  /** Largest request body accepted. */
+  bodyLimit: z.string().default('10mb'),
+});
+
+export const ConfigSchema = z.strictObject({
+  server: ServerSchema.default(ServerSchema.parse({})),
+  providers: z.array(ProviderEntrySchema).default([]),
+  routing: RoutingSchema.default(RoutingSchema.parse({})),
+  timeouts: TimeoutsSchema.default(TimeoutsSchema.parse({})),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+
+export const CatalogSchema = z.strictObject({ providers: z.array(ProviderEntrySchema) });

@@ -1,0 +1,101 @@
+// ProviderError: the one typed failure every adapter throws, and the shared mapping from HTTP answers to it.
+
+export type ProviderErrorKind =
+  | 'rate_limit'
+  | 'auth'
+  | 'bad_request'
+  | 'context_length'
+  | 'content_filter'
+  | 'server'
+  | 'timeout'
+  | 'network';
+
+export interface ProviderErrorOptions {
+  kind: ProviderErrorKind;
+  /** Upstream HTTP status; 0 when no answer came (timeout, network). */
+  status: number;
+  retryable?: boolean;
+  retryAfterMs?: number;
+  /** The provider's own error code or type, when it gave one. */
+  upstreamCode?: string;
+  cause?: unknown;
+}
+
+/**
+ * Kinds worth trying again on another key or model (a bigger context window, another provider's account);
+ * a bad request or a content filter would fail the same way anywhere.
+ */
+const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set(['rate_limit', 'server', 'timeout', 'network', 'auth', 'context_length']);
+
+/** A failed upstream call. `message` is the provider's own message, with no key in it. */
+export class ProviderError extends Error {
+  readonly kind: ProviderErrorKind;
+  readonly status: number;
+  readonly retryable: boolean;
+  readonly retryAfterMs: number | undefined;
+  readonly upstreamCode: string | undefined;
+
+  constructor(message: string, options: ProviderErrorOptions) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ProviderError';
+    this.kind = options.kind;
+    this.status = options.status;
+    this.retryable = options.retryable ?? RETRYABLE.has(options.kind);
+    this.retryAfterMs = options.retryAfterMs;
+    this.upstreamCode = options.upstreamCode;
+  }
+}
+
+export function isProviderError(err: unknown): err is ProviderError {
+  return err instanceof ProviderError;
+}
+
+const CONTEXT_LENGTH_HINTS = /context[_ ]length|context window|maximum context|too many tokens|prompt is too long|input is too long|exceeds the (maximum|max)|token limit/i;
+const CONTENT_FILTER_HINTS = /content[_ ]filter|content[_ ]policy|safety|moderation|blocked/i;
+
+/** Milliseconds to wait from a `Retry-After` (seconds or HTTP date) or `retry-after-ms` header. */
+export function parseRetryAfter(headers: Record<string, string | string[] | undefined>, now = Date.now()): number | undefined {
+  const ms = first(headers['retry-after-ms']);
+  if (ms !== undefined && /^\d+(\.\d+)?$/.test(ms.trim())) return Math.ceil(Number(ms));
+  const value = first(headers['retry-after']);
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.ceil(Number(trimmed) * 1000);
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function first(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * The kind of an HTTP error answer, from its status and the provider's message.
+ * Protocol adapters call this, then refine what their wire tells more precisely (Gemini's RetryInfo, say).
+ */
+export function kindFromStatus(status: number, message: string): ProviderErrorKind {
+  if (status === 429) return 'rate_limit';
+  if (status === 401 || status === 403) return 'auth';
+  if (status === 408 || status === 504) return 'timeout';
+  if (status === 413 || CONTEXT_LENGTH_HINTS.test(message)) return status >= 500 ? 'server' : 'context_length';
+  if (status >= 500) return 'server';
+  if (CONTENT_FILTER_HINTS.test(message) && status === 400) return 'content_filter';
+  return 'bad_request';
+}
+
+/** A ProviderError for a non-2xx HTTP answer, with Retry-After from the headers. */
+export function httpError(
+  status: number,
+  message: string,
+  headers: Record<string, string | string[] | undefined>,
+  upstreamCode?: string,
+): ProviderError {
+  const kind = kindFromStatus(status, message);
+  const retryAfterMs = parseRetryAfter(headers);
+  return new ProviderError(message || `upstream answered ${status}`, {
+    kind,
+    status,
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    ...(upstreamCode === undefined ? {} : { upstreamCode }),
+  });
+}

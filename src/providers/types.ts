@@ -1,0 +1,144 @@
+// The OpenAI chat shapes Switchboard speaks to clients, and the adapter interface every wire protocol implements.
+import type { HttpClient } from './http.js';
+
+export type Role = 'system' | 'developer' | 'user' | 'assistant' | 'tool';
+
+export type ContentPart =
+  | { type: 'text'; text: string }
+  | { type: 'image_url'; image_url: { url: string; detail?: 'auto' | 'low' | 'high' } };
+
+export interface ToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
+export interface ChatMessage {
+  role: Role;
+  content?: string | ContentPart[] | null;
+  name?: string;
+  tool_calls?: ToolCall[];
+  tool_call_id?: string;
+  refusal?: string | null;
+}
+
+export interface ToolDefinition {
+  type: 'function';
+  function: { name: string; description?: string; parameters?: Record<string, unknown>; strict?: boolean | null };
+}
+
+export type ToolChoice = 'none' | 'auto' | 'required' | { type: 'function'; function: { name: string } };
+
+export type ResponseFormat =
+  | { type: 'text' }
+  | { type: 'json_object' }
+  | { type: 'json_schema'; json_schema: { name: string; schema?: Record<string, unknown>; strict?: boolean | null; description?: string } };
+
+/** An OpenAI chat completion request, as the gateway forwards it (Switchboard's own fields already removed). */
+export interface ChatRequest {
+  model: string;
+  messages: ChatMessage[];
+  tools?: ToolDefinition[];
+  tool_choice?: ToolChoice;
+  parallel_tool_calls?: boolean;
+  temperature?: number;
+  top_p?: number;
+  max_tokens?: number;
+  max_completion_tokens?: number;
+  stop?: string | string[] | null;
+  response_format?: ResponseFormat;
+  stream?: boolean;
+  stream_options?: { include_usage?: boolean } | null;
+  n?: number;
+  seed?: number;
+  user?: string;
+  presence_penalty?: number;
+  frequency_penalty?: number;
+}
+
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+}
+
+export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'function_call';
+
+export interface AssistantMessage {
+  role: 'assistant';
+  content: string | null;
+  refusal: string | null;
+  tool_calls?: ToolCall[];
+}
+
+export interface ChatCompletion {
+  id: string;
+  object: 'chat.completion';
+  created: number;
+  model: string;
+  choices: Array<{ index: number; message: AssistantMessage; finish_reason: FinishReason; logprobs: null }>;
+  usage?: Usage;
+  system_fingerprint?: string | null;
+}
+
+export interface ToolCallDelta {
+  index: number;
+  id?: string;
+  type?: 'function';
+  function?: { name?: string; arguments?: string };
+}
+
+export interface ChunkDelta {
+  role?: 'assistant';
+  content?: string | null;
+  refusal?: string | null;
+  tool_calls?: ToolCallDelta[];
+}
+
+export interface ChatCompletionChunk {
+  id: string;
+  object: 'chat.completion.chunk';
+  created: number;
+  model: string;
+  choices: Array<{ index: number; delta: ChunkDelta; finish_reason: FinishReason | null; logprobs?: null }>;
+  usage?: Usage | null;
+  system_fingerprint?: string | null;
+}
+
+export type Protocol = 'openai' | 'anthropic' | 'gemini';
+
+/** Upstream timeouts: connecting, waiting for the response head, and silence between body chunks. */
+export interface Timeouts {
+  connectMs: number;
+  firstByteMs: number;
+  idleMs: number;
+}
+
+/** What one upstream call needs besides the request: where, with which key, and when to give up. */
+export interface CallContext {
+  baseUrl: string;
+  apiKey: string;
+  /** The model id as the provider knows it (without Switchboard's `provider/` prefix). */
+  model: string;
+  signal: AbortSignal;
+  timeouts: Timeouts;
+  /** Extra headers the provider's catalog entry asks for (OpenRouter's `HTTP-Referer`, say). */
+  headers?: Record<string, string>;
+}
+
+/** A provider wire protocol. Every failure it throws is a `ProviderError`. */
+export interface ProviderAdapter {
+  readonly protocol: Protocol;
+  /** One completion, in OpenAI's shape; `model` in the result is the upstream model id. */
+  chat(request: ChatRequest, ctx: CallContext): Promise<ChatCompletion>;
+  /** A stream of OpenAI-shaped chunks; the last one carries `usage` when the upstream reports it. */
+  stream(request: ChatRequest, ctx: CallContext): AsyncIterable<ChatCompletionChunk>;
+  /** The provider's model ids, for discovery and key checks. */
+  listModels(ctx: Omit<CallContext, 'model'>): Promise<string[]>;
+}
+
+export interface AdapterDeps {
+  http: HttpClient;
+  /** Injected clock (ms since epoch), for `created` fields. */
+  now?: () => number;
+}
