@@ -62,6 +62,8 @@ export const ProviderEntrySchema = z.strictObject({
   keyEnv: z.array(z.string()).optional(),
   /** An environment variable that, when set, overrides `baseUrl` and turns the provider on (Ollama). */
   baseUrlEnv: z.string().optional(),
+  /** Environment variables that must be set besides a key (an account id in the base URL, say); until they are, it stays off. */
+  requiredEnv: z.array(z.string()).optional(),
   /** The provider needs no key (local servers). */
   keyless: z.boolean().optional(),
   /** false turns a provider off even when it has keys. */

@@ -137,6 +137,8 @@ async function answer(renderer: WireRenderer, req: RecordedRequest, reply: FakeR
   const events = renderer.streamEvents(reply, req);
   for (const [i, event] of events.entries()) {
     if (reply.failAfterEvents && i === reply.failAfterEvents.count) {
+      // Let what was written reach the client first, so that the break happens after those events.
+      if (reply.failAfterEvents.how === 'break') await new Promise<void>((resolve) => res.write('', () => resolve()));
       if (reply.failAfterEvents.how === 'break') res.socket?.destroy();
       return;
     }

@@ -1,0 +1,75 @@
+// The request graph's dependencies, input, context (each field documented) and outcome.
+import type { KeyPicker } from '../../src/accounts/key-picker.js';
+import type { Config } from '../../src/config/schema.js';
+import type { GatewayError } from '../../src/errors.js';
+import type { RunEmitter } from '../../src/events/publisher.js';
+import type { ProviderError } from '../../src/providers/errors.js';
+import type { Registry } from '../../src/providers/registry.js';
+import type { ChatCompletion, ChatCompletionChunk, ChatRequest, Protocol, ProviderAdapter, Timeouts } from '../../src/providers/types.js';
+import type { Verdict } from '../../src/routing/judge.js';
+import type { RouteRequest } from '../../src/routing/plan.js';
+import type { Candidate, Classification, Plan } from '../../src/routing/types.js';
+
+/** What the request graph needs from the outside world. */
+export interface ChatDeps {
+  registry: Registry;
+  adapters: Record<Protocol, ProviderAdapter>;
+  keys: KeyPicker;
+  routing: Config['routing'];
+  timeouts: Timeouts;
+  now: () => number;
+}
+
+export interface ChatInput {
+  /** The OpenAI request to forward (Switchboard's own fields removed). */
+  request: ChatRequest;
+  route: RouteRequest;
+  stream: boolean;
+  /** Aborted when the client goes away; passed to every upstream call. */
+  signal: AbortSignal;
+  emitter: RunEmitter;
+}
+
+/** A streamed answer that has started: the chunks up to the first content, and the rest still to read. */
+export interface OpenedStream {
+  head: ChatCompletionChunk[];
+  rest: AsyncIterator<ChatCompletionChunk>;
+  /** The upstream stream already ended (so the whole answer is in `head`). */
+  done: boolean;
+}
+
+/** What one upstream call produced. */
+export type CallResult = { kind: 'completion'; completion: ChatCompletion } | { kind: 'stream'; stream: OpenedStream };
+
+export interface Attempt {
+  ref: string;
+  ms: number;
+  /** The call's failure: a ProviderError, or whatever else an adapter threw. */
+  error?: ProviderError | Error;
+  verdict?: Verdict;
+}
+
+export interface ChatContext {
+  input: ChatInput;
+  /** When the run started (deps.now()), for the fallback time budget. */
+  startedAt: number;
+  classification?: Classification;
+  plan?: Plan;
+  /** Index in plan.candidates of the model being tried. */
+  index: number;
+  /** Every upstream call so far, in order. */
+  attempts: Attempt[];
+  /** The latest call's result, until it is judged. */
+  result?: CallResult;
+  /** The best rejected completion so far: returned if every candidate is rejected. */
+  bestRejected?: { result: CallResult; candidate: Candidate; score: number };
+  /** Why the run failed, once it has. */
+  error?: GatewayError;
+  /** When the current node started, for node_finished durations. */
+  nodeStartedAt: number;
+}
+
+/** How a run ended: an answer to send (whole or streaming) or an error. */
+export type ChatOutcome =
+  | { kind: 'answer'; result: CallResult; candidate: Candidate; attempts: Attempt[]; classification: Classification }
+  | { kind: 'error'; error: GatewayError; attempts: Attempt[] };

@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// The `switchboard` command line.
+import { Command } from 'commander';
+import { serveCommand } from './serve.js';
+
+const program = new Command()
+  .name('switchboard')
+  .description('An OpenAI-compatible LLM gateway: one endpoint in front of many providers')
+  .version('0.1.0');
+program.addCommand(serveCommand());
+await program.parseAsync(process.argv);

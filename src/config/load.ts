@@ -1,0 +1,100 @@
+// Loads switchboard.yaml: reads the file, expands ${VAR} from the environment, and validates it with a message naming the bad field.
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { ConfigSchema, type Config } from './schema.js';
+
+export type Env = Record<string, string | undefined>;
+
+/** A config file that cannot be read or does not validate; the message names the file and each bad field. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface LoadConfigOptions {
+  /** An explicit `--config FILE`: it must exist. Without it, `./switchboard.yaml` is used when present. */
+  file?: string;
+  cwd?: string;
+  env?: Env;
+}
+
+export interface LoadedConfig {
+  config: Config;
+  /** The file that was read, if any. */
+  file?: string;
+}
+
+export const DEFAULT_CONFIG_FILE = 'switchboard.yaml';
+
+/** Reads and validates the config; environment variables PORT, HOST and LOG_LEVEL override the file. */
+export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const file = pickFile(options.file, cwd);
+  const raw = file === undefined ? {} : readYaml(file);
+  const withEnv = applyEnvOverrides(expandEnv(raw, env), env);
+  const config = parseConfig(withEnv, file ?? 'defaults');
+  return file === undefined ? { config } : { config, file };
+}
+
+function pickFile(explicit: string | undefined, cwd: string): string | undefined {
+  if (explicit !== undefined) {
+    const path = resolve(cwd, explicit);
+    if (!existsSync(path)) throw new ConfigError(`config file not found: ${path}`);
+    return path;
+  }
+  const fallback = resolve(cwd, DEFAULT_CONFIG_FILE);
+  return existsSync(fallback) ? fallback : undefined;
+}
+
+function readYaml(file: string): unknown {
+  try {
+    return parseYaml(readFileSync(file, 'utf8')) ?? {};
+  } catch (err) {
+    throw new ConfigError(`${file}: not valid YAML: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** Validates a parsed config object; `source` names it in the error message. */
+export function parseConfig(value: unknown, source: string): Config {
+  const result = ConfigSchema.safeParse(value);
+  if (result.success) return result.data;
+  throw new ConfigError(`${source}: invalid config:\n${formatIssues(result.error.issues)}`);
+}
+
+/** One line per issue, each naming its field as `providers[0].baseUrl`. */
+export function formatIssues(issues: z.core.$ZodIssue[]): string {
+  return issues.map((issue) => `  - ${formatPath(issue.path) || '(root)'}: ${issue.message}`).join('\n');
+}
+
+export function formatPath(path: PropertyKey[]): string {
+  return path
+    .map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`))
+    .join('');
+}
+
+const VAR = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+/** Replaces `${VAR}` in every string of `value` with the environment's value ('' when unset). */
+export function expandEnv(value: unknown, env: Env): unknown {
+  if (typeof value === 'string') return value.replace(VAR, (_, name: string) => env[name] ?? '');
+  if (Array.isArray(value)) return value.map((item) => expandEnv(item, env));
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, expandEnv(item, env)]));
+  }
+  return value;
+}
+
+function applyEnvOverrides(value: unknown, env: Env): unknown {
+  const root = typeof value === 'object' && value !== null && !Array.isArray(value) ? { ...(value as Record<string, unknown>) } : {};
+  const server = { ...((root['server'] as Record<string, unknown> | undefined) ?? {}) };
+  if (env['PORT']) server['port'] = Number(env['PORT']);
+  if (env['HOST']) server['host'] = env['HOST'];
+  root['server'] = server;
+  if (env['LOG_LEVEL']) root['logLevel'] = env['LOG_LEVEL'];
+  return root;
+}

@@ -1,0 +1,60 @@
+// Event publishing: a bus that fans events out to sinks, and per-run emitters that number them.
+import type { EventSink, EventType, RunEvent } from './types.js';
+
+/** Where runs publish their events. With no sink attached, emitting allocates nothing. */
+export interface EventBus {
+  /** Adds a sink; returns the function that removes it. */
+  attach(sink: EventSink): () => void;
+  /** True when at least one sink listens; emitters check it before building an event. */
+  readonly active: boolean;
+  publish(event: RunEvent): void;
+}
+
+export function createEventBus(): EventBus {
+  let sinks: EventSink[] = [];
+  return {
+    attach(sink) {
+      sinks = [...sinks, sink];
+      return () => {
+        sinks = sinks.filter((s) => s !== sink);
+      };
+    },
+    get active() {
+      return sinks.length > 0;
+    },
+    publish(event) {
+      // A failing sink must not break the run or starve the other sinks.
+      for (const sink of sinks) {
+        try {
+          sink(event);
+        } catch {
+          /* the sink reports its own failures */
+        }
+      }
+    },
+  };
+}
+
+/** Emits the events of one run, numbering them from 1. */
+export interface RunEmitter {
+  readonly runId: string;
+  readonly threadId: string | undefined;
+  /** `data` is a function so that nothing is built when no one listens. */
+  emit(type: EventType, node?: string, data?: () => Record<string, unknown>): void;
+}
+
+export function createRunEmitter(bus: EventBus, runId: string, threadId?: string, clock: () => number = Date.now): RunEmitter {
+  let seq = 0;
+  return {
+    runId,
+    threadId,
+    emit(type, node, data) {
+      seq += 1;
+      if (!bus.active) return;
+      const event: RunEvent = { run_id: runId, seq, type, ts: clock(), data: data === undefined ? {} : data() };
+      if (threadId !== undefined) event.thread_id = threadId;
+      if (node !== undefined) event.node = node;
+      bus.publish(event);
+    },
+  };
+}

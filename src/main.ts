@@ -1,0 +1,69 @@
+// Composition root: config → registry → providers → request graph → app → listen.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino, type Logger } from 'pino';
+import { createChatGraph } from '../graphs/chat/index.js';
+import { createRoundRobinKeyPicker } from './accounts/key-picker.js';
+import type { Env } from './config/load.js';
+import type { Config } from './config/schema.js';
+import { createEventBus, type EventBus } from './events/publisher.js';
+import { createAdapters } from './providers/adapters.js';
+import { createHttpClient } from './providers/http.js';
+import { buildRegistry, loadCatalog, type Registry } from './providers/registry.js';
+import { createApp } from './server/app.js';
+
+export interface GatewayOptions {
+  config: Config;
+  env?: Env;
+  logger?: Logger;
+}
+
+export interface Gateway {
+  server: Server;
+  registry: Registry;
+  bus: EventBus;
+  /** The base URL it listens on, e.g. http://127.0.0.1:8000. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Secrets that must never reach a log line, wherever they appear in a logged object. */
+const REDACT = ['req.headers.authorization', '*.apiKey', '*.apiKeys', '*.keys', 'headers.authorization', 'headers["x-api-key"]'];
+
+export function createLogger(level: Config['logLevel']): Logger {
+  return pino({ level, redact: { paths: REDACT, censor: '[redacted]' } });
+}
+
+/** Builds every part from the config and starts listening on config.server (port 0 picks a free one). */
+export async function startGateway({ config, env = process.env, logger = createLogger(config.logLevel) }: GatewayOptions): Promise<Gateway> {
+  const registry = buildRegistry(loadCatalog(env), config.providers, env);
+  const http = createHttpClient({ connectTimeoutMs: config.timeouts.connectMs });
+  const bus = createEventBus();
+  const chat = createChatGraph({
+    registry,
+    adapters: createAdapters({ http }),
+    keys: createRoundRobinKeyPicker(),
+    routing: config.routing,
+    timeouts: config.timeouts,
+    now: Date.now,
+  });
+  const app = createApp({ config, registry, chat, bus, logger, startedAt: Math.floor(Date.now() / 1000) });
+  const server = createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.server.port, config.server.host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host;
+  return {
+    server,
+    registry,
+    bus,
+    url: `http://${host}:${port}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await http.close();
+    },
+  };
+}

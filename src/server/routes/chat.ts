@@ -1,0 +1,47 @@
+// POST /v1/chat/completions: validates the body, runs the request graph, and answers whole or as a stream.
+import { randomUUID } from 'node:crypto';
+import { Router, type Request, type Response } from 'express';
+import { badRequest } from '../../errors.js';
+import { createRunEmitter } from '../../events/publisher.js';
+import { parseChatBody, type ParsedChat } from '../chat-body.js';
+import type { AppDeps } from '../deps.js';
+import { sendChatStream } from '../sse.js';
+
+const RUN_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function chatRoutes(deps: AppDeps): Router {
+  const router = Router();
+  router.post('/v1/chat/completions', async (req, res) => {
+    await serveChat(deps, req, res, parseChatBody(req.body, deps.config.routing.defaultMode));
+  });
+  return router;
+}
+
+/** Runs one parsed chat request and writes the answer; shared by every chat-shaped route. */
+export async function serveChat(deps: AppDeps, req: Request, res: Response, parsed: ParsedChat): Promise<void> {
+  const runId = pickRunId(req);
+  res.setHeader('x-switchboard-run-id', runId);
+  const controller = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  const started = performance.now();
+  const run = await deps.chat.run({ ...parsed, signal: controller.signal, emitter: createRunEmitter(deps.bus, runId) });
+  res.setHeader('x-switchboard-attempts', String(run.attempts));
+  if (run.kind === 'error') throw run.error;
+  res.setHeader('x-switchboard-provider', run.model.provider.id);
+  res.setHeader('x-switchboard-model', run.model.ref);
+  deps.logger.debug({ runId, model: run.model.ref, attempts: run.attempts, ms: Math.round(performance.now() - started) }, 'chat');
+  if (run.kind === 'completion') {
+    res.json(run.completion);
+    return;
+  }
+  await sendChatStream(res, run.chunks, controller.signal);
+}
+
+function pickRunId(req: Request): string {
+  const chosen = req.get('x-switchboard-run-id');
+  if (chosen === undefined) return `run_${randomUUID()}`;
+  if (!RUN_ID.test(chosen)) throw badRequest('x-switchboard-run-id must be 1-128 letters, digits, ".", "_", ":" or "-"', 'x-switchboard-run-id');
+  return chosen;
+}

@@ -1,0 +1,73 @@
+// Starts a real gateway on a free 127.0.0.1 port, in front of fake upstreams, with the official openai client pointed at it.
+import OpenAI from 'openai';
+import { parseConfig } from '../../src/config/load.js';
+import type { ProviderEntry } from '../../src/config/schema.js';
+import { createLogger, startGateway, type Gateway } from '../../src/main.js';
+import { startAnthropicUpstream } from '../fakes/anthropic-wire.js';
+import type { FakeUpstream } from '../fakes/fake-upstream.js';
+import { startGeminiUpstream } from '../fakes/gemini-wire.js';
+import { startOpenAIUpstream } from '../fakes/openai-wire.js';
+
+export interface TestGateway {
+  gateway: Gateway;
+  client: OpenAI;
+  /** The gateway's base URL, e.g. http://127.0.0.1:PORT */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** A model entry for a fake provider: chat, code, tools and JSON, 32k context. */
+export function fakeModel(id: string, extra: Partial<ProviderEntry['models'] extends (infer M)[] | undefined ? M : never> = {}) {
+  return { id, capabilities: ['chat', 'code', 'tools', 'json'], contextWindow: 32_768, quality: 0.7, speed: 0.8, ...extra };
+}
+
+export async function startTestGateway(config: Record<string, unknown>): Promise<TestGateway> {
+  const parsed = parseConfig(
+    {
+      logLevel: 'silent',
+      server: { port: 0, host: '127.0.0.1' },
+      timeouts: { connectMs: 2_000, firstByteMs: 2_000, idleMs: 2_000 },
+      ...config,
+    },
+    'test',
+  );
+  // An empty environment: no catalog provider turns on from the developer's own keys.
+  const gateway = await startGateway({ config: parsed, env: {}, logger: createLogger('silent') });
+  const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'sk-test-client', maxRetries: 0, timeout: 15_000 });
+  return { gateway, client, url: gateway.url, close: () => gateway.close() };
+}
+
+export interface ThreeProtocols {
+  alpha: FakeUpstream;
+  beta: FakeUpstream;
+  gamma: FakeUpstream;
+  providers: ProviderEntry[];
+  closeAll(): Promise<void>;
+}
+
+/** Three fake upstreams: alpha speaks OpenAI, beta Anthropic, gamma Gemini; each serves one model. */
+export async function startThreeProtocols(): Promise<ThreeProtocols> {
+  const [alpha, beta, gamma] = await Promise.all([startOpenAIUpstream(), startAnthropicUpstream(), startGeminiUpstream()]);
+  const providers = [
+    { id: 'alpha', protocol: 'openai', baseUrl: alpha.baseUrl, apiKeys: ['alpha-key'], models: [fakeModel('alpha-chat', { quality: 0.9 })] },
+    { id: 'beta', protocol: 'anthropic', baseUrl: beta.baseUrl, apiKeys: ['beta-key'], models: [fakeModel('beta-chat', { quality: 0.8 })] },
+    { id: 'gamma', protocol: 'gemini', baseUrl: gamma.baseUrl, apiKeys: ['gamma-key'], models: [fakeModel('gamma-chat', { quality: 0.7 })] },
+  ] as ProviderEntry[];
+  return {
+    alpha,
+    beta,
+    gamma,
+    providers,
+    closeAll: async () => void (await Promise.all([alpha.close(), beta.close(), gamma.close()])),
+  };
+}
+
+/** Polls until `check` holds or the time is up; for effects that happen after a response (upstream aborts). */
+export async function eventually(check: () => boolean, timeoutMs = 3_000): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return check();
+}
