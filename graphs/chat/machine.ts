@@ -28,9 +28,12 @@ export function createChatMachine(deps: ChatDeps) {
         context.input.emitter.emit('node_started', name);
         return { nodeStartedAt: deps.now() };
       }),
-      nodeFinished: ({ context }, { node: name }: { node: NodeName }) => {
+      // Emitting from assign, not a plain action: xstate v5 defers plain actions to the end of the macrostep,
+      // which would report a node finished after the next one started.
+      nodeFinished: assign(({ context }, { node: name }: { node: NodeName }) => {
         context.input.emitter.emit('node_finished', name, () => ({ duration_ms: deps.now() - context.nodeStartedAt }));
-      },
+        return {};
+      }),
       classify: assign(({ context }) => classifyNode(context)),
       route: assign(({ context }) => routeNode(deps, context)),
       recordResult: assign(({ context, event }) => ({

@@ -1,0 +1,103 @@
+// The `openai` wire protocol adapter: every OpenAI-compatible API (OpenRouter, Groq, Mistral, vLLM, Ollama ...) goes through it.
+import { ProviderError } from '../errors.js';
+import { throwHttpError, type HttpResponse } from '../http.js';
+import type { AdapterDeps, CallContext, ChatCompletion, ChatCompletionChunk, ChatRequest, ProviderAdapter } from '../types.js';
+import { asRecord, fromOpenAICompletion, type WireDefaults } from './from-wire.js';
+import { completionToChunks, readOpenAIStream } from './stream.js';
+import { toOpenAIRequest } from './to-wire.js';
+
+type RequestContext = Omit<CallContext, 'model'>;
+
+/**
+ * An adapter speaking OpenAI's chat API to `ctx.baseUrl` (which includes the version path, e.g. `.../v1`).
+ * Sends `Authorization: Bearer <key>` unless the key is empty (a local Ollama or vLLM), plus the catalog's headers.
+ * Streams ask for `stream_options.include_usage`, so the last chunk carries usage for accounting.
+ */
+export function createOpenAIAdapter(deps: AdapterDeps): ProviderAdapter {
+  const now = deps.now ?? Date.now;
+  const defaultsFor = (model: string): WireDefaults => ({
+    id: `chatcmpl-${now().toString(36)}${Math.random().toString(36).slice(2, 10)}`,
+    model,
+    created: Math.floor(now() / 1000),
+  });
+
+  const post = async (request: ChatRequest, ctx: CallContext, stream: boolean): Promise<HttpResponse> => {
+    const res = await deps.http.request({
+      url: `${trimSlash(ctx.baseUrl)}/chat/completions`,
+      method: 'POST',
+      headers: { ...headersFor(ctx), ...(stream ? { accept: 'text/event-stream' } : {}) },
+      json: toOpenAIRequest(request, ctx.model, { stream }),
+      signal: ctx.signal,
+      timeouts: ctx.timeouts,
+    });
+    if (res.status < 200 || res.status >= 300) await throwHttpError(res);
+    return res;
+  };
+
+  return {
+    protocol: 'openai',
+
+    async chat(request: ChatRequest, ctx: CallContext): Promise<ChatCompletion> {
+      const res = await post(request, ctx, false);
+      return fromOpenAICompletion(await readJson(res), defaultsFor(ctx.model));
+    },
+
+    async *stream(request: ChatRequest, ctx: CallContext): AsyncGenerator<ChatCompletionChunk> {
+      const res = await post(request, ctx, true);
+      if (isJson(res)) {
+        // Some servers ignore `stream: true` and answer with one body (or an error object) anyway.
+        yield* completionToChunks(fromOpenAICompletion(await readJson(res), defaultsFor(ctx.model)));
+        return;
+      }
+      yield* readOpenAIStream(res.body, defaultsFor(ctx.model));
+    },
+
+    async listModels(ctx: RequestContext): Promise<string[]> {
+      const res = await deps.http.request({
+        url: `${trimSlash(ctx.baseUrl)}/models`,
+        method: 'GET',
+        headers: headersFor(ctx),
+        signal: ctx.signal,
+        timeouts: ctx.timeouts,
+      });
+      if (res.status < 200 || res.status >= 300) await throwHttpError(res);
+      return modelIds(await readJson(res));
+    },
+  };
+}
+
+/** The catalog's headers, then the key; a catalog `Authorization` never travels beside ours. */
+function headersFor(ctx: RequestContext): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(ctx.headers ?? {})) {
+    if (ctx.apiKey !== '' && name.toLowerCase() === 'authorization') continue;
+    headers[name] = value;
+  }
+  if (ctx.apiKey !== '') headers['authorization'] = `Bearer ${ctx.apiKey}`;
+  return headers;
+}
+
+/** `data[].id` of OpenAI's list; Together answers with the bare array. */
+function modelIds(body: unknown): string[] {
+  const list = Array.isArray(body) ? body : asRecord(body)?.['data'];
+  if (!Array.isArray(list)) throw new ProviderError('upstream model list has no data array', { kind: 'server', status: 200 });
+  return list.map((entry) => asRecord(entry)?.['id']).filter((id): id is string => typeof id === 'string');
+}
+
+async function readJson(res: HttpResponse): Promise<unknown> {
+  const text = await res.text();
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ProviderError(`upstream answered ${res.status} with a body that is not JSON`, { kind: 'server', status: res.status, cause: err });
+  }
+}
+
+function isJson(res: HttpResponse): boolean {
+  const type = res.headers['content-type'];
+  return (Array.isArray(type) ? type.join(',') : (type ?? '')).includes('application/json');
+}
+
+function trimSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}

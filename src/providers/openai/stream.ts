@@ -1,0 +1,111 @@
+// Upstream OpenAI-compatible SSE → normalized ChatCompletionChunks: [DONE], in-stream errors and early ends handled.
+import { ProviderError } from '../errors.js';
+import { readSse } from '../sse.js';
+import type { ChatCompletion, ChatCompletionChunk, ChunkDelta, ToolCallDelta } from '../types.js';
+import {
+  argumentsText,
+  asRecord,
+  contentText,
+  errorFromBody,
+  header,
+  integer,
+  normalizeFinishReason,
+  normalizeUsage,
+  type WireDefaults,
+} from './from-wire.js';
+
+/**
+ * One upstream chunk in OpenAI's shape: `obfuscation`, `service_tier`, `x_groq` and other extras dropped, tool-call
+ * deltas keeping their own `index` (some servers start at 1), usage reduced to its three counts (Groq's old
+ * `x_groq.usage` used when the standard field is absent). An unknown finish reason becomes `tool_calls` for a choice
+ * in `withToolCalls` (indexes of choices that streamed tool calls earlier). Throws the matching ProviderError when the
+ * chunk is an error object.
+ */
+export function fromOpenAIChunk(raw: unknown, defaults: WireDefaults, withToolCalls: ReadonlySet<number> = new Set()): ChatCompletionChunk {
+  const record = asRecord(raw);
+  if (!record) throw new ProviderError('upstream stream event is not a JSON object', { kind: 'server', status: 200 });
+  if (record['error'] !== undefined && record['error'] !== null) throw errorFromBody(record);
+  const rawChoices = Array.isArray(record['choices']) ? record['choices'] : [];
+  const choices = rawChoices.map((rawChoice, position) => {
+    const choice = asRecord(rawChoice) ?? {};
+    const index = integer(choice['index']) ?? position;
+    const delta = deltaFromWire(asRecord(choice['delta']) ?? {});
+    const rawFinish = choice['finish_reason'];
+    const finish =
+      rawFinish === null || rawFinish === undefined || rawFinish === ''
+        ? null
+        : normalizeFinishReason(rawFinish, withToolCalls.has(index) || delta.tool_calls !== undefined);
+    return { index, delta, finish_reason: finish, logprobs: null };
+  });
+  const chunk: ChatCompletionChunk = { ...header(record, defaults), object: 'chat.completion.chunk', choices };
+  const usage = normalizeUsage(record['usage']) ?? normalizeUsage(asRecord(record['x_groq'])?.['usage']);
+  if (usage) chunk.usage = usage;
+  if (typeof record['system_fingerprint'] === 'string') chunk.system_fingerprint = record['system_fingerprint'];
+  return chunk;
+}
+
+function deltaFromWire(delta: Record<string, unknown>): ChunkDelta {
+  const out: ChunkDelta = {};
+  if (delta['role'] === 'assistant') out.role = 'assistant';
+  if ('content' in delta) out.content = contentText(delta['content']);
+  if (typeof delta['refusal'] === 'string' || delta['refusal'] === null) out.refusal = delta['refusal'];
+  const calls = Array.isArray(delta['tool_calls']) ? delta['tool_calls'] : [];
+  if (calls.length > 0) out.tool_calls = calls.map(toolCallDeltaFromWire);
+  return out;
+}
+
+function toolCallDeltaFromWire(raw: unknown, position: number): ToolCallDelta {
+  const call = asRecord(raw) ?? {};
+  const out: ToolCallDelta = { index: integer(call['index']) ?? position };
+  if (typeof call['id'] === 'string' && call['id'] !== '') out.id = call['id'];
+  if (out.id !== undefined || call['type'] === 'function') out.type = 'function';
+  const fn = asRecord(call['function']);
+  if (fn) {
+    const name = typeof fn['name'] === 'string' ? fn['name'] : undefined;
+    const args = argumentsText(fn['arguments']);
+    out.function = { ...(name === undefined ? {} : { name }), ...(args === undefined ? {} : { arguments: args }) };
+  }
+  return out;
+}
+
+/**
+ * The chunks of an upstream SSE body, normalized. Ends at `data: [DONE]`; a body that closes without [DONE] is
+ * fine once a finish reason was seen, and a ProviderError of kind `network` before that. Data that is not JSON
+ * (keep-alive text, say) is skipped; chunks with no choices and no usage (Azure's prompt-filter preamble) too.
+ */
+export async function* readOpenAIStream(body: AsyncIterable<Uint8Array>, defaults: WireDefaults): AsyncGenerator<ChatCompletionChunk> {
+  let finished = false;
+  const withToolCalls = new Set<number>();
+  for await (const event of readSse(body)) {
+    const data = event.data.trim();
+    if (data === '[DONE]') return;
+    if (data === '') continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(data);
+    } catch {
+      continue;
+    }
+    const chunk = fromOpenAIChunk(parsed, defaults, withToolCalls);
+    for (const choice of chunk.choices) {
+      if (choice.delta.tool_calls) withToolCalls.add(choice.index);
+      if (choice.finish_reason !== null) finished = true;
+    }
+    if (chunk.choices.length === 0 && !chunk.usage) continue;
+    yield chunk;
+  }
+  if (!finished) throw new ProviderError('upstream stream ended early', { kind: 'network', status: 0 });
+}
+
+/** A complete answer replayed as chunks, for servers that ignore `stream: true` and answer with one JSON body. */
+export function completionToChunks(completion: ChatCompletion): ChatCompletionChunk[] {
+  const base = { id: completion.id, object: 'chat.completion.chunk' as const, created: completion.created, model: completion.model };
+  const chunks: ChatCompletionChunk[] = completion.choices.map((choice) => {
+    const { content, refusal, tool_calls } = choice.message;
+    const delta: ChunkDelta = { role: 'assistant', content, ...(refusal === null ? {} : { refusal }) };
+    if (tool_calls) delta.tool_calls = tool_calls.map((call, index) => ({ index, ...call }));
+    return { ...base, choices: [{ index: choice.index, delta, finish_reason: choice.finish_reason, logprobs: null }] };
+  });
+  if (completion.usage) chunks.push({ ...base, choices: [], usage: completion.usage });
+  return chunks;
+}

@@ -1,0 +1,55 @@
+// Turning the catalog and the config into enabled providers: keys from env, overrides by id, keyless and required env.
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../src/config/load.js';
+import type { ProviderEntry } from '../../../src/config/schema.js';
+import { buildRegistry, loadCatalog } from '../../../src/providers/registry.js';
+
+const model = (id: string) => ({ id, capabilities: ['chat' as const], contextWindow: 8192, quality: 0.5, speed: 0.5, costPer1M: { input: 0, output: 0 } });
+const catalog: ProviderEntry[] = [
+  { id: 'groq', protocol: 'openai', baseUrl: 'https://api.groq.com/openai/v1', keyEnv: ['GROQ_API_KEY'], models: [model('llama'), model('qwen')] },
+  { id: 'ollama', protocol: 'openai', baseUrl: 'http://127.0.0.1:11434/v1', keyless: true, baseUrlEnv: 'OLLAMA_BASE_URL', models: [model('llama3')] },
+  { id: 'cf', protocol: 'openai', baseUrl: 'https://x/accounts/${ACCOUNT}/v1', keyEnv: ['CF_TOKEN'], requiredEnv: ['CF_ACCOUNT'], models: [model('m')] },
+];
+
+describe('buildRegistry', () => {
+  it('enables a provider when its key variable is set, with comma-separated keys', () => {
+    const registry = buildRegistry(catalog, [], { GROQ_API_KEY: 'k1, k2,,k1' });
+    expect(registry.providers.map((p) => p.id)).toEqual(['groq']);
+    expect(registry.providers[0]!.keys).toEqual(['k1', 'k2']);
+    expect(registry.models.map((m) => m.ref)).toEqual(['groq/llama', 'groq/qwen']);
+    expect(registry.disabled.find((d) => d.id === 'ollama')!.reason).toContain('OLLAMA_BASE_URL');
+  });
+
+  it('enables Ollama from OLLAMA_BASE_URL, keyless, at that URL', () => {
+    const registry = buildRegistry(catalog, [], { OLLAMA_BASE_URL: 'http://10.0.0.5:11434/v1/' });
+    expect(registry.providers.map((p) => [p.id, p.baseUrl, p.keys])).toEqual([['ollama', 'http://10.0.0.5:11434/v1', []]]);
+  });
+
+  it('keeps a provider off until its required variables are set', () => {
+    expect(buildRegistry(catalog, [], { CF_TOKEN: 't' }).providers).toEqual([]);
+    expect(buildRegistry(catalog, [], { CF_TOKEN: 't', CF_ACCOUNT: 'a' }).providers.map((p) => p.id)).toEqual(['cf']);
+  });
+
+  it('lets a config entry with a catalog id override fields and models by id', () => {
+    const registry = buildRegistry(catalog, [
+      { id: 'groq', apiKeys: ['cfg-key'], models: [{ ...model('llama'), quality: 0.99 }, model('extra')] },
+    ], { GROQ_API_KEY: 'env-key' });
+    const groq = registry.providers[0]!;
+    expect(groq.keys).toEqual(['cfg-key', 'env-key']);
+    expect(groq.baseUrl).toBe('https://api.groq.com/openai/v1');
+    expect(groq.models.map((m) => [m.config.id, m.config.quality])).toEqual([['llama', 0.99], ['qwen', 0.5], ['extra', 0.5]]);
+    expect(registry.byBareId.get('extra')!.map((m) => m.ref)).toEqual(['groq/extra']);
+  });
+
+  it('turns a provider off with enabled: false, and names the missing field of a new provider', () => {
+    expect(buildRegistry(catalog, [{ id: 'groq', enabled: false }], { GROQ_API_KEY: 'k' }).providers).toEqual([]);
+    expect(() => buildRegistry(catalog, [{ id: 'mine', apiKeys: ['k'] }], {})).toThrow(ConfigError);
+    expect(() => buildRegistry(catalog, [{ id: 'mine', apiKeys: ['k'] }], {})).toThrow(/providers\[0\]\.protocol/);
+  });
+
+  it('loads the built-in catalog with nothing enabled in an empty environment', () => {
+    const registry = buildRegistry(loadCatalog({}), [], {});
+    expect(registry.providers).toEqual([]);
+    expect(registry.disabled.length).toBeGreaterThanOrEqual(18);
+  });
+});

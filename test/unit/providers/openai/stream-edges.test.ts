@@ -1,0 +1,84 @@
+// Synthetic SSE edge cases: in-stream errors, early ends, junk data, preambles, [DONE] and finish-reason repair.
+import { describe, expect, it } from 'vitest';
+import { ProviderError } from '../../../../src/providers/errors.js';
+import { readOpenAIStream } from '../../../../src/providers/openai/stream.js';
+import type { ChatCompletionChunk } from '../../../../src/providers/types.js';
+import { schemaErrors } from '../../../helpers/openai-schema.js';
+
+const defaults = { id: 'chatcmpl-default', model: 'upstream-model', created: 1_800_000_000 };
+const enc = new TextEncoder();
+
+async function* body(...parts: string[]): AsyncGenerator<Uint8Array> {
+  for (const part of parts) yield enc.encode(part);
+}
+
+async function collect(source: AsyncIterable<Uint8Array>): Promise<ChatCompletionChunk[]> {
+  const out: ChatCompletionChunk[] = [];
+  for await (const chunk of readOpenAIStream(source, defaults)) out.push(chunk);
+  return out;
+}
+
+const line = (obj: unknown) => `data: ${JSON.stringify(obj)}\n\n`;
+const chunkOf = (delta: object, finish: string | null = null) => ({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] });
+
+async function failure(text: string): Promise<ProviderError> {
+  const err = await collect(body(text)).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ProviderError);
+  return err as ProviderError;
+}
+
+describe('readOpenAIStream edge cases', () => {
+  it('throws the matching ProviderError for an error object inside the stream', async () => {
+    const limited = await failure(line(chunkOf({ content: 'Hi' })) + line({ error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } }));
+    expect([limited.kind, limited.retryable, limited.message]).toEqual(['rate_limit', true, 'Rate limit reached']);
+    const upstream = await failure(line({ error: { code: 502, message: 'Provider returned error' } }));
+    expect([upstream.kind, upstream.status]).toEqual(['server', 502]);
+  });
+
+  it('throws network "upstream stream ended early" when the body closes before any finish_reason', async () => {
+    const err = await failure(line(chunkOf({ role: 'assistant', content: '' })) + line(chunkOf({ content: 'Hel' })));
+    expect([err.kind, err.message, err.retryable]).toEqual(['network', 'upstream stream ended early', true]);
+  });
+
+  it('accepts a body that closes without [DONE] once a finish_reason was seen', async () => {
+    const chunks = await collect(body(line(chunkOf({ content: 'Hi' })), line(chunkOf({}, 'length'))));
+    expect(chunks.map((c) => c.choices[0]!.finish_reason)).toEqual([null, 'length']);
+  });
+
+  it('skips non-JSON data, comments and empty preamble chunks without failing', async () => {
+    const text =
+      ': OPENROUTER PROCESSING\n\n' +
+      line({ id: '', object: '', created: 0, model: '', choices: [], prompt_filter_results: [] }) +
+      'data: keep-alive\n\n' +
+      line(chunkOf({ content: 'Hi' })) +
+      line(chunkOf({}, 'stop')) +
+      'data: [DONE]\n\n';
+    const chunks = await collect(body(text));
+    expect(chunks.map((c) => [c.choices[0]?.delta.content, c.choices[0]?.finish_reason])).toEqual([
+      ['Hi', null],
+      [undefined, 'stop'],
+    ]);
+  });
+
+  it('stops reading at [DONE]', async () => {
+    async function* tooLong(): AsyncGenerator<Uint8Array> {
+      yield enc.encode(line(chunkOf({ content: 'Hi' }, 'stop')) + 'data: [DONE]\n\n');
+      throw new Error('read past [DONE]');
+    }
+    expect(await collect(tooLong())).toHaveLength(1);
+  });
+
+  it('maps an unknown finish reason to tool_calls after tool-call deltas, and fills defaults', async () => {
+    const text =
+      line({ choices: [{ index: 0, delta: { tool_calls: [{ id: 't1', function: { name: 'f', arguments: '{}' } }] } }] }) +
+      line({ choices: [{ index: 0, delta: {}, finish_reason: 'tool_use' }] });
+    const chunks = await collect(body(text));
+    expect(chunks[0]).toMatchObject({ id: 'chatcmpl-default', model: 'upstream-model', created: 1_800_000_000 });
+    expect(chunks[0]!.choices[0]!.delta.tool_calls).toEqual([{ index: 0, id: 't1', type: 'function', function: { name: 'f', arguments: '{}' } }]);
+    expect(chunks[1]!.choices[0]!.finish_reason).toBe('tool_calls');
+    for (const chunk of chunks) expect(schemaErrors.chunk(chunk)).toEqual([]);
+  });
+});
