@@ -68,6 +68,11 @@ export const ProviderEntrySchema = z.strictObject({
   keyless: z.boolean().optional(),
   /** false turns a provider off even when it has keys. */
   enabled: z.boolean().optional(),
+  /**
+   * The name the provider wants for the output-token limit (openai protocol): most OpenAI-compatible servers know only
+   * `max_tokens`; OpenAI's own API rejects it for reasoning models and wants `max_completion_tokens`.
+   */
+  maxTokensField: z.enum(['max_tokens', 'max_completion_tokens']).optional(),
   /** Extra headers sent with every request to this provider. */
   headers: z.record(z.string(), z.string()).optional(),
   limits: LimitsSchema.optional(),

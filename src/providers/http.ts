@@ -70,10 +70,19 @@ async function send(dispatcher: Dispatcher, req: HttpRequest): Promise<HttpRespo
       headers: res.headers,
       body: mapBodyErrors(res.body, req.signal),
       text: () => res.body.text().catch((err: unknown) => rethrow(err, req.signal)),
-      json: () => res.body.json().catch((err: unknown) => rethrow(err, req.signal)),
+      json: () => res.body.text().then(parseJson, (err: unknown) => rethrow(err, req.signal)),
     };
   } catch (err) {
     return rethrow(err, req.signal);
+  }
+}
+
+/** A body that is not JSON is the upstream's fault (kind server), not the connection's. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ProviderError(`upstream sent a body that is not JSON: ${text.slice(0, 200)}`, { kind: 'server', status: 200 });
   }
 }
 

@@ -14,6 +14,7 @@ export interface ResolvedProvider {
   /** Keys to rotate over; empty for keyless providers. */
   keys: string[];
   headers: Record<string, string>;
+  maxTokensField: 'max_tokens' | 'max_completion_tokens';
   limits: NonNullable<ProviderEntry['limits']>;
   models: ResolvedModel[];
 }
@@ -121,6 +122,7 @@ function resolveProvider(entry: ProviderEntry, env: Env, index: number | undefin
     baseUrl: baseUrl.replace(/\/+$/, ''),
     keys: entry.keyless ? [] : collectKeys(entry, env),
     headers: entry.headers ?? {},
+    maxTokensField: entry.maxTokensField ?? 'max_tokens',
     limits: entry.limits ?? {},
     models: [],
   };

@@ -124,6 +124,8 @@ export interface CallContext {
   timeouts: Timeouts;
   /** Extra headers the provider's catalog entry asks for (OpenRouter's `HTTP-Referer`, say). */
   headers?: Record<string, string>;
+  /** The provider's name for the output-token limit (openai protocol only); see the catalog's `maxTokensField`. */
+  maxTokensField?: 'max_tokens' | 'max_completion_tokens';
 }
 
 /** A provider wire protocol. Every failure it throws is a `ProviderError`. */

@@ -21,6 +21,7 @@ export async function callModel(deps: ChatDeps, { candidate, request, stream, si
     signal,
     timeouts: deps.timeouts,
     headers: provider.headers,
+    maxTokensField: provider.maxTokensField,
   };
   if (!stream) return { kind: 'completion', completion: await adapter.chat(request, ctx) };
   return { kind: 'stream', stream: await openStream(adapter.stream(request, ctx)[Symbol.asyncIterator]()) };

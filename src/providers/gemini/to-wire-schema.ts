@@ -65,7 +65,7 @@ function convert(node: unknown, root: Json, depth: number): GeminiSchema {
 function applyType(type: unknown, out: GeminiSchema): void {
   const names = (Array.isArray(type) ? type : [type]).filter((t): t is string => typeof t === 'string' && TYPES.has(t));
   const nonNull = names.filter((t) => t !== 'null');
-  
+  if (names.length > nonNull.length) out['nullable'] = true;
   if (nonNull.length === 1) out['type'] = nonNull[0]!.toUpperCase();
   else if (nonNull.length > 1) out['anyOf'] = nonNull.map((t) => ({ type: t.toUpperCase() }));
   else if (names.length > 0) out['type'] = 'NULL';

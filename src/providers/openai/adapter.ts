@@ -26,7 +26,7 @@ export function createOpenAIAdapter(deps: AdapterDeps): ProviderAdapter {
       url: `${trimSlash(ctx.baseUrl)}/chat/completions`,
       method: 'POST',
       headers: { ...headersFor(ctx), ...(stream ? { accept: 'text/event-stream' } : {}) },
-      json: toOpenAIRequest(request, ctx.model, { stream }),
+      json: toOpenAIRequest(request, ctx.model, { stream, ...(ctx.maxTokensField ? { maxTokensField: ctx.maxTokensField } : {}) }),
       signal: ctx.signal,
       timeouts: ctx.timeouts,
     });

@@ -7,6 +7,8 @@ export type OpenAIWireRequest = Record<string, unknown> & { model: string; messa
 export interface ToWireOptions {
   /** Ask for a stream, with the usage chunk the gateway needs for accounting. */
   stream?: boolean;
+  /** `max_completion_tokens`: send the limit under that name only (OpenAI's own API). Default `max_tokens`. */
+  maxTokensField?: 'max_tokens' | 'max_completion_tokens';
 }
 
 /** Scalar fields forwarded as they are when the client set them. */
@@ -24,8 +26,9 @@ const PASSTHROUGH = [
 
 /**
  * The upstream body for `request`, addressed to `model` (the provider's own model id).
- * `max_tokens` is always sent when a limit was given, because most OpenAI-compatible servers know only that one;
- * `max_completion_tokens` is kept as well when the client used it.
+ * By default `max_tokens` is sent when a limit was given, because most OpenAI-compatible servers know only that one,
+ * and `max_completion_tokens` is kept as well when the client used it. A provider that wants `max_completion_tokens`
+ * (OpenAI's reasoning models reject `max_tokens`) gets the limit under that name only.
  */
 export function toOpenAIRequest(request: ChatRequest, model: string, options: ToWireOptions = {}): OpenAIWireRequest {
   const body: OpenAIWireRequest = { model, messages: request.messages.map(messageToWire) };
@@ -34,9 +37,14 @@ export function toOpenAIRequest(request: ChatRequest, model: string, options: To
   for (const key of PASSTHROUGH) {
     if (request[key] !== undefined) body[key] = request[key];
   }
-  const maxTokens = request.max_tokens ?? request.max_completion_tokens;
-  if (maxTokens !== undefined) body['max_tokens'] = maxTokens;
-  if (request.max_completion_tokens !== undefined) body['max_completion_tokens'] = request.max_completion_tokens;
+  if (options.maxTokensField === 'max_completion_tokens') {
+    const limit = request.max_completion_tokens ?? request.max_tokens;
+    if (limit !== undefined) body['max_completion_tokens'] = limit;
+  } else {
+    const maxTokens = request.max_tokens ?? request.max_completion_tokens;
+    if (maxTokens !== undefined) body['max_tokens'] = maxTokens;
+    if (request.max_completion_tokens !== undefined) body['max_completion_tokens'] = request.max_completion_tokens;
+  }
   if (request.response_format !== undefined) body['response_format'] = responseFormatToWire(request.response_format);
   if (options.stream) {
     body['stream'] = true;

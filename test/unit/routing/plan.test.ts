@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ModelConfig } from '../../../src/config/schema.js';
 import { GatewayError } from '../../../src/errors.js';
 import { buildRegistry } from '../../../src/providers/registry.js';
+import type { ChatMessage } from '../../../src/providers/types.js';
 import { classify } from '../../../src/routing/classify.js';
 import { planRoute, type RouteRequest } from '../../../src/routing/plan.js';
 
@@ -18,7 +19,7 @@ const registry = buildRegistry([], [
   { id: 'paid', protocol: 'openai', baseUrl: 'http://127.0.0.1:3/v1', apiKeys: ['k'], models: [m('tiny', { quality: 0.95, speed: 0.95, costPer1M: { input: 1, output: 2 } })] },
 ], {});
 
-const plan = (route: Partial<RouteRequest>, messages = [{ role: 'user' as const, content: 'hello' }], extra = {}) =>
+const plan = (route: Partial<RouteRequest>, messages: ChatMessage[] = [{ role: 'user', content: 'hello' }], extra = {}) =>
   planRoute(registry, { model: 'auto', mode: 'balanced', ...route }, classify({ messages, ...extra })).candidates.map((c) => c.model.ref);
 
 describe('planRoute', () => {

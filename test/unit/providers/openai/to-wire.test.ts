@@ -87,6 +87,9 @@ describe('toOpenAIRequest', () => {
     const both = toOpenAIRequest({ ...base, max_tokens: 50, max_completion_tokens: 300 }, 'm');
     expect([both['max_tokens'], both['max_completion_tokens']]).toEqual([50, 300]);
 
+    const openaiStyle = toOpenAIRequest({ ...base, max_tokens: 70 }, 'm', { maxTokensField: 'max_completion_tokens' });
+    expect(openaiStyle['max_completion_tokens']).toBe(70);
+    expect(openaiStyle).not.toHaveProperty('max_tokens');
     const none = toOpenAIRequest(base, 'm');
     expect('max_tokens' in none || 'max_completion_tokens' in none).toBe(false);
   });
