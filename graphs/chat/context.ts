@@ -65,8 +65,6 @@ export interface ChatContext {
   bestRejected?: { result: CallResult; candidate: Candidate; score: number };
   /** Why the run failed, once it has. */
   error?: GatewayError;
-  /** When the current node started, for node_finished durations. */
-  nodeStartedAt: number;
 }
 
 /** How a run ended: an answer to send (whole or streaming) or an error. */

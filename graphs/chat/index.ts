@@ -4,6 +4,7 @@ import type { GatewayError } from '../../src/errors.js';
 import type { ResolvedModel } from '../../src/providers/registry.js';
 import type { ChatCompletion, ChatCompletionChunk } from '../../src/providers/types.js';
 import type { ChatDeps, ChatInput } from './context.js';
+import { createGraphEventProjector } from './events.js';
 import { createChatMachine } from './machine.js';
 import { finishCompletion, streamToClient } from './respond.js';
 
@@ -26,7 +27,8 @@ export function createChatGraph(deps: ChatDeps): ChatGraph {
     async run(input) {
       const { emitter } = input;
       emitter.emit('run_started', undefined, () => ({ kind: 'chat', model: input.route.model, stream: input.stream }));
-      const outcome = await toPromise(createActor(machine, { input }).start());
+      const inspect = emitter.active ? createGraphEventProjector(emitter, deps.now, deps.routing.judgeThreshold) : undefined;
+      const outcome = await toPromise(createActor(machine, inspect ? { input, inspect } : { input }).start());
       const attempts = outcome.attempts.length;
       if (outcome.kind === 'error') {
         emitter.emit('run_failed', undefined, () => ({ status: outcome.error.status, message: outcome.error.message, attempts }));

@@ -39,6 +39,8 @@ export function createEventBus(): EventBus {
 export interface RunEmitter {
   readonly runId: string;
   readonly threadId: string | undefined;
+  /** True when the bus has a listener now; graphs skip work that only serves events when it is false. */
+  readonly active: boolean;
   /** `data` is a function so that nothing is built when no one listens. */
   emit(type: EventType, node?: string, data?: () => Record<string, unknown>): void;
 }
@@ -48,6 +50,9 @@ export function createRunEmitter(bus: EventBus, runId: string, threadId?: string
   return {
     runId,
     threadId,
+    get active() {
+      return bus.active;
+    },
     emit(type, node, data) {
       seq += 1;
       if (!bus.active) return;

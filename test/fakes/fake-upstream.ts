@@ -72,6 +72,8 @@ export interface FakeUpstream {
   /** The answer when the queue is empty (default: a short text). */
   setFallback(reply: FakeReply | ((req: RecordedRequest) => FakeReply)): void;
   models: string[];
+  /** TCP connections accepted so far (keep-alive reuse keeps this low). */
+  readonly connections: number;
   close(): Promise<void>;
 }
 
@@ -82,12 +84,16 @@ export async function startFakeUpstream(renderer: WireRenderer, pathPrefix = '')
   const pending: FakeReply[] = [];
   let fallback: FakeReply | ((req: RecordedRequest) => FakeReply) = { type: 'text', text: DEFAULT_TEXT };
   const sockets = new Set<import('node:net').Socket>();
+  let connections = 0;
   const fake: FakeUpstream = {
     baseUrl: '',
     requests,
     models: ['fake-model'],
     queue: (...replies) => void pending.push(...replies),
     setFallback: (reply) => void (fallback = reply),
+    get connections() {
+      return connections;
+    },
     close: () =>
       new Promise((resolve) => {
         for (const socket of sockets) socket.destroy();
@@ -113,6 +119,7 @@ export async function startFakeUpstream(renderer: WireRenderer, pathPrefix = '')
     await answer(renderer, recorded, next, res);
   });
   server.on('connection', (socket) => {
+    connections += 1;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });

@@ -10,7 +10,6 @@ export function judgeNode(context: ChatContext, threshold: number): Pick<ChatCon
   const attempts = context.attempts.map((a, i) => (i === context.attempts.length - 1 ? { ...a, verdict } : a));
   if (verdict.score >= threshold) return { attempts };
   const candidate = context.plan!.candidates[context.index]!;
-  context.input.emitter.emit('attempt_failed', 'judge', () => ({ model: candidate.model.ref, rejected: true, ...verdict }));
   const best = context.bestRejected;
   return { attempts, bestRejected: best && best.score >= verdict.score ? best : { result, candidate, score: verdict.score } };
 }

@@ -1,9 +1,9 @@
-// The request statechart as data: its callModel actor is replaced, so each path is driven without any network.
-import { createActor, fromPromise, toPromise } from 'xstate';
+// The request statechart driven without any network: its adapter is a function answering by model id.
+import { createActor, toPromise } from 'xstate';
 import { describe, expect, it } from 'vitest';
+import { createGraphEventProjector } from '../../../graphs/chat/events.js';
 import { createChatMachine } from '../../../graphs/chat/machine.js';
-import type { CallResult, ChatDeps } from '../../../graphs/chat/context.js';
-import type { CallInput } from '../../../graphs/chat/nodes/call.js';
+import type { ChatDeps } from '../../../graphs/chat/context.js';
 import { createEventBus, createRunEmitter } from '../../../src/events/publisher.js';
 import type { RunEvent } from '../../../src/events/types.js';
 import { ProviderError } from '../../../src/providers/errors.js';
@@ -15,10 +15,16 @@ const registry = buildRegistry([], [
   { id: 'p', protocol: 'openai', baseUrl: 'http://127.0.0.1:1/v1', apiKeys: ['k'], models: [model('a', 0.9), model('b', 0.8), model('c', 0.7)] },
 ], {});
 
-function deps(maxAttempts = 3): ChatDeps {
+type Behaviour = Record<string, () => ChatCompletion>;
+
+function deps(behaviour: Behaviour, calls: string[], maxAttempts: number): ChatDeps {
+  const chat = async (_request: unknown, ctx: { model: string }) => {
+    calls.push(ctx.model);
+    return behaviour[ctx.model]!();
+  };
   return {
     registry,
-    adapters: {} as ChatDeps['adapters'],
+    adapters: { openai: { protocol: 'openai', chat, stream: () => [], listModels: async () => [] } } as unknown as ChatDeps['adapters'],
     keys: { next: () => 'k' },
     routing: { defaultMode: 'balanced', maxAttempts, totalTimeoutMs: 60_000, judgeThreshold: 0.5 },
     timeouts: { connectMs: 1, firstByteMs: 1, idleMs: 1 },
@@ -31,33 +37,28 @@ function completion(content: string): ChatCompletion {
 }
 
 /** Runs the machine with `behaviour` answering each call by the model's id. */
-async function run(behaviour: Record<string, () => CallResult>, maxAttempts = 3) {
+async function run(behaviour: Behaviour, maxAttempts = 3) {
   const calls: string[] = [];
   const bus = createEventBus();
   const events: RunEvent[] = [];
   bus.attach((event) => events.push(event));
-  const machine = createChatMachine(deps(maxAttempts)).provide({
-    actors: {
-      callModel: fromPromise<CallResult, CallInput>(async ({ input }) => {
-        calls.push(input.candidate.model.config.id);
-        return behaviour[input.candidate.model.config.id]!();
-      }),
-    },
-  });
+  const machine = createChatMachine(deps(behaviour, calls, maxAttempts));
+  const emitter = createRunEmitter(bus, 'run-1');
   const actor = createActor(machine, {
     input: {
       request: { model: 'auto', messages: [{ role: 'user', content: 'hello' }] },
       route: { model: 'auto', mode: 'best_quality' },
       stream: false,
       signal: new AbortController().signal,
-      emitter: createRunEmitter(bus, 'run-1'),
+      emitter,
     },
+    inspect: createGraphEventProjector(emitter, Date.now, 0.5),
   });
   const outcome = await toPromise(actor.start());
   return { outcome, calls, events };
 }
 
-const ok = (text: string) => () => ({ kind: 'completion' as const, completion: completion(text) });
+const ok = (text: string) => () => completion(text);
 const fail = (kind: ConstructorParameters<typeof ProviderError>[1]['kind']) => () => {
   throw new ProviderError(`${kind} failure`, { kind, status: 500 });
 };
@@ -92,19 +93,22 @@ describe('chat machine', () => {
     expect(outcome.kind === 'error' && outcome.error.status).toBe(504);
   });
 
-  it('emits numbered events: run, nodes, route decision, failures', async () => {
-    const { events } = await run({ a: fail('rate_limit'), b: ok('from b') });
+  it('projects numbered events from its transitions: nodes, route decision, failures, rejections', async () => {
+    const { events } = await run({ a: fail('rate_limit'), b: ok(''), c: ok('from c') });
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     expect(events.every((e) => e.run_id === 'run-1')).toBe(true);
     const trace = events.map((e) => (e.node ? `${e.type}:${e.node}` : e.type));
     expect(trace).toEqual([
       'node_started:classify', 'node_finished:classify',
       'node_started:route', 'route_decided:route', 'node_finished:route',
-      // A transition's actions run after the state's exit, so the failure is reported after the call node ends.
       'node_started:call', 'node_finished:call', 'attempt_failed:call',
+      'node_started:call', 'node_finished:call',
+      'node_started:judge', 'node_finished:judge', 'attempt_failed:judge',
       'node_started:call', 'node_finished:call',
       'node_started:judge', 'node_finished:judge',
     ]);
+    const rejected = events.find((e) => e.type === 'attempt_failed' && e.node === 'judge')!;
+    expect(rejected.data).toMatchObject({ model: 'p/b', rejected: true, score: 0, reasons: ['empty answer'] });
     const decided = events.find((e) => e.type === 'route_decided')!;
     expect((decided.data['plan'] as Array<{ model: string }>).map((p) => p.model)).toEqual(['p/a', 'p/b', 'p/c']);
   });

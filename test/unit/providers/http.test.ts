@@ -1,0 +1,54 @@
+// The upstream HTTP pool: connections are reused after a stream ends, and odd bodies become typed errors.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOpenAIAdapter } from '../../../src/providers/openai/adapter.js';
+import { ProviderError } from '../../../src/providers/errors.js';
+import { createHttpClient } from '../../../src/providers/http.js';
+import type { FakeUpstream } from '../../fakes/fake-upstream.js';
+import { startOpenAIUpstream } from '../../fakes/openai-wire.js';
+
+const http = createHttpClient();
+const adapter = createOpenAIAdapter({ http });
+let upstream: FakeUpstream;
+const ctx = () => ({
+  baseUrl: upstream.baseUrl,
+  apiKey: 'k',
+  model: 'm',
+  signal: new AbortController().signal,
+  timeouts: { connectMs: 1000, firstByteMs: 1000, idleMs: 1000 },
+});
+const request = { model: 'm', messages: [{ role: 'user' as const, content: 'hi' }] };
+
+beforeAll(async () => {
+  upstream = await startOpenAIUpstream();
+});
+afterAll(async () => {
+  await http.close();
+  await upstream.close();
+});
+
+describe('upstream HTTP pool', () => {
+  it('reuses one keep-alive connection for sequential streams that stop at [DONE]', async () => {
+    const before = upstream.connections;
+    for (let i = 0; i < 6; i++) {
+      let text = '';
+      for await (const chunk of adapter.stream(request, ctx())) text += chunk.choices[0]?.delta.content ?? '';
+      expect(text).toBe('Hello from the fake upstream.');
+    }
+    // Stopping at [DONE] leaves the response's last bytes unread; undici returns the socket to the pool once the whole
+    // response has arrived, which can be just after the next request has opened a second one. Without reuse: 6.
+    expect(upstream.connections - before).toBeLessThanOrEqual(2);
+  });
+
+  it('reports a 200 whose body is not JSON as a server error, not a network one', async () => {
+    const server = createServer((_req, res) => res.end('<html>gateway error</html>'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const res = await http.request({ url: `http://127.0.0.1:${port}/x`, signal: new AbortController().signal, timeouts: ctx().timeouts });
+    const err = await res.json().catch((e: unknown) => e);
+    server.close();
+    expect(err).toBeInstanceOf(ProviderError);
+    expect((err as ProviderError).kind).toBe('server');
+  });
+});
