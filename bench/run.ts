@@ -1,0 +1,177 @@
+// `npm run bench`: the graph-engine micro-benchmark, then the load comparison of direct / switchboard / portkey;
+// prints markdown tables and writes them to bench/results/latest.md (and latest.json).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { chatGraphSection, runChatGraphBench } from './chat-graph.js';
+import { runGraphBench, type GraphBenchResult } from './graph-engines.js';
+import { FULL_LOAD, QUICK_LOAD, preflight, runTargetLoad, type LoadOptions } from './load.js';
+import { canPin, machineInfo, pinProcess } from './proc.js';
+import {
+  graphSection,
+  latencySection,
+  machineSection,
+  notesSection,
+  streamSection,
+  throughputSection,
+  type TargetOutcome,
+} from './report.js';
+import { SkipTargetError, TARGET_NAMES, startTarget, startUpstream, type TargetName } from './targets.js';
+
+interface CliOptions {
+  quick: boolean;
+  only?: string;
+  graphs: boolean;
+  load: boolean;
+  pin: boolean;
+  chunkDelayMs: string;
+  out: string;
+}
+
+const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
+
+function parseCli(): CliOptions & { targets: TargetName[] } {
+  const program = new Command()
+    .name('bench')
+    .description('Switchboard benchmarks: graph engines, then gateway load against a fake upstream on 127.0.0.1')
+    .option('--quick', 'short runs (about 10 s per target)', process.env.BENCH_QUICK === '1')
+    .option('--only <targets>', `comma-separated targets among ${TARGET_NAMES.join(', ')}`, process.env.BENCH_ONLY)
+    .option('--no-graphs', 'skip the graph-engine micro-benchmark')
+    .option('--no-load', 'skip the load comparison')
+    .option('--no-pin', 'do not pin processes to cores with taskset')
+    .option('--chunk-delay-ms <ms>', 'delay between the upstream stream chunks', process.env.BENCH_CHUNK_DELAY_MS ?? '0')
+    .option('--out <file>', 'markdown report path', `${RESULTS_DIR}latest.md`);
+  program.parse(process.argv);
+  const opts = program.opts<CliOptions>();
+  try {
+    return { ...opts, targets: selectTargets(opts.only) };
+  } catch (err) {
+    return program.error((err as Error).message);
+  }
+}
+
+function selectTargets(only: string | undefined): TargetName[] {
+  if (!only) return [...TARGET_NAMES];
+  const names = only.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !(TARGET_NAMES as readonly string[]).includes(n));
+  if (unknown.length) throw new Error(`unknown target(s) ${unknown.join(', ')}; choose among ${TARGET_NAMES.join(', ')}`);
+  // Keep the canonical order so direct, the baseline, runs first.
+  return TARGET_NAMES.filter((n) => names.includes(n));
+}
+
+async function runLoadComparison(
+  targets: TargetName[],
+  opts: LoadOptions,
+  cores: { harness?: string; target?: string },
+  chunkDelayMs: number,
+): Promise<TargetOutcome[]> {
+  const upstream = await startUpstream({ cores: cores.harness, chunkDelayMs });
+  console.error(`upstream ${upstream.origin} (pid ${upstream.pid})`);
+  const outcomes: TargetOutcome[] = [];
+  try {
+    for (const name of targets) {
+      console.error(`\n${name}:`);
+      let target;
+      try {
+        target = await startTarget(name, upstream, { cores: cores.target, chunkDelayMs });
+      } catch (err) {
+        const skipped = err instanceof SkipTargetError;
+        const msg = (err as Error).message;
+        console.error(`  ${skipped ? 'SKIPPED' : 'FAILED TO START'}: ${msg}`);
+        outcomes.push({ name, status: skipped ? 'skipped' : 'failed', notes: [msg.split('\n')[0] ?? msg] });
+        continue;
+      }
+      try {
+        console.error(`  ${target.origin} (pid ${target.pid})`);
+        const notes = await preflight(target, opts.streamChunks);
+        for (const n of notes) console.error(`  PREFLIGHT: ${n}`);
+        const load = await runTargetLoad(target, opts, (l) => console.error(l));
+        outcomes.push({ name, status: 'ok', notes, load });
+      } catch (err) {
+        console.error(`  FAILED: ${(err as Error).message}\n${target.logTail()}`);
+        outcomes.push({ name, status: 'failed', notes: [(err as Error).message] });
+      } finally {
+        await target.stop();
+      }
+    }
+  } finally {
+    await upstream.stop();
+  }
+  return outcomes;
+}
+
+async function main(): Promise<void> {
+  const cli = parseCli();
+  const targets = cli.targets;
+  const loadOpts = cli.quick ? QUICK_LOAD : FULL_LOAD;
+  const chunkDelayMs = Number(cli.chunkDelayMs) || 0;
+  const pinned = cli.pin && canPin();
+  // Harness (load generator) and upstream share core 0; the target under test gets core 1 to itself.
+  const cores = pinned ? { harness: '0', target: '1' } : {};
+  if (pinned) pinProcess(process.pid, '0');
+
+  const machine = machineInfo();
+  const loadBefore = loadavg()[0] ?? 0;
+  const sections: string[] = [];
+  let graphs: GraphBenchResult | undefined;
+  if (cli.graphs) {
+    console.error('graph engines:');
+    graphs = await runGraphBench(cli.quick ? { runs: 300, warmup: 100 } : { runs: 2_000, warmup: 500 }, (l) =>
+      console.error(l),
+    );
+    sections.push('## Graph engines (CPU per invocation)', '', graphSection(graphs), '');
+    const runs = cli.quick ? 2_000 : 20_000;
+    sections.push('## The request graph', '', chatGraphSection(await runChatGraphBench(runs, runs / 4)), '');
+  }
+
+  let outcomes: TargetOutcome[] = [];
+  if (cli.load) {
+    outcomes = await runLoadComparison(targets, loadOpts, cores, chunkDelayMs);
+    sections.push(
+      '## Throughput',
+      '',
+      throughputSection(outcomes, loadOpts),
+      '',
+      '## Latency',
+      '',
+      latencySection(outcomes, loadOpts),
+      '',
+      '## Streams',
+      '',
+      streamSection(outcomes, loadOpts, chunkDelayMs),
+      '',
+    );
+    const notes = notesSection(outcomes);
+    if (notes) sections.push('## Notes', '', notes, '');
+  }
+
+  const header = [
+    `# Switchboard benchmarks${cli.quick ? ' (quick)' : ''}`,
+    '',
+    machineSection(machine, [
+      pinned
+        ? 'Pinning: harness (autocannon, undici) and the fake upstream on core 0; the target under test on core 1 (taskset)'
+        : 'Pinning: none (every process may run on every core)',
+      `Load average (1 min) before / after: ${loadBefore.toFixed(2)} / ${(loadavg()[0] ?? 0).toFixed(2)} ` +
+        '(other work on the machine inflates every figure; compare ratios within one run)',
+      `Targets: ${targets.join(', ')}`,
+    ]),
+    '',
+  ];
+  const markdown = [...header, ...sections].join('\n');
+  console.log(`\n${markdown}`);
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileSync(cli.out, markdown);
+  writeFileSync(cli.out.replace(/\.md$/, '') + '.json', JSON.stringify({ machine, graphs, outcomes, loadOpts }, null, 2));
+  console.error(`\nwritten to ${cli.out}`);
+}
+
+// Ctrl-C: exit through process 'exit' so the children (upstream, targets) are killed.
+process.on('SIGINT', () => process.exit(130));
+process.on('SIGTERM', () => process.exit(143));
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.stack : err);
+  process.exit(1);
+});

@@ -1,0 +1,284 @@
+// Starts and stops the fake upstream and each benchmark target (direct, switchboard, portkey) as child processes.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse, stringify } from 'yaml';
+import { freePort, processExe } from './proc.js';
+import { BENCH_KEY, BENCH_MODEL, type UpstreamStats } from './upstream.js';
+
+export const TARGET_NAMES = ['direct', 'switchboard', 'portkey', 'portkey-patched'] as const;
+export type TargetName = (typeof TARGET_NAMES)[number];
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const UPSTREAM_SCRIPT = fileURLToPath(new URL('./upstream.ts', import.meta.url));
+const CONFIG_TEMPLATE = fileURLToPath(new URL('./switchboard.bench.yaml', import.meta.url));
+/** The built Switchboard CLI; the switchboard target is skipped while it does not exist. */
+export const SWITCHBOARD_CLI = join(ROOT, 'dist/src/cli/index.js');
+const PORTKEY_SERVER = join(ROOT, 'node_modules/@portkey-ai/gateway/build/start-server.js');
+const PORTKEY_PATCH = fileURLToPath(new URL('./portkey-patch.ts', import.meta.url));
+
+/** A target that cannot run here (not built, not installed): reported, not fatal. */
+export class SkipTargetError extends Error {}
+
+/** A running child process the harness owns. */
+export interface Child {
+  pid: number;
+  /** The last lines it printed, for error messages. */
+  logTail(): string;
+  stop(): Promise<void>;
+}
+
+export interface Upstream extends Child {
+  /** e.g. http://127.0.0.1:41234 (no /v1). */
+  origin: string;
+  stats(): Promise<UpstreamStats>;
+}
+
+/** A gateway (or the upstream itself) under load. */
+export interface Target extends Child {
+  name: TargetName;
+  /** e.g. http://127.0.0.1:41235 */
+  origin: string;
+  chatPath: string;
+  headers: Record<string, string>;
+  model: string;
+  /** The upstream that answers this target's requests (to check it really forwarded them). */
+  upstream: Upstream;
+}
+
+export interface StartOptions {
+  /** `taskset -c` core list for the process, or undefined to leave it unpinned. */
+  cores?: string;
+  /** Per-chunk delay of the upstream's streams, ms. */
+  chunkDelayMs?: number;
+}
+
+interface SpawnOptions {
+  label: string;
+  args: string[];
+  cores?: string;
+  readyLine?: RegExp;
+  healthUrl?: (line: string | undefined) => string;
+  timeoutMs?: number;
+}
+
+const live = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const c of live) c.kill('SIGKILL');
+});
+
+async function pollHealth(url: string, deadline: number, exited: () => boolean): Promise<void> {
+  let last = 'no answer';
+  while (Date.now() < deadline && !exited()) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(1_000) });
+      await res.arrayBuffer();
+      if (res.status === 200) return;
+      last = `HTTP ${res.status}`;
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} not healthy (${exited() ? 'process exited' : last})`);
+}
+
+/** Spawns `node <args>` (through taskset when pinned; taskset execs, so the pid is node's) and waits until ready. */
+async function spawnNode(opts: SpawnOptions): Promise<{ child: Child; readyLine?: string }> {
+  const [cmd, args] = opts.cores
+    ? ['taskset', ['-c', opts.cores, process.execPath, ...opts.args]]
+    : [process.execPath, opts.args];
+  const proc = spawn(cmd, args, {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  live.add(proc);
+  const lines: string[] = [];
+  let exited = false;
+  let lineWaiter: ((line: string) => void) | undefined;
+  const partial = new Map<unknown, string>();
+  const onData = (stream: unknown) => (buf: Buffer): void => {
+    const parts = ((partial.get(stream) ?? '') + buf.toString('utf8')).split('\n');
+    partial.set(stream, parts.pop() ?? '');
+    for (const line of parts) {
+      if (!line.trim()) continue;
+      lines.push(line);
+      if (lines.length > 40) lines.shift();
+      if (lineWaiter && opts.readyLine?.test(line)) lineWaiter(line);
+    }
+  };
+  proc.stdout?.on('data', onData(proc.stdout));
+  proc.stderr?.on('data', onData(proc.stderr));
+  const exitPromise = new Promise<void>((resolve) => {
+    proc.on('exit', () => {
+      exited = true;
+      live.delete(proc);
+      resolve();
+    });
+  });
+  const child: Child = {
+    pid: proc.pid ?? -1,
+    logTail: () => lines.slice(-15).join('\n'),
+    async stop() {
+      if (exited) return;
+      proc.kill('SIGTERM');
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 3_000);
+      await exitPromise;
+      clearTimeout(timer);
+    },
+  };
+
+  const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
+  try {
+    let readyLine: string | undefined;
+    if (opts.readyLine) {
+      readyLine = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no line matching ${opts.readyLine}`)), deadline - Date.now());
+        lineWaiter = (line) => {
+          lineWaiter = undefined;
+          clearTimeout(timer);
+          resolve(line);
+        };
+        void exitPromise.then(() => {
+          clearTimeout(timer);
+          reject(new Error('process exited'));
+        });
+      });
+    }
+    if (opts.healthUrl) await pollHealth(opts.healthUrl(readyLine), deadline, () => exited);
+    return { child, readyLine };
+  } catch (err) {
+    await child.stop();
+    throw new Error(`${opts.label} did not start: ${(err as Error).message}\n${child.logTail()}`);
+  }
+}
+
+async function startUpstreamProcess(label: string, opts: StartOptions): Promise<Upstream> {
+  const { child, readyLine } = await spawnNode({
+    label,
+    args: ['--import', 'tsx', UPSTREAM_SCRIPT, '--port=0', `--chunk-delay-ms=${opts.chunkDelayMs ?? 0}`],
+    cores: opts.cores,
+    readyLine: /listening on http:\/\/127\.0\.0\.1:\d+/,
+    healthUrl: (line) => `${line?.match(/http:\/\/\S+/)?.[0]}/v1/models`,
+  });
+  const origin = readyLine?.match(/http:\/\/\S+/)?.[0] ?? '';
+  return {
+    ...child,
+    origin,
+    async stats() {
+      const res = await fetch(`${origin}/__bench/stats`);
+      return (await res.json()) as UpstreamStats;
+    },
+  };
+}
+
+/** Starts the shared fake upstream the gateways forward to. */
+export function startUpstream(opts: StartOptions = {}): Promise<Upstream> {
+  return startUpstreamProcess('upstream', opts);
+}
+
+const AUTH = { authorization: `Bearer ${BENCH_KEY}` };
+
+async function startDirect(opts: StartOptions): Promise<Target> {
+  // Its own upstream instance, placed like a gateway (same cores), so the baseline runs where the gateways run.
+  const up = await startUpstreamProcess('direct', opts);
+  return { ...up, name: 'direct', chatPath: '/v1/chat/completions', headers: { ...AUTH }, model: BENCH_MODEL, upstream: up };
+}
+
+/** Writes the bench config for Switchboard from the template, pointed at the upstream. */
+function writeSwitchboardConfig(upstream: Upstream, port: number): { dir: string; file: string } {
+  const doc = parse(readFileSync(CONFIG_TEMPLATE, 'utf8')) as {
+    server?: Record<string, unknown>;
+    providers: Array<Record<string, unknown>>;
+  };
+  const provider = doc.providers[0];
+  if (!provider) throw new Error(`${CONFIG_TEMPLATE} has no provider`);
+  provider.baseUrl = `${upstream.origin}/v1`;
+  doc.server = { ...doc.server, host: '127.0.0.1', port };
+  const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
+  const file = join(dir, 'switchboard.yaml');
+  writeFileSync(file, stringify(doc));
+  return { dir, file };
+}
+
+async function startSwitchboard(upstream: Upstream, opts: StartOptions): Promise<Target> {
+  if (!existsSync(SWITCHBOARD_CLI)) {
+    throw new SkipTargetError(`${SWITCHBOARD_CLI} is missing (run \`npm run build\` once src/cli/index.ts exists)`);
+  }
+  const port = await freePort();
+  const { dir, file } = writeSwitchboardConfig(upstream, port);
+  const origin = `http://127.0.0.1:${port}`;
+  try {
+    const { child } = await spawnNode({
+      label: 'switchboard',
+      args: [SWITCHBOARD_CLI, 'serve', '--config', file, '--port', String(port)],
+      cores: opts.cores,
+      readyLine: /listening/i,
+      healthUrl: () => `${origin}/health`,
+    });
+    return {
+      ...child,
+      async stop() {
+        await child.stop();
+        rmSync(dir, { recursive: true, force: true });
+      },
+      name: 'switchboard',
+      origin,
+      chatPath: '/v1/chat/completions',
+      headers: { ...AUTH },
+      model: `bench/${BENCH_MODEL}`,
+      upstream,
+    };
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** Portkey as installed; `patched` preloads bench/portkey-patch.ts (the fix for its streaming bug #1389). */
+async function startPortkey(upstream: Upstream, opts: StartOptions, patched: boolean): Promise<Target> {
+  if (!existsSync(PORTKEY_SERVER)) throw new SkipTargetError(`${PORTKEY_SERVER} is missing`);
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  // --port=N sets the port (default 8787); --headless skips the log UI routes. It has no /health: GET / answers 200.
+  const { child } = await spawnNode({
+    label: patched ? 'portkey-patched' : 'portkey',
+    args: [...(patched ? ['--import', 'tsx', '--import', PORTKEY_PATCH] : []), PORTKEY_SERVER, `--port=${port}`, '--headless'],
+    cores: opts.cores,
+    healthUrl: () => `${origin}/`,
+  });
+  return {
+    ...child,
+    name: patched ? 'portkey-patched' : 'portkey',
+    origin,
+    chatPath: '/v1/chat/completions',
+    // Provider "openai" with a custom host: Portkey appends /chat/completions to the host, so it carries /v1.
+    // 127.0.0.1 passes its custom-host check because it is in the default TRUSTED_CUSTOM_HOSTS.
+    headers: {
+      ...AUTH,
+      'x-portkey-provider': 'openai',
+      'x-portkey-custom-host': `${upstream.origin}/v1`,
+    },
+    model: BENCH_MODEL,
+    upstream,
+  };
+}
+
+/** Starts one target; throws SkipTargetError when it cannot run here. */
+export async function startTarget(name: TargetName, upstream: Upstream, opts: StartOptions = {}): Promise<Target> {
+  const target =
+    name === 'direct'
+      ? await startDirect(opts)
+      : name === 'switchboard'
+        ? await startSwitchboard(upstream, opts)
+        : await startPortkey(upstream, opts, name === 'portkey-patched');
+  const exe = processExe(target.pid);
+  if (exe !== processExe(process.pid)) {
+    await target.stop();
+    throw new Error(`${name}: pid ${target.pid} runs ${exe}, not node: its CPU would not be the gateway's`);
+  }
+  return target;
+}
