@@ -99,3 +99,22 @@ export function httpError(
     ...(upstreamCode === undefined ? {} : { upstreamCode }),
   });
 }
+
+/** `err` with every occurrence of `secret` in its message masked: some providers echo the key they were sent. */
+export function withoutSecret(err: unknown, secret: string): unknown {
+  if (secret === '' || !(err instanceof Error) || !err.message.includes(secret)) return err;
+  const message = err.message.split(secret).join(maskSecret(secret));
+  if (!(err instanceof ProviderError)) return new Error(message);
+  return new ProviderError(message, {
+    kind: err.kind,
+    status: err.status,
+    retryable: err.retryable,
+    ...(err.retryAfterMs === undefined ? {} : { retryAfterMs: err.retryAfterMs }),
+    ...(err.upstreamCode === undefined ? {} : { upstreamCode: err.upstreamCode }),
+  });
+}
+
+/** A key as it may be shown: its first 4 and last 4 characters, e.g. `gsk_…3f9a`. */
+export function maskSecret(secret: string): string {
+  return secret.length <= 12 ? '…' : `${secret.slice(0, 4)}…${secret.slice(-4)}`;
+}

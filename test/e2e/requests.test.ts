@@ -151,3 +151,26 @@ describe('POST /v1/contextual_chat/completions', () => {
     expect(res.json.error.param).toBe('prompt');
   });
 });
+
+describe('secrets', () => {
+  it('never shows the provider key to the client, even when the provider echoes it', async () => {
+    fakes.alpha.queue({ type: 'error', status: 400, message: 'Invalid request for key alpha-key-long-secret-1234' });
+    const leaky = await startTestGateway({
+      providers: [{ ...fakes.providers[0]!, apiKeys: ['alpha-key-long-secret-1234'] }],
+    });
+    try {
+      const res = await fetch(`${leaky.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'alpha/alpha-chat', messages: hi }),
+      });
+      const text = await res.text();
+      expect(res.status).toBe(400);
+      expect(text).toContain('alph…1234');
+      expect(text).not.toContain('alpha-key-long-secret-1234');
+    } finally {
+      await leaky.close();
+    }
+  });
+
+});

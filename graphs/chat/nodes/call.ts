@@ -1,4 +1,5 @@
 // call node: one upstream call to the current candidate; a stream is opened up to its first content.
+import { withoutSecret } from '../../../src/providers/errors.js';
 import type { ChatCompletionChunk, ChatRequest } from '../../../src/providers/types.js';
 import type { Candidate } from '../../../src/routing/types.js';
 import type { CallResult, ChatDeps, OpenedStream } from '../context.js';
@@ -10,21 +11,37 @@ export interface CallInput {
   signal: AbortSignal;
 }
 
-/** Calls the candidate's provider with the next key; throws the adapter's ProviderError on failure. */
+/**
+ * Calls the candidate's provider with the next key; throws the adapter's ProviderError on failure, with the key
+ * masked wherever the provider echoed it, since messages reach the client and the logs.
+ */
 export async function callModel(deps: ChatDeps, { candidate, request, stream, signal }: CallInput): Promise<CallResult> {
   const { provider, config } = candidate.model;
   const adapter = deps.adapters[provider.protocol];
+  const apiKey = deps.keys.next(provider);
   const ctx = {
     baseUrl: provider.baseUrl,
-    apiKey: deps.keys.next(provider),
+    apiKey,
     model: config.id,
     signal,
     timeouts: deps.timeouts,
     headers: provider.headers,
     maxTokensField: provider.maxTokensField,
   };
-  if (!stream) return { kind: 'completion', completion: await adapter.chat(request, ctx) };
-  return { kind: 'stream', stream: await openStream(adapter.stream(request, ctx)[Symbol.asyncIterator]()) };
+  try {
+    if (!stream) return { kind: 'completion', completion: await adapter.chat(request, ctx) };
+    return { kind: 'stream', stream: await openStream(scrubbed(adapter.stream(request, ctx), apiKey)[Symbol.asyncIterator]()) };
+  } catch (err) {
+    throw withoutSecret(err, apiKey);
+  }
+}
+
+async function* scrubbed(chunks: AsyncIterable<ChatCompletionChunk>, apiKey: string): AsyncGenerator<ChatCompletionChunk> {
+  try {
+    yield* chunks;
+  } catch (err) {
+    throw withoutSecret(err, apiKey);
+  }
 }
 
 /**
