@@ -99,6 +99,18 @@ export const RoutingSchema = z.strictObject({
   judgeThreshold: unit.default(0.5),
 });
 
+export const EventsSchema = z.strictObject({
+  /**
+   * Record every run's events. By default only runs a client can follow are recorded: those whose id it chose
+   * (`x-switchboard-run-id`) and agent threads; the others cost nothing for events.
+   */
+  recordAll: z.boolean().default(false),
+  /** Events kept per run; older ones are dropped first. */
+  maxEventsPerRun: z.number().int().positive().default(10_000),
+  /** How long a finished run's events can still be replayed. */
+  retentionMs: z.number().int().positive().default(3_600_000),
+});
+
 export const ServerSchema = z.strictObject({
   port: z.number().int().min(0).max(65535).default(8000),
   host: z.string().default('0.0.0.0'),
@@ -111,6 +123,7 @@ export const ConfigSchema = z.strictObject({
   providers: z.array(ProviderEntrySchema).default([]),
   routing: RoutingSchema.default(RoutingSchema.parse({})),
   timeouts: TimeoutsSchema.default(TimeoutsSchema.parse({})),
+  events: EventsSchema.default(EventsSchema.parse({})),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Config = z.infer<typeof ConfigSchema>;

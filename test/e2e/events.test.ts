@@ -55,4 +55,23 @@ describe('run events', () => {
     expect(res.status).toBe(503);
     expect(trace('doomed-run')).toEqual(['run_started', 'node_started:classify', 'node_finished:classify', 'node_started:route', 'node_finished:route', 'run_failed']);
   });
+
+  it('record only runs a client can follow, unless events.recordAll is set', async () => {
+    const before = events.length;
+    const res = await gw.client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'unfollowed' }] }).withResponse();
+    const runId = res.response.headers.get('x-switchboard-run-id')!;
+    expect(events.length).toBe(before);
+    expect(trace(runId)).toEqual([]);
+
+    const all = await startTestGateway({ providers: fakes.providers, events: { recordAll: true } });
+    try {
+      const seen: string[] = [];
+      all.gateway.bus.attach((e) => seen.push(e.type));
+      await all.client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'recorded' }] });
+      expect(seen[0]).toBe('run_started');
+      expect(seen.at(-1)).toBe('run_finished');
+    } finally {
+      await all.close();
+    }
+  });
 });

@@ -2,12 +2,14 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { badRequest } from '../../errors.js';
-import { createRunEmitter } from '../../events/publisher.js';
+import { createEventBus, createRunEmitter } from '../../events/publisher.js';
 import { parseChatBody, type ParsedChat } from '../chat-body.js';
 import type { AppDeps } from '../deps.js';
 import { sendChatStream } from '../sse.js';
 
 const RUN_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** The bus of runs nobody can follow: it has no sinks, so their events are never built. */
+const UNRECORDED = createEventBus();
 
 export function chatRoutes(deps: AppDeps): Router {
   const router = Router();
@@ -19,14 +21,17 @@ export function chatRoutes(deps: AppDeps): Router {
 
 /** Runs one parsed chat request and writes the answer; shared by every chat-shaped route. */
 export async function serveChat(deps: AppDeps, req: Request, res: Response, parsed: ParsedChat): Promise<void> {
-  const runId = pickRunId(req);
+  const chosen = req.get('x-switchboard-run-id');
+  const runId = pickRunId(chosen);
+  // Only runs a client can follow are recorded (docs/EVENTS.md); the others publish to a bus with no sinks.
+  const bus = chosen !== undefined || deps.config.events.recordAll ? deps.bus : UNRECORDED;
   res.setHeader('x-switchboard-run-id', runId);
   const controller = new AbortController();
   res.on('close', () => {
     if (!res.writableFinished) controller.abort();
   });
   const started = performance.now();
-  const run = await deps.chat.run({ ...parsed, signal: controller.signal, emitter: createRunEmitter(deps.bus, runId) });
+  const run = await deps.chat.run({ ...parsed, signal: controller.signal, emitter: createRunEmitter(bus, runId) });
   res.setHeader('x-switchboard-attempts', String(run.attempts));
   if (run.kind === 'error') throw run.error;
   res.setHeader('x-switchboard-provider', run.model.provider.id);
@@ -39,8 +44,7 @@ export async function serveChat(deps: AppDeps, req: Request, res: Response, pars
   await sendChatStream(res, run.chunks, controller.signal);
 }
 
-function pickRunId(req: Request): string {
-  const chosen = req.get('x-switchboard-run-id');
+function pickRunId(chosen: string | undefined): string {
   if (chosen === undefined) return `run_${randomUUID()}`;
   if (!RUN_ID.test(chosen)) throw badRequest('x-switchboard-run-id must be 1-128 letters, digits, ".", "_", ":" or "-"', 'x-switchboard-run-id');
   return chosen;
