@@ -9,5 +9,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 20_000,
     hookTimeout: 20_000,
+    // One throwaway redis-server for the run (tests get its URL from test/helpers/redis.ts).
+    globalSetup: ['test/helpers/redis-global-setup.ts'],
   },
 });

@@ -1,4 +1,4 @@
-// Composition root: config → registry → providers → request graph → app → listen.
+// Composition root: config → registry → stores → providers → request graph → app → listen (+ the event stream).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
@@ -7,10 +7,12 @@ import { createRoundRobinKeyPicker } from './accounts/key-picker.js';
 import type { Env } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { createEventBus, type EventBus } from './events/publisher.js';
+import { attachEventStream } from './events/ws-server.js';
 import { createAdapters } from './providers/adapters.js';
 import { createHttpClient } from './providers/http.js';
 import { buildRegistry, loadCatalog, type Registry } from './providers/registry.js';
 import { createApp } from './server/app.js';
+import { createStores, type Stores } from './storage/index.js';
 
 export interface GatewayOptions {
   config: Config;
@@ -22,6 +24,7 @@ export interface Gateway {
   server: Server;
   registry: Registry;
   bus: EventBus;
+  stores: Stores;
   /** The base URL it listens on, e.g. http://127.0.0.1:8000. */
   url: string;
   close(): Promise<void>;
@@ -38,7 +41,10 @@ export function createLogger(level: Config['logLevel']): Logger {
 export async function startGateway({ config, env = process.env, logger = createLogger(config.logLevel) }: GatewayOptions): Promise<Gateway> {
   const registry = buildRegistry(loadCatalog(env), config.providers, env);
   const http = createHttpClient({ connectTimeoutMs: config.timeouts.connectMs });
+  const { maxEventsPerRun, retentionMs } = config.events;
+  const stores = createStores({ redisUrl: env['REDIS_URL'], logger, events: { maxEventsPerRun, retentionMs } });
   const bus = createEventBus();
+  bus.attach((event) => stores.eventLog.append(event));
   const chat = createChatGraph({
     registry,
     adapters: createAdapters({ http }),
@@ -49,6 +55,8 @@ export async function startGateway({ config, env = process.env, logger = createL
   });
   const app = createApp({ config, registry, chat, bus, logger, startedAt: Math.floor(Date.now() / 1000) });
   const server = createServer(app);
+  const { heartbeatMs, maxQueuedMessages, maxBufferedBytes } = config.events;
+  const stream = attachEventStream(server, { log: stores.eventLog, logger, options: { heartbeatMs, maxQueuedMessages, maxBufferedBytes } });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.server.port, config.server.host, resolve);
@@ -59,11 +67,15 @@ export async function startGateway({ config, env = process.env, logger = createL
     server,
     registry,
     bus,
+    stores,
     url: `http://${host}:${port}`,
     async close() {
+      // WebSocket clients first: with one connected, server.close() would never finish.
+      await stream.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await http.close();
+      await stores.close();
     },
   };
 }

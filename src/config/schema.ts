@@ -109,6 +109,12 @@ export const EventsSchema = z.strictObject({
   maxEventsPerRun: z.number().int().positive().default(10_000),
   /** How long a finished run's events can still be replayed. */
   retentionMs: z.number().int().positive().default(3_600_000),
+  /** WebSocket heartbeat: a client that did not answer the previous ping is dropped. */
+  heartbeatMs: z.number().int().positive().default(30_000),
+  /** Messages queued for one WebSocket client before it is told it fell behind and is disconnected. */
+  maxQueuedMessages: z.number().int().positive().default(4_096),
+  /** Bytes queued for one WebSocket client (its socket buffer included) before the same. */
+  maxBufferedBytes: z.number().int().positive().default(4 * 1024 * 1024),
 });
 
 export const ServerSchema = z.strictObject({

@@ -21,7 +21,8 @@ export function fakeModel(id: string, extra: Partial<ProviderEntry['models'] ext
   return { id, capabilities: ['chat', 'code', 'tools', 'json'], contextWindow: 32_768, quality: 0.7, speed: 0.8, ...extra };
 }
 
-export async function startTestGateway(config: Record<string, unknown>): Promise<TestGateway> {
+/** `env` is the gateway's whole environment (empty by default: no catalog provider turns on from the developer's keys). */
+export async function startTestGateway(config: Record<string, unknown>, logger = createLogger('silent'), env: Record<string, string> = {}): Promise<TestGateway> {
   const parsed = parseConfig(
     {
       logLevel: 'silent',
@@ -31,8 +32,7 @@ export async function startTestGateway(config: Record<string, unknown>): Promise
     },
     'test',
   );
-  // An empty environment: no catalog provider turns on from the developer's own keys.
-  const gateway = await startGateway({ config: parsed, env: {}, logger: createLogger('silent') });
+  const gateway = await startGateway({ config: parsed, env, logger });
   const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'sk-test-client', maxRetries: 0, timeout: 15_000 });
   return { gateway, client, url: gateway.url, close: () => gateway.close() };
 }

@@ -1,0 +1,69 @@
+// Follow a run or a thread live over /v1/ws and print its progress: node by node, tokens inline.
+// Usage, while `npm start` runs:
+//   npx tsx examples/follow-run.ts --run my-run-1 --ask "Write a haiku"   (starts a chat with that run id and follows it)
+//   npx tsx examples/follow-run.ts --thread THREAD_ID                      (follows every run of an agent thread)
+import { parseArgs } from 'node:util';
+import WebSocket from 'ws';
+
+const { values } = parseArgs({
+  options: {
+    url: { type: 'string', default: process.env['SWITCHBOARD_URL'] ?? 'http://127.0.0.1:8000' },
+    run: { type: 'string' },
+    thread: { type: 'string' },
+    ask: { type: 'string' },
+    'after-seq': { type: 'string' },
+  },
+});
+if (!values.run && !values.thread) throw new Error('give --run RUN_ID or --thread THREAD_ID');
+
+const ws = new WebSocket(`${values.url!.replace(/^http/, 'ws')}/v1/ws`);
+ws.on('open', () => {
+  const subscribe = { type: 'subscribe', ...(values.run ? { run_id: values.run } : { thread_id: values.thread }) };
+  const afterSeq = values['after-seq'] === undefined ? {} : { after_seq: Number(values['after-seq']) };
+  ws.send(JSON.stringify({ ...subscribe, ...afterSeq }));
+});
+
+ws.on('message', (raw) => {
+  const message = JSON.parse(raw.toString());
+  if (message.type === 'subscribed' && values.ask && values.run) void ask(values.run, values.ask);
+  if (message.type === 'error') console.error(`! ${message.message}`);
+  if (message.type !== 'event') return;
+  const { type, node, data, seq } = message.event;
+  switch (type) {
+    case 'token':
+      process.stdout.write(String(data.text));
+      break;
+    case 'node_started':
+      console.log(`\n[${seq}] ▶ ${node}`);
+      break;
+    case 'node_finished':
+      console.log(`[${seq}] ✓ ${node} (${data.duration_ms} ms)`);
+      break;
+    case 'route_decided':
+      console.log(`[${seq}]   plan: ${(data.plan as Array<{ model: string }>).map((p) => p.model).join(' → ')}`);
+      break;
+    case 'attempt_failed':
+      console.log(`[${seq}]   ✗ ${data.model}: ${data.message ?? (data.reasons as string[] | undefined)?.join(', ')}`);
+      break;
+    case 'interrupt':
+      console.log(`\n[${seq}] ? the agent asks: ${data.question} (tool_call_id ${data.tool_call_id})`);
+      break;
+    case 'run_finished':
+    case 'run_failed':
+      console.log(`\n[${seq}] ${type === 'run_finished' ? 'done' : 'failed'}: ${JSON.stringify(data)}`);
+      if (values.run) ws.close();
+      break;
+    default:
+      console.log(`[${seq}] ${type}${node ? ` ${node}` : ''}`);
+  }
+});
+
+/** Starts a streamed chat whose run id is the one being followed. */
+async function ask(runId: string, prompt: string): Promise<void> {
+  const res = await fetch(`${values.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-switchboard-run-id': runId },
+    body: JSON.stringify({ model: 'auto', stream: true, messages: [{ role: 'user', content: prompt }] }),
+  });
+  await res.text(); // read to the end: a client that goes away aborts its run
+}
