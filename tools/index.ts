@@ -1,0 +1,39 @@
+// The agent's tools: the file tools for a request's project directory, and ask_human_for_input.
+import { createAskHumanTool } from './ask-human.js';
+import type { AgentTool } from './define-tool.js';
+import { createListFilesTool } from './list-files.js';
+import { createReadFileTool } from './read-file.js';
+import type { Workspace } from './workspace.js';
+import { createWriteFileTool } from './write-file.js';
+
+export { createAskHumanTool } from './ask-human.js';
+export type { HumanInputRequest } from './ask-human.js';
+export { defineTool } from './define-tool.js';
+export type { AgentTool, ToolSpec } from './define-tool.js';
+export { createListFilesTool } from './list-files.js';
+export { createReadFileTool } from './read-file.js';
+export { createWriteFileTool } from './write-file.js';
+export {
+  createWorkspace,
+  DEFAULT_MAX_FILE_BYTES,
+  DEFAULT_MAX_LIST_ENTRIES,
+  parseWorkspaceRoots,
+  VCS_DIRECTORIES,
+  WORKSPACE_ROOTS_ENV,
+  WorkspaceError,
+} from './workspace.js';
+export type { Listing, ResolvedPath, Workspace, WorkspaceOptions, WriteResult } from './workspace.js';
+
+/** The file tools, `read_file`, `write_file` and `list_files`, bound to one request's workspace. */
+export function createFileTools(workspace: Workspace): AgentTool[] {
+  return [createReadFileTool(workspace), createWriteFileTool(workspace), createListFilesTool(workspace)];
+}
+
+/**
+ * Every tool an agent run gets: the file tools only when the request named a project directory (pass its
+ * workspace), and always `ask_human_for_input`.
+ */
+export function createAgentTools(options: { workspace?: Workspace | undefined } = {}): AgentTool[] {
+  const fileTools = options.workspace === undefined ? [] : createFileTools(options.workspace);
+  return [...fileTools, createAskHumanTool()];
+}
