@@ -1,7 +1,9 @@
 // Storage selection: every kind of state in memory (the embedded default), or all of it in Redis when REDIS_URL is set.
+import { MemorySaver, type BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createMemoryEventLog } from './memory/event-log.js';
+import { RedisCheckpointSaver } from './redis/checkpointer.js';
 import { closeConnection, watchConnection } from './redis/connection.js';
 import { createRedisEventLog } from './redis/event-log.js';
 import type { EventLog, EventLogOptions } from './types.js';
@@ -15,11 +17,15 @@ export interface StoresOptions {
   events?: Partial<EventLogOptions>;
   /** Prefix of every Redis key and channel (default `switchboard:`); lets instances or tests share one Redis apart. */
   keyPrefix?: string;
+  /** Redis only: an agent thread's checkpoints expire this long after its last write (default 7 days; 0: never). */
+  checkpointTtlMs?: number;
 }
 
 /** The stores of one gateway instance. */
 export interface Stores {
   eventLog: EventLog;
+  /** LangGraph checkpointer of the agent graphs: LangGraph's MemorySaver (memory), or RedisCheckpointSaver. */
+  checkpointer: BaseCheckpointSaver;
   /** Closes every store, then the Redis connection they share. */
   close(): Promise<void>;
 }
@@ -32,14 +38,18 @@ export function createStores(options: StoresOptions): Stores {
   const events: EventLogOptions = { ...DEFAULT_EVENT_LOG_OPTIONS, ...definedOnly(options.events ?? {}) };
   if (options.redisUrl === undefined || options.redisUrl === '') {
     const eventLog = createMemoryEventLog(events);
-    return { eventLog, close: () => eventLog.close() };
+    return { eventLog, checkpointer: new MemorySaver(), close: () => eventLog.close() };
   }
   // One command connection shared by the stores (each adds what it needs, e.g. the event log's subscriber).
   const redis = new Redis(options.redisUrl);
   watchConnection(redis, options.logger, 'stores');
-  const eventLog = createRedisEventLog(redis, { ...events, logger: options.logger, ...(options.keyPrefix === undefined ? {} : { keyPrefix: options.keyPrefix }) });
+  const prefix = options.keyPrefix === undefined ? {} : { keyPrefix: options.keyPrefix };
+  const eventLog = createRedisEventLog(redis, { ...events, logger: options.logger, ...prefix });
+  const ttl = options.checkpointTtlMs === undefined ? {} : { ttlMs: options.checkpointTtlMs };
+  const checkpointer = new RedisCheckpointSaver(redis, { logger: options.logger, ...prefix, ...ttl });
   return {
     eventLog,
+    checkpointer,
     async close() {
       await eventLog.close();
       await closeConnection(redis);

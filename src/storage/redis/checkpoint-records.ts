@@ -1,0 +1,120 @@
+// The byte format of stored checkpoints, pending writes and channel values: a one-line JSON header, then raw serde bytes.
+//
+// serde.dumpsTyped gives a type tag and bytes (JSON for the default JsonPlusSerializer, anything for a custom one), so
+// a record keeps the bytes as they are, without base64, after a header that holds the tags and each part's length.
+import type { SerializerProtocol } from '@langchain/langgraph-checkpoint';
+
+type Header = Record<string, unknown>;
+
+/** A stored checkpoint: serde type tags and bytes of the checkpoint (without channel values) and its metadata. */
+export interface CheckpointRecord {
+  checkpointType: string;
+  checkpoint: Buffer;
+  metadataType: string;
+  metadata: Buffer;
+  /** The id of the checkpoint it was put after (the config's checkpoint_id at put time). */
+  parentId: string | undefined;
+}
+
+/** A stored pending write. */
+export interface WriteRecord {
+  taskId: string;
+  channel: string;
+  idx: number;
+  /** The path of the task that wrote it ('' when put without one). */
+  taskPath: string;
+  type: string;
+  value: Buffer;
+}
+
+/** A stored channel value. */
+export interface BlobRecord {
+  type: string;
+  value: Buffer;
+}
+
+/** Serializes a checkpoint (channel values left out: they go to blobs) with its metadata and parent id. */
+export async function dumpCheckpoint(serde: SerializerProtocol, checkpoint: object, metadata: object, parentId: string | undefined): Promise<Buffer> {
+  const [[checkpointType, checkpointBytes], [metadataType, metadataBytes]] = await Promise.all([serde.dumpsTyped(checkpoint), serde.dumpsTyped(metadata)]);
+  return encode({ ct: checkpointType, mt: metadataType, p: parentId }, [checkpointBytes, metadataBytes]);
+}
+
+/** Serializes one pending write. */
+export async function dumpWrite(serde: SerializerProtocol, write: Omit<WriteRecord, 'type' | 'value'>, value: unknown): Promise<Buffer> {
+  const [type, bytes] = await serde.dumpsTyped(value);
+  return encode({ task: write.taskId, ch: write.channel, idx: write.idx, path: write.taskPath, t: type }, [bytes]);
+}
+
+/** Serializes one channel value. */
+export async function dumpBlob(serde: SerializerProtocol, value: unknown): Promise<Buffer> {
+  const [type, bytes] = await serde.dumpsTyped(value);
+  return encode({ t: type }, [bytes]);
+}
+
+/** Parses a stored checkpoint; throws on a record this module did not write. */
+export function readCheckpoint(raw: Buffer): CheckpointRecord {
+  const { header, parts } = decode(raw, 2, 'checkpoint');
+  const parentId = header['p'];
+  return {
+    checkpointType: text(header, 'ct', 'checkpoint'),
+    checkpoint: parts[0]!,
+    metadataType: text(header, 'mt', 'checkpoint'),
+    metadata: parts[1]!,
+    parentId: typeof parentId === 'string' ? parentId : undefined,
+  };
+}
+
+/** Parses a stored pending write; throws on a record this module did not write. */
+export function readWrite(raw: Buffer): WriteRecord {
+  const { header, parts } = decode(raw, 1, 'write');
+  const idx = header['idx'];
+  if (typeof idx !== 'number') throw corrupt('write');
+  const field = (name: string) => text(header, name, 'write');
+  return { taskId: field('task'), channel: field('ch'), idx, taskPath: field('path'), type: field('t'), value: parts[0]! };
+}
+
+/** Parses a stored channel value; throws on a record this module did not write. */
+export function readBlob(raw: Buffer): BlobRecord {
+  const { header, parts } = decode(raw, 1, 'channel value');
+  return { type: text(header, 't', 'channel value'), value: parts[0]! };
+}
+
+const NEWLINE = 0x0a;
+
+/** `<header JSON with l: part lengths>\n<part bytes...>`; JSON.stringify never writes a raw newline. */
+function encode(header: Header, parts: Uint8Array[]): Buffer {
+  const head = Buffer.from(`${JSON.stringify({ ...header, l: parts.map((part) => part.byteLength) })}\n`);
+  return Buffer.concat([head, ...parts.map((part) => Buffer.from(part.buffer, part.byteOffset, part.byteLength))]);
+}
+
+function decode(raw: Buffer, count: number, what: string): { header: Header; parts: Buffer[] } {
+  const end = raw.indexOf(NEWLINE);
+  if (end < 0) throw corrupt(what);
+  let header: unknown;
+  try {
+    header = JSON.parse(raw.subarray(0, end).toString('utf8'));
+  } catch {
+    throw corrupt(what);
+  }
+  if (typeof header !== 'object' || header === null) throw corrupt(what);
+  const lengths: unknown = (header as Header)['l'];
+  if (!Array.isArray(lengths) || lengths.length !== count || !lengths.every((n) => Number.isInteger(n) && n >= 0)) throw corrupt(what);
+  const parts: Buffer[] = [];
+  let at = end + 1;
+  for (const length of lengths as number[]) {
+    parts.push(raw.subarray(at, at + length));
+    at += length;
+  }
+  if (at !== raw.length) throw corrupt(what);
+  return { header: header as Header, parts };
+}
+
+function text(header: Header, name: string, what: string): string {
+  const value = header[name];
+  if (typeof value !== 'string') throw corrupt(what);
+  return value;
+}
+
+function corrupt(what: string): Error {
+  return new Error(`Redis checkpointer: a stored ${what} record is corrupt or was not written by this checkpointer`);
+}
