@@ -1,8 +1,11 @@
-// Composition root: config → registry → stores → providers → request graph → app → listen (+ the event stream).
+// Composition root: config → registry → stores → providers → request graph → agent service → app → listen (+ the event stream).
 import { createServer, type Server } from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { createChatGraph } from '../graphs/chat/index.js';
+import { createCodeAgentService } from '../graphs/code-agent/service.js';
+import { parseWorkspaceRoots } from '../tools/index.js';
 import { createRoundRobinKeyPicker } from './accounts/key-picker.js';
 import type { Env } from './config/load.js';
 import type { Config } from './config/schema.js';
@@ -53,7 +56,17 @@ export async function startGateway({ config, env = process.env, logger = createL
     timeouts: config.timeouts,
     now: Date.now,
   });
-  const app = createApp({ config, registry, chat, bus, logger, startedAt: Math.floor(Date.now() / 1000) });
+  const agents = createCodeAgentService({
+    chat,
+    checkpointer: stores.checkpointer,
+    bus,
+    maxSteps: config.agents.maxSteps,
+    defaultMode: config.routing.defaultMode,
+    workspaceRoots: config.agents.workspaceRoots?.map((root) => path.resolve(root)) ?? parseWorkspaceRoots(env),
+    ...(config.agents.maxFileBytes === undefined ? {} : { maxFileBytes: config.agents.maxFileBytes }),
+    logger,
+  });
+  const app = createApp({ config, registry, chat, agents, bus, logger, startedAt: Math.floor(Date.now() / 1000) });
   const server = createServer(app);
   const { heartbeatMs, maxQueuedMessages, maxBufferedBytes } = config.events;
   const stream = attachEventStream(server, { log: stores.eventLog, logger, options: { heartbeatMs, maxQueuedMessages, maxBufferedBytes } });

@@ -117,6 +117,15 @@ export const EventsSchema = z.strictObject({
   maxBufferedBytes: z.number().int().positive().default(4 * 1024 * 1024),
 });
 
+export const AgentsSchema = z.strictObject({
+  /** Model calls one agent run may make; past it the run ends with error_details.code "step_limit". */
+  maxSteps: z.number().int().min(1).max(500).default(25),
+  /** Directories a request's project_directory may lie under. Default: SWITCHBOARD_WORKSPACE_ROOTS (none: file tools off). */
+  workspaceRoots: z.array(z.string().min(1)).optional(),
+  /** Largest file the agent's tools read or write (default 1 MiB). */
+  maxFileBytes: z.number().int().positive().optional(),
+});
+
 export const ServerSchema = z.strictObject({
   port: z.number().int().min(0).max(65535).default(8000),
   host: z.string().default('0.0.0.0'),
@@ -130,6 +139,7 @@ export const ConfigSchema = z.strictObject({
   routing: RoutingSchema.default(RoutingSchema.parse({})),
   timeouts: TimeoutsSchema.default(TimeoutsSchema.parse({})),
   events: EventsSchema.default(EventsSchema.parse({})),
+  agents: AgentsSchema.default(AgentsSchema.parse({})),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Config = z.infer<typeof ConfigSchema>;

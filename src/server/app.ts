@@ -2,6 +2,7 @@
 import express, { type Express } from 'express';
 import type { AppDeps } from './deps.js';
 import { errorHandler, unknownRoute } from './middleware/errors.js';
+import { agentRoutes } from './routes/agents.js';
 import { chatRoutes } from './routes/chat.js';
 import { contextualChatRoutes } from './routes/contextual-chat.js';
 import { modelRoutes } from './routes/models.js';
@@ -17,6 +18,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(modelRoutes(deps));
   app.use(chatRoutes(deps));
   app.use(contextualChatRoutes(deps));
+  app.use(agentRoutes(deps));
   app.use(unknownRoute);
   app.use(errorHandler(deps.logger));
   return app;

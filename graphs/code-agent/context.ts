@@ -1,0 +1,47 @@
+// What one agent run hands the graph's nodes besides the state: its emitter, its tools and workspace, its cancel signal.
+import type { LangGraphRunnableConfig } from '@langchain/langgraph';
+import type { ModelQuality } from '../../src/config/schema.js';
+import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
+import type { RunEmitter } from '../../src/events/publisher.js';
+import type { AgentTool, Workspace } from '../../tools/index.js';
+import type { ChatGraph } from '../chat/index.js';
+
+/** What the agent graph is built from (see `buildCodeAgentGraph`). */
+export interface CodeAgentDeps {
+  /** The request graph: every model call of the agent goes through it (routing, keys, fallback). */
+  chat: ChatGraph;
+  /** Where threads are checkpointed: `stores.checkpointer` (MemorySaver, or Redis with REDIS_URL). */
+  checkpointer: BaseCheckpointSaver;
+  /** Model calls one run may make before it ends with the step-limit error. */
+  maxSteps: number;
+  /** The routing mode when a request gives no model_quality. */
+  defaultMode: ModelQuality;
+}
+
+/**
+ * Per-run objects that cannot be checkpointed. They travel in `configurable` under {@link RUN_CONTEXT_KEY}, which
+ * LangGraph passes to every node but never stores; each run (invoke or resume) supplies its own.
+ */
+export interface AgentRunContext {
+  /** The run's emitter (its run id and the thread id). */
+  emitter: RunEmitter;
+  /** The tools of this run: the file tools when the request names a project directory, and ask_human_for_input. */
+  tools: AgentTool[];
+  /** The project's sandbox, when the request names one; its writtenFiles() feeds the state's files_written. */
+  workspace?: Workspace | undefined;
+  /** Aborted when a client cancels the run: the nodes then end it with the `cancelled` error. */
+  signal: AbortSignal;
+}
+
+/** The `configurable` key of the {@link AgentRunContext}. */
+export const RUN_CONTEXT_KEY = 'switchboard_agent_run';
+
+/** The run context of a node's config; throws when the graph was invoked without one (a bug, not a client error). */
+export function runContextOf(config: LangGraphRunnableConfig): AgentRunContext {
+  const context = config.configurable?.[RUN_CONTEXT_KEY] as AgentRunContext | undefined;
+  if (context === undefined) throw new Error(`the agent graph needs configurable.${RUN_CONTEXT_KEY}`);
+  return context;
+}
+
+/** The failure a cancelled run ends with. */
+export const CANCELLED = { code: 'cancelled', message: 'The run was cancelled.' } as const;

@@ -1,0 +1,51 @@
+// The agent graph's decisions, as pure functions over its state: where to go after each node, and what counts as approval.
+import { AIMessage, type BaseMessage, ToolMessage } from '@langchain/core/messages';
+import type { ToolCall } from '@langchain/core/messages/tool';
+import { END } from '@langchain/langgraph';
+import type { CodeAgentValues } from './state.js';
+
+/** A tool call the model made and that has no result yet (its id always set). */
+export type PendingToolCall = ToolCall & { id: string };
+
+/** The tool calls of the latest model turn that no ToolMessage answers yet, in the order the model made them. */
+export function pendingToolCalls(messages: BaseMessage[]): PendingToolCall[] {
+  let index = messages.length - 1;
+  while (index >= 0 && ToolMessage.isInstance(messages[index])) index -= 1;
+  const turn = messages[index];
+  if (turn === undefined || !AIMessage.isInstance(turn)) return [];
+  const answered = new Set(messages.slice(index + 1).map((m) => (m as ToolMessage).tool_call_id));
+  return (turn.tool_calls ?? []).flatMap((call, i) => {
+    const id = call.id ?? `call_${i}`;
+    return answered.has(id) ? [] : [{ ...call, id }];
+  });
+}
+
+/**
+ * After the agent node: run the tools when the model called some (unless the run already used its `maxSteps` model
+ * calls: then the step limit ends it), end when the model answered without tools or the call failed.
+ */
+export function routeAfterAgent(state: Pick<CodeAgentValues, 'messages' | 'steps' | 'error'>, maxSteps: number): 'tools' | 'step_limit' | typeof END {
+  if (state.error !== null) return END;
+  if (pendingToolCalls(state.messages).length === 0) return END;
+  return state.steps >= maxSteps ? 'step_limit' : 'tools';
+}
+
+/** After the tools node (one tool call per step): the next pending call, else back to the model; a cancel ends it. */
+export function routeAfterTools(state: Pick<CodeAgentValues, 'messages' | 'error'>): 'tools' | 'agent' | typeof END {
+  if (state.error !== null) return END;
+  return pendingToolCalls(state.messages).length > 0 ? 'tools' : 'agent';
+}
+
+/** Whether a call needs the human's approval before it runs: its tool is named in the request's `require_approval`. */
+export function needsApproval(call: Pick<ToolCall, 'name'>, requireApproval: readonly string[]): boolean {
+  return call.name !== 'ask_human_for_input' && requireApproval.includes(call.name);
+}
+
+const APPROVALS = new Set(['y', 'yes', 'approve', 'approved']);
+
+/** Whether the human's answer approves: "yes" or "approve" (any case, surrounding spaces and a final "." or "!" ignored). */
+export function isApproval(answer: unknown): boolean {
+  if (answer === true) return true;
+  if (typeof answer !== 'string') return false;
+  return APPROVALS.has(answer.trim().replace(/[.!]+$/, '').toLowerCase());
+}

@@ -1,0 +1,40 @@
+// The agent node: one model call, through the request graph, with the run's tools bound.
+import { SystemMessage } from '@langchain/core/messages';
+import type { LangGraphRunnableConfig } from '@langchain/langgraph';
+import type { RouteRequest } from '../../../src/routing/plan.js';
+import { CANCELLED, runContextOf, type CodeAgentDeps } from '../context.js';
+import { AgentModelError, SwitchboardChatModel } from '../llm.js';
+import { systemPrompt } from '../prompts.js';
+import type { CodeAgentUpdate, CodeAgentValues } from '../state.js';
+
+/** The route of every model call of a thread: `auto`, steered by the request's model_quality and provider. */
+export function agentRoute(request: CodeAgentValues['request'], defaultMode: CodeAgentDeps['defaultMode']): RouteRequest {
+  const route: RouteRequest = { model: 'auto', mode: request.model_quality ?? defaultMode };
+  if (request.provider !== undefined) route.provider = request.provider;
+  return route;
+}
+
+/**
+ * Builds the agent node. It asks the model for the next turn (the system prompt, then the conversation) and
+ * appends the answer. A model call the request graph cannot serve ends the run with `error` (the thread stays
+ * usable: the next invoke continues from here); any other failure is thrown, and the run fails with it.
+ */
+export function createAgentNode(deps: Pick<CodeAgentDeps, 'chat' | 'defaultMode'>) {
+  return async (state: CodeAgentValues, config: LangGraphRunnableConfig): Promise<CodeAgentUpdate> => {
+    const run = runContextOf(config);
+    const steps = state.steps + 1;
+    if (run.signal.aborted) return { error: { ...CANCELLED } };
+    const model = new SwitchboardChatModel({ chat: deps.chat, route: agentRoute(state.request, deps.defaultMode), emitter: run.emitter });
+    try {
+      const answer = await model.bindTools(run.tools).invoke([new SystemMessage(systemPrompt(state.request)), ...state.messages], {
+        signal: run.signal,
+      });
+      const modelName = answer.response_metadata['model_name'];
+      return { messages: [answer], steps, model_used: typeof modelName === 'string' ? modelName : state.model_used };
+    } catch (err) {
+      if (run.signal.aborted) return { steps, error: { ...CANCELLED } };
+      if (err instanceof AgentModelError) return { steps, error: { code: err.code, message: err.message, status: err.status } };
+      throw err;
+    }
+  };
+}

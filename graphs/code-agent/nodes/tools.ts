@@ -1,0 +1,76 @@
+// The tools node: runs the model's next pending tool call (one per step), asking the human first when it needs approval.
+import { ToolMessage } from '@langchain/core/messages';
+import { interrupt, type LangGraphRunnableConfig } from '@langchain/langgraph';
+import type { HumanInputRequest } from '../../../tools/index.js';
+import { CANCELLED, runContextOf } from '../context.js';
+import { isApproval, needsApproval, pendingToolCalls, type PendingToolCall } from '../edges.js';
+import { approvalQuestion, declinedResult } from '../prompts.js';
+import type { CodeAgentUpdate, CodeAgentValues } from '../state.js';
+
+/** What the graph is interrupted with: ask_human_for_input's question, or an approval asked before a tool call. */
+export interface AgentInterrupt extends HumanInputRequest {
+  /** `question`: the model asked; `approval`: a call in require_approval waits for a yes. */
+  kind?: 'question' | 'approval';
+  /** The tool waiting for approval. */
+  tool?: string;
+}
+
+/** Tool results in events are cut to this many characters (the model gets them whole). */
+const EVENT_TEXT_LIMIT = 2_000;
+
+function resultText(message: ToolMessage): string {
+  return typeof message.content === 'string' ? message.content : JSON.stringify(message.content);
+}
+
+/**
+ * Builds the tools node. One tool call per step keeps every finished call checkpointed: when a later call
+ * interrupts, only that call runs again on resume. Before a call that needs approval it interrupts with the path
+ * and content; an answer other than yes/approve goes back to the model as the call's result.
+ */
+export function createToolsNode() {
+  return async (state: CodeAgentValues, config: LangGraphRunnableConfig): Promise<CodeAgentUpdate> => {
+    const run = runContextOf(config);
+    const pending = pendingToolCalls(state.messages);
+    if (run.signal.aborted) return { messages: pending.map((call) => reply(call, 'Not run: the run was cancelled.', 'error')), error: { ...CANCELLED } };
+    const call = pending[0];
+    if (call === undefined) return {};
+    run.emitter.emit('tool_call', 'tools', () => ({ tool_call_id: call.id, name: call.name, args: call.args }));
+    if (needsApproval(call, state.request.require_approval)) {
+      // Nothing above has side effects beyond an event: this node runs again from the top when resumed.
+      const question = call.name === 'write_file'
+        ? approvalQuestion(String(call.args['filepath'] ?? ''), String(call.args['content'] ?? ''))
+        : `The agent wants to call ${call.name} with ${JSON.stringify(call.args)}. Approve? Answer "yes" to run it, or say why not.`;
+      const request: AgentInterrupt = { question, tool_call_id: call.id, kind: 'approval', tool: call.name };
+      const answer: unknown = interrupt(request);
+      if (!isApproval(answer)) {
+        const text = call.name === 'write_file' ? declinedResult(String(call.args['filepath'] ?? ''), String(answer ?? '')) : `The human declined this call. Their answer: ${String(answer ?? '')}`;
+        return finish(call, reply(call, text, 'error'));
+      }
+    }
+    const tool = run.tools.find((candidate) => candidate.name === call.name);
+    if (tool === undefined) {
+      const known = run.tools.map((t) => t.name).join(', ');
+      return finish(call, reply(call, `Error: there is no tool named ${JSON.stringify(call.name)}. The tools are: ${known}.`, 'error'));
+    }
+    const before = run.workspace?.writtenFiles().length ?? 0;
+    // LangGraph's config is passed on so that ask_human_for_input's interrupt() reaches the graph.
+    const output: unknown = await tool.invoke({ ...call, type: 'tool_call' }, config);
+    const message = ToolMessage.isInstance(output) ? output : reply(call, typeof output === 'string' ? output : JSON.stringify(output));
+    return finish(call, message, run.workspace?.writtenFiles().slice(before) ?? []);
+
+    function finish(done: PendingToolCall, message: ToolMessage, files: string[] = []): CodeAgentUpdate {
+      run.emitter.emit('tool_result', 'tools', () => ({
+        tool_call_id: done.id,
+        name: done.name,
+        status: message.status ?? 'success',
+        content: resultText(message).slice(0, EVENT_TEXT_LIMIT),
+      }));
+      return files.length > 0 ? { messages: [message], files_written: files } : { messages: [message] };
+    }
+  };
+}
+
+/** A tool result for `call`. */
+export function reply(call: PendingToolCall, text: string, status: 'success' | 'error' = 'success'): ToolMessage {
+  return new ToolMessage({ content: text, tool_call_id: call.id, name: call.name, status });
+}

@@ -1,0 +1,177 @@
+// The coding agent service: invoke, resume, read and cancel threads; one run per thread at a time; every run's events.
+import { randomUUID } from 'node:crypto';
+import { HumanMessage } from '@langchain/core/messages';
+import { Command } from '@langchain/langgraph';
+import type { Logger } from 'pino';
+import { notFound } from '../../src/errors.js';
+import { createRunEmitter, type EventBus } from '../../src/events/publisher.js';
+import { createAgentTools, createWorkspace, type Workspace } from '../../tools/index.js';
+import { refusal } from './conflicts.js';
+import { CANCELLED, RUN_CONTEXT_KEY, type AgentRunContext, type CodeAgentDeps } from './context.js';
+import { pendingToolCalls } from './edges.js';
+import { buildCodeAgentGraph, type CodeAgentGraph } from './graph.js';
+import { reply } from './nodes/tools.js';
+import { instructionMessage } from './prompts.js';
+import { isAllowed, type RunLifecycleEvent } from './run.machine.js';
+import type { AgentRequestParams, CodeAgentUpdate } from './state.js';
+import { readThread, toResponse, toThreadView, type AgentResponse, type ThreadState, type ThreadView } from './thread-view.js';
+
+export type { AgentResponse, ThreadView } from './thread-view.js';
+
+/** What {@link createCodeAgentService} needs. */
+export interface CodeAgentServiceOptions extends CodeAgentDeps {
+  /** Agent runs are always recorded: pass the bus the event log listens on. */
+  bus: EventBus;
+  /** Directories a project_directory may lie under; empty turns the file tools off. */
+  workspaceRoots: readonly string[];
+  /** Largest file the tools read or write (default: the workspace's 1 MiB). */
+  maxFileBytes?: number;
+  logger?: Logger;
+}
+
+/** An invoke, validated (see src/server/agent-body.ts). */
+export interface InvokeParams extends Omit<AgentRequestParams, 'require_approval'> {
+  thread_id?: string;
+  require_approval?: string[];
+}
+
+/** A resume, validated. */
+export interface ResumeParams {
+  thread_id: string;
+  tool_call_id: string;
+  human_response: string;
+}
+
+/** The coding agent as the HTTP routes use it. */
+export interface CodeAgentService {
+  /** Starts a thread, or continues one; a bad project_directory is a 400 before anything runs. */
+  invoke(params: InvokeParams): Promise<AgentResponse>;
+  /** Answers the question a thread waits on; 404 unknown thread, 409 not waiting / wrong tool call / running. */
+  resume(params: ResumeParams): Promise<AgentResponse>;
+  /** A thread's status, messages, files written and pending question; 404 when unknown. */
+  thread(threadId: string): Promise<ThreadView>;
+  /** Cancels a waiting thread, or asks the run in flight here to stop; 409 when there is nothing to cancel. */
+  cancel(threadId: string): Promise<ThreadView>;
+}
+
+/** What a run starts from: new input, or the human's answer to the pending interrupt. */
+type AgentInput = Parameters<CodeAgentGraph['invoke']>[0];
+
+function resumeWith(answer: string): AgentInput {
+  return new Command<string, CodeAgentUpdate, 'agent' | 'tools' | 'step_limit'>({ resume: answer });
+}
+
+/** Builds the agent graph on `options.checkpointer` and the service around it. */
+export function createCodeAgentService(options: CodeAgentServiceOptions): CodeAgentService {
+  const graph = buildCodeAgentGraph(options);
+  /** Threads with a run in flight on this instance, and how to cancel each. */
+  const running = new Map<string, AbortController>();
+  const recursionLimit = Math.max(100, options.maxSteps * 50);
+  const configOf = (threadId: string) => ({ configurable: { thread_id: threadId } });
+
+  /** The thread from its checkpoint; `lockedByCaller`: the caller holds its lock, so its own run is not in flight yet. */
+  async function load(threadId: string, lockedByCaller = false): Promise<ThreadState> {
+    return readThread(await graph.getState(configOf(threadId)), !lockedByCaller && running.has(threadId));
+  }
+
+  function check(threadId: string, thread: ThreadState, event: RunLifecycleEvent): void {
+    if (!isAllowed(thread.status, thread.pending?.tool_call_id ?? null, event)) throw refusal(threadId, thread, event);
+  }
+
+  function openWorkspace(request: AgentRequestParams): Promise<Workspace | undefined> {
+    if (request.project_directory === undefined) return Promise.resolve(undefined);
+    const limits = options.maxFileBytes === undefined ? {} : { maxFileBytes: options.maxFileBytes };
+    return createWorkspace(request.project_directory, { roots: options.workspaceRoots, ...limits });
+  }
+
+  /** Runs `work` holding the thread's in-process lock, taken before any await, so a second caller gets the 409. */
+  async function exclusive<T>(threadId: string, event: RunLifecycleEvent, work: (controller: AbortController) => Promise<T>): Promise<T> {
+    if (running.has(threadId)) throw refusal(threadId, { status: 'running', pending: null }, event);
+    const controller = new AbortController();
+    running.set(threadId, controller);
+    try {
+      return await work(controller);
+    } finally {
+      running.delete(threadId);
+    }
+  }
+
+  async function run(threadId: string, input: AgentInput, workspace: Workspace | undefined, signal: AbortSignal): Promise<AgentResponse> {
+    const runId = `run_${randomUUID()}`;
+    const emitter = createRunEmitter(options.bus, runId, threadId);
+    emitter.emit('run_started', undefined, () => ({ kind: 'agent', agent: 'code', resume: input instanceof Command }));
+    const context: AgentRunContext = { emitter, tools: createAgentTools({ workspace }), workspace, signal };
+    let thrown: unknown;
+    try {
+      await graph.invoke(input, { configurable: { thread_id: threadId, [RUN_CONTEXT_KEY]: context }, recursionLimit });
+    } catch (err) {
+      thrown = err;
+      options.logger?.warn({ err, threadId, runId }, 'agent run failed');
+    }
+    let thread = readThread(await graph.getState(configOf(threadId)), false);
+    if (thrown !== undefined && thread.status !== 'failed') {
+      thread = { ...thread, status: 'failed', pending: null, failure: { code: 'internal_error', message: 'The run failed on an unexpected error.' } };
+    }
+    const response = toResponse(threadId, runId, thread);
+    if (thread.pending !== null) {
+      const { pending } = thread;
+      emitter.emit('interrupt', 'tools', () => ({ tool_call_id: pending.tool_call_id, question: pending.question, kind: pending.kind ?? 'question' }));
+    }
+    if (response.agent_status === 'error') {
+      emitter.emit('run_failed', undefined, () => ({ ...response.error_details }));
+    } else {
+      emitter.emit('run_finished', undefined, () => ({ agent_status: response.agent_status, model: response.model_used, files_written: response.files_written }));
+    }
+    return response;
+  }
+
+  return {
+    async invoke(params) {
+      const threadId = params.thread_id ?? randomUUID();
+      const { thread_id: _ignored, require_approval: approval, ...rest } = params;
+      const request: AgentRequestParams = { ...rest, require_approval: approval ?? [] };
+      const workspace = await openWorkspace(request);
+      return exclusive(threadId, { type: 'invoke' }, async (controller) => {
+        const thread = await load(threadId, true);
+        check(threadId, thread, { type: 'invoke' });
+        // Calls a broken-off run left unanswered get a result, so the conversation stays valid for the model.
+        const dangling = pendingToolCalls(thread.values.messages ?? []).map((call) => reply(call, 'Not run: the run stopped before it.', 'error'));
+        const input: CodeAgentUpdate = { messages: [...dangling, new HumanMessage(instructionMessage(request))], request, steps: 0, error: null };
+        return run(threadId, input, workspace, controller.signal);
+      });
+    },
+
+    async resume(params) {
+      const event: RunLifecycleEvent = { type: 'resume', toolCallId: params.tool_call_id };
+      return exclusive(params.thread_id, event, async (controller) => {
+        const thread = await load(params.thread_id, true);
+        if (thread.status === 'new') throw notFound(`No agent thread ${JSON.stringify(params.thread_id)}`, 'thread_not_found', 'thread_id');
+        check(params.thread_id, thread, event);
+        const workspace = await openWorkspace(thread.values.request);
+        return run(params.thread_id, resumeWith(params.human_response), workspace, controller.signal);
+      });
+    },
+
+    async thread(threadId) {
+      const thread = await load(threadId);
+      if (thread.status === 'new') throw notFound(`No agent thread ${JSON.stringify(threadId)}`, 'thread_not_found', 'thread_id');
+      return toThreadView(threadId, thread);
+    },
+
+    async cancel(threadId) {
+      const inFlight = running.get(threadId);
+      if (inFlight !== undefined) {
+        inFlight.abort();
+        return toThreadView(threadId, await load(threadId));
+      }
+      return exclusive(threadId, { type: 'cancel' }, async () => {
+        const thread = await load(threadId, true);
+        if (thread.status === 'new') throw notFound(`No agent thread ${JSON.stringify(threadId)}`, 'thread_not_found', 'thread_id');
+        check(threadId, thread, { type: 'cancel' });
+        const answered = pendingToolCalls(thread.values.messages).map((call) => reply(call, 'Not run: the human cancelled the run.', 'error'));
+        await graph.updateState(configOf(threadId), { messages: answered, error: { ...CANCELLED } }, 'tools');
+        return toThreadView(threadId, await load(threadId, true));
+      });
+    },
+  };
+}

@@ -1,0 +1,59 @@
+// Helpers for the agent end-to-end tests: one fake OpenAI upstream, a workspace root, and the agent API over fetch.
+import { mkdtemp, realpath } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { ProviderEntry } from '../../src/config/schema.js';
+import type { FakeUpstream } from '../fakes/fake-upstream.js';
+import { fakeModel } from './harness.js';
+
+/** The invoke / resume answer (or an OpenAI error body). */
+export interface AgentAnswer {
+  thread_id: string;
+  run_id: string;
+  agent_status: string;
+  generated_code: string | null;
+  explanation: string | null;
+  human_input_request: { tool_call_id: string; question_for_human: string; kind: string } | null;
+  request_params: Record<string, unknown>;
+  model_used: string | null;
+  error_details: { code: string; message: string } | null;
+  files_written: string[];
+  error?: { message: string; type: string; param: string | null; code: string | null };
+}
+
+/** One OpenAI-speaking provider, so every model call of the agent goes to `upstream`. */
+export function agentProviders(upstream: FakeUpstream): ProviderEntry[] {
+  return [{ id: 'alpha', protocol: 'openai', baseUrl: upstream.baseUrl, apiKeys: ['alpha-key'], models: [fakeModel('alpha-chat')] }] as ProviderEntry[];
+}
+
+/** A fresh temporary directory by its real path, to allow as a workspace root. */
+export async function tempRoot(label: string): Promise<string> {
+  return realpath(await mkdtemp(path.join(tmpdir(), `agent-${label}-`)));
+}
+
+/** The agent API of the gateway at `url`. */
+export function agentApi(url: string) {
+  async function post(route: string, body: unknown): Promise<{ status: number; body: AgentAnswer }> {
+    const res = await fetch(`${url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as AgentAnswer };
+  }
+  return {
+    invoke: (body: unknown) => post('/v1/agents/code/invoke', body),
+    resume: (body: unknown) => post('/v1/agents/resume', body),
+    cancel: (threadId: string) => post(`/v1/agents/threads/${threadId}/cancel`, {}),
+    async thread(threadId: string): Promise<{ status: number; body: Record<string, unknown> }> {
+      const res = await fetch(`${url}/v1/agents/threads/${threadId}`);
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    },
+  };
+}
+
+/** A scripted tool call for the fake upstream. */
+export function toolCall(id: string, name: string, args: Record<string, unknown>) {
+  return { id, name, arguments: JSON.stringify(args) };
+}
+
+/** The messages of the upstream's n-th request. */
+export function sentMessages(upstream: FakeUpstream, n: number): Array<{ role: string; content: string | null; tool_call_id?: string }> {
+  return upstream.requests[n]!.body.messages;
+}
