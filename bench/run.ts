@@ -1,10 +1,11 @@
-// `npm run bench`: the graph-engine micro-benchmark, then the load comparison of direct / switchboard / portkey;
-// prints markdown tables and writes them to bench/results/latest.md (and latest.json).
+// `npm run bench`: the graph-engine micro-benchmark, live events (issue 6), then the load comparison of
+// direct / switchboard / portkey; prints markdown tables and writes them to bench/results/latest.md (and latest.json).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { chatGraphSection, runChatGraphBench } from './chat-graph.js';
+import { FULL_EVENTS, QUICK_EVENTS, eventsSection, runEventsBench, type EventsBenchResult } from './events.js';
 import { runGraphBench, type GraphBenchResult } from './graph-engines.js';
 import { FULL_LOAD, QUICK_LOAD, preflight, runTargetLoad, type LoadOptions } from './load.js';
 import { canPin, machineInfo, pinProcess } from './proc.js';
@@ -23,6 +24,7 @@ interface CliOptions {
   quick: boolean;
   only?: string;
   graphs: boolean;
+  events: boolean;
   load: boolean;
   pin: boolean;
   chunkDelayMs: string;
@@ -38,6 +40,7 @@ function parseCli(): CliOptions & { targets: TargetName[] } {
     .option('--quick', 'short runs (about 10 s per target)', process.env.BENCH_QUICK === '1')
     .option('--only <targets>', `comma-separated targets among ${TARGET_NAMES.join(', ')}`, process.env.BENCH_ONLY)
     .option('--no-graphs', 'skip the graph-engine micro-benchmark')
+    .option('--no-events', 'skip the live-events benchmark (delivery latency over /v1/ws, cost per unwatched run)')
     .option('--no-load', 'skip the load comparison')
     .option('--no-pin', 'do not pin processes to cores with taskset')
     .option('--chunk-delay-ms <ms>', 'delay between the upstream stream chunks', process.env.BENCH_CHUNK_DELAY_MS ?? '0')
@@ -125,6 +128,14 @@ async function main(): Promise<void> {
     sections.push('## The request graph', '', chatGraphSection(await runChatGraphBench(runs, runs / 4)), '');
   }
 
+  let events: EventsBenchResult | undefined;
+  if (cli.events) {
+    // The gateway (and redis-server) on the target's core, the WebSocket clients with the harness on core 0.
+    const eventsOpts = { ...(cli.quick ? QUICK_EVENTS : FULL_EVENTS), ...(pinned ? { cores: { gateway: '1', clients: '0' } } : {}) };
+    events = await runEventsBench(eventsOpts, (l) => console.error(l));
+    sections.push('## Live events (issue 6)', '', eventsSection(events), '');
+  }
+
   let outcomes: TargetOutcome[] = [];
   if (cli.load) {
     outcomes = await runLoadComparison(targets, loadOpts, cores, chunkDelayMs);
@@ -163,7 +174,7 @@ async function main(): Promise<void> {
   console.log(`\n${markdown}`);
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(cli.out, markdown);
-  writeFileSync(cli.out.replace(/\.md$/, '') + '.json', JSON.stringify({ machine, graphs, outcomes, loadOpts }, null, 2));
+  writeFileSync(cli.out.replace(/\.md$/, '') + '.json', JSON.stringify({ machine, graphs, events, outcomes, loadOpts }, null, 2));
   console.error(`\nwritten to ${cli.out}`);
 }
 
