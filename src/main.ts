@@ -61,6 +61,8 @@ export async function startGateway({ config, env = process.env, logger = createL
     checkpointer: stores.checkpointer,
     bus,
     maxSteps: config.agents.maxSteps,
+    maxRunMs: config.agents.maxRunMs,
+    maxTokensPerRun: config.agents.maxTokensPerRun,
     defaultMode: config.routing.defaultMode,
     workspaceRoots: config.agents.workspaceRoots?.map((root) => path.resolve(root)) ?? parseWorkspaceRoots(env),
     ...(config.agents.maxFileBytes === undefined ? {} : { maxFileBytes: config.agents.maxFileBytes }),

@@ -1,10 +1,11 @@
-// What one agent run hands the graph's nodes besides the state: its emitter, its tools and workspace, its cancel signal.
+// What one agent run hands the graph's nodes besides the state: its emitter, its tools and workspace, when to stop.
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import type { ModelQuality } from '../../src/config/schema.js';
 import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
 import type { RunEmitter } from '../../src/events/publisher.js';
 import type { AgentTool, Workspace } from '../../tools/index.js';
 import type { ChatGraph } from '../chat/index.js';
+import type { AgentFailure } from './state.js';
 
 /** What the agent graph is built from (see `buildCodeAgentGraph`). */
 export interface CodeAgentDeps {
@@ -14,6 +15,10 @@ export interface CodeAgentDeps {
   checkpointer: BaseCheckpointSaver;
   /** Model calls one run may make before it ends with the step-limit error. */
   maxSteps: number;
+  /** Milliseconds one run (an invoke or a resume) may take (default 10 minutes); a request may ask for less. */
+  maxRunMs?: number;
+  /** Tokens (usage.total_tokens) the model calls of one run may use (default 200,000); a request may ask for less. */
+  maxTokensPerRun?: number;
   /** The routing mode when a request gives no model_quality. */
   defaultMode: ModelQuality;
 }
@@ -29,8 +34,10 @@ export interface AgentRunContext {
   tools: AgentTool[];
   /** The project's sandbox, when the request names one; its writtenFiles() feeds the state's files_written. */
   workspace?: Workspace | undefined;
-  /** Aborted when a client cancels the run: the nodes then end it with the `cancelled` error. */
+  /** Aborted when a client cancels the run or its time limit expires: the in-flight model call stops with it. */
   signal: AbortSignal;
+  /** Why the run must stop now (`cancelled`, `time_limit`), or null: asked before each model call and tool call. */
+  stop(): AgentFailure | null;
 }
 
 /** The `configurable` key of the {@link AgentRunContext}. */

@@ -21,13 +21,19 @@ export function pendingToolCalls(messages: BaseMessage[]): PendingToolCall[] {
 }
 
 /**
- * After the agent node: run the tools when the model called some (unless the run already used its `maxSteps` model
- * calls: then the step limit ends it), end when the model answered without tools or the call failed.
+ * After the agent node: run the tools when the model called some, unless the run already used its `maxSteps` model
+ * calls (then the step limit ends it) or its model calls used `tokenBudget` tokens (then the token budget ends it);
+ * end when the model answered without tools or the call failed.
  */
-export function routeAfterAgent(state: Pick<CodeAgentValues, 'messages' | 'steps' | 'error'>, maxSteps: number): 'tools' | 'step_limit' | typeof END {
+export function routeAfterAgent(
+  state: Pick<CodeAgentValues, 'messages' | 'steps' | 'error'> & { tokens?: number },
+  maxSteps: number,
+  tokenBudget = Number.POSITIVE_INFINITY,
+): 'tools' | 'step_limit' | 'token_budget' | typeof END {
   if (state.error !== null) return END;
   if (pendingToolCalls(state.messages).length === 0) return END;
-  return state.steps >= maxSteps ? 'step_limit' : 'tools';
+  if (state.steps >= maxSteps) return 'step_limit';
+  return (state.tokens ?? 0) >= tokenBudget ? 'token_budget' : 'tools';
 }
 
 /** After the tools node (one tool call per step): the next pending call, else back to the model; a cancel ends it. */

@@ -10,6 +10,7 @@ import { refusal } from './conflicts.js';
 import { CANCELLED, RUN_CONTEXT_KEY, type AgentRunContext, type CodeAgentDeps } from './context.js';
 import { pendingToolCalls } from './edges.js';
 import { buildCodeAgentGraph, type CodeAgentGraph } from './graph.js';
+import { DEFAULT_MAX_RUN_MS, startRunClock, timeLimitOf } from './limits.js';
 import { reply } from './nodes/tools.js';
 import { instructionMessage } from './prompts.js';
 import { isAllowed, type RunLifecycleEvent } from './run.machine.js';
@@ -27,6 +28,8 @@ export interface CodeAgentServiceOptions extends CodeAgentDeps {
   /** Largest file the tools read or write (default: the workspace's 1 MiB). */
   maxFileBytes?: number;
   logger?: Logger;
+  /** The clock runs are timed with (tests). */
+  now?: () => number;
 }
 
 /** An invoke, validated (see src/server/agent-body.ts). */
@@ -57,8 +60,18 @@ export interface CodeAgentService {
 /** What a run starts from: new input, or the human's answer to the pending interrupt. */
 type AgentInput = Parameters<CodeAgentGraph['invoke']>[0];
 
+/** One run: its input, the thread's request (its limits), and when the invoke or resume came in (the clock starts there). */
+interface RunSpec {
+  input: AgentInput;
+  request: AgentRequestParams;
+  workspace: Workspace | undefined;
+  cancel: AbortSignal;
+  startedAt: number;
+}
+
+/** A resume is a run of its own: its token count starts again at 0. */
 function resumeWith(answer: string): AgentInput {
-  return new Command<string, CodeAgentUpdate, 'agent' | 'tools' | 'step_limit'>({ resume: answer });
+  return new Command<string, CodeAgentUpdate, 'agent' | 'tools' | 'step_limit' | 'token_budget'>({ resume: answer, update: { tokens: 0 } });
 }
 
 /** Builds the agent graph on `options.checkpointer` and the service around it. */
@@ -68,6 +81,8 @@ export function createCodeAgentService(options: CodeAgentServiceOptions): CodeAg
   const running = new Map<string, AbortController>();
   const recursionLimit = Math.max(100, options.maxSteps * 50);
   const configOf = (threadId: string) => ({ configurable: { thread_id: threadId } });
+  const now = options.now ?? Date.now;
+  const maxRunMs = options.maxRunMs ?? DEFAULT_MAX_RUN_MS;
 
   /** The thread from its checkpoint; `lockedByCaller`: the caller holds its lock, so its own run is not in flight yet. */
   async function load(threadId: string, lockedByCaller = false): Promise<ThreadState> {
@@ -96,17 +111,20 @@ export function createCodeAgentService(options: CodeAgentServiceOptions): CodeAg
     }
   }
 
-  async function run(threadId: string, input: AgentInput, workspace: Workspace | undefined, signal: AbortSignal): Promise<AgentResponse> {
+  async function run(threadId: string, { input, request, workspace, cancel, startedAt }: RunSpec): Promise<AgentResponse> {
     const runId = `run_${randomUUID()}`;
     const emitter = createRunEmitter(options.bus, runId, threadId);
     emitter.emit('run_started', undefined, () => ({ kind: 'agent', agent: 'code', resume: input instanceof Command }));
-    const context: AgentRunContext = { emitter, tools: createAgentTools({ workspace }), workspace, signal };
+    const clock = startRunClock(cancel, timeLimitOf(request, maxRunMs), startedAt, now);
+    const context: AgentRunContext = { emitter, tools: createAgentTools({ workspace }), workspace, signal: clock.signal, stop: clock.stop };
     let thrown: unknown;
     try {
       await graph.invoke(input, { configurable: { thread_id: threadId, [RUN_CONTEXT_KEY]: context }, recursionLimit });
     } catch (err) {
       thrown = err;
       options.logger?.warn({ err, threadId, runId }, 'agent run failed');
+    } finally {
+      clock.dispose();
     }
     let thread = readThread(await graph.getState(configOf(threadId)), false);
     if (thrown !== undefined && thread.status !== 'failed') {
@@ -127,6 +145,7 @@ export function createCodeAgentService(options: CodeAgentServiceOptions): CodeAg
 
   return {
     async invoke(params) {
+      const startedAt = now();
       const threadId = params.thread_id ?? randomUUID();
       const { thread_id: _ignored, require_approval: approval, ...rest } = params;
       const request: AgentRequestParams = { ...rest, require_approval: approval ?? [] };
@@ -136,19 +155,21 @@ export function createCodeAgentService(options: CodeAgentServiceOptions): CodeAg
         check(threadId, thread, { type: 'invoke' });
         // Calls a broken-off run left unanswered get a result, so the conversation stays valid for the model.
         const dangling = pendingToolCalls(thread.values.messages ?? []).map((call) => reply(call, 'Not run: the run stopped before it.', 'error'));
-        const input: CodeAgentUpdate = { messages: [...dangling, new HumanMessage(instructionMessage(request))], request, steps: 0, error: null };
-        return run(threadId, input, workspace, controller.signal);
+        const input: CodeAgentUpdate = { messages: [...dangling, new HumanMessage(instructionMessage(request))], request, steps: 0, tokens: 0, error: null };
+        return run(threadId, { input, request, workspace, cancel: controller.signal, startedAt });
       });
     },
 
     async resume(params) {
+      const startedAt = now();
       const event: RunLifecycleEvent = { type: 'resume', toolCallId: params.tool_call_id };
       return exclusive(params.thread_id, event, async (controller) => {
         const thread = await load(params.thread_id, true);
         if (thread.status === 'new') throw notFound(`No agent thread ${JSON.stringify(params.thread_id)}`, 'thread_not_found', 'thread_id');
         check(params.thread_id, thread, event);
-        const workspace = await openWorkspace(thread.values.request);
-        return run(params.thread_id, resumeWith(params.human_response), workspace, controller.signal);
+        const { request } = thread.values;
+        const workspace = await openWorkspace(request);
+        return run(params.thread_id, { input: resumeWith(params.human_response), request, workspace, cancel: controller.signal, startedAt });
       });
     },
 

@@ -14,14 +14,18 @@ export interface AgentRequestParams {
   provider?: string;
   /** Tools that need the human's approval before each call (only `write_file` is honoured). */
   require_approval: string[];
+  /** A lower time limit for each run of the thread than `agents.maxRunMs` (a higher one is ignored). */
+  max_run_ms?: number;
+  /** A lower token budget for each run of the thread than `agents.maxTokensPerRun` (a higher one is ignored). */
+  max_tokens_per_run?: number;
 }
 
 /** Why a run ended without an answer. `code` is stable; `message` is for people. */
 export interface AgentFailure {
-  /** `step_limit`, `cancelled`, or the gateway error code of the model call that failed (`rate_limit_exceeded`...). */
+  /** `step_limit`, `time_limit`, `token_budget`, `cancelled`, or the gateway error code of the model call that failed (`rate_limit_exceeded`...). */
   code: string;
   message: string;
-  /** The HTTP status the model failure would have had in chat (absent for step_limit and cancelled). */
+  /** The HTTP status the model failure would have had in chat (absent for the limits and cancelled). */
   status?: number;
 }
 
@@ -50,11 +54,13 @@ export const CodeAgentState = Annotation.Root({
   }),
   /** Model calls made in the current run; an invoke sets it back to 0, the agent node adds one per call. */
   steps: Annotation<number>({ reducer: latest<number>(), default: () => 0 }),
+  /** Tokens (usage.total_tokens) the current run's model calls used; an invoke and a resume set it back to 0. */
+  tokens: Annotation<number>({ reducer: latest<number>(), default: () => 0 }),
   /** Files written in the project over the thread's whole life, relative to the project, in first-written order. */
   files_written: Annotation<string[]>({ reducer: addFiles, default: () => [] }),
   /** The model (`provider/model`) that gave the latest answer. */
   model_used: Annotation<string | null>({ reducer: latest<string | null>(), default: () => null }),
-  /** Why the latest run failed (set by the agent node or the step limit); an invoke clears it. */
+  /** Why the latest run failed (set by the agent node, the tools node or a limit); an invoke clears it. */
   error: Annotation<AgentFailure | null>({ reducer: latest<AgentFailure | null>(), default: () => null }),
 });
 

@@ -120,6 +120,10 @@ export const EventsSchema = z.strictObject({
 export const AgentsSchema = z.strictObject({
   /** Model calls one agent run may make; past it the run ends with error_details.code "step_limit". */
   maxSteps: z.number().int().min(1).max(500).default(25),
+  /** Milliseconds one agent run (an invoke or a resume) may take; past it the run ends with error_details.code "time_limit". */
+  maxRunMs: z.number().int().positive().default(600_000),
+  /** Tokens (usage.total_tokens) one agent run's model calls may use; once spent the run ends with "token_budget". */
+  maxTokensPerRun: z.number().int().positive().default(200_000),
   /** Directories a request's project_directory may lie under. Default: SWITCHBOARD_WORKSPACE_ROOTS (none: file tools off). */
   workspaceRoots: z.array(z.string().min(1)).optional(),
   /** Largest file the agent's tools read or write (default 1 MiB). */

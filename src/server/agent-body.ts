@@ -10,6 +10,7 @@ export const THREAD_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const threadId = z.string().regex(THREAD_ID, 'must be 1-128 letters, digits, ".", "_", ":" or "-"');
 /** `null` is taken as absent: editors often send every field. */
 const optionalText = z.string().nullish().transform((value) => value ?? undefined);
+const positiveInt = z.number().int().positive().nullish().transform((value) => value ?? undefined);
 
 const InvokeBody = z.object({
   instruction: z.string().trim().min(1, 'must not be empty'),
@@ -23,6 +24,9 @@ const InvokeBody = z.object({
     .array(z.enum(['write_file', 'read_file', 'list_files']))
     .nullish()
     .transform((value) => (value === null || value === undefined ? undefined : [...new Set(value)])),
+  /** Lower per-run limits than the configured ones (a higher value is capped at the configured limit). */
+  max_run_ms: positiveInt,
+  max_tokens_per_run: positiveInt,
 });
 
 const ResumeBody = z.object({

@@ -2,7 +2,7 @@
 import { SystemMessage } from '@langchain/core/messages';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import type { RouteRequest } from '../../../src/routing/plan.js';
-import { CANCELLED, runContextOf, type CodeAgentDeps } from '../context.js';
+import { runContextOf, type CodeAgentDeps } from '../context.js';
 import { AgentModelError, SwitchboardChatModel } from '../llm.js';
 import { systemPrompt } from '../prompts.js';
 import type { CodeAgentUpdate, CodeAgentValues } from '../state.js';
@@ -15,24 +15,29 @@ export function agentRoute(request: CodeAgentValues['request'], defaultMode: Cod
 }
 
 /**
- * Builds the agent node. It asks the model for the next turn (the system prompt, then the conversation) and
- * appends the answer. A model call the request graph cannot serve ends the run with `error` (the thread stays
- * usable: the next invoke continues from here); any other failure is thrown, and the run fails with it.
+ * Builds the agent node. It asks the model for the next turn (the system prompt, then the conversation), appends
+ * the answer and adds the call's usage.total_tokens to the run's `tokens`. A cancelled run, or one past its time
+ * limit, stops before the call (and an expiry aborts the call in flight). A model call the request graph cannot serve
+ * ends the run with `error` (the thread stays usable: the next invoke continues from here); any other failure is
+ * thrown, and the run fails with it.
  */
 export function createAgentNode(deps: Pick<CodeAgentDeps, 'chat' | 'defaultMode'>) {
   return async (state: CodeAgentValues, config: LangGraphRunnableConfig): Promise<CodeAgentUpdate> => {
     const run = runContextOf(config);
     const steps = state.steps + 1;
-    if (run.signal.aborted) return { error: { ...CANCELLED } };
+    const before = run.stop();
+    if (before !== null) return { error: before };
     const model = new SwitchboardChatModel({ chat: deps.chat, route: agentRoute(state.request, deps.defaultMode), emitter: run.emitter });
     try {
       const answer = await model.bindTools(run.tools).invoke([new SystemMessage(systemPrompt(state.request)), ...state.messages], {
         signal: run.signal,
       });
       const modelName = answer.response_metadata['model_name'];
-      return { messages: [answer], steps, model_used: typeof modelName === 'string' ? modelName : state.model_used };
+      const tokens = (state.tokens ?? 0) + (answer.usage_metadata?.total_tokens ?? 0);
+      return { messages: [answer], steps, tokens, model_used: typeof modelName === 'string' ? modelName : state.model_used };
     } catch (err) {
-      if (run.signal.aborted) return { steps, error: { ...CANCELLED } };
+      const stopped = run.stop();
+      if (stopped !== null) return { steps, error: stopped };
       if (err instanceof AgentModelError) return { steps, error: { code: err.code, message: err.message, status: err.status } };
       throw err;
     }

@@ -2,8 +2,9 @@
 import { ToolMessage } from '@langchain/core/messages';
 import { interrupt, type LangGraphRunnableConfig } from '@langchain/langgraph';
 import type { HumanInputRequest } from '../../../tools/index.js';
-import { CANCELLED, runContextOf } from '../context.js';
+import { runContextOf } from '../context.js';
 import { isApproval, needsApproval, pendingToolCalls, type PendingToolCall } from '../edges.js';
+import { notRunText } from '../limits.js';
 import { approvalQuestion, declinedResult } from '../prompts.js';
 import type { CodeAgentUpdate, CodeAgentValues } from '../state.js';
 
@@ -24,14 +25,17 @@ function resultText(message: ToolMessage): string {
 
 /**
  * Builds the tools node. One tool call per step keeps every finished call checkpointed: when a later call
- * interrupts, only that call runs again on resume. Before a call that needs approval it interrupts with the path
- * and content; an answer other than yes/approve goes back to the model as the call's result.
+ * interrupts, only that call runs again on resume. A cancelled run, or one past its time limit, runs no more calls.
+ * Before a call that needs approval it interrupts with the path and content; an answer other than yes/approve goes
+ * back to the model as the call's result.
  */
 export function createToolsNode() {
   return async (state: CodeAgentValues, config: LangGraphRunnableConfig): Promise<CodeAgentUpdate> => {
     const run = runContextOf(config);
     const pending = pendingToolCalls(state.messages);
-    if (run.signal.aborted) return { messages: pending.map((call) => reply(call, 'Not run: the run was cancelled.', 'error')), error: { ...CANCELLED } };
+    // A cancel or the time limit: the calls left get a "not run" result, so the conversation stays valid.
+    const stopped = run.stop();
+    if (stopped !== null) return { messages: pending.map((call) => reply(call, notRunText(stopped), 'error')), error: stopped };
     const call = pending[0];
     if (call === undefined) return {};
     run.emitter.emit('tool_call', 'tools', () => ({ tool_call_id: call.id, name: call.name, args: call.args }));
