@@ -59,6 +59,7 @@ export async function startGateway({ config, env = process.env, logger = createL
   const agents = createCodeAgentService({
     chat,
     checkpointer: stores.checkpointer,
+    locks: stores.locks,
     bus,
     maxSteps: config.agents.maxSteps,
     maxRunMs: config.agents.maxRunMs,

@@ -5,6 +5,7 @@ import { Command } from '@langchain/langgraph';
 import type { Logger } from 'pino';
 import { notFound } from '../../src/errors.js';
 import { createRunEmitter, type EventBus } from '../../src/events/publisher.js';
+import type { LockStore } from '../../src/storage/types.js';
 import { createAgentTools, createWorkspace, type Workspace } from '../../tools/index.js';
 import { refusal } from './conflicts.js';
 import { CANCELLED, RUN_CONTEXT_KEY, type AgentRunContext, type CodeAgentDeps } from './context.js';
@@ -15,6 +16,7 @@ import { reply } from './nodes/tools.js';
 import { instructionMessage } from './prompts.js';
 import { isAllowed, type RunLifecycleEvent } from './run.machine.js';
 import type { AgentRequestParams, CodeAgentUpdate } from './state.js';
+import { DEFAULT_THREAD_LOCK_TTL_MS, withThreadLease } from './thread-lock.js';
 import { readThread, toResponse, toThreadView, type AgentResponse, type ThreadState, type ThreadView } from './thread-view.js';
 
 export type { AgentResponse, ThreadView } from './thread-view.js';
@@ -23,6 +25,10 @@ export type { AgentResponse, ThreadView } from './thread-view.js';
 export interface CodeAgentServiceOptions extends CodeAgentDeps {
   /** Agent runs are always recorded: pass the bus the event log listens on. */
   bus: EventBus;
+  /** Where a run takes its thread's lease: `stores.locks` (this process, or every instance on the Redis). */
+  locks: LockStore;
+  /** How long a thread's lease lasts unless extended (default 30 s; extended every third of it while a run goes on). */
+  lockTtlMs?: number;
   /** Directories a project_directory may lie under; empty turns the file tools off. */
   workspaceRoots: readonly string[];
   /** Largest file the tools read or write (default: the workspace's 1 MiB). */
@@ -83,6 +89,7 @@ export function createCodeAgentService(options: CodeAgentServiceOptions): CodeAg
   const configOf = (threadId: string) => ({ configurable: { thread_id: threadId } });
   const now = options.now ?? Date.now;
   const maxRunMs = options.maxRunMs ?? DEFAULT_MAX_RUN_MS;
+  const lease = { locks: options.locks, ttlMs: options.lockTtlMs ?? DEFAULT_THREAD_LOCK_TTL_MS, logger: options.logger };
 
   /** The thread from its checkpoint; `lockedByCaller`: the caller holds its lock, so its own run is not in flight yet. */
   async function load(threadId: string, lockedByCaller = false): Promise<ThreadState> {
@@ -99,13 +106,18 @@ export function createCodeAgentService(options: CodeAgentServiceOptions): CodeAg
     return createWorkspace(request.project_directory, { roots: options.workspaceRoots, ...limits });
   }
 
-  /** Runs `work` holding the thread's in-process lock, taken before any await, so a second caller gets the 409. */
+  /**
+   * Runs `work` holding the thread's lease from `locks` (the source of truth, shared by instances on one Redis); a
+   * second caller gets the 409. The in-process map is taken first, before any await: a fast path on one instance,
+   * and what `cancel` aborts.
+   */
   async function exclusive<T>(threadId: string, event: RunLifecycleEvent, work: (controller: AbortController) => Promise<T>): Promise<T> {
-    if (running.has(threadId)) throw refusal(threadId, { status: 'running', pending: null }, event);
+    const busy = () => refusal(threadId, { status: 'running', pending: null }, event);
+    if (running.has(threadId)) throw busy();
     const controller = new AbortController();
     running.set(threadId, controller);
     try {
-      return await work(controller);
+      return await withThreadLease(threadId, lease, busy, () => work(controller));
     } finally {
       running.delete(threadId);
     }

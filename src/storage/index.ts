@@ -3,10 +3,12 @@ import { MemorySaver, type BaseCheckpointSaver } from '@langchain/langgraph-chec
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createMemoryEventLog } from './memory/event-log.js';
+import { createMemoryLockStore } from './memory/locks.js';
 import { RedisCheckpointSaver } from './redis/checkpointer.js';
 import { closeConnection, watchConnection } from './redis/connection.js';
 import { createRedisEventLog } from './redis/event-log.js';
-import type { EventLog, EventLogOptions } from './types.js';
+import { createRedisLockStore } from './redis/locks.js';
+import type { EventLog, EventLogOptions, LockStore } from './types.js';
 
 /** What createStores needs. */
 export interface StoresOptions {
@@ -26,6 +28,8 @@ export interface Stores {
   eventLog: EventLog;
   /** LangGraph checkpointer of the agent graphs: LangGraph's MemorySaver (memory), or RedisCheckpointSaver. */
   checkpointer: BaseCheckpointSaver;
+  /** Named leases with a TTL (one run per agent thread): this process only (memory), or every instance on the Redis. */
+  locks: LockStore;
   /** Closes every store, then the Redis connection they share. */
   close(): Promise<void>;
 }
@@ -38,7 +42,7 @@ export function createStores(options: StoresOptions): Stores {
   const events: EventLogOptions = { ...DEFAULT_EVENT_LOG_OPTIONS, ...definedOnly(options.events ?? {}) };
   if (options.redisUrl === undefined || options.redisUrl === '') {
     const eventLog = createMemoryEventLog(events);
-    return { eventLog, checkpointer: new MemorySaver(), close: () => eventLog.close() };
+    return { eventLog, checkpointer: new MemorySaver(), locks: createMemoryLockStore(), close: () => eventLog.close() };
   }
   // One command connection shared by the stores (each adds what it needs, e.g. the event log's subscriber).
   const redis = new Redis(options.redisUrl);
@@ -50,6 +54,7 @@ export function createStores(options: StoresOptions): Stores {
   return {
     eventLog,
     checkpointer,
+    locks: createRedisLockStore(redis, prefix),
     async close() {
       await eventLog.close();
       await closeConnection(redis);

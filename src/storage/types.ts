@@ -40,3 +40,24 @@ export interface EventLogOptions {
   /** How long a finished run's events are kept (after run_finished or run_failed). */
   retentionMs: number;
 }
+
+/**
+ * Named locks with a time to live, shared by every instance on the same backend (memory: one process; Redis: every
+ * instance on that Redis and key prefix). The agent service holds one per thread while a run of it is in flight.
+ */
+export interface LockStore {
+  /**
+   * Takes the lock `name` for `ttlMs`, or resolves undefined when another holder has it. The lease expires by itself
+   * after `ttlMs`, so an instance that crashes while holding it cannot hold the lock forever; a holder whose work
+   * lasts longer extends it (e.g. every ttlMs / 3) and releases it when done.
+   */
+  tryAcquire(name: string, ttlMs: number): Promise<Lease | undefined>;
+}
+
+/** One holding of a lock. Only its holder can release or extend it: after it expired and another took it, neither does anything. */
+export interface Lease {
+  /** Gives the lock up, if this lease still holds it (otherwise does nothing). */
+  release(): Promise<void>;
+  /** Sets the lease to expire `ttlMs` from now; false when it no longer holds the lock (it expired, or was released). */
+  extend(ttlMs: number): Promise<boolean>;
+}

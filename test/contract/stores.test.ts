@@ -20,6 +20,9 @@ describe('createStores', () => {
     for (let seq = 1; seq <= 10; seq += 1) a.eventLog.append(event(id, seq));
     expect((await a.eventLog.read({ runId: id })).map((e) => e.seq)).toEqual([6, 7, 8, 9, 10]);
     expect(await b.eventLog.read({ runId: id })).toEqual([]);
+    expect(await a.locks.tryAcquire(id, 5_000)).toBeDefined();
+    expect(await a.locks.tryAcquire(id, 5_000)).toBeUndefined();
+    expect(await b.locks.tryAcquire(id, 5_000)).toBeDefined(); // memory locks exclude within one instance only
   });
 
   it('shares events through Redis with a redis URL, with default and overridden retention', async () => {
@@ -40,6 +43,10 @@ describe('createStores', () => {
     expect(await ttl(first[0]!.run_id)).toBeGreaterThan(DEFAULT_EVENT_LOG_OPTIONS.retentionMs - 60_000);
     expect(await ttl(first[0]!.run_id)).toBeLessThanOrEqual(DEFAULT_EVENT_LOG_OPTIONS.retentionMs);
     expect(await ttl(second[0]!.run_id)).toBeLessThanOrEqual(2_000);
+    const lock = uniqueId('lock');
+    expect(await a.locks.tryAcquire(lock, 5_000)).toBeDefined();
+    expect(await b.locks.tryAcquire(lock, 5_000)).toBeUndefined(); // one Redis and prefix: one holder
+    expect(await raw.pttl(`${keyPrefix}lock:${lock}`)).toBeGreaterThan(0);
     expect(DEFAULT_EVENT_LOG_OPTIONS).toEqual({ maxEventsPerRun: 10_000, retentionMs: 3_600_000 });
   });
 });

@@ -13,6 +13,7 @@ import { startRunClock, timeLimitFailure, timeLimitOf, tokenBudgetOf } from '../
 import { createAgentNode } from '../../../graphs/code-agent/nodes/agent.js';
 import { createCodeAgentService, type CodeAgentService } from '../../../graphs/code-agent/service.js';
 import { createEventBus } from '../../../src/events/publisher.js';
+import { createMemoryLockStore } from '../../../src/storage/memory/locks.js';
 import type { ResolvedModel } from '../../../src/providers/registry.js';
 import type { ChatCompletion } from '../../../src/providers/types.js';
 import { parseInvokeBody } from '../../../src/server/agent-body.js';
@@ -49,6 +50,7 @@ beforeEach(async () => {
   agents = createCodeAgentService({
     chat,
     checkpointer: new MemorySaver(),
+    locks: createMemoryLockStore(),
     bus: createEventBus(),
     maxSteps: 10,
     maxRunMs: 60_000,
@@ -125,7 +127,7 @@ describe('the time limit', () => {
     turns.push((input) => new Promise<ChatRun>((resolve) => {
       input.signal.addEventListener('abort', () => resolve({ kind: 'error', error: new Error('aborted') as never, attempts: 1 }));
     }));
-    const timed = createCodeAgentService({ chat, checkpointer: new MemorySaver(), bus: createEventBus(), maxSteps: 5, defaultMode: 'balanced', workspaceRoots: [root] });
+    const timed = createCodeAgentService({ chat, checkpointer: new MemorySaver(), locks: createMemoryLockStore(), bus: createEventBus(), maxSteps: 5, defaultMode: 'balanced', workspaceRoots: [root] });
     // Long enough for the run to reach its model call even on a busy machine; the call then hangs until aborted.
     const ended = await timed.invoke({ instruction: 'slow', thread_id: 'tl1', max_run_ms: 500 });
     expect(inputs).toHaveLength(1);

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatGraph, ChatInput, ChatRun } from '../../../graphs/chat/index.js';
 import { createCodeAgentService, type CodeAgentService } from '../../../graphs/code-agent/service.js';
 import { createEventBus } from '../../../src/events/publisher.js';
+import { createMemoryLockStore } from '../../../src/storage/memory/locks.js';
 import type { RunEvent } from '../../../src/events/types.js';
 import type { ResolvedModel } from '../../../src/providers/registry.js';
 import type { ChatCompletion } from '../../../src/providers/types.js';
@@ -41,7 +42,7 @@ beforeEach(async () => {
   events = [];
   const bus = createEventBus();
   bus.attach((event) => events.push(event));
-  agents = createCodeAgentService({ chat, checkpointer: new MemorySaver(), bus, maxSteps: 5, defaultMode: 'balanced', workspaceRoots: [root] });
+  agents = createCodeAgentService({ chat, checkpointer: new MemorySaver(), locks: createMemoryLockStore(), bus, maxSteps: 5, defaultMode: 'balanced', workspaceRoots: [root] });
 });
 afterEach(async () => {
   await rm(root, { recursive: true, force: true });
@@ -108,5 +109,23 @@ describe('failures and cancel', () => {
     const ended = await running;
     expect(ended).toMatchObject({ agent_status: 'error', error_details: { code: 'cancelled' } });
     expect((await agents.thread('t4')).status).toBe('cancelled');
+  });
+});
+
+describe('the thread lease', () => {
+  it('is held in the shared lock store, extended while a run lasts longer than its TTL, and released after', async () => {
+    const locks = createMemoryLockStore();
+    const checkpointer = new MemorySaver();
+    // Two instances: one lock store and one checkpointer, as on one Redis; a lease of 150 ms unless extended.
+    const [a, b] = [1, 2].map(() => createCodeAgentService({ chat, checkpointer, locks, lockTtlMs: 150, bus: createEventBus(), maxSteps: 5, defaultMode: 'balanced', workspaceRoots: [root] }));
+    turns.push(() => new Promise<ChatRun>((resolve) => setTimeout(() => resolve({ kind: 'completion', completion: completion({ text: 'slow done' }), model: { ref: 'fake/model' } as ResolvedModel, attempts: 1 }), 900)));
+    const running = a!.invoke({ instruction: 'slow', thread_id: 'tl' });
+    await new Promise((resolve) => setTimeout(resolve, 500)); // over three TTLs: the lease lives on only if extended
+    await expect(b!.invoke({ instruction: 'second', thread_id: 'tl' })).rejects.toMatchObject({ status: 409, code: 'thread_running' });
+    await expect(b!.cancel('tl')).rejects.toMatchObject({ status: 409, code: 'thread_running' });
+    expect((await running).agent_status).toBe('completed');
+    turns.push({ text: 'on b' });
+    expect(await b!.invoke({ instruction: 'next', thread_id: 'tl' })).toMatchObject({ agent_status: 'completed', explanation: 'on b' });
+    expect(await locks.tryAcquire('agent-thread:tl', 1_000)).toBeDefined(); // released at the end of b's run
   });
 });
