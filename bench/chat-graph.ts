@@ -16,7 +16,8 @@ const completion = (): ChatCompletion => ({
   choices: [{ index: 0, message: { role: 'assistant', content: 'Hello.', refusal: null }, finish_reason: 'stop', logprobs: null }],
 });
 
-function graphFor(): ReturnType<typeof createChatGraph> {
+/** The request graph with one provider whose adapter answers at once: what the graph itself costs per run. */
+export function graphFor(): ReturnType<typeof createChatGraph> {
   const registry = buildRegistry([], [{
     id: 'bench', protocol: 'openai', baseUrl: 'http://127.0.0.1:9/v1', apiKeys: ['k'],
     models: [{ id: 'bench-model', capabilities: ['chat'], contextWindow: 32768, quality: 0.5, speed: 0.5, costPer1M: { input: 0, output: 0 } }],

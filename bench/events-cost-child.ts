@@ -4,13 +4,10 @@
 import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { createChatGraph, type ChatDeps } from '../graphs/chat/index.js';
 import { createEventBus, createRunEmitter, type RunEmitter } from '../src/events/publisher.js';
-import { buildRegistry } from '../src/providers/registry.js';
-import type { ChatCompletion, ProviderAdapter } from '../src/providers/types.js';
 import { createStores, type Stores } from '../src/storage/index.js';
+import { graphFor } from './chat-graph.js';
 import { COST_CASES, offEmitter, type CostCase } from './events-cost.js';
-
 
 /** Harness → child. */
 export type CostCommand =
@@ -29,30 +26,6 @@ export type CostReply =
   | { id: number; type: 'block'; cpuUs: number }
   | { id: number; type: 'finished'; eventsPerRun: number; logProblems: number }
   | { id: number; type: 'failed'; message: string };
-
-const completion = (): ChatCompletion => ({
-  id: 'chatcmpl-bench', object: 'chat.completion', created: 0, model: 'bench-model',
-  usage: { prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 },
-  choices: [{ index: 0, message: { role: 'assistant', content: 'Hello.', refusal: null }, finish_reason: 'stop', logprobs: null }],
-});
-
-/** The same graph as bench/chat-graph.ts: one provider, an adapter that answers at once. */
-function graphFor(): ReturnType<typeof createChatGraph> {
-  const registry = buildRegistry([], [{
-    id: 'bench', protocol: 'openai', baseUrl: 'http://127.0.0.1:9/v1', apiKeys: ['k'],
-    models: [{ id: 'bench-model', capabilities: ['chat'], contextWindow: 32768, quality: 0.5, speed: 0.5, costPer1M: { input: 0, output: 0 } }],
-  }], {});
-  const adapter = { protocol: 'openai', chat: async () => completion() } as unknown as ProviderAdapter;
-  const deps: ChatDeps = {
-    registry,
-    adapters: { openai: adapter, anthropic: adapter, gemini: adapter },
-    keys: { next: () => 'k' },
-    routing: { defaultMode: 'balanced', maxAttempts: 3, totalTimeoutMs: 60_000, judgeThreshold: 0.5 },
-    timeouts: { connectMs: 1_000, firstByteMs: 1_000, idleMs: 1_000 },
-    now: Date.now,
-  };
-  return createChatGraph(deps);
-}
 
 interface Case {
   emitter(runId: string): RunEmitter;
