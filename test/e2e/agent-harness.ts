@@ -1,10 +1,13 @@
 // Helpers for the agent end-to-end tests: one fake OpenAI upstream, a workspace root, and the agent API over fetch.
-import { mkdtemp, realpath } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ProviderEntry } from '../../src/config/schema.js';
-import type { FakeUpstream } from '../fakes/fake-upstream.js';
-import { fakeModel } from './harness.js';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import type { FakeReply, FakeUpstream } from '../fakes/fake-upstream.js';
+import { startOpenAIUpstream } from '../fakes/openai-wire.js';
+import { fakeModel, startTestGateway, type TestGateway } from './harness.js';
 
 /** The invoke / resume answer (or an OpenAI error body). */
 export interface AgentAnswer {
@@ -56,4 +59,53 @@ export function toolCall(id: string, name: string, args: Record<string, unknown>
 /** The messages of the upstream's n-th request. */
 export function sentMessages(upstream: FakeUpstream, n: number): Array<{ role: string; content: string | null; tool_call_id?: string }> {
   return upstream.requests[n]!.body.messages;
+}
+
+/** What {@link useAgentGateway} gives each test. */
+export interface AgentFixture {
+  alpha: FakeUpstream;
+  gw: TestGateway;
+  /** The allowed workspace root (a temp directory). */
+  root: string;
+  /** A fresh, empty project directory under the root, new for each test. */
+  project: string;
+  api: ReturnType<typeof agentApi>;
+}
+
+export interface AgentGatewayOptions {
+  /** More `agents:` config (workspaceRoots is set to the fixture's root). */
+  agents?: Record<string, unknown>;
+  timeouts?: Record<string, number>;
+  /** What the upstream answers when a test queued nothing. */
+  fallback?: FakeReply;
+}
+
+/**
+ * Registers the hooks of an agent test file: one fake OpenAI upstream, a gateway whose only workspace root is a temp
+ * directory, and a fresh project directory for each test. Read the fields inside tests or hooks, not at load time.
+ */
+export function useAgentGateway(label: string, options: AgentGatewayOptions = {}): AgentFixture {
+  const fixture = {} as AgentFixture;
+  beforeAll(async () => {
+    fixture.alpha = await startOpenAIUpstream();
+    fixture.root = await tempRoot(label);
+    fixture.gw = await startTestGateway({
+      providers: agentProviders(fixture.alpha),
+      ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+      agents: { workspaceRoots: [fixture.root], ...options.agents },
+    });
+    fixture.api = agentApi(fixture.gw.url);
+  });
+  afterAll(async () => {
+    await fixture.gw?.close();
+    await fixture.alpha?.close();
+    await rm(fixture.root, { recursive: true, force: true });
+  });
+  beforeEach(async () => {
+    fixture.alpha.requests.length = 0;
+    fixture.alpha.setFallback(options.fallback ?? { type: 'text', text: 'fallback answer' });
+    fixture.project = path.join(fixture.root, `project-${randomUUID().slice(0, 8)}`);
+    await mkdir(fixture.project);
+  });
+  return fixture;
 }

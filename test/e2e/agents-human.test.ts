@@ -1,13 +1,12 @@
 // End to end: the agent asks the human (ask_human_for_input, write approvals), resumes, refuses illegal calls, and cancels.
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { FakeUpstream } from '../fakes/fake-upstream.js';
-import { startOpenAIUpstream } from '../fakes/openai-wire.js';
-import { agentApi, agentProviders, sentMessages, tempRoot, toolCall } from './agent-harness.js';
-import { startTestGateway, type TestGateway } from './harness.js';
+import { agentApi, sentMessages, toolCall, useAgentGateway } from './agent-harness.js';
+import { type TestGateway } from './harness.js';
 
 let alpha: FakeUpstream;
 let gw: TestGateway;
@@ -15,23 +14,8 @@ let root: string;
 let project: string;
 let api: ReturnType<typeof agentApi>;
 
-beforeAll(async () => {
-  alpha = await startOpenAIUpstream();
-  root = await tempRoot('human');
-  gw = await startTestGateway({ providers: agentProviders(alpha), agents: { workspaceRoots: [root] } });
-  api = agentApi(gw.url);
-});
-afterAll(async () => {
-  await gw?.close();
-  await alpha?.close();
-  await rm(root, { recursive: true, force: true });
-});
-beforeEach(async () => {
-  alpha.requests.length = 0;
-  alpha.setFallback({ type: 'text', text: 'fallback answer' });
-  project = path.join(root, `project-${randomUUID().slice(0, 8)}`);
-  await mkdir(project);
-});
+const fixture = useAgentGateway('human');
+beforeEach(() => void ({ alpha, gw, root, project, api } = fixture));
 
 /** Starts a thread that asks the human "Which name?" on tool call `call_q`. */
 async function askingThread(threadId?: string) {

@@ -1,12 +1,8 @@
 // End to end: an agent run's time limit and token budget over HTTP, against a scripted fake OpenAI upstream.
-import { randomUUID } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
-import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { FakeUpstream } from '../fakes/fake-upstream.js';
-import { startOpenAIUpstream } from '../fakes/openai-wire.js';
-import { agentApi, agentProviders, sentMessages, tempRoot, toolCall as call } from './agent-harness.js';
-import { eventually, startTestGateway, type TestGateway } from './harness.js';
+import { agentApi, sentMessages, toolCall as call, useAgentGateway } from './agent-harness.js';
+import { eventually, type TestGateway } from './harness.js';
 
 let alpha: FakeUpstream;
 let gw: TestGateway;
@@ -18,28 +14,13 @@ let api: ReturnType<typeof agentApi>;
 const MAX_RUN_MS = 2_000;
 const MAX_TOKENS_PER_RUN = 1_000;
 
-beforeAll(async () => {
-  alpha = await startOpenAIUpstream();
-  root = await tempRoot('limits');
-  gw = await startTestGateway({
-    providers: agentProviders(alpha),
-    // An upstream slower than the run's time limit must meet the limit, not the gateway's own timeouts.
-    timeouts: { connectMs: 2_000, firstByteMs: 10_000, idleMs: 10_000 },
-    agents: { workspaceRoots: [root], maxRunMs: MAX_RUN_MS, maxTokensPerRun: MAX_TOKENS_PER_RUN },
-  });
-  api = agentApi(gw.url);
+const fixture = useAgentGateway('limits', {
+  // An upstream slower than the run's time limit must meet the limit, not the gateway's own timeouts.
+  timeouts: { connectMs: 2_000, firstByteMs: 10_000, idleMs: 10_000 },
+  agents: { maxRunMs: MAX_RUN_MS, maxTokensPerRun: MAX_TOKENS_PER_RUN },
+  fallback: { type: 'text', text: 'fallback answer', usage: { prompt: 1, completion: 1 } },
 });
-afterAll(async () => {
-  await gw?.close();
-  await alpha?.close();
-  await rm(root, { recursive: true, force: true });
-});
-beforeEach(async () => {
-  alpha.requests.length = 0;
-  alpha.setFallback({ type: 'text', text: 'fallback answer', usage: { prompt: 1, completion: 1 } });
-  project = path.join(root, `project-${randomUUID().slice(0, 8)}`);
-  await mkdir(project);
-});
+beforeEach(() => void ({ alpha, gw, root, project, api } = fixture));
 
 const listing = (id: string, prompt: number, completion: number) => ({
   type: 'text' as const,

@@ -1,13 +1,12 @@
 // End to end: coding tasks over HTTP against a scripted fake OpenAI upstream: files in a project, limits, failures, 400s.
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { FakeUpstream } from '../fakes/fake-upstream.js';
-import { startOpenAIUpstream } from '../fakes/openai-wire.js';
-import { agentApi, agentProviders, sentMessages, tempRoot, toolCall as call } from './agent-harness.js';
-import { startTestGateway, type TestGateway } from './harness.js';
+import { agentApi, sentMessages, toolCall as call, useAgentGateway } from './agent-harness.js';
+import { type TestGateway } from './harness.js';
 
 let alpha: FakeUpstream;
 let gw: TestGateway;
@@ -15,23 +14,8 @@ let root: string;
 let project: string;
 let api: ReturnType<typeof agentApi>;
 
-beforeAll(async () => {
-  alpha = await startOpenAIUpstream();
-  root = await tempRoot('root');
-  gw = await startTestGateway({ providers: agentProviders(alpha), agents: { workspaceRoots: [root], maxSteps: 4 } });
-  api = agentApi(gw.url);
-});
-afterAll(async () => {
-  await gw?.close();
-  await alpha?.close();
-  await rm(root, { recursive: true, force: true });
-});
-beforeEach(async () => {
-  alpha.requests.length = 0;
-  alpha.setFallback({ type: 'text', text: 'fallback answer' });
-  project = path.join(root, `project-${randomUUID().slice(0, 8)}`);
-  await mkdir(project);
-});
+const fixture = useAgentGateway('root', { agents: { maxSteps: 4 } });
+beforeEach(() => void ({ alpha, gw, root, project, api } = fixture));
 
 const invoke = (body: unknown) => api.invoke(body);
 const thread = (id: string) => api.thread(id);
