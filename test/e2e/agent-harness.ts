@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ProviderEntry } from '../../src/config/schema.js';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { createLogger } from '../../src/main.js';
+import { testRedisUrl } from '../helpers/redis.js';
 import type { FakeReply, FakeUpstream } from '../fakes/fake-upstream.js';
 import { startOpenAIUpstream } from '../fakes/openai-wire.js';
 import { fakeModel, startTestGateway, type TestGateway } from './harness.js';
@@ -106,6 +108,50 @@ export function useAgentGateway(label: string, options: AgentGatewayOptions = {}
     fixture.alpha.setFallback(options.fallback ?? { type: 'text', text: 'fallback answer' });
     fixture.project = path.join(fixture.root, `project-${randomUUID().slice(0, 8)}`);
     await mkdir(fixture.project);
+  });
+  return fixture;
+}
+
+/** What {@link useAgentInstancesOnRedis} gives each test. */
+export interface AgentInstancesFixture {
+  alpha: FakeUpstream;
+  /** The allowed workspace root of both instances. */
+  root: string;
+  a: TestGateway;
+  b: TestGateway;
+  /** Closes instance A and starts a new one on the same Redis, as a restart would. */
+  restartA(): Promise<TestGateway>;
+}
+
+/**
+ * Registers the hooks of a multi-instance agent test file: one fake OpenAI upstream and two gateways sharing the test
+ * Redis. Thread ids must be unique per test, since every test file's instances share that Redis.
+ */
+export function useAgentInstancesOnRedis(label: string): AgentInstancesFixture {
+  const fixture = {} as AgentInstancesFixture;
+  const startInstance = () =>
+    startTestGateway(
+      { providers: agentProviders(fixture.alpha), agents: { workspaceRoots: [fixture.root] } },
+      createLogger('silent'),
+      { REDIS_URL: testRedisUrl() },
+    );
+  fixture.restartA = async () => {
+    await fixture.a.close();
+    fixture.a = await startInstance();
+    return fixture.a;
+  };
+  beforeAll(async () => {
+    fixture.alpha = await startOpenAIUpstream();
+    fixture.root = await tempRoot(label);
+    [fixture.a, fixture.b] = await Promise.all([startInstance(), startInstance()]);
+  });
+  afterAll(async () => {
+    await Promise.all([fixture.a?.close(), fixture.b?.close()]);
+    await fixture.alpha?.close();
+    await rm(fixture.root, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    fixture.alpha.requests.length = 0;
   });
   return fixture;
 }

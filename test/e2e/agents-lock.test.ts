@@ -2,23 +2,17 @@
 // lives in Redis); the one that loses gets 409 thread_running, and continues the thread once the other's run ended.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { rm } from 'node:fs/promises';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/main.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { FakeUpstream } from '../fakes/fake-upstream.js';
-import { startOpenAIUpstream } from '../fakes/openai-wire.js';
-import { testRedisUrl } from '../helpers/redis.js';
-import { agentApi, agentProviders, tempRoot, toolCall } from './agent-harness.js';
-import { startTestGateway, type TestGateway } from './harness.js';
+import { agentApi, toolCall, useAgentInstancesOnRedis } from './agent-harness.js';
+import type { TestGateway } from './harness.js';
 
 let alpha: FakeUpstream;
-let root: string;
 let a: TestGateway;
 let b: TestGateway;
 
-function startInstance(): Promise<TestGateway> {
-  return startTestGateway({ providers: agentProviders(alpha), agents: { workspaceRoots: [root] } }, createLogger('silent'), { REDIS_URL: testRedisUrl() });
-}
+const pair = useAgentInstancesOnRedis('lock');
+beforeEach(() => void ({ alpha, a, b } = pair));
 
 /** Resolves once the fake upstream has received `count` requests (a run is in its model call). */
 async function upstreamReached(count: number): Promise<void> {
@@ -27,20 +21,6 @@ async function upstreamReached(count: number): Promise<void> {
     await sleep(10);
   }
 }
-
-beforeAll(async () => {
-  alpha = await startOpenAIUpstream();
-  root = await tempRoot('lock');
-  [a, b] = await Promise.all([startInstance(), startInstance()]);
-});
-afterAll(async () => {
-  await Promise.all([a?.close(), b?.close()]);
-  await alpha?.close();
-  await rm(root, { recursive: true, force: true });
-});
-beforeEach(() => {
-  alpha.requests.length = 0;
-});
 
 describe('one run per thread across instances', () => {
   it('refuses invoke, resume and cancel on B while A runs the thread; B continues it after', async () => {

@@ -1,38 +1,19 @@
 // End to end with REDIS_URL: a thread paused on one gateway instance resumes on another, and survives a restart.
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/main.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { FakeUpstream } from '../fakes/fake-upstream.js';
-import { startOpenAIUpstream } from '../fakes/openai-wire.js';
-import { testRedisUrl } from '../helpers/redis.js';
-import { agentApi, agentProviders, sentMessages, tempRoot, toolCall } from './agent-harness.js';
-import { startTestGateway, type TestGateway } from './harness.js';
+import { agentApi, sentMessages, toolCall, useAgentInstancesOnRedis } from './agent-harness.js';
+import type { TestGateway } from './harness.js';
 
 let alpha: FakeUpstream;
 let root: string;
 let a: TestGateway;
 let b: TestGateway;
 
-/** A gateway instance on the test Redis; thread ids are unique per test, so instances of other tests never collide. */
-function startInstance(): Promise<TestGateway> {
-  return startTestGateway({ providers: agentProviders(alpha), agents: { workspaceRoots: [root] } }, createLogger('silent'), { REDIS_URL: testRedisUrl() });
-}
-
-beforeAll(async () => {
-  alpha = await startOpenAIUpstream();
-  root = await tempRoot('redis');
-  [a, b] = await Promise.all([startInstance(), startInstance()]);
-});
-afterAll(async () => {
-  await Promise.all([a?.close(), b?.close()]);
-  await alpha?.close();
-  await rm(root, { recursive: true, force: true });
-});
-beforeEach(() => {
-  alpha.requests.length = 0;
-});
+const pair = useAgentInstancesOnRedis('redis');
+beforeEach(() => void ({ alpha, root, a, b } = pair));
 
 describe('agent threads in Redis', () => {
   it('pauses on instance A and resumes on instance B, files and all', async () => {
@@ -67,8 +48,7 @@ describe('agent threads in Redis', () => {
     const threadId = `restart-${randomUUID()}`;
     alpha.queue({ type: 'text', text: '', toolCalls: [toolCall('call_q', 'ask_human_for_input', { question: 'Name?' })] });
     expect((await agentApi(a.url).invoke({ instruction: 'ask me', thread_id: threadId })).body.agent_status).toBe('requires_human_input');
-    await a.close();
-    a = await startInstance();
+    a = await pair.restartA();
     alpha.queue({ type: 'text', text: 'Hello, Ada.' });
     const done = await agentApi(a.url).resume({ thread_id: threadId, tool_call_id: 'call_q', human_response: 'Ada' });
     expect(done.body).toMatchObject({ agent_status: 'completed', explanation: 'Hello, Ada.' });

@@ -1,22 +1,13 @@
 // End to end through each wire protocol with the official openai client: whole answers, streams, tools, usage, headers.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { schemaErrors } from '../helpers/openai-schema.js';
-import { startTestGateway, startThreeProtocols, type TestGateway, type ThreeProtocols } from './harness.js';
+import { type TestGateway, type ThreeProtocols, useThreeProtocolGateway } from './harness.js';
 
 let fakes: ThreeProtocols;
 let gw: TestGateway;
 
-beforeAll(async () => {
-  fakes = await startThreeProtocols();
-  gw = await startTestGateway({ providers: fakes.providers });
-});
-afterAll(async () => {
-  await gw.close();
-  await fakes.closeAll();
-});
-beforeEach(() => {
-  for (const fake of [fakes.alpha, fakes.beta, fakes.gamma]) fake.requests.length = 0;
-});
+const chat = useThreeProtocolGateway();
+beforeEach(() => void ({ fakes, gw } = chat));
 
 const cases = [
   { provider: 'alpha', model: 'alpha/alpha-chat', fake: () => fakes.alpha },

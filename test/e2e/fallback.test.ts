@@ -1,30 +1,17 @@
 // End to end: falling back on 429 / 5xx / timeout / empty answers, errors when every candidate fails, mid-stream failure, client abort.
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { schemaErrors } from '../helpers/openai-schema.js';
-import { eventually, startTestGateway, startThreeProtocols, type TestGateway, type ThreeProtocols } from './harness.js';
+import { eventually, startTestGateway, type TestGateway, type ThreeProtocols, useThreeProtocolGateway } from './harness.js';
 
 let fakes: ThreeProtocols;
 let gw: TestGateway;
 
-beforeAll(async () => {
-  fakes = await startThreeProtocols();
-  gw = await startTestGateway({
-    providers: fakes.providers,
-    timeouts: { connectMs: 1_000, firstByteMs: 400, idleMs: 400 },
-    routing: { maxAttempts: 3 },
-  });
-});
-afterAll(async () => {
-  await gw.close();
-  await fakes.closeAll();
-});
-beforeEach(() => {
-  for (const fake of [fakes.alpha, fakes.beta, fakes.gamma]) {
-    fake.requests.length = 0;
-    fake.setFallback({ type: 'text', text: 'fallback answer' });
-  }
-});
+const chat = useThreeProtocolGateway(
+  { timeouts: { connectMs: 1_000, firstByteMs: 400, idleMs: 400 }, routing: { maxAttempts: 3 } },
+  { type: 'text', text: 'fallback answer' },
+);
+beforeEach(() => void ({ fakes, gw } = chat));
 
 /** `model: auto` ranks alpha (quality 0.9) first, then beta, then gamma. */
 async function ask(extra: Record<string, unknown> = {}) {

@@ -4,7 +4,8 @@ import { parseConfig } from '../../src/config/load.js';
 import type { ProviderEntry } from '../../src/config/schema.js';
 import { createLogger, startGateway, type Gateway } from '../../src/main.js';
 import { startAnthropicUpstream } from '../fakes/anthropic-wire.js';
-import type { FakeUpstream } from '../fakes/fake-upstream.js';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { DEFAULT_TEXT, type FakeReply, type FakeUpstream } from '../fakes/fake-upstream.js';
 import { startGeminiUpstream } from '../fakes/gemini-wire.js';
 import { startOpenAIUpstream } from '../fakes/openai-wire.js';
 
@@ -70,4 +71,35 @@ export async function eventually(check: () => boolean, timeoutMs = 3_000): Promi
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return check();
+}
+
+/** What {@link useThreeProtocolGateway} gives each test. */
+export interface ChatFixture {
+  fakes: ThreeProtocols;
+  gw: TestGateway;
+}
+
+/**
+ * Registers the hooks of a chat test file: the three fake upstreams of {@link startThreeProtocols} and one gateway in
+ * front of them (`config` adds to its providers). Before each test the upstreams forget their requests and answer
+ * `fallback` (default: the fake's own short text) when nothing is queued. Read the fields inside tests or hooks.
+ */
+export function useThreeProtocolGateway(config: Record<string, unknown> = {}, fallback?: FakeReply): ChatFixture {
+  const fixture = {} as ChatFixture;
+  beforeAll(async () => {
+    fixture.fakes = await startThreeProtocols();
+    fixture.gw = await startTestGateway({ providers: fixture.fakes.providers, ...config });
+  });
+  afterAll(async () => {
+    await fixture.gw?.close();
+    await fixture.fakes?.closeAll();
+  });
+  beforeEach(() => {
+    const { alpha, beta, gamma } = fixture.fakes;
+    for (const fake of [alpha, beta, gamma]) {
+      fake.requests.length = 0;
+      fake.setFallback(fallback ?? { type: 'text', text: DEFAULT_TEXT });
+    }
+  });
+  return fixture;
 }

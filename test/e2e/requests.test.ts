@@ -1,22 +1,13 @@
 // End to end: bad requests get OpenAI's error body with the right status and field; model pinning; contextual chat.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { schemaErrors } from '../helpers/openai-schema.js';
-import { startTestGateway, startThreeProtocols, type TestGateway, type ThreeProtocols } from './harness.js';
+import { startTestGateway, type TestGateway, type ThreeProtocols, useThreeProtocolGateway } from './harness.js';
 
 let fakes: ThreeProtocols;
 let gw: TestGateway;
 
-beforeAll(async () => {
-  fakes = await startThreeProtocols();
-  gw = await startTestGateway({ providers: fakes.providers });
-});
-afterAll(async () => {
-  await gw.close();
-  await fakes.closeAll();
-});
-beforeEach(() => {
-  for (const fake of [fakes.alpha, fakes.beta, fakes.gamma]) fake.requests.length = 0;
-});
+const chat = useThreeProtocolGateway();
+beforeEach(() => void ({ fakes, gw } = chat));
 
 async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(`${gw.url}${path}`, {
