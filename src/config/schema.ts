@@ -130,6 +130,34 @@ export const AgentsSchema = z.strictObject({
   maxFileBytes: z.number().int().positive().optional(),
 });
 
+export const KEY_STRATEGIES = ['round_robin', 'least_used', 'most_headroom'] as const;
+export type KeyStrategy = (typeof KEY_STRATEGIES)[number];
+
+export const AccountsSchema = z.strictObject({
+  /** How a provider's key is picked for each call. */
+  keyStrategy: z.enum(KEY_STRATEGIES).default('round_robin'),
+  /** How long a key rests after a 429 that gave no Retry-After and no reset time. */
+  rateLimitCooldownMs: z.number().int().positive().default(60_000),
+  /** Consecutive failures (5xx, timeouts, network) that open a provider's circuit. */
+  breakerFailures: z.number().int().positive().default(5),
+  /** How long an open circuit stays open before one trial request is let through. */
+  breakerCooldownMs: z.number().int().positive().default(30_000),
+});
+
+export const UsageSchema = z.strictObject({
+  /** How long per-call usage records are kept. */
+  retentionMs: z.number().int().positive().default(30 * 24 * 3_600_000),
+  /** The most usage records kept (oldest dropped first). */
+  maxRecords: z.number().int().positive().default(1_000_000),
+});
+
+export const CacheSchema = z.strictObject({
+  /** How long a cached response is served (requests opt in with `x-switchboard-cache: on`). */
+  ttlMs: z.number().int().positive().default(3_600_000),
+  /** Largest response body cached, in bytes. */
+  maxBytes: z.number().int().positive().default(1_048_576),
+});
+
 export const ServerSchema = z.strictObject({
   port: z.number().int().min(0).max(65535).default(8000),
   host: z.string().default('0.0.0.0'),
@@ -144,6 +172,9 @@ export const ConfigSchema = z.strictObject({
   timeouts: TimeoutsSchema.default(TimeoutsSchema.parse({})),
   events: EventsSchema.default(EventsSchema.parse({})),
   agents: AgentsSchema.default(AgentsSchema.parse({})),
+  accounts: AccountsSchema.default(AccountsSchema.parse({})),
+  usage: UsageSchema.default(UsageSchema.parse({})),
+  cache: CacheSchema.default(CacheSchema.parse({})),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Config = z.infer<typeof ConfigSchema>;

@@ -61,3 +61,91 @@ export interface Lease {
   /** Sets the lease to expire `ttlMs` from now; false when it no longer holds the lock (it expired, or was released). */
   extend(ttlMs: number): Promise<boolean>;
 }
+
+/** One limit checked by WindowStore.consume: `amount` more of `key` must fit under `limit` within the last `windowMs`. */
+export interface WindowRule {
+  key: string;
+  windowMs: number;
+  limit: number;
+  /** Requests (1) or tokens (an estimate, corrected later with `adjust`). */
+  amount: number;
+}
+
+/** consume's answer: taken (at `at`, for adjust) or refused, with the wait until the first refusing rule would fit. */
+export type ConsumeResult = { ok: true; at: number } | { ok: false; retryAfterMs: number; key: string };
+
+/**
+ * Counters in sliding windows (requests or tokens per minute/day), atomic and shared by every instance on the same
+ * backend. Windows are split in buckets and a partly expired bucket counts whole, so the count never under-states:
+ * a limit is never exceeded, at the price of refusing up to one bucket's width early.
+ */
+export interface WindowStore {
+  /** All or nothing: when every rule has room at `now`, adds every amount and resolves ok; otherwise adds nothing. */
+  consume(rules: WindowRule[], now: number): Promise<ConsumeResult>;
+  /** Adds `amount` (negative to give back) to the bucket of time `at` of each key: corrects an estimate once known. */
+  adjust(entries: Array<{ key: string; windowMs: number; amount: number }>, at: number): Promise<void>;
+  /** What `key` holds in the window ending at `now` (never below 0). */
+  total(key: string, windowMs: number, now: number): Promise<number>;
+}
+
+/** Short-lived values with a time to live (key health, cached responses, run owners), shared like the other stores. */
+export interface KvStore {
+  get(key: string): Promise<string | undefined>;
+  /** Sets `key`; it expires after `ttlMs` when given, else stays. */
+  set(key: string, value: string, ttlMs?: number): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/**
+ * Durable named collections of small records (the key vault's encrypted entries, hashed client keys): in Redis, or
+ * in a file in the data directory when there is no Redis, so that they survive a restart. Values are opaque strings.
+ */
+export interface RecordStore {
+  put(collection: string, id: string, value: string): Promise<void>;
+  get(collection: string, id: string): Promise<string | undefined>;
+  /** Every record of the collection (any order). */
+  list(collection: string): Promise<Array<{ id: string; value: string }>>;
+  /** True when there was such a record. */
+  delete(collection: string, id: string): Promise<boolean>;
+}
+
+/** One upstream call, as usage accounting sees it. Keys appear only masked and by id. */
+export interface UsageRecord {
+  /** When the call ended (ms since the epoch). */
+  ts: number;
+  runId?: string;
+  provider: string;
+  /** `provider/model`. */
+  model: string;
+  keyId?: string;
+  keyMasked?: string;
+  /** The gateway client key's id, when auth is on. */
+  clientId?: string;
+  promptTokens: number;
+  completionTokens: number;
+  /** From the catalog's prices (costPer1M). */
+  costUsd: number;
+  latencyMs: number;
+  /** Streams only: time to the first content. */
+  ttftMs?: number;
+  status: 'ok' | 'error';
+  /** The ProviderError kind when status is error. */
+  error?: string;
+}
+
+export interface UsageStoreOptions {
+  /** Records older than this are dropped. */
+  retentionMs: number;
+  /** At most this many records are kept (oldest dropped first). */
+  maxRecords: number;
+}
+
+/** Usage records with a bounded retention: a bounded buffer in memory, a capped Redis Stream otherwise. */
+export interface UsageStore {
+  /** Stores a record. Never throws: failures go to the store's logger, so accounting cannot break a request. */
+  append(record: UsageRecord): void;
+  /** Records with from <= ts <= to, oldest first. */
+  query(from: number, to: number): Promise<UsageRecord[]>;
+  /** Waits for appends still in flight (tests, shutdown). */
+  flush(): Promise<void>;
+}

@@ -1,0 +1,61 @@
+// Records without Redis: in memory, and written to one JSON file in the data directory (mode 0600) when one is
+// given, so that keys added at run time survive a restart. Each write replaces the file atomically (write + rename).
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { RecordStore } from '../types.js';
+
+type Collections = Record<string, Record<string, string>>;
+
+/** The file the records live in, under the data directory. */
+export const RECORDS_FILE = 'records.json';
+
+/**
+ * A RecordStore for one process. With `dataDir`, the records are read from its records.json at start and every
+ * change is written back before the call resolves; the file is only created on the first write.
+ */
+export function createMemoryRecordStore(dataDir?: string): RecordStore {
+  const file = dataDir === undefined ? undefined : path.join(dataDir, RECORDS_FILE);
+  const collections: Collections = file === undefined ? {} : readRecords(file);
+  const save = () => {
+    if (file !== undefined) writeRecords(file, collections);
+  };
+  return {
+    async put(collection, id, value) {
+      (collections[collection] ??= {})[id] = value;
+      save();
+    },
+    async get(collection, id) {
+      return collections[collection]?.[id];
+    },
+    async list(collection) {
+      return Object.entries(collections[collection] ?? {}).map(([id, value]) => ({ id, value }));
+    },
+    async delete(collection, id) {
+      const records = collections[collection];
+      if (records?.[id] === undefined) return false;
+      delete records[id];
+      save();
+      return true;
+    },
+  };
+}
+
+function readRecords(file: string): Collections {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw err;
+  }
+  const parsed: unknown = JSON.parse(text);
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`${file} is not a records file`);
+  return parsed as Collections;
+}
+
+function writeRecords(file: string, collections: Collections): void {
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, JSON.stringify(collections), { mode: 0o600 });
+  renameSync(temporary, file);
+}
