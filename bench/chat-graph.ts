@@ -3,6 +3,7 @@ import { createChatGraph, type ChatDeps } from '../graphs/chat/index.js';
 import { createEventBus, createRunEmitter, type EventBus } from '../src/events/publisher.js';
 import { buildRegistry } from '../src/providers/registry.js';
 import type { ChatCompletion, ProviderAdapter } from '../src/providers/types.js';
+import { createLocalKeyPool } from '../src/accounts/local-pool.js';
 
 export interface ChatGraphRow {
   case: string;
@@ -26,7 +27,7 @@ export function graphFor(): ReturnType<typeof createChatGraph> {
   const deps: ChatDeps = {
     registry,
     adapters: { openai: adapter, anthropic: adapter, gemini: adapter },
-    keys: { next: () => 'k' },
+    keys: createLocalKeyPool(),
     routing: { defaultMode: 'balanced', maxAttempts: 3, totalTimeoutMs: 60_000, judgeThreshold: 0.5 },
     timeouts: { connectMs: 1_000, firstByteMs: 1_000, idleMs: 1_000 },
     now: Date.now,

@@ -6,15 +6,17 @@ import { pino, type Logger } from 'pino';
 import { createChatGraph } from '../graphs/chat/index.js';
 import { createCodeAgentService } from '../graphs/code-agent/service.js';
 import { parseWorkspaceRoots } from '../tools/index.js';
-import { createRoundRobinKeyPicker } from './accounts/key-picker.js';
+import { createAccounts, type Accounts } from './accounts/index.js';
 import type { Env } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { createEventBus, type EventBus } from './events/publisher.js';
 import { attachEventStream } from './events/ws-server.js';
 import { createAdapters } from './providers/adapters.js';
 import { createHttpClient } from './providers/http.js';
-import { buildRegistry, loadCatalog, type Registry } from './providers/registry.js';
+import { loadCatalog, type Registry } from './providers/registry.js';
 import { createApp } from './server/app.js';
+import { createMetrics, type Metrics } from './server/metrics.js';
+import { createResponseCache } from './server/response-cache.js';
 import { createStores, type Stores } from './storage/index.js';
 
 export interface GatewayOptions {
@@ -28,13 +30,14 @@ export interface Gateway {
   registry: Registry;
   bus: EventBus;
   stores: Stores;
+  accounts: Accounts;
   /** The base URL it listens on, e.g. http://127.0.0.1:8000. */
   url: string;
   close(): Promise<void>;
 }
 
 /** Secrets that must never reach a log line, wherever they appear in a logged object. */
-const REDACT = ['req.headers.authorization', '*.apiKey', '*.apiKeys', '*.keys', 'headers.authorization', 'headers["x-api-key"]'];
+const REDACT = ['req.headers.authorization', '*.apiKey', '*.apiKeys', '*.keys', '*.secret', '*.key', 'headers.authorization', 'headers["x-api-key"]'];
 
 export function createLogger(level: Config['logLevel']): Logger {
   return pino({ level, redact: { paths: REDACT, censor: '[redacted]' } });
@@ -42,16 +45,26 @@ export function createLogger(level: Config['logLevel']): Logger {
 
 /** Builds every part from the config and starts listening on config.server (port 0 picks a free one). */
 export async function startGateway({ config, env = process.env, logger = createLogger(config.logLevel) }: GatewayOptions): Promise<Gateway> {
-  const registry = buildRegistry(loadCatalog(env), config.providers, env);
   const http = createHttpClient({ connectTimeoutMs: config.timeouts.connectMs });
+  const adapters = createAdapters({ http });
   const { maxEventsPerRun, retentionMs } = config.events;
-  const stores = createStores({ redisUrl: env['REDIS_URL'], logger, events: { maxEventsPerRun, retentionMs } });
+  const redisUrl = env['REDIS_URL'] || undefined;
+  const dataDir = path.resolve(env['SWITCHBOARD_DATA_DIR'] || '.switchboard');
+  const stores = createStores({ redisUrl, logger, events: { maxEventsPerRun, retentionMs }, dataDir, usage: config.usage });
+  const metrics = createMetrics();
+  const accounts = await createAccounts({
+    config, env, catalog: loadCatalog(env), stores, adapters, logger,
+    onCall: (record) => metrics.recordCall(record),
+    recordsLocation: redisUrl === undefined ? path.join(dataDir, 'records.json') : 'Redis (REDIS_URL)',
+  });
+  const { registry } = accounts;
+  metrics.setGaugeSources(gaugeSources(accounts));
   const bus = createEventBus();
   bus.attach((event) => stores.eventLog.append(event));
   const chat = createChatGraph({
     registry,
-    adapters: createAdapters({ http }),
-    keys: createRoundRobinKeyPicker(),
+    adapters,
+    keys: accounts.keys,
     routing: config.routing,
     timeouts: config.timeouts,
     now: Date.now,
@@ -69,7 +82,16 @@ export async function startGateway({ config, env = process.env, logger = createL
     ...(config.agents.maxFileBytes === undefined ? {} : { maxFileBytes: config.agents.maxFileBytes }),
     logger,
   });
-  const app = createApp({ config, registry, chat, agents, bus, logger, startedAt: Math.floor(Date.now() / 1000) });
+  const app = createApp({
+    config, registry, chat, agents, bus, logger, startedAt: Math.floor(Date.now() / 1000),
+    clientKeys: accounts.clientKeys,
+    keyAdmin: accounts.keyAdmin,
+    adminKey: env['SWITCHBOARD_ADMIN_KEY'] || undefined,
+    usage: stores.usage,
+    metrics,
+    cache: createResponseCache(stores.kv, { ...config.cache, onError: (err) => logger.warn({ err }, 'response cache failed') }),
+    now: Date.now,
+  });
   const server = createServer(app);
   const { heartbeatMs, maxQueuedMessages, maxBufferedBytes } = config.events;
   const stream = attachEventStream(server, { log: stores.eventLog, logger, options: { heartbeatMs, maxQueuedMessages, maxBufferedBytes } });
@@ -84,6 +106,7 @@ export async function startGateway({ config, env = process.env, logger = createL
     registry,
     bus,
     stores,
+    accounts,
     url: `http://${host}:${port}`,
     async close() {
       // WebSocket clients first: with one connected, server.close() would never finish.
@@ -91,7 +114,25 @@ export async function startGateway({ config, env = process.env, logger = createL
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await http.close();
+      await accounts.close();
       await stores.close();
     },
+  };
+}
+
+/** The key and circuit gauges of /metrics, read at scrape time. */
+function gaugeSources(accounts: Accounts): Parameters<Metrics['setGaugeSources']>[0] {
+  return {
+    keys() {
+      const counts = new Map<string, { provider: string; status: string; count: number }>();
+      for (const key of accounts.keys.describe(accounts.registry)) {
+        const id = `${key.provider}\n${key.status}`;
+        const entry = counts.get(id) ?? { provider: key.provider, status: key.status, count: 0 };
+        entry.count += 1;
+        counts.set(id, entry);
+      }
+      return [...counts.values()];
+    },
+    circuits: () => accounts.registry.providers.map((p) => ({ provider: p.id, state: accounts.breakers.state(p.id) })),
   };
 }

@@ -1,5 +1,6 @@
 // The request graph's dependencies, input, context (each field documented) and outcome.
-import type { KeyPicker } from '../../src/accounts/key-picker.js';
+import type { KeyPool } from '../../src/accounts/key-pool.js';
+import type { ClientKeyInfo } from '../../src/accounts/types.js';
 import type { Config } from '../../src/config/schema.js';
 import type { GatewayError } from '../../src/errors.js';
 import type { RunEmitter } from '../../src/events/publisher.js';
@@ -14,7 +15,8 @@ import type { Candidate, Classification, Plan } from '../../src/routing/types.js
 export interface ChatDeps {
   registry: Registry;
   adapters: Record<Protocol, ProviderAdapter>;
-  keys: KeyPicker;
+  /** Keys, limits and circuits: which providers can take a call, and a key for each call. */
+  keys: KeyPool;
   routing: Config['routing'];
   timeouts: Timeouts;
   now: () => number;
@@ -28,6 +30,8 @@ export interface ChatInput {
   /** Aborted when the client goes away; passed to every upstream call. */
   signal: AbortSignal;
   emitter: RunEmitter;
+  /** The gateway client key that made the request, when auth is on (usage, allowed models). */
+  client?: ClientKeyInfo;
 }
 
 /** A streamed answer that has started: the chunks up to the first content, and the rest still to read. */
@@ -47,6 +51,8 @@ export interface Attempt {
   /** The call's failure: a ProviderError, or whatever else an adapter threw. */
   error?: ProviderError | Error;
   verdict?: Verdict;
+  /** No call was made: the candidate's provider could not take one (keys resting, circuit open). Not counted as an attempt. */
+  skipped?: boolean;
 }
 
 export interface ChatContext {

@@ -1,29 +1,42 @@
 // The request graph's decisions, as pure functions: whether to fall back, and what a failed run tells the client.
+import { isKeyUnavailable } from '../../src/accounts/errors.js';
 import { GatewayError } from '../../src/errors.js';
 import { isProviderError, type ProviderError } from '../../src/providers/errors.js';
 import type { Attempt, ChatContext, ChatDeps } from './context.js';
 
 /**
  * The one retry decision: fall back to the next candidate when the failure is retryable (or the answer was
- * rejected), a candidate is left, attempts and time remain, and the client is still there.
+ * rejected, or the candidate could not be called at all), a candidate is left, attempts and time remain, and the
+ * client is still there. Skipped candidates (no usable key, circuit open) use no attempt.
  */
 export function nextAfterFailure(context: ChatContext, deps: ChatDeps, error?: unknown): 'fallback' | 'exhausted' {
-  if (error !== undefined && !(isProviderError(error) && error.retryable)) return 'exhausted';
+  if (error !== undefined && !isKeyUnavailable(error) && !(isProviderError(error) && error.retryable)) return 'exhausted';
   if (context.input.signal.aborted) return 'exhausted';
   if (context.index + 1 >= (context.plan?.candidates.length ?? 0)) return 'exhausted';
-  if (context.attempts.length >= deps.routing.maxAttempts) return 'exhausted';
+  if (context.attempts.filter((a) => !a.skipped).length >= deps.routing.maxAttempts) return 'exhausted';
   if (deps.now() - context.startedAt >= deps.routing.totalTimeoutMs) return 'exhausted';
   return 'fallback';
 }
 
-/** The client-facing error for a run whose every attempt failed: shaped by the last provider failure. */
+/**
+ * The client-facing error for a run whose every attempt failed: shaped by the last provider failure; a 429 with
+ * the earliest Retry-After when no candidate could be called at all, or the last failure was a rate limit.
+ */
 export function failureFromAttempts(attempts: Attempt[], lastError: unknown): GatewayError {
   if (lastError instanceof GatewayError) return lastError;
-  if (!isProviderError(lastError)) {
-    return new GatewayError('The upstream call failed', { status: 502, type: 'server_error', code: 'upstream_error', cause: lastError });
+  const called = attempts.filter((a) => !a.skipped);
+  const last = called.at(-1)?.error ?? lastError;
+  if (called.length === 0 && isKeyUnavailable(lastError)) {
+    const why = attempts.map((a) => (a.error instanceof Error ? a.error.message : a.ref)).join('; ');
+    return new GatewayError(`No key of any candidate model can serve now (${why})`, {
+      status: 429, type: 'rate_limit_error', code: 'rate_limit_exceeded', retryAfterMs: earliestRetry(attempts) ?? 1_000,
+    });
   }
-  const tried = attempts.map((a) => a.ref).join(', ');
-  return fromProviderError(lastError, tried, earliestRetry(attempts));
+  if (!isProviderError(last)) {
+    return new GatewayError('The upstream call failed', { status: 502, type: 'server_error', code: 'upstream_error', cause: last });
+  }
+  const tried = called.map((a) => a.ref).join(', ');
+  return fromProviderError(last, tried, earliestRetry(attempts));
 }
 
 function fromProviderError(err: ProviderError, tried: string, retryAfterMs: number | undefined): GatewayError {
@@ -52,7 +65,12 @@ function fromProviderError(err: ProviderError, tried: string, retryAfterMs: numb
   }
 }
 
+/** The soonest any failed or skipped candidate may serve again. */
 function earliestRetry(attempts: Attempt[]): number | undefined {
-  const waits = attempts.flatMap((a) => (isProviderError(a.error) && a.error.retryAfterMs !== undefined ? [a.error.retryAfterMs] : []));
+  const waits = attempts.flatMap((a) =>
+    (isProviderError(a.error) || isKeyUnavailable(a.error)) && a.error.retryAfterMs !== undefined && Number.isFinite(a.error.retryAfterMs)
+      ? [a.error.retryAfterMs]
+      : [],
+  );
   return waits.length === 0 ? undefined : Math.min(...waits);
 }

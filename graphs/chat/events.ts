@@ -45,7 +45,7 @@ export function createGraphEventProjector(emitter: RunEmitter, now: () => number
     const attempt = context.attempts.at(-1);
     if (state === 'call' && next === 'failedAttempt' && attempt?.error) {
       const { error } = attempt;
-      emitter.emit('attempt_failed', 'call', () => ({ model: attempt.ref, kind: 'kind' in error ? error.kind : 'unknown', message: error.message }));
+      emitter.emit('attempt_failed', 'call', () => ({ model: attempt.ref, kind: attempt.skipped ? 'unavailable' : 'kind' in error ? error.kind : 'unknown', message: error.message }));
     }
     if (state === 'judge' && next !== 'done' && attempt?.verdict && attempt.verdict.score < threshold) {
       const { verdict } = attempt;

@@ -29,7 +29,8 @@ export function createChatGraph(deps: ChatDeps): ChatGraph {
       emitter.emit('run_started', undefined, () => ({ kind: 'chat', model: input.route.model, stream: input.stream }));
       const inspect = emitter.active ? createGraphEventProjector(emitter, deps.now, deps.routing.judgeThreshold) : undefined;
       const outcome = await toPromise(createActor(machine, inspect ? { input, inspect } : { input }).start());
-      const attempts = outcome.attempts.length;
+      // Candidates skipped without a call (keys resting, circuit open) are not attempts.
+      const attempts = outcome.attempts.filter((a) => !a.skipped).length;
       if (outcome.kind === 'error') {
         emitter.emit('run_failed', undefined, () => ({ status: outcome.error.status, message: outcome.error.message, attempts }));
         return { kind: 'error', error: outcome.error, attempts };

@@ -1,6 +1,7 @@
 // The request statechart: classify → route → call → judge → (done | fallback → call | exhausted). Wiring only;
 // run events are projected from its transitions (events.ts), so the nodes stay pure.
 import { assign, setup } from 'xstate';
+import { isKeyUnavailable } from '../../src/accounts/errors.js';
 import type { CallResult, ChatContext, ChatDeps, ChatInput, ChatOutcome } from './context.js';
 import { failureFromAttempts, nextAfterFailure } from './edges.js';
 import { callModel, type CallInput } from './nodes/call.js';
@@ -28,6 +29,9 @@ export function createChatMachine(deps: ChatDeps) {
           request: context.input.request,
           stream: context.input.stream,
           signal: context.input.signal,
+          promptTokens: context.classification!.promptTokens,
+          runId: context.input.emitter.runId,
+          ...(context.input.client === undefined ? {} : { clientId: context.input.client.id }),
         };
         callModel(deps, input).then(
           (result) => self.send({ type: 'call.done', result, ms: deps.now() - started }),
@@ -42,7 +46,8 @@ export function createChatMachine(deps: ChatDeps) {
       }),
       recordError: assign(({ context, event }) => {
         const { error, ms } = event as Extract<CallEvent, { type: 'call.failed' }>;
-        return { attempts: [...context.attempts, { ref: currentRef(context), ms, error }] };
+        const attempt = { ref: currentRef(context), ms, error, ...(isKeyUnavailable(error) ? { skipped: true } : {}) };
+        return { attempts: [...context.attempts, attempt] };
       }),
       judge: assign(({ context }) => judgeNode(context, threshold)),
       advance: assign(({ context }) => ({ index: context.index + 1, result: undefined })),

@@ -1,7 +1,7 @@
 // Turns an answer into what the client receives: model named `provider/model`, usage filled in, events closed.
-import { countTokens } from 'gpt-tokenizer';
 import type { RunEmitter } from '../../src/events/publisher.js';
 import type { ChatCompletion, ChatCompletionChunk, Usage } from '../../src/providers/types.js';
+import { estimateUsage } from './usage.js';
 import type { Classification } from '../../src/routing/types.js';
 
 export interface RespondInfo {
@@ -11,10 +11,9 @@ export interface RespondInfo {
   emitter: RunEmitter;
 }
 
-/** The completion as sent: public model id, usage counted when the provider gave none; emits run_finished. */
+/** The completion as sent (its usage was filled in by the call node): public model id; emits run_finished. */
 export function finishCompletion(completion: ChatCompletion, info: RespondInfo): ChatCompletion {
   completion.model = info.ref;
-  completion.usage ??= estimateUsage(info.classification, completion.choices[0]?.message.content ?? '');
   info.emitter.emit('run_finished', undefined, () => ({ model: info.ref, attempts: info.attempts, usage: completion.usage }));
   return completion;
 }
@@ -59,16 +58,9 @@ export async function* streamToClient(
     info.emitter.emit('run_failed', undefined, () => ({ model: info.ref, message: err instanceof Error ? err.message : String(err) }));
     throw err;
   }
-  usage ??= estimateUsage(info.classification, text);
+  usage ??= estimateUsage(info.classification.promptTokens(), text);
   if (options.includeUsage && last) {
     yield { id: last.id, object: 'chat.completion.chunk', created: last.created, model: info.ref, choices: [], usage };
   }
   info.emitter.emit('run_finished', undefined, () => ({ model: info.ref, attempts: info.attempts, usage }));
-}
-
-/** Token counts with a real tokenizer, for providers that report none. */
-function estimateUsage(classification: Classification, completionText: string): Usage {
-  const prompt = classification.promptTokens();
-  const completion = completionText === '' ? 0 : countTokens(completionText);
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
 }

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // The `switchboard` command line.
 import { Command } from 'commander';
+import { clientKeysCommand } from './client-keys.js';
+import { keysCommand } from './keys.js';
 import { serveCommand } from './serve.js';
 
 const program = new Command()
@@ -8,4 +10,6 @@ const program = new Command()
   .description('An OpenAI-compatible LLM gateway: one endpoint in front of many providers')
   .version('0.1.0');
 program.addCommand(serveCommand());
+program.addCommand(keysCommand());
+program.addCommand(clientKeysCommand());
 await program.parseAsync(process.argv);

@@ -1,4 +1,5 @@
 // ProviderError: the one typed failure every adapter throws, and the shared mapping from HTTP answers to it.
+import { rateLimitQuota, type QuotaScope } from './quota.js';
 
 export type ProviderErrorKind =
   | 'rate_limit'
@@ -18,7 +19,18 @@ export interface ProviderErrorOptions {
   retryAfterMs?: number;
   /** The provider's own error code or type, when it gave one. */
   upstreamCode?: string;
+  /** Rate limits only: which quota refused the call, when the provider said. */
+  quota?: ProviderQuota;
   cause?: unknown;
+}
+
+/**
+ * The quota behind a rate-limit failure: a per-minute one passes soon, a per-day one keeps the key out for hours.
+ * `resetAt` (ms since the epoch) is when the provider says it is whole again, when it says.
+ */
+export interface ProviderQuota {
+  scope: QuotaScope;
+  resetAt?: number;
 }
 
 /**
@@ -34,6 +46,7 @@ export class ProviderError extends Error {
   readonly retryable: boolean;
   readonly retryAfterMs: number | undefined;
   readonly upstreamCode: string | undefined;
+  readonly quota: ProviderQuota | undefined;
 
   constructor(message: string, options: ProviderErrorOptions) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -43,6 +56,7 @@ export class ProviderError extends Error {
     this.retryable = options.retryable ?? RETRYABLE.has(options.kind);
     this.retryAfterMs = options.retryAfterMs;
     this.upstreamCode = options.upstreamCode;
+    this.quota = options.quota;
   }
 }
 
@@ -83,20 +97,26 @@ export function kindFromStatus(status: number, message: string): ProviderErrorKi
   return 'bad_request';
 }
 
-/** A ProviderError for a non-2xx HTTP answer, with Retry-After from the headers. */
+/**
+ * A ProviderError for a non-2xx HTTP answer, with Retry-After from the headers; a rate limit also gets the `quota`
+ * its message and rate-limit headers describe (see `rateLimitQuota`).
+ */
 export function httpError(
   status: number,
   message: string,
   headers: Record<string, string | string[] | undefined>,
   upstreamCode?: string,
+  now = Date.now(),
 ): ProviderError {
   const kind = kindFromStatus(status, message);
-  const retryAfterMs = parseRetryAfter(headers);
+  const retryAfterMs = parseRetryAfter(headers, now);
+  const quota = kind === 'rate_limit' ? rateLimitQuota(headers, message, retryAfterMs, now) : undefined;
   return new ProviderError(message || `upstream answered ${status}`, {
     kind,
     status,
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     ...(upstreamCode === undefined ? {} : { upstreamCode }),
+    ...(quota === undefined ? {} : { quota }),
   });
 }
 
@@ -111,6 +131,7 @@ export function withoutSecret(err: unknown, secret: string): unknown {
     retryable: err.retryable,
     ...(err.retryAfterMs === undefined ? {} : { retryAfterMs: err.retryAfterMs }),
     ...(err.upstreamCode === undefined ? {} : { upstreamCode: err.upstreamCode }),
+    ...(err.quota === undefined ? {} : { quota: err.quota }),
   });
 }
 

@@ -11,6 +11,8 @@ export interface HttpRequest {
   json?: unknown;
   signal: AbortSignal;
   timeouts: Timeouts;
+  /** Called once with the response head (any status), before the body is read; see `CallContext.onHeaders`. */
+  onHeaders?: ((headers: Record<string, string | string[] | undefined>) => void) | undefined;
 }
 
 export interface HttpResponse {
@@ -65,6 +67,7 @@ async function send(dispatcher: Dispatcher, req: HttpRequest): Promise<HttpRespo
       headersTimeout: req.timeouts.firstByteMs,
       bodyTimeout: req.timeouts.idleMs,
     });
+    if (req.onHeaders !== undefined) notify(req.onHeaders, res.headers);
     return {
       status: res.statusCode,
       headers: res.headers,
@@ -74,6 +77,15 @@ async function send(dispatcher: Dispatcher, req: HttpRequest): Promise<HttpRespo
     };
   } catch (err) {
     return rethrow(err, req.signal);
+  }
+}
+
+/** A listener that throws is ignored: quota bookkeeping must never cost a caller the answer that just arrived. */
+function notify(listener: NonNullable<HttpRequest['onHeaders']>, headers: HttpResponse['headers']): void {
+  try {
+    listener(headers);
+  } catch {
+    // Nothing to do: the call itself went fine.
   }
 }
 
@@ -120,10 +132,14 @@ function abortError(): Error {
   return err;
 }
 
-/** Reads an error answer's body and throws the ProviderError for it; `extract` pulls message and code from the protocol's error JSON. */
+/**
+ * Reads an error answer's body and throws the ProviderError for it; `extract` pulls message and code from the
+ * protocol's error JSON. `now` (ms since the epoch) dates the quota resets given as delays.
+ */
 export async function throwHttpError(
   res: HttpResponse,
   extract: (body: unknown) => { message?: string; code?: string } = extractOpenAIStyleError,
+  now = Date.now(),
 ): Promise<never> {
   const raw = await res.text().catch(() => '');
   let parsed: unknown;
@@ -133,7 +149,22 @@ export async function throwHttpError(
     parsed = undefined;
   }
   const { message, code } = parsed === undefined ? { message: raw.slice(0, 500), code: undefined } : extract(parsed);
-  throw httpError(res.status, message ?? `upstream answered ${res.status}`, res.headers, code);
+  const headers = { ...bodyHeaders(parsed), ...res.headers };
+  throw httpError(res.status, message ?? `upstream answered ${res.status}`, headers, code, now);
+}
+
+/**
+ * OpenRouter puts a 429's rate-limit headers in the body (`error.metadata.headers`, e.g. `X-RateLimit-Reset`),
+ * so they are read as if they were the answer's own; the answer's real headers win a clash.
+ */
+function bodyHeaders(body: unknown): Record<string, string> {
+  const error = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['error'] : undefined;
+  const metadata = typeof error === 'object' && error !== null ? (error as Record<string, unknown>)['metadata'] : undefined;
+  const headers = typeof metadata === 'object' && metadata !== null ? (metadata as Record<string, unknown>)['headers'] : undefined;
+  const out: Record<string, string> = {};
+  if (typeof headers !== 'object' || headers === null) return out;
+  for (const [name, value] of Object.entries(headers)) if (typeof value === 'string') out[name.toLowerCase()] = value;
+  return out;
 }
 
 /** `{ error: { message, type, code } }` (OpenAI, Anthropic) or `{ error: "text" }` or `{ message }`. */

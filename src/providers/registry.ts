@@ -3,7 +3,24 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { CatalogSchema, type ModelConfig, type ProviderEntry } from '../config/schema.js';
 import { ConfigError, expandEnv, formatIssues, type Env } from '../config/load.js';
+import { maskSecret, providerKeyId } from '../accounts/secrets.js';
+import type { KeySource } from '../accounts/types.js';
 import type { Protocol } from './types.js';
+
+/** One key of a provider: the secret, and how it may be named and shown. */
+export interface ProviderKey {
+  /** Stable id derived from the provider and the key (providerKeyId). */
+  id: string;
+  secret: string;
+  masked: string;
+  source: KeySource;
+}
+
+/** A key added at run time (the key vault), for its provider. */
+export interface VaultKey {
+  provider: string;
+  key: string;
+}
 
 /** A provider that is switched on: everything needed to call it. */
 export interface ResolvedProvider {
@@ -11,8 +28,8 @@ export interface ResolvedProvider {
   name: string;
   protocol: Protocol;
   baseUrl: string;
-  /** Keys to rotate over; empty for keyless providers. */
-  keys: string[];
+  /** Keys to rotate over (config, then environment, then vault); empty for keyless providers. */
+  keys: ProviderKey[];
   headers: Record<string, string>;
   maxTokensField: 'max_tokens' | 'max_completion_tokens';
   limits: NonNullable<ProviderEntry['limits']>;
@@ -45,17 +62,21 @@ export function loadCatalog(env: Env): ProviderEntry[] {
   return parsed.data.providers;
 }
 
-/** Merges user entries into the catalog (same id: fields override, models by id) and keeps the providers that are on. */
-export function buildRegistry(catalog: ProviderEntry[], userEntries: ProviderEntry[], env: Env): Registry {
+/**
+ * Merges user entries into the catalog (same id: fields override, models by id) and keeps the providers that are
+ * on. `vaultKeys` (added at run time) count like keys from the environment: one turns its provider on.
+ */
+export function buildRegistry(catalog: ProviderEntry[], userEntries: ProviderEntry[], env: Env, vaultKeys: VaultKey[] = []): Registry {
   const merged = mergeEntries(catalog, userEntries);
   const registry: Registry = { providers: [], models: [], disabled: [], byRef: new Map(), byBareId: new Map() };
   for (const { entry, fromUser, index } of merged) {
-    const reason = disabledReason(entry, fromUser, env);
+    const keys = entry.keyless ? [] : collectProviderKeys(entry, env, vaultKeys);
+    const reason = disabledReason(entry, fromUser, env, keys.length);
     if (reason !== undefined) {
       registry.disabled.push({ id: entry.id, reason, keyEnv: entry.keyEnv ?? [], ...(entry.signupUrl ? { signupUrl: entry.signupUrl } : {}) });
       continue;
     }
-    const provider = resolveProvider(entry, env, index);
+    const provider = resolveProvider(entry, env, index, keys);
     registry.providers.push(provider);
     for (const model of provider.models) {
       registry.models.push(model);
@@ -75,6 +96,11 @@ interface MergedEntry {
   index?: number;
 }
 
+/** The ids of every provider in the catalog or the config, enabled or not (where a run-time key may be added). */
+export function knownProviderIds(catalog: ProviderEntry[], userEntries: ProviderEntry[]): Set<string> {
+  return new Set(mergeEntries(catalog, userEntries).map(({ entry }) => entry.id));
+}
+
 function mergeEntries(catalog: ProviderEntry[], userEntries: ProviderEntry[]): MergedEntry[] {
   const merged = new Map<string, MergedEntry>(catalog.map((entry) => [entry.id, { entry, fromUser: false }]));
   userEntries.forEach((user, index) => {
@@ -91,7 +117,7 @@ function mergeModels(base: ModelConfig[] | undefined, override: ModelConfig[] | 
   return [...byId.values()];
 }
 
-function disabledReason(entry: ProviderEntry, fromUser: boolean, env: Env): string | undefined {
+function disabledReason(entry: ProviderEntry, fromUser: boolean, env: Env, keyCount: number): string | undefined {
   if (entry.enabled === false) return 'disabled in config';
   const unset = (entry.requiredEnv ?? []).filter((name) => !env[name]);
   if (unset.length > 0) return `set ${unset.join(' and ')} to enable`;
@@ -99,18 +125,27 @@ function disabledReason(entry: ProviderEntry, fromUser: boolean, env: Env): stri
     if (fromUser || (entry.baseUrlEnv !== undefined && env[entry.baseUrlEnv])) return undefined;
     return `set ${entry.baseUrlEnv ?? 'its baseUrl in switchboard.yaml'} to enable`;
   }
-  if (collectKeys(entry, env).length > 0) return undefined;
+  if (keyCount > 0) return undefined;
   return entry.keyEnv?.length ? `no key: set ${entry.keyEnv.join(' or ')}` : 'no apiKeys';
 }
 
-/** Keys from the entry's apiKeys and from each keyEnv variable (comma-separated), without blanks or repeats. */
-export function collectKeys(entry: ProviderEntry, env: Env): string[] {
-  const fromEnv = (entry.keyEnv ?? []).flatMap((name) => (env[name] ?? '').split(','));
-  const keys = [...(entry.apiKeys ?? []), ...fromEnv].map((key) => key.trim()).filter((key) => key !== '');
-  return [...new Set(keys)];
+/** Keys from the entry's apiKeys, each keyEnv variable (comma-separated) and the vault, without blanks or repeats. */
+function collectProviderKeys(entry: ProviderEntry, env: Env, vaultKeys: VaultKey[]): ProviderKey[] {
+  const sourced: Array<[string, KeySource]> = [
+    ...(entry.apiKeys ?? []).map((key): [string, KeySource] => [key, 'config']),
+    ...(entry.keyEnv ?? []).flatMap((name) => (env[name] ?? '').split(',').map((key): [string, KeySource] => [key, 'env'])),
+    ...vaultKeys.filter((v) => v.provider === entry.id).map((v): [string, KeySource] => [v.key, 'vault']),
+  ];
+  const keys = new Map<string, ProviderKey>();
+  for (const [raw, source] of sourced) {
+    const secret = raw.trim();
+    if (secret === '' || keys.has(secret)) continue;
+    keys.set(secret, { id: providerKeyId(entry.id, secret), secret, masked: maskSecret(secret), source });
+  }
+  return [...keys.values()];
 }
 
-function resolveProvider(entry: ProviderEntry, env: Env, index: number | undefined): ResolvedProvider {
+function resolveProvider(entry: ProviderEntry, env: Env, index: number | undefined, keys: ProviderKey[]): ResolvedProvider {
   const where = index === undefined ? `catalog provider ${entry.id}` : `providers[${index}]`;
   const baseUrl = (entry.baseUrlEnv !== undefined && env[entry.baseUrlEnv]) || entry.baseUrl;
   if (entry.protocol === undefined) throw new ConfigError(`${where}.protocol: required for a provider that is not in the catalog`);
@@ -120,7 +155,7 @@ function resolveProvider(entry: ProviderEntry, env: Env, index: number | undefin
     name: entry.name ?? entry.id,
     protocol: entry.protocol,
     baseUrl: baseUrl.replace(/\/+$/, ''),
-    keys: entry.keyless ? [] : collectKeys(entry, env),
+    keys,
     headers: entry.headers ?? {},
     maxTokensField: entry.maxTokensField ?? 'max_tokens',
     limits: entry.limits ?? {},

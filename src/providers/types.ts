@@ -126,6 +126,12 @@ export interface CallContext {
   headers?: Record<string, string>;
   /** The provider's name for the output-token limit (openai protocol only); see the catalog's `maxTokensField`. */
   maxTokensField?: 'max_tokens' | 'max_completion_tokens';
+  /**
+   * Called once per upstream HTTP answer of a chat or stream call (any status), with its headers, before the body
+   * is read: how the accounts layer reads each provider's quota headers (`parseQuotaHeaders`) on calls that succeed.
+   * Must not throw (a throw is ignored); unset, it costs nothing.
+   */
+  onHeaders?: (headers: Record<string, string | string[] | undefined>) => void;
 }
 
 /** A provider wire protocol. Every failure it throws is a `ProviderError`. */

@@ -1,7 +1,7 @@
 // route: turns a request into an ordered plan of models (primary, then fallbacks), honouring the client's explicit choices.
 import type { Capability, ModelQuality } from '../config/schema.js';
 import { GatewayError, badRequest, notFound } from '../errors.js';
-import type { Registry, ResolvedModel } from '../providers/registry.js';
+import type { Registry, ResolvedModel, ResolvedProvider } from '../providers/registry.js';
 import type { Candidate, Classification, Plan } from './types.js';
 
 /** What the client asked for about routing. */
@@ -15,7 +15,12 @@ export interface RouteRequest {
   mode: ModelQuality;
   /** Output tokens asked for; prompt + these must fit the context window. */
   maxTokens?: number;
+  /** Whether the client's key may use a model (`provider/model`); every model when absent. */
+  allows?: (ref: string) => boolean;
 }
+
+/** Why a provider cannot take a call now (keys resting, circuit open), from the key pool; undefined when it can. */
+export type Availability = (provider: ResolvedProvider) => { reason: string; retryAfterMs: number } | undefined;
 
 export const AUTO_MODEL = 'auto';
 
@@ -28,24 +33,60 @@ const MODE_WEIGHTS: Record<ModelQuality, { quality: number; speed: number }> = {
 /** Paid models rank after free ones of similar merit. */
 const PAID_PENALTY = 0.2;
 
-/** The plan for a request; throws 404 for an unknown model or provider and 503 when nothing can serve it. */
-export function planRoute(registry: Registry, route: RouteRequest, classification: Classification): Plan {
+/**
+ * The plan for a request; throws 404 for an unknown model or provider, 403 for a model the client's key may not
+ * use, 429 when every fitting model's provider is resting (with the earliest Retry-After), 503 when nothing can serve it.
+ */
+export function planRoute(registry: Registry, route: RouteRequest, classification: Classification, availability?: Availability): Plan {
   if (route.provider !== undefined && !registry.providers.some((p) => p.id === route.provider)) {
     throw notFound(`provider '${route.provider}' is not enabled`, 'provider_not_found', 'provider');
   }
   const explicit = explicitModels(registry, route);
-  const pool = (explicit ?? registry.models).filter((m) => route.provider === undefined || m.provider.id === route.provider);
+  const allowed = allowedFilter(registry, route);
+  const pool = (explicit ?? registry.models).filter((m) => (route.provider === undefined || m.provider.id === route.provider) && allowed(m));
   const skipped: Plan['skipped'] = [];
   const candidates: Candidate[] = [];
+  const resting: number[] = [];
+  const down = new Map<ResolvedProvider, ReturnType<Availability>>();
   for (const model of pool) {
     const reason = unfitReason(model, classification, route.maxTokens);
-    if (reason !== undefined) skipped.push({ ref: model.ref, reason });
-    else candidates.push(score(model, classification, route.mode));
+    if (reason !== undefined) {
+      skipped.push({ ref: model.ref, reason });
+      continue;
+    }
+    if (availability !== undefined && !down.has(model.provider)) down.set(model.provider, availability(model.provider));
+    const unavailable = down.get(model.provider);
+    if (unavailable === undefined) candidates.push(score(model, classification, route.mode));
+    else {
+      skipped.push({ ref: model.ref, reason: unavailable.reason });
+      resting.push(unavailable.retryAfterMs);
+    }
   }
   // An explicit list keeps the client's order; the router ranks the rest.
   if (explicit === undefined) candidates.sort((a, b) => b.score - a.score);
+  if (candidates.length === 0 && resting.length > 0) throw allResting(skipped, Math.min(...resting));
   if (candidates.length === 0) throw noCandidate(registry, skipped, explicit !== undefined);
   return { candidates, skipped, mode: route.mode };
+}
+
+/** Keeps the models the client's key may use; a named model it may not use is refused outright (403). */
+function allowedFilter(registry: Registry, route: RouteRequest): (model: ResolvedModel) => boolean {
+  const { allows } = route;
+  if (allows === undefined) return () => true;
+  if (route.model !== AUTO_MODEL && !resolveName(registry, route.model).some((model) => allows(model.ref))) {
+    throw new GatewayError(`This API key may not use the model '${route.model}'`, { status: 403, type: 'permission_error', code: 'model_not_allowed', param: 'model' });
+  }
+  return (model) => allows(model.ref);
+}
+
+function allResting(skipped: Plan['skipped'], retryAfterMs: number): GatewayError {
+  const why = skipped.map((s) => `${s.ref}: ${s.reason}`).join('; ');
+  return new GatewayError(`No key of any candidate model can serve now (${why})`, {
+    status: 429,
+    type: 'rate_limit_error',
+    code: 'rate_limit_exceeded',
+    ...(Number.isFinite(retryAfterMs) ? { retryAfterMs } : {}),
+  });
 }
 
 /** The models the client named, in order, or undefined for `auto`. */

@@ -1,11 +1,16 @@
 // createApp(deps): the express app with every route and the error handler. It never listens.
 import express, { type Express } from 'express';
 import type { AppDeps } from './deps.js';
+import { clientAuth } from './middleware/client-auth.js';
 import { errorHandler, unknownRoute } from './middleware/errors.js';
+import { adminClientKeyRoutes } from './routes/admin-client-keys.js';
+import { adminKeyRoutes } from './routes/admin-keys.js';
 import { agentRoutes } from './routes/agents.js';
 import { chatRoutes } from './routes/chat.js';
 import { contextualChatRoutes } from './routes/contextual-chat.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { modelRoutes } from './routes/models.js';
+import { usageRoutes } from './routes/usage.js';
 
 export type { AppDeps } from './deps.js';
 
@@ -14,11 +19,18 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   // ETags would hash every completion body for nothing: answers are never cached by clients.
   app.set('etag', false);
+  app.use(deps.metrics.httpMiddleware());
+  // Auth before the body is parsed: a caller without a key learns nothing about its body.
+  app.use('/v1', clientAuth(deps.clientKeys, deps.adminKey));
   app.use(express.json({ limit: deps.config.server.bodyLimit }));
+  app.use(metricsRoutes(deps.metrics));
   app.use(modelRoutes(deps));
   app.use(chatRoutes(deps));
   app.use(contextualChatRoutes(deps));
   app.use(agentRoutes(deps));
+  app.use(usageRoutes({ usage: deps.usage, now: deps.now }));
+  app.use(adminKeyRoutes({ keys: deps.keyAdmin, adminKey: deps.adminKey }));
+  app.use(adminClientKeyRoutes({ clientKeys: deps.clientKeys, adminKey: deps.adminKey }));
   app.use(unknownRoute);
   app.use(errorHandler(deps.logger));
   return app;

@@ -3,12 +3,20 @@ import { MemorySaver, type BaseCheckpointSaver } from '@langchain/langgraph-chec
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createMemoryEventLog } from './memory/event-log.js';
+import { createMemoryKvStore } from './memory/kv.js';
 import { createMemoryLockStore } from './memory/locks.js';
+import { createMemoryRecordStore } from './memory/records.js';
+import { createMemoryUsageStore } from './memory/usage.js';
+import { createMemoryWindowStore } from './memory/windows.js';
 import { RedisCheckpointSaver } from './redis/checkpointer.js';
 import { closeConnection, watchConnection } from './redis/connection.js';
 import { createRedisEventLog } from './redis/event-log.js';
+import { createRedisKvStore } from './redis/kv.js';
 import { createRedisLockStore } from './redis/locks.js';
-import type { EventLog, EventLogOptions, LockStore } from './types.js';
+import { createRedisRecordStore } from './redis/records.js';
+import { createRedisUsageStore } from './redis/usage.js';
+import { createRedisWindowStore } from './redis/windows.js';
+import type { EventLog, EventLogOptions, KvStore, LockStore, RecordStore, UsageStore, UsageStoreOptions, WindowStore } from './types.js';
 
 /** What createStores needs. */
 export interface StoresOptions {
@@ -21,6 +29,10 @@ export interface StoresOptions {
   keyPrefix?: string;
   /** Redis only: an agent thread's checkpoints expire this long after its last write (default 7 days; 0: never). */
   checkpointTtlMs?: number;
+  /** Without Redis: the directory of the records file (run-time keys, client keys); none keeps them in memory only. */
+  dataDir?: string;
+  /** Overrides of DEFAULT_USAGE_OPTIONS. */
+  usage?: Partial<UsageStoreOptions>;
 }
 
 /** The stores of one gateway instance. */
@@ -30,6 +42,14 @@ export interface Stores {
   checkpointer: BaseCheckpointSaver;
   /** Named leases with a TTL (one run per agent thread): this process only (memory), or every instance on the Redis. */
   locks: LockStore;
+  /** Sliding-window counters (upstream limits, client rpm and budgets). */
+  windows: WindowStore;
+  /** Values with a TTL (key health, cached responses). */
+  kv: KvStore;
+  /** Durable records (the key vault, client keys): Redis, or the records file in `dataDir`. */
+  records: RecordStore;
+  /** One record per upstream call, for /v1/usage. */
+  usage: UsageStore;
   /** Closes every store, then the Redis connection they share. */
   close(): Promise<void>;
 }
@@ -37,12 +57,25 @@ export interface Stores {
 /** Up to 10,000 events per run, kept for an hour after the run ends. */
 export const DEFAULT_EVENT_LOG_OPTIONS: EventLogOptions = { maxEventsPerRun: 10_000, retentionMs: 60 * 60 * 1000 };
 
+/** Usage records are kept 30 days, at most a million of them. */
+export const DEFAULT_USAGE_OPTIONS: UsageStoreOptions = { retentionMs: 30 * 86_400_000, maxRecords: 1_000_000 };
+
 /** Builds every store on one backend: memory, unless `redisUrl` is set. */
 export function createStores(options: StoresOptions): Stores {
   const events: EventLogOptions = { ...DEFAULT_EVENT_LOG_OPTIONS, ...definedOnly(options.events ?? {}) };
+  const usage: UsageStoreOptions = { ...DEFAULT_USAGE_OPTIONS, ...definedOnly(options.usage ?? {}) };
   if (options.redisUrl === undefined || options.redisUrl === '') {
     const eventLog = createMemoryEventLog(events);
-    return { eventLog, checkpointer: new MemorySaver(), locks: createMemoryLockStore(), close: () => eventLog.close() };
+    return {
+      eventLog,
+      checkpointer: new MemorySaver(),
+      locks: createMemoryLockStore(),
+      windows: createMemoryWindowStore(),
+      kv: createMemoryKvStore(),
+      records: createMemoryRecordStore(options.dataDir),
+      usage: createMemoryUsageStore(usage),
+      close: () => eventLog.close(),
+    };
   }
   // One command connection shared by the stores (each adds what it needs, e.g. the event log's subscriber).
   const redis = new Redis(options.redisUrl);
@@ -51,11 +84,17 @@ export function createStores(options: StoresOptions): Stores {
   const eventLog = createRedisEventLog(redis, { ...events, logger: options.logger, ...prefix });
   const ttl = options.checkpointTtlMs === undefined ? {} : { ttlMs: options.checkpointTtlMs };
   const checkpointer = new RedisCheckpointSaver(redis, { logger: options.logger, ...prefix, ...ttl });
+  const usageStore = createRedisUsageStore(redis, { ...usage, logger: options.logger, ...prefix });
   return {
     eventLog,
     checkpointer,
     locks: createRedisLockStore(redis, prefix),
+    windows: createRedisWindowStore(redis, prefix),
+    kv: createRedisKvStore(redis, prefix),
+    records: createRedisRecordStore(redis, prefix),
+    usage: usageStore,
     async close() {
+      await usageStore.flush();
       await eventLog.close();
       await closeConnection(redis);
     },

@@ -4,7 +4,7 @@ import { parseConfig } from '../../src/config/load.js';
 import type { ProviderEntry } from '../../src/config/schema.js';
 import { createLogger, startGateway, type Gateway } from '../../src/main.js';
 import { startAnthropicUpstream } from '../fakes/anthropic-wire.js';
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { DEFAULT_TEXT, type FakeReply, type FakeUpstream } from '../fakes/fake-upstream.js';
 import { startGeminiUpstream } from '../fakes/gemini-wire.js';
 import { startOpenAIUpstream } from '../fakes/openai-wire.js';
@@ -88,18 +88,21 @@ export function useThreeProtocolGateway(config: Record<string, unknown> = {}, fa
   const fixture = {} as ChatFixture;
   beforeAll(async () => {
     fixture.fakes = await startThreeProtocols();
-    fixture.gw = await startTestGateway({ providers: fixture.fakes.providers, ...config });
   });
   afterAll(async () => {
-    await fixture.gw?.close();
     await fixture.fakes?.closeAll();
   });
-  beforeEach(() => {
+  // A gateway per test: key health, limits and circuits a test leaves behind would steer the next one.
+  beforeEach(async () => {
     const { alpha, beta, gamma } = fixture.fakes;
     for (const fake of [alpha, beta, gamma]) {
       fake.requests.length = 0;
       fake.setFallback(fallback ?? { type: 'text', text: DEFAULT_TEXT });
     }
+    fixture.gw = await startTestGateway({ providers: fixture.fakes.providers, ...config });
+  });
+  afterEach(async () => {
+    await fixture.gw?.close();
   });
   return fixture;
 }

@@ -1,24 +1,37 @@
-// call node: one upstream call to the current candidate; a stream is opened up to its first content.
+// call node: one upstream call to the current candidate with a key from the pool; a stream is opened up to its first content.
+import type { KeyLease } from '../../../src/accounts/key-lease.js';
 import { withoutSecret } from '../../../src/providers/errors.js';
-import type { ChatCompletionChunk, ChatRequest } from '../../../src/providers/types.js';
+import type { ChatCompletionChunk, ChatRequest, Usage } from '../../../src/providers/types.js';
 import type { Candidate } from '../../../src/routing/types.js';
 import type { CallResult, ChatDeps, OpenedStream } from '../context.js';
+import { estimateUsage } from '../usage.js';
 
 export interface CallInput {
   candidate: Candidate;
   request: ChatRequest;
   stream: boolean;
   signal: AbortSignal;
+  /** The prompt's token count (counted once, on demand): reserved against token limits, and usage when a provider reports none. */
+  promptTokens: () => number;
+  runId?: string;
+  clientId?: string;
 }
 
 /**
- * Calls the candidate's provider with the next key; throws the adapter's ProviderError on failure, with the key
- * masked wherever the provider echoed it, since messages reach the client and the logs.
+ * Calls the candidate's provider with a key from the pool (KeyUnavailableError when none can serve); throws the
+ * adapter's ProviderError on failure, with the key masked wherever the provider echoed it, since messages reach the
+ * client and the logs. The key's lease is settled when the call ends: at once, or when the stream is done.
  */
-export async function callModel(deps: ChatDeps, { candidate, request, stream, signal }: CallInput): Promise<CallResult> {
+export async function callModel(deps: ChatDeps, input: CallInput): Promise<CallResult> {
+  const { candidate, request, stream, signal } = input;
   const { provider, config } = candidate.model;
   const adapter = deps.adapters[provider.protocol];
-  const apiKey = deps.keys.next(provider);
+  const lease = await deps.keys.acquire(candidate.model, {
+    tokens: input.promptTokens() + (request.max_completion_tokens ?? request.max_tokens ?? 0),
+    ...(input.runId === undefined ? {} : { runId: input.runId }),
+    ...(input.clientId === undefined ? {} : { clientId: input.clientId }),
+  });
+  const { apiKey } = lease;
   const ctx = {
     baseUrl: provider.baseUrl,
     apiKey,
@@ -27,20 +40,45 @@ export async function callModel(deps: ChatDeps, { candidate, request, stream, si
     timeouts: deps.timeouts,
     headers: provider.headers,
     maxTokensField: provider.maxTokensField,
+    onHeaders: lease.onHeaders,
   };
   try {
-    if (!stream) return { kind: 'completion', completion: await adapter.chat(request, ctx) };
-    return { kind: 'stream', stream: await openStream(scrubbed(adapter.stream(request, ctx), apiKey)[Symbol.asyncIterator]()) };
+    if (!stream) {
+      const completion = await adapter.chat(request, ctx);
+      completion.usage ??= estimateUsage(input.promptTokens(), completion.choices[0]?.message.content ?? '');
+      lease.settle({ usage: completion.usage });
+      return { kind: 'completion', completion };
+    }
+    const chunks = accounted(adapter.stream(request, ctx), lease, input);
+    const opened = await openStream(chunks[Symbol.asyncIterator]());
+    lease.firstContent();
+    return { kind: 'stream', stream: opened };
   } catch (err) {
-    throw withoutSecret(err, apiKey);
+    const masked = withoutSecret(err, apiKey);
+    lease.settle({ error: masked, aborted: signal.aborted });
+    throw masked;
   }
 }
 
-async function* scrubbed(chunks: AsyncIterable<ChatCompletionChunk>, apiKey: string): AsyncGenerator<ChatCompletionChunk> {
+/** The upstream chunks with the key masked in any error, and the lease settled when the stream ends, breaks or is dropped. */
+async function* accounted(chunks: AsyncIterable<ChatCompletionChunk>, lease: KeyLease, input: CallInput): AsyncGenerator<ChatCompletionChunk> {
+  let usage: Usage | undefined;
+  let text = '';
+  let ended = false;
   try {
-    yield* chunks;
+    for await (const chunk of chunks) {
+      if (chunk.usage) usage = chunk.usage;
+      text += chunk.choices[0]?.delta.content ?? '';
+      yield chunk;
+    }
+    ended = true;
   } catch (err) {
-    throw withoutSecret(err, apiKey);
+    const masked = withoutSecret(err, lease.apiKey);
+    lease.settle({ error: masked, aborted: input.signal.aborted });
+    throw masked;
+  } finally {
+    // Dropped before its end (client gone, answer rejected): what was produced still counts.
+    lease.settle({ usage: usage ?? estimateUsage(input.promptTokens(), text), aborted: !ended });
   }
 }
 

@@ -46,6 +46,7 @@ async function post(http: HttpClient, request: ChatRequest, ctx: CallContext, st
     json: toAnthropicRequest(request, ctx.model, stream),
     signal: ctx.signal,
     timeouts: ctx.timeouts,
+    onHeaders: ctx.onHeaders,
   });
   await ensureOk(res);
   return res;

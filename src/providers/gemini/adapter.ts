@@ -22,7 +22,7 @@ export function createGeminiAdapter(deps: AdapterDeps): ProviderAdapter {
   return {
     protocol: 'gemini',
     async chat(request: ChatRequest, ctx: CallContext): Promise<ChatCompletion> {
-      const res = await post(deps.http, request, ctx, false);
+      const res = await post(deps.http, request, ctx, false, now);
       return fromGeminiResponse(await res.json(), { now, model: ctx.model });
     },
     stream(request: ChatRequest, ctx: CallContext): AsyncIterable<ChatCompletionChunk> {
@@ -33,11 +33,11 @@ export function createGeminiAdapter(deps: AdapterDeps): ProviderAdapter {
 }
 
 async function* streamChat(http: HttpClient, request: ChatRequest, ctx: CallContext, now: () => number): AsyncGenerator<ChatCompletionChunk, void, undefined> {
-  const res = await post(http, request, ctx, true);
+  const res = await post(http, request, ctx, true, now);
   yield* fromGeminiStream(res.body, { now, model: ctx.model });
 }
 
-async function post(http: HttpClient, request: ChatRequest, ctx: CallContext, stream: boolean): Promise<HttpResponse> {
+async function post(http: HttpClient, request: ChatRequest, ctx: CallContext, stream: boolean, now: () => number): Promise<HttpResponse> {
   const model = ctx.model.replace(/^models\//, '');
   const method = stream ? 'streamGenerateContent?alt=sse' : 'generateContent';
   const res = await http.request({
@@ -47,8 +47,9 @@ async function post(http: HttpClient, request: ChatRequest, ctx: CallContext, st
     json: toGeminiRequest(request, { model }),
     signal: ctx.signal,
     timeouts: ctx.timeouts,
+    onHeaders: ctx.onHeaders,
   });
-  await ensureOk(res);
+  await ensureOk(res, now);
   return res;
 }
 
@@ -84,8 +85,8 @@ function headers(ctx: Omit<CallContext, 'model'>): Record<string, string> {
   return { ...ctx.headers, 'x-goog-api-key': ctx.apiKey };
 }
 
-async function ensureOk(res: HttpResponse): Promise<void> {
-  if (res.status < 200 || res.status >= 300) await throwGeminiHttpError(res);
+async function ensureOk(res: HttpResponse, now: () => number = Date.now): Promise<void> {
+  if (res.status < 200 || res.status >= 300) await throwGeminiHttpError(res, now());
 }
 
 function trimSlash(url: string): string {

@@ -1,11 +1,14 @@
 // Gemini error answers ({error: {code, message, status, details}}) → ProviderError, with RetryInfo and quota ids.
-import { ProviderError, kindFromStatus, parseRetryAfter, type ProviderErrorKind } from '../errors.js';
+import { ProviderError, kindFromStatus, parseRetryAfter, type ProviderErrorKind, type ProviderQuota } from '../errors.js';
 import type { HttpResponse } from '../http.js';
+import { nextMidnight, scopeFromText } from '../quota.js';
 import type { GeminiErrorStatus } from './wire-types.js';
 
 type Headers = Record<string, string | string[] | undefined>;
 
 const TYPE_PREFIX = 'type.googleapis.com/google.rpc.';
+/** "Requests per day (RPD) quotas reset at midnight Pacific time" (ai.google.dev/gemini-api/docs/rate-limits). */
+const DAILY_RESET_ZONE = 'America/Los_Angeles';
 /** INVALID_ARGUMENT messages that mean the prompt is too long ("The input token count (N) exceeds the maximum number of tokens allowed (M)."). */
 const CONTEXT_HINTS = /token count|tokens allowed|too many tokens|\bcontext\b/i;
 
@@ -23,25 +26,31 @@ export function geminiErrorStatus(body: unknown): GeminiErrorStatus | undefined 
  * Retry-After header being the fallback. `upstreamCode` is the QuotaFailure's quotaId when there is one (a daily
  * quota id contains "PerDay", a per-minute one "PerMinute", so callers can tell a long cool-down from a short
  * one), else the ErrorInfo reason (API_KEY_INVALID...), else the status name (RESOURCE_EXHAUSTED...).
+ * A rate limit's `quota` comes from the QuotaFailure: a daily quota resets at the next midnight Pacific time
+ * (RetryInfo is no guide to that one: Google has been seen sending "38s" for a spent day), a per-minute one
+ * when RetryInfo says.
  */
-export function geminiError(httpStatus: number, body: unknown, headers: Headers = {}): ProviderError {
+export function geminiError(httpStatus: number, body: unknown, headers: Headers = {}, now = Date.now()): ProviderError {
   const error = geminiErrorStatus(body) ?? {};
   const status = httpStatus || (typeof error.code === 'number' ? error.code : 0);
   const message = typeof error.message === 'string' && error.message !== '' ? error.message : `upstream answered ${status}`;
   const details = Array.isArray(error.details) ? error.details : [];
   const reason = detailOf(details, 'ErrorInfo')?.['reason'];
-  const retryAfterMs = retryDelayMs(details) ?? parseRetryAfter(headers);
+  const retryAfterMs = retryDelayMs(details) ?? parseRetryAfter(headers, now);
   const upstreamCode = quotaId(details) ?? (typeof reason === 'string' ? reason : undefined) ?? error.status;
+  const kind = kindOf(status, error.status, typeof reason === 'string' ? reason : undefined, message);
+  const quota = kind === 'rate_limit' ? quotaOf(details, retryAfterMs, now) : undefined;
   return new ProviderError(message, {
-    kind: kindOf(status, error.status, typeof reason === 'string' ? reason : undefined, message),
+    kind,
     status,
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     ...(upstreamCode === undefined ? {} : { upstreamCode }),
+    ...(quota === undefined ? {} : { quota }),
   });
 }
 
 /** Reads a non-2xx answer and throws its ProviderError. A stream's error body may come SSE-framed (`data: {...}`). */
-export async function throwGeminiHttpError(res: HttpResponse): Promise<never> {
+export async function throwGeminiHttpError(res: HttpResponse, now = Date.now()): Promise<never> {
   const raw = await res.text().catch(() => '');
   const json = raw.replace(/^\s*data:\s?/, '').trim();
   let body: unknown;
@@ -50,7 +59,7 @@ export async function throwGeminiHttpError(res: HttpResponse): Promise<never> {
   } catch {
     body = { error: { message: raw.slice(0, 500) } };
   }
-  throw geminiError(res.status, body, res.headers);
+  throw geminiError(res.status, body, res.headers, now);
 }
 
 function kindOf(status: number, name: string | undefined, reason: string | undefined, message: string): ProviderErrorKind {
@@ -82,10 +91,21 @@ function retryDelayMs(details: Array<Record<string, unknown>>): number | undefin
 
 /** The violated quota; when several are listed, a daily one wins, as it is the one that lasts. */
 function quotaId(details: Array<Record<string, unknown>>): string | undefined {
-  const violations = detailOf(details, 'QuotaFailure')?.['violations'];
-  if (!Array.isArray(violations)) return undefined;
-  const ids = violations
-    .map((v: unknown) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)['quotaId'] : undefined))
+  const ids = violations(details)
+    .map((v) => v['quotaId'])
     .filter((id): id is string => typeof id === 'string' && id !== '');
   return ids.find((id) => /PerDay/i.test(id)) ?? ids[0];
+}
+
+/** The quota a 429 names through its QuotaFailure's quotaId or quotaMetric (a day wins); none when it names none. */
+function quotaOf(details: Array<Record<string, unknown>>, retryAfterMs: number | undefined, now: number): ProviderQuota | undefined {
+  const scopes = violations(details).map((v) => scopeFromText(`${String(v['quotaId'] ?? '')} ${String(v['quotaMetric'] ?? '')}`));
+  if (scopes.includes('day')) return { scope: 'day', resetAt: nextMidnight(DAILY_RESET_ZONE, now) };
+  if (scopes.includes('minute')) return retryAfterMs === undefined ? { scope: 'minute' } : { scope: 'minute', resetAt: now + retryAfterMs };
+  return undefined;
+}
+
+function violations(details: Array<Record<string, unknown>>): Array<Record<string, unknown>> {
+  const list = detailOf(details, 'QuotaFailure')?.['violations'];
+  return Array.isArray(list) ? list.filter((v): v is Record<string, unknown> => typeof v === 'object' && v !== null) : [];
 }

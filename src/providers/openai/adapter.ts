@@ -29,8 +29,9 @@ export function createOpenAIAdapter(deps: AdapterDeps): ProviderAdapter {
       json: toOpenAIRequest(request, ctx.model, { stream, ...(ctx.maxTokensField ? { maxTokensField: ctx.maxTokensField } : {}) }),
       signal: ctx.signal,
       timeouts: ctx.timeouts,
+      onHeaders: ctx.onHeaders,
     });
-    if (res.status < 200 || res.status >= 300) await throwHttpError(res);
+    if (res.status < 200 || res.status >= 300) await throwHttpError(res, undefined, now());
     return res;
   };
 

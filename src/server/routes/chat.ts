@@ -3,8 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { badRequest } from '../../errors.js';
 import { createEventBus, createRunEmitter } from '../../events/publisher.js';
+import { answerFromCache, cacheKeyOf, cachedAsItEnds, storeCompletion } from '../chat-cache.js';
 import { parseChatBody, type ParsedChat } from '../chat-body.js';
 import type { AppDeps } from '../deps.js';
+import { callerOf } from '../middleware/client-auth.js';
 import { sendChatStream } from '../sse.js';
 
 const RUN_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -26,22 +28,29 @@ export async function serveChat(deps: AppDeps, req: Request, res: Response, pars
   // Only runs a client can follow are recorded (docs/EVENTS.md); the others publish to a bus with no sinks.
   const bus = chosen !== undefined || deps.config.events.recordAll ? deps.bus : UNRECORDED;
   res.setHeader('x-switchboard-run-id', runId);
+  const caller = callerOf(res);
+  const cacheKey = cacheKeyOf(deps, req, parsed, caller);
+  if (cacheKey !== undefined && (await answerFromCache(deps, res, parsed, cacheKey))) return;
+  const client = caller.kind === 'client' ? caller.client : undefined;
+  if (client?.models !== undefined) parsed.route.allows = (ref) => deps.clientKeys.allowsModel(client, ref);
   const controller = new AbortController();
   res.on('close', () => {
     if (!res.writableFinished) controller.abort();
   });
   const started = performance.now();
-  const run = await deps.chat.run({ ...parsed, signal: controller.signal, emitter: createRunEmitter(bus, runId) });
+  const emitter = createRunEmitter(bus, runId);
+  const run = await deps.chat.run({ ...parsed, signal: controller.signal, emitter, ...(client === undefined ? {} : { client }) });
   res.setHeader('x-switchboard-attempts', String(run.attempts));
   if (run.kind === 'error') throw run.error;
   res.setHeader('x-switchboard-provider', run.model.provider.id);
   res.setHeader('x-switchboard-model', run.model.ref);
   deps.logger.debug({ runId, model: run.model.ref, attempts: run.attempts, ms: Math.round(performance.now() - started) }, 'chat');
   if (run.kind === 'completion') {
+    if (cacheKey !== undefined) storeCompletion(deps, cacheKey, run.completion);
     res.json(run.completion);
     return;
   }
-  await sendChatStream(res, run.chunks, controller.signal);
+  await sendChatStream(res, cacheKey === undefined ? run.chunks : cachedAsItEnds(deps, cacheKey, run.chunks), controller.signal);
 }
 
 function pickRunId(chosen: string | undefined): string {

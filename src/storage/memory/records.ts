@@ -15,13 +15,14 @@ export const RECORDS_FILE = 'records.json';
  */
 export function createMemoryRecordStore(dataDir?: string): RecordStore {
   const file = dataDir === undefined ? undefined : path.join(dataDir, RECORDS_FILE);
-  const collections: Collections = file === undefined ? {} : readRecords(file);
+  const collections: Collections = file === undefined ? Object.create(null) : readRecords(file);
   const save = () => {
     if (file !== undefined) writeRecords(file, collections);
   };
   return {
     async put(collection, id, value) {
-      (collections[collection] ??= {})[id] = value;
+      // Null-prototype objects: ids like `constructor` or `__proto__` are plain ids, not Object's properties.
+      (collections[collection] ??= Object.create(null))[id] = value;
       save();
     },
     async get(collection, id) {
@@ -45,12 +46,24 @@ function readRecords(file: string): Collections {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return Object.create(null);
     throw err;
   }
-  const parsed: unknown = JSON.parse(text);
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`${file} is not a records file`);
-  return parsed as Collections;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${file} is not a records file: ${(err as Error).message}`);
+  }
+  if (!isRecordOf(parsed, (records) => isRecordOf(records, (value) => typeof value === 'string'))) throw new Error(`${file} is not a records file`);
+  const collections: Collections = Object.create(null);
+  for (const [name, records] of Object.entries(parsed)) collections[name] = Object.assign(Object.create(null), records);
+  return collections;
+}
+
+/** A plain JSON object whose every value passes `check`. */
+function isRecordOf(value: unknown, check: (item: unknown) => boolean): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every(check);
 }
 
 function writeRecords(file: string, collections: Collections): void {

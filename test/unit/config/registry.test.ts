@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/config/load.js';
 import type { ProviderEntry } from '../../../src/config/schema.js';
+import { providerKeyId } from '../../../src/accounts/secrets.js';
 import { buildRegistry, loadCatalog } from '../../../src/providers/registry.js';
 
 const model = (id: string) => ({ id, capabilities: ['chat' as const], contextWindow: 8192, quality: 0.5, speed: 0.5, costPer1M: { input: 0, output: 0 } });
@@ -15,7 +16,7 @@ describe('buildRegistry', () => {
   it('enables a provider when its key variable is set, with comma-separated keys', () => {
     const registry = buildRegistry(catalog, [], { GROQ_API_KEY: 'k1, k2,,k1' });
     expect(registry.providers.map((p) => p.id)).toEqual(['groq']);
-    expect(registry.providers[0]!.keys).toEqual(['k1', 'k2']);
+    expect(registry.providers[0]!.keys.map((k) => [k.secret, k.source])).toEqual([['k1', 'env'], ['k2', 'env']]);
     expect(registry.models.map((m) => m.ref)).toEqual(['groq/llama', 'groq/qwen']);
     expect(registry.disabled.find((d) => d.id === 'ollama')!.reason).toContain('OLLAMA_BASE_URL');
   });
@@ -35,10 +36,19 @@ describe('buildRegistry', () => {
       { id: 'groq', apiKeys: ['cfg-key'], models: [{ ...model('llama'), quality: 0.99 }, model('extra')] },
     ], { GROQ_API_KEY: 'env-key' });
     const groq = registry.providers[0]!;
-    expect(groq.keys).toEqual(['cfg-key', 'env-key']);
+    expect(groq.keys.map((k) => [k.secret, k.source])).toEqual([['cfg-key', 'config'], ['env-key', 'env']]);
     expect(groq.baseUrl).toBe('https://api.groq.com/openai/v1');
     expect(groq.models.map((m) => [m.config.id, m.config.quality])).toEqual([['llama', 0.99], ['qwen', 0.5], ['extra', 0.5]]);
     expect(registry.byBareId.get('extra')!.map((m) => m.ref)).toEqual(['groq/extra']);
+  });
+
+  it('turns a provider on with a vault key, which is masked and has the id of that provider and key', () => {
+    const secret = 'gsk_0123456789abcdef3f9a';
+    const registry = buildRegistry(catalog, [], {}, [{ provider: 'groq', key: secret }, { provider: 'nowhere', key: 'x' }]);
+    expect(registry.providers.map((p) => p.id)).toEqual(['groq']);
+    const [key] = registry.providers[0]!.keys;
+    expect(key).toEqual({ id: providerKeyId('groq', secret), secret, masked: 'gsk_…3f9a', source: 'vault' });
+    expect(providerKeyId('groq', secret)).not.toBe(providerKeyId('mistral', secret));
   });
 
   it('turns a provider off with enabled: false, and names the missing field of a new provider', () => {

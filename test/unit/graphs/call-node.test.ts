@@ -1,6 +1,7 @@
 // The call node: the key a provider echoes in an error is masked, before and after the first streamed token.
 import { describe, expect, it } from 'vitest';
 import { callModel } from '../../../graphs/chat/nodes/call.js';
+import { createLocalKeyPool } from '../../../src/accounts/local-pool.js';
 import type { ChatDeps } from '../../../graphs/chat/context.js';
 import { ProviderError } from '../../../src/providers/errors.js';
 import { buildRegistry } from '../../../src/providers/registry.js';
@@ -26,24 +27,26 @@ const adapter = {
     throw leak();
   },
 } as unknown as ProviderAdapter;
-const deps = { registry, adapters: { openai: adapter }, keys: { next: () => KEY }, timeouts: { connectMs: 1, firstByteMs: 1, idleMs: 1 } } as unknown as ChatDeps;
+/** Fresh per call: the first test's 401 disables the key in its pool. */
+const deps = () => ({ registry, adapters: { openai: adapter }, keys: createLocalKeyPool(), timeouts: { connectMs: 1, firstByteMs: 1, idleMs: 1 } }) as unknown as ChatDeps;
 const input = (stream: boolean) => ({
   candidate: { model: registry.models[0]!, score: 1, reasons: [] },
   request: { model: 'm', messages: [{ role: 'user' as const, content: 'x' }] },
   stream,
   signal: new AbortController().signal,
+  promptTokens: () => 1,
 });
 
 describe('callModel', () => {
   it('masks an echoed key in a failed call, keeping the failure\'s kind and retry hint', async () => {
-    const err = (await callModel(deps, input(false)).catch((e: unknown) => e)) as ProviderError;
+    const err = (await callModel(deps(), input(false)).catch((e: unknown) => e)) as ProviderError;
     expect(err).toBeInstanceOf(ProviderError);
     expect(err.message).toBe('Invalid API key: sk-l…cdef');
     expect([err.kind, err.retryable, err.retryAfterMs]).toEqual(['auth', true, 5]);
   });
 
   it('masks an echoed key in an error raised after the first streamed token', async () => {
-    const result = await callModel(deps, input(true));
+    const result = await callModel(deps(), input(true));
     if (result.kind !== 'stream') throw new Error('expected a stream');
     expect(result.stream.head).toEqual([chunk]);
     const err = (await result.stream.rest.next().catch((e: unknown) => e)) as Error;

@@ -9,6 +9,7 @@ import type { RunEvent } from '../../../src/events/types.js';
 import { ProviderError } from '../../../src/providers/errors.js';
 import { buildRegistry } from '../../../src/providers/registry.js';
 import type { ChatCompletion } from '../../../src/providers/types.js';
+import { createLocalKeyPool } from '../../../src/accounts/local-pool.js';
 
 const model = (id: string, quality: number) => ({ id, capabilities: ['chat' as const], contextWindow: 8192, quality, speed: 0.5, costPer1M: { input: 0, output: 0 } });
 const registry = buildRegistry([], [
@@ -25,7 +26,7 @@ function deps(behaviour: Behaviour, calls: string[], maxAttempts: number): ChatD
   return {
     registry,
     adapters: { openai: { protocol: 'openai', chat, stream: () => [], listModels: async () => [] } } as unknown as ChatDeps['adapters'],
-    keys: { next: () => 'k' },
+    keys: createLocalKeyPool(),
     routing: { defaultMode: 'balanced', maxAttempts, totalTimeoutMs: 60_000, judgeThreshold: 0.5 },
     timeouts: { connectMs: 1, firstByteMs: 1, idleMs: 1 },
     now: Date.now,
@@ -94,7 +95,8 @@ describe('chat machine', () => {
   });
 
   it('projects numbered events from its transitions: nodes, route decision, failures, rejections', async () => {
-    const { events } = await run({ a: fail('rate_limit'), b: ok(''), c: ok('from c') });
+    // A server error, not a 429: a rate-limited key would rest, and b and c share its provider.
+    const { events } = await run({ a: fail('server'), b: ok(''), c: ok('from c') });
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     expect(events.every((e) => e.run_id === 'run-1')).toBe(true);
     const trace = events.map((e) => (e.node ? `${e.type}:${e.node}` : e.type));

@@ -51,4 +51,25 @@ describe('upstream HTTP pool', () => {
     expect(err).toBeInstanceOf(ProviderError);
     expect((err as ProviderError).kind).toBe('server');
   });
+
+  it('hands onHeaders the response head once, before the body is read', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain', 'x-ratelimit-remaining-tokens-minute': '42' });
+      res.end('body');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const seen: Array<Record<string, string | string[] | undefined>> = [];
+    const res = await http.request({
+      url: `http://127.0.0.1:${port}/x`,
+      signal: new AbortController().signal,
+      timeouts: ctx().timeouts,
+      onHeaders: (headers) => void seen.push(headers),
+    });
+    const calledBeforeBody = seen.length;
+    const text = await res.text();
+    server.close();
+    expect([calledBeforeBody, seen.length, text]).toEqual([1, 1, 'body']);
+    expect(seen[0]!['x-ratelimit-remaining-tokens-minute']).toBe('42');
+  });
 });

@@ -6,6 +6,7 @@ import { fixtureJson, recording } from './wire-fixtures.js';
 
 const body = (code: number, status: string, message: string, details: unknown[] = []) => ({ error: { code, message, status, details } });
 const retryInfo = (retryDelay: string) => ({ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay });
+const NOW = Date.parse('2025-06-02T12:00:00Z');
 const quota = (...ids: string[]) => ({ '@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations: ids.map((quotaId) => ({ quotaId })) });
 
 describe('geminiError', () => {
@@ -81,6 +82,48 @@ describe('geminiError', () => {
     [503, 'UNAVAILABLE'],
   ])('maps %i %s to server', (code, status) => {
     expect(geminiError(code, body(code, status, 'The model is overloaded. Please try again later.'))).toMatchObject({ kind: 'server', retryable: true });
+  });
+
+  it('the recorded per-minute 429 → quota scope minute, back when RetryInfo says', () => {
+    const error = geminiError(429, fixtureJson('vercel-ai_google-429-retry-info.json'), {}, NOW);
+    expect(error.quota).toEqual({ scope: 'minute', resetAt: NOW + 34_400 });
+  });
+
+  it('a per-day QuotaFailure → quota scope day, reset at the next midnight Pacific time; RetryInfo still sets retryAfterMs', () => {
+    // No recorded per-day 429 exists in the fixtures: this body follows Google's documented google.rpc.QuotaFailure
+    // shape (quotaMetric, quotaId, quotaDimensions, quotaValue), as Gemini sends it when a free-tier day is spent.
+    const daily = body(429, 'RESOURCE_EXHAUSTED', 'You exceeded your current quota, please check your plan and billing details.', [
+      {
+        '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
+        violations: [
+          {
+            quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests',
+            quotaId: 'GenerateRequestsPerDayPerProjectPerModel-FreeTier',
+            quotaDimensions: { location: 'global', model: 'gemini-2.5-flash' },
+            quotaValue: '20',
+          },
+        ],
+      },
+      retryInfo('37s'),
+    ]);
+    const error = geminiError(429, daily, {}, NOW);
+    expect(error).toMatchObject({ kind: 'rate_limit', retryAfterMs: 37_000, quota: { scope: 'day', resetAt: Date.parse('2025-06-03T07:00:00Z') } });
+    // In winter Pacific time is UTC-8, so the same wall-clock midnight is an hour later in UTC.
+    expect(geminiError(429, daily, {}, Date.parse('2025-01-15T12:00:00Z')).quota).toEqual({ scope: 'day', resetAt: Date.parse('2025-01-16T08:00:00Z') });
+  });
+
+  it('a daily quota wins over a per-minute one listed beside it', () => {
+    const both = body(429, 'RESOURCE_EXHAUSTED', 'quota', [quota('GenerateRequestsPerMinutePerProjectPerModel-FreeTier', 'GenerateRequestsPerDayPerProjectPerModel-FreeTier')]);
+    expect(geminiError(429, both, {}, NOW).quota).toEqual({ scope: 'day', resetAt: Date.parse('2025-06-03T07:00:00Z') });
+  });
+
+  it('RetryInfo "0.5s" with no Retry-After header → retryAfterMs 500; no QuotaFailure → no quota', () => {
+    const error = geminiError(429, body(429, 'RESOURCE_EXHAUSTED', 'slow down', [retryInfo('0.5s')]), {}, NOW);
+    expect([error.retryAfterMs, error.quota]).toEqual([500, undefined]);
+  });
+
+  it('gives no quota to errors that are not rate limits', () => {
+    expect(geminiError(400, body(400, 'INVALID_ARGUMENT', 'bad', [quota('GenerateRequestsPerDayPerProjectPerModel-FreeTier')]), {}, NOW).quota).toBeUndefined();
   });
 
   it('reads an error wrapped in an array, as the non-SSE stream endpoint sends it', () => {

@@ -1,0 +1,217 @@
+// Gateway client keys (`sk-sb-…`): made by the admin, stored only as hashes, each with optional model, rate and budget limits.
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { GatewayError } from '../errors.js';
+import type { RecordStore, WindowRule, WindowStore } from '../storage/types.js';
+import { hashSecret, secretsEqual } from './secrets.js';
+import type { ClientKeyInfo } from './types.js';
+
+/** The RecordStore collection of client keys: id → JSON of ClientKeyInfo plus the key's SHA-256. */
+export const CLIENT_KEYS_COLLECTION = 'client-keys';
+/** Every client key starts with this, so a leaked one is recognisable (and `Incorrect API key` can name it). */
+export const CLIENT_KEY_PREFIX = 'sk-sb-';
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+
+/** The WindowStore key counting a client's requests per minute. */
+export const clientRpmKey = (id: string) => `client:rpm:${id}`;
+/** The WindowStore key counting a client's tokens per rolling day. */
+export const clientTokensKey = (id: string) => `client:tokens:${id}`;
+
+export interface ClientKeysOptions {
+  /** Where keys live: shared by every instance on the same backend, so a key made on one works on all. */
+  records: RecordStore;
+  /** Rate and budget counters, shared like the records. */
+  windows: WindowStore;
+  /** SWITCHBOARD_REQUIRE_AUTH: ask for a key even while none exists. */
+  requireAuth: boolean;
+  now?: () => number;
+  /**
+   * Age after which a lookup re-reads the store first, and the period of the background re-read (default 5 s).
+   * Bounds how long a key revoked on another instance keeps working here. 0: no background re-read.
+   */
+  refreshMs?: number;
+  /** Least time between re-reads caused by unknown tokens (default 1 s), so a flood of wrong keys costs one read a second. */
+  missRefreshMs?: number;
+}
+
+/** What the admin gives to make a key. */
+export interface NewClientKey {
+  name: string;
+  models?: string[];
+  rpm?: number;
+  dailyTokens?: number;
+}
+
+/** A new key's settings and its secret: the only time the secret is seen. */
+export type CreatedClientKey = ClientKeyInfo & { key: string };
+
+/** The client keys of one gateway instance (see createClientKeys). */
+export interface ClientKeys {
+  /** Makes and stores a key; the returned `key` is never stored or shown again. */
+  create(params: NewClientKey): Promise<CreatedClientKey>;
+  /** Every key's settings (re-read from the store), oldest first; never a secret or a hash. */
+  list(): Promise<ClientKeyInfo[]>;
+  /** Deletes a key; false when there is none with that id. */
+  revoke(id: string): Promise<boolean>;
+  /** Whether /v1 needs a key: requireAuth, or any key known to this instance. Sync, for the hot path. */
+  authRequired(): boolean;
+  /** The key's settings when `token` is a live client key. */
+  authenticate(token: string): Promise<ClientKeyInfo | undefined>;
+  /** Counts one request; throws a 429 GatewayError (with retryAfterMs) over the rpm limit or the daily budget. */
+  admit(client: ClientKeyInfo, now?: number): Promise<void>;
+  /** Adds the tokens (prompt + completion) of a finished call to the client's daily budget window. */
+  recordTokens(clientId: string, tokens: number, now?: number): Promise<void>;
+  /** Whether the key may use model `ref` (`provider/model`); `provider/*` entries allow a whole provider. */
+  allowsModel(client: ClientKeyInfo, ref: string): boolean;
+  /** Re-reads the store now. */
+  refresh(): Promise<void>;
+  /** Stops the background re-read. */
+  close(): void;
+}
+
+const StoredKey = z.object({
+  id: z.string().min(1),
+  name: z.string(),
+  models: z.array(z.string()).optional(),
+  rpm: z.number().int().positive().optional(),
+  dailyTokens: z.number().int().positive().optional(),
+  createdAt: z.number(),
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+});
+type StoredKey = z.infer<typeof StoredKey>;
+
+/**
+ * Loads the keys from `records` and returns the instance's ClientKeys. Lookups use a local index by hash, re-read
+ * when it is older than refreshMs, on a miss (at most every missRefreshMs), and in the background every refreshMs.
+ */
+export async function createClientKeys(options: ClientKeysOptions): Promise<ClientKeys> {
+  const { records, windows, requireAuth } = options;
+  const now = options.now ?? Date.now;
+  const refreshMs = options.refreshMs ?? 5_000;
+  const missRefreshMs = options.missRefreshMs ?? 1_000;
+  let index = new Map<string, StoredKey>();
+  let loadedAt = -Infinity;
+  let lastMissAt = -Infinity;
+  let changes = 0;
+  let inFlight: Promise<void> | undefined;
+
+  const read = async () => {
+    for (;;) {
+      const seen = changes;
+      const at = now();
+      const next = indexOf(await records.list(CLIENT_KEYS_COLLECTION));
+      // A create or revoke of this instance raced the read: read again, so the index does not undo it.
+      if (seen !== changes) continue;
+      index = next;
+      loadedAt = at;
+      return;
+    }
+  };
+  // One read at a time: callers that need one while it runs share it.
+  const reload = () => (inFlight ??= read().finally(() => (inFlight = undefined)));
+
+  await reload();
+  const timer = refreshMs > 0 ? setInterval(() => void reload().catch(() => {}), refreshMs) : undefined;
+  // Failures of the background read are dropped: the next lookup reads again and reports its own failure.
+  timer?.unref();
+
+  return {
+    async create(params) {
+      const key = CLIENT_KEY_PREFIX + randomBytes(32).toString('base64url');
+      const info: ClientKeyInfo = {
+        id: `ck_${randomBytes(9).toString('base64url')}`,
+        name: params.name,
+        ...(params.models === undefined ? {} : { models: [...params.models] }),
+        ...(params.rpm === undefined ? {} : { rpm: params.rpm }),
+        ...(params.dailyTokens === undefined ? {} : { dailyTokens: params.dailyTokens }),
+        createdAt: now(),
+      };
+      const stored: StoredKey = { ...info, hash: hashSecret(key) };
+      await records.put(CLIENT_KEYS_COLLECTION, info.id, JSON.stringify(stored));
+      changes += 1;
+      index.set(stored.hash, stored);
+      return { ...info, key };
+    },
+    async list() {
+      await reload();
+      return [...index.values()].map(publicInfo).sort((a, b) => a.createdAt - b.createdAt);
+    },
+    async revoke(id) {
+      const deleted = await records.delete(CLIENT_KEYS_COLLECTION, id);
+      changes += 1;
+      for (const [hash, stored] of index) if (stored.id === id) index.delete(hash);
+      return deleted;
+    },
+    authRequired: () => requireAuth || index.size > 0,
+    async authenticate(token) {
+      const hash = hashSecret(token);
+      const at = now();
+      if (at - loadedAt >= refreshMs) await reload();
+      else if (!index.has(hash) && at - lastMissAt >= missRefreshMs) {
+        lastMissAt = at;
+        await reload();
+      }
+      const stored = index.get(hash);
+      // The map found it by hash; the constant-time check keeps the final word independent of timing.
+      return stored !== undefined && secretsEqual(hash, stored.hash) ? publicInfo(stored) : undefined;
+    },
+    async admit(client, at = now()) {
+      const rules: WindowRule[] = [];
+      // The budget first, so that a spent budget is what the client is told. It is checked, not spent: amount 0
+      // under dailyTokens - 1 refuses exactly when the recorded tokens reach the budget, and the store says when
+      // enough of them expire.
+      if (client.dailyTokens !== undefined) {
+        rules.push({ key: clientTokensKey(client.id), windowMs: DAY_MS, limit: client.dailyTokens - 1, amount: 0 });
+      }
+      if (client.rpm !== undefined) rules.push({ key: clientRpmKey(client.id), windowMs: MINUTE_MS, limit: client.rpm, amount: 1 });
+      if (rules.length === 0) return;
+      const result = await windows.consume(rules, at);
+      if (result.ok) return;
+      if (result.key === clientTokensKey(client.id)) {
+        throw new GatewayError(`This API key has used its daily budget of ${client.dailyTokens} tokens; try again later`, {
+          status: 429, type: 'insufficient_quota', code: 'daily_token_budget_exceeded', retryAfterMs: result.retryAfterMs,
+        });
+      }
+      throw new GatewayError(`Rate limit reached for this API key: ${client.rpm} requests per minute`, {
+        status: 429, type: 'rate_limit_error', code: 'client_rate_limit', retryAfterMs: result.retryAfterMs,
+      });
+    },
+    async recordTokens(clientId, tokens, at = now()) {
+      const amount = Math.ceil(tokens);
+      if (!(amount > 0)) return;
+      // Keys cannot be edited, so a known key without a budget never needs the count: skip the store write.
+      const known = [...index.values()].find((stored) => stored.id === clientId);
+      if (known !== undefined && known.dailyTokens === undefined) return;
+      await windows.adjust([{ key: clientTokensKey(clientId), windowMs: DAY_MS, amount }], at);
+    },
+    allowsModel(client, ref) {
+      if (client.models === undefined) return true;
+      return client.models.some((allowed) => allowed === ref || (allowed.endsWith('/*') && ref.startsWith(allowed.slice(0, -1))));
+    },
+    refresh: reload,
+    close: () => clearInterval(timer),
+  };
+}
+
+/** The index by hash of the stored records; a record that does not parse is left out (that key stops working). */
+function indexOf(records: Array<{ id: string; value: string }>): Map<string, StoredKey> {
+  const index = new Map<string, StoredKey>();
+  for (const { value } of records) {
+    let json: unknown;
+    try {
+      json = JSON.parse(value);
+    } catch {
+      continue;
+    }
+    const parsed = StoredKey.safeParse(json);
+    if (parsed.success) index.set(parsed.data.hash, parsed.data);
+  }
+  return index;
+}
+
+/** A stored key without its hash. */
+function publicInfo(stored: StoredKey): ClientKeyInfo {
+  const { hash: _hash, ...info } = stored;
+  return info;
+}

@@ -1,0 +1,97 @@
+// The accounts layer of one gateway: provider keys (vault, health, limits, circuits), client keys and usage.
+import type { Logger } from 'pino';
+import type { Env } from '../config/load.js';
+import type { Config, ProviderEntry } from '../config/schema.js';
+import { buildRegistry, knownProviderIds, type Registry } from '../providers/registry.js';
+import type { Protocol, ProviderAdapter } from '../providers/types.js';
+import type { Stores } from '../storage/index.js';
+import type { UsageRecord } from '../storage/types.js';
+import { createBreakers, type Breakers } from './breakers.js';
+import { createClientKeys, type ClientKeys } from './client-keys.js';
+import { createKeyAdmin } from './key-admin.js';
+import { createKeyHealth } from './key-health.js';
+import { createKeyPool, type KeyPool } from './key-pool.js';
+import { createKeyVault } from './key-vault.js';
+import { createConcurrencyGate } from './limits.js';
+import type { KeyAdmin } from './types.js';
+
+export interface AccountsOptions {
+  config: Config;
+  env: Env;
+  catalog: ProviderEntry[];
+  stores: Stores;
+  adapters: Record<Protocol, ProviderAdapter>;
+  logger: Logger;
+  /** Where each upstream call's usage goes besides the usage store (the metrics). */
+  onCall?: (record: UsageRecord) => void;
+  /** Where the records file lives without Redis, for error messages. */
+  recordsLocation: string;
+  now?: () => number;
+}
+
+export interface Accounts {
+  /** The enabled providers and models; refreshed in place when run-time keys change. */
+  registry: Registry;
+  keys: KeyPool;
+  keyAdmin: KeyAdmin;
+  clientKeys: ClientKeys;
+  breakers: Breakers;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the vault (SWITCHBOARD_MASTER_KEY), builds the registry with its keys, and wires the key pool, the circuit
+ * breakers and the client keys over the shared stores.
+ */
+export async function createAccounts(options: AccountsOptions): Promise<Accounts> {
+  const { config, env, catalog, stores, logger } = options;
+  const now = options.now ?? Date.now;
+  const vault = await createKeyVault({ records: stores.records, masterKey: env['SWITCHBOARD_MASTER_KEY'], location: options.recordsLocation });
+  const build = async () => buildRegistry(catalog, config.providers, env, await vault.entries());
+  const registry = await build();
+  const clientKeys = await createClientKeys({ records: stores.records, windows: stores.windows, requireAuth: env['SWITCHBOARD_REQUIRE_AUTH'] === '1', now });
+  const health = createKeyHealth({ kv: stores.kv, logger });
+  const breakers = createBreakers({ failureThreshold: config.accounts.breakerFailures, cooldownMs: config.accounts.breakerCooldownMs });
+  const keys = createKeyPool({
+    strategy: config.accounts.keyStrategy,
+    windows: stores.windows,
+    health,
+    breakers,
+    gate: createConcurrencyGate(),
+    record(record) {
+      stores.usage.append(record);
+      options.onCall?.(record);
+      // Every call's tokens count against the client's daily budget, rejected answers' included: they were spent.
+      const tokens = record.promptTokens + record.completionTokens;
+      if (record.clientId !== undefined && tokens > 0) {
+        clientKeys.recordTokens(record.clientId, tokens).catch((err: unknown) => logger.warn({ err: String(err) }, 'client budget update failed'));
+      }
+    },
+    rateLimitCooldownMs: config.accounts.rateLimitCooldownMs,
+    now,
+    logger,
+  });
+  const keyAdmin = createKeyAdmin({
+    registry,
+    vault,
+    pool: keys,
+    health,
+    adapters: options.adapters,
+    timeouts: config.timeouts,
+    knownProviders: knownProviderIds(catalog, config.providers),
+    // In place: the request graph and the routes hold this object.
+    reload: async () => void Object.assign(registry, await build()),
+  });
+  return {
+    registry,
+    keys,
+    keyAdmin,
+    clientKeys,
+    breakers,
+    async close() {
+      clientKeys.close();
+      breakers.stop();
+      await health.settled();
+    },
+  };
+}

@@ -1,0 +1,89 @@
+// The operator's view of provider keys (admin API, `switchboard keys`): add and remove run-time keys, list every
+// key with its health, and validate a key against its provider.
+import { GatewayError, notFound } from '../errors.js';
+import { isProviderError, withoutSecret } from '../providers/errors.js';
+import type { ProviderKey, Registry, ResolvedProvider } from '../providers/registry.js';
+import type { Protocol, ProviderAdapter, Timeouts } from '../providers/types.js';
+import type { KeyHealth } from './key-health.js';
+import type { KeyPool } from './key-pool.js';
+import type { KeyVault } from './key-vault.js';
+import type { KeyAdmin, KeyInfo } from './types.js';
+
+export interface KeyAdminDeps {
+  registry: Registry;
+  vault: KeyVault;
+  pool: KeyPool;
+  health: KeyHealth;
+  adapters: Record<Protocol, ProviderAdapter>;
+  timeouts: Timeouts;
+  /** Provider ids of the catalog and the config, enabled or not: where a key may be added. */
+  knownProviders: ReadonlySet<string>;
+  /** Rebuilds the registry from the vault's current keys (a new key can turn its provider on). */
+  reload(): Promise<void>;
+}
+
+export function createKeyAdmin(deps: KeyAdminDeps): KeyAdmin {
+  const find = (id: string): { provider: ResolvedProvider; key: ProviderKey } | undefined => {
+    for (const provider of deps.registry.providers) {
+      const key = provider.keys.find((k) => k.id === id);
+      if (key !== undefined) return { provider, key };
+    }
+    return undefined;
+  };
+  const info = (id: string): KeyInfo => deps.pool.describe(deps.registry).find((k) => k.id === id)!;
+  return {
+    get canStore() {
+      return deps.vault.canStore;
+    },
+    async add(provider, key) {
+      if (!deps.knownProviders.has(provider)) {
+        throw notFound(`Unknown provider '${provider}': add it to switchboard.yaml first`, 'provider_not_found', 'provider');
+      }
+      const stored = await deps.vault.add(provider, key.trim());
+      await deps.reload();
+      deps.health.enable(stored.id);
+      const added = find(stored.id);
+      if (added === undefined) {
+        throw new GatewayError(`The key was stored, but provider '${provider}' stays off: ${disabledReason(deps.registry, provider)}`, {
+          status: 409, type: 'invalid_request_error', code: 'provider_disabled', param: 'provider',
+        });
+      }
+      return info(stored.id);
+    },
+    async list() {
+      return deps.pool.describe(deps.registry);
+    },
+    async remove(id) {
+      const found = find(id);
+      if (found !== undefined && found.key.source !== 'vault') {
+        throw new GatewayError(`Key ${id} comes from the ${found.key.source === 'env' ? 'environment' : 'config file'}: remove it there`, {
+          status: 409, type: 'invalid_request_error', code: 'key_not_removable',
+        });
+      }
+      const removed = await deps.vault.remove(id);
+      if (removed) await deps.reload();
+      return removed;
+    },
+    async validate(id) {
+      const found = find(id);
+      if (found === undefined) throw notFound(`No key with id '${id}'`, 'key_not_found');
+      const { provider, key } = found;
+      try {
+        await deps.adapters[provider.protocol].listModels({
+          baseUrl: provider.baseUrl, apiKey: key.secret, signal: AbortSignal.timeout(deps.timeouts.firstByteMs), timeouts: deps.timeouts, headers: provider.headers, maxTokensField: provider.maxTokensField,
+        });
+        deps.health.enable(id);
+        return { ...info(id), ok: true };
+      } catch (err) {
+        const masked = withoutSecret(err, key.secret);
+        const message = masked instanceof Error ? masked.message : 'the check failed';
+        if (isProviderError(masked) && masked.kind === 'auth') deps.health.disable(id, `validation failed (HTTP ${masked.status}): ${message.slice(0, 200)}`);
+        return { ...info(id), ok: false, message };
+      }
+    },
+  };
+}
+
+function disabledReason(registry: Registry, provider: string): string {
+  return registry.disabled.find((d) => d.id === provider)?.reason ?? 'it is off';
+}

@@ -1,0 +1,88 @@
+// Key health: which keys rest until a time (429, spent quota) or are disabled (401/403), seen by every instance.
+import type { Logger } from 'pino';
+import type { KvStore } from '../storage/types.js';
+
+/** A key that cannot be used now; a key with no state is active. */
+export interface KeyHealthState {
+  status: 'cooling' | 'disabled';
+  reason: string;
+  /** Cooling: usable again from this time (ms since the epoch). */
+  until?: number;
+}
+
+/**
+ * Each instance keeps the states in memory, so that route planning reads them synchronously, and writes every change
+ * through to the shared KvStore (Redis when REDIS_URL is set). `refresh` re-reads a set of keys in the background,
+ * at most once per `refreshMs`, so a key disabled on another instance is skipped here soon after, without a round
+ * trip on the request path.
+ */
+export interface KeyHealth {
+  get(id: string, now: number): KeyHealthState | undefined;
+  disable(id: string, reason: string): void;
+  cool(id: string, until: number, reason: string, now: number): void;
+  enable(id: string): void;
+  refresh(ids: string[], now: number): void;
+  /** Resolves when the writes and refreshes started so far are done (tests, shutdown). */
+  settled(): Promise<void>;
+}
+
+export interface KeyHealthOptions {
+  kv: KvStore;
+  logger: Logger;
+  /** Least time between two background refreshes of the same keys (default 1 s). */
+  refreshMs?: number;
+}
+
+const kvKey = (id: string) => `keyhealth:${id}`;
+
+export function createKeyHealth({ kv, logger, refreshMs = 1_000 }: KeyHealthOptions): KeyHealth {
+  const states = new Map<string, KeyHealthState>();
+  const lastRefresh = new Map<string, number>();
+  const pending = new Set<Promise<unknown>>();
+  const track = (work: Promise<unknown>) => {
+    const done = work.catch((err: unknown) => logger.warn({ err }, 'key health store failed')).finally(() => pending.delete(done));
+    pending.add(done);
+  };
+  return {
+    get(id, now) {
+      const state = states.get(id);
+      if (state?.status === 'cooling' && (state.until ?? 0) <= now) {
+        states.delete(id);
+        return undefined;
+      }
+      return state;
+    },
+    disable(id, reason) {
+      const state: KeyHealthState = { status: 'disabled', reason };
+      states.set(id, state);
+      track(kv.set(kvKey(id), JSON.stringify(state)));
+    },
+    cool(id, until, reason, now) {
+      if (states.get(id)?.status === 'disabled' || until <= now) return;
+      const state: KeyHealthState = { status: 'cooling', reason, until };
+      states.set(id, state);
+      track(kv.set(kvKey(id), JSON.stringify(state), until - now));
+    },
+    enable(id) {
+      states.delete(id);
+      track(kv.delete(kvKey(id)));
+    },
+    refresh(ids, now) {
+      const group = ids.join(',');
+      if (now - (lastRefresh.get(group) ?? -Infinity) < refreshMs) return;
+      lastRefresh.set(group, now);
+      track(
+        Promise.all(
+          ids.map(async (id) => {
+            const stored = await kv.get(kvKey(id));
+            if (stored === undefined) states.delete(id);
+            else states.set(id, JSON.parse(stored) as KeyHealthState);
+          }),
+        ),
+      );
+    },
+    async settled() {
+      while (pending.size > 0) await Promise.all(pending);
+    },
+  };
+}

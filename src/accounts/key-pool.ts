@@ -1,0 +1,150 @@
+// The key pool: for each call, a key of the provider that is healthy and has room under its limits, picked by the
+// configured strategy; and, for route planning, whether a provider can take a call at all right now.
+import type { Logger } from 'pino';
+import type { KeyStrategy } from '../config/schema.js';
+import type { ProviderKey, Registry, ResolvedModel, ResolvedProvider } from '../providers/registry.js';
+import type { UsageRecord, WindowStore } from '../storage/types.js';
+import { KeyUnavailableError } from './errors.js';
+import type { KeyHealth } from './key-health.js';
+import { createKeyLease, type KeyLease } from './key-lease.js';
+import { orderKeys } from './key-order.js';
+import { callRules, type ConcurrencyGate } from './limits.js';
+import type { KeyInfo } from './types.js';
+
+/** The circuit breakers as the pool uses them (src/accounts/breakers.ts). */
+export interface ProviderBreakers {
+  /** May a call go now? In half-open this takes the one trial. */
+  allow(provider: string): boolean;
+  /** The same answer without taking the trial (route planning). */
+  canAllow(provider: string): boolean;
+  retryAfterMs(provider: string): number | undefined;
+  success(provider: string): void;
+  failure(provider: string): void;
+}
+
+export interface KeyPoolDeps {
+  strategy: KeyStrategy;
+  windows: WindowStore;
+  health: KeyHealth;
+  breakers: ProviderBreakers;
+  gate: ConcurrencyGate;
+  /** Where each call's usage record goes (the usage store and the metrics). */
+  record(record: UsageRecord): void;
+  /** How long a key rests after a 429 that gave no Retry-After. */
+  rateLimitCooldownMs: number;
+  now: () => number;
+  logger: Logger;
+}
+
+/** What one call asks of the pool. */
+export interface AcquireRequest {
+  /** Tokens the call may use (prompt estimate + output asked for): reserved against tpm / tpd. */
+  tokens: number;
+  runId?: string;
+  clientId?: string;
+}
+
+/** Why a provider cannot take a call now, and when it may. */
+export interface Unavailable {
+  reason: string;
+  retryAfterMs: number;
+}
+
+export interface KeyPool {
+  /** Synchronous, from what this instance knows: circuit open, or every key disabled or resting. */
+  unavailable(provider: ResolvedProvider): Unavailable | undefined;
+  /** A key for one call to `model`, with its limits reserved; throws KeyUnavailableError when none can serve. */
+  acquire(model: ResolvedModel, request: AcquireRequest): Promise<KeyLease>;
+  /** Every key of every enabled provider, as the admin API shows them. */
+  describe(registry: Registry): KeyInfo[];
+  /** Calls made with each key by this instance. */
+  uses(id: string): number;
+}
+
+/** After the window store refused a key, route planning skips it locally until then (the store stays the judge). */
+const NEVER = Number.POSITIVE_INFINITY;
+
+export function createKeyPool(deps: KeyPoolDeps): KeyPool {
+  const uses = new Map<string, number>();
+  const limitedUntil = new Map<string, number>();
+  const cursors = new Map<string, number>();
+  const usable = (keys: ProviderKey[], now: number) =>
+    keys.filter((key) => deps.health.get(key.id, now) === undefined && (limitedUntil.get(key.id) ?? 0) <= now);
+  /** The earliest time a resting key of `keys` is usable again. */
+  const earliestRest = (keys: ProviderKey[], now: number) =>
+    Math.min(...keys.map((key) => Math.max(deps.health.get(key.id, now)?.until ?? NEVER, limitedUntil.get(key.id) ?? 0)));
+
+  const pool: KeyPool = {
+    unavailable(provider) {
+      const now = deps.now();
+      if (!deps.breakers.canAllow(provider.id)) {
+        return { reason: 'circuit open after repeated failures', retryAfterMs: deps.breakers.retryAfterMs(provider.id) ?? 1_000 };
+      }
+      if (provider.keys.length === 0) return undefined;
+      deps.health.refresh(provider.keys.map((key) => key.id), now);
+      if (usable(provider.keys, now).length > 0) return undefined;
+      const until = earliestRest(provider.keys, now);
+      if (until === NEVER) return { reason: 'every key is disabled', retryAfterMs: NEVER };
+      return { reason: 'every key is resting (rate limited or quota spent)', retryAfterMs: until - now };
+    },
+
+    async acquire(model, request) {
+      const provider = model.provider;
+      const down = pool.unavailable(provider);
+      if (down !== undefined) throw new KeyUnavailableError(provider.id, down.reason, down.retryAfterMs);
+      if (!deps.gate.tryEnter(provider.id, provider.limits.concurrency)) {
+        throw new KeyUnavailableError(provider.id, `${provider.limits.concurrency} requests already in flight`, 1_000);
+      }
+      try {
+        const { key, at } = await reserve(provider, request.tokens);
+        if (!deps.breakers.allow(provider.id)) {
+          throw new KeyUnavailableError(provider.id, 'circuit open after repeated failures', deps.breakers.retryAfterMs(provider.id) ?? 1_000);
+        }
+        if (key !== undefined) uses.set(key.id, (uses.get(key.id) ?? 0) + 1);
+        const extra = { ...(request.runId === undefined ? {} : { runId: request.runId }), ...(request.clientId === undefined ? {} : { clientId: request.clientId }) };
+        return createKeyLease(deps, { model, key, at, reservedTokens: request.tokens, ...extra });
+      } catch (err) {
+        deps.gate.leave(provider.id);
+        throw err;
+      }
+    },
+
+    describe(registry) {
+      const now = deps.now();
+      return registry.providers.flatMap((provider) =>
+        provider.keys.map((key): KeyInfo => {
+          const state = deps.health.get(key.id, now);
+          const limited = limitedUntil.get(key.id) ?? 0;
+          const info: KeyInfo = { id: key.id, provider: provider.id, masked: key.masked, source: key.source, status: state?.status ?? 'active', uses: uses.get(key.id) ?? 0 };
+          if (state !== undefined) return { ...info, reason: state.reason, ...(state.until === undefined ? {} : { until: state.until }) };
+          return limited > now ? { ...info, status: 'cooling', reason: 'at its configured limits', until: limited } : info;
+        }),
+      );
+    },
+
+    uses: (id) => uses.get(id) ?? 0,
+  };
+
+  /** Tries the usable keys in strategy order until the window store takes one. */
+  async function reserve(provider: ResolvedProvider, tokens: number): Promise<{ key: ProviderKey | undefined; at: number }> {
+    const now = deps.now();
+    if (provider.keys.length === 0) {
+      const taken = await deps.windows.consume(callRules(provider.id, provider.limits, tokens), now);
+      if (!taken.ok) throw new KeyUnavailableError(provider.id, 'at its configured limits', taken.retryAfterMs);
+      return { key: undefined, at: taken.at };
+    }
+    const ordered = await orderKeys(deps, provider, usable(provider.keys, now), { cursors, uses, tokens, now });
+    let wait = NEVER;
+    for (const key of ordered) {
+      const rules = callRules(key.id, provider.limits, tokens);
+      if (rules.length === 0) return { key, at: now };
+      const taken = await deps.windows.consume(rules, now);
+      if (taken.ok) return { key, at: taken.at };
+      limitedUntil.set(key.id, now + taken.retryAfterMs);
+      wait = Math.min(wait, taken.retryAfterMs);
+    }
+    throw new KeyUnavailableError(provider.id, 'every key is at its configured limits', wait === NEVER ? 1_000 : wait);
+  }
+
+  return pool;
+}

@@ -1,0 +1,116 @@
+// Usage reports: totals of usage records, overall and per provider, model, provider key or client (pure functions).
+import type { UsageRecord } from '../storage/types.js';
+
+/** What a report can be grouped by. */
+export type UsageGroupBy = 'provider' | 'model' | 'key' | 'client';
+
+/** The values a report can be grouped by, for validating a query parameter. */
+export const USAGE_GROUP_BYS: readonly UsageGroupBy[] = ['provider', 'model', 'key', 'client'];
+
+/** Totals of a set of records; snake_case, since it is an HTTP response body. */
+export interface UsageTotals {
+  /** Upstream calls, failed ones included. */
+  requests: number;
+  /** Calls whose status is error. */
+  errors: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  /** Rounded to 6 decimals (a millionth of a dollar), so float noise does not show. */
+  cost_usd: number;
+  /** Mean latency of the calls, rounded to the millisecond; 0 without calls. */
+  avg_latency_ms: number;
+  /** Mean time to first content of the streamed calls, rounded to the millisecond; null when none was streamed. */
+  avg_ttft_ms: number | null;
+}
+
+/** GET /v1/usage's body: the totals of the records in range, and the same per group, biggest token users first. */
+export interface UsageReport {
+  group_by: UsageGroupBy;
+  /** The range reported on (ISO-8601), when the caller gives it. */
+  from?: string;
+  to?: string;
+  totals: UsageTotals;
+  groups: Array<{ key: string } & UsageTotals>;
+}
+
+/** Running sums of one group, turned into UsageTotals at the end (so averages and rounding happen once). */
+interface Sums {
+  requests: number;
+  errors: number;
+  prompt: number;
+  completion: number;
+  cost: number;
+  latency: number;
+  ttft: number;
+  streams: number;
+}
+
+/** The group a record falls in: keys by their masked form and id (never the secret), clients by id. */
+export function usageGroupKey(record: UsageRecord, groupBy: UsageGroupBy): string {
+  switch (groupBy) {
+    case 'provider':
+      return record.provider;
+    case 'model':
+      return record.model;
+    case 'key':
+      if (record.keyMasked !== undefined && record.keyId !== undefined) return `${record.keyMasked} (${record.keyId})`;
+      return record.keyMasked ?? record.keyId ?? 'none'; // 'none': a keyless provider (Ollama)
+    case 'client':
+      return record.clientId ?? 'anonymous';
+  }
+}
+
+/**
+ * Sums `records` overall and per group of `groupBy`. Groups are sorted by total tokens, most first (then by requests,
+ * then by key, so the order is stable). `range` only labels the report: filtering is the caller's job.
+ */
+export function summarizeUsage(records: UsageRecord[], groupBy: UsageGroupBy, range?: { from: number; to: number }): UsageReport {
+  const overall = emptySums();
+  const groups = new Map<string, Sums>();
+  for (const record of records) {
+    const key = usageGroupKey(record, groupBy);
+    let sums = groups.get(key);
+    if (sums === undefined) groups.set(key, (sums = emptySums()));
+    add(overall, record);
+    add(sums, record);
+  }
+  const rows = [...groups].map(([key, sums]) => ({ key, ...totalsOf(sums) }));
+  rows.sort((a, b) => b.total_tokens - a.total_tokens || b.requests - a.requests || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return {
+    group_by: groupBy,
+    ...(range === undefined ? {} : { from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString() }),
+    totals: totalsOf(overall),
+    groups: rows,
+  };
+}
+
+function emptySums(): Sums {
+  return { requests: 0, errors: 0, prompt: 0, completion: 0, cost: 0, latency: 0, ttft: 0, streams: 0 };
+}
+
+function add(sums: Sums, record: UsageRecord): void {
+  sums.requests += 1;
+  if (record.status === 'error') sums.errors += 1;
+  sums.prompt += record.promptTokens;
+  sums.completion += record.completionTokens;
+  sums.cost += record.costUsd;
+  sums.latency += record.latencyMs;
+  if (record.ttftMs !== undefined) {
+    sums.ttft += record.ttftMs;
+    sums.streams += 1;
+  }
+}
+
+function totalsOf(sums: Sums): UsageTotals {
+  return {
+    requests: sums.requests,
+    errors: sums.errors,
+    prompt_tokens: sums.prompt,
+    completion_tokens: sums.completion,
+    total_tokens: sums.prompt + sums.completion,
+    cost_usd: Math.round(sums.cost * 1e6) / 1e6,
+    avg_latency_ms: sums.requests === 0 ? 0 : Math.round(sums.latency / sums.requests),
+    avg_ttft_ms: sums.streams === 0 ? null : Math.round(sums.ttft / sums.streams),
+  };
+}
