@@ -50,7 +50,11 @@ export async function startGateway({ config, env = process.env, logger = createL
   const { maxEventsPerRun, retentionMs } = config.events;
   const redisUrl = env['REDIS_URL'] || undefined;
   const dataDir = path.resolve(env['SWITCHBOARD_DATA_DIR'] || '.switchboard');
-  const stores = createStores({ redisUrl, logger, events: { maxEventsPerRun, retentionMs }, dataDir, usage: config.usage });
+  // SWITCHBOARD_REDIS_PREFIX keeps deployments (or test runs) that share one Redis apart.
+  const keyPrefix = env['SWITCHBOARD_REDIS_PREFIX'] || undefined;
+  const stores = createStores({
+    redisUrl, logger, events: { maxEventsPerRun, retentionMs }, dataDir, usage: config.usage, ...(keyPrefix === undefined ? {} : { keyPrefix }),
+  });
   const metrics = createMetrics();
   const accounts = await createAccounts({
     config, env, catalog: loadCatalog(env), stores, adapters, logger,

@@ -6,10 +6,9 @@ import path from 'node:path';
 import type { ProviderEntry } from '../../src/config/schema.js';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createLogger } from '../../src/main.js';
-import { testRedisUrl } from '../helpers/redis.js';
 import type { FakeReply, FakeUpstream } from '../fakes/fake-upstream.js';
 import { startOpenAIUpstream } from '../fakes/openai-wire.js';
-import { fakeModel, startTestGateway, type TestGateway } from './harness.js';
+import { fakeModel, redisEnv, startTestGateway, type TestGateway } from './harness.js';
 
 /** The invoke / resume answer (or an OpenAI error body). */
 export interface AgentAnswer {
@@ -129,18 +128,16 @@ export interface AgentInstancesFixture {
  */
 export function useAgentInstancesOnRedis(label: string): AgentInstancesFixture {
   const fixture = {} as AgentInstancesFixture;
+  let env: Record<string, string>;
   const startInstance = () =>
-    startTestGateway(
-      { providers: agentProviders(fixture.alpha), agents: { workspaceRoots: [fixture.root] } },
-      createLogger('silent'),
-      { REDIS_URL: testRedisUrl() },
-    );
+    startTestGateway({ providers: agentProviders(fixture.alpha), agents: { workspaceRoots: [fixture.root] } }, createLogger('silent'), env);
   fixture.restartA = async () => {
     await fixture.a.close();
     fixture.a = await startInstance();
     return fixture.a;
   };
   beforeAll(async () => {
+    env = redisEnv(label);
     fixture.alpha = await startOpenAIUpstream();
     fixture.root = await tempRoot(label);
     [fixture.a, fixture.b] = await Promise.all([startInstance(), startInstance()]);

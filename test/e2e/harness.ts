@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { DEFAULT_TEXT, type FakeReply, type FakeUpstream } from '../fakes/fake-upstream.js';
 import { startGeminiUpstream } from '../fakes/gemini-wire.js';
 import { startOpenAIUpstream } from '../fakes/openai-wire.js';
+import { testRedisUrl, uniqueKeyPrefix } from '../helpers/redis.js';
 
 export interface TestGateway {
   gateway: Gateway;
@@ -36,6 +37,14 @@ export async function startTestGateway(config: Record<string, unknown>, logger =
   const gateway = await startGateway({ config: parsed, env, logger });
   const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'sk-test-client', maxRetries: 0, timeout: 15_000 });
   return { gateway, client, url: gateway.url, close: () => gateway.close() };
+}
+
+/**
+ * The environment of gateway instances on the test Redis, with a key prefix of their own: instances given the same
+ * env share everything (threads, events, limits, keys); other test files never see their keys.
+ */
+export function redisEnv(label: string): Record<string, string> {
+  return { REDIS_URL: testRedisUrl(), SWITCHBOARD_REDIS_PREFIX: uniqueKeyPrefix(label) };
 }
 
 export interface ThreeProtocols {

@@ -2,8 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createLogger } from '../../src/main.js';
-import { testRedisUrl } from '../helpers/redis.js';
-import { eventually, startTestGateway, startThreeProtocols, type TestGateway, type ThreeProtocols } from './harness.js';
+import { eventually, redisEnv, startTestGateway, startThreeProtocols, type TestGateway, type ThreeProtocols } from './harness.js';
 
 let fakes: ThreeProtocols;
 let a: TestGateway;
@@ -11,7 +10,7 @@ let b: TestGateway;
 
 beforeAll(async () => {
   fakes = await startThreeProtocols();
-  const env = { REDIS_URL: testRedisUrl() };
+  const env = redisEnv('scale-out');
   a = await startTestGateway({ providers: fakes.providers }, createLogger('silent'), env);
   b = await startTestGateway({ providers: fakes.providers }, createLogger('silent'), env);
 });
