@@ -17,6 +17,7 @@ import { loadCatalog, type Registry } from './providers/registry.js';
 import { createApp } from './server/app.js';
 import { createMetrics, type Metrics } from './server/metrics.js';
 import { createResponseCache } from './server/response-cache.js';
+import { wsAuthorize } from './server/ws-auth.js';
 import { createStores, type Stores } from './storage/index.js';
 
 export interface GatewayOptions {
@@ -86,11 +87,12 @@ export async function startGateway({ config, env = process.env, logger = createL
     ...(config.agents.maxFileBytes === undefined ? {} : { maxFileBytes: config.agents.maxFileBytes }),
     logger,
   });
+  const adminKey = env['SWITCHBOARD_ADMIN_KEY'] || undefined;
   const app = createApp({
     config, registry, chat, agents, bus, logger, startedAt: Math.floor(Date.now() / 1000),
     clientKeys: accounts.clientKeys,
     keyAdmin: accounts.keyAdmin,
-    adminKey: env['SWITCHBOARD_ADMIN_KEY'] || undefined,
+    adminKey,
     usage: stores.usage,
     metrics,
     cache: createResponseCache(stores.kv, { ...config.cache, onError: (err) => logger.warn({ err }, 'response cache failed') }),
@@ -98,7 +100,12 @@ export async function startGateway({ config, env = process.env, logger = createL
   });
   const server = createServer(app);
   const { heartbeatMs, maxQueuedMessages, maxBufferedBytes } = config.events;
-  const stream = attachEventStream(server, { log: stores.eventLog, logger, options: { heartbeatMs, maxQueuedMessages, maxBufferedBytes } });
+  const stream = attachEventStream(server, {
+    log: stores.eventLog,
+    logger,
+    authorize: wsAuthorize(accounts.clientKeys, adminKey),
+    options: { heartbeatMs, maxQueuedMessages, maxBufferedBytes },
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.server.port, config.server.host, resolve);

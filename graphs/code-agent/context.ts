@@ -3,6 +3,7 @@ import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import type { ModelQuality } from '../../src/config/schema.js';
 import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
 import type { RunEmitter } from '../../src/events/publisher.js';
+import type { ClientKeyInfo } from '../../src/accounts/types.js';
 import type { AgentTool, Workspace } from '../../tools/index.js';
 import type { ChatGraph } from '../chat/index.js';
 import type { AgentFailure } from './state.js';
@@ -38,6 +39,15 @@ export interface AgentRunContext {
   signal: AbortSignal;
   /** Why the run must stop now (`cancelled`, `time_limit`), or null: asked before each model call and tool call. */
   stop(): AgentFailure | null;
+  /** The client key the run is made for: its usage, budget and allowed models apply to every model call. */
+  access?: AgentAccess | undefined;
+}
+
+/** Who is using a thread: a client key (with what it may use), or nobody in particular (an admin, or auth off). */
+export interface AgentAccess {
+  client?: ClientKeyInfo;
+  /** Whether the client may use a model (`provider/model`). */
+  allows?: (ref: string) => boolean;
 }
 
 /** The `configurable` key of the {@link AgentRunContext}. */

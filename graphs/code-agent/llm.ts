@@ -1,4 +1,5 @@
 // The agent's chat model: a @langchain/core BaseChatModel whose every call runs through Switchboard's request graph.
+import type { ClientKeyInfo } from '../../src/accounts/types.js';
 import type { CallbackManagerForLLMRun } from '@langchain/core/callbacks/manager';
 import {
   BaseChatModel,
@@ -46,6 +47,8 @@ export interface SwitchboardChatModelFields extends BaseChatModelParams {
   emitter: RunEmitter;
   /** The agent node's name, set on the relayed events. */
   node?: string;
+  /** The client key the agent runs for: its usage and budget count every call. */
+  client?: ClientKeyInfo;
 }
 
 /** The events of a model call that belong in the agent run's log; the call's own start, nodes and end do not. */
@@ -80,6 +83,7 @@ export class SwitchboardChatModel extends BaseChatModel<SwitchboardCallOptions, 
   private readonly route: RouteRequest;
   private readonly emitter: RunEmitter;
   private readonly node: string;
+  private readonly client: ClientKeyInfo | undefined;
 
   static override lc_name(): string {
     return 'SwitchboardChatModel';
@@ -91,6 +95,7 @@ export class SwitchboardChatModel extends BaseChatModel<SwitchboardCallOptions, 
     this.route = fields.route;
     this.emitter = fields.emitter;
     this.node = fields.node ?? 'agent';
+    this.client = fields.client;
   }
 
   _llmType(): string {
@@ -122,6 +127,7 @@ export class SwitchboardChatModel extends BaseChatModel<SwitchboardCallOptions, 
       stream: false,
       signal: options.signal ?? new AbortController().signal,
       emitter: relayEmitter(this.emitter, this.node),
+      ...(this.client === undefined ? {} : { client: this.client }),
     });
     if (run.kind === 'error') throw new AgentModelError(run.error);
     if (run.kind !== 'completion') throw new Error('the request graph streamed an answer to a non-streaming call');

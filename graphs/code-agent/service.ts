@@ -8,7 +8,7 @@ import { createRunEmitter, type EventBus } from '../../src/events/publisher.js';
 import type { LockStore } from '../../src/storage/types.js';
 import { createAgentTools, createWorkspace, type Workspace } from '../../tools/index.js';
 import { refusal } from './conflicts.js';
-import { CANCELLED, RUN_CONTEXT_KEY, type AgentRunContext, type CodeAgentDeps } from './context.js';
+import { CANCELLED, RUN_CONTEXT_KEY, type AgentAccess, type AgentRunContext, type CodeAgentDeps } from './context.js';
 import { pendingToolCalls } from './edges.js';
 import { buildCodeAgentGraph, type CodeAgentGraph } from './graph.js';
 import { DEFAULT_MAX_RUN_MS, startRunClock, timeLimitOf } from './limits.js';
@@ -39,7 +39,7 @@ export interface CodeAgentServiceOptions extends CodeAgentDeps {
 }
 
 /** An invoke, validated (see src/server/agent-body.ts). */
-export interface InvokeParams extends Omit<AgentRequestParams, 'require_approval'> {
+export interface InvokeParams extends Omit<AgentRequestParams, 'require_approval' | 'owner'> {
   thread_id?: string;
   require_approval?: string[];
 }
@@ -51,16 +51,19 @@ export interface ResumeParams {
   human_response: string;
 }
 
-/** The coding agent as the HTTP routes use it. */
+/**
+ * The coding agent as the HTTP routes use it. `access` names the client key calling (when auth is on): a thread
+ * belongs to the key that started it, and is a 404 to every other key.
+ */
 export interface CodeAgentService {
   /** Starts a thread, or continues one; a bad project_directory is a 400 before anything runs. */
-  invoke(params: InvokeParams): Promise<AgentResponse>;
+  invoke(params: InvokeParams, access?: AgentAccess): Promise<AgentResponse>;
   /** Answers the question a thread waits on; 404 unknown thread, 409 not waiting / wrong tool call / running. */
-  resume(params: ResumeParams): Promise<AgentResponse>;
+  resume(params: ResumeParams, access?: AgentAccess): Promise<AgentResponse>;
   /** A thread's status, messages, files written and pending question; 404 when unknown. */
-  thread(threadId: string): Promise<ThreadView>;
+  thread(threadId: string, access?: AgentAccess): Promise<ThreadView>;
   /** Cancels a waiting thread, or asks the run in flight here to stop; 409 when there is nothing to cancel. */
-  cancel(threadId: string): Promise<ThreadView>;
+  cancel(threadId: string, access?: AgentAccess): Promise<ThreadView>;
 }
 
 /** What a run starts from: new input, or the human's answer to the pending interrupt. */
@@ -73,6 +76,7 @@ interface RunSpec {
   workspace: Workspace | undefined;
   cancel: AbortSignal;
   startedAt: number;
+  access: AgentAccess | undefined;
 }
 
 /** A resume is a run of its own: its token count starts again at 0. */
@@ -94,6 +98,16 @@ export function createCodeAgentService(options: CodeAgentServiceOptions): CodeAg
   /** The thread from its checkpoint; `lockedByCaller`: the caller holds its lock, so its own run is not in flight yet. */
   async function load(threadId: string, lockedByCaller = false): Promise<ThreadState> {
     return readThread(await graph.getState(configOf(threadId)), !lockedByCaller && running.has(threadId));
+  }
+
+  /**
+   * 404 for a thread that does not exist, or that another client key started: a client cannot tell the two apart,
+   * so thread ids of others' threads leak nothing.
+   */
+  function guard(threadId: string, thread: ThreadState, access: AgentAccess | undefined): void {
+    const owner = thread.values.request?.owner;
+    const foreign = owner !== undefined && access?.client !== undefined && access.client.id !== owner;
+    if (thread.status === 'new' || foreign) throw notFound(`No agent thread ${JSON.stringify(threadId)}`, 'thread_not_found', 'thread_id');
   }
 
   function check(threadId: string, thread: ThreadState, event: RunLifecycleEvent): void {
@@ -123,12 +137,12 @@ export function createCodeAgentService(options: CodeAgentServiceOptions): CodeAg
     }
   }
 
-  async function run(threadId: string, { input, request, workspace, cancel, startedAt }: RunSpec): Promise<AgentResponse> {
+  async function run(threadId: string, { input, request, workspace, cancel, startedAt, access }: RunSpec): Promise<AgentResponse> {
     const runId = `run_${randomUUID()}`;
-    const emitter = createRunEmitter(options.bus, runId, threadId);
+    const emitter = createRunEmitter(options.bus, runId, threadId, { client: request.owner });
     emitter.emit('run_started', undefined, () => ({ kind: 'agent', agent: 'code', resume: input instanceof Command }));
     const clock = startRunClock(cancel, timeLimitOf(request, maxRunMs), startedAt, now);
-    const context: AgentRunContext = { emitter, tools: createAgentTools({ workspace }), workspace, signal: clock.signal, stop: clock.stop };
+    const context: AgentRunContext = { emitter, tools: createAgentTools({ workspace }), workspace, signal: clock.signal, stop: clock.stop, access };
     let thrown: unknown;
     try {
       await graph.invoke(input, { configurable: { thread_id: threadId, [RUN_CONTEXT_KEY]: context }, recursionLimit });
@@ -156,50 +170,53 @@ export function createCodeAgentService(options: CodeAgentServiceOptions): CodeAg
   }
 
   return {
-    async invoke(params) {
+    async invoke(params, access) {
       const startedAt = now();
       const threadId = params.thread_id ?? randomUUID();
       const { thread_id: _ignored, require_approval: approval, ...rest } = params;
-      const request: AgentRequestParams = { ...rest, require_approval: approval ?? [] };
+      const owner = access?.client?.id;
+      const request: AgentRequestParams = { ...rest, require_approval: approval ?? [], ...(owner === undefined ? {} : { owner }) };
       const workspace = await openWorkspace(request);
       return exclusive(threadId, { type: 'invoke' }, async (controller) => {
         const thread = await load(threadId, true);
+        if (thread.status !== 'new') guard(threadId, thread, access);
         check(threadId, thread, { type: 'invoke' });
         // Calls a broken-off run left unanswered get a result, so the conversation stays valid for the model.
         const dangling = pendingToolCalls(thread.values.messages ?? []).map((call) => reply(call, 'Not run: the run stopped before it.', 'error'));
         const input: CodeAgentUpdate = { messages: [...dangling, new HumanMessage(instructionMessage(request))], request, steps: 0, tokens: 0, error: null };
-        return run(threadId, { input, request, workspace, cancel: controller.signal, startedAt });
+        return run(threadId, { input, request, workspace, cancel: controller.signal, startedAt, access });
       });
     },
 
-    async resume(params) {
+    async resume(params, access) {
       const startedAt = now();
       const event: RunLifecycleEvent = { type: 'resume', toolCallId: params.tool_call_id };
       return exclusive(params.thread_id, event, async (controller) => {
         const thread = await load(params.thread_id, true);
-        if (thread.status === 'new') throw notFound(`No agent thread ${JSON.stringify(params.thread_id)}`, 'thread_not_found', 'thread_id');
+        guard(params.thread_id, thread, access);
         check(params.thread_id, thread, event);
         const { request } = thread.values;
         const workspace = await openWorkspace(request);
-        return run(params.thread_id, { input: resumeWith(params.human_response), request, workspace, cancel: controller.signal, startedAt });
+        return run(params.thread_id, { input: resumeWith(params.human_response), request, workspace, cancel: controller.signal, startedAt, access });
       });
     },
 
-    async thread(threadId) {
+    async thread(threadId, access) {
       const thread = await load(threadId);
-      if (thread.status === 'new') throw notFound(`No agent thread ${JSON.stringify(threadId)}`, 'thread_not_found', 'thread_id');
+      guard(threadId, thread, access);
       return toThreadView(threadId, thread);
     },
 
-    async cancel(threadId) {
+    async cancel(threadId, access) {
       const inFlight = running.get(threadId);
+      if (access?.client !== undefined) guard(threadId, await load(threadId), access);
       if (inFlight !== undefined) {
         inFlight.abort();
         return toThreadView(threadId, await load(threadId));
       }
       return exclusive(threadId, { type: 'cancel' }, async () => {
         const thread = await load(threadId, true);
-        if (thread.status === 'new') throw notFound(`No agent thread ${JSON.stringify(threadId)}`, 'thread_not_found', 'thread_id');
+        guard(threadId, thread, access);
         check(threadId, thread, { type: 'cancel' });
         const answered = pendingToolCalls(thread.values.messages).map((call) => reply(call, 'Not run: the human cancelled the run.', 'error'));
         await graph.updateState(configOf(threadId), { messages: answered, error: { ...CANCELLED } }, 'tools');

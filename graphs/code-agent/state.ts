@@ -18,6 +18,8 @@ export interface AgentRequestParams {
   max_run_ms?: number;
   /** A lower token budget for each run of the thread than `agents.maxTokensPerRun` (a higher one is ignored). */
   max_tokens_per_run?: number;
+  /** The id of the client key that started the thread (when auth is on): only it, and admins, may use the thread. */
+  owner?: string;
 }
 
 /** Why a run ended without an answer. `code` is stable; `message` is for people. */

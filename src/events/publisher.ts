@@ -45,7 +45,14 @@ export interface RunEmitter {
   emit(type: EventType, node?: string, data?: () => Record<string, unknown>): void;
 }
 
-export function createRunEmitter(bus: EventBus, runId: string, threadId?: string, clock: () => number = Date.now): RunEmitter {
+export interface RunEmitterOptions {
+  clock?: () => number;
+  /** The client key id the run was made with: stamped on every event, so that only that client (and admins) see it. */
+  client?: string | undefined;
+}
+
+export function createRunEmitter(bus: EventBus, runId: string, threadId?: string, options: RunEmitterOptions = {}): RunEmitter {
+  const { clock = Date.now, client } = options;
   let seq = 0;
   return {
     runId,
@@ -59,6 +66,7 @@ export function createRunEmitter(bus: EventBus, runId: string, threadId?: string
       const event: RunEvent = { run_id: runId, seq, type, ts: clock(), data: data === undefined ? {} : data() };
       if (threadId !== undefined) event.thread_id = threadId;
       if (node !== undefined) event.node = node;
+      if (client !== undefined) event.client = client;
       bus.publish(event);
     },
   };

@@ -24,6 +24,8 @@ export interface RunEvent {
   /** Milliseconds since the epoch. */
   ts: number;
   node?: string;
+  /** The id of the client key the run was made with (when auth is on): who may follow it besides admins. */
+  client?: string;
   data: Record<string, unknown>;
 }
 

@@ -4,7 +4,9 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventLog } from '../storage/types.js';
-import { createSession, type Session, type SessionOptions } from './ws-session.js';
+import { createSession, type Session, type SessionOptions, type Viewer } from './ws-session.js';
+
+export type { Viewer } from './ws-session.js';
 
 /** Tunables of the event stream; every one has a default. */
 export interface EventStreamOptions extends Partial<SessionOptions> {
@@ -16,8 +18,14 @@ export interface EventStreamOptions extends Partial<SessionOptions> {
   maxPayloadBytes?: number;
 }
 
-/** Decides whether an upgrade request may connect: true lets it in; false or a reason (a string) answers 401. */
-export type Authorize = (req: IncomingMessage) => boolean | string | Promise<boolean | string>;
+/**
+ * Decides whether an upgrade request may connect, and what it may see: a Viewer lets it in; a reason (a string)
+ * answers 401 with it.
+ */
+export type Authorize = (req: IncomingMessage) => Viewer | string | Promise<Viewer | string>;
+
+/** Everything: the viewer of a connection when there is no authorize hook. */
+const SEES_ALL: Viewer = { sees: () => true };
 
 /** What the event stream needs. */
 export interface EventStreamDeps {
@@ -81,8 +89,8 @@ export function attachEventStream(server: Server, deps: EventStreamDeps): EventS
   const connections = new Set<Connection>();
   let closed = false;
 
-  function connect(ws: WebSocket): void {
-    const connection: Connection = { ws, session: createSession(ws, { log, logger, options: perSession }), alive: true };
+  function connect(ws: WebSocket, viewer: Viewer): void {
+    const connection: Connection = { ws, session: createSession(ws, { log, logger, viewer, options: perSession }), alive: true };
     connections.add(connection);
     ws.on('pong', () => void (connection.alive = true));
     ws.on('message', (data) => {
@@ -105,20 +113,22 @@ export function attachEventStream(server: Server, deps: EventStreamDeps): EventS
     if (closed) return refuse(socket, 503, 'shutting_down', 'the server is shutting down');
     const requested = pathOf(req.url);
     if (requested !== path) return refuse(socket, 404, 'not_found', `no WebSocket endpoint at ${requested}; use ${path}`);
+    let viewer = SEES_ALL;
     if (authorize !== undefined) {
-      let verdict: boolean | string;
+      let verdict: Viewer | string;
       try {
         verdict = await authorize(req);
       } catch (err) {
         logger.error({ err }, 'ws authorize failed');
         return refuse(socket, 500, 'internal_error', 'could not check the credentials');
       }
-      if (verdict !== true) return refuse(socket, 401, 'unauthorized', typeof verdict === 'string' ? verdict : 'a valid client key is required');
+      if (typeof verdict === 'string') return refuse(socket, 401, 'unauthorized', verdict);
       if (socket.destroyed || closed) return void socket.destroy();
+      viewer = verdict;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       socket.off('error', onError);
-      connect(ws);
+      connect(ws, viewer);
     });
   }
 

@@ -15,10 +15,17 @@ export interface SessionOptions extends OutboxLimits {
   closeGraceMs: number;
 }
 
+/** What a connection may see: a client sees only its own runs, admins and an open gateway every run. */
+export interface Viewer {
+  sees(event: RunEvent): boolean;
+}
+
 /** What a session needs from the server. */
 export interface SessionDeps {
   log: EventLog;
   logger: Logger;
+  /** Events it may not see are left out, live and in replays, as if they did not exist. */
+  viewer: Viewer;
   options: SessionOptions;
 }
 
@@ -55,7 +62,7 @@ function textOf(data: RawData): string {
 }
 
 /** Serves one connection. */
-export function createSession(ws: WebSocket, { log, logger, options }: SessionDeps): Session {
+export function createSession(ws: WebSocket, { log, logger, viewer, options }: SessionDeps): Session {
   const subs = new Map<string, Subscription>();
   const outbox = createOutbox(ws, options, cutOff);
   let closing = false;
@@ -89,7 +96,7 @@ export function createSession(ws: WebSocket, { log, logger, options }: SessionDe
   }
 
   function accept(sub: Subscription, event: RunEvent): void {
-    if (sub.cancelled) return;
+    if (sub.cancelled || !viewer.sees(event)) return;
     if (sub.pending !== null) {
       if (sub.pending.length >= options.maxQueuedMessages) cutOff();
       else sub.pending.push(event);
@@ -116,8 +123,9 @@ export function createSession(ws: WebSocket, { log, logger, options }: SessionDe
       if (sub.cancelled) return;
       const plan = planReplay(history, { afterSeq: message.after_seq, afterRunId: message.after_run_id }, message.run_id);
       sub.floors = plan.floors;
-      reply({ type: 'subscribed', ...target, replayed: plan.events.length });
-      outbox.pushReplay(plan.events);
+      const visible = plan.events.filter((event) => viewer.sees(event));
+      reply({ type: 'subscribed', ...target, replayed: visible.length });
+      outbox.pushReplay(visible);
       const pending = sub.pending ?? [];
       sub.pending = null;
       for (const event of pending) accept(sub, event);

@@ -36,9 +36,10 @@ export async function tempRoot(label: string): Promise<string> {
 }
 
 /** The agent API of the gateway at `url`. */
-export function agentApi(url: string) {
+export function agentApi(url: string, token?: string) {
+  const auth: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` };
   async function post(route: string, body: unknown): Promise<{ status: number; body: AgentAnswer }> {
-    const res = await fetch(`${url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify(body) });
     return { status: res.status, body: (await res.json()) as AgentAnswer };
   }
   return {
@@ -46,7 +47,7 @@ export function agentApi(url: string) {
     resume: (body: unknown) => post('/v1/agents/resume', body),
     cancel: (threadId: string) => post(`/v1/agents/threads/${threadId}/cancel`, {}),
     async thread(threadId: string): Promise<{ status: number; body: Record<string, unknown> }> {
-      const res = await fetch(`${url}/v1/agents/threads/${threadId}`);
+      const res = await fetch(`${url}/v1/agents/threads/${threadId}`, { headers: auth });
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };
     },
   };

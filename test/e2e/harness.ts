@@ -1,4 +1,7 @@
 // Starts a real gateway on a free 127.0.0.1 port, in front of fake upstreams, with the official openai client pointed at it.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import OpenAI from 'openai';
 import { parseConfig } from '../../src/config/load.js';
 import type { ProviderEntry } from '../../src/config/schema.js';
@@ -34,7 +37,9 @@ export async function startTestGateway(config: Record<string, unknown>, logger =
     },
     'test',
   );
-  const gateway = await startGateway({ config: parsed, env, logger });
+  // A data directory of its own unless the test gives one: the default (./.switchboard) would be shared by every test.
+  const dataDir = env['SWITCHBOARD_DATA_DIR'] ?? mkdtempSync(path.join(tmpdir(), 'sb-data-'));
+  const gateway = await startGateway({ config: parsed, env: { ...env, SWITCHBOARD_DATA_DIR: dataDir }, logger });
   const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'sk-test-client', maxRetries: 0, timeout: 15_000 });
   return { gateway, client, url: gateway.url, close: () => gateway.close() };
 }

@@ -27,7 +27,10 @@ export function createAgentNode(deps: Pick<CodeAgentDeps, 'chat' | 'defaultMode'
     const steps = state.steps + 1;
     const before = run.stop();
     if (before !== null) return { error: before };
-    const model = new SwitchboardChatModel({ chat: deps.chat, route: agentRoute(state.request, deps.defaultMode), emitter: run.emitter });
+    const route = agentRoute(state.request, deps.defaultMode);
+    const { client, allows } = run.access ?? {};
+    if (allows !== undefined) route.allows = allows;
+    const model = new SwitchboardChatModel({ chat: deps.chat, route, emitter: run.emitter, ...(client === undefined ? {} : { client }) });
     try {
       const answer = await model.bindTools(run.tools).invoke([new SystemMessage(systemPrompt(state.request)), ...state.messages], {
         signal: run.signal,

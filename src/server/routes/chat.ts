@@ -38,7 +38,7 @@ export async function serveChat(deps: AppDeps, req: Request, res: Response, pars
     if (!res.writableFinished) controller.abort();
   });
   const started = performance.now();
-  const emitter = createRunEmitter(bus, runId);
+  const emitter = createRunEmitter(bus, runId, undefined, { client: client?.id });
   const run = await deps.chat.run({ ...parsed, signal: controller.signal, emitter, ...(client === undefined ? {} : { client }) });
   res.setHeader('x-switchboard-attempts', String(run.attempts));
   if (run.kind === 'error') throw run.error;

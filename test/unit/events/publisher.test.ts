@@ -10,7 +10,7 @@ describe('event bus and run emitter', () => {
     const b: RunEvent[] = [];
     bus.attach((e) => a.push(e));
     const detach = bus.attach((e) => b.push(e));
-    const run1 = createRunEmitter(bus, 'r1', 't1', () => 42);
+    const run1 = createRunEmitter(bus, 'r1', 't1', { clock: () => 42 });
     const run2 = createRunEmitter(bus, 'r2');
     run1.emit('run_started');
     run2.emit('run_started');

@@ -78,7 +78,7 @@ describe('event stream server', () => {
   });
 
   it('asks the authorize hook on upgrade: 401 with its reason, or in', async () => {
-    await start({ authorize: (req) => req.headers.authorization === 'Bearer good' || 'unknown client key' });
+    await start({ authorize: (req) => (req.headers.authorization === 'Bearer good' ? { sees: () => true } : 'unknown client key') });
     const refused = await statusOf(url, { authorization: 'Bearer bad' });
     expect(refused.status).toBe(401);
     expect(JSON.parse(refused.body)).toMatchObject({ error: { message: 'unknown client key', code: 'unauthorized' } });
