@@ -1,4 +1,5 @@
 // CPU per run of Switchboard's own request graph (graphs/chat), with an instant in-process adapter: unwatched vs watched.
+import { RoutingSchema } from '../src/config/routing-schema.js';
 import { createChatGraph, type ChatDeps } from '../graphs/chat/index.js';
 import { createEventBus, createRunEmitter, type EventBus } from '../src/events/publisher.js';
 import { buildRegistry } from '../src/providers/registry.js';
@@ -28,7 +29,7 @@ export function graphFor(): ReturnType<typeof createChatGraph> {
     registry,
     adapters: { openai: adapter, anthropic: adapter, gemini: adapter },
     keys: createLocalKeyPool(),
-    routing: { defaultMode: 'balanced', maxAttempts: 3, totalTimeoutMs: 60_000, judgeThreshold: 0.5 },
+    routing: RoutingSchema.parse({ totalTimeoutMs: 60_000 }),
     timeouts: { connectMs: 1_000, firstByteMs: 1_000, idleMs: 1_000 },
     now: Date.now,
   };

@@ -9,12 +9,17 @@ import type { Attempt, ChatContext, ChatDeps } from './context.js';
  * rejected, or the candidate could not be called at all), a candidate is left, attempts and time remain, and the
  * client is still there. Skipped candidates (no usable key, circuit open) use no attempt.
  */
-export function nextAfterFailure(context: ChatContext, deps: ChatDeps, error?: unknown): 'fallback' | 'exhausted' {
+export function nextAfterFailure(context: ChatContext, deps: ChatDeps, error?: unknown): 'retry_key' | 'fallback' | 'exhausted' {
   if (error !== undefined && !isKeyUnavailable(error) && !(isProviderError(error) && error.retryable)) return 'exhausted';
   if (context.input.signal.aborted) return 'exhausted';
-  if (context.index + 1 >= (context.plan?.candidates.length ?? 0)) return 'exhausted';
   if (context.attempts.filter((a) => !a.skipped).length >= deps.routing.maxAttempts) return 'exhausted';
   if (deps.now() - context.startedAt >= deps.routing.totalTimeoutMs) return 'exhausted';
+  // A key the provider refused (401/403) or limited (429) now rests: the same model with another key comes first.
+  if (isProviderError(error) && (error.kind === 'auth' || error.kind === 'rate_limit')) {
+    const provider = context.plan!.candidates[context.index]!.model.provider;
+    if (provider.keys.length > 1 && deps.keys.unavailable(provider) === undefined) return 'retry_key';
+  }
+  if (context.index + 1 >= (context.plan?.candidates.length ?? 0)) return 'exhausted';
   return 'fallback';
 }
 
@@ -28,8 +33,14 @@ export function failureFromAttempts(attempts: Attempt[], lastError: unknown): Ga
   const last = called.at(-1)?.error ?? lastError;
   if (called.length === 0 && isKeyUnavailable(lastError)) {
     const why = attempts.map((a) => (a.error instanceof Error ? a.error.message : a.ref)).join('; ');
+    const retryAfterMs = earliestRetry(attempts);
+    if (retryAfterMs === undefined) {
+      return new GatewayError(`No candidate model has a usable key (${why}): add or validate keys`, {
+        status: 503, type: 'service_unavailable', code: 'no_usable_key',
+      });
+    }
     return new GatewayError(`No key of any candidate model can serve now (${why})`, {
-      status: 429, type: 'rate_limit_error', code: 'rate_limit_exceeded', retryAfterMs: earliestRetry(attempts) ?? 1_000,
+      status: 429, type: 'rate_limit_error', code: 'rate_limit_exceeded', retryAfterMs,
     });
   }
   if (!isProviderError(last)) {

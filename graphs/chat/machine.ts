@@ -55,6 +55,7 @@ export function createChatMachine(deps: ChatDeps) {
     },
     guards: {
       routeFailed: ({ context }) => context.error !== undefined,
+      canRetryWithAnotherKey: ({ context }) => nextAfterFailure(context, deps, context.attempts.at(-1)?.error) === 'retry_key',
       canFallBackAfterError: ({ context }) => nextAfterFailure(context, deps, context.attempts.at(-1)?.error) === 'fallback',
       accepted: ({ context }) => isAccepted(context, threshold),
       canFallBack: ({ context }) => nextAfterFailure(context, deps) === 'fallback',
@@ -79,7 +80,9 @@ export function createChatMachine(deps: ChatDeps) {
         entry: 'judge',
         always: [{ guard: 'accepted', target: 'done' }, { guard: 'canFallBack', target: 'fallback' }, { target: 'exhausted' }],
       },
-      failedAttempt: { always: [{ guard: 'canFallBackAfterError', target: 'fallback' }, { target: 'exhausted' }] },
+      failedAttempt: {
+        always: [{ guard: 'canRetryWithAnotherKey', target: 'call' }, { guard: 'canFallBackAfterError', target: 'fallback' }, { target: 'exhausted' }],
+      },
       fallback: { always: { target: 'call', actions: 'advance' } },
       exhausted: { always: [{ guard: 'hasBestRejected', target: 'done' }, { target: 'failed', actions: 'fail' }] },
       done: { type: 'final' },

@@ -81,6 +81,7 @@ export async function createAccounts(options: AccountsOptions): Promise<Accounts
     knownProviders: knownProviderIds(catalog, config.providers),
     // In place: the request graph and the routes hold this object.
     reload: async () => void Object.assign(registry, await build()),
+    now,
   });
   return {
     registry,

@@ -20,6 +20,8 @@ export interface KeyAdminDeps {
   knownProviders: ReadonlySet<string>;
   /** Rebuilds the registry from the vault's current keys (a new key can turn its provider on). */
   reload(): Promise<void>;
+  /** The key pool's clock (default: real time). */
+  now?: () => number;
 }
 
 export function createKeyAdmin(deps: KeyAdminDeps): KeyAdmin {
@@ -51,6 +53,10 @@ export function createKeyAdmin(deps: KeyAdminDeps): KeyAdmin {
       return info(stored.id);
     },
     async list() {
+      // Health changed by other instances (a key disabled there) is read from the shared store first.
+      const now = (deps.now ?? Date.now)();
+      for (const provider of deps.registry.providers) deps.health.refresh(provider.keys.map((key) => key.id), now);
+      await deps.health.settled();
       return deps.pool.describe(deps.registry);
     },
     async remove(id) {

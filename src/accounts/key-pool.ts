@@ -70,9 +70,14 @@ export function createKeyPool(deps: KeyPoolDeps): KeyPool {
   const cursors = new Map<string, number>();
   const usable = (keys: ProviderKey[], now: number) =>
     keys.filter((key) => deps.health.get(key.id, now) === undefined && (limitedUntil.get(key.id) ?? 0) <= now);
+  /** When a key is usable again: after both its health rest (never, when disabled) and its limits allow. */
+  const restsUntil = (key: ProviderKey, now: number) => {
+    const state = deps.health.get(key.id, now);
+    const healthy = state === undefined ? 0 : state.status === 'disabled' ? NEVER : (state.until ?? NEVER);
+    return Math.max(healthy, limitedUntil.get(key.id) ?? 0);
+  };
   /** The earliest time a resting key of `keys` is usable again. */
-  const earliestRest = (keys: ProviderKey[], now: number) =>
-    Math.min(...keys.map((key) => Math.max(deps.health.get(key.id, now)?.until ?? NEVER, limitedUntil.get(key.id) ?? 0)));
+  const earliestRest = (keys: ProviderKey[], now: number) => Math.min(...keys.map((key) => restsUntil(key, now)));
 
   const pool: KeyPool = {
     unavailable(provider) {

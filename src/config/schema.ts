@@ -1,25 +1,11 @@
 // The zod schema of switchboard.yaml and of the built-in catalog (same shape): providers, models, limits, routing.
 import { z } from 'zod';
+import { RoutingSchema, TASKS } from './routing-schema.js';
 
 export const CAPABILITIES = ['chat', 'code', 'tools', 'vision', 'json', 'long_context', 'reasoning'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
-export const TASKS = [
-  'code',
-  'math',
-  'reasoning',
-  'creative_writing',
-  'roleplay',
-  'extraction',
-  'summarization',
-  'translation',
-  'knowledge',
-  'chat',
-] as const;
-export type Task = (typeof TASKS)[number];
-
-export const MODEL_QUALITIES = ['fastest', 'balanced', 'best_quality'] as const;
-export type ModelQuality = (typeof MODEL_QUALITIES)[number];
+export { DOMAINS, MODEL_QUALITIES, TASKS, type Domain, type ModelQuality, type Task } from './routing-schema.js';
 
 const unit = z.number().min(0).max(1);
 
@@ -87,16 +73,6 @@ export const TimeoutsSchema = z.strictObject({
   connectMs: z.number().int().positive().default(5_000),
   firstByteMs: z.number().int().positive().default(30_000),
   idleMs: z.number().int().positive().default(30_000),
-});
-
-export const RoutingSchema = z.strictObject({
-  defaultMode: z.enum(MODEL_QUALITIES).default('balanced'),
-  /** Upstream calls per request, first try included. */
-  maxAttempts: z.number().int().min(1).max(10).default(3),
-  /** Time budget for a whole request before the gateway stops falling back. */
-  totalTimeoutMs: z.number().int().positive().default(120_000),
-  /** Answers the judge scores below this are rejected and the next candidate is tried. */
-  judgeThreshold: unit.default(0.5),
 });
 
 export const EventsSchema = z.strictObject({

@@ -79,13 +79,16 @@ function allowedFilter(registry: Registry, route: RouteRequest): (model: Resolve
   return (model) => allows(model.ref);
 }
 
+/** 429 with the earliest Retry-After; 503 when no key of any candidate will ever serve (all disabled). */
 function allResting(skipped: Plan['skipped'], retryAfterMs: number): GatewayError {
   const why = skipped.map((s) => `${s.ref}: ${s.reason}`).join('; ');
+  if (!Number.isFinite(retryAfterMs)) {
+    return new GatewayError(`No candidate model has a usable key (${why}): add or validate keys`, {
+      status: 503, type: 'service_unavailable', code: 'no_usable_key',
+    });
+  }
   return new GatewayError(`No key of any candidate model can serve now (${why})`, {
-    status: 429,
-    type: 'rate_limit_error',
-    code: 'rate_limit_exceeded',
-    ...(Number.isFinite(retryAfterMs) ? { retryAfterMs } : {}),
+    status: 429, type: 'rate_limit_error', code: 'rate_limit_exceeded', retryAfterMs,
   });
 }
 

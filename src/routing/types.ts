@@ -1,8 +1,8 @@
 // Shapes shared by the routing functions: the classification of a request and the ranked plan.
-import type { ModelQuality, Task } from '../config/schema.js';
+import type { Domain, ModelQuality, Task } from '../config/schema.js';
 import type { ResolvedModel } from '../providers/registry.js';
 
-export type Domain = 'general' | 'medical' | 'legal' | 'finance' | 'science';
+export type { Domain } from '../config/schema.js';
 
 export interface RequestNeeds {
   tools: boolean;

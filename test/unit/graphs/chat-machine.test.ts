@@ -1,4 +1,5 @@
 // The request statechart driven without any network: its adapter is a function answering by model id.
+import { RoutingSchema } from '../../../src/config/routing-schema.js';
 import { createActor, toPromise } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { createGraphEventProjector } from '../../../graphs/chat/events.js';
@@ -27,7 +28,7 @@ function deps(behaviour: Behaviour, calls: string[], maxAttempts: number): ChatD
     registry,
     adapters: { openai: { protocol: 'openai', chat, stream: () => [], listModels: async () => [] } } as unknown as ChatDeps['adapters'],
     keys: createLocalKeyPool(),
-    routing: { defaultMode: 'balanced', maxAttempts, totalTimeoutMs: 60_000, judgeThreshold: 0.5 },
+    routing: RoutingSchema.parse({ maxAttempts, totalTimeoutMs: 60_000 }),
     timeouts: { connectMs: 1, firstByteMs: 1, idleMs: 1 },
     now: Date.now,
   };

@@ -1,0 +1,107 @@
+// The zod schema of the `routing:` section: modes, fallback bounds, rules, pruning, the judge, ensembles.
+import { z } from 'zod';
+
+export const TASKS = [
+  'code',
+  'math',
+  'reasoning',
+  'creative_writing',
+  'roleplay',
+  'extraction',
+  'summarization',
+  'translation',
+  'knowledge',
+  'chat',
+] as const;
+export type Task = (typeof TASKS)[number];
+
+export const DOMAINS = ['general', 'medical', 'legal', 'finance', 'science'] as const;
+export type Domain = (typeof DOMAINS)[number];
+
+export const MODEL_QUALITIES = ['fastest', 'balanced', 'best_quality'] as const;
+export type ModelQuality = (typeof MODEL_QUALITIES)[number];
+
+const unit = z.number().min(0).max(1);
+const modelRef = z.string().min(1);
+
+export const ENSEMBLE_STRATEGIES = ['select', 'synthesize', 'cascade'] as const;
+export type EnsembleStrategy = (typeof ENSEMBLE_STRATEGIES)[number];
+
+/**
+ * Several models on one request: `select` returns the best judged answer, `synthesize` has an aggregator model write
+ * one answer from the candidates' (Mixture-of-Agents), `cascade` answers with the fastest suitable model first and
+ * runs the ensemble only when the judge scores that answer low. Also the request field `ensemble`.
+ */
+export const EnsembleSchema = z.strictObject({
+  strategy: z.enum(ENSEMBLE_STRATEGIES),
+  /** The candidates (`provider/model`); default: the top `n` of the route plan. */
+  models: z.array(modelRef).min(1).max(8).optional(),
+  /** How many candidates when `models` is not given (default 3). */
+  n: z.number().int().min(1).max(8).optional(),
+  /** The model that writes the synthesis (default: the best-ranked candidate). */
+  aggregator: modelRef.optional(),
+});
+export type Ensemble = z.infer<typeof EnsembleSchema>;
+
+/** When a rule applies; every condition given must hold (a list matches any of its values). */
+export const RuleWhenSchema = z.strictObject({
+  task: z.array(z.enum(TASKS)).min(1).optional(),
+  domain: z.array(z.enum(DOMAINS)).min(1).optional(),
+  /** Any of these words or phrases in the last user message (case-insensitive). */
+  keywords: z.array(z.string().min(1)).min(1).optional(),
+  /** Prompt tokens at least / at most. */
+  minTokens: z.number().int().min(0).optional(),
+  maxTokens: z.number().int().positive().optional(),
+});
+
+/** A routing rule: for requests it matches, models to put first and last, a mode, an ensemble, the cache. */
+export const RoutingRuleSchema = z.strictObject({
+  name: z.string().min(1),
+  when: RuleWhenSchema.default({}),
+  /** Models tried first, in this order (those that can serve the request). */
+  prefer: z.array(modelRef).optional(),
+  /** Models tried after everything else, in this order. */
+  fallback: z.array(modelRef).optional(),
+  /** The mode for matching requests that do not say model_quality. */
+  mode: z.enum(MODEL_QUALITIES).optional(),
+  ensemble: EnsembleSchema.optional(),
+  /** Answer matching requests from the response cache, as if they sent x-switchboard-cache: on. */
+  cache: z.boolean().optional(),
+});
+export type RoutingRule = z.infer<typeof RoutingRuleSchema>;
+
+/** Taking failing or poor models out of plans for a while. */
+export const PruningSchema = z.strictObject({
+  /** Below this recent success rate a model is pruned. */
+  minSuccessRate: unit.default(0.5),
+  /** Below this recent mean judge score a model is pruned. */
+  minQuality: unit.default(0.4),
+  /** Calls measured before a model can be pruned. */
+  minSamples: z.number().int().positive().default(5),
+  /** How long a pruned model stays out of plans. */
+  coolDownMs: z.number().int().positive().default(300_000),
+});
+
+/** An LLM that grades answers, on top of the cheap checks, for the modes listed. */
+export const LlmJudgeSchema = z.strictObject({
+  /** `provider/model` of the grader. */
+  model: modelRef,
+  modes: z.array(z.enum(MODEL_QUALITIES)).default(['best_quality']),
+  timeoutMs: z.number().int().positive().default(10_000),
+});
+
+export const RoutingSchema = z.strictObject({
+  defaultMode: z.enum(MODEL_QUALITIES).default('balanced'),
+  /** Upstream calls per request, first try included. */
+  maxAttempts: z.number().int().min(1).max(10).default(3),
+  /** Time budget for a whole request before the gateway stops falling back. */
+  totalTimeoutMs: z.number().int().positive().default(120_000),
+  /** Answers the judge scores below this are rejected and the next candidate is tried. */
+  judgeThreshold: unit.default(0.5),
+  rules: z.array(RoutingRuleSchema).default([]),
+  pruning: PruningSchema.default(PruningSchema.parse({})),
+  llmJudge: LlmJudgeSchema.optional(),
+  /** How long a candidate of an ensemble may take before it is dropped. */
+  ensembleTimeoutMs: z.number().int().positive().default(60_000),
+});
+export type RoutingConfig = z.infer<typeof RoutingSchema>;
