@@ -61,6 +61,10 @@ export async function startGateway({ config, env = process.env, logger = createL
     config, env, catalog: loadCatalog(env), stores, adapters, logger,
     onCall: (record) => metrics.recordCall(record),
     recordsLocation: redisUrl === undefined ? path.join(dataDir, 'records.json') : 'Redis (REDIS_URL)',
+  }).catch(async (err: unknown) => {
+    // A vault that cannot be opened stops the start: let go of Redis and the sockets first.
+    await Promise.all([stores.close(), http.close()]);
+    throw err;
   });
   const { registry } = accounts;
   metrics.setGaugeSources(gaugeSources(accounts));

@@ -55,6 +55,8 @@ export interface KeyPool {
   unavailable(provider: ResolvedProvider): Unavailable | undefined;
   /** A key for one call to `model`, with its limits reserved; throws KeyUnavailableError when none can serve. */
   acquire(model: ResolvedModel, request: AcquireRequest): Promise<KeyLease>;
+  /** 0..1: the share of the provider's keys usable now (1 for a keyless provider), for route scoring. */
+  headroom(provider: ResolvedProvider): number;
   /** Every key of every enabled provider, as the admin API shows them. */
   describe(registry: Registry): KeyInfo[];
   /** Calls made with each key by this instance. */
@@ -112,6 +114,11 @@ export function createKeyPool(deps: KeyPoolDeps): KeyPool {
         deps.gate.leave(provider.id);
         throw err;
       }
+    },
+
+    headroom(provider) {
+      if (provider.keys.length === 0) return 1;
+      return usable(provider.keys, deps.now()).length / provider.keys.length;
     },
 
     describe(registry) {

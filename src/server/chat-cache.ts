@@ -46,12 +46,31 @@ export async function answerFromCache(deps: AppDeps, res: Response, parsed: Pars
   return true;
 }
 
-/** The stream as sent, stored in the cache once it has ended whole. */
-export async function* cachedAsItEnds(deps: AppDeps, key: string, chunks: AsyncGenerator<ChatCompletionChunk>): AsyncGenerator<ChatCompletionChunk> {
+/**
+ * Asks a stream to be cached for its usage too (`stream_options.include_usage`): a cached answer must have it for
+ * later clients that ask. Returns whether the client itself asked, so `cachedAsItEnds` sends it only then.
+ */
+export function withUsageForCache(parsed: ParsedChat): boolean {
+  const asked = parsed.request.stream_options?.include_usage === true;
+  if (parsed.stream) parsed.request.stream_options = { ...parsed.request.stream_options, include_usage: true };
+  return asked;
+}
+
+/** The stream as the client asked for it, stored in the cache (usage included) once it has ended whole. */
+export async function* cachedAsItEnds(
+  deps: AppDeps,
+  key: string,
+  chunks: AsyncGenerator<ChatCompletionChunk>,
+  clientWantsUsage: boolean,
+): AsyncGenerator<ChatCompletionChunk> {
   const seen: ChatCompletionChunk[] = [];
   for await (const chunk of chunks) {
     seen.push(structuredClone(chunk));
-    yield chunk;
+    if (clientWantsUsage) yield chunk;
+    else if (chunk.choices.length > 0) {
+      delete chunk.usage;
+      yield chunk;
+    }
   }
   void deps.cache.put(key, completionFromChunks(seen));
 }

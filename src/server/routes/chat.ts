@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { badRequest } from '../../errors.js';
 import { createEventBus, createRunEmitter } from '../../events/publisher.js';
-import { answerFromCache, cacheKeyOf, cachedAsItEnds, storeCompletion } from '../chat-cache.js';
+import { answerFromCache, cacheKeyOf, cachedAsItEnds, storeCompletion, withUsageForCache } from '../chat-cache.js';
 import { parseChatBody, type ParsedChat } from '../chat-body.js';
 import type { AppDeps } from '../deps.js';
 import { callerOf } from '../middleware/client-auth.js';
@@ -31,6 +31,7 @@ export async function serveChat(deps: AppDeps, req: Request, res: Response, pars
   const caller = callerOf(res);
   const cacheKey = cacheKeyOf(deps, req, parsed, caller);
   if (cacheKey !== undefined && (await answerFromCache(deps, res, parsed, cacheKey))) return;
+  const clientWantsUsage = cacheKey === undefined || withUsageForCache(parsed);
   const client = caller.kind === 'client' ? caller.client : undefined;
   if (client?.models !== undefined) parsed.route.allows = (ref) => deps.clientKeys.allowsModel(client, ref);
   const controller = new AbortController();
@@ -50,7 +51,8 @@ export async function serveChat(deps: AppDeps, req: Request, res: Response, pars
     res.json(run.completion);
     return;
   }
-  await sendChatStream(res, cacheKey === undefined ? run.chunks : cachedAsItEnds(deps, cacheKey, run.chunks), controller.signal);
+  const chunks = cacheKey === undefined ? run.chunks : cachedAsItEnds(deps, cacheKey, run.chunks, clientWantsUsage);
+  await sendChatStream(res, chunks, controller.signal);
 }
 
 function pickRunId(chosen: string | undefined): string {

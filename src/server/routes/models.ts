@@ -1,5 +1,6 @@
 // GET /v1/models (every enabled model as provider/model, plus auto), GET /v1/models/{id}, and GET /health.
-import { Router } from 'express';
+import { Router, type Response } from 'express';
+import { callerOf } from '../middleware/client-auth.js';
 import { notFound } from '../../errors.js';
 import { AUTO_MODEL } from '../../routing/plan.js';
 import type { AppDeps } from '../deps.js';
@@ -13,16 +14,22 @@ interface ModelObject {
 
 export function modelRoutes(deps: AppDeps): Router {
   const router = Router();
-  const list = (): ModelObject[] => [
-    { id: AUTO_MODEL, object: 'model', created: deps.startedAt, owned_by: 'switchboard' },
-    ...deps.registry.models.map((m) => ({ id: m.ref, object: 'model' as const, created: deps.startedAt, owned_by: m.provider.id })),
-  ];
+  /** The models the caller may use: a client key limited to some models sees only those. */
+  const list = (res: Response): ModelObject[] => {
+    const caller = callerOf(res);
+    const client = caller.kind === 'client' ? caller.client : undefined;
+    const models = client === undefined ? deps.registry.models : deps.registry.models.filter((m) => deps.clientKeys.allowsModel(client, m.ref));
+    return [
+      { id: AUTO_MODEL, object: 'model', created: deps.startedAt, owned_by: 'switchboard' },
+      ...models.map((m) => ({ id: m.ref, object: 'model' as const, created: deps.startedAt, owned_by: m.provider.id })),
+    ];
+  };
   router.get('/v1/models', (_req, res) => {
-    res.json({ object: 'list', data: list() });
+    res.json({ object: 'list', data: list(res) });
   });
   router.get('/v1/models/*id', (req, res) => {
     const id = (req.params as { id: string[] }).id.join('/');
-    const model = list().find((m) => m.id === id);
+    const model = list(res).find((m) => m.id === id);
     if (!model) throw notFound(`The model '${id}' does not exist`, 'model_not_found', 'model');
     res.json(model);
   });
