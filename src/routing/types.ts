@@ -1,5 +1,6 @@
 // Shapes shared by the routing functions: the classification of a request and the ranked plan.
 import type { Domain, ModelQuality, Task } from '../config/schema.js';
+import type { Ensemble } from '../config/routing-schema.js';
 import type { ResolvedModel } from '../providers/registry.js';
 
 export type { Domain } from '../config/schema.js';
@@ -13,6 +14,8 @@ export interface RequestNeeds {
 
 export interface Classification {
   task: Task;
+  /** The last user message's text: what routing rules' `keywords` and the judge's language check look at. */
+  query: string;
   domain: Domain;
   /** 0..1: length, number of asks, multi-step cues. */
   complexity: number;
@@ -33,7 +36,50 @@ export interface Candidate {
 
 export interface Plan {
   candidates: Candidate[];
-  /** Models left out, and why (missing capability, context too small...). */
+  /** Models left out, and why (missing capability, context too small, pruned, keys resting...). */
   skipped: Array<{ ref: string; reason: string }>;
   mode: ModelQuality;
+  /** The routing rule that matched the request, if one did. */
+  rule?: string;
+  /** An ensemble the matching rule asks for (the request's own `ensemble` field wins over it). */
+  ensemble?: Ensemble;
+  /** The matching rule turns the response cache on. */
+  cache?: boolean;
+}
+
+/** What the gateway measured of a model recently (moving averages over its calls), shared by instances through the store. */
+export interface ModelStats {
+  /** Calls measured (successes and failures). */
+  samples: number;
+  /** 0..1: share of recent calls that succeeded. */
+  successRate: number;
+  /** Whole-call latency of recent successful calls. */
+  latencyMs?: number;
+  /** Time to first token of recent streamed calls. */
+  ttftMs?: number;
+  /** Output tokens per second of recent successful calls. */
+  tokensPerSec?: number;
+  /** 0..1: recent judge scores of its answers. */
+  quality?: number;
+}
+
+/** One finished upstream call, as live stats count it. */
+export interface CallSample {
+  ok: boolean;
+  latencyMs: number;
+  ttftMs?: number;
+  completionTokens?: number;
+}
+
+/** The router's synchronous view of live stats, and which models are pruned. */
+export interface StatsView {
+  get(ref: string): ModelStats | undefined;
+  /** When `ref` is out of plans (pruned for a poor success rate or quality), until when and why. */
+  pruned(ref: string, now: number): { until: number; reason: string } | undefined;
+}
+
+/** Where measurements go: every upstream call, and every judged answer. */
+export interface StatsRecorder {
+  recordCall(ref: string, sample: CallSample): void;
+  recordQuality(ref: string, score: number): void;
 }
