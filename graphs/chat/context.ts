@@ -9,7 +9,7 @@ import type { Registry } from '../../src/providers/registry.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, Protocol, ProviderAdapter, Timeouts } from '../../src/providers/types.js';
 import type { Verdict } from '../../src/routing/judge.js';
 import type { RouteRequest } from '../../src/routing/plan.js';
-import type { Candidate, Classification, Plan } from '../../src/routing/types.js';
+import type { Candidate, Classification, Plan, StatsView } from '../../src/routing/types.js';
 
 /** What the request graph needs from the outside world. */
 export interface ChatDeps {
@@ -18,6 +18,8 @@ export interface ChatDeps {
   /** Keys, limits and circuits: which providers can take a call, and a key for each call. */
   keys: KeyPool;
   routing: Config['routing'];
+  /** Live per-model stats and pruning, blended into route scores; the catalog's priors alone when absent. */
+  stats?: StatsView;
   timeouts: Timeouts;
   now: () => number;
 }
@@ -75,5 +77,5 @@ export interface ChatContext {
 
 /** How a run ended: an answer to send (whole or streaming) or an error. */
 export type ChatOutcome =
-  | { kind: 'answer'; result: CallResult; candidate: Candidate; attempts: Attempt[]; classification: Classification }
+  | { kind: 'answer'; result: CallResult; candidate: Candidate; attempts: Attempt[]; classification: Classification; plan: Plan }
   | { kind: 'error'; error: GatewayError; attempts: Attempt[] };

@@ -4,6 +4,7 @@ import type { GatewayError } from '../../src/errors.js';
 import type { ResolvedModel } from '../../src/providers/registry.js';
 import type { ChatCompletion, ChatCompletionChunk } from '../../src/providers/types.js';
 import type { ChatDeps, ChatInput } from './context.js';
+import { createContinuation } from './continue.js';
 import { createGraphEventProjector } from './events.js';
 import { createChatMachine } from './machine.js';
 import { finishCompletion, streamToClient } from './respond.js';
@@ -42,7 +43,10 @@ export function createChatGraph(deps: ChatDeps): ChatGraph {
       }
       const { head, rest } = outcome.result.stream;
       const includeUsage = input.request.stream_options?.include_usage === true;
-      return { kind: 'stream', chunks: streamToClient(head, rest, info, { includeUsage }), model, attempts };
+      const continueStream = createContinuation({
+        deps, input, plan: outcome.plan, from: outcome.candidate, promptTokens: outcome.classification.promptTokens, callsLeft: deps.routing.maxAttempts - attempts,
+      });
+      return { kind: 'stream', chunks: streamToClient(head, rest, info, { includeUsage, continueStream }), model, attempts };
     },
   };
 }

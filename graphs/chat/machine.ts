@@ -101,8 +101,8 @@ function outcomeOf(context: ChatContext, threshold: number): ChatOutcome {
   if (context.error) return { kind: 'error', error: context.error, attempts };
   if (context.result && isAccepted(context, threshold)) {
     const candidate = context.plan!.candidates[context.index]!;
-    return { kind: 'answer', result: context.result, candidate, attempts, classification: context.classification! };
+    return { kind: 'answer', result: context.result, candidate, attempts, classification: context.classification!, plan: context.plan! };
   }
   const best = context.bestRejected!;
-  return { kind: 'answer', result: best.result, candidate: best.candidate, attempts, classification: context.classification! };
+  return { kind: 'answer', result: best.result, candidate: best.candidate, attempts, classification: context.classification!, plan: context.plan! };
 }

@@ -1,6 +1,7 @@
 // Turns an answer into what the client receives: model named `provider/model`, usage filled in, events closed.
 import type { RunEmitter } from '../../src/events/publisher.js';
 import type { ChatCompletion, ChatCompletionChunk, Usage } from '../../src/providers/types.js';
+import { trimOverlap, type ContinueStream } from './continue.js';
 import { estimateUsage } from './usage.js';
 import type { Classification } from '../../src/routing/types.js';
 
@@ -21,12 +22,16 @@ export function finishCompletion(completion: ChatCompletion, info: RespondInfo):
 export interface StreamOptions {
   /** The client asked for a final usage chunk (`stream_options.include_usage`). */
   includeUsage: boolean;
+  /** Finishes the answer on another model when the stream breaks after text was sent (mid-stream failover). */
+  continueStream?: ContinueStream;
 }
 
 /**
- * The chunks as sent: head then the rest of the upstream stream, each with the public model id; the usage chunk
- * passed on only when asked for (counted when the provider sent none). Emits `token` events, then run_finished,
- * or run_failed when the upstream breaks mid-stream (the error is re-thrown for the server to report).
+ * The chunks as sent: head then the rest of the upstream stream, each with the public model id and the first
+ * chunk's id; the usage chunk passed on only when asked for (counted when the provider sent none). When the
+ * upstream breaks after text was sent, the next model continues the answer (an `attempt_failed` event with
+ * `mid_stream` and `continued_by` says so); when none can, run_failed is emitted and the error re-thrown for the
+ * server to end the stream with an error event, never a silent cut.
  */
 export async function* streamToClient(
   head: ChatCompletionChunk[],
@@ -37,7 +42,11 @@ export async function* streamToClient(
   let usage: Usage | undefined;
   let text = '';
   let last: ChatCompletionChunk | undefined;
+  let identity: { id: string; created: number } | undefined;
   const relay = function* (chunk: ChatCompletionChunk): Generator<ChatCompletionChunk> {
+    identity ??= { id: chunk.id, created: chunk.created };
+    chunk.id = identity.id;
+    chunk.created = identity.created;
     last = chunk;
     chunk.model = info.ref;
     if (chunk.usage) usage = chunk.usage;
@@ -51,16 +60,61 @@ export async function* streamToClient(
     else chunk.usage = null;
     yield chunk;
   };
-  try {
-    for (const chunk of head) yield* relay(chunk);
-    for (let next = await rest.next(); !next.done; next = await rest.next()) yield* relay(next.value);
-  } catch (err) {
-    info.emitter.emit('run_failed', undefined, () => ({ model: info.ref, message: err instanceof Error ? err.message : String(err) }));
-    throw err;
+  for (const chunk of head) yield* relay(chunk);
+  let source = rest;
+  for (;;) {
+    try {
+      for (let next = await source.next(); !next.done; next = await source.next()) yield* relay(next.value);
+      break;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      const continued = text !== '' && options.continueStream !== undefined ? await options.continueStream(text) : undefined;
+      if (continued === undefined) {
+        info.emitter.emit('run_failed', undefined, () => ({ model: info.ref, message }));
+        throw err;
+      }
+      info.emitter.emit('attempt_failed', 'call', () => ({ model: info.ref, mid_stream: true, sent_chars: text.length, continued_by: continued.ref, message }));
+      source = continuation(continued.chunks, text);
+    }
   }
   usage ??= estimateUsage(info.classification.promptTokens(), text);
   if (options.includeUsage && last) {
     yield { id: last.id, object: 'chat.completion.chunk', created: last.created, model: info.ref, choices: [], usage };
   }
   info.emitter.emit('run_finished', undefined, () => ({ model: info.ref, attempts: info.attempts, usage }));
+}
+
+/** Enough of a continuation's start to see whether it repeats the end of the partial answer. */
+const OVERLAP_WINDOW = 64;
+
+/**
+ * A continuation's chunks as part of the answer already started: no new role, and its first characters without what
+ * they repeat of the partial answer (read up to OVERLAP_WINDOW characters before the first is passed on).
+ */
+async function* continuation(chunks: AsyncIterator<ChatCompletionChunk>, partial: string): AsyncGenerator<ChatCompletionChunk> {
+  const held: ChatCompletionChunk[] = [];
+  let start = '';
+  for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
+    const chunk = next.value;
+    for (const choice of chunk.choices) delete choice.delta.role;
+    if (start.length >= OVERLAP_WINDOW) {
+      yield chunk;
+      continue;
+    }
+    held.push(chunk);
+    start += chunk.choices[0]?.delta.content ?? '';
+    if (start.length >= OVERLAP_WINDOW) yield* release(held.splice(0), start, partial);
+  }
+  if (start.length < OVERLAP_WINDOW) yield* release(held, start, partial);
+}
+
+/** The held chunks with the overlap taken off: their text as one chunk, then those without text (finish, usage). */
+function* release(held: ChatCompletionChunk[], start: string, partial: string): Generator<ChatCompletionChunk> {
+  const withText = held.filter((chunk) => chunk.choices[0]?.delta.content);
+  const template = withText.at(-1);
+  if (template !== undefined) {
+    template.choices[0]!.delta.content = trimOverlap(partial, start);
+    yield template;
+  }
+  for (const chunk of held) if (!chunk.choices[0]?.delta.content) yield chunk;
 }

@@ -126,9 +126,10 @@ describe('streams', () => {
     expect(await collect()).toBe('beta had words');
   });
 
-  it('end with an OpenAI error event when the upstream breaks after the first token', async () => {
+  it('end with an OpenAI error event when the upstream breaks after the first token and no model can continue', async () => {
     fakes.alpha.queue({ type: 'text', text: 'a b c d e f', chunks: ['a ', 'b ', 'c ', 'd ', 'e ', 'f'], failAfterEvents: { count: 3, how: 'break' } });
-    const stream = await gw.client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'x' }], stream: true });
+    // A pinned model: no candidate is left to continue the answer.
+    const stream = await gw.client.chat.completions.create({ model: 'alpha/alpha-chat', messages: [{ role: 'user', content: 'x' }], stream: true });
     let text = '';
     const err = await (async () => {
       for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';

@@ -1,0 +1,64 @@
+// End to end: a stream that breaks after its third token is finished by the next model, so the client reads one
+// answer with no gap and no repeat, and the run's events say which model continued it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunEvent } from '../../src/events/types.js';
+import { CONTINUE_PROMPT } from '../../graphs/chat/continue.js';
+import { startTestGateway, startThreeProtocols, type TestGateway, type ThreeProtocols } from './harness.js';
+
+let fakes: ThreeProtocols;
+let gw: TestGateway;
+const events: RunEvent[] = [];
+
+beforeAll(async () => {
+  fakes = await startThreeProtocols();
+  gw = await startTestGateway({ providers: fakes.providers });
+  gw.gateway.bus.attach((event) => void events.push(event));
+});
+afterAll(async () => {
+  await gw?.close();
+  await fakes?.closeAll();
+});
+
+const WORDS = ['The quick ', 'brown fox ', 'jumps over ', 'the lazy ', 'dog.'];
+
+/** Streams `model: auto` under `runId`; alpha (the first choice) breaks after its third event. */
+async function brokenStream(runId: string, continuation: string) {
+  fakes.alpha.queue({ type: 'text', text: WORDS.join(''), chunks: WORDS, failAfterEvents: { count: 3, how: 'break' } });
+  fakes.beta.queue({ type: 'text', text: continuation });
+  const stream = await gw.client.chat.completions.create(
+    { model: 'auto', messages: [{ role: 'user', content: 'Say the pangram.' }], stream: true },
+    { headers: { 'x-switchboard-run-id': runId } },
+  );
+  const pieces: string[] = [];
+  const ids = new Set<string>();
+  let finish: string | null = null;
+  for await (const chunk of stream) {
+    ids.add(chunk.id);
+    pieces.push(chunk.choices[0]?.delta.content ?? '');
+    finish = chunk.choices[0]?.finish_reason ?? finish;
+  }
+  return { text: pieces.join(''), ids, finish };
+}
+
+describe('mid-stream failover', () => {
+  it('finishes a stream broken after its third token on the next model, with no gap or repeat', async () => {
+    const { text, ids, finish } = await brokenStream('mid-stream-1', 'jumps over the lazy dog.');
+    expect(text).toBe('The quick brown fox jumps over the lazy dog.');
+    expect(ids.size).toBe(1);
+    expect(finish).toBe('stop');
+    // The next model got the conversation, the partial answer as its own turn, and the request to continue it.
+    const sent = fakes.beta.requests.at(-1)!.body as { messages: Array<{ role: string; content: unknown }> };
+    const turns = JSON.stringify(sent.messages);
+    expect(turns).toContain('Say the pangram.');
+    expect(turns).toContain('The quick brown fox ');
+    expect(turns).toContain(CONTINUE_PROMPT.slice(0, 40));
+    const failover = events.find((e) => e.run_id === 'mid-stream-1' && e.type === 'attempt_failed');
+    expect(failover?.data).toMatchObject({ model: 'alpha/alpha-chat', mid_stream: true, continued_by: 'beta/beta-chat' });
+    expect(events.some((e) => e.run_id === 'mid-stream-1' && e.type === 'run_finished')).toBe(true);
+  });
+
+  it('drops what the continuing model repeats of the partial answer', async () => {
+    const { text } = await brokenStream('mid-stream-2', 'brown fox jumps over the lazy dog.');
+    expect(text).toBe('The quick brown fox jumps over the lazy dog.');
+  });
+});
