@@ -1,7 +1,7 @@
 // Exact-match response cache: completions stored under a hash of the normalised request, and replayed as streams.
 import { createHash } from 'node:crypto';
 import type { ModelQuality } from '../config/schema.js';
-import type { ChatCompletion, ChatCompletionChunk, ChatRequest, ChunkDelta } from '../providers/types.js';
+import type { ChatCompletion, ChatRequest } from '../providers/types.js';
 import type { KvStore } from '../storage/types.js';
 
 /**
@@ -89,34 +89,4 @@ export function canonicalJson(value: unknown): string {
   });
 }
 
-/**
- * A completion as the stream OpenAI would have sent: per choice a role chunk, a content (or refusal) chunk, one chunk
- * per tool call, a finish chunk; then, with `includeUsage` and usage known, a usage chunk with no choices. As OpenAI
- * does with include_usage, the other chunks then carry `usage: null`.
- */
-export function completionToChunks(completion: ChatCompletion, includeUsage: boolean): ChatCompletionChunk[] {
-  const base = {
-    id: completion.id,
-    object: 'chat.completion.chunk' as const,
-    created: completion.created,
-    model: completion.model,
-    ...(completion.system_fingerprint !== undefined ? { system_fingerprint: completion.system_fingerprint } : {}),
-    ...(includeUsage ? { usage: null } : {}),
-  };
-  const chunks: ChatCompletionChunk[] = [];
-  const push = (index: number, delta: ChunkDelta, finish: ChatCompletionChunk['choices'][number]['finish_reason'] = null) =>
-    chunks.push({ ...base, choices: [{ index, delta, finish_reason: finish, logprobs: null }] });
-  for (const choice of completion.choices) {
-    const { message, index } = choice;
-    const text = message.content ?? null;
-    push(index, { role: 'assistant', content: text === null ? null : '' });
-    if (text) push(index, { content: text });
-    if (message.refusal) push(index, { refusal: message.refusal });
-    (message.tool_calls ?? []).forEach((call, i) => {
-      push(index, { tool_calls: [{ index: i, id: call.id, type: 'function', function: { name: call.function.name, arguments: call.function.arguments } }] });
-    });
-    push(index, {}, choice.finish_reason);
-  }
-  if (includeUsage && completion.usage) chunks.push({ ...base, choices: [], usage: completion.usage });
-  return chunks;
-}
+export { completionToChunks } from '../providers/assemble.js';

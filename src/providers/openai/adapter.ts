@@ -3,7 +3,8 @@ import { ProviderError } from '../errors.js';
 import { throwHttpError, type HttpResponse } from '../http.js';
 import type { AdapterDeps, CallContext, ChatCompletion, ChatCompletionChunk, ChatRequest, ProviderAdapter } from '../types.js';
 import { asRecord, fromOpenAICompletion, type WireDefaults } from './from-wire.js';
-import { completionToChunks, readOpenAIStream } from './stream.js';
+import { completionToChunks } from '../assemble.js';
+import { readOpenAIStream } from './stream.js';
 import { toOpenAIRequest } from './to-wire.js';
 
 type RequestContext = Omit<CallContext, 'model'>;
@@ -47,7 +48,7 @@ export function createOpenAIAdapter(deps: AdapterDeps): ProviderAdapter {
       const res = await post(request, ctx, true);
       if (isJson(res)) {
         // Some servers ignore `stream: true` and answer with one body (or an error object) anyway.
-        yield* completionToChunks(fromOpenAICompletion(await readJson(res), defaultsFor(ctx.model)));
+        yield* completionToChunks(fromOpenAICompletion(await readJson(res), defaultsFor(ctx.model)), true);
         return;
       }
       yield* readOpenAIStream(res.body, defaultsFor(ctx.model));

@@ -96,16 +96,3 @@ export async function* readOpenAIStream(body: AsyncIterable<Uint8Array>, default
   }
   if (!finished) throw new ProviderError('upstream stream ended early', { kind: 'network', status: 0 });
 }
-
-/** A complete answer replayed as chunks, for servers that ignore `stream: true` and answer with one JSON body. */
-export function completionToChunks(completion: ChatCompletion): ChatCompletionChunk[] {
-  const base = { id: completion.id, object: 'chat.completion.chunk' as const, created: completion.created, model: completion.model };
-  const chunks: ChatCompletionChunk[] = completion.choices.map((choice) => {
-    const { content, refusal, tool_calls } = choice.message;
-    const delta: ChunkDelta = { role: 'assistant', content, ...(refusal === null ? {} : { refusal }) };
-    if (tool_calls) delta.tool_calls = tool_calls.map((call, index) => ({ index, ...call }));
-    return { ...base, choices: [{ index: choice.index, delta, finish_reason: choice.finish_reason, logprobs: null }] };
-  });
-  if (completion.usage) chunks.push({ ...base, choices: [], usage: completion.usage });
-  return chunks;
-}

@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fromOpenAICompletion } from '../../../../src/providers/openai/from-wire.js';
-import { completionToChunks, readOpenAIStream } from '../../../../src/providers/openai/stream.js';
+import { completionToChunks } from '../../../../src/providers/assemble.js';
+import { readOpenAIStream } from '../../../../src/providers/openai/stream.js';
 import type { ChatCompletionChunk } from '../../../../src/providers/types.js';
 import { schemaErrors } from '../../../helpers/openai-schema.js';
 
@@ -149,10 +150,10 @@ describe('readOpenAIStream on recorded streams', () => {
   });
 });
 
-describe('completionToChunks', () => {
+describe('completionToChunks (a server that ignores stream: true)', () => {
   it('replays a complete tool-call body as valid chunks that reassemble to it', () => {
     const raw = JSON.parse(readFileSync(new URL('openai-python_chat_completion_parallel_tool_calls.json', dir), 'utf8'));
-    const chunks = completionToChunks(fromOpenAICompletion(raw, defaults));
+    const chunks = completionToChunks(fromOpenAICompletion(raw, defaults), true);
     for (const chunk of chunks) expect(schemaErrors.chunk(chunk)).toEqual([]);
     const result = assemble(chunks);
     expect(Object.values(result.calls).map((c) => c.name)).toEqual(['GetWeatherArgs', 'get_stock_price']);
