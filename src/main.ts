@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { createChatGraph } from '../graphs/chat/index.js';
+import { createRunRecords } from '../graphs/chat/run-record.js';
 import { createCodeAgentService } from '../graphs/code-agent/service.js';
 import { parseWorkspaceRoots } from '../tools/index.js';
 import { createAccounts, type Accounts } from './accounts/index.js';
@@ -17,6 +18,7 @@ import { loadCatalog, type Registry } from './providers/registry.js';
 import { createApp } from './server/app.js';
 import { createMetrics, type Metrics } from './server/metrics.js';
 import { createResponseCache } from './server/response-cache.js';
+import { createLiveStats, recordCallStats } from './routing/stats.js';
 import { wsAuthorize } from './server/ws-auth.js';
 import { createStores, type Stores } from './storage/index.js';
 
@@ -57,23 +59,31 @@ export async function startGateway({ config, env = process.env, logger = createL
     redisUrl, logger, events: { maxEventsPerRun, retentionMs }, dataDir, usage: config.usage, ...(keyPrefix === undefined ? {} : { keyPrefix }),
   });
   const metrics = createMetrics();
+  const stats = createLiveStats({ store: stores.stats, pruning: config.routing.pruning, logger });
   const accounts = await createAccounts({
     config, env, catalog: loadCatalog(env), stores, adapters, logger,
-    onCall: (record) => metrics.recordCall(record),
+    onCall(record) {
+      metrics.recordCall(record);
+      recordCallStats(stats, record);
+    },
     recordsLocation: redisUrl === undefined ? path.join(dataDir, 'records.json') : 'Redis (REDIS_URL)',
   }).catch(async (err: unknown) => {
     // A vault that cannot be opened stops the start: let go of Redis and the sockets first.
+    await stats.close();
     await Promise.all([stores.close(), http.close()]);
     throw err;
   });
   const { registry } = accounts;
   metrics.setGaugeSources(gaugeSources(accounts));
+  const runs = createRunRecords(stores.kv, config.events.retentionMs, logger);
   const bus = createEventBus();
   bus.attach((event) => stores.eventLog.append(event));
   const chat = createChatGraph({
     registry,
     adapters,
     keys: accounts.keys,
+    stats,
+    runs,
     routing: config.routing,
     timeouts: config.timeouts,
     now: Date.now,
@@ -99,6 +109,9 @@ export async function startGateway({ config, env = process.env, logger = createL
     adminKey,
     usage: stores.usage,
     metrics,
+    stats,
+    runs,
+    availability: (provider) => accounts.keys.unavailable(provider),
     cache: createResponseCache(stores.kv, { ...config.cache, onError: (err) => logger.warn({ err }, 'response cache failed') }),
     now: Date.now,
   });
@@ -130,6 +143,7 @@ export async function startGateway({ config, env = process.env, logger = createL
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await http.close();
       await accounts.close();
+      await stats.close();
       await stores.close();
     },
   };

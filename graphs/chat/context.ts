@@ -6,10 +6,12 @@ import type { GatewayError } from '../../src/errors.js';
 import type { RunEmitter } from '../../src/events/publisher.js';
 import type { ProviderError } from '../../src/providers/errors.js';
 import type { Registry } from '../../src/providers/registry.js';
-import type { ChatCompletion, ChatCompletionChunk, ChatRequest, Protocol, ProviderAdapter, Timeouts } from '../../src/providers/types.js';
+import type { Ensemble, EnsembleStrategy } from '../../src/config/routing-schema.js';
+import type { ChatCompletion, ChatCompletionChunk, ChatRequest, Protocol, ProviderAdapter, Timeouts, Usage } from '../../src/providers/types.js';
 import type { Verdict } from '../../src/routing/judge.js';
 import type { RouteRequest } from '../../src/routing/plan.js';
-import type { Candidate, Classification, Plan, StatsView } from '../../src/routing/types.js';
+import type { RunRecords } from './run-record.js';
+import type { Candidate, Classification, Plan, StatsRecorder, StatsView } from '../../src/routing/types.js';
 
 /** What the request graph needs from the outside world. */
 export interface ChatDeps {
@@ -18,8 +20,10 @@ export interface ChatDeps {
   /** Keys, limits and circuits: which providers can take a call, and a key for each call. */
   keys: KeyPool;
   routing: Config['routing'];
-  /** Live per-model stats and pruning, blended into route scores; the catalog's priors alone when absent. */
-  stats?: StatsView;
+  /** Live per-model stats and pruning, blended into route scores (the catalog's priors alone when absent); judge scores go there. */
+  stats?: StatsView & StatsRecorder;
+  /** Where each finished run's record goes (GET /v1/runs/{run_id}). */
+  runs?: RunRecords;
   timeouts: Timeouts;
   now: () => number;
 }
@@ -34,6 +38,8 @@ export interface ChatInput {
   emitter: RunEmitter;
   /** The gateway client key that made the request, when auth is on (usage, allowed models). */
   client?: ClientKeyInfo;
+  /** The client's `ensemble` field: several models answer (select / synthesize / cascade). */
+  ensemble?: Ensemble;
 }
 
 /** A streamed answer that has started: the chunks up to the first content, and the rest still to read. */
@@ -71,11 +77,27 @@ export interface ChatContext {
   result?: CallResult;
   /** The best rejected completion so far: returned if every candidate is rejected. */
   bestRejected?: { result: CallResult; candidate: Candidate; score: number };
+  /** The ensemble for this request (the client's `ensemble`, else the matching rule's), once routed. */
+  ensemble?: Ensemble;
+  /** What the ensemble produced, once it ran. */
+  fused?: { result: CallResult; candidate: Candidate; attempts: Attempt[]; fused: Fused };
   /** Why the run failed, once it has. */
   error?: GatewayError;
 }
 
+/** How an ensemble went: its members (judge score or error), the answer picked or the aggregator, usage of them all. */
+export interface Fused {
+  strategy: EnsembleStrategy;
+  members: Array<{ model: string; score?: number; error?: string }>;
+  /** `select` (or a synthesis that fell back): the member whose answer was returned. */
+  selected?: string;
+  /** `synthesize`: the model that wrote the answer. */
+  aggregator?: string;
+  /** The members' usage (the aggregator's comes with its answer). */
+  usage: Usage;
+}
+
 /** How a run ended: an answer to send (whole or streaming) or an error. */
 export type ChatOutcome =
-  | { kind: 'answer'; result: CallResult; candidate: Candidate; attempts: Attempt[]; classification: Classification; plan: Plan }
+  | { kind: 'answer'; result: CallResult; candidate: Candidate; attempts: Attempt[]; classification: Classification; plan: Plan; fused?: Fused }
   | { kind: 'error'; error: GatewayError; attempts: Attempt[] };

@@ -2,15 +2,21 @@
 // run events are projected from its transitions (events.ts), so the nodes stay pure.
 import { assign, setup } from 'xstate';
 import { isKeyUnavailable } from '../../src/accounts/errors.js';
+import { GatewayError } from '../../src/errors.js';
 import type { CallResult, ChatContext, ChatDeps, ChatInput, ChatOutcome } from './context.js';
 import { failureFromAttempts, nextAfterFailure } from './edges.js';
 import { callModel, type CallInput } from './nodes/call.js';
 import { classifyNode } from './nodes/classify.js';
-import { isAccepted, judgeNode } from './nodes/judge.js';
+import { ensembleNode, fuseNode, type FuseResult } from './nodes/fuse.js';
+import { isAccepted, judgeCompletion, judgeNode } from './nodes/judge.js';
 import { routeNode } from './nodes/route.js';
 
-/** The events the call node sends its own actor when the upstream call settles. */
-export type CallEvent = { type: 'call.done'; result: CallResult; ms: number } | { type: 'call.failed'; error: Error; ms: number };
+/** The events the call and fuse nodes send their own actor when their upstream calls settle. */
+export type CallEvent =
+  | { type: 'call.done'; result: CallResult; ms: number }
+  | { type: 'call.failed'; error: Error; ms: number }
+  | { type: 'fuse.done'; fused: FuseResult }
+  | { type: 'fuse.failed'; error: Error };
 
 /**
  * Builds the request machine; its actions are named, so tests can `provide` others. The upstream call is a named
@@ -27,7 +33,8 @@ export function createChatMachine(deps: ChatDeps) {
         const input: CallInput = {
           candidate: context.plan!.candidates[context.index]!,
           request: context.input.request,
-          stream: context.input.stream,
+          // A cascade's first answer is judged before anything is sent: asked whole, replayed as a stream if need be.
+          stream: context.input.stream && !isCascade(context),
           signal: context.input.signal,
           promptTokens: context.classification!.promptTokens,
           runId: context.input.emitter.runId,
@@ -38,6 +45,21 @@ export function createChatMachine(deps: ChatDeps) {
           (error: Error) => self.send({ type: 'call.failed', error, ms: deps.now() - started }),
         );
       },
+      fuse: ({ context, self }) => {
+        fuseNode(deps, context, context.ensemble!, judgeCompletion).then(
+          (fused) => self.send({ type: 'fuse.done', fused }),
+          (error: Error) => self.send({ type: 'fuse.failed', error }),
+        );
+      },
+      recordFused: assign(({ event }) => {
+        const { fused } = event as Extract<CallEvent, { type: 'fuse.done' }>;
+        return { fused, attempts: fused.attempts };
+      }),
+      recordFuseError: assign(({ event }) => {
+        const { error } = event as Extract<CallEvent, { type: 'fuse.failed' }>;
+        return { error: error instanceof GatewayError ? error : failureFromAttempts([], error) };
+      }),
+      resolveEnsemble: assign(({ context }) => ensembleNode(context)),
       classify: assign(({ context }) => classifyNode(context)),
       route: assign(({ context }) => routeNode(deps, context)),
       recordResult: assign(({ context, event }) => {
@@ -55,6 +77,8 @@ export function createChatMachine(deps: ChatDeps) {
     },
     guards: {
       routeFailed: ({ context }) => context.error !== undefined,
+      isEnsemble: ({ context }) => context.ensemble !== undefined && !isCascade(context),
+      cascadesToEnsemble: ({ context }) => isCascade(context) && context.fused === undefined && !context.input.signal.aborted,
       canRetryWithAnotherKey: ({ context }) => nextAfterFailure(context, deps, context.attempts.at(-1)?.error) === 'retry_key',
       canFallBackAfterError: ({ context }) => nextAfterFailure(context, deps, context.attempts.at(-1)?.error) === 'fallback',
       accepted: ({ context }) => isAccepted(context, threshold),
@@ -68,7 +92,14 @@ export function createChatMachine(deps: ChatDeps) {
     output: ({ context }) => outcomeOf(context, threshold),
     states: {
       classify: { entry: 'classify', always: 'route' },
-      route: { entry: 'route', always: [{ guard: 'routeFailed', target: 'failed' }, { target: 'call' }] },
+      route: { entry: ['route', 'resolveEnsemble'], always: [{ guard: 'routeFailed', target: 'failed' }, { guard: 'isEnsemble', target: 'fuse' }, { target: 'call' }] },
+      fuse: {
+        entry: 'fuse',
+        on: {
+          'fuse.done': { target: 'done', actions: 'recordFused' },
+          'fuse.failed': { target: 'failed', actions: 'recordFuseError' },
+        },
+      },
       call: {
         entry: 'callModel',
         on: {
@@ -78,10 +109,20 @@ export function createChatMachine(deps: ChatDeps) {
       },
       judge: {
         entry: 'judge',
-        always: [{ guard: 'accepted', target: 'done' }, { guard: 'canFallBack', target: 'fallback' }, { target: 'exhausted' }],
+        always: [
+          { guard: 'accepted', target: 'done' },
+          { guard: 'cascadesToEnsemble', target: 'fuse' },
+          { guard: 'canFallBack', target: 'fallback' },
+          { target: 'exhausted' },
+        ],
       },
       failedAttempt: {
-        always: [{ guard: 'canRetryWithAnotherKey', target: 'call' }, { guard: 'canFallBackAfterError', target: 'fallback' }, { target: 'exhausted' }],
+        always: [
+          { guard: 'canRetryWithAnotherKey', target: 'call' },
+          { guard: 'cascadesToEnsemble', target: 'fuse' },
+          { guard: 'canFallBackAfterError', target: 'fallback' },
+          { target: 'exhausted' },
+        ],
       },
       fallback: { always: { target: 'call', actions: 'advance' } },
       exhausted: { always: [{ guard: 'hasBestRejected', target: 'done' }, { target: 'failed', actions: 'fail' }] },
@@ -95,10 +136,18 @@ function currentRef(context: ChatContext): string {
   return context.plan!.candidates[context.index]!.model.ref;
 }
 
-/** The accepted answer, else the best rejected one, else the error. */
+function isCascade(context: ChatContext): boolean {
+  return context.ensemble?.strategy === 'cascade';
+}
+
+/** The ensemble's answer, else the accepted answer, else the best rejected one, else the error. */
 function outcomeOf(context: ChatContext, threshold: number): ChatOutcome {
   const { attempts } = context;
   if (context.error) return { kind: 'error', error: context.error, attempts };
+  if (context.fused) {
+    const { result, candidate, fused } = context.fused;
+    return { kind: 'answer', result, candidate, attempts, classification: context.classification!, plan: context.plan!, fused };
+  }
   if (context.result && isAccepted(context, threshold)) {
     const candidate = context.plan!.candidates[context.index]!;
     return { kind: 'answer', result: context.result, candidate, attempts, classification: context.classification!, plan: context.plan! };

@@ -1,6 +1,7 @@
 // Turns an answer into what the client receives: model named `provider/model`, usage filled in, events closed.
 import type { RunEmitter } from '../../src/events/publisher.js';
 import type { ChatCompletion, ChatCompletionChunk, Usage } from '../../src/providers/types.js';
+import { sumUsage } from '../../src/routing/fuse.js';
 import { trimOverlap, type ContinueStream } from './continue.js';
 import { estimateUsage } from './usage.js';
 import type { Classification } from '../../src/routing/types.js';
@@ -24,6 +25,10 @@ export interface StreamOptions {
   includeUsage: boolean;
   /** Finishes the answer on another model when the stream breaks after text was sent (mid-stream failover). */
   continueStream?: ContinueStream;
+  /** Usage of other calls behind this answer (an ensemble's members), added to the stream's own. */
+  extraUsage?: Usage;
+  /** Told when the stream ended: whole (and which model continued it, if one did) or failed. */
+  onEnd?: (end: { ok: boolean; continuedBy?: string }) => void;
 }
 
 /**
@@ -62,6 +67,7 @@ export async function* streamToClient(
   };
   for (const chunk of head) yield* relay(chunk);
   let source = rest;
+  let continuedBy: string | undefined;
   for (;;) {
     try {
       for (let next = await source.next(); !next.done; next = await source.next()) yield* relay(next.value);
@@ -71,17 +77,21 @@ export async function* streamToClient(
       const continued = text !== '' && options.continueStream !== undefined ? await options.continueStream(text) : undefined;
       if (continued === undefined) {
         info.emitter.emit('run_failed', undefined, () => ({ model: info.ref, message }));
+        options.onEnd?.({ ok: false, ...(continuedBy === undefined ? {} : { continuedBy }) });
         throw err;
       }
+      continuedBy = continued.ref;
       info.emitter.emit('attempt_failed', 'call', () => ({ model: info.ref, mid_stream: true, sent_chars: text.length, continued_by: continued.ref, message }));
       source = continuation(continued.chunks, text);
     }
   }
   usage ??= estimateUsage(info.classification.promptTokens(), text);
+  if (options.extraUsage !== undefined) usage = sumUsage([usage, options.extraUsage]);
   if (options.includeUsage && last) {
     yield { id: last.id, object: 'chat.completion.chunk', created: last.created, model: info.ref, choices: [], usage };
   }
   info.emitter.emit('run_finished', undefined, () => ({ model: info.ref, attempts: info.attempts, usage }));
+  options.onEnd?.({ ok: true, ...(continuedBy === undefined ? {} : { continuedBy }) });
 }
 
 /** Enough of a continuation's start to see whether it repeats the end of the partial answer. */

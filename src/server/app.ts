@@ -10,6 +10,8 @@ import { chatRoutes } from './routes/chat.js';
 import { contextualChatRoutes } from './routes/contextual-chat.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { modelRoutes } from './routes/models.js';
+import { routingRoutes } from './routes/routing.js';
+import { runRoutes } from './routes/runs.js';
 import { usageRoutes } from './routes/usage.js';
 
 export type { AppDeps } from './deps.js';
@@ -27,8 +29,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(modelRoutes(deps));
   app.use(chatRoutes(deps));
   app.use(contextualChatRoutes(deps));
+  app.use(routingRoutes(deps));
   app.use(agentRoutes(deps));
   app.use(usageRoutes({ usage: deps.usage, now: deps.now }));
+  app.use(runRoutes(deps));
   app.use(adminKeyRoutes({ keys: deps.keyAdmin, adminKey: deps.adminKey }));
   app.use(adminClientKeyRoutes({ clientKeys: deps.clientKeys, adminKey: deps.adminKey }));
   app.use(unknownRoute);

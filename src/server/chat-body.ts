@@ -1,4 +1,5 @@
 // Validates a chat completions body with zod and splits it into the OpenAI request and Switchboard's routing fields.
+import { EnsembleSchema, type Ensemble } from '../config/routing-schema.js';
 import { z } from 'zod';
 import { MODEL_QUALITIES, type ModelQuality } from '../config/schema.js';
 import { formatPath } from '../config/load.js';
@@ -89,6 +90,7 @@ export const ChatBodySchema = z.looseObject({
   provider: z.string().min(1).optional(),
   models: z.array(z.string().min(1)).max(10).optional(),
   model_quality: z.enum(MODEL_QUALITIES).optional(),
+  ensemble: EnsembleSchema.optional(),
 });
 
 /** The fields forwarded upstream; everything else in the body stays with the gateway. */
@@ -98,6 +100,8 @@ const FORWARDED = [
 ] as const;
 
 export interface ParsedChat {
+  /** Several models on this request (select / synthesize / cascade). */
+  ensemble?: Ensemble;
   request: ChatRequest;
   route: RouteRequest;
   stream: boolean;
@@ -123,9 +127,9 @@ export function parseChatBody(body: unknown, defaultMode: ModelQuality): ParsedC
   const stream = data.stream === true;
   if (stream) request.stream = true;
   const maxTokens = data.max_completion_tokens ?? data.max_tokens ?? undefined;
-  const route: RouteRequest = { model: data.model, mode: data.model_quality ?? defaultMode };
+  const route: RouteRequest = { model: data.model, mode: data.model_quality ?? defaultMode, modeExplicit: data.model_quality !== undefined };
   if (data.models) route.models = data.models;
   if (data.provider) route.provider = data.provider;
   if (maxTokens !== undefined) route.maxTokens = maxTokens;
-  return { request, route, stream };
+  return { request, route, stream, ...(data.ensemble === undefined ? {} : { ensemble: data.ensemble }) };
 }

@@ -6,8 +6,11 @@ import type { ClientKeys } from '../accounts/client-keys.js';
 import type { KeyAdmin } from '../accounts/types.js';
 import type { Config } from '../config/schema.js';
 import type { EventBus } from '../events/publisher.js';
-import type { Registry } from '../providers/registry.js';
+import type { Registry, ResolvedProvider } from '../providers/registry.js';
+import type { Availability } from '../routing/plan.js';
+import type { StatsView } from '../routing/types.js';
 import type { UsageStore } from '../storage/types.js';
+import type { RunRecords } from '../../graphs/chat/run-record.js';
 import type { Metrics } from './metrics.js';
 import type { ResponseCache } from './response-cache.js';
 
@@ -29,6 +32,14 @@ export interface AppDeps {
   adminKey: string | undefined;
   usage: UsageStore;
   metrics: Metrics;
+  /** Finished runs' records (GET /v1/runs/{run_id}). */
+  runs: RunRecords;
   cache: ResponseCache;
+  /** Live per-model stats and pruning, as the request graph's router sees them (POST /v1/routing/explain). */
+  stats?: StatsView;
+  /** Which providers cannot take a call now (the key pool's `unavailable`), for /v1/routing/explain. */
+  availability?: Availability;
+  /** 0..1: the share of a provider's keys usable now (the key pool's `headroom`), for /v1/routing/explain. */
+  headroom?: (provider: ResolvedProvider) => number;
   now: () => number;
 }

@@ -6,6 +6,7 @@ import { createMemoryEventLog } from './memory/event-log.js';
 import { createMemoryKvStore } from './memory/kv.js';
 import { createMemoryLockStore } from './memory/locks.js';
 import { createMemoryRecordStore } from './memory/records.js';
+import { createMemoryStatsStore } from './memory/stats.js';
 import { createMemoryUsageStore } from './memory/usage.js';
 import { createMemoryWindowStore } from './memory/windows.js';
 import { RedisCheckpointSaver } from './redis/checkpointer.js';
@@ -14,9 +15,10 @@ import { createRedisEventLog } from './redis/event-log.js';
 import { createRedisKvStore } from './redis/kv.js';
 import { createRedisLockStore } from './redis/locks.js';
 import { createRedisRecordStore } from './redis/records.js';
+import { createRedisStatsStore } from './redis/stats.js';
 import { createRedisUsageStore } from './redis/usage.js';
 import { createRedisWindowStore } from './redis/windows.js';
-import type { EventLog, EventLogOptions, KvStore, LockStore, RecordStore, UsageStore, UsageStoreOptions, WindowStore } from './types.js';
+import type { EventLog, EventLogOptions, KvStore, LockStore, RecordStore, StatsStore, UsageStore, UsageStoreOptions, WindowStore } from './types.js';
 
 /** What createStores needs. */
 export interface StoresOptions {
@@ -50,6 +52,8 @@ export interface Stores {
   records: RecordStore;
   /** One record per upstream call, for /v1/usage. */
   usage: UsageStore;
+  /** Each model's measured behaviour (moving averages) and prune state, for the router. */
+  stats: StatsStore;
   /** Closes every store, then the Redis connection they share. */
   close(): Promise<void>;
 }
@@ -74,6 +78,7 @@ export function createStores(options: StoresOptions): Stores {
       kv: createMemoryKvStore(),
       records: createMemoryRecordStore(options.dataDir),
       usage: createMemoryUsageStore(usage),
+      stats: createMemoryStatsStore(),
       close: () => eventLog.close(),
     };
   }
@@ -93,6 +98,7 @@ export function createStores(options: StoresOptions): Stores {
     kv: createRedisKvStore(redis, prefix),
     records: createRedisRecordStore(redis, prefix),
     usage: usageStore,
+    stats: createRedisStatsStore(redis, prefix),
     async close() {
       await usageStore.flush();
       await eventLog.close();

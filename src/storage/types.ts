@@ -149,3 +149,78 @@ export interface UsageStore {
   /** Waits for appends still in flight (tests, shutdown). */
   flush(): Promise<void>;
 }
+
+/** Why a model was taken out of plans: its success rate, its judged quality, or a failed call while on probation. */
+export type PruneReason = 'success_rate' | 'quality' | 'probation';
+
+/**
+ * One model's live measurements as a StatsStore keeps them: moving averages (see ewma.ts for the rule), how many
+ * samples fed each, and its prune state. An average is absent until its first sample.
+ */
+export interface ModelStatsRecord {
+  /** Calls counted (successes and failures) since the model was first seen, or since it came back from a prune. */
+  samples: number;
+  /** 0..1: moving average of success (1) and failure (0). */
+  successRate?: number;
+  latencyMs?: number;
+  latencySamples: number;
+  ttftMs?: number;
+  ttftSamples: number;
+  tokensPerSec?: number;
+  tokensPerSecSamples: number;
+  /** 0..1: moving average of judge scores. */
+  quality?: number;
+  qualitySamples: number;
+  /** Out of plans until this time (ms), for `pruneReason`; once it has passed, the next update resets the record. */
+  prunedUntil?: number;
+  pruneReason?: PruneReason;
+  /** Back from a prune with fewer than `minSamples` calls since: one failed call prunes it again. */
+  probation: boolean;
+}
+
+/** One measurement of a model; every field but `at` is optional, and values that are not finite are ignored. */
+export interface StatsUpdate {
+  /** When it was measured (ms): the time prunes start from and are compared with. */
+  at: number;
+  /** A finished call: success (true) or failure (false). */
+  ok?: boolean;
+  /** Whole-call latency (give it for successful calls). */
+  latencyMs?: number;
+  /** Time to first token. */
+  ttftMs?: number;
+  /** Output tokens per second. */
+  tokensPerSec?: number;
+  /** A judge score, 0..1 (clamped). */
+  quality?: number;
+}
+
+/** When an update prunes a model (the fields of the routing config's `pruning:`). */
+export interface PruneRules {
+  minSuccessRate: number;
+  minQuality: number;
+  /** Calls (for the success rate) or judge scores (for quality) needed before a model can be pruned. */
+  minSamples: number;
+  coolDownMs: number;
+}
+
+export interface StatsStoreOptions {
+  /** Weight of a new sample in the moving averages once a metric has 1/alpha samples, in (0, 1]; default 0.2. */
+  alpha?: number;
+}
+
+/**
+ * Live measurements per model ref (`provider/model`), shared by every instance on the same backend. Each update is
+ * applied atomically (settle an expired prune, fold the values into the averages, apply `rules`), so concurrent
+ * updates from several instances all count.
+ */
+export interface StatsStore {
+  /** The weight of a new sample this store applies (its options' alpha), for callers that mirror its updates locally. */
+  readonly alpha: number;
+  /**
+   * Applies `update` to `ref`'s record, pruning it when `rules` say so; resolves the record as it now stands.
+   * Rejects (RangeError) an update whose `at` is not finite.
+   */
+  record(ref: string, update: StatsUpdate, rules?: PruneRules): Promise<ModelStatsRecord>;
+  /** Every model's record as stored (an expired prune is still shown: settleStats in ewma.ts reads it at a time). */
+  snapshot(): Promise<Map<string, ModelStatsRecord>>;
+}

@@ -35,10 +35,13 @@ export function startKeysGateway(config: Record<string, unknown>, env: Record<st
   return startTestGateway(config, undefined, { SWITCHBOARD_ADMIN_KEY: ADMIN_KEY, ...env });
 }
 
-/** One chat completion through the official client; resolves with the answer and the model that served it. */
-export async function ask(gw: TestGateway, model = 'auto') {
+/**
+ * One chat completion through the official client; resolves with the answer and the model that served it. `extra`
+ * adds body fields (e.g. `models`, an ordered fallback list the router's live scores do not reorder).
+ */
+export async function ask(gw: TestGateway, model = 'auto', extra: Record<string, unknown> = {}) {
   const { data, response } = await gw.client.chat.completions
-    .create({ model, messages: [{ role: 'user', content: 'hello' }] })
+    .create({ model, messages: [{ role: 'user', content: 'hello' }], ...extra } as never)
     .withResponse();
   return { text: data.choices[0]!.message.content, servedBy: response.headers.get('x-switchboard-model') };
 }

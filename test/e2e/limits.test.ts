@@ -97,34 +97,37 @@ describe('upstream limits', () => {
   });
 });
 
+/** alpha, then beta, in that order: measured failures would otherwise rank alpha after beta on their own. */
+const ALPHA_THEN_BETA = ['alpha/alpha-chat', { models: ['beta/beta-chat'] }] as const;
+
 describe('circuit breaker', () => {
   it('skips a provider after 2 failures in a row, lets one trial through after the cooldown, and closes on its success', async () => {
     await start({}, { accounts: { breakerFailures: 2, breakerCooldownMs: 800 } });
     alpha.setFallback({ type: 'error', status: 500 });
-    for (let i = 0; i < 2; i++) expect((await ask(gw!)).servedBy).toBe('beta/beta-chat');
+    for (let i = 0; i < 2; i++) expect((await ask(gw!, ...ALPHA_THEN_BETA)).servedBy).toBe('beta/beta-chat');
     expect(alpha.requests).toHaveLength(2);
 
     // Open: alpha is left out of the plan.
-    expect((await ask(gw!)).servedBy).toBe('beta/beta-chat');
+    expect((await ask(gw!, ...ALPHA_THEN_BETA)).servedBy).toBe('beta/beta-chat');
     expect(alpha.requests).toHaveLength(2);
 
     // After the cooldown one request goes to alpha; until then every request goes to beta, none to alpha.
     alpha.setFallback({ type: 'text', text: 'alpha is back' });
-    expect(await until(async () => (await ask(gw!)).servedBy === 'alpha/alpha-chat', 5_000)).toBe(true);
+    expect(await until(async () => (await ask(gw!, ...ALPHA_THEN_BETA)).servedBy === 'alpha/alpha-chat', 5_000)).toBe(true);
     expect(alpha.requests).toHaveLength(3);
 
     // The trial's success closed the circuit: alpha serves again, every time.
-    for (let i = 0; i < 3; i++) expect(await ask(gw!)).toEqual({ text: 'alpha is back', servedBy: 'alpha/alpha-chat' });
+    for (let i = 0; i < 3; i++) expect(await ask(gw!, ...ALPHA_THEN_BETA)).toEqual({ text: 'alpha is back', servedBy: 'alpha/alpha-chat' });
     expect(alpha.requests).toHaveLength(6);
   });
 
   it('opens again when the trial fails', async () => {
     await start({}, { accounts: { breakerFailures: 2, breakerCooldownMs: 800 } });
     alpha.setFallback({ type: 'error', status: 503 });
-    for (let i = 0; i < 2; i++) await ask(gw!);
-    expect(await until(async () => (await ask(gw!), alpha.requests.length === 3), 5_000)).toBe(true);
+    for (let i = 0; i < 2; i++) await ask(gw!, ...ALPHA_THEN_BETA);
+    expect(await until(async () => (await ask(gw!, ...ALPHA_THEN_BETA), alpha.requests.length === 3), 5_000)).toBe(true);
     // The failed trial reopened the circuit: the next request goes to beta without touching alpha.
-    expect((await ask(gw!)).servedBy).toBe('beta/beta-chat');
+    expect((await ask(gw!, ...ALPHA_THEN_BETA)).servedBy).toBe('beta/beta-chat');
     expect(alpha.requests).toHaveLength(3);
   });
 });

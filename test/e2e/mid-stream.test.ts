@@ -21,12 +21,13 @@ afterAll(async () => {
 
 const WORDS = ['The quick ', 'brown fox ', 'jumps over ', 'the lazy ', 'dog.'];
 
-/** Streams `model: auto` under `runId`; alpha (the first choice) breaks after its third event. */
+/** Streams alpha then beta under `runId`; alpha breaks after its third event. */
 async function brokenStream(runId: string, continuation: string) {
   fakes.alpha.queue({ type: 'text', text: WORDS.join(''), chunks: WORDS, failAfterEvents: { count: 3, how: 'break' } });
   fakes.beta.queue({ type: 'text', text: continuation });
   const stream = await gw.client.chat.completions.create(
-    { model: 'auto', messages: [{ role: 'user', content: 'Say the pangram.' }], stream: true },
+    // alpha then beta, in that order: alpha's measured failures would otherwise rank it after beta on later runs.
+    { model: 'alpha/alpha-chat', models: ['beta/beta-chat'], messages: [{ role: 'user', content: 'Say the pangram.' }], stream: true } as never,
     { headers: { 'x-switchboard-run-id': runId } },
   );
   const pieces: string[] = [];

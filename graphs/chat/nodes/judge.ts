@@ -2,6 +2,7 @@
 import { judge, type Verdict } from '../../../src/routing/judge.js';
 import type { CallResult, ChatContext } from '../context.js';
 import { completionFromChunks } from '../../../src/providers/assemble.js';
+import type { ChatCompletion } from '../../../src/providers/types.js';
 
 /** The verdict on the latest result, recorded on its attempt, and the best rejected answer kept. */
 export function judgeNode(context: ChatContext, threshold: number): Pick<ChatContext, 'attempts' | 'bestRejected'> {
@@ -15,15 +16,24 @@ export function judgeNode(context: ChatContext, threshold: number): Pick<ChatCon
 }
 
 function judgeResult(context: ChatContext, result: CallResult): Verdict {
-  const { request } = context.input;
-  const input = {
-    json: context.classification!.needs.json,
-    clientLimitedTokens: request.max_tokens !== undefined || request.max_completion_tokens !== undefined,
-  };
-  if (result.kind === 'completion') return judge({ completion: result.completion, ...input });
+  if (result.kind === 'completion') return judgeCompletion(context, result.completion);
   // A stream that has started is being sent as it comes; only an already finished one can be judged here.
   if (!result.stream.done) return { score: 1, reasons: ['streaming'] };
-  return judge({ completion: completionFromChunks(result.stream.head), ...input });
+  return judgeCompletion(context, completionFromChunks(result.stream.head));
+}
+
+/** The verdict on one whole answer to the run's request (the judge node's, and each ensemble member's). */
+export function judgeCompletion(context: ChatContext, completion: ChatCompletion): Verdict {
+  const { request } = context.input;
+  const { needs, task, query } = context.classification!;
+  return judge({
+    completion,
+    json: needs.json,
+    clientLimitedTokens: request.max_tokens !== undefined || request.max_completion_tokens !== undefined,
+    task,
+    question: query,
+    toolNames: request.tools?.map((tool) => tool.function.name),
+  });
 }
 
 /** True when the latest attempt's verdict passed the threshold. */

@@ -1,0 +1,217 @@
+// Live stats for the router: a local Map of every model's measurements and prune state, updated at once by this
+// instance's calls and refreshed from the shared StatsStore in the background, so a lookup never waits on Redis.
+//
+// Pruning is decided by the store, atomically with each update (see src/storage/ewma.ts), and kept in the model's
+// record: every instance reads the same prune and the same probation from the store, and concurrent updates cannot
+// both reset a model coming back. Locally the same rules run on the local record, so this instance stops planning a
+// failing model at once; the store's answer to each update, and each refresh, then replace the local guess.
+import type { Logger } from 'pino';
+import type { RoutingConfig } from '../config/routing-schema.js';
+import { applyStatsUpdate, settleStats } from '../storage/ewma.js';
+import type { ModelStatsRecord, StatsStore, StatsUpdate, UsageRecord } from '../storage/types.js';
+import type { CallSample, ModelStats, StatsRecorder, StatsView } from './types.js';
+
+/** The routing config's `pruning:` section. */
+export type PruningConfig = RoutingConfig['pruning'];
+
+export interface LiveStatsOptions {
+  store: StatsStore;
+  pruning: PruningConfig;
+  /** The clock (ms) measurements and prunes are timed with (default Date.now). */
+  now?: () => number;
+  /** How often the local view is refreshed from the store (default 1000 ms); 0: only when refresh() is called. */
+  refreshMs?: number;
+  logger: Logger;
+}
+
+/** The router's view of live stats and where calls and judge scores are recorded, shared through the store. */
+export interface LiveStats extends StatsView, StatsRecorder {
+  /** Replaces the local view with the store's records (models with records of ours in flight excepted). Never rejects. */
+  refresh(): Promise<void>;
+  /** Waits for the records sent to the store so far. */
+  flush(): Promise<void>;
+  /** Stops the background refresh and waits for the records in flight. */
+  close(): Promise<void>;
+}
+
+/** A model's record with what the hot path reads from it, computed once per change. */
+interface Entry {
+  record: ModelStatsRecord;
+  stats: ModelStats | undefined;
+  prune: { until: number; reason: string } | undefined;
+}
+
+/** This instance's records of a model: those waiting on the store, and the sequence number of the last one. */
+interface Local {
+  pending: number;
+  last: number;
+}
+
+/** Builds live stats over `store`; starts refreshing in the background unless refreshMs is 0. */
+export function createLiveStats(options: LiveStatsOptions): LiveStats {
+  const { store, pruning, logger } = options;
+  const now = options.now ?? Date.now;
+  const entries = new Map<string, Entry>();
+  const locals = new Map<string, Local>();
+  const inflight = new Set<Promise<void>>();
+  let sequence = 0;
+  let refreshing: Promise<void> | undefined;
+  let failing = 0;
+
+  const failed = (action: string, err: unknown) => {
+    failing += 1;
+    if (failing > 1) return;
+    const error = err instanceof Error ? err.message : String(err);
+    logger.warn({ error }, `live stats: ${action} failed; counting further failures until the store answers`);
+  };
+  const answered = () => {
+    if (failing > 0) logger.warn({ failed: failing }, 'live stats: the store answers again');
+    failing = 0;
+  };
+  const adopt = (ref: string, record: ModelStatsRecord) => entries.set(ref, toEntry(record, pruning));
+
+  function record(ref: string, update: StatsUpdate): void {
+    let local: ModelStatsRecord;
+    try {
+      local = applyStatsUpdate(entries.get(ref)?.record, update, store.alpha, pruning);
+    } catch (err) {
+      return void logger.warn({ ref, error: err instanceof Error ? err.message : String(err) }, 'live stats: measurement dropped');
+    }
+    adopt(ref, local);
+    const mine = locals.get(ref) ?? { pending: 0, last: 0 };
+    mine.pending += 1;
+    mine.last = ++sequence;
+    locals.set(ref, mine);
+    const sent = store.record(ref, update, pruning).then(
+      (stored) => {
+        answered();
+        // Only the answer to the latest record holds every update of ours: earlier answers would step back.
+        if (--mine.pending === 0) adopt(ref, stored);
+      },
+      (err: unknown) => {
+        mine.pending -= 1;
+        failed('record', err);
+      },
+    );
+    const tracked = sent.finally(() => inflight.delete(tracked));
+    inflight.add(tracked);
+  }
+
+  async function load(): Promise<void> {
+    const started = sequence;
+    let snapshot: Map<string, ModelStatsRecord>;
+    try {
+      snapshot = await store.snapshot();
+      answered();
+    } catch (err) {
+      return failed('refresh', err);
+    }
+    // A model recorded here since the snapshot was asked for keeps its local record: the snapshot may predate it.
+    const settled = (ref: string) => {
+      const mine = locals.get(ref);
+      return mine === undefined || (mine.pending === 0 && mine.last <= started);
+    };
+    for (const [ref, stored] of snapshot) if (settled(ref)) adopt(ref, stored);
+    for (const ref of entries.keys()) if (!snapshot.has(ref) && settled(ref)) entries.delete(ref);
+  }
+
+  function refresh(): Promise<void> {
+    refreshing ??= load().finally(() => (refreshing = undefined));
+    return refreshing;
+  }
+
+  const refreshMs = options.refreshMs ?? 1_000;
+  const timer = refreshMs > 0 ? setInterval(() => void refresh(), refreshMs) : undefined;
+  timer?.unref();
+  if (timer !== undefined) void refresh();
+
+  async function flush(): Promise<void> {
+    while (inflight.size > 0) await Promise.all(inflight);
+  }
+
+  return {
+    get(ref) {
+      const entry = entries.get(ref);
+      if (entry === undefined) return undefined;
+      // Back from a prune: its old averages no longer count (the store resets them with its next update).
+      if (entry.prune === undefined || now() < entry.prune.until) return entry.stats;
+      const back = toEntry(settleStats(entry.record, now()), pruning);
+      entries.set(ref, back);
+      return back.stats;
+    },
+    pruned(ref, at) {
+      const prune = entries.get(ref)?.prune;
+      return prune !== undefined && at < prune.until ? prune : undefined;
+    },
+    recordCall(ref, sample) {
+      record(ref, callUpdate(sample, now()));
+    },
+    recordQuality(ref, score) {
+      record(ref, { at: now(), quality: score });
+    },
+    refresh,
+    flush,
+    async close() {
+      if (timer !== undefined) clearInterval(timer);
+      await flush();
+    },
+  };
+}
+
+/**
+ * A call as a store update: success, latency of successful calls, time to first token when measured, and output
+ * tokens per second over the generation time (the latency after the first token; for a call that did not stream,
+ * the whole latency, which includes reading the prompt).
+ */
+export function callUpdate(sample: CallSample, at: number): StatsUpdate {
+  const update: StatsUpdate = { at, ok: sample.ok };
+  if (sample.ttftMs !== undefined) update.ttftMs = sample.ttftMs;
+  if (!sample.ok) return update;
+  update.latencyMs = sample.latencyMs;
+  const generationMs = sample.latencyMs - (sample.ttftMs ?? 0);
+  if (sample.completionTokens !== undefined && sample.completionTokens > 0 && generationMs > 0) {
+    update.tokensPerSec = sample.completionTokens / (generationMs / 1_000);
+  }
+  return update;
+}
+
+/** What get and pruned answer for `record`: no stats before its first call, a prune with a readable reason. */
+function toEntry(record: ModelStatsRecord, pruning: PruningConfig): Entry {
+  let stats: ModelStats | undefined;
+  if (record.samples > 0) {
+    stats = { samples: record.samples, successRate: record.successRate ?? 1 };
+    if (record.latencyMs !== undefined) stats.latencyMs = record.latencyMs;
+    if (record.ttftMs !== undefined) stats.ttftMs = record.ttftMs;
+    if (record.tokensPerSec !== undefined) stats.tokensPerSec = record.tokensPerSec;
+    if (record.quality !== undefined) stats.quality = record.quality;
+  }
+  const until = record.prunedUntil;
+  return { record, stats, prune: until === undefined ? undefined : { until, reason: pruneReason(record, pruning) } };
+}
+
+/** Why a model is pruned, in words (its figures as they stand). */
+function pruneReason(record: ModelStatsRecord, pruning: PruningConfig): string {
+  const percent = (value: number | undefined) => `${Math.round((value ?? 0) * 100)}%`;
+  switch (record.pruneReason) {
+    case 'quality':
+      return `pruned: judged quality ${(record.quality ?? 0).toFixed(2)} below ${pruning.minQuality} over ${record.qualitySamples} answers`;
+    case 'probation':
+      return 'pruned: a call failed while on probation';
+    default:
+      return `pruned: success rate ${percent(record.successRate)} below ${percent(pruning.minSuccessRate)} over ${record.samples} calls`;
+  }
+}
+
+/** Failures that are the model's or its provider's doing; a bad request, a content filter or a resting key are not. */
+const MODEL_FAILURES: ReadonlySet<string> = new Set(['server', 'timeout', 'network']);
+
+/** Counts one upstream call (a usage record) in the live stats, unless its failure says nothing about the model. */
+export function recordCallStats(stats: StatsRecorder, record: UsageRecord): void {
+  if (record.status === 'error' && !MODEL_FAILURES.has(record.error ?? '')) return;
+  stats.recordCall(record.model, {
+    ok: record.status === 'ok',
+    latencyMs: record.latencyMs,
+    ...(record.ttftMs === undefined ? {} : { ttftMs: record.ttftMs }),
+    ...(record.status === 'ok' ? { completionTokens: record.completionTokens } : {}),
+  });
+}

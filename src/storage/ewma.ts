@@ -1,0 +1,121 @@
+// Moving-average and prune rules of the live stats stores: the memory backend runs them, the Redis script mirrors them.
+//
+// Averages: an exponentially weighted moving average per metric whose weight for the n-th sample is
+// max(alpha, 1/n). The first 1/alpha samples (5 at alpha 0.2) thus give their plain mean, and later ones a moving
+// average in which a sample's weight halves about every 3 samples. A plain EWMA started at the first value would let
+// that one value weigh 41% after five samples, so a model's first call would decide whether it can be pruned.
+// The weight follows call counts, not time: a model that is rarely called keeps its last measurements.
+//
+// Prunes: after an update, a model not already pruned is pruned for coolDownMs when it has minSamples calls and a
+// success rate below minSuccessRate, or minSamples judge scores and a quality below minQuality, or when the update is
+// a failed call while on probation. The first update after the cool-down starts from an empty record on probation
+// (old averages dropped, so it earns its place again with fresh ones), which ends after minSamples calls.
+import type { ModelStatsRecord, PruneRules, StatsUpdate } from './types.js';
+
+/** The default weight of a new sample once a metric has 5 samples. */
+export const DEFAULT_STATS_ALPHA = 0.2;
+
+/** The averaged metrics: a record's average field and its count field, as the Redis hash stores them too. */
+export const STATS_METRICS = [
+  { average: 'latencyMs', count: 'latencySamples' },
+  { average: 'ttftMs', count: 'ttftSamples' },
+  { average: 'tokensPerSec', count: 'tokensPerSecSamples' },
+  { average: 'quality', count: 'qualitySamples' },
+] as const;
+
+/** A record with no measurements. */
+export function emptyStats(): ModelStatsRecord {
+  return { samples: 0, latencySamples: 0, ttftSamples: 0, tokensPerSecSamples: 0, qualitySamples: 0, probation: false };
+}
+
+/** Whether `record` holds nothing: no sample, no prune, no probation (a store need not keep it). */
+export function isEmptyStats(record: ModelStatsRecord): boolean {
+  const counts = record.samples + STATS_METRICS.reduce((sum, { count }) => sum + record[count], 0);
+  return counts === 0 && record.prunedUntil === undefined && !record.probation;
+}
+
+/** `alpha` checked: a number in (0, 1], or the default. */
+export function checkAlpha(alpha: number | undefined): number {
+  const value = alpha ?? DEFAULT_STATS_ALPHA;
+  if (!(value > 0 && value <= 1)) throw new RangeError(`stats alpha must be in (0, 1], got ${value}`);
+  return value;
+}
+
+/**
+ * The average after its `count`-th sample `value` (count includes it). Written as avg + w * (value - avg) in the same
+ * operation order as the Lua, so that both backends compute the same doubles.
+ */
+export function ewmaStep(average: number | undefined, count: number, value: number, alpha: number): number {
+  if (average === undefined) return value;
+  return average + Math.max(alpha, 1 / count) * (value - average);
+}
+
+/**
+ * `update` without the values that cannot be measurements (not finite, negative), quality clamped to 0..1.
+ * Throws a RangeError when `at` is not a finite time.
+ */
+export function cleanStatsUpdate(update: StatsUpdate): StatsUpdate {
+  if (!Number.isFinite(update.at)) throw new RangeError(`stats update time must be a finite number, got ${update.at}`);
+  const clean: StatsUpdate = { at: update.at };
+  if (typeof update.ok === 'boolean') clean.ok = update.ok;
+  for (const field of ['latencyMs', 'ttftMs', 'tokensPerSec'] as const) {
+    const value = update[field];
+    if (value !== undefined && Number.isFinite(value) && value >= 0) clean[field] = value;
+  }
+  if (update.quality !== undefined && Number.isFinite(update.quality)) clean.quality = Math.min(1, Math.max(0, update.quality));
+  return clean;
+}
+
+/** The record as it stands at `now`: once its prune has expired, an empty record on probation. */
+export function settleStats(record: ModelStatsRecord, now: number): ModelStatsRecord {
+  if (record.prunedUntil === undefined || now < record.prunedUntil) return record;
+  return { ...emptyStats(), probation: true };
+}
+
+/** Whether `record` is out of plans at `now`. */
+export function isPrunedAt(record: ModelStatsRecord, now: number): boolean {
+  return record.prunedUntil !== undefined && now < record.prunedUntil;
+}
+
+/**
+ * `record` (undefined: a model not seen yet) after `update` (cleaned first), with `rules` applied at `update.at`.
+ * Returns a new record; the argument is not changed.
+ */
+export function applyStatsUpdate(
+  record: ModelStatsRecord | undefined,
+  update: StatsUpdate,
+  alpha: number,
+  rules?: PruneRules,
+): ModelStatsRecord {
+  const now = update.at;
+  const clean = cleanStatsUpdate(update);
+  const next: ModelStatsRecord = { ...settleStats(record ?? emptyStats(), now) };
+  if (clean.ok !== undefined) {
+    next.samples += 1;
+    next.successRate = ewmaStep(next.successRate, next.samples, clean.ok ? 1 : 0, alpha);
+  }
+  for (const { average, count } of STATS_METRICS) {
+    const value = clean[average];
+    if (value === undefined) continue;
+    next[count] += 1;
+    next[average] = ewmaStep(next[average], next[count], value, alpha);
+  }
+  if (rules === undefined || isPrunedAt(next, now)) return next;
+  const reason = pruneReasonOf(next, clean.ok, rules);
+  if (reason !== undefined) {
+    next.prunedUntil = now + rules.coolDownMs;
+    next.pruneReason = reason;
+    next.probation = false;
+  } else if (next.probation && next.samples >= rules.minSamples) {
+    next.probation = false;
+  }
+  return next;
+}
+
+/** Why `record` (after an update whose call outcome was `ok`) must be pruned, if it must. */
+function pruneReasonOf(record: ModelStatsRecord, ok: boolean | undefined, rules: PruneRules) {
+  if (record.probation && ok === false) return 'probation' as const;
+  if (record.samples >= rules.minSamples && record.successRate! < rules.minSuccessRate) return 'success_rate' as const;
+  if (record.qualitySamples >= rules.minSamples && record.quality! < rules.minQuality) return 'quality' as const;
+  return undefined;
+}

@@ -1,0 +1,176 @@
+// Redis live stats: a hash per model (`<prefix>stats:model:<ref>`) updated by one Lua script mirroring ewma.ts, and
+// a set of the refs measured (`<prefix>stats:models`) that snapshot reads the hashes from, in one pipeline.
+//
+// The hash fields are the ModelStatsRecord's own names (probation: '1' or absent). Numbers are written with %.17g,
+// which round-trips a double exactly, so that the script and the memory backend compute bit-identical averages.
+import type { Redis } from 'ioredis';
+import { STATS_METRICS, checkAlpha, cleanStatsUpdate } from '../ewma.js';
+import type { ModelStatsRecord, PruneReason, PruneRules, StatsStore, StatsStoreOptions, StatsUpdate } from '../types.js';
+
+/** How long a model's hash stays after its last update (housekeeping for models no longer called). */
+export const DEFAULT_STATS_TTL_MS = 30 * 86_400_000;
+
+/**
+ * KEYS: the model's hash, the set of refs. ARGV: ref, at, alpha, ok ('1', '0' or ''), then one value per metric of
+ * STATS_METRICS ('' when absent), then minSuccessRate, minQuality, minSamples, coolDownMs ('' each without rules),
+ * then the TTL (ms). Mirrors applyStatsUpdate: settle an expired prune, fold in the values, apply the rules. Returns
+ * the hash as it now stands, flat.
+ */
+const RECORD_SCRIPT = `
+local at = tonumber(ARGV[2])
+local alpha = tonumber(ARGV[3])
+local s = {}
+local flat = redis.call('HGETALL', KEYS[1])
+for i = 1, #flat, 2 do s[flat[i]] = flat[i + 1] end
+local function num(field) return tonumber(s[field]) end
+local untilAt = num('prunedUntil')
+if untilAt ~= nil and at >= untilAt then
+  s = { probation = '1' }
+  untilAt = nil
+end
+local function step(average, count, value)
+  local c = (num(count) or 0) + 1
+  local avg = num(average)
+  if avg == nil then avg = value else avg = avg + math.max(alpha, 1 / c) * (value - avg) end
+  s[average] = string.format('%.17g', avg)
+  s[count] = string.format('%d', c)
+end
+if ARGV[4] ~= '' then step('successRate', 'samples', tonumber(ARGV[4])) end
+local metrics = { ${STATS_METRICS.map(({ average, count }) => `{ '${average}', '${count}' }`).join(', ')} }
+for i, metric in ipairs(metrics) do
+  if ARGV[4 + i] ~= '' then step(metric[1], metric[2], tonumber(ARGV[4 + i])) end
+end
+local r = 4 + #metrics
+if ARGV[r + 4] ~= '' and (untilAt == nil or at >= untilAt) then
+  local minSamples = tonumber(ARGV[r + 3])
+  local samples = num('samples') or 0
+  local reason = nil
+  if s.probation == '1' and ARGV[4] == '0' then reason = 'probation'
+  elseif samples >= minSamples and num('successRate') < tonumber(ARGV[r + 1]) then reason = 'success_rate'
+  elseif (num('qualitySamples') or 0) >= minSamples and num('quality') < tonumber(ARGV[r + 2]) then reason = 'quality'
+  end
+  if reason ~= nil then
+    s.prunedUntil = string.format('%.17g', at + tonumber(ARGV[r + 4]))
+    s.pruneReason = reason
+    s.probation = nil
+  elseif s.probation == '1' and samples >= minSamples then
+    s.probation = nil
+  end
+end
+local out = {}
+for field, value in pairs(s) do
+  out[#out + 1] = field
+  out[#out + 1] = value
+end
+redis.call('DEL', KEYS[1])
+if #out > 0 then
+  redis.call('HSET', KEYS[1], unpack(out))
+  redis.call('PEXPIRE', KEYS[1], ARGV[r + 5])
+  redis.call('SADD', KEYS[2], ARGV[1])
+end
+return out
+`;
+
+/** KEYS: a model's hash, the set of refs. ARGV: the ref. Forgets the ref unless its hash came back meanwhile. */
+const FORGET_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('SREM', KEYS[2], ARGV[1]) end
+return 0
+`;
+
+export interface RedisStatsStoreOptions extends StatsStoreOptions {
+  /** Prefix of the keys (default `switchboard:`): stores with one prefix on one Redis share their measurements. */
+  keyPrefix?: string;
+  /** A model's hash expires this long after its last update (default 30 days). */
+  ttlMs?: number;
+}
+
+/**
+ * A StatsStore on `redis` (the caller's connection: it is used, never closed), shared by every instance on that Redis
+ * and prefix. An update touches the model's hash and the set of refs in one script, so it needs a single Redis (or a
+ * Cluster where they share a slot); Cluster is not supported.
+ */
+export function createRedisStatsStore(redis: Redis, options: RedisStatsStoreOptions = {}): StatsStore {
+  const alpha = checkAlpha(options.alpha);
+  const ttlMs = String(Math.max(1, Math.ceil(options.ttlMs ?? DEFAULT_STATS_TTL_MS)));
+  const prefix = `${options.keyPrefix ?? 'switchboard:'}stats:`;
+  const setKey = `${prefix}models`;
+  // 'model:' keeps every hash apart from the set, whatever the ref.
+  const hashOf = (ref: string) => `${prefix}model:${ref}`;
+  return {
+    alpha,
+    async record(ref: string, update: StatsUpdate, rules?: PruneRules) {
+      // Cleaned as the memory backend cleans it, so the script gets only measurements.
+      const clean = cleanStatsUpdate(update);
+      const args = [ref, String(clean.at), String(alpha), ...valueArgs(clean), ...rulesArgs(rules), ttlMs];
+      const flat = (await redis.eval(RECORD_SCRIPT, 2, hashOf(ref), setKey, ...args)) as string[];
+      return decodeStats(Object.fromEntries(pairs(flat)));
+    },
+    async snapshot() {
+      const refs = await redis.smembers(setKey);
+      const found = new Map<string, ModelStatsRecord>();
+      if (refs.length === 0) return found;
+      const pipeline = redis.pipeline();
+      for (const ref of refs) pipeline.hgetall(hashOf(ref));
+      const replies = (await pipeline.exec()) ?? [];
+      const gone: string[] = [];
+      refs.forEach((ref, i) => {
+        const [err, hash] = replies[i] ?? [new Error('no reply')];
+        if (err) throw err;
+        const fields = hash as Record<string, string>;
+        if (Object.keys(fields).length === 0) gone.push(ref);
+        else found.set(ref, decodeStats(fields));
+      });
+      // Hashes that expired leave their ref in the set: drop it, unless an update brought the hash back meanwhile.
+      await Promise.all(gone.map((ref) => redis.eval(FORGET_SCRIPT, 2, hashOf(ref), setKey, ref)));
+      return found;
+    },
+  };
+}
+
+/** ok and the metrics of a cleaned update as script arguments, '' when absent. */
+function valueArgs(clean: StatsUpdate): string[] {
+  const ok = clean.ok === undefined ? '' : clean.ok ? '1' : '0';
+  return [ok, ...STATS_METRICS.map(({ average }) => (clean[average] === undefined ? '' : String(clean[average])))];
+}
+
+function rulesArgs(rules: PruneRules | undefined): string[] {
+  if (rules === undefined) return ['', '', '', ''];
+  return [rules.minSuccessRate, rules.minQuality, rules.minSamples, rules.coolDownMs].map(String);
+}
+
+/** [field, value, field, value...] as pairs. */
+function pairs(flat: string[]): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push([flat[i]!, flat[i + 1]!]);
+  return out;
+}
+
+const REASONS: readonly PruneReason[] = ['success_rate', 'quality', 'probation'];
+
+/** A model's hash as a record (fields that are missing or unreadable are left out). */
+function decodeStats(hash: Record<string, string>): ModelStatsRecord {
+  const numberOf = (field: string) => {
+    const value = hash[field] === undefined ? NaN : Number(hash[field]);
+    return Number.isFinite(value) ? value : undefined;
+  };
+  const record: ModelStatsRecord = {
+    samples: numberOf('samples') ?? 0,
+    latencySamples: 0,
+    ttftSamples: 0,
+    tokensPerSecSamples: 0,
+    qualitySamples: 0,
+    probation: hash.probation === '1',
+  };
+  const successRate = numberOf('successRate');
+  if (successRate !== undefined) record.successRate = successRate;
+  for (const { average, count } of STATS_METRICS) {
+    record[count] = numberOf(count) ?? 0;
+    const value = numberOf(average);
+    if (value !== undefined) record[average] = value;
+  }
+  const prunedUntil = numberOf('prunedUntil');
+  if (prunedUntil !== undefined) record.prunedUntil = prunedUntil;
+  const reason = REASONS.find((known) => known === hash.pruneReason);
+  if (reason !== undefined) record.pruneReason = reason;
+  return record;
+}
