@@ -1,63 +1,143 @@
-// classify: derives the task, needs and size of a request from its messages alone, in microseconds.
+// classify: derives the task, domain, complexity, needs and size of a request from its messages alone, in microseconds.
+// The default classifier scores weighted word, phrase and pattern rules (src/routing/classifier/); any other
+// `Classifier` can take its place, since the router depends only on the Classification shape.
 import { countTokens } from 'gpt-tokenizer';
-import type { Task } from '../config/schema.js';
-import type { ChatMessage, ChatRequest } from '../providers/types.js';
-import type { Classification, RequestNeeds } from './types.js';
+import { TASKS, type Task } from '../config/schema.js';
+import type { ChatRequest } from '../providers/types.js';
+import { STEP_CUES, complexityOf, textStats } from './classifier/complexity.js';
+import { DOMAIN_RULES, DOMAIN_THRESHOLD, SPECIALIST_DOMAINS, type SpecialistDomain } from './classifier/domain-rules.js';
+import { compileLexicon, type Feature } from './classifier/lexicon.js';
+import { contentLength, contentText, hasImage, promptText, splitAsk, textWindow } from './classifier/messages.js';
+import { STRUCTURE, TASK_PRIOR, TASK_RULES } from './classifier/task-rules.js';
+import type { Classification, Domain, RequestNeeds } from './types.js';
 
 /** Prompts longer than this (in estimated tokens) need a long-context model. */
 export const LONG_CONTEXT_TOKENS = 32_000;
 
-/** Ordered: the first pattern that matches the last user message names the task. */
-const TASK_PATTERNS: Array<[Task, RegExp]> = [
-  ['code', /```|\b(function|class|def|python|javascript|typescript|java|rust|golang|sql|regex|bug|compile|refactor|stack ?trace|code)\b/i],
-  ['math', /\b(solve|equation|integral|derivative|prove|calculate|probability)\b|\d+\s*[-+*/^]\s*\d+/i],
-  ['translation', /\btranslat(e|ion)\b|\bin (french|spanish|german|chinese|japanese|english)\b/i],
-  ['summarization', /\b(summari[sz]e|summary|tl;?dr|key points)\b/i],
-  ['extraction', /\b(extract|parse|list all|pull out)\b/i],
-  ['creative_writing', /\b(poem|story|essay|lyrics|haiku|write a (short )?(tale|novel|scene))\b/i],
-  ['roleplay', /\b(pretend|role-?play|act as|you are a)\b/i],
-  ['reasoning', /\b(why|explain|compare|step by step|reason|analy[sz]e)\b/i],
-  ['knowledge', /\b(what is|who (is|was)|when did|where is|define)\b/i],
-];
+/** What a classifier reads of a chat request. */
+export type ClassifyInput = Pick<ChatRequest, 'messages' | 'tools' | 'response_format'>;
 
-/** The task, needs and size of a request. Replaceable: the router only depends on the Classification shape. */
-export function classify(request: Pick<ChatRequest, 'messages' | 'tools' | 'response_format'>): Classification {
-  const text = promptText(request.messages);
-  const lastUser = lastUserText(request.messages);
-  const estimatedTokens = Math.ceil(text.length / 4);
-  let exact: number | undefined;
-  const needs: RequestNeeds = {
-    tools: (request.tools?.length ?? 0) > 0 || request.messages.some((m) => m.role === 'tool' || (m.tool_calls?.length ?? 0) > 0),
-    vision: request.messages.some((m) => Array.isArray(m.content) && m.content.some((part) => part.type === 'image_url')),
-    json: request.response_format !== undefined && request.response_format.type !== 'text',
-    longContext: estimatedTokens > LONG_CONTEXT_TOKENS,
-  };
-  return {
-    task: TASK_PATTERNS.find(([, pattern]) => pattern.test(lastUser))?.[0] ?? 'chat',
-    domain: 'general',
-    complexity: Math.min(1, estimatedTokens / 4000 + (lastUser.match(/\?/g)?.length ?? 0) * 0.1),
-    promptChars: text.length,
-    estimatedTokens,
-    promptTokens: () => (exact ??= countTokens(text)),
-    needs,
-  };
+/** Labels a request for the router; synchronous and cheap, since it runs before every routed call. */
+export interface Classifier {
+  classify(request: ClassifyInput): Classification;
 }
 
-function contentText(message: ChatMessage): string {
-  const { content } = message;
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return '';
-  return content.map((part) => (part.type === 'text' ? part.text : '')).join('\n');
+/** Replacements for the default rules and thresholds (tests, or a deployment tuned to its own traffic). */
+export interface RuleClassifierOptions {
+  taskRules?: Readonly<Record<Task, readonly Feature[]>>;
+  domainRules?: Readonly<Record<SpecialistDomain, readonly Feature[]>>;
+  longContextTokens?: number;
 }
 
-function promptText(messages: ChatMessage[]): string {
-  return messages.map(contentText).join('\n');
-}
+/** Characters of the last user message read from its start and from its end; the middle of a long paste is skipped. */
+const USER_HEAD = 2000;
+const USER_TAIL = 500;
+/**
+ * Within those, the instruction usually sits at the start or the end ("Summarize this: ..." or "... What does it say
+ * about X?"); the rest is material the instruction is about, and counts for less (see `splitAsk`).
+ */
+const ASK_HEAD = 250;
+const ASK_TAIL = 150;
+/** How much material counts for the task; for the domain it counts in full, since it is what the request is about. */
+const MATERIAL_TASK_WEIGHT = 0.5;
+/** A system prompt says what the conversation is for, in its first lines; it counts for less than the user's ask. */
+const SYSTEM_CHARS = 1000;
+const SYSTEM_WEIGHT = 0.6;
+/** The user's previous turn says what a follow-up ("now shorter") is about. */
+const PREVIOUS_CHARS = 500;
+const PREVIOUS_WEIGHT = 0.3;
 
-function lastUserText(messages: ChatMessage[]): string {
-  for (let i = messages.length - 1; i >= 0; i--) {
-    const message = messages[i]!;
-    if (message.role === 'user') return contentText(message);
+/** The default classifier: weighted rules per task and per domain, scored in one pass over the messages. */
+export function createRuleClassifier(options: RuleClassifierOptions = {}): Classifier {
+  const taskRules = options.taskRules ?? TASK_RULES;
+  const domainRules = options.domainRules ?? DOMAIN_RULES;
+  const longContextTokens = options.longContextTokens ?? LONG_CONTEXT_TOKENS;
+  // Classes: the tasks, then the specialist domains, then the step cues, all scored by one lexicon.
+  const lexicon = compileLexicon([...TASKS.map((t) => taskRules[t]), ...SPECIALIST_DOMAINS.map((d) => domainRules[d]), STEP_CUES]);
+  const firstDomain = TASKS.length;
+  const steps = firstDomain + SPECIALIST_DOMAINS.length;
+  const prior = Float64Array.from({ length: lexicon.classCount }, (_, i) => (i < TASKS.length ? (TASK_PRIOR[TASKS[i]!] ?? 0) : 0));
+  const scores = new Float64Array(lexicon.classCount);
+  const materialWeights = Float64Array.from({ length: lexicon.classCount }, (_, i) => (i < TASKS.length ? MATERIAL_TASK_WEIGHT : 1));
+  const chat = TASKS.indexOf('chat');
+  const math = TASKS.indexOf('math');
+  const code = TASKS.indexOf('code');
+  const summarization = TASKS.indexOf('summarization');
+
+  function classify(request: ClassifyInput): Classification {
+    const { messages } = request;
+    let lastUser = -1;
+    let previousUser = -1;
+    let promptChars = Math.max(0, messages.length - 1);
+    let tools = (request.tools?.length ?? 0) > 0;
+    let vision = false;
+    for (let i = 0; i < messages.length; i++) {
+      const message = messages[i]!;
+      promptChars += contentLength(message);
+      if (message.role === 'user') {
+        previousUser = lastUser;
+        lastUser = i;
+      }
+      if (message.role === 'tool' || (message.tool_calls?.length ?? 0) > 0) tools = true;
+      if (!vision && hasImage(message)) vision = true;
+    }
+    const query = lastUser >= 0 ? contentText(messages[lastUser]!) : '';
+    const read = textWindow(query, USER_HEAD, USER_TAIL);
+    const user = read.toLowerCase();
+
+    scores.set(prior);
+    const [ask, material] = splitAsk(user, ASK_HEAD, ASK_TAIL);
+    lexicon.score(ask, 1, scores);
+    if (material.length > 0) lexicon.score(material, 1, scores, materialWeights);
+    const stepCues = scores[steps]!;
+    const stats = textStats(read);
+    scores[math]! += Math.min(stats.numbers, STRUCTURE.maxNumbers) * STRUCTURE.mathPerNumber;
+    scores[code]! += Math.min(stats.camelCase, STRUCTURE.maxCamelCase) * STRUCTURE.codePerCamelCase;
+    if (user.length < STRUCTURE.shortChars && stats.questions === 0) scores[chat]! += STRUCTURE.shortChat;
+    if (stats.lines >= STRUCTURE.passageLines || stats.longestLine >= STRUCTURE.passageLineChars) scores[summarization]! += STRUCTURE.passageSummarization;
+    let systems = 0;
+    for (const message of messages) {
+      if ((message.role !== 'system' && message.role !== 'developer') || systems++ >= 2) continue;
+      lexicon.score(textWindow(contentText(message), SYSTEM_CHARS, 0).toLowerCase(), SYSTEM_WEIGHT, scores);
+    }
+    if (previousUser >= 0) lexicon.score(textWindow(contentText(messages[previousUser]!), PREVIOUS_CHARS, 0).toLowerCase(), PREVIOUS_WEIGHT, scores);
+
+    const task = TASKS[argmax(scores, 0, TASKS.length)]!;
+    const best = argmax(scores, firstDomain, steps);
+    const domain: Domain = scores[best]! >= DOMAIN_THRESHOLD ? SPECIALIST_DOMAINS[best - firstDomain]! : 'general';
+    const estimatedTokens = Math.ceil(promptChars / 4);
+    const needs: RequestNeeds = {
+      tools,
+      vision,
+      json: request.response_format !== undefined && request.response_format.type !== 'text',
+      longContext: estimatedTokens > longContextTokens,
+    };
+    let exact: number | undefined;
+    return {
+      task,
+      query,
+      domain,
+      complexity: complexityOf({ userTokens: Math.ceil(query.length / 4), promptTokens: estimatedTokens, stats, stepCues, task }),
+      promptChars,
+      estimatedTokens,
+      promptTokens: () => (exact ??= countTokens(promptText(messages))),
+      needs,
+    };
   }
-  return '';
+
+  return { classify };
+}
+
+/** The index of the highest score in [from, to); the earliest wins a tie. */
+function argmax(scores: Float64Array, from: number, to: number): number {
+  let best = from;
+  for (let i = from + 1; i < to; i++) if (scores[i]! > scores[best]!) best = i;
+  return best;
+}
+
+const defaultClassifier = createRuleClassifier();
+
+/** Classifies a request with the default (rule) classifier. */
+export function classify(request: ClassifyInput): Classification {
+  return defaultClassifier.classify(request);
 }

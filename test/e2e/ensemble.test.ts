@@ -26,11 +26,24 @@ beforeEach(() => {
 
 const usage = (prompt: number, completion: number) => ({ prompt, completion });
 
-async function ask(ensemble: Record<string, unknown>, runId: string, stream = false) {
-  const body = { model: 'auto', messages: [{ role: 'user', content: 'Name a prime number.' }], ensemble } as never;
-  const headers = { headers: { 'x-switchboard-run-id': runId } };
-  if (!stream) return gw.client.chat.completions.create(body, headers).withResponse();
-  return gw.client.chat.completions.create({ ...(body as object), stream: true, stream_options: { include_usage: true } } as never, headers).withResponse();
+const body = (ensemble: Record<string, unknown>) => ({ model: 'auto', messages: [{ role: 'user' as const, content: 'Name a prime number.' }], ensemble });
+const runIdHeader = (runId: string) => ({ headers: { 'x-switchboard-run-id': runId } });
+
+async function ask(ensemble: Record<string, unknown>, runId: string) {
+  return gw.client.chat.completions.create(body(ensemble) as OpenAI.ChatCompletionCreateParamsNonStreaming, runIdHeader(runId)).withResponse();
+}
+
+/** The same, streamed with usage: resolves with the text and the last usage chunk's usage. */
+async function askStreamed(ensemble: Record<string, unknown>, runId: string) {
+  const params = { ...body(ensemble), stream: true, stream_options: { include_usage: true } } as OpenAI.ChatCompletionCreateParamsStreaming;
+  const stream = await gw.client.chat.completions.create(params, runIdHeader(runId));
+  let text = '';
+  let usage: OpenAI.CompletionUsage | undefined;
+  for await (const chunk of stream) {
+    text += chunk.choices[0]?.delta.content ?? '';
+    usage = chunk.usage ?? usage;
+  }
+  return { text, usage };
 }
 
 async function runRecord(runId: string) {
@@ -76,13 +89,7 @@ describe('ensemble: synthesize', () => {
     fakes.alpha.queue({ type: 'text', text: 'Two is prime.', usage: usage(10, 3) }, { type: 'text', text: 'Two and seven are primes.', usage: usage(40, 6) });
     fakes.beta.queue({ type: 'text', text: 'Seven is prime.', usage: usage(11, 4) });
     const ensemble = { strategy: 'synthesize', models: ['alpha/alpha-chat', 'beta/beta-chat'], aggregator: 'alpha/alpha-chat' };
-    const { data: stream } = await ask(ensemble, 'ens-synth-stream', true);
-    let text = '';
-    let total: OpenAI.CompletionUsage | undefined;
-    for await (const chunk of stream as AsyncIterable<OpenAI.ChatCompletionChunk>) {
-      text += chunk.choices[0]?.delta.content ?? '';
-      total = chunk.usage ?? total;
-    }
+    const { text, usage: total } = await askStreamed(ensemble, 'ens-synth-stream');
     expect(text).toBe('Two and seven are primes.');
     expect(fakes.alpha.requests.at(-1)!.body).toMatchObject({ stream: true });
     expect(total).toMatchObject({ prompt_tokens: 61, completion_tokens: 13 });
@@ -102,9 +109,7 @@ describe('ensemble: cascade', () => {
     fakes.gamma.queue({ type: 'text', text: '' });
     fakes.alpha.queue({ type: 'text', text: 'Thirteen is prime.' });
     fakes.beta.queue({ type: 'text', text: 'Seventeen is prime.' });
-    const { data } = await ask({ strategy: 'cascade', n: 2 }, 'cascade-poor', true);
-    let text = '';
-    for await (const chunk of data as AsyncIterable<OpenAI.ChatCompletionChunk>) text += chunk.choices[0]?.delta.content ?? '';
+    const { text } = await askStreamed({ strategy: 'cascade', n: 2 }, 'cascade-poor');
     expect(['Thirteen is prime.', 'Seventeen is prime.']).toContain(text);
     expect([fakes.alpha.requests.length, fakes.beta.requests.length, fakes.gamma.requests.length]).toEqual([1, 1, 1]);
     expect(fakes.gamma.requests[0]!.body).not.toMatchObject({ stream: true });

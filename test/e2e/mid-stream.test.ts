@@ -1,5 +1,6 @@
 // End to end: a stream that breaks after its third token is finished by the next model, so the client reads one
 // answer with no gap and no repeat, and the run's events say which model continued it.
+import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../src/events/types.js';
 import { CONTINUE_PROMPT } from '../../graphs/chat/continue.js';
@@ -27,7 +28,7 @@ async function brokenStream(runId: string, continuation: string) {
   fakes.beta.queue({ type: 'text', text: continuation });
   const stream = await gw.client.chat.completions.create(
     // alpha then beta, in that order: alpha's measured failures would otherwise rank it after beta on later runs.
-    { model: 'alpha/alpha-chat', models: ['beta/beta-chat'], messages: [{ role: 'user', content: 'Say the pangram.' }], stream: true } as never,
+    { model: 'alpha/alpha-chat', models: ['beta/beta-chat'], messages: [{ role: 'user', content: 'Say the pangram.' }], stream: true } as OpenAI.ChatCompletionCreateParamsStreaming,
     { headers: { 'x-switchboard-run-id': runId } },
   );
   const pieces: string[] = [];
