@@ -1,8 +1,12 @@
-// route: turns a request into an ordered plan of models (primary, then fallbacks), honouring the client's explicit choices.
-import type { Capability, ModelQuality } from '../config/schema.js';
+// route: ranks every enabled model for a request into an ordered plan (primary, then fallbacks), honouring the
+// client's explicit choices first, then the config's routing rules, then the scores (src/routing/score.ts).
+import type { RoutingRule } from '../config/routing-schema.js';
+import type { ModelQuality } from '../config/schema.js';
 import { GatewayError, badRequest, notFound } from '../errors.js';
 import type { Registry, ResolvedModel, ResolvedProvider } from '../providers/registry.js';
-import type { Candidate, Classification, Plan } from './types.js';
+import { matchRule, orderByRule } from './rules.js';
+import { scoreModel, unfitReason, type RankedCandidate } from './score.js';
+import type { Classification, Plan, StatsView } from './types.js';
 
 /** What the client asked for about routing. */
 export interface RouteRequest {
@@ -13,6 +17,8 @@ export interface RouteRequest {
   /** Pin a provider. */
   provider?: string;
   mode: ModelQuality;
+  /** The client chose `mode` (model_quality); otherwise a matching rule's mode replaces the default. */
+  modeExplicit?: boolean;
   /** Output tokens asked for; prompt + these must fit the context window. */
   maxTokens?: number;
   /** Whether the client's key may use a model (`provider/model`); every model when absent. */
@@ -22,51 +28,102 @@ export interface RouteRequest {
 /** Why a provider cannot take a call now (keys resting, circuit open), from the key pool; undefined when it can. */
 export type Availability = (provider: ResolvedProvider) => { reason: string; retryAfterMs: number } | undefined;
 
+/** What the gateway knows besides the request: each part optional, so a plan can be made from the catalog alone. */
+export interface RouteContext {
+  /** Providers that cannot take a call now: their models are skipped (429/503 when that leaves none). */
+  availability?: Availability;
+  /** Live stats (blended into scores) and pruning (pruned models are skipped). */
+  stats?: StatsView;
+  /** The config's routing rules; the first that matches applies. */
+  rules?: readonly RoutingRule[];
+  /** 0..1: the share of the provider's keys usable now; less headroom, lower score. */
+  headroom?: (provider: ResolvedProvider) => number;
+  /** For pruning's cool-downs (default Date.now()). */
+  now?: number;
+}
+
 export const AUTO_MODEL = 'auto';
 
-/** How much each mode weighs quality against speed. */
-const MODE_WEIGHTS: Record<ModelQuality, { quality: number; speed: number }> = {
-  fastest: { quality: 0.25, speed: 0.75 },
-  balanced: { quality: 0.6, speed: 0.4 },
-  best_quality: { quality: 0.9, speed: 0.1 },
-};
-/** Paid models rank after free ones of similar merit. */
-const PAID_PENALTY = 0.2;
+type Unavailable = ReturnType<Availability>;
 
 /**
  * The plan for a request; throws 404 for an unknown model or provider, 403 for a model the client's key may not
- * use, 429 when every fitting model's provider is resting (with the earliest Retry-After), 503 when nothing can serve it.
+ * use, 400 for an explicit model that cannot serve it, 429 when every fitting model's provider is resting (with the
+ * earliest Retry-After; 503 when no key will ever serve), 503 when nothing can serve it. Pruned models are used only
+ * when nothing else can serve, or when the client names them.
  */
-export function planRoute(registry: Registry, route: RouteRequest, classification: Classification, availability?: Availability): Plan {
+export function planRoute(registry: Registry, route: RouteRequest, classification: Classification, context: RouteContext = {}): Plan {
   if (route.provider !== undefined && !registry.providers.some((p) => p.id === route.provider)) {
     throw notFound(`provider '${route.provider}' is not enabled`, 'provider_not_found', 'provider');
   }
   const explicit = explicitModels(registry, route);
   const allowed = allowedFilter(registry, route);
-  const pool = (explicit ?? registry.models).filter((m) => (route.provider === undefined || m.provider.id === route.provider) && allowed(m));
+  const rule = matchRule(context.rules, classification);
+  const mode = rule?.mode !== undefined && route.modeExplicit !== true ? rule.mode : route.mode;
+  const { stats } = context;
+  const now = context.now ?? Date.now();
   const skipped: Plan['skipped'] = [];
-  const candidates: Candidate[] = [];
+  let candidates: RankedCandidate[] = [];
+  const pruned: Array<{ model: ResolvedModel; reason: string }> = [];
   const resting: number[] = [];
-  const down = new Map<ResolvedProvider, ReturnType<Availability>>();
-  for (const model of pool) {
-    const reason = unfitReason(model, classification, route.maxTokens);
-    if (reason !== undefined) {
-      skipped.push({ ref: model.ref, reason });
+  const providers = new Map<ResolvedProvider, { down: Unavailable; headroom: number | undefined }>();
+  const providerState = (provider: ResolvedProvider) => {
+    let state = providers.get(provider);
+    if (state === undefined) {
+      const down = context.availability?.(provider);
+      state = { down, headroom: down === undefined ? context.headroom?.(provider) : undefined };
+      providers.set(provider, state);
+    }
+    return state;
+  };
+  for (const model of explicit ?? registry.models) {
+    if ((route.provider !== undefined && model.provider.id !== route.provider) || !allowed(model)) continue;
+    const unfit = unfitReason(model, classification, route.maxTokens);
+    if (unfit !== undefined) {
+      skipped.push({ ref: model.ref, reason: unfit });
       continue;
     }
-    if (availability !== undefined && !down.has(model.provider)) down.set(model.provider, availability(model.provider));
-    const unavailable = down.get(model.provider);
-    if (unavailable === undefined) candidates.push(score(model, classification, route.mode));
-    else {
-      skipped.push({ ref: model.ref, reason: unavailable.reason });
-      resting.push(unavailable.retryAfterMs);
+    // The client's own choice is honoured even when pruned: it asked for that model.
+    const out = explicit === undefined ? stats?.pruned(model.ref, now) : undefined;
+    if (out !== undefined) {
+      pruned.push({ model, reason: out.reason });
+      continue;
     }
+    const { down, headroom } = providerState(model.provider);
+    if (down !== undefined) {
+      skipped.push({ ref: model.ref, reason: down.reason });
+      resting.push(down.retryAfterMs);
+      continue;
+    }
+    candidates.push(scoreModel(model, classification, mode, stats?.get(model.ref), headroom));
   }
-  // An explicit list keeps the client's order; the router ranks the rest.
-  if (explicit === undefined) candidates.sort((a, b) => b.score - a.score);
+  // Better a model on probation than no answer: pruned models come back when nothing else can serve.
+  const lastResort = candidates.length === 0;
+  for (const { model, reason } of pruned) {
+    const { down, headroom } = providerState(model.provider);
+    if (!lastResort || down !== undefined) {
+      skipped.push({ ref: model.ref, reason: `pruned: ${reason}` });
+      continue;
+    }
+    const candidate = scoreModel(model, classification, mode, stats?.get(model.ref), headroom);
+    candidate.parts.note = `pruned (${reason}), tried because nothing else can serve`;
+    candidates.push(candidate);
+  }
   if (candidates.length === 0 && resting.length > 0) throw allResting(skipped, Math.min(...resting));
   if (candidates.length === 0) throw noCandidate(registry, skipped, explicit !== undefined);
-  return { candidates, skipped, mode: route.mode };
+  // An explicit list keeps the client's order; otherwise the rule's models go first and last, the scores rank the rest.
+  if (explicit === undefined) {
+    candidates.sort((a, b) => b.score - a.score);
+    if (rule !== undefined) candidates = orderByRule(candidates, rule, registry);
+  }
+  const plan: Plan = { candidates, skipped, mode };
+  if (rule !== undefined) {
+    plan.rule = rule.name;
+    // A client that named its model asked for that model's answer, not a rule's ensemble.
+    if (rule.ensemble !== undefined && explicit === undefined) plan.ensemble = rule.ensemble;
+    if (rule.cache !== undefined) plan.cache = rule.cache;
+  }
+  return plan;
 }
 
 /** Keeps the models the client's key may use; a named model it may not use is refused outright (403). */
@@ -111,34 +168,6 @@ function explicitModels(registry: Registry, route: RouteRequest): ResolvedModel[
 function resolveName(registry: Registry, name: string): ResolvedModel[] {
   const exact = registry.byRef.get(name);
   return exact ? [exact] : (registry.byBareId.get(name) ?? []);
-}
-
-function unfitReason(model: ResolvedModel, classification: Classification, maxTokens: number | undefined): string | undefined {
-  const { needs } = classification;
-  const missing = (['tools', 'vision'] as const).filter((need) => needs[need] && !has(model, need));
-  if (missing.length > 0) return `lacks ${missing.join(', ')}`;
-  const window = model.config.contextWindow;
-  const output = maxTokens ?? 0;
-  // The estimate is cheap; count exactly only when it is close to the limit.
-  if (classification.estimatedTokens * 2 + output > window && classification.promptTokens() + output > window) {
-    return `context window ${window} too small for ${classification.promptTokens()} prompt + ${output} output tokens`;
-  }
-  return undefined;
-}
-
-function has(model: ResolvedModel, capability: Capability): boolean {
-  return model.config.capabilities.includes(capability);
-}
-
-function score(model: ResolvedModel, classification: Classification, mode: ModelQuality): Candidate {
-  const { config } = model;
-  const weights = MODE_WEIGHTS[mode];
-  const quality = config.strengths?.[classification.task] ?? config.quality;
-  const paid = config.costPer1M.input > 0 || config.costPer1M.output > 0;
-  const reasons = [`quality ${quality} for ${classification.task}`, `speed ${config.speed}`, `mode ${mode}`];
-  if (paid) reasons.push('paid');
-  const value = weights.quality * quality + weights.speed * config.speed - (paid ? PAID_PENALTY : 0);
-  return { model, score: Math.round(value * 1000) / 1000, reasons };
 }
 
 function noCandidate(registry: Registry, skipped: Plan['skipped'], explicit: boolean): GatewayError {

@@ -1,0 +1,72 @@
+// POST /v1/routing/explain: what the router would do with a chat request (classification, ranked plan, reasons), calling no model.
+import { Router } from 'express';
+import type { ClientKeys } from '../../accounts/client-keys.js';
+import { classify } from '../../routing/classify.js';
+import { planRoute } from '../../routing/plan.js';
+import type { Plan } from '../../routing/types.js';
+import { parseChatBody } from '../chat-body.js';
+import type { AppDeps } from '../deps.js';
+import { callerOf } from '../middleware/client-auth.js';
+
+/** The explain answer: the request's classification, the mode and rule that applied, and the plan with its reasons. */
+export interface RoutingExplanation {
+  task: string;
+  domain: string;
+  complexity: number;
+  /** Prompt tokens, counted exactly. */
+  tokens: number;
+  needs: { tools: boolean; vision: boolean; json: boolean; longContext: boolean };
+  mode: Plan['mode'];
+  rule?: string;
+  /** The request's ensemble, else the matching rule's. */
+  ensemble?: Plan['ensemble'];
+  cache?: boolean;
+  /** In the order the gateway would try them. */
+  candidates: Array<{ model: string; score: number; reasons: string[] }>;
+  skipped: Array<{ model: string; reason: string }>;
+}
+
+/** What the explain route reads: the registry and rules, and the live state the request graph's router sees. */
+export type RoutingRouteDeps = Pick<AppDeps, 'config' | 'registry' | 'stats' | 'availability' | 'headroom' | 'now'> & {
+  clientKeys: Pick<ClientKeys, 'allowsModel'>;
+};
+
+/**
+ * The routing explain route. It sees what a chat request would: the caller's allowed models, the live availability,
+ * headroom and stats in `deps`. When the router itself would refuse (unknown model, not allowed, all resting,
+ * nothing capable), it answers with the same error the chat route would.
+ */
+export function routingRoutes(deps: RoutingRouteDeps): Router {
+  const router = Router();
+  router.post('/v1/routing/explain', (req, res) => {
+    const { request, route, ensemble } = parseChatBody(req.body, deps.config.routing.defaultMode);
+    const caller = callerOf(res);
+    const client = caller.kind === 'client' ? caller.client : undefined;
+    if (client?.models !== undefined) route.allows = (ref) => deps.clientKeys.allowsModel(client, ref);
+    const classification = classify(request);
+    const plan = planRoute(deps.registry, route, classification, {
+      availability: deps.availability,
+      headroom: deps.headroom,
+      stats: deps.stats,
+      rules: deps.config.routing.rules,
+      now: deps.now(),
+    });
+    const body: RoutingExplanation = {
+      task: classification.task,
+      domain: classification.domain,
+      complexity: Math.round(classification.complexity * 1000) / 1000,
+      tokens: classification.promptTokens(),
+      needs: { ...classification.needs },
+      mode: plan.mode,
+      candidates: plan.candidates.map((c) => ({ model: c.model.ref, score: c.score, reasons: c.reasons })),
+      skipped: plan.skipped.map((s) => ({ model: s.ref, reason: s.reason })),
+    };
+    if (plan.rule !== undefined) body.rule = plan.rule;
+    // The request's own ensemble wins over the rule's, as in the request graph.
+    const fused = ensemble ?? plan.ensemble;
+    if (fused !== undefined) body.ensemble = fused;
+    if (plan.cache !== undefined) body.cache = plan.cache;
+    res.json(body);
+  });
+  return router;
+}
