@@ -112,6 +112,7 @@ export async function startGateway({ config, env = process.env, logger = createL
     stats,
     runs,
     availability: (provider) => accounts.keys.unavailable(provider),
+    headroom: (provider) => accounts.keys.headroom(provider),
     cache: createResponseCache(stores.kv, { ...config.cache, onError: (err) => logger.warn({ err }, 'response cache failed') }),
     now: Date.now,
   });

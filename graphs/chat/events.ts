@@ -34,7 +34,9 @@ export function createGraphEventProjector(emitter: RunEmitter, now: () => number
       emitter.emit('route_decided', 'route', () => ({
         mode: plan.mode,
         task: classification?.task,
-        plan: plan.candidates.map((c) => ({ model: c.model.ref, score: c.score, reasons: c.reasons })),
+        // The top of the plan: reasons are built lazily, and a hundred models' would cost more than the run.
+        plan: plan.candidates.slice(0, 10).map((c) => ({ model: c.model.ref, score: c.score, reasons: c.reasons })),
+        candidates: plan.candidates.length,
         skipped: plan.skipped,
       }));
     }

@@ -9,7 +9,7 @@ import type { CodeAgentUpdate, CodeAgentValues } from '../state.js';
 
 /** The route of every model call of a thread: `auto`, steered by the request's model_quality and provider. */
 export function agentRoute(request: CodeAgentValues['request'], defaultMode: CodeAgentDeps['defaultMode']): RouteRequest {
-  const route: RouteRequest = { model: 'auto', mode: request.model_quality ?? defaultMode };
+  const route: RouteRequest = { model: 'auto', mode: request.model_quality ?? defaultMode, modeExplicit: request.model_quality !== undefined };
   if (request.provider !== undefined) route.provider = request.provider;
   return route;
 }
