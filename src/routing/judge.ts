@@ -1,46 +1,49 @@
 // judge: scores an answer 0..1 with cheap checks, so the graph can reject it and fall back.
-import type { ChatCompletion } from '../providers/types.js';
+import { checkCode, stripCode } from './judge/code.js';
+import { checkLanguage } from './judge/language.js';
+import { checkRefusal } from './judge/refusal.js';
+import { checkRepetition } from './judge/repetition.js';
+import { checkEmpty, checkJson, checkLength, checkToolCalls } from './judge/structure.js';
+import type { Answer, Check, Failure, JudgeInput, Verdict } from './judge/types.js';
 
-export interface Verdict {
-  score: number;
-  reasons: string[];
-}
+export type { Answer, Check, Failure, JudgeInput, Verdict } from './judge/types.js';
 
-export interface JudgeInput {
-  completion: ChatCompletion;
-  /** The client asked for JSON output. */
-  json: boolean;
-  /** The client set max_tokens, so a cut-off answer is what it asked for. */
-  clientLimitedTokens: boolean;
-}
+/** The checks that read only the shape of the answer, cheapest first. */
+const SHAPE_CHECKS: Check[] = [checkEmpty, checkToolCalls, checkJson, checkLength, checkRefusal, checkCode];
 
-/** The lowest score among the checks that fail; 1 when all pass. */
-export function judge({ completion, json, clientLimitedTokens }: JudgeInput): Verdict {
-  const choice = completion.choices[0];
+/**
+ * Every check on the first choice: the lowest score among those that fail (1 when all pass), and every failure's
+ * reason. Scores: no choices or empty 0, malformed tool call 0.1, invalid JSON in JSON mode 0.2, repetition loop 0.2,
+ * refusal 0.3, another language 0.3, a code task without code 0.4, cut off by length 0.6, partial refusal 0.8.
+ */
+export function judge(input: JudgeInput): Verdict {
+  const choice = input.completion.choices[0];
   if (choice === undefined) return { score: 0, reasons: ['no choices'] };
-  const { content, tool_calls: toolCalls } = choice.message;
-  const failures: Array<[number, string]> = [];
-  const hasToolCalls = (toolCalls?.length ?? 0) > 0;
-  if (!hasToolCalls && (content === null || content.trim() === '')) failures.push([0, 'empty answer']);
-  if (toolCalls?.some((call) => !call.function.name || !isJson(call.function.arguments))) {
-    failures.push([0.1, 'malformed tool call']);
+  const { message } = choice;
+  const answer: Answer = {
+    content: message.content ?? '',
+    message,
+    finishReason: choice.finish_reason,
+    hasToolCalls: (message.tool_calls?.length ?? 0) > 0,
+  };
+  const failures: Failure[] = [];
+  for (const check of SHAPE_CHECKS) {
+    const failure = check(answer, input);
+    if (failure !== undefined) failures.push(failure);
   }
-  if (json && !hasToolCalls && content && !isJson(stripFence(content))) failures.push([0.2, 'invalid JSON in JSON mode']);
-  if (choice.finish_reason === 'length' && !clientLimitedTokens) failures.push([0.6, 'cut off by length']);
+  if (answer.content.trim() !== '') {
+    // Both text checks read prose: code repeats lines legitimately and has no natural language.
+    const prose = stripCode(answer.content);
+    const repetition = checkRepetition(answer, prose);
+    if (repetition !== undefined) failures.push(repetition);
+    const language = checkLanguage(answer, input, prose);
+    if (language !== undefined) failures.push(language);
+  }
+  return verdictOf(failures);
+}
+
+/** Folds failures into a verdict: the lowest score, and all reasons. */
+export function verdictOf(failures: Failure[]): Verdict {
   if (failures.length === 0) return { score: 1, reasons: [] };
-  return { score: Math.min(...failures.map(([score]) => score)), reasons: failures.map(([, reason]) => reason) };
-}
-
-function isJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function stripFence(text: string): string {
-  const match = /^\s*```(?:json)?\s*([\s\S]*?)\s*```\s*$/.exec(text);
-  return match ? match[1]! : text;
+  return { score: Math.min(...failures.map((failure) => failure.score)), reasons: failures.map((failure) => failure.reason) };
 }
