@@ -79,6 +79,8 @@ export interface ChatContext {
   bestRejected?: { result: CallResult; candidate: Candidate; score: number };
   /** The ensemble for this request (the client's `ensemble`, else the matching rule's), once routed. */
   ensemble?: Ensemble;
+  /** Attempts when the LLM judge last graded (the latest answer is graded once). */
+  graded?: number;
   /** What the ensemble produced, once it ran. */
   fused?: { result: CallResult; candidate: Candidate; attempts: Attempt[]; fused: Fused };
   /** Why the run failed, once it has. */

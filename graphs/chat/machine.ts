@@ -8,7 +8,9 @@ import { failureFromAttempts, nextAfterFailure } from './edges.js';
 import { callModel, type CallInput } from './nodes/call.js';
 import { classifyNode } from './nodes/classify.js';
 import { ensembleNode, fuseNode, type FuseResult } from './nodes/fuse.js';
-import { isAccepted, judgeCompletion, judgeNode } from './nodes/judge.js';
+import { gradeNode, needsGrade } from './nodes/grade.js';
+import { applyGrade, isAccepted, judgeCompletion, judgeNode } from './nodes/judge.js';
+import type { Verdict } from '../../src/routing/judge.js';
 import { routeNode } from './nodes/route.js';
 
 /** The events the call and fuse nodes send their own actor when their upstream calls settle. */
@@ -16,6 +18,7 @@ export type CallEvent =
   | { type: 'call.done'; result: CallResult; ms: number }
   | { type: 'call.failed'; error: Error; ms: number }
   | { type: 'fuse.done'; fused: FuseResult }
+  | { type: 'grade.done'; grade: Verdict | undefined }
   | { type: 'fuse.failed'; error: Error };
 
 /**
@@ -60,6 +63,13 @@ export function createChatMachine(deps: ChatDeps) {
         return { error: error instanceof GatewayError ? error : failureFromAttempts([], error) };
       }),
       resolveEnsemble: assign(({ context }) => ensembleNode(context)),
+      grade: ({ context, self }) => {
+        gradeNode(deps, context).then(
+          (grade) => self.send({ type: 'grade.done', grade }),
+          () => self.send({ type: 'grade.done', grade: undefined }),
+        );
+      },
+      recordGrade: assign(({ context, event }) => applyGrade(context, (event as Extract<CallEvent, { type: 'grade.done' }>).grade, threshold)),
       classify: assign(({ context }) => classifyNode(context)),
       route: assign(({ context }) => routeNode(deps, context)),
       recordResult: assign(({ context, event }) => {
@@ -82,6 +92,7 @@ export function createChatMachine(deps: ChatDeps) {
       canRetryWithAnotherKey: ({ context }) => nextAfterFailure(context, deps, context.attempts.at(-1)?.error) === 'retry_key',
       canFallBackAfterError: ({ context }) => nextAfterFailure(context, deps, context.attempts.at(-1)?.error) === 'fallback',
       accepted: ({ context }) => isAccepted(context, threshold),
+      acceptedButUngraded: ({ context }) => isAccepted(context, threshold) && needsGrade(deps, context),
       canFallBack: ({ context }) => nextAfterFailure(context, deps) === 'fallback',
       hasBestRejected: ({ context }) => context.bestRejected !== undefined,
     },
@@ -109,6 +120,19 @@ export function createChatMachine(deps: ChatDeps) {
       },
       judge: {
         entry: 'judge',
+        always: [
+          { guard: 'acceptedButUngraded', target: 'grade' },
+          { guard: 'accepted', target: 'done' },
+          { guard: 'cascadesToEnsemble', target: 'fuse' },
+          { guard: 'canFallBack', target: 'fallback' },
+          { target: 'exhausted' },
+        ],
+      },
+      grade: {
+        entry: 'grade',
+        on: { 'grade.done': { target: 'judged', actions: 'recordGrade' } },
+      },
+      judged: {
         always: [
           { guard: 'accepted', target: 'done' },
           { guard: 'cascadesToEnsemble', target: 'fuse' },

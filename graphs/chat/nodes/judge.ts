@@ -36,6 +36,22 @@ export function judgeCompletion(context: ChatContext, completion: ChatCompletion
   });
 }
 
+/**
+ * The LLM judge's grade folded into the latest verdict (the lower score wins, reasons of both), and the answer kept as
+ * the best rejected one when the grade rejects it.
+ */
+export function applyGrade(context: ChatContext, grade: Verdict | undefined, threshold: number): Pick<ChatContext, 'attempts' | 'bestRejected' | 'graded'> {
+  const graded = context.attempts.length;
+  const last = context.attempts.at(-1)!;
+  if (grade === undefined || last.verdict === undefined) return { attempts: context.attempts, graded };
+  const verdict = { score: Math.min(last.verdict.score, grade.score), reasons: [...last.verdict.reasons, ...grade.reasons.map((r) => `llm judge: ${r}`)] };
+  const attempts = [...context.attempts.slice(0, -1), { ...last, verdict }];
+  if (verdict.score >= threshold) return { attempts, graded };
+  const candidate = context.plan!.candidates[context.index]!;
+  const best = context.bestRejected;
+  return { attempts, graded, bestRejected: best && best.score >= verdict.score ? best : { result: context.result!, candidate, score: verdict.score } };
+}
+
 /** True when the latest attempt's verdict passed the threshold. */
 export function isAccepted(context: ChatContext, threshold: number): boolean {
   const verdict = context.attempts.at(-1)?.verdict;
