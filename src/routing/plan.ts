@@ -86,7 +86,8 @@ export function planRoute(registry: Registry, route: RouteRequest, classificatio
     // The client's own choice is honoured even when pruned: it asked for that model.
     const out = explicit === undefined ? stats?.pruned(model.ref, now) : undefined;
     if (out !== undefined) {
-      pruned.push({ model, reason: out.reason });
+      // Live stats word their reasons as "pruned: ..." already; the plan adds its own prefix below.
+      pruned.push({ model, reason: out.reason.replace(/^pruned: /, '') });
       continue;
     }
     const { down, headroom } = providerState(model.provider);
