@@ -92,7 +92,12 @@ export function createBreakers(options: BreakersOptions): Breakers {
       const { actor, state, openedAt } = entry(id);
       return state === 'open' ? Math.max(0, openedAt + actor.getSnapshot().context.cooldownMs - clock.now()) : undefined;
     },
-    success: (id) => entry(id).actor.send({ type: 'success' }),
+    success(id) {
+      const { actor, state } = entry(id);
+      // The common case, a success on a closed circuit with no failure counted, changes nothing: no event to process.
+      if (state === 'closed' && actor.getSnapshot().context.failures === 0) return;
+      actor.send({ type: 'success' });
+    },
     failure: (id) => entry(id).actor.send({ type: 'failure' }),
     onChange(listener) {
       listeners.add(listener);

@@ -55,7 +55,7 @@ export function createKeyAdmin(deps: KeyAdminDeps): KeyAdmin {
     async list() {
       // Health changed by other instances (a key disabled there) is read from the shared store first.
       const now = (deps.now ?? Date.now)();
-      for (const provider of deps.registry.providers) deps.health.refresh(provider.keys.map((key) => key.id), now);
+      for (const provider of deps.registry.providers) deps.health.refresh(provider.keys, now);
       await deps.health.settled();
       return deps.pool.describe(deps.registry);
     },

@@ -21,7 +21,8 @@ export interface KeyHealth {
   disable(id: string, reason: string): void;
   cool(id: string, until: number, reason: string, now: number): void;
   enable(id: string): void;
-  refresh(ids: string[], now: number): void;
+  /** Re-reads `keys` (a provider's key list: the same array each time) in the background, at most once per refreshMs. */
+  refresh(keys: ReadonlyArray<{ id: string }>, now: number): void;
   /** Resolves when the writes and refreshes started so far are done (tests, shutdown). */
   settled(): Promise<void>;
 }
@@ -37,7 +38,8 @@ const kvKey = (id: string) => `keyhealth:${id}`;
 
 export function createKeyHealth({ kv, logger, refreshMs = 1_000 }: KeyHealthOptions): KeyHealth {
   const states = new Map<string, KeyHealthState>();
-  const lastRefresh = new Map<string, number>();
+  // Keyed by the key list itself: no string to build on the request path.
+  const lastRefresh = new WeakMap<object, number>();
   const pending = new Set<Promise<unknown>>();
   const track = (work: Promise<unknown>) => {
     const done = work.catch((err: unknown) => logger.warn({ err }, 'key health store failed')).finally(() => pending.delete(done));
@@ -67,13 +69,12 @@ export function createKeyHealth({ kv, logger, refreshMs = 1_000 }: KeyHealthOpti
       states.delete(id);
       track(kv.delete(kvKey(id)));
     },
-    refresh(ids, now) {
-      const group = ids.join(',');
-      if (now - (lastRefresh.get(group) ?? -Infinity) < refreshMs) return;
-      lastRefresh.set(group, now);
+    refresh(keys, now) {
+      if (now - (lastRefresh.get(keys) ?? -Infinity) < refreshMs) return;
+      lastRefresh.set(keys, now);
       track(
         Promise.all(
-          ids.map(async (id) => {
+          keys.map(async ({ id }) => {
             const stored = await kv.get(kvKey(id));
             if (stored === undefined) states.delete(id);
             else states.set(id, JSON.parse(stored) as KeyHealthState);

@@ -38,8 +38,8 @@ export interface KeyPoolDeps {
 
 /** What one call asks of the pool. */
 export interface AcquireRequest {
-  /** Tokens the call may use (prompt estimate + output asked for): reserved against tpm / tpd. */
-  tokens: number;
+  /** Tokens the call may use (prompt + output asked for): reserved against tpm / tpd, counted only for a provider that has those. */
+  tokens: () => number;
   runId?: string;
   clientId?: string;
 }
@@ -88,7 +88,7 @@ export function createKeyPool(deps: KeyPoolDeps): KeyPool {
         return { reason: 'circuit open after repeated failures', retryAfterMs: deps.breakers.retryAfterMs(provider.id) ?? 1_000 };
       }
       if (provider.keys.length === 0) return undefined;
-      deps.health.refresh(provider.keys.map((key) => key.id), now);
+      deps.health.refresh(provider.keys, now);
       if (usable(provider.keys, now).length > 0) return undefined;
       const until = earliestRest(provider.keys, now);
       if (until === NEVER) return { reason: 'every key is disabled', retryAfterMs: NEVER };
@@ -103,13 +103,14 @@ export function createKeyPool(deps: KeyPoolDeps): KeyPool {
         throw new KeyUnavailableError(provider.id, `${provider.limits.concurrency} requests already in flight`, 1_000);
       }
       try {
-        const { key, at } = await reserve(provider, request.tokens);
+        const tokens = provider.limits.tpm === undefined && provider.limits.tpd === undefined ? 0 : request.tokens();
+        const { key, at } = await reserve(provider, tokens);
         if (!deps.breakers.allow(provider.id)) {
           throw new KeyUnavailableError(provider.id, 'circuit open after repeated failures', deps.breakers.retryAfterMs(provider.id) ?? 1_000);
         }
         if (key !== undefined) uses.set(key.id, (uses.get(key.id) ?? 0) + 1);
         const extra = { ...(request.runId === undefined ? {} : { runId: request.runId }), ...(request.clientId === undefined ? {} : { clientId: request.clientId }) };
-        return createKeyLease(deps, { model, key, at, reservedTokens: request.tokens, ...extra });
+        return createKeyLease(deps, { model, key, at, reservedTokens: tokens, ...extra });
       } catch (err) {
         deps.gate.leave(provider.id);
         throw err;

@@ -27,7 +27,7 @@ export async function callModel(deps: ChatDeps, input: CallInput): Promise<CallR
   const { provider, config } = candidate.model;
   const adapter = deps.adapters[provider.protocol];
   const lease = await deps.keys.acquire(candidate.model, {
-    tokens: input.promptTokens() + (request.max_completion_tokens ?? request.max_tokens ?? 0),
+    tokens: () => input.promptTokens() + (request.max_completion_tokens ?? request.max_tokens ?? 0),
     ...(input.runId === undefined ? {} : { runId: input.runId }),
     ...(input.clientId === undefined ? {} : { clientId: input.clientId }),
   });
