@@ -38,6 +38,11 @@ export interface ChatInput {
   emitter: RunEmitter;
   /** The gateway client key that made the request, when auth is on (usage, allowed models). */
   client?: ClientKeyInfo;
+  /**
+   * Keep the run's record (GET /v1/runs/{run_id}): runs a client can follow, like their events (its own run id, or
+   * events.recordAll). Recording every run would fill memory with records nobody asks for.
+   */
+  recorded?: boolean;
   /** The client's `ensemble` field: several models answer (select / synthesize / cascade). */
   ensemble?: Ensemble;
 }

@@ -52,7 +52,9 @@ export function createChatGraph(deps: ChatDeps): ChatGraph {
       recordQualities(deps, outcome);
       // Candidates skipped without a call (keys resting, circuit open) are not attempts.
       const attempts = outcome.attempts.filter((a) => !a.skipped).length;
-      const save = (extra: Partial<RunRecord> = {}) => deps.runs?.save(runRecord(input, outcome, deps.now(), extra));
+      const save = (extra: Partial<RunRecord> = {}) => {
+        if (input.recorded) deps.runs?.save(runRecord(input, outcome, deps.now(), extra));
+      };
       if (outcome.kind === 'error') {
         emitter.emit('run_failed', undefined, () => ({ status: outcome.error.status, message: outcome.error.message, attempts }));
         save();

@@ -124,7 +124,7 @@ export const UsageSchema = z.strictObject({
   /** How long per-call usage records are kept. */
   retentionMs: z.number().int().positive().default(30 * 24 * 3_600_000),
   /** The most usage records kept (oldest dropped first). */
-  maxRecords: z.number().int().positive().default(1_000_000),
+  maxRecords: z.number().int().positive().default(200_000),
 });
 
 export const CacheSchema = z.strictObject({

@@ -25,9 +25,10 @@ export function createApp(deps: AppDeps): Express {
   // Auth before the body is parsed: a caller without a key learns nothing about its body.
   app.use('/v1', clientAuth(deps.clientKeys, deps.adminKey));
   app.use(express.json({ limit: deps.config.server.bodyLimit }));
+  // The hot path first: express tries routers in order.
+  app.use(chatRoutes(deps));
   app.use(metricsRoutes(deps.metrics));
   app.use(modelRoutes(deps));
-  app.use(chatRoutes(deps));
   app.use(contextualChatRoutes(deps));
   app.use(routingRoutes(deps));
   app.use(agentRoutes(deps));

@@ -61,8 +61,8 @@ export interface Stores {
 /** Up to 10,000 events per run, kept for an hour after the run ends. */
 export const DEFAULT_EVENT_LOG_OPTIONS: EventLogOptions = { maxEventsPerRun: 10_000, retentionMs: 60 * 60 * 1000 };
 
-/** Usage records are kept 30 days, at most a million of them. */
-export const DEFAULT_USAGE_OPTIONS: UsageStoreOptions = { retentionMs: 30 * 86_400_000, maxRecords: 1_000_000 };
+/** Usage records are kept 30 days, at most 200,000 of them. */
+export const DEFAULT_USAGE_OPTIONS: UsageStoreOptions = { retentionMs: 30 * 86_400_000, maxRecords: 200_000 };
 
 /** Builds every store on one backend: memory, unless `redisUrl` is set. */
 export function createStores(options: StoresOptions): Stores {

@@ -35,6 +35,12 @@ export async function authenticateToken(keys: ClientKeys, adminKey: string | und
  */
 export function clientAuth(keys: ClientKeys, adminKey?: string): RequestHandler {
   return async (req, res, next) => {
+    // No client key known and auth not required (the default): nothing to look up. Keys made on another instance
+    // arrive with the background re-read (ClientKeys.refreshMs).
+    if (!keys.authRequired() && (adminKey === undefined || adminKey === '')) {
+      res.locals['caller'] = ANONYMOUS;
+      return next();
+    }
     const caller = await authenticateToken(keys, adminKey, bearerToken(req.get('authorization')));
     if (caller.kind === 'client') await keys.admit(caller.client);
     res.locals['caller'] = caller;

@@ -26,7 +26,8 @@ export async function serveChat(deps: AppDeps, req: Request, res: Response, pars
   const chosen = req.get('x-switchboard-run-id');
   const runId = pickRunId(chosen);
   // Only runs a client can follow are recorded (docs/EVENTS.md); the others publish to a bus with no sinks.
-  const bus = chosen !== undefined || deps.config.events.recordAll ? deps.bus : UNRECORDED;
+  const recorded = chosen !== undefined || deps.config.events.recordAll;
+  const bus = recorded ? deps.bus : UNRECORDED;
   res.setHeader('x-switchboard-run-id', runId);
   const caller = callerOf(res);
   const cacheKey = cacheKeyOf(deps, req, parsed, caller);
@@ -40,7 +41,7 @@ export async function serveChat(deps: AppDeps, req: Request, res: Response, pars
   });
   const started = performance.now();
   const emitter = createRunEmitter(bus, runId, undefined, { client: client?.id });
-  const run = await deps.chat.run({ ...parsed, signal: controller.signal, emitter, ...(client === undefined ? {} : { client }) });
+  const run = await deps.chat.run({ ...parsed, signal: controller.signal, emitter, recorded, ...(client === undefined ? {} : { client }) });
   res.setHeader('x-switchboard-attempts', String(run.attempts));
   if (run.kind === 'error') throw run.error;
   res.setHeader('x-switchboard-provider', run.model.provider.id);
