@@ -21,6 +21,14 @@ export type CallEvent =
   | { type: 'grade.done'; grade: Verdict | undefined }
   | { type: 'fuse.failed'; error: Error };
 
+/** Where a judged answer leads (after the cheap checks, and again after the LLM judge's grade). */
+const AFTER_JUDGEMENT = [
+  { guard: 'accepted', target: 'done' },
+  { guard: 'cascadesToEnsemble', target: 'fuse' },
+  { guard: 'canFallBack', target: 'fallback' },
+  { target: 'exhausted' },
+] as const;
+
 /**
  * Builds the request machine; its actions are named, so tests can `provide` others. The upstream call is a named
  * action that reports back with `call.done` / `call.failed` rather than an invoked promise actor: a child actor
@@ -118,28 +126,12 @@ export function createChatMachine(deps: ChatDeps) {
           'call.failed': { target: 'failedAttempt', actions: 'recordError' },
         },
       },
-      judge: {
-        entry: 'judge',
-        always: [
-          { guard: 'acceptedButUngraded', target: 'grade' },
-          { guard: 'accepted', target: 'done' },
-          { guard: 'cascadesToEnsemble', target: 'fuse' },
-          { guard: 'canFallBack', target: 'fallback' },
-          { target: 'exhausted' },
-        ],
-      },
+      judge: { entry: 'judge', always: [{ guard: 'acceptedButUngraded', target: 'grade' }, ...AFTER_JUDGEMENT] },
       grade: {
         entry: 'grade',
         on: { 'grade.done': { target: 'judged', actions: 'recordGrade' } },
       },
-      judged: {
-        always: [
-          { guard: 'accepted', target: 'done' },
-          { guard: 'cascadesToEnsemble', target: 'fuse' },
-          { guard: 'canFallBack', target: 'fallback' },
-          { target: 'exhausted' },
-        ],
-      },
+      judged: { always: AFTER_JUDGEMENT },
       failedAttempt: {
         always: [
           { guard: 'canRetryWithAnotherKey', target: 'call' },

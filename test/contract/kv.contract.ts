@@ -1,7 +1,8 @@
 // The KvStore contract: one suite that every backend (memory, Redis) must pass.
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KvStore } from '../../src/storage/types.js';
+import { openedPerTest } from './opened-per-test.js';
 
 /** What the contract needs from a backend. */
 export interface KvStoreBackend {
@@ -21,15 +22,7 @@ const LONG = 60_000;
 /** Registers the contract tests of a KvStore backend under `name`. */
 export function describeKvStoreContract(name: string, backend: KvStoreBackend): void {
   describe(`KvStore contract: ${name}`, () => {
-    const opened: { close?(): Promise<void> }[] = [];
-    const open = async () => {
-      const store = await backend.open();
-      opened.push(store);
-      return store;
-    };
-    afterEach(async () => {
-      await Promise.all(opened.splice(0).map((store) => store.close?.()));
-    });
+    const open = openedPerTest(() => backend.open());
     /** Waits until `key` is gone, polling while time elapses; fails when it is still there after 2 s. */
     const untilGone = async (store: KvStore, key: string) => {
       for (let waited = 0; waited <= 2_000 && (await store.get(key)) !== undefined; waited += 20) await backend.elapse(20);

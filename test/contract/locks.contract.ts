@@ -1,7 +1,8 @@
 // The LockStore contract: one suite that every backend (memory, Redis) must pass.
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LockStore } from '../../src/storage/types.js';
+import { openedPerTest } from './opened-per-test.js';
 
 /** What the contract needs from a backend. */
 export interface LockStoreBackend {
@@ -19,15 +20,7 @@ const TTL = 300;
 /** Registers the contract tests of a LockStore backend under `name`. */
 export function describeLockStoreContract(name: string, backend: LockStoreBackend): void {
   describe(`LockStore contract: ${name}`, () => {
-    const opened: { close?(): Promise<void> }[] = [];
-    const open = async () => {
-      const store = await backend.open();
-      opened.push(store);
-      return store;
-    };
-    afterEach(async () => {
-      await Promise.all(opened.splice(0).map((store) => store.close?.()));
-    });
+    const open = openedPerTest(() => backend.open());
 
     it('gives a lock to one holder at a time, names apart', async () => {
       const store = await open();

@@ -1,7 +1,8 @@
 // The RecordStore contract: one suite that every backend (memory, memory with a file, Redis) must pass.
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RecordStore } from '../../src/storage/types.js';
+import { openedPerTest } from './opened-per-test.js';
 
 /** What the contract needs from a backend. */
 export interface RecordStoreBackend {
@@ -17,15 +18,7 @@ const byId = (records: Array<{ id: string; value: string }>) => [...records].sor
 /** Registers the contract tests of a RecordStore backend under `name`. */
 export function describeRecordStoreContract(name: string, backend: RecordStoreBackend): void {
   describe(`RecordStore contract: ${name}`, () => {
-    const opened: { close?(): Promise<void> }[] = [];
-    const open = async () => {
-      const store = await backend.open();
-      opened.push(store);
-      return store;
-    };
-    afterEach(async () => {
-      await Promise.all(opened.splice(0).map((store) => store.close?.()));
-    });
+    const open = openedPerTest(() => backend.open());
 
     it('gets what was put, and undefined for an id or a collection never written', async () => {
       const store = await open();

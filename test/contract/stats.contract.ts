@@ -1,7 +1,8 @@
 // The StatsStore contract: one suite that every backend (memory, Redis) must pass. Time is each update's `at`.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { applyStatsUpdate } from '../../src/storage/ewma.js';
 import type { ModelStatsRecord, PruneRules, StatsStore, StatsStoreOptions, StatsUpdate } from '../../src/storage/types.js';
+import { openedPerTest } from './opened-per-test.js';
 
 /** What the contract needs from a backend. */
 export interface StatsStoreBackend {
@@ -28,15 +29,7 @@ export function mixedUpdates(count: number): StatsUpdate[] {
 /** Registers the contract tests of a StatsStore backend under `name`. */
 export function describeStatsStoreContract(name: string, backend: StatsStoreBackend): void {
   describe(`StatsStore contract: ${name}`, () => {
-    const opened: { close?(): Promise<void> }[] = [];
-    const open = async (options?: StatsStoreOptions) => {
-      const store = await backend.open(options);
-      opened.push(store);
-      return store;
-    };
-    afterEach(async () => {
-      await Promise.all(opened.splice(0).map((store) => store.close?.()));
-    });
+    const open = openedPerTest((options?: StatsStoreOptions) => backend.open(options));
 
     it('averages the first 1/alpha samples plainly, then moves by alpha', async () => {
       const store = await open({ alpha: 0.25 });

@@ -1,6 +1,7 @@
 // The UsageStore contract: one suite that every backend (memory, Redis) must pass.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { UsageRecord, UsageStore, UsageStoreOptions } from '../../src/storage/types.js';
+import { openedPerTest } from './opened-per-test.js';
 
 /** What the contract needs from a backend. */
 export interface UsageStoreBackend {
@@ -31,15 +32,7 @@ const roomy: UsageStoreOptions = { retentionMs: HOUR, maxRecords: 10_000 };
 /** Registers the contract tests of a UsageStore backend under `name`. */
 export function describeUsageStoreContract(name: string, backend: UsageStoreBackend): void {
   describe(`UsageStore contract: ${name}`, () => {
-    const opened: { close?(): Promise<void> }[] = [];
-    const open = async (options: UsageStoreOptions = roomy) => {
-      const store = await backend.open(options);
-      opened.push(store);
-      return store;
-    };
-    afterEach(async () => {
-      await Promise.all(opened.splice(0).map((store) => store.close?.()));
-    });
+    const open = openedPerTest((options: UsageStoreOptions = roomy) => backend.open(options));
 
     it('returns every field of a record as appended, optional ones included', async () => {
       const store = await open();

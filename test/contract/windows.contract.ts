@@ -1,8 +1,9 @@
 // The WindowStore contract: one suite that every backend (memory, Redis) must pass. Time is the `now` argument.
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WindowRule, WindowStore } from '../../src/storage/types.js';
 import { bucketWidth } from '../../src/storage/window-buckets.js';
+import { openedPerTest } from './opened-per-test.js';
 
 /** What the contract needs from a backend. */
 export interface WindowStoreBackend {
@@ -26,15 +27,7 @@ const rule = (key: string, limit: number, amount = 1, windowMs = MINUTE): Window
 /** Registers the contract tests of a WindowStore backend under `name`. */
 export function describeWindowStoreContract(name: string, backend: WindowStoreBackend): void {
   describe(`WindowStore contract: ${name}`, () => {
-    const opened: { close?(): Promise<void> }[] = [];
-    const open = async () => {
-      const store = await backend.open();
-      opened.push(store);
-      return store;
-    };
-    afterEach(async () => {
-      await Promise.all(opened.splice(0).map((store) => store.close?.()));
-    });
+    const open = openedPerTest(() => backend.open());
 
     it('takes requests and tokens up to the limit, then refuses and adds nothing', async () => {
       const store = await open();
