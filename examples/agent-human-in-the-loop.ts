@@ -34,7 +34,10 @@ interface AgentAnswer {
 }
 
 async function post(route: string, body: Record<string, unknown>): Promise<AgentAnswer> {
-  const res = await fetch(`${values.url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  // With client keys on the gateway, SWITCHBOARD_API_KEY=sk-sb-... is sent as the bearer token.
+  const apiKey = process.env['SWITCHBOARD_API_KEY'];
+  const headers = { 'content-type': 'application/json', ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) };
+  const res = await fetch(`${values.url}${route}`, { method: 'POST', headers, body: JSON.stringify(body) });
   const answer = (await res.json()) as AgentAnswer;
   if (!res.ok) throw new Error(`${res.status}: ${answer.error?.message ?? JSON.stringify(answer)}`);
   return answer;

@@ -2,6 +2,7 @@
 // Usage, while `npm start` runs:
 //   npx tsx examples/follow-run.ts --run my-run-1 --ask "Write a haiku"   (starts a chat with that run id and follows it)
 //   npx tsx examples/follow-run.ts --thread THREAD_ID                      (follows every run of an agent thread)
+// With client keys on the gateway, set SWITCHBOARD_API_KEY=sk-sb-... (sent on the WebSocket and the chat request).
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 
@@ -16,7 +17,9 @@ const { values } = parseArgs({
 });
 if (!values.run && !values.thread) throw new Error('give --run RUN_ID or --thread THREAD_ID');
 
-const ws = new WebSocket(`${values.url!.replace(/^http/, 'ws')}/v1/ws`);
+const apiKey = process.env['SWITCHBOARD_API_KEY'];
+const auth: Record<string, string> = apiKey ? { authorization: `Bearer ${apiKey}` } : {};
+const ws = new WebSocket(`${values.url!.replace(/^http/, 'ws')}/v1/ws`, { headers: auth });
 ws.on('open', () => {
   const subscribe = { type: 'subscribe', ...(values.run ? { run_id: values.run } : { thread_id: values.thread }) };
   const afterSeq = values['after-seq'] === undefined ? {} : { after_seq: Number(values['after-seq']) };
@@ -62,7 +65,7 @@ ws.on('message', (raw) => {
 async function ask(runId: string, prompt: string): Promise<void> {
   const res = await fetch(`${values.url}/v1/chat/completions`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-switchboard-run-id': runId },
+    headers: { 'content-type': 'application/json', 'x-switchboard-run-id': runId, ...auth },
     body: JSON.stringify({ model: 'auto', stream: true, messages: [{ role: 'user', content: prompt }] }),
   });
   await res.text(); // read to the end: a client that goes away aborts its run
