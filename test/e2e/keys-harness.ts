@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { providerKeyId } from '../../src/accounts/secrets.js';
 import type { KeyInfo } from '../../src/accounts/types.js';
-import type { FakeUpstream, RecordedRequest } from '../fakes/fake-upstream.js';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { DEFAULT_TEXT, type FakeUpstream, type RecordedRequest } from '../fakes/fake-upstream.js';
 import { fakeModel, startTestGateway, type TestGateway } from './harness.js';
 
 /** The admin key every gateway of these files is started with. */
@@ -98,4 +99,29 @@ export async function withResponseHeaders(fake: FakeUpstream, next: () => Record
       server.close(() => resolve());
     }),
   };
+}
+
+/**
+ * The hooks of a keys test file: the fake providers started once and reset before each test (no recorded requests,
+ * the default answer), and the gateway a test starts (`fixture.gw`) closed after it.
+ */
+export function useFakesAndGateway<F extends [FakeUpstream, ...FakeUpstream[]]>(start: () => Promise<F>): { fakes: F; gw: TestGateway | undefined } {
+  const fixture = { fakes: [] as unknown as F, gw: undefined as TestGateway | undefined };
+  beforeAll(async () => {
+    fixture.fakes = await start();
+  });
+  afterAll(async () => {
+    await Promise.all(fixture.fakes.map((fake) => fake?.close()));
+  });
+  beforeEach(() => {
+    for (const fake of fixture.fakes) {
+      fake.requests.length = 0;
+      fake.setFallback({ type: 'text', text: DEFAULT_TEXT });
+    }
+  });
+  afterEach(async () => {
+    await fixture.gw?.close();
+    fixture.gw = undefined;
+  });
+  return fixture;
 }

@@ -1,11 +1,10 @@
 // End to end: providers' own quota signals rest a key until the provider's reset: spent-quota headers on a success
 // (Cerebras' names), and a Gemini 429 naming a per-day quota (until the next midnight, Pacific time).
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_TEXT, type FakeUpstream } from '../fakes/fake-upstream.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { FakeUpstream } from '../fakes/fake-upstream.js';
 import { geminiRateLimitReply, startGeminiUpstream } from '../fakes/gemini-wire.js';
 import { startOpenAIUpstream } from '../fakes/openai-wire.js';
-import type { TestGateway } from './harness.js';
-import { ask, findKey, keysSeen, listKeys, provider, startKeysGateway, withResponseHeaders } from './keys-harness.js';
+import { ask, findKey, keysSeen, listKeys, provider, startKeysGateway, useFakesAndGateway, withResponseHeaders } from './keys-harness.js';
 
 const ONE = 'csk-cerebras-one-1111aaaa';
 const TWO = 'csk-cerebras-two-2222bbbb';
@@ -13,27 +12,11 @@ const G_ONE = 'AIzaSy-gemini-one-3333cccc';
 const G_TWO = 'AIzaSy-gemini-two-4444dddd';
 const BACKUP = 'sk-backup-key-5555eeee5555';
 
+const fx = useFakesAndGateway(() => Promise.all([startOpenAIUpstream(), startGeminiUpstream(), startOpenAIUpstream()]));
 let openai: FakeUpstream;
 let gemini: FakeUpstream;
 let backup: FakeUpstream;
-let gw: TestGateway | undefined;
-
-beforeAll(async () => {
-  [openai, gemini, backup] = await Promise.all([startOpenAIUpstream(), startGeminiUpstream(), startOpenAIUpstream()]);
-});
-afterAll(async () => {
-  await Promise.all([openai?.close(), gemini?.close(), backup?.close()]);
-});
-beforeEach(() => {
-  for (const fake of [openai, gemini, backup]) {
-    fake.requests.length = 0;
-    fake.setFallback({ type: 'text', text: DEFAULT_TEXT });
-  }
-});
-afterEach(async () => {
-  await gw?.close();
-  gw = undefined;
-});
+beforeAll(() => void ([openai, gemini, backup] = fx.fakes));
 
 /** The wall-clock time of `at` in Los Angeles, "HH:MM:SS". */
 function pacificTime(at: number): string {
@@ -50,14 +33,14 @@ describe('provider quota signals', () => {
       'x-ratelimit-reset-requests-day': '3600',
     }));
     try {
-      gw = await startKeysGateway({ providers: [{ ...provider('cerebras', 'openai', openai, 0.9, { apiKeys: [ONE, TWO] }), baseUrl: proxy.baseUrl }] });
+      fx.gw = await startKeysGateway({ providers: [{ ...provider('cerebras', 'openai', openai, 0.9, { apiKeys: [ONE, TWO] }), baseUrl: proxy.baseUrl }] });
       const before = Date.now();
-      expect((await ask(gw)).servedBy).toBe('cerebras/cerebras-chat');
+      expect((await ask(fx.gw)).servedBy).toBe('cerebras/cerebras-chat');
       const after = Date.now();
-      for (let i = 0; i < 4; i++) expect((await ask(gw)).servedBy).toBe('cerebras/cerebras-chat');
+      for (let i = 0; i < 4; i++) expect((await ask(fx.gw)).servedBy).toBe('cerebras/cerebras-chat');
       expect(keysSeen(openai)).toEqual([ONE, TWO, TWO, TWO, TWO]);
 
-      const { keys, text } = await listKeys(gw.url);
+      const { keys, text } = await listKeys(fx.gw.url);
       const rested = findKey(keys, 'cerebras', ONE);
       expect(rested).toMatchObject({ status: 'cooling', reason: expect.stringContaining('quota') });
       expect(rested!.until).toBeGreaterThanOrEqual(before + 3_600_000);
@@ -70,7 +53,7 @@ describe('provider quota signals', () => {
   });
 
   it('rests a Gemini key whose 429 names a per-day quota until the next Pacific midnight, not for the retry delay', async () => {
-    gw = await startKeysGateway({
+    fx.gw = await startKeysGateway({
       providers: [
         provider('gamma', 'gemini', gemini, 0.9, { apiKeys: [G_ONE, G_TWO] }),
         provider('backup', 'openai', backup, 0.5, { apiKeys: [BACKUP] }),
@@ -78,27 +61,27 @@ describe('provider quota signals', () => {
     });
     gemini.queue(geminiRateLimitReply({ retryDelay: '38s', quotaId: 'GenerateRequestsPerDayPerProjectPerModel-FreeTier' }));
     const before = Date.now();
-    expect((await ask(gw)).servedBy).toBe('gamma/gamma-chat');
-    for (let i = 0; i < 3; i++) expect((await ask(gw)).servedBy).toBe('gamma/gamma-chat');
+    expect((await ask(fx.gw)).servedBy).toBe('gamma/gamma-chat');
+    for (let i = 0; i < 3; i++) expect((await ask(fx.gw)).servedBy).toBe('gamma/gamma-chat');
     expect(keysSeen(gemini)).toEqual([G_ONE, G_TWO, G_TWO, G_TWO, G_TWO]);
     expect(backup.requests).toHaveLength(0);
 
-    const rested = findKey((await listKeys(gw.url)).keys, 'gamma', G_ONE);
+    const rested = findKey((await listKeys(fx.gw.url)).keys, 'gamma', G_ONE);
     expect(rested).toMatchObject({ status: 'cooling', reason: expect.stringContaining('daily') });
     // Midnight in Los Angeles, within the next day; far beyond the 38 s RetryInfo and the 60 s default cooldown.
     expect(pacificTime(rested!.until!)).toBe('00:00:00');
     expect(rested!.until! - before).toBeGreaterThan(0);
     expect(rested!.until! - before).toBeLessThanOrEqual(25 * 3_600_000);
-    expect(findKey((await listKeys(gw.url)).keys, 'gamma', G_TWO)).toMatchObject({ status: 'active' });
+    expect(findKey((await listKeys(fx.gw.url)).keys, 'gamma', G_TWO)).toMatchObject({ status: 'active' });
   });
 
   it('rests a Gemini key whose 429 names a per-minute quota only for its retry delay', async () => {
-    gw = await startKeysGateway({ providers: [provider('gamma', 'gemini', gemini, 0.9, { apiKeys: [G_ONE, G_TWO] })] });
+    fx.gw = await startKeysGateway({ providers: [provider('gamma', 'gemini', gemini, 0.9, { apiKeys: [G_ONE, G_TWO] })] });
     gemini.queue(geminiRateLimitReply({ retryDelay: '38s' }));
     const before = Date.now();
-    await ask(gw).catch(() => undefined);
+    await ask(fx.gw).catch(() => undefined);
     const after = Date.now();
-    const rested = findKey((await listKeys(gw.url)).keys, 'gamma', G_ONE);
+    const rested = findKey((await listKeys(fx.gw.url)).keys, 'gamma', G_ONE);
     expect(rested).toMatchObject({ status: 'cooling', reason: expect.stringContaining('rate limited') });
     expect(rested!.until).toBeGreaterThanOrEqual(before + 38_000);
     expect(rested!.until).toBeLessThanOrEqual(after + 38_000);
