@@ -2,6 +2,8 @@
 // upstream call and no quota, whole or replayed as a stream, and says `x-switchboard-cache: hit`.
 import type { Request, Response } from 'express';
 import { completionFromChunks } from '../providers/assemble.js';
+import { classify } from '../routing/classify.js';
+import { matchRule } from '../routing/rules.js';
 import type { ChatCompletion, ChatCompletionChunk } from '../providers/types.js';
 import type { Caller } from '../accounts/types.js';
 import type { ParsedChat } from './chat-body.js';
@@ -12,11 +14,12 @@ import { sendChatStream } from './sse.js';
 export const CACHE_HEADER = 'x-switchboard-cache';
 
 /**
- * The request's cache key, or undefined when it did not ask for the cache. Each client key has its own entries:
- * keys may be allowed different models, and one client's answers are not another's to read.
+ * The request's cache key, or undefined when neither it (`x-switchboard-cache: on`) nor the routing rule it matches
+ * (`cache: true`) asks for the cache. Each client key has its own entries: keys may be allowed different models, and
+ * one client's answers are not another's to read.
  */
 export function cacheKeyOf(deps: AppDeps, req: Request, parsed: ParsedChat, caller: Caller): string | undefined {
-  if (req.get(CACHE_HEADER)?.toLowerCase() !== 'on') return undefined;
+  if (req.get(CACHE_HEADER)?.toLowerCase() !== 'on' && !ruleWantsCache(deps, parsed)) return undefined;
   const { route } = parsed;
   const body = {
     ...parsed.request,
@@ -25,6 +28,13 @@ export function cacheKeyOf(deps: AppDeps, req: Request, parsed: ParsedChat, call
     model_quality: route.mode,
   };
   return deps.cache.keyFor(body, caller.kind === 'client' ? `client:${caller.client.id}` : caller.kind);
+}
+
+/** The first rule the request matches turns the cache on; classified only when some rule can (it costs ~10 µs). */
+function ruleWantsCache(deps: AppDeps, parsed: ParsedChat): boolean {
+  const { rules } = deps.config.routing;
+  if (!rules.some((rule) => rule.cache === true)) return false;
+  return matchRule(rules, classify(parsed.request))?.cache === true;
 }
 
 /** Answers from the cache when it holds the request; false (a miss, header set) otherwise. */

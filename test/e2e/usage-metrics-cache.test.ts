@@ -60,6 +60,26 @@ describe('the response cache', () => {
     expect(await accounting()).toEqual({ requests: 3, hits: 1, misses: 2 });
   });
 
+  it('caches the requests a routing rule with cache: true matches, without the header; others are not cached', async () => {
+    const providers = [{ id: 'alpha', protocol: 'openai', baseUrl: alpha.baseUrl, apiKeys: ['alpha-key'], models: [fakeModel('alpha-chat')] }];
+    const rules = [{ name: 'cache-translations', when: { task: ['translation'] }, cache: true }];
+    const ruled = await startTestGateway({ providers, routing: { rules } }, undefined, { SWITCHBOARD_DATA_DIR: dataDir });
+    try {
+      const translate = { model: 'auto', messages: [{ role: 'user' as const, content: 'Translate "good morning" into French.' }] };
+      alpha.queue({ type: 'text', text: 'Bonjour.' });
+      expect((await ruled.client.chat.completions.create(translate).withResponse()).response.headers.get('x-switchboard-cache')).toBe('miss');
+      const again = await ruled.client.chat.completions.create(translate).withResponse();
+      expect(again.response.headers.get('x-switchboard-cache')).toBe('hit');
+      expect(again.data.choices[0]!.message.content).toBe('Bonjour.');
+      const chat = { model: 'auto', messages: [{ role: 'user' as const, content: 'Hi, how are you today?' }] };
+      await ruled.client.chat.completions.create(chat);
+      expect((await ruled.client.chat.completions.create(chat).withResponse()).response.headers.get('x-switchboard-cache')).toBeNull();
+      expect(alpha.requests).toHaveLength(3);
+    } finally {
+      await ruled.close();
+    }
+  });
+
   it('replays a completion cached whole as a stream, usage chunk included', async () => {
     const body = { model: 'alpha/alpha-chat', messages: [{ role: 'user' as const, content: 'stream me later' }] };
     alpha.queue({ type: 'text', text: 'a cached answer in several words', usage: { prompt: 9, completion: 6 } });
