@@ -1,5 +1,5 @@
 // The request graph's decisions, as pure functions: whether to fall back, and what a failed run tells the client.
-import { isKeyUnavailable } from '../../src/accounts/errors.js';
+import { isKeyUnavailable, noKeyCanServe } from '../../src/accounts/errors.js';
 import { GatewayError } from '../../src/errors.js';
 import { isProviderError, type ProviderError } from '../../src/providers/errors.js';
 import type { Attempt, ChatContext, ChatDeps } from './context.js';
@@ -33,15 +33,7 @@ export function failureFromAttempts(attempts: Attempt[], lastError: unknown): Ga
   const last = called.at(-1)?.error ?? lastError;
   if (called.length === 0 && isKeyUnavailable(lastError)) {
     const why = attempts.map((a) => (a.error instanceof Error ? a.error.message : a.ref)).join('; ');
-    const retryAfterMs = earliestRetry(attempts);
-    if (retryAfterMs === undefined) {
-      return new GatewayError(`No candidate model has a usable key (${why}): add or validate keys`, {
-        status: 503, type: 'service_unavailable', code: 'no_usable_key',
-      });
-    }
-    return new GatewayError(`No key of any candidate model can serve now (${why})`, {
-      status: 429, type: 'rate_limit_error', code: 'rate_limit_exceeded', retryAfterMs,
-    });
+    return noKeyCanServe(why, earliestRetry(attempts));
   }
   if (!isProviderError(last)) {
     return new GatewayError('The upstream call failed', { status: 502, type: 'server_error', code: 'upstream_error', cause: last });

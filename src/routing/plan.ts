@@ -1,5 +1,6 @@
 // route: ranks every enabled model for a request into an ordered plan (primary, then fallbacks), honouring the
 // client's explicit choices first, then the config's routing rules, then the scores (src/routing/score.ts).
+import { noKeyCanServe } from '../accounts/errors.js';
 import type { RoutingRule } from '../config/routing-schema.js';
 import type { ModelQuality } from '../config/schema.js';
 import { GatewayError, badRequest, notFound } from '../errors.js';
@@ -139,15 +140,7 @@ function allowedFilter(registry: Registry, route: RouteRequest): (model: Resolve
 
 /** 429 with the earliest Retry-After; 503 when no key of any candidate will ever serve (all disabled). */
 function allResting(skipped: Plan['skipped'], retryAfterMs: number): GatewayError {
-  const why = skipped.map((s) => `${s.ref}: ${s.reason}`).join('; ');
-  if (!Number.isFinite(retryAfterMs)) {
-    return new GatewayError(`No candidate model has a usable key (${why}): add or validate keys`, {
-      status: 503, type: 'service_unavailable', code: 'no_usable_key',
-    });
-  }
-  return new GatewayError(`No key of any candidate model can serve now (${why})`, {
-    status: 429, type: 'rate_limit_error', code: 'rate_limit_exceeded', retryAfterMs,
-  });
+  return noKeyCanServe(skipped.map((s) => `${s.ref}: ${s.reason}`).join('; '), retryAfterMs);
 }
 
 /** The models the client named, in order, or undefined for `auto`. */
