@@ -48,6 +48,13 @@ export function clientAuth(keys: ClientKeys, adminKey?: string): RequestHandler 
   };
 }
 
+/** The caller's model filter: for a client key limited to some models, whether it may use `ref`; else undefined. */
+export function allowedModels(keys: Pick<ClientKeys, 'allowsModel'>, caller: Caller): ((ref: string) => boolean) | undefined {
+  if (caller.kind !== 'client' || caller.client.models === undefined) return undefined;
+  const { client } = caller;
+  return (ref) => keys.allowsModel(client, ref);
+}
+
 /** The caller clientAuth found; anonymous where it did not run (an app without auth). */
 export function callerOf(res: Response): Caller {
   return (res.locals['caller'] as Caller | undefined) ?? ANONYMOUS;

@@ -4,7 +4,7 @@ import type { AgentAccess } from '../../../graphs/code-agent/context.js';
 import type { AgentResponse } from '../../../graphs/code-agent/service.js';
 import { parseInvokeBody, parseResumeBody, parseThreadId } from '../agent-body.js';
 import type { AppDeps } from '../deps.js';
-import { callerOf } from '../middleware/client-auth.js';
+import { allowedModels, callerOf } from '../middleware/client-auth.js';
 
 function send(res: Response, answer: AgentResponse): void {
   res.setHeader('x-switchboard-run-id', answer.run_id);
@@ -16,8 +16,8 @@ function send(res: Response, answer: AgentResponse): void {
 function accessOf(deps: AppDeps, res: Response): AgentAccess | undefined {
   const caller = callerOf(res);
   if (caller.kind !== 'client') return undefined;
-  const { client } = caller;
-  return { client, ...(client.models === undefined ? {} : { allows: (ref: string) => deps.clientKeys.allowsModel(client, ref) }) };
+  const allows = allowedModels(deps.clientKeys, caller);
+  return { client: caller.client, ...(allows === undefined ? {} : { allows }) };
 }
 
 /**

@@ -6,7 +6,7 @@ import { createEventBus, createRunEmitter } from '../../events/publisher.js';
 import { answerFromCache, cacheKeyOf, cachedAsItEnds, storeCompletion, withUsageForCache } from '../chat-cache.js';
 import { parseChatBody, type ParsedChat } from '../chat-body.js';
 import type { AppDeps } from '../deps.js';
-import { callerOf } from '../middleware/client-auth.js';
+import { allowedModels, callerOf } from '../middleware/client-auth.js';
 import { sendChatStream } from '../sse.js';
 
 const RUN_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -34,7 +34,8 @@ export async function serveChat(deps: AppDeps, req: Request, res: Response, pars
   if (cacheKey !== undefined && (await answerFromCache(deps, res, parsed, cacheKey))) return;
   const clientWantsUsage = cacheKey === undefined || withUsageForCache(parsed);
   const client = caller.kind === 'client' ? caller.client : undefined;
-  if (client?.models !== undefined) parsed.route.allows = (ref) => deps.clientKeys.allowsModel(client, ref);
+  const allows = allowedModels(deps.clientKeys, caller);
+  if (allows !== undefined) parsed.route.allows = allows;
   const controller = new AbortController();
   res.on('close', () => {
     if (!res.writableFinished) controller.abort();

@@ -1,6 +1,6 @@
 // GET /v1/models (every enabled model as provider/model, plus auto), GET /v1/models/{id}, and GET /health.
 import { Router, type Response } from 'express';
-import { callerOf } from '../middleware/client-auth.js';
+import { allowedModels, callerOf } from '../middleware/client-auth.js';
 import { notFound } from '../../errors.js';
 import { AUTO_MODEL } from '../../routing/plan.js';
 import type { AppDeps } from '../deps.js';
@@ -16,9 +16,8 @@ export function modelRoutes(deps: AppDeps): Router {
   const router = Router();
   /** The models the caller may use: a client key limited to some models sees only those. */
   const list = (res: Response): ModelObject[] => {
-    const caller = callerOf(res);
-    const client = caller.kind === 'client' ? caller.client : undefined;
-    const models = client === undefined ? deps.registry.models : deps.registry.models.filter((m) => deps.clientKeys.allowsModel(client, m.ref));
+    const allows = allowedModels(deps.clientKeys, callerOf(res));
+    const models = allows === undefined ? deps.registry.models : deps.registry.models.filter((m) => allows(m.ref));
     return [
       { id: AUTO_MODEL, object: 'model', created: deps.startedAt, owned_by: 'switchboard' },
       ...models.map((m) => ({ id: m.ref, object: 'model' as const, created: deps.startedAt, owned_by: m.provider.id })),

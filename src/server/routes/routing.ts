@@ -6,7 +6,7 @@ import { planRoute } from '../../routing/plan.js';
 import type { Plan } from '../../routing/types.js';
 import { parseChatBody } from '../chat-body.js';
 import type { AppDeps } from '../deps.js';
-import { callerOf } from '../middleware/client-auth.js';
+import { allowedModels, callerOf } from '../middleware/client-auth.js';
 
 /** The explain answer: the request's classification, the mode and rule that applied, and the plan with its reasons. */
 export interface RoutingExplanation {
@@ -40,9 +40,8 @@ export function routingRoutes(deps: RoutingRouteDeps): Router {
   const router = Router();
   router.post('/v1/routing/explain', (req, res) => {
     const { request, route, ensemble } = parseChatBody(req.body, deps.config.routing.defaultMode);
-    const caller = callerOf(res);
-    const client = caller.kind === 'client' ? caller.client : undefined;
-    if (client?.models !== undefined) route.allows = (ref) => deps.clientKeys.allowsModel(client, ref);
+    const allows = allowedModels(deps.clientKeys, callerOf(res));
+    if (allows !== undefined) route.allows = allows;
     const classification = classify(request);
     const plan = planRoute(deps.registry, route, classification, {
       availability: deps.availability,
