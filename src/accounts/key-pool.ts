@@ -59,8 +59,6 @@ export interface KeyPool {
   headroom(provider: ResolvedProvider): number;
   /** Every key of every enabled provider, as the admin API shows them. */
   describe(registry: Registry): KeyInfo[];
-  /** Calls made with each key by this instance. */
-  uses(id: string): number;
 }
 
 /** After the window store refused a key, route planning skips it locally until then (the store stays the judge). */
@@ -134,8 +132,6 @@ export function createKeyPool(deps: KeyPoolDeps): KeyPool {
         }),
       );
     },
-
-    uses: (id) => uses.get(id) ?? 0,
   };
 
   /** Tries the usable keys in strategy order until the window store takes one. */
