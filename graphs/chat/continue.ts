@@ -3,7 +3,7 @@
 import type { ChatCompletionChunk, ChatMessage } from '../../src/providers/types.js';
 import type { Candidate, Plan } from '../../src/routing/types.js';
 import type { ChatDeps, ChatInput } from './context.js';
-import { callModel } from './nodes/call.js';
+import { callInputFor, callModel } from './nodes/call.js';
 
 /** What the next model is asked after the partial answer: no model continues a bare prefix reliably over every protocol. */
 export const CONTINUE_PROMPT =
@@ -42,13 +42,9 @@ export function createContinuation(options: ContinuationOptions): ContinueStream
       const messages: ChatMessage[] = [...input.request.messages, { role: 'assistant', content: partial }, { role: 'user', content: CONTINUE_PROMPT }];
       try {
         const result = await callModel(deps, {
-          candidate,
+          ...callInputFor(input, candidate, options.promptTokens),
           request: { ...input.request, messages, stream: true },
           stream: true,
-          signal: input.signal,
-          promptTokens: options.promptTokens,
-          runId: input.emitter.runId,
-          ...(input.client === undefined ? {} : { clientId: input.client.id }),
         });
         if (result.kind !== 'stream') continue;
         const { head, rest } = result.stream;

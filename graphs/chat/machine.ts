@@ -5,7 +5,7 @@ import { isKeyUnavailable } from '../../src/accounts/errors.js';
 import { GatewayError } from '../../src/errors.js';
 import type { CallResult, ChatContext, ChatDeps, ChatInput, ChatOutcome } from './context.js';
 import { failureFromAttempts, nextAfterFailure } from './edges.js';
-import { callModel, type CallInput } from './nodes/call.js';
+import { callInputFor, callModel, type CallInput } from './nodes/call.js';
 import { classifyNode } from './nodes/classify.js';
 import { ensembleNode, fuseNode, type FuseResult } from './nodes/fuse.js';
 import { gradeNode, needsGrade } from './nodes/grade.js';
@@ -42,14 +42,9 @@ export function createChatMachine(deps: ChatDeps) {
       callModel: ({ context, self }) => {
         const started = deps.now();
         const input: CallInput = {
-          candidate: context.plan!.candidates[context.index]!,
-          request: context.input.request,
+          ...callInputFor(context.input, context.plan!.candidates[context.index]!, context.classification!.promptTokens),
           // A cascade's first answer is judged before anything is sent: asked whole, replayed as a stream if need be.
           stream: context.input.stream && !isCascade(context),
-          signal: context.input.signal,
-          promptTokens: context.classification!.promptTokens,
-          runId: context.input.emitter.runId,
-          ...(context.input.client === undefined ? {} : { clientId: context.input.client.id }),
         };
         callModel(deps, input).then(
           (result) => self.send({ type: 'call.done', result, ms: deps.now() - started }),

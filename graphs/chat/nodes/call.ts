@@ -3,7 +3,7 @@ import type { KeyLease } from '../../../src/accounts/key-lease.js';
 import { withoutSecret } from '../../../src/providers/errors.js';
 import type { ChatCompletionChunk, ChatRequest, Usage } from '../../../src/providers/types.js';
 import type { Candidate } from '../../../src/routing/types.js';
-import type { CallResult, ChatDeps, OpenedStream } from '../context.js';
+import type { CallResult, ChatDeps, ChatInput, OpenedStream } from '../context.js';
 import { estimateUsage } from '../usage.js';
 
 export interface CallInput {
@@ -15,6 +15,22 @@ export interface CallInput {
   promptTokens: () => number;
   runId?: string;
   clientId?: string;
+}
+
+/**
+ * The input of a call to `candidate` within the run of `input`: the run's request, stream, signal, run id and client.
+ * Callers override what differs (a continuation's messages, an ensemble member asked whole).
+ */
+export function callInputFor(input: ChatInput, candidate: Candidate, promptTokens: () => number): CallInput {
+  return {
+    candidate,
+    request: input.request,
+    stream: input.stream,
+    signal: input.signal,
+    promptTokens,
+    runId: input.emitter.runId,
+    ...(input.client === undefined ? {} : { clientId: input.client.id }),
+  };
 }
 
 /**

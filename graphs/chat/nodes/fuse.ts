@@ -7,7 +7,7 @@ import type { Verdict } from '../../../src/routing/judge.js';
 import type { Candidate } from '../../../src/routing/types.js';
 import type { Attempt, CallResult, ChatContext, ChatDeps, Fused } from '../context.js';
 import { failureFromAttempts } from '../edges.js';
-import { callModel } from './call.js';
+import { callInputFor, callModel } from './call.js';
 
 /** What the fuse node produced: the answer, who gave it, every call, and how the ensemble went. */
 export interface FuseResult {
@@ -104,16 +104,7 @@ async function synthesize(deps: ChatDeps, context: ChatContext, input: Synthesis
 }
 
 function callInput(context: ChatContext, candidate: Candidate) {
-  const { input } = context;
-  return {
-    candidate,
-    request: input.request,
-    stream: input.stream,
-    signal: input.signal,
-    promptTokens: context.classification!.promptTokens,
-    runId: input.emitter.runId,
-    ...(input.client === undefined ? {} : { clientId: input.client.id }),
-  };
+  return callInputFor(context.input, candidate, context.classification!.promptTokens);
 }
 
 /** A cascade's rejected first answer, as a member that already answered. */

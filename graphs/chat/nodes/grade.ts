@@ -2,7 +2,7 @@
 import { createLlmJudge } from '../../../src/routing/llm-judge.js';
 import type { Verdict } from '../../../src/routing/judge.js';
 import type { ChatContext, ChatDeps } from '../context.js';
-import { callModel } from './call.js';
+import { callInputFor, callModel } from './call.js';
 
 /** Whether the latest answer is to be graded: an LLM judge is configured for this mode, and the answer is whole. */
 export function needsGrade(deps: ChatDeps, context: ChatContext): boolean {
@@ -20,15 +20,8 @@ export async function gradeNode(deps: ChatDeps, context: ChatContext): Promise<V
     model: config.model,
     timeoutMs: config.timeoutMs,
     async grade(request, signal) {
-      const result = await callModel(deps, {
-        candidate: { model, score: 0, reasons: ['llm judge'] },
-        request,
-        stream: false,
-        signal,
-        promptTokens: () => 0,
-        runId: input.emitter.runId,
-        ...(input.client === undefined ? {} : { clientId: input.client.id }),
-      });
+      const grader = { model, score: 0, reasons: ['llm judge'] };
+      const result = await callModel(deps, { ...callInputFor(input, grader, () => 0), request, stream: false, signal });
       if (result.kind !== 'completion') throw new Error('the grader streamed');
       return result.completion;
     },
