@@ -4,7 +4,7 @@ import { createChatGraph, type ChatDeps } from '../graphs/chat/index.js';
 import { createEventBus, createRunEmitter, type EventBus } from '../src/events/publisher.js';
 import { buildRegistry } from '../src/providers/registry.js';
 import type { ChatCompletion, ProviderAdapter } from '../src/providers/types.js';
-import { createLocalKeyPool } from '../src/accounts/local-pool.js';
+import { createLocalKeyPool } from '../src/accounts/pool-wiring.js';
 
 export interface ChatGraphRow {
   case: string;

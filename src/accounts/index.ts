@@ -6,13 +6,12 @@ import { buildRegistry, knownProviderIds, type Registry } from '../providers/reg
 import type { Protocol, ProviderAdapter } from '../providers/types.js';
 import type { Stores } from '../storage/index.js';
 import type { UsageRecord } from '../storage/types.js';
-import { createBreakers, type Breakers } from './breakers.js';
+import type { Breakers } from './breakers.js';
 import { createClientKeys, type ClientKeys } from './client-keys.js';
 import { createKeyAdmin } from './key-admin.js';
-import { createKeyHealth } from './key-health.js';
-import { createKeyPool, type KeyPool } from './key-pool.js';
+import type { KeyPool } from './key-pool.js';
 import { createKeyVault } from './key-vault.js';
-import { createConcurrencyGate } from './limits.js';
+import { wireKeyPool } from './pool-wiring.js';
 import type { KeyAdmin } from './types.js';
 
 export interface AccountsOptions {
@@ -50,14 +49,10 @@ export async function createAccounts(options: AccountsOptions): Promise<Accounts
   const build = async () => buildRegistry(catalog, config.providers, env, await vault.entries());
   const registry = await build();
   const clientKeys = await createClientKeys({ records: stores.records, windows: stores.windows, requireAuth: env['SWITCHBOARD_REQUIRE_AUTH'] === '1', now });
-  const health = createKeyHealth({ kv: stores.kv, logger });
-  const breakers = createBreakers({ failureThreshold: config.accounts.breakerFailures, cooldownMs: config.accounts.breakerCooldownMs });
-  const keys = createKeyPool({
-    strategy: config.accounts.keyStrategy,
+  const { keys, health, breakers } = wireKeyPool({
+    settings: config.accounts,
     windows: stores.windows,
-    health,
-    breakers,
-    gate: createConcurrencyGate(),
+    kv: stores.kv,
     record(record) {
       stores.usage.append(record);
       options.onCall?.(record);
@@ -67,7 +62,6 @@ export async function createAccounts(options: AccountsOptions): Promise<Accounts
         clientKeys.recordTokens(record.clientId, tokens).catch((err: unknown) => logger.warn({ err: String(err) }, 'client budget update failed'));
       }
     },
-    rateLimitCooldownMs: config.accounts.rateLimitCooldownMs,
     now,
     logger,
   });

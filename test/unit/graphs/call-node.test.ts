@@ -1,7 +1,7 @@
 // The call node: the key a provider echoes in an error is masked, before and after the first streamed token.
 import { describe, expect, it } from 'vitest';
 import { callModel } from '../../../graphs/chat/nodes/call.js';
-import { createLocalKeyPool } from '../../../src/accounts/local-pool.js';
+import { createLocalKeyPool } from '../../../src/accounts/pool-wiring.js';
 import type { ChatDeps } from '../../../graphs/chat/context.js';
 import { ProviderError } from '../../../src/providers/errors.js';
 import { buildRegistry } from '../../../src/providers/registry.js';

@@ -10,7 +10,7 @@ import type { RunEvent } from '../../../src/events/types.js';
 import { ProviderError } from '../../../src/providers/errors.js';
 import { buildRegistry } from '../../../src/providers/registry.js';
 import type { ChatCompletion } from '../../../src/providers/types.js';
-import { createLocalKeyPool } from '../../../src/accounts/local-pool.js';
+import { createLocalKeyPool } from '../../../src/accounts/pool-wiring.js';
 
 const model = (id: string, quality: number) => ({ id, capabilities: ['chat' as const], contextWindow: 8192, quality, speed: 0.5, costPer1M: { input: 0, output: 0 } });
 const registry = buildRegistry([], [

@@ -1,0 +1,61 @@
+// Wiring of the key pool from `accounts` settings and stores: the gateway's (shared stores), and a local one over
+// in-process stores with default settings, for running the request graph alone (benches, tests).
+import { pino, type Logger } from 'pino';
+import { AccountsSchema, type Config } from '../config/schema.js';
+import { createMemoryKvStore } from '../storage/memory/kv.js';
+import { createMemoryWindowStore } from '../storage/memory/windows.js';
+import type { KvStore, UsageRecord, WindowStore } from '../storage/types.js';
+import { createBreakers, type Breakers } from './breakers.js';
+import { createKeyHealth, type KeyHealth } from './key-health.js';
+import { createKeyPool, type KeyPool } from './key-pool.js';
+import { createConcurrencyGate } from './limits.js';
+
+export interface KeyPoolWiring {
+  settings: Config['accounts'];
+  windows: WindowStore;
+  /** Where key health is shared. */
+  kv: KvStore;
+  /** Receives each call's usage record. */
+  record: (record: UsageRecord) => void;
+  now: () => number;
+  logger: Logger;
+}
+
+/** The key pool with its key health and circuit breakers (the admin API and the metrics read those too). */
+export function wireKeyPool(wiring: KeyPoolWiring): { keys: KeyPool; health: KeyHealth; breakers: Breakers } {
+  const { settings, logger } = wiring;
+  const health = createKeyHealth({ kv: wiring.kv, logger });
+  const breakers = createBreakers({ failureThreshold: settings.breakerFailures, cooldownMs: settings.breakerCooldownMs });
+  const keys = createKeyPool({
+    strategy: settings.keyStrategy,
+    windows: wiring.windows,
+    health,
+    breakers,
+    gate: createConcurrencyGate(),
+    record: wiring.record,
+    rateLimitCooldownMs: settings.rateLimitCooldownMs,
+    now: wiring.now,
+    logger,
+  });
+  return { keys, health, breakers };
+}
+
+export interface LocalKeyPoolOptions {
+  now?: () => number;
+  /** Receives each call's usage record. */
+  record?: (record: UsageRecord) => void;
+  windows?: WindowStore;
+  logger?: Logger;
+}
+
+/** The gateway's key pool with memory stores and the default `accounts` settings. */
+export function createLocalKeyPool(options: LocalKeyPoolOptions = {}): KeyPool {
+  return wireKeyPool({
+    settings: AccountsSchema.parse({}),
+    windows: options.windows ?? createMemoryWindowStore(),
+    kv: createMemoryKvStore(),
+    record: options.record ?? (() => {}),
+    now: options.now ?? Date.now,
+    logger: options.logger ?? pino({ level: 'silent' }),
+  }).keys;
+}
