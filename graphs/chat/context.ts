@@ -5,7 +5,7 @@ import type { Config } from '../../src/config/schema.js';
 import type { GatewayError } from '../../src/errors.js';
 import type { RunEmitter } from '../../src/events/publisher.js';
 import type { ProviderError } from '../../src/providers/errors.js';
-import type { Registry } from '../../src/providers/registry.js';
+import type { ResolvedCatalog as Registry } from '../../src/catalog/types.js';
 import type { Ensemble, EnsembleStrategy } from '../../src/config/routing-schema.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, Protocol, ProviderAdapter, Timeouts, Usage } from '../../src/providers/types.js';
 import type { Verdict } from '../../src/routing/judge.js';

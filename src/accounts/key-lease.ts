@@ -2,7 +2,7 @@
 // the token counters and the usage record.
 import { isProviderError } from '../providers/errors.js';
 import { parseQuotaHeaders, quotaRestUntil } from '../providers/quota.js';
-import type { ProviderKey, ResolvedModel } from '../providers/registry.js';
+import type { ProviderKey, ResolvedModel } from '../catalog/types.js';
 import type { Usage } from '../providers/types.js';
 import type { UsageRecord } from '../storage/types.js';
 import type { KeyPoolDeps } from './key-pool.js';

@@ -1,4 +1,5 @@
 // ProviderError: the one typed failure every adapter throws, and the shared mapping from HTTP answers to it.
+import { maskSecret } from '../mask-secret.js';
 import { rateLimitQuota, type QuotaScope } from './quota.js';
 
 export type ProviderErrorKind =
@@ -133,9 +134,4 @@ export function withoutSecret(err: unknown, secret: string): unknown {
     ...(err.upstreamCode === undefined ? {} : { upstreamCode: err.upstreamCode }),
     ...(err.quota === undefined ? {} : { quota: err.quota }),
   });
-}
-
-/** A key as it may be shown: its first 4 and last 4 characters, e.g. `gsk_…3f9a`. */
-export function maskSecret(secret: string): string {
-  return secret.length <= 12 ? '…' : `${secret.slice(0, 4)}…${secret.slice(-4)}`;
 }
