@@ -12,7 +12,7 @@ import type { Env } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { createEventBus, type EventBus } from './events/publisher.js';
 import { attachEventStream } from './events/ws-server.js';
-import { createAdapters } from './providers/adapters.js';
+import { createAdapters } from './providers/protocols.js';
 import { createHttpClient } from './providers/http.js';
 import { loadCatalog } from './catalog/load.js';
 import type { ResolvedCatalog } from './catalog/types.js';

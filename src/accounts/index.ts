@@ -4,7 +4,7 @@ import { knownProviderIds } from '../catalog/resolve.js';
 import type { ResolvedCatalog } from '../catalog/types.js';
 import type { Env } from '../config/load.js';
 import type { Config, ProviderEntry } from '../config/schema.js';
-import type { Protocol, ProviderAdapter } from '../providers/types.js';
+import type { Adapters } from '../providers/protocols.js';
 import type { Stores } from '../storage/index.js';
 import type { UsageRecord } from '../storage/types.js';
 import type { Breakers } from './breakers.js';
@@ -21,7 +21,7 @@ export interface AccountsOptions {
   env: Env;
   catalog: ProviderEntry[];
   stores: Stores;
-  adapters: Record<Protocol, ProviderAdapter>;
+  adapters: Adapters;
   logger: Logger;
   /** Where each upstream call's usage goes besides the usage store (the metrics). */
   onCall?: (record: UsageRecord) => void;

@@ -3,7 +3,8 @@
 import { GatewayError, notFound } from '../errors.js';
 import { isProviderError, withoutSecret } from '../providers/errors.js';
 import type { ProviderKey, ResolvedCatalog, ResolvedProvider } from '../catalog/types.js';
-import type { Protocol, ProviderAdapter, Timeouts } from '../providers/types.js';
+import type { Timeouts } from '../providers/http.js';
+import type { Adapters } from '../providers/protocols.js';
 import type { KeyHealth } from './key-health.js';
 import type { KeyPool } from './key-pool.js';
 import type { KeyVault } from './key-vault.js';
@@ -14,7 +15,7 @@ export interface KeyAdminDeps {
   vault: KeyVault;
   pool: KeyPool;
   health: KeyHealth;
-  adapters: Record<Protocol, ProviderAdapter>;
+  adapters: Adapters;
   timeouts: Timeouts;
   /** Provider ids of the catalog and the config, enabled or not: where a key may be added. */
   knownProviders: ReadonlySet<string>;

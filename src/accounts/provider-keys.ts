@@ -16,7 +16,7 @@ export interface VaultKey {
  * Keys from an entry's apiKeys, each keyEnv variable (comma-separated) and the vault, without blanks or repeats.
  * `vaultKeys` (added at run time) count like keys from the environment: one turns its provider on.
  */
-export function providerKeys(env: Env, vaultKeys: VaultKey[] = []): KeysOf {
+function providerKeys(env: Env, vaultKeys: VaultKey[] = []): KeysOf {
   return (entry) => {
     const sourced: Array<[string, KeySource]> = [
       ...(entry.apiKeys ?? []).map((key): [string, KeySource] => [key, 'config']),

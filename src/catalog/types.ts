@@ -1,6 +1,6 @@
 // The resolved catalog: the providers that are on (with their keys) and their models, indexed for routing.
 import type { ModelConfig, ProviderEntry } from '../config/schema.js';
-import type { Protocol } from '../providers/types.js';
+import type { Protocol } from '../providers/protocols.js';
 
 /** Where a provider key came from. */
 export type KeySource = 'env' | 'config' | 'vault';
@@ -41,20 +41,12 @@ export interface ResolvedModel {
   config: ModelConfig;
 }
 
-/** A provider in the catalog or config that stays off, and why (no key, say). */
-export interface DisabledProvider {
-  id: string;
-  reason: string;
-  keyEnv: string[];
-  signupUrl?: string;
-}
-
 /** The enabled providers and models of a gateway, with the lookups routing needs. */
 export interface ResolvedCatalog {
   providers: ResolvedProvider[];
   models: ResolvedModel[];
   /** Providers in the catalog or config that stay off, and why (no key, say). */
-  disabled: DisabledProvider[];
+  disabled: Array<{ id: string; reason: string; keyEnv: string[]; signupUrl?: string }>;
   byRef: Map<string, ResolvedModel>;
   /** Models by the provider's bare model id, for `model: "llama-3.3-70b"` requests. */
   byBareId: Map<string, ResolvedModel[]>;
