@@ -2,7 +2,7 @@
 import { RoutingSchema } from '../src/config/routing-schema.js';
 import { createChatGraph, type ChatDeps } from '../graphs/chat/index.js';
 import { createEventBus, createRunEmitter, type EventBus } from '../src/events/publisher.js';
-import { buildRegistry } from '../src/providers/registry.js';
+import { resolveCatalogWithKeys } from '../src/accounts/provider-keys.js';
 import type { ChatCompletion, ProviderAdapter } from '../src/providers/types.js';
 import { createLocalKeyPool } from '../src/accounts/pool-wiring.js';
 
@@ -20,7 +20,7 @@ const completion = (): ChatCompletion => ({
 
 /** The request graph with one provider whose adapter answers at once: what the graph itself costs per run. */
 export function graphFor(): ReturnType<typeof createChatGraph> {
-  const registry = buildRegistry([], [{
+  const registry = resolveCatalogWithKeys([], [{
     id: 'bench', protocol: 'openai', baseUrl: 'http://127.0.0.1:9/v1', apiKeys: ['k'],
     models: [{ id: 'bench-model', capabilities: ['chat'], contextWindow: 32768, quality: 0.5, speed: 0.5, costPer1M: { input: 0, output: 0 } }],
   }], {});

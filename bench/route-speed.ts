@@ -2,7 +2,7 @@
 // and classify time over the labelled prompts: p50 and p99 per call (`npm run bench:routing`).
 import { RoutingRuleSchema } from '../src/config/routing-schema.js';
 import type { ProviderEntry } from '../src/config/schema.js';
-import { buildRegistry } from '../src/providers/registry.js';
+import { resolveCatalogWithKeys } from '../src/accounts/provider-keys.js';
 import { classify } from '../src/routing/classify.js';
 import { planRoute, type RouteContext } from '../src/routing/plan.js';
 import type { ModelStats, StatsView } from '../src/routing/types.js';
@@ -22,7 +22,7 @@ const entries = Array.from({ length: 20 }, (_, p) => ({
     costPer1M: p % 4 === 0 ? { input: 1, output: 2 } : { input: 0, output: 0 },
   })),
 })) as ProviderEntry[];
-const registry = buildRegistry([], entries, {});
+const registry = resolveCatalogWithKeys([], entries, {});
 const measured = new Map<string, ModelStats>(registry.models.map((m, i) => [m.ref, { samples: 5 + i, successRate: 0.9, ttftMs: 200 + i, tokensPerSec: 80, quality: 0.7 }]));
 const stats: StatsView = {
   get: (ref) => measured.get(ref),

@@ -12,9 +12,10 @@ import type { Env } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { createEventBus, type EventBus } from './events/publisher.js';
 import { attachEventStream } from './events/ws-server.js';
-import { createAdapters } from './providers/adapters.js';
+import { createAdapters } from './providers/protocols.js';
 import { createHttpClient } from './providers/http.js';
-import { loadCatalog, type Registry } from './providers/registry.js';
+import { loadCatalog } from './catalog/load.js';
+import type { ResolvedCatalog } from './catalog/types.js';
 import { createApp } from './server/app.js';
 import { createMetrics, type Metrics } from './server/metrics.js';
 import { createResponseCache } from './server/response-cache.js';
@@ -30,7 +31,7 @@ export interface GatewayOptions {
 
 export interface Gateway {
   server: Server;
-  registry: Registry;
+  registry: ResolvedCatalog;
   bus: EventBus;
   stores: Stores;
   accounts: Accounts;

@@ -1,7 +1,7 @@
 // The request graph's entry point: runs one request through the statechart and shapes the result for the server.
 import { createActor, toPromise } from 'xstate';
 import type { GatewayError } from '../../src/errors.js';
-import type { ResolvedModel } from '../../src/providers/registry.js';
+import type { ResolvedModel } from '../../src/catalog/types.js';
 import type { ChatCompletion, ChatCompletionChunk } from '../../src/providers/types.js';
 import type { CallResult, ChatDeps, ChatInput, ChatOutcome } from './context.js';
 import { createContinuation } from './continue.js';

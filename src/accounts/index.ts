@@ -1,9 +1,10 @@
 // The accounts layer of one gateway: provider keys (vault, health, limits, circuits), client keys and usage.
 import type { Logger } from 'pino';
+import { knownProviderIds } from '../catalog/resolve.js';
+import type { ResolvedCatalog } from '../catalog/types.js';
 import type { Env } from '../config/load.js';
 import type { Config, ProviderEntry } from '../config/schema.js';
-import { buildRegistry, knownProviderIds, type Registry } from '../providers/registry.js';
-import type { Protocol, ProviderAdapter } from '../providers/types.js';
+import type { Adapters } from '../providers/protocols.js';
 import type { Stores } from '../storage/index.js';
 import type { UsageRecord } from '../storage/types.js';
 import type { Breakers } from './breakers.js';
@@ -12,6 +13,7 @@ import { createKeyAdmin } from './key-admin.js';
 import type { KeyPool } from './key-pool.js';
 import { createKeyVault } from './key-vault.js';
 import { wireKeyPool } from './pool-wiring.js';
+import { resolveCatalogWithKeys } from './provider-keys.js';
 import type { KeyAdmin } from './types.js';
 
 export interface AccountsOptions {
@@ -19,7 +21,7 @@ export interface AccountsOptions {
   env: Env;
   catalog: ProviderEntry[];
   stores: Stores;
-  adapters: Record<Protocol, ProviderAdapter>;
+  adapters: Adapters;
   logger: Logger;
   /** Where each upstream call's usage goes besides the usage store (the metrics). */
   onCall?: (record: UsageRecord) => void;
@@ -30,7 +32,7 @@ export interface AccountsOptions {
 
 export interface Accounts {
   /** The enabled providers and models; refreshed in place when run-time keys change. */
-  registry: Registry;
+  registry: ResolvedCatalog;
   keys: KeyPool;
   keyAdmin: KeyAdmin;
   clientKeys: ClientKeys;
@@ -46,7 +48,7 @@ export async function createAccounts(options: AccountsOptions): Promise<Accounts
   const { config, env, catalog, stores, logger } = options;
   const now = options.now ?? Date.now;
   const vault = await createKeyVault({ records: stores.records, masterKey: env['SWITCHBOARD_MASTER_KEY'], location: options.recordsLocation });
-  const build = async () => buildRegistry(catalog, config.providers, env, await vault.entries());
+  const build = async () => resolveCatalogWithKeys(catalog, config.providers, env, await vault.entries());
   const registry = await build();
   const clientKeys = await createClientKeys({ records: stores.records, windows: stores.windows, requireAuth: env['SWITCHBOARD_REQUIRE_AUTH'] === '1', now });
   const { keys, health, breakers } = wireKeyPool({

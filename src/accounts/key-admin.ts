@@ -2,19 +2,20 @@
 // key with its health, and validate a key against its provider.
 import { GatewayError, notFound } from '../errors.js';
 import { isProviderError, withoutSecret } from '../providers/errors.js';
-import type { ProviderKey, Registry, ResolvedProvider } from '../providers/registry.js';
-import type { Protocol, ProviderAdapter, Timeouts } from '../providers/types.js';
+import type { ProviderKey, ResolvedCatalog, ResolvedProvider } from '../catalog/types.js';
+import type { Timeouts } from '../providers/http.js';
+import type { Adapters } from '../providers/protocols.js';
 import type { KeyHealth } from './key-health.js';
 import type { KeyPool } from './key-pool.js';
 import type { KeyVault } from './key-vault.js';
 import type { KeyAdmin, KeyInfo } from './types.js';
 
 export interface KeyAdminDeps {
-  registry: Registry;
+  registry: ResolvedCatalog;
   vault: KeyVault;
   pool: KeyPool;
   health: KeyHealth;
-  adapters: Record<Protocol, ProviderAdapter>;
+  adapters: Adapters;
   timeouts: Timeouts;
   /** Provider ids of the catalog and the config, enabled or not: where a key may be added. */
   knownProviders: ReadonlySet<string>;
@@ -90,6 +91,6 @@ export function createKeyAdmin(deps: KeyAdminDeps): KeyAdmin {
   };
 }
 
-function disabledReason(registry: Registry, provider: string): string {
+function disabledReason(registry: ResolvedCatalog, provider: string): string {
   return registry.disabled.find((d) => d.id === provider)?.reason ?? 'it is off';
 }

@@ -1,8 +1,9 @@
 // One call's hold on a key: what it reserved, and what its outcome does to the key's health, the provider's circuit,
 // the token counters and the usage record.
 import { isProviderError } from '../providers/errors.js';
-import { parseQuotaHeaders, quotaRestUntil } from '../providers/quota.js';
-import type { ProviderKey, ResolvedModel } from '../providers/registry.js';
+import { readRateLimits } from '../providers/protocols.js';
+import { quotaRestUntil } from '../providers/rate-limits.js';
+import type { ProviderKey, ResolvedModel } from '../catalog/types.js';
 import type { Usage } from '../providers/types.js';
 import type { UsageRecord } from '../storage/types.js';
 import type { KeyPoolDeps } from './key-pool.js';
@@ -55,7 +56,7 @@ export function createKeyLease(deps: KeyPoolDeps, start: LeaseStart): KeyLease {
     onHeaders(headers) {
       if (key === undefined) return;
       const now = deps.now();
-      const signal = parseQuotaHeaders(headers, now);
+      const signal = readRateLimits(provider.protocol, headers, now);
       const rest = signal === undefined ? undefined : quotaRestUntil(signal);
       if (rest !== undefined) deps.health.cool(key.id, rest.until, `quota spent (${rest.scope}) per the provider's headers`, now);
     },

@@ -2,7 +2,7 @@
 // configured strategy; and, for route planning, whether a provider can take a call at all right now.
 import type { Logger } from 'pino';
 import type { KeyStrategy } from '../config/schema.js';
-import type { ProviderKey, Registry, ResolvedModel, ResolvedProvider } from '../providers/registry.js';
+import type { ProviderKey, ResolvedCatalog, ResolvedModel, ResolvedProvider } from '../catalog/types.js';
 import type { UsageRecord, WindowStore } from '../storage/types.js';
 import { KeyUnavailableError } from './errors.js';
 import type { KeyHealth } from './key-health.js';
@@ -58,7 +58,7 @@ export interface KeyPool {
   /** 0..1: the share of the provider's keys usable now (1 for a keyless provider), for route scoring. */
   headroom(provider: ResolvedProvider): number;
   /** Every key of every enabled provider, as the admin API shows them. */
-  describe(registry: Registry): KeyInfo[];
+  describe(registry: ResolvedCatalog): KeyInfo[];
 }
 
 /** After the window store refused a key, route planning skips it locally until then (the store stays the judge). */

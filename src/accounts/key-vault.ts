@@ -1,7 +1,8 @@
 // The key vault: provider keys added at run time, encrypted at rest (AES-256-GCM) in a RecordStore (Redis or the data dir's file).
 import { badRequest, GatewayError } from '../errors.js';
 import type { RecordStore } from '../storage/types.js';
-import { maskSecret, providerKeyId } from './secrets.js';
+import { maskSecret } from '../mask-secret.js';
+import { providerKeyId } from './secrets.js';
 import { createVaultMeta, isSealed, KeyVaultError, openVaultMeta, parseVaultMeta, seal, unseal, type Sealed } from './vault-crypto.js';
 
 export { KeyVaultError } from './vault-crypto.js';

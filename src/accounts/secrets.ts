@@ -1,7 +1,5 @@
-// Secret handling shared by the vault, client keys and admin auth: constant-time comparison, hashing, masking, ids.
+// Secret handling shared by the vault, client keys and admin auth: constant-time comparison, hashing, ids.
 import { createHash, timingSafeEqual } from 'node:crypto';
-
-export { maskSecret } from '../providers/errors.js';
 
 /** SHA-256 of a secret, hex: what is stored for a client key, and what lookups are keyed by. */
 export function hashSecret(secret: string): string {

@@ -1,4 +1,5 @@
 // Shapes the accounts parts share: who is calling, and what the operator sees of a provider key.
+import type { KeySource } from '../catalog/types.js';
 
 /** A gateway client key's settings, as stored (hashed secret aside). */
 export interface ClientKeyInfo {
@@ -15,9 +16,6 @@ export interface ClientKeyInfo {
 
 /** Who made a request: nobody in particular (auth off), a client key, or the admin. */
 export type Caller = { kind: 'anonymous' } | { kind: 'client'; client: ClientKeyInfo } | { kind: 'admin' };
-
-/** Where a provider key came from. */
-export type KeySource = 'env' | 'config' | 'vault';
 
 /** A key's health: usable, resting until a time (429, spent quota), or disabled for good (401/403, failed validation). */
 export type KeyStatus = 'active' | 'cooling' | 'disabled';

@@ -2,7 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { startGateway, type Gateway } from '../main.js';
-import type { Registry } from '../providers/registry.js';
+import type { ResolvedCatalog } from '../catalog/types.js';
 
 export function serveCommand(): Command {
   return new Command('serve')
@@ -33,7 +33,7 @@ function parsePort(value: string): number {
 }
 
 /** What is on, and where to add keys when nothing is. */
-export function summary(registry: Registry, file: string | undefined): string {
+export function summary(registry: ResolvedCatalog, file: string | undefined): string {
   const lines = [`Config: ${file ?? 'built-in defaults (no switchboard.yaml)'}`];
   if (registry.providers.length === 0) {
     lines.push('No provider is enabled. Add a key to the environment, for example:');

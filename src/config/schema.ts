@@ -1,5 +1,6 @@
 // The zod schema of switchboard.yaml and of the built-in catalog (same shape): providers, models, limits, routing.
 import { z } from 'zod';
+import { PROTOCOLS } from '../providers/protocols.js';
 import { RoutingSchema, TASKS } from './routing-schema.js';
 
 export const CAPABILITIES = ['chat', 'code', 'tools', 'vision', 'json', 'long_context', 'reasoning'] as const;
@@ -40,7 +41,7 @@ export type Limits = z.infer<typeof LimitsSchema>;
 export const ProviderEntrySchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'use lowercase letters, digits, ".", "_" and "-"'),
   name: z.string().optional(),
-  protocol: z.enum(['openai', 'anthropic', 'gemini']).optional(),
+  protocol: z.enum(PROTOCOLS).optional(),
   baseUrl: z.url({ protocol: /^https?$/ }).optional(),
   /** Keys written out (or as "${VAR}"); more come from `keyEnv`. */
   apiKeys: z.array(z.string()).optional(),

@@ -1,5 +1,6 @@
 // ProviderError: the one typed failure every adapter throws, and the shared mapping from HTTP answers to it.
-import { rateLimitQuota, type QuotaScope } from './quota.js';
+import { maskSecret } from '../mask-secret.js';
+import { rateLimitQuota, type QuotaScope, type RateLimitReader, type ResponseHeaders } from './rate-limits.js';
 
 export type ProviderErrorKind =
   | 'rate_limit'
@@ -97,20 +98,25 @@ export function kindFromStatus(status: number, message: string): ProviderErrorKi
   return 'bad_request';
 }
 
+/** What `httpError` may know besides status, message and headers. */
+export interface HttpErrorOptions {
+  /** The provider's own error code or type. */
+  upstreamCode?: string | undefined;
+  /** Ms since the epoch, to date resets given as delays; `Date.now()` unless given. */
+  now?: number | undefined;
+  /** The protocol's reading of rate-limit headers; without it, only the message can tell a rate limit's quota. */
+  readRateLimits?: RateLimitReader | undefined;
+}
+
 /**
  * A ProviderError for a non-2xx HTTP answer, with Retry-After from the headers; a rate limit also gets the `quota`
  * its message and rate-limit headers describe (see `rateLimitQuota`).
  */
-export function httpError(
-  status: number,
-  message: string,
-  headers: Record<string, string | string[] | undefined>,
-  upstreamCode?: string,
-  now = Date.now(),
-): ProviderError {
+export function httpError(status: number, message: string, headers: ResponseHeaders, options: HttpErrorOptions = {}): ProviderError {
+  const { upstreamCode, now = Date.now(), readRateLimits } = options;
   const kind = kindFromStatus(status, message);
   const retryAfterMs = parseRetryAfter(headers, now);
-  const quota = kind === 'rate_limit' ? rateLimitQuota(headers, message, retryAfterMs, now) : undefined;
+  const quota = kind === 'rate_limit' ? rateLimitQuota(readRateLimits?.(headers, now), message, retryAfterMs, now) : undefined;
   return new ProviderError(message || `upstream answered ${status}`, {
     kind,
     status,
@@ -133,9 +139,4 @@ export function withoutSecret(err: unknown, secret: string): unknown {
     ...(err.upstreamCode === undefined ? {} : { upstreamCode: err.upstreamCode }),
     ...(err.quota === undefined ? {} : { quota: err.quota }),
   });
-}
-
-/** A key as it may be shown: its first 4 and last 4 characters, e.g. `gsk_…3f9a`. */
-export function maskSecret(secret: string): string {
-  return secret.length <= 12 ? '…' : `${secret.slice(0, 4)}…${secret.slice(-4)}`;
 }

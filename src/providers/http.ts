@@ -1,7 +1,13 @@
 // Upstream HTTP: one keep-alive undici pool per origin, with connect / first-byte / idle timeouts mapped to ProviderError.
 import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
-import { ProviderError, httpError } from './errors.js';
-import type { Timeouts } from './types.js';
+import { ProviderError } from './errors.js';
+
+/** Upstream timeouts: connecting, waiting for the response head, and silence between body chunks. */
+export interface Timeouts {
+  connectMs: number;
+  firstByteMs: number;
+  idleMs: number;
+}
 
 export interface HttpRequest {
   url: string;
@@ -130,53 +136,4 @@ function abortError(): Error {
   const err = new Error('The operation was aborted');
   err.name = 'AbortError';
   return err;
-}
-
-/**
- * Reads an error answer's body and throws the ProviderError for it; `extract` pulls message and code from the
- * protocol's error JSON. `now` (ms since the epoch) dates the quota resets given as delays.
- */
-export async function throwHttpError(
-  res: HttpResponse,
-  extract: (body: unknown) => { message?: string; code?: string } = extractOpenAIStyleError,
-  now = Date.now(),
-): Promise<never> {
-  const raw = await res.text().catch(() => '');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    parsed = undefined;
-  }
-  const { message, code } = parsed === undefined ? { message: raw.slice(0, 500), code: undefined } : extract(parsed);
-  const headers = { ...bodyHeaders(parsed), ...res.headers };
-  throw httpError(res.status, message ?? `upstream answered ${res.status}`, headers, code, now);
-}
-
-/**
- * OpenRouter puts a 429's rate-limit headers in the body (`error.metadata.headers`, e.g. `X-RateLimit-Reset`),
- * so they are read as if they were the answer's own; the answer's real headers win a clash.
- */
-function bodyHeaders(body: unknown): Record<string, string> {
-  const error = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['error'] : undefined;
-  const metadata = typeof error === 'object' && error !== null ? (error as Record<string, unknown>)['metadata'] : undefined;
-  const headers = typeof metadata === 'object' && metadata !== null ? (metadata as Record<string, unknown>)['headers'] : undefined;
-  const out: Record<string, string> = {};
-  if (typeof headers !== 'object' || headers === null) return out;
-  for (const [name, value] of Object.entries(headers)) if (typeof value === 'string') out[name.toLowerCase()] = value;
-  return out;
-}
-
-/** `{ error: { message, type, code } }` (OpenAI, Anthropic) or `{ error: "text" }` or `{ message }`. */
-export function extractOpenAIStyleError(body: unknown): { message?: string; code?: string } {
-  if (typeof body !== 'object' || body === null) return {};
-  const record = body as Record<string, unknown>;
-  const error = record['error'];
-  if (typeof error === 'string') return { message: error };
-  if (typeof error === 'object' && error !== null) {
-    const e = error as Record<string, unknown>;
-    const code = typeof e['code'] === 'string' ? e['code'] : typeof e['type'] === 'string' ? e['type'] : undefined;
-    return { ...(typeof e['message'] === 'string' ? { message: e['message'] } : {}), ...(code ? { code } : {}) };
-  }
-  return typeof record['message'] === 'string' ? { message: record['message'] } : {};
 }

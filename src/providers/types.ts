@@ -1,5 +1,5 @@
 // The OpenAI chat shapes Switchboard speaks to clients, and the adapter interface every wire protocol implements.
-import type { HttpClient } from './http.js';
+import type { HttpClient, Timeouts } from './http.js';
 
 export type Role = 'system' | 'developer' | 'user' | 'assistant' | 'tool';
 
@@ -105,15 +105,6 @@ export interface ChatCompletionChunk {
   system_fingerprint?: string | null;
 }
 
-export type Protocol = 'openai' | 'anthropic' | 'gemini';
-
-/** Upstream timeouts: connecting, waiting for the response head, and silence between body chunks. */
-export interface Timeouts {
-  connectMs: number;
-  firstByteMs: number;
-  idleMs: number;
-}
-
 /** What one upstream call needs besides the request: where, with which key, and when to give up. */
 export interface CallContext {
   baseUrl: string;
@@ -128,7 +119,7 @@ export interface CallContext {
   maxTokensField?: 'max_tokens' | 'max_completion_tokens';
   /**
    * Called once per upstream HTTP answer of a chat or stream call (any status), with its headers, before the body
-   * is read: how the accounts layer reads each provider's quota headers (`parseQuotaHeaders`) on calls that succeed.
+   * is read: how the accounts layer reads each provider's quota headers (`readRateLimits`) on calls that succeed.
    * Must not throw (a throw is ignored); unset, it costs nothing.
    */
   onHeaders?: (headers: Record<string, string | string[] | undefined>) => void;
@@ -136,7 +127,8 @@ export interface CallContext {
 
 /** A provider wire protocol. Every failure it throws is a `ProviderError`. */
 export interface ProviderAdapter {
-  readonly protocol: Protocol;
+  /** Its name in `PROTOCOLS` (protocols.ts). */
+  readonly protocol: string;
   /** One completion, in OpenAI's shape; `model` in the result is the upstream model id. */
   chat(request: ChatRequest, ctx: CallContext): Promise<ChatCompletion>;
   /** A stream of OpenAI-shaped chunks; the last one carries `usage` when the upstream reports it. */

@@ -1,6 +1,6 @@
 // fuse: the pure parts of ensembles: which models take part, the aggregator's prompt (Mixture-of-Agents), usage sums.
 import type { Ensemble } from '../config/routing-schema.js';
-import type { Registry } from '../providers/registry.js';
+import type { ResolvedCatalog as Registry } from '../catalog/types.js';
 import type { ChatMessage, ChatRequest, Usage } from '../providers/types.js';
 import type { Candidate, Plan } from './types.js';
 

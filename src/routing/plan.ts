@@ -4,7 +4,7 @@ import { noKeyCanServe } from '../accounts/errors.js';
 import type { RoutingRule } from '../config/routing-schema.js';
 import type { ModelQuality } from '../config/schema.js';
 import { GatewayError, badRequest, notFound } from '../errors.js';
-import type { Registry, ResolvedModel, ResolvedProvider } from '../providers/registry.js';
+import type { ResolvedCatalog as Registry, ResolvedModel, ResolvedProvider } from '../catalog/types.js';
 import { matchRule, orderByRule } from './rules.js';
 import { scoreModel, unfitReason, type RankedCandidate } from './score.js';
 import type { Classification, Plan, StatsView } from './types.js';

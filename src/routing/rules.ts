@@ -1,6 +1,6 @@
 // rules: the first routing rule of the config that matches a request, and the order it puts its models in.
 import type { RoutingRule } from '../config/routing-schema.js';
-import type { Registry, ResolvedModel } from '../providers/registry.js';
+import type { ResolvedCatalog as Registry, ResolvedModel } from '../catalog/types.js';
 import type { RankedCandidate } from './score.js';
 import type { Classification } from './types.js';
 

@@ -1,6 +1,6 @@
 // score: whether a model can serve a request at all, and how well: catalog priors blended with live stats, cost and headroom.
 import type { Capability, ModelQuality } from '../config/schema.js';
-import type { ResolvedModel } from '../providers/registry.js';
+import type { ResolvedModel } from '../catalog/types.js';
 import type { Candidate, Classification, ModelStats } from './types.js';
 
 /** How much each mode weighs quality against speed. */

@@ -1,7 +1,7 @@
 // Shapes shared by the routing functions: the classification of a request and the ranked plan.
 import type { Domain, ModelQuality, Task } from '../config/schema.js';
 import type { Ensemble } from '../config/routing-schema.js';
-import type { ResolvedModel } from '../providers/registry.js';
+import type { ResolvedModel } from '../catalog/types.js';
 
 export type { Domain } from '../config/schema.js';
 

@@ -6,7 +6,7 @@ import type { ClientKeys } from '../accounts/client-keys.js';
 import type { KeyAdmin } from '../accounts/types.js';
 import type { Config } from '../config/schema.js';
 import type { EventBus } from '../events/publisher.js';
-import type { Registry, ResolvedProvider } from '../providers/registry.js';
+import type { ResolvedCatalog, ResolvedProvider } from '../catalog/types.js';
 import type { Availability } from '../routing/plan.js';
 import type { StatsView } from '../routing/types.js';
 import type { UsageStore } from '../storage/types.js';
@@ -16,7 +16,7 @@ import type { ResponseCache } from './response-cache.js';
 
 export interface AppDeps {
   config: Config;
-  registry: Registry;
+  registry: ResolvedCatalog;
   chat: ChatGraph;
   /** The coding agent (threads checkpointed in stores.checkpointer). */
   agents: CodeAgentService;

@@ -1,7 +1,7 @@
 // route node: the ordered plan of models to try, or the error that no model can serve the request.
 import { GatewayError } from '../../../src/errors.js';
 import { planRoute, type RouteContext } from '../../../src/routing/plan.js';
-import type { ResolvedProvider } from '../../../src/providers/registry.js';
+import type { ResolvedProvider } from '../../../src/catalog/types.js';
 import type { ChatContext, ChatDeps } from '../context.js';
 
 export function routeNode(deps: ChatDeps, context: ChatContext): Pick<ChatContext, 'plan' | 'error'> {

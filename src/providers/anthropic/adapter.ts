@@ -1,8 +1,9 @@
 // The `anthropic` wire protocol: OpenAI chat requests sent to the Messages API, answers mapped back to OpenAI shapes.
 import { ProviderError } from '../errors.js';
-import { throwHttpError, type HttpClient, type HttpResponse } from '../http.js';
+import type { HttpClient, HttpResponse } from '../http.js';
 import type { AdapterDeps, CallContext, ChatCompletion, ChatCompletionChunk, ChatRequest, ProviderAdapter } from '../types.js';
-import { fromAnthropicResponse, refineHttpError } from './from-wire.js';
+import { throwAnthropicHttpError } from './errors.js';
+import { fromAnthropicResponse } from './from-wire.js';
 import { fromAnthropicStream } from './stream.js';
 import { toAnthropicRequest } from './to-wire.js';
 
@@ -80,14 +81,8 @@ function headers(ctx: Omit<CallContext, 'model'>): Record<string, string> {
   return { 'x-api-key': ctx.apiKey, 'anthropic-version': ANTHROPIC_VERSION, ...ctx.headers };
 }
 
-/** Anthropic's `{type: 'error', error: {type, message}}` body reads with the shared extractor (code = error type). */
 async function ensureOk(res: HttpResponse): Promise<void> {
-  if (res.status >= 200 && res.status < 300) return;
-  try {
-    await throwHttpError(res);
-  } catch (err) {
-    throw refineHttpError(err);
-  }
+  if (res.status < 200 || res.status >= 300) await throwAnthropicHttpError(res);
 }
 
 function trimSlash(url: string): string {

@@ -1,5 +1,5 @@
-// Anthropic Messages response → OpenAI ChatCompletion; also the stop-reason, usage and error-type mappings streams share.
-import { ProviderError, httpError } from '../errors.js';
+// Anthropic Messages response → OpenAI ChatCompletion; also the stop-reason and usage mappings streams share.
+import { ProviderError } from '../errors.js';
 import type { ChatCompletion, FinishReason, ToolCall, Usage } from '../types.js';
 
 /** Anthropic's token counts; cache reads and writes are input tokens too, reported apart. */
@@ -91,42 +91,6 @@ export function toUsage(usage: AnthropicUsage): Usage {
   const prompt = (usage.input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0);
   const completion = usage.output_tokens ?? 0;
   return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
-}
-
-/** The HTTP status Anthropic answers each error type with; an in-stream `error` event is read as that status. */
-const ERROR_STATUS: Readonly<Record<string, number>> = {
-  invalid_request_error: 400,
-  authentication_error: 401,
-  billing_error: 402,
-  permission_error: 403,
-  not_found_error: 404,
-  request_too_large: 413,
-  rate_limit_error: 429,
-  api_error: 500,
-  timeout_error: 504,
-  overloaded_error: 529,
-};
-
-/** The ProviderError for an Anthropic error type and message (from a stream's `event: error`, say). */
-export function anthropicError(type: string | undefined, message: string | undefined, status?: number): ProviderError {
-  const code = type ?? 'api_error';
-  return httpError(status ?? ERROR_STATUS[code] ?? 500, message ?? code, {}, code);
-}
-
-/**
- * Sharpens an HTTP error by Anthropic's error type where the status alone misleads: a billing_error (402, or
- * 400 "credit balance is too low") is about this key, so another key may work.
- */
-export function refineHttpError(err: unknown): unknown {
-  if (!(err instanceof ProviderError) || err.kind !== 'bad_request') return err;
-  const billing = err.upstreamCode === 'billing_error' || /credit balance/i.test(err.message);
-  if (!billing) return err;
-  return new ProviderError(err.message, {
-    kind: 'auth',
-    status: err.status,
-    ...(err.upstreamCode === undefined ? {} : { upstreamCode: err.upstreamCode }),
-    cause: err,
-  });
 }
 
 function isMessage(body: unknown): body is AnthropicResponse {

@@ -2,7 +2,8 @@
 import { ProviderError } from '../errors.js';
 import { readSse } from '../sse.js';
 import type { ChatCompletionChunk, ChunkDelta, FinishReason, Usage } from '../types.js';
-import { anthropicError, finishReason, toUsage, type AnthropicUsage, type FromWireOptions } from './from-wire.js';
+import { anthropicError } from './errors.js';
+import { finishReason, toUsage, type AnthropicUsage, type FromWireOptions } from './from-wire.js';
 
 /** One decoded stream event's data; every Anthropic event carries its own `type`. */
 interface StreamEvent {

@@ -1,14 +1,11 @@
 // Gemini error answers ({error: {code, message, status, details}}) → ProviderError, with RetryInfo and quota ids.
-import { ProviderError, kindFromStatus, parseRetryAfter, type ProviderErrorKind, type ProviderQuota } from '../errors.js';
+import { ProviderError, kindFromStatus, parseRetryAfter, type ProviderErrorKind } from '../errors.js';
 import type { HttpResponse } from '../http.js';
-import { nextMidnight, scopeFromText } from '../quota.js';
+import type { ResponseHeaders } from '../rate-limits.js';
+import { quotaOfViolations } from './rate-limits.js';
 import type { GeminiErrorStatus } from './wire-types.js';
 
-type Headers = Record<string, string | string[] | undefined>;
-
 const TYPE_PREFIX = 'type.googleapis.com/google.rpc.';
-/** "Requests per day (RPD) quotas reset at midnight Pacific time" (ai.google.dev/gemini-api/docs/rate-limits). */
-const DAILY_RESET_ZONE = 'America/Los_Angeles';
 /** INVALID_ARGUMENT messages that mean the prompt is too long ("The input token count (N) exceeds the maximum number of tokens allowed (M)."). */
 const CONTEXT_HINTS = /token count|tokens allowed|too many tokens|\bcontext\b/i;
 
@@ -30,7 +27,7 @@ export function geminiErrorStatus(body: unknown): GeminiErrorStatus | undefined 
  * (RetryInfo is no guide to that one: Google has been seen sending "38s" for a spent day), a per-minute one
  * when RetryInfo says.
  */
-export function geminiError(httpStatus: number, body: unknown, headers: Headers = {}, now = Date.now()): ProviderError {
+export function geminiError(httpStatus: number, body: unknown, headers: ResponseHeaders = {}, now = Date.now()): ProviderError {
   const error = geminiErrorStatus(body) ?? {};
   const status = httpStatus || (typeof error.code === 'number' ? error.code : 0);
   const message = typeof error.message === 'string' && error.message !== '' ? error.message : `upstream answered ${status}`;
@@ -39,7 +36,7 @@ export function geminiError(httpStatus: number, body: unknown, headers: Headers 
   const retryAfterMs = retryDelayMs(details) ?? parseRetryAfter(headers, now);
   const upstreamCode = quotaId(details) ?? (typeof reason === 'string' ? reason : undefined) ?? error.status;
   const kind = kindOf(status, error.status, typeof reason === 'string' ? reason : undefined, message);
-  const quota = kind === 'rate_limit' ? quotaOf(details, retryAfterMs, now) : undefined;
+  const quota = kind === 'rate_limit' ? quotaOfViolations(violations(details), retryAfterMs, now) : undefined;
   return new ProviderError(message, {
     kind,
     status,
@@ -95,14 +92,6 @@ function quotaId(details: Array<Record<string, unknown>>): string | undefined {
     .map((v) => v['quotaId'])
     .filter((id): id is string => typeof id === 'string' && id !== '');
   return ids.find((id) => /PerDay/i.test(id)) ?? ids[0];
-}
-
-/** The quota a 429 names through its QuotaFailure's quotaId or quotaMetric (a day wins); none when it names none. */
-function quotaOf(details: Array<Record<string, unknown>>, retryAfterMs: number | undefined, now: number): ProviderQuota | undefined {
-  const scopes = violations(details).map((v) => scopeFromText(`${String(v['quotaId'] ?? '')} ${String(v['quotaMetric'] ?? '')}`));
-  if (scopes.includes('day')) return { scope: 'day', resetAt: nextMidnight(DAILY_RESET_ZONE, now) };
-  if (scopes.includes('minute')) return retryAfterMs === undefined ? { scope: 'minute' } : { scope: 'minute', resetAt: now + retryAfterMs };
-  return undefined;
 }
 
 function violations(details: Array<Record<string, unknown>>): Array<Record<string, unknown>> {

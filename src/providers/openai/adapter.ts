@@ -1,9 +1,10 @@
 // The `openai` wire protocol adapter: every OpenAI-compatible API (OpenRouter, Groq, Mistral, vLLM, Ollama ...) goes through it.
 import { ProviderError } from '../errors.js';
-import { throwHttpError, type HttpResponse } from '../http.js';
+import type { HttpResponse } from '../http.js';
 import type { AdapterDeps, CallContext, ChatCompletion, ChatCompletionChunk, ChatRequest, ProviderAdapter } from '../types.js';
-import { asRecord, fromOpenAICompletion, type WireDefaults } from './from-wire.js';
 import { completionToChunks } from '../assemble.js';
+import { throwOpenAIHttpError } from './errors.js';
+import { asRecord, fromOpenAICompletion, type WireDefaults } from './from-wire.js';
 import { readOpenAIStream } from './stream.js';
 import { toOpenAIRequest } from './to-wire.js';
 
@@ -32,7 +33,7 @@ export function createOpenAIAdapter(deps: AdapterDeps): ProviderAdapter {
       timeouts: ctx.timeouts,
       onHeaders: ctx.onHeaders,
     });
-    if (res.status < 200 || res.status >= 300) await throwHttpError(res, undefined, now());
+    if (res.status < 200 || res.status >= 300) await throwOpenAIHttpError(res, now());
     return res;
   };
 
@@ -62,7 +63,7 @@ export function createOpenAIAdapter(deps: AdapterDeps): ProviderAdapter {
         signal: ctx.signal,
         timeouts: ctx.timeouts,
       });
-      if (res.status < 200 || res.status >= 300) await throwHttpError(res);
+      if (res.status < 200 || res.status >= 300) await throwOpenAIHttpError(res);
       return modelIds(await readJson(res));
     },
   };

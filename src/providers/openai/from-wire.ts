@@ -1,7 +1,7 @@
 // Upstream OpenAI-compatible JSON → Switchboard's ChatCompletion, normalized to OpenAI's schema (provider extras dropped).
-import { ProviderError, kindFromStatus } from '../errors.js';
-import { extractOpenAIStyleError } from '../http.js';
+import { ProviderError } from '../errors.js';
 import type { AssistantMessage, ChatCompletion, FinishReason, ToolCall, Usage } from '../types.js';
+import { errorFromBody } from './errors.js';
 
 /** What to use when the upstream leaves out an id, a model or a timestamp. */
 export interface WireDefaults {
@@ -70,28 +70,6 @@ export function contentText(raw: unknown): string | null {
   if (!Array.isArray(raw)) return null;
   const texts = raw.map((part) => asRecord(part)).filter((part) => part?.['type'] === 'text');
   return texts.length === 0 ? null : texts.map((part) => String(part?.['text'] ?? '')).join('');
-}
-
-/**
- * The ProviderError for an error object found in a 2xx body or inside a stream. Its kind comes from the status the
- * error states (OpenRouter puts the HTTP code in `error.code`), else from its type/code, else it counts as a server error.
- */
-export function errorFromBody(body: unknown, httpStatus = 200): ProviderError {
-  const { message, code } = extractOpenAIStyleError(body);
-  const error = asRecord(asRecord(body)?.['error']);
-  const stated = [error?.['code'], error?.['status'], httpStatus].find((v) => typeof v === 'number' && v >= 400 && v < 600);
-  const status = typeof stated === 'number' ? stated : statusFromCode(code);
-  const text = message ?? code ?? 'upstream returned an error';
-  const kind = kindFromStatus(status, `${text} ${code ?? ''}`);
-  return new ProviderError(text, { kind, status, ...(code === undefined ? {} : { upstreamCode: code }) });
-}
-
-function statusFromCode(code: string | undefined): number {
-  if (code === undefined) return 500;
-  if (/rate_limit|quota|too_many|requests/i.test(code)) return 429;
-  if (/auth|api_key|permission|unauthorized|forbidden/i.test(code)) return 401;
-  if (/invalid_request|unsupported|context_length|bad_request|not_found|validation/i.test(code)) return 400;
-  return 500;
 }
 
 /**

@@ -2,11 +2,11 @@
 import { ProviderError } from '../errors.js';
 import { readSse } from '../sse.js';
 import type { ChatCompletion, ChatCompletionChunk, ChunkDelta, ToolCallDelta } from '../types.js';
+import { errorFromBody } from './errors.js';
 import {
   argumentsText,
   asRecord,
   contentText,
-  errorFromBody,
   header,
   integer,
   normalizeFinishReason,

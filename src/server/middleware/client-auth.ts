@@ -1,7 +1,8 @@
 // Guards /v1/*: once any client key exists (or SWITCHBOARD_REQUIRE_AUTH=1), a client key or the admin key is needed.
 import type { RequestHandler, Response } from 'express';
 import { CLIENT_KEY_PREFIX, type ClientKeys } from '../../accounts/client-keys.js';
-import { bearerToken, maskSecret, secretsEqual } from '../../accounts/secrets.js';
+import { bearerToken, secretsEqual } from '../../accounts/secrets.js';
+import { maskSecret } from '../../mask-secret.js';
 import type { Caller } from '../../accounts/types.js';
 import { GatewayError } from '../../errors.js';
 

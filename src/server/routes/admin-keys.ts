@@ -1,7 +1,7 @@
 // The admin key API: add, list, remove and validate provider keys at run time. No response or error ever holds a key.
 import { Router } from 'express';
 import { z } from 'zod';
-import { maskSecret } from '../../accounts/secrets.js';
+import { maskSecret } from '../../mask-secret.js';
 import type { KeyAdmin, KeyInfo } from '../../accounts/types.js';
 import { badRequest, GatewayError, notFound } from '../../errors.js';
 import { requireAdmin } from '../middleware/admin-auth.js';

@@ -8,7 +8,7 @@ import { createKeyPool } from '../../../src/accounts/key-pool.js';
 import { createConcurrencyGate } from '../../../src/accounts/limits.js';
 import type { KeyStrategy, Limits } from '../../../src/config/schema.js';
 import { ProviderError } from '../../../src/providers/errors.js';
-import { buildRegistry } from '../../../src/providers/registry.js';
+import { resolveCatalogWithKeys } from '../../../src/accounts/provider-keys.js';
 import { createMemoryKvStore } from '../../../src/storage/memory/kv.js';
 import { createMemoryWindowStore } from '../../../src/storage/memory/windows.js';
 import type { UsageRecord } from '../../../src/storage/types.js';
@@ -18,7 +18,7 @@ const KEYS = ['sk-one-aaaaaaaaaaaa', 'sk-two-bbbbbbbbbbbb', 'sk-three-cccccccccc
 /** A pool over one provider with `keys` and `limits`, on an injected clock. */
 function setup(options: { strategy?: KeyStrategy; limits?: Limits; keys?: string[]; breakerFailures?: number } = {}) {
   let now = 1_700_000_000_000;
-  const registry = buildRegistry([], [{
+  const registry = resolveCatalogWithKeys([], [{
     id: 'p', protocol: 'openai', baseUrl: 'http://127.0.0.1:1/v1', apiKeys: options.keys ?? KEYS, ...(options.limits ? { limits: options.limits } : {}),
     models: [{ id: 'm', capabilities: ['chat'], contextWindow: 8192, quality: 0.5, speed: 0.5, costPer1M: { input: 1, output: 2 } }],
   }], {});

@@ -14,7 +14,7 @@ import { createAgentNode } from '../../../graphs/code-agent/nodes/agent.js';
 import { createCodeAgentService, type CodeAgentService } from '../../../graphs/code-agent/service.js';
 import { createEventBus } from '../../../src/events/publisher.js';
 import { createMemoryLockStore } from '../../../src/storage/memory/locks.js';
-import type { ResolvedModel } from '../../../src/providers/registry.js';
+import type { ResolvedModel } from '../../../src/catalog/types.js';
 import type { ChatCompletion } from '../../../src/providers/types.js';
 import { parseInvokeBody } from '../../../src/server/agent-body.js';
 

@@ -7,7 +7,7 @@ import { AgentModelError, SwitchboardChatModel } from '../../../graphs/code-agen
 import { GatewayError } from '../../../src/errors.js';
 import { createEventBus, createRunEmitter } from '../../../src/events/publisher.js';
 import type { RunEvent } from '../../../src/events/types.js';
-import type { ResolvedModel } from '../../../src/providers/registry.js';
+import type { ResolvedModel } from '../../../src/catalog/types.js';
 import type { ChatCompletion } from '../../../src/providers/types.js';
 import { createAgentTools } from '../../../tools/index.js';
 

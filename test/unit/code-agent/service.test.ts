@@ -9,7 +9,7 @@ import { createCodeAgentService, type CodeAgentService } from '../../../graphs/c
 import { createEventBus } from '../../../src/events/publisher.js';
 import { createMemoryLockStore } from '../../../src/storage/memory/locks.js';
 import type { RunEvent } from '../../../src/events/types.js';
-import type { ResolvedModel } from '../../../src/providers/registry.js';
+import type { ResolvedModel } from '../../../src/catalog/types.js';
 import type { ChatCompletion } from '../../../src/providers/types.js';
 
 type Turn = { text?: string; calls?: Array<[id: string, name: string, args: Record<string, unknown>]> } | ((input: ChatInput) => Promise<ChatRun>);

@@ -4,11 +4,11 @@ import { callModel } from '../../../graphs/chat/nodes/call.js';
 import { createLocalKeyPool } from '../../../src/accounts/pool-wiring.js';
 import type { ChatDeps } from '../../../graphs/chat/context.js';
 import { ProviderError } from '../../../src/providers/errors.js';
-import { buildRegistry } from '../../../src/providers/registry.js';
+import { resolveCatalogWithKeys } from '../../../src/accounts/provider-keys.js';
 import type { ChatCompletionChunk, ProviderAdapter } from '../../../src/providers/types.js';
 
 const KEY = 'sk-live-0123456789abcdef';
-const registry = buildRegistry([], [{
+const registry = resolveCatalogWithKeys([], [{
   id: 'p', protocol: 'openai', baseUrl: 'http://127.0.0.1:9/v1', apiKeys: [KEY],
   models: [{ id: 'm', capabilities: ['chat'], contextWindow: 8192, quality: 0.5, speed: 0.5, costPer1M: { input: 0, output: 0 } }],
 }], {});

@@ -8,12 +8,12 @@ import type { ChatDeps } from '../../../graphs/chat/context.js';
 import { createEventBus, createRunEmitter } from '../../../src/events/publisher.js';
 import type { RunEvent } from '../../../src/events/types.js';
 import { ProviderError } from '../../../src/providers/errors.js';
-import { buildRegistry } from '../../../src/providers/registry.js';
+import { resolveCatalogWithKeys } from '../../../src/accounts/provider-keys.js';
 import type { ChatCompletion } from '../../../src/providers/types.js';
 import { createLocalKeyPool } from '../../../src/accounts/pool-wiring.js';
 
 const model = (id: string, quality: number) => ({ id, capabilities: ['chat' as const], contextWindow: 8192, quality, speed: 0.5, costPer1M: { input: 0, output: 0 } });
-const registry = buildRegistry([], [
+const registry = resolveCatalogWithKeys([], [
   { id: 'p', protocol: 'openai', baseUrl: 'http://127.0.0.1:1/v1', apiKeys: ['k'], models: [model('a', 0.9), model('b', 0.8), model('c', 0.7)] },
 ], {});
 

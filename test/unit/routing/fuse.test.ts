@@ -1,12 +1,12 @@
 // The pure parts of ensembles and mid-stream failover: members, aggregator, synthesis prompt, usage sums, overlap.
 import { describe, expect, it } from 'vitest';
 import { trimOverlap } from '../../../graphs/chat/continue.js';
-import { buildRegistry } from '../../../src/providers/registry.js';
+import { resolveCatalogWithKeys } from '../../../src/accounts/provider-keys.js';
 import { aggregatorOf, ensembleMembers, fastestFirst, sumUsage, synthesisRequest } from '../../../src/routing/fuse.js';
 import type { Plan } from '../../../src/routing/types.js';
 
 const model = (id: string, speed: number) => ({ id, capabilities: ['chat' as const], contextWindow: 8192, quality: 0.5, speed, costPer1M: { input: 0, output: 0 } });
-const registry = buildRegistry([], [
+const registry = resolveCatalogWithKeys([], [
   { id: 'p', protocol: 'openai', baseUrl: 'http://127.0.0.1:1/v1', apiKeys: ['k'], models: [model('a', 0.2), model('b', 0.9), model('c', 0.5), model('d', 0.1)] },
 ], {});
 const plan: Plan = { candidates: registry.models.map((m, i) => ({ model: m, score: 1 - i / 10, reasons: [] })), skipped: [], mode: 'balanced' };

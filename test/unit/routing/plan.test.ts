@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { RoutingRuleSchema } from '../../../src/config/routing-schema.js';
 import type { ModelConfig } from '../../../src/config/schema.js';
 import { GatewayError } from '../../../src/errors.js';
-import { buildRegistry } from '../../../src/providers/registry.js';
+import { resolveCatalogWithKeys } from '../../../src/accounts/provider-keys.js';
 import type { ChatMessage } from '../../../src/providers/types.js';
 import { classify } from '../../../src/routing/classify.js';
 import { planRoute, type RouteContext, type RouteRequest } from '../../../src/routing/plan.js';
@@ -12,7 +12,7 @@ import type { Classification, ModelStats, Plan, StatsView } from '../../../src/r
 const m = (id: string, extra: Partial<ModelConfig> = {}): ModelConfig => ({
   id, capabilities: ['chat'], contextWindow: 8192, quality: 0.5, speed: 0.5, costPer1M: { input: 0, output: 0 }, ...extra,
 });
-const registry = buildRegistry([], [
+const registry = resolveCatalogWithKeys([], [
   { id: 'fast', protocol: 'openai', baseUrl: 'http://127.0.0.1:1/v1', apiKeys: ['k'], models: [m('tiny', { quality: 0.4, speed: 0.95, contextWindow: 4096 })] },
   { id: 'smart', protocol: 'anthropic', baseUrl: 'http://127.0.0.1:2/v1', apiKeys: ['k'], models: [
     m('big', { quality: 0.95, speed: 0.3, capabilities: ['chat', 'tools', 'vision'], contextWindow: 200_000 }),
@@ -66,7 +66,7 @@ describe('planRoute', () => {
     const tools = [{ type: 'function' as const, function: { name: 'f' } }];
     expect(status(() => plan({ model: 'fast/tiny' }, undefined, { tools }))).toBe(400);
     expect(status(() => plan({ maxTokens: 500_000 }))).toBe(503);
-    expect(status(() => planRoute(buildRegistry([], [], {}), { model: 'auto', mode: 'balanced' }, classify({ messages: [] })))).toBe(503);
+    expect(status(() => planRoute(resolveCatalogWithKeys([], [], {}), { model: 'auto', mode: 'balanced' }, classify({ messages: [] })))).toBe(503);
   });
 });
 
@@ -104,7 +104,7 @@ describe('planRoute scoring', () => {
   });
 
   it('for a specialist domain, favours the model with knowledge', () => {
-    const domainRegistry = buildRegistry([], [{ id: 'p', protocol: 'openai', baseUrl: 'http://127.0.0.1:1/v1', apiKeys: ['k'], models: [
+    const domainRegistry = resolveCatalogWithKeys([], [{ id: 'p', protocol: 'openai', baseUrl: 'http://127.0.0.1:1/v1', apiKeys: ['k'], models: [
       m('gen', { quality: 0.6 }), m('doc', { quality: 0.5, strengths: { knowledge: 0.95 } }),
     ] }], {});
     const route = { model: 'auto', mode: 'balanced' } as const;

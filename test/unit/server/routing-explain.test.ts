@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Caller } from '../../../src/accounts/types.js';
 import { ConfigSchema, type ModelConfig } from '../../../src/config/schema.js';
-import { buildRegistry } from '../../../src/providers/registry.js';
+import { resolveCatalogWithKeys } from '../../../src/accounts/provider-keys.js';
 import type { StatsView } from '../../../src/routing/types.js';
 import { errorHandler, unknownRoute } from '../../../src/server/middleware/errors.js';
 import { routingRoutes } from '../../../src/server/routes/routing.js';
@@ -17,7 +17,7 @@ const NOW = 1_000_000;
 const m = (id: string, extra: Partial<ModelConfig> = {}): ModelConfig => ({
   id, capabilities: ['chat'], contextWindow: 8192, quality: 0.5, speed: 0.5, costPer1M: { input: 0, output: 0 }, ...extra,
 });
-const registry = buildRegistry([], [
+const registry = resolveCatalogWithKeys([], [
   { id: 'fast', protocol: 'openai', baseUrl: 'http://127.0.0.1:1/v1', apiKeys: ['k1', 'k2'], models: [m('tiny', { quality: 0.4, speed: 0.95 })] },
   { id: 'smart', protocol: 'openai', baseUrl: 'http://127.0.0.1:2/v1', apiKeys: ['k'], models: [
     m('big', { quality: 0.95, speed: 0.3, capabilities: ['chat', 'tools'] }),

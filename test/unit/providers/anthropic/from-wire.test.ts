@@ -1,7 +1,7 @@
 // Recorded Anthropic Messages responses → OpenAI ChatCompletion, checked against OpenAI's schema.
 import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../../../../src/providers/errors.js';
-import { anthropicError, finishReason, fromAnthropicResponse, refineHttpError } from '../../../../src/providers/anthropic/from-wire.js';
+import { finishReason, fromAnthropicResponse } from '../../../../src/providers/anthropic/from-wire.js';
 import { schemaErrors } from '../../../helpers/openai-schema.js';
 import { fixture } from './replay.js';
 
@@ -105,7 +105,7 @@ describe('fromAnthropicResponse on edge cases', () => {
   });
 });
 
-describe('stop reasons and error types', () => {
+describe('stop reasons', () => {
   it.each([
     ['end_turn', 'stop'],
     ['stop_sequence', 'stop'],
@@ -116,18 +116,5 @@ describe('stop reasons and error types', () => {
     [null, 'stop'],
   ] as const)('stop_reason %s → finish_reason %s', (stop, finish) => {
     expect(finishReason(stop)).toBe(finish);
-  });
-
-  it('reads the recorded 529 overloaded body as a retryable server error', () => {
-    const body = JSON.parse(fixture('vercel-ai_error_overloaded_529.json'));
-    const error = anthropicError(body.error.type, body.error.message);
-    expect(error).toMatchObject({ kind: 'server', status: 529, retryable: true, message: 'Overloaded', upstreamCode: 'overloaded_error' });
-  });
-
-  it('turns a billing error into auth (another key may work) and leaves other bad requests alone', () => {
-    const billing = new ProviderError('Your credit balance is too low', { kind: 'bad_request', status: 400, upstreamCode: 'invalid_request_error' });
-    expect(refineHttpError(billing)).toMatchObject({ kind: 'auth', status: 400, retryable: true });
-    const other = new ProviderError('messages: roles must alternate', { kind: 'bad_request', status: 400 });
-    expect(refineHttpError(other)).toBe(other);
   });
 });

@@ -2,9 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../../../src/providers/errors.js';
-import { createHttpClient, type HttpClient } from '../../../../src/providers/http.js';
+import { createHttpClient, type HttpClient, type Timeouts } from '../../../../src/providers/http.js';
 import { createOpenAIAdapter } from '../../../../src/providers/openai/adapter.js';
-import type { CallContext, ChatCompletionChunk, ChatRequest, ProviderAdapter, Timeouts } from '../../../../src/providers/types.js';
+import type { CallContext, ChatCompletionChunk, ChatRequest, ProviderAdapter } from '../../../../src/providers/types.js';
 import { sleep, type FakeUpstream } from '../../../fakes/fake-upstream.js';
 import { startOpenAIUpstream } from '../../../fakes/openai-wire.js';
 import { schemaErrors } from '../../../helpers/openai-schema.js';

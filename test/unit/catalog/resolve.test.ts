@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/config/load.js';
 import type { ProviderEntry } from '../../../src/config/schema.js';
 import { providerKeyId } from '../../../src/accounts/secrets.js';
-import { buildRegistry, loadCatalog } from '../../../src/providers/registry.js';
+import { resolveCatalogWithKeys } from '../../../src/accounts/provider-keys.js';
+import { loadCatalog } from '../../../src/catalog/load.js';
+import { resolveCatalog } from '../../../src/catalog/resolve.js';
 
 const model = (id: string) => ({ id, capabilities: ['chat' as const], contextWindow: 8192, quality: 0.5, speed: 0.5, costPer1M: { input: 0, output: 0 } });
 const catalog: ProviderEntry[] = [
@@ -12,9 +14,9 @@ const catalog: ProviderEntry[] = [
   { id: 'cf', protocol: 'openai', baseUrl: 'https://x/accounts/${ACCOUNT}/v1', keyEnv: ['CF_TOKEN'], requiredEnv: ['CF_ACCOUNT'], models: [model('m')] },
 ];
 
-describe('buildRegistry', () => {
+describe('resolveCatalog with the keys of config, environment and vault', () => {
   it('enables a provider when its key variable is set, with comma-separated keys', () => {
-    const registry = buildRegistry(catalog, [], { GROQ_API_KEY: 'k1, k2,,k1' });
+    const registry = resolveCatalogWithKeys(catalog, [], { GROQ_API_KEY: 'k1, k2,,k1' });
     expect(registry.providers.map((p) => p.id)).toEqual(['groq']);
     expect(registry.providers[0]!.keys.map((k) => [k.secret, k.source])).toEqual([['k1', 'env'], ['k2', 'env']]);
     expect(registry.models.map((m) => m.ref)).toEqual(['groq/llama', 'groq/qwen']);
@@ -22,17 +24,17 @@ describe('buildRegistry', () => {
   });
 
   it('enables Ollama from OLLAMA_BASE_URL, keyless, at that URL', () => {
-    const registry = buildRegistry(catalog, [], { OLLAMA_BASE_URL: 'http://10.0.0.5:11434/v1/' });
+    const registry = resolveCatalogWithKeys(catalog, [], { OLLAMA_BASE_URL: 'http://10.0.0.5:11434/v1/' });
     expect(registry.providers.map((p) => [p.id, p.baseUrl, p.keys])).toEqual([['ollama', 'http://10.0.0.5:11434/v1', []]]);
   });
 
   it('keeps a provider off until its required variables are set', () => {
-    expect(buildRegistry(catalog, [], { CF_TOKEN: 't' }).providers).toEqual([]);
-    expect(buildRegistry(catalog, [], { CF_TOKEN: 't', CF_ACCOUNT: 'a' }).providers.map((p) => p.id)).toEqual(['cf']);
+    expect(resolveCatalogWithKeys(catalog, [], { CF_TOKEN: 't' }).providers).toEqual([]);
+    expect(resolveCatalogWithKeys(catalog, [], { CF_TOKEN: 't', CF_ACCOUNT: 'a' }).providers.map((p) => p.id)).toEqual(['cf']);
   });
 
   it('lets a config entry with a catalog id override fields and models by id', () => {
-    const registry = buildRegistry(catalog, [
+    const registry = resolveCatalogWithKeys(catalog, [
       { id: 'groq', apiKeys: ['cfg-key'], models: [{ ...model('llama'), quality: 0.99 }, model('extra')] },
     ], { GROQ_API_KEY: 'env-key' });
     const groq = registry.providers[0]!;
@@ -44,7 +46,7 @@ describe('buildRegistry', () => {
 
   it('turns a provider on with a vault key, which is masked and has the id of that provider and key', () => {
     const secret = 'gsk_0123456789abcdef3f9a';
-    const registry = buildRegistry(catalog, [], {}, [{ provider: 'groq', key: secret }, { provider: 'nowhere', key: 'x' }]);
+    const registry = resolveCatalogWithKeys(catalog, [], {}, [{ provider: 'groq', key: secret }, { provider: 'nowhere', key: 'x' }]);
     expect(registry.providers.map((p) => p.id)).toEqual(['groq']);
     const [key] = registry.providers[0]!.keys;
     expect(key).toEqual({ id: providerKeyId('groq', secret), secret, masked: 'gsk_…3f9a', source: 'vault' });
@@ -52,14 +54,27 @@ describe('buildRegistry', () => {
   });
 
   it('turns a provider off with enabled: false, and names the missing field of a new provider', () => {
-    expect(buildRegistry(catalog, [{ id: 'groq', enabled: false }], { GROQ_API_KEY: 'k' }).providers).toEqual([]);
-    expect(() => buildRegistry(catalog, [{ id: 'mine', apiKeys: ['k'] }], {})).toThrow(ConfigError);
-    expect(() => buildRegistry(catalog, [{ id: 'mine', apiKeys: ['k'] }], {})).toThrow(/providers\[0\]\.protocol/);
+    expect(resolveCatalogWithKeys(catalog, [{ id: 'groq', enabled: false }], { GROQ_API_KEY: 'k' }).providers).toEqual([]);
+    expect(() => resolveCatalogWithKeys(catalog, [{ id: 'mine', apiKeys: ['k'] }], {})).toThrow(ConfigError);
+    expect(() => resolveCatalogWithKeys(catalog, [{ id: 'mine', apiKeys: ['k'] }], {})).toThrow(/providers\[0\]\.protocol/);
   });
 
   it('loads the built-in catalog with nothing enabled in an empty environment', () => {
-    const registry = buildRegistry(loadCatalog({}), [], {});
+    const registry = resolveCatalogWithKeys(loadCatalog({}), [], {});
     expect(registry.providers).toEqual([]);
     expect(registry.disabled.length).toBeGreaterThanOrEqual(18);
+  });
+});
+
+describe('resolveCatalog', () => {
+  it('takes each merged entry\'s keys from keysOf, and asks nothing for a keyless provider', () => {
+    const asked: string[] = [];
+    const key = { id: 'key_1', secret: 's', masked: '…', source: 'vault' as const };
+    const resolved = resolveCatalog(catalog, [{ id: 'groq', keyEnv: ['OTHER'] }], { OLLAMA_BASE_URL: 'http://x/v1' }, (entry) => {
+      asked.push(`${entry.id}:${(entry.keyEnv ?? []).join()}`);
+      return entry.id === 'groq' ? [key] : [];
+    });
+    expect(asked).toEqual(['groq:OTHER', 'cf:CF_TOKEN']);
+    expect(resolved.providers.map((p) => [p.id, p.keys])).toEqual([['groq', [key]], ['ollama', []]]);
   });
 });

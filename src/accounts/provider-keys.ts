@@ -1,0 +1,44 @@
+// The keys of each provider: its config entry's apiKeys, its keyEnv variables and the vault, with ids and masks.
+import { resolveCatalog } from '../catalog/resolve.js';
+import type { KeySource, KeysOf, ProviderKey, ResolvedCatalog } from '../catalog/types.js';
+import type { Env } from '../config/load.js';
+import type { ProviderEntry } from '../config/schema.js';
+import { maskSecret } from '../mask-secret.js';
+import { providerKeyId } from './secrets.js';
+
+/** A key added at run time (the key vault), for its provider. */
+export interface VaultKey {
+  provider: string;
+  key: string;
+}
+
+/**
+ * Keys from an entry's apiKeys, each keyEnv variable (comma-separated) and the vault, without blanks or repeats.
+ * `vaultKeys` (added at run time) count like keys from the environment: one turns its provider on.
+ */
+function providerKeys(env: Env, vaultKeys: VaultKey[] = []): KeysOf {
+  return (entry) => {
+    const sourced: Array<[string, KeySource]> = [
+      ...(entry.apiKeys ?? []).map((key): [string, KeySource] => [key, 'config']),
+      ...(entry.keyEnv ?? []).flatMap((name) => (env[name] ?? '').split(',').map((key): [string, KeySource] => [key, 'env'])),
+      ...vaultKeys.filter((v) => v.provider === entry.id).map((v): [string, KeySource] => [v.key, 'vault']),
+    ];
+    const keys = new Map<string, ProviderKey>();
+    for (const [raw, source] of sourced) {
+      const secret = raw.trim();
+      if (secret === '' || keys.has(secret)) continue;
+      keys.set(secret, { id: providerKeyId(entry.id, secret), secret, masked: maskSecret(secret), source });
+    }
+    return [...keys.values()];
+  };
+}
+
+/** The catalog resolved with the keys the config, the environment and the vault hold: what a gateway runs on. */
+export function resolveCatalogWithKeys(
+  catalog: ProviderEntry[],
+  userEntries: ProviderEntry[],
+  env: Env,
+  vaultKeys: VaultKey[] = [],
+): ResolvedCatalog {
+  return resolveCatalog(catalog, userEntries, env, providerKeys(env, vaultKeys));
+}

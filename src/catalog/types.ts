@@ -1,0 +1,53 @@
+// The resolved catalog: the providers that are on (with their keys) and their models, indexed for routing.
+import type { ModelConfig, ProviderEntry } from '../config/schema.js';
+import type { Protocol } from '../providers/protocols.js';
+
+/** Where a provider key came from. */
+export type KeySource = 'env' | 'config' | 'vault';
+
+/** One key of a provider: the secret, and how it may be named and shown. */
+export interface ProviderKey {
+  /** Stable id derived from the provider and the key (providerKeyId). */
+  id: string;
+  secret: string;
+  masked: string;
+  source: KeySource;
+}
+
+/**
+ * The keys of a provider entry (after the config is merged into the catalog), in the order to rotate over them.
+ * The accounts layer supplies it: keys come from the config, the environment and the vault.
+ */
+export type KeysOf = (entry: ProviderEntry) => ProviderKey[];
+
+/** A provider that is switched on: everything needed to call it. */
+export interface ResolvedProvider {
+  id: string;
+  name: string;
+  protocol: Protocol;
+  baseUrl: string;
+  /** Keys to rotate over (config, then environment, then vault); empty for keyless providers. */
+  keys: ProviderKey[];
+  headers: Record<string, string>;
+  maxTokensField: 'max_tokens' | 'max_completion_tokens';
+  limits: NonNullable<ProviderEntry['limits']>;
+  models: ResolvedModel[];
+}
+
+/** A model of an enabled provider; `ref` is the public id `provider/model`. */
+export interface ResolvedModel {
+  ref: string;
+  provider: ResolvedProvider;
+  config: ModelConfig;
+}
+
+/** The enabled providers and models of a gateway, with the lookups routing needs. */
+export interface ResolvedCatalog {
+  providers: ResolvedProvider[];
+  models: ResolvedModel[];
+  /** Providers in the catalog or config that stay off, and why (no key, say). */
+  disabled: Array<{ id: string; reason: string; keyEnv: string[]; signupUrl?: string }>;
+  byRef: Map<string, ResolvedModel>;
+  /** Models by the provider's bare model id, for `model: "llama-3.3-70b"` requests. */
+  byBareId: Map<string, ResolvedModel[]>;
+}
