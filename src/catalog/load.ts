@@ -5,7 +5,7 @@ import { ConfigError, expandEnv, formatIssues, type Env } from '../config/load.j
 import { CatalogSchema, type ProviderEntry } from '../config/schema.js';
 
 /** The file the build copies to dist/ at the same relative place, so this URL holds there too. */
-const CATALOG_URL = new URL('../providers/catalog.yaml', import.meta.url);
+const CATALOG_URL = new URL('./catalog.yaml', import.meta.url);
 
 /** The built-in catalog, validated, with `${VAR}` references expanded from `env`. */
 export function loadCatalog(env: Env): ProviderEntry[] {

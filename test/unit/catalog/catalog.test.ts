@@ -1,10 +1,10 @@
-// Checks the built-in provider catalog (src/providers/catalog.yaml): it validates, and its data obeys the rules routing relies on.
+// Checks the built-in provider catalog (src/catalog/catalog.yaml): it validates, and its data obeys the rules routing relies on.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { CatalogSchema, type ProviderEntry } from '../../../src/config/schema.js';
 
-const CATALOG_PATH = new URL('../../../src/providers/catalog.yaml', import.meta.url);
+const CATALOG_PATH = new URL('../../../src/catalog/catalog.yaml', import.meta.url);
 
 /** The providers DESIGN.md requires in the built-in catalog. */
 const REQUIRED_IDS = [
