@@ -1,5 +1,5 @@
 // The request graph's dependencies, input, context (each field documented) and outcome.
-import type { KeyPool } from '../../src/accounts/key-pool.js';
+import type { KeyPool } from '../../src/accounts/key-pool-types.js';
 import type { ClientKeyInfo } from '../../src/accounts/types.js';
 import type { Config } from '../../src/config/schema.js';
 import type { GatewayError } from '../../src/errors.js';

@@ -10,7 +10,7 @@ import type { UsageRecord } from '../storage/types.js';
 import type { Breakers } from './breakers.js';
 import { createClientKeys, type ClientKeys } from './client-keys.js';
 import { createKeyAdmin } from './key-admin.js';
-import type { KeyPool } from './key-pool.js';
+import type { KeyPool } from './key-pool-types.js';
 import { createKeyVault } from './key-vault.js';
 import { wireKeyPool } from './pool-wiring.js';
 import { resolveCatalogWithKeys } from './provider-keys.js';

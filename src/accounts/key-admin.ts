@@ -6,7 +6,7 @@ import type { ProviderKey, ResolvedCatalog, ResolvedProvider } from '../catalog/
 import type { Timeouts } from '../providers/http.js';
 import type { Adapters } from '../providers/protocols.js';
 import type { KeyHealth } from './key-health.js';
-import type { KeyPool } from './key-pool.js';
+import type { KeyPool } from './key-pool-types.js';
 import type { KeyVault } from './key-vault.js';
 import type { KeyAdmin, KeyInfo } from './types.js';
 

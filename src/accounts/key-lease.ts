@@ -6,30 +6,8 @@ import { quotaRestUntil } from '../providers/rate-limits.js';
 import type { ProviderKey, ResolvedModel } from '../catalog/types.js';
 import type { Usage } from '../providers/types.js';
 import type { UsageRecord } from '../storage/types.js';
-import type { KeyPoolDeps } from './key-pool.js';
+import type { CallOutcome, KeyLease, KeyPoolDeps } from './key-pool-types.js';
 import { tokenWindows } from './limits.js';
-
-/** How a call ended, as the caller tells its lease. */
-export interface CallOutcome {
-  /** The call's failure (a ProviderError, or anything an adapter threw). */
-  error?: unknown;
-  /** The provider's usage, when the call succeeded and reported it. */
-  usage?: Usage | null;
-  /** The client went away: neither the key nor the provider is to blame. */
-  aborted?: boolean;
-}
-
-/** A key (or a keyless provider's slot) held for one upstream call; `settle` it exactly once. */
-export interface KeyLease {
-  /** The key to send; '' for a keyless provider. */
-  readonly apiKey: string;
-  readonly key: ProviderKey | undefined;
-  /** Reads the provider's quota headers from a response: a spent quota rests the key until its reset. */
-  onHeaders(headers: Record<string, string | string[] | undefined>): void;
-  /** The first content arrived (streams): the time to first token. */
-  firstContent(): void;
-  settle(outcome: CallOutcome): void;
-}
 
 export interface LeaseStart {
   model: ResolvedModel;

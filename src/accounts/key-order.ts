@@ -1,6 +1,6 @@
 // Key-picking strategies: the order in which a provider's usable keys are offered to the limit check.
 import type { ProviderKey, ResolvedProvider } from '../catalog/types.js';
-import type { KeyPoolDeps } from './key-pool.js';
+import type { KeyPoolDeps } from './key-pool-types.js';
 import { DAY_MS, MINUTE_MS, requestCounter, tokenCounter } from './limits.js';
 
 export interface OrderState {

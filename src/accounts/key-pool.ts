@@ -1,65 +1,12 @@
 // The key pool: for each call, a key of the provider that is healthy and has room under its limits, picked by the
 // configured strategy; and, for route planning, whether a provider can take a call at all right now.
-import type { Logger } from 'pino';
-import type { KeyStrategy } from '../config/schema.js';
-import type { ProviderKey, ResolvedCatalog, ResolvedModel, ResolvedProvider } from '../catalog/types.js';
-import type { UsageRecord, WindowStore } from '../storage/types.js';
+import type { ProviderKey, ResolvedProvider } from '../catalog/types.js';
 import { KeyUnavailableError } from './errors.js';
-import type { KeyHealth } from './key-health.js';
-import { createKeyLease, type KeyLease } from './key-lease.js';
+import { createKeyLease } from './key-lease.js';
+import type { KeyPool, KeyPoolDeps, } from './key-pool-types.js';
 import { orderKeys } from './key-order.js';
-import { callRules, type ConcurrencyGate } from './limits.js';
+import { callRules, } from './limits.js';
 import type { KeyInfo } from './types.js';
-
-/** The circuit breakers as the pool uses them (src/accounts/breakers.ts). */
-export interface ProviderBreakers {
-  /** May a call go now? In half-open this takes the one trial. */
-  allow(provider: string): boolean;
-  /** The same answer without taking the trial (route planning). */
-  canAllow(provider: string): boolean;
-  retryAfterMs(provider: string): number | undefined;
-  success(provider: string): void;
-  failure(provider: string): void;
-}
-
-export interface KeyPoolDeps {
-  strategy: KeyStrategy;
-  windows: WindowStore;
-  health: KeyHealth;
-  breakers: ProviderBreakers;
-  gate: ConcurrencyGate;
-  /** Where each call's usage record goes (the usage store and the metrics). */
-  record(record: UsageRecord): void;
-  /** How long a key rests after a 429 that gave no Retry-After. */
-  rateLimitCooldownMs: number;
-  now: () => number;
-  logger: Logger;
-}
-
-/** What one call asks of the pool. */
-export interface AcquireRequest {
-  /** Tokens the call may use (prompt + output asked for): reserved against tpm / tpd, counted only for a provider that has those. */
-  tokens: () => number;
-  runId?: string;
-  clientId?: string;
-}
-
-/** Why a provider cannot take a call now, and when it may. */
-export interface Unavailable {
-  reason: string;
-  retryAfterMs: number;
-}
-
-export interface KeyPool {
-  /** Synchronous, from what this instance knows: circuit open, or every key disabled or resting. */
-  unavailable(provider: ResolvedProvider): Unavailable | undefined;
-  /** A key for one call to `model`, with its limits reserved; throws KeyUnavailableError when none can serve. */
-  acquire(model: ResolvedModel, request: AcquireRequest): Promise<KeyLease>;
-  /** 0..1: the share of the provider's keys usable now (1 for a keyless provider), for route scoring. */
-  headroom(provider: ResolvedProvider): number;
-  /** Every key of every enabled provider, as the admin API shows them. */
-  describe(registry: ResolvedCatalog): KeyInfo[];
-}
 
 /** After the window store refused a key, route planning skips it locally until then (the store stays the judge). */
 const NEVER = Number.POSITIVE_INFINITY;

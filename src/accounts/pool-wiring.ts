@@ -7,7 +7,8 @@ import { createMemoryWindowStore } from '../storage/memory/windows.js';
 import type { KvStore, UsageRecord, WindowStore } from '../storage/types.js';
 import { createBreakers, type Breakers } from './breakers.js';
 import { createKeyHealth, type KeyHealth } from './key-health.js';
-import { createKeyPool, type KeyPool } from './key-pool.js';
+import { createKeyPool } from './key-pool.js';
+import type { KeyPool } from './key-pool-types.js';
 import { createConcurrencyGate } from './limits.js';
 
 export interface KeyPoolWiring {

@@ -1,5 +1,5 @@
 // call node: one upstream call to the current candidate with a key from the pool; a stream is opened up to its first content.
-import type { KeyLease } from '../../../src/accounts/key-lease.js';
+import type { KeyLease } from '../../../src/accounts/key-pool-types.js';
 import { withoutSecret } from '../../../src/providers/errors.js';
 import type { ChatCompletionChunk, ChatRequest, Usage } from '../../../src/providers/types.js';
 import type { Candidate } from '../../../src/routing/types.js';
