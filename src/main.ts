@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { createChatGraph } from '../graphs/chat/index.js';
 import { createRunRecords } from '../graphs/chat/run-record.js';
-import { createCodeAgentService } from '../graphs/code-agent/service.js';
+import { createCodeAgentService } from '../graphs/code-agent/threads/service.js';
 import { parseWorkspaceRoots } from '../tools/index.js';
 import { createAccounts, type Accounts } from './accounts/index.js';
 import type { Env } from './config/load.js';

@@ -16,8 +16,6 @@ export interface CodeAgentDeps {
   checkpointer: BaseCheckpointSaver;
   /** Model calls one run may make before it ends with the step-limit error. */
   maxSteps: number;
-  /** Milliseconds one run (an invoke or a resume) may take (default 10 minutes); a request may ask for less. */
-  maxRunMs?: number;
   /** Tokens (usage.total_tokens) the model calls of one run may use (default 200,000); a request may ask for less. */
   maxTokensPerRun?: number;
   /** The routing mode when a request gives no model_quality. */
@@ -59,6 +57,3 @@ export function runContextOf(config: LangGraphRunnableConfig): AgentRunContext {
   if (context === undefined) throw new Error(`the agent graph needs configurable.${RUN_CONTEXT_KEY}`);
   return context;
 }
-
-/** The failure a cancelled run ends with. */
-export const CANCELLED = { code: 'cancelled', message: 'The run was cancelled.' } as const;

@@ -1,6 +1,6 @@
 // Splitting a final answer into generated_code and explanation; the prompts built from a request.
 import { describe, expect, it } from 'vitest';
-import { splitAnswer } from '../../../graphs/code-agent/answer.js';
+import { splitAnswer } from '../../../graphs/code-agent/threads/answer.js';
 import { instructionMessage, systemPrompt } from '../../../graphs/code-agent/prompts.js';
 
 describe('splitAnswer', () => {

@@ -1,12 +1,12 @@
 // Reads a thread from its checkpoint: its lifecycle status, pending question and failure, and the API's shapes of it.
 import { AIMessage } from '@langchain/core/messages';
 import type { StateSnapshot } from '@langchain/langgraph';
-import type { ChatMessage } from '../../src/providers/types.js';
+import type { ChatMessage } from '../../../src/providers/types.js';
+import { contentText, toChatMessages } from '../llm-messages.js';
+import type { AgentInterrupt } from '../nodes/tools.js';
+import type { AgentFailure, AgentRequestParams, CodeAgentValues } from '../state.js';
 import { splitAnswer } from './answer.js';
-import { contentText, toChatMessages } from './llm-messages.js';
-import type { AgentInterrupt } from './nodes/tools.js';
 import type { ThreadStatus } from './run.machine.js';
-import type { AgentFailure, AgentRequestParams, CodeAgentValues } from './state.js';
 
 /** A thread as its checkpoint tells it. */
 export interface ThreadState {
