@@ -6,7 +6,7 @@ import { pino, type Logger } from 'pino';
 import { createChatGraph } from '../graphs/chat/index.js';
 import { createRunRecords } from '../graphs/chat/run-record.js';
 import { createCodeAgentService } from '../graphs/code-agent/threads/service.js';
-import { parseWorkspaceRoots } from '../tools/index.js';
+import { parseWorkspaceRoots } from '../tools/workspace-roots.js';
 import { createAccounts, type Accounts } from './accounts/index.js';
 import type { Env } from './config/load.js';
 import type { Config } from './config/schema.js';

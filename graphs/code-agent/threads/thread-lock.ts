@@ -7,7 +7,7 @@ import type { LockStore } from '../../../src/storage/types.js';
 export const DEFAULT_THREAD_LOCK_TTL_MS = 30_000;
 
 /** The thread's lock in the LockStore (Redis key `<prefix>lock:agent-thread:<id>`). */
-export function threadLockName(threadId: string): string {
+function threadLockName(threadId: string): string {
   return `agent-thread:${threadId}`;
 }
 
