@@ -75,7 +75,7 @@ describe('systemPrompt', () => {
     });
     const tools = [deploy, ...createAgentTools()];
     const asked = systemPrompt({ instruction: 'x', require_approval: ['deploy'] }, tools);
-    expect(asked).toContain('- Use deploy once the tests pass.\n- Every deploy waits for a yes.\n' + ASK);
+    expect(asked).toContain(`- Use deploy once the tests pass.\n- Every deploy waits for a yes.\n${ASK}`);
     expect(systemPrompt({ instruction: 'x', require_approval: [] }, tools)).not.toContain('Every deploy');
   });
 });
