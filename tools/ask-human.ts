@@ -5,7 +5,7 @@ import { defineTool } from './define-tool.js';
 import type { AgentTool } from './define-tool.js';
 
 /** ask_human_for_input's arguments, as the model sees them. */
-export const askHumanSchema = z.object({
+const askHumanSchema = z.object({
   question: z.string().trim().min(1).describe('The question for the human: specific, self-contained, answerable in a sentence or two.'),
 });
 
@@ -29,6 +29,11 @@ export function createAskHumanTool(): AgentTool {
       'Ask the human user a question and wait for the answer. Use it when the task is ambiguous, when a decision ' +
       'is theirs to make, or when you need information only they have. Returns their answer.',
     schema: askHumanSchema,
+    promptLine:
+      'Use ask_human_for_input when the task is ambiguous, when a decision is the developer\'s to make, ' +
+      'or when you need information only they have. Ask one specific question at a time.',
+    // The tool is itself a question to the human: approving it first would ask twice.
+    approval: false,
     run: async ({ question }, config) => {
       const request: HumanInputRequest = { question, tool_call_id: config.toolCall?.id ?? null };
       const answer: unknown = interrupt(request);

@@ -6,24 +6,6 @@ import { createReadFileTool } from './read-file.js';
 import type { Workspace } from './workspace.js';
 import { createWriteFileTool } from './write-file.js';
 
-export { createAskHumanTool } from './ask-human.js';
-export type { HumanInputRequest } from './ask-human.js';
-export { defineTool } from './define-tool.js';
-export type { AgentTool, ToolSpec } from './define-tool.js';
-export { createListFilesTool } from './list-files.js';
-export { createReadFileTool } from './read-file.js';
-export { createWriteFileTool } from './write-file.js';
-export {
-  createWorkspace,
-  DEFAULT_MAX_FILE_BYTES,
-  DEFAULT_MAX_LIST_ENTRIES,
-  parseWorkspaceRoots,
-  VCS_DIRECTORIES,
-  WORKSPACE_ROOTS_ENV,
-  WorkspaceError,
-} from './workspace.js';
-export type { Listing, ResolvedPath, Workspace, WorkspaceOptions, WriteResult } from './workspace.js';
-
 /** The file tools, `read_file`, `write_file` and `list_files`, bound to one request's workspace. */
 export function createFileTools(workspace: Workspace): AgentTool[] {
   return [createReadFileTool(workspace), createWriteFileTool(workspace), createListFilesTool(workspace)];
@@ -31,7 +13,8 @@ export function createFileTools(workspace: Workspace): AgentTool[] {
 
 /**
  * Every tool an agent run gets: the file tools only when the request named a project directory (pass its
- * workspace), and always `ask_human_for_input`.
+ * workspace), and always `ask_human_for_input`. The system prompt lists them in this order. A new tool is one file
+ * (its `defineTool`: name, schema, prompt line, approval texts) plus one entry in this list or `createFileTools`'.
  */
 export function createAgentTools(options: { workspace?: Workspace | undefined } = {}): AgentTool[] {
   const fileTools = options.workspace === undefined ? [] : createFileTools(options.workspace);

@@ -5,7 +5,7 @@ import type { AgentTool } from './define-tool.js';
 import type { Workspace } from './workspace.js';
 
 /** list_files's arguments, as the model sees them. */
-export const listFilesSchema = z.object({
+const listFilesSchema = z.object({
   directory_path: z
     .string()
     .optional()
@@ -20,6 +20,7 @@ export function createListFilesTool(workspace: Workspace): AgentTool {
       'List the files and directories directly inside a project directory (not recursive). ' +
       'Each line is a path relative to the project directory, ready for read_file; directories end with "/".',
     schema: listFilesSchema,
+    promptLine: 'Use list_files to see what a directory of the project holds.',
     run: async ({ directory_path }) => {
       const listing = await workspace.list(directory_path ?? '');
       if (listing.total === 0) return '(empty directory)';

@@ -5,7 +5,7 @@ import type { AgentTool } from './define-tool.js';
 import type { Workspace } from './workspace.js';
 
 /** read_file's arguments, as the model sees them. */
-export const readFileSchema = z.object({
+const readFileSchema = z.object({
   filepath: z
     .string()
     .min(1)
@@ -20,6 +20,7 @@ export function createReadFileTool(workspace: Workspace): AgentTool {
       `Read a text file from the project and return its whole content. Paths are relative to the project directory. ` +
       `Files over ${workspace.maxFileBytes} bytes and binary files are refused. Use list_files to find files.`,
     schema: readFileSchema,
+    promptLine: 'Use read_file to read a file before you change it.',
     run: async ({ filepath }) => {
       const content = await workspace.read(filepath);
       return content === '' ? `(${filepath} is empty)` : content;

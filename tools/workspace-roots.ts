@@ -5,7 +5,7 @@ import { badRequest } from '../src/errors.js';
 import { isInside } from './workspace-paths.js';
 
 /** The environment variable that lists the directories under which a project_directory may lie. */
-export const WORKSPACE_ROOTS_ENV = 'SWITCHBOARD_WORKSPACE_ROOTS';
+const WORKSPACE_ROOTS_ENV = 'SWITCHBOARD_WORKSPACE_ROOTS';
 
 const PARAM = 'project_directory';
 

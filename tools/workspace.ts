@@ -7,14 +7,10 @@ import { resolveInside, show, VCS_DIRECTORIES, WorkspaceError } from './workspac
 import type { ResolvedPath } from './workspace-paths.js';
 import { checkProjectDirectory } from './workspace-roots.js';
 
-export { WorkspaceError, VCS_DIRECTORIES } from './workspace-paths.js';
-export type { ResolvedPath } from './workspace-paths.js';
-export { parseWorkspaceRoots, WORKSPACE_ROOTS_ENV } from './workspace-roots.js';
-
 /** The largest file read or written by default: 1 MiB. */
-export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 /** How many entries one listing shows by default. */
-export const DEFAULT_MAX_LIST_ENTRIES = 500;
+const DEFAULT_MAX_LIST_ENTRIES = 500;
 /** How much of a file's start is searched for a NUL byte to call it binary. */
 const BINARY_SNIFF_BYTES = 8192;
 
@@ -29,7 +25,7 @@ export interface WorkspaceOptions {
 }
 
 /** What a write did. */
-export interface WriteResult {
+interface WriteResult {
   /** The file written, relative to the project root. */
   path: string;
   /** Its size in bytes (UTF-8). */
@@ -39,7 +35,7 @@ export interface WriteResult {
 }
 
 /** One directory's entries. */
-export interface Listing {
+interface Listing {
   /** Paths relative to the project root, sorted; directories end with '/'. At most `maxListEntries`. */
   entries: string[];
   /** How many entries the directory has (version-control metadata not counted). */

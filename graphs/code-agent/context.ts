@@ -4,7 +4,8 @@ import type { ModelQuality } from '../../src/config/schema.js';
 import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
 import type { RunEmitter } from '../../src/events/publisher.js';
 import type { ClientKeyInfo } from '../../src/accounts/types.js';
-import type { AgentTool, Workspace } from '../../tools/index.js';
+import type { AgentTool } from '../../tools/define-tool.js';
+import type { Workspace } from '../../tools/workspace.js';
 import type { ChatGraph } from '../chat/index.js';
 import type { AgentFailure } from './state.js';
 
@@ -16,8 +17,6 @@ export interface CodeAgentDeps {
   checkpointer: BaseCheckpointSaver;
   /** Model calls one run may make before it ends with the step-limit error. */
   maxSteps: number;
-  /** Milliseconds one run (an invoke or a resume) may take (default 10 minutes); a request may ask for less. */
-  maxRunMs?: number;
   /** Tokens (usage.total_tokens) the model calls of one run may use (default 200,000); a request may ask for less. */
   maxTokensPerRun?: number;
   /** The routing mode when a request gives no model_quality. */
@@ -31,7 +30,7 @@ export interface CodeAgentDeps {
 export interface AgentRunContext {
   /** The run's emitter (its run id and the thread id). */
   emitter: RunEmitter;
-  /** The tools of this run: the file tools when the request names a project directory, and ask_human_for_input. */
+  /** The tools of this run (file tools with a project directory, ask_human_for_input); the system prompt lists them. */
   tools: AgentTool[];
   /** The project's sandbox, when the request names one; its writtenFiles() feeds the state's files_written. */
   workspace?: Workspace | undefined;
@@ -59,6 +58,3 @@ export function runContextOf(config: LangGraphRunnableConfig): AgentRunContext {
   if (context === undefined) throw new Error(`the agent graph needs configurable.${RUN_CONTEXT_KEY}`);
   return context;
 }
-
-/** The failure a cancelled run ends with. */
-export const CANCELLED = { code: 'cancelled', message: 'The run was cancelled.' } as const;

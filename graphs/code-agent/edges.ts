@@ -2,6 +2,7 @@
 import { AIMessage, type BaseMessage, ToolMessage } from '@langchain/core/messages';
 import type { ToolCall } from '@langchain/core/messages/tool';
 import { END } from '@langchain/langgraph';
+import type { AgentTool, ToolApproval } from '../../tools/define-tool.js';
 import type { CodeAgentValues } from './state.js';
 
 /** A tool call the model made and that has no result yet (its id always set). */
@@ -42,9 +43,15 @@ export function routeAfterTools(state: Pick<CodeAgentValues, 'messages' | 'error
   return pendingToolCalls(state.messages).length > 0 ? 'tools' : 'agent';
 }
 
-/** Whether a call needs the human's approval before it runs: its tool is named in the request's `require_approval`. */
-export function needsApproval(call: Pick<ToolCall, 'name'>, requireApproval: readonly string[]): boolean {
-  return call.name !== 'ask_human_for_input' && requireApproval.includes(call.name);
+/**
+ * Whether a call of `tool` needs the human's approval before it runs: the tool can need approval (it has approval
+ * texts; ask_human_for_input has none) and the request's `require_approval` names it.
+ */
+export function needsApproval<T extends Pick<AgentTool, 'name' | 'approval'>>(
+  tool: T,
+  requireApproval: readonly string[],
+): tool is T & { approval: ToolApproval } {
+  return tool.approval !== undefined && requireApproval.includes(tool.name);
 }
 
 const APPROVALS = new Set(['y', 'yes', 'approve', 'approved']);

@@ -11,7 +11,7 @@ import { CodeAgentState } from './state.js';
 
 /**
  * Builds and compiles the agent graph with `deps.checkpointer`. Run it with
- * `configurable: { thread_id, [RUN_CONTEXT_KEY]: AgentRunContext }` (see service.ts).
+ * `configurable: { thread_id, [RUN_CONTEXT_KEY]: AgentRunContext }` (see threads/service.ts).
  */
 export function buildCodeAgentGraph(deps: CodeAgentDeps) {
   const maxTokensPerRun = deps.maxTokensPerRun ?? DEFAULT_MAX_TOKENS_PER_RUN;

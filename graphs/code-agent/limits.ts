@@ -1,5 +1,4 @@
-// A run's time limit and token budget: the limits a request gets, the clock that stops a run, the failures they end it with.
-import { CANCELLED } from './context.js';
+// A run's time limit and token budget: the limits a request gets, and the failures a run that stops early ends with.
 import type { AgentFailure, AgentRequestParams } from './state.js';
 
 /** `agents.maxRunMs`'s default: 10 minutes per invoke or resume. */
@@ -23,6 +22,9 @@ export function tokenBudgetOf(request: Pick<AgentRequestParams, 'max_tokens_per_
 }
 
 const AGAIN = 'Invoke the thread again to let it continue.';
+
+/** The failure a cancelled run ends with. */
+export const CANCELLED = { code: 'cancelled', message: 'The run was cancelled.' } as const;
 
 /** The failure of a run that ran out of time. */
 export function timeLimitFailure(limitMs: number, usedMs: number): AgentFailure {
@@ -48,31 +50,4 @@ export function notRunText(failure: AgentFailure): string {
   if (failure.code === 'time_limit') return 'Not run: the run reached its time limit.';
   if (failure.code === 'token_budget') return 'Not run: the run used its token budget.';
   return 'Not run: the run reached its step limit.';
-}
-
-/** How one run decides to stop early: a client's cancel, or its time limit. */
-export interface RunClock {
-  /** Aborted on a cancel or when the time is up: the in-flight model call stops with it. */
-  signal: AbortSignal;
-  /** Why the run must stop now (cancelled, time_limit), or null; the nodes ask before each model call and tool call. */
-  stop(): AgentFailure | null;
-  /** Clears the timer; call when the run ends. */
-  dispose(): void;
-}
-
-/** A clock for a run that started at `startedAt` and may last `limitMs`, cancelled by `cancel`. */
-export function startRunClock(cancel: AbortSignal, limitMs: number, startedAt: number, now: () => number = Date.now): RunClock {
-  const expiry = new AbortController();
-  const timer = setTimeout(() => expiry.abort(), Math.max(0, startedAt + limitMs - now()));
-  timer.unref();
-  return {
-    signal: AbortSignal.any([cancel, expiry.signal]),
-    stop() {
-      if (cancel.aborted) return { ...CANCELLED };
-      const used = now() - startedAt;
-      if (expiry.signal.aborted || used >= limitMs) return timeLimitFailure(limitMs, Math.max(limitMs, used));
-      return null;
-    },
-    dispose: () => clearTimeout(timer),
-  };
 }

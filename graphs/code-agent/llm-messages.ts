@@ -6,7 +6,7 @@ import { convertToOpenAITool } from '@langchain/core/utils/function_calling';
 import type { ChatCompletion, ChatMessage, ContentPart, ToolCall, ToolChoice, ToolDefinition } from '../../src/providers/types.js';
 
 /** LangChain message content as OpenAI content: a string stays a string, blocks become text and image parts. */
-export function toContent(content: MessageContent): string | ContentPart[] {
+function toContent(content: MessageContent): string | ContentPart[] {
   if (typeof content === 'string') return content;
   const parts: ContentPart[] = [];
   for (const block of content) {
@@ -32,7 +32,7 @@ function toWireToolCall(call: LcToolCall, index: number): ToolCall {
 }
 
 /** One LangChain message as an OpenAI chat message. */
-export function toChatMessage(message: BaseMessage): ChatMessage {
+function toChatMessage(message: BaseMessage): ChatMessage {
   const type = message.getType();
   switch (type) {
     case 'system':

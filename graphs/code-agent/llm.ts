@@ -58,7 +58,7 @@ const RELAYED = new Set(['route_decided', 'attempt_failed']);
  * An emitter for one model call that forwards only routing decisions and failed attempts to the agent run (under
  * the agent node, with the request graph's node as `stage`), so the run's events stay one ordered sequence.
  */
-export function relayEmitter(parent: RunEmitter, node: string): RunEmitter {
+function relayEmitter(parent: RunEmitter, node: string): RunEmitter {
   return {
     runId: parent.runId,
     threadId: parent.threadId,

@@ -1,33 +1,31 @@
-// The coding agent's prompts: the system prompt for a request's tools, and the human turn built from an invoke.
+// The coding agent's prompts: the system prompt for a request and the run's tools, and the human turn of an invoke.
+import type { AgentTool } from '../../tools/define-tool.js';
+import { needsApproval } from './edges.js';
 import type { AgentRequestParams } from './state.js';
 
-/** The names of the file tools, which exist only when the request names a project directory. */
-export const FILE_TOOL_NAMES = ['read_file', 'write_file', 'list_files'] as const;
+/** Each tool's line, in the run's order, then its approval line when the request makes it wait for approval. */
+function toolLines(tools: readonly AgentTool[], requireApproval: readonly string[]): string[] {
+  return tools.flatMap((tool) => {
+    const approval = needsApproval(tool, requireApproval) ? tool.approval.promptLine : undefined;
+    return approval === undefined ? [`- ${tool.promptLine}`] : [`- ${tool.promptLine}`, `- ${approval}`];
+  });
+}
 
 /**
- * The system prompt, rebuilt on every model call from the thread's request, so it always describes the tools the
- * model actually has.
+ * The system prompt, rebuilt on every model call from the thread's request and the run's tools, so it always
+ * describes the tools the model actually has.
  */
-export function systemPrompt(request: AgentRequestParams): string {
+export function systemPrompt(request: AgentRequestParams, tools: readonly AgentTool[]): string {
   const lines = [
     'You are a coding agent working for a developer through their editor. Solve the task you are given.',
     '',
     'How to work:',
     '- Think about what the task needs, then act; keep going until the task is done.',
-    '- Use ask_human_for_input when the task is ambiguous, when a decision is the developer\'s to make, or when you need ' +
-      'information only they have. Ask one specific question at a time.',
+    request.project_directory === undefined
+      ? '- You have no access to the developer\'s files: put the code in your answer.'
+      : '- You work inside the developer\'s project. Paths are relative to the project root.',
+    ...toolLines(tools, request.require_approval),
   ];
-  if (request.project_directory !== undefined) {
-    lines.push(
-      '- You work inside the developer\'s project. Use list_files and read_file to look at it before you change it, ' +
-        'and write_file to create or replace files (always the whole file). Paths are relative to the project root.',
-    );
-    if (request.require_approval.includes('write_file')) {
-      lines.push('- The developer approves every write. If they decline one, do not retry it unchanged: adapt, or ask what they want.');
-    }
-  } else {
-    lines.push('- You have no access to the developer\'s files: put the code in your answer.');
-  }
   lines.push(
     '',
     'When you are done, answer without calling a tool: give the code in fenced code blocks with their language ' +
@@ -43,15 +41,4 @@ export function instructionMessage(request: AgentRequestParams): string {
   if (request.language !== undefined) parts.push(`Language: ${request.language}`);
   if (request.context !== undefined && request.context.trim() !== '') parts.push(`Context:\n${request.context}`);
   return parts.join('\n\n');
-}
-
-/** The question shown to the human before a write that needs approval. */
-export function approvalQuestion(filepath: string, content: string): string {
-  return `The agent wants to write ${JSON.stringify(filepath)}:\n\n${content}\n\nApprove this write? Answer "yes" to write it, or say why not.`;
-}
-
-/** The tool result the model gets when the human declines a write. */
-export function declinedResult(filepath: string, answer: string): string {
-  const why = answer.trim() === '' ? '' : ` Their answer: ${answer.trim()}`;
-  return `The human declined this write: ${filepath} was not written.${why}`;
 }

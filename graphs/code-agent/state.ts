@@ -12,7 +12,10 @@ export interface AgentRequestParams {
   project_directory?: string;
   model_quality?: ModelQuality;
   provider?: string;
-  /** Tools that need the human's approval before each call (only `write_file` is honoured). */
+  /**
+   * Tools whose every call waits for the human's approval (the API accepts the file tools). A tool that cannot need
+   * approval (ask_human_for_input, itself a question) is never asked about; each tool words its own question.
+   */
   require_approval: string[];
   /** A lower time limit for each run of the thread than `agents.maxRunMs` (a higher one is ignored). */
   max_run_ms?: number;
@@ -44,7 +47,7 @@ function latest<T>(): (current: T, update: T) => T {
 
 /**
  * The state of one agent thread, checkpointed after every step. The system prompt is not part of it: the agent
- * node builds it from `request` on each call, so a prompt change applies to old threads too.
+ * node builds it from `request` and the run's tools on each call, so a prompt change applies to old threads too.
  */
 export const CodeAgentState = Annotation.Root({
   /** The conversation: the human's instructions, the model's turns (with tool calls), and tool results. */

@@ -1,6 +1,6 @@
 // Validates the agent API's bodies with zod; a bad one is a 400 whose `param` names the first bad field.
 import { z } from 'zod';
-import type { InvokeParams, ResumeParams } from '../../graphs/code-agent/service.js';
+import type { InvokeParams, ResumeParams } from '../../graphs/code-agent/threads/service.js';
 import { formatPath } from '../config/load.js';
 import { MODEL_QUALITIES } from '../config/schema.js';
 import { badRequest } from '../errors.js';

@@ -1,7 +1,7 @@
 // What the HTTP app needs: built by the composition root (src/main.ts), or by tests.
 import type { Logger } from 'pino';
 import type { ChatGraph } from '../../graphs/chat/index.js';
-import type { CodeAgentService } from '../../graphs/code-agent/service.js';
+import type { CodeAgentService } from '../../graphs/code-agent/threads/service.js';
 import type { ClientKeys } from '../accounts/client-keys.js';
 import type { KeyAdmin } from '../accounts/types.js';
 import type { Config } from '../config/schema.js';

@@ -8,7 +8,7 @@ import { systemPrompt } from '../prompts.js';
 import type { CodeAgentUpdate, CodeAgentValues } from '../state.js';
 
 /** The route of every model call of a thread: `auto`, steered by the request's model_quality and provider. */
-export function agentRoute(request: CodeAgentValues['request'], defaultMode: CodeAgentDeps['defaultMode']): RouteRequest {
+function agentRoute(request: CodeAgentValues['request'], defaultMode: CodeAgentDeps['defaultMode']): RouteRequest {
   const route: RouteRequest = { model: 'auto', mode: request.model_quality ?? defaultMode, modeExplicit: request.model_quality !== undefined };
   if (request.provider !== undefined) route.provider = request.provider;
   return route;
@@ -32,9 +32,8 @@ export function createAgentNode(deps: Pick<CodeAgentDeps, 'chat' | 'defaultMode'
     if (allows !== undefined) route.allows = allows;
     const model = new SwitchboardChatModel({ chat: deps.chat, route, emitter: run.emitter, ...(client === undefined ? {} : { client }) });
     try {
-      const answer = await model.bindTools(run.tools).invoke([new SystemMessage(systemPrompt(state.request)), ...state.messages], {
-        signal: run.signal,
-      });
+      const prompt = new SystemMessage(systemPrompt(state.request, run.tools));
+      const answer = await model.bindTools(run.tools).invoke([prompt, ...state.messages], { signal: run.signal });
       const modelName = answer.response_metadata['model_name'];
       const tokens = (state.tokens ?? 0) + (answer.usage_metadata?.total_tokens ?? 0);
       return { messages: [answer], steps, tokens, model_used: typeof modelName === 'string' ? modelName : state.model_used };

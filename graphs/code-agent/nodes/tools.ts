@@ -1,11 +1,10 @@
 // The tools node: runs the model's next pending tool call (one per step), asking the human first when it needs approval.
 import { ToolMessage } from '@langchain/core/messages';
 import { interrupt, type LangGraphRunnableConfig } from '@langchain/langgraph';
-import type { HumanInputRequest } from '../../../tools/index.js';
+import type { HumanInputRequest } from '../../../tools/ask-human.js';
 import { runContextOf } from '../context.js';
 import { isApproval, needsApproval, pendingToolCalls, type PendingToolCall } from '../edges.js';
 import { notRunText } from '../limits.js';
-import { approvalQuestion, declinedResult } from '../prompts.js';
 import type { CodeAgentUpdate, CodeAgentValues } from '../state.js';
 
 /** What the graph is interrupted with: ask_human_for_input's question, or an approval asked before a tool call. */
@@ -26,8 +25,8 @@ function resultText(message: ToolMessage): string {
 /**
  * Builds the tools node. One tool call per step keeps every finished call checkpointed: when a later call
  * interrupts, only that call runs again on resume. A cancelled run, or one past its time limit, runs no more calls.
- * Before a call that needs approval it interrupts with the path and content; an answer other than yes/approve goes
- * back to the model as the call's result.
+ * Before a call that needs approval it interrupts with the tool's own question (write_file: the path and content);
+ * an answer other than yes/approve goes back to the model as the call's result, in the tool's words.
  */
 export function createToolsNode() {
   return async (state: CodeAgentValues, config: LangGraphRunnableConfig): Promise<CodeAgentUpdate> => {
@@ -39,22 +38,19 @@ export function createToolsNode() {
     const call = pending[0];
     if (call === undefined) return {};
     run.emitter.emit('tool_call', 'tools', () => ({ tool_call_id: call.id, name: call.name, args: call.args }));
-    if (needsApproval(call, state.request.require_approval)) {
-      // Nothing above has side effects beyond an event: this node runs again from the top when resumed.
-      const question = call.name === 'write_file'
-        ? approvalQuestion(String(call.args['filepath'] ?? ''), String(call.args['content'] ?? ''))
-        : `The agent wants to call ${call.name} with ${JSON.stringify(call.args)}. Approve? Answer "yes" to run it, or say why not.`;
-      const request: AgentInterrupt = { question, tool_call_id: call.id, kind: 'approval', tool: call.name };
-      const answer: unknown = interrupt(request);
-      if (!isApproval(answer)) {
-        const text = call.name === 'write_file' ? declinedResult(String(call.args['filepath'] ?? ''), String(answer ?? '')) : `The human declined this call. Their answer: ${String(answer ?? '')}`;
-        return finish(call, reply(call, text, 'error'));
-      }
-    }
     const tool = run.tools.find((candidate) => candidate.name === call.name);
     if (tool === undefined) {
       const known = run.tools.map((t) => t.name).join(', ');
       return finish(call, reply(call, `Error: there is no tool named ${JSON.stringify(call.name)}. The tools are: ${known}.`, 'error'));
+    }
+    if (needsApproval(tool, state.request.require_approval)) {
+      // Nothing above has side effects beyond an event: this node runs again from the top when resumed.
+      const question = tool.approval.question(call.args);
+      const request: AgentInterrupt = { question, tool_call_id: call.id, kind: 'approval', tool: call.name };
+      const answer: unknown = interrupt(request);
+      if (!isApproval(answer)) {
+        return finish(call, reply(call, tool.approval.declined(call.args, String(answer ?? '')), 'error'));
+      }
     }
     const before = run.workspace?.writtenFiles().length ?? 0;
     // LangGraph's config is passed on so that ask_human_for_input's interrupt() reaches the graph.

@@ -1,7 +1,7 @@
 // The coding agent API: invoke, resume, read a thread, cancel it. The work is the agent service's (graphs/code-agent).
 import { Router, type Response } from 'express';
 import type { AgentAccess } from '../../../graphs/code-agent/context.js';
-import type { AgentResponse } from '../../../graphs/code-agent/service.js';
+import type { AgentResponse } from '../../../graphs/code-agent/threads/thread-view.js';
 import { parseInvokeBody, parseResumeBody, parseThreadId } from '../agent-body.js';
 import type { AppDeps } from '../deps.js';
 import { allowedModels, callerOf } from '../middleware/client-auth.js';

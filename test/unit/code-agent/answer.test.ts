@@ -1,7 +1,9 @@
 // Splitting a final answer into generated_code and explanation; the prompts built from a request.
 import { describe, expect, it } from 'vitest';
-import { splitAnswer } from '../../../graphs/code-agent/answer.js';
 import { instructionMessage, systemPrompt } from '../../../graphs/code-agent/prompts.js';
+import { splitAnswer } from '../../../graphs/code-agent/threads/answer.js';
+import { createAgentTools } from '../../../tools/index.js';
+import { projectTools } from '../../helpers/agent-tools.js';
 
 describe('splitAnswer', () => {
   it('puts fenced blocks in generated_code and the rest in explanation', () => {
@@ -20,10 +22,13 @@ describe('splitAnswer', () => {
 });
 
 describe('prompts', () => {
-  it('mentions the file tools only with a project directory, and approvals only when asked', () => {
-    const bare = systemPrompt({ instruction: 'x', require_approval: [] });
+  it('mentions the file tools only with a project directory, and approvals only when asked', async () => {
+    const bare = systemPrompt({ instruction: 'x', require_approval: [] }, createAgentTools());
     expect(bare).toContain('no access to the developer\'s files');
-    const withFiles = systemPrompt({ instruction: 'x', project_directory: '/p', require_approval: ['write_file'], language: 'go' });
+    const run = await projectTools();
+    const request = { instruction: 'x', project_directory: '/p', require_approval: ['write_file'], language: 'go' };
+    const withFiles = systemPrompt(request, run.tools);
+    await run.cleanup();
     expect(withFiles).toContain('write_file');
     expect(withFiles).toContain('approves every write');
     expect(withFiles).toContain('in go');

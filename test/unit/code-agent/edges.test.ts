@@ -2,9 +2,10 @@
 import { AIMessage, HumanMessage, ToolMessage } from '@langchain/core/messages';
 import type { ToolCall } from '@langchain/core/messages/tool';
 import { END } from '@langchain/langgraph';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isApproval, needsApproval, pendingToolCalls, routeAfterAgent, routeAfterTools } from '../../../graphs/code-agent/edges.js';
 import { addFiles } from '../../../graphs/code-agent/state.js';
+import { projectTools, type ProjectTools } from '../../helpers/agent-tools.js';
 
 const ask = (id: string): ToolCall => ({ id, name: 'ask_human_for_input', args: { question: 'q' }, type: 'tool_call' as const });
 const write = (id: string): ToolCall => ({ id, name: 'write_file', args: { filepath: 'a', content: 'b' }, type: 'tool_call' as const });
@@ -57,11 +58,17 @@ describe('routeAfterTools', () => {
 });
 
 describe('approval', () => {
+  let run: ProjectTools;
+  beforeAll(async () => {
+    run = await projectTools();
+  });
+  afterAll(() => run.cleanup());
+
   it('is needed for the tools named in require_approval, never for ask_human_for_input', () => {
-    expect(needsApproval({ name: 'write_file' }, ['write_file'])).toBe(true);
-    expect(needsApproval({ name: 'read_file' }, ['write_file'])).toBe(false);
-    expect(needsApproval({ name: 'write_file' }, [])).toBe(false);
-    expect(needsApproval({ name: 'ask_human_for_input' }, ['ask_human_for_input'])).toBe(false);
+    expect(needsApproval(run.byName('write_file'), ['write_file'])).toBe(true);
+    expect(needsApproval(run.byName('read_file'), ['write_file'])).toBe(false);
+    expect(needsApproval(run.byName('write_file'), [])).toBe(false);
+    expect(needsApproval(run.byName('ask_human_for_input'), ['ask_human_for_input'])).toBe(false);
   });
 
   it.each(['yes', 'Yes', ' YES. ', 'y', 'approve', 'Approved!'])('takes %j as approval', (answer) => {

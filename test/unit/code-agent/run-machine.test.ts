@@ -1,7 +1,7 @@
 // The thread lifecycle statechart, tested as data: which calls each state allows, and where they lead.
 import { describe, expect, it } from 'vitest';
 import { transition } from 'xstate';
-import { isAllowed, lifecycleSnapshot, runLifecycleMachine, THREAD_STATUSES, type RunLifecycleEvent, type ThreadStatus } from '../../../graphs/code-agent/run.machine.js';
+import { isAllowed, lifecycleSnapshot, runLifecycleMachine, THREAD_STATUSES, type RunLifecycleEvent, type ThreadStatus } from '../../../graphs/code-agent/threads/run.machine.js';
 
 const invoke: RunLifecycleEvent = { type: 'invoke' };
 const resume = (toolCallId: string): RunLifecycleEvent => ({ type: 'resume', toolCallId });

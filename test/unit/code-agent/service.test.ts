@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatGraph, ChatInput, ChatRun } from '../../../graphs/chat/index.js';
-import { createCodeAgentService, type CodeAgentService } from '../../../graphs/code-agent/service.js';
+import { createCodeAgentService, type CodeAgentService } from '../../../graphs/code-agent/threads/service.js';
 import { createEventBus } from '../../../src/events/publisher.js';
 import { createMemoryLockStore } from '../../../src/storage/memory/locks.js';
 import type { RunEvent } from '../../../src/events/types.js';

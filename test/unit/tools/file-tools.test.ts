@@ -5,8 +5,10 @@ import path from 'node:path';
 import { ToolMessage } from '@langchain/core/messages';
 import { convertToOpenAITool } from '@langchain/core/utils/function_calling';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAgentTools, createFileTools, createWorkspace } from '../../../tools/index.js';
-import type { AgentTool, Workspace } from '../../../tools/index.js';
+import type { AgentTool } from '../../../tools/define-tool.js';
+import { createAgentTools, createFileTools } from '../../../tools/index.js';
+import { createWorkspace } from '../../../tools/workspace.js';
+import type { Workspace } from '../../../tools/workspace.js';
 
 let base: string;
 let project: string;

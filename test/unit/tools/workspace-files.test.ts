@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createWorkspace, WorkspaceError } from '../../../tools/workspace.js';
+import { WorkspaceError } from '../../../tools/workspace-paths.js';
+import { createWorkspace } from '../../../tools/workspace.js';
 import type { Workspace } from '../../../tools/workspace.js';
 
 let project: string;

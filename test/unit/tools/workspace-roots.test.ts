@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GatewayError } from '../../../src/errors.js';
-import { createWorkspace, parseWorkspaceRoots } from '../../../tools/workspace.js';
+import { parseWorkspaceRoots } from '../../../tools/workspace-roots.js';
+import { createWorkspace } from '../../../tools/workspace.js';
 
 let base: string;
 beforeEach(() => {

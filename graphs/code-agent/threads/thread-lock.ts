@@ -1,13 +1,13 @@
 // One run per thread across instances: the run holds the thread's lease in the LockStore (Redis with REDIS_URL), kept
 // alive while it goes on and released when it ends; a crashed instance's lease expires by itself.
 import type { Logger } from 'pino';
-import type { LockStore } from '../../src/storage/types.js';
+import type { LockStore } from '../../../src/storage/types.js';
 
 /** How long a thread's lease lasts unless extended (it is extended every third of this while the run goes on). */
 export const DEFAULT_THREAD_LOCK_TTL_MS = 30_000;
 
 /** The thread's lock in the LockStore (Redis key `<prefix>lock:agent-thread:<id>`). */
-export function threadLockName(threadId: string): string {
+function threadLockName(threadId: string): string {
   return `agent-thread:${threadId}`;
 }
 

@@ -1,12 +1,12 @@
 // Reads a thread from its checkpoint: its lifecycle status, pending question and failure, and the API's shapes of it.
 import { AIMessage } from '@langchain/core/messages';
 import type { StateSnapshot } from '@langchain/langgraph';
-import type { ChatMessage } from '../../src/providers/types.js';
+import type { ChatMessage } from '../../../src/providers/types.js';
+import { contentText, toChatMessages } from '../llm-messages.js';
+import type { AgentInterrupt } from '../nodes/tools.js';
+import type { AgentFailure, AgentRequestParams, CodeAgentValues } from '../state.js';
 import { splitAnswer } from './answer.js';
-import { contentText, toChatMessages } from './llm-messages.js';
-import type { AgentInterrupt } from './nodes/tools.js';
 import type { ThreadStatus } from './run.machine.js';
-import type { AgentFailure, AgentRequestParams, CodeAgentValues } from './state.js';
 
 /** A thread as its checkpoint tells it. */
 export interface ThreadState {
@@ -21,10 +21,10 @@ export interface ThreadState {
 }
 
 /** The question a paused thread shows the human, as the API names it. */
-export interface HumanInputRequestBody {
+interface HumanInputRequestBody {
   tool_call_id: string;
   question_for_human: string;
-  /** `question` (the model asked) or `approval` (a write waits for a yes). */
+  /** `question` (the model asked) or `approval` (a call in require_approval waits for a yes). */
   kind: 'question' | 'approval';
 }
 
@@ -90,7 +90,7 @@ export function readThread(snapshot: StateSnapshot, runningHere: boolean): Threa
 }
 
 /** The pending question in the API's shape. */
-export function humanInputRequest(pending: AgentInterrupt | null): HumanInputRequestBody | null {
+function humanInputRequest(pending: AgentInterrupt | null): HumanInputRequestBody | null {
   if (pending === null) return null;
   return { tool_call_id: pending.tool_call_id ?? '', question_for_human: pending.question, kind: pending.kind ?? 'question' };
 }

@@ -1,5 +1,5 @@
 // The 409s of the agent API: each says what the thread is doing or waiting for, and what the client can do instead.
-import { GatewayError } from '../../src/errors.js';
+import { GatewayError } from '../../../src/errors.js';
 import type { RunLifecycleEvent } from './run.machine.js';
 import type { ThreadState } from './thread-view.js';
 

@@ -3,26 +3,28 @@ import { randomUUID } from 'node:crypto';
 import { HumanMessage } from '@langchain/core/messages';
 import { Command } from '@langchain/langgraph';
 import type { Logger } from 'pino';
-import { notFound } from '../../src/errors.js';
-import { createRunEmitter, type EventBus } from '../../src/events/publisher.js';
-import type { LockStore } from '../../src/storage/types.js';
-import { createAgentTools, createWorkspace, type Workspace } from '../../tools/index.js';
+import { notFound } from '../../../src/errors.js';
+import { createRunEmitter, type EventBus } from '../../../src/events/publisher.js';
+import type { LockStore } from '../../../src/storage/types.js';
+import { createAgentTools } from '../../../tools/index.js';
+import { createWorkspace, type Workspace } from '../../../tools/workspace.js';
+import { RUN_CONTEXT_KEY, type AgentAccess, type AgentRunContext, type CodeAgentDeps } from '../context.js';
+import { pendingToolCalls } from '../edges.js';
+import { buildCodeAgentGraph, type CodeAgentGraph } from '../graph.js';
+import { CANCELLED, DEFAULT_MAX_RUN_MS, timeLimitOf } from '../limits.js';
+import { reply } from '../nodes/tools.js';
+import { instructionMessage } from '../prompts.js';
+import type { AgentRequestParams, CodeAgentUpdate } from '../state.js';
 import { refusal } from './conflicts.js';
-import { CANCELLED, RUN_CONTEXT_KEY, type AgentAccess, type AgentRunContext, type CodeAgentDeps } from './context.js';
-import { pendingToolCalls } from './edges.js';
-import { buildCodeAgentGraph, type CodeAgentGraph } from './graph.js';
-import { DEFAULT_MAX_RUN_MS, startRunClock, timeLimitOf } from './limits.js';
-import { reply } from './nodes/tools.js';
-import { instructionMessage } from './prompts.js';
+import { startRunClock } from './run-clock.js';
 import { isAllowed, type RunLifecycleEvent } from './run.machine.js';
-import type { AgentRequestParams, CodeAgentUpdate } from './state.js';
 import { DEFAULT_THREAD_LOCK_TTL_MS, withThreadLease } from './thread-lock.js';
 import { readThread, toResponse, toThreadView, type AgentResponse, type ThreadState, type ThreadView } from './thread-view.js';
 
-export type { AgentResponse, ThreadView } from './thread-view.js';
-
 /** What {@link createCodeAgentService} needs. */
 export interface CodeAgentServiceOptions extends CodeAgentDeps {
+  /** Milliseconds one run (an invoke or a resume) may take (default 10 minutes); a request may ask for less. */
+  maxRunMs?: number;
   /** Agent runs are always recorded: pass the bus the event log listens on. */
   bus: EventBus;
   /** Where a run takes its thread's lease: `stores.locks` (this process, or every instance on the Redis). */
