@@ -9,8 +9,9 @@ import type { ServerMessage } from '../../../../src/server/ws/protocol.js';
 import { attachEventStream, type EventStreamDeps, type EventStream } from '../../../../src/server/ws/server.js';
 import { createMemoryEventLog } from '../../../../src/storage/memory/event-log.js';
 import type { EventLog } from '../../../../src/storage/types.js';
+import { opaqueEvent } from '../../../helpers/events.js';
 
-const ev = (run: string, seq: number, type: EventType = 'token'): RunEvent => ({ run_id: run, seq, type, ts: seq, data: {} });
+const ev = (run: string, seq: number, type: EventType = 'token'): RunEvent => opaqueEvent({ run_id: run, seq, type, ts: seq, data: {} });
 
 let server: Server;
 let stream: EventStream | undefined;
