@@ -53,9 +53,13 @@ async function emitRun(runId: string, events: number, ratePerSec: number): Promi
     if (wait > 0) await sleep(wait);
     late[i] = performance.now() - due;
     // Each event carries `t` besides its type's data.
-    if (i === 0) emitter.emit('run_started', undefined, () => ({ kind: 'chat', model: 'auto', stream: true, t: wallNow() }));
-    else if (i < events - 1) emitter.emit('token', 'call', () => ({ text: 'tok', t: wallNow() }));
-    else emitter.emit('run_finished', undefined, () => ({ model: 'bench/none', attempts: 1, t: wallNow() }));
+    if (i === 0) {
+      emitter.emit('run_started', undefined, () => ({ kind: 'chat', model: 'auto', stream: true, t: wallNow() }));
+    } else if (i < events - 1) {
+      emitter.emit('token', 'call', () => ({ text: 'tok', t: wallNow() }));
+    } else {
+      emitter.emit('run_finished', undefined, () => ({ model: 'bench/none', attempts: 1, t: wallNow() }));
+    }
   }
   const wallMs = performance.now() - start;
   late.sort();

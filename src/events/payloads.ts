@@ -1,4 +1,4 @@
-// The data of each run event type, as the graphs emit it: one map from type to payload, checked from emitter to consumer.
+// The data of each run event type, as the graphs emit it: one map from type to payload, checked from emit to reader.
 // The shapes are restated here (not imported) because the event model sits below every layer that emits.
 
 /** Token counts as OpenAI reports them (the providers' `Usage`). */

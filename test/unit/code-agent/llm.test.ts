@@ -122,7 +122,8 @@ describe('SwitchboardChatModel', () => {
     });
     const llm = new SwitchboardChatModel({ chat, route: { model: 'auto', mode: 'balanced' }, emitter: createRunEmitter(bus, 'run_a', 'thread_a') });
     await llm.invoke([new HumanMessage('hi')]);
-    const stage = (e: RunEvent) => (e.type === 'route_decided' || e.type === 'attempt_failed' ? e.data.stage : undefined);
+    const relayed = (e: RunEvent) => e.type === 'route_decided' || e.type === 'attempt_failed';
+    const stage = (e: RunEvent) => (relayed(e) ? e.data.stage : undefined);
     expect(events.map((e) => [e.type, e.node, e.seq, e.thread_id, stage(e)])).toEqual([
       ['route_decided', 'agent', 1, 'thread_a', 'route'],
       ['attempt_failed', 'agent', 2, 'thread_a', 'call'],

@@ -4,7 +4,8 @@ import type { RunEvent } from '../../../../src/events/types.js';
 import { planReplay } from '../../../../src/server/ws/replay.js';
 import { opaqueEvent } from '../../../helpers/events.js';
 
-const ev = (run: string, seq: number): RunEvent => opaqueEvent({ run_id: run, thread_id: 't', seq, type: 'token', ts: 0, data: {} });
+const ev = (run: string, seq: number): RunEvent =>
+  opaqueEvent({ run_id: run, thread_id: 't', seq, type: 'token', ts: 0, data: {} });
 const thread = [ev('r1', 1), ev('r1', 2), ev('r2', 1), ev('r2', 2), ev('r3', 1), ev('r3', 2), ev('r3', 3)];
 const ids = (events: RunEvent[]) => events.map((e) => `${e.run_id}#${e.seq}`);
 

@@ -11,7 +11,8 @@ import { createMemoryEventLog } from '../../../../src/storage/memory/event-log.j
 import type { EventLog } from '../../../../src/storage/types.js';
 import { opaqueEvent } from '../../../helpers/events.js';
 
-const ev = (run: string, seq: number, type: EventType = 'token'): RunEvent => opaqueEvent({ run_id: run, seq, type, ts: seq, data: {} });
+const ev = (run: string, seq: number, type: EventType = 'token'): RunEvent =>
+  opaqueEvent({ run_id: run, seq, type, ts: seq, data: {} });
 
 let server: Server;
 let stream: EventStream | undefined;
