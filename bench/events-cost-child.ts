@@ -7,25 +7,7 @@ import { pino } from 'pino';
 import { createEventBus, createRunEmitter, type RunEmitter } from '../src/events/publisher.js';
 import { createStores, type Stores } from '../src/storage/index.js';
 import { graphFor } from './chat-graph.js';
-import { COST_CASES, offEmitter, type CostCase } from './events-cost.js';
-
-/** Harness → child. */
-export type CostCommand =
-  /** Runs `runs` runs, settling every `settleEvery`, then starts the log over (Redis: FLUSHALL). */
-  | { id: number; type: 'warmup'; runs: number; settleEvery: number }
-  /** Runs one timed block: `runs` runs with ids `<prefix><i>`, waiting every `settleEvery` runs and at the end until the log has answered every append. */
-  | { id: number; type: 'block'; runs: number; prefix: string; settleEvery: number }
-  | { id: number; type: 'reset' }
-  /** Reads back the last run's events, closes the log, and exits. */
-  | { id: number; type: 'finish' };
-
-/** Child → harness. */
-export type CostReply =
-  | { type: 'ready' }
-  | { id: number; type: 'done' }
-  | { id: number; type: 'block'; cpuUs: number }
-  | { id: number; type: 'finished'; eventsPerRun: number; logProblems: number }
-  | { id: number; type: 'failed'; message: string };
+import { COST_CASES, offEmitter, type CostCase, type CostCommand, type CostReply } from './events-cost-cases.js';
 
 interface Case {
   emitter(runId: string): RunEmitter;

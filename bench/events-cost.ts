@@ -4,17 +4,9 @@
 // case pays for its own garbage; the cases take turns block by block, so other work on the machine hits them alike.
 import { fileURLToPath } from 'node:url';
 import { createEventBus, createRunEmitter, type RunEmitter } from '../src/events/publisher.js';
-import type { CostCommand, CostReply } from './events-cost-child.js';
+import { COST_CASES, offEmitter, type CostCase, type CostCommand, type CostReply } from './events-cost-cases.js';
 import { expect, spawnIpc, type IpcChild } from './events-ipc.js';
 import { processCpuMicros } from './proc.js';
-
-export const COST_CASES = ['off', 'unrecorded', 'sink', 'memory', 'redis'] as const;
-export type CostCase = (typeof COST_CASES)[number];
-
-/** Events off entirely: an emitter that does nothing at all (not even count). */
-export function offEmitter(runId: string): RunEmitter {
-  return { runId, threadId: undefined, active: false, emit() {} };
-}
 
 const CHILD_SCRIPT = fileURLToPath(new URL('./events-cost-child.ts', import.meta.url));
 
@@ -78,9 +70,9 @@ export function measureEmitPath(runs: number): CostResult['emitPath'] {
       const start = process.cpuUsage();
       for (let i = 0; i < runs; i += 1) {
         const emitter = make('run');
-        emitter.emit('run_started', undefined, () => ({ kind: 'chat' }));
-        for (let k = 0; k < 9; k += 1) emitter.emit('node_started', 'call', () => ({ k }));
-        emitter.emit('run_finished', undefined, () => ({ attempts: 1 }));
+        emitter.emit('run_started', undefined, () => ({ kind: 'chat', model: 'auto', stream: false }));
+        for (let k = 0; k < 9; k += 1) emitter.emit('node_finished', 'call', () => ({ duration_ms: k }));
+        emitter.emit('run_finished', undefined, () => ({ model: 'p/m', attempts: 1 }));
         if (emitter.active) sink += 1;
       }
       const used = process.cpuUsage(start);

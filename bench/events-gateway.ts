@@ -5,7 +5,6 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { parseConfig } from '../src/config/load.js';
 import { createRunEmitter } from '../src/events/publisher.js';
-import type { EventType } from '../src/events/types.js';
 import { startGateway } from '../src/main.js';
 
 /** Harness → gateway. */
@@ -53,8 +52,14 @@ async function emitRun(runId: string, events: number, ratePerSec: number): Promi
     const wait = due - performance.now();
     if (wait > 0) await sleep(wait);
     late[i] = performance.now() - due;
-    const type: EventType = i === 0 ? 'run_started' : i === events - 1 ? 'run_finished' : 'token';
-    emitter.emit(type, type === 'token' ? 'call' : undefined, () => ({ text: 'tok', t: wallNow() }));
+    // Each event carries `t` besides its type's data.
+    if (i === 0) {
+      emitter.emit('run_started', undefined, () => ({ kind: 'chat', model: 'auto', stream: true, t: wallNow() }));
+    } else if (i < events - 1) {
+      emitter.emit('token', 'call', () => ({ text: 'tok', t: wallNow() }));
+    } else {
+      emitter.emit('run_finished', undefined, () => ({ model: 'bench/none', attempts: 1, t: wallNow() }));
+    }
   }
   const wallMs = performance.now() - start;
   late.sort();

@@ -3,7 +3,8 @@
 //   node --import tsx bench/events.ts [--quick] [--no-pin] [--only=latency|cost] [--phases=1@200x2000,1000@20x200]
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { runEmitCost, type CostCase, type CostResult } from './events-cost.js';
+import type { CostCase } from './events-cost-cases.js';
+import { runEmitCost, type CostResult } from './events-cost.js';
 import type { GatewayCommand, GatewayReply } from './events-gateway.js';
 import { redisServerVersion, startBenchRedis, type BenchRedis } from './events-redis.js';
 import type { Deliveries, SubscriberCommand, SubscriberReply } from './events-subscriber.js';

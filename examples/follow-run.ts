@@ -5,6 +5,7 @@
 // With client keys on the gateway, set SWITCHBOARD_API_KEY=sk-sb-... (sent on the WebSocket and the chat request).
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
+import type { ServerMessage } from '../src/server/ws/protocol.js';
 
 const { values } = parseArgs({
   options: {
@@ -27,37 +28,41 @@ ws.on('open', () => {
 });
 
 ws.on('message', (raw) => {
-  const message = JSON.parse(raw.toString());
+  const message = JSON.parse(raw.toString()) as ServerMessage;
   if (message.type === 'subscribed' && values.ask && values.run) void ask(values.run, values.ask);
   if (message.type === 'error') console.error(`! ${message.message}`);
   if (message.type !== 'event') return;
-  const { type, node, data, seq } = message.event;
-  switch (type) {
+  // Checking the event's type narrows its data to that type's fields.
+  const { event } = message;
+  const { seq, node } = event;
+  switch (event.type) {
     case 'token':
-      process.stdout.write(String(data.text));
+      process.stdout.write(event.data.text);
       break;
     case 'node_started':
       console.log(`\n[${seq}] ▶ ${node}`);
       break;
     case 'node_finished':
-      console.log(`[${seq}] ✓ ${node} (${data.duration_ms} ms)`);
+      console.log(`[${seq}] ✓ ${node} (${event.data.duration_ms} ms)`);
       break;
     case 'route_decided':
-      console.log(`[${seq}]   plan: ${(data.plan as Array<{ model: string }>).map((p) => p.model).join(' → ')}`);
+      console.log(`[${seq}]   plan: ${event.data.plan.map((p) => p.model).join(' → ')}`);
       break;
-    case 'attempt_failed':
-      console.log(`[${seq}]   ✗ ${data.model}: ${data.message ?? (data.reasons as string[] | undefined)?.join(', ')}`);
+    case 'attempt_failed': {
+      const { data } = event;
+      console.log(`[${seq}]   ✗ ${data.model}: ${'rejected' in data ? data.reasons.join(', ') : data.message}`);
       break;
+    }
     case 'interrupt':
-      console.log(`\n[${seq}] ? the agent asks: ${data.question} (tool_call_id ${data.tool_call_id})`);
+      console.log(`\n[${seq}] ? the agent asks: ${event.data.question} (tool_call_id ${event.data.tool_call_id})`);
       break;
     case 'run_finished':
     case 'run_failed':
-      console.log(`\n[${seq}] ${type === 'run_finished' ? 'done' : 'failed'}: ${JSON.stringify(data)}`);
+      console.log(`\n[${seq}] ${event.type === 'run_finished' ? 'done' : 'failed'}: ${JSON.stringify(event.data)}`);
       if (values.run) ws.close();
       break;
     default:
-      console.log(`[${seq}] ${type}${node ? ` ${node}` : ''}`);
+      console.log(`[${seq}] ${event.type}${node ? ` ${node}` : ''}`);
   }
 });
 

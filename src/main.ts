@@ -11,7 +11,7 @@ import { createAccounts, type Accounts } from './accounts/index.js';
 import type { Env } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { createEventBus, type EventBus } from './events/publisher.js';
-import { attachEventStream } from './events/ws-server.js';
+import { attachEventStream } from './server/ws/server.js';
 import { createAdapters } from './providers/protocols.js';
 import { createHttpClient } from './providers/http.js';
 import { loadCatalog } from './catalog/load.js';
@@ -20,7 +20,7 @@ import { createApp } from './server/app.js';
 import { createMetrics, type Metrics } from './server/metrics.js';
 import { createResponseCache } from './server/response-cache.js';
 import { createLiveStats, recordCallStats } from './routing/stats.js';
-import { wsAuthorize } from './server/ws-auth.js';
+import { wsAuthorize } from './server/ws/auth.js';
 import { createStores, type Stores } from './storage/index.js';
 
 export interface GatewayOptions {

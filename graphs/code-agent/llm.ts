@@ -13,6 +13,7 @@ import type { ChatResult } from '@langchain/core/outputs';
 import type { Runnable } from '@langchain/core/runnables';
 import type { GatewayError } from '../../src/errors.js';
 import type { RunEmitter } from '../../src/events/publisher.js';
+import type { EventPayloads, EventType } from '../../src/events/types.js';
 import type { ChatRequest, ToolDefinition } from '../../src/providers/types.js';
 import type { RouteRequest } from '../../src/routing/plan.js';
 import type { ChatGraph } from '../chat/index.js';
@@ -65,9 +66,10 @@ function relayEmitter(parent: RunEmitter, node: string): RunEmitter {
     get active() {
       return parent.active;
     },
-    emit(type, stage, data) {
+    emit<T extends EventType>(type: T, stage?: string, data?: () => EventPayloads[T]) {
       if (!RELAYED.has(type)) return;
-      parent.emit(type, node, () => ({ ...(data === undefined ? {} : data()), stage }));
+      // The relayed types always carry data, and declare `stage`.
+      parent.emit(type, node, () => ({ ...(data?.() as EventPayloads[T]), stage }));
     },
   };
 }

@@ -1,5 +1,5 @@
 // Event publishing: a bus that fans events out to sinks, and per-run emitters that number them.
-import type { EventSink, EventType, RunEvent } from './types.js';
+import type { EventData, EventPayloads, EventSink, EventType, RunEvent } from './types.js';
 
 /** Where runs publish their events. With no sink attached, emitting allocates nothing. */
 export interface EventBus {
@@ -41,9 +41,17 @@ export interface RunEmitter {
   readonly threadId: string | undefined;
   /** True when the bus has a listener now; graphs skip work that only serves events when it is false. */
   readonly active: boolean;
-  /** `data` is a function so that nothing is built when no one listens. */
-  emit(type: EventType, node?: string, data?: () => Record<string, unknown>): void;
+  /** An event that carries no data (`{}`). */
+  emit(type: QuietEventType, node?: string): void;
+  /**
+   * An event with its type's data, which the type checks. `data` is a function so that nothing is built when no
+   * one listens.
+   */
+  emit<T extends EventType>(type: T, node: string | undefined, data: () => EventPayloads[T]): void;
 }
+
+/** The event types emitted without data. */
+type QuietEventType = 'node_started';
 
 export interface RunEmitterOptions {
   clock?: () => number;
@@ -60,10 +68,11 @@ export function createRunEmitter(bus: EventBus, runId: string, threadId?: string
     get active() {
       return bus.active;
     },
-    emit(type, node, data) {
+    emit(type: EventType, node?: string, data?: () => EventData) {
       seq += 1;
       if (!bus.active) return;
-      const event: RunEvent = { run_id: runId, seq, type, ts: clock(), data: data === undefined ? {} : data() };
+      // The overloads tie each type to its data; here the two are put back together.
+      const event = { run_id: runId, seq, type, ts: clock(), data: data === undefined ? {} : data() } as RunEvent;
       if (threadId !== undefined) event.thread_id = threadId;
       if (node !== undefined) event.node = node;
       if (client !== undefined) event.client = client;

@@ -1,4 +1,7 @@
 // The run event shape every graph emits (DESIGN.md "Run ids and events").
+import type { EventPayloads } from './payloads.js';
+
+export type { EventPayloads } from './payloads.js';
 
 export const EVENT_TYPES = [
   'run_started',
@@ -15,19 +18,30 @@ export const EVENT_TYPES = [
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-/** One step of a run; `seq` grows by one per event within a run. */
-export interface RunEvent {
+/** What every event has, whatever its type. */
+interface EventBase {
   run_id: string;
   thread_id?: string;
+  /** Grows by one per event within a run, from 1. */
   seq: number;
-  type: EventType;
   /** Milliseconds since the epoch. */
   ts: number;
   node?: string;
   /** The id of the client key the run was made with (when auth is on): who may follow it besides admins. */
   client?: string;
-  data: Record<string, unknown>;
 }
+
+/** An event of one type, with that type's data. */
+interface RunEventOf<T extends EventType> extends EventBase {
+  type: T;
+  data: EventPayloads[T];
+}
+
+/** One step of a run: a union keyed by `type`, so that checking `type` narrows `data`. */
+export type RunEvent = { [T in EventType]: RunEventOf<T> }[EventType];
+
+/** The data of any event. */
+export type EventData = EventPayloads[EventType];
 
 /** Receives every event published; sinks are the event log and live subscribers. */
 export type EventSink = (event: RunEvent) => void;

@@ -1,6 +1,7 @@
 // The EventLog contract: one suite that every backend (memory, Redis) must pass.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventLog, EventLogOptions } from '../../src/storage/types.js';
+import { opaqueEvent } from '../helpers/events.js';
 import { collector, event, eventually, range, run, uniqueId, type EventLogBackend } from './event-log.helpers.js';
 
 const BIG: EventLogOptions = { maxEventsPerRun: 10_000, retentionMs: 60 * 60 * 1000 };
@@ -63,7 +64,7 @@ export function describeEventLogContract(name: string, backend: EventLogBackend)
       await log.follow({ runId: id }, live.listener);
       const first = run(id, 1);
       first.forEach((e) => log.append(e));
-      log.append({ ...event(id, 2), data: { repeated: true } });
+      log.append(opaqueEvent({ ...event(id, 2), data: { repeated: true } }));
       await eventually('the first run live', () => live.events.length >= 3);
       expect(await log.read({ runId: id })).toEqual(first);
       const again = run(id, 2, { base: 1_800_000_000_000 });

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventType, RunEvent } from '../../src/events/types.js';
 import type { EventLog, EventLogOptions } from '../../src/storage/types.js';
+import { opaqueEvent, type OpaqueEvent } from '../helpers/events.js';
 
 /** What the contract needs from a backend. */
 export interface EventLogBackend {
@@ -21,13 +22,13 @@ export function uniqueId(label: string): string {
 }
 
 /** An event of run `runId`; `ts` grows with seq from `base`, so runs built with a later base start later. */
-export function event(runId: string, seq: number, type: EventType = 'token', extra: Partial<RunEvent> & { base?: number } = {}): RunEvent {
+export function event(runId: string, seq: number, type: EventType = 'token', extra: Partial<OpaqueEvent> & { base?: number } = {}): RunEvent {
   const { base = 1_700_000_000_000, ...rest } = extra;
-  return { run_id: runId, seq, type, ts: base + seq, data: { n: seq, text: `e${seq}` }, ...rest };
+  return opaqueEvent({ run_id: runId, seq, type, ts: base + seq, data: { n: seq, text: `e${seq}` }, ...rest });
 }
 
 /** A whole run: run_started, `tokens` tokens, then run_finished (seq 1..tokens + 2). */
-export function run(runId: string, tokens: number, extra: Partial<RunEvent> & { base?: number } = {}): RunEvent[] {
+export function run(runId: string, tokens: number, extra: Partial<OpaqueEvent> & { base?: number } = {}): RunEvent[] {
   const events = [event(runId, 1, 'run_started', extra)];
   for (let i = 0; i < tokens; i += 1) events.push(event(runId, i + 2, 'token', extra));
   events.push(event(runId, tokens + 2, 'run_finished', extra));

@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createRunEmitter } from '../../src/events/publisher.js';
-import type { RunEvent } from '../../src/events/types.js';
+import type { EventPayloads, RunEvent } from '../../src/events/types.js';
 import type { EventLog } from '../../src/storage/types.js';
 import { connectWs, has, hasEvent } from '../helpers/ws-client.js';
 import { startTestGateway, startThreeProtocols, type TestGateway, type ThreeProtocols } from './harness.js';
@@ -34,6 +34,8 @@ const connect = (url = wsUrl) => connectWs(url);
 const trace = (events: RunEvent[]) => events.map((e) => (e.node ? `${e.type}:${e.node}` : e.type));
 const seqs = (events: RunEvent[]) => events.map((e) => e.seq);
 const oneToN = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+const started = (): EventPayloads['run_started'] => ({ kind: 'agent', agent: 'code', resume: false });
+const finished = (): EventPayloads['run_finished'] => ({ agent_status: 'completed', model: null, files_written: [] });
 
 describe('/v1/ws', () => {
   it('streams a chat run, subscribed before it started, in order under the run id the client chose', async () => {
@@ -67,18 +69,18 @@ describe('/v1/ws', () => {
   it('follows every run of a thread, including one that starts after subscribing, and replays the thread to a late subscriber', async () => {
     const client = await connect();
     const first = createRunEmitter(gw.gateway.bus, 'agent-1', 'thread-a');
-    first.emit('run_started');
+    first.emit('run_started', undefined, started);
     first.emit('node_started', 'agent');
     client.send({ type: 'subscribe', thread_id: 'thread-a' });
     await client.until(has('subscribed', { thread_id: 'thread-a', replayed: 2 }));
-    first.emit('tool_call', 'agent', () => ({ name: 'read_file' }));
-    first.emit('run_finished');
+    first.emit('tool_call', 'agent', () => ({ tool_call_id: 'call_0', name: 'read_file', args: {} }));
+    first.emit('run_finished', undefined, finished);
     const second = createRunEmitter(gw.gateway.bus, 'agent-2', 'thread-a');
     const elsewhere = createRunEmitter(gw.gateway.bus, 'agent-x', 'thread-b');
-    elsewhere.emit('run_started');
-    second.emit('run_started');
-    second.emit('interrupt', 'tools', () => ({ question: 'Overwrite?', tool_call_id: 'call_1' }));
-    second.emit('run_finished');
+    elsewhere.emit('run_started', undefined, started);
+    second.emit('run_started', undefined, started);
+    second.emit('interrupt', 'tools', () => ({ question: 'Overwrite?', tool_call_id: 'call_1', kind: 'question' }));
+    second.emit('run_finished', undefined, finished);
     await client.until(hasEvent('agent-2', 'run_finished'));
     const order = client.events().map((e) => `${e.run_id}:${e.type}`);
     expect(order).toEqual([
@@ -99,22 +101,23 @@ describe('/v1/ws', () => {
     const first = await connect();
     first.send({ type: 'subscribe', run_id: 'dropped-run' });
     await first.until(has('subscribed'));
-    for (let i = 0; i < 5; i++) run.emit(i === 0 ? 'run_started' : 'token', 'call', () => ({ i }));
+    run.emit('run_started', 'call', started);
+    for (let i = 1; i < 5; i++) run.emit('token', 'call', () => ({ text: String(i) }));
     await first.until((m) => m.filter((x) => x.type === 'event').length === 5);
     first.ws.terminate();
     await first.closed;
-    for (let i = 0; i < 5; i++) run.emit('token', 'call', () => ({ i }));
+    for (let i = 0; i < 5; i++) run.emit('token', 'call', () => ({ text: String(i) }));
     const lastSeen = first.events().at(-1)!.seq;
     const second = await connect();
     second.send({ type: 'subscribe', run_id: 'dropped-run', after_seq: lastSeen });
     // Keep the run going while the resubscription is served: events land before, during and after its replay.
     let emitted = 10;
     while (!second.messages.some((m) => m.type === 'subscribed') || emitted < 30) {
-      run.emit('token', 'call', () => ({ i: emitted }));
+      run.emit('token', 'call', () => ({ text: String(emitted) }));
       emitted += 1;
       await new Promise((resolve) => setImmediate(resolve));
     }
-    run.emit('run_finished');
+    run.emit('run_finished', undefined, finished);
     await second.until(hasEvent('dropped-run', 'run_finished'));
     const all = [...first.events(), ...second.events()];
     expect(seqs(all)).toEqual(oneToN(emitted + 1));
@@ -134,7 +137,8 @@ describe('/v1/ws', () => {
     let emitted = 0;
     // Bounded: the kernel's socket buffers take a few MB before the server's own bound is hit; 1,000 events are 64 MB.
     while (!cutOff() && emitted < 1_000) {
-      run.emit(emitted === 0 ? 'run_started' : 'token', 'call', () => ({ blob }));
+      if (emitted === 0) run.emit('run_started', 'call', started);
+      else run.emit('token', 'call', () => ({ text: blob }));
       emitted += 1;
       await fast.until((m) => m.length === emitted + 1);
     }
@@ -143,7 +147,7 @@ describe('/v1/ws', () => {
     const late = await connect();
     late.send({ type: 'subscribe', run_id: 'flood-run' });
     await late.until(has('subscribed'));
-    run.emit('run_finished');
+    run.emit('run_finished', undefined, finished);
     await fast.until(hasEvent('flood-run', 'run_finished'));
     expect(seqs(fast.events())).toEqual(oneToN(emitted + 1));
     await late.until(hasEvent('flood-run', 'run_finished'));
@@ -190,11 +194,11 @@ describe('/v1/ws', () => {
     client.send({ type: 'subscribe', run_id: 'quiet-run' });
     client.send({ type: 'subscribe', run_id: 'loud-run' });
     await client.until((m) => m.filter((x) => x.type === 'subscribed').length === 2);
-    quiet.emit('run_started');
+    quiet.emit('run_started', undefined, started);
     client.send({ type: 'unsubscribe', run_id: 'quiet-run' });
     await client.until(has('unsubscribed', { run_id: 'quiet-run' }));
-    quiet.emit('run_finished');
-    loud.emit('run_started');
+    quiet.emit('run_finished', undefined, finished);
+    loud.emit('run_started', undefined, started);
     await client.until(hasEvent('loud-run', 'run_started'));
     expect(client.events().map((e) => `${e.run_id}:${e.type}`)).toEqual(['quiet-run:run_started', 'loud-run:run_started']);
     client.ws.close();

@@ -1,7 +1,7 @@
 // A WebSocket client of /v1/ws for tests: every message kept, and waits on conditions over them.
 import WebSocket from 'ws';
 import type { RunEvent } from '../../src/events/types.js';
-import type { ServerMessage } from '../../src/events/ws-protocol.js';
+import type { ServerMessage } from '../../src/server/ws/protocol.js';
 
 export interface Client {
   ws: WebSocket;

@@ -111,14 +111,20 @@ describe('SwitchboardChatModel', () => {
     const events: RunEvent[] = [];
     bus.attach((event) => events.push(event));
     const { chat } = scriptedChat((input) => {
-      for (const type of ['run_started', 'node_started', 'route_decided', 'attempt_failed', 'token', 'run_finished'] as const) {
-        input.emitter.emit(type, type === 'attempt_failed' ? 'call' : 'route', () => ({ type }));
-      }
+      const { emitter } = input;
+      emitter.emit('run_started', 'route', () => ({ kind: 'chat', model: 'auto', stream: false }));
+      emitter.emit('node_started', 'route');
+      emitter.emit('route_decided', 'route', () => ({ mode: 'balanced', plan: [], candidates: 0, skipped: [] }));
+      emitter.emit('attempt_failed', 'call', () => ({ model: 'p/m', kind: 'server', message: 'down' }));
+      emitter.emit('token', 'route', () => ({ text: 'ok' }));
+      emitter.emit('run_finished', 'route', () => ({ model: 'p/m', attempts: 1 }));
       return { kind: 'completion', completion: completion('ok'), model, attempts: 1 };
     });
     const llm = new SwitchboardChatModel({ chat, route: { model: 'auto', mode: 'balanced' }, emitter: createRunEmitter(bus, 'run_a', 'thread_a') });
     await llm.invoke([new HumanMessage('hi')]);
-    expect(events.map((e) => [e.type, e.node, e.seq, e.thread_id, e.data['stage']])).toEqual([
+    const relayed = (e: RunEvent) => e.type === 'route_decided' || e.type === 'attempt_failed';
+    const stage = (e: RunEvent) => (relayed(e) ? e.data.stage : undefined);
+    expect(events.map((e) => [e.type, e.node, e.seq, e.thread_id, stage(e)])).toEqual([
       ['route_decided', 'agent', 1, 'thread_a', 'route'],
       ['attempt_failed', 'agent', 2, 'thread_a', 'call'],
     ]);

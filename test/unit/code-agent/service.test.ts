@@ -60,7 +60,8 @@ describe('one tool call per step', () => {
     const done = await agents.resume({ thread_id: 't1', tool_call_id: 'q1', human_response: 'yes' });
     expect(done).toMatchObject({ agent_status: 'completed', files_written: ['a.txt', 'b.txt'], explanation: 'done' });
     expect((await stat(path.join(root, 'a.txt'))).mtimeMs).toBe(writtenAt);
-    const resumedCalls = events.filter((e) => e.run_id === done.run_id && e.type === 'tool_call').map((e) => e.data['tool_call_id']);
+    const resumed = events.filter((e) => e.run_id === done.run_id);
+    const resumedCalls = resumed.filter((e) => e.type === 'tool_call').map((e) => e.data.tool_call_id);
     expect(resumedCalls).toEqual(['q1', 'w2']);
     expect(inputs[1]!.request.messages.slice(-3).map((m) => [m.role, m.tool_call_id, m.content])).toEqual([
       ['tool', 'w1', 'Created a.txt (1 bytes).'],

@@ -113,6 +113,6 @@ describe('chat machine', () => {
     const rejected = events.find((e) => e.type === 'attempt_failed' && e.node === 'judge')!;
     expect(rejected.data).toMatchObject({ model: 'p/b', rejected: true, score: 0, reasons: ['empty answer'] });
     const decided = events.find((e) => e.type === 'route_decided')!;
-    expect((decided.data['plan'] as Array<{ model: string }>).map((p) => p.model)).toEqual(['p/a', 'p/b', 'p/c']);
+    expect(decided.data.plan.map((p) => p.model)).toEqual(['p/a', 'p/b', 'p/c']);
   });
 });

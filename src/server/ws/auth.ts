@@ -1,12 +1,12 @@
 // Who may follow runs over /v1/ws: the HTTP API's auth (a client key in the Authorization header or a `token` query
 // parameter), and what each caller sees: a client its own runs, the admin every run.
 import type { IncomingMessage } from 'node:http';
-import type { ClientKeys } from '../accounts/client-keys.js';
-import { bearerToken } from '../accounts/secrets.js';
-import type { Caller } from '../accounts/types.js';
-import { GatewayError } from '../errors.js';
-import type { Authorize, Viewer } from '../events/ws-server.js';
-import { authenticateToken } from './middleware/client-auth.js';
+import type { ClientKeys } from '../../accounts/client-keys.js';
+import { bearerToken } from '../../accounts/secrets.js';
+import type { Caller } from '../../accounts/types.js';
+import { GatewayError } from '../../errors.js';
+import { authenticateToken } from '../middleware/client-auth.js';
+import type { Authorize, Viewer } from './server.js';
 
 /**
  * The /v1/ws authorize hook: refuses (401, with the HTTP API's message) a missing or wrong key while auth is on.

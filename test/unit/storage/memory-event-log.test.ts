@@ -3,15 +3,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EventType, RunEvent } from '../../../src/events/types.js';
 import { createMemoryEventLog, type MemoryEventLogOptions } from '../../../src/storage/memory/event-log.js';
 import type { EventLog } from '../../../src/storage/types.js';
+import { opaqueEvent } from '../../helpers/events.js';
 
-const ev = (run: string, seq: number, type: EventType = 'token', thread?: string): RunEvent => ({
-  run_id: run,
-  seq,
-  type,
-  ts: seq,
-  data: {},
-  ...(thread === undefined ? {} : { thread_id: thread }),
-});
+const ev = (run: string, seq: number, type: EventType = 'token', thread?: string): RunEvent =>
+  opaqueEvent({ run_id: run, seq, type, ts: seq, data: {}, ...(thread === undefined ? {} : { thread_id: thread }) });
 const ids = (events: RunEvent[]) => events.map((e) => `${e.run_id}#${e.seq}`);
 
 let log: EventLog;

@@ -1,6 +1,6 @@
 // The /v1/ws wire protocol: client messages checked with zod, server messages encoded as JSON text frames.
 import { z } from 'zod';
-import type { RunEvent } from './types.js';
+import type { RunEvent } from '../../events/types.js';
 
 const ID = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1-128 letters, digits, ".", "_", ":" or "-"');
 const SEQ = z.number().int().min(0);

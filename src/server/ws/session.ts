@@ -1,11 +1,11 @@
 // One /v1/ws connection: its subscriptions (follow, then replay, then live, with no gap and no duplicate) and its replies.
 import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
-import type { EventFilter, EventLog } from '../storage/types.js';
-import type { RunEvent } from './types.js';
-import { createOutbox, type OutboxLimits } from './ws-outbox.js';
-import { encodeControl, encodeEvent, parseClientMessage, type ControlMessage, type ErrorCode, type SubscribeMessage, type UnsubscribeMessage } from './ws-protocol.js';
-import { planReplay } from './ws-replay.js';
+import type { EventFilter, EventLog } from '../../storage/types.js';
+import type { RunEvent } from '../../events/types.js';
+import { createOutbox, type OutboxLimits } from './outbox.js';
+import { encodeControl, encodeEvent, parseClientMessage, type ControlMessage, type ErrorCode, type SubscribeMessage, type UnsubscribeMessage } from './protocol.js';
+import { planReplay } from './replay.js';
 
 /** Per-connection limits. */
 export interface SessionOptions extends OutboxLimits {

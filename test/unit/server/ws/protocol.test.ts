@@ -1,8 +1,7 @@
-// The /v1/ws protocol: client messages are checked and every refusal names its problem; replay plans skip what was seen.
+// The /v1/ws protocol: client messages are checked and every refusal names its problem; events are encoded once.
 import { describe, expect, it } from 'vitest';
-import type { RunEvent } from '../../../src/events/types.js';
-import { encodeControl, encodeEvent, parseClientMessage } from '../../../src/events/ws-protocol.js';
-import { planReplay } from '../../../src/events/ws-replay.js';
+import type { RunEvent } from '../../../../src/events/types.js';
+import { encodeControl, encodeEvent, parseClientMessage } from '../../../../src/server/ws/protocol.js';
 
 const problem = (text: string): string => {
   const result = parseClientMessage(text);
@@ -49,35 +48,5 @@ describe('server messages', () => {
     expect(JSON.parse(frame.toString())).toEqual({ type: 'event', event });
     expect(encodeEvent(event)).toBe(frame);
     expect(JSON.parse(encodeControl({ type: 'subscribed', run_id: 'r', replayed: 0 }).toString())).toEqual({ type: 'subscribed', run_id: 'r', replayed: 0 });
-  });
-});
-
-const ev = (run: string, seq: number): RunEvent => ({ run_id: run, thread_id: 't', seq, type: 'token', ts: 0, data: {} });
-const thread = [ev('r1', 1), ev('r1', 2), ev('r2', 1), ev('r2', 2), ev('r3', 1), ev('r3', 2), ev('r3', 3)];
-const ids = (events: RunEvent[]) => events.map((e) => `${e.run_id}#${e.seq}`);
-
-describe('replay plans', () => {
-  it('replays a run after its cursor and floors its live tail there', () => {
-    const plan = planReplay([ev('r', 4), ev('r', 5)], { afterSeq: 3 }, 'r');
-    expect(ids(plan.events)).toEqual(['r#4', 'r#5']);
-    expect(plan.floors).toEqual(new Map([['r', 5]]));
-    expect(planReplay([], { afterSeq: 7 }, 'later').floors).toEqual(new Map([['later', 7]]));
-  });
-
-  it('replays a whole thread without a cursor', () => {
-    const plan = planReplay(thread, {});
-    expect(ids(plan.events)).toEqual(ids(thread));
-    expect(plan.floors).toEqual(new Map([['r1', 2], ['r2', 2], ['r3', 3]]));
-  });
-
-  it('resumes a thread in the run the client stopped in, skipping the runs before it', () => {
-    expect(ids(planReplay(thread, { afterRunId: 'r2', afterSeq: 1 }).events)).toEqual(['r2#2', 'r3#1', 'r3#2', 'r3#3']);
-    const plan = planReplay(thread, { afterRunId: 'gone', afterSeq: 9 });
-    expect(ids(plan.events)).toEqual(ids(thread));
-    expect(plan.floors.get('gone')).toBe(9);
-  });
-
-  it('applies a bare after_seq to the thread\'s latest run, as EventLog.read does', () => {
-    expect(ids(planReplay(thread, { afterSeq: 2 }).events)).toEqual(['r1#1', 'r1#2', 'r2#1', 'r2#2', 'r3#3']);
   });
 });

@@ -4,13 +4,15 @@ import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { EventType, RunEvent } from '../../../src/events/types.js';
-import type { ServerMessage } from '../../../src/events/ws-protocol.js';
-import { attachEventStream, type EventStreamDeps, type EventStream } from '../../../src/events/ws-server.js';
-import { createMemoryEventLog } from '../../../src/storage/memory/event-log.js';
-import type { EventLog } from '../../../src/storage/types.js';
+import type { EventType, RunEvent } from '../../../../src/events/types.js';
+import type { ServerMessage } from '../../../../src/server/ws/protocol.js';
+import { attachEventStream, type EventStreamDeps, type EventStream } from '../../../../src/server/ws/server.js';
+import { createMemoryEventLog } from '../../../../src/storage/memory/event-log.js';
+import type { EventLog } from '../../../../src/storage/types.js';
+import { opaqueEvent } from '../../../helpers/events.js';
 
-const ev = (run: string, seq: number, type: EventType = 'token'): RunEvent => ({ run_id: run, seq, type, ts: seq, data: {} });
+const ev = (run: string, seq: number, type: EventType = 'token'): RunEvent =>
+  opaqueEvent({ run_id: run, seq, type, ts: seq, data: {} });
 
 let server: Server;
 let stream: EventStream | undefined;

@@ -1,7 +1,7 @@
 // A connection's bounded send queue: frames leave as the socket drains, off the emitting run's stack; past the bound the client fell behind.
 import type { WebSocket } from 'ws';
-import type { RunEvent } from './types.js';
-import { encodeEvent } from './ws-protocol.js';
+import type { RunEvent } from '../../events/types.js';
+import { encodeEvent } from './protocol.js';
 
 /** How much may wait for one slow client before it is cut off. */
 export interface OutboxLimits {

@@ -3,10 +3,10 @@ import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { EventLog } from '../storage/types.js';
-import { createSession, type Session, type SessionOptions, type Viewer } from './ws-session.js';
+import type { EventLog } from '../../storage/types.js';
+import { createSession, type Session, type SessionOptions, type Viewer } from './session.js';
 
-export type { Viewer } from './ws-session.js';
+export type { Viewer } from './session.js';
 
 /** Tunables of the event stream; every one has a default. */
 export interface EventStreamOptions extends Partial<SessionOptions> {

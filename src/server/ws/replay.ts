@@ -1,5 +1,5 @@
 // Which stored events a subscription replays, and the per-run seq floors that keep its live tail free of duplicates.
-import type { RunEvent } from './types.js';
+import type { RunEvent } from '../../events/types.js';
 
 /** Where a subscriber says it stopped: `afterSeq` in run `afterRunId` (for a thread), or in the one run followed. */
 export interface ReplayCursor {
