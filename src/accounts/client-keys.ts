@@ -7,16 +7,16 @@ import { hashSecret, secretsEqual } from './secrets.js';
 import type { ClientKeyInfo } from './types.js';
 
 /** The RecordStore collection of client keys: id → JSON of ClientKeyInfo plus the key's SHA-256. */
-export const CLIENT_KEYS_COLLECTION = 'client-keys';
+const CLIENT_KEYS_COLLECTION = 'client-keys';
 /** Every client key starts with this, so a leaked one is recognisable (and `Incorrect API key` can name it). */
 export const CLIENT_KEY_PREFIX = 'sk-sb-';
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 
 /** The WindowStore key counting a client's requests per minute. */
-export const clientRpmKey = (id: string) => `client:rpm:${id}`;
+const clientRpmKey = (id: string) => `client:rpm:${id}`;
 /** The WindowStore key counting a client's tokens per rolling day. */
-export const clientTokensKey = (id: string) => `client:tokens:${id}`;
+const clientTokensKey = (id: string) => `client:tokens:${id}`;
 
 export interface ClientKeysOptions {
   /** Where keys live: shared by every instance on the same backend, so a key made on one works on all. */

@@ -10,7 +10,7 @@ export { KeyVaultError } from './vault-crypto.js';
 /** The collection of encrypted entries, keyed by providerKeyId(provider, key). */
 export const VAULT_COLLECTION = 'vault';
 /** The collection holding the one meta record (salt, KDF parameters, check value). */
-export const VAULT_META_COLLECTION = 'vault-meta';
+const VAULT_META_COLLECTION = 'vault-meta';
 const META_ID = 'meta';
 
 /** A stored key as it may be shown: never the secret. */
@@ -117,7 +117,7 @@ export async function createKeyVault(options: KeyVaultOptions): Promise<KeyVault
 }
 
 /** The AAD of an entry: binds the ciphertext to its id and provider, so a record copied under another id or provider fails. */
-export function entryAad(id: string, provider: string): string {
+function entryAad(id: string, provider: string): string {
   return `switchboard/vault/entry\n${id}\n${provider}`;
 }
 

@@ -33,7 +33,7 @@ function parsePort(value: string): number {
 }
 
 /** What is on, and where to add keys when nothing is. */
-export function summary(registry: ResolvedCatalog, file: string | undefined): string {
+function summary(registry: ResolvedCatalog, file: string | undefined): string {
   const lines = [`Config: ${file ?? 'built-in defaults (no switchboard.yaml)'}`];
   if (registry.providers.length === 0) {
     lines.push('No provider is enabled. Add a key to the environment, for example:');

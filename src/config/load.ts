@@ -28,7 +28,7 @@ export interface LoadedConfig {
   file?: string;
 }
 
-export const DEFAULT_CONFIG_FILE = 'switchboard.yaml';
+const DEFAULT_CONFIG_FILE = 'switchboard.yaml';
 
 /** Reads and validates the config; environment variables PORT, HOST and LOG_LEVEL override the file. */
 export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {

@@ -44,7 +44,7 @@ export const EnsembleSchema = z.strictObject({
 export type Ensemble = z.infer<typeof EnsembleSchema>;
 
 /** When a rule applies; every condition given must hold (a list matches any of its values). */
-export const RuleWhenSchema = z.strictObject({
+const RuleWhenSchema = z.strictObject({
   task: z.array(z.enum(TASKS)).min(1).optional(),
   domain: z.array(z.enum(DOMAINS)).min(1).optional(),
   /** Any of these words or phrases in the last user message (case-insensitive). */
@@ -71,7 +71,7 @@ export const RoutingRuleSchema = z.strictObject({
 export type RoutingRule = z.infer<typeof RoutingRuleSchema>;
 
 /** Taking failing or poor models out of plans for a while. */
-export const PruningSchema = z.strictObject({
+const PruningSchema = z.strictObject({
   /** Below this recent success rate a model is pruned. */
   minSuccessRate: unit.default(0.5),
   /** Below this recent mean judge score a model is pruned. */
@@ -83,7 +83,7 @@ export const PruningSchema = z.strictObject({
 });
 
 /** An LLM that grades answers, on top of the cheap checks, for the modes listed. */
-export const LlmJudgeSchema = z.strictObject({
+const LlmJudgeSchema = z.strictObject({
   /** `provider/model` of the grader. */
   model: modelRef,
   modes: z.array(z.enum(MODEL_QUALITIES)).default(['best_quality']),

@@ -70,13 +70,13 @@ export const ProviderEntrySchema = z.strictObject({
 });
 export type ProviderEntry = z.infer<typeof ProviderEntrySchema>;
 
-export const TimeoutsSchema = z.strictObject({
+const TimeoutsSchema = z.strictObject({
   connectMs: z.number().int().positive().default(5_000),
   firstByteMs: z.number().int().positive().default(30_000),
   idleMs: z.number().int().positive().default(30_000),
 });
 
-export const EventsSchema = z.strictObject({
+const EventsSchema = z.strictObject({
   /**
    * Record every run's events. By default only runs a client can follow are recorded: those whose id it chose
    * (`x-switchboard-run-id`) and agent threads; the others cost nothing for events.
@@ -94,7 +94,7 @@ export const EventsSchema = z.strictObject({
   maxBufferedBytes: z.number().int().positive().default(4 * 1024 * 1024),
 });
 
-export const AgentsSchema = z.strictObject({
+const AgentsSchema = z.strictObject({
   /** Model calls one agent run may make; past it the run ends with error_details.code "step_limit". */
   maxSteps: z.number().int().min(1).max(500).default(25),
   /** Milliseconds one agent run (an invoke or a resume) may take; past it the run ends with error_details.code "time_limit". */
@@ -121,21 +121,21 @@ export const AccountsSchema = z.strictObject({
   breakerCooldownMs: z.number().int().positive().default(30_000),
 });
 
-export const UsageSchema = z.strictObject({
+const UsageSchema = z.strictObject({
   /** How long per-call usage records are kept. */
   retentionMs: z.number().int().positive().default(30 * 24 * 3_600_000),
   /** The most usage records kept (oldest dropped first). */
   maxRecords: z.number().int().positive().default(200_000),
 });
 
-export const CacheSchema = z.strictObject({
+const CacheSchema = z.strictObject({
   /** How long a cached response is served (requests opt in with `x-switchboard-cache: on`). */
   ttlMs: z.number().int().positive().default(3_600_000),
   /** Largest response body cached, in bytes. */
   maxBytes: z.number().int().positive().default(1_048_576),
 });
 
-export const ServerSchema = z.strictObject({
+const ServerSchema = z.strictObject({
   port: z.number().int().min(0).max(65535).default(8000),
   host: z.string().default('0.0.0.0'),
   /** Largest request body accepted. */

@@ -6,7 +6,7 @@ import { MODEL_QUALITIES } from '../config/schema.js';
 import { badRequest } from '../errors.js';
 
 /** Thread ids are run-id-like, so a client can subscribe to a thread over /v1/ws before its first run. */
-export const THREAD_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const THREAD_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const threadId = z.string().regex(THREAD_ID, 'must be 1-128 letters, digits, ".", "_", ":" or "-"');
 /** `null` is taken as absent: editors often send every field. */
 const optionalText = z.string().nullish().transform((value) => value ?? undefined);

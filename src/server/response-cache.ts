@@ -10,7 +10,7 @@ import type { KvStore } from '../storage/types.js';
  * what the provider keeps or bills (`metadata`, `store`, `service_tier`). Every other field, known or not, is part of
  * the key: an unknown field can only cost a miss, never a wrong hit.
  */
-export const IGNORED_FIELDS: readonly string[] = ['stream', 'stream_options', 'user', 'metadata', 'store', 'service_tier'];
+const IGNORED_FIELDS: readonly string[] = ['stream', 'stream_options', 'user', 'metadata', 'store', 'service_tier'];
 
 /** Bumped whenever normalisation changes, so that old entries are simply never found again. */
 const KEY_PREFIX = 'response-cache:v1:';

@@ -13,7 +13,7 @@
 import type { ModelStatsRecord, PruneRules, StatsUpdate } from './types.js';
 
 /** The default weight of a new sample once a metric has 5 samples. */
-export const DEFAULT_STATS_ALPHA = 0.2;
+const DEFAULT_STATS_ALPHA = 0.2;
 
 /** The averaged metrics: a record's average field and its count field, as the Redis hash stores them too. */
 export const STATS_METRICS = [
@@ -24,7 +24,7 @@ export const STATS_METRICS = [
 ] as const;
 
 /** A record with no measurements. */
-export function emptyStats(): ModelStatsRecord {
+function emptyStats(): ModelStatsRecord {
   return { samples: 0, latencySamples: 0, ttftSamples: 0, tokensPerSecSamples: 0, qualitySamples: 0, probation: false };
 }
 
@@ -45,7 +45,7 @@ export function checkAlpha(alpha: number | undefined): number {
  * The average after its `count`-th sample `value` (count includes it). Written as avg + w * (value - avg) in the same
  * operation order as the Lua, so that both backends compute the same doubles.
  */
-export function ewmaStep(average: number | undefined, count: number, value: number, alpha: number): number {
+function ewmaStep(average: number | undefined, count: number, value: number, alpha: number): number {
   if (average === undefined) return value;
   return average + Math.max(alpha, 1 / count) * (value - average);
 }
@@ -73,7 +73,7 @@ export function settleStats(record: ModelStatsRecord, now: number): ModelStatsRe
 }
 
 /** Whether `record` is out of plans at `now`. */
-export function isPrunedAt(record: ModelStatsRecord, now: number): boolean {
+function isPrunedAt(record: ModelStatsRecord, now: number): boolean {
   return record.prunedUntil !== undefined && now < record.prunedUntil;
 }
 

@@ -6,7 +6,7 @@ import type { WindowRule } from './types.js';
  * 2 h), keeps a Redis hash at 13 fields or fewer (a small listpack, cheap to read whole), and costs at most 1/12 of
  * the window (about 8%) in early refusals, since a partly expired bucket counts whole.
  */
-export const BUCKETS_PER_WINDOW = 12;
+const BUCKETS_PER_WINDOW = 12;
 
 /** One bucket: its index (time / width, floored) and what it holds (never below 0: see addTo). */
 export type Bucket = readonly [index: number, count: number];
@@ -33,7 +33,7 @@ export function oldestCounted(windowMs: number, now: number): number {
 }
 
 /** When bucket `index` stops counting: a window after its end. */
-export function expiresAt(index: number, windowMs: number): number {
+function expiresAt(index: number, windowMs: number): number {
   return (index + 1) * bucketWidth(windowMs) + windowMs;
 }
 

@@ -50,7 +50,7 @@ export async function modelIds(url: string, token?: string): Promise<string[]> {
  * Every text that would betray `secret` in stored bytes: itself, its hex, and the part of its base64 / base64url
  * that depends only on its own bytes at each of the three alignments it can have inside a longer encoded value.
  */
-export function secretForms(secret: string): string[] {
+function secretForms(secret: string): string[] {
   const bytes = Buffer.from(secret, 'utf8');
   const forms = [secret, bytes.toString('hex')];
   for (let offset = 0; offset < 3; offset += 1) {

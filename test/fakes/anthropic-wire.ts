@@ -24,7 +24,7 @@ import {
  *   (429 rate_limit_error, 529 overloaded_error...).
  * - `GET /v1/models` → `{data: [{type: 'model', id, display_name, created_at}], has_more: false, first_id, last_id}`.
  */
-export const anthropicWire: WireRenderer = {
+const anthropicWire: WireRenderer = {
   isStream: (req) => typeof req.body === 'object' && req.body !== null && req.body.stream === true,
   complete: (reply, req) => ({
     ...messageHead(req),

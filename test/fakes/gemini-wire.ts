@@ -70,13 +70,13 @@ const QUOTA_HELP = {
 };
 
 /** Google's error envelope for `code`, with its status name and the given google.rpc details. */
-export function geminiErrorBody(code: number, message: string, details: unknown[] = []): unknown {
+function geminiErrorBody(code: number, message: string, details: unknown[] = []): unknown {
   const status = STATUS_NAMES[code] ?? (code >= 500 ? 'INTERNAL' : 'FAILED_PRECONDITION');
   return { error: { code, message, status, ...(details.length > 0 ? { details } : {}) } };
 }
 
 /** A QuotaFailure detail; quota ids say the window: `...PerMinute...` or `...PerDay...`. */
-export function quotaFailure(quotaId: string): unknown {
+function quotaFailure(quotaId: string): unknown {
   return {
     '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
     violations: [{ quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests', quotaId, quotaValue: '10' }],

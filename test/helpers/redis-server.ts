@@ -13,7 +13,7 @@ export interface RedisServer {
 }
 
 /** What a test run says when the binary is missing: the Redis tests fail with this, never skip. */
-export const REDIS_SERVER_MISSING =
+const REDIS_SERVER_MISSING =
   'redis-server is not installed, and the Redis tests need it: install it (Debian: apt-get install redis-server; CI does this in .ci/run)';
 
 /** Starts redis-server on a free port; retries on another port if the one picked was taken meanwhile. */

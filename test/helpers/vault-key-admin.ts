@@ -13,7 +13,7 @@ import { adminKeyRoutes } from '../../src/server/routes/admin-keys.js';
 import { createMemoryRecordStore } from '../../src/storage/memory/records.js';
 
 /** Keys beginning with this validate; any other fails, as a provider's 401 would. */
-export const VALID_PREFIX = 'good-';
+const VALID_PREFIX = 'good-';
 
 /**
  * Providers `providers` are known; `envKeys` stand for keys from the environment (listed, not removable). The real

@@ -8,7 +8,7 @@ import { fromAnthropicStream } from './stream.js';
 import { toAnthropicRequest } from './to-wire.js';
 
 /** The API version Switchboard speaks; a catalog entry may override it through `ctx.headers`. */
-export const ANTHROPIC_VERSION = '2023-06-01';
+const ANTHROPIC_VERSION = '2023-06-01';
 
 /** Pages of the model list read at most (1000 models each), so a misbehaving upstream cannot loop us forever. */
 const MAX_MODEL_PAGES = 10;

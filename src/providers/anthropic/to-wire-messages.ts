@@ -109,7 +109,7 @@ function toolUses(message: ChatMessage): AnthropicBlock[] {
 }
 
 /** Tool call arguments as the JSON object Anthropic needs; anything unparseable or not an object becomes `{}`. */
-export function parseArguments(args: string): Record<string, unknown> {
+function parseArguments(args: string): Record<string, unknown> {
   try {
     const parsed: unknown = JSON.parse(args);
     return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};

@@ -2,8 +2,6 @@
 import type { ChatRequest, ResponseFormat, ToolChoice, ToolDefinition } from '../types.js';
 import { systemText, toAnthropicMessages, type AnthropicMessage } from './to-wire-messages.js';
 
-export type { AnthropicBlock, AnthropicMessage, AnthropicImageSource } from './to-wire-messages.js';
-
 export interface AnthropicTool {
   name: string;
   description?: string;
@@ -31,7 +29,7 @@ export interface AnthropicRequest {
 }
 
 /** Anthropic requires `max_tokens`; this is what a request that names none gets. */
-export const DEFAULT_MAX_TOKENS = 4096;
+const DEFAULT_MAX_TOKENS = 4096;
 
 /**
  * The Messages request for an OpenAI chat request. `model` is the provider's own id. Fields Anthropic
@@ -86,7 +84,7 @@ function stopSequences(stop: ChatRequest['stop']): string[] {
 }
 
 /** The Messages API has no JSON mode, so a JSON response format becomes an instruction in the system prompt. */
-export function jsonInstruction(format: ResponseFormat | undefined): string {
+function jsonInstruction(format: ResponseFormat | undefined): string {
   if (!format || format.type === 'text') return '';
   const base =
     'Respond with a single valid JSON value and nothing else: no prose before or after it, no Markdown code fences.';

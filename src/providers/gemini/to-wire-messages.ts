@@ -65,7 +65,7 @@ function textParts(content: ChatMessage['content']): GeminiPart[] {
 }
 
 /** The text of a message: the string itself, or its text parts joined (images have no place in system or tool text). */
-export function textOf(content: ChatMessage['content']): string {
+function textOf(content: ChatMessage['content']): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
   return content.map((part) => (part.type === 'text' ? part.text : '')).join('');
@@ -103,7 +103,7 @@ const MIME_BY_EXTENSION: Record<string, string> = {
 };
 
 /** OpenAI's image_url only carries images, so an unknown extension is taken for a JPEG, the commonest kind. */
-export function mimeFromUrl(url: string): string {
+function mimeFromUrl(url: string): string {
   const path = url.split(/[?#]/, 1)[0] ?? '';
   const extension = /\.([a-z0-9]+)$/i.exec(path)?.[1]?.toLowerCase();
   return (extension !== undefined && MIME_BY_EXTENSION[extension]) || 'image/jpeg';
@@ -119,7 +119,7 @@ function functionCallPart(call: ToolCall, signature: boolean): GeminiPart {
  * Gemini's `args` is a JSON object. Arguments that are empty become `{}`; valid JSON that is not an object is
  * wrapped as `{value}`, and text that is not JSON as `{arguments}`, so nothing the model wrote is lost.
  */
-export function parseArguments(text: string): Record<string, unknown> {
+function parseArguments(text: string): Record<string, unknown> {
   if (text.trim() === '') return {};
   try {
     const parsed: unknown = JSON.parse(text);

@@ -21,7 +21,7 @@ import {
  * in `withToolCalls` (indexes of choices that streamed tool calls earlier). Throws the matching ProviderError when the
  * chunk is an error object.
  */
-export function fromOpenAIChunk(raw: unknown, defaults: WireDefaults, withToolCalls: ReadonlySet<number> = new Set()): ChatCompletionChunk {
+function fromOpenAIChunk(raw: unknown, defaults: WireDefaults, withToolCalls: ReadonlySet<number> = new Set()): ChatCompletionChunk {
   const record = asRecord(raw);
   if (!record) throw new ProviderError('upstream stream event is not a JSON object', { kind: 'server', status: 200 });
   if (record['error'] !== undefined && record['error'] !== null) throw errorFromBody(record);

@@ -65,7 +65,7 @@ export function callerOf(res: Response): Caller {
  * A wrong token as it may be echoed back: our own keys keep their prefix and last 4 characters (like OpenAI's
  * message), anything else its first and last 4; a short one shows nothing, since 8 characters would be most of it.
  */
-export function maskToken(token: string): string {
+function maskToken(token: string): string {
   if (token.length <= 12) return '…';
   return token.startsWith(CLIENT_KEY_PREFIX) ? `${CLIENT_KEY_PREFIX}…${token.slice(-4)}` : maskSecret(token);
 }

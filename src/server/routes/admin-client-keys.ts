@@ -24,7 +24,7 @@ const CreateBody = z.object({
 });
 
 /** A key as the admin API shows it: every field present (null when unset), `created` in seconds like OpenAI's objects. */
-export function clientKeyView(info: ClientKeyInfo) {
+function clientKeyView(info: ClientKeyInfo) {
   return {
     id: info.id,
     object: 'client_key' as const,

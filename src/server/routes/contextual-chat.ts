@@ -38,7 +38,7 @@ export function contextualChatRoutes(deps: AppDeps): Router {
 }
 
 /** The user turn: the active file, then the selection, then the request, each clearly fenced. */
-export function contextMessage(prompt: string, selection?: string, file?: { path: string; content: string; language?: string | undefined }): string {
+function contextMessage(prompt: string, selection?: string, file?: { path: string; content: string; language?: string | undefined }): string {
   const parts: string[] = [];
   const language = file?.language ?? '';
   if (file) parts.push(`Active file: ${file.path}\n\`\`\`${language}\n${file.content}\n\`\`\``);

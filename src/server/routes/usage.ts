@@ -14,7 +14,7 @@ export interface UsageRouteDeps {
 }
 
 /** The range reported when the request gives no `from`: the last 24 hours before `to`. */
-export const DEFAULT_USAGE_RANGE_MS = 24 * 60 * 60 * 1000;
+const DEFAULT_USAGE_RANGE_MS = 24 * 60 * 60 * 1000;
 
 /** `YYYY-MM-DD`, optionally `THH:MM[:SS[.sss]]`, optionally `Z` or `±HH:MM`: ISO-8601 as Date.parse reads it. */
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;

@@ -28,7 +28,7 @@ export function wsAuthorize(clientKeys: ClientKeys, adminKey: string | undefined
  * What a caller sees: the admin every run; a client the runs made with its key; an anonymous caller (auth off)
  * every run while auth stays off, and nothing once a client key exists.
  */
-export function viewerOf(caller: Caller, clientKeys: ClientKeys): Viewer {
+function viewerOf(caller: Caller, clientKeys: ClientKeys): Viewer {
   switch (caller.kind) {
     case 'admin':
       return { sees: () => true };

@@ -15,7 +15,7 @@ export interface FetchedCheckpoint {
  * Reads one checkpoint's record and pending writes in one step. KEYS: index, checkpoints, write-index, writes.
  * ARGV: namespace, checkpoint id ('' for the namespace's latest). Returns nil, or {id, record, write records...}.
  */
-export const FETCH_SCRIPT = String.raw`
+const FETCH_SCRIPT = String.raw`
 local ns, id = ARGV[1], ARGV[2]
 if id == '' then
   local latest = redis.call('ZREVRANGEBYLEX', KEYS[1], '(' .. ns .. '\1', '[' .. ns .. '\0', 'LIMIT', 0, 1)

@@ -15,7 +15,7 @@
 import { WRITES_IDX_MAP } from '@langchain/langgraph-checkpoint';
 
 /** Joins the parts of members and fields; refused inside namespaces, ids, task ids and channel names. */
-export const SEP = '\0';
+const SEP = '\0';
 /** The byte after SEP: `(<prefix>\x01` ends the lex range of every member starting with `<prefix>\0`. */
 const AFTER_SEP = '\x01';
 

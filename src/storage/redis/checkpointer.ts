@@ -41,7 +41,7 @@ export interface RedisCheckpointSaverOptions {
 }
 
 /** How long a thread is kept after its last write, by default. */
-export const DEFAULT_CHECKPOINT_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+const DEFAULT_CHECKPOINT_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 /**
  * A LangGraph checkpointer on ioredis. Given a URL it opens (and on close() quits) its own connection; given a

@@ -46,7 +46,7 @@ export interface RedisEventLogOptions extends EventLogOptions {
 }
 
 /** How long a run that never finishes is kept after its last event. */
-export const DEFAULT_UNFINISHED_TTL_MS = 24 * 60 * 60 * 1000;
+const DEFAULT_UNFINISHED_TTL_MS = 24 * 60 * 60 * 1000;
 /** Appends waiting on Redis beyond which new ones are dropped (and counted), so an outage cannot exhaust memory. */
 const MAX_PENDING_APPENDS = 20_000;
 

@@ -27,7 +27,7 @@ export interface RedisUsageStoreOptions extends UsageStoreOptions {
 /** How far an entry's id may be from its record's ts (late appends, clock skew between instances and Redis). */
 export const USAGE_ID_MARGIN_MS = 5 * 60 * 1000;
 /** The stream field holding the record JSON. */
-export const USAGE_FIELD = 'r';
+const USAGE_FIELD = 'r';
 /** Appends waiting on Redis beyond which new ones are dropped (and counted), so an outage cannot exhaust memory. */
 const MAX_PENDING_APPENDS = 10_000;
 /** Entries per XRANGE reply, so a day of records never comes back as one huge reply. */

@@ -4,7 +4,7 @@ import type { ChatCompletionChunk } from '../../../../src/providers/types.js';
 
 const DIR = new URL('../../../fixtures/wire/gemini/', import.meta.url);
 
-export function fixtureText(name: string): string {
+function fixtureText(name: string): string {
   return readFileSync(new URL(name, DIR), 'utf8');
 }
 
@@ -40,7 +40,7 @@ export async function* body(text: string, cut: Cut = { size: 1 << 20 }): AsyncIt
   for (const piece of cutBytes(Buffer.from(text, 'utf8'), cut)) yield piece;
 }
 
-export function cutBytes(bytes: Buffer, cut: Cut): Uint8Array[] {
+function cutBytes(bytes: Buffer, cut: Cut): Uint8Array[] {
   const ends: number[] = [];
   if (cut === 'awkward') {
     for (let i = 0; i < bytes.length; i++) {
