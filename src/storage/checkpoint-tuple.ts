@@ -93,7 +93,10 @@ function matches(metadata: CheckpointMetadata, filter: Record<string, unknown>):
 }
 
 /** The value of each channel at its version in this checkpoint; channels with no stored value are left out. */
-async function channelValues(source: TupleSource, versions: Checkpoint['channel_versions']): Promise<Record<string, unknown>> {
+async function channelValues(
+  source: TupleSource,
+  versions: Checkpoint['channel_versions'],
+): Promise<Record<string, unknown>> {
   const channels = Object.entries(versions);
   const values: Record<string, unknown> = {};
   if (channels.length === 0) return values;

@@ -77,7 +77,8 @@ export function createStores(options: StoresOptions): Stores {
     if (options.store === 'memory') return createMemoryStores(events, usage, options.dataDir);
     const dataDir = path.resolve(options.dataDir ?? DEFAULT_DATA_DIR);
     const { logger, batchIntervalMs } = options;
-    return createSqliteStores({ dataDir, logger, events, usage, checkpointTtlMs, ...(batchIntervalMs === undefined ? {} : { batchIntervalMs }) });
+    const batch = batchIntervalMs === undefined ? {} : { batchIntervalMs };
+    return createSqliteStores({ dataDir, logger, events, usage, checkpointTtlMs, ...batch });
   }
   // One command connection shared by the stores (each adds what it needs, e.g. the event log's subscriber).
   const redis = new Redis(options.redisUrl);

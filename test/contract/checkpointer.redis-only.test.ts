@@ -156,7 +156,7 @@ describe('Redis checkpointer', () => {
 });
 
 describe('createStores checkpointer', () => {
-  it("is LangGraph's MemorySaver for the memory store, and the Redis saver on the stores' prefix with a redis URL", async () => {
+  it("is MemorySaver for the memory store, and the Redis saver on the stores' prefix with a redis URL", async () => {
     const logger = pino({ level: 'silent' });
     const memory = createStores({ logger, store: 'memory' });
     cleanup.push(() => memory.close());

@@ -2,13 +2,24 @@
 // idle threads expire with the TTL, and writes and deletions keep LangGraph's rules on the tables.
 import { AIMessage, HumanMessage } from '@langchain/core/messages';
 import { Command, END, MessagesAnnotation, START, StateGraph, interrupt } from '@langchain/langgraph';
-import { emptyCheckpoint, ERROR, uuid6, type BaseCheckpointSaver, type Checkpoint } from '@langchain/langgraph-checkpoint';
+import {
+  emptyCheckpoint,
+  ERROR,
+  uuid6,
+  type BaseCheckpointSaver,
+  type Checkpoint,
+} from '@langchain/langgraph-checkpoint';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteCheckpointSaver } from '../../src/storage/sqlite/checkpointer.js';
 import { openTestDatabase, tempDataDir, type TestDatabase } from '../helpers/sqlite.js';
 
 const cleanup: Array<() => void> = [];
-afterEach(() => cleanup.splice(0).reverse().forEach((step) => step()));
+afterEach(() =>
+  cleanup
+    .splice(0)
+    .reverse()
+    .forEach((step) => step()),
+);
 
 function database(): { file: string; open(): TestDatabase } {
   const temp = tempDataDir('checkpointer');
@@ -23,7 +34,12 @@ function database(): { file: string; open(): TestDatabase } {
   };
 }
 function checkpoint(values: Record<string, unknown> = {}): Checkpoint {
-  return { ...emptyCheckpoint(), id: uuid6(0), channel_values: values, channel_versions: Object.fromEntries(Object.keys(values).map((k) => [k, 1])) };
+  return {
+    ...emptyCheckpoint(),
+    id: uuid6(0),
+    channel_values: values,
+    channel_versions: Object.fromEntries(Object.keys(values).map((k) => [k, 1])),
+  };
 }
 const meta = { source: 'loop' as const, step: 0, parents: {} };
 const thread = (id: string, ns = '') => ({ configurable: { thread_id: id, checkpoint_ns: ns } });
@@ -34,7 +50,7 @@ async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
 }
 
 describe('SQLite checkpointer', () => {
-  it('resumes after a restart a thread paused on interrupt() (a real graph, the database closed and reopened)', async () => {
+  it('resumes after a restart a thread paused on interrupt() (a real graph, the database reopened)', async () => {
     const db = database();
     const build = (checkpointer: BaseCheckpointSaver) =>
       new StateGraph(MessagesAnnotation)
@@ -73,27 +89,51 @@ describe('SQLite checkpointer', () => {
     const later = new SqliteCheckpointSaver(opened.db, { ttlMs: 60_000, now: () => now });
     expect((await all(later.list({}))).map((t) => t.config.configurable?.thread_id)).toEqual(['busy']);
     for (const table of ['checkpoints', 'checkpoint_blobs', 'checkpoint_writes', 'checkpoint_threads']) {
-      expect([table, opened.db.prepare(`SELECT COUNT(*) FROM ${table} WHERE thread_id = 'idle'`).pluck().get()]).toEqual([table, 0]);
+      expect([
+        table,
+        opened.db.prepare(`SELECT COUNT(*) FROM ${table} WHERE thread_id = 'idle'`).pluck().get(),
+      ]).toEqual([table, 0]);
     }
   });
 
   it('keeps the first write of a (task, idx) but the last of a special channel', async () => {
     const saver = new SqliteCheckpointSaver(database().open().db);
     const config = await saver.put(thread('w'), checkpoint(), meta, {});
-    await saver.putWrites(config, [['animals', 'dog'], [ERROR, 'first error']], 'task');
-    await saver.putWrites(config, [['animals', 'cat'], [ERROR, 'second error']], 'task');
+    await saver.putWrites(
+      config,
+      [
+        ['animals', 'dog'],
+        [ERROR, 'first error'],
+      ],
+      'task',
+    );
+    await saver.putWrites(
+      config,
+      [
+        ['animals', 'cat'],
+        [ERROR, 'second error'],
+      ],
+      'task',
+    );
     expect((await saver.getTuple(config))?.pendingWrites).toEqual([
       ['task', ERROR, 'second error'],
       ['task', 'animals', 'dog'],
     ]);
   });
 
-  it('stores a channel value once per version, and deletes every namespace of a thread and nothing of another', async () => {
+  it('stores a channel value once per version; deletes every namespace of a thread, nothing of another', async () => {
     const { db } = database().open();
     const saver = new SqliteCheckpointSaver(db);
-    for (const ns of ['', 'child']) await saver.putWrites(await saver.put(thread('gone', ns), checkpoint({ a: 'x', b: 'y' }), meta, { a: 1 }), [['a', 2]], 't');
+    for (const ns of ['', 'child'])
+      await saver.putWrites(
+        await saver.put(thread('gone', ns), checkpoint({ a: 'x', b: 'y' }), meta, { a: 1 }),
+        [['a', 2]],
+        't',
+      );
     await saver.put(thread('stays'), checkpoint(), meta, {});
-    expect(db.prepare("SELECT ns, channel, version FROM checkpoint_blobs WHERE thread_id = 'gone' ORDER BY ns").all()).toEqual([
+    expect(
+      db.prepare("SELECT ns, channel, version FROM checkpoint_blobs WHERE thread_id = 'gone' ORDER BY ns").all(),
+    ).toEqual([
       { ns: '', channel: 'a', version: '1' },
       { ns: 'child', channel: 'a', version: '1' },
     ]);

@@ -9,7 +9,10 @@ import { event, run, uniqueId } from './event-log.helpers.js';
 let clock = 1_700_000_000_000;
 
 describeEventLogContract('sqlite', {
-  open: async (options) => onFreshDatabase('events', (db, batcher) => createSqliteEventLog(db, batcher, { ...options, logger: silent, now: () => clock })),
+  open: async (options) =>
+    onFreshDatabase('events', (db, batcher) =>
+      createSqliteEventLog(db, batcher, { ...options, logger: silent, now: () => clock }),
+    ),
   shared: false,
   capSlack: 0,
   elapse: async (ms) => {
@@ -19,7 +22,12 @@ describeEventLogContract('sqlite', {
 
 describe('SQLite EventLog', () => {
   const cleanup: Array<() => void> = [];
-  afterEach(() => cleanup.splice(0).reverse().forEach((step) => step()));
+  afterEach(() =>
+    cleanup
+      .splice(0)
+      .reverse()
+      .forEach((step) => step()),
+  );
   const options = { maxEventsPerRun: 50, retentionMs: 60_000, logger: silent, sweepIntervalMs: 0 };
 
   it('reads runs and threads back after a restart, with retention and repeats decided as before it', async () => {

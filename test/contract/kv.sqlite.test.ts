@@ -16,7 +16,12 @@ describeKvStoreContract('sqlite', {
 
 describe('SQLite KvStore', () => {
   const cleanup: Array<() => void> = [];
-  afterEach(() => cleanup.splice(0).reverse().forEach((step) => step()));
+  afterEach(() =>
+    cleanup
+      .splice(0)
+      .reverse()
+      .forEach((step) => step()),
+  );
   const temp = () => {
     const dir = tempDataDir('kv-restart');
     cleanup.push(dir.remove);
@@ -51,7 +56,11 @@ describe('SQLite KvStore', () => {
     const second = openTestDatabase(file);
     cleanup.push(second.close);
     const reopened = createSqliteKvStore(second.db, second.batcher, () => now);
-    expect([await reopened.get('kept'), await reopened.get('short'), await reopened.get('gone')]).toEqual(['forever', 'brief', undefined]);
+    expect([await reopened.get('kept'), await reopened.get('short'), await reopened.get('gone')]).toEqual([
+      'forever',
+      'brief',
+      undefined,
+    ]);
     now += 1_000;
     expect(await reopened.get('short')).toBeUndefined();
   });

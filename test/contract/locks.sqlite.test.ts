@@ -16,7 +16,12 @@ describeLockStoreContract('sqlite', {
 
 describe('SQLite LockStore', () => {
   const cleanup: Array<() => void> = [];
-  afterEach(() => cleanup.splice(0).reverse().forEach((step) => step()));
+  afterEach(() =>
+    cleanup
+      .splice(0)
+      .reverse()
+      .forEach((step) => step()),
+  );
 
   it('excludes across two connections to one file, and keeps a lease across a restart until it expires', async () => {
     const temp = tempDataDir('locks');

@@ -8,11 +8,18 @@ import { createSqliteRecordStore, importRecordsFile } from '../../src/storage/sq
 import { onFreshDatabase, openTestDatabase, silent, tempDataDir } from '../helpers/sqlite.js';
 import { describeRecordStoreContract } from './records.contract.js';
 
-describeRecordStoreContract('sqlite', { open: async () => onFreshDatabase('records', (db) => createSqliteRecordStore(db)) });
+describeRecordStoreContract('sqlite', {
+  open: async () => onFreshDatabase('records', (db) => createSqliteRecordStore(db)),
+});
 
 describe('SQLite RecordStore', () => {
   const cleanup: Array<() => void> = [];
-  afterEach(() => cleanup.splice(0).reverse().forEach((step) => step()));
+  afterEach(() =>
+    cleanup
+      .splice(0)
+      .reverse()
+      .forEach((step) => step()),
+  );
   const temp = () => {
     const dir = tempDataDir('records');
     cleanup.push(dir.remove);
@@ -37,7 +44,8 @@ describe('SQLite RecordStore', () => {
     expect(await reopened.list('vault')).toEqual([{ id: 'a', value: 'secret-a' }]);
     expect(await reopened.get('clients', 'c')).toBe('hash-c');
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    for (const name of readdirSync(path.dirname(file))) expect([name, statSync(path.join(path.dirname(file), name)).mode & 0o777]).toEqual([name, 0o600]);
+    for (const name of readdirSync(path.dirname(file)))
+      expect([name, statSync(path.join(path.dirname(file), name)).mode & 0o777]).toEqual([name, 0o600]);
   });
 
   it('leaves no copy of a deleted record in any file of the data directory', async () => {
@@ -47,7 +55,10 @@ describe('SQLite RecordStore', () => {
     const marker = 'removed-entry-4f1c9e';
     await records.put('vault', marker, `value-of-${marker}`);
     await records.put('vault', 'stays', 'kept');
-    const text = () => readdirSync(dir).map((name) => readFileSync(path.join(dir, name)).toString('latin1')).join('');
+    const text = () =>
+      readdirSync(dir)
+        .map((name) => readFileSync(path.join(dir, name)).toString('latin1'))
+        .join('');
     expect(text()).toContain(marker);
     expect(await records.delete('vault', marker)).toBe(true);
     expect(text()).not.toContain(marker);
@@ -68,7 +79,12 @@ describe('SQLite RecordStore', () => {
     expect(await records.get('clients', 'c1')).toBe('hash-1');
     // Never twice: not at the next start, nor once every record was deleted (that would bring deleted keys back).
     expect(importRecordsFile(first.db, dir, silent)).toBe(0);
-    for (const [collection, id] of [['vault', 'meta'], ['vault', 'k1'], ['clients', 'c1']] as const) await records.delete(collection, id);
+    for (const [collection, id] of [
+      ['vault', 'meta'],
+      ['vault', 'k1'],
+      ['clients', 'c1'],
+    ] as const)
+      await records.delete(collection, id);
     first.close();
     const second = open(file);
     expect(importRecordsFile(second.db, dir, silent)).toBe(0);

@@ -5,11 +5,18 @@ import { createSqliteStatsStore } from '../../src/storage/sqlite/stats.js';
 import { onFreshDatabase, openTestDatabase, tempDataDir } from '../helpers/sqlite.js';
 import { describeStatsStoreContract, mixedUpdates, RULES, T0 } from './stats.contract.js';
 
-describeStatsStoreContract('sqlite', { open: async (options) => onFreshDatabase('stats', (db, batcher) => createSqliteStatsStore(db, batcher, options)) });
+describeStatsStoreContract('sqlite', {
+  open: async (options) => onFreshDatabase('stats', (db, batcher) => createSqliteStatsStore(db, batcher, options)),
+});
 
 describe('SQLite StatsStore', () => {
   const cleanup: Array<() => void> = [];
-  afterEach(() => cleanup.splice(0).reverse().forEach((step) => step()));
+  afterEach(() =>
+    cleanup
+      .splice(0)
+      .reverse()
+      .forEach((step) => step()),
+  );
 
   it('writes each changed model once per tick, and reads back every record exactly after a restart', async () => {
     const temp = tempDataDir('stats');
@@ -34,6 +41,8 @@ describe('SQLite StatsStore', () => {
     expect(after.get('a/mixed')).toEqual(last);
     expect(after.get('b/bad')).toEqual(before.get('b/bad'));
     // Still pruned after the restart, until its cool-down ends.
-    expect(await reopened.record('b/bad', { at: T0 + 10, ok: true }, RULES)).toMatchObject({ pruneReason: 'success_rate' });
+    expect(await reopened.record('b/bad', { at: T0 + 10, ok: true }, RULES)).toMatchObject({
+      pruneReason: 'success_rate',
+    });
   });
 });

@@ -25,7 +25,7 @@ const temp = () => {
 };
 
 describe('createStores without Redis', () => {
-  it('keeps every store in one private SQLite database in the data directory, all of it there after a restart', async () => {
+  it('keeps every store in one private SQLite database in the data directory, all there after a restart', async () => {
     const dataDir = temp();
     const now = Date.now();
     const first = createStores({ logger, dataDir });
@@ -41,7 +41,12 @@ describe('createStores without Redis', () => {
     await first.records.put('clients', 'c1', 'hash');
     await first.kv.set('run:r1', '{"model":"m"}', 60_000);
     const checkpoint = { ...emptyCheckpoint(), id: uuid6(0) };
-    await first.checkpointer.put({ configurable: { thread_id: 'thread-1', checkpoint_ns: '' } }, checkpoint, { source: 'loop', step: 0, parents: {} }, {});
+    await first.checkpointer.put(
+      { configurable: { thread_id: 'thread-1', checkpoint_ns: '' } },
+      checkpoint,
+      { source: 'loop', step: 0, parents: {} },
+      {},
+    );
     await first.close(); // SIGTERM's path: what waits for the tick is written first
 
     expect(readdirSync(dataDir)).toEqual([DATABASE_FILE]); // the WAL is folded back in on close
@@ -55,7 +60,9 @@ describe('createStores without Redis', () => {
     expect((await second.stats.snapshot()).get('gemini/flash')).toMatchObject({ samples: 1, latencyMs: 321 });
     expect(await second.records.get('clients', 'c1')).toBe('hash');
     expect(await second.kv.get('run:r1')).toBe('{"model":"m"}');
-    expect((await second.checkpointer.getTuple({ configurable: { thread_id: 'thread-1' } }))?.checkpoint.id).toBe(checkpoint.id);
+    expect((await second.checkpointer.getTuple({ configurable: { thread_id: 'thread-1' } }))?.checkpoint.id).toBe(
+      checkpoint.id,
+    );
   });
 
   it('uses ./.switchboard in the working directory when no data directory is given', async () => {
@@ -71,7 +78,7 @@ describe('createStores without Redis', () => {
     expect(existsSync(path.join(dir, DEFAULT_DATA_DIR, DATABASE_FILE))).toBe(true);
   });
 
-  it('keeps everything in memory with store: memory, writing nothing but the records file to the data directory', async () => {
+  it('keeps everything in memory with store: memory, writing only the records file to the data directory', async () => {
     const dataDir = path.join(temp(), 'data');
     const stores = keep(createStores({ logger, dataDir, store: 'memory' }));
     expect(stores.checkpointer).toBeInstanceOf(MemorySaver);
@@ -86,7 +93,9 @@ describe('createStores without Redis', () => {
 
 describe('parseStoreKind (SWITCHBOARD_STORE)', () => {
   it('reads sqlite and memory, leaves the default to an empty or missing value, and refuses anything else', () => {
-    expect([parseStoreKind('sqlite'), parseStoreKind('memory'), parseStoreKind(''), parseStoreKind(undefined)]).toEqual(['sqlite', 'memory', undefined, undefined]);
+    expect([parseStoreKind('sqlite'), parseStoreKind('memory'), parseStoreKind(''), parseStoreKind(undefined)]).toEqual(
+      ['sqlite', 'memory', undefined, undefined],
+    );
     expect(() => parseStoreKind('redis')).toThrow('SWITCHBOARD_STORE must be sqlite or memory');
     expect(() => parseStoreKind('Memory')).toThrow(/"Memory"/);
   });

@@ -16,7 +16,8 @@ afterEach(async () => {
 
 describe('createStores', () => {
   it('keeps events in memory, one store per instance, with store: memory and no redis URL', async () => {
-    const [a, b] = [keep(createStores({ logger, store: 'memory', events: { maxEventsPerRun: 5 } })), keep(createStores({ logger, store: 'memory', redisUrl: '' }))];
+    const a = keep(createStores({ logger, store: 'memory', events: { maxEventsPerRun: 5 } }));
+    const b = keep(createStores({ logger, store: 'memory', redisUrl: '' }));
     const id = uniqueId('r');
     for (let seq = 1; seq <= 10; seq += 1) a.eventLog.append(event(id, seq));
     expect((await a.eventLog.read({ runId: id })).map((e) => e.seq)).toEqual([6, 7, 8, 9, 10]);

@@ -8,13 +8,21 @@ import { describeUsageStoreContract, usageRecord } from './usage.contract.js';
 let clock = 1_700_000_000_000;
 
 describeUsageStoreContract('sqlite', {
-  open: async (options) => onFreshDatabase('usage', (db, batcher) => createSqliteUsageStore(db, batcher, { ...options, logger: silent }, () => clock)),
+  open: async (options) =>
+    onFreshDatabase('usage', (db, batcher) =>
+      createSqliteUsageStore(db, batcher, { ...options, logger: silent }, () => clock),
+    ),
   now: () => clock,
 });
 
 describe('SQLite UsageStore', () => {
   const cleanup: Array<() => void> = [];
-  afterEach(() => cleanup.splice(0).reverse().forEach((step) => step()));
+  afterEach(() =>
+    cleanup
+      .splice(0)
+      .reverse()
+      .forEach((step) => step()),
+  );
   const temp = () => {
     const dir = tempDataDir('usage');
     cleanup.push(dir.remove);
@@ -24,7 +32,12 @@ describe('SQLite UsageStore', () => {
   it('keeps exactly maxRecords, the newest, and stores a copy of each record', async () => {
     const opened = openTestDatabase(temp().file);
     cleanup.push(opened.close);
-    const store = createSqliteUsageStore(opened.db, opened.batcher, { retentionMs: 60_000, maxRecords: 3, logger: silent }, () => clock);
+    const store = createSqliteUsageStore(
+      opened.db,
+      opened.batcher,
+      { retentionMs: 60_000, maxRecords: 3, logger: silent },
+      () => clock,
+    );
     const record = usageRecord(clock - 200, { runId: 'r0', promptTokens: 7 });
     store.append(record);
     record.promptTokens = 999;
@@ -38,7 +51,12 @@ describe('SQLite UsageStore', () => {
     let now = 1_000_000;
     const opened = openTestDatabase(temp().file);
     cleanup.push(opened.close);
-    const store = createSqliteUsageStore(opened.db, opened.batcher, { retentionMs: 10_000, maxRecords: 100, logger: silent }, () => now);
+    const store = createSqliteUsageStore(
+      opened.db,
+      opened.batcher,
+      { retentionMs: 10_000, maxRecords: 100, logger: silent },
+      () => now,
+    );
     store.append(usageRecord(now, { runId: 'a' }));
     now += 6_000;
     store.append(usageRecord(now, { runId: 'b' }));
@@ -55,13 +73,25 @@ describe('SQLite UsageStore', () => {
     const options = { retentionMs: 3_600_000, maxRecords: 1_000, logger: silent };
     const first = openTestDatabase(file);
     const store = createSqliteUsageStore(first.db, first.batcher, options, () => clock);
-    const full = usageRecord(clock - 1_000, { runId: 'run-1', keyId: 'k1', keyMasked: 'gsk_…abcd', clientId: 'c1', ttftMs: 40.5, costUsd: 0.000123, status: 'error', error: 'rate_limit' });
+    const full = usageRecord(clock - 1_000, {
+      runId: 'run-1',
+      keyId: 'k1',
+      keyMasked: 'gsk_…abcd',
+      clientId: 'c1',
+      ttftMs: 40.5,
+      costUsd: 0.000123,
+      status: 'error',
+      error: 'rate_limit',
+    });
     store.append(full);
     store.append(usageRecord(clock - 500, { clientId: 'c2', latencyMs: 99.25 }));
     first.close(); // flushes what the tick had not written yet
     const second = openTestDatabase(file);
     cleanup.push(second.close);
     const reopened = createSqliteUsageStore(second.db, second.batcher, options, () => clock);
-    expect(await reopened.query(0, clock)).toEqual([full, usageRecord(clock - 500, { clientId: 'c2', latencyMs: 99.25 })]);
+    expect(await reopened.query(0, clock)).toEqual([
+      full,
+      usageRecord(clock - 500, { clientId: 'c2', latencyMs: 99.25 }),
+    ]);
   });
 });

@@ -8,13 +8,20 @@ import { describeWindowStoreContract, MINUTE, windowKey } from './windows.contra
 
 const DAY = 86_400_000;
 
-describeWindowStoreContract('sqlite', { open: async () => onFreshDatabase('windows', (db, batcher) => createSqliteWindowStore(db, batcher)) });
+describeWindowStoreContract('sqlite', {
+  open: async () => onFreshDatabase('windows', (db, batcher) => createSqliteWindowStore(db, batcher)),
+});
 
 describe('SQLite WindowStore', () => {
   const cleanup: Array<() => void> = [];
-  afterEach(() => cleanup.splice(0).reverse().forEach((step) => step()));
+  afterEach(() =>
+    cleanup
+      .splice(0)
+      .reverse()
+      .forEach((step) => step()),
+  );
 
-  it('keeps per-minute and per-day counts across a restart: a key that used 2 of rpd 3 gets exactly one more', async () => {
+  it('keeps per-minute and per-day counts across a restart: a key that used 2 of rpd 3 gets one more', async () => {
     const temp = tempDataDir('windows');
     cleanup.push(temp.remove);
     const now = Date.now(); // loading drops the rows that stopped counting by the wall clock
@@ -56,7 +63,10 @@ describe('SQLite WindowStore', () => {
     cleanup.push(temp.remove);
     const first = openTestDatabase(temp.file);
     const key = windowKey('old');
-    await createSqliteWindowStore(first.db, first.batcher).consume([{ key, windowMs: MINUTE, limit: 5, amount: 1 }], Date.now() - 5 * MINUTE);
+    await createSqliteWindowStore(first.db, first.batcher).consume(
+      [{ key, windowMs: MINUTE, limit: 5, amount: 1 }],
+      Date.now() - 5 * MINUTE,
+    );
     first.close();
     const second = openTestDatabase(temp.file);
     cleanup.push(second.close);

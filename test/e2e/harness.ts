@@ -42,8 +42,10 @@ export async function startTestGateway(config: Record<string, unknown>, logger =
   // data directory gets the default, SQLite in that directory (unless it chooses with SWITCHBOARD_STORE).
   const given = env['SWITCHBOARD_DATA_DIR'];
   const dataDir = given ?? mkdtempSync(path.join(tmpdir(), 'sb-data-'));
-  const store = given === undefined && !env['REDIS_URL'] && env['SWITCHBOARD_STORE'] === undefined ? { SWITCHBOARD_STORE: 'memory' } : {};
-  const gateway = await startGateway({ config: parsed, env: { ...store, ...env, SWITCHBOARD_DATA_DIR: dataDir }, logger });
+  const memory = given === undefined && !env['REDIS_URL'] && env['SWITCHBOARD_STORE'] === undefined;
+  const store = memory ? { SWITCHBOARD_STORE: 'memory' } : {};
+  const gatewayEnv = { ...store, ...env, SWITCHBOARD_DATA_DIR: dataDir };
+  const gateway = await startGateway({ config: parsed, env: gatewayEnv, logger });
   const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'sk-test-client', maxRetries: 0, timeout: 15_000 });
   return { gateway, client, url: gateway.url, close: () => gateway.close() };
 }

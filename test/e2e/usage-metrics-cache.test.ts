@@ -67,7 +67,8 @@ describe('the response cache', () => {
   it('caches the requests a routing rule with cache: true matches, without the header; others are not cached', async () => {
     const providers = [{ id: 'alpha', protocol: 'openai', baseUrl: alpha.baseUrl, apiKeys: ['alpha-key'], models: [fakeModel('alpha-chat')] }];
     const rules = [{ name: 'cache-translations', when: { task: ['translation'] }, cache: true }];
-    const ruled = await startTestGateway({ providers, routing: { rules } }, undefined, { SWITCHBOARD_DATA_DIR: dataDir() });
+    const env = { SWITCHBOARD_DATA_DIR: dataDir() };
+    const ruled = await startTestGateway({ providers, routing: { rules } }, undefined, env);
     try {
       const translate = { model: 'auto', messages: [{ role: 'user' as const, content: 'Translate "good morning" into French.' }] };
       alpha.queue({ type: 'text', text: 'Bonjour.' });

@@ -125,11 +125,14 @@ describe('the key vault in the data directory', () => {
     }
     const database = new Database(path.join(lockedDir, DATABASE_FILE), { readonly: true });
     try {
-      expect(database.prepare('SELECT COUNT(*) FROM records WHERE collection = ?').pluck().get(VAULT_COLLECTION)).toBe(0);
+      const entries = database.prepare('SELECT COUNT(*) FROM records WHERE collection = ?').pluck();
+      expect(entries.get(VAULT_COLLECTION)).toBe(0);
     } finally {
       database.close();
     }
-    for (const { file, text } of filesUnder(lockedDir)) expect({ file, leak: leakIn(text, SECRET) }).toEqual({ file, leak: undefined });
+    for (const { file, text } of filesUnder(lockedDir)) {
+      expect({ file, leak: leakIn(text, SECRET) }).toEqual({ file, leak: undefined });
+    }
   });
 
   it('will not start over an existing vault with a wrong master key, or with none', async () => {

@@ -44,7 +44,10 @@ export function openTestDatabase(file: string): TestDatabase {
  * A store built by `build` on a fresh database in a temp directory; its `close` flushes and closes the database and
  * removes the directory (for the contract suites, which close each store after its test).
  */
-export function onFreshDatabase<T extends object>(label: string, build: (db: SqliteDatabase, batcher: WriteBatcher) => T): T & { close(): Promise<void> } {
+export function onFreshDatabase<T extends object>(
+  label: string,
+  build: (db: SqliteDatabase, batcher: WriteBatcher) => T,
+): T & { close(): Promise<void> } {
   const temp = tempDataDir(label);
   const opened = openTestDatabase(temp.file);
   const store = build(opened.db, opened.batcher);

@@ -25,7 +25,14 @@ import { candidatePages, type Candidate } from './checkpoint-list.js';
 import { fetchCheckpoint } from './checkpoint-fetch.js';
 import { assertNoSeparator, blobField, checkpointKeys, checkpointMember, writeField, writeIndex, type CheckpointKeys, type ThreadKeys } from './checkpoint-layout.js';
 import { dumpBlob, dumpCheckpoint, dumpWrite } from '../checkpoint-records.js';
-import { buildTuple, configOf, namespaceOf, requireThreadId, threadIdOf, type TupleSource } from '../checkpoint-tuple.js';
+import {
+  buildTuple,
+  configOf,
+  namespaceOf,
+  requireThreadId,
+  threadIdOf,
+  type TupleSource,
+} from '../checkpoint-tuple.js';
 import { closeConnection, watchConnection } from './connection.js';
 
 /** Options of the Redis checkpointer. */

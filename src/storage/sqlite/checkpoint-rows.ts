@@ -1,4 +1,5 @@
-// The SQL of the SQLite checkpointer: checkpoints, channel values once per version, pending writes, threads' last write.
+// The SQL of the SQLite checkpointer: checkpoints, channel values once per version, pending writes, and each thread's
+// last write.
 import type Database from 'better-sqlite3';
 import type { StoredCheckpoint } from '../checkpoint-tuple.js';
 import type { SqliteDatabase } from './database.js';
@@ -11,7 +12,7 @@ export interface CheckpointKey {
 }
 
 /** What list() asks for; each field left undefined does not narrow. */
-export interface CheckpointQuery {
+interface CheckpointQuery {
   threadId: string | undefined;
   ns: string | undefined;
   /** Only this checkpoint id. */
@@ -23,7 +24,7 @@ export interface CheckpointQuery {
 }
 
 /** A pending write ready to store. */
-export interface WriteRow {
+interface WriteRow {
   taskId: string;
   idx: number;
   record: Buffer;
@@ -39,16 +40,24 @@ export function prepareCheckpointRows(db: SqliteDatabase) {
     `INSERT INTO checkpoint_blobs (thread_id, ns, channel, version, value) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (thread_id, ns, channel, version) DO UPDATE SET value = excluded.value`,
   );
-  const insertWrite = 'INSERT INTO checkpoint_writes (thread_id, ns, checkpoint_id, task_id, idx, record) VALUES (?, ?, ?, ?, ?, ?)';
+  const insertWrite =
+    'INSERT INTO checkpoint_writes (thread_id, ns, checkpoint_id, task_id, idx, record) VALUES (?, ?, ?, ?, ?, ?)';
   const keepWrite = db.prepare(`${insertWrite} ON CONFLICT DO NOTHING`);
   const replaceWrite = db.prepare(`${insertWrite} ON CONFLICT DO UPDATE SET record = excluded.record`);
   const touch = db.prepare(
-    'INSERT INTO checkpoint_threads (thread_id, written_at) VALUES (?, ?) ON CONFLICT (thread_id) DO UPDATE SET written_at = excluded.written_at',
+    `INSERT INTO checkpoint_threads (thread_id, written_at) VALUES (?, ?)
+     ON CONFLICT (thread_id) DO UPDATE SET written_at = excluded.written_at`,
   );
-  const latest = db.prepare('SELECT id, record FROM checkpoints WHERE thread_id = ? AND ns = ? ORDER BY id DESC LIMIT 1');
+  const latest = db.prepare(
+    'SELECT id, record FROM checkpoints WHERE thread_id = ? AND ns = ? ORDER BY id DESC LIMIT 1',
+  );
   const byId = db.prepare('SELECT id, record FROM checkpoints WHERE thread_id = ? AND ns = ? AND id = ?');
-  const writes = db.prepare('SELECT record FROM checkpoint_writes WHERE thread_id = ? AND ns = ? AND checkpoint_id = ?').pluck();
-  const blob = db.prepare('SELECT value FROM checkpoint_blobs WHERE thread_id = ? AND ns = ? AND channel = ? AND version = ?').pluck();
+  const writes = db
+    .prepare('SELECT record FROM checkpoint_writes WHERE thread_id = ? AND ns = ? AND checkpoint_id = ?')
+    .pluck();
+  const blob = db
+    .prepare('SELECT value FROM checkpoint_blobs WHERE thread_id = ? AND ns = ? AND channel = ? AND version = ?')
+    .pluck();
   const expired = db.prepare('SELECT thread_id FROM checkpoint_threads WHERE written_at <= ?').pluck();
   const deletes = ['checkpoints', 'checkpoint_blobs', 'checkpoint_writes', 'checkpoint_threads'].map((table) =>
     db.prepare(`DELETE FROM ${table} WHERE thread_id = ?`),
@@ -62,7 +71,14 @@ export function prepareCheckpointRows(db: SqliteDatabase) {
   return {
     /** Stores a checkpoint and the channel values it made, in one transaction. */
     put: db.transaction(
-      (threadId: string, ns: string, id: string, record: Buffer, blobs: Array<[string, string, Buffer]>, at: number) => {
+      (
+        threadId: string,
+        ns: string,
+        id: string,
+        record: Buffer,
+        blobs: Array<[string, string, Buffer]>,
+        at: number,
+      ) => {
         putCheckpoint.run(threadId, ns, id, record);
         for (const [channel, version, value] of blobs) putBlob.run(threadId, ns, channel, version, value);
         touch.run(threadId, at);
@@ -70,16 +86,20 @@ export function prepareCheckpointRows(db: SqliteDatabase) {
     ),
     /** Stores a task's writes: the first of a (task, idx) stays, except at a negative idx (special channels). */
     putWrites: db.transaction((threadId: string, ns: string, checkpointId: string, rows: WriteRow[], at: number) => {
-      for (const { taskId, idx, record } of rows) (idx >= 0 ? keepWrite : replaceWrite).run(threadId, ns, checkpointId, taskId, idx, record);
+      for (const { taskId, idx, record } of rows)
+        (idx >= 0 ? keepWrite : replaceWrite).run(threadId, ns, checkpointId, taskId, idx, record);
       touch.run(threadId, at);
     }),
     /** The checkpoint `id` of a namespace, or its latest when id is ''; with its pending writes. */
     fetch(threadId: string, ns: string, id: string): StoredCheckpoint | undefined {
-      const row = (id === '' ? latest.get(threadId, ns) : byId.get(threadId, ns, id)) as { id: string; record: Buffer } | undefined;
+      const row = (id === '' ? latest.get(threadId, ns) : byId.get(threadId, ns, id)) as
+        | { id: string; record: Buffer }
+        | undefined;
       if (row === undefined) return undefined;
       return { id: row.id, record: row.record, writes: writes.all(threadId, ns, row.id) as Buffer[] };
     },
-    writesOf: (threadId: string, ns: string, checkpointId: string) => writes.all(threadId, ns, checkpointId) as Buffer[],
+    writesOf: (threadId: string, ns: string, checkpointId: string) =>
+      writes.all(threadId, ns, checkpointId) as Buffer[],
     blob: (threadId: string, ns: string, channel: string, version: string) =>
       (blob.get(threadId, ns, channel, version) as Buffer | undefined) ?? null,
     /** The checkpoints matching `query`, newest (highest id) first. */

@@ -19,7 +19,14 @@ import {
   type SerializerProtocol,
 } from '@langchain/langgraph-checkpoint';
 import { dumpBlob, dumpCheckpoint, dumpWrite } from '../checkpoint-records.js';
-import { buildTuple, configOf, namespaceOf, requireThreadId, threadIdOf, type TupleSource } from '../checkpoint-tuple.js';
+import {
+  buildTuple,
+  configOf,
+  namespaceOf,
+  requireThreadId,
+  threadIdOf,
+  type TupleSource,
+} from '../checkpoint-tuple.js';
 import { prepareCheckpointRows, type CheckpointKey, type CheckpointRows } from './checkpoint-rows.js';
 import type { SqliteDatabase } from './database.js';
 
@@ -86,7 +93,12 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
   }
 
   /** Stores a checkpoint after the config's checkpoint_id (its parent), with the channel values of `newVersions`. */
-  async put(config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata, newVersions: ChannelVersions): Promise<RunnableConfig> {
+  async put(
+    config: RunnableConfig,
+    checkpoint: Checkpoint,
+    metadata: CheckpointMetadata,
+    newVersions: ChannelVersions,
+  ): Promise<RunnableConfig> {
     const threadId = requireThreadId(config, 'put a checkpoint');
     const ns = namespaceOf(config);
     const parentId = getCheckpointId(config) || undefined;
@@ -110,7 +122,8 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
     const threadId = requireThreadId(config, 'put writes');
     const ns = namespaceOf(config);
     const checkpointId = getCheckpointId(config);
-    if (checkpointId === '') throw new Error('Failed to put writes: the config has no "checkpoint_id" in its "configurable" property');
+    if (checkpointId === '')
+      throw new Error('Failed to put writes: the config has no "checkpoint_id" in its "configurable" property');
     const rows = await Promise.all(
       writes.map(async ([channel, value], position) => {
         const idx = WRITES_IDX_MAP[channel] ?? position;
@@ -141,7 +154,8 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
     if (stored === undefined) return undefined;
     const source: TupleSource = {
       serde: this.serde,
-      blobs: async (channels) => channels.map(([channel, version]) => this.rows.blob(threadId, ns, channel, String(version))),
+      blobs: async (channels) =>
+        channels.map(([channel, version]) => this.rows.blob(threadId, ns, channel, String(version))),
       writesOf: async (checkpointId) => this.rows.writesOf(threadId, ns, checkpointId),
       firstVersion: () => this.getNextVersion(undefined),
     };

@@ -31,7 +31,11 @@ const DEFAULT_MAX_RUNS = 10_000;
 type KnownRun = StoredRun & { expiresAt?: number };
 
 /** Creates the event log on `db`; its writes go out with `batcher`. */
-export function createSqliteEventLog(db: SqliteDatabase, batcher: WriteBatcher, options: SqliteEventLogOptions): EventLog {
+export function createSqliteEventLog(
+  db: SqliteDatabase,
+  batcher: WriteBatcher,
+  options: SqliteEventLogOptions,
+): EventLog {
   const { logger } = options;
   const now = options.now ?? Date.now;
   const maxRuns = options.maxRuns ?? DEFAULT_MAX_RUNS;
@@ -129,13 +133,16 @@ export function createSqliteEventLog(db: SqliteDatabase, batcher: WriteBatcher, 
   const sweepTimer =
     options.sweepIntervalMs === 0
       ? undefined
-      : setInterval(() => {
-          try {
-            sweep();
-          } catch (err) {
-            logger.warn({ err }, 'event log: sweeping expired runs failed');
-          }
-        }, options.sweepIntervalMs ?? Math.min(Math.max(options.retentionMs, 1_000), 60_000));
+      : setInterval(
+          () => {
+            try {
+              sweep();
+            } catch (err) {
+              logger.warn({ err }, 'event log: sweeping expired runs failed');
+            }
+          },
+          options.sweepIntervalMs ?? Math.min(Math.max(options.retentionMs, 1_000), 60_000),
+        );
   sweepTimer?.unref();
 
   return {

@@ -46,7 +46,9 @@ export function prepareEventRows(db: SqliteDatabase): EventRows {
   const setThread = db.prepare('UPDATE event_runs SET thread_id = ? WHERE run_id = ? AND thread_id IS NULL');
   const insertEvent = db.prepare('INSERT OR IGNORE INTO events (run_id, seq, event) VALUES (?, ?, ?)');
   const setExpiry = db.prepare('UPDATE event_runs SET expires_at = ? WHERE run_id = ?');
-  const trim = db.prepare('DELETE FROM events WHERE rowid IN (SELECT rowid FROM events WHERE run_id = ? ORDER BY seq LIMIT ?)');
+  const trim = db.prepare(
+    'DELETE FROM events WHERE rowid IN (SELECT rowid FROM events WHERE run_id = ? ORDER BY seq LIMIT ?)',
+  );
   const events = db.prepare('SELECT event FROM events WHERE run_id = ? AND seq > ? ORDER BY seq').pluck();
   const threadRuns = db.prepare('SELECT run_id FROM event_runs WHERE thread_id = ? ORDER BY id').pluck();
   const expired = db.prepare('SELECT run_id FROM event_runs WHERE expires_at <= ?').pluck();

@@ -17,7 +17,8 @@ const SWEEP_EVERY_MS = 60_000;
 export function createSqliteKvStore(db: SqliteDatabase, batcher: WriteBatcher, now: () => number = Date.now): KvStore {
   const select = db.prepare('SELECT value, expires_at FROM kv WHERE key = ?');
   const upsert = db.prepare(
-    'INSERT INTO kv (key, value, expires_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at',
+    `INSERT INTO kv (key, value, expires_at) VALUES (?, ?, ?)
+     ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`,
   );
   const remove = db.prepare('DELETE FROM kv WHERE key = ?');
   const sweep = db.prepare('DELETE FROM kv WHERE expires_at <= ?');
@@ -54,7 +55,9 @@ export function createSqliteKvStore(db: SqliteDatabase, batcher: WriteBatcher, n
       const at = now();
       if (pending.has(key)) {
         const entry = pending.get(key);
-        return entry === null || entry === undefined || (entry.expiresAt !== undefined && entry.expiresAt <= at) ? undefined : entry.value;
+        return entry === null || entry === undefined || (entry.expiresAt !== undefined && entry.expiresAt <= at)
+          ? undefined
+          : entry.value;
       }
       const row = select.get(key) as { value: string; expires_at: number | null } | undefined;
       if (row === undefined || (row.expires_at !== null && row.expires_at <= at)) return undefined;

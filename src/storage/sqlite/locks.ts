@@ -12,7 +12,8 @@ export function createSqliteLockStore(db: SqliteDatabase, now: () => number = Da
   // Inserts the lock, or takes over a row whose lease has expired; one row changed means it was taken.
   const acquire = db.prepare(
     `INSERT INTO locks (name, token, expires_at) VALUES (?, ?, ?)
-     ON CONFLICT (name) DO UPDATE SET token = excluded.token, expires_at = excluded.expires_at WHERE locks.expires_at <= ?`,
+     ON CONFLICT (name) DO UPDATE SET token = excluded.token, expires_at = excluded.expires_at
+     WHERE locks.expires_at <= ?`,
   );
   const release = db.prepare('DELETE FROM locks WHERE name = ? AND token = ?');
   const extend = db.prepare('UPDATE locks SET expires_at = ? WHERE name = ? AND token = ? AND expires_at > ?');

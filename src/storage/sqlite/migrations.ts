@@ -43,7 +43,10 @@ CREATE INDEX event_runs_thread ON event_runs (thread_id, id) WHERE thread_id IS 
 CREATE INDEX event_runs_expiry ON event_runs (expires_at) WHERE expires_at IS NOT NULL;
 CREATE TABLE events (run_id TEXT NOT NULL, seq INTEGER NOT NULL, event TEXT NOT NULL, UNIQUE (run_id, seq));
 
-CREATE TABLE checkpoints (thread_id TEXT NOT NULL, ns TEXT NOT NULL, id TEXT NOT NULL, record BLOB NOT NULL, UNIQUE (thread_id, ns, id));
+CREATE TABLE checkpoints (
+  thread_id TEXT NOT NULL, ns TEXT NOT NULL, id TEXT NOT NULL, record BLOB NOT NULL,
+  UNIQUE (thread_id, ns, id)
+);
 CREATE INDEX checkpoints_newest ON checkpoints (id);
 CREATE TABLE checkpoint_blobs (
   thread_id TEXT NOT NULL, ns TEXT NOT NULL, channel TEXT NOT NULL, version TEXT NOT NULL, value BLOB NOT NULL,
@@ -68,7 +71,9 @@ export const MIGRATIONS: readonly Migration[] = [V1_STORES];
 export function runMigrations(db: Database.Database, migrations: readonly Migration[]): { from: number; to: number } {
   const from = db.pragma('user_version', { simple: true }) as number;
   if (from > migrations.length) {
-    throw new Error(`its schema is version ${from}, newer than this Switchboard's (${migrations.length}): upgrade Switchboard`);
+    throw new Error(
+      `its schema is version ${from}, newer than this Switchboard's (${migrations.length}): upgrade Switchboard`,
+    );
   }
   for (let version = from; version < migrations.length; version += 1) {
     const step = migrations[version]!;

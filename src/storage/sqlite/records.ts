@@ -17,7 +17,8 @@ const IMPORTED_KEY = 'records_json_imported_at';
  */
 export function createSqliteRecordStore(db: SqliteDatabase): RecordStore {
   const put = db.prepare(
-    'INSERT INTO records (collection, id, value) VALUES (?, ?, ?) ON CONFLICT (collection, id) DO UPDATE SET value = excluded.value',
+    `INSERT INTO records (collection, id, value) VALUES (?, ?, ?)
+     ON CONFLICT (collection, id) DO UPDATE SET value = excluded.value`,
   );
   const get = db.prepare('SELECT value FROM records WHERE collection = ? AND id = ?').pluck();
   const list = db.prepare('SELECT id, value FROM records WHERE collection = ?');

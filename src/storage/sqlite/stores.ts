@@ -37,7 +37,10 @@ export function createSqliteStores(options: SqliteStoresOptions): Stores {
   const db = openDatabase(file);
   try {
     importRecordsFile(db, dataDir, logger);
-    const batcher = createWriteBatcher(db, { logger, ...(options.batchIntervalMs === undefined ? {} : { intervalMs: options.batchIntervalMs }) });
+    const batcher = createWriteBatcher(db, {
+      logger,
+      ...(options.batchIntervalMs === undefined ? {} : { intervalMs: options.batchIntervalMs }),
+    });
     const eventLog = createSqliteEventLog(db, batcher, { ...options.events, logger });
     const ttl = options.checkpointTtlMs === undefined ? {} : { ttlMs: options.checkpointTtlMs };
     return {

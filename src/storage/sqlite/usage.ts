@@ -4,7 +4,7 @@ import type { UsageRecord, UsageStore, UsageStoreOptions } from '../types.js';
 import type { SqliteDatabase } from './database.js';
 import type { WriteBatcher } from './write-batcher.js';
 
-/** Records waiting for their tick beyond which new ones are dropped (and counted): a failing disk cannot exhaust memory. */
+/** Records waiting for a tick beyond which new ones are dropped (and counted): a failing disk cannot exhaust memory. */
 const MAX_PENDING = 100_000;
 
 interface Row {
@@ -54,8 +54,22 @@ export function createSqliteUsageStore(
     write() {
       if (pending.length === 0) return;
       for (const r of pending) {
-        insert.run(r.ts, r.runId ?? null, r.provider, r.model, r.keyId ?? null, r.keyMasked ?? null, r.clientId ?? null,
-          r.promptTokens, r.completionTokens, r.costUsd, r.latencyMs, r.ttftMs ?? null, r.status, r.error ?? null);
+        insert.run(
+          r.ts,
+          r.runId ?? null,
+          r.provider,
+          r.model,
+          r.keyId ?? null,
+          r.keyMasked ?? null,
+          r.clientId ?? null,
+          r.promptTokens,
+          r.completionTokens,
+          r.costUsd,
+          r.latencyMs,
+          r.ttftMs ?? null,
+          r.status,
+          r.error ?? null,
+        );
       }
       trimAge.run(now() - retentionMs);
       trimCount.run(maxRecords);
@@ -70,7 +84,11 @@ export function createSqliteUsageStore(
       if (!Number.isFinite(record.ts)) return;
       if (pending.length >= MAX_PENDING) {
         dropped += 1;
-        if (dropped === 1) options.logger.warn({ provider: record.provider, model: record.model }, 'usage: writes are failing; dropping new records');
+        if (dropped === 1)
+          options.logger.warn(
+            { provider: record.provider, model: record.model },
+            'usage: writes are failing; dropping new records',
+          );
         return;
       }
       if (dropped > 0) {

@@ -22,7 +22,11 @@ interface Row {
  * tick, however many requests it counted), and a bucket back at 0 is deleted. Rows are kept until their bucket stops
  * counting (window-buckets.ts expiresAt), swept by wall clock. A kill -9 loses at most one tick of counts.
  */
-export function createSqliteWindowStore(db: SqliteDatabase, batcher: WriteBatcher, now: () => number = Date.now): WindowStore {
+export function createSqliteWindowStore(
+  db: SqliteDatabase,
+  batcher: WriteBatcher,
+  now: () => number = Date.now,
+): WindowStore {
   const upsert = db.prepare(
     `INSERT INTO windows (key, window_ms, bucket, count, expires_at) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (key, window_ms, bucket) DO UPDATE SET count = excluded.count, expires_at = excluded.expires_at`,
@@ -31,7 +35,9 @@ export function createSqliteWindowStore(db: SqliteDatabase, batcher: WriteBatche
   const sweep = db.prepare('DELETE FROM windows WHERE expires_at <= ?');
   sweep.run(now());
   const rows = db.prepare('SELECT key, window_ms, bucket, count FROM windows').all() as Row[];
-  const initial = rows.map((row): WindowBucketRow => ({ key: row.key, windowMs: row.window_ms, index: row.bucket, count: row.count }));
+  const initial = rows.map(
+    (row): WindowBucketRow => ({ key: row.key, windowMs: row.window_ms, index: row.bucket, count: row.count }),
+  );
 
   /** The latest count of each changed bucket, by `windowMs:index:key` (a number has no ':', so ids are unique). */
   const dirty = new Map<string, WindowBucketRow>();

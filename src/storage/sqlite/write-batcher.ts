@@ -36,7 +36,7 @@ export interface WriteBatcherOptions {
 }
 
 /** The default tick. */
-export const DEFAULT_BATCH_INTERVAL_MS = 100;
+const DEFAULT_BATCH_INTERVAL_MS = 100;
 
 /** Creates the batcher of `db`. */
 export function createWriteBatcher(db: SqliteDatabase, options: WriteBatcherOptions): WriteBatcher {
@@ -57,7 +57,8 @@ export function createWriteBatcher(db: SqliteDatabase, options: WriteBatcherOpti
       writeAll();
     } catch (err) {
       failing += 1;
-      if (failing === 1) options.logger.error({ err }, 'sqlite: a batch of writes failed; keeping it and retrying every tick');
+      if (failing === 1)
+        options.logger.error({ err }, 'sqlite: a batch of writes failed; keeping it and retrying every tick');
       if (!closed) schedule();
       return;
     }

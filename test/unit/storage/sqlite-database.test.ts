@@ -10,7 +10,12 @@ import { eventually } from '../../contract/event-log.helpers.js';
 import { silent, tempDataDir } from '../../helpers/sqlite.js';
 
 const cleanup: Array<() => void> = [];
-afterEach(() => cleanup.splice(0).reverse().forEach((step) => step()));
+afterEach(() =>
+  cleanup
+    .splice(0)
+    .reverse()
+    .forEach((step) => step()),
+);
 
 function open(file: string, migrations?: readonly Migration[]): SqliteDatabase {
   const db = openDatabase(file, migrations === undefined ? {} : { migrations });
@@ -33,13 +38,29 @@ describe('openDatabase', () => {
     expect(db.pragma('busy_timeout', { simple: true })).toBeGreaterThan(0);
     expect(version(db)).toBe(MIGRATIONS.length);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(expect.arrayContaining(['kv', 'records', 'locks', 'windows', 'stats', 'usage', 'event_runs', 'events', 'checkpoints']));
+    expect(tables).toEqual(
+      expect.arrayContaining([
+        'kv',
+        'records',
+        'locks',
+        'windows',
+        'stats',
+        'usage',
+        'event_runs',
+        'events',
+        'checkpoints',
+      ]),
+    );
   });
 
   it('runs each missing step once, in order; a second open is a no-op; a later release adds only its new steps', () => {
     const file = temp();
     const ran: string[] = [];
-    const steps: Migration[] = ['CREATE TABLE a (x)', (db) => void ran.push(`fn at ${String(version(db))}`), 'CREATE TABLE b (y)'];
+    const steps: Migration[] = [
+      'CREATE TABLE a (x)',
+      (db) => void ran.push(`fn at ${String(version(db))}`),
+      'CREATE TABLE b (y)',
+    ];
     const first = open(file, steps.slice(0, 2));
     expect([version(first), ran]).toEqual([2, ['fn at 1']]);
     first.close();
@@ -48,7 +69,10 @@ describe('openDatabase', () => {
     second.close();
     const third = open(file, steps);
     expect([version(third), ran]).toEqual([3, ['fn at 1']]);
-    expect(third.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all()).toEqual(['a', 'b']);
+    expect(third.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all()).toEqual([
+      'a',
+      'b',
+    ]);
   });
 
   it('applies a step whole or not at all, and refuses a database of a newer schema', () => {
