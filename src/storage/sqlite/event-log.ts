@@ -27,9 +27,6 @@ export interface SqliteEventLogOptions extends EventLogOptions {
 
 const DEFAULT_MAX_RUNS = 10_000;
 
-/** A run as append knows it, with its expiry once it ended. */
-type KnownRun = StoredRun & { expiresAt?: number };
-
 /** Creates the event log on `db`; its writes go out with `batcher`. */
 export function createSqliteEventLog(
   db: SqliteDatabase,
@@ -43,7 +40,7 @@ export function createSqliteEventLog(
   const rows = prepareEventRows(db);
   const followers = createEventFollowers();
   /** Runs appended to lately, the latest started last; trimmed to maxRuns after each write. */
-  const runs = new Map<string, KnownRun>();
+  const runs = new Map<string, StoredRun>();
   let changes: EventOp[] = [];
   /** Runs holding more than maxEvents once this batch is written. */
   const over = new Set<string>();
@@ -69,33 +66,36 @@ export function createSqliteEventLog(
     },
   });
 
-  /** The run as stored or queued, unless it expired; looked up in the database when not in `runs`. */
-  function known(runId: string, at: number): KnownRun | undefined {
+  /** The run as queued or stored (expired or not), looked up in the database when not in `runs`. */
+  function known(runId: string): StoredRun | undefined {
     let run = runs.get(runId);
     if (run === undefined) {
-      run = rows.run(runId, at);
+      run = rows.run(runId);
       if (run !== undefined) runs.set(runId, run);
     }
-    return run === undefined || (run.expiresAt !== undefined && run.expiresAt <= at) ? undefined : run;
+    return run;
   }
 
-  function start(event: RunEvent): KnownRun {
-    const run: KnownRun = { lastSeq: 0, threadId: event.thread_id, count: 0 };
+  /** Starts the event's run; `replaces`: rows of an earlier run with its id exist (or are queued) and must go. */
+  function start(event: RunEvent, replaces: boolean): StoredRun {
+    const run: StoredRun = { lastSeq: 0, threadId: event.thread_id, count: 0 };
     runs.delete(event.run_id);
     runs.set(event.run_id, run);
-    changes.push({ op: 'start', runId: event.run_id, threadId: event.thread_id });
+    changes.push({ op: 'start', runId: event.run_id, threadId: event.thread_id, replaces });
     return run;
   }
 
   function store(event: RunEvent): boolean {
     const json = JSON.stringify(event);
     const at = now();
-    let run = known(event.run_id, at);
-    if (run === undefined) run = start(event);
+    let run = known(event.run_id);
+    // An expired run is gone (the sweep may not have deleted it yet): its id starts a new run.
+    if (run === undefined || (run.expiresAt !== undefined && run.expiresAt <= at))
+      run = start(event, run !== undefined);
     else if (event.seq <= run.lastSeq) {
       // A run id used again (a client chose it twice) starts over; any other repeat is a duplicate.
       if (event.type !== 'run_started') return false;
-      run = start(event);
+      run = start(event, true);
     }
     if (run.threadId === undefined && event.thread_id !== undefined) {
       run.threadId = event.thread_id;

@@ -3,8 +3,8 @@ import type { SqliteDatabase } from './database.js';
 
 /** One change of the log, applied in append order by the batch. */
 export type EventOp =
-  /** A run starts (or starts over, its id used again): its old rows go. */
-  | { op: 'start'; runId: string; threadId: string | undefined }
+  /** A run starts; when `replaces`, its id was used before (stored, or expired) and those rows go first. */
+  | { op: 'start'; runId: string; threadId: string | undefined; replaces: boolean }
   /** A run's first event with a thread id came after its start. */
   | { op: 'thread'; runId: string; threadId: string }
   | { op: 'event'; runId: string; seq: number; json: string }
@@ -17,12 +17,14 @@ export interface StoredRun {
   threadId: string | undefined;
   /** Events stored. */
   count: number;
+  /** When it goes (set once it ended). */
+  expiresAt?: number;
 }
 
 /** The prepared statements of the event log on one database. */
 export interface EventRows {
-  /** A run as stored, unless it has expired at `now` (or was never stored). */
-  run(runId: string, now: number): StoredRun | undefined;
+  /** A run as stored (expired or not), or undefined when its id has no rows. */
+  run(runId: string): StoredRun | undefined;
   apply(change: EventOp): void;
   /** Deletes the `drop` oldest events of a run. */
   trim(runId: string, drop: number): void;
@@ -47,7 +49,7 @@ export function prepareEventRows(db: SqliteDatabase): EventRows {
   const insertEvent = db.prepare('INSERT OR IGNORE INTO events (run_id, seq, event) VALUES (?, ?, ?)');
   const setExpiry = db.prepare('UPDATE event_runs SET expires_at = ? WHERE run_id = ?');
   const trim = db.prepare(
-    'DELETE FROM events WHERE rowid IN (SELECT rowid FROM events WHERE run_id = ? ORDER BY seq LIMIT ?)',
+    'DELETE FROM events WHERE run_id = ? AND seq <= (SELECT seq FROM events WHERE run_id = ? ORDER BY seq LIMIT 1 OFFSET ?)',
   );
   const events = db.prepare('SELECT event FROM events WHERE run_id = ? AND seq > ? ORDER BY seq').pluck();
   const threadRuns = db.prepare('SELECT run_id FROM event_runs WHERE thread_id = ? ORDER BY id').pluck();
@@ -62,18 +64,22 @@ export function prepareEventRows(db: SqliteDatabase): EventRows {
   });
 
   return {
-    run(runId, now) {
+    run(runId) {
       const row = findRun.get(runId) as
         | { thread_id: string | null; expires_at: number | null; last_seq: number | null; count: number }
         | undefined;
-      if (row === undefined || (row.expires_at !== null && row.expires_at <= now)) return undefined;
-      return { lastSeq: row.last_seq ?? 0, threadId: row.thread_id ?? undefined, count: row.count };
+      if (row === undefined) return undefined;
+      const run: StoredRun = { lastSeq: row.last_seq ?? 0, threadId: row.thread_id ?? undefined, count: row.count };
+      if (row.expires_at !== null) run.expiresAt = row.expires_at;
+      return run;
     },
     apply(change) {
       switch (change.op) {
         case 'start':
-          deleteEvents.run(change.runId);
-          deleteRun.run(change.runId);
+          if (change.replaces) {
+            deleteEvents.run(change.runId);
+            deleteRun.run(change.runId);
+          }
           insertRun.run(change.runId, change.threadId ?? null);
           return;
         case 'thread':
@@ -86,7 +92,7 @@ export function prepareEventRows(db: SqliteDatabase): EventRows {
           setExpiry.run(change.expiresAt, change.runId);
       }
     },
-    trim: (runId, count) => void trim.run(runId, count),
+    trim: (runId, count) => void trim.run(runId, runId, count - 1),
     events: (runId, afterSeq) => events.all(runId, afterSeq) as string[],
     threadRuns: (threadId) => threadRuns.all(threadId) as string[],
     sweep(now, maxRuns) {

@@ -4,8 +4,9 @@
 // applied whole or not at all. Steps are only ever appended: a released step is never edited (a database that ran it
 // would not run it again). A database whose version is above the list's length was written by a newer Switchboard.
 //
-// Tables holding large values (checkpoints, events, cached responses) are rowid tables with a unique index; small
-// rows read by key (windows, locks) are WITHOUT ROWID tables, one b-tree ordered by their key.
+// Tables holding large values (checkpoints, cached responses) are rowid tables with a unique index; rows that are small
+// and read by key (windows, locks, events: mostly tokens) are WITHOUT ROWID tables, one b-tree ordered by their key,
+// so that an insert writes one b-tree, not two.
 import type Database from 'better-sqlite3';
 
 /** One schema step: SQL, or a function for steps that need more than SQL. */
@@ -41,7 +42,7 @@ CREATE INDEX usage_ts ON usage (ts);
 CREATE TABLE event_runs (id INTEGER PRIMARY KEY, run_id TEXT NOT NULL UNIQUE, thread_id TEXT, expires_at INTEGER);
 CREATE INDEX event_runs_thread ON event_runs (thread_id, id) WHERE thread_id IS NOT NULL;
 CREATE INDEX event_runs_expiry ON event_runs (expires_at) WHERE expires_at IS NOT NULL;
-CREATE TABLE events (run_id TEXT NOT NULL, seq INTEGER NOT NULL, event TEXT NOT NULL, UNIQUE (run_id, seq));
+CREATE TABLE events (run_id TEXT NOT NULL, seq INTEGER NOT NULL, event TEXT NOT NULL, PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
 
 CREATE TABLE checkpoints (
   thread_id TEXT NOT NULL, ns TEXT NOT NULL, id TEXT NOT NULL, record BLOB NOT NULL,
