@@ -118,7 +118,7 @@ export function prepareCheckpointRows(db: SqliteDatabase) {
       const where = conditions.length === 0 ? '' : ` WHERE ${conditions.join(' AND ')}`;
       const limit = query.limit === undefined ? '' : ' LIMIT ?';
       if (query.limit !== undefined) params.push(query.limit);
-      const sql = `SELECT thread_id, ns, id FROM checkpoints${where} ORDER BY id DESC, thread_id, ns${limit}`;
+      const sql = `SELECT thread_id, ns, id FROM checkpoints${where} ORDER BY id DESC, thread_id DESC, ns DESC${limit}`;
       let statement = lists.get(sql);
       if (statement === undefined) lists.set(sql, (statement = db.prepare<Array<string | number>>(sql)));
       return statement.all(...params) as CheckpointKey[];

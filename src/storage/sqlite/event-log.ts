@@ -90,9 +90,9 @@ export function createSqliteEventLog(
     const at = now();
     let run = known(event.run_id);
     // An expired run is gone (the sweep may not have deleted it yet): its id starts a new run.
-    if (run === undefined || (run.expiresAt !== undefined && run.expiresAt <= at))
+    if (run === undefined || (run.expiresAt !== undefined && run.expiresAt <= at)) {
       run = start(event, run !== undefined);
-    else if (event.seq <= run.lastSeq) {
+    } else if (event.seq <= run.lastSeq) {
       // A run id used again (a client chose it twice) starts over; any other repeat is a duplicate.
       if (event.type !== 'run_started') return false;
       run = start(event, true);

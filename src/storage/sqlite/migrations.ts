@@ -48,7 +48,7 @@ CREATE TABLE checkpoints (
   thread_id TEXT NOT NULL, ns TEXT NOT NULL, id TEXT NOT NULL, record BLOB NOT NULL,
   UNIQUE (thread_id, ns, id)
 );
-CREATE INDEX checkpoints_newest ON checkpoints (id);
+CREATE INDEX checkpoints_newest ON checkpoints (id, thread_id, ns);
 CREATE TABLE checkpoint_blobs (
   thread_id TEXT NOT NULL, ns TEXT NOT NULL, channel TEXT NOT NULL, version TEXT NOT NULL, value BLOB NOT NULL,
   UNIQUE (thread_id, ns, channel, version)
