@@ -50,7 +50,15 @@ export function onFreshDatabase<T extends object>(
 ): T & { close(): Promise<void> } {
   const temp = tempDataDir(label);
   const opened = openTestDatabase(temp.file);
-  const store = build(opened.db, opened.batcher);
+  let store: T;
+  try {
+    store = build(opened.db, opened.batcher);
+  } catch (err) {
+    // A store that refuses its options (a contract case) leaves nothing behind either.
+    opened.close();
+    temp.remove();
+    throw err;
+  }
   const closeStore = (store as { close?: () => Promise<void> }).close?.bind(store);
   return Object.assign(store, {
     async close() {
