@@ -60,7 +60,7 @@ function createCase(key: CostCase, redisUrl: string | undefined): Case {
       return { emitter: (runId) => createRunEmitter(bus, runId), settle: nothing, reset: nothing, close: nothing };
     }
     case 'memory': {
-      const stores = createStores({ logger });
+      const stores = createStores({ logger, store: 'memory' });
       return recorded(stores, nothing, () => stores.close());
     }
     case 'redis': {

@@ -36,8 +36,8 @@ const sink = new Writable({
 const logger = pino({ level: 'info' }, sink);
 
 const config = parseConfig({ logLevel: 'info', server: { host: '127.0.0.1', port: 0 } }, 'bench');
-// An empty environment: no catalog provider turns on, no REDIS_URL (the memory event log).
-const gateway = await startGateway({ config, env: {}, logger });
+// No catalog provider turns on, no REDIS_URL, and the memory stores (the figures are those of the memory event log).
+const gateway = await startGateway({ config, env: { SWITCHBOARD_STORE: 'memory' }, logger });
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -21,7 +21,7 @@ import { createMetrics, type Metrics } from './server/metrics.js';
 import { createResponseCache } from './server/response-cache.js';
 import { createLiveStats, recordCallStats } from './routing/stats.js';
 import { wsAuthorize } from './server/ws/auth.js';
-import { createStores, type Stores } from './storage/index.js';
+import { createStores, DEFAULT_DATA_DIR, parseStoreKind, type Stores } from './storage/index.js';
 
 export interface GatewayOptions {
   config: Config;
@@ -53,11 +53,14 @@ export async function startGateway({ config, env = process.env, logger = createL
   const adapters = createAdapters({ http });
   const { maxEventsPerRun, retentionMs } = config.events;
   const redisUrl = env['REDIS_URL'] || undefined;
-  const dataDir = path.resolve(env['SWITCHBOARD_DATA_DIR'] || '.switchboard');
+  const dataDir = path.resolve(env['SWITCHBOARD_DATA_DIR'] || DEFAULT_DATA_DIR);
+  // SWITCHBOARD_STORE=memory: nothing written to disk but the records file (throwaway runs, tests); REDIS_URL wins.
+  const store = parseStoreKind(env['SWITCHBOARD_STORE']);
   // SWITCHBOARD_REDIS_PREFIX keeps deployments (or test runs) that share one Redis apart.
   const keyPrefix = env['SWITCHBOARD_REDIS_PREFIX'] || undefined;
   const stores = createStores({
     redisUrl, logger, events: { maxEventsPerRun, retentionMs }, dataDir, usage: config.usage, ...(keyPrefix === undefined ? {} : { keyPrefix }),
+    ...(store === undefined ? {} : { store }),
   });
   const metrics = createMetrics();
   const stats = createLiveStats({ store: stores.stats, pruning: config.routing.pruning, logger });
@@ -67,7 +70,7 @@ export async function startGateway({ config, env = process.env, logger = createL
       metrics.recordCall(record);
       recordCallStats(stats, record);
     },
-    recordsLocation: redisUrl === undefined ? path.join(dataDir, 'records.json') : 'Redis (REDIS_URL)',
+    recordsLocation: stores.recordsLocation,
   }).catch(async (err: unknown) => {
     // A vault that cannot be opened stops the start: let go of Redis and the sockets first.
     await stats.close();

@@ -1,15 +1,17 @@
-// Storage selection: every kind of state in memory (the embedded default), or all of it in Redis when REDIS_URL is set.
-import { MemorySaver, type BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
+// Storage selection: every kind of state in Redis when REDIS_URL is set, else in one SQLite database in the data
+// directory (the embedded default), or in this process's memory when asked (throwaway runs, tests).
+import path from 'node:path';
+import { MemorySaver } from '@langchain/langgraph-checkpoint';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createMemoryEventLog } from './memory/event-log.js';
 import { createMemoryKvStore } from './memory/kv.js';
 import { createMemoryLockStore } from './memory/locks.js';
-import { createMemoryRecordStore } from './memory/records.js';
+import { createMemoryRecordStore, RECORDS_FILE } from './memory/records.js';
 import { createMemoryStatsStore } from './memory/stats.js';
 import { createMemoryUsageStore } from './memory/usage.js';
 import { createMemoryWindowStore } from './memory/windows.js';
-import { RedisCheckpointSaver } from './redis/checkpointer.js';
+import { DEFAULT_CHECKPOINT_TTL_MS, RedisCheckpointSaver } from './redis/checkpointer.js';
 import { closeConnection, watchConnection } from './redis/connection.js';
 import { createRedisEventLog } from './redis/event-log.js';
 import { createRedisKvStore } from './redis/kv.js';
@@ -18,44 +20,36 @@ import { createRedisRecordStore } from './redis/records.js';
 import { createRedisStatsStore } from './redis/stats.js';
 import { createRedisUsageStore } from './redis/usage.js';
 import { createRedisWindowStore } from './redis/windows.js';
-import type { EventLog, EventLogOptions, KvStore, LockStore, RecordStore, StatsStore, UsageStore, UsageStoreOptions, WindowStore } from './types.js';
+import { createSqliteStores } from './sqlite/stores.js';
+import type { EventLogOptions, Stores, UsageStoreOptions } from './types.js';
+
+export type { Stores } from './types.js';
+
+/** The backends without Redis: SQLite (the default, durable) or memory (this process only). */
+export type StoreKind = 'sqlite' | 'memory';
 
 /** What createStores needs. */
 export interface StoresOptions {
-  /** REDIS_URL: when set (non-empty), every store uses this Redis; otherwise memory. */
+  /** REDIS_URL: when set (non-empty), every store uses this Redis, whatever `store` says. */
   redisUrl?: string;
+  /** SWITCHBOARD_STORE, without Redis: `sqlite` (default) or `memory`. */
+  store?: StoreKind;
   logger: Logger;
   /** Overrides of DEFAULT_EVENT_LOG_OPTIONS. */
   events?: Partial<EventLogOptions>;
   /** Prefix of every Redis key and channel (default `switchboard:`); lets instances or tests share one Redis apart. */
   keyPrefix?: string;
-  /** Redis only: an agent thread's checkpoints expire this long after its last write (default 7 days; 0: never). */
+  /** Redis and SQLite: an agent thread's checkpoints go this long after its last write (default 7 days; 0: never). */
   checkpointTtlMs?: number;
-  /** Without Redis: the directory of the records file (run-time keys, client keys); none keeps them in memory only. */
+  /**
+   * Without Redis, the data directory: SQLite keeps its database there (default DEFAULT_DATA_DIR, in the working
+   * directory); memory keeps only the records file there (none: records in memory too).
+   */
   dataDir?: string;
+  /** SQLite: longest wait of a per-request write (usage, windows, stats, kv, events) before it is written. */
+  batchIntervalMs?: number;
   /** Overrides of DEFAULT_USAGE_OPTIONS. */
   usage?: Partial<UsageStoreOptions>;
-}
-
-/** The stores of one gateway instance. */
-export interface Stores {
-  eventLog: EventLog;
-  /** LangGraph checkpointer of the agent graphs: LangGraph's MemorySaver (memory), or RedisCheckpointSaver. */
-  checkpointer: BaseCheckpointSaver;
-  /** Named leases with a TTL (one run per agent thread): this process only (memory), or every instance on the Redis. */
-  locks: LockStore;
-  /** Sliding-window counters (upstream limits, client rpm and budgets). */
-  windows: WindowStore;
-  /** Values with a TTL (key health, cached responses). */
-  kv: KvStore;
-  /** Durable records (the key vault, client keys): Redis, or the records file in `dataDir`. */
-  records: RecordStore;
-  /** One record per upstream call, for /v1/usage. */
-  usage: UsageStore;
-  /** Each model's measured behaviour (moving averages) and prune state, for the router. */
-  stats: StatsStore;
-  /** Closes every store, then the Redis connection they share. */
-  close(): Promise<void>;
 }
 
 /** Up to 10,000 events per run, kept for an hour after the run ends. */
@@ -64,31 +58,34 @@ export const DEFAULT_EVENT_LOG_OPTIONS: EventLogOptions = { maxEventsPerRun: 10_
 /** Usage records are kept 30 days, at most 200,000 of them. */
 export const DEFAULT_USAGE_OPTIONS: UsageStoreOptions = { retentionMs: 30 * 86_400_000, maxRecords: 200_000 };
 
-/** Builds every store on one backend: memory, unless `redisUrl` is set. */
+/** The data directory when none is configured (SWITCHBOARD_DATA_DIR), relative to the working directory. */
+export const DEFAULT_DATA_DIR = '.switchboard';
+
+/** The store kind SWITCHBOARD_STORE names ('' or unset: undefined, the default); throws on any other value. */
+export function parseStoreKind(value: string | undefined): StoreKind | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value === 'sqlite' || value === 'memory') return value;
+  throw new Error(`SWITCHBOARD_STORE must be sqlite or memory (or unset), not ${JSON.stringify(value)}`);
+}
+
+/** Builds every store on one backend: Redis when `redisUrl` is set, else SQLite, or memory when `store` says so. */
 export function createStores(options: StoresOptions): Stores {
   const events: EventLogOptions = { ...DEFAULT_EVENT_LOG_OPTIONS, ...definedOnly(options.events ?? {}) };
   const usage: UsageStoreOptions = { ...DEFAULT_USAGE_OPTIONS, ...definedOnly(options.usage ?? {}) };
+  const checkpointTtlMs = options.checkpointTtlMs ?? DEFAULT_CHECKPOINT_TTL_MS;
   if (options.redisUrl === undefined || options.redisUrl === '') {
-    const eventLog = createMemoryEventLog(events);
-    return {
-      eventLog,
-      checkpointer: new MemorySaver(),
-      locks: createMemoryLockStore(),
-      windows: createMemoryWindowStore(),
-      kv: createMemoryKvStore(),
-      records: createMemoryRecordStore(options.dataDir),
-      usage: createMemoryUsageStore(usage),
-      stats: createMemoryStatsStore(),
-      close: () => eventLog.close(),
-    };
+    if (options.store === 'memory') return createMemoryStores(events, usage, options.dataDir);
+    const dataDir = path.resolve(options.dataDir ?? DEFAULT_DATA_DIR);
+    const { logger, batchIntervalMs } = options;
+    const batch = batchIntervalMs === undefined ? {} : { batchIntervalMs };
+    return createSqliteStores({ dataDir, logger, events, usage, checkpointTtlMs, ...batch });
   }
   // One command connection shared by the stores (each adds what it needs, e.g. the event log's subscriber).
   const redis = new Redis(options.redisUrl);
   watchConnection(redis, options.logger, 'stores');
   const prefix = options.keyPrefix === undefined ? {} : { keyPrefix: options.keyPrefix };
   const eventLog = createRedisEventLog(redis, { ...events, logger: options.logger, ...prefix });
-  const ttl = options.checkpointTtlMs === undefined ? {} : { ttlMs: options.checkpointTtlMs };
-  const checkpointer = new RedisCheckpointSaver(redis, { logger: options.logger, ...prefix, ...ttl });
+  const checkpointer = new RedisCheckpointSaver(redis, { logger: options.logger, ...prefix, ttlMs: checkpointTtlMs });
   const usageStore = createRedisUsageStore(redis, { ...usage, logger: options.logger, ...prefix });
   return {
     eventLog,
@@ -97,6 +94,7 @@ export function createStores(options: StoresOptions): Stores {
     windows: createRedisWindowStore(redis, prefix),
     kv: createRedisKvStore(redis, prefix),
     records: createRedisRecordStore(redis, prefix),
+    recordsLocation: 'Redis (REDIS_URL)',
     usage: usageStore,
     stats: createRedisStatsStore(redis, prefix),
     async close() {
@@ -104,6 +102,23 @@ export function createStores(options: StoresOptions): Stores {
       await eventLog.close();
       await closeConnection(redis);
     },
+  };
+}
+
+/** Every store in this process's memory; the records in `dataDir`'s records file when one is given. */
+function createMemoryStores(events: EventLogOptions, usage: UsageStoreOptions, dataDir: string | undefined): Stores {
+  const eventLog = createMemoryEventLog(events);
+  return {
+    eventLog,
+    checkpointer: new MemorySaver(),
+    locks: createMemoryLockStore(),
+    windows: createMemoryWindowStore(),
+    kv: createMemoryKvStore(),
+    records: createMemoryRecordStore(dataDir),
+    recordsLocation: dataDir === undefined ? 'memory (no data directory)' : path.join(dataDir, RECORDS_FILE),
+    usage: createMemoryUsageStore(usage),
+    stats: createMemoryStatsStore(),
+    close: () => eventLog.close(),
   };
 }
 

@@ -1,4 +1,5 @@
-// Storage interfaces: one small interface per kind of state, each with a memory and a Redis backend.
+// Storage interfaces: one small interface per kind of state, each with a memory, a SQLite and a Redis backend.
+import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
 import type { RunEvent } from '../events/types.js';
 
 /** What to follow or replay: one run, or every run of a thread (including runs that start later). */
@@ -223,4 +224,27 @@ export interface StatsStore {
   record(ref: string, update: StatsUpdate, rules?: PruneRules): Promise<ModelStatsRecord>;
   /** Every model's record as stored (an expired prune is still shown: settleStats in ewma.ts reads it at a time). */
   snapshot(): Promise<Map<string, ModelStatsRecord>>;
+}
+
+/** The stores of one gateway instance, all on one backend (memory, SQLite or Redis: see storage/index.ts). */
+export interface Stores {
+  eventLog: EventLog;
+  /** LangGraph checkpointer of the agent graphs: MemorySaver, SqliteCheckpointSaver or RedisCheckpointSaver. */
+  checkpointer: BaseCheckpointSaver;
+  /** Named leases with a TTL (one run per agent thread): this process (memory), the database file, or the Redis. */
+  locks: LockStore;
+  /** Sliding-window counters (upstream limits, client rpm and budgets). */
+  windows: WindowStore;
+  /** Values with a TTL (key health, cached responses, run records). */
+  kv: KvStore;
+  /** Durable records (the key vault, client keys): the database, Redis, or (memory) the records file in `dataDir`. */
+  records: RecordStore;
+  /** Where `records` keeps them, for messages: a file path, or `Redis (REDIS_URL)`. */
+  recordsLocation: string;
+  /** One record per upstream call, for /v1/usage. */
+  usage: UsageStore;
+  /** Each model's measured behaviour (moving averages) and prune state, for the router. */
+  stats: StatsStore;
+  /** Writes what is pending, closes every store, then the database or Redis connection they share. */
+  close(): Promise<void>;
 }

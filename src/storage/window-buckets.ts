@@ -33,7 +33,7 @@ export function oldestCounted(windowMs: number, now: number): number {
 }
 
 /** When bucket `index` stops counting: a window after its end. */
-function expiresAt(index: number, windowMs: number): number {
+export function expiresAt(index: number, windowMs: number): number {
   return (index + 1) * bucketWidth(windowMs) + windowMs;
 }
 

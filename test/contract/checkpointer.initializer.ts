@@ -1,10 +1,13 @@
-// Initializers for LangGraph's checkpointer conformance suite: the Redis saver (a fresh key prefix each) and MemorySaver.
+// Initializers for LangGraph's checkpointer conformance suite: the Redis saver (a fresh key prefix each), the SQLite
+// saver (a fresh database file each) and MemorySaver.
 import { MemorySaver } from '@langchain/langgraph-checkpoint';
 import type { CheckpointSaverTestInitializer } from '@langchain/langgraph-checkpoint-validation';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RedisCheckpointSaver } from '../../src/storage/redis/checkpointer.js';
+import { SqliteCheckpointSaver } from '../../src/storage/sqlite/checkpointer.js';
 import { testRedisUrl, uniqueKeyPrefix } from '../helpers/redis.js';
+import { openTestDatabase, tempDataDir } from '../helpers/sqlite.js';
 
 /**
  * The suite's spec functions call describe/it/expect/beforeAll... as globals (it expects vitest's `globals: true`),
@@ -43,6 +46,27 @@ export function redisCheckpointerInitializer(): CheckpointSaverTestInitializer<R
     async destroyCheckpointer(saver) {
       const prefix = prefixes.get(saver);
       if (prefix !== undefined) await deleteKeys(connection(), prefix);
+    },
+  };
+}
+
+/** The SQLite saver, each checkpointer on a database file of its own, closed and removed when it is destroyed. */
+export function sqliteCheckpointerInitializer(): CheckpointSaverTestInitializer<SqliteCheckpointSaver> {
+  const closers = new WeakMap<SqliteCheckpointSaver, () => void>();
+  return {
+    checkpointerName: 'SqliteCheckpointSaver',
+    createCheckpointer() {
+      const temp = tempDataDir('checkpointer-validation');
+      const opened = openTestDatabase(temp.file);
+      const saver = new SqliteCheckpointSaver(opened.db);
+      closers.set(saver, () => {
+        opened.close();
+        temp.remove();
+      });
+      return saver;
+    },
+    destroyCheckpointer(saver) {
+      closers.get(saver)?.();
     },
   };
 }

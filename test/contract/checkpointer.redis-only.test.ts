@@ -156,9 +156,9 @@ describe('Redis checkpointer', () => {
 });
 
 describe('createStores checkpointer', () => {
-  it("is LangGraph's MemorySaver without a redis URL, and the Redis saver on the stores' prefix with one", async () => {
+  it("is MemorySaver for the memory store, and the Redis saver on the stores' prefix with a redis URL", async () => {
     const logger = pino({ level: 'silent' });
-    const memory = createStores({ logger });
+    const memory = createStores({ logger, store: 'memory' });
     cleanup.push(() => memory.close());
     expect(memory.checkpointer).toBeInstanceOf(MemorySaver);
     const keyPrefix = prefix();

@@ -1,4 +1,5 @@
-// createStores: memory by default, Redis when a URL is given, with the event log defaults and overrides applied.
+// createStores: memory when asked, Redis when a URL is given, with the event log defaults and overrides applied (the
+// SQLite default: stores.sqlite.test.ts).
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -14,8 +15,9 @@ afterEach(async () => {
 });
 
 describe('createStores', () => {
-  it('keeps events in memory, one store per instance, without a redis URL', async () => {
-    const [a, b] = [keep(createStores({ logger, events: { maxEventsPerRun: 5 } })), keep(createStores({ logger, redisUrl: '' }))];
+  it('keeps events in memory, one store per instance, with store: memory and no redis URL', async () => {
+    const a = keep(createStores({ logger, store: 'memory', events: { maxEventsPerRun: 5 } }));
+    const b = keep(createStores({ logger, store: 'memory', redisUrl: '' }));
     const id = uniqueId('r');
     for (let seq = 1; seq <= 10; seq += 1) a.eventLog.append(event(id, seq));
     expect((await a.eventLog.read({ runId: id })).map((e) => e.seq)).toEqual([6, 7, 8, 9, 10]);

@@ -31,7 +31,7 @@ export function agentProviders(upstream: FakeUpstream): ProviderEntry[] {
 }
 
 /** A fresh temporary directory by its real path, to allow as a workspace root. */
-async function tempRoot(label: string): Promise<string> {
+export async function tempRoot(label: string): Promise<string> {
   return realpath(await mkdtemp(path.join(tmpdir(), `agent-${label}-`)));
 }
 

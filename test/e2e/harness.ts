@@ -38,8 +38,14 @@ export async function startTestGateway(config: Record<string, unknown>, logger =
     'test',
   );
   // A data directory of its own unless the test gives one: the default (./.switchboard) would be shared by every test.
-  const dataDir = env['SWITCHBOARD_DATA_DIR'] ?? mkdtempSync(path.join(tmpdir(), 'sb-data-'));
-  const gateway = await startGateway({ config: parsed, env: { ...env, SWITCHBOARD_DATA_DIR: dataDir }, logger });
+  // A test that gives none (nor Redis) gets the memory stores: fast, and nothing it does outlives it; one that gives a
+  // data directory gets the default, SQLite in that directory (unless it chooses with SWITCHBOARD_STORE).
+  const given = env['SWITCHBOARD_DATA_DIR'];
+  const dataDir = given ?? mkdtempSync(path.join(tmpdir(), 'sb-data-'));
+  const memory = given === undefined && !env['REDIS_URL'] && env['SWITCHBOARD_STORE'] === undefined;
+  const store = memory ? { SWITCHBOARD_STORE: 'memory' } : {};
+  const gatewayEnv = { ...store, ...env, SWITCHBOARD_DATA_DIR: dataDir };
+  const gateway = await startGateway({ config: parsed, env: gatewayEnv, logger });
   const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'sk-test-client', maxRetries: 0, timeout: 15_000 });
   return { gateway, client, url: gateway.url, close: () => gateway.close() };
 }

@@ -1,5 +1,6 @@
 // End to end: the opt-in response cache (`x-switchboard-cache: on`): a hit never reaches the upstream, is counted once
 // in usage and as a hit in /metrics, and a completion cached whole replays as a correct stream to the openai client.
+import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeUpstream } from '../fakes/fake-upstream.js';
 import { startOpenAIUpstream } from '../fakes/openai-wire.js';
@@ -9,7 +10,10 @@ import { call, tempDataDir } from './accounts-harness.js';
 import { fakeModel, startTestGateway, type TestGateway } from './harness.js';
 
 const CACHE_ON = { headers: { 'x-switchboard-cache': 'on' } };
-const dataDir = tempDataDir('cache');
+const dataRoot = tempDataDir('cache');
+let gateways = 0;
+/** A fresh data directory per gateway: its database would otherwise carry usage and cached answers to the next test. */
+const dataDir = () => path.join(dataRoot, String((gateways += 1)));
 
 let alpha: FakeUpstream;
 let gw: TestGateway;
@@ -23,7 +27,7 @@ afterAll(async () => {
 beforeEach(async () => {
   alpha.requests.length = 0;
   const providers = [{ id: 'alpha', protocol: 'openai', baseUrl: alpha.baseUrl, apiKeys: ['alpha-key'], models: [fakeModel('alpha-chat')] }];
-  gw = await startTestGateway({ providers }, undefined, { SWITCHBOARD_DATA_DIR: dataDir });
+  gw = await startTestGateway({ providers }, undefined, { SWITCHBOARD_DATA_DIR: dataDir() });
   return () => gw.close();
 });
 
@@ -63,7 +67,8 @@ describe('the response cache', () => {
   it('caches the requests a routing rule with cache: true matches, without the header; others are not cached', async () => {
     const providers = [{ id: 'alpha', protocol: 'openai', baseUrl: alpha.baseUrl, apiKeys: ['alpha-key'], models: [fakeModel('alpha-chat')] }];
     const rules = [{ name: 'cache-translations', when: { task: ['translation'] }, cache: true }];
-    const ruled = await startTestGateway({ providers, routing: { rules } }, undefined, { SWITCHBOARD_DATA_DIR: dataDir });
+    const env = { SWITCHBOARD_DATA_DIR: dataDir() };
+    const ruled = await startTestGateway({ providers, routing: { rules } }, undefined, env);
     try {
       const translate = { model: 'auto', messages: [{ role: 'user' as const, content: 'Translate "good morning" into French.' }] };
       alpha.queue({ type: 'text', text: 'Bonjour.' });

@@ -1,13 +1,17 @@
 // End to end: a provider key added through POST /admin/keys turns its provider on and reaches it, survives a restart,
-// and is stored encrypted (data-dir file or Redis) with its plaintext nowhere; a missing or wrong master key is refused.
+// and is stored encrypted (the data dir's database or Redis) with its plaintext nowhere; a missing or wrong master key
+// is refused.
 import { randomBytes } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeUpstream } from '../fakes/fake-upstream.js';
 import { startOpenAIUpstream } from '../fakes/openai-wire.js';
 import { schemaErrors } from '../helpers/openai-schema.js';
+import { VAULT_COLLECTION } from '../../src/accounts/key-vault.js';
+import { DATABASE_FILE } from '../../src/storage/sqlite/database.js';
 import { testRedisUrl } from '../helpers/redis.js';
 import { call, filesUnder, leakIn, modelIds, tempDataDir } from './accounts-harness.js';
 import { fakeModel, redisEnv, startTestGateway, type TestGateway } from './harness.js';
@@ -73,7 +77,7 @@ async function redisDump(redis: Redis, prefix: string): Promise<Map<string, stri
 }
 
 describe('the key vault in the data directory', () => {
-  it('turns alpha on with a run-time key that survives a restart, stored encrypted in a 0600 file', async () => {
+  it('turns alpha on with a run-time key that survives a restart, stored encrypted in a 0600 database', async () => {
     const env = { SWITCHBOARD_ADMIN_KEY: ADMIN, SWITCHBOARD_MASTER_KEY: MASTER, SWITCHBOARD_DATA_DIR: fileDir };
     let gw = await startTestGateway(config(), undefined, env);
     let id: string;
@@ -98,12 +102,12 @@ describe('the key vault in the data directory', () => {
     }
 
     const files = filesUnder(fileDir);
-    const records = path.join(fileDir, 'records.json');
-    expect(files.map((f) => f.file)).toContain(records);
+    const database = path.join(fileDir, DATABASE_FILE);
+    expect(files.map((f) => f.file)).toContain(database);
     // The entry is there (by id), but no form of the secret is, in any file.
-    expect(files.find((f) => f.file === records)!.text).toContain(id);
+    expect(files.find((f) => f.file === database)!.text).toContain(id);
     for (const { file, text } of files) expect({ file, leak: leakIn(text, SECRET) }).toEqual({ file, leak: undefined });
-    expect(statSync(records).mode & 0o777).toBe(0o600);
+    for (const { file } of files) expect({ file, mode: statSync(file).mode & 0o777 }).toEqual({ file, mode: 0o600 });
   });
 
   it('refuses run-time keys without SWITCHBOARD_MASTER_KEY, in OpenAI\'s error shape, and stores nothing', async () => {
@@ -119,7 +123,16 @@ describe('the key vault in the data directory', () => {
     } finally {
       await gw.close();
     }
-    expect(existsSync(path.join(lockedDir, 'records.json'))).toBe(false);
+    const database = new Database(path.join(lockedDir, DATABASE_FILE), { readonly: true });
+    try {
+      const entries = database.prepare('SELECT COUNT(*) FROM records WHERE collection = ?').pluck();
+      expect(entries.get(VAULT_COLLECTION)).toBe(0);
+    } finally {
+      database.close();
+    }
+    for (const { file, text } of filesUnder(lockedDir)) {
+      expect({ file, leak: leakIn(text, SECRET) }).toEqual({ file, leak: undefined });
+    }
   });
 
   it('will not start over an existing vault with a wrong master key, or with none', async () => {
@@ -134,7 +147,7 @@ describe('the key vault in the data directory', () => {
     );
     expect(failed).toBeInstanceOf(Error);
     expect((failed as Error).message).toContain('SWITCHBOARD_MASTER_KEY does not open the key vault');
-    expect((failed as Error).message).toContain(path.join(wrongDir, 'records.json'));
+    expect((failed as Error).message).toContain(path.join(wrongDir, DATABASE_FILE));
     expect((failed as Error).message).not.toContain(wrong);
 
     const { SWITCHBOARD_MASTER_KEY: _omitted, ...withoutMaster } = env;

@@ -1,6 +1,7 @@
 // In-memory event log: a bounded buffer per run, a thread index, live followers, and retention after a run ends.
 import type { RunEvent } from '../../events/types.js';
-import type { EventFilter, EventListener, EventLog, EventLogOptions } from '../types.js';
+import { createEventFollowers } from '../event-followers.js';
+import type { EventLog, EventLogOptions } from '../types.js';
 
 /** Options of the memory backend; everything past EventLogOptions has a default. */
 export interface MemoryEventLogOptions extends EventLogOptions {
@@ -40,8 +41,7 @@ export function createMemoryEventLog(options: MemoryEventLogOptions): EventLog {
   const runs = new Map<string, RunRecord>();
   /** Each thread's runs, in start order. */
   const threads = new Map<string, Set<string>>();
-  const runFollowers = new Map<string, Set<EventListener>>();
-  const threadFollowers = new Map<string, Set<EventListener>>();
+  const followers = createEventFollowers();
   /** Finished runs in the order they expire (the clock only grows and retention is constant). */
   let expiries: { run: RunRecord; at: number }[] = [];
   let expiryHead = 0;
@@ -96,21 +96,6 @@ export function createMemoryEventLog(options: MemoryEventLogOptions): EventLog {
     }
   }
 
-  function deliver(followers: Set<EventListener> | undefined, event: RunEvent): void {
-    if (followers === undefined) return;
-    for (const listener of followers) {
-      try {
-        listener(event);
-      } catch {
-        /* a follower reports its own failures; the run and the other followers go on */
-      }
-    }
-  }
-
-  function followersOf(filter: EventFilter): [Map<string, Set<EventListener>>, string] {
-    return filter.runId !== undefined ? [runFollowers, filter.runId] : [threadFollowers, filter.threadId];
-  }
-
   /** `events` with seq > afterSeq; seqs grow within a run, so a binary search finds the first one. */
   function eventsAfter(run: RunRecord, afterSeq: number): RunEvent[] {
     let lo = run.head;
@@ -143,8 +128,7 @@ export function createMemoryEventLog(options: MemoryEventLogOptions): EventLog {
         expiries.push({ run, at: run.expiresAt });
         sweep();
       }
-      deliver(runFollowers.get(event.run_id), event);
-      if (event.thread_id !== undefined) deliver(threadFollowers.get(event.thread_id), event);
+      followers.deliver(event);
     },
 
     async read(filter, afterSeq = 0) {
@@ -159,17 +143,7 @@ export function createMemoryEventLog(options: MemoryEventLogOptions): EventLog {
 
     async follow(filter, listener) {
       sweep();
-      const [index, key] = followersOf(filter);
-      // A wrapper per call, so one listener can follow twice and each unfollow removes only its own.
-      const entry: EventListener = (event) => listener(event);
-      let followers = index.get(key);
-      if (followers === undefined) index.set(key, (followers = new Set()));
-      followers.add(entry);
-      return async () => {
-        const current = index.get(key);
-        current?.delete(entry);
-        if (current?.size === 0) index.delete(key);
-      };
+      return followers.follow(filter, listener);
     },
 
     async close() {
@@ -177,8 +151,7 @@ export function createMemoryEventLog(options: MemoryEventLogOptions): EventLog {
       if (sweepTimer !== undefined) clearInterval(sweepTimer);
       runs.clear();
       threads.clear();
-      runFollowers.clear();
-      threadFollowers.clear();
+      followers.clear();
       expiries = [];
       expiryHead = 0;
     },

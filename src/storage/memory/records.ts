@@ -4,7 +4,8 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RecordStore } from '../types.js';
 
-type Collections = Record<string, Record<string, string>>;
+/** Collection name → record id → value (null-prototype objects). */
+export type Collections = Record<string, Record<string, string>>;
 
 /** The file the records live in, under the data directory. */
 export const RECORDS_FILE = 'records.json';
@@ -15,7 +16,7 @@ export const RECORDS_FILE = 'records.json';
  */
 export function createMemoryRecordStore(dataDir?: string): RecordStore {
   const file = dataDir === undefined ? undefined : path.join(dataDir, RECORDS_FILE);
-  const collections: Collections = file === undefined ? Object.create(null) : readRecords(file);
+  const collections: Collections = file === undefined ? Object.create(null) : readRecordsFile(file);
   const save = () => {
     if (file !== undefined) writeRecords(file, collections);
   };
@@ -41,7 +42,11 @@ export function createMemoryRecordStore(dataDir?: string): RecordStore {
   };
 }
 
-function readRecords(file: string): Collections {
+/**
+ * The collections of a records file (empty when it does not exist); throws, naming the file, when it is not one.
+ * Also read by the SQLite store, which imports it once.
+ */
+export function readRecordsFile(file: string): Collections {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

@@ -11,12 +11,29 @@ interface Series {
 /** How often (on the callers' clock) every series is swept, so keys that are never used again do not stay forever. */
 const SWEEP_EVERY_MS = 60_000;
 
+/** One bucket of one key's window, as a store that persists the counts (sqlite/windows.ts) loads and saves it. */
+export interface WindowBucketRow {
+  key: string;
+  windowMs: number;
+  index: number;
+  count: number;
+}
+
+/** How a durable store keeps the memory counts: it seeds them, and is told of every change. */
+export interface WindowPersistence {
+  /** Buckets to start with (what a reopened store had). */
+  initial?: Iterable<WindowBucketRow>;
+  /** Called after each change of a bucket with its new count (0: the bucket is gone). */
+  onBucket(key: string, windowMs: number, index: number, count: number): void;
+}
+
 /**
  * A WindowStore for one process: it counts for the callers of this store only. Memory stays bounded by live keys:
  * buckets are dropped once they no longer count at the latest `now` seen (so, as in Redis, asking about an earlier
- * `now` afterwards may find less).
+ * `now` afterwards may find less). With `persistence`, it starts from its buckets and reports every change (buckets
+ * dropped because they stopped counting are not reported: the durable store expires them by time itself).
  */
-export function createMemoryWindowStore(): WindowStore {
+export function createMemoryWindowStore(persistence?: WindowPersistence): WindowStore {
   const all = new Map<string, Series>();
   let lastSweep = -Infinity;
   // The window size first: a number has no ':', so no two (key, window) pairs share an id.
@@ -45,12 +62,21 @@ export function createMemoryWindowStore(): WindowStore {
     let series = all.get(id);
     if (series === undefined) all.set(id, (series = { windowMs, buckets: new Map() }));
     const index = bucketOf(at, windowMs);
-    const count = addTo(series.buckets.get(index) ?? 0, amount);
+    const before = series.buckets.get(index) ?? 0;
+    const count = addTo(before, amount);
     // A bucket at 0 holds nothing: forgetting it keeps the map small (a later add recreates it).
     if (count === 0) series.buckets.delete(index);
     else series.buckets.set(index, count);
     if (series.buckets.size === 0) all.delete(id);
+    if (count !== before) persistence?.onBucket(key, windowMs, index, count);
   };
+  for (const { key, windowMs, index, count } of persistence?.initial ?? []) {
+    if (count <= 0) continue;
+    const id = idOf(key, windowMs);
+    let series = all.get(id);
+    if (series === undefined) all.set(id, (series = { windowMs, buckets: new Map() }));
+    series.buckets.set(index, count);
+  }
 
   return {
     async consume(rules: WindowRule[], now: number): Promise<ConsumeResult> {

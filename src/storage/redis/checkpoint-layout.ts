@@ -6,7 +6,7 @@
 //                uuid6 (time-ordered hex), so one namespace's checkpoints are a lex range, newest last: the latest
 //                is ZREVRANGEBYLEX ... LIMIT 0 1, `before` is an exclusive bound, `limit` is LIMIT.
 //   checkpoints  hash `<ns>\0<checkpointId>` -> record: the checkpoint without its channel values, its metadata, and
-//                its parent's id (checkpoint-records.ts).
+//                its parent's id (../checkpoint-records.ts).
 //   blobs        hash `<ns>\0<channel>\0<version>` -> one channel value, stored once per version by the put that
 //                made that version (newVersions); a checkpoint's values are the blobs of its channel_versions.
 //   writes       hash `<ns>\0<checkpointId>\0<taskId>\0<idx>` -> one pending write (task path, channel, value).

@@ -1,7 +1,7 @@
 // LangGraph checkpoint saver on plain Redis 6/7 (no modules), so any instance can resume any thread; threads expire when idle.
 //
 // Layout: checkpoint-layout.ts (five keys per thread under one hash tag, plus a registry of threads); record format:
-// checkpoint-records.ts. Channel values are stored once per channel version (as Postgres's saver does), so a put
+// ../checkpoint-records.ts. Channel values are stored once per channel version (as Postgres's saver does), so a put
 // stores only the channels in `newVersions`. A put or putWrites is one MULTI (records, index entries, TTL refresh of
 // every key of the thread), next to a pipeline that updates the registry. A read is one Lua script for the checkpoint
 // and its writes (checkpoint-fetch.ts), then one HMGET for its channel values. deleteThread removes the five keys.
@@ -24,8 +24,15 @@ import { pino, type Logger } from 'pino';
 import { candidatePages, type Candidate } from './checkpoint-list.js';
 import { fetchCheckpoint } from './checkpoint-fetch.js';
 import { assertNoSeparator, blobField, checkpointKeys, checkpointMember, writeField, writeIndex, type CheckpointKeys, type ThreadKeys } from './checkpoint-layout.js';
-import { dumpBlob, dumpCheckpoint, dumpWrite } from './checkpoint-records.js';
-import { buildTuple, configOf, namespaceOf, requireThreadId, threadIdOf, type TupleSource } from './checkpoint-tuple.js';
+import { dumpBlob, dumpCheckpoint, dumpWrite } from '../checkpoint-records.js';
+import {
+  buildTuple,
+  configOf,
+  namespaceOf,
+  requireThreadId,
+  threadIdOf,
+  type TupleSource,
+} from '../checkpoint-tuple.js';
 import { closeConnection, watchConnection } from './connection.js';
 
 /** Options of the Redis checkpointer. */
@@ -41,7 +48,7 @@ export interface RedisCheckpointSaverOptions {
 }
 
 /** How long a thread is kept after its last write, by default. */
-const DEFAULT_CHECKPOINT_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+export const DEFAULT_CHECKPOINT_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 /**
  * A LangGraph checkpointer on ioredis. Given a URL it opens (and on close() quits) its own connection; given a
@@ -188,7 +195,8 @@ export class RedisCheckpointSaver extends BaseCheckpointSaver {
   private source(keys: ThreadKeys, ns: string): TupleSource {
     return {
       serde: this.serde,
-      blobs: (fields) => this.redis.hmgetBuffer(keys.blobs, ...fields),
+      blobs: (channels) =>
+        this.redis.hmgetBuffer(keys.blobs, ...channels.map(([channel, version]) => blobField(ns, channel, version))),
       writesOf: async (checkpointId) => (await fetchCheckpoint(this.redis, keys, ns, checkpointId))?.writes ?? [],
       firstVersion: () => this.getNextVersion(undefined),
     };

@@ -1,4 +1,5 @@
-// Configs in and tuples out: what a config names, and a CheckpointTuple built from stored records (values from blobs, writes sorted).
+// Configs in and tuples out (Redis and SQLite savers): what a config names, and a CheckpointTuple built from stored
+// records (values from blobs, writes sorted).
 import { isDeepStrictEqual } from 'node:util';
 import type { RunnableConfig } from '@langchain/core/runnables';
 import {
@@ -12,15 +13,20 @@ import {
   type CheckpointTuple,
   type SerializerProtocol,
 } from '@langchain/langgraph-checkpoint';
-import type { FetchedCheckpoint } from './checkpoint-fetch.js';
-import { blobField } from './checkpoint-layout.js';
 import { readBlob, readCheckpoint, readWrite, type WriteRecord } from './checkpoint-records.js';
+
+/** One stored checkpoint as a saver reads it: its id, its record, and its pending writes' records (any order). */
+export interface StoredCheckpoint {
+  id: string;
+  record: Buffer;
+  writes: Buffer[];
+}
 
 /** Where buildTuple reads what the fetched checkpoint refers to, in the same thread and namespace. */
 export interface TupleSource {
   serde: SerializerProtocol;
-  /** The stored values of these blobs fields, in order (null where there is none). */
-  blobs(fields: string[]): Promise<(Buffer | null)[]>;
+  /** The stored values of these channels at these versions, in order (null where there is none). */
+  blobs(channels: Array<[channel: string, version: number | string]>): Promise<(Buffer | null)[]>;
   /** The pending writes of another checkpoint (its parent, to migrate pending sends). */
   writesOf(checkpointId: string): Promise<Buffer[]>;
   /** The first channel version (getNextVersion(undefined)). */
@@ -35,7 +41,7 @@ export async function buildTuple(
   source: TupleSource,
   threadId: string,
   ns: string,
-  fetched: FetchedCheckpoint,
+  fetched: StoredCheckpoint,
   filter?: Record<string, unknown>,
 ): Promise<CheckpointTuple | undefined> {
   const { serde } = source;
@@ -44,7 +50,7 @@ export async function buildTuple(
   if (filter !== undefined && !matches(metadata, filter)) return undefined;
   const checkpoint = (await serde.loadsTyped(record.checkpointType, record.checkpoint)) as Checkpoint;
   checkpoint.channel_versions ??= {};
-  checkpoint.channel_values = await channelValues(source, ns, checkpoint.channel_versions);
+  checkpoint.channel_values = await channelValues(source, checkpoint.channel_versions);
   const writes = sortWrites(fetched.writes.map(readWrite));
   if (checkpoint.v < 4 && record.parentId !== undefined) await migratePendingSends(source, checkpoint, record.parentId);
   const pendingWrites: CheckpointPendingWrite[] = await Promise.all(
@@ -87,11 +93,14 @@ function matches(metadata: CheckpointMetadata, filter: Record<string, unknown>):
 }
 
 /** The value of each channel at its version in this checkpoint; channels with no stored value are left out. */
-async function channelValues(source: TupleSource, ns: string, versions: Checkpoint['channel_versions']): Promise<Record<string, unknown>> {
+async function channelValues(
+  source: TupleSource,
+  versions: Checkpoint['channel_versions'],
+): Promise<Record<string, unknown>> {
   const channels = Object.entries(versions);
   const values: Record<string, unknown> = {};
   if (channels.length === 0) return values;
-  const blobs = await source.blobs(channels.map(([channel, version]) => blobField(ns, channel, version)));
+  const blobs = await source.blobs(channels);
   await Promise.all(
     channels.map(async ([channel], i) => {
       const raw = blobs[i];

@@ -1,4 +1,5 @@
-// The byte format of stored checkpoints, pending writes and channel values: a one-line JSON header, then raw serde bytes.
+// The byte format of stored checkpoints, pending writes and channel values (Redis and SQLite savers): a one-line JSON
+// header, then raw serde bytes.
 //
 // serde.dumpsTyped gives a type tag and bytes (JSON for the default JsonPlusSerializer, anything for a custom one), so
 // a record keeps the bytes as they are, without base64, after a header that holds the tags and each part's length.
@@ -116,5 +117,5 @@ function text(header: Header, name: string, what: string): string {
 }
 
 function corrupt(what: string): Error {
-  return new Error(`Redis checkpointer: a stored ${what} record is corrupt or was not written by this checkpointer`);
+  return new Error(`checkpointer: a stored ${what} record is corrupt or was not written by this checkpointer`);
 }

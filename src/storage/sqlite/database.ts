@@ -1,0 +1,60 @@
+// The one SQLite database of an instance: opened private (0600), in WAL mode, its schema brought up to date on open.
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { MIGRATIONS, runMigrations, type Migration } from './migrations.js';
+
+/** The handle every SQLite store of an instance shares (better-sqlite3 is synchronous: one connection is enough). */
+export type SqliteDatabase = Database.Database;
+
+/** The database file, under the data directory. */
+export const DATABASE_FILE = 'switchboard.db';
+
+/** How long a statement waits for another process's write lock before failing (SQLITE_BUSY). */
+const BUSY_TIMEOUT_MS = 5_000;
+/** The WAL file is truncated back to this size after a checkpoint, so a burst of writes does not keep it large. */
+const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
+
+export interface OpenDatabaseOptions {
+  /** The schema steps to run (tests); default the stores' MIGRATIONS. */
+  migrations?: readonly Migration[];
+}
+
+/**
+ * Opens (creating it and its directory when missing) the database at `file` and runs the migrations it lacks.
+ * WAL with synchronous=NORMAL: a commit costs no fsync, and a crash of the process (even kill -9) loses nothing
+ * committed; only a power loss or OS crash may lose the last commits. secure_delete=FAST zeroes deleted rows where
+ * that costs no extra I/O (records.ts asks for a full wipe when it deletes a vault entry).
+ */
+export function openDatabase(file: string, options: OpenDatabaseOptions = {}): SqliteDatabase {
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  // Created private before SQLite opens it: SQLite gives its -wal and -shm files the database file's mode.
+  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  const db = new Database(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.pragma('secure_delete = FAST');
+    db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+    runMigrations(db, options.migrations ?? MIGRATIONS);
+    return db;
+  } catch (err) {
+    db.close();
+    throw new Error(`cannot open the database ${file}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/**
+ * Runs `write` with secure_delete fully on, then checkpoints and truncates the WAL: what it deletes is gone from
+ * the database file and from the WAL (where older copies of the page would otherwise stay until overwritten).
+ */
+export function wipingDeletes<T>(db: SqliteDatabase, write: () => T): T {
+  db.pragma('secure_delete = ON');
+  try {
+    return write();
+  } finally {
+    db.pragma('secure_delete = FAST');
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+}

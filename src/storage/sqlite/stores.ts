@@ -1,0 +1,67 @@
+// Every store of an instance on one SQLite database in the data directory (the embedded default backend).
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { EventLogOptions, Stores, UsageStoreOptions } from '../types.js';
+import { SqliteCheckpointSaver } from './checkpointer.js';
+import { DATABASE_FILE, openDatabase } from './database.js';
+import { createSqliteEventLog } from './event-log.js';
+import { createSqliteKvStore } from './kv.js';
+import { createSqliteLockStore } from './locks.js';
+import { createSqliteRecordStore, importRecordsFile } from './records.js';
+import { createSqliteStatsStore } from './stats.js';
+import { createSqliteUsageStore } from './usage.js';
+import { createSqliteWindowStore } from './windows.js';
+import { createWriteBatcher } from './write-batcher.js';
+
+/** What createSqliteStores needs (createStores fills in the defaults). */
+export interface SqliteStoresOptions {
+  /** The directory of the database file (created, mode 0700, when missing). */
+  dataDir: string;
+  logger: Logger;
+  events: EventLogOptions;
+  usage: UsageStoreOptions;
+  /** An agent thread's checkpoints are deleted this long after its last write (0 or undefined: never). */
+  checkpointTtlMs?: number;
+  /** Longest wait of a per-request write before it is written (default 100 ms). */
+  batchIntervalMs?: number;
+}
+
+/**
+ * Opens `<dataDir>/switchboard.db` (running its migrations, importing a records.json once) and builds every store on
+ * that one handle. Usage, windows, stats, kv and events are written behind, one transaction per tick; records, locks
+ * and checkpoints are committed before their call resolves. close() flushes, then closes the database.
+ */
+export function createSqliteStores(options: SqliteStoresOptions): Stores {
+  const { dataDir, logger } = options;
+  const file = path.join(dataDir, DATABASE_FILE);
+  const db = openDatabase(file);
+  try {
+    importRecordsFile(db, dataDir, logger);
+    const batcher = createWriteBatcher(db, {
+      logger,
+      ...(options.batchIntervalMs === undefined ? {} : { intervalMs: options.batchIntervalMs }),
+    });
+    const eventLog = createSqliteEventLog(db, batcher, { ...options.events, logger });
+    const ttl = options.checkpointTtlMs === undefined ? {} : { ttlMs: options.checkpointTtlMs };
+    return {
+      eventLog,
+      checkpointer: new SqliteCheckpointSaver(db, ttl),
+      locks: createSqliteLockStore(db),
+      windows: createSqliteWindowStore(db, batcher),
+      kv: createSqliteKvStore(db, batcher),
+      records: createSqliteRecordStore(db),
+      recordsLocation: file,
+      usage: createSqliteUsageStore(db, batcher, { ...options.usage, logger }),
+      stats: createSqliteStatsStore(db, batcher),
+      async close() {
+        if (!db.open) return;
+        await eventLog.close();
+        batcher.close();
+        db.close();
+      },
+    };
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}

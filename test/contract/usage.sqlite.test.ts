@@ -1,0 +1,97 @@
+// The UsageStore contract against the SQLite backend on an injected clock, and what only it has: appends wait for the
+// tick (query flushes first), rows are trimmed by count and age, and the records survive a restart.
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSqliteUsageStore } from '../../src/storage/sqlite/usage.js';
+import { onFreshDatabase, openTestDatabase, silent, tempDataDir } from '../helpers/sqlite.js';
+import { describeUsageStoreContract, usageRecord } from './usage.contract.js';
+
+let clock = 1_700_000_000_000;
+
+describeUsageStoreContract('sqlite', {
+  open: async (options) =>
+    onFreshDatabase('usage', (db, batcher) =>
+      createSqliteUsageStore(db, batcher, { ...options, logger: silent }, () => clock),
+    ),
+  now: () => clock,
+});
+
+describe('SQLite UsageStore', () => {
+  const cleanup: Array<() => void> = [];
+  afterEach(() =>
+    cleanup
+      .splice(0)
+      .reverse()
+      .forEach((step) => step()),
+  );
+  const temp = () => {
+    const dir = tempDataDir('usage');
+    cleanup.push(dir.remove);
+    return dir;
+  };
+
+  it('keeps exactly maxRecords, the newest, and stores a copy of each record', async () => {
+    const opened = openTestDatabase(temp().file);
+    cleanup.push(opened.close);
+    const store = createSqliteUsageStore(
+      opened.db,
+      opened.batcher,
+      { retentionMs: 60_000, maxRecords: 3, logger: silent },
+      () => clock,
+    );
+    const record = usageRecord(clock - 200, { runId: 'r0', promptTokens: 7 });
+    store.append(record);
+    record.promptTokens = 999;
+    for (let i = 1; i < 10; i += 1) store.append(usageRecord(clock - 100 + i, { runId: `r${i}` }));
+    expect(opened.db.prepare('SELECT COUNT(*) FROM usage').pluck().get()).toBe(0); // not yet: the tick has not come
+    expect((await store.query(0, clock)).map((r) => r.runId)).toEqual(['r7', 'r8', 'r9']);
+    expect(opened.db.prepare('SELECT COUNT(*) FROM usage').pluck().get()).toBe(3);
+  });
+
+  it('lets records age out of the table as its clock passes the retention', async () => {
+    let now = 1_000_000;
+    const opened = openTestDatabase(temp().file);
+    cleanup.push(opened.close);
+    const store = createSqliteUsageStore(
+      opened.db,
+      opened.batcher,
+      { retentionMs: 10_000, maxRecords: 100, logger: silent },
+      () => now,
+    );
+    store.append(usageRecord(now, { runId: 'a' }));
+    now += 6_000;
+    store.append(usageRecord(now, { runId: 'b' }));
+    expect((await store.query(0, now)).map((r) => r.runId)).toEqual(['a', 'b']);
+    now += 4_001;
+    expect((await store.query(0, now)).map((r) => r.runId)).toEqual(['b']);
+    store.append(usageRecord(now, { runId: 'c' }));
+    await store.flush();
+    expect(opened.db.prepare('SELECT run_id FROM usage ORDER BY id').pluck().all()).toEqual(['b', 'c']);
+  });
+
+  it('keeps every record, all fields, across a restart on the same file', async () => {
+    const { file } = temp();
+    const options = { retentionMs: 3_600_000, maxRecords: 1_000, logger: silent };
+    const first = openTestDatabase(file);
+    const store = createSqliteUsageStore(first.db, first.batcher, options, () => clock);
+    const full = usageRecord(clock - 1_000, {
+      runId: 'run-1',
+      keyId: 'k1',
+      keyMasked: 'gsk_…abcd',
+      clientId: 'c1',
+      ttftMs: 40.5,
+      costUsd: 0.000123,
+      status: 'error',
+      error: 'rate_limit',
+    });
+    store.append(full);
+    store.append(usageRecord(clock - 500, { clientId: 'c2', latencyMs: 99.25 }));
+    first.close(); // flushes what the tick had not written yet
+    const second = openTestDatabase(file);
+    cleanup.push(second.close);
+    const reopened = createSqliteUsageStore(second.db, second.batcher, options, () => clock);
+    expect(await reopened.query(0, clock)).toEqual([
+      full,
+      usageRecord(clock - 500, { clientId: 'c2', latencyMs: 99.25 }),
+    ]);
+  });
+});
