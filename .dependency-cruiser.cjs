@@ -1,0 +1,65 @@
+// The layering of docs/ARCHITECTURE.md as rules: a module imports only from its own layer or the layers below it,
+// and nothing imports in a cycle (type-only imports count too). Checked by `npm run check:deps` (part of `npm test`).
+const LAYERS = [
+  { name: 'base', path: '^src/(errors|mask-secret)\\.ts$|^src/events/' },
+  { name: 'wire and storage', path: '^src/(providers|storage)/' },
+  { name: 'config', path: '^src/config/' },
+  { name: 'catalog', path: '^src/catalog/' },
+  { name: 'accounts', path: '^src/accounts/' },
+  { name: 'routing', path: '^src/routing/' },
+  { name: 'tools', path: '^tools/' },
+  { name: 'request graph', path: '^graphs/chat/' },
+  { name: 'agent graph', path: '^graphs/code-agent/(?!threads/)' },
+  { name: 'agent threads', path: '^graphs/code-agent/threads/' },
+  { name: 'server', path: '^src/server/' },
+  { name: 'composition root and CLI', path: '^src/main\\.ts$|^src/cli/' },
+];
+
+/** One rule per layer: nothing in it imports from any layer above it. */
+const upward = LAYERS.slice(0, -1).map((layer, index) => ({
+  name: `no-upward-from-${layer.name.replaceAll(' ', '-')}`,
+  comment: `${layer.name} is below ${LAYERS.slice(index + 1).map((above) => above.name).join(', ')}: imports flow down only`,
+  severity: 'error',
+  from: { path: layer.path },
+  to: { path: LAYERS.slice(index + 1).map((above) => above.path).join('|') },
+}));
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      comment: 'an import cycle (type-only imports included) ties modules that should be able to change apart',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    ...upward,
+    {
+      name: 'wire-apart-from-storage',
+      comment: 'provider wire protocols and storage backends are siblings: neither knows the other',
+      severity: 'error',
+      from: { path: '^src/(providers|storage)/' },
+      to: { path: '^src/(providers|storage)/', pathNot: '^src/$1/' },
+    },
+    {
+      name: 'product-code-not-from-tests-or-benches',
+      severity: 'error',
+      from: { path: '^(src|graphs|tools)/' },
+      to: { path: '^(test|bench|examples)/' },
+    },
+    {
+      name: 'no-unresolvable',
+      severity: 'error',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(node_modules|dist)/' },
+    // Resolve package subpaths through their `exports` maps, as Node does (`@langchain/langgraph/prebuilt`).
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+  },
+};
