@@ -18,6 +18,8 @@ import { loadCatalog } from './catalog/load.js';
 import type { ResolvedCatalog } from './catalog/types.js';
 import { createApp } from './server/app.js';
 import { createMetrics, type Metrics } from './server/metrics.js';
+import { prettyLogStream } from './server/pretty-log.js';
+import { createRequestLog } from './server/request-log/index.js';
 import { createResponseCache } from './server/response-cache.js';
 import { createLiveStats, recordCallStats } from './routing/stats.js';
 import { wsAuthorize } from './server/ws/auth.js';
@@ -43,12 +45,21 @@ export interface Gateway {
 /** Secrets that must never reach a log line, wherever they appear in a logged object. */
 const REDACT = ['req.headers.authorization', '*.apiKey', '*.apiKeys', '*.keys', '*.secret', '*.key', 'headers.authorization', 'headers["x-api-key"]'];
 
-export function createLogger(level: Config['logLevel']): Logger {
-  return pino({ level, redact: { paths: REDACT, censor: '[redacted]' } });
+/**
+ * The gateway's logger: one JSON line per entry on stdout, or (`format` `pretty`, from LOG_FORMAT) a short
+ * human-readable line per entry. Secrets are redacted either way.
+ */
+export function createLogger(level: Config['logLevel'], format?: string): Logger {
+  const options = { level, redact: { paths: REDACT, censor: '[redacted]' } };
+  return format === 'pretty' ? pino(options, prettyLogStream(process.stdout)) : pino(options);
 }
 
 /** Builds every part from the config and starts listening on config.server (port 0 picks a free one). */
-export async function startGateway({ config, env = process.env, logger = createLogger(config.logLevel) }: GatewayOptions): Promise<Gateway> {
+export async function startGateway({
+  config,
+  env = process.env,
+  logger = createLogger(config.logLevel, env['LOG_FORMAT']),
+}: GatewayOptions): Promise<Gateway> {
   const http = createHttpClient({ connectTimeoutMs: config.timeouts.connectMs });
   const adapters = createAdapters({ http });
   const { maxEventsPerRun, retentionMs } = config.events;
@@ -59,15 +70,19 @@ export async function startGateway({ config, env = process.env, logger = createL
   // SWITCHBOARD_REDIS_PREFIX keeps deployments (or test runs) that share one Redis apart.
   const keyPrefix = env['SWITCHBOARD_REDIS_PREFIX'] || undefined;
   const stores = createStores({
-    redisUrl, logger, events: { maxEventsPerRun, retentionMs }, dataDir, usage: config.usage, ...(keyPrefix === undefined ? {} : { keyPrefix }),
+    redisUrl, logger, events: { maxEventsPerRun, retentionMs }, dataDir, usage: config.usage, requests: config.requests,
+    ...(keyPrefix === undefined ? {} : { keyPrefix }),
     ...(store === undefined ? {} : { store }),
   });
   const metrics = createMetrics();
+  const { content, contentMaxChars: maxChars } = config.logging;
+  const requestLog = createRequestLog({ store: stores.requests, logger, content: { enabled: content, maxChars } });
   const stats = createLiveStats({ store: stores.stats, pruning: config.routing.pruning, logger });
   const accounts = await createAccounts({
     config, env, catalog: loadCatalog(env), stores, adapters, logger,
     onCall(record) {
       metrics.recordCall(record);
+      requestLog.noteCall(record);
       recordCallStats(stats, record);
     },
     recordsLocation: stores.recordsLocation,
@@ -112,6 +127,8 @@ export async function startGateway({ config, env = process.env, logger = createL
     keyAdmin: accounts.keyAdmin,
     adminKey,
     usage: stores.usage,
+    requestLog,
+    requests: stores.requests,
     metrics,
     stats,
     runs,

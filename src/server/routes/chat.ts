@@ -7,6 +7,8 @@ import { answerFromCache, cacheKeyOf, cachedAsItEnds, storeCompletion, withUsage
 import { parseChatBody, type ParsedChat } from '../chat-body.js';
 import type { AppDeps } from '../deps.js';
 import { allowedModels, callerOf } from '../middleware/client-auth.js';
+import type { RequestTrack } from '../request-log/index.js';
+import { promptText } from '../request-log/content.js';
 import { sendChatStream } from '../sse.js';
 
 const RUN_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -16,22 +18,29 @@ const UNRECORDED = createEventBus();
 export function chatRoutes(deps: AppDeps): Router {
   const router = Router();
   router.post('/v1/chat/completions', async (req, res) => {
-    await serveChat(deps, req, res, parseChatBody(req.body, deps.config.routing.defaultMode));
+    const track = deps.requestLog.begin(req, res, 'chat');
+    await track.around(() => serveChat(deps, req, res, parseChatBody(req.body, deps.config.routing.defaultMode), track));
   });
   return router;
 }
 
-/** Runs one parsed chat request and writes the answer; shared by every chat-shaped route. */
-export async function serveChat(deps: AppDeps, req: Request, res: Response, parsed: ParsedChat): Promise<void> {
+/** Runs one parsed chat request and writes the answer, telling `track` how it went; shared by every chat-shaped route. */
+export async function serveChat(deps: AppDeps, req: Request, res: Response, parsed: ParsedChat, track: RequestTrack): Promise<void> {
   const chosen = req.get('x-switchboard-run-id');
   const runId = pickRunId(chosen);
+  track.run(runId);
+  if (parsed.stream) track.streamed();
+  if (track.logsContent) track.prompt(() => promptText(parsed.request.messages, deps.config.logging.contentMaxChars));
   // Only runs a client can follow are recorded (docs/EVENTS.md); the others publish to a bus with no sinks.
   const recorded = chosen !== undefined || deps.config.events.recordAll;
   const bus = recorded ? deps.bus : UNRECORDED;
   res.setHeader('x-switchboard-run-id', runId);
   const caller = callerOf(res);
   const cacheKey = cacheKeyOf(deps, req, parsed, caller);
-  if (cacheKey !== undefined && (await answerFromCache(deps, res, parsed, cacheKey))) return;
+  if (cacheKey !== undefined && (await answerFromCache(deps, res, parsed, cacheKey))) {
+    const model = res.getHeader('x-switchboard-model');
+    return track.cacheHit(typeof model === 'string' ? model : undefined);
+  }
   const clientWantsUsage = cacheKey === undefined || withUsageForCache(parsed);
   const client = caller.kind === 'client' ? caller.client : undefined;
   const allows = allowedModels(deps.clientKeys, caller);
@@ -40,21 +49,22 @@ export async function serveChat(deps: AppDeps, req: Request, res: Response, pars
   res.on('close', () => {
     if (!res.writableFinished) controller.abort();
   });
-  const started = performance.now();
   const emitter = createRunEmitter(bus, runId, undefined, { client: client?.id });
   const run = await deps.chat.run({ ...parsed, signal: controller.signal, emitter, recorded, ...(client === undefined ? {} : { client }) });
   res.setHeader('x-switchboard-attempts', String(run.attempts));
   if (run.kind === 'error') throw run.error;
   res.setHeader('x-switchboard-provider', run.model.provider.id);
   res.setHeader('x-switchboard-model', run.model.ref);
-  deps.logger.debug({ runId, model: run.model.ref, attempts: run.attempts, ms: Math.round(performance.now() - started) }, 'chat');
+  track.answeredBy(run.model.ref, run.model.provider.id);
   if (run.kind === 'completion') {
     if (cacheKey !== undefined) storeCompletion(deps, cacheKey, run.completion);
-    res.json(run.completion);
+    const { completion } = run;
+    if (track.logsContent) track.answer(() => completion.choices[0]?.message.content ?? '');
+    res.json(completion);
     return;
   }
   const chunks = cacheKey === undefined ? run.chunks : cachedAsItEnds(deps, cacheKey, run.chunks, clientWantsUsage);
-  await sendChatStream(res, chunks, controller.signal);
+  await sendChatStream(res, track.watch(chunks), controller.signal);
 }
 
 function pickRunId(chosen: string | undefined): string {
