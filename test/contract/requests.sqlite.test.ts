@@ -1,7 +1,8 @@
 // The RequestLogStore contract against the SQLite backend on an injected clock, and what only it has: rows wait for
-// the tick (list flushes first), each filter is served by an index, and the rows survive a restart.
+// the tick (list flushes first), each filter is served by an index, a walk over common filters is bounded, and the
+// rows survive a restart.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSqliteRequestLog } from '../../src/storage/sqlite/requests.js';
+import { createSqliteRequestLog, SCAN_WINDOW } from '../../src/storage/sqlite/requests.js';
 import { onFreshDatabase, openTestDatabase, silent, tempDataDir } from '../helpers/sqlite.js';
 import { describeRequestLogContract, requestRecord } from './requests.contract.js';
 
@@ -65,6 +66,26 @@ describe('SQLite RequestLogStore', () => {
       expect(plan(where!)).toContain(`USING INDEX ${index}`);
       expect(plan(where!)).not.toMatch(/TEMP B-TREE/);
     }
+  });
+
+  it('walks at most SCAN_WINDOW rows for filters each common but rarely together, then gives a cursor', async () => {
+    const file = tempDataDir('requests');
+    cleanup.push(file.remove);
+    const opened = openTestDatabase(file.file);
+    cleanup.push(opened.close);
+    const options = { retentionMs: 3_600_000, maxRows: 100_000, logger: silent };
+    const store = createSqliteRequestLog(opened.db, opened.batcher, options, () => clock);
+    const base = clock - 100_000;
+    store.append(requestRecord(base, { runId: 'rare', provider: 'a', modelUsed: 'b/m' }));
+    for (let i = 1; i <= SCAN_WINDOW + 2_000; i += 1) {
+      store.append(requestRecord(base + 1, { runId: `a${i}`, provider: 'a', modelUsed: 'a/m' }));
+      store.append(requestRecord(base + 1, { runId: `b${i}`, provider: 'b', modelUsed: 'b/m' }));
+    }
+    const first = await store.list({ limit: 10, provider: 'a', model: 'b/m' });
+    expect(first.rows).toEqual([]);
+    expect(first.next).toBeDefined();
+    const second = await store.list({ limit: 10, provider: 'a', model: 'b/m', before: first.next! });
+    expect(second).toEqual({ rows: [expect.objectContaining({ runId: 'rare' })] });
   });
 
   it('keeps every row, all fields, across a restart on the same file', async () => {
