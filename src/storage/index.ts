@@ -60,7 +60,7 @@ export interface StoresOptions {
 export const DEFAULT_EVENT_LOG_OPTIONS: EventLogOptions = { maxEventsPerRun: 10_000, retentionMs: 60 * 60 * 1000 };
 
 /** The request log keeps 30 days of requests, at most 1,000,000 of them; usage records follow it by default. */
-export const DEFAULT_REQUEST_LOG_OPTIONS: RequestLogOptions = { retentionMs: 30 * 86_400_000, maxRows: 1_000_000 };
+const DEFAULT_REQUEST_LOG_OPTIONS: RequestLogOptions = { retentionMs: 30 * 86_400_000, maxRows: 1_000_000 };
 
 /** The data directory when none is configured (SWITCHBOARD_DATA_DIR), relative to the working directory. */
 export const DEFAULT_DATA_DIR = '.switchboard';

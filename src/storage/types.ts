@@ -139,9 +139,9 @@ export interface UsageStoreOptions {
   retentionMs: number;
   /** At most this many records are kept (oldest dropped first). */
   maxRecords: number;
-  /** Hourly rollups older than this are dropped (default DEFAULT_HOURLY_RETENTION_MS, 90 days). */
+  /** Hourly rollups older than this are dropped (default 90 days: usage-rollups.ts). */
   hourlyRetentionMs?: number;
-  /** Daily rollups older than this are dropped (default DEFAULT_DAILY_RETENTION_MS, about 5 years). */
+  /** Daily rollups older than this are dropped (default about 5 years: usage-rollups.ts). */
   dailyRetentionMs?: number;
 }
 

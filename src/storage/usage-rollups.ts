@@ -14,9 +14,9 @@ export const ROLLUP_UNITS = [HOUR_MS, DAY_MS] as const;
 export type RollupUnit = (typeof ROLLUP_UNITS)[number];
 
 /** Hourly rollups are kept 90 days: a 90-day range is exact to the hour. */
-export const DEFAULT_HOURLY_RETENTION_MS = 90 * DAY_MS;
+const DEFAULT_HOURLY_RETENTION_MS = 90 * DAY_MS;
 /** Daily rollups are kept about 5 years (they are a few rows a day). */
-export const DEFAULT_DAILY_RETENTION_MS = 1_830 * DAY_MS;
+const DEFAULT_DAILY_RETENTION_MS = 1_830 * DAY_MS;
 
 /** How long rollups of `unit` are kept under `options`. */
 export function rollupRetentionMs(unit: RollupUnit, options: UsageStoreOptions): number {

@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import type { ChatMessage } from '../../providers/types.js';
 
 /** The header a client sends to keep its requests' content out of the log, whatever the config says. */
-export const LOG_CONTENT_HEADER = 'x-switchboard-log-content';
+const LOG_CONTENT_HEADER = 'x-switchboard-log-content';
 
 /** What content logging keeps. */
 export interface ContentLogging {

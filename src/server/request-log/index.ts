@@ -10,7 +10,6 @@ import { type RequestTrack, trackRequest } from './track.js';
 import { requestView } from './view.js';
 
 export type { RequestTrack } from './track.js';
-export type { ContentLogging } from './content.js';
 
 /** What createRequestLog needs. */
 export interface RequestLogOptions {

@@ -6,8 +6,8 @@ import { callerOf } from '../middleware/client-auth.js';
 import { requestView } from '../request-log/view.js';
 
 /** Rows per page when `limit` is not given, and the most a page may hold. */
-export const DEFAULT_REQUESTS_LIMIT = 50;
-export const MAX_REQUESTS_LIMIT = 1_000;
+const DEFAULT_REQUESTS_LIMIT = 50;
+const MAX_REQUESTS_LIMIT = 1_000;
 
 const STATUSES: readonly RequestStatus[] = ['ok', 'error', 'aborted'];
 
