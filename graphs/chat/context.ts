@@ -8,7 +8,7 @@ import type { ProviderError } from '../../src/providers/errors.js';
 import type { Registry } from '../../src/providers/registry.js';
 import type { Ensemble, EnsembleStrategy } from '../../src/config/routing-schema.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, Protocol, ProviderAdapter, Timeouts, Usage } from '../../src/providers/types.js';
-import type { Verdict } from '../../src/routing/judge.js';
+import type { Verdict } from '../../src/routing/judge/verdict.js';
 import type { RouteRequest } from '../../src/routing/plan.js';
 import type { RunRecords } from './run-record.js';
 import type { Candidate, Classification, Plan, StatsRecorder, StatsView } from '../../src/routing/types.js';

@@ -10,7 +10,7 @@ import { classifyNode } from './nodes/classify.js';
 import { ensembleNode, fuseNode, type FuseResult } from './nodes/fuse.js';
 import { gradeNode, needsGrade } from './nodes/grade.js';
 import { applyGrade, isAccepted, judgeCompletion, judgeNode } from './nodes/judge.js';
-import type { Verdict } from '../../src/routing/judge.js';
+import type { Verdict } from '../../src/routing/judge/verdict.js';
 import { routeNode } from './nodes/route.js';
 
 /** The events the call and fuse nodes send their own actor when their upstream calls settle. */

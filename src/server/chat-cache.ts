@@ -2,7 +2,7 @@
 // upstream call and no quota, whole or replayed as a stream, and says `x-switchboard-cache: hit`.
 import type { Request, Response } from 'express';
 import { completionFromChunks } from '../providers/assemble.js';
-import { classify } from '../routing/classify.js';
+import { classify } from '../routing/classifier/classify.js';
 import { matchRule } from '../routing/rules.js';
 import type { ChatCompletion, ChatCompletionChunk } from '../providers/types.js';
 import type { Caller } from '../accounts/types.js';

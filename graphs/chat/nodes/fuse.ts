@@ -3,7 +3,7 @@
 import type { Ensemble } from '../../../src/config/routing-schema.js';
 import type { ChatCompletion } from '../../../src/providers/types.js';
 import { aggregatorOf, ensembleMembers, fastestFirst, sumUsage, synthesisRequest } from '../../../src/routing/fuse.js';
-import type { Verdict } from '../../../src/routing/judge.js';
+import type { Verdict } from '../../../src/routing/judge/verdict.js';
 import type { Candidate } from '../../../src/routing/types.js';
 import type { Attempt, CallResult, ChatContext, ChatDeps, Fused } from '../context.js';
 import { failureFromAttempts } from '../edges.js';

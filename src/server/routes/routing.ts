@@ -1,7 +1,7 @@
 // POST /v1/routing/explain: what the router would do with a chat request (classification, ranked plan, reasons), calling no model.
 import { Router } from 'express';
 import type { ClientKeys } from '../../accounts/client-keys.js';
-import { classify } from '../../routing/classify.js';
+import { classify } from '../../routing/classifier/classify.js';
 import { planRoute } from '../../routing/plan.js';
 import type { Plan } from '../../routing/types.js';
 import { parseChatBody } from '../chat-body.js';
