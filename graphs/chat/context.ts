@@ -6,10 +6,11 @@ import type { GatewayError } from '../../src/errors.js';
 import type { RunEmitter } from '../../src/events/publisher.js';
 import type { ProviderError } from '../../src/providers/errors.js';
 import type { Registry } from '../../src/providers/registry.js';
-import type { Ensemble, EnsembleStrategy } from '../../src/config/routing-schema.js';
+import type { Ensemble } from '../../src/config/routing-schema.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, Protocol, ProviderAdapter, Timeouts, Usage } from '../../src/providers/types.js';
 import type { Verdict } from '../../src/routing/judge/verdict.js';
 import type { RouteRequest } from '../../src/routing/plan.js';
+import type { Fused } from '../../src/routing/fuse.js';
 import type { RunRecords } from './run-record.js';
 import type { Candidate, Classification, Plan, StatsRecorder, StatsView } from '../../src/routing/types.js';
 
@@ -90,18 +91,6 @@ export interface ChatContext {
   fused?: { result: CallResult; candidate: Candidate; attempts: Attempt[]; fused: Fused };
   /** Why the run failed, once it has. */
   error?: GatewayError;
-}
-
-/** How an ensemble went: its members (judge score or error), the answer picked or the aggregator, usage of them all. */
-export interface Fused {
-  strategy: EnsembleStrategy;
-  members: Array<{ model: string; score?: number; error?: string }>;
-  /** `select` (or a synthesis that fell back): the member whose answer was returned. */
-  selected?: string;
-  /** `synthesize`: the model that wrote the answer. */
-  aggregator?: string;
-  /** The members' usage (the aggregator's comes with its answer). */
-  usage: Usage;
 }
 
 /** How a run ended: an answer to send (whole or streaming) or an error. */

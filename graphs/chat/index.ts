@@ -8,7 +8,8 @@ import { createContinuation } from './continue.js';
 import { createGraphEventProjector } from './events.js';
 import { createChatMachine } from './machine.js';
 import { finishCompletion, streamToClient, type StreamOptions } from './respond.js';
-import { runRecord, type RunRecord } from './run-record.js';
+import { runRecord } from './outcome-record.js';
+import type { RunRecord } from './run-record.js';
 import { completionToChunks } from '../../src/providers/assemble.js';
 
 export type { ChatDeps, ChatInput } from './context.js';
