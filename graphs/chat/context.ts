@@ -6,10 +6,10 @@ import type { GatewayError } from '../../src/errors.js';
 import type { RunEmitter } from '../../src/events/publisher.js';
 import type { ProviderError } from '../../src/providers/errors.js';
 import type { Registry } from '../../src/providers/registry.js';
-import type { Ensemble } from '../../src/config/routing-schema.js';
+import type { Ensemble, RoutingRule } from '../../src/config/routing-schema.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, Protocol, ProviderAdapter, Timeouts, Usage } from '../../src/providers/types.js';
 import type { Verdict } from '../../src/routing/judge/verdict.js';
-import type { RouteRequest } from '../../src/routing/plan.js';
+import type { RouteOptions } from '../../src/routing/plan.js';
 import type { Fused } from '../../src/routing/fuse.js';
 import type { RunRecords } from './run-record.js';
 import type { Candidate, Classification, Plan, StatsRecorder, StatsView } from '../../src/routing/types.js';
@@ -30,9 +30,10 @@ export interface ChatDeps {
 }
 
 export interface ChatInput {
-  /** The OpenAI request to forward (Switchboard's own fields removed). */
+  /** The OpenAI request to forward (Switchboard's own fields removed); its `model` is the one the client named. */
   request: ChatRequest;
-  route: RouteRequest;
+  /** The client's other routing fields (the model stays in `request`). */
+  route: RouteOptions;
   stream: boolean;
   /** Aborted when the client goes away; passed to every upstream call. */
   signal: AbortSignal;
@@ -74,6 +75,8 @@ export interface ChatContext {
   /** When the run started (deps.now()), for the fallback time budget. */
   startedAt: number;
   classification?: Classification;
+  /** The routing rule the request matches, matched once with the classification (the cache and the plan use it). */
+  rule?: RoutingRule | undefined;
   plan?: Plan;
   /** Index in plan.candidates of the model being tried. */
   index: number;

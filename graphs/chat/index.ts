@@ -47,7 +47,7 @@ export function createChatGraph(deps: ChatDeps): ChatGraph {
   return {
     async run(input) {
       const { emitter } = input;
-      emitter.emit('run_started', undefined, () => ({ kind: 'chat', model: input.route.model, stream: input.stream }));
+      emitter.emit('run_started', undefined, () => ({ kind: 'chat', model: input.request.model, stream: input.stream }));
       const inspect = emitter.active ? createGraphEventProjector(emitter, deps.now, deps.routing.judgeThreshold) : undefined;
       const outcome = await toPromise(createActor(machine, inspect ? { input, inspect } : { input }).start());
       recordQualities(deps, outcome);

@@ -11,7 +11,7 @@ import { ensembleNode, fuseNode, type FuseResult } from './nodes/fuse.js';
 import { gradeNode, needsGrade } from './nodes/grade.js';
 import { applyGrade, isAccepted, judgeCompletion, judgeNode } from './nodes/judge.js';
 import type { Verdict } from '../../src/routing/judge/verdict.js';
-import { routeNode } from './nodes/route.js';
+import { routeNode, routerViewOf } from './nodes/route.js';
 
 /** The events the call and fuse nodes send their own actor when their upstream calls settle. */
 export type CallEvent =
@@ -36,6 +36,7 @@ const AFTER_JUDGEMENT = [
  */
 export function createChatMachine(deps: ChatDeps) {
   const threshold = deps.routing.judgeThreshold;
+  const view = routerViewOf(deps);
   return setup({
     types: {} as { context: ChatContext; input: ChatInput; output: ChatOutcome; events: CallEvent },
     actions: {
@@ -73,8 +74,8 @@ export function createChatMachine(deps: ChatDeps) {
         );
       },
       recordGrade: assign(({ context, event }) => applyGrade(context, (event as Extract<CallEvent, { type: 'grade.done' }>).grade, threshold)),
-      classify: assign(({ context }) => classifyNode(context)),
-      route: assign(({ context }) => routeNode(deps, context)),
+      classify: assign(({ context }) => classifyNode(deps, context)),
+      route: assign(({ context }) => routeNode(deps, view, context)),
       recordResult: assign(({ context, event }) => {
         const { result, ms } = event as Extract<CallEvent, { type: 'call.done' }>;
         return { result, attempts: [...context.attempts, { ref: currentRef(context), ms }] };
