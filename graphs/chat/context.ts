@@ -11,6 +11,7 @@ import type { ChatCompletion, ChatCompletionChunk, ChatRequest, Protocol, Provid
 import type { Verdict } from '../../src/routing/judge/verdict.js';
 import type { RouteOptions } from '../../src/routing/plan.js';
 import type { Fused } from '../../src/routing/fuse.js';
+import type { ResponseCache } from './response-cache.js';
 import type { RunRecords } from './run-record.js';
 import type { Candidate, Classification, Plan, StatsRecorder, StatsView } from '../../src/routing/types.js';
 
@@ -25,6 +26,8 @@ export interface ChatDeps {
   stats?: StatsView & StatsRecorder;
   /** Where each finished run's record goes (GET /v1/runs/{run_id}). */
   runs?: RunRecords;
+  /** The response cache, for the runs whose input allows it (`ChatInput.cache`); no run uses one when absent. */
+  cache?: ResponseCache;
   timeouts: Timeouts;
   now: () => number;
 }
@@ -47,6 +50,11 @@ export interface ChatInput {
   recorded?: boolean;
   /** The client's `ensemble` field: several models answer (select / synthesize / cascade). */
   ensemble?: Ensemble;
+  /**
+   * The run may use the response cache (the chat routes' runs): `asked` when the client sent `x-switchboard-cache: on`
+   * (a rule with `cache: true` turns it on too), and the `scope` its entries are kept under (one per client key).
+   */
+  cache?: { asked: boolean; scope: string };
 }
 
 /** A streamed answer that has started: the chunks up to the first content, and the rest still to read. */
@@ -94,9 +102,20 @@ export interface ChatContext {
   fused?: { result: CallResult; candidate: Candidate; attempts: Attempt[]; fused: Fused };
   /** Why the run failed, once it has. */
   error?: GatewayError;
+  /** The run's response cache key, once it was looked up: the answer is stored under it when the run ends whole. */
+  cacheKey?: string;
+  /** The cache's stored answer, on a hit. */
+  cached?: ChatCompletion;
 }
 
-/** How a run ended: an answer to send (whole or streaming) or an error. */
+/**
+ * How a run ended: an answer to send (whole or streaming), the cache's answer, or an error. `cacheKey` is there when
+ * the cache was looked up and missed; `input` is the run's input as its calls used it (a cached stream asks for usage).
+ */
 export type ChatOutcome =
-  | { kind: 'answer'; result: CallResult; candidate: Candidate; attempts: Attempt[]; classification: Classification; plan: Plan; fused?: Fused }
-  | { kind: 'error'; error: GatewayError; attempts: Attempt[] };
+  | {
+    kind: 'answer'; result: CallResult; candidate: Candidate; attempts: Attempt[]; classification: Classification; plan: Plan;
+    fused?: Fused; input: ChatInput; cacheKey?: string;
+  }
+  | { kind: 'cached'; completion: ChatCompletion; attempts: Attempt[]; classification: Classification; rule?: string }
+  | { kind: 'error'; error: GatewayError; attempts: Attempt[]; cacheKey?: string };

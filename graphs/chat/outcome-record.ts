@@ -10,15 +10,21 @@ export function runRecord(input: ChatInput, outcome: ChatOutcome, now: number, e
   const base: RunRecord = {
     run_id: input.emitter.runId,
     ...(input.client === undefined ? {} : { client: input.client.id }),
-    status: outcome.kind === 'answer' ? 'succeeded' : 'failed',
+    status: outcome.kind === 'error' ? 'failed' : 'succeeded',
     finished_at: now,
     attempts: outcome.attempts.map(attemptView),
   };
   if (outcome.kind === 'error') return { ...base, error: { status: outcome.error.status, message: outcome.error.message }, ...extra };
-  const { classification: c, plan } = outcome;
+  const { classification: c } = outcome;
+  const classification = { task: c.task, domain: c.domain, complexity: c.complexity, tokens: c.estimatedTokens, needs: { ...c.needs } };
+  // An answer from the response cache: no plan was made and no model called.
+  if (outcome.kind === 'cached') {
+    return { ...base, classification, ...(outcome.rule === undefined ? {} : { rule: outcome.rule }), model: outcome.completion.model, ...extra };
+  }
+  const { plan } = outcome;
   return {
     ...base,
-    classification: { task: c.task, domain: c.domain, complexity: c.complexity, tokens: c.estimatedTokens, needs: { ...c.needs } },
+    classification,
     mode: plan.mode,
     ...(plan.rule === undefined ? {} : { rule: plan.rule }),
     // The top of the plan with reasons (they are built lazily: all of them for 100 models would cost ~65 µs a run).
