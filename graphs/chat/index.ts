@@ -19,23 +19,14 @@ export type { ChatDeps, ChatInput } from './context.js';
 export type ChatRun = (
   | { kind: 'completion'; completion: ChatCompletion; model: ResolvedModel; attempts: number }
   | { kind: 'stream'; chunks: AsyncGenerator<ChatCompletionChunk>; model: ResolvedModel; attempts: number }
-  | CachedRun
+  // The response cache's answer, no call made: `completion.model` names the model that wrote it; `chunks` replays it
+  // when the client streams.
+  | { kind: 'cached'; completion: ChatCompletion; chunks?: AsyncGenerator<ChatCompletionChunk>; attempts: 0 }
   | { kind: 'error'; error: GatewayError; attempts: number }
 ) & {
   /** The run looked its request up in the response cache: found (`hit`) or not (`miss`, stored if it ends whole). */
   cache?: 'hit' | 'miss';
 };
-
-/**
- * An answer from the response cache: no upstream call was made. `completion.model` names the model that wrote it;
- * `chunks` replays it when the client streams.
- */
-export interface CachedRun {
-  kind: 'cached';
-  completion: ChatCompletion;
-  chunks?: AsyncGenerator<ChatCompletionChunk>;
-  attempts: 0;
-}
 
 export interface ChatGraph {
   run(input: ChatInput): Promise<ChatRun>;
