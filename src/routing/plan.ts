@@ -9,10 +9,11 @@ import { matchRule, orderByRule } from './rules.js';
 import { scoreModel, unfitReason, type RankedCandidate } from './score.js';
 import type { Classification, Plan, StatsView } from './types.js';
 
-/** What the client asked for about routing. */
-export interface RouteRequest {
-  /** `auto`, `provider/model`, or a bare model id that any enabled provider serves. */
-  model: string;
+/**
+ * What the client asked for about routing besides the model. The model it named stays in its request
+ * (`ChatRequest.model`): one field, read by the router through `RouteRequest`.
+ */
+export interface RouteOptions {
   /** An ordered fallback list (OpenRouter's `models`), tried after `model`. */
   models?: string[];
   /** Pin a provider. */
@@ -26,6 +27,12 @@ export interface RouteRequest {
   allows?: (ref: string) => boolean;
 }
 
+/** What the client asked for about routing: the model it named, and its other routing fields. */
+export interface RouteRequest extends RouteOptions {
+  /** `auto`, `provider/model`, or a bare model id that any enabled provider serves. */
+  model: string;
+}
+
 /** Why a provider cannot take a call now (keys resting, circuit open), from the key pool; undefined when it can. */
 export type Availability = (provider: ResolvedProvider) => { reason: string; retryAfterMs: number } | undefined;
 
@@ -37,6 +44,11 @@ export interface RouteContext {
   stats?: StatsView;
   /** The config's routing rules; the first that matches applies. */
   rules?: readonly RoutingRule[];
+  /**
+   * The rule the request already matched (route-context.ts matches once per request), used when `rules` is absent:
+   * the request graph's cache state needs the match before the plan.
+   */
+  rule?: RoutingRule;
   /** 0..1: the share of the provider's keys usable now; less headroom, lower score. */
   headroom?: (provider: ResolvedProvider) => number;
   /** For pruning's cool-downs (default Date.now()). */
@@ -59,7 +71,7 @@ export function planRoute(registry: Registry, route: RouteRequest, classificatio
   }
   const explicit = explicitModels(registry, route);
   const allowed = allowedFilter(registry, route);
-  const rule = matchRule(context.rules, classification);
+  const rule = context.rules === undefined ? context.rule : matchRule(context.rules, classification);
   const mode = rule?.mode !== undefined && route.modeExplicit !== true ? rule.mode : route.mode;
   const { stats } = context;
   const now = context.now ?? Date.now();

@@ -12,7 +12,6 @@ import type { StatsView } from '../routing/types.js';
 import type { UsageStore } from '../storage/types.js';
 import type { RunRecords } from '../../graphs/chat/run-record.js';
 import type { Metrics } from './metrics.js';
-import type { ResponseCache } from './response-cache.js';
 
 export interface AppDeps {
   config: Config;
@@ -34,7 +33,6 @@ export interface AppDeps {
   metrics: Metrics;
   /** Finished runs' records (GET /v1/runs/{run_id}). */
   runs: RunRecords;
-  cache: ResponseCache;
   /** Live per-model stats and pruning, as the request graph's router sees them (POST /v1/routing/explain). */
   stats?: StatsView;
   /** Which providers cannot take a call now (the key pool's `unavailable`), for /v1/routing/explain. */
