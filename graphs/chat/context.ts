@@ -5,7 +5,7 @@ import type { Config } from '../../src/config/schema.js';
 import type { GatewayError } from '../../src/errors.js';
 import type { RunEmitter } from '../../src/events/publisher.js';
 import type { ProviderError } from '../../src/providers/errors.js';
-import type { ResolvedCatalog as Registry } from '../../src/catalog/types.js';
+import type { ResolvedCatalog } from '../../src/catalog/types.js';
 import type { Ensemble, RoutingRule } from '../../src/config/routing-schema.js';
 import type { Timeouts } from '../../src/providers/http.js';
 import type { Protocol } from '../../src/providers/protocols.js';
@@ -19,7 +19,7 @@ import type { Candidate, Classification, Plan, StatsRecorder, StatsView } from '
 
 /** What the request graph needs from the outside world. */
 export interface ChatDeps {
-  registry: Registry;
+  registry: ResolvedCatalog;
   adapters: Record<Protocol, ProviderAdapter>;
   /** Keys, limits and circuits: which providers can take a call, and a key for each call. */
   keys: KeyPool;

@@ -1,7 +1,7 @@
 // fuse: the pure parts of ensembles: which models take part, the aggregator's prompt (Mixture-of-Agents), usage sums,
 // and the report of how an ensemble went (a run's outcome and record carry it).
 import type { Ensemble, EnsembleStrategy } from '../config/routing-schema.js';
-import type { ResolvedCatalog as Registry } from '../catalog/types.js';
+import type { ResolvedCatalog } from '../catalog/types.js';
 import type { ChatMessage, ChatRequest, Usage } from '../providers/types.js';
 import type { Candidate, Plan } from './types.js';
 
@@ -40,7 +40,7 @@ export function fastestFirst(plan: Plan): Plan {
 }
 
 /** The model that writes a synthesis: the one the ensemble names (any enabled model), else the best-ranked member. */
-export function aggregatorOf(registry: Registry, ensemble: Ensemble, members: Candidate[]): Candidate | undefined {
+export function aggregatorOf(registry: ResolvedCatalog, ensemble: Ensemble, members: Candidate[]): Candidate | undefined {
   if (ensemble.aggregator === undefined) return members[0];
   const model = registry.byRef.get(ensemble.aggregator) ?? registry.byBareId.get(ensemble.aggregator)?.[0];
   return model === undefined ? members[0] : { model, score: 0, reasons: ['aggregator'] };

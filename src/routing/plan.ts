@@ -4,7 +4,7 @@ import { noKeyCanServe } from '../accounts/errors.js';
 import type { RoutingRule } from '../config/routing-schema.js';
 import type { ModelQuality } from '../config/schema.js';
 import { GatewayError, badRequest, notFound } from '../errors.js';
-import type { ResolvedCatalog as Registry, ResolvedModel, ResolvedProvider } from '../catalog/types.js';
+import type { ResolvedCatalog, ResolvedModel, ResolvedProvider } from '../catalog/types.js';
 import { matchRule, orderByRule } from './rules.js';
 import { scoreModel, unfitReason, type RankedCandidate } from './score.js';
 import type { Classification, Plan, StatsView } from './types.js';
@@ -65,7 +65,7 @@ type Unavailable = ReturnType<Availability>;
  * earliest Retry-After; 503 when no key will ever serve), 503 when nothing can serve it. Pruned models are used only
  * when nothing else can serve, or when the client names them.
  */
-export function planRoute(registry: Registry, route: RouteRequest, classification: Classification, context: RouteContext = {}): Plan {
+export function planRoute(registry: ResolvedCatalog, route: RouteRequest, classification: Classification, context: RouteContext = {}): Plan {
   if (route.provider !== undefined && !registry.providers.some((p) => p.id === route.provider)) {
     throw notFound(`provider '${route.provider}' is not enabled`, 'provider_not_found', 'provider');
   }
@@ -141,7 +141,7 @@ export function planRoute(registry: Registry, route: RouteRequest, classificatio
 }
 
 /** Keeps the models the client's key may use; a named model it may not use is refused outright (403). */
-function allowedFilter(registry: Registry, route: RouteRequest): (model: ResolvedModel) => boolean {
+function allowedFilter(registry: ResolvedCatalog, route: RouteRequest): (model: ResolvedModel) => boolean {
   const { allows } = route;
   if (allows === undefined) return () => true;
   if (route.model !== AUTO_MODEL && !resolveName(registry, route.model).some((model) => allows(model.ref))) {
@@ -156,7 +156,7 @@ function allResting(skipped: Plan['skipped'], retryAfterMs: number): GatewayErro
 }
 
 /** The models the client named, in order, or undefined for `auto`. */
-function explicitModels(registry: Registry, route: RouteRequest): ResolvedModel[] | undefined {
+function explicitModels(registry: ResolvedCatalog, route: RouteRequest): ResolvedModel[] | undefined {
   const names = [...(route.model === AUTO_MODEL ? [] : [route.model]), ...(route.models ?? [])];
   if (names.length === 0) return undefined;
   const found = names.map((name, i) => {
@@ -171,12 +171,12 @@ function explicitModels(registry: Registry, route: RouteRequest): ResolvedModel[
   return unique;
 }
 
-function resolveName(registry: Registry, name: string): ResolvedModel[] {
+function resolveName(registry: ResolvedCatalog, name: string): ResolvedModel[] {
   const exact = registry.byRef.get(name);
   return exact ? [exact] : (registry.byBareId.get(name) ?? []);
 }
 
-function noCandidate(registry: Registry, skipped: Plan['skipped'], explicit: boolean): GatewayError {
+function noCandidate(registry: ResolvedCatalog, skipped: Plan['skipped'], explicit: boolean): GatewayError {
   if (registry.models.length === 0) {
     return new GatewayError('No provider is enabled: add an API key (e.g. GROQ_API_KEY) or a provider in switchboard.yaml', {
       status: 503,

@@ -1,7 +1,7 @@
 // The router's inputs for one request, built one way for the request graph and for POST /v1/routing/explain: the
 // request's labels and the rule they match (worked out once per request), and the route context of the live gateway.
 import type { RoutingRule } from '../config/routing-schema.js';
-import type { ResolvedCatalog as Registry, ResolvedProvider } from '../catalog/types.js';
+import type { ResolvedCatalog, ResolvedProvider } from '../catalog/types.js';
 import { classify, type ClassifyInput } from './classifier/classify.js';
 import { planRoute, type Availability, type RouteContext, type RouteOptions } from './plan.js';
 import { matchRule } from './rules.js';
@@ -45,7 +45,7 @@ export interface PlanInput extends LabelledRequest {
  * The plan for a labelled request as the live gateway stands (`view`). Throws the router's GatewayError when no model
  * can serve it (see planRoute).
  */
-export function planRequest(registry: Registry, input: PlanInput, view: RouterView): Plan {
+export function planRequest(registry: ResolvedCatalog, input: PlanInput, view: RouterView): Plan {
   const context: RouteContext = {
     availability: view.availability,
     headroom: view.headroom,
