@@ -41,7 +41,7 @@ async function measure(bus: EventBus, runs: number, warmup: number): Promise<num
   const once = () =>
     graph.run({
       request: { model: 'auto', messages: [{ role: 'user', content: 'Say hello' }] },
-      route: { model: 'auto', mode: 'balanced' },
+      route: { mode: 'balanced' },
       stream: false,
       signal: new AbortController().signal,
       emitter: createRunEmitter(bus, 'bench-run'),

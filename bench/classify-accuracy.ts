@@ -3,7 +3,7 @@
 // split, the commonest confusions, and classify time per prompt (p50, p99) after warm-up.
 //
 //   node --import tsx bench/classify-accuracy.ts [--errors=dev|test|all] [--reps=N]
-import { classify, createRuleClassifier, type ClassifyInput } from '../src/routing/classify.js';
+import { classify, createRuleClassifier, type ClassifyInput } from '../src/routing/classifier/classify.js';
 import { TASKS } from '../src/config/schema.js';
 import { loadLabelledPrompts, scoreClassifier, toRequest, type LabelledPrompt, type Scorecard } from '../test/fixtures/routing/labelled.js';
 

@@ -86,7 +86,7 @@ const graph = graphFor();
 const runOnce = (emitter: RunEmitter) =>
   graph.run({
     request: { model: 'auto', messages: [{ role: 'user', content: 'Say hello' }] },
-    route: { model: 'auto', mode: 'balanced' },
+    route: { mode: 'balanced' },
     stream: false,
     signal: new AbortController().signal,
     emitter,

@@ -3,7 +3,7 @@
 import { RoutingRuleSchema } from '../src/config/routing-schema.js';
 import type { ProviderEntry } from '../src/config/schema.js';
 import { resolveCatalogWithKeys } from '../src/accounts/provider-keys.js';
-import { classify } from '../src/routing/classify.js';
+import { classify } from '../src/routing/classifier/classify.js';
 import { planRoute, type RouteContext } from '../src/routing/plan.js';
 import type { ModelStats, StatsView } from '../src/routing/types.js';
 

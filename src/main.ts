@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { createChatGraph } from '../graphs/chat/index.js';
+import { createResponseCache } from '../graphs/chat/response-cache.js';
 import { createRunRecords } from '../graphs/chat/run-record.js';
 import { createCodeAgentService } from '../graphs/code-agent/threads/service.js';
 import { parseWorkspaceRoots } from '../tools/workspace-roots.js';
@@ -20,7 +21,6 @@ import { createApp } from './server/app.js';
 import { createMetrics, type Metrics } from './server/metrics.js';
 import { prettyLogStream } from './server/pretty-log.js';
 import { createRequestLog } from './server/request-log/index.js';
-import { createResponseCache } from './server/response-cache.js';
 import { createLiveStats, recordCallStats } from './routing/stats.js';
 import { wsAuthorize } from './server/ws/auth.js';
 import { createStores, DEFAULT_DATA_DIR, parseStoreKind, type Stores } from './storage/index.js';
@@ -103,6 +103,7 @@ export async function startGateway({
     keys: accounts.keys,
     stats,
     runs,
+    cache: createResponseCache(stores.kv, { ...config.cache, onError: (err) => logger.warn({ err }, 'response cache failed') }),
     routing: config.routing,
     timeouts: config.timeouts,
     now: Date.now,
@@ -134,7 +135,6 @@ export async function startGateway({
     runs,
     availability: (provider) => accounts.keys.unavailable(provider),
     headroom: (provider) => accounts.keys.headroom(provider),
-    cache: createResponseCache(stores.kv, { ...config.cache, onError: (err) => logger.warn({ err }, 'response cache failed') }),
     now: Date.now,
   });
   const server = createServer(app);

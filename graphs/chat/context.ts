@@ -5,19 +5,21 @@ import type { Config } from '../../src/config/schema.js';
 import type { GatewayError } from '../../src/errors.js';
 import type { RunEmitter } from '../../src/events/publisher.js';
 import type { ProviderError } from '../../src/providers/errors.js';
-import type { ResolvedCatalog as Registry } from '../../src/catalog/types.js';
-import type { Ensemble, EnsembleStrategy } from '../../src/config/routing-schema.js';
+import type { ResolvedCatalog } from '../../src/catalog/types.js';
+import type { Ensemble, RoutingRule } from '../../src/config/routing-schema.js';
 import type { Timeouts } from '../../src/providers/http.js';
 import type { Protocol } from '../../src/providers/protocols.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, ProviderAdapter, Usage } from '../../src/providers/types.js';
-import type { Verdict } from '../../src/routing/judge.js';
-import type { RouteRequest } from '../../src/routing/plan.js';
+import type { Verdict } from '../../src/routing/judge/verdict.js';
+import type { RouteOptions } from '../../src/routing/plan.js';
+import type { Fused } from '../../src/routing/fuse.js';
+import type { ResponseCache } from './response-cache.js';
 import type { RunRecords } from './run-record.js';
 import type { Candidate, Classification, Plan, StatsRecorder, StatsView } from '../../src/routing/types.js';
 
 /** What the request graph needs from the outside world. */
 export interface ChatDeps {
-  registry: Registry;
+  registry: ResolvedCatalog;
   adapters: Record<Protocol, ProviderAdapter>;
   /** Keys, limits and circuits: which providers can take a call, and a key for each call. */
   keys: KeyPool;
@@ -26,14 +28,17 @@ export interface ChatDeps {
   stats?: StatsView & StatsRecorder;
   /** Where each finished run's record goes (GET /v1/runs/{run_id}). */
   runs?: RunRecords;
+  /** The response cache, for the runs whose input allows it (`ChatInput.cache`); no run uses one when absent. */
+  cache?: ResponseCache;
   timeouts: Timeouts;
   now: () => number;
 }
 
 export interface ChatInput {
-  /** The OpenAI request to forward (Switchboard's own fields removed). */
+  /** The OpenAI request to forward (Switchboard's own fields removed); its `model` is the one the client named. */
   request: ChatRequest;
-  route: RouteRequest;
+  /** The client's other routing fields (the model stays in `request`). */
+  route: RouteOptions;
   stream: boolean;
   /** Aborted when the client goes away; passed to every upstream call. */
   signal: AbortSignal;
@@ -47,6 +52,11 @@ export interface ChatInput {
   recorded?: boolean;
   /** The client's `ensemble` field: several models answer (select / synthesize / cascade). */
   ensemble?: Ensemble;
+  /**
+   * The run may use the response cache (the chat routes' runs): `asked` when the client sent `x-switchboard-cache: on`
+   * (a rule with `cache: true` turns it on too), and the `scope` its entries are kept under (one per client key).
+   */
+  cache?: { asked: boolean; scope: string };
 }
 
 /** A streamed answer that has started: the chunks up to the first content, and the rest still to read. */
@@ -75,6 +85,8 @@ export interface ChatContext {
   /** When the run started (deps.now()), for the fallback time budget. */
   startedAt: number;
   classification?: Classification;
+  /** The routing rule the request matches, matched once with the classification (the cache and the plan use it). */
+  rule?: RoutingRule | undefined;
   plan?: Plan;
   /** Index in plan.candidates of the model being tried. */
   index: number;
@@ -92,21 +104,20 @@ export interface ChatContext {
   fused?: { result: CallResult; candidate: Candidate; attempts: Attempt[]; fused: Fused };
   /** Why the run failed, once it has. */
   error?: GatewayError;
+  /** The run's response cache key, once it was looked up: the answer is stored under it when the run ends whole. */
+  cacheKey?: string;
+  /** The cache's stored answer, on a hit. */
+  cached?: ChatCompletion;
 }
 
-/** How an ensemble went: its members (judge score or error), the answer picked or the aggregator, usage of them all. */
-export interface Fused {
-  strategy: EnsembleStrategy;
-  members: Array<{ model: string; score?: number; error?: string }>;
-  /** `select` (or a synthesis that fell back): the member whose answer was returned. */
-  selected?: string;
-  /** `synthesize`: the model that wrote the answer. */
-  aggregator?: string;
-  /** The members' usage (the aggregator's comes with its answer). */
-  usage: Usage;
-}
-
-/** How a run ended: an answer to send (whole or streaming) or an error. */
+/**
+ * How a run ended: an answer to send (whole or streaming), the cache's answer, or an error. `cacheKey` is there when
+ * the cache was looked up and missed; `input` is the run's input as its calls used it (a cached stream asks for usage).
+ */
 export type ChatOutcome =
-  | { kind: 'answer'; result: CallResult; candidate: Candidate; attempts: Attempt[]; classification: Classification; plan: Plan; fused?: Fused }
-  | { kind: 'error'; error: GatewayError; attempts: Attempt[] };
+  | {
+    kind: 'answer'; result: CallResult; candidate: Candidate; attempts: Attempt[]; classification: Classification; plan: Plan;
+    fused?: Fused; input: ChatInput; cacheKey?: string;
+  }
+  | { kind: 'cached'; completion: ChatCompletion; attempts: Attempt[]; classification: Classification; rule?: string }
+  | { kind: 'error'; error: GatewayError; attempts: Attempt[]; cacheKey?: string };

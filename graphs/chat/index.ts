@@ -5,19 +5,28 @@ import type { ResolvedModel } from '../../src/catalog/types.js';
 import type { ChatCompletion, ChatCompletionChunk } from '../../src/providers/types.js';
 import type { CallResult, ChatDeps, ChatInput, ChatOutcome } from './context.js';
 import { createContinuation } from './continue.js';
+import { cachedAsItEnds, replayCached } from './nodes/cache.js';
 import { createGraphEventProjector } from './events.js';
 import { createChatMachine } from './machine.js';
 import { finishCompletion, streamToClient, type StreamOptions } from './respond.js';
-import { runRecord, type RunRecord } from './run-record.js';
+import { runRecord } from './outcome-record.js';
+import type { RunRecord } from './run-record.js';
 import { completionToChunks } from '../../src/providers/assemble.js';
 
 export type { ChatDeps, ChatInput } from './context.js';
 
-/** What the server sends: a whole completion, a stream that has started, or an error. */
-export type ChatRun =
+/** What the server sends: a whole completion, a stream that has started, the cache's answer, or an error. */
+export type ChatRun = (
   | { kind: 'completion'; completion: ChatCompletion; model: ResolvedModel; attempts: number }
   | { kind: 'stream'; chunks: AsyncGenerator<ChatCompletionChunk>; model: ResolvedModel; attempts: number }
-  | { kind: 'error'; error: GatewayError; attempts: number };
+  // The response cache's answer, no call made: `completion.model` names the model that wrote it; `chunks` replays it
+  // when the client streams.
+  | { kind: 'cached'; completion: ChatCompletion; chunks?: AsyncGenerator<ChatCompletionChunk>; attempts: 0 }
+  | { kind: 'error'; error: GatewayError; attempts: number }
+) & {
+  /** The run looked its request up in the response cache: found (`hit`) or not (`miss`, stored if it ends whole). */
+  cache?: 'hit' | 'miss';
+};
 
 export interface ChatGraph {
   run(input: ChatInput): Promise<ChatRun>;
@@ -46,39 +55,65 @@ export function createChatGraph(deps: ChatDeps): ChatGraph {
   return {
     async run(input) {
       const { emitter } = input;
-      emitter.emit('run_started', undefined, () => ({ kind: 'chat', model: input.route.model, stream: input.stream }));
+      emitter.emit('run_started', undefined, () => ({ kind: 'chat', model: input.request.model, stream: input.stream }));
       const inspect = emitter.active ? createGraphEventProjector(emitter, deps.now, deps.routing.judgeThreshold) : undefined;
       const outcome = await toPromise(createActor(machine, inspect ? { input, inspect } : { input }).start());
       recordQualities(deps, outcome);
-      // Candidates skipped without a call (keys resting, circuit open) are not attempts.
-      const attempts = outcome.attempts.filter((a) => !a.skipped).length;
-      const save = (extra: Partial<RunRecord> = {}) => {
+      const save: SaveRecord = (extra = {}) => {
         if (input.recorded) deps.runs?.save(runRecord(input, outcome, deps.now(), extra));
       };
-      if (outcome.kind === 'error') {
-        emitter.emit('run_failed', undefined, () => ({ status: outcome.error.status, message: outcome.error.message, attempts }));
-        save();
-        return { kind: 'error', error: outcome.error, attempts };
-      }
-      const { model } = outcome.candidate;
-      const info = { ref: model.ref, attempts, classification: outcome.classification, emitter };
-      const result = input.stream ? asStream(outcome.result) : outcome.result;
-      if (result.kind === 'completion') {
-        save();
-        return { kind: 'completion', completion: finishCompletion(result.completion, info), model, attempts };
-      }
-      const { head, rest } = result.stream;
-      const continueStream = createContinuation({
-        deps, input, plan: outcome.plan, from: outcome.candidate, promptTokens: outcome.classification.promptTokens, callsLeft: deps.routing.maxAttempts - attempts,
-      });
-      const options: StreamOptions = {
-        includeUsage: input.request.stream_options?.include_usage === true,
-        continueStream,
-        // An ensemble's answer replayed whole already counts every call; a synthesis streams the aggregator's alone.
-        ...(outcome.fused !== undefined && outcome.result.kind === 'stream' ? { extraUsage: outcome.fused.usage } : {}),
-        onEnd: ({ ok, continuedBy }) => save({ ...(ok ? {} : { status: 'failed' as const }), ...(continuedBy === undefined ? {} : { continued_by: continuedBy }) }),
-      };
-      return { kind: 'stream', chunks: streamToClient(head, rest, info, options), model, attempts };
+      if (outcome.kind === 'cached') return cachedRun(input, outcome.completion, save);
+      return answeredRun(deps, input, outcome, save);
     },
   };
+}
+
+type SaveRecord = (extra?: Partial<RunRecord>) => void;
+
+/** The cache's answer: the run ends with no call (whole, or replayed as a stream when the client streams). */
+function cachedRun(input: ChatInput, completion: ChatCompletion, save: SaveRecord): ChatRun {
+  input.emitter.emit('run_finished', undefined, () => ({ model: completion.model, attempts: 0, usage: completion.usage }));
+  save();
+  const replay = input.stream ? { chunks: replayCached(completion, input.request.stream_options?.include_usage === true) } : {};
+  return { kind: 'cached', completion, ...replay, attempts: 0, cache: 'hit' };
+}
+
+/** A routed run's answer or error; an answer the cache missed is stored once it has ended whole. */
+function answeredRun(deps: ChatDeps, input: ChatInput, outcome: Exclude<ChatOutcome, { kind: 'cached' }>, save: SaveRecord): ChatRun {
+  const { emitter } = input;
+  // Candidates skipped without a call (keys resting, circuit open) are not attempts.
+  const attempts = outcome.attempts.filter((a) => !a.skipped).length;
+  const { cacheKey } = outcome;
+  const missed = cacheKey === undefined ? {} : { cache: 'miss' as const };
+  if (outcome.kind === 'error') {
+    emitter.emit('run_failed', undefined, () => ({ status: outcome.error.status, message: outcome.error.message, attempts }));
+    save();
+    return { kind: 'error', error: outcome.error, attempts, ...missed };
+  }
+  const { model } = outcome.candidate;
+  const info = { ref: model.ref, attempts, classification: outcome.classification, emitter };
+  const result = input.stream ? asStream(outcome.result) : outcome.result;
+  if (result.kind === 'completion') {
+    save();
+    const completion = finishCompletion(result.completion, info);
+    if (cacheKey !== undefined) void deps.cache!.put(cacheKey, completion);
+    return { kind: 'completion', completion, model, attempts, ...missed };
+  }
+  const { head, rest } = result.stream;
+  // The input as the calls used it: a stream the cache will store asked the upstream for its usage.
+  const sent = outcome.input;
+  const continueStream = createContinuation({
+    deps, input: sent, plan: outcome.plan, from: outcome.candidate, promptTokens: outcome.classification.promptTokens, callsLeft: deps.routing.maxAttempts - attempts,
+  });
+  const options: StreamOptions = {
+    includeUsage: sent.request.stream_options?.include_usage === true,
+    continueStream,
+    // An ensemble's answer replayed whole already counts every call; a synthesis streams the aggregator's alone.
+    ...(outcome.fused !== undefined && outcome.result.kind === 'stream' ? { extraUsage: outcome.fused.usage } : {}),
+    onEnd: ({ ok, continuedBy }) => save({ ...(ok ? {} : { status: 'failed' as const }), ...(continuedBy === undefined ? {} : { continued_by: continuedBy }) }),
+  };
+  const chunks = streamToClient(head, rest, info, options);
+  if (cacheKey === undefined) return { kind: 'stream', chunks, model, attempts };
+  const clientWantsUsage = input.request.stream_options?.include_usage === true;
+  return { kind: 'stream', chunks: cachedAsItEnds(deps.cache!, cacheKey, chunks, clientWantsUsage), model, attempts, ...missed };
 }

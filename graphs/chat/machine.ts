@@ -1,20 +1,23 @@
-// The request statechart: classify → route → call → judge → (done | fallback → call | exhausted). Wiring only;
-// run events are projected from its transitions (events.ts), so the nodes stay pure.
+// The request statechart: classify → (cache →) route → call → judge → (done | fallback → call | exhausted). Wiring
+// only; run events are projected from its transitions (events.ts), so the nodes stay pure.
 import { assign, setup } from 'xstate';
 import { isKeyUnavailable } from '../../src/accounts/errors.js';
 import { GatewayError } from '../../src/errors.js';
+import type { ChatCompletion } from '../../src/providers/types.js';
 import type { CallResult, ChatContext, ChatDeps, ChatInput, ChatOutcome } from './context.js';
 import { failureFromAttempts, nextAfterFailure } from './edges.js';
+import { cacheKeyOf, wantsCache, withUsageForCache } from './nodes/cache.js';
 import { callInputFor, callModel, type CallInput } from './nodes/call.js';
 import { classifyNode } from './nodes/classify.js';
 import { ensembleNode, fuseNode, type FuseResult } from './nodes/fuse.js';
 import { gradeNode, needsGrade } from './nodes/grade.js';
 import { applyGrade, isAccepted, judgeCompletion, judgeNode } from './nodes/judge.js';
-import type { Verdict } from '../../src/routing/judge.js';
-import { routeNode } from './nodes/route.js';
+import type { Verdict } from '../../src/routing/judge/verdict.js';
+import { routeNode, routerViewOf } from './nodes/route.js';
 
-/** The events the call and fuse nodes send their own actor when their upstream calls settle. */
+/** The events the cache, call, fuse and grade nodes send their own actor when their work settles. */
 export type CallEvent =
+  | { type: 'cache.done'; key: string; hit: ChatCompletion | undefined }
   | { type: 'call.done'; result: CallResult; ms: number }
   | { type: 'call.failed'; error: Error; ms: number }
   | { type: 'fuse.done'; fused: FuseResult }
@@ -36,9 +39,19 @@ const AFTER_JUDGEMENT = [
  */
 export function createChatMachine(deps: ChatDeps) {
   const threshold = deps.routing.judgeThreshold;
+  const view = routerViewOf(deps);
   return setup({
     types: {} as { context: ChatContext; input: ChatInput; output: ChatOutcome; events: CallEvent },
     actions: {
+      lookUpCache: ({ context, self }) => {
+        const key = cacheKeyOf(deps.cache!, context.input);
+        deps.cache!.get(key).then(
+          (hit) => self.send({ type: 'cache.done', key, hit }),
+          () => self.send({ type: 'cache.done', key, hit: undefined }),
+        );
+      },
+      recordCacheHit: assign(({ event }) => ({ cached: (event as CacheDone).hit })),
+      recordCacheMiss: assign(({ context, event }) => ({ cacheKey: (event as CacheDone).key, input: withUsageForCache(context.input) })),
       callModel: ({ context, self }) => {
         const started = deps.now();
         const input: CallInput = {
@@ -73,8 +86,8 @@ export function createChatMachine(deps: ChatDeps) {
         );
       },
       recordGrade: assign(({ context, event }) => applyGrade(context, (event as Extract<CallEvent, { type: 'grade.done' }>).grade, threshold)),
-      classify: assign(({ context }) => classifyNode(context)),
-      route: assign(({ context }) => routeNode(deps, context)),
+      classify: assign(({ context }) => classifyNode(deps, context)),
+      route: assign(({ context }) => routeNode(deps, view, context)),
       recordResult: assign(({ context, event }) => {
         const { result, ms } = event as Extract<CallEvent, { type: 'call.done' }>;
         return { result, attempts: [...context.attempts, { ref: currentRef(context), ms }] };
@@ -89,6 +102,8 @@ export function createChatMachine(deps: ChatDeps) {
       fail: assign(({ context }) => ({ error: failureFromAttempts(context.attempts, context.attempts.at(-1)?.error) })),
     },
     guards: {
+      wantsCache: ({ context }) => wantsCache(deps, context),
+      cacheHit: ({ event }) => (event as CacheDone).hit !== undefined,
       routeFailed: ({ context }) => context.error !== undefined,
       isEnsemble: ({ context }) => context.ensemble !== undefined && !isCascade(context),
       cascadesToEnsemble: ({ context }) => isCascade(context) && context.fused === undefined && !context.input.signal.aborted,
@@ -105,7 +120,18 @@ export function createChatMachine(deps: ChatDeps) {
     initial: 'classify',
     output: ({ context }) => outcomeOf(context, threshold),
     states: {
-      classify: { entry: 'classify', always: 'route' },
+      // The cache comes after classify, not before: whether it is on may depend on the matched rule (`cache: true`),
+      // and the rule on the classification. So each request is classified and matched once (classify costs ~13 µs).
+      classify: { entry: 'classify', always: [{ guard: 'wantsCache', target: 'cache' }, { target: 'route' }] },
+      cache: {
+        entry: 'lookUpCache',
+        on: {
+          'cache.done': [
+            { guard: 'cacheHit', target: 'cached', actions: 'recordCacheHit' },
+            { target: 'route', actions: 'recordCacheMiss' },
+          ],
+        },
+      },
       route: { entry: ['route', 'resolveEnsemble'], always: [{ guard: 'routeFailed', target: 'failed' }, { guard: 'isEnsemble', target: 'fuse' }, { target: 'call' }] },
       fuse: {
         entry: 'fuse',
@@ -138,10 +164,13 @@ export function createChatMachine(deps: ChatDeps) {
       fallback: { always: { target: 'call', actions: 'advance' } },
       exhausted: { always: [{ guard: 'hasBestRejected', target: 'done' }, { target: 'failed', actions: 'fail' }] },
       done: { type: 'final' },
+      cached: { type: 'final' },
       failed: { type: 'final' },
     },
   });
 }
+
+type CacheDone = Extract<CallEvent, { type: 'cache.done' }>;
 
 function currentRef(context: ChatContext): string {
   return context.plan!.candidates[context.index]!.model.ref;
@@ -151,18 +180,23 @@ function isCascade(context: ChatContext): boolean {
   return context.ensemble?.strategy === 'cascade';
 }
 
-/** The ensemble's answer, else the accepted answer, else the best rejected one, else the error. */
+/** The cache's answer, else the ensemble's, else the accepted answer, else the best rejected one, else the error. */
 function outcomeOf(context: ChatContext, threshold: number): ChatOutcome {
-  const { attempts } = context;
-  if (context.error) return { kind: 'error', error: context.error, attempts };
+  const { attempts, cacheKey, input } = context;
+  const classification = context.classification!;
+  if (context.cached) {
+    return { kind: 'cached', completion: context.cached, attempts, classification, ...(context.rule ? { rule: context.rule.name } : {}) };
+  }
+  if (context.error) return { kind: 'error', error: context.error, attempts, cacheKey };
+  const plan = context.plan!;
   if (context.fused) {
     const { result, candidate, fused } = context.fused;
-    return { kind: 'answer', result, candidate, attempts, classification: context.classification!, plan: context.plan!, fused };
+    return { kind: 'answer', result, candidate, attempts, classification, plan, fused, input, cacheKey };
   }
   if (context.result && isAccepted(context, threshold)) {
-    const candidate = context.plan!.candidates[context.index]!;
-    return { kind: 'answer', result: context.result, candidate, attempts, classification: context.classification!, plan: context.plan! };
+    const candidate = plan.candidates[context.index]!;
+    return { kind: 'answer', result: context.result, candidate, attempts, classification, plan, input, cacheKey };
   }
   const best = context.bestRejected!;
-  return { kind: 'answer', result: best.result, candidate: best.candidate, attempts, classification: context.classification!, plan: context.plan! };
+  return { kind: 'answer', result: best.result, candidate: best.candidate, attempts, classification, plan, input, cacheKey };
 }

@@ -1,7 +1,8 @@
-// What a finished run did, for GET /v1/runs/{run_id}: classification, plan, every attempt, the ensemble, the answer.
+// What a finished run did, for GET /v1/runs/{run_id} (classification, plan, every attempt, the ensemble, the answer),
+// and the store that keeps it. Built from a run by outcome-record.ts, so that this shape needs nothing of the graph's.
 import type { Logger } from 'pino';
 import type { KvStore } from '../../src/storage/types.js';
-import type { Attempt, ChatInput, ChatOutcome, Fused } from './context.js';
+import type { Fused } from '../../src/routing/fuse.js';
 
 export interface RunRecord {
   run_id: string;
@@ -22,45 +23,6 @@ export interface RunRecord {
   /** A stream that broke after text was sent and was finished by another model. */
   continued_by?: string;
   error?: { status: number; message: string };
-}
-
-/** Candidates of the plan kept in a run's record. */
-export const RECORDED_CANDIDATES = 5;
-
-/** The record of a run that just ended (or whose stream ends now). */
-export function runRecord(input: ChatInput, outcome: ChatOutcome, now: number, extra: Partial<RunRecord> = {}): RunRecord {
-  const base: RunRecord = {
-    run_id: input.emitter.runId,
-    ...(input.client === undefined ? {} : { client: input.client.id }),
-    status: outcome.kind === 'answer' ? 'succeeded' : 'failed',
-    finished_at: now,
-    attempts: outcome.attempts.map(attemptView),
-  };
-  if (outcome.kind === 'error') return { ...base, error: { status: outcome.error.status, message: outcome.error.message }, ...extra };
-  const { classification: c, plan } = outcome;
-  return {
-    ...base,
-    classification: { task: c.task, domain: c.domain, complexity: c.complexity, tokens: c.estimatedTokens, needs: { ...c.needs } },
-    mode: plan.mode,
-    ...(plan.rule === undefined ? {} : { rule: plan.rule }),
-    // The top of the plan with reasons (they are built lazily: all of them for 100 models would cost ~65 µs a run).
-    plan: plan.candidates.slice(0, RECORDED_CANDIDATES).map((candidate) => ({ model: candidate.model.ref, score: candidate.score, reasons: candidate.reasons })),
-    skipped: plan.skipped.map((s) => ({ model: s.ref, reason: s.reason })),
-    ...(outcome.fused === undefined ? {} : { fused: outcome.fused }),
-    model: outcome.candidate.model.ref,
-    ...extra,
-  };
-}
-
-function attemptView(attempt: Attempt): RunRecord['attempts'][number] {
-  const { error, verdict } = attempt;
-  return {
-    model: attempt.ref,
-    ms: attempt.ms,
-    ...(error === undefined ? {} : { error: { kind: 'kind' in error ? String(error.kind) : error.name, message: error.message } }),
-    ...(verdict === undefined ? {} : { judge: { score: verdict.score, reasons: verdict.reasons } }),
-    ...(attempt.skipped ? { skipped: true as const } : {}),
-  };
 }
 
 /** Run records kept for `ttlMs` in the kv store (Redis with REDIS_URL: any instance reads any run). */

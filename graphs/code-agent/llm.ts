@@ -15,7 +15,7 @@ import type { GatewayError } from '../../src/errors.js';
 import type { RunEmitter } from '../../src/events/publisher.js';
 import type { EventPayloads, EventType } from '../../src/events/types.js';
 import type { ChatRequest, ToolDefinition } from '../../src/providers/types.js';
-import type { RouteRequest } from '../../src/routing/plan.js';
+import type { RouteOptions } from '../../src/routing/plan.js';
 import type { ChatGraph } from '../chat/index.js';
 import { contentText, fromCompletion, toChatMessages, toToolChoice, toToolDefinitions } from './llm-messages.js';
 
@@ -42,8 +42,8 @@ export interface SwitchboardCallOptions extends BaseChatModelCallOptions {
 /** What a {@link SwitchboardChatModel} needs. */
 export interface SwitchboardChatModelFields extends BaseChatModelParams {
   chat: ChatGraph;
-  /** How to route every call: `model` (usually `auto`), `mode` from model_quality, `provider` to pin one. */
-  route: RouteRequest;
+  /** How to route every call (the model is always `auto`): `mode` from model_quality, `provider` to pin one. */
+  route: RouteOptions;
   /** The agent run's emitter: each call's route_decided and attempt_failed events are relayed to it. */
   emitter: RunEmitter;
   /** The agent node's name, set on the relayed events. */
@@ -82,7 +82,7 @@ function relayEmitter(parent: RunEmitter, node: string): RunEmitter {
  */
 export class SwitchboardChatModel extends BaseChatModel<SwitchboardCallOptions, AIMessageChunk> {
   private readonly chat: ChatGraph;
-  private readonly route: RouteRequest;
+  private readonly route: RouteOptions;
   private readonly emitter: RunEmitter;
   private readonly node: string;
   private readonly client: ClientKeyInfo | undefined;
@@ -113,7 +113,7 @@ export class SwitchboardChatModel extends BaseChatModel<SwitchboardCallOptions, 
 
   /** The OpenAI request for a call: the messages, and the bound tools with the tool choice. */
   toRequest(messages: BaseMessage[], options: Partial<SwitchboardCallOptions>): ChatRequest {
-    const request: ChatRequest = { model: this.route.model, messages: toChatMessages(messages) };
+    const request: ChatRequest = { model: 'auto', messages: toChatMessages(messages) };
     if (options.tools !== undefined && options.tools.length > 0) {
       request.tools = options.tools;
       const choice = toToolChoice(options.tool_choice);

@@ -1,11 +1,24 @@
-// fuse: the pure parts of ensembles: which models take part, the aggregator's prompt (Mixture-of-Agents), usage sums.
-import type { Ensemble } from '../config/routing-schema.js';
-import type { ResolvedCatalog as Registry } from '../catalog/types.js';
+// fuse: the pure parts of ensembles: which models take part, the aggregator's prompt (Mixture-of-Agents), usage sums,
+// and the report of how an ensemble went (a run's outcome and record carry it).
+import type { Ensemble, EnsembleStrategy } from '../config/routing-schema.js';
+import type { ResolvedCatalog } from '../catalog/types.js';
 import type { ChatMessage, ChatRequest, Usage } from '../providers/types.js';
 import type { Candidate, Plan } from './types.js';
 
 /** Candidates of an ensemble when it names none. */
 export const DEFAULT_ENSEMBLE_SIZE = 3;
+
+/** How an ensemble went: its members (judge score or error), the answer picked or the aggregator, usage of them all. */
+export interface Fused {
+  strategy: EnsembleStrategy;
+  members: Array<{ model: string; score?: number; error?: string }>;
+  /** `select` (or a synthesis that fell back): the member whose answer was returned. */
+  selected?: string;
+  /** `synthesize`: the model that wrote the answer. */
+  aggregator?: string;
+  /** The members' usage (the aggregator's comes with its answer). */
+  usage: Usage;
+}
 
 /**
  * The ensemble's members: the models it names that the plan can serve (in the ensemble's order), else the plan's top
@@ -27,7 +40,7 @@ export function fastestFirst(plan: Plan): Plan {
 }
 
 /** The model that writes a synthesis: the one the ensemble names (any enabled model), else the best-ranked member. */
-export function aggregatorOf(registry: Registry, ensemble: Ensemble, members: Candidate[]): Candidate | undefined {
+export function aggregatorOf(registry: ResolvedCatalog, ensemble: Ensemble, members: Candidate[]): Candidate | undefined {
   if (ensemble.aggregator === undefined) return members[0];
   const model = registry.byRef.get(ensemble.aggregator) ?? registry.byBareId.get(ensemble.aggregator)?.[0];
   return model === undefined ? members[0] : { model, score: 0, reasons: ['aggregator'] };

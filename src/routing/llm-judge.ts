@@ -1,6 +1,6 @@
 // The optional LLM judge (`routing.llmJudge`): a grader model scores an answer 0..10; any failure is "no opinion".
 import type { ChatCompletion, ChatRequest } from '../providers/types.js';
-import type { Verdict } from './judge.js';
+import type { Verdict } from './judge/verdict.js';
 
 /** How the LLM judge calls its grader model, and how long it waits for it. */
 export interface LlmJudgeOptions {

@@ -4,15 +4,16 @@ import { noKeyCanServe } from '../accounts/errors.js';
 import type { RoutingRule } from '../config/routing-schema.js';
 import type { ModelQuality } from '../config/schema.js';
 import { GatewayError, badRequest, notFound } from '../errors.js';
-import type { ResolvedCatalog as Registry, ResolvedModel, ResolvedProvider } from '../catalog/types.js';
+import type { ResolvedCatalog, ResolvedModel, ResolvedProvider } from '../catalog/types.js';
 import { matchRule, orderByRule } from './rules.js';
 import { scoreModel, unfitReason, type RankedCandidate } from './score.js';
 import type { Classification, Plan, StatsView } from './types.js';
 
-/** What the client asked for about routing. */
-export interface RouteRequest {
-  /** `auto`, `provider/model`, or a bare model id that any enabled provider serves. */
-  model: string;
+/**
+ * What the client asked for about routing besides the model. The model it named stays in its request
+ * (`ChatRequest.model`): one field, read by the router through `RouteRequest`.
+ */
+export interface RouteOptions {
   /** An ordered fallback list (OpenRouter's `models`), tried after `model`. */
   models?: string[];
   /** Pin a provider. */
@@ -26,6 +27,12 @@ export interface RouteRequest {
   allows?: (ref: string) => boolean;
 }
 
+/** What the client asked for about routing: the model it named, and its other routing fields. */
+export interface RouteRequest extends RouteOptions {
+  /** `auto`, `provider/model`, or a bare model id that any enabled provider serves. */
+  model: string;
+}
+
 /** Why a provider cannot take a call now (keys resting, circuit open), from the key pool; undefined when it can. */
 export type Availability = (provider: ResolvedProvider) => { reason: string; retryAfterMs: number } | undefined;
 
@@ -37,6 +44,11 @@ export interface RouteContext {
   stats?: StatsView;
   /** The config's routing rules; the first that matches applies. */
   rules?: readonly RoutingRule[];
+  /**
+   * The rule the request already matched (route-context.ts matches once per request), used when `rules` is absent:
+   * the request graph's cache state needs the match before the plan.
+   */
+  rule?: RoutingRule;
   /** 0..1: the share of the provider's keys usable now; less headroom, lower score. */
   headroom?: (provider: ResolvedProvider) => number;
   /** For pruning's cool-downs (default Date.now()). */
@@ -53,13 +65,13 @@ type Unavailable = ReturnType<Availability>;
  * earliest Retry-After; 503 when no key will ever serve), 503 when nothing can serve it. Pruned models are used only
  * when nothing else can serve, or when the client names them.
  */
-export function planRoute(registry: Registry, route: RouteRequest, classification: Classification, context: RouteContext = {}): Plan {
+export function planRoute(registry: ResolvedCatalog, route: RouteRequest, classification: Classification, context: RouteContext = {}): Plan {
   if (route.provider !== undefined && !registry.providers.some((p) => p.id === route.provider)) {
     throw notFound(`provider '${route.provider}' is not enabled`, 'provider_not_found', 'provider');
   }
   const explicit = explicitModels(registry, route);
   const allowed = allowedFilter(registry, route);
-  const rule = matchRule(context.rules, classification);
+  const rule = context.rules === undefined ? context.rule : matchRule(context.rules, classification);
   const mode = rule?.mode !== undefined && route.modeExplicit !== true ? rule.mode : route.mode;
   const { stats } = context;
   const now = context.now ?? Date.now();
@@ -129,7 +141,7 @@ export function planRoute(registry: Registry, route: RouteRequest, classificatio
 }
 
 /** Keeps the models the client's key may use; a named model it may not use is refused outright (403). */
-function allowedFilter(registry: Registry, route: RouteRequest): (model: ResolvedModel) => boolean {
+function allowedFilter(registry: ResolvedCatalog, route: RouteRequest): (model: ResolvedModel) => boolean {
   const { allows } = route;
   if (allows === undefined) return () => true;
   if (route.model !== AUTO_MODEL && !resolveName(registry, route.model).some((model) => allows(model.ref))) {
@@ -144,7 +156,7 @@ function allResting(skipped: Plan['skipped'], retryAfterMs: number): GatewayErro
 }
 
 /** The models the client named, in order, or undefined for `auto`. */
-function explicitModels(registry: Registry, route: RouteRequest): ResolvedModel[] | undefined {
+function explicitModels(registry: ResolvedCatalog, route: RouteRequest): ResolvedModel[] | undefined {
   const names = [...(route.model === AUTO_MODEL ? [] : [route.model]), ...(route.models ?? [])];
   if (names.length === 0) return undefined;
   const found = names.map((name, i) => {
@@ -159,12 +171,12 @@ function explicitModels(registry: Registry, route: RouteRequest): ResolvedModel[
   return unique;
 }
 
-function resolveName(registry: Registry, name: string): ResolvedModel[] {
+function resolveName(registry: ResolvedCatalog, name: string): ResolvedModel[] {
   const exact = registry.byRef.get(name);
   return exact ? [exact] : (registry.byBareId.get(name) ?? []);
 }
 
-function noCandidate(registry: Registry, skipped: Plan['skipped'], explicit: boolean): GatewayError {
+function noCandidate(registry: ResolvedCatalog, skipped: Plan['skipped'], explicit: boolean): GatewayError {
   if (registry.models.length === 0) {
     return new GatewayError('No provider is enabled: add an API key (e.g. GROQ_API_KEY) or a provider in switchboard.yaml', {
       status: 503,

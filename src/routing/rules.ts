@@ -1,6 +1,6 @@
 // rules: the first routing rule of the config that matches a request, and the order it puts its models in.
 import type { RoutingRule } from '../config/routing-schema.js';
-import type { ResolvedCatalog as Registry, ResolvedModel } from '../catalog/types.js';
+import type { ResolvedCatalog, ResolvedModel } from '../catalog/types.js';
 import type { RankedCandidate } from './score.js';
 import type { Classification } from './types.js';
 
@@ -38,7 +38,7 @@ function tokensAtLeast(classification: Classification, n: number): boolean {
  * so that their reasons say why; the rest keep their ranking. Models the rule names that are not candidates (not
  * enabled, unfit, resting, pruned) are left out. A model in both lists counts as preferred.
  */
-export function orderByRule(ranked: RankedCandidate[], rule: RoutingRule, registry: Registry): RankedCandidate[] {
+export function orderByRule(ranked: RankedCandidate[], rule: RoutingRule, registry: ResolvedCatalog): RankedCandidate[] {
   const first = pick(ranked, resolve(registry, rule.prefer), rule.name, 'preferred');
   const last = pick(ranked, resolve(registry, rule.fallback), rule.name, 'fallback');
   if (first.length === 0 && last.length === 0) return ranked;
@@ -58,7 +58,7 @@ function pick(ranked: RankedCandidate[], models: ResolvedModel[], name: string, 
 }
 
 /** A rule's refs as models: `provider/model`, or a bare model id (every enabled provider serving it). */
-function resolve(registry: Registry, refs: readonly string[] | undefined): ResolvedModel[] {
+function resolve(registry: ResolvedCatalog, refs: readonly string[] | undefined): ResolvedModel[] {
   if (refs === undefined) return [];
   return refs.flatMap((ref) => {
     const exact = registry.byRef.get(ref);

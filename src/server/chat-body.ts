@@ -5,7 +5,7 @@ import { MODEL_QUALITIES, type ModelQuality } from '../config/schema.js';
 import { formatPath } from '../config/load.js';
 import { badRequest } from '../errors.js';
 import type { ChatMessage, ChatRequest } from '../providers/types.js';
-import type { RouteRequest } from '../routing/plan.js';
+import type { RouteOptions } from '../routing/plan.js';
 
 const TextPart = z.object({ type: z.literal('text'), text: z.string() });
 const ImagePart = z.object({
@@ -103,7 +103,8 @@ export interface ParsedChat {
   /** Several models on this request (select / synthesize / cascade). */
   ensemble?: Ensemble;
   request: ChatRequest;
-  route: RouteRequest;
+  /** Switchboard's routing fields; the model the client named is `request.model`. */
+  route: RouteOptions;
   stream: boolean;
 }
 
@@ -127,7 +128,7 @@ export function parseChatBody(body: unknown, defaultMode: ModelQuality): ParsedC
   const stream = data.stream === true;
   if (stream) request.stream = true;
   const maxTokens = data.max_completion_tokens ?? data.max_tokens ?? undefined;
-  const route: RouteRequest = { model: data.model, mode: data.model_quality ?? defaultMode, modeExplicit: data.model_quality !== undefined };
+  const route: RouteOptions = { mode: data.model_quality ?? defaultMode, modeExplicit: data.model_quality !== undefined };
   if (data.models) route.models = data.models;
   if (data.provider) route.provider = data.provider;
   if (maxTokens !== undefined) route.maxTokens = maxTokens;

@@ -13,7 +13,6 @@ import type { RequestLogStore, UsageStore } from '../storage/types.js';
 import type { RunRecords } from '../../graphs/chat/run-record.js';
 import type { Metrics } from './metrics.js';
 import type { RequestLog } from './request-log/index.js';
-import type { ResponseCache } from './response-cache.js';
 
 export interface AppDeps {
   config: Config;
@@ -39,7 +38,6 @@ export interface AppDeps {
   metrics: Metrics;
   /** Finished runs' records (GET /v1/runs/{run_id}). */
   runs: RunRecords;
-  cache: ResponseCache;
   /** Live per-model stats and pruning, as the request graph's router sees them (POST /v1/routing/explain). */
   stats?: StatsView;
   /** Which providers cannot take a call now (the key pool's `unavailable`), for /v1/routing/explain. */

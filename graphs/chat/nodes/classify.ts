@@ -1,7 +1,7 @@
-// classify node: labels the request (task, needs, size) for the router.
-import { classify } from '../../../src/routing/classify.js';
-import type { ChatContext } from '../context.js';
+// classify node: labels the request (task, needs, size) and matches it against the routing rules, once per run.
+import { labelRequest } from '../../../src/routing/route-context.js';
+import type { ChatContext, ChatDeps } from '../context.js';
 
-export function classifyNode(context: ChatContext): Pick<ChatContext, 'classification'> {
-  return { classification: classify(context.input.request) };
+export function classifyNode(deps: ChatDeps, context: ChatContext): Pick<ChatContext, 'classification' | 'rule'> {
+  return labelRequest(context.input.request, deps.routing.rules);
 }

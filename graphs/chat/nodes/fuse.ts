@@ -2,10 +2,10 @@
 // model writes one answer from theirs (synthesize). A member that fails or times out is dropped, never fatal.
 import type { Ensemble } from '../../../src/config/routing-schema.js';
 import type { ChatCompletion } from '../../../src/providers/types.js';
-import { aggregatorOf, ensembleMembers, fastestFirst, sumUsage, synthesisRequest } from '../../../src/routing/fuse.js';
-import type { Verdict } from '../../../src/routing/judge.js';
+import { aggregatorOf, ensembleMembers, fastestFirst, sumUsage, synthesisRequest, type Fused } from '../../../src/routing/fuse.js';
+import type { Verdict } from '../../../src/routing/judge/verdict.js';
 import type { Candidate } from '../../../src/routing/types.js';
-import type { Attempt, CallResult, ChatContext, ChatDeps, Fused } from '../context.js';
+import type { Attempt, CallResult, ChatContext, ChatDeps } from '../context.js';
 import { failureFromAttempts } from '../edges.js';
 import { callInputFor, callModel } from './call.js';
 

@@ -1,20 +1,25 @@
 // route node: the ordered plan of models to try, or the error that no model can serve the request.
 import { GatewayError } from '../../../src/errors.js';
-import { planRoute, type RouteContext } from '../../../src/routing/plan.js';
-import type { ResolvedProvider } from '../../../src/catalog/types.js';
+import { planRequest, type RouterView } from '../../../src/routing/route-context.js';
 import type { ChatContext, ChatDeps } from '../context.js';
 
-export function routeNode(deps: ChatDeps, context: ChatContext): Pick<ChatContext, 'plan' | 'error'> {
+/** The live gateway as the router sees it: the key pool's availability and headroom, the live stats. */
+export function routerViewOf(deps: ChatDeps): RouterView {
+  const { keys } = deps;
+  return {
+    availability: (provider) => keys.unavailable(provider),
+    headroom: (provider) => keys.headroom(provider),
+    stats: deps.stats,
+    now: deps.now,
+  };
+}
+
+/** Plans with the classification and rule of the classify node (the request is never matched twice). */
+export function routeNode(deps: ChatDeps, view: RouterView, context: ChatContext): Pick<ChatContext, 'plan' | 'error'> {
+  const { request, route } = context.input;
   try {
-    const { keys } = deps;
-    const routeContext: RouteContext = {
-      availability: (provider: ResolvedProvider) => keys.unavailable(provider),
-      headroom: (provider: ResolvedProvider) => keys.headroom(provider),
-      stats: deps.stats,
-      rules: deps.routing.rules,
-      now: deps.now(),
-    };
-    return { plan: planRoute(deps.registry, context.input.route, context.classification!, routeContext) };
+    const input = { model: request.model, route, classification: context.classification!, rule: context.rule };
+    return { plan: planRequest(deps.registry, input, view) };
   } catch (err) {
     if (err instanceof GatewayError) return { error: err };
     throw err;

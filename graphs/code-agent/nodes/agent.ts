@@ -1,15 +1,15 @@
 // The agent node: one model call, through the request graph, with the run's tools bound.
 import { SystemMessage } from '@langchain/core/messages';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
-import type { RouteRequest } from '../../../src/routing/plan.js';
+import type { RouteOptions } from '../../../src/routing/plan.js';
 import { runContextOf, type CodeAgentDeps } from '../context.js';
 import { AgentModelError, SwitchboardChatModel } from '../llm.js';
 import { systemPrompt } from '../prompts.js';
 import type { CodeAgentUpdate, CodeAgentValues } from '../state.js';
 
 /** The route of every model call of a thread: `auto`, steered by the request's model_quality and provider. */
-function agentRoute(request: CodeAgentValues['request'], defaultMode: CodeAgentDeps['defaultMode']): RouteRequest {
-  const route: RouteRequest = { model: 'auto', mode: request.model_quality ?? defaultMode, modeExplicit: request.model_quality !== undefined };
+function agentRoute(request: CodeAgentValues['request'], defaultMode: CodeAgentDeps['defaultMode']): RouteOptions {
+  const route: RouteOptions = { mode: request.model_quality ?? defaultMode, modeExplicit: request.model_quality !== undefined };
   if (request.provider !== undefined) route.provider = request.provider;
   return route;
 }

@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { badRequest } from '../../errors.js';
 import { createEventBus, createRunEmitter } from '../../events/publisher.js';
-import { answerFromCache, cacheKeyOf, cachedAsItEnds, storeCompletion, withUsageForCache } from '../chat-cache.js';
 import { parseChatBody, type ParsedChat } from '../chat-body.js';
 import type { AppDeps } from '../deps.js';
 import { allowedModels, callerOf } from '../middleware/client-auth.js';
@@ -12,6 +11,8 @@ import { promptText } from '../request-log/content.js';
 import { sendChatStream } from '../sse.js';
 
 const RUN_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** `on` asks for the response cache; the answer says `hit` or `miss` when the run looked its request up. */
+const CACHE_HEADER = 'x-switchboard-cache';
 /** The bus of runs nobody can follow: it has no sinks, so their events are never built. */
 const UNRECORDED = createEventBus();
 
@@ -36,13 +37,11 @@ export async function serveChat(deps: AppDeps, req: Request, res: Response, pars
   const bus = recorded ? deps.bus : UNRECORDED;
   res.setHeader('x-switchboard-run-id', runId);
   const caller = callerOf(res);
-  const cacheKey = cacheKeyOf(deps, req, parsed, caller);
-  if (cacheKey !== undefined && (await answerFromCache(deps, res, parsed, cacheKey))) {
-    const model = res.getHeader('x-switchboard-model');
-    return track.cacheHit(typeof model === 'string' ? model : undefined);
-  }
-  const clientWantsUsage = cacheKey === undefined || withUsageForCache(parsed);
   const client = caller.kind === 'client' ? caller.client : undefined;
+  // Each client key has its own cache entries: keys may be allowed different models, and one client's answers are
+  // not another's to read. The request graph decides whether to look up (the header, or a rule with `cache: true`).
+  const scope = client === undefined ? caller.kind : `client:${client.id}`;
+  const cache = { asked: req.get(CACHE_HEADER)?.toLowerCase() === 'on', scope };
   const allows = allowedModels(deps.clientKeys, caller);
   if (allows !== undefined) parsed.route.allows = allows;
   const controller = new AbortController();
@@ -50,21 +49,31 @@ export async function serveChat(deps: AppDeps, req: Request, res: Response, pars
     if (!res.writableFinished) controller.abort();
   });
   const emitter = createRunEmitter(bus, runId, undefined, { client: client?.id });
-  const run = await deps.chat.run({ ...parsed, signal: controller.signal, emitter, recorded, ...(client === undefined ? {} : { client }) });
+  const run = await deps.chat.run({ ...parsed, signal: controller.signal, emitter, recorded, cache, ...(client === undefined ? {} : { client }) });
+  if (run.cache !== undefined) {
+    deps.metrics.recordCache(run.cache === 'hit');
+    res.setHeader(CACHE_HEADER, run.cache);
+  }
   res.setHeader('x-switchboard-attempts', String(run.attempts));
   if (run.kind === 'error') throw run.error;
+  if (run.kind === 'cached') {
+    // No model was called: the header names the one that wrote the stored answer.
+    res.setHeader('x-switchboard-model', run.completion.model);
+    track.cacheHit(run.completion.model);
+    if (run.chunks === undefined) res.json(run.completion);
+    else await sendChatStream(res, run.chunks, controller.signal);
+    return;
+  }
   res.setHeader('x-switchboard-provider', run.model.provider.id);
   res.setHeader('x-switchboard-model', run.model.ref);
   track.answeredBy(run.model.ref, run.model.provider.id);
   if (run.kind === 'completion') {
-    if (cacheKey !== undefined) storeCompletion(deps, cacheKey, run.completion);
     const { completion } = run;
     if (track.logsContent) track.answer(() => completion.choices[0]?.message.content ?? '');
     res.json(completion);
     return;
   }
-  const chunks = cacheKey === undefined ? run.chunks : cachedAsItEnds(deps, cacheKey, run.chunks, clientWantsUsage);
-  await sendChatStream(res, track.watch(chunks), controller.signal);
+  await sendChatStream(res, track.watch(run.chunks), controller.signal);
 }
 
 function pickRunId(chosen: string | undefined): string {

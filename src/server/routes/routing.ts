@@ -1,8 +1,7 @@
 // POST /v1/routing/explain: what the router would do with a chat request (classification, ranked plan, reasons), calling no model.
 import { Router } from 'express';
 import type { ClientKeys } from '../../accounts/client-keys.js';
-import { classify } from '../../routing/classify.js';
-import { planRoute } from '../../routing/plan.js';
+import { labelRequest, planRequest, type RouterView } from '../../routing/route-context.js';
 import type { Plan } from '../../routing/types.js';
 import { parseChatBody } from '../chat-body.js';
 import type { AppDeps } from '../deps.js';
@@ -38,18 +37,15 @@ export type RoutingRouteDeps = Pick<AppDeps, 'config' | 'registry' | 'stats' | '
  */
 export function routingRoutes(deps: RoutingRouteDeps): Router {
   const router = Router();
+  const view: RouterView = { availability: deps.availability, headroom: deps.headroom, stats: deps.stats, now: deps.now };
   router.post('/v1/routing/explain', (req, res) => {
     const { request, route, ensemble } = parseChatBody(req.body, deps.config.routing.defaultMode);
     const allows = allowedModels(deps.clientKeys, callerOf(res));
     if (allows !== undefined) route.allows = allows;
-    const classification = classify(request);
-    const plan = planRoute(deps.registry, route, classification, {
-      availability: deps.availability,
-      headroom: deps.headroom,
-      stats: deps.stats,
-      rules: deps.config.routing.rules,
-      now: deps.now(),
-    });
+    // The same two steps as the request graph's classify and route nodes, with the same functions.
+    const labelled = labelRequest(request, deps.config.routing.rules);
+    const plan = planRequest(deps.registry, { ...labelled, model: request.model, route }, view);
+    const { classification } = labelled;
     const body: RoutingExplanation = {
       task: classification.task,
       domain: classification.domain,

@@ -85,12 +85,13 @@ describe('SwitchboardChatModel', () => {
   it('sends the messages, bound tools and tool choice through the request graph with the route', async () => {
     const { chat, inputs } = scriptedChat(() => ({ kind: 'completion', completion: completion('', [{ id: 'c', name: 'ask_human_for_input', arguments: '{"question":"?"}' }]), model, attempts: 1 }));
     const emitter = createRunEmitter(createEventBus(), 'run_1', 'thread_1');
-    const llm = new SwitchboardChatModel({ chat, route: { model: 'auto', mode: 'best_quality', provider: 'alpha' }, emitter });
+    const llm = new SwitchboardChatModel({ chat, route: { mode: 'best_quality', provider: 'alpha' }, emitter });
     const answer = await llm.bindTools(createAgentTools(), { tool_choice: 'any' }).invoke([new HumanMessage('hi')]);
     expect(answer.tool_calls?.[0]).toMatchObject({ id: 'c', name: 'ask_human_for_input', args: { question: '?' } });
     expect(answer.response_metadata['model_name']).toBe('alpha/alpha-chat');
     const [input] = inputs;
-    expect(input!.route).toEqual({ model: 'auto', mode: 'best_quality', provider: 'alpha' });
+    expect(input!.request.model).toBe('auto');
+    expect(input!.route).toEqual({ mode: 'best_quality', provider: 'alpha' });
     expect(input!.stream).toBe(false);
     expect(input!.request.messages).toEqual([{ role: 'user', content: 'hi' }]);
     expect(input!.request.tools?.map((t) => t.function.name)).toEqual(['ask_human_for_input']);
@@ -100,7 +101,7 @@ describe('SwitchboardChatModel', () => {
   it('throws an AgentModelError with the gateway error\'s code and status when the request graph fails', async () => {
     const error = new GatewayError('All candidate models are rate limited', { status: 429, type: 'rate_limit_error', code: 'rate_limit_exceeded' });
     const { chat } = scriptedChat(() => ({ kind: 'error', error, attempts: 3 }));
-    const llm = new SwitchboardChatModel({ chat, route: { model: 'auto', mode: 'balanced' }, emitter: createRunEmitter(createEventBus(), 'r') });
+    const llm = new SwitchboardChatModel({ chat, route: { mode: 'balanced' }, emitter: createRunEmitter(createEventBus(), 'r') });
     const err = await llm.invoke([new HumanMessage('hi')]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AgentModelError);
     expect(err).toMatchObject({ code: 'rate_limit_exceeded', status: 429, message: 'All candidate models are rate limited' });
@@ -120,7 +121,7 @@ describe('SwitchboardChatModel', () => {
       emitter.emit('run_finished', 'route', () => ({ model: 'p/m', attempts: 1 }));
       return { kind: 'completion', completion: completion('ok'), model, attempts: 1 };
     });
-    const llm = new SwitchboardChatModel({ chat, route: { model: 'auto', mode: 'balanced' }, emitter: createRunEmitter(bus, 'run_a', 'thread_a') });
+    const llm = new SwitchboardChatModel({ chat, route: { mode: 'balanced' }, emitter: createRunEmitter(bus, 'run_a', 'thread_a') });
     await llm.invoke([new HumanMessage('hi')]);
     const relayed = (e: RunEvent) => e.type === 'route_decided' || e.type === 'attempt_failed';
     const stage = (e: RunEvent) => (relayed(e) ? e.data.stage : undefined);

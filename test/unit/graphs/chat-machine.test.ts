@@ -49,7 +49,7 @@ async function run(behaviour: Behaviour, maxAttempts = 3) {
   const actor = createActor(machine, {
     input: {
       request: { model: 'auto', messages: [{ role: 'user', content: 'hello' }] },
-      route: { model: 'auto', mode: 'best_quality' },
+      route: { mode: 'best_quality' },
       stream: false,
       signal: new AbortController().signal,
       emitter,

@@ -3,7 +3,7 @@
 import { countTokens } from 'gpt-tokenizer';
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../../src/providers/types.js';
-import { LONG_CONTEXT_TOKENS, classify, createRuleClassifier, type ClassifyInput } from '../../../src/routing/classify.js';
+import { LONG_CONTEXT_TOKENS, classify, createRuleClassifier, type ClassifyInput } from '../../../src/routing/classifier/classify.js';
 import { words } from '../../../src/routing/classifier/lexicon.js';
 import { TASK_RULES } from '../../../src/routing/classifier/task-rules.js';
 

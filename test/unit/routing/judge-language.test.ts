@@ -1,6 +1,6 @@
 // The judge's language check: real sentences in several languages and scripts, and what it must leave alone.
 import { describe, expect, it } from 'vitest';
-import { judge } from '../../../src/routing/judge.js';
+import { judge } from '../../../src/routing/judge/verdict.js';
 import type { Task } from '../../../src/config/schema.js';
 import type { ChatCompletion } from '../../../src/providers/types.js';
 

@@ -1,6 +1,6 @@
 // The judge's text checks: refusals (with false-positive guards) and repetition loops.
 import { describe, expect, it } from 'vitest';
-import { judge } from '../../../src/routing/judge.js';
+import { judge } from '../../../src/routing/judge/verdict.js';
 import { tailLoop } from '../../../src/routing/judge/repetition.js';
 import type { AssistantMessage, ChatCompletion, FinishReason } from '../../../src/providers/types.js';
 

@@ -5,7 +5,7 @@ import type { ModelConfig } from '../../../src/config/schema.js';
 import { GatewayError } from '../../../src/errors.js';
 import { resolveCatalogWithKeys } from '../../../src/accounts/provider-keys.js';
 import type { ChatMessage } from '../../../src/providers/types.js';
-import { classify } from '../../../src/routing/classify.js';
+import { classify } from '../../../src/routing/classifier/classify.js';
 import { planRoute, type RouteContext, type RouteRequest } from '../../../src/routing/plan.js';
 import type { Classification, ModelStats, Plan, StatsView } from '../../../src/routing/types.js';
 

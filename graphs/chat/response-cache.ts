@@ -1,8 +1,8 @@
 // Exact-match response cache: completions stored under a hash of the normalised request, and replayed as streams.
 import { createHash } from 'node:crypto';
-import type { ModelQuality } from '../config/schema.js';
-import type { ChatCompletion, ChatRequest } from '../providers/types.js';
-import type { KvStore } from '../storage/types.js';
+import type { ModelQuality } from '../../src/config/schema.js';
+import type { ChatCompletion, ChatRequest } from '../../src/providers/types.js';
+import type { KvStore } from '../../src/storage/types.js';
 
 /**
  * Top-level body fields left out of the key because they never change the answer: how it is delivered (`stream`,
@@ -48,7 +48,7 @@ export function createResponseCache(kv: KvStore, options: ResponseCacheOptions):
   return {
     keyFor(request, scope) {
       const body = Object.fromEntries(
-        // Null means "not set" for every optional OpenAI parameter, as chat-body.ts reads them.
+        // Null means "not set" for every optional OpenAI parameter, as src/server/chat-body.ts reads them.
         Object.entries(request).filter(([field, value]) => value !== null && value !== undefined && !IGNORED_FIELDS.includes(field)),
       );
       // Hashing the scope with the body keeps any scope string (a colon, say) from colliding with another scope.
@@ -89,4 +89,4 @@ export function canonicalJson(value: unknown): string {
   });
 }
 
-export { completionToChunks } from '../providers/assemble.js';
+export { completionToChunks } from '../../src/providers/assemble.js';

@@ -1,12 +1,13 @@
-// judge: scores an answer 0..1 with cheap checks, so the graph can reject it and fall back.
-import { checkCode, stripCode } from './judge/code.js';
-import { checkLanguage } from './judge/language.js';
-import { checkRefusal } from './judge/refusal.js';
-import { checkRepetition } from './judge/repetition.js';
-import { checkEmpty, checkJson, checkLength, checkToolCalls } from './judge/structure.js';
-import type { Answer, Check, Failure, JudgeInput, Verdict } from './judge/types.js';
+// The judge's verdict: every cheap check of this folder on an answer, folded into one score 0..1, so the graph can
+// reject the answer and fall back.
+import { checkCode, stripCode } from './code.js';
+import { checkLanguage } from './language.js';
+import { checkRefusal } from './refusal.js';
+import { checkRepetition } from './repetition.js';
+import { checkEmpty, checkJson, checkLength, checkToolCalls } from './structure.js';
+import type { Answer, Check, Failure, JudgeInput, Verdict } from './types.js';
 
-export type { Answer, Check, Failure, JudgeInput, Verdict } from './judge/types.js';
+export type { Answer, Check, Failure, JudgeInput, Verdict } from './types.js';
 
 /** The checks that read only the shape of the answer, cheapest first. */
 const SHAPE_CHECKS: Check[] = [checkEmpty, checkToolCalls, checkJson, checkLength, checkRefusal, checkCode];

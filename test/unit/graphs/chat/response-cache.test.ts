@@ -1,16 +1,16 @@
 // The response cache: which requests share a key, TTL and size limits on a memory kv, and replay as valid chunks.
 import { describe, expect, it } from 'vitest';
-import { completionFromChunks } from '../../../src/providers/assemble.js';
-import type { ChatCompletion } from '../../../src/providers/types.js';
+import { completionFromChunks } from '../../../../src/providers/assemble.js';
+import type { ChatCompletion } from '../../../../src/providers/types.js';
 import {
   canonicalJson,
   completionToChunks,
   createResponseCache,
   type CacheKeyRequest,
-} from '../../../src/server/response-cache.js';
-import { createMemoryKvStore } from '../../../src/storage/memory/kv.js';
-import type { KvStore } from '../../../src/storage/types.js';
-import { schemaErrors } from '../../helpers/openai-schema.js';
+} from '../../../../graphs/chat/response-cache.js';
+import { createMemoryKvStore } from '../../../../src/storage/memory/kv.js';
+import type { KvStore } from '../../../../src/storage/types.js';
+import { schemaErrors } from '../../../helpers/openai-schema.js';
 
 const request: CacheKeyRequest = {
   model: 'auto',
