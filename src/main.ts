@@ -43,7 +43,16 @@ export interface Gateway {
 }
 
 /** Secrets that must never reach a log line, wherever they appear in a logged object. */
-const REDACT = ['req.headers.authorization', '*.apiKey', '*.apiKeys', '*.keys', '*.secret', '*.key', 'headers.authorization', 'headers["x-api-key"]'];
+const REDACT = [
+  'req.headers.authorization',
+  '*.apiKey',
+  '*.apiKeys',
+  '*.keys',
+  '*.secret',
+  '*.key',
+  'headers.authorization',
+  'headers["x-api-key"]',
+];
 
 /**
  * The gateway's logger: one JSON line per entry on stdout, or (`format` `pretty`, from LOG_FORMAT) a short
@@ -70,7 +79,12 @@ export async function startGateway({
   // SWITCHBOARD_REDIS_PREFIX keeps deployments (or test runs) that share one Redis apart.
   const keyPrefix = env['SWITCHBOARD_REDIS_PREFIX'] || undefined;
   const stores = createStores({
-    redisUrl, logger, events: { maxEventsPerRun, retentionMs }, dataDir, usage: config.usage, requests: config.requests,
+    redisUrl,
+    logger,
+    events: { maxEventsPerRun, retentionMs },
+    dataDir,
+    usage: config.usage,
+    requests: config.requests,
     ...(keyPrefix === undefined ? {} : { keyPrefix }),
     ...(store === undefined ? {} : { store }),
   });
@@ -79,7 +93,12 @@ export async function startGateway({
   const requestLog = createRequestLog({ store: stores.requests, logger, content: { enabled: content, maxChars } });
   const stats = createLiveStats({ store: stores.stats, pruning: config.routing.pruning, logger });
   const accounts = await createAccounts({
-    config, env, catalog: loadCatalog(env), stores, adapters, logger,
+    config,
+    env,
+    catalog: loadCatalog(env),
+    stores,
+    adapters,
+    logger,
     onCall(record) {
       metrics.recordCall(record);
       requestLog.noteCall(record);
@@ -103,7 +122,10 @@ export async function startGateway({
     keys: accounts.keys,
     stats,
     runs,
-    cache: createResponseCache(stores.kv, { ...config.cache, onError: (err) => logger.warn({ err }, 'response cache failed') }),
+    cache: createResponseCache(stores.kv, {
+      ...config.cache,
+      onError: (err) => logger.warn({ err }, 'response cache failed'),
+    }),
     routing: config.routing,
     timeouts: config.timeouts,
     now: Date.now,
@@ -123,7 +145,13 @@ export async function startGateway({
   });
   const adminKey = env['SWITCHBOARD_ADMIN_KEY'] || undefined;
   const app = createApp({
-    config, registry, chat, agents, bus, logger, startedAt: Math.floor(Date.now() / 1000),
+    config,
+    registry,
+    chat,
+    agents,
+    bus,
+    logger,
+    startedAt: Math.floor(Date.now() / 1000),
     clientKeys: accounts.clientKeys,
     keyAdmin: accounts.keyAdmin,
     adminKey,

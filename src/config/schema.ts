@@ -91,7 +91,11 @@ const EventsSchema = z.strictObject({
   /** Messages queued for one WebSocket client before it is told it fell behind and is disconnected. */
   maxQueuedMessages: z.number().int().positive().default(4_096),
   /** Bytes queued for one WebSocket client (its socket buffer included) before the same. */
-  maxBufferedBytes: z.number().int().positive().default(4 * 1024 * 1024),
+  maxBufferedBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(4 * 1024 * 1024),
 });
 
 const AgentsSchema = z.strictObject({
@@ -127,14 +131,26 @@ const UsageSchema = z.strictObject({
   /** The most usage records kept (oldest dropped first); default: the request log's `requests.maxRows`. */
   maxRecords: z.number().int().positive().optional(),
   /** How long hourly usage rollups are kept (GET /v1/usage reads whole hours from them). */
-  hourlyRetentionMs: z.number().int().positive().default(90 * 24 * 3_600_000),
+  hourlyRetentionMs: z
+    .number()
+    .int()
+    .positive()
+    .default(90 * 24 * 3_600_000),
   /** How long daily usage rollups are kept. */
-  dailyRetentionMs: z.number().int().positive().default(1_830 * 24 * 3_600_000),
+  dailyRetentionMs: z
+    .number()
+    .int()
+    .positive()
+    .default(1_830 * 24 * 3_600_000),
 });
 
 const RequestsSchema = z.strictObject({
   /** How long the request log keeps a request (GET /v1/requests). */
-  retentionMs: z.number().int().positive().default(30 * 24 * 3_600_000),
+  retentionMs: z
+    .number()
+    .int()
+    .positive()
+    .default(30 * 24 * 3_600_000),
   /** The most requests it keeps (oldest dropped first). */
   maxRows: z.number().int().positive().default(1_000_000),
 });

@@ -111,12 +111,40 @@ describe('SQLite UsageStore', () => {
     v1.close();
     const opened = openTestDatabase(file);
     cleanup.push(opened.close);
-    const store = createSqliteUsageStore(opened.db, opened.batcher, { retentionMs: day, maxRecords: 10, logger: silent }, () => clock);
+    const store = createSqliteUsageStore(
+      opened.db,
+      opened.batcher,
+      { retentionMs: day, maxRecords: 10, logger: silent },
+      () => clock,
+    );
     expect(await store.query(0, clock)).toEqual([]);
     const totals = await store.totals(clock - 30 * day, clock);
     expect(totals.sort((a, b) => a.requests - b.requests)).toEqual([
-      { provider: 'groq', model: 'groq/llama', requests: 1, errors: 0, promptTokens: 30, completionTokens: 1, costUsd: 0.5, latencyMs: 100, ttftMs: 0, streams: 0 },
-      { provider: 'groq', model: 'groq/llama', clientId: 'c1', requests: 2, errors: 1, promptTokens: 30, completionTokens: 2, costUsd: 1, latencyMs: 200, ttftMs: 40, streams: 1 },
+      {
+        provider: 'groq',
+        model: 'groq/llama',
+        requests: 1,
+        errors: 0,
+        promptTokens: 30,
+        completionTokens: 1,
+        costUsd: 0.5,
+        latencyMs: 100,
+        ttftMs: 0,
+        streams: 0,
+      },
+      {
+        provider: 'groq',
+        model: 'groq/llama',
+        clientId: 'c1',
+        requests: 2,
+        errors: 1,
+        promptTokens: 30,
+        completionTokens: 2,
+        costUsd: 1,
+        latencyMs: 200,
+        ttftMs: 40,
+        streams: 1,
+      },
     ]);
   });
 });

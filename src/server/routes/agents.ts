@@ -70,7 +70,9 @@ async function tracked(
     if (answer.error_details !== null) track.failedWith(answer.error_details.code);
     if (track.logsContent) {
       track.prompt(() => prompt);
-      track.answer(() => answer.explanation ?? answer.generated_code ?? answer.human_input_request?.question_for_human ?? '');
+      track.answer(
+        () => answer.explanation ?? answer.generated_code ?? answer.human_input_request?.question_for_human ?? '',
+      );
     }
     send(res, answer);
   });

@@ -20,13 +20,21 @@ export function chatRoutes(deps: AppDeps): Router {
   const router = Router();
   router.post('/v1/chat/completions', async (req, res) => {
     const track = deps.requestLog.begin(req, res, 'chat');
-    await track.around(() => serveChat(deps, req, res, parseChatBody(req.body, deps.config.routing.defaultMode), track));
+    await track.around(() =>
+      serveChat(deps, req, res, parseChatBody(req.body, deps.config.routing.defaultMode), track),
+    );
   });
   return router;
 }
 
 /** Runs one parsed chat request and writes the answer, telling `track` how it went; shared by every chat-shaped route. */
-export async function serveChat(deps: AppDeps, req: Request, res: Response, parsed: ParsedChat, track: RequestTrack): Promise<void> {
+export async function serveChat(
+  deps: AppDeps,
+  req: Request,
+  res: Response,
+  parsed: ParsedChat,
+  track: RequestTrack,
+): Promise<void> {
   const chosen = req.get('x-switchboard-run-id');
   const runId = pickRunId(chosen);
   track.run(runId);
@@ -49,7 +57,14 @@ export async function serveChat(deps: AppDeps, req: Request, res: Response, pars
     if (!res.writableFinished) controller.abort();
   });
   const emitter = createRunEmitter(bus, runId, undefined, { client: client?.id });
-  const run = await deps.chat.run({ ...parsed, signal: controller.signal, emitter, recorded, cache, ...(client === undefined ? {} : { client }) });
+  const run = await deps.chat.run({
+    ...parsed,
+    signal: controller.signal,
+    emitter,
+    recorded,
+    cache,
+    ...(client === undefined ? {} : { client }),
+  });
   if (run.cache !== undefined) {
     deps.metrics.recordCache(run.cache === 'hit');
     res.setHeader(CACHE_HEADER, run.cache);
@@ -78,6 +93,10 @@ export async function serveChat(deps: AppDeps, req: Request, res: Response, pars
 
 function pickRunId(chosen: string | undefined): string {
   if (chosen === undefined) return `run_${randomUUID()}`;
-  if (!RUN_ID.test(chosen)) throw badRequest('x-switchboard-run-id must be 1-128 letters, digits, ".", "_", ":" or "-"', 'x-switchboard-run-id');
+  if (!RUN_ID.test(chosen))
+    throw badRequest(
+      'x-switchboard-run-id must be 1-128 letters, digits, ".", "_", ":" or "-"',
+      'x-switchboard-run-id',
+    );
   return chosen;
 }

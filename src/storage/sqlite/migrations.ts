@@ -75,12 +75,16 @@ CREATE TABLE usage_rollups (
   ttft_ms REAL NOT NULL, streams INTEGER NOT NULL,
   PRIMARY KEY (unit, bucket, provider, model, key_id, client_id)
 ) WITHOUT ROWID;
-${[3_600_000, 86_400_000].map((unit) => `
+${[3_600_000, 86_400_000]
+  .map(
+    (unit) => `
 INSERT INTO usage_rollups
 SELECT ${unit}, ts - ts % ${unit}, provider, model, COALESCE(key_id, ''), COALESCE(client_id, ''), MAX(key_masked),
   COUNT(*), SUM(status = 'error'), SUM(prompt_tokens), SUM(completion_tokens), SUM(cost_usd), SUM(latency_ms),
   SUM(COALESCE(ttft_ms, 0)), COUNT(ttft_ms)
-FROM usage GROUP BY 2, 3, 4, 5, 6;`).join('')}
+FROM usage GROUP BY 2, 3, 4, 5, 6;`,
+  )
+  .join('')}
 
 CREATE TABLE requests (
   id INTEGER PRIMARY KEY, ts INTEGER NOT NULL, run_id TEXT, route TEXT NOT NULL, client_id TEXT, model_asked TEXT,
