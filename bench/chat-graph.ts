@@ -13,17 +13,45 @@ export interface ChatGraphRow {
 }
 
 const completion = (): ChatCompletion => ({
-  id: 'chatcmpl-bench', object: 'chat.completion', created: 0, model: 'bench-model',
+  id: 'chatcmpl-bench',
+  object: 'chat.completion',
+  created: 0,
+  model: 'bench-model',
   usage: { prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 },
-  choices: [{ index: 0, message: { role: 'assistant', content: 'Hello.', refusal: null }, finish_reason: 'stop', logprobs: null }],
+  choices: [
+    {
+      index: 0,
+      message: { role: 'assistant', content: 'Hello.', refusal: null },
+      finish_reason: 'stop',
+      logprobs: null,
+    },
+  ],
 });
 
 /** The request graph with one provider whose adapter answers at once: what the graph itself costs per run. */
 export function graphFor(): ReturnType<typeof createChatGraph> {
-  const registry = resolveCatalogWithKeys([], [{
-    id: 'bench', protocol: 'openai', baseUrl: 'http://127.0.0.1:9/v1', apiKeys: ['k'],
-    models: [{ id: 'bench-model', capabilities: ['chat'], contextWindow: 32768, quality: 0.5, speed: 0.5, costPer1M: { input: 0, output: 0 } }],
-  }], {});
+  const registry = resolveCatalogWithKeys(
+    [],
+    [
+      {
+        id: 'bench',
+        protocol: 'openai',
+        baseUrl: 'http://127.0.0.1:9/v1',
+        apiKeys: ['k'],
+        models: [
+          {
+            id: 'bench-model',
+            capabilities: ['chat'],
+            contextWindow: 32768,
+            quality: 0.5,
+            speed: 0.5,
+            costPer1M: { input: 0, output: 0 },
+          },
+        ],
+      },
+    ],
+    {},
+  );
   const adapter = { protocol: 'openai', chat: async () => completion() } as unknown as ProviderAdapter;
   const deps: ChatDeps = {
     registry,
@@ -69,6 +97,7 @@ export async function runChatGraphBench(runs: number, warmup: number): Promise<C
 
 export function chatGraphSection(rows: ChatGraphRow[]): string {
   const lines = ['| request graph (graphs/chat) | CPU µs/run | events/run |', '| --- | --- | --- |'];
-  for (const row of rows) lines.push(`| ${row.case} | ${row.cpuUsPerRun.toFixed(0)} | ${row.eventsPerRun.toFixed(0)} |`);
+  for (const row of rows)
+    lines.push(`| ${row.case} | ${row.cpuUsPerRun.toFixed(0)} | ${row.eventsPerRun.toFixed(0)} |`);
   return lines.join('\n');
 }

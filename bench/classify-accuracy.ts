@@ -5,7 +5,13 @@
 //   node --import tsx bench/classify-accuracy.ts [--errors=dev|test|all] [--reps=N]
 import { classify, createRuleClassifier, type ClassifyInput } from '../src/routing/classifier/classify.js';
 import { TASKS } from '../src/config/schema.js';
-import { loadLabelledPrompts, scoreClassifier, toRequest, type LabelledPrompt, type Scorecard } from '../test/fixtures/routing/labelled.js';
+import {
+  loadLabelledPrompts,
+  scoreClassifier,
+  toRequest,
+  type LabelledPrompt,
+  type Scorecard,
+} from '../test/fixtures/routing/labelled.js';
 
 const args = new Map(process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=') as [string, string]));
 const reps = Number(args.get('reps') ?? 200);
@@ -26,19 +32,26 @@ const cell = (card: Scorecard, task: (typeof TASKS)[number]): string => {
   return row === undefined ? '-' : `${pct(row.correct / row.count)} (${row.correct}/${row.count})`;
 };
 
-console.log(`Classifier accuracy on ${prompts.length} labelled prompts (dev ${splits.dev.length}, test ${splits.test.length})\n`);
+console.log(
+  `Classifier accuracy on ${prompts.length} labelled prompts (dev ${splits.dev.length}, test ${splits.test.length})\n`,
+);
 console.log('| task | dev | test | all |');
 console.log('| --- | --- | --- | --- |');
-for (const task of TASKS) console.log(`| ${task} | ${cell(cards.dev, task)} | ${cell(cards.test, task)} | ${cell(all, task)} |`);
+for (const task of TASKS)
+  console.log(`| ${task} | ${cell(cards.dev, task)} | ${cell(cards.test, task)} | ${cell(all, task)} |`);
 console.log(`| **task, overall** | ${pct(cards.dev.task)} | ${pct(cards.test.task)} | ${pct(all.task)} |`);
 console.log(`| **domain, overall** | ${pct(cards.dev.domain)} | ${pct(cards.test.domain)} | ${pct(all.domain)} |`);
 
 console.log('\nCommonest task confusions (all splits; expected → got):');
-for (const [pair, count] of commonest(all, (m) => (m.task !== m.prompt.task ? `${m.prompt.task} → ${m.task}` : undefined))) {
+for (const [pair, count] of commonest(all, (m) =>
+  m.task !== m.prompt.task ? `${m.prompt.task} → ${m.task}` : undefined,
+)) {
   console.log(`  ${String(count).padStart(3)}  ${pair}`);
 }
 console.log('Commonest domain confusions:');
-for (const [pair, count] of commonest(all, (m) => (m.domain !== m.prompt.domain ? `${m.prompt.domain} → ${m.domain}` : undefined))) {
+for (const [pair, count] of commonest(all, (m) =>
+  m.domain !== m.prompt.domain ? `${m.prompt.domain} → ${m.domain}` : undefined,
+)) {
   console.log(`  ${String(count).padStart(3)}  ${pair}`);
 }
 
@@ -46,7 +59,10 @@ if (showErrors !== undefined) {
   const card = showErrors === 'all' ? all : cards[showErrors as 'dev' | 'test'];
   console.log(`\nMistakes (${showErrors}):`);
   for (const { prompt, task, domain } of card.mistakes) {
-    const what = [task !== prompt.task ? `task ${prompt.task}→${task}` : '', domain !== prompt.domain ? `domain ${prompt.domain}→${domain}` : '']
+    const what = [
+      task !== prompt.task ? `task ${prompt.task}→${task}` : '',
+      domain !== prompt.domain ? `domain ${prompt.domain}→${domain}` : '',
+    ]
       .filter(Boolean)
       .join(', ');
     console.log(`  [${what}] ${prompt.text.slice(0, 110).replace(/\n/g, ' ')}`);
@@ -56,7 +72,11 @@ if (showErrors !== undefined) {
 timing(prompts.map(toRequest));
 
 /** The most frequent keys among the mistakes, most frequent first. */
-function commonest(card: Scorecard, key: (m: Scorecard['mistakes'][number]) => string | undefined, top = 8): Array<[string, number]> {
+function commonest(
+  card: Scorecard,
+  key: (m: Scorecard['mistakes'][number]) => string | undefined,
+  top = 8,
+): Array<[string, number]> {
   const counts = new Map<string, number>();
   for (const mistake of card.mistakes) {
     const k = key(mistake);
@@ -82,8 +102,16 @@ function timing(requests: ClassifyInput[]): void {
   samples.sort();
   const at = (q: number): string => samples[Math.min(n - 1, Math.floor(q * n))]!.toFixed(1);
   const mean = samples.reduce((a, b) => a + b, 0) / n;
-  const chars = requests.reduce((a, r) => a + r.messages.reduce((b, m) => b + (typeof m.content === 'string' ? m.content.length : 0), 0), 0) / requests.length;
-  console.log(`\nclassify time per prompt (${n} calls, ${reps} passes of ${requests.length} prompts, mean ${chars.toFixed(0)} chars; µs):`);
-  console.log(`  p50 ${at(0.5)}  p90 ${at(0.9)}  p99 ${at(0.99)}  max ${samples[n - 1]!.toFixed(1)}  mean ${mean.toFixed(2)}  (checksum ${sink.toFixed(1)})`);
+  const chars =
+    requests.reduce(
+      (a, r) => a + r.messages.reduce((b, m) => b + (typeof m.content === 'string' ? m.content.length : 0), 0),
+      0,
+    ) / requests.length;
+  console.log(
+    `\nclassify time per prompt (${n} calls, ${reps} passes of ${requests.length} prompts, mean ${chars.toFixed(0)} chars; µs):`,
+  );
+  console.log(
+    `  p50 ${at(0.5)}  p90 ${at(0.9)}  p99 ${at(0.99)}  max ${samples[n - 1]!.toFixed(1)}  mean ${mean.toFixed(2)}  (checksum ${sink.toFixed(1)})`,
+  );
   console.log(`  node ${process.version}, ${process.platform}/${process.arch}`);
 }

@@ -132,7 +132,8 @@ process.on('message', (raw) => {
   const command = raw as CostCommand;
   handle(command).then(
     (reply) => process.send?.(reply, () => reply.type === 'finished' && process.exit(0)),
-    (err: unknown) => process.send?.({ id: command.id, type: 'failed', message: err instanceof Error ? err.message : String(err) }),
+    (err: unknown) =>
+      process.send?.({ id: command.id, type: 'failed', message: err instanceof Error ? err.message : String(err) }),
   );
 });
 process.on('disconnect', () => process.exit(0));

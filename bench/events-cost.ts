@@ -107,28 +107,48 @@ export async function runEmitCost(options: CostOptions, log: (line: string) => v
   const children = new Map<CostCase, IpcChild<CostCommand, CostReply>>();
   try {
     for (const key of cases) {
-      children.set(key, await spawnIpc<CostCommand, CostReply>(`events cost (${key})`, CHILD_SCRIPT, options.cores, redis && key === 'redis' ? [key, redis.url] : [key]));
+      children.set(
+        key,
+        await spawnIpc<CostCommand, CostReply>(
+          `events cost (${key})`,
+          CHILD_SCRIPT,
+          options.cores,
+          redis && key === 'redis' ? [key, redis.url] : [key],
+        ),
+      );
     }
     const block = Math.max(1, Math.floor(options.block));
     const cycles = Math.max(1, Math.ceil(options.runs / block));
     const runs = cycles * block;
     const blockTimeout = 60_000 + block * 50;
-    for (const key of cases) expect(await children.get(key)!.call({ type: 'warmup', runs: options.warmup, settleEvery: SETTLE_EVERY }, 600_000), 'done');
+    for (const key of cases)
+      expect(
+        await children.get(key)!.call({ type: 'warmup', runs: options.warmup, settleEvery: SETTLE_EVERY }, 600_000),
+        'done',
+      );
     const perBlock = new Map<CostCase, number[]>(cases.map((k) => [k, []]));
     let serverCpu = 0;
     const flushEvery = Math.max(1, Math.floor(REDIS_RUNS_BETWEEN_FLUSHES / block));
     for (let cycle = 0; cycle < cycles; cycle += 1) {
-      if (cycle > 0 && cycle % flushEvery === 0 && children.has('redis')) expect(await children.get('redis')!.call({ type: 'reset' }, 60_000), 'done');
+      if (cycle > 0 && cycle % flushEvery === 0 && children.has('redis'))
+        expect(await children.get('redis')!.call({ type: 'reset' }, 60_000), 'done');
       for (let k = 0; k < cases.length; k += 1) {
         const key = cases[(cycle + k) % cases.length]!;
         const server0 = key === 'redis' && redis ? processCpuMicros(redis.pid) : 0;
-        const reply = expect(await children.get(key)!.call({ type: 'block', runs: block, prefix: `run-${cycle}-`, settleEvery: SETTLE_EVERY }, blockTimeout), 'block');
+        const reply = expect(
+          await children
+            .get(key)!
+            .call({ type: 'block', runs: block, prefix: `run-${cycle}-`, settleEvery: SETTLE_EVERY }, blockTimeout),
+          'block',
+        );
         if (key === 'redis' && redis) serverCpu += processCpuMicros(redis.pid) - server0;
         perBlock.get(key)!.push(reply.cpuUs / block);
       }
       if ((cycle + 1) % Math.max(1, Math.floor(cycles / 4)) === 0 || cycle === cycles - 1) {
         const done = (cycle + 1) * block;
-        log(`  ${cycle + 1}/${cycles} cycles: ${cases.map((k) => `${k} ${(perBlock.get(k)!.reduce((a, b) => a + b, 0) * block / done).toFixed(1)} µs`).join(', ')}`);
+        log(
+          `  ${cycle + 1}/${cycles} cycles: ${cases.map((k) => `${k} ${((perBlock.get(k)!.reduce((a, b) => a + b, 0) * block) / done).toFixed(1)} µs`).join(', ')}`,
+        );
       }
     }
     let logProblems = 0;
@@ -155,7 +175,14 @@ export async function runEmitCost(options: CostOptions, log: (line: string) => v
       if (key === 'redis') row.serverCpuUsPerRun = serverCpu / runs;
       return row;
     });
-    const result: CostResult = { runs, block, warmup: options.warmup, rows, logProblems, emitPath: measureEmitPath(500_000) };
+    const result: CostResult = {
+      runs,
+      block,
+      warmup: options.warmup,
+      rows,
+      logProblems,
+      emitPath: measureEmitPath(500_000),
+    };
     if ('skipped' in options.redis) result.redisSkipped = options.redis.skipped;
     else result.redisVersion = options.redis.version;
     return result;

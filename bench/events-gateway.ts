@@ -42,7 +42,11 @@ const gateway = await startGateway({ config, env: { SWITCHBOARD_STORE: 'memory' 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Emits `events` events of one run (run_started, tokens, run_finished) at `ratePerSec`, on a fixed schedule. */
-async function emitRun(runId: string, events: number, ratePerSec: number): Promise<Omit<Extract<GatewayReply, { type: 'emitted' }>, 'id' | 'type'>> {
+async function emitRun(
+  runId: string,
+  events: number,
+  ratePerSec: number,
+): Promise<Omit<Extract<GatewayReply, { type: 'emitted' }>, 'id' | 'type'>> {
   const emitter = createRunEmitter(gateway.bus, runId);
   const period = 1000 / ratePerSec;
   const late = new Float64Array(events);
@@ -63,7 +67,12 @@ async function emitRun(runId: string, events: number, ratePerSec: number): Promi
   }
   const wallMs = performance.now() - start;
   late.sort();
-  return { events, wallMs, lateP99Ms: late[Math.min(events - 1, Math.floor(events * 0.99))] ?? 0, lateMaxMs: late[events - 1] ?? 0 };
+  return {
+    events,
+    wallMs,
+    lateP99Ms: late[Math.min(events - 1, Math.floor(events * 0.99))] ?? 0,
+    lateMaxMs: late[events - 1] ?? 0,
+  };
 }
 
 function reply(message: GatewayReply): void {
@@ -80,7 +89,9 @@ process.on('message', (raw) => {
       return reply({ id: command.id, type: 'cpu', cpuUs: user + system, cutOffs });
     }
     case 'emit':
-      return void emitRun(command.runId, command.events, command.ratePerSec).then((r) => reply({ id: command.id, type: 'emitted', ...r }));
+      return void emitRun(command.runId, command.events, command.ratePerSec).then((r) =>
+        reply({ id: command.id, type: 'emitted', ...r }),
+      );
     case 'stop':
       return void gateway.close().then(() => {
         process.send?.({ id: command.id, type: 'stopped' }, () => process.exit(0));

@@ -23,10 +23,19 @@ process.on('exit', () => {
 });
 
 /** Starts `node --import tsx script ...args` (through `taskset -c cores` when given) and waits for its `ready`. */
-export async function spawnIpc<C, R extends { type: string }>(label: string, script: string, cores: string | undefined, scriptArgs: string[] = []): Promise<IpcChild<C, R>> {
+export async function spawnIpc<C, R extends { type: string }>(
+  label: string,
+  script: string,
+  cores: string | undefined,
+  scriptArgs: string[] = [],
+): Promise<IpcChild<C, R>> {
   const nodeArgs = ['--import', 'tsx', script, ...scriptArgs];
   const [cmd, args] = cores ? ['taskset', ['-c', cores, process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
-  const proc = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const proc = spawn(cmd, args, {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
   children.add(proc);
   const lines: string[] = [];
   const keep = (buf: Buffer): void => {
@@ -41,7 +50,8 @@ export async function spawnIpc<C, R extends { type: string }>(label: string, scr
   proc.on('exit', (code, signal) => {
     exited = true;
     children.delete(proc);
-    for (const w of waiting.values()) w.reject(new Error(`${label} exited (${code ?? signal})\n${lines.slice(-15).join('\n')}`));
+    for (const w of waiting.values())
+      w.reject(new Error(`${label} exited (${code ?? signal})\n${lines.slice(-15).join('\n')}`));
     waiting.clear();
   });
   const ready = new Promise<R>((resolve, reject) => {
@@ -60,7 +70,8 @@ export async function spawnIpc<C, R extends { type: string }>(label: string, scr
       const w = message.id === undefined ? undefined : waiting.get(message.id);
       if (w === undefined) return;
       waiting.delete(message.id!);
-      if (message.type === 'failed') w.reject(new Error(`${label}: ${(message as unknown as { message: string }).message}`));
+      if (message.type === 'failed')
+        w.reject(new Error(`${label}: ${(message as unknown as { message: string }).message}`));
       else w.resolve(message);
     });
   });
@@ -83,7 +94,9 @@ export async function spawnIpc<C, R extends { type: string }>(label: string, scr
       return new Promise<R>((resolve, reject) => {
         const timer = setTimeout(() => {
           waiting.delete(id);
-          reject(new Error(`${label}: no answer to ${(command as unknown as { type: string }).type} within ${timeoutMs} ms`));
+          reject(
+            new Error(`${label}: no answer to ${(command as unknown as { type: string }).type} within ${timeoutMs} ms`),
+          );
         }, timeoutMs);
         waiting.set(id, {
           resolve: (r) => {
@@ -106,4 +119,3 @@ export function expect<R extends { type: string }, T extends R['type']>(reply: R
   if (reply.type !== type) throw new Error(`expected ${type}, got ${reply.type}`);
   return reply as Extract<R, { type: T }>;
 }
-

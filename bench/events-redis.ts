@@ -29,7 +29,20 @@ export async function startBenchRedis(cores?: string, binary = 'redis-server'): 
   if (version === undefined) throw new Error(`${binary} is not installed`);
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-redis-'));
   const port = await freePort();
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', ''];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    dir,
+    '--logfile',
+    '',
+  ];
   const [cmd, argv] = cores ? ['taskset', ['-c', cores, binary, ...args]] : [binary, args];
   const child: ChildProcess = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   const kill = (): void => void child.kill('SIGKILL');

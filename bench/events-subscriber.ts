@@ -104,7 +104,15 @@ function onMessage(p: Phase, client: Client, data: WebSocket.RawData): void {
 function openClient(p: Phase, url: string, runId: string): Promise<Client> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { perMessageDeflate: false });
-    const client: Client = { ws, received: 0, lastSeq: 0, outOfOrder: 0, subscribed: false, slow: false, closed: false };
+    const client: Client = {
+      ws,
+      received: 0,
+      lastSeq: 0,
+      outOfOrder: 0,
+      subscribed: false,
+      slow: false,
+      closed: false,
+    };
     const timer = setTimeout(() => reject(new Error('no subscribed reply within 10 s')), 10_000);
     ws.on('open', () => ws.send(JSON.stringify({ type: 'subscribe', run_id: runId })));
     let settled = false;
@@ -141,19 +149,23 @@ async function connect(command: Extract<SubscriberCommand, { type: 'connect' }>)
   // In batches, so the upgrades do not all land at once.
   for (let i = 0; i < command.clients; i += 50) {
     const batch = Math.min(50, command.clients - i);
-    p.clients.push(...(await Promise.all(Array.from({ length: batch }, () => openClient(p, command.url, command.runId)))));
+    p.clients.push(
+      ...(await Promise.all(Array.from({ length: batch }, () => openClient(p, command.url, command.runId)))),
+    );
   }
   return { id: command.id, type: 'connected', clients: p.clients.length, ms: performance.now() - started };
 }
 
-const quantile = (sorted: Float64Array, q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? NaN;
+const quantile = (sorted: Float64Array, q: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? NaN;
 
 async function collect(command: Extract<SubscriberCommand, { type: 'collect' }>): Promise<SubscriberReply> {
   const p = phase;
   if (p === undefined) return { id: command.id, type: 'failed', message: 'no clients connected' };
   const started = performance.now();
   const done = (): boolean => p.clients.every((c) => c.received >= p.events || c.closed);
-  while (!done() && performance.now() - started < command.timeoutMs) await new Promise((resolve) => setTimeout(resolve, 20));
+  while (!done() && performance.now() - started < command.timeoutMs)
+    await new Promise((resolve) => setTimeout(resolve, 20));
   const waitedMs = performance.now() - started;
   const sorted = p.latency.slice(0, p.timed).sort();
   let sum = 0;
@@ -218,7 +230,8 @@ function reply(message: SubscriberReply): void {
 
 process.on('message', (raw) => {
   const command = raw as SubscriberCommand;
-  const fail = (err: unknown): void => reply({ id: command.id, type: 'failed', message: err instanceof Error ? err.message : String(err) });
+  const fail = (err: unknown): void =>
+    reply({ id: command.id, type: 'failed', message: err instanceof Error ? err.message : String(err) });
   switch (command.type) {
     case 'clock':
       return reply({ id: command.id, type: 'clock', t: wallNow() });

@@ -126,7 +126,11 @@ function coreTimes(): Map<string, { busy: number; total: number }> {
   return times;
 }
 
-function busyShare(before: ReturnType<typeof coreTimes>, after: ReturnType<typeof coreTimes>, cores: string | undefined): number | undefined {
+function busyShare(
+  before: ReturnType<typeof coreTimes>,
+  after: ReturnType<typeof coreTimes>,
+  cores: string | undefined,
+): number | undefined {
   const name = cores !== undefined && /^\d+$/.test(cores) ? `cpu${cores}` : 'cpu';
   const a = before.get(name);
   const b = after.get(name);
@@ -156,7 +160,17 @@ async function runPhase(
   cores: EventsBenchOptions['cores'],
 ): Promise<PhaseResult> {
   const connected = expect(
-    await subscriber.call({ type: 'connect', url: `${url.replace(/^http/, 'ws')}/v1/ws`, clients: phase.subscribers, runId, events: phase.events, warmup: phase.warmup }, 120_000),
+    await subscriber.call(
+      {
+        type: 'connect',
+        url: `${url.replace(/^http/, 'ws')}/v1/ws`,
+        clients: phase.subscribers,
+        runId,
+        events: phase.events,
+        warmup: phase.warmup,
+      },
+      120_000,
+    ),
     'connected',
   );
   await new Promise((resolve) => setTimeout(resolve, 200)); // let the upgrades' garbage settle
@@ -165,8 +179,15 @@ async function runPhase(
   const t0 = performance.now();
   const cores0 = coreTimes();
   const emitMs = (phase.events / phase.ratePerSec) * 1000;
-  const emitted = expect(await gateway.call({ type: 'emit', runId, events: phase.events, ratePerSec: phase.ratePerSec }, emitMs + 60_000), 'emitted');
-  const { id: _id, type: _type, ...deliveries } = expect(await subscriber.call({ type: 'collect', timeoutMs: 15_000 }, 30_000), 'collected');
+  const emitted = expect(
+    await gateway.call({ type: 'emit', runId, events: phase.events, ratePerSec: phase.ratePerSec }, emitMs + 60_000),
+    'emitted',
+  );
+  const {
+    id: _id,
+    type: _type,
+    ...deliveries
+  } = expect(await subscriber.call({ type: 'collect', timeoutMs: 15_000 }, 30_000), 'collected');
   const wallUs = (performance.now() - t0) * 1000;
   const cores1 = coreTimes();
   const gCpu1 = expect(await gateway.call({ type: 'cpu' }, 5_000), 'cpu');
@@ -192,17 +213,31 @@ async function runPhase(
   return row;
 }
 
-export async function runLatency(phases: LatencyPhase[], cores: EventsBenchOptions['cores'], log: (line: string) => void): Promise<LatencyResult> {
+export async function runLatency(
+  phases: LatencyPhase[],
+  cores: EventsBenchOptions['cores'],
+  log: (line: string) => void,
+): Promise<LatencyResult> {
   const gateway = await spawnIpc<GatewayCommand, GatewayReply>('events gateway', GATEWAY_SCRIPT, cores?.gateway);
   let subscriber: IpcChild<SubscriberCommand, SubscriberReply> | undefined;
   try {
-    subscriber = await spawnIpc<SubscriberCommand, SubscriberReply>('events subscriber', SUBSCRIBER_SCRIPT, cores?.clients);
+    subscriber = await spawnIpc<SubscriberCommand, SubscriberReply>(
+      'events subscriber',
+      SUBSCRIBER_SCRIPT,
+      cores?.clients,
+    );
     const url = expect(gateway.ready, 'ready').url;
     const sub = subscriber;
     const g = await clockOffset(async () => expect(await gateway.call({ type: 'clock' }, 5_000), 'clock').t);
     const s = await clockOffset(async () => expect(await sub.call({ type: 'clock' }, 5_000), 'clock').t);
-    const result: LatencyResult = { phases: [], clockOffsetMs: s.offsetMs - g.offsetMs, clockUncertaintyMs: (s.rttMs + g.rttMs) / 2 };
-    log(`  clocks: subscriber − gateway = ${(result.clockOffsetMs * 1000).toFixed(0)} µs ± ${(result.clockUncertaintyMs * 1000).toFixed(0)} µs`);
+    const result: LatencyResult = {
+      phases: [],
+      clockOffsetMs: s.offsetMs - g.offsetMs,
+      clockUncertaintyMs: (s.rttMs + g.rttMs) / 2,
+    };
+    log(
+      `  clocks: subscriber − gateway = ${(result.clockOffsetMs * 1000).toFixed(0)} µs ± ${(result.clockUncertaintyMs * 1000).toFixed(0)} µs`,
+    );
     for (const [index, phase] of phases.entries()) {
       // A phase that other work on the machine disturbed is run again (3 attempts at most); the cleanest one is kept.
       let best: PhaseResult | undefined;
@@ -233,7 +268,10 @@ export async function runLatency(phases: LatencyPhase[], cores: EventsBenchOptio
 // ---------------------------------------------------------------------------------------------------------------
 
 /** Both parts; each reports its own failure and lets the other run. */
-export async function runEventsBench(options: EventsBenchOptions, log: (line: string) => void = () => {}): Promise<EventsBenchResult> {
+export async function runEventsBench(
+  options: EventsBenchOptions,
+  log: (line: string) => void = () => {},
+): Promise<EventsBenchResult> {
   const result: EventsBenchResult = { pinned: options.cores !== undefined };
   if (options.latency) {
     log('live events: delivery latency');
@@ -254,7 +292,10 @@ export async function runEventsBench(options: EventsBenchOptions, log: (line: st
         redis = await startBenchRedis(options.cores?.gateway);
         target = { url: redis.url, pid: redis.pid, version: redis.version };
       }
-      result.cost = await runEmitCost({ ...options.cost, redis: target, ...(options.cores ? { cores: options.cores.clients } : {}) }, log);
+      result.cost = await runEmitCost(
+        { ...options.cost, redis: target, ...(options.cores ? { cores: options.cores.clients } : {}) },
+        log,
+      );
     } catch (err) {
       result.costError = (err as Error).message;
       log(`  FAILED: ${result.costError}`);
@@ -291,7 +332,10 @@ const COST_LABELS: Record<CostCase, string> = {
 export function latencySectionOf(r: LatencyResult): string {
   const rows = r.phases.map((p) => {
     const d = p.deliveries;
-    const inOrder = d.complete === d.clients ? `all ${int(d.clients)} (${int(d.delivered)} deliveries)` : `**${int(d.complete)} of ${int(d.clients)}** (${int(d.delivered)} of ${int(d.clients * d.expectedPerClient)}, ${int(d.outOfOrder)} out of order)`;
+    const inOrder =
+      d.complete === d.clients
+        ? `all ${int(d.clients)} (${int(d.delivered)} deliveries)`
+        : `**${int(d.complete)} of ${int(d.clients)}** (${int(d.delivered)} of ${int(d.clients * d.expectedPerClient)}, ${int(d.outOfOrder)} out of order)`;
     return [
       int(p.subscribers),
       // The emitting run's own timer fell far behind: the gateway could not deliver at this rate.
@@ -311,7 +355,9 @@ export function latencySectionOf(r: LatencyResult): string {
   });
   // A core much busier than our own process on it was running other work too: say so next to the figures.
   const crowded = r.phases.filter((p) => otherWork(p) > OTHER_WORK_LIMIT);
-  const retried = r.phases.filter((p) => p.attempts > 1).map((p) => `${int(p.subscribers)} @ ${p.ratePerSec}/s (${p.attempts} attempts)`);
+  const retried = r.phases
+    .filter((p) => p.attempts > 1)
+    .map((p) => `${int(p.subscribers)} @ ${p.ratePerSec}/s (${p.attempts} attempts)`);
   const warning = crowded.length
     ? [
         '',
@@ -320,21 +366,38 @@ export function latencySectionOf(r: LatencyResult): string {
       ]
     : [];
   return [
-    'A gateway (`startGateway`, no providers, memory event log) in its own process emits one run\'s events through its bus ' +
+    "A gateway (`startGateway`, no providers, memory event log) in its own process emits one run's events through its bus " +
       '(`createRunEmitter(gateway.bus, runId)`) on a fixed schedule, each stamped with `performance.timeOrigin + performance.now()`; ' +
       '`ws` clients in another process, subscribed to that run before it starts, take arrival − stamp for every event. ' +
       'Latencies in ms over every delivery after the warm-up (the first 10% of events); "spread" is, per event, last client\'s arrival − first client\'s.',
     '',
     table(
-      ['subscribers', 'events/s', 'events', 'clients with every event, in order', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'spread p50 / p99 ms', 'gateway CPU µs/delivery', 'gateway / clients process CPU (share of a core)', 'gateway\'s / clients\' core busy', 'cut off (slow consumer)'],
+      [
+        'subscribers',
+        'events/s',
+        'events',
+        'clients with every event, in order',
+        'p50 ms',
+        'p90 ms',
+        'p99 ms',
+        'max ms',
+        'spread p50 / p99 ms',
+        'gateway CPU µs/delivery',
+        'gateway / clients process CPU (share of a core)',
+        "gateway's / clients' core busy",
+        'cut off (slow consumer)',
+      ],
       rows,
     ),
     '',
     `Clock check: subscriber process − gateway process = ${(r.clockOffsetMs * 1000).toFixed(0)} µs ± ${(r.clockUncertaintyMs * 1000).toFixed(0)} µs (IPC round trips). ` +
       `How late the emitting run's timer fired against its schedule, p99 / max: ${r.phases.map((p) => `${fmtMs(p.emitLateP99Ms)} / ${fmtMs(p.emitLateMaxMs)} ms`).join('; ')} ` +
-      '(a timer late by much more than the period means the gateway\'s event loop was saturated and held the run itself up).',
+      "(a timer late by much more than the period means the gateway's event loop was saturated and held the run itself up).",
     ...(retried.length
-      ? ['', `Run again because other work on the machine disturbed them (a core busier than our process on it by over ${pct(OTHER_WORK_LIMIT)}), the cleanest attempt shown: ${retried.join(', ')}.`]
+      ? [
+          '',
+          `Run again because other work on the machine disturbed them (a core busier than our process on it by over ${pct(OTHER_WORK_LIMIT)}), the cleanest attempt shown: ${retried.join(', ')}.`,
+        ]
       : []),
     ...warning,
   ].join('\n');
@@ -354,12 +417,22 @@ export function costSectionOf(c: CostResult): string {
     if (hasServer) cells.push(r.serverCpuUsPerRun === undefined ? '—' : r.serverCpuUsPerRun.toFixed(0));
     return cells;
   });
-  const head = ['request graph run (graphs/chat)', 'CPU µs/run', 'added vs events off, µs', 'added, median block pair (quartiles), µs', 'events stored/run'];
+  const head = [
+    'request graph run (graphs/chat)',
+    'CPU µs/run',
+    'added vs events off, µs',
+    'added, median block pair (quartiles), µs',
+    'events stored/run',
+  ];
   if (hasServer) head.push('redis-server CPU µs/run');
   const notes: string[] = [];
   if (c.redisSkipped) notes.push(`Redis: skipped (${c.redisSkipped}).`);
-  else if (c.redisVersion) notes.push(`Redis: redis-server ${c.redisVersion} on 127.0.0.1, no persistence, flushed every 10,000 runs.`);
-  if (c.logProblems > 0) notes.push(`**The event logs reported ${c.logProblems} problem(s) (append failures): the recorded figures are suspect.**`);
+  else if (c.redisVersion)
+    notes.push(`Redis: redis-server ${c.redisVersion} on 127.0.0.1, no persistence, flushed every 10,000 runs.`);
+  if (c.logProblems > 0)
+    notes.push(
+      `**The event logs reported ${c.logProblems} problem(s) (append failures): the recorded figures are suspect.**`,
+    );
   const verdict = c.rows
     .filter((r) => r.case !== 'off' && r.case !== 'sink')
     .map((r) => `${r.case} ${signed(r.addedUs)} µs (${r.addedUs < 20 ? 'under' : '**over**'})`)
@@ -373,7 +446,7 @@ export function costSectionOf(c: CostResult): string {
   return [
     `One process per case, each running the request graph with its own way of handling events; ${int(c.runs)} runs per case after ` +
       `${int(c.warmup)} warm-up runs, in blocks of ${c.block} runs, the cases taking turns block by block (the order rotating); every run ` +
-      'has its own run id. CPU = process.cpuUsage() (user + system, all threads) of the case\'s process over its blocks, GC included; ' +
+      "has its own run id. CPU = process.cpuUsage() (user + system, all threads) of the case's process over its blocks, GC included; " +
       'for Redis a block waits every 200 runs, and at its end, until the log has every append answered. "Median block pair" compares each block with the events-off ' +
       'block of the same cycle: less sensitive to bursts of other work.',
     '',
@@ -404,7 +477,14 @@ export function parsePhases(spec: string): LatencyPhase[] {
     const m = /^(\d+)@(\d+)x(\d+)$/.exec(part.trim());
     if (!m) throw new Error(`bad phase "${part}": expected SUBSCRIBERS@RATExEVENTS, e.g. 1000@20x200`);
     const [subscribers, ratePerSec, events] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    if (subscribers < 1 || subscribers > 5_000 || ratePerSec < 1 || ratePerSec > 5_000 || events < 3 || events > 100_000) {
+    if (
+      subscribers < 1 ||
+      subscribers > 5_000 ||
+      ratePerSec < 1 ||
+      ratePerSec > 5_000 ||
+      events < 3 ||
+      events > 100_000
+    ) {
       throw new Error(`phase "${part}" out of bounds (1-5,000 subscribers, 1-5,000 events/s, 3-100,000 events)`);
     }
     return { subscribers, ratePerSec, events, warmup: Math.floor(events / 10) };

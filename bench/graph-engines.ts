@@ -104,7 +104,9 @@ interface FlowContext {
 const flowMachine = setup({
   types: { context: {} as FlowContext, input: {} as { input: string }, output: {} as FlowContext },
   actors: {
-    callModel: fromPromise<string, { model: string }>(async ({ input }) => Promise.resolve(`answer from ${input.model}`)),
+    callModel: fromPromise<string, { model: string }>(async ({ input }) =>
+      Promise.resolve(`answer from ${input.model}`),
+    ),
   },
   actions: {
     classify: assign({ task: ({ context }) => (context.input.includes('code') ? 'code' : 'chat') }),
@@ -229,8 +231,18 @@ export async function runGraphBench(
     { engine: 'langgraph', flow: 'flow', nodes: 4, make: langgraphFlow },
     { engine: 'xstate', flow: 'flow', nodes: 4, make: xstateFlow },
     { engine: 'plain', flow: 'flow', nodes: 4, make: plainFlow },
-    ...CHAIN_SIZES.map((n) => ({ engine: 'langgraph' as const, flow: 'chain' as const, nodes: n, make: () => langgraphChain(n) })),
-    ...CHAIN_SIZES.map((n) => ({ engine: 'xstate' as const, flow: 'chain' as const, nodes: n, make: () => xstateChain(n) })),
+    ...CHAIN_SIZES.map((n) => ({
+      engine: 'langgraph' as const,
+      flow: 'chain' as const,
+      nodes: n,
+      make: () => langgraphChain(n),
+    })),
+    ...CHAIN_SIZES.map((n) => ({
+      engine: 'xstate' as const,
+      flow: 'chain' as const,
+      nodes: n,
+      make: () => xstateChain(n),
+    })),
   ];
   const fns = cases.map((c) => c.make());
   for (const fn of fns) for (let i = 0; i < warmup; i++) await fn();
@@ -253,11 +265,15 @@ export async function runGraphBench(
       cpuUsMin: Math.min(...(cpu[i] ?? [])),
       wallUsPerRun: median(wall[i] ?? []),
     };
-    log(`  ${c.engine} ${c.flow} ${c.nodes}: ${row.cpuUsPerRun.toFixed(1)} µs CPU/run (min ${row.cpuUsMin.toFixed(1)})`);
+    log(
+      `  ${c.engine} ${c.flow} ${c.nodes}: ${row.cpuUsPerRun.toFixed(1)} µs CPU/run (min ${row.cpuUsMin.toFixed(1)})`,
+    );
     return row;
   });
   const fits: EngineFit[] = (['langgraph', 'xstate'] as const).map((engine) => {
-    const pts = rows.filter((r) => r.engine === engine && r.flow === 'chain').map((r) => ({ x: r.nodes, y: r.cpuUsPerRun }));
+    const pts = rows
+      .filter((r) => r.engine === engine && r.flow === 'chain')
+      .map((r) => ({ x: r.nodes, y: r.cpuUsPerRun }));
     const { fixed, perStep, r2 } = fitLine(pts);
     return { engine, fixedUs: fixed, perStepUs: perStep, r2 };
   });

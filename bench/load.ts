@@ -19,8 +19,22 @@ export interface LoadOptions {
   streamChunks: number;
 }
 
-export const FULL_LOAD: LoadOptions = { connections: 50, warmupS: 5, throughputS: 10, latencyS: 5, streams: 200, streamChunks: 20 };
-export const QUICK_LOAD: LoadOptions = { connections: 50, warmupS: 1, throughputS: 3, latencyS: 2, streams: 40, streamChunks: 20 };
+export const FULL_LOAD: LoadOptions = {
+  connections: 50,
+  warmupS: 5,
+  throughputS: 10,
+  latencyS: 5,
+  streams: 200,
+  streamChunks: 20,
+};
+export const QUICK_LOAD: LoadOptions = {
+  connections: 50,
+  warmupS: 1,
+  throughputS: 3,
+  latencyS: 2,
+  streams: 40,
+  streamChunks: 20,
+};
 
 /** One autocannon phase. Latencies are ms with µs resolution (autocannon's own histogram rounds to whole ms). */
 export interface PhaseResult {
@@ -184,7 +198,11 @@ async function oneStream(
   if (statusCode !== 200) return { ttfbMs, totalMs, error: `HTTP ${statusCode}: ${text.slice(0, 200)}` };
   const tokens = text.split('tok ').length - 1;
   if (!text.includes('[DONE]') || tokens !== chunks) {
-    return { ttfbMs, totalMs, error: `incomplete stream (${tokens}/${chunks} chunks, [DONE] ${text.includes('[DONE]')})` };
+    return {
+      ttfbMs,
+      totalMs,
+      error: `incomplete stream (${tokens}/${chunks} chunks, [DONE] ${text.includes('[DONE]')})`,
+    };
   }
   return { ttfbMs, totalMs };
 }
@@ -206,10 +224,17 @@ export async function runStreams(target: Target, n: number, chunks: number): Pro
     }
   };
   try {
-    for (let i = 0; i < Math.max(5, Math.round(n / 10)); i++) await oneStream(target, dispatcher, chunks).catch(() => undefined);
+    for (let i = 0; i < Math.max(5, Math.round(n / 10)); i++)
+      await oneStream(target, dispatcher, chunks).catch(() => undefined);
     const cpu0 = processCpuMicros(target.pid);
     for (let i = 0; i < n; i++) {
-      record(await oneStream(target, dispatcher, chunks).catch((err: Error) => ({ ttfbMs: 0, totalMs: 0, error: err.message })));
+      record(
+        await oneStream(target, dispatcher, chunks).catch((err: Error) => ({
+          ttfbMs: 0,
+          totalMs: 0,
+          error: err.message,
+        })),
+      );
     }
     const cpu = processCpuMicros(target.pid) - cpu0;
     return {
@@ -239,7 +264,8 @@ export async function preflight(target: Target, chunks: number): Promise<string[
       body: chatBody(target, false),
     });
     const text = await res.text();
-    if (res.status !== 200 || !isExpectedCompletion(text)) problems.push(`chat: HTTP ${res.status} ${text.slice(0, 200)}`);
+    if (res.status !== 200 || !isExpectedCompletion(text))
+      problems.push(`chat: HTTP ${res.status} ${text.slice(0, 200)}`);
   } catch (err) {
     problems.push(`chat: ${(err as Error).message}`);
   }
@@ -255,8 +281,10 @@ export async function preflight(target: Target, chunks: number): Promise<string[
   const after = await target.upstream.stats();
   const forwarded = after.chat - before.chat;
   if (forwarded < 2) problems.push(`the upstream saw ${forwarded} of 2 requests: the target did not forward them`);
-  if (after.authorized - before.authorized < forwarded) problems.push('the upstream did not get `Bearer bench-key` on every request');
-  if (forwarded > 0 && after.lastModel !== BENCH_MODEL) problems.push(`the upstream got model ${JSON.stringify(after.lastModel)}`);
+  if (after.authorized - before.authorized < forwarded)
+    problems.push('the upstream did not get `Bearer bench-key` on every request');
+  if (forwarded > 0 && after.lastModel !== BENCH_MODEL)
+    problems.push(`the upstream got model ${JSON.stringify(after.lastModel)}`);
   return problems;
 }
 
@@ -272,12 +300,16 @@ export async function runTargetLoad(
   log(`  upstream calls per request: ${upstreamPerReq.toFixed(2)}`);
   // Phases leave the target idle when they return (runPhase waits for the upstream count to settle).
   const throughput = await runPhase(target, opts.connections, opts.throughputS);
-  log(`  throughput: ${throughput.okPerSec.toFixed(0)} ok/s, ${throughput.errors} errors, ${throughput.cpuUsPerReq.toFixed(0)} µs CPU/req`);
+  log(
+    `  throughput: ${throughput.okPerSec.toFixed(0)} ok/s, ${throughput.errors} errors, ${throughput.cpuUsPerReq.toFixed(0)} µs CPU/req`,
+  );
   const latency1 = await runPhase(target, 1, opts.latencyS);
   log(`  latency @1: p50 ${latency1.p50Ms.toFixed(3)} ms, p99 ${latency1.p99Ms.toFixed(3)} ms`);
   const latency10 = await runPhase(target, 10, opts.latencyS);
   log(`  latency @10: p50 ${latency10.p50Ms.toFixed(3)} ms, p99 ${latency10.p99Ms.toFixed(3)} ms`);
   const streams = await runStreams(target, opts.streams, opts.streamChunks);
-  log(`  streams: ${streams.ok}/${streams.n} ok, TTFB p50 ${streams.ttfbP50Ms.toFixed(3)} ms${streams.firstError ? `, first error: ${streams.firstError}` : ''}`);
+  log(
+    `  streams: ${streams.ok}/${streams.n} ok, TTFB p50 ${streams.ttfbP50Ms.toFixed(3)} ms${streams.firstError ? `, first error: ${streams.firstError}` : ''}`,
+  );
   return { upstreamPerReq, throughput, latency1, latency10, streams };
 }

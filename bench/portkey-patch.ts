@@ -8,5 +8,9 @@ const NativeResponse = globalThis.Response;
 
 globalThis.fetch = async function patchedFetch(input: Parameters<typeof fetch>[0], init?: RequestInit) {
   const res = await nativeFetch(input, init);
-  return new NativeResponse(res.body, { status: res.status, statusText: res.statusText, headers: new Headers(res.headers) });
+  return new NativeResponse(res.body, {
+    status: res.status,
+    statusText: res.statusText,
+    headers: new Headers(res.headers),
+  });
 } as typeof fetch;

@@ -46,7 +46,8 @@ export function graphSection(g: GraphBenchResult): string {
   const fits = g.fits.map((f) => [f.engine, us(f.fixedUs), us(f.perStepUs), f.r2.toFixed(3)]);
   const lg = g.rows.find((r) => r.engine === 'langgraph' && r.flow === 'flow');
   const xs = g.rows.find((r) => r.engine === 'xstate' && r.flow === 'flow');
-  const ratio = lg && xs ? `LangGraph / xstate on the 4-node flow: ${(lg.cpuUsPerRun / xs.cpuUsPerRun).toFixed(1)}×.` : '';
+  const ratio =
+    lg && xs ? `LangGraph / xstate on the 4-node flow: ${(lg.cpuUsPerRun / xs.cpuUsPerRun).toFixed(1)}×.` : '';
   return [
     `${g.runs.toLocaleString('en-US')} runs per case after ${g.warmup} warm-up runs, in ${g.rounds} rounds taken round-robin over the cases; ` +
       'CPU = process.cpuUsage() user + system, median of the rounds (min: the quietest round). "plain" is the same flow as a plain async function.',
@@ -115,7 +116,17 @@ export function latencySection(outcomes: TargetOutcome[], opts: LoadOptions): st
     `Non-streamed requests, ${opts.latencyS} s at 1 connection then ${opts.latencyS} s at 10; latency in ms; added = target − direct (same run).`,
     '',
     table(
-      ['target', 'p50 @1', 'p99 @1', 'added p50 @1', 'p50 @10', 'p99 @10', 'added p50 @10', 'errors', 'target CPU µs/req @1'],
+      [
+        'target',
+        'p50 @1',
+        'p99 @1',
+        'added p50 @1',
+        'p50 @10',
+        'p99 @10',
+        'added p50 @10',
+        'errors',
+        'target CPU µs/req @1',
+      ],
       rows,
     ),
   ].join('\n');
@@ -142,7 +153,10 @@ export function streamSection(outcomes: TargetOutcome[], opts: LoadOptions, chun
     `${opts.streams} sequential streamed requests on one keep-alive connection; the upstream sends ${opts.streamChunks} content chunks + a usage chunk + [DONE]` +
       `${chunkDelayMs > 0 ? `, ${chunkDelayMs} ms apart` : ' back to back'}. TTFB = from sending the request to the first body byte; ms.`,
     '',
-    table(['target', 'ok / n', 'TTFB p50', 'TTFB p99', 'added TTFB p50', 'total p50', 'total p99', 'target CPU µs/stream'], rows),
+    table(
+      ['target', 'ok / n', 'TTFB p50', 'TTFB p99', 'added TTFB p50', 'total p50', 'total p99', 'target CPU µs/stream'],
+      rows,
+    ),
   ].join('\n');
 }
 

@@ -23,7 +23,12 @@ const entries = Array.from({ length: 20 }, (_, p) => ({
   })),
 })) as ProviderEntry[];
 const registry = resolveCatalogWithKeys([], entries, {});
-const measured = new Map<string, ModelStats>(registry.models.map((m, i) => [m.ref, { samples: 5 + i, successRate: 0.9, ttftMs: 200 + i, tokensPerSec: 80, quality: 0.7 }]));
+const measured = new Map<string, ModelStats>(
+  registry.models.map((m, i) => [
+    m.ref,
+    { samples: 5 + i, successRate: 0.9, ttftMs: 200 + i, tokensPerSec: 80, quality: 0.7 },
+  ]),
+);
 const stats: StatsView = {
   get: (ref) => measured.get(ref),
   pruned: (ref) => (ref === 'p3/m1' ? { until: Number.MAX_SAFE_INTEGER, reason: 'success 10%' } : undefined),
@@ -34,11 +39,23 @@ const context: RouteContext = {
   stats,
   rules: [
     RoutingRuleSchema.parse({ name: 'math', when: { task: ['math'] }, prefer: ['p1/m1'] }),
-    RoutingRuleSchema.parse({ name: 'code-to-coders', when: { task: ['code'] }, prefer: ['p5/m1', 'p6/m3'], fallback: ['p0/m0'] }),
+    RoutingRuleSchema.parse({
+      name: 'code-to-coders',
+      when: { task: ['code'] },
+      prefer: ['p5/m1', 'p6/m3'],
+      fallback: ['p0/m0'],
+    }),
   ],
   now: Date.now(),
 };
-const request = { messages: [{ role: 'user' as const, content: 'Fix this python function so that it handles empty lists: def f(xs): return xs[0]' }] };
+const request = {
+  messages: [
+    {
+      role: 'user' as const,
+      content: 'Fix this python function so that it handles empty lists: def f(xs): return xs[0]',
+    },
+  ],
+};
 const classification = classify(request);
 const route = { model: 'auto', mode: 'balanced' as const };
 
@@ -57,10 +74,17 @@ function timed(work: () => void, runs = 30_000): { p50: number; p99: number } {
 
 let sink = 0;
 const rows: Array<[string, { p50: number; p99: number }]> = [
-  ['route, 100 models (plan only)', timed(() => void (sink += planRoute(registry, route, classification, context).candidates.length))],
-  ['route, 100 models + top-3 reasons', timed(() => {
-    for (const candidate of planRoute(registry, route, classification, context).candidates.slice(0, 3)) sink += candidate.reasons.length;
-  })],
+  [
+    'route, 100 models (plan only)',
+    timed(() => void (sink += planRoute(registry, route, classification, context).candidates.length)),
+  ],
+  [
+    'route, 100 models + top-3 reasons',
+    timed(() => {
+      for (const candidate of planRoute(registry, route, classification, context).candidates.slice(0, 3))
+        sink += candidate.reasons.length;
+    }),
+  ],
   ['classify (a one-line code request)', timed(() => void (sink += classify(request).complexity))],
 ];
 console.log('| what | p50 | p99 |\n|---|---|---|');

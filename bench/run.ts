@@ -43,7 +43,11 @@ function parseCli(): CliOptions & { targets: TargetName[] } {
     .option('--no-events', 'skip the live-events benchmark (delivery latency over /v1/ws, cost per unwatched run)')
     .option('--no-load', 'skip the load comparison')
     .option('--no-pin', 'do not pin processes to cores with taskset')
-    .option('--chunk-delay-ms <ms>', 'delay between the upstream stream chunks', process.env.BENCH_CHUNK_DELAY_MS ?? '0')
+    .option(
+      '--chunk-delay-ms <ms>',
+      'delay between the upstream stream chunks',
+      process.env.BENCH_CHUNK_DELAY_MS ?? '0',
+    )
     .option('--out <file>', 'markdown report path', `${RESULTS_DIR}latest.md`);
   program.parse(process.argv);
   const opts = program.opts<CliOptions>();
@@ -56,9 +60,13 @@ function parseCli(): CliOptions & { targets: TargetName[] } {
 
 function selectTargets(only: string | undefined): TargetName[] {
   if (!only) return [...TARGET_NAMES];
-  const names = only.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = only
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = names.filter((n) => !(TARGET_NAMES as readonly string[]).includes(n));
-  if (unknown.length) throw new Error(`unknown target(s) ${unknown.join(', ')}; choose among ${TARGET_NAMES.join(', ')}`);
+  if (unknown.length)
+    throw new Error(`unknown target(s) ${unknown.join(', ')}; choose among ${TARGET_NAMES.join(', ')}`);
   // Keep the canonical order so direct, the baseline, runs first.
   return TARGET_NAMES.filter((n) => names.includes(n));
 }
@@ -131,7 +139,10 @@ async function main(): Promise<void> {
   let events: EventsBenchResult | undefined;
   if (cli.events) {
     // The gateway (and redis-server) on the target's core, the WebSocket clients with the harness on core 0.
-    const eventsOpts = { ...(cli.quick ? QUICK_EVENTS : FULL_EVENTS), ...(pinned ? { cores: { gateway: '1', clients: '0' } } : {}) };
+    const eventsOpts = {
+      ...(cli.quick ? QUICK_EVENTS : FULL_EVENTS),
+      ...(pinned ? { cores: { gateway: '1', clients: '0' } } : {}),
+    };
     events = await runEventsBench(eventsOpts, (l) => console.error(l));
     sections.push('## Live events (issue 6)', '', eventsSection(events), '');
   }
@@ -174,7 +185,10 @@ async function main(): Promise<void> {
   console.log(`\n${markdown}`);
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(cli.out, markdown);
-  writeFileSync(cli.out.replace(/\.md$/, '') + '.json', JSON.stringify({ machine, graphs, events, outcomes, loadOpts }, null, 2));
+  writeFileSync(
+    cli.out.replace(/\.md$/, '') + '.json',
+    JSON.stringify({ machine, graphs, events, outcomes, loadOpts }, null, 2),
+  );
   console.error(`\nwritten to ${cli.out}`);
 }
 

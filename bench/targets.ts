@@ -100,16 +100,18 @@ async function spawnNode(opts: SpawnOptions): Promise<{ child: Child; readyLine?
   let exited = false;
   let lineWaiter: ((line: string) => void) | undefined;
   const partial = new Map<unknown, string>();
-  const onData = (stream: unknown) => (buf: Buffer): void => {
-    const parts = ((partial.get(stream) ?? '') + buf.toString('utf8')).split('\n');
-    partial.set(stream, parts.pop() ?? '');
-    for (const line of parts) {
-      if (!line.trim()) continue;
-      lines.push(line);
-      if (lines.length > 40) lines.shift();
-      if (lineWaiter && opts.readyLine?.test(line)) lineWaiter(line);
-    }
-  };
+  const onData =
+    (stream: unknown) =>
+    (buf: Buffer): void => {
+      const parts = ((partial.get(stream) ?? '') + buf.toString('utf8')).split('\n');
+      partial.set(stream, parts.pop() ?? '');
+      for (const line of parts) {
+        if (!line.trim()) continue;
+        lines.push(line);
+        if (lines.length > 40) lines.shift();
+        if (lineWaiter && opts.readyLine?.test(line)) lineWaiter(line);
+      }
+    };
   proc.stdout?.on('data', onData(proc.stdout));
   proc.stderr?.on('data', onData(proc.stderr));
   const exitPromise = new Promise<void>((resolve) => {
@@ -185,7 +187,14 @@ const AUTH = { authorization: `Bearer ${BENCH_KEY}` };
 async function startDirect(opts: StartOptions): Promise<Target> {
   // Its own upstream instance, placed like a gateway (same cores), so the baseline runs where the gateways run.
   const up = await startUpstreamProcess('direct', opts);
-  return { ...up, name: 'direct', chatPath: '/v1/chat/completions', headers: { ...AUTH }, model: BENCH_MODEL, upstream: up };
+  return {
+    ...up,
+    name: 'direct',
+    chatPath: '/v1/chat/completions',
+    headers: { ...AUTH },
+    model: BENCH_MODEL,
+    upstream: up,
+  };
 }
 
 /** Writes the bench config for Switchboard from the template, pointed at the upstream. */
@@ -246,7 +255,12 @@ async function startPortkey(upstream: Upstream, opts: StartOptions, patched: boo
   // --port=N sets the port (default 8787); --headless skips the log UI routes. It has no /health: GET / answers 200.
   const { child } = await spawnNode({
     label: patched ? 'portkey-patched' : 'portkey',
-    args: [...(patched ? ['--import', 'tsx', '--import', PORTKEY_PATCH] : []), PORTKEY_SERVER, `--port=${port}`, '--headless'],
+    args: [
+      ...(patched ? ['--import', 'tsx', '--import', PORTKEY_PATCH] : []),
+      PORTKEY_SERVER,
+      `--port=${port}`,
+      '--headless',
+    ],
     cores: opts.cores,
     healthUrl: () => `${origin}/`,
   });

@@ -36,7 +36,9 @@ const COMPLETION = Buffer.from(
     object: 'chat.completion',
     created: CREATED,
     model: BENCH_MODEL,
-    choices: [{ index: 0, message: { role: 'assistant', content: BENCH_ANSWER }, logprobs: null, finish_reason: 'stop' }],
+    choices: [
+      { index: 0, message: { role: 'assistant', content: BENCH_ANSWER }, logprobs: null, finish_reason: 'stop' },
+    ],
     usage: USAGE,
   }),
 );

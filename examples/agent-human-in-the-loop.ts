@@ -66,7 +66,11 @@ try {
     const { question_for_human: question, tool_call_id: toolCallId, kind } = answer.human_input_request;
     console.log(`\n${kind === 'approval' ? 'The agent asks for approval' : 'The agent asks'}:\n${question}`);
     const reply = await ask();
-    answer = await post('/v1/agents/resume', { thread_id: answer.thread_id, tool_call_id: toolCallId, human_response: reply });
+    answer = await post('/v1/agents/resume', {
+      thread_id: answer.thread_id,
+      tool_call_id: toolCallId,
+      human_response: reply,
+    });
   }
   if (answer.agent_status === 'error') {
     console.error(`\nThe run failed (${answer.error_details?.code}): ${answer.error_details?.message}`);

@@ -41,14 +41,27 @@ export interface Gateway {
 }
 
 /** Secrets that must never reach a log line, wherever they appear in a logged object. */
-const REDACT = ['req.headers.authorization', '*.apiKey', '*.apiKeys', '*.keys', '*.secret', '*.key', 'headers.authorization', 'headers["x-api-key"]'];
+const REDACT = [
+  'req.headers.authorization',
+  '*.apiKey',
+  '*.apiKeys',
+  '*.keys',
+  '*.secret',
+  '*.key',
+  'headers.authorization',
+  'headers["x-api-key"]',
+];
 
 export function createLogger(level: Config['logLevel']): Logger {
   return pino({ level, redact: { paths: REDACT, censor: '[redacted]' } });
 }
 
 /** Builds every part from the config and starts listening on config.server (port 0 picks a free one). */
-export async function startGateway({ config, env = process.env, logger = createLogger(config.logLevel) }: GatewayOptions): Promise<Gateway> {
+export async function startGateway({
+  config,
+  env = process.env,
+  logger = createLogger(config.logLevel),
+}: GatewayOptions): Promise<Gateway> {
   const http = createHttpClient({ connectTimeoutMs: config.timeouts.connectMs });
   const adapters = createAdapters({ http });
   const { maxEventsPerRun, retentionMs } = config.events;
@@ -59,13 +72,23 @@ export async function startGateway({ config, env = process.env, logger = createL
   // SWITCHBOARD_REDIS_PREFIX keeps deployments (or test runs) that share one Redis apart.
   const keyPrefix = env['SWITCHBOARD_REDIS_PREFIX'] || undefined;
   const stores = createStores({
-    redisUrl, logger, events: { maxEventsPerRun, retentionMs }, dataDir, usage: config.usage, ...(keyPrefix === undefined ? {} : { keyPrefix }),
+    redisUrl,
+    logger,
+    events: { maxEventsPerRun, retentionMs },
+    dataDir,
+    usage: config.usage,
+    ...(keyPrefix === undefined ? {} : { keyPrefix }),
     ...(store === undefined ? {} : { store }),
   });
   const metrics = createMetrics();
   const stats = createLiveStats({ store: stores.stats, pruning: config.routing.pruning, logger });
   const accounts = await createAccounts({
-    config, env, catalog: loadCatalog(env), stores, adapters, logger,
+    config,
+    env,
+    catalog: loadCatalog(env),
+    stores,
+    adapters,
+    logger,
     onCall(record) {
       metrics.recordCall(record);
       recordCallStats(stats, record);
@@ -88,7 +111,10 @@ export async function startGateway({ config, env = process.env, logger = createL
     keys: accounts.keys,
     stats,
     runs,
-    cache: createResponseCache(stores.kv, { ...config.cache, onError: (err) => logger.warn({ err }, 'response cache failed') }),
+    cache: createResponseCache(stores.kv, {
+      ...config.cache,
+      onError: (err) => logger.warn({ err }, 'response cache failed'),
+    }),
     routing: config.routing,
     timeouts: config.timeouts,
     now: Date.now,
@@ -108,7 +134,13 @@ export async function startGateway({ config, env = process.env, logger = createL
   });
   const adminKey = env['SWITCHBOARD_ADMIN_KEY'] || undefined;
   const app = createApp({
-    config, registry, chat, agents, bus, logger, startedAt: Math.floor(Date.now() / 1000),
+    config,
+    registry,
+    chat,
+    agents,
+    bus,
+    logger,
+    startedAt: Math.floor(Date.now() / 1000),
     clientKeys: accounts.clientKeys,
     keyAdmin: accounts.keyAdmin,
     adminKey,

@@ -6,7 +6,11 @@ import type { AgentTool } from './define-tool.js';
 
 /** ask_human_for_input's arguments, as the model sees them. */
 const askHumanSchema = z.object({
-  question: z.string().trim().min(1).describe('The question for the human: specific, self-contained, answerable in a sentence or two.'),
+  question: z
+    .string()
+    .trim()
+    .min(1)
+    .describe('The question for the human: specific, self-contained, answerable in a sentence or two.'),
 });
 
 /** The value the graph is interrupted with: what the caller shows the human, and the tool call it answers. */
@@ -30,14 +34,14 @@ export function createAskHumanTool(): AgentTool {
       'is theirs to make, or when you need information only they have. Returns their answer.',
     schema: askHumanSchema,
     promptLine:
-      'Use ask_human_for_input when the task is ambiguous, when a decision is the developer\'s to make, ' +
+      "Use ask_human_for_input when the task is ambiguous, when a decision is the developer's to make, " +
       'or when you need information only they have. Ask one specific question at a time.',
     // The tool is itself a question to the human: approving it first would ask twice.
     approval: false,
     run: async ({ question }, config) => {
       const request: HumanInputRequest = { question, tool_call_id: config.toolCall?.id ?? null };
       const answer: unknown = interrupt(request);
-      const text = typeof answer === 'string' ? answer : JSON.stringify(answer) ?? '';
+      const text = typeof answer === 'string' ? answer : (JSON.stringify(answer) ?? '');
       return text.trim() === '' ? '(the human gave no answer)' : text;
     },
   });

@@ -80,7 +80,10 @@ export function defineTool<S extends z.ZodObject>(spec: ToolSpec<S>): AgentTool 
   const checkedInvoke = async (input: unknown, config?: ToolRunnableConfig): Promise<unknown> => {
     const checked = spec.schema.safeParse(isToolCall(input) ? input.args : input);
     if (!checked.success) {
-      return failure(input, `Error: invalid arguments for ${spec.name}:\n${z.prettifyError(checked.error)}\nCall ${spec.name} again with arguments that match its schema.`);
+      return failure(
+        input,
+        `Error: invalid arguments for ${spec.name}:\n${z.prettifyError(checked.error)}\nCall ${spec.name} again with arguments that match its schema.`,
+      );
     }
     try {
       return await invoke(input as Parameters<typeof invoke>[0], config);

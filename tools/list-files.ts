@@ -26,7 +26,9 @@ export function createListFilesTool(workspace: Workspace): AgentTool {
       if (listing.total === 0) return '(empty directory)';
       const lines = [...listing.entries];
       if (listing.truncated) {
-        lines.push(`(${listing.total - listing.entries.length} more entries not shown: a listing stops at ${workspace.maxListEntries})`);
+        lines.push(
+          `(${listing.total - listing.entries.length} more entries not shown: a listing stops at ${workspace.maxListEntries})`,
+        );
       }
       return lines.join('\n');
     },

@@ -70,8 +70,14 @@ async function realPathOfDeepest(target: string, requested: string): Promise<{ r
     } catch (err) {
       const code = errnoCode(err);
       if (code !== 'ENOENT' && code !== 'ENOTDIR') throw err;
-      const link = await lstat(current).then((s) => s.isSymbolicLink(), () => false);
-      if (link) throw new WorkspaceError(`Refused ${show(requested)}: it goes through a symbolic link whose target does not exist.`);
+      const link = await lstat(current).then(
+        (s) => s.isSymbolicLink(),
+        () => false,
+      );
+      if (link)
+        throw new WorkspaceError(
+          `Refused ${show(requested)}: it goes through a symbolic link whose target does not exist.`,
+        );
       const parent = path.dirname(current);
       if (parent === current) throw err;
       missing.push(path.basename(current));
@@ -93,7 +99,9 @@ export async function resolveInside(root: string, relativePath: string): Promise
   }
   const lexical = path.resolve(root, relativePath);
   if (!isInside(root, lexical)) {
-    throw new WorkspaceError(`Refused ${show(relativePath)}: it leads outside the project directory (".." escapes are not allowed).`);
+    throw new WorkspaceError(
+      `Refused ${show(relativePath)}: it leads outside the project directory (".." escapes are not allowed).`,
+    );
   }
   const requested = toPosix(path.relative(root, lexical));
   if (touchesVcs(requested)) {
@@ -101,11 +109,15 @@ export async function resolveInside(root: string, relativePath: string): Promise
   }
   const { real, exists } = await realPathOfDeepest(lexical, requested);
   if (!isInside(root, real)) {
-    throw new WorkspaceError(`Refused ${show(requested)}: it is a symbolic link (or goes through one) that leads outside the project directory.`);
+    throw new WorkspaceError(
+      `Refused ${show(requested)}: it is a symbolic link (or goes through one) that leads outside the project directory.`,
+    );
   }
   const relative = toPosix(path.relative(root, real));
   if (touchesVcs(relative)) {
-    throw new WorkspaceError(`Refused ${show(requested)}: it leads into version-control metadata, which is off limits.`);
+    throw new WorkspaceError(
+      `Refused ${show(requested)}: it leads into version-control metadata, which is off limits.`,
+    );
   }
   return { absolute: real, relative, requested, exists };
 }

@@ -60,12 +60,20 @@ export async function checkProjectDirectory(projectDirectory: string, roots: rea
     // Only paths a root would contain are said not to exist, so the error never probes the rest of the disk.
     const underARoot = [...allowed, ...roots].some((root) => isInside(root, lexical));
     if (!underARoot) throw notAllowed;
-    throw badRequest(`project_directory ${JSON.stringify(projectDirectory)} does not exist.`, PARAM, 'workspace_not_found');
+    throw badRequest(
+      `project_directory ${JSON.stringify(projectDirectory)} does not exist.`,
+      PARAM,
+      'workspace_not_found',
+    );
   }
   if (!allowed.some((root) => isInside(root, real))) throw notAllowed;
   const info = await stat(real);
   if (!info.isDirectory()) {
-    throw badRequest(`project_directory ${JSON.stringify(projectDirectory)} is not a directory.`, PARAM, 'workspace_not_directory');
+    throw badRequest(
+      `project_directory ${JSON.stringify(projectDirectory)} is not a directory.`,
+      PARAM,
+      'workspace_not_directory',
+    );
   }
   return real;
 }

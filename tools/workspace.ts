@@ -104,7 +104,8 @@ async function readText(target: ResolvedPath, maxFileBytes: number): Promise<str
     }
     if (length > maxFileBytes) throw tooBig(length);
     const bytes = buffer.subarray(0, length);
-    if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) throw new WorkspaceError(`Cannot read ${name}: it looks binary (it contains NUL bytes).`);
+    if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0))
+      throw new WorkspaceError(`Cannot read ${name}: it looks binary (it contains NUL bytes).`);
     try {
       return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     } catch {
@@ -119,11 +120,15 @@ async function writeAtomically(target: ResolvedPath, content: string, maxFileByt
   const name = show(target.requested);
   const data = Buffer.from(content, 'utf8');
   if (data.length > maxFileBytes) {
-    throw new WorkspaceError(`Cannot write ${name}: the content is ${data.length} bytes, over the ${maxFileBytes}-byte limit.`);
+    throw new WorkspaceError(
+      `Cannot write ${name}: the content is ${data.length} bytes, over the ${maxFileBytes}-byte limit.`,
+    );
   }
   const existing = target.exists ? await stat(target.absolute) : undefined;
   if (existing !== undefined && !existing.isFile()) {
-    throw new WorkspaceError(`Cannot write ${name}: it is ${existing.isDirectory() ? 'a directory' : 'not a regular file'}.`);
+    throw new WorkspaceError(
+      `Cannot write ${name}: it is ${existing.isDirectory() ? 'a directory' : 'not a regular file'}.`,
+    );
   }
   const directory = path.dirname(target.absolute);
   await mkdir(directory, { recursive: true });
@@ -147,7 +152,10 @@ async function listDirectory(target: ResolvedPath, maxListEntries: number): Prom
       .filter((entry) => !VCS_DIRECTORIES.has(entry.name.toLowerCase()))
       .map(async (entry) => {
         const isDirectory = entry.isSymbolicLink()
-          ? await stat(path.join(target.absolute, entry.name)).then((s) => s.isDirectory(), () => false)
+          ? await stat(path.join(target.absolute, entry.name)).then(
+              (s) => s.isDirectory(),
+              () => false,
+            )
           : entry.isDirectory();
         return `${prefix}${entry.name}${isDirectory ? '/' : ''}`;
       }),
@@ -182,14 +190,17 @@ export async function createWorkspace(projectDirectory: string, options: Workspa
       if (target.requested === '' || /[\\/]$/.test(relativePath)) {
         throw new WorkspaceError(`Cannot write ${show(relativePath)}: the path names a directory, not a file.`);
       }
-      const result = await writeAtomically(target, content, maxFileBytes).catch((err: unknown) => fsFailure(err, target.requested));
+      const result = await writeAtomically(target, content, maxFileBytes).catch((err: unknown) =>
+        fsFailure(err, target.requested),
+      );
       written.add(result.path);
       return result;
     },
     async list(directoryPath = '') {
       const target = await resolve(directoryPath);
       const info = await stat(target.absolute).catch((err: unknown) => fsFailure(err, target.requested));
-      if (!info.isDirectory()) throw new WorkspaceError(`Cannot list ${show(target.requested)}: it is a file (use read_file).`);
+      if (!info.isDirectory())
+        throw new WorkspaceError(`Cannot list ${show(target.requested)}: it is a file (use read_file).`);
       return listDirectory(target, maxListEntries).catch((err: unknown) => fsFailure(err, target.requested));
     },
     writtenFiles: () => [...written],

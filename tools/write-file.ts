@@ -9,7 +9,9 @@ const writeFileSchema = z.object({
   filepath: z
     .string()
     .min(1)
-    .describe('Path of the file, relative to the project directory, e.g. "src/utils/math.ts". No absolute paths, no "..".'),
+    .describe(
+      'Path of the file, relative to the project directory, e.g. "src/utils/math.ts". No absolute paths, no "..".',
+    ),
   content: z.string().describe('The complete new content of the file (not a diff or a fragment).'),
 });
 

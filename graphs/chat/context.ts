@@ -9,7 +9,13 @@ import type { ResolvedCatalog } from '../../src/catalog/types.js';
 import type { Ensemble, RoutingRule } from '../../src/config/routing-schema.js';
 import type { Timeouts } from '../../src/providers/http.js';
 import type { Protocol } from '../../src/providers/protocols.js';
-import type { ChatCompletion, ChatCompletionChunk, ChatRequest, ProviderAdapter, Usage } from '../../src/providers/types.js';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatRequest,
+  ProviderAdapter,
+  Usage,
+} from '../../src/providers/types.js';
 import type { Verdict } from '../../src/routing/judge/verdict.js';
 import type { RouteOptions } from '../../src/routing/plan.js';
 import type { Fused } from '../../src/routing/fuse.js';
@@ -116,8 +122,15 @@ export interface ChatContext {
  */
 export type ChatOutcome =
   | {
-    kind: 'answer'; result: CallResult; candidate: Candidate; attempts: Attempt[]; classification: Classification; plan: Plan;
-    fused?: Fused; input: ChatInput; cacheKey?: string;
-  }
+      kind: 'answer';
+      result: CallResult;
+      candidate: Candidate;
+      attempts: Attempt[];
+      classification: Classification;
+      plan: Plan;
+      fused?: Fused;
+      input: ChatInput;
+      cacheKey?: string;
+    }
   | { kind: 'cached'; completion: ChatCompletion; attempts: Attempt[]; classification: Classification; rule?: string }
   | { kind: 'error'; error: GatewayError; attempts: Attempt[]; cacheKey?: string };

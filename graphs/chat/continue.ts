@@ -39,7 +39,11 @@ export function createContinuation(options: ContinuationOptions): ContinueStream
     while (queue.length > 0 && callsLeft > 0 && !input.signal.aborted) {
       const candidate = queue.shift()!;
       callsLeft -= 1;
-      const messages: ChatMessage[] = [...input.request.messages, { role: 'assistant', content: partial }, { role: 'user', content: CONTINUE_PROMPT }];
+      const messages: ChatMessage[] = [
+        ...input.request.messages,
+        { role: 'assistant', content: partial },
+        { role: 'user', content: CONTINUE_PROMPT },
+      ];
       try {
         const result = await callModel(deps, {
           ...callInputFor(input, candidate, options.promptTokens),
@@ -57,7 +61,10 @@ export function createContinuation(options: ContinuationOptions): ContinueStream
   };
 }
 
-async function* withHead(head: ChatCompletionChunk[], rest: AsyncIterator<ChatCompletionChunk>): AsyncGenerator<ChatCompletionChunk> {
+async function* withHead(
+  head: ChatCompletionChunk[],
+  rest: AsyncIterator<ChatCompletionChunk>,
+): AsyncGenerator<ChatCompletionChunk> {
   yield* head;
   for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
 }

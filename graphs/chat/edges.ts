@@ -9,8 +9,13 @@ import type { Attempt, ChatContext, ChatDeps } from './context.js';
  * rejected, or the candidate could not be called at all), a candidate is left, attempts and time remain, and the
  * client is still there. Skipped candidates (no usable key, circuit open) use no attempt.
  */
-export function nextAfterFailure(context: ChatContext, deps: ChatDeps, error?: unknown): 'retry_key' | 'fallback' | 'exhausted' {
-  if (error !== undefined && !isKeyUnavailable(error) && !(isProviderError(error) && error.retryable)) return 'exhausted';
+export function nextAfterFailure(
+  context: ChatContext,
+  deps: ChatDeps,
+  error?: unknown,
+): 'retry_key' | 'fallback' | 'exhausted' {
+  if (error !== undefined && !isKeyUnavailable(error) && !(isProviderError(error) && error.retryable))
+    return 'exhausted';
   if (context.input.signal.aborted) return 'exhausted';
   if (context.attempts.filter((a) => !a.skipped).length >= deps.routing.maxAttempts) return 'exhausted';
   if (deps.now() - context.startedAt >= deps.routing.totalTimeoutMs) return 'exhausted';
@@ -36,7 +41,12 @@ export function failureFromAttempts(attempts: Attempt[], lastError: unknown): Ga
     return noKeyCanServe(why, earliestRetry(attempts));
   }
   if (!isProviderError(last)) {
-    return new GatewayError('The upstream call failed', { status: 502, type: 'server_error', code: 'upstream_error', cause: last });
+    return new GatewayError('The upstream call failed', {
+      status: 502,
+      type: 'server_error',
+      code: 'upstream_error',
+      cause: last,
+    });
   }
   const tried = called.map((a) => a.ref).join(', ');
   return fromProviderError(last, tried, earliestRetry(attempts));
@@ -47,31 +57,57 @@ function fromProviderError(err: ProviderError, tried: string, retryAfterMs: numb
   switch (err.kind) {
     case 'rate_limit':
       return new GatewayError(`All candidate models are rate limited: ${detail}`, {
-        status: 429, type: 'rate_limit_error', code: 'rate_limit_exceeded', ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+        status: 429,
+        type: 'rate_limit_error',
+        code: 'rate_limit_exceeded',
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
       });
     case 'context_length':
       return new GatewayError(`The prompt does not fit the model's context window: ${detail}`, {
-        status: 400, type: 'invalid_request_error', code: 'context_length_exceeded', param: 'messages',
+        status: 400,
+        type: 'invalid_request_error',
+        code: 'context_length_exceeded',
+        param: 'messages',
       });
     case 'content_filter':
       return new GatewayError(`The provider's content filter blocked the request: ${detail}`, {
-        status: 400, type: 'invalid_request_error', code: 'content_filter',
+        status: 400,
+        type: 'invalid_request_error',
+        code: 'content_filter',
       });
     case 'bad_request':
-      return new GatewayError(`The provider rejected the request: ${detail}`, { status: 400, type: 'invalid_request_error', code: 'upstream_bad_request' });
+      return new GatewayError(`The provider rejected the request: ${detail}`, {
+        status: 400,
+        type: 'invalid_request_error',
+        code: 'upstream_bad_request',
+      });
     case 'timeout':
-      return new GatewayError(`The upstream model timed out: ${detail}`, { status: 504, type: 'server_error', code: 'upstream_timeout' });
+      return new GatewayError(`The upstream model timed out: ${detail}`, {
+        status: 504,
+        type: 'server_error',
+        code: 'upstream_timeout',
+      });
     case 'auth':
-      return new GatewayError(`The provider rejected the gateway's credentials: ${detail}`, { status: 502, type: 'server_error', code: 'upstream_auth_failed' });
+      return new GatewayError(`The provider rejected the gateway's credentials: ${detail}`, {
+        status: 502,
+        type: 'server_error',
+        code: 'upstream_auth_failed',
+      });
     default:
-      return new GatewayError(`The upstream model failed: ${detail}`, { status: 502, type: 'server_error', code: 'upstream_error' });
+      return new GatewayError(`The upstream model failed: ${detail}`, {
+        status: 502,
+        type: 'server_error',
+        code: 'upstream_error',
+      });
   }
 }
 
 /** The soonest any failed or skipped candidate may serve again. */
 function earliestRetry(attempts: Attempt[]): number | undefined {
   const waits = attempts.flatMap((a) =>
-    (isProviderError(a.error) || isKeyUnavailable(a.error)) && a.error.retryAfterMs !== undefined && Number.isFinite(a.error.retryAfterMs)
+    (isProviderError(a.error) || isKeyUnavailable(a.error)) &&
+    a.error.retryAfterMs !== undefined &&
+    Number.isFinite(a.error.retryAfterMs)
       ? [a.error.retryAfterMs]
       : [],
   );

@@ -11,7 +11,11 @@ const INITIAL_STATE = 'classify';
  * and attempt_failed as the machine moves between states. The runner attaches it only when someone listens to the
  * event bus: an unwatched run pays nothing for events (measured in docs/BENCHMARKS.md).
  */
-export function createGraphEventProjector(emitter: RunEmitter, now: () => number, threshold: number): (event: InspectionEvent) => void {
+export function createGraphEventProjector(
+  emitter: RunEmitter,
+  now: () => number,
+  threshold: number,
+): (event: InspectionEvent) => void {
   let current = INITIAL_STATE;
   let enteredAt = now();
   let root: unknown;
@@ -47,7 +51,11 @@ export function createGraphEventProjector(emitter: RunEmitter, now: () => number
     const attempt = context.attempts.at(-1);
     if (state === 'call' && next === 'failedAttempt' && attempt?.error) {
       const { error } = attempt;
-      emitter.emit('attempt_failed', 'call', () => ({ model: attempt.ref, kind: attempt.skipped ? 'unavailable' : 'kind' in error ? error.kind : 'unknown', message: error.message }));
+      emitter.emit('attempt_failed', 'call', () => ({
+        model: attempt.ref,
+        kind: attempt.skipped ? 'unavailable' : 'kind' in error ? error.kind : 'unknown',
+        message: error.message,
+      }));
     }
     if (state === 'judge' && next !== 'done' && attempt?.verdict && attempt.verdict.score < threshold) {
       const { verdict } = attempt;

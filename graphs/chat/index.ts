@@ -45,7 +45,8 @@ function recordQualities(deps: ChatDeps, outcome: ChatOutcome): void {
   if (deps.stats === undefined) return;
   for (const attempt of outcome.attempts) {
     const { verdict } = attempt;
-    if (verdict !== undefined && !verdict.reasons.includes('streaming')) deps.stats.recordQuality(attempt.ref, verdict.score);
+    if (verdict !== undefined && !verdict.reasons.includes('streaming'))
+      deps.stats.recordQuality(attempt.ref, verdict.score);
   }
 }
 
@@ -55,8 +56,14 @@ export function createChatGraph(deps: ChatDeps): ChatGraph {
   return {
     async run(input) {
       const { emitter } = input;
-      emitter.emit('run_started', undefined, () => ({ kind: 'chat', model: input.request.model, stream: input.stream }));
-      const inspect = emitter.active ? createGraphEventProjector(emitter, deps.now, deps.routing.judgeThreshold) : undefined;
+      emitter.emit('run_started', undefined, () => ({
+        kind: 'chat',
+        model: input.request.model,
+        stream: input.stream,
+      }));
+      const inspect = emitter.active
+        ? createGraphEventProjector(emitter, deps.now, deps.routing.judgeThreshold)
+        : undefined;
       const outcome = await toPromise(createActor(machine, inspect ? { input, inspect } : { input }).start());
       recordQualities(deps, outcome);
       const save: SaveRecord = (extra = {}) => {
@@ -72,21 +79,36 @@ type SaveRecord = (extra?: Partial<RunRecord>) => void;
 
 /** The cache's answer: the run ends with no call (whole, or replayed as a stream when the client streams). */
 function cachedRun(input: ChatInput, completion: ChatCompletion, save: SaveRecord): ChatRun {
-  input.emitter.emit('run_finished', undefined, () => ({ model: completion.model, attempts: 0, usage: completion.usage }));
+  input.emitter.emit('run_finished', undefined, () => ({
+    model: completion.model,
+    attempts: 0,
+    usage: completion.usage,
+  }));
   save();
-  const replay = input.stream ? { chunks: replayCached(completion, input.request.stream_options?.include_usage === true) } : {};
+  const replay = input.stream
+    ? { chunks: replayCached(completion, input.request.stream_options?.include_usage === true) }
+    : {};
   return { kind: 'cached', completion, ...replay, attempts: 0, cache: 'hit' };
 }
 
 /** A routed run's answer or error; an answer the cache missed is stored once it has ended whole. */
-function answeredRun(deps: ChatDeps, input: ChatInput, outcome: Exclude<ChatOutcome, { kind: 'cached' }>, save: SaveRecord): ChatRun {
+function answeredRun(
+  deps: ChatDeps,
+  input: ChatInput,
+  outcome: Exclude<ChatOutcome, { kind: 'cached' }>,
+  save: SaveRecord,
+): ChatRun {
   const { emitter } = input;
   // Candidates skipped without a call (keys resting, circuit open) are not attempts.
   const attempts = outcome.attempts.filter((a) => !a.skipped).length;
   const { cacheKey } = outcome;
   const missed = cacheKey === undefined ? {} : { cache: 'miss' as const };
   if (outcome.kind === 'error') {
-    emitter.emit('run_failed', undefined, () => ({ status: outcome.error.status, message: outcome.error.message, attempts }));
+    emitter.emit('run_failed', undefined, () => ({
+      status: outcome.error.status,
+      message: outcome.error.message,
+      attempts,
+    }));
     save();
     return { kind: 'error', error: outcome.error, attempts, ...missed };
   }
@@ -103,17 +125,32 @@ function answeredRun(deps: ChatDeps, input: ChatInput, outcome: Exclude<ChatOutc
   // The input as the calls used it: a stream the cache will store asked the upstream for its usage.
   const sent = outcome.input;
   const continueStream = createContinuation({
-    deps, input: sent, plan: outcome.plan, from: outcome.candidate, promptTokens: outcome.classification.promptTokens, callsLeft: deps.routing.maxAttempts - attempts,
+    deps,
+    input: sent,
+    plan: outcome.plan,
+    from: outcome.candidate,
+    promptTokens: outcome.classification.promptTokens,
+    callsLeft: deps.routing.maxAttempts - attempts,
   });
   const options: StreamOptions = {
     includeUsage: sent.request.stream_options?.include_usage === true,
     continueStream,
     // An ensemble's answer replayed whole already counts every call; a synthesis streams the aggregator's alone.
     ...(outcome.fused !== undefined && outcome.result.kind === 'stream' ? { extraUsage: outcome.fused.usage } : {}),
-    onEnd: ({ ok, continuedBy }) => save({ ...(ok ? {} : { status: 'failed' as const }), ...(continuedBy === undefined ? {} : { continued_by: continuedBy }) }),
+    onEnd: ({ ok, continuedBy }) =>
+      save({
+        ...(ok ? {} : { status: 'failed' as const }),
+        ...(continuedBy === undefined ? {} : { continued_by: continuedBy }),
+      }),
   };
   const chunks = streamToClient(head, rest, info, options);
   if (cacheKey === undefined) return { kind: 'stream', chunks, model, attempts };
   const clientWantsUsage = input.request.stream_options?.include_usage === true;
-  return { kind: 'stream', chunks: cachedAsItEnds(deps.cache!, cacheKey, chunks, clientWantsUsage), model, attempts, ...missed };
+  return {
+    kind: 'stream',
+    chunks: cachedAsItEnds(deps.cache!, cacheKey, chunks, clientWantsUsage),
+    model,
+    attempts,
+    ...missed,
+  };
 }

@@ -51,11 +51,18 @@ export function createChatMachine(deps: ChatDeps) {
         );
       },
       recordCacheHit: assign(({ event }) => ({ cached: (event as CacheDone).hit })),
-      recordCacheMiss: assign(({ context, event }) => ({ cacheKey: (event as CacheDone).key, input: withUsageForCache(context.input) })),
+      recordCacheMiss: assign(({ context, event }) => ({
+        cacheKey: (event as CacheDone).key,
+        input: withUsageForCache(context.input),
+      })),
       callModel: ({ context, self }) => {
         const started = deps.now();
         const input: CallInput = {
-          ...callInputFor(context.input, context.plan!.candidates[context.index]!, context.classification!.promptTokens),
+          ...callInputFor(
+            context.input,
+            context.plan!.candidates[context.index]!,
+            context.classification!.promptTokens,
+          ),
           // A cascade's first answer is judged before anything is sent: asked whole, replayed as a stream if need be.
           stream: context.input.stream && !isCascade(context),
         };
@@ -85,7 +92,9 @@ export function createChatMachine(deps: ChatDeps) {
           () => self.send({ type: 'grade.done', grade: undefined }),
         );
       },
-      recordGrade: assign(({ context, event }) => applyGrade(context, (event as Extract<CallEvent, { type: 'grade.done' }>).grade, threshold)),
+      recordGrade: assign(({ context, event }) =>
+        applyGrade(context, (event as Extract<CallEvent, { type: 'grade.done' }>).grade, threshold),
+      ),
       classify: assign(({ context }) => classifyNode(deps, context)),
       route: assign(({ context }) => routeNode(deps, view, context)),
       recordResult: assign(({ context, event }) => {
@@ -106,9 +115,12 @@ export function createChatMachine(deps: ChatDeps) {
       cacheHit: ({ event }) => (event as CacheDone).hit !== undefined,
       routeFailed: ({ context }) => context.error !== undefined,
       isEnsemble: ({ context }) => context.ensemble !== undefined && !isCascade(context),
-      cascadesToEnsemble: ({ context }) => isCascade(context) && context.fused === undefined && !context.input.signal.aborted,
-      canRetryWithAnotherKey: ({ context }) => nextAfterFailure(context, deps, context.attempts.at(-1)?.error) === 'retry_key',
-      canFallBackAfterError: ({ context }) => nextAfterFailure(context, deps, context.attempts.at(-1)?.error) === 'fallback',
+      cascadesToEnsemble: ({ context }) =>
+        isCascade(context) && context.fused === undefined && !context.input.signal.aborted,
+      canRetryWithAnotherKey: ({ context }) =>
+        nextAfterFailure(context, deps, context.attempts.at(-1)?.error) === 'retry_key',
+      canFallBackAfterError: ({ context }) =>
+        nextAfterFailure(context, deps, context.attempts.at(-1)?.error) === 'fallback',
       accepted: ({ context }) => isAccepted(context, threshold),
       acceptedButUngraded: ({ context }) => isAccepted(context, threshold) && needsGrade(deps, context),
       canFallBack: ({ context }) => nextAfterFailure(context, deps) === 'fallback',
@@ -132,7 +144,14 @@ export function createChatMachine(deps: ChatDeps) {
           ],
         },
       },
-      route: { entry: ['route', 'resolveEnsemble'], always: [{ guard: 'routeFailed', target: 'failed' }, { guard: 'isEnsemble', target: 'fuse' }, { target: 'call' }] },
+      route: {
+        entry: ['route', 'resolveEnsemble'],
+        always: [
+          { guard: 'routeFailed', target: 'failed' },
+          { guard: 'isEnsemble', target: 'fuse' },
+          { target: 'call' },
+        ],
+      },
       fuse: {
         entry: 'fuse',
         on: {
@@ -162,7 +181,12 @@ export function createChatMachine(deps: ChatDeps) {
         ],
       },
       fallback: { always: { target: 'call', actions: 'advance' } },
-      exhausted: { always: [{ guard: 'hasBestRejected', target: 'done' }, { target: 'failed', actions: 'fail' }] },
+      exhausted: {
+        always: [
+          { guard: 'hasBestRejected', target: 'done' },
+          { target: 'failed', actions: 'fail' },
+        ],
+      },
       done: { type: 'final' },
       cached: { type: 'final' },
       failed: { type: 'final' },
@@ -185,7 +209,13 @@ function outcomeOf(context: ChatContext, threshold: number): ChatOutcome {
   const { attempts, cacheKey, input } = context;
   const classification = context.classification!;
   if (context.cached) {
-    return { kind: 'cached', completion: context.cached, attempts, classification, ...(context.rule ? { rule: context.rule.name } : {}) };
+    return {
+      kind: 'cached',
+      completion: context.cached,
+      attempts,
+      classification,
+      ...(context.rule ? { rule: context.rule.name } : {}),
+    };
   }
   if (context.error) return { kind: 'error', error: context.error, attempts, cacheKey };
   const plan = context.plan!;
@@ -198,5 +228,14 @@ function outcomeOf(context: ChatContext, threshold: number): ChatOutcome {
     return { kind: 'answer', result: context.result, candidate, attempts, classification, plan, input, cacheKey };
   }
   const best = context.bestRejected!;
-  return { kind: 'answer', result: best.result, candidate: best.candidate, attempts, classification, plan, input, cacheKey };
+  return {
+    kind: 'answer',
+    result: best.result,
+    candidate: best.candidate,
+    attempts,
+    classification,
+    plan,
+    input,
+    cacheKey,
+  };
 }

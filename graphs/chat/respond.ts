@@ -16,7 +16,11 @@ export interface RespondInfo {
 /** The completion as sent (its usage was filled in by the call node): public model id; emits run_finished. */
 export function finishCompletion(completion: ChatCompletion, info: RespondInfo): ChatCompletion {
   completion.model = info.ref;
-  info.emitter.emit('run_finished', undefined, () => ({ model: info.ref, attempts: info.attempts, usage: completion.usage }));
+  info.emitter.emit('run_finished', undefined, () => ({
+    model: info.ref,
+    attempts: info.attempts,
+    usage: completion.usage,
+  }));
   return completion;
 }
 
@@ -74,14 +78,21 @@ export async function* streamToClient(
       break;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      const continued = text !== '' && options.continueStream !== undefined ? await options.continueStream(text) : undefined;
+      const continued =
+        text !== '' && options.continueStream !== undefined ? await options.continueStream(text) : undefined;
       if (continued === undefined) {
         info.emitter.emit('run_failed', undefined, () => ({ model: info.ref, message }));
         options.onEnd?.({ ok: false, ...(continuedBy === undefined ? {} : { continuedBy }) });
         throw err;
       }
       continuedBy = continued.ref;
-      info.emitter.emit('attempt_failed', 'call', () => ({ model: info.ref, mid_stream: true, sent_chars: text.length, continued_by: continued.ref, message }));
+      info.emitter.emit('attempt_failed', 'call', () => ({
+        model: info.ref,
+        mid_stream: true,
+        sent_chars: text.length,
+        continued_by: continued.ref,
+        message,
+      }));
       source = continuation(continued.chunks, text);
     }
   }
@@ -101,7 +112,10 @@ const OVERLAP_WINDOW = 64;
  * A continuation's chunks as part of the answer already started: no new role, and its first characters without what
  * they repeat of the partial answer (read up to OVERLAP_WINDOW characters before the first is passed on).
  */
-async function* continuation(chunks: AsyncIterator<ChatCompletionChunk>, partial: string): AsyncGenerator<ChatCompletionChunk> {
+async function* continuation(
+  chunks: AsyncIterator<ChatCompletionChunk>,
+  partial: string,
+): AsyncGenerator<ChatCompletionChunk> {
   const held: ChatCompletionChunk[] = [];
   let start = '';
   for (let next = await chunks.next(); !next.done; next = await chunks.next()) {

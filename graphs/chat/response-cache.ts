@@ -49,10 +49,14 @@ export function createResponseCache(kv: KvStore, options: ResponseCacheOptions):
     keyFor(request, scope) {
       const body = Object.fromEntries(
         // Null means "not set" for every optional OpenAI parameter, as src/server/chat-body.ts reads them.
-        Object.entries(request).filter(([field, value]) => value !== null && value !== undefined && !IGNORED_FIELDS.includes(field)),
+        Object.entries(request).filter(
+          ([field, value]) => value !== null && value !== undefined && !IGNORED_FIELDS.includes(field),
+        ),
       );
       // Hashing the scope with the body keeps any scope string (a colon, say) from colliding with another scope.
-      const digest = createHash('sha256').update(canonicalJson([scope, body])).digest('hex');
+      const digest = createHash('sha256')
+        .update(canonicalJson([scope, body]))
+        .digest('hex');
       return KEY_PREFIX + digest;
     },
     async get(key) {
@@ -85,7 +89,11 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, item: unknown) => {
     if (typeof item !== 'object' || item === null || Array.isArray(item)) return item;
     const record = item as Record<string, unknown>;
-    return Object.fromEntries(Object.keys(record).sort().map((k) => [k, record[k]]));
+    return Object.fromEntries(
+      Object.keys(record)
+        .sort()
+        .map((k) => [k, record[k]]),
+    );
   });
 }
 

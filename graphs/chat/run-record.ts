@@ -16,7 +16,13 @@ export interface RunRecord {
   rule?: string;
   plan?: Array<{ model: string; score: number; reasons: string[] }>;
   skipped?: Array<{ model: string; reason: string }>;
-  attempts: Array<{ model: string; ms: number; error?: { kind: string; message: string }; judge?: { score: number; reasons: string[] }; skipped?: true }>;
+  attempts: Array<{
+    model: string;
+    ms: number;
+    error?: { kind: string; message: string };
+    judge?: { score: number; reasons: string[] };
+    skipped?: true;
+  }>;
   fused?: Fused;
   /** The model that answered. */
   model?: string;
@@ -35,7 +41,9 @@ export function createRunRecords(kv: KvStore, ttlMs: number, logger: Logger): Ru
   const key = (runId: string) => `run:${runId}`;
   return {
     save(record) {
-      kv.set(key(record.run_id), JSON.stringify(record), ttlMs).catch((err: unknown) => logger.warn({ err: String(err) }, 'run record not saved'));
+      kv.set(key(record.run_id), JSON.stringify(record), ttlMs).catch((err: unknown) =>
+        logger.warn({ err: String(err) }, 'run record not saved'),
+      );
     },
     async get(runId) {
       const text = await kv.get(key(runId));

@@ -60,5 +60,10 @@ const APPROVALS = new Set(['y', 'yes', 'approve', 'approved']);
 export function isApproval(answer: unknown): boolean {
   if (answer === true) return true;
   if (typeof answer !== 'string') return false;
-  return APPROVALS.has(answer.trim().replace(/[.!]+$/, '').toLowerCase());
+  return APPROVALS.has(
+    answer
+      .trim()
+      .replace(/[.!]+$/, '')
+      .toLowerCase(),
+  );
 }

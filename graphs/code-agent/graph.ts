@@ -21,12 +21,11 @@ export function buildCodeAgentGraph(deps: CodeAgentDeps) {
     .addNode('step_limit', createStepLimitNode(deps.maxSteps))
     .addNode('token_budget', createTokenBudgetNode(maxTokensPerRun))
     .addEdge(START, 'agent')
-    .addConditionalEdges('agent', (state) => routeAfterAgent(state, deps.maxSteps, tokenBudgetOf(state.request, maxTokensPerRun)), [
-      'tools',
-      'step_limit',
-      'token_budget',
-      END,
-    ])
+    .addConditionalEdges(
+      'agent',
+      (state) => routeAfterAgent(state, deps.maxSteps, tokenBudgetOf(state.request, maxTokensPerRun)),
+      ['tools', 'step_limit', 'token_budget', END],
+    )
     .addConditionalEdges('tools', routeAfterTools, ['tools', 'agent', END])
     .addEdge('step_limit', END)
     .addEdge('token_budget', END)

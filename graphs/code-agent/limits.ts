@@ -28,7 +28,10 @@ export const CANCELLED = { code: 'cancelled', message: 'The run was cancelled.' 
 
 /** The failure of a run that ran out of time. */
 export function timeLimitFailure(limitMs: number, usedMs: number): AgentFailure {
-  return { code: 'time_limit', message: `The run reached its time limit (${limitMs} ms; ${usedMs} ms used) before finishing. ${AGAIN}` };
+  return {
+    code: 'time_limit',
+    message: `The run reached its time limit (${limitMs} ms; ${usedMs} ms used) before finishing. ${AGAIN}`,
+  };
 }
 
 /** The failure of a run whose model calls used its token budget. */
@@ -41,7 +44,10 @@ export function tokenBudgetFailure(budget: number, used: number): AgentFailure {
 
 /** The failure of a run that used its model calls. */
 export function stepLimitFailure(maxSteps: number): AgentFailure {
-  return { code: 'step_limit', message: `The agent reached its step limit (${maxSteps} model calls in one run) before finishing. ${AGAIN}` };
+  return {
+    code: 'step_limit',
+    message: `The agent reached its step limit (${maxSteps} model calls in one run) before finishing. ${AGAIN}`,
+  };
 }
 
 /** What a tool call that a stopped run will not make gets as its result. */

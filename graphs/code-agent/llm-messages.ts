@@ -3,7 +3,14 @@ import { AIMessage, type BaseMessage, type MessageContent } from '@langchain/cor
 import type { InvalidToolCall, ToolCall as LcToolCall } from '@langchain/core/messages/tool';
 import type { BindToolsInput, ToolChoice as LcToolChoice } from '@langchain/core/language_models/chat_models';
 import { convertToOpenAITool } from '@langchain/core/utils/function_calling';
-import type { ChatCompletion, ChatMessage, ContentPart, ToolCall, ToolChoice, ToolDefinition } from '../../src/providers/types.js';
+import type {
+  ChatCompletion,
+  ChatMessage,
+  ContentPart,
+  ToolCall,
+  ToolChoice,
+  ToolDefinition,
+} from '../../src/providers/types.js';
 
 /** LangChain message content as OpenAI content: a string stays a string, blocks become text and image parts. */
 function toContent(content: MessageContent): string | ContentPart[] {
@@ -11,24 +18,33 @@ function toContent(content: MessageContent): string | ContentPart[] {
   const parts: ContentPart[] = [];
   for (const block of content) {
     if (typeof block === 'string') parts.push({ type: 'text', text: block });
-    else if (block.type === 'text' && typeof block['text'] === 'string') parts.push({ type: 'text', text: block['text'] });
+    else if (block.type === 'text' && typeof block['text'] === 'string')
+      parts.push({ type: 'text', text: block['text'] });
     else if (block.type === 'image_url') {
       const image = block['image_url'] as string | { url: string } | undefined;
       const url = typeof image === 'string' ? image : image?.url;
       if (url) parts.push({ type: 'image_url', image_url: { url } });
     }
   }
-  return parts.every((part) => part.type === 'text') ? parts.map((part) => (part.type === 'text' ? part.text : '')).join('') : parts;
+  return parts.every((part) => part.type === 'text')
+    ? parts.map((part) => (part.type === 'text' ? part.text : '')).join('')
+    : parts;
 }
 
 /** Plain text of a message's content (image parts dropped). */
 export function contentText(content: MessageContent): string {
   const converted = toContent(content);
-  return typeof converted === 'string' ? converted : converted.map((part) => (part.type === 'text' ? part.text : '')).join('');
+  return typeof converted === 'string'
+    ? converted
+    : converted.map((part) => (part.type === 'text' ? part.text : '')).join('');
 }
 
 function toWireToolCall(call: LcToolCall, index: number): ToolCall {
-  return { id: call.id ?? `call_${index}`, type: 'function', function: { name: call.name, arguments: JSON.stringify(call.args ?? {}) } };
+  return {
+    id: call.id ?? `call_${index}`,
+    type: 'function',
+    function: { name: call.name, arguments: JSON.stringify(call.args ?? {}) },
+  };
 }
 
 /** One LangChain message as an OpenAI chat message. */
@@ -94,7 +110,13 @@ export function fromCompletion(completion: ChatCompletion, modelRef: string): AI
   for (const call of choice?.message.tool_calls ?? []) {
     const args = parseArguments(call.function.arguments);
     if (args === undefined) {
-      invalid.push({ type: 'invalid_tool_call', id: call.id, name: call.function.name, args: call.function.arguments, error: 'arguments are not a JSON object' });
+      invalid.push({
+        type: 'invalid_tool_call',
+        id: call.id,
+        name: call.function.name,
+        args: call.function.arguments,
+        error: 'arguments are not a JSON object',
+      });
     } else toolCalls.push({ type: 'tool_call', id: call.id, name: call.function.name, args });
   }
   const usage = completion.usage;
@@ -103,7 +125,13 @@ export function fromCompletion(completion: ChatCompletion, modelRef: string): AI
     tool_calls: toolCalls,
     invalid_tool_calls: invalid,
     ...(usage
-      ? { usage_metadata: { input_tokens: usage.prompt_tokens, output_tokens: usage.completion_tokens, total_tokens: usage.total_tokens } }
+      ? {
+          usage_metadata: {
+            input_tokens: usage.prompt_tokens,
+            output_tokens: usage.completion_tokens,
+            total_tokens: usage.total_tokens,
+          },
+        }
       : {}),
     response_metadata: { model_name: modelRef, finish_reason: choice?.finish_reason ?? null },
   });
@@ -113,7 +141,9 @@ function parseArguments(text: string): Record<string, unknown> | undefined {
   if (text.trim() === '') return {};
   try {
     const parsed: unknown = JSON.parse(text);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }

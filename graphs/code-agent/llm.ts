@@ -122,7 +122,11 @@ export class SwitchboardChatModel extends BaseChatModel<SwitchboardCallOptions, 
     return request;
   }
 
-  async _generate(messages: BaseMessage[], options: this['ParsedCallOptions'], _runManager?: CallbackManagerForLLMRun): Promise<ChatResult> {
+  async _generate(
+    messages: BaseMessage[],
+    options: this['ParsedCallOptions'],
+    _runManager?: CallbackManagerForLLMRun,
+  ): Promise<ChatResult> {
     const run = await this.chat.run({
       request: this.toRequest(messages, options),
       route: this.route,

@@ -22,8 +22,8 @@ export function systemPrompt(request: AgentRequestParams, tools: readonly AgentT
     'How to work:',
     '- Think about what the task needs, then act; keep going until the task is done.',
     request.project_directory === undefined
-      ? '- You have no access to the developer\'s files: put the code in your answer.'
-      : '- You work inside the developer\'s project. Paths are relative to the project root.',
+      ? "- You have no access to the developer's files: put the code in your answer."
+      : "- You work inside the developer's project. Paths are relative to the project root.",
     ...toolLines(tools, request.require_approval),
   ];
   lines.push(
@@ -31,7 +31,8 @@ export function systemPrompt(request: AgentRequestParams, tools: readonly AgentT
     'When you are done, answer without calling a tool: give the code in fenced code blocks with their language ' +
       '(```ts ... ```), complete rather than elided, then a short explanation of what you did and why.',
   );
-  if (request.language !== undefined) lines.push(`Write the code in ${request.language} unless the task says otherwise.`);
+  if (request.language !== undefined)
+    lines.push(`Write the code in ${request.language} unless the task says otherwise.`);
   return lines.join('\n');
 }
 

@@ -45,7 +45,11 @@ export function createBreakerMachine(options: BreakerOptions) {
     },
   }).createMachine({
     id: 'breaker',
-    context: { failures: 0, failureThreshold: Math.max(1, options.failureThreshold), cooldownMs: Math.max(0, options.cooldownMs) },
+    context: {
+      failures: 0,
+      failureThreshold: Math.max(1, options.failureThreshold),
+      cooldownMs: Math.max(0, options.cooldownMs),
+    },
     initial: 'closed',
     states: {
       closed: {

@@ -90,7 +90,9 @@ export function createBreakers(options: BreakersOptions): Breakers {
     },
     retryAfterMs(id) {
       const { actor, state, openedAt } = entry(id);
-      return state === 'open' ? Math.max(0, openedAt + actor.getSnapshot().context.cooldownMs - clock.now()) : undefined;
+      return state === 'open'
+        ? Math.max(0, openedAt + actor.getSnapshot().context.cooldownMs - clock.now())
+        : undefined;
     },
     success(id) {
       const { actor, state } = entry(id);

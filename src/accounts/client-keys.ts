@@ -164,17 +164,27 @@ export async function createClientKeys(options: ClientKeysOptions): Promise<Clie
       if (client.dailyTokens !== undefined) {
         rules.push({ key: clientTokensKey(client.id), windowMs: DAY_MS, limit: client.dailyTokens - 1, amount: 0 });
       }
-      if (client.rpm !== undefined) rules.push({ key: clientRpmKey(client.id), windowMs: MINUTE_MS, limit: client.rpm, amount: 1 });
+      if (client.rpm !== undefined)
+        rules.push({ key: clientRpmKey(client.id), windowMs: MINUTE_MS, limit: client.rpm, amount: 1 });
       if (rules.length === 0) return;
       const result = await windows.consume(rules, at);
       if (result.ok) return;
       if (result.key === clientTokensKey(client.id)) {
-        throw new GatewayError(`This API key has used its daily budget of ${client.dailyTokens} tokens; try again later`, {
-          status: 429, type: 'insufficient_quota', code: 'daily_token_budget_exceeded', retryAfterMs: result.retryAfterMs,
-        });
+        throw new GatewayError(
+          `This API key has used its daily budget of ${client.dailyTokens} tokens; try again later`,
+          {
+            status: 429,
+            type: 'insufficient_quota',
+            code: 'daily_token_budget_exceeded',
+            retryAfterMs: result.retryAfterMs,
+          },
+        );
       }
       throw new GatewayError(`Rate limit reached for this API key: ${client.rpm} requests per minute`, {
-        status: 429, type: 'rate_limit_error', code: 'client_rate_limit', retryAfterMs: result.retryAfterMs,
+        status: 429,
+        type: 'rate_limit_error',
+        code: 'client_rate_limit',
+        retryAfterMs: result.retryAfterMs,
       });
     },
     async recordTokens(clientId, tokens, at = now()) {
@@ -187,7 +197,9 @@ export async function createClientKeys(options: ClientKeysOptions): Promise<Clie
     },
     allowsModel(client, ref) {
       if (client.models === undefined) return true;
-      return client.models.some((allowed) => allowed === ref || (allowed.endsWith('/*') && ref.startsWith(allowed.slice(0, -1))));
+      return client.models.some(
+        (allowed) => allowed === ref || (allowed.endsWith('/*') && ref.startsWith(allowed.slice(0, -1))),
+      );
     },
     refresh: reload,
     close: () => clearInterval(timer),

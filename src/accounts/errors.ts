@@ -29,10 +29,15 @@ export function isKeyUnavailable(err: unknown): err is KeyUnavailableError {
 export function noKeyCanServe(why: string, retryAfterMs: number | undefined): GatewayError {
   if (retryAfterMs === undefined || !Number.isFinite(retryAfterMs)) {
     return new GatewayError(`No candidate model has a usable key (${why}): add or validate keys`, {
-      status: 503, type: 'service_unavailable', code: 'no_usable_key',
+      status: 503,
+      type: 'service_unavailable',
+      code: 'no_usable_key',
     });
   }
   return new GatewayError(`No key of any candidate model can serve now (${why})`, {
-    status: 429, type: 'rate_limit_error', code: 'rate_limit_exceeded', retryAfterMs,
+    status: 429,
+    type: 'rate_limit_error',
+    code: 'rate_limit_exceeded',
+    retryAfterMs,
   });
 }

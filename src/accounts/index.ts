@@ -47,10 +47,19 @@ export interface Accounts {
 export async function createAccounts(options: AccountsOptions): Promise<Accounts> {
   const { config, env, catalog, stores, logger } = options;
   const now = options.now ?? Date.now;
-  const vault = await createKeyVault({ records: stores.records, masterKey: env['SWITCHBOARD_MASTER_KEY'], location: options.recordsLocation });
+  const vault = await createKeyVault({
+    records: stores.records,
+    masterKey: env['SWITCHBOARD_MASTER_KEY'],
+    location: options.recordsLocation,
+  });
   const build = async () => resolveCatalogWithKeys(catalog, config.providers, env, await vault.entries());
   const registry = await build();
-  const clientKeys = await createClientKeys({ records: stores.records, windows: stores.windows, requireAuth: env['SWITCHBOARD_REQUIRE_AUTH'] === '1', now });
+  const clientKeys = await createClientKeys({
+    records: stores.records,
+    windows: stores.windows,
+    requireAuth: env['SWITCHBOARD_REQUIRE_AUTH'] === '1',
+    now,
+  });
   const { keys, health, breakers } = wireKeyPool({
     settings: config.accounts,
     windows: stores.windows,
@@ -61,7 +70,9 @@ export async function createAccounts(options: AccountsOptions): Promise<Accounts
       // Every call's tokens count against the client's daily budget, rejected answers' included: they were spent.
       const tokens = record.promptTokens + record.completionTokens;
       if (record.clientId !== undefined && tokens > 0) {
-        clientKeys.recordTokens(record.clientId, tokens).catch((err: unknown) => logger.warn({ err: String(err) }, 'client budget update failed'));
+        clientKeys
+          .recordTokens(record.clientId, tokens)
+          .catch((err: unknown) => logger.warn({ err: String(err) }, 'client budget update failed'));
       }
     },
     now,

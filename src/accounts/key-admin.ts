@@ -40,16 +40,26 @@ export function createKeyAdmin(deps: KeyAdminDeps): KeyAdmin {
     },
     async add(provider, key) {
       if (!deps.knownProviders.has(provider)) {
-        throw notFound(`Unknown provider '${provider}': add it to switchboard.yaml first`, 'provider_not_found', 'provider');
+        throw notFound(
+          `Unknown provider '${provider}': add it to switchboard.yaml first`,
+          'provider_not_found',
+          'provider',
+        );
       }
       const stored = await deps.vault.add(provider, key.trim());
       await deps.reload();
       deps.health.enable(stored.id);
       const added = find(stored.id);
       if (added === undefined) {
-        throw new GatewayError(`The key was stored, but provider '${provider}' stays off: ${disabledReason(deps.registry, provider)}`, {
-          status: 409, type: 'invalid_request_error', code: 'provider_disabled', param: 'provider',
-        });
+        throw new GatewayError(
+          `The key was stored, but provider '${provider}' stays off: ${disabledReason(deps.registry, provider)}`,
+          {
+            status: 409,
+            type: 'invalid_request_error',
+            code: 'provider_disabled',
+            param: 'provider',
+          },
+        );
       }
       return info(stored.id);
     },
@@ -63,9 +73,14 @@ export function createKeyAdmin(deps: KeyAdminDeps): KeyAdmin {
     async remove(id) {
       const found = find(id);
       if (found !== undefined && found.key.source !== 'vault') {
-        throw new GatewayError(`Key ${id} comes from the ${found.key.source === 'env' ? 'environment' : 'config file'}: remove it there`, {
-          status: 409, type: 'invalid_request_error', code: 'key_not_removable',
-        });
+        throw new GatewayError(
+          `Key ${id} comes from the ${found.key.source === 'env' ? 'environment' : 'config file'}: remove it there`,
+          {
+            status: 409,
+            type: 'invalid_request_error',
+            code: 'key_not_removable',
+          },
+        );
       }
       const removed = await deps.vault.remove(id);
       if (removed) await deps.reload();
@@ -77,14 +92,20 @@ export function createKeyAdmin(deps: KeyAdminDeps): KeyAdmin {
       const { provider, key } = found;
       try {
         await deps.adapters[provider.protocol].listModels({
-          baseUrl: provider.baseUrl, apiKey: key.secret, signal: AbortSignal.timeout(deps.timeouts.firstByteMs), timeouts: deps.timeouts, headers: provider.headers, maxTokensField: provider.maxTokensField,
+          baseUrl: provider.baseUrl,
+          apiKey: key.secret,
+          signal: AbortSignal.timeout(deps.timeouts.firstByteMs),
+          timeouts: deps.timeouts,
+          headers: provider.headers,
+          maxTokensField: provider.maxTokensField,
         });
         deps.health.enable(id);
         return { ...info(id), ok: true };
       } catch (err) {
         const masked = withoutSecret(err, key.secret);
         const message = masked instanceof Error ? masked.message : 'the check failed';
-        if (isProviderError(masked) && masked.kind === 'auth') deps.health.disable(id, `validation failed (HTTP ${masked.status}): ${message.slice(0, 200)}`);
+        if (isProviderError(masked) && masked.kind === 'auth')
+          deps.health.disable(id, `validation failed (HTTP ${masked.status}): ${message.slice(0, 200)}`);
         return { ...info(id), ok: false, message };
       }
     },

@@ -42,7 +42,9 @@ export function createKeyHealth({ kv, logger, refreshMs = 1_000 }: KeyHealthOpti
   const lastRefresh = new WeakMap<object, number>();
   const pending = new Set<Promise<unknown>>();
   const track = (work: Promise<unknown>) => {
-    const done = work.catch((err: unknown) => logger.warn({ err }, 'key health store failed')).finally(() => pending.delete(done));
+    const done = work
+      .catch((err: unknown) => logger.warn({ err }, 'key health store failed'))
+      .finally(() => pending.delete(done));
     pending.add(done);
   };
   return {

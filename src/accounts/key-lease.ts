@@ -36,7 +36,8 @@ export function createKeyLease(deps: KeyPoolDeps, start: LeaseStart): KeyLease {
       const now = deps.now();
       const signal = readRateLimits(provider.protocol, headers, now);
       const rest = signal === undefined ? undefined : quotaRestUntil(signal);
-      if (rest !== undefined) deps.health.cool(key.id, rest.until, `quota spent (${rest.scope}) per the provider's headers`, now);
+      if (rest !== undefined)
+        deps.health.cool(key.id, rest.until, `quota spent (${rest.scope}) per the provider's headers`, now);
     },
     firstContent() {
       ttftMs ??= deps.now() - startedAt;
@@ -52,7 +53,10 @@ export function createKeyLease(deps: KeyPoolDeps, start: LeaseStart): KeyLease {
       const windows = tokenWindows(key?.id ?? provider.id, provider.limits);
       if (windows.length > 0 && realTokens !== start.reservedTokens) {
         void deps.windows
-          .adjust(windows.map((w) => ({ ...w, amount: realTokens - start.reservedTokens })), start.at)
+          .adjust(
+            windows.map((w) => ({ ...w, amount: realTokens - start.reservedTokens })),
+            start.at,
+          )
           .catch((err: unknown) => deps.logger.warn({ err, provider: provider.id }, 'token counter correction failed'));
       }
       deps.record(usageRecord(start, outcome, used, { now, latencyMs: now - startedAt, ttftMs }));
@@ -108,6 +112,8 @@ function usageRecord(
     ...(key === undefined ? {} : { keyId: key.id, keyMasked: key.masked }),
     ...(clientId === undefined ? {} : { clientId }),
     ...(timing.ttftMs === undefined ? {} : { ttftMs: timing.ttftMs }),
-    ...(failed ? { error: isProviderError(outcome.error) ? outcome.error.kind : outcome.aborted ? 'aborted' : 'error' } : {}),
+    ...(failed
+      ? { error: isProviderError(outcome.error) ? outcome.error.kind : outcome.aborted ? 'aborted' : 'error' }
+      : {}),
   };
 }

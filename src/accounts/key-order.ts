@@ -18,7 +18,12 @@ export interface OrderState {
  * `least_used`: fewest calls from this instance first. `most_headroom`: the key furthest from its tightest limit
  * first, read from the shared window store (one read per key and limit, so it costs a round trip with Redis).
  */
-export async function orderKeys(deps: KeyPoolDeps, provider: ResolvedProvider, keys: ProviderKey[], state: OrderState): Promise<ProviderKey[]> {
+export async function orderKeys(
+  deps: KeyPoolDeps,
+  provider: ResolvedProvider,
+  keys: ProviderKey[],
+  state: OrderState,
+): Promise<ProviderKey[]> {
   if (keys.length <= 1) return keys;
   switch (deps.strategy) {
     case 'round_robin': {
@@ -31,13 +36,21 @@ export async function orderKeys(deps: KeyPoolDeps, provider: ResolvedProvider, k
       return [...keys].sort((a, b) => (state.uses.get(a.id) ?? 0) - (state.uses.get(b.id) ?? 0));
     case 'most_headroom': {
       const headroom = await Promise.all(keys.map((key) => tightestHeadroom(deps, provider, key, state)));
-      return keys.map((key, i) => ({ key, room: headroom[i]! })).sort((a, b) => b.room - a.room).map(({ key }) => key);
+      return keys
+        .map((key, i) => ({ key, room: headroom[i]! }))
+        .sort((a, b) => b.room - a.room)
+        .map(({ key }) => key);
     }
   }
 }
 
 /** The smallest share (0..1) left under any of the key's limits; 1 when it has none. */
-async function tightestHeadroom(deps: KeyPoolDeps, provider: ResolvedProvider, key: ProviderKey, state: OrderState): Promise<number> {
+async function tightestHeadroom(
+  deps: KeyPoolDeps,
+  provider: ResolvedProvider,
+  key: ProviderKey,
+  state: OrderState,
+): Promise<number> {
   const { rpm, rpd, tpm, tpd } = provider.limits;
   const checks: Array<[string, number, number | undefined]> = [
     [requestCounter(key.id), MINUTE_MS, rpm],

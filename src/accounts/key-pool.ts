@@ -3,9 +3,9 @@
 import type { ProviderKey, ResolvedProvider } from '../catalog/types.js';
 import { KeyUnavailableError } from './errors.js';
 import { createKeyLease } from './key-lease.js';
-import type { KeyPool, KeyPoolDeps, } from './key-pool-types.js';
+import type { KeyPool, KeyPoolDeps } from './key-pool-types.js';
 import { orderKeys } from './key-order.js';
-import { callRules, } from './limits.js';
+import { callRules } from './limits.js';
 import type { KeyInfo } from './types.js';
 
 /** After the window store refused a key, route planning skips it locally until then (the store stays the judge). */
@@ -30,7 +30,10 @@ export function createKeyPool(deps: KeyPoolDeps): KeyPool {
     unavailable(provider) {
       const now = deps.now();
       if (!deps.breakers.canAllow(provider.id)) {
-        return { reason: 'circuit open after repeated failures', retryAfterMs: deps.breakers.retryAfterMs(provider.id) ?? 1_000 };
+        return {
+          reason: 'circuit open after repeated failures',
+          retryAfterMs: deps.breakers.retryAfterMs(provider.id) ?? 1_000,
+        };
       }
       if (provider.keys.length === 0) return undefined;
       deps.health.refresh(provider.keys, now);
@@ -51,10 +54,17 @@ export function createKeyPool(deps: KeyPoolDeps): KeyPool {
         const tokens = provider.limits.tpm === undefined && provider.limits.tpd === undefined ? 0 : request.tokens();
         const { key, at } = await reserve(provider, tokens);
         if (!deps.breakers.allow(provider.id)) {
-          throw new KeyUnavailableError(provider.id, 'circuit open after repeated failures', deps.breakers.retryAfterMs(provider.id) ?? 1_000);
+          throw new KeyUnavailableError(
+            provider.id,
+            'circuit open after repeated failures',
+            deps.breakers.retryAfterMs(provider.id) ?? 1_000,
+          );
         }
         if (key !== undefined) uses.set(key.id, (uses.get(key.id) ?? 0) + 1);
-        const extra = { ...(request.runId === undefined ? {} : { runId: request.runId }), ...(request.clientId === undefined ? {} : { clientId: request.clientId }) };
+        const extra = {
+          ...(request.runId === undefined ? {} : { runId: request.runId }),
+          ...(request.clientId === undefined ? {} : { clientId: request.clientId }),
+        };
         return createKeyLease(deps, { model, key, at, reservedTokens: tokens, ...extra });
       } catch (err) {
         deps.gate.leave(provider.id);
@@ -73,16 +83,29 @@ export function createKeyPool(deps: KeyPoolDeps): KeyPool {
         provider.keys.map((key): KeyInfo => {
           const state = deps.health.get(key.id, now);
           const limited = limitedUntil.get(key.id) ?? 0;
-          const info: KeyInfo = { id: key.id, provider: provider.id, masked: key.masked, source: key.source, status: state?.status ?? 'active', uses: uses.get(key.id) ?? 0 };
-          if (state !== undefined) return { ...info, reason: state.reason, ...(state.until === undefined ? {} : { until: state.until }) };
-          return limited > now ? { ...info, status: 'cooling', reason: 'at its configured limits', until: limited } : info;
+          const info: KeyInfo = {
+            id: key.id,
+            provider: provider.id,
+            masked: key.masked,
+            source: key.source,
+            status: state?.status ?? 'active',
+            uses: uses.get(key.id) ?? 0,
+          };
+          if (state !== undefined)
+            return { ...info, reason: state.reason, ...(state.until === undefined ? {} : { until: state.until }) };
+          return limited > now
+            ? { ...info, status: 'cooling', reason: 'at its configured limits', until: limited }
+            : info;
         }),
       );
     },
   };
 
   /** Tries the usable keys in strategy order until the window store takes one. */
-  async function reserve(provider: ResolvedProvider, tokens: number): Promise<{ key: ProviderKey | undefined; at: number }> {
+  async function reserve(
+    provider: ResolvedProvider,
+    tokens: number,
+  ): Promise<{ key: ProviderKey | undefined; at: number }> {
     const now = deps.now();
     if (provider.keys.length === 0) {
       const taken = await deps.windows.consume(callRules(provider.id, provider.limits, tokens), now);

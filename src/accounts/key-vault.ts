@@ -3,7 +3,16 @@ import { badRequest, GatewayError } from '../errors.js';
 import type { RecordStore } from '../storage/types.js';
 import { maskSecret } from '../mask-secret.js';
 import { providerKeyId } from './secrets.js';
-import { createVaultMeta, isSealed, KeyVaultError, openVaultMeta, parseVaultMeta, seal, unseal, type Sealed } from './vault-crypto.js';
+import {
+  createVaultMeta,
+  isSealed,
+  KeyVaultError,
+  openVaultMeta,
+  parseVaultMeta,
+  seal,
+  unseal,
+  type Sealed,
+} from './vault-crypto.js';
 
 export { KeyVaultError } from './vault-crypto.js';
 
@@ -71,7 +80,9 @@ export async function createKeyVault(options: KeyVaultOptions): Promise<KeyVault
   }
   const opened = await openExisting(records, masterKey, location);
   if (opened === undefined && masterKey !== undefined && stored.length > 0) {
-    throw new KeyVaultError(`The key vault stored in ${location} holds keys but its meta record is missing: they cannot be decrypted`);
+    throw new KeyVaultError(
+      `The key vault stored in ${location} holds keys but its meta record is missing: they cannot be decrypted`,
+    );
   }
   // A promise, not a key: concurrent first adds must share one derivation and one meta record, not race two salts.
   let key: Promise<Buffer> | undefined = opened === undefined ? undefined : Promise.resolve(opened);
@@ -92,7 +103,8 @@ export async function createKeyVault(options: KeyVaultOptions): Promise<KeyVault
     canStore: masterKey !== undefined,
     async add(provider, secret) {
       if (masterKey === undefined) throw vaultLocked();
-      if (provider === '' || secret === '') throw badRequest('A key needs a provider and a non-empty secret', secret === '' ? 'key' : 'provider');
+      if (provider === '' || secret === '')
+        throw badRequest('A key needs a provider and a non-empty secret', secret === '' ? 'key' : 'provider');
       const id = providerKeyId(provider, secret);
       const sealed = seal(await vaultKey(masterKey), secret, entryAad(id, provider));
       const record: EntryRecord = { v: 1, provider, ...sealed };
@@ -141,7 +153,11 @@ function decryptEntry(key: Buffer, id: string, value: string, location: string):
   );
 }
 
-async function openExisting(records: RecordStore, masterKey: string | undefined, location: string): Promise<Buffer | undefined> {
+async function openExisting(
+  records: RecordStore,
+  masterKey: string | undefined,
+  location: string,
+): Promise<Buffer | undefined> {
   const text = await records.get(VAULT_META_COLLECTION, META_ID);
   if (text === undefined || masterKey === undefined) return undefined;
   return openVaultMeta(masterKey, parseVaultMeta(text, location), location);

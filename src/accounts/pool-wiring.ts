@@ -26,7 +26,10 @@ export interface KeyPoolWiring {
 export function wireKeyPool(wiring: KeyPoolWiring): { keys: KeyPool; health: KeyHealth; breakers: Breakers } {
   const { settings, logger } = wiring;
   const health = createKeyHealth({ kv: wiring.kv, logger });
-  const breakers = createBreakers({ failureThreshold: settings.breakerFailures, cooldownMs: settings.breakerCooldownMs });
+  const breakers = createBreakers({
+    failureThreshold: settings.breakerFailures,
+    cooldownMs: settings.breakerCooldownMs,
+  });
   const keys = createKeyPool({
     strategy: settings.keyStrategy,
     windows: wiring.windows,

@@ -20,7 +20,9 @@ function providerKeys(env: Env, vaultKeys: VaultKey[] = []): KeysOf {
   return (entry) => {
     const sourced: Array<[string, KeySource]> = [
       ...(entry.apiKeys ?? []).map((key): [string, KeySource] => [key, 'config']),
-      ...(entry.keyEnv ?? []).flatMap((name) => (env[name] ?? '').split(',').map((key): [string, KeySource] => [key, 'env'])),
+      ...(entry.keyEnv ?? []).flatMap((name) =>
+        (env[name] ?? '').split(',').map((key): [string, KeySource] => [key, 'env']),
+      ),
       ...vaultKeys.filter((v) => v.provider === entry.id).map((v): [string, KeySource] => [v.key, 'vault']),
     ];
     const keys = new Map<string, ProviderKey>();

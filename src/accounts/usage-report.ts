@@ -65,7 +65,11 @@ export function usageGroupKey(record: UsageRecord, groupBy: UsageGroupBy): strin
  * Sums `records` overall and per group of `groupBy`. Groups are sorted by total tokens, most first (then by requests,
  * then by key, so the order is stable). `range` only labels the report: filtering is the caller's job.
  */
-export function summarizeUsage(records: UsageRecord[], groupBy: UsageGroupBy, range?: { from: number; to: number }): UsageReport {
+export function summarizeUsage(
+  records: UsageRecord[],
+  groupBy: UsageGroupBy,
+  range?: { from: number; to: number },
+): UsageReport {
   const overall = emptySums();
   const groups = new Map<string, Sums>();
   for (const record of records) {
@@ -76,7 +80,10 @@ export function summarizeUsage(records: UsageRecord[], groupBy: UsageGroupBy, ra
     add(sums, record);
   }
   const rows = [...groups].map(([key, sums]) => ({ key, ...totalsOf(sums) }));
-  rows.sort((a, b) => b.total_tokens - a.total_tokens || b.requests - a.requests || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  rows.sort(
+    (a, b) =>
+      b.total_tokens - a.total_tokens || b.requests - a.requests || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+  );
   return {
     group_by: groupBy,
     ...(range === undefined ? {} : { from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString() }),

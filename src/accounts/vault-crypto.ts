@@ -46,7 +46,13 @@ export interface VaultMeta {
 export async function createVaultMeta(masterKey: string): Promise<{ meta: VaultMeta; key: Buffer }> {
   const salt = randomBytes(SALT_BYTES);
   const key = await deriveKey(masterKey, salt, SCRYPT_PARAMS);
-  const meta: VaultMeta = { v: 1, kdf: 'scrypt', ...SCRYPT_PARAMS, salt: salt.toString('base64'), check: seal(key, CHECK_PLAINTEXT, CHECK_AAD) };
+  const meta: VaultMeta = {
+    v: 1,
+    kdf: 'scrypt',
+    ...SCRYPT_PARAMS,
+    salt: salt.toString('base64'),
+    check: seal(key, CHECK_PLAINTEXT, CHECK_AAD),
+  };
   return { meta, key };
 }
 
@@ -79,12 +85,18 @@ export function parseVaultMeta(text: string, location: string): VaultMeta {
     value = undefined;
   }
   const ok =
-    value?.v === 1 && value.kdf === 'scrypt' &&
-    isPowerOfTwo(value.N) && value.N >= 2 ** 14 && value.N <= 2 ** 20 &&
-    isIntIn(value.r, 1, 32) && isIntIn(value.p, 1, 16) &&
-    typeof value.salt === 'string' && Buffer.from(value.salt, 'base64').length === SALT_BYTES &&
+    value?.v === 1 &&
+    value.kdf === 'scrypt' &&
+    isPowerOfTwo(value.N) &&
+    value.N >= 2 ** 14 &&
+    value.N <= 2 ** 20 &&
+    isIntIn(value.r, 1, 32) &&
+    isIntIn(value.p, 1, 16) &&
+    typeof value.salt === 'string' &&
+    Buffer.from(value.salt, 'base64').length === SALT_BYTES &&
     isSealed(value.check);
-  if (!ok) throw new KeyVaultError(`The key vault's meta record in ${location} is damaged: its keys cannot be decrypted`);
+  if (!ok)
+    throw new KeyVaultError(`The key vault's meta record in ${location} is damaged: its keys cannot be decrypted`);
   return value as VaultMeta;
 }
 
@@ -121,7 +133,9 @@ function deriveKey(masterKey: string, salt: Buffer, params: { N: number; r: numb
   // scrypt needs 128·N·r bytes; Node's default cap (32 MiB) is exactly N = 2^15, r = 8, which OpenSSL's overhead exceeds.
   const maxmem = 256 * N * r + 1024 * 1024;
   return new Promise((resolve, reject) => {
-    scrypt(masterKey.normalize('NFC'), salt, KEY_BYTES, { N, r, p, maxmem }, (err, key) => (err ? reject(err) : resolve(key)));
+    scrypt(masterKey.normalize('NFC'), salt, KEY_BYTES, { N, r, p, maxmem }, (err, key) =>
+      err ? reject(err) : resolve(key),
+    );
   });
 }
 

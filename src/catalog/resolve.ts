@@ -8,14 +8,24 @@ import type { KeysOf, ProviderKey, ResolvedCatalog, ResolvedProvider } from './t
  * on. `keysOf` gives each merged entry's keys (the accounts layer reads them from the config, the environment and
  * the vault); a provider that needs a key is on when it has one.
  */
-export function resolveCatalog(catalog: ProviderEntry[], userEntries: ProviderEntry[], env: Env, keysOf: KeysOf): ResolvedCatalog {
+export function resolveCatalog(
+  catalog: ProviderEntry[],
+  userEntries: ProviderEntry[],
+  env: Env,
+  keysOf: KeysOf,
+): ResolvedCatalog {
   const merged = mergeEntries(catalog, userEntries);
   const resolved: ResolvedCatalog = { providers: [], models: [], disabled: [], byRef: new Map(), byBareId: new Map() };
   for (const { entry, fromUser, index } of merged) {
     const keys = entry.keyless ? [] : keysOf(entry);
     const reason = disabledReason(entry, fromUser, env, keys.length);
     if (reason !== undefined) {
-      resolved.disabled.push({ id: entry.id, reason, keyEnv: entry.keyEnv ?? [], ...(entry.signupUrl ? { signupUrl: entry.signupUrl } : {}) });
+      resolved.disabled.push({
+        id: entry.id,
+        reason,
+        keyEnv: entry.keyEnv ?? [],
+        ...(entry.signupUrl ? { signupUrl: entry.signupUrl } : {}),
+      });
       continue;
     }
     const provider = resolveProvider(entry, env, index, keys);
@@ -47,7 +57,8 @@ function mergeEntries(catalog: ProviderEntry[], userEntries: ProviderEntry[]): M
   const merged = new Map<string, MergedEntry>(catalog.map((entry) => [entry.id, { entry, fromUser: false }]));
   userEntries.forEach((user, index) => {
     const base = merged.get(user.id)?.entry;
-    const entry: ProviderEntry = base === undefined ? user : { ...base, ...user, models: mergeModels(base.models, user.models) };
+    const entry: ProviderEntry =
+      base === undefined ? user : { ...base, ...user, models: mergeModels(base.models, user.models) };
     merged.set(user.id, { entry, fromUser: true, index });
   });
   return [...merged.values()];
@@ -71,11 +82,18 @@ function disabledReason(entry: ProviderEntry, fromUser: boolean, env: Env, keyCo
   return entry.keyEnv?.length ? `no key: set ${entry.keyEnv.join(' or ')}` : 'no apiKeys';
 }
 
-function resolveProvider(entry: ProviderEntry, env: Env, index: number | undefined, keys: ProviderKey[]): ResolvedProvider {
+function resolveProvider(
+  entry: ProviderEntry,
+  env: Env,
+  index: number | undefined,
+  keys: ProviderKey[],
+): ResolvedProvider {
   const where = index === undefined ? `catalog provider ${entry.id}` : `providers[${index}]`;
   const baseUrl = (entry.baseUrlEnv !== undefined && env[entry.baseUrlEnv]) || entry.baseUrl;
-  if (entry.protocol === undefined) throw new ConfigError(`${where}.protocol: required for a provider that is not in the catalog`);
-  if (baseUrl === undefined) throw new ConfigError(`${where}.baseUrl: required for a provider that is not in the catalog`);
+  if (entry.protocol === undefined)
+    throw new ConfigError(`${where}.protocol: required for a provider that is not in the catalog`);
+  if (baseUrl === undefined)
+    throw new ConfigError(`${where}.baseUrl: required for a provider that is not in the catalog`);
   const provider: ResolvedProvider = {
     id: entry.id,
     name: entry.name ?? entry.id,

@@ -23,14 +23,22 @@ export class AdminRequestError extends Error {}
  * Calls the admin API and returns its JSON body; throws AdminRequestError with the gateway's message on an error
  * answer, or when the gateway cannot be reached.
  */
-export async function adminRequest(options: AdminOptions, method: string, path: string, body?: unknown): Promise<unknown> {
+export async function adminRequest(
+  options: AdminOptions,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
   const adminKey = options.adminKey ?? process.env['SWITCHBOARD_ADMIN_KEY'];
   if (!adminKey) throw new AdminRequestError('set SWITCHBOARD_ADMIN_KEY (or pass --admin-key) to use the admin API');
   let response: Response;
   try {
     response = await fetch(new URL(path, options.url), {
       method,
-      headers: { authorization: `Bearer ${adminKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${adminKey}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch (err) {

@@ -22,38 +22,59 @@ interface CreateOptions extends AdminOptions {
 
 /** The `client-keys` command and its subcommands. */
 export function clientKeysCommand(): Command {
-  const command = new Command('client-keys').description('gateway API keys for clients (sk-sb-…), with optional model, rate and token limits');
-  command.addCommand(withAdminOptions(new Command('create'))
-    .description('create a client key and print it (it is shown this once)')
-    .requiredOption('--name <name>', 'who or what the key is for')
-    .option('--models <list>', 'comma-separated provider/model refs the key may use (default: all)', commaList)
-    .option('--rpm <n>', 'requests per minute', positiveInt)
-    .option('--daily-tokens <n>', 'tokens per rolling 24 hours', positiveInt)
-    .option('--json', 'print the API answer as JSON')
-    .action(adminAction(async (options: CreateOptions) => {
-      const body = { name: options.name, models: options.models, rpm: options.rpm, dailyTokens: options.dailyTokens };
-      const created = (await adminRequest(options, 'POST', '/admin/client-keys', body)) as ClientKeyView & { key: string };
-      if (options.json) {
-        print(JSON.stringify(created, null, 2));
-        return;
-      }
-      print(`Created client key ${created.id} (${created.name}).\n\n    ${created.key}\n`);
-      print('Copy it now: it is stored hashed and will not be shown again.');
-    })));
-  command.addCommand(withAdminOptions(new Command('list'))
-    .description('list client keys (never the keys themselves)')
-    .option('--json', 'print the API answer as JSON')
-    .action(adminAction(async (options: AdminOptions & { json?: boolean }) => {
-      const { data } = (await adminRequest(options, 'GET', '/admin/client-keys')) as { data: ClientKeyView[] };
-      print(options.json ? JSON.stringify(data, null, 2) : table(data));
-    })));
-  command.addCommand(withAdminOptions(new Command('revoke'))
-    .description('delete a client key: requests with it are refused from then on')
-    .argument('<id>', 'the key id (ck_…)')
-    .action(adminAction(async (id: string, options: AdminOptions) => {
-      await adminRequest(options, 'DELETE', `/admin/client-keys/${encodeURIComponent(id)}`);
-      print(`Revoked client key ${id}.`);
-    })));
+  const command = new Command('client-keys').description(
+    'gateway API keys for clients (sk-sb-…), with optional model, rate and token limits',
+  );
+  command.addCommand(
+    withAdminOptions(new Command('create'))
+      .description('create a client key and print it (it is shown this once)')
+      .requiredOption('--name <name>', 'who or what the key is for')
+      .option('--models <list>', 'comma-separated provider/model refs the key may use (default: all)', commaList)
+      .option('--rpm <n>', 'requests per minute', positiveInt)
+      .option('--daily-tokens <n>', 'tokens per rolling 24 hours', positiveInt)
+      .option('--json', 'print the API answer as JSON')
+      .action(
+        adminAction(async (options: CreateOptions) => {
+          const body = {
+            name: options.name,
+            models: options.models,
+            rpm: options.rpm,
+            dailyTokens: options.dailyTokens,
+          };
+          const created = (await adminRequest(options, 'POST', '/admin/client-keys', body)) as ClientKeyView & {
+            key: string;
+          };
+          if (options.json) {
+            print(JSON.stringify(created, null, 2));
+            return;
+          }
+          print(`Created client key ${created.id} (${created.name}).\n\n    ${created.key}\n`);
+          print('Copy it now: it is stored hashed and will not be shown again.');
+        }),
+      ),
+  );
+  command.addCommand(
+    withAdminOptions(new Command('list'))
+      .description('list client keys (never the keys themselves)')
+      .option('--json', 'print the API answer as JSON')
+      .action(
+        adminAction(async (options: AdminOptions & { json?: boolean }) => {
+          const { data } = (await adminRequest(options, 'GET', '/admin/client-keys')) as { data: ClientKeyView[] };
+          print(options.json ? JSON.stringify(data, null, 2) : table(data));
+        }),
+      ),
+  );
+  command.addCommand(
+    withAdminOptions(new Command('revoke'))
+      .description('delete a client key: requests with it are refused from then on')
+      .argument('<id>', 'the key id (ck_…)')
+      .action(
+        adminAction(async (id: string, options: AdminOptions) => {
+          await adminRequest(options, 'DELETE', `/admin/client-keys/${encodeURIComponent(id)}`);
+          print(`Revoked client key ${id}.`);
+        }),
+      ),
+  );
   return command;
 }
 
@@ -67,14 +88,18 @@ function print(text: string): void {
 }
 
 function commaList(value: string): string[] {
-  const list = value.split(',').map((part) => part.trim()).filter((part) => part !== '');
+  const list = value
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
   if (list.length === 0) throw new InvalidArgumentError('expected one or more comma-separated models');
   return list;
 }
 
 function positiveInt(value: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n <= 0)
+    throw new InvalidArgumentError('expected a positive integer');
   return n;
 }
 
@@ -84,10 +109,21 @@ function table(keys: ClientKeyView[]): string {
   const rows = [['ID', 'NAME', 'MODELS', 'RPM', 'DAILY TOKENS', 'CREATED']];
   for (const key of keys) {
     rows.push([
-      key.id, key.name, key.models?.join(',') ?? 'all', String(key.rpm ?? '-'), String(key.dailyTokens ?? '-'),
+      key.id,
+      key.name,
+      key.models?.join(',') ?? 'all',
+      String(key.rpm ?? '-'),
+      String(key.dailyTokens ?? '-'),
       new Date(key.created * 1000).toISOString().replace(/\.\d+Z$/, 'Z'),
     ]);
   }
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }

@@ -13,8 +13,12 @@ export interface KeysCommandIO {
 type ValidateResult = KeyInfo & { ok: boolean; message?: string };
 
 /** The `keys` command and its subcommands, each with --url and --admin-key (see adminOptions). */
-export function keysCommand(io: KeysCommandIO = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Command {
-  const keys = new Command('keys').description("manage a running gateway's provider keys (needs SWITCHBOARD_ADMIN_KEY)");
+export function keysCommand(
+  io: KeysCommandIO = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
+): Command {
+  const keys = new Command('keys').description(
+    "manage a running gateway's provider keys (needs SWITCHBOARD_ADMIN_KEY)",
+  );
 
   withAdminOptions(keys.command('add'))
     .description('add a provider key (stored encrypted; needs SWITCHBOARD_MASTER_KEY on the gateway)')
@@ -53,9 +57,14 @@ export function keysCommand(io: KeysCommandIO = { stdin: process.stdin, stdout: 
     .argument('<id>', 'key id, as `keys list` shows it')
     .action(
       adminAction(async (id: string, options: AdminOptions) => {
-        const result = (await adminRequest(options, 'POST', `/admin/keys/${encodeURIComponent(id)}/validate`)) as ValidateResult;
+        const result = (await adminRequest(
+          options,
+          'POST',
+          `/admin/keys/${encodeURIComponent(id)}/validate`,
+        )) as ValidateResult;
         const what = `${result.id} (${result.provider}, ${result.masked})`;
-        if (!result.ok) throw new AdminRequestError(`${what} failed validation${result.message ? `: ${result.message}` : ''}`);
+        if (!result.ok)
+          throw new AdminRequestError(`${what} failed validation${result.message ? `: ${result.message}` : ''}`);
         io.stdout.write(`${what}: ok\n`);
       }),
     );
@@ -75,7 +84,8 @@ async function readKey(io: KeysCommandIO, provider: string): Promise<string> {
   if (io.stdin.isTTY) io.stderr.write(`Paste the ${provider} key, then press Enter: `);
   const text = await readInput(io.stdin, io.stdin.isTTY === true);
   const key = text.trim();
-  if (key === '') throw new AdminRequestError('no key given: pass it on stdin (e.g. `pbpaste | switchboard keys add groq`)');
+  if (key === '')
+    throw new AdminRequestError('no key given: pass it on stdin (e.g. `pbpaste | switchboard keys add groq`)');
   if (/\s/.test(key)) throw new AdminRequestError('stdin holds more than one line or word: give exactly one key');
   return key;
 }
@@ -107,7 +117,16 @@ export function keyTable(keys: KeyInfo[]): string {
     ...keys.map((k) => [k.id, k.provider, k.masked, k.source, k.status, reasonText(k)]),
   ];
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    rows
+      .map((row) =>
+        row
+          .map((cell, column) => cell.padEnd(widths[column]!))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 function reasonText(key: KeyInfo): string {

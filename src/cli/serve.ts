@@ -43,7 +43,8 @@ function summary(registry: ResolvedCatalog, file: string | undefined): string {
     lines.push('or list providers in switchboard.yaml (see docs/CONFIG.md).');
   } else {
     lines.push(`Enabled: ${registry.providers.length} providers, ${registry.models.length} models`);
-    for (const p of registry.providers) lines.push(`  ${p.id} (${p.protocol}): ${p.models.length} models, ${p.keys.length || 'no'} key(s)`);
+    for (const p of registry.providers)
+      lines.push(`  ${p.id} (${p.protocol}): ${p.models.length} models, ${p.keys.length || 'no'} key(s)`);
   }
   return lines.join('\n') + '\n';
 }

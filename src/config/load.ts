@@ -90,7 +90,10 @@ export function expandEnv(value: unknown, env: Env): unknown {
 }
 
 function applyEnvOverrides(value: unknown, env: Env): unknown {
-  const root = typeof value === 'object' && value !== null && !Array.isArray(value) ? { ...(value as Record<string, unknown>) } : {};
+  const root =
+    typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? { ...(value as Record<string, unknown>) }
+      : {};
   const server = { ...((root['server'] as Record<string, unknown> | undefined) ?? {}) };
   if (env['PORT']) server['port'] = Number(env['PORT']);
   if (env['HOST']) server['host'] = env['HOST'];

@@ -91,7 +91,11 @@ const EventsSchema = z.strictObject({
   /** Messages queued for one WebSocket client before it is told it fell behind and is disconnected. */
   maxQueuedMessages: z.number().int().positive().default(4_096),
   /** Bytes queued for one WebSocket client (its socket buffer included) before the same. */
-  maxBufferedBytes: z.number().int().positive().default(4 * 1024 * 1024),
+  maxBufferedBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(4 * 1024 * 1024),
 });
 
 const AgentsSchema = z.strictObject({
@@ -123,7 +127,11 @@ export const AccountsSchema = z.strictObject({
 
 const UsageSchema = z.strictObject({
   /** How long per-call usage records are kept. */
-  retentionMs: z.number().int().positive().default(30 * 24 * 3_600_000),
+  retentionMs: z
+    .number()
+    .int()
+    .positive()
+    .default(30 * 24 * 3_600_000),
   /** The most usage records kept (oldest dropped first). */
   maxRecords: z.number().int().positive().default(200_000),
 });

@@ -59,7 +59,12 @@ export interface RunEmitterOptions {
   client?: string | undefined;
 }
 
-export function createRunEmitter(bus: EventBus, runId: string, threadId?: string, options: RunEmitterOptions = {}): RunEmitter {
+export function createRunEmitter(
+  bus: EventBus,
+  runId: string,
+  threadId?: string,
+  options: RunEmitterOptions = {},
+): RunEmitter {
   const { clock = Date.now, client } = options;
   let seq = 0;
   return {

@@ -33,7 +33,12 @@ export function completionFromChunks(chunks: ChatCompletionChunk[]): ChatComplet
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content: content === '' && toolCalls.length > 0 ? null : content, refusal, ...(toolCalls.length ? { tool_calls: toolCalls } : {}) },
+        message: {
+          role: 'assistant',
+          content: content === '' && toolCalls.length > 0 ? null : content,
+          refusal,
+          ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
+        },
         finish_reason: finish,
         logprobs: null,
       },
@@ -57,8 +62,11 @@ export function completionToChunks(completion: ChatCompletion, includeUsage: boo
     ...(includeUsage ? { usage: null } : {}),
   };
   const chunks: ChatCompletionChunk[] = [];
-  const push = (index: number, delta: ChunkDelta, finish: ChatCompletionChunk['choices'][number]['finish_reason'] = null) =>
-    chunks.push({ ...base, choices: [{ index, delta, finish_reason: finish, logprobs: null }] });
+  const push = (
+    index: number,
+    delta: ChunkDelta,
+    finish: ChatCompletionChunk['choices'][number]['finish_reason'] = null,
+  ) => chunks.push({ ...base, choices: [{ index, delta, finish_reason: finish, logprobs: null }] });
   for (const choice of completion.choices) {
     const { message, index } = choice;
     const text = message.content ?? null;
@@ -66,7 +74,16 @@ export function completionToChunks(completion: ChatCompletion, includeUsage: boo
     if (text) push(index, { content: text });
     if (message.refusal) push(index, { refusal: message.refusal });
     (message.tool_calls ?? []).forEach((call, i) => {
-      push(index, { tool_calls: [{ index: i, id: call.id, type: 'function', function: { name: call.function.name, arguments: call.function.arguments } }] });
+      push(index, {
+        tool_calls: [
+          {
+            index: i,
+            id: call.id,
+            type: 'function',
+            function: { name: call.function.name, arguments: call.function.arguments },
+          },
+        ],
+      });
     });
     push(index, {}, choice.finish_reason);
   }

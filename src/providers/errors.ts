@@ -38,7 +38,14 @@ export interface ProviderQuota {
  * Kinds worth trying again on another key or model (a bigger context window, another provider's account);
  * a bad request or a content filter would fail the same way anywhere.
  */
-const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set(['rate_limit', 'server', 'timeout', 'network', 'auth', 'context_length']);
+const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set([
+  'rate_limit',
+  'server',
+  'timeout',
+  'network',
+  'auth',
+  'context_length',
+]);
 
 /** A failed upstream call. `message` is the provider's own message, with no key in it. */
 export class ProviderError extends Error {
@@ -65,11 +72,15 @@ export function isProviderError(err: unknown): err is ProviderError {
   return err instanceof ProviderError;
 }
 
-const CONTEXT_LENGTH_HINTS = /context[_ ]length|context window|maximum context|too many tokens|prompt is too long|input is too long|exceeds the (maximum|max)|token limit/i;
+const CONTEXT_LENGTH_HINTS =
+  /context[_ ]length|context window|maximum context|too many tokens|prompt is too long|input is too long|exceeds the (maximum|max)|token limit/i;
 const CONTENT_FILTER_HINTS = /content[_ ]filter|content[_ ]policy|safety|moderation|blocked/i;
 
 /** Milliseconds to wait from a `Retry-After` (seconds or HTTP date) or `retry-after-ms` header. */
-export function parseRetryAfter(headers: Record<string, string | string[] | undefined>, now = Date.now()): number | undefined {
+export function parseRetryAfter(
+  headers: Record<string, string | string[] | undefined>,
+  now = Date.now(),
+): number | undefined {
   const ms = first(headers['retry-after-ms']);
   if (ms !== undefined && /^\d+(\.\d+)?$/.test(ms.trim())) return Math.ceil(Number(ms));
   const value = first(headers['retry-after']);
@@ -112,11 +123,17 @@ export interface HttpErrorOptions {
  * A ProviderError for a non-2xx HTTP answer, with Retry-After from the headers; a rate limit also gets the `quota`
  * its message and rate-limit headers describe (see `rateLimitQuota`).
  */
-export function httpError(status: number, message: string, headers: ResponseHeaders, options: HttpErrorOptions = {}): ProviderError {
+export function httpError(
+  status: number,
+  message: string,
+  headers: ResponseHeaders,
+  options: HttpErrorOptions = {},
+): ProviderError {
   const { upstreamCode, now = Date.now(), readRateLimits } = options;
   const kind = kindFromStatus(status, message);
   const retryAfterMs = parseRetryAfter(headers, now);
-  const quota = kind === 'rate_limit' ? rateLimitQuota(readRateLimits?.(headers, now), message, retryAfterMs, now) : undefined;
+  const quota =
+    kind === 'rate_limit' ? rateLimitQuota(readRateLimits?.(headers, now), message, retryAfterMs, now) : undefined;
   return new ProviderError(message || `upstream answered ${status}`, {
     kind,
     status,

@@ -25,7 +25,8 @@ export async function throwHttpError(res: HttpResponse, reading: ErrorAnswerRead
   } catch {
     parsed = undefined;
   }
-  const { message, code } = parsed === undefined ? { message: raw.slice(0, 500), code: undefined } : reading.extract(parsed);
+  const { message, code } =
+    parsed === undefined ? { message: raw.slice(0, 500), code: undefined } : reading.extract(parsed);
   const headers = { ...(parsed === undefined ? {} : reading.bodyHeaders?.(parsed)), ...res.headers };
   const options = { upstreamCode: code, now, readRateLimits: reading.readRateLimits };
   throw httpError(res.status, message ?? `upstream answered ${res.status}`, headers, options);

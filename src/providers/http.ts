@@ -100,7 +100,10 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new ProviderError(`upstream sent a body that is not JSON: ${text.slice(0, 200)}`, { kind: 'server', status: 200 });
+    throw new ProviderError(`upstream sent a body that is not JSON: ${text.slice(0, 200)}`, {
+      kind: 'server',
+      status: 200,
+    });
   }
 }
 

@@ -59,7 +59,9 @@ export function windowsFromHeaders(
     if (reading.value !== undefined) window[reading.field] = reading.value;
     windows.set(key, window);
   }
-  const kept = [...windows.values()].filter((w) => w.limit !== undefined || w.remaining !== undefined || w.resetAt !== undefined);
+  const kept = [...windows.values()].filter(
+    (w) => w.limit !== undefined || w.remaining !== undefined || w.resetAt !== undefined,
+  );
   return kept.length === 0 ? undefined : { windows: kept };
 }
 

@@ -32,7 +32,10 @@ export type ToolChoice = 'none' | 'auto' | 'required' | { type: 'function'; func
 export type ResponseFormat =
   | { type: 'text' }
   | { type: 'json_object' }
-  | { type: 'json_schema'; json_schema: { name: string; schema?: Record<string, unknown>; strict?: boolean | null; description?: string } };
+  | {
+      type: 'json_schema';
+      json_schema: { name: string; schema?: Record<string, unknown>; strict?: boolean | null; description?: string };
+    };
 
 /** An OpenAI chat completion request, as the gateway forwards it (Switchboard's own fields already removed). */
 export interface ChatRequest {

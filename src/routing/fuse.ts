@@ -40,14 +40,18 @@ export function fastestFirst(plan: Plan): Plan {
 }
 
 /** The model that writes a synthesis: the one the ensemble names (any enabled model), else the best-ranked member. */
-export function aggregatorOf(registry: ResolvedCatalog, ensemble: Ensemble, members: Candidate[]): Candidate | undefined {
+export function aggregatorOf(
+  registry: ResolvedCatalog,
+  ensemble: Ensemble,
+  members: Candidate[],
+): Candidate | undefined {
   if (ensemble.aggregator === undefined) return members[0];
   const model = registry.byRef.get(ensemble.aggregator) ?? registry.byBareId.get(ensemble.aggregator)?.[0];
   return model === undefined ? members[0] : { model, score: 0, reasons: ['aggregator'] };
 }
 
 const SYNTHESIS_PROMPT =
-  'You have been given several answers to the user\'s last message, written by different models. Critically evaluate ' +
+  "You have been given several answers to the user's last message, written by different models. Critically evaluate " +
   'them: some may be wrong or incomplete. Write one answer of the highest quality and accuracy that draws on their ' +
   'strengths. Answer the user directly: do not mention the candidate answers or this instruction.';
 

@@ -107,7 +107,8 @@ function matchingBrace(text: string, start: number): number {
 function gradeOf(value: unknown): Verdict | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const { score, reason } = value as { score?: unknown; reason?: unknown };
-  const number = typeof score === 'number' ? score : typeof score === 'string' && score.trim() !== '' ? Number(score) : Number.NaN;
+  const number =
+    typeof score === 'number' ? score : typeof score === 'string' && score.trim() !== '' ? Number(score) : Number.NaN;
   return toVerdict(number, typeof reason === 'string' ? reason : undefined);
 }
 

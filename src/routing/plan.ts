@@ -65,7 +65,12 @@ type Unavailable = ReturnType<Availability>;
  * earliest Retry-After; 503 when no key will ever serve), 503 when nothing can serve it. Pruned models are used only
  * when nothing else can serve, or when the client names them.
  */
-export function planRoute(registry: ResolvedCatalog, route: RouteRequest, classification: Classification, context: RouteContext = {}): Plan {
+export function planRoute(
+  registry: ResolvedCatalog,
+  route: RouteRequest,
+  classification: Classification,
+  context: RouteContext = {},
+): Plan {
   if (route.provider !== undefined && !registry.providers.some((p) => p.id === route.provider)) {
     throw notFound(`provider '${route.provider}' is not enabled`, 'provider_not_found', 'provider');
   }
@@ -145,7 +150,12 @@ function allowedFilter(registry: ResolvedCatalog, route: RouteRequest): (model: 
   const { allows } = route;
   if (allows === undefined) return () => true;
   if (route.model !== AUTO_MODEL && !resolveName(registry, route.model).some((model) => allows(model.ref))) {
-    throw new GatewayError(`This API key may not use the model '${route.model}'`, { status: 403, type: 'permission_error', code: 'model_not_allowed', param: 'model' });
+    throw new GatewayError(`This API key may not use the model '${route.model}'`, {
+      status: 403,
+      type: 'permission_error',
+      code: 'model_not_allowed',
+      param: 'model',
+    });
   }
   return (model) => allows(model.ref);
 }
@@ -167,7 +177,8 @@ function explicitModels(registry: ResolvedCatalog, route: RouteRequest): Resolve
     return models;
   });
   const unique = [...new Set(found.flat())];
-  if (unique.length === 0) throw notFound(`none of the models in 'models' is served by an enabled provider`, 'model_not_found', 'models');
+  if (unique.length === 0)
+    throw notFound(`none of the models in 'models' is served by an enabled provider`, 'model_not_found', 'models');
   return unique;
 }
 
@@ -178,14 +189,18 @@ function resolveName(registry: ResolvedCatalog, name: string): ResolvedModel[] {
 
 function noCandidate(registry: ResolvedCatalog, skipped: Plan['skipped'], explicit: boolean): GatewayError {
   if (registry.models.length === 0) {
-    return new GatewayError('No provider is enabled: add an API key (e.g. GROQ_API_KEY) or a provider in switchboard.yaml', {
-      status: 503,
-      type: 'service_unavailable',
-      code: 'no_provider_enabled',
-    });
+    return new GatewayError(
+      'No provider is enabled: add an API key (e.g. GROQ_API_KEY) or a provider in switchboard.yaml',
+      {
+        status: 503,
+        type: 'service_unavailable',
+        code: 'no_provider_enabled',
+      },
+    );
   }
   const why = skipped.map((s) => `${s.ref}: ${s.reason}`).join('; ');
-  if (explicit) return badRequest(`The requested model cannot serve this request (${why})`, 'model', 'model_not_capable');
+  if (explicit)
+    return badRequest(`The requested model cannot serve this request (${why})`, 'model', 'model_not_capable');
   return new GatewayError(`No enabled model can serve this request (${why || 'no model matches'})`, {
     status: 503,
     type: 'service_unavailable',

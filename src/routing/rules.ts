@@ -5,7 +5,10 @@ import type { RankedCandidate } from './score.js';
 import type { Classification } from './types.js';
 
 /** The first rule whose every condition holds for the request (rules are tried in config order), or undefined. */
-export function matchRule(rules: readonly RoutingRule[] | undefined, classification: Classification): RoutingRule | undefined {
+export function matchRule(
+  rules: readonly RoutingRule[] | undefined,
+  classification: Classification,
+): RoutingRule | undefined {
   if (rules === undefined || rules.length === 0) return undefined;
   let lowered: string | undefined;
   const query = () => (lowered ??= classification.query.toLowerCase());
@@ -16,7 +19,8 @@ function matches(when: RoutingRule['when'], classification: Classification, quer
   // Cheapest conditions first: the token count may need the tokenizer.
   if (when.task !== undefined && !when.task.includes(classification.task)) return false;
   if (when.domain !== undefined && !when.domain.includes(classification.domain)) return false;
-  if (when.keywords !== undefined && !when.keywords.some((keyword) => query().includes(keyword.toLowerCase()))) return false;
+  if (when.keywords !== undefined && !when.keywords.some((keyword) => query().includes(keyword.toLowerCase())))
+    return false;
   if (when.minTokens !== undefined && !tokensAtLeast(classification, when.minTokens)) return false;
   if (when.maxTokens !== undefined && tokensAtLeast(classification, when.maxTokens + 1)) return false;
   return true;
@@ -38,7 +42,11 @@ function tokensAtLeast(classification: Classification, n: number): boolean {
  * so that their reasons say why; the rest keep their ranking. Models the rule names that are not candidates (not
  * enabled, unfit, resting, pruned) are left out. A model in both lists counts as preferred.
  */
-export function orderByRule(ranked: RankedCandidate[], rule: RoutingRule, registry: ResolvedCatalog): RankedCandidate[] {
+export function orderByRule(
+  ranked: RankedCandidate[],
+  rule: RoutingRule,
+  registry: ResolvedCatalog,
+): RankedCandidate[] {
   const first = pick(ranked, resolve(registry, rule.prefer), rule.name, 'preferred');
   const last = pick(ranked, resolve(registry, rule.fallback), rule.name, 'fallback');
   if (first.length === 0 && last.length === 0) return ranked;
@@ -46,7 +54,12 @@ export function orderByRule(ranked: RankedCandidate[], rule: RoutingRule, regist
   return [...first, ...ranked.filter((candidate) => !placed.has(candidate)), ...last];
 }
 
-function pick(ranked: RankedCandidate[], models: ResolvedModel[], name: string, role: 'preferred' | 'fallback'): RankedCandidate[] {
+function pick(
+  ranked: RankedCandidate[],
+  models: ResolvedModel[],
+  name: string,
+  role: 'preferred' | 'fallback',
+): RankedCandidate[] {
   const picked: RankedCandidate[] = [];
   for (const model of models) {
     const candidate = ranked.find((c) => c.model === model);

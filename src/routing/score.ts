@@ -53,7 +53,11 @@ export interface RankedCandidate extends Candidate {
 }
 
 /** Why `model` cannot serve the request (a missing capability, a context window too small), or undefined when it can. */
-export function unfitReason(model: ResolvedModel, classification: Classification, maxTokens: number | undefined): string | undefined {
+export function unfitReason(
+  model: ResolvedModel,
+  classification: Classification,
+  maxTokens: number | undefined,
+): string | undefined {
   const { needs } = classification;
   if ((needs.tools && !has(model, 'tools')) || (needs.vision && !has(model, 'vision'))) {
     return `lacks ${(['tools', 'vision'] as const).filter((need) => needs[need] && !has(model, need)).join(', ')}`;
@@ -79,7 +83,11 @@ function has(model: ResolvedModel, capability: Capability): boolean {
  * 1, cost 0 for free models and 0.2..0.3 for paid ones by price, and H the share of the provider's keys usable now.
  */
 export function scoreModel(
-  model: ResolvedModel, classification: Classification, mode: ModelQuality, stats?: ModelStats, headroom?: number,
+  model: ResolvedModel,
+  classification: Classification,
+  mode: ModelQuality,
+  stats?: ModelStats,
+  headroom?: number,
 ): RankedCandidate {
   const { config } = model;
   const taskPrior = config.strengths?.[classification.task] ?? config.quality;
@@ -91,8 +99,12 @@ export function scoreModel(
   const reliability = blend(1, stats?.successRate, samples, RELIABILITY_PRIOR_SAMPLES);
   const price = (config.costPer1M.input + config.costPer1M.output) / 2;
   const weights = MODE_WEIGHTS[mode];
-  const value = weights.quality * quality + weights.speed * speed - RELIABILITY_WEIGHT * (1 - reliability)
-    - costPenalty(price) - (headroom === undefined ? 0 : HEADROOM_WEIGHT * (1 - headroom));
+  const value =
+    weights.quality * quality +
+    weights.speed * speed -
+    RELIABILITY_WEIGHT * (1 - reliability) -
+    costPenalty(price) -
+    (headroom === undefined ? 0 : HEADROOM_WEIGHT * (1 - headroom));
   const parts: ScoreParts = { prior, quality, speed, reliability, price };
   if (domainPrior !== undefined) parts.domainPrior = domainPrior;
   if (stats !== undefined) parts.stats = stats;
@@ -139,7 +151,12 @@ function costPenalty(price: number): number {
  * still carries its reasons (a class getter would be lost by a spread); one shared descriptor keeps that cheap, where
  * an object literal with `get` costs about twice as much per candidate.
  */
-function withLazyReasons(model: ResolvedModel, score: number, parts: ScoreParts, classification: Classification): RankedCandidate {
+function withLazyReasons(
+  model: ResolvedModel,
+  score: number,
+  parts: ScoreParts,
+  classification: Classification,
+): RankedCandidate {
   return new Ranked(model, score, parts, classification);
 }
 
@@ -158,7 +175,12 @@ class Ranked implements RankedCandidate {
   /** The reasons once written. */
   written: string[] | undefined = undefined;
   declare reasons: string[];
-  constructor(readonly model: ResolvedModel, public score: number, readonly parts: ScoreParts, readonly classification: Classification) {
+  constructor(
+    readonly model: ResolvedModel,
+    public score: number,
+    readonly parts: ScoreParts,
+    readonly classification: Classification,
+  ) {
     Object.defineProperty(this, 'reasons', LAZY_REASONS);
   }
 }
@@ -179,7 +201,8 @@ function describe(model: ResolvedModel, parts: ScoreParts, classification: Class
 }
 
 function qualityReason(parts: ScoreParts, classification: Classification, stats: ModelStats | undefined): string {
-  const what = classification.domain === 'general' ? classification.task : `${classification.task}, ${classification.domain}`;
+  const what =
+    classification.domain === 'general' ? classification.task : `${classification.task}, ${classification.domain}`;
   const domain = parts.domainPrior === undefined ? '' : ` with knowledge ${num(parts.domainPrior)}`;
   if (stats?.quality === undefined || stats.samples <= 0) return `quality ${num(parts.quality)} for ${what}${domain}`;
   return `quality ${num(parts.quality)} for ${what} (prior ${num(parts.prior)}${domain}, measured ${num(stats.quality)} over ${stats.samples})`;
@@ -190,7 +213,8 @@ function speedReason(model: ResolvedModel, parts: ScoreParts, stats: ModelStats 
   if (stats !== undefined && stats.samples > 0) {
     if (stats.ttftMs !== undefined) measured.push(`ttft ${Math.round(stats.ttftMs)} ms`);
     if (stats.tokensPerSec !== undefined) measured.push(`${Math.round(stats.tokensPerSec)} tok/s`);
-    if (measured.length === 0 && stats.latencyMs !== undefined) measured.push(`latency ${Math.round(stats.latencyMs)} ms`);
+    if (measured.length === 0 && stats.latencyMs !== undefined)
+      measured.push(`latency ${Math.round(stats.latencyMs)} ms`);
   }
   if (measured.length === 0) return `speed ${num(parts.speed)}`;
   return `speed ${num(parts.speed)} (prior ${num(model.config.speed)}, ${measured.join(', ')})`;

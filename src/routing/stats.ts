@@ -75,7 +75,10 @@ export function createLiveStats(options: LiveStatsOptions): LiveStats {
     try {
       local = applyStatsUpdate(entries.get(ref)?.record, update, store.alpha, pruning);
     } catch (err) {
-      return void logger.warn({ ref, error: err instanceof Error ? err.message : String(err) }, 'live stats: measurement dropped');
+      return void logger.warn(
+        { ref, error: err instanceof Error ? err.message : String(err) },
+        'live stats: measurement dropped',
+      );
     }
     adopt(ref, local);
     const mine = locals.get(ref) ?? { pending: 0, last: 0 };

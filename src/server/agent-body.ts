@@ -9,17 +9,42 @@ import { badRequest } from '../errors.js';
 const THREAD_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const threadId = z.string().regex(THREAD_ID, 'must be 1-128 letters, digits, ".", "_", ":" or "-"');
 /** `null` is taken as absent: editors often send every field. */
-const optionalText = z.string().nullish().transform((value) => value ?? undefined);
-const positiveInt = z.number().int().positive().nullish().transform((value) => value ?? undefined);
+const optionalText = z
+  .string()
+  .nullish()
+  .transform((value) => value ?? undefined);
+const positiveInt = z
+  .number()
+  .int()
+  .positive()
+  .nullish()
+  .transform((value) => value ?? undefined);
 
 const InvokeBody = z.object({
   instruction: z.string().trim().min(1, 'must not be empty'),
   context: optionalText,
-  language: z.string().trim().min(1).max(64).nullish().transform((value) => value ?? undefined),
-  project_directory: z.string().min(1).nullish().transform((value) => value ?? undefined),
+  language: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .nullish()
+    .transform((value) => value ?? undefined),
+  project_directory: z
+    .string()
+    .min(1)
+    .nullish()
+    .transform((value) => value ?? undefined),
   thread_id: threadId.nullish().transform((value) => value ?? undefined),
-  model_quality: z.enum(MODEL_QUALITIES).nullish().transform((value) => value ?? undefined),
-  provider: z.string().min(1).nullish().transform((value) => value ?? undefined),
+  model_quality: z
+    .enum(MODEL_QUALITIES)
+    .nullish()
+    .transform((value) => value ?? undefined),
+  provider: z
+    .string()
+    .min(1)
+    .nullish()
+    .transform((value) => value ?? undefined),
   require_approval: z
     .array(z.enum(['write_file', 'read_file', 'list_files']))
     .nullish()

@@ -95,8 +95,20 @@ export const ChatBodySchema = z.looseObject({
 
 /** The fields forwarded upstream; everything else in the body stays with the gateway. */
 const FORWARDED = [
-  'tools', 'tool_choice', 'parallel_tool_calls', 'temperature', 'top_p', 'max_tokens', 'max_completion_tokens',
-  'stop', 'response_format', 'seed', 'user', 'presence_penalty', 'frequency_penalty', 'stream_options',
+  'tools',
+  'tool_choice',
+  'parallel_tool_calls',
+  'temperature',
+  'top_p',
+  'max_tokens',
+  'max_completion_tokens',
+  'stop',
+  'response_format',
+  'seed',
+  'user',
+  'presence_penalty',
+  'frequency_penalty',
+  'stream_options',
 ] as const;
 
 export interface ParsedChat {
@@ -128,7 +140,10 @@ export function parseChatBody(body: unknown, defaultMode: ModelQuality): ParsedC
   const stream = data.stream === true;
   if (stream) request.stream = true;
   const maxTokens = data.max_completion_tokens ?? data.max_tokens ?? undefined;
-  const route: RouteOptions = { mode: data.model_quality ?? defaultMode, modeExplicit: data.model_quality !== undefined };
+  const route: RouteOptions = {
+    mode: data.model_quality ?? defaultMode,
+    modeExplicit: data.model_quality !== undefined,
+  };
   if (data.models) route.models = data.models;
   if (data.provider) route.provider = data.provider;
   if (maxTokens !== undefined) route.maxTokens = maxTokens;

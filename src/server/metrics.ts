@@ -138,7 +138,11 @@ export function createMetrics(): Metrics {
     },
     recordCall(record) {
       const labels = { provider: record.provider, model: record.model };
-      calls.inc({ ...labels, status: record.status, error: record.status === 'error' ? (record.error ?? 'unknown') : '' });
+      calls.inc({
+        ...labels,
+        status: record.status,
+        error: record.status === 'error' ? (record.error ?? 'unknown') : '',
+      });
       // Failed calls are left out of latency: a fast 429 or a slow timeout says nothing about the model's speed.
       if (record.status === 'ok') latency.observe(labels, record.latencyMs / 1000);
       if (record.ttftMs !== undefined) ttft.observe(labels, record.ttftMs / 1000);

@@ -15,7 +15,11 @@ const SSE_HEADERS = {
  * event (`data: {"error": ...}`, which the official SDKs raise as an APIError) and ends the stream without [DONE].
  * Stops quietly when the client has gone.
  */
-export async function sendChatStream(res: Response, chunks: AsyncGenerator<ChatCompletionChunk>, signal: AbortSignal): Promise<void> {
+export async function sendChatStream(
+  res: Response,
+  chunks: AsyncGenerator<ChatCompletionChunk>,
+  signal: AbortSignal,
+): Promise<void> {
   res.writeHead(200, SSE_HEADERS);
   try {
     for await (const chunk of chunks) {

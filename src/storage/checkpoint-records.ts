@@ -35,13 +35,25 @@ export interface BlobRecord {
 }
 
 /** Serializes a checkpoint (channel values left out: they go to blobs) with its metadata and parent id. */
-export async function dumpCheckpoint(serde: SerializerProtocol, checkpoint: object, metadata: object, parentId: string | undefined): Promise<Buffer> {
-  const [[checkpointType, checkpointBytes], [metadataType, metadataBytes]] = await Promise.all([serde.dumpsTyped(checkpoint), serde.dumpsTyped(metadata)]);
+export async function dumpCheckpoint(
+  serde: SerializerProtocol,
+  checkpoint: object,
+  metadata: object,
+  parentId: string | undefined,
+): Promise<Buffer> {
+  const [[checkpointType, checkpointBytes], [metadataType, metadataBytes]] = await Promise.all([
+    serde.dumpsTyped(checkpoint),
+    serde.dumpsTyped(metadata),
+  ]);
   return encode({ ct: checkpointType, mt: metadataType, p: parentId }, [checkpointBytes, metadataBytes]);
 }
 
 /** Serializes one pending write. */
-export async function dumpWrite(serde: SerializerProtocol, write: Omit<WriteRecord, 'type' | 'value'>, value: unknown): Promise<Buffer> {
+export async function dumpWrite(
+  serde: SerializerProtocol,
+  write: Omit<WriteRecord, 'type' | 'value'>,
+  value: unknown,
+): Promise<Buffer> {
   const [type, bytes] = await serde.dumpsTyped(value);
   return encode({ task: write.taskId, ch: write.channel, idx: write.idx, path: write.taskPath, t: type }, [bytes]);
 }
@@ -71,7 +83,14 @@ export function readWrite(raw: Buffer): WriteRecord {
   const idx = header['idx'];
   if (typeof idx !== 'number') throw corrupt('write');
   const field = (name: string) => text(header, name, 'write');
-  return { taskId: field('task'), channel: field('ch'), idx, taskPath: field('path'), type: field('t'), value: parts[0]! };
+  return {
+    taskId: field('task'),
+    channel: field('ch'),
+    idx,
+    taskPath: field('path'),
+    type: field('t'),
+    value: parts[0]!,
+  };
 }
 
 /** Parses a stored channel value; throws on a record this module did not write. */
@@ -99,7 +118,8 @@ function decode(raw: Buffer, count: number, what: string): { header: Header; par
   }
   if (typeof header !== 'object' || header === null) throw corrupt(what);
   const lengths: unknown = (header as Header)['l'];
-  if (!Array.isArray(lengths) || lengths.length !== count || !lengths.every((n) => Number.isInteger(n) && n >= 0)) throw corrupt(what);
+  if (!Array.isArray(lengths) || lengths.length !== count || !lengths.every((n) => Number.isInteger(n) && n >= 0))
+    throw corrupt(what);
   const parts: Buffer[] = [];
   let at = end + 1;
   for (const length of lengths as number[]) {

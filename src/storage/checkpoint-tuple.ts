@@ -54,7 +54,13 @@ export async function buildTuple(
   const writes = sortWrites(fetched.writes.map(readWrite));
   if (checkpoint.v < 4 && record.parentId !== undefined) await migratePendingSends(source, checkpoint, record.parentId);
   const pendingWrites: CheckpointPendingWrite[] = await Promise.all(
-    writes.map(async (write): Promise<CheckpointPendingWrite> => [write.taskId, write.channel, await serde.loadsTyped(write.type, write.value)]),
+    writes.map(
+      async (write): Promise<CheckpointPendingWrite> => [
+        write.taskId,
+        write.channel,
+        await serde.loadsTyped(write.type, write.value),
+      ],
+    ),
   );
   const tuple: CheckpointTuple = { config: configOf(threadId, ns, fetched.id), checkpoint, metadata, pendingWrites };
   if (record.parentId !== undefined) tuple.parentConfig = configOf(threadId, ns, record.parentId);
@@ -76,7 +82,9 @@ export function threadIdOf(config: RunnableConfig): string | undefined {
 export function requireThreadId(config: RunnableConfig, action: string): string {
   const threadId = threadIdOf(config);
   if (threadId === undefined) {
-    throw new Error(`Failed to ${action}: the config has no "thread_id" in its "configurable" property (e.g. { configurable: { thread_id: "my-thread" } })`);
+    throw new Error(
+      `Failed to ${action}: the config has no "thread_id" in its "configurable" property (e.g. { configurable: { thread_id: "my-thread" } })`,
+    );
   }
   return threadId;
 }
@@ -124,6 +132,8 @@ function sortWrites(writes: WriteRecord[]): WriteRecord[] {
 async function migratePendingSends(source: TupleSource, checkpoint: Checkpoint, parentId: string): Promise<void> {
   const sends = sortWrites((await source.writesOf(parentId)).map(readWrite)).filter((write) => write.channel === TASKS);
   const versions = Object.values(checkpoint.channel_versions);
-  checkpoint.channel_values[TASKS] = await Promise.all(sends.map((write) => source.serde.loadsTyped(write.type, write.value)));
+  checkpoint.channel_values[TASKS] = await Promise.all(
+    sends.map((write) => source.serde.loadsTyped(write.type, write.value)),
+  );
   checkpoint.channel_versions[TASKS] = versions.length > 0 ? maxChannelVersion(...versions) : source.firstVersion();
 }

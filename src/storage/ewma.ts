@@ -62,7 +62,8 @@ export function cleanStatsUpdate(update: StatsUpdate): StatsUpdate {
     const value = update[field];
     if (value !== undefined && Number.isFinite(value) && value >= 0) clean[field] = value;
   }
-  if (update.quality !== undefined && Number.isFinite(update.quality)) clean.quality = Math.min(1, Math.max(0, update.quality));
+  if (update.quality !== undefined && Number.isFinite(update.quality))
+    clean.quality = Math.min(1, Math.max(0, update.quality));
   return clean;
 }
 

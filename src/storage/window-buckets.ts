@@ -69,7 +69,13 @@ export function fits(count: number, amount: number, limit: number): boolean {
  * earlier it does not. When `amount > limit` it can never fit: the answer is then `windowMs` (a full window, so that
  * callers back off rather than retry at once), and the caller should not expect the retry to succeed.
  */
-export function retryAfterMs(buckets: Iterable<Bucket>, windowMs: number, limit: number, amount: number, now: number): number {
+export function retryAfterMs(
+  buckets: Iterable<Bucket>,
+  windowMs: number,
+  limit: number,
+  amount: number,
+  now: number,
+): number {
   if (amount > limit) return windowMs;
   const oldest = oldestCounted(windowMs, now);
   const counted = [...buckets].filter(([index]) => index >= oldest).sort((a, b) => a[0] - b[0]);
@@ -84,9 +90,11 @@ export function retryAfterMs(buckets: Iterable<Bucket>, windowMs: number, limit:
 
 /** Throws a RangeError unless `windowMs` is a positive integer and `amount` an integer (>= 0 when `consuming`). */
 export function checkWindowAmount(windowMs: number, amount: number, consuming: boolean): void {
-  if (!Number.isSafeInteger(windowMs) || windowMs <= 0) throw new RangeError(`windowMs must be a positive integer, not ${windowMs}`);
+  if (!Number.isSafeInteger(windowMs) || windowMs <= 0)
+    throw new RangeError(`windowMs must be a positive integer, not ${windowMs}`);
   // Integers only: Redis counts with HINCRBY, and both backends must agree on what they accept.
-  if (!Number.isSafeInteger(amount) || (consuming && amount < 0)) throw new RangeError(`invalid window amount ${amount}`);
+  if (!Number.isSafeInteger(amount) || (consuming && amount < 0))
+    throw new RangeError(`invalid window amount ${amount}`);
 }
 
 /** Throws a RangeError for a rule neither backend can count (see checkWindowAmount; `limit` must be finite). */

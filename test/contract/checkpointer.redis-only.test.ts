@@ -1,7 +1,14 @@
 // What only the Redis checkpointer has: its key layout, TTLs, instances sharing threads, write conflicts, script reload.
 import { AIMessage, HumanMessage } from '@langchain/core/messages';
 import { Command, END, MessagesAnnotation, START, StateGraph, interrupt } from '@langchain/langgraph';
-import { emptyCheckpoint, ERROR, MemorySaver, uuid6, type BaseCheckpointSaver, type Checkpoint } from '@langchain/langgraph-checkpoint';
+import {
+  emptyCheckpoint,
+  ERROR,
+  MemorySaver,
+  uuid6,
+  type BaseCheckpointSaver,
+  type Checkpoint,
+} from '@langchain/langgraph-checkpoint';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -37,7 +44,12 @@ function prefix(): string {
   return p;
 }
 function checkpoint(values: Record<string, unknown> = {}): Checkpoint {
-  return { ...emptyCheckpoint(), id: uuid6(0), channel_values: values, channel_versions: Object.fromEntries(Object.keys(values).map((k) => [k, 1])) };
+  return {
+    ...emptyCheckpoint(),
+    id: uuid6(0),
+    channel_values: values,
+    channel_versions: Object.fromEntries(Object.keys(values).map((k) => [k, 1])),
+  };
 }
 const meta = { source: 'loop' as const, step: 0, parents: {} };
 const thread = (id: string, ns = '') => ({ configurable: { thread_id: id, checkpoint_ns: ns } });
@@ -56,7 +68,14 @@ describe('Redis checkpointer', () => {
     const s = saver(p);
     const first = await s.put(thread('t1', 'sub'), checkpoint({ a: 'x', b: 'y' }), meta, { a: 1 });
     await s.putWrites(first, [['a', 'z']], 'task-1');
-    expect(await keysUnder(redis, p)).toEqual(['cp:threads', 'cp:{t1}:blobs', 'cp:{t1}:checkpoints', 'cp:{t1}:index', 'cp:{t1}:write-index', 'cp:{t1}:writes']);
+    expect(await keysUnder(redis, p)).toEqual([
+      'cp:threads',
+      'cp:{t1}:blobs',
+      'cp:{t1}:checkpoints',
+      'cp:{t1}:index',
+      'cp:{t1}:write-index',
+      'cp:{t1}:writes',
+    ]);
     const id = String(first.configurable?.checkpoint_id);
     expect(await redis.zrange(`${p}cp:{t1}:index`, '0', '-1')).toEqual([`sub\0${id}`]);
     expect(await redis.hkeys(`${p}cp:{t1}:blobs`)).toEqual(['sub\0a\x001']); // b was not in newVersions
@@ -84,7 +103,10 @@ describe('Redis checkpointer', () => {
     const config = await s.put(thread('short-lived'), checkpoint({ a: 1 }), meta, { a: 1 });
     await s.putWrites(config, [['a', 2]], 'task');
     expect(await s.getTuple(thread('short-lived'))).toBeDefined();
-    await eventually('the thread expired', async () => (await s.getTuple(thread('short-lived'))) === undefined && (await keysUnder(redis, p)).length === 0);
+    await eventually(
+      'the thread expired',
+      async () => (await s.getTuple(thread('short-lived'))) === undefined && (await keysUnder(redis, p)).length === 0,
+    );
     expect(await all(s.list({}))).toEqual([]);
   });
 
@@ -122,7 +144,8 @@ describe('Redis checkpointer', () => {
   it('deletes every namespace of a thread and nothing of another', async () => {
     const [p, redis] = [prefix(), raw()];
     const s = saver(p);
-    for (const ns of ['', 'child']) await s.putWrites(await s.put(thread('gone', ns), checkpoint({ a: 1 }), meta, { a: 1 }), [['a', 2]], 't');
+    for (const ns of ['', 'child'])
+      await s.putWrites(await s.put(thread('gone', ns), checkpoint({ a: 1 }), meta, { a: 1 }), [['a', 2]], 't');
     await s.put(thread('stays'), checkpoint(), meta, {});
     await s.deleteThread('gone');
     expect(await keysUnder(redis, p)).toEqual(['cp:threads', 'cp:{stays}:checkpoints', 'cp:{stays}:index']);
@@ -132,8 +155,22 @@ describe('Redis checkpointer', () => {
   it('keeps the first write of a (task, idx) but the last of a special channel', async () => {
     const s = saver(prefix());
     const config = await s.put(thread('w'), checkpoint(), meta, {});
-    await s.putWrites(config, [['animals', 'dog'], [ERROR, 'first error']], 'task');
-    await s.putWrites(config, [['animals', 'cat'], [ERROR, 'second error']], 'task');
+    await s.putWrites(
+      config,
+      [
+        ['animals', 'dog'],
+        [ERROR, 'first error'],
+      ],
+      'task',
+    );
+    await s.putWrites(
+      config,
+      [
+        ['animals', 'cat'],
+        [ERROR, 'second error'],
+      ],
+      'task',
+    );
     expect((await s.getTuple(config))?.pendingWrites).toEqual([
       ['task', ERROR, 'second error'],
       ['task', 'animals', 'dog'],
@@ -144,7 +181,8 @@ describe('Redis checkpointer', () => {
     const [p, redis] = [prefix(), raw()];
     const s = saver(p);
     const ids: string[] = [];
-    for (const ns of ['b', '', 'a', 'b']) ids.push(String((await s.put(thread('t', ns), checkpoint(), meta, {})).configurable?.checkpoint_id));
+    for (const ns of ['b', '', 'a', 'b'])
+      ids.push(String((await s.put(thread('t', ns), checkpoint(), meta, {})).configurable?.checkpoint_id));
     await redis.script('FLUSH');
     const listed = await all(s.list({ configurable: { thread_id: 't' } }, { limit: 3 }));
     expect(listed.map((t) => [t.config.configurable?.checkpoint_ns, t.checkpoint.id])).toEqual([

@@ -27,7 +27,7 @@ export function describeEventLogContract(name: string, backend: EventLogBackend)
       return log;
     };
 
-    it('keeps each run\'s events in seq order, apart from other runs', async () => {
+    it("keeps each run's events in seq order, apart from other runs", async () => {
       const log = await open();
       const [a, b] = [uniqueId('a'), uniqueId('b')];
       const runA = run(a, 3, { thread_id: uniqueId('t'), node: 'call' });
@@ -107,7 +107,9 @@ export function describeEventLogContract(name: string, backend: EventLogBackend)
       await log.follow({ threadId: thread }, live.listener);
       const runA = run(uniqueId('a'), 2, { thread_id: thread });
       const runB = run(uniqueId('b'), 2, { thread_id: thread, base: 1_800_000_000_000 });
-      [...runA, ...run(uniqueId('x'), 1, { thread_id: uniqueId('t') }), ...run(uniqueId('y'), 1), ...runB].forEach((e) => log.append(e));
+      [...runA, ...run(uniqueId('x'), 1, { thread_id: uniqueId('t') }), ...run(uniqueId('y'), 1), ...runB].forEach(
+        (e) => log.append(e),
+      );
       await eventually('both runs live', () => live.events.length >= 8);
       expect(live.events).toEqual([...runA, ...runB]);
     });

@@ -22,7 +22,12 @@ export function uniqueId(label: string): string {
 }
 
 /** An event of run `runId`; `ts` grows with seq from `base`, so runs built with a later base start later. */
-export function event(runId: string, seq: number, type: EventType = 'token', extra: Partial<OpaqueEvent> & { base?: number } = {}): RunEvent {
+export function event(
+  runId: string,
+  seq: number,
+  type: EventType = 'token',
+  extra: Partial<OpaqueEvent> & { base?: number } = {},
+): RunEvent {
   const { base = 1_700_000_000_000, ...rest } = extra;
   return opaqueEvent({ run_id: runId, seq, type, ts: base + seq, data: { n: seq, text: `e${seq}` }, ...rest });
 }
@@ -47,7 +52,11 @@ export function collector(): { events: RunEvent[]; listener: (event: RunEvent) =
 }
 
 /** Polls `check` every 10 ms until it holds; fails after `timeoutMs` with `what`. Bounded polling, not a sleep. */
-export async function eventually(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+export async function eventually(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 5_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;

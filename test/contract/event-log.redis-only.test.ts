@@ -27,19 +27,35 @@ function track(log: EventLog): EventLog {
 /** A pino logger whose lines land in `lines`. */
 function capture(): { logger: pino.Logger; lines: Record<string, unknown>[] } {
   const lines: Record<string, unknown>[] = [];
-  return { lines, logger: pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) }) };
+  return {
+    lines,
+    logger: pino(
+      { level: 'info' },
+      { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+    ),
+  };
 }
 
 /** How many connections to Redis carry the client name `name` (duplicates inherit it). */
 async function namedClients(redis: Redis, name: string): Promise<number> {
-  return String(await redis.client('LIST')).split('\n').filter((line) => line.includes(` name=${name} `)).length;
+  return String(await redis.client('LIST'))
+    .split('\n')
+    .filter((line) => line.includes(` name=${name} `)).length;
 }
 
 describe('Redis event log', () => {
   it('stores a run as a stream keyed by seq, indexes its thread, publishes live, and sets TTLs', async () => {
     const redis = connect();
     const prefix = uniqueKeyPrefix('layout');
-    const log = track(createRedisEventLog(redis, { maxEventsPerRun: 100, retentionMs: 5_000, unfinishedTtlMs: 60_000, keyPrefix: prefix, logger: silent }));
+    const log = track(
+      createRedisEventLog(redis, {
+        maxEventsPerRun: 100,
+        retentionMs: 5_000,
+        unfinishedTtlMs: 60_000,
+        keyPrefix: prefix,
+        logger: silent,
+      }),
+    );
     const [id, thread] = [uniqueId('r'), uniqueId('t')];
     const [runKey, threadKey] = [`${prefix}events:run:${id}`, `${prefix}events:thread:${thread}`];
     const sub = connect();
@@ -64,17 +80,30 @@ describe('Redis event log', () => {
     expect(runTtl).toBeLessThanOrEqual(5_000);
     expect(await redis.pttl(threadKey)).toBeGreaterThan(50_000); // the index outlives its runs
     await eventually('six live messages', () => published.length === 6);
-    expect(published.filter(([channel]) => channel.endsWith(`run:${id}`)).map(([, m]) => (JSON.parse(m) as { seq: number }).seq)).toEqual([1, 2, 3]);
+    expect(
+      published
+        .filter(([channel]) => channel.endsWith(`run:${id}`))
+        .map(([, m]) => (JSON.parse(m) as { seq: number }).seq),
+    ).toEqual([1, 2, 3]);
   });
 
   it('logs a failed append once per outage, never throws, and logs the recovery', async () => {
     const redis = connect({ lazyConnect: true, enableOfflineQueue: false });
     const { logger, lines } = capture();
-    const log = track(createRedisEventLog(redis, { maxEventsPerRun: 100, retentionMs: 5_000, keyPrefix: uniqueKeyPrefix('failing'), logger }));
+    const log = track(
+      createRedisEventLog(redis, {
+        maxEventsPerRun: 100,
+        retentionMs: 5_000,
+        keyPrefix: uniqueKeyPrefix('failing'),
+        logger,
+      }),
+    );
     const id = uniqueId('r');
     // Not connected and no offline queue: Redis refuses every command at once.
     expect(() => [1, 2, 3].forEach((seq) => log.append(event(id, seq)))).not.toThrow();
-    await eventually('the failure logged', () => lines.some((l) => l.msg === 'event log: append failed; counting further failures until one succeeds'));
+    await eventually('the failure logged', () =>
+      lines.some((l) => l.msg === 'event log: append failed; counting further failures until one succeeds'),
+    );
     if (redis.status !== 'ready') await once(redis, 'ready');
     log.append(event(id, 4));
     await eventually('the recovery logged', () => lines.some((l) => l.msg === 'event log: appends succeed again'));
@@ -87,7 +116,9 @@ describe('Redis event log', () => {
     const name = uniqueId('fanout');
     const redis = connect({ connectionName: name });
     const prefix = uniqueKeyPrefix('fanout');
-    const log = track(createRedisEventLog(redis, { maxEventsPerRun: 100, retentionMs: 5_000, keyPrefix: prefix, logger: silent }));
+    const log = track(
+      createRedisEventLog(redis, { maxEventsPerRun: 100, retentionMs: 5_000, keyPrefix: prefix, logger: silent }),
+    );
     const runs = [uniqueId('a'), uniqueId('b'), uniqueId('c')];
     const followers = Array.from({ length: 300 }, () => collector());
     await Promise.all(followers.map((f, i) => log.follow({ runId: runs[i % 3]! }, f.listener)));
@@ -101,13 +132,21 @@ describe('Redis event log', () => {
   });
 
   it('closes the connections it opened and leaves a given one open', async () => {
-    const owned = createRedisEventLog({ url: testRedisUrl() }, { maxEventsPerRun: 100, retentionMs: 5_000, keyPrefix: uniqueKeyPrefix('close'), logger: silent });
+    const owned = createRedisEventLog(
+      { url: testRedisUrl() },
+      { maxEventsPerRun: 100, retentionMs: 5_000, keyPrefix: uniqueKeyPrefix('close'), logger: silent },
+    );
     await owned.follow({ runId: uniqueId('r') }, () => {});
     await owned.close();
     await expect(owned.read({ runId: uniqueId('r') })).rejects.toThrow(/closed/i);
     const name = uniqueId('given');
     const given = connect({ connectionName: name });
-    const log = createRedisEventLog(given, { maxEventsPerRun: 100, retentionMs: 5_000, keyPrefix: uniqueKeyPrefix('close'), logger: silent });
+    const log = createRedisEventLog(given, {
+      maxEventsPerRun: 100,
+      retentionMs: 5_000,
+      keyPrefix: uniqueKeyPrefix('close'),
+      logger: silent,
+    });
     await log.follow({ runId: uniqueId('r') }, () => {});
     await log.close();
     expect(await given.ping()).toBe('PONG');

@@ -8,7 +8,8 @@ import { describeEventLogContract } from './event-log.contract.js';
 const keyPrefix = uniqueKeyPrefix('event-log-contract');
 
 describeEventLogContract('redis', {
-  open: async (options) => createRedisEventLog({ url: testRedisUrl() }, { ...options, keyPrefix, logger: pino({ level: 'silent' }) }),
+  open: async (options) =>
+    createRedisEventLog({ url: testRedisUrl() }, { ...options, keyPrefix, logger: pino({ level: 'silent' }) }),
   shared: true,
   // XADD MAXLEN ~ trims whole macro-nodes (stream-node-max-entries, 100 by default).
   capSlack: 100,

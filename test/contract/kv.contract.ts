@@ -25,7 +25,8 @@ export function describeKvStoreContract(name: string, backend: KvStoreBackend): 
     const open = openedPerTest(() => backend.open());
     /** Waits until `key` is gone, polling while time elapses; fails when it is still there after 2 s. */
     const untilGone = async (store: KvStore, key: string) => {
-      for (let waited = 0; waited <= 2_000 && (await store.get(key)) !== undefined; waited += 20) await backend.elapse(20);
+      for (let waited = 0; waited <= 2_000 && (await store.get(key)) !== undefined; waited += 20)
+        await backend.elapse(20);
       expect(await store.get(key)).toBeUndefined();
     };
 

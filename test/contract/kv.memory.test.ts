@@ -32,6 +32,11 @@ describe('memory KvStore', () => {
     await store.set('live', 'v', 100);
     now = 20;
     for (let i = 0; i < 3_000; i += 1) await store.set(`later-${i}`, 'y', 1_000);
-    expect([await store.get('kept'), await store.get('live'), await store.get('short-0'), await store.get('later-0')]).toEqual(['v', 'v', undefined, 'y']);
+    expect([
+      await store.get('kept'),
+      await store.get('live'),
+      await store.get('short-0'),
+      await store.get('later-0'),
+    ]).toEqual(['v', 'v', undefined, 'y']);
   });
 });

@@ -102,7 +102,12 @@ export function describeRecordStoreContract(name: string, backend: RecordStoreBa
       await store.put(c, '__proto__', 'p');
       await store.put(c, 'constructor', 'c');
       expect(await store.get(c, '__proto__')).toBe('p');
-      expect(byId(await store.list(c))).toEqual(byId([{ id: '__proto__', value: 'p' }, { id: 'constructor', value: 'c' }]));
+      expect(byId(await store.list(c))).toEqual(
+        byId([
+          { id: '__proto__', value: 'p' },
+          { id: 'constructor', value: 'c' },
+        ]),
+      );
     });
   });
 }

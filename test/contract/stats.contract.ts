@@ -1,7 +1,13 @@
 // The StatsStore contract: one suite that every backend (memory, Redis) must pass. Time is each update's `at`.
 import { describe, expect, it } from 'vitest';
 import { applyStatsUpdate } from '../../src/storage/ewma.js';
-import type { ModelStatsRecord, PruneRules, StatsStore, StatsStoreOptions, StatsUpdate } from '../../src/storage/types.js';
+import type {
+  ModelStatsRecord,
+  PruneRules,
+  StatsStore,
+  StatsStoreOptions,
+  StatsUpdate,
+} from '../../src/storage/types.js';
 import { openedPerTest } from './opened-per-test.js';
 
 /** What the contract needs from a backend. */
@@ -34,7 +40,12 @@ export function describeStatsStoreContract(name: string, backend: StatsStoreBack
     it('averages the first 1/alpha samples plainly, then moves by alpha', async () => {
       const store = await open({ alpha: 0.25 });
       for (const latencyMs of [100, 200, 300, 400]) await store.record('a/m', { at: T0, ok: true, latencyMs });
-      expect((await store.snapshot()).get('a/m')).toMatchObject({ samples: 4, successRate: 1, latencyMs: 250, latencySamples: 4 });
+      expect((await store.snapshot()).get('a/m')).toMatchObject({
+        samples: 4,
+        successRate: 1,
+        latencyMs: 250,
+        latencySamples: 4,
+      });
       const after = await store.record('a/m', { at: T0, ok: false });
       expect(after).toMatchObject({ samples: 5, successRate: 0.75, latencyMs: 250, latencySamples: 4 });
       expect((await store.record('a/m', { at: T0, ok: true, latencyMs: 650 })).latencyMs).toBe(250 + 0.25 * 400);
@@ -47,11 +58,23 @@ export function describeStatsStoreContract(name: string, backend: StatsStoreBack
       await store.record('a/m', { at: T0, quality: 1.7 });
       const record = await store.record('a/m', { at: T0, quality: 0.5, latencyMs: Number.POSITIVE_INFINITY });
       expect(record).toEqual({
-        samples: 2, successRate: 1, latencyMs: 600, latencySamples: 2, ttftMs: 80, ttftSamples: 1,
-        tokensPerSec: 50, tokensPerSecSamples: 1, quality: 0.75, qualitySamples: 2, probation: false,
+        samples: 2,
+        successRate: 1,
+        latencyMs: 600,
+        latencySamples: 2,
+        ttftMs: 80,
+        ttftSamples: 1,
+        tokensPerSec: 50,
+        tokensPerSecSamples: 1,
+        quality: 0.75,
+        qualitySamples: 2,
+        probation: false,
       });
       // Nothing to apply to a model never seen: nothing stored.
-      expect(await store.record('b/none', { at: T0, latencyMs: Number.NaN })).toMatchObject({ samples: 0, qualitySamples: 0 });
+      expect(await store.record('b/none', { at: T0, latencyMs: Number.NaN })).toMatchObject({
+        samples: 0,
+        qualitySamples: 0,
+      });
       expect([...(await store.snapshot()).keys()]).toEqual(['a/m']);
       await expect(store.record('a/m', { at: Number.NaN, ok: true })).rejects.toThrow(RangeError);
     });
@@ -62,20 +85,27 @@ export function describeStatsStoreContract(name: string, backend: StatsStoreBack
       await store.record('a/one', { at: T0, ok: true });
       await store.record('b/two', { at: T0, ok: false });
       const snapshot = await store.snapshot();
-      expect(new Map([...snapshot].map(([ref, record]) => [ref, record.successRate]))).toEqual(new Map([['a/one', 1], ['b/two', 0]]));
+      expect(new Map([...snapshot].map(([ref, record]) => [ref, record.successRate]))).toEqual(
+        new Map([
+          ['a/one', 1],
+          ['b/two', 0],
+        ]),
+      );
       snapshot.get('a/one')!.samples = 99;
       expect((await store.snapshot()).get('a/one')!.samples).toBe(1);
     });
 
     it('prunes on the minSamples-th poor call, never before, and only with rules', async () => {
       const store = await open();
-      for (let i = 0; i < 3; i += 1) expect((await store.record('a/bad', { at: T0 + i, ok: false }, RULES)).prunedUntil).toBeUndefined();
+      for (let i = 0; i < 3; i += 1)
+        expect((await store.record('a/bad', { at: T0 + i, ok: false }, RULES)).prunedUntil).toBeUndefined();
       const pruned = await store.record('a/bad', { at: T0 + 3, ok: false }, RULES);
       expect(pruned).toMatchObject({ prunedUntil: T0 + 3 + RULES.coolDownMs, pruneReason: 'success_rate' });
       for (let i = 0; i < 6; i += 1) await store.record('a/free', { at: T0 + i, ok: false });
       expect((await store.snapshot()).get('a/free')).toMatchObject({ samples: 6, successRate: 0 });
       expect((await store.snapshot()).get('a/free')!.prunedUntil).toBeUndefined();
-      for (const quality of [0.2, 0.3, 0.1]) expect((await store.record('a/dull', { at: T0, quality }, RULES)).prunedUntil).toBeUndefined();
+      for (const quality of [0.2, 0.3, 0.1])
+        expect((await store.record('a/dull', { at: T0, quality }, RULES)).prunedUntil).toBeUndefined();
       const dull = await store.record('a/dull', { at: T0, quality: 0.3 }, RULES);
       expect(dull).toMatchObject({ pruneReason: 'quality', prunedUntil: T0 + RULES.coolDownMs });
     });
@@ -85,17 +115,34 @@ export function describeStatsStoreContract(name: string, backend: StatsStoreBack
       for (let i = 0; i < 4; i += 1) await store.record('a/m', { at: T0, ok: false, ttftMs: 900 }, RULES);
       const until = T0 + RULES.coolDownMs;
       // Calls made while pruned (a client pinned it) count, but neither lift nor extend the prune.
-      expect(await store.record('a/m', { at: until - 1, ok: true, latencyMs: 100 }, RULES)).toMatchObject({ samples: 5, prunedUntil: until });
+      expect(await store.record('a/m', { at: until - 1, ok: true, latencyMs: 100 }, RULES)).toMatchObject({
+        samples: 5,
+        prunedUntil: until,
+      });
       const back = await store.record('a/m', { at: until, ok: true, latencyMs: 300 }, RULES);
       expect(back).toEqual({
-        samples: 1, successRate: 1, latencyMs: 300, latencySamples: 1, ttftSamples: 0, tokensPerSecSamples: 0, qualitySamples: 0, probation: true,
+        samples: 1,
+        successRate: 1,
+        latencyMs: 300,
+        latencySamples: 1,
+        ttftSamples: 0,
+        tokensPerSecSamples: 0,
+        qualitySamples: 0,
+        probation: true,
       });
       expect(await store.record('a/m', { at: until + 1, ok: false }, RULES)).toMatchObject({
-        samples: 2, pruneReason: 'probation', prunedUntil: until + 1 + RULES.coolDownMs, probation: false,
+        samples: 2,
+        pruneReason: 'probation',
+        prunedUntil: until + 1 + RULES.coolDownMs,
+        probation: false,
       });
       const again = until + 1 + RULES.coolDownMs;
-      for (let i = 0; i < 3; i += 1) expect((await store.record('a/m', { at: again + i, ok: true }, RULES)).probation).toBe(true);
-      expect(await store.record('a/m', { at: again + 3, ok: true }, RULES)).toMatchObject({ samples: 4, probation: false });
+      for (let i = 0; i < 3; i += 1)
+        expect((await store.record('a/m', { at: again + i, ok: true }, RULES)).probation).toBe(true);
+      expect(await store.record('a/m', { at: again + 3, ok: true }, RULES)).toMatchObject({
+        samples: 4,
+        probation: false,
+      });
       // Off probation, one failure no longer prunes.
       expect((await store.record('a/m', { at: again + 4, ok: false }, RULES)).prunedUntil).toBeUndefined();
     });

@@ -36,7 +36,9 @@ describe('Redis StatsStore across connections', () => {
     const [a, b] = [instance(keyPrefix), instance(keyPrefix)];
     const n = 200;
     await Promise.all(
-      Array.from({ length: n }, (_, i) => (i % 2 === 0 ? a : b).stats.record('a/m', { at: T0 + i, ok: i % 4 !== 0, quality: 0.9 })),
+      Array.from({ length: n }, (_, i) =>
+        (i % 2 === 0 ? a : b).stats.record('a/m', { at: T0 + i, ok: i % 4 !== 0, quality: 0.9 }),
+      ),
     );
     const record = (await b.stats.snapshot()).get('a/m');
     expect(record).toMatchObject({ samples: n, qualitySamples: n, successRate: expect.any(Number) });
@@ -53,7 +55,10 @@ describe('Redis StatsStore across connections', () => {
     await stats.record('models', { at: T0, ok: false });
     // %.17g: the double as JavaScript computes it, not Lua's 14-digit tostring.
     expect(await redis.hgetall(`${keyPrefix}stats:model:a/m`)).toEqual({
-      samples: '1', successRate: '1', latencyMs: '0.30000000000000004', latencySamples: '1',
+      samples: '1',
+      successRate: '1',
+      latencyMs: '0.30000000000000004',
+      latencySamples: '1',
     });
     expect(await redis.pttl(`${keyPrefix}stats:model:a/m`)).toBeGreaterThan(DEFAULT_STATS_TTL_MS - 60_000);
     expect((await redis.smembers(`${keyPrefix}stats:models`)).sort()).toEqual(['a/m', 'models']);

@@ -31,13 +31,18 @@ describe('createStores', () => {
     const url = testRedisUrl();
     const keyPrefix = uniqueKeyPrefix('stores');
     const a = keep(createStores({ logger, redisUrl: url, keyPrefix }));
-    const b = keep(createStores({ logger, redisUrl: url, keyPrefix, events: { retentionMs: 2_000, maxEventsPerRun: undefined } }));
+    const b = keep(
+      createStores({ logger, redisUrl: url, keyPrefix, events: { retentionMs: 2_000, maxEventsPerRun: undefined } }),
+    );
     const [first, second] = [run(uniqueId('a'), 1), run(uniqueId('b'), 1)];
     first.forEach((e) => a.eventLog.append(e));
     second.forEach((e) => b.eventLog.append(e));
     expect(await a.eventLog.read({ runId: first[0]!.run_id })).toEqual(first); // a's own connection: already stored
     expect(await b.eventLog.read({ runId: first[0]!.run_id })).toEqual(first); // read after a's own read: stored
-    await eventually("b's run seen by a", async () => (await a.eventLog.read({ runId: second[0]!.run_id })).length === 3);
+    await eventually(
+      "b's run seen by a",
+      async () => (await a.eventLog.read({ runId: second[0]!.run_id })).length === 3,
+    );
     expect(await a.eventLog.read({ runId: second[0]!.run_id })).toEqual(second);
     const raw = new Redis(url);
     opened.push({ close: async () => raw.disconnect() });

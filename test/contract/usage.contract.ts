@@ -37,8 +37,14 @@ export function describeUsageStoreContract(name: string, backend: UsageStoreBack
     it('returns every field of a record as appended, optional ones included', async () => {
       const store = await open();
       const full = usageRecord(backend.now() - 1_000, {
-        runId: 'run-1', keyId: 'k1', keyMasked: 'gsk_…abcd', clientId: 'c1', ttftMs: 40, costUsd: 0.000123,
-        status: 'error', error: 'rate_limit',
+        runId: 'run-1',
+        keyId: 'k1',
+        keyMasked: 'gsk_…abcd',
+        clientId: 'c1',
+        ttftMs: 40,
+        costUsd: 0.000123,
+        status: 'error',
+        error: 'rate_limit',
       });
       const bare = usageRecord(backend.now() - 500);
       store.append(full);
@@ -54,7 +60,9 @@ export function describeUsageStoreContract(name: string, backend: UsageStoreBack
       await store.flush();
       const found = await store.query(base + 200, base + 500);
       expect(found.map((r) => r.runId)).toEqual(['r2', 'r3', 'r4', 'r5']);
-      expect((await store.query(base, base + 900)).map((r) => r.ts)).toEqual([...Array(10).keys()].map((i) => base + i * 100));
+      expect((await store.query(base, base + 900)).map((r) => r.ts)).toEqual(
+        [...Array(10).keys()].map((i) => base + i * 100),
+      );
       expect(await store.query(base + 901, base + 999)).toEqual([]);
       expect(await store.query(base + 500, base + 200)).toEqual([]);
     });

@@ -44,7 +44,8 @@ describe('Redis UsageStore', () => {
     b.append(usageRecord(base + 10, { runId: 'b1' }));
     a.append(usageRecord(base + 20, { runId: 'a2' }));
     await Promise.all([a.flush(), b.flush()]);
-    for (const store of [a, b]) expect((await store.query(base, base + 20)).map((r) => r.runId)).toEqual(['a1', 'b1', 'a2']);
+    for (const store of [a, b])
+      expect((await store.query(base, base + 20)).map((r) => r.runId)).toEqual(['a1', 'b1', 'a2']);
   });
 
   it('gives an entry the id <ts>-n, and a late record an id past the last one, still found by its ts', async () => {
@@ -107,14 +108,25 @@ describe('Redis UsageStore', () => {
     const { raw, key, open } = setup({}, logger);
     const store = open();
     await raw.set(key, 'not a stream'); // every append now fails with WRONGTYPE
-    const secret = { runId: 'RUN-SECRET', keyId: 'KEYID-SECRET', keyMasked: 'MASKED-SECRET', clientId: 'CLIENT-SECRET' };
+    const secret = {
+      runId: 'RUN-SECRET',
+      keyId: 'KEYID-SECRET',
+      keyMasked: 'MASKED-SECRET',
+      clientId: 'CLIENT-SECRET',
+    };
     const ts = Date.now() - 1_000;
     expect(() => {
-      for (let i = 0; i < 3; i += 1) store.append(usageRecord(ts, { ...secret, provider: 'mistral', model: 'mistral/small' }));
+      for (let i = 0; i < 3; i += 1)
+        store.append(usageRecord(ts, { ...secret, provider: 'mistral', model: 'mistral/small' }));
     }).not.toThrow();
     await store.flush();
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 40, provider: 'mistral', model: 'mistral/small', error: expect.stringContaining('WRONGTYPE') });
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      level: 40,
+      provider: 'mistral',
+      model: 'mistral/small',
+      error: expect.stringContaining('WRONGTYPE'),
+    });
     expect(lines[0]).not.toMatch(/SECRET|promptTokens|completionTokens/);
     await raw.del(key);
     store.append(usageRecord(ts));

@@ -22,7 +22,12 @@ export const WIDTH = bucketWidth(MINUTE);
 /** A bucket boundary of both windows. */
 export const BASE = 1_700_000_400_000;
 
-const rule = (key: string, limit: number, amount = 1, windowMs = MINUTE): WindowRule => ({ key, windowMs, limit, amount });
+const rule = (key: string, limit: number, amount = 1, windowMs = MINUTE): WindowRule => ({
+  key,
+  windowMs,
+  limit,
+  amount,
+});
 
 /** Registers the contract tests of a WindowStore backend under `name`. */
 export function describeWindowStoreContract(name: string, backend: WindowStoreBackend): void {
@@ -32,16 +37,20 @@ export function describeWindowStoreContract(name: string, backend: WindowStoreBa
     it('takes requests and tokens up to the limit, then refuses and adds nothing', async () => {
       const store = await open();
       const [requests, tokens] = [windowKey('rpm'), windowKey('tpm')];
-      for (let i = 0; i < 3; i += 1) expect(await store.consume([rule(requests, 3)], BASE + i)).toEqual({ ok: true, at: BASE + i });
+      for (let i = 0; i < 3; i += 1)
+        expect(await store.consume([rule(requests, 3)], BASE + i)).toEqual({ ok: true, at: BASE + i });
       expect(await store.consume([rule(requests, 3)], BASE + 10)).toMatchObject({ ok: false, key: requests });
       expect(await store.total(requests, MINUTE, BASE + 10)).toBe(3);
       expect((await store.consume([rule(tokens, 1_000, 400)], BASE)).ok).toBe(true);
       expect((await store.consume([rule(tokens, 1_000, 400)], BASE)).ok).toBe(true);
-      expect((await store.consume([rule(tokens, 1_000, 300)], BASE))).toMatchObject({ ok: false, key: tokens });
+      expect(await store.consume([rule(tokens, 1_000, 300)], BASE)).toMatchObject({ ok: false, key: tokens });
       expect((await store.consume([rule(tokens, 1_000, 200)], BASE)).ok).toBe(true);
       expect(await store.total(tokens, MINUTE, BASE)).toBe(1_000);
       // More than the limit can never fit: a whole window, not a wait after which it would.
-      expect(await store.consume([rule(windowKey('huge'), 1_000, 1_001)], BASE)).toMatchObject({ ok: false, retryAfterMs: MINUTE });
+      expect(await store.consume([rule(windowKey('huge'), 1_000, 1_001)], BASE)).toMatchObject({
+        ok: false,
+        retryAfterMs: MINUTE,
+      });
     });
 
     it('is all or nothing across rules: a refused rule leaves the others unchanged', async () => {
@@ -53,9 +62,19 @@ export function describeWindowStoreContract(name: string, backend: WindowStoreBa
       expect(await store.total(a, MINUTE, BASE + 1)).toBe(0);
       expect(await store.total(c, HOUR, BASE + 1)).toBe(0);
       // With two refusing rules, the answer names the first.
-      expect(await store.consume([rule(a, 100, 5), rule(c, 1, 2), rule(b, 2, 1)], BASE + 2)).toMatchObject({ ok: false, key: c });
-      expect(await store.consume([rule(a, 100, 5), rule(c, 100, 5, HOUR)], BASE + 3)).toEqual({ ok: true, at: BASE + 3 });
-      expect([await store.total(a, MINUTE, BASE + 3), await store.total(b, MINUTE, BASE + 3), await store.total(c, HOUR, BASE + 3)]).toEqual([5, 2, 5]);
+      expect(await store.consume([rule(a, 100, 5), rule(c, 1, 2), rule(b, 2, 1)], BASE + 2)).toMatchObject({
+        ok: false,
+        key: c,
+      });
+      expect(await store.consume([rule(a, 100, 5), rule(c, 100, 5, HOUR)], BASE + 3)).toEqual({
+        ok: true,
+        at: BASE + 3,
+      });
+      expect([
+        await store.total(a, MINUTE, BASE + 3),
+        await store.total(b, MINUTE, BASE + 3),
+        await store.total(c, HOUR, BASE + 3),
+      ]).toEqual([5, 2, 5]);
       // Two rules on one key and window share its room.
       expect(await store.consume([rule(a, 12, 4), rule(a, 12, 4)], BASE + 4)).toMatchObject({ ok: false, key: a });
       expect(await store.total(a, MINUTE, BASE + 4)).toBe(5);
@@ -89,7 +108,8 @@ export function describeWindowStoreContract(name: string, backend: WindowStoreBa
       const store = await open();
       const key = windowKey('random');
       const taken: Array<{ at: number; amount: number }> = [];
-      const sumIn = (from: number, to: number) => taken.filter((e) => e.at > from && e.at <= to).reduce((s, e) => s + e.amount, 0);
+      const sumIn = (from: number, to: number) =>
+        taken.filter((e) => e.at > from && e.at <= to).reduce((s, e) => s + e.amount, 0);
       let seed = 7;
       const next = (n: number) => ((seed = (seed * 48_271) % 2_147_483_647), seed % n); // MINSTD: repeatable
       let [now, refusals] = [BASE, 0];
@@ -140,7 +160,11 @@ export function describeWindowStoreContract(name: string, backend: WindowStoreBa
       expect((await store.consume(both(2), BASE + 10_000)).ok).toBe(true);
       expect(await store.consume(both(2), BASE + 20_000)).toMatchObject({ ok: false, key });
       expect((await store.consume([rule(other, 2)], BASE + 20_000)).ok).toBe(true);
-      const totals = [store.total(key, MINUTE, BASE + 20_000), store.total(key, HOUR, BASE + 20_000), store.total(other, MINUTE, BASE + 20_000)];
+      const totals = [
+        store.total(key, MINUTE, BASE + 20_000),
+        store.total(key, HOUR, BASE + 20_000),
+        store.total(other, MINUTE, BASE + 20_000),
+      ];
       expect(await Promise.all(totals)).toEqual([2, 2, 1]);
       // A minute later the minute has room and the hour takes its third.
       expect((await store.consume(both(2), BASE + 2 * MINUTE)).ok).toBe(true);

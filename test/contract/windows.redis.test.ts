@@ -74,7 +74,9 @@ describe('Redis WindowStore across connections', () => {
     // A refused consume sheds them too (here one that an adjust of a long gone `at` wrote), and still adds nothing.
     await windows.adjust([{ key, windowMs: MINUTE, amount: 1 }], BASE);
     expect(await redis.hlen(hash)).toBe(2);
-    expect((await windows.consume([{ key, windowMs: MINUTE, limit: 1, amount: 1 }], BASE + 2 * MINUTE + 1)).ok).toBe(false);
+    expect((await windows.consume([{ key, windowMs: MINUTE, limit: 1, amount: 1 }], BASE + 2 * MINUTE + 1)).ok).toBe(
+      false,
+    );
     expect(await redis.hgetall(hash)).toEqual({ [String(bucketOf(BASE + 2 * MINUTE, MINUTE))]: '1' });
   });
 });

@@ -19,11 +19,21 @@ export interface HttpAnswer {
 }
 
 /** One JSON request to the gateway; `token` goes in `Authorization: Bearer`. */
-export async function call(url: string, method: string, route: string, token?: string, body?: unknown): Promise<HttpAnswer> {
+export async function call(
+  url: string,
+  method: string,
+  route: string,
+  token?: string,
+  body?: unknown,
+): Promise<HttpAnswer> {
   const headers: Record<string, string> = {};
   if (token !== undefined) headers['authorization'] = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${url}${route}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const res = await fetch(`${url}${route}`, {
+    method,
+    headers,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
   const text = await res.text();
   let parsed: unknown = text;
   try {

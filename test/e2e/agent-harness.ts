@@ -27,7 +27,15 @@ export interface AgentAnswer {
 
 /** One OpenAI-speaking provider, so every model call of the agent goes to `upstream`. */
 export function agentProviders(upstream: FakeUpstream): ProviderEntry[] {
-  return [{ id: 'alpha', protocol: 'openai', baseUrl: upstream.baseUrl, apiKeys: ['alpha-key'], models: [fakeModel('alpha-chat')] }] as ProviderEntry[];
+  return [
+    {
+      id: 'alpha',
+      protocol: 'openai',
+      baseUrl: upstream.baseUrl,
+      apiKeys: ['alpha-key'],
+      models: [fakeModel('alpha-chat')],
+    },
+  ] as ProviderEntry[];
 }
 
 /** A fresh temporary directory by its real path, to allow as a workspace root. */
@@ -39,7 +47,11 @@ export async function tempRoot(label: string): Promise<string> {
 export function agentApi(url: string, token?: string) {
   const auth: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` };
   async function post(route: string, body: unknown): Promise<{ status: number; body: AgentAnswer }> {
-    const res = await fetch(`${url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify(body) });
+    const res = await fetch(`${url}${route}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...auth },
+      body: JSON.stringify(body),
+    });
     return { status: res.status, body: (await res.json()) as AgentAnswer };
   }
   return {
@@ -59,7 +71,10 @@ export function toolCall(id: string, name: string, args: Record<string, unknown>
 }
 
 /** The messages of the upstream's n-th request. */
-export function sentMessages(upstream: FakeUpstream, n: number): Array<{ role: string; content: string | null; tool_call_id?: string }> {
+export function sentMessages(
+  upstream: FakeUpstream,
+  n: number,
+): Array<{ role: string; content: string | null; tool_call_id?: string }> {
   return upstream.requests[n]!.body.messages;
 }
 
@@ -131,7 +146,11 @@ export function useAgentInstancesOnRedis(label: string): AgentInstancesFixture {
   const fixture = {} as AgentInstancesFixture;
   let env: Record<string, string>;
   const startInstance = () =>
-    startTestGateway({ providers: agentProviders(fixture.alpha), agents: { workspaceRoots: [fixture.root] } }, createLogger('silent'), env);
+    startTestGateway(
+      { providers: agentProviders(fixture.alpha), agents: { workspaceRoots: [fixture.root] } },
+      createLogger('silent'),
+      env,
+    );
   fixture.restartA = async () => {
     await fixture.a.close();
     fixture.a = await startInstance();

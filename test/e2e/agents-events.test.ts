@@ -38,7 +38,11 @@ describe('agent run events', () => {
     expect(await eventually(() => subscribed)).toBe(true);
 
     const api = agentApi(gw.url);
-    alpha.queue({ type: 'text', text: '', toolCalls: [toolCall('call_q', 'ask_human_for_input', { question: 'Tabs or spaces?' })] });
+    alpha.queue({
+      type: 'text',
+      text: '',
+      toolCalls: [toolCall('call_q', 'ask_human_for_input', { question: 'Tabs or spaces?' })],
+    });
     const paused = await api.invoke({ instruction: 'Format the file', thread_id: threadId });
     expect(paused.body.thread_id).toBe(threadId);
     alpha.queue({ type: 'text', text: 'Spaces it is.' });
@@ -63,8 +67,15 @@ describe('agent run events', () => {
     ]);
     expect(first.map((e) => e.seq)).toEqual(first.map((_, i) => i + 1));
     expect(events.every((e) => e.thread_id === threadId)).toBe(true);
-    expect(first.find((e) => e.type === 'interrupt')!.data).toEqual({ tool_call_id: 'call_q', question: 'Tabs or spaces?', kind: 'question' });
-    expect(first.find((e) => e.type === 'tool_call')!.data).toMatchObject({ tool_call_id: 'call_q', name: 'ask_human_for_input' });
+    expect(first.find((e) => e.type === 'interrupt')!.data).toEqual({
+      tool_call_id: 'call_q',
+      question: 'Tabs or spaces?',
+      kind: 'question',
+    });
+    expect(first.find((e) => e.type === 'tool_call')!.data).toMatchObject({
+      tool_call_id: 'call_q',
+      name: 'ask_human_for_input',
+    });
     expect(first.at(-1)!.data).toMatchObject({ agent_status: 'requires_human_input' });
 
     const second = runOf(done.body.run_id);
@@ -79,7 +90,11 @@ describe('agent run events', () => {
       'node_finished:agent',
       'run_finished',
     ]);
-    expect(second.find((e) => e.type === 'tool_result')!.data).toMatchObject({ tool_call_id: 'call_q', content: 'spaces', status: 'success' });
+    expect(second.find((e) => e.type === 'tool_result')!.data).toMatchObject({
+      tool_call_id: 'call_q',
+      content: 'spaces',
+      status: 'success',
+    });
     expect(second.at(-1)!.data).toMatchObject({ agent_status: 'completed', model: 'alpha/alpha-chat' });
   });
 
@@ -88,7 +103,11 @@ describe('agent run events', () => {
     const failed = await agentApi(gw.url).invoke({ instruction: 'fail please' });
     expect(failed.body.agent_status).toBe('error');
     const stored = await gw.gateway.stores.eventLog.read({ runId: failed.body.run_id });
-    expect(stored.at(-1)).toMatchObject({ type: 'run_failed', thread_id: failed.body.thread_id, data: { code: 'upstream_bad_request' } });
+    expect(stored.at(-1)).toMatchObject({
+      type: 'run_failed',
+      thread_id: failed.body.thread_id,
+      data: { code: 'upstream_bad_request' },
+    });
     expect(stored.some((e) => e.type === 'attempt_failed' && e.node === 'agent')).toBe(true);
   });
 });

@@ -45,7 +45,11 @@ describe('the time limit', () => {
 
     const again = await api.invoke({ instruction: 'try again', thread_id: body.thread_id });
     expect(again.body).toMatchObject({ agent_status: 'completed', explanation: 'in time', error_details: null });
-    expect(sentMessages(alpha, 1).filter((m) => m.role !== 'system').map((m) => m.content)).toEqual(['be quick', 'try again']);
+    expect(
+      sentMessages(alpha, 1)
+        .filter((m) => m.role !== 'system')
+        .map((m) => m.content),
+    ).toEqual(['be quick', 'try again']);
   });
 
   it('never runs longer than agents.maxRunMs, whatever max_run_ms asks for', async () => {
@@ -60,8 +64,16 @@ describe('the time limit', () => {
 
 describe('the token budget', () => {
   it('ends the run with token_budget once its model calls used max_tokens_per_run, before the next tool call', async () => {
-    alpha.queue(listing('call_1', 300, 100), listing('call_2', 300, 100), { type: 'text', text: 'the project is empty', usage: { prompt: 10, completion: 5 } });
-    const { body } = await api.invoke({ instruction: 'look around', project_directory: project, max_tokens_per_run: 700 });
+    alpha.queue(listing('call_1', 300, 100), listing('call_2', 300, 100), {
+      type: 'text',
+      text: 'the project is empty',
+      usage: { prompt: 10, completion: 5 },
+    });
+    const { body } = await api.invoke({
+      instruction: 'look around',
+      project_directory: project,
+      max_tokens_per_run: 700,
+    });
     expect(body.agent_status).toBe('error');
     expect(body.error_details?.code).toBe('token_budget');
     expect(body.error_details?.message).toContain('(700 tokens per run; 800 used by its model calls)');
@@ -71,12 +83,19 @@ describe('the token budget', () => {
     const again = await api.invoke({ instruction: 'go on', thread_id: body.thread_id });
     expect(again.body).toMatchObject({ agent_status: 'completed', explanation: 'the project is empty' });
     const resumed = sentMessages(alpha, 2).slice(-2);
-    expect(resumed).toMatchObject([{ role: 'tool', tool_call_id: 'call_2', content: 'Not run: the run used its token budget.' }, { role: 'user', content: 'go on' }]);
+    expect(resumed).toMatchObject([
+      { role: 'tool', tool_call_id: 'call_2', content: 'Not run: the run used its token budget.' },
+      { role: 'user', content: 'go on' },
+    ]);
   });
 
   it('is agents.maxTokensPerRun when the request asks for more', async () => {
     alpha.queue(listing('call_1', 300, 100), listing('call_2', 300, 100), listing('call_3', 300, 100));
-    const { body } = await api.invoke({ instruction: 'look around', project_directory: project, max_tokens_per_run: 1_000_000 });
+    const { body } = await api.invoke({
+      instruction: 'look around',
+      project_directory: project,
+      max_tokens_per_run: 1_000_000,
+    });
     expect(body.error_details?.code).toBe('token_budget');
     expect(body.error_details?.message).toContain(`(${MAX_TOKENS_PER_RUN} tokens per run; 1200 used`);
     expect(alpha.requests).toHaveLength(3);

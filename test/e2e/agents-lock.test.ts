@@ -25,7 +25,12 @@ async function upstreamReached(count: number): Promise<void> {
 describe('one run per thread across instances', () => {
   it('refuses invoke, resume and cancel on B while A runs the thread; B continues it after', async () => {
     const threadId = `lock-${randomUUID()}`;
-    alpha.queue({ type: 'text', text: '', delayMs: 1_500, toolCalls: [toolCall('call_q', 'ask_human_for_input', { question: 'Go on?' })] });
+    alpha.queue({
+      type: 'text',
+      text: '',
+      delayMs: 1_500,
+      toolCalls: [toolCall('call_q', 'ask_human_for_input', { question: 'Go on?' })],
+    });
     const onA = agentApi(a.url).invoke({ instruction: 'ask me', thread_id: threadId });
     await upstreamReached(1);
 
@@ -38,7 +43,10 @@ describe('one run per thread across instances', () => {
     expect(refused.map((r) => [r.status, r.body.error?.code])).toEqual(Array(3).fill([409, 'thread_running']));
     expect(alpha.requests).toHaveLength(1); // B ran nothing
 
-    expect((await onA).body).toMatchObject({ agent_status: 'requires_human_input', human_input_request: { tool_call_id: 'call_q' } });
+    expect((await onA).body).toMatchObject({
+      agent_status: 'requires_human_input',
+      human_input_request: { tool_call_id: 'call_q' },
+    });
     alpha.queue({ type: 'text', text: 'Done on B.' });
     const done = await apiB.resume({ thread_id: threadId, tool_call_id: 'call_q', human_response: 'yes' });
     expect(done.status).toBe(200);
@@ -47,11 +55,21 @@ describe('one run per thread across instances', () => {
 
   it('lets one of two resumes at once, on A and on B, win; the other gets 409; then either instance continues', async () => {
     const threadId = `race-${randomUUID()}`;
-    alpha.queue({ type: 'text', text: '', toolCalls: [toolCall('call_q', 'ask_human_for_input', { question: 'Which?' })] });
-    expect((await agentApi(a.url).invoke({ instruction: 'ask me', thread_id: threadId })).body.agent_status).toBe('requires_human_input');
+    alpha.queue({
+      type: 'text',
+      text: '',
+      toolCalls: [toolCall('call_q', 'ask_human_for_input', { question: 'Which?' })],
+    });
+    expect((await agentApi(a.url).invoke({ instruction: 'ask me', thread_id: threadId })).body.agent_status).toBe(
+      'requires_human_input',
+    );
 
     alpha.queue({ type: 'text', text: 'finished', delayMs: 500 });
-    const answers = await Promise.all([a, b].map((g) => agentApi(g.url).resume({ thread_id: threadId, tool_call_id: 'call_q', human_response: 'this' })));
+    const answers = await Promise.all(
+      [a, b].map((g) =>
+        agentApi(g.url).resume({ thread_id: threadId, tool_call_id: 'call_q', human_response: 'this' }),
+      ),
+    );
     expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
     expect(answers.find((r) => r.status === 409)!.body.error?.code).toBe('thread_running');
     expect(answers.find((r) => r.status === 200)!.body.agent_status).toBe('completed');
@@ -59,6 +77,9 @@ describe('one run per thread across instances', () => {
 
     const loser = answers[0]!.status === 409 ? a : b;
     alpha.queue({ type: 'text', text: 'again' });
-    expect((await agentApi(loser.url).invoke({ instruction: 'once more', thread_id: threadId })).body).toMatchObject({ agent_status: 'completed', explanation: 'again' });
+    expect((await agentApi(loser.url).invoke({ instruction: 'once more', thread_id: threadId })).body).toMatchObject({
+      agent_status: 'completed',
+      explanation: 'again',
+    });
   });
 });

@@ -28,7 +28,11 @@ describe('a coding task in a project', () => {
       { type: 'text', text: '', toolCalls: [call('call_w', 'write_file', { filepath: 'src/add.ts', content })] },
       { type: 'text', text: `I added the function.\n\n\`\`\`ts\n${content}\`\`\`\n\nIt lives in src/add.ts.` },
     );
-    const { status, body } = await invoke({ instruction: 'Write an add function', project_directory: project, language: 'typescript' });
+    const { status, body } = await invoke({
+      instruction: 'Write an add function',
+      project_directory: project,
+      language: 'typescript',
+    });
     expect(status).toBe(200);
     expect(body.agent_status).toBe('completed');
     expect(body.generated_code).toBe(content.trimEnd());
@@ -37,11 +41,19 @@ describe('a coding task in a project', () => {
     expect(body.model_used).toBe('alpha/alpha-chat');
     expect(body.human_input_request).toBeNull();
     expect(body.error_details).toBeNull();
-    expect(body.request_params).toMatchObject({ instruction: 'Write an add function', project_directory: project, language: 'typescript' });
+    expect(body.request_params).toMatchObject({
+      instruction: 'Write an add function',
+      project_directory: project,
+      language: 'typescript',
+    });
     expect(await readFile(path.join(project, 'src/add.ts'), 'utf8')).toBe(content);
     const tools = (alpha.requests[0]!.body.tools as Array<{ function: { name: string } }>).map((t) => t.function.name);
     expect(tools.sort()).toEqual(['ask_human_for_input', 'list_files', 'read_file', 'write_file']);
-    expect(sent(1).at(-1)).toMatchObject({ role: 'tool', tool_call_id: 'call_w', content: `Created src/add.ts (${Buffer.byteLength(content)} bytes).` });
+    expect(sent(1).at(-1)).toMatchObject({
+      role: 'tool',
+      tool_call_id: 'call_w',
+      content: `Created src/add.ts (${Buffer.byteLength(content)} bytes).`,
+    });
   });
 
   it('lists and reads files before answering, and the thread shows the whole conversation', async () => {
@@ -60,7 +72,14 @@ describe('a coding task in a project', () => {
     const view = await thread(body.thread_id);
     expect(view.status).toBe(200);
     expect(view.body['status']).toBe('completed');
-    expect((view.body['messages'] as Array<{ role: string }>).map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'assistant', 'tool', 'assistant']);
+    expect((view.body['messages'] as Array<{ role: string }>).map((m) => m.role)).toEqual([
+      'user',
+      'assistant',
+      'tool',
+      'assistant',
+      'tool',
+      'assistant',
+    ]);
   });
 
   it('refuses paths outside the project (.., absolute, symlink): the model reads why, nothing outside is read or written', async () => {
@@ -101,7 +120,9 @@ describe('a coding task in a project', () => {
     const second = await invoke({ instruction: 'second task', thread_id: first.body.thread_id });
     expect(second.body.thread_id).toBe(first.body.thread_id);
     expect(second.body.explanation).toBe('second answer');
-    const contents = sent(1).filter((m) => m.role !== 'system').map((m) => m.content);
+    const contents = sent(1)
+      .filter((m) => m.role !== 'system')
+      .map((m) => m.content);
     expect(contents).toEqual(['first task', 'first answer', 'second task']);
   });
 
@@ -115,7 +136,10 @@ describe('a coding task in a project', () => {
   });
 
   it('reports a model failure as error_details, and the thread continues on the next invoke', async () => {
-    alpha.queue({ type: 'error', status: 400, message: 'tools are not supported' }, { type: 'text', text: 'recovered' });
+    alpha.queue(
+      { type: 'error', status: 400, message: 'tools are not supported' },
+      { type: 'text', text: 'recovered' },
+    );
     const failed = await invoke({ instruction: 'try' });
     expect(failed.status).toBe(200);
     expect(failed.body.agent_status).toBe('error');
@@ -135,7 +159,11 @@ describe('project_directory checks', () => {
       const threadId = `outside-${randomUUID()}`;
       const { status, body } = await invoke({ instruction: 'x', project_directory: outside, thread_id: threadId });
       expect(status).toBe(400);
-      expect(body.error).toMatchObject({ param: 'project_directory', code: 'workspace_not_allowed', type: 'invalid_request_error' });
+      expect(body.error).toMatchObject({
+        param: 'project_directory',
+        code: 'workspace_not_allowed',
+        type: 'invalid_request_error',
+      });
       expect(alpha.requests).toHaveLength(0);
       expect((await thread(threadId)).status).toBe(404);
     } finally {

@@ -28,7 +28,13 @@ describe.each(cases)('through $provider', ({ provider, model, fake }) => {
   it('answers a whole completion in OpenAI shape, with the routing headers', async () => {
     fake().queue({ type: 'text', text: `Hi from ${provider}`, usage: { prompt: 11, completion: 4 } });
     const { data, response } = await gw.client.chat.completions
-      .create({ model, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Say hi' }] })
+      .create({
+        model,
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: 'Say hi' },
+        ],
+      })
       .withResponse();
     expect(schemaErrors.completion(data)).toEqual([]);
     expect(data.choices[0]!.message.content).toBe(`Hi from ${provider}`);
@@ -54,11 +60,18 @@ describe.each(cases)('through $provider', ({ provider, model, fake }) => {
     for (const chunk of chunks) expect(schemaErrors.chunk(chunk)).toEqual([]);
     expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('one two three four');
     expect(chunks.some((c) => c.choices[0]?.finish_reason === 'stop')).toBe(true);
-    expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: 5, completion_tokens: 4, total_tokens: 9 } });
+    expect(chunks.at(-1)).toMatchObject({
+      choices: [],
+      usage: { prompt_tokens: 5, completion_tokens: 4, total_tokens: 9 },
+    });
     expect(chunks.every((c) => c.model === model)).toBe(true);
 
     fake().queue({ type: 'text', text: 'no usage please' });
-    const plain = await gw.client.chat.completions.create({ model, messages: [{ role: 'user', content: 'x' }], stream: true });
+    const plain = await gw.client.chat.completions.create({
+      model,
+      messages: [{ role: 'user', content: 'x' }],
+      stream: true,
+    });
     const plainChunks = [];
     for await (const chunk of plain) plainChunks.push(chunk);
     expect(plainChunks.some((c) => c.usage)).toBe(false);
@@ -66,7 +79,11 @@ describe.each(cases)('through $provider', ({ provider, model, fake }) => {
   });
 
   it('round-trips a tool call: the call comes back, and the tool result reaches the upstream', async () => {
-    fake().queue({ type: 'text', text: '', toolCalls: [{ id: 'call_w1', name: 'get_weather', arguments: '{"city":"Paris"}' }] });
+    fake().queue({
+      type: 'text',
+      text: '',
+      toolCalls: [{ id: 'call_w1', name: 'get_weather', arguments: '{"city":"Paris"}' }],
+    });
     const first = await gw.client.chat.completions.create({
       model,
       messages: [{ role: 'user', content: 'Weather in Paris?' }],
@@ -96,7 +113,11 @@ describe.each(cases)('through $provider', ({ provider, model, fake }) => {
   });
 
   it('streams a tool call as deltas that add up to the call', async () => {
-    fake().queue({ type: 'text', text: '', toolCalls: [{ id: 'call_w2', name: 'get_weather', arguments: '{"city":"Oslo"}' }] });
+    fake().queue({
+      type: 'text',
+      text: '',
+      toolCalls: [{ id: 'call_w2', name: 'get_weather', arguments: '{"city":"Oslo"}' }],
+    });
     const stream = await gw.client.chat.completions.create({
       model,
       messages: [{ role: 'user', content: 'Weather in Oslo?' }],

@@ -57,7 +57,11 @@ providers:
     models: [{ id: alpha-chat, capabilities: [chat] }]
 logLevel: silent
 `);
-    const { out } = await runCli(['serve', '--config', file, '--port', '0', '--host', '127.0.0.1'], /listening on (\S+)/, { ALPHA_KEY: 'secret-alpha' });
+    const { out } = await runCli(
+      ['serve', '--config', file, '--port', '0', '--host', '127.0.0.1'],
+      /listening on (\S+)/,
+      { ALPHA_KEY: 'secret-alpha' },
+    );
     expect(out).toContain(`Config: ${file}`);
     expect(out).toContain('Enabled: 1 providers, 1 models');
     expect(out).not.toContain('secret-alpha');

@@ -30,8 +30,20 @@ afterEach(async () => {
 /** beta ranks above alpha for `auto`. */
 const config = () => ({
   providers: [
-    { id: 'alpha', protocol: 'openai', baseUrl: alpha.baseUrl, apiKeys: ['alpha-key'], models: [fakeModel('alpha-chat', { quality: 0.5 })] },
-    { id: 'beta', protocol: 'openai', baseUrl: beta.baseUrl, apiKeys: ['beta-key'], models: [fakeModel('beta-chat', { quality: 0.9 })] },
+    {
+      id: 'alpha',
+      protocol: 'openai',
+      baseUrl: alpha.baseUrl,
+      apiKeys: ['alpha-key'],
+      models: [fakeModel('alpha-chat', { quality: 0.5 })],
+    },
+    {
+      id: 'beta',
+      protocol: 'openai',
+      baseUrl: beta.baseUrl,
+      apiKeys: ['beta-key'],
+      models: [fakeModel('beta-chat', { quality: 0.9 })],
+    },
   ],
 });
 
@@ -41,7 +53,11 @@ async function start(extraEnv: Record<string, string> = {}): Promise<void> {
     fake.requests.length = 0;
     fake.setFallback({ type: 'text', text: DEFAULT_TEXT });
   }
-  gw = await startTestGateway(config(), undefined, { SWITCHBOARD_ADMIN_KEY: ADMIN, SWITCHBOARD_DATA_DIR: path.join(root, String(dirs++)), ...extraEnv });
+  gw = await startTestGateway(config(), undefined, {
+    SWITCHBOARD_ADMIN_KEY: ADMIN,
+    SWITCHBOARD_DATA_DIR: path.join(root, String(dirs++)),
+    ...extraEnv,
+  });
 }
 
 /** Creates a client key through the admin API; its secret and id. */
@@ -53,7 +69,10 @@ async function createKey(params: Record<string, unknown>): Promise<{ id: string;
 
 /** The error a call rejected with (fails when it did not reject). */
 async function failure(promise: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
-  const err = await promise.then(() => new Error('expected the call to fail'), (e: unknown) => e);
+  const err = await promise.then(
+    () => new Error('expected the call to fail'),
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(OpenAI.APIError);
   return err as InstanceType<typeof OpenAI.APIError>;
 }
@@ -69,10 +88,16 @@ describe('client keys over HTTP', () => {
 
     const created = await call(gw.url, 'POST', '/admin/client-keys', ADMIN, { name: 'team' });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ object: 'client_key', name: 'team', key: expect.stringMatching(/^sk-sb-[A-Za-z0-9_-]{40,}$/) });
+    expect(created.body).toMatchObject({
+      object: 'client_key',
+      name: 'team',
+      key: expect.stringMatching(/^sk-sb-[A-Za-z0-9_-]{40,}$/),
+    });
     const { id, key } = created.body as { id: string; key: string };
     const listed = await call(gw.url, 'GET', '/admin/client-keys', ADMIN);
-    expect(listed.body.data).toEqual([expect.objectContaining({ id, name: 'team', models: null, rpm: null, dailyTokens: null })]);
+    expect(listed.body.data).toEqual([
+      expect.objectContaining({ id, name: 'team', models: null, rpm: null, dailyTokens: null }),
+    ]);
     expect(JSON.stringify(listed.body)).not.toContain(key.slice(6));
 
     const before = alpha.requests.length;
@@ -95,7 +120,9 @@ describe('client keys over HTTP', () => {
     const right = clientWith(gw.url, key);
     expect((await right.chat.completions.create(ask)).choices[0]!.message.content).toBe(DEFAULT_TEXT);
     expect((await right.models.list()).data.map((m) => m.id)).toContain('alpha/alpha-chat');
-    expect((await clientWith(gw.url, ADMIN).chat.completions.create(ask)).choices[0]!.message.content).toBe(DEFAULT_TEXT);
+    expect((await clientWith(gw.url, ADMIN).chat.completions.create(ask)).choices[0]!.message.content).toBe(
+      DEFAULT_TEXT,
+    );
     expect(alpha.requests.length).toBe(before + 2);
   });
 
@@ -120,7 +147,10 @@ describe('client keys over HTTP', () => {
     expect(first.usage?.total_tokens).toBe(35);
     const err = await failure(client.chat.completions.create(ask));
     expect(err).toBeInstanceOf(OpenAI.RateLimitError);
-    expect({ type: err.type, code: err.code }).toEqual({ type: 'insufficient_quota', code: 'daily_token_budget_exceeded' });
+    expect({ type: err.type, code: err.code }).toEqual({
+      type: 'insufficient_quota',
+      code: 'daily_token_budget_exceeded',
+    });
     expect(Number(err.headers?.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(alpha.requests).toHaveLength(1);
   });
@@ -134,7 +164,9 @@ describe('client keys over HTTP', () => {
     expect(denied.code).toBe('model_not_allowed');
 
     // The admin's `auto` picks beta (higher quality): the key's `auto` must not.
-    const admin = await clientWith(gw.url, ADMIN).chat.completions.create({ ...ask, model: 'auto' }).withResponse();
+    const admin = await clientWith(gw.url, ADMIN)
+      .chat.completions.create({ ...ask, model: 'auto' })
+      .withResponse();
     expect(admin.response.headers.get('x-switchboard-model')).toBe('beta/beta-chat');
     const limited = await client.chat.completions.create({ ...ask, model: 'auto' }).withResponse();
     expect(limited.response.headers.get('x-switchboard-model')).toBe('alpha/alpha-chat');
@@ -150,9 +182,15 @@ describe('client keys over HTTP', () => {
     await createKey({ name: 'staying' });
     const client = clientWith(gw.url, key);
     await client.chat.completions.create(ask);
-    expect((await call(gw.url, 'DELETE', `/admin/client-keys/${id}`, ADMIN)).body).toEqual({ id, object: 'client_key', deleted: true });
+    expect((await call(gw.url, 'DELETE', `/admin/client-keys/${id}`, ADMIN)).body).toEqual({
+      id,
+      object: 'client_key',
+      deleted: true,
+    });
     expect(await failure(client.chat.completions.create(ask))).toBeInstanceOf(OpenAI.AuthenticationError);
-    expect((await call(gw.url, 'GET', '/admin/client-keys', ADMIN)).body.data.map((k: { name: string }) => k.name)).toEqual(['staying']);
+    expect(
+      (await call(gw.url, 'GET', '/admin/client-keys', ADMIN)).body.data.map((k: { name: string }) => k.name),
+    ).toEqual(['staying']);
     expect(alpha.requests).toHaveLength(1);
   });
 });
@@ -182,7 +220,9 @@ describe('client keys on a shared Redis', () => {
       // The other instance has not seen the key yet: the unknown token makes it re-read the store.
       await clientWith(other.url, key).chat.completions.create(ask);
       expect(await failure(clientWith(gw.url, key).chat.completions.create(ask))).toBeInstanceOf(OpenAI.RateLimitError);
-      expect(await failure(clientWith(other.url, key).chat.completions.create(ask))).toBeInstanceOf(OpenAI.RateLimitError);
+      expect(await failure(clientWith(other.url, key).chat.completions.create(ask))).toBeInstanceOf(
+        OpenAI.RateLimitError,
+      );
       expect(alpha.requests).toHaveLength(2);
     } finally {
       await other.close();

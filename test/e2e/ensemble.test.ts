@@ -13,7 +13,10 @@ beforeAll(async () => {
   fakes = await startThreeProtocols();
   // alpha is the best and slowest, gamma the fastest and weakest: a cascade starts with gamma.
   const speeds: Record<string, number> = { alpha: 0.3, beta: 0.5, gamma: 0.95 };
-  const providers = fakes.providers.map((p) => ({ ...p, models: p.models!.map((m) => fakeModel(m.id, { quality: m.quality, speed: speeds[p.id]! })) })) as ProviderEntry[];
+  const providers = fakes.providers.map((p) => ({
+    ...p,
+    models: p.models!.map((m) => fakeModel(m.id, { quality: m.quality, speed: speeds[p.id]! })),
+  })) as ProviderEntry[];
   gw = await startTestGateway({ providers });
 });
 afterAll(async () => {
@@ -26,16 +29,26 @@ beforeEach(() => {
 
 const usage = (prompt: number, completion: number) => ({ prompt, completion });
 
-const body = (ensemble: Record<string, unknown>) => ({ model: 'auto', messages: [{ role: 'user' as const, content: 'Name a prime number.' }], ensemble });
+const body = (ensemble: Record<string, unknown>) => ({
+  model: 'auto',
+  messages: [{ role: 'user' as const, content: 'Name a prime number.' }],
+  ensemble,
+});
 const runIdHeader = (runId: string) => ({ headers: { 'x-switchboard-run-id': runId } });
 
 async function ask(ensemble: Record<string, unknown>, runId: string) {
-  return gw.client.chat.completions.create(body(ensemble) as OpenAI.ChatCompletionCreateParamsNonStreaming, runIdHeader(runId)).withResponse();
+  return gw.client.chat.completions
+    .create(body(ensemble) as OpenAI.ChatCompletionCreateParamsNonStreaming, runIdHeader(runId))
+    .withResponse();
 }
 
 /** The same, streamed with usage: resolves with the text and the last usage chunk's usage. */
 async function askStreamed(ensemble: Record<string, unknown>, runId: string) {
-  const params = { ...body(ensemble), stream: true, stream_options: { include_usage: true } } as OpenAI.ChatCompletionCreateParamsStreaming;
+  const params = {
+    ...body(ensemble),
+    stream: true,
+    stream_options: { include_usage: true },
+  } as OpenAI.ChatCompletionCreateParamsStreaming;
   const stream = await gw.client.chat.completions.create(params, runIdHeader(runId));
   let text = '';
   let usage: OpenAI.CompletionUsage | undefined;
@@ -71,10 +84,16 @@ describe('ensemble: select', () => {
 });
 
 describe('ensemble: synthesize', () => {
-  it('gives every member\'s answer to the aggregator, which writes the answer', async () => {
-    fakes.alpha.queue({ type: 'text', text: 'Two is prime.', usage: usage(10, 3) }, { type: 'text', text: 'Two and seven are primes.', usage: usage(40, 6) });
+  it("gives every member's answer to the aggregator, which writes the answer", async () => {
+    fakes.alpha.queue(
+      { type: 'text', text: 'Two is prime.', usage: usage(10, 3) },
+      { type: 'text', text: 'Two and seven are primes.', usage: usage(40, 6) },
+    );
     fakes.beta.queue({ type: 'text', text: 'Seven is prime.', usage: usage(11, 4) });
-    const { data, response } = await ask({ strategy: 'synthesize', models: ['alpha/alpha-chat', 'beta/beta-chat'], aggregator: 'alpha/alpha-chat' }, 'ens-synth');
+    const { data, response } = await ask(
+      { strategy: 'synthesize', models: ['alpha/alpha-chat', 'beta/beta-chat'], aggregator: 'alpha/alpha-chat' },
+      'ens-synth',
+    );
     expect(data.choices[0]!.message.content).toBe('Two and seven are primes.');
     expect(response.headers.get('x-switchboard-model')).toBe('alpha/alpha-chat');
     expect([fakes.alpha.requests.length, fakes.beta.requests.length, fakes.gamma.requests.length]).toEqual([2, 1, 0]);
@@ -82,13 +101,23 @@ describe('ensemble: synthesize', () => {
     expect(aggregatorPrompt).toContain('Two is prime.');
     expect(aggregatorPrompt).toContain('Seven is prime.');
     expect(data.usage).toMatchObject({ prompt_tokens: 61, completion_tokens: 13 });
-    expect((await runRecord('ens-synth'))['fused']).toMatchObject({ strategy: 'synthesize', aggregator: 'alpha/alpha-chat' });
+    expect((await runRecord('ens-synth'))['fused']).toMatchObject({
+      strategy: 'synthesize',
+      aggregator: 'alpha/alpha-chat',
+    });
   });
 
-  it('streams the aggregator\'s answer to a streaming client, usage of every call in the last chunk', async () => {
-    fakes.alpha.queue({ type: 'text', text: 'Two is prime.', usage: usage(10, 3) }, { type: 'text', text: 'Two and seven are primes.', usage: usage(40, 6) });
+  it("streams the aggregator's answer to a streaming client, usage of every call in the last chunk", async () => {
+    fakes.alpha.queue(
+      { type: 'text', text: 'Two is prime.', usage: usage(10, 3) },
+      { type: 'text', text: 'Two and seven are primes.', usage: usage(40, 6) },
+    );
     fakes.beta.queue({ type: 'text', text: 'Seven is prime.', usage: usage(11, 4) });
-    const ensemble = { strategy: 'synthesize', models: ['alpha/alpha-chat', 'beta/beta-chat'], aggregator: 'alpha/alpha-chat' };
+    const ensemble = {
+      strategy: 'synthesize',
+      models: ['alpha/alpha-chat', 'beta/beta-chat'],
+      aggregator: 'alpha/alpha-chat',
+    };
     const { text, usage: total } = await askStreamed(ensemble, 'ens-synth-stream');
     expect(text).toBe('Two and seven are primes.');
     expect(fakes.alpha.requests.at(-1)!.body).toMatchObject({ stream: true });
@@ -97,7 +126,7 @@ describe('ensemble: synthesize', () => {
 });
 
 describe('ensemble: cascade', () => {
-  it('stops at the fastest model\'s answer when the judge accepts it', async () => {
+  it("stops at the fastest model's answer when the judge accepts it", async () => {
     fakes.gamma.queue({ type: 'text', text: 'Eleven is prime.' });
     const { data, response } = await ask({ strategy: 'cascade', n: 2 }, 'cascade-good');
     expect(data.choices[0]!.message.content).toBe('Eleven is prime.');
@@ -120,7 +149,7 @@ describe('ensemble: cascade', () => {
 });
 
 describe('GET /v1/runs/{run_id}', () => {
-  it('answers 404 in OpenAI\'s shape for a run it does not know', async () => {
+  it("answers 404 in OpenAI's shape for a run it does not know", async () => {
     const res = await fetch(`${gw.url}/v1/runs/no-such-run`);
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ error: { code: 'run_not_found', type: 'invalid_request_error' } });

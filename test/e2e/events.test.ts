@@ -17,10 +17,11 @@ afterAll(async () => {
   await fakes.closeAll();
 });
 
-const trace = (runId: string) => events.filter((e) => e.run_id === runId).map((e) => (e.node ? `${e.type}:${e.node}` : e.type));
+const trace = (runId: string) =>
+  events.filter((e) => e.run_id === runId).map((e) => (e.node ? `${e.type}:${e.node}` : e.type));
 
 describe('run events', () => {
-  it('trace a streamed request that falls back, token by token, under the client\'s run id', async () => {
+  it("trace a streamed request that falls back, token by token, under the client's run id", async () => {
     fakes.alpha.queue({ type: 'error', status: 503 });
     fakes.beta.queue({ type: 'text', text: 'one two', chunks: ['one ', 'two'] });
     const stream = await gw.client.chat.completions.create(
@@ -31,18 +32,29 @@ describe('run events', () => {
     await eventually(() => trace('followed-run').at(-1) === 'run_finished');
     expect(trace('followed-run')).toEqual([
       'run_started',
-      'node_started:classify', 'node_finished:classify',
-      'node_started:route', 'route_decided:route', 'node_finished:route',
-      'node_started:call', 'node_finished:call', 'attempt_failed:call',
-      'node_started:call', 'node_finished:call',
-      'node_started:judge', 'node_finished:judge',
-      'token:call', 'token:call',
+      'node_started:classify',
+      'node_finished:classify',
+      'node_started:route',
+      'route_decided:route',
+      'node_finished:route',
+      'node_started:call',
+      'node_finished:call',
+      'attempt_failed:call',
+      'node_started:call',
+      'node_finished:call',
+      'node_started:judge',
+      'node_finished:judge',
+      'token:call',
+      'token:call',
       'run_finished',
     ]);
     const mine = events.filter((e) => e.run_id === 'followed-run');
     expect(mine.map((e) => e.seq)).toEqual(mine.map((_, i) => i + 1));
     expect(mine.filter((e) => e.type === 'token').map((e) => e.data['text'])).toEqual(['one ', 'two']);
-    expect(mine.find((e) => e.type === 'attempt_failed')!.data).toMatchObject({ model: 'alpha/alpha-chat', kind: 'server' });
+    expect(mine.find((e) => e.type === 'attempt_failed')!.data).toMatchObject({
+      model: 'alpha/alpha-chat',
+      kind: 'server',
+    });
     expect(mine.at(-1)!.data).toMatchObject({ model: 'beta/beta-chat', attempts: 2 });
   });
 
@@ -50,15 +62,29 @@ describe('run events', () => {
     const res = await fetch(`${gw.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-switchboard-run-id': 'doomed-run' },
-      body: JSON.stringify({ model: 'auto', provider: 'beta', max_tokens: 1_000_000, messages: [{ role: 'user', content: 'hi' }] }),
+      body: JSON.stringify({
+        model: 'auto',
+        provider: 'beta',
+        max_tokens: 1_000_000,
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
     });
     expect(res.status).toBe(503);
-    expect(trace('doomed-run')).toEqual(['run_started', 'node_started:classify', 'node_finished:classify', 'node_started:route', 'node_finished:route', 'run_failed']);
+    expect(trace('doomed-run')).toEqual([
+      'run_started',
+      'node_started:classify',
+      'node_finished:classify',
+      'node_started:route',
+      'node_finished:route',
+      'run_failed',
+    ]);
   });
 
   it('record only runs a client can follow, unless events.recordAll is set', async () => {
     const before = events.length;
-    const res = await gw.client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'unfollowed' }] }).withResponse();
+    const res = await gw.client.chat.completions
+      .create({ model: 'auto', messages: [{ role: 'user', content: 'unfollowed' }] })
+      .withResponse();
     const runId = res.response.headers.get('x-switchboard-run-id')!;
     expect(events.length).toBe(before);
     expect(trace(runId)).toEqual([]);

@@ -2,7 +2,13 @@
 import OpenAI from 'openai';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { schemaErrors } from '../helpers/openai-schema.js';
-import { eventually, startTestGateway, type TestGateway, type ThreeProtocols, useThreeProtocolGateway } from './harness.js';
+import {
+  eventually,
+  startTestGateway,
+  type TestGateway,
+  type ThreeProtocols,
+  useThreeProtocolGateway,
+} from './harness.js';
 
 let fakes: ThreeProtocols;
 let gw: TestGateway;
@@ -37,7 +43,7 @@ describe('fallback to the next candidate', () => {
     expect(fakes.gamma.requests).toHaveLength(0);
   });
 
-  it('follows the client\'s own models list, in order', async () => {
+  it("follows the client's own models list, in order", async () => {
     fakes.gamma.queue({ type: 'error', status: 503 });
     fakes.beta.queue({ type: 'text', text: 'second in the list' });
     const { data, response } = await ask({ model: 'gamma/gamma-chat', models: ['beta/beta-chat', 'alpha/alpha-chat'] });
@@ -46,7 +52,7 @@ describe('fallback to the next candidate', () => {
     expect(fakes.alpha.requests).toHaveLength(0);
   });
 
-  it('does not fall back on a bad request: the provider\'s 400 goes to the client', async () => {
+  it("does not fall back on a bad request: the provider's 400 goes to the client", async () => {
     fakes.alpha.queue({ type: 'error', status: 400, message: 'temperature is not supported' });
     const err = await ask().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
@@ -55,7 +61,11 @@ describe('fallback to the next candidate', () => {
   });
 
   it('answers 429 with Retry-After when every candidate is rate limited', async () => {
-    for (const [fake, wait] of [[fakes.alpha, '30'], [fakes.beta, '7'], [fakes.gamma, '12']] as const) {
+    for (const [fake, wait] of [
+      [fakes.alpha, '30'],
+      [fakes.beta, '7'],
+      [fakes.gamma, '12'],
+    ] as const) {
       fake.setFallback({ type: 'error', status: 429, headers: { 'retry-after': wait } });
     }
     const res = await fetch(`${gw.url}/v1/chat/completions`, {
@@ -127,9 +137,18 @@ describe('streams', () => {
   });
 
   it('end with an OpenAI error event when the upstream breaks after the first token and no model can continue', async () => {
-    fakes.alpha.queue({ type: 'text', text: 'a b c d e f', chunks: ['a ', 'b ', 'c ', 'd ', 'e ', 'f'], failAfterEvents: { count: 3, how: 'break' } });
+    fakes.alpha.queue({
+      type: 'text',
+      text: 'a b c d e f',
+      chunks: ['a ', 'b ', 'c ', 'd ', 'e ', 'f'],
+      failAfterEvents: { count: 3, how: 'break' },
+    });
     // A pinned model: no candidate is left to continue the answer.
-    const stream = await gw.client.chat.completions.create({ model: 'alpha/alpha-chat', messages: [{ role: 'user', content: 'x' }], stream: true });
+    const stream = await gw.client.chat.completions.create({
+      model: 'alpha/alpha-chat',
+      messages: [{ role: 'user', content: 'x' }],
+      stream: true,
+    });
     let text = '';
     const err = await (async () => {
       for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
@@ -169,4 +188,3 @@ describe('client disconnect', () => {
     expect(await eventually(() => fakes.alpha.requests[0]?.aborted === true)).toBe(true);
   });
 });
-

@@ -22,12 +22,26 @@ export interface TestGateway {
 }
 
 /** A model entry for a fake provider: chat, code, tools and JSON, 32k context. */
-export function fakeModel(id: string, extra: Partial<ProviderEntry['models'] extends (infer M)[] | undefined ? M : never> = {}) {
-  return { id, capabilities: ['chat', 'code', 'tools', 'json'], contextWindow: 32_768, quality: 0.7, speed: 0.8, ...extra };
+export function fakeModel(
+  id: string,
+  extra: Partial<ProviderEntry['models'] extends (infer M)[] | undefined ? M : never> = {},
+) {
+  return {
+    id,
+    capabilities: ['chat', 'code', 'tools', 'json'],
+    contextWindow: 32_768,
+    quality: 0.7,
+    speed: 0.8,
+    ...extra,
+  };
 }
 
 /** `env` is the gateway's whole environment (empty by default: no catalog provider turns on from the developer's keys). */
-export async function startTestGateway(config: Record<string, unknown>, logger = createLogger('silent'), env: Record<string, string> = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  config: Record<string, unknown>,
+  logger = createLogger('silent'),
+  env: Record<string, string> = {},
+): Promise<TestGateway> {
   const parsed = parseConfig(
     {
       logLevel: 'silent',
@@ -68,11 +82,33 @@ export interface ThreeProtocols {
 
 /** Three fake upstreams: alpha speaks OpenAI, beta Anthropic, gamma Gemini; each serves one model. */
 export async function startThreeProtocols(): Promise<ThreeProtocols> {
-  const [alpha, beta, gamma] = await Promise.all([startOpenAIUpstream(), startAnthropicUpstream(), startGeminiUpstream()]);
+  const [alpha, beta, gamma] = await Promise.all([
+    startOpenAIUpstream(),
+    startAnthropicUpstream(),
+    startGeminiUpstream(),
+  ]);
   const providers = [
-    { id: 'alpha', protocol: 'openai', baseUrl: alpha.baseUrl, apiKeys: ['alpha-key'], models: [fakeModel('alpha-chat', { quality: 0.9 })] },
-    { id: 'beta', protocol: 'anthropic', baseUrl: beta.baseUrl, apiKeys: ['beta-key'], models: [fakeModel('beta-chat', { quality: 0.8 })] },
-    { id: 'gamma', protocol: 'gemini', baseUrl: gamma.baseUrl, apiKeys: ['gamma-key'], models: [fakeModel('gamma-chat', { quality: 0.7 })] },
+    {
+      id: 'alpha',
+      protocol: 'openai',
+      baseUrl: alpha.baseUrl,
+      apiKeys: ['alpha-key'],
+      models: [fakeModel('alpha-chat', { quality: 0.9 })],
+    },
+    {
+      id: 'beta',
+      protocol: 'anthropic',
+      baseUrl: beta.baseUrl,
+      apiKeys: ['beta-key'],
+      models: [fakeModel('beta-chat', { quality: 0.8 })],
+    },
+    {
+      id: 'gamma',
+      protocol: 'gemini',
+      baseUrl: gamma.baseUrl,
+      apiKeys: ['gamma-key'],
+      models: [fakeModel('gamma-chat', { quality: 0.7 })],
+    },
   ] as ProviderEntry[];
   return {
     alpha,

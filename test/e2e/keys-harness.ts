@@ -27,12 +27,21 @@ export function keysSeen(fake: FakeUpstream): Array<string | undefined> {
  * A provider entry in front of `fake`, serving one model `<id>-chat` of the given quality: with `model: auto` the
  * router tries the higher quality first, so tests say which provider is the primary and which the fallback.
  */
-export function provider(id: string, protocol: 'openai' | 'anthropic' | 'gemini', fake: FakeUpstream, quality: number, extra: Record<string, unknown> = {}) {
+export function provider(
+  id: string,
+  protocol: 'openai' | 'anthropic' | 'gemini',
+  fake: FakeUpstream,
+  quality: number,
+  extra: Record<string, unknown> = {},
+) {
   return { id, protocol, baseUrl: fake.baseUrl, models: [fakeModel(`${id}-chat`, { quality })], ...extra };
 }
 
 /** A gateway with the admin API on (SWITCHBOARD_ADMIN_KEY) and `env` besides. */
-export function startKeysGateway(config: Record<string, unknown>, env: Record<string, string> = {}): Promise<TestGateway> {
+export function startKeysGateway(
+  config: Record<string, unknown>,
+  env: Record<string, string> = {},
+): Promise<TestGateway> {
   return startTestGateway(config, undefined, { SWITCHBOARD_ADMIN_KEY: ADMIN_KEY, ...env });
 }
 
@@ -79,25 +88,38 @@ export async function until(check: () => Promise<boolean>, timeoutMs = 5_000, st
  * A pass-through in front of `fake` that adds the headers `next` returns to each successful answer: the fakes send
  * no rate-limit headers with a 200, and providers such as Cerebras and Groq do.
  */
-export async function withResponseHeaders(fake: FakeUpstream, next: () => Record<string, string>): Promise<{ baseUrl: string; close(): Promise<void> }> {
+export async function withResponseHeaders(
+  fake: FakeUpstream,
+  next: () => Record<string, string>,
+): Promise<{ baseUrl: string; close(): Promise<void> }> {
   const origin = new URL(fake.baseUrl);
   const server: Server = createServer(async (req, res) => {
     const parts: Buffer[] = [];
     for await (const part of req) parts.push(part as Buffer);
-    const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => !['host', 'connection', 'content-length'].includes(name))) as Record<string, string>;
-    const upstream = await fetch(`${origin.origin}${req.url}`, { method: req.method!, headers, ...(parts.length ? { body: Buffer.concat(parts) } : {}) });
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).filter(([name]) => !['host', 'connection', 'content-length'].includes(name)),
+    ) as Record<string, string>;
+    const upstream = await fetch(`${origin.origin}${req.url}`, {
+      method: req.method!,
+      headers,
+      ...(parts.length ? { body: Buffer.concat(parts) } : {}),
+    });
     const body = await upstream.text();
-    res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json', ...(upstream.ok ? next() : {}) });
+    res.writeHead(upstream.status, {
+      'content-type': upstream.headers.get('content-type') ?? 'application/json',
+      ...(upstream.ok ? next() : {}),
+    });
     res.end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     baseUrl: `http://127.0.0.1:${port}${origin.pathname}`,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -105,7 +127,9 @@ export async function withResponseHeaders(fake: FakeUpstream, next: () => Record
  * The hooks of a keys test file: the fake providers started once and reset before each test (no recorded requests,
  * the default answer), and the gateway a test starts (`fixture.gw`) closed after it.
  */
-export function useFakesAndGateway<F extends [FakeUpstream, ...FakeUpstream[]]>(start: () => Promise<F>): { fakes: F; gw: TestGateway | undefined } {
+export function useFakesAndGateway<F extends [FakeUpstream, ...FakeUpstream[]]>(
+  start: () => Promise<F>,
+): { fakes: F; gw: TestGateway | undefined } {
   const fixture = { fakes: [] as unknown as F, gw: undefined as TestGateway | undefined };
   beforeAll(async () => {
     fixture.fakes = await start();

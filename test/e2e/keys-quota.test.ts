@@ -4,7 +4,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { FakeUpstream } from '../fakes/fake-upstream.js';
 import { geminiRateLimitReply, startGeminiUpstream } from '../fakes/gemini-wire.js';
 import { startOpenAIUpstream } from '../fakes/openai-wire.js';
-import { ask, findKey, keysSeen, listKeys, provider, startKeysGateway, useFakesAndGateway, withResponseHeaders } from './keys-harness.js';
+import {
+  ask,
+  findKey,
+  keysSeen,
+  listKeys,
+  provider,
+  startKeysGateway,
+  useFakesAndGateway,
+  withResponseHeaders,
+} from './keys-harness.js';
 
 const ONE = 'csk-cerebras-one-1111aaaa';
 const TWO = 'csk-cerebras-two-2222bbbb';
@@ -20,7 +29,13 @@ beforeAll(() => void ([openai, gemini, backup] = fx.fakes));
 
 /** The wall-clock time of `at` in Los Angeles, "HH:MM:SS". */
 function pacificTime(at: number): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone: 'America/Los_Angeles', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(at);
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'America/Los_Angeles',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).format(at);
 }
 
 describe('provider quota signals', () => {
@@ -33,7 +48,11 @@ describe('provider quota signals', () => {
       'x-ratelimit-reset-requests-day': '3600',
     }));
     try {
-      fx.gw = await startKeysGateway({ providers: [{ ...provider('cerebras', 'openai', openai, 0.9, { apiKeys: [ONE, TWO] }), baseUrl: proxy.baseUrl }] });
+      fx.gw = await startKeysGateway({
+        providers: [
+          { ...provider('cerebras', 'openai', openai, 0.9, { apiKeys: [ONE, TWO] }), baseUrl: proxy.baseUrl },
+        ],
+      });
       const before = Date.now();
       expect((await ask(fx.gw)).servedBy).toBe('cerebras/cerebras-chat');
       const after = Date.now();
@@ -59,7 +78,9 @@ describe('provider quota signals', () => {
         provider('backup', 'openai', backup, 0.5, { apiKeys: [BACKUP] }),
       ],
     });
-    gemini.queue(geminiRateLimitReply({ retryDelay: '38s', quotaId: 'GenerateRequestsPerDayPerProjectPerModel-FreeTier' }));
+    gemini.queue(
+      geminiRateLimitReply({ retryDelay: '38s', quotaId: 'GenerateRequestsPerDayPerProjectPerModel-FreeTier' }),
+    );
     const before = Date.now();
     expect((await ask(fx.gw)).servedBy).toBe('gamma/gamma-chat');
     for (let i = 0; i < 3; i++) expect((await ask(fx.gw)).servedBy).toBe('gamma/gamma-chat');
@@ -76,7 +97,9 @@ describe('provider quota signals', () => {
   });
 
   it('rests a Gemini key whose 429 names a per-minute quota only for its retry delay', async () => {
-    fx.gw = await startKeysGateway({ providers: [provider('gamma', 'gemini', gemini, 0.9, { apiKeys: [G_ONE, G_TWO] })] });
+    fx.gw = await startKeysGateway({
+      providers: [provider('gamma', 'gemini', gemini, 0.9, { apiKeys: [G_ONE, G_TWO] })],
+    });
     gemini.queue(geminiRateLimitReply({ retryDelay: '38s' }));
     const before = Date.now();
     await ask(fx.gw).catch(() => undefined);

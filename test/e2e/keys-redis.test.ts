@@ -31,17 +31,28 @@ beforeEach(() => {
   }
 });
 afterAll(async () => {
-  await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : (child.once('exit', resolve), child.kill('SIGTERM'))))));
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise((resolve) =>
+          child.exitCode !== null ? resolve(null) : (child.once('exit', resolve), child.kill('SIGTERM')),
+        ),
+    ),
+  );
   await Promise.all(gateways.map((gw) => gw.close()));
   await Promise.all([alpha?.close(), beta?.close()]);
 });
 
 /** Starts `switchboard serve` on a free port; resolves with its base URL (".../v1") once it says it listens. */
 function serve(configFile: string, env: Record<string, string>): Promise<string> {
-  const child = spawn(process.execPath, ['--import', TSX, CLI, 'serve', '--config', configFile, '--port', '0', '--host', '127.0.0.1'], {
-    cwd: mkdtempSync(join(tmpdir(), 'sb-keys-')),
-    env: { PATH: process.env['PATH'] ?? '', ...env },
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', TSX, CLI, 'serve', '--config', configFile, '--port', '0', '--host', '127.0.0.1'],
+    {
+      cwd: mkdtempSync(join(tmpdir(), 'sb-keys-')),
+      env: { PATH: process.env['PATH'] ?? '', ...env },
+    },
+  );
   children.push(child);
   return new Promise((resolve, reject) => {
     let out = '';
@@ -111,7 +122,10 @@ logLevel: silent
       return { type: 'error', status: 401, message: 'invalid api key' };
     });
     const config = {
-      providers: [provider('alpha', 'openai', alpha, 0.9, { apiKeys: [BAD, GOOD] }), provider('beta', 'openai', beta, 0.5, { apiKeys: [BETA] })],
+      providers: [
+        provider('alpha', 'openai', alpha, 0.9, { apiKeys: [BAD, GOOD] }),
+        provider('beta', 'openai', beta, 0.5, { apiKeys: [BETA] }),
+      ],
     };
     const env = redisEnv('keys-health');
     const a = await startKeysGateway(config, env);

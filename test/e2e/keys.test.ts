@@ -3,7 +3,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { startAnthropicUpstream } from '../fakes/anthropic-wire.js';
 import type { FakeUpstream } from '../fakes/fake-upstream.js';
 import { startOpenAIUpstream } from '../fakes/openai-wire.js';
-import { ask, findKey, keyOf, keysSeen, listKeys, provider, startKeysGateway, useFakesAndGateway } from './keys-harness.js';
+import {
+  ask,
+  findKey,
+  keyOf,
+  keysSeen,
+  listKeys,
+  provider,
+  startKeysGateway,
+  useFakesAndGateway,
+} from './keys-harness.js';
 
 const ONE = 'sk-alpha-one-1111aaaa1111';
 const TWO = 'sk-alpha-two-2222bbbb2222';
@@ -17,7 +26,10 @@ beforeAll(() => void ([alpha, beta] = fx.fakes));
 /** alpha (OpenAI wire, the router's first choice) with `alphaKeys`, and beta (Anthropic wire) as the fallback. */
 async function start(alphaKeys: string[], extra: Record<string, unknown> = {}) {
   fx.gw = await startKeysGateway({
-    providers: [provider('alpha', 'openai', alpha, 0.9, { apiKeys: alphaKeys }), provider('beta', 'anthropic', beta, 0.5, { apiKeys: [BETA] })],
+    providers: [
+      provider('alpha', 'openai', alpha, 0.9, { apiKeys: alphaKeys }),
+      provider('beta', 'anthropic', beta, 0.5, { apiKeys: [BETA] }),
+    ],
     ...extra,
   });
   return fx.gw;
@@ -38,7 +50,12 @@ describe('key rotation', () => {
       { BETA_KEYS: 'sk-env-first-0000dddd0000,sk-env-second-000eeee000' },
     );
     for (let i = 0; i < 4; i++) await ask(fx.gw, 'beta/beta-chat');
-    expect(keysSeen(beta)).toEqual(['sk-env-first-0000dddd0000', 'sk-env-second-000eeee000', 'sk-env-first-0000dddd0000', 'sk-env-second-000eeee000']);
+    expect(keysSeen(beta)).toEqual([
+      'sk-env-first-0000dddd0000',
+      'sk-env-second-000eeee000',
+      'sk-env-first-0000dddd0000',
+      'sk-env-second-000eeee000',
+    ]);
     expect(beta.requests.every((r) => r.headers.authorization === undefined)).toBe(true);
   });
 });
@@ -48,10 +65,13 @@ describe('key health', () => {
     await start([ONE, TWO]);
     // The provider echoes the key it refused, as OpenAI's "Incorrect API key provided: ..." does.
     alpha.setFallback((req) =>
-      keyOf(req) === ONE ? { type: 'error', status: 401, message: `Incorrect API key provided: ${ONE}` } : { type: 'text', text: 'alpha answers' },
+      keyOf(req) === ONE
+        ? { type: 'error', status: 401, message: `Incorrect API key provided: ${ONE}` }
+        : { type: 'text', text: 'alpha answers' },
     );
     expect(await ask(fx.gw!)).toEqual({ text: 'alpha answers', servedBy: 'alpha/alpha-chat' });
-    for (let i = 0; i < 5; i++) expect(await ask(fx.gw!)).toEqual({ text: 'alpha answers', servedBy: 'alpha/alpha-chat' });
+    for (let i = 0; i < 5; i++)
+      expect(await ask(fx.gw!)).toEqual({ text: 'alpha answers', servedBy: 'alpha/alpha-chat' });
     expect(keysSeen(alpha)).toEqual([ONE, TWO, TWO, TWO, TWO, TWO, TWO]);
     expect(beta.requests).toHaveLength(0);
 
@@ -85,6 +105,9 @@ describe('key health', () => {
     for (let i = 0; i < 3; i++) expect((await ask(fx.gw!)).servedBy).toBe('beta/beta-chat');
     expect(alpha.requests).toHaveLength(1);
     expect(beta.requests).toHaveLength(4);
-    expect(findKey((await listKeys(fx.gw!.url)).keys, 'alpha', ONE)).toMatchObject({ status: 'cooling', until: expect.any(Number) });
+    expect(findKey((await listKeys(fx.gw!.url)).keys, 'alpha', ONE)).toMatchObject({
+      status: 'cooling',
+      until: expect.any(Number),
+    });
   });
 });

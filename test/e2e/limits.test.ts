@@ -5,7 +5,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { FakeUpstream } from '../fakes/fake-upstream.js';
 import { startOpenAIUpstream } from '../fakes/openai-wire.js';
 import { schemaErrors } from '../helpers/openai-schema.js';
-import { ask, askFailing, findKey, listKeys, provider, startKeysGateway, until, useFakesAndGateway } from './keys-harness.js';
+import {
+  ask,
+  askFailing,
+  findKey,
+  listKeys,
+  provider,
+  startKeysGateway,
+  until,
+  useFakesAndGateway,
+} from './keys-harness.js';
 
 const ALPHA = 'sk-alpha-only-1111aaaa1111';
 const BETA = 'sk-beta-only-2222bbbb2222';
@@ -43,10 +52,13 @@ describe('upstream limits', () => {
     expect(served).toEqual(['alpha/alpha-chat', 'alpha/alpha-chat', 'beta/beta-chat', 'beta/beta-chat']);
     expect(alpha.requests).toHaveLength(2);
     expect(beta.requests).toHaveLength(2);
-    expect(findKey((await listKeys(fx.gw!.url)).keys, 'alpha', ALPHA)).toMatchObject({ status: 'cooling', until: expect.any(Number) });
+    expect(findKey((await listKeys(fx.gw!.url)).keys, 'alpha', ALPHA)).toMatchObject({
+      status: 'cooling',
+      until: expect.any(Number),
+    });
   });
 
-  it('answers 429 in OpenAI\'s shape with a Retry-After when every candidate is at its limits, calling no provider', async () => {
+  it("answers 429 in OpenAI's shape with a Retry-After when every candidate is at its limits, calling no provider", async () => {
     await start({ alpha: { rpm: 1 }, beta: { rpm: 1 } });
     expect((await ask(fx.gw!)).servedBy).toBe('alpha/alpha-chat');
     expect((await ask(fx.gw!)).servedBy).toBe('beta/beta-chat');
@@ -96,11 +108,14 @@ describe('circuit breaker', () => {
 
     // After the cooldown one request goes to alpha; until then every request goes to beta, none to alpha.
     alpha.setFallback({ type: 'text', text: 'alpha is back' });
-    expect(await until(async () => (await ask(fx.gw!, ...ALPHA_THEN_BETA)).servedBy === 'alpha/alpha-chat', 5_000)).toBe(true);
+    expect(
+      await until(async () => (await ask(fx.gw!, ...ALPHA_THEN_BETA)).servedBy === 'alpha/alpha-chat', 5_000),
+    ).toBe(true);
     expect(alpha.requests).toHaveLength(3);
 
     // The trial's success closed the circuit: alpha serves again, every time.
-    for (let i = 0; i < 3; i++) expect(await ask(fx.gw!, ...ALPHA_THEN_BETA)).toEqual({ text: 'alpha is back', servedBy: 'alpha/alpha-chat' });
+    for (let i = 0; i < 3; i++)
+      expect(await ask(fx.gw!, ...ALPHA_THEN_BETA)).toEqual({ text: 'alpha is back', servedBy: 'alpha/alpha-chat' });
     expect(alpha.requests).toHaveLength(6);
   });
 
@@ -108,7 +123,9 @@ describe('circuit breaker', () => {
     await start({}, { accounts: { breakerFailures: 2, breakerCooldownMs: 800 } });
     alpha.setFallback({ type: 'error', status: 503 });
     for (let i = 0; i < 2; i++) await ask(fx.gw!, ...ALPHA_THEN_BETA);
-    expect(await until(async () => (await ask(fx.gw!, ...ALPHA_THEN_BETA), alpha.requests.length === 3), 5_000)).toBe(true);
+    expect(await until(async () => (await ask(fx.gw!, ...ALPHA_THEN_BETA), alpha.requests.length === 3), 5_000)).toBe(
+      true,
+    );
     // The failed trial reopened the circuit: the next request goes to beta without touching alpha.
     expect((await ask(fx.gw!, ...ALPHA_THEN_BETA)).servedBy).toBe('beta/beta-chat');
     expect(alpha.requests).toHaveLength(3);

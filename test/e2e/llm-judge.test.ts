@@ -9,7 +9,10 @@ let gw: TestGateway;
 
 beforeAll(async () => {
   fakes = await startThreeProtocols();
-  gw = await startTestGateway({ providers: fakes.providers, routing: { llmJudge: { model: 'gamma/gamma-chat', modes: ['best_quality'] } } });
+  gw = await startTestGateway({
+    providers: fakes.providers,
+    routing: { llmJudge: { model: 'gamma/gamma-chat', modes: ['best_quality'] } },
+  });
 });
 afterAll(async () => {
   await gw?.close();
@@ -25,9 +28,16 @@ describe('LLM judge', () => {
   it('falls back when the grader scores the answer low, and returns the next answer it scores well', async () => {
     fakes.alpha.queue({ type: 'text', text: 'The capital of Australia is Sydney.' });
     fakes.beta.queue({ type: 'text', text: 'The capital of Australia is Canberra.' });
-    fakes.gamma.queue({ type: 'text', text: '{"score": 2, "reason": "Sydney is not the capital"}' }, { type: 'text', text: '```json\n{"score": 9, "reason": "correct"}\n```' });
+    fakes.gamma.queue(
+      { type: 'text', text: '{"score": 2, "reason": "Sydney is not the capital"}' },
+      { type: 'text', text: '```json\n{"score": 9, "reason": "correct"}\n```' },
+    );
     const { data, response } = await gw.client.chat.completions
-      .create({ model: 'auto', model_quality: 'best_quality', ...question } as OpenAI.ChatCompletionCreateParamsNonStreaming)
+      .create({
+        model: 'auto',
+        model_quality: 'best_quality',
+        ...question,
+      } as OpenAI.ChatCompletionCreateParamsNonStreaming)
       .withResponse();
     expect(data.choices[0]!.message.content).toBe('The capital of Australia is Canberra.');
     expect(response.headers.get('x-switchboard-model')).toBe('beta/beta-chat');
@@ -41,7 +51,13 @@ describe('LLM judge', () => {
 
   it('does not grade in other modes', async () => {
     fakes.alpha.queue({ type: 'text', text: 'The capital of Australia is Sydney.' });
-    const { response } = await gw.client.chat.completions.create({ model: 'auto', model_quality: 'balanced', ...question } as OpenAI.ChatCompletionCreateParamsNonStreaming).withResponse();
+    const { response } = await gw.client.chat.completions
+      .create({
+        model: 'auto',
+        model_quality: 'balanced',
+        ...question,
+      } as OpenAI.ChatCompletionCreateParamsNonStreaming)
+      .withResponse();
     expect(response.headers.get('x-switchboard-model')).toBe('alpha/alpha-chat');
     expect(fakes.gamma.requests).toHaveLength(0);
   });
@@ -49,7 +65,13 @@ describe('LLM judge', () => {
   it('keeps the answer when the grader fails: grading never fails a request', async () => {
     fakes.alpha.queue({ type: 'text', text: 'The capital of Australia is Canberra.' });
     fakes.gamma.queue({ type: 'error', status: 500 });
-    const { response } = await gw.client.chat.completions.create({ model: 'auto', model_quality: 'best_quality', ...question } as OpenAI.ChatCompletionCreateParamsNonStreaming).withResponse();
+    const { response } = await gw.client.chat.completions
+      .create({
+        model: 'auto',
+        model_quality: 'best_quality',
+        ...question,
+      } as OpenAI.ChatCompletionCreateParamsNonStreaming)
+      .withResponse();
     expect(response.headers.get('x-switchboard-model')).toBe('alpha/alpha-chat');
     expect(fakes.gamma.requests).toHaveLength(1);
     expect(fakes.beta.requests).toHaveLength(0);

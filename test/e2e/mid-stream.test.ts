@@ -28,7 +28,12 @@ async function brokenStream(runId: string, continuation: string) {
   fakes.beta.queue({ type: 'text', text: continuation });
   const stream = await gw.client.chat.completions.create(
     // alpha then beta, in that order: alpha's measured failures would otherwise rank it after beta on later runs.
-    { model: 'alpha/alpha-chat', models: ['beta/beta-chat'], messages: [{ role: 'user', content: 'Say the pangram.' }], stream: true } as OpenAI.ChatCompletionCreateParamsStreaming,
+    {
+      model: 'alpha/alpha-chat',
+      models: ['beta/beta-chat'],
+      messages: [{ role: 'user', content: 'Say the pangram.' }],
+      stream: true,
+    } as OpenAI.ChatCompletionCreateParamsStreaming,
     { headers: { 'x-switchboard-run-id': runId } },
   );
   const pieces: string[] = [];
@@ -55,7 +60,11 @@ describe('mid-stream failover', () => {
     expect(turns).toContain('The quick brown fox ');
     expect(turns).toContain(CONTINUE_PROMPT.slice(0, 40));
     const failover = events.find((e) => e.run_id === 'mid-stream-1' && e.type === 'attempt_failed');
-    expect(failover?.data).toMatchObject({ model: 'alpha/alpha-chat', mid_stream: true, continued_by: 'beta/beta-chat' });
+    expect(failover?.data).toMatchObject({
+      model: 'alpha/alpha-chat',
+      mid_stream: true,
+      continued_by: 'beta/beta-chat',
+    });
     expect(events.some((e) => e.run_id === 'mid-stream-1' && e.type === 'run_finished')).toBe(true);
   });
 

@@ -26,7 +26,12 @@ describe('bad requests', () => {
     ['no messages', { model: 'auto' }, 400, 'messages'],
     ['empty messages', { model: 'auto', messages: [] }, 400, 'messages'],
     ['an unknown role', { model: 'auto', messages: [{ role: 'wizard', content: 'x' }] }, 400, 'messages[0].role'],
-    ['a tool message without its id', { model: 'auto', messages: [...hi, { role: 'tool', content: 'x' }] }, 400, 'messages[1].tool_call_id'],
+    [
+      'a tool message without its id',
+      { model: 'auto', messages: [...hi, { role: 'tool', content: 'x' }] },
+      400,
+      'messages[1].tool_call_id',
+    ],
     ['temperature out of range', { model: 'auto', messages: hi, temperature: 7 }, 400, 'temperature'],
     ['a string max_tokens', { model: 'auto', messages: hi, max_tokens: 'ten' }, 400, 'max_tokens'],
     ['n = 3', { model: 'auto', messages: hi, n: 3 }, 400, 'n'],
@@ -50,7 +55,10 @@ describe('bad requests', () => {
   });
 
   it('rejects a body over the size limit with a 413', async () => {
-    const res = await post('/v1/chat/completions', { model: 'auto', messages: [{ role: 'user', content: 'x'.repeat(11 * 1024 * 1024) }] });
+    const res = await post('/v1/chat/completions', {
+      model: 'auto',
+      messages: [{ role: 'user', content: 'x'.repeat(11 * 1024 * 1024) }],
+    });
     expect(res.status).toBe(413);
     expect(schemaErrors.error(res.json)).toEqual([]);
   });
@@ -62,14 +70,26 @@ describe('bad requests', () => {
   });
 
   it('rejects a run id header with odd characters', async () => {
-    const res = await post('/v1/chat/completions', { model: 'auto', messages: hi }, { 'x-switchboard-run-id': 'bad id!' });
+    const res = await post(
+      '/v1/chat/completions',
+      { model: 'auto', messages: hi },
+      { 'x-switchboard-run-id': 'bad id!' },
+    );
     expect(res.status).toBe(400);
     expect(res.json.error.param).toBe('x-switchboard-run-id');
   });
 
   it('rejects a model that lacks a capability the request needs', async () => {
     const narrow = await startTestGateway({
-      providers: [{ id: 'plain', protocol: 'openai', baseUrl: fakes.alpha.baseUrl, apiKeys: ['k'], models: [{ id: 'text-only', capabilities: ['chat'] }] }],
+      providers: [
+        {
+          id: 'plain',
+          protocol: 'openai',
+          baseUrl: fakes.alpha.baseUrl,
+          apiKeys: ['k'],
+          models: [{ id: 'text-only', capabilities: ['chat'] }],
+        },
+      ],
     });
     try {
       const tools = [{ type: 'function', function: { name: 'f', parameters: { type: 'object' } } }];
@@ -94,7 +114,11 @@ describe('bad requests', () => {
 
 describe('choosing the model', () => {
   it('keeps a run id the client chose', async () => {
-    const res = await post('/v1/chat/completions', { model: 'auto', messages: hi }, { 'x-switchboard-run-id': 'my-run.1' });
+    const res = await post(
+      '/v1/chat/completions',
+      { model: 'auto', messages: hi },
+      { 'x-switchboard-run-id': 'my-run.1' },
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get('x-switchboard-run-id')).toBe('my-run.1');
   });
@@ -107,8 +131,13 @@ describe('choosing the model', () => {
     expect(fakes.alpha.requests).toHaveLength(0);
   });
 
-  it('sends the upstream the provider\'s own model id and key, and none of Switchboard\'s fields', async () => {
-    await post('/v1/chat/completions', { model: 'alpha/alpha-chat', messages: hi, model_quality: 'fastest', metadata: { a: 1 } });
+  it("sends the upstream the provider's own model id and key, and none of Switchboard's fields", async () => {
+    await post('/v1/chat/completions', {
+      model: 'alpha/alpha-chat',
+      messages: hi,
+      model_quality: 'fastest',
+      metadata: { a: 1 },
+    });
     const sent = fakes.alpha.requests[0]!;
     expect(sent.body.model).toBe('alpha-chat');
     expect(sent.headers.authorization).toBe('Bearer alpha-key');
@@ -163,5 +192,4 @@ describe('secrets', () => {
       await leaky.close();
     }
   });
-
 });

@@ -13,8 +13,15 @@ let gw: TestGateway;
 beforeAll(async () => {
   fakes = await startThreeProtocols();
   // alpha leads by far (balanced: 0.92 against 0.68 and 0.62), so it stays first until pruned, failures and all.
-  const priors: Record<string, { quality: number; speed: number }> = { alpha: { quality: 1, speed: 0.8 }, beta: { quality: 0.6, speed: 0.8 }, gamma: { quality: 0.5, speed: 0.8 } };
-  const providers = fakes.providers.map((p) => ({ ...p, models: [fakeModel(`${p.id}-chat`, priors[p.id])] })) as ProviderEntry[];
+  const priors: Record<string, { quality: number; speed: number }> = {
+    alpha: { quality: 1, speed: 0.8 },
+    beta: { quality: 0.6, speed: 0.8 },
+    gamma: { quality: 0.5, speed: 0.8 },
+  };
+  const providers = fakes.providers.map((p) => ({
+    ...p,
+    models: [fakeModel(`${p.id}-chat`, priors[p.id])],
+  })) as ProviderEntry[];
   gw = await startTestGateway({
     providers,
     routing: { pruning: { minSamples: 3, minSuccessRate: 0.5, coolDownMs: 1_000 } },
@@ -31,7 +38,9 @@ afterAll(async () => {
 const calls = (fake: FakeUpstream) => fake.requests.filter((r) => r.method === 'POST').length;
 
 async function ask(): Promise<string | null> {
-  const { response } = await gw.client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'hello there' }] }).withResponse();
+  const { response } = await gw.client.chat.completions
+    .create({ model: 'auto', messages: [{ role: 'user', content: 'hello there' }] })
+    .withResponse();
   return response.headers.get('x-switchboard-model');
 }
 
@@ -46,7 +55,11 @@ async function explain(): Promise<RoutingExplanation> {
 }
 
 /** Polls `read` until `done` holds for its result (undefined after `timeoutMs`): no assumption on how long it takes. */
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5_000): Promise<T | undefined> {
+async function until<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 5_000,
+): Promise<T | undefined> {
   const deadline = Date.now() + timeoutMs;
   do {
     const value = await read();
@@ -88,7 +101,9 @@ describe('pruning', () => {
     // On probation a single failure is enough to prune it again.
     fakes.alpha.queue({ type: 'error', status: 500 });
     expect(await ask()).toBe('beta/beta-chat');
-    expect((await explain()).skipped).toEqual([{ model: 'alpha/alpha-chat', reason: 'pruned: a call failed while on probation' }]);
+    expect((await explain()).skipped).toEqual([
+      { model: 'alpha/alpha-chat', reason: 'pruned: a call failed while on probation' },
+    ]);
     expect(await ask()).toBe('beta/beta-chat');
     expect(calls(fakes.alpha)).toBe(5);
   });

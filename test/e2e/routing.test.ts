@@ -51,7 +51,11 @@ beforeEach(async () => {
     const fake = fakes[name];
     fake.requests.length = 0;
     // Each answer names its model and holds code, so that the judge accepts it for a code task too; alpha is slow.
-    fake.setFallback({ type: 'text', text: `${name} answers:\n\`\`\`python\nprint("${name}")\n\`\`\`\n`, delayMs: name === 'alpha' ? 100 : 0 });
+    fake.setFallback({
+      type: 'text',
+      text: `${name} answers:\n\`\`\`python\nprint("${name}")\n\`\`\`\n`,
+      delayMs: name === 'alpha' ? 100 : 0,
+    });
   }
   gw = await gatewayWith(PRIORS);
 });
@@ -68,11 +72,18 @@ async function ask(content: string, fields: Record<string, unknown> = {}, on = g
   const { data, response } = await on.client.chat.completions
     .create({ model: 'auto', messages: [{ role: 'user', content }], ...fields } as never, options)
     .withResponse();
-  return { text: (data as { choices: Array<{ message: { content: string } }> }).choices[0]!.message.content, model: response.headers.get('x-switchboard-model') };
+  return {
+    text: (data as { choices: Array<{ message: { content: string } }> }).choices[0]!.message.content,
+    model: response.headers.get('x-switchboard-model'),
+  };
 }
 
 async function explain(body: unknown, on = gw): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${on.url}/v1/routing/explain`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${on.url}/v1/routing/explain`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: await res.json() };
 }
 const explainOf = async (content: string, fields: Record<string, unknown> = {}, on = gw) =>
@@ -122,9 +133,13 @@ describe('routing rules from the config', () => {
     ruled = await gatewayWith(PLAIN, { routing: { rules } });
   });
 
-  it('puts a task rule\'s preferred model first and its fallback last', async () => {
+  it("puts a task rule's preferred model first and its fallback last", async () => {
     // Without the rule code ranks beta, alpha, gamma.
-    expect((await explainOf(CODE, {}, await gatewayWith(PLAIN))).candidates.map((c) => c.model)).toEqual(['beta/beta-chat', 'alpha/alpha-chat', 'gamma/gamma-chat']);
+    expect((await explainOf(CODE, {}, await gatewayWith(PLAIN))).candidates.map((c) => c.model)).toEqual([
+      'beta/beta-chat',
+      'alpha/alpha-chat',
+      'gamma/gamma-chat',
+    ]);
     const plan = await explainOf(CODE, {}, ruled);
     expect(plan.rule).toBe('code-to-coders');
     expect(plan.candidates.map((c) => c.model)).toEqual(['gamma/gamma-chat', 'beta/beta-chat', 'alpha/alpha-chat']);
@@ -142,7 +157,7 @@ describe('routing rules from the config', () => {
     expect(callCounts()).toEqual({ alpha: 1, beta: 2, gamma: 2 });
   });
 
-  it('matches keywords, a prompt length and a domain (whose mode yields to the client\'s)', async () => {
+  it("matches keywords, a prompt length and a domain (whose mode yields to the client's)", async () => {
     const contract = 'Please review the indemnity clause in my lease and tell me if it is fair.';
     expect((await explainOf(contract, {}, ruled)).rule).toBe('contracts');
     expect((await ask(contract, {}, ruled)).model).toBe('alpha/alpha-chat');
@@ -151,7 +166,11 @@ describe('routing rules from the config', () => {
     expect((await explainOf('Tell me about the history of the Roman empire.', {}, ruled)).rule).toBeUndefined();
     expect((await ask(long, {}, ruled)).model).toBe('gamma/gamma-chat');
     const dose = 'What is the recommended dose of ibuprofen for an adult with a fever?';
-    expect(await explainOf(dose, {}, ruled)).toMatchObject({ rule: 'careful-health', mode: 'best_quality', domain: 'medical' });
+    expect(await explainOf(dose, {}, ruled)).toMatchObject({
+      rule: 'careful-health',
+      mode: 'best_quality',
+      domain: 'medical',
+    });
     expect((await ask(dose, {}, ruled)).model).toBe('alpha/alpha-chat');
     expect((await ask(dose, { model_quality: 'fastest' }, ruled)).model).toBe('beta/beta-chat');
     expect(callCounts()).toEqual({ alpha: 2, beta: 1, gamma: 1 });
@@ -160,9 +179,18 @@ describe('routing rules from the config', () => {
 
 describe('POST /v1/routing/explain', () => {
   it('classifies and ranks without calling any model, following model_quality and the task', async () => {
-    const code = await explain({ model: 'auto', messages: [{ role: 'user', content: CODE }], response_format: { type: 'json_object' } });
+    const code = await explain({
+      model: 'auto',
+      messages: [{ role: 'user', content: CODE }],
+      response_format: { type: 'json_object' },
+    });
     expect(code.status).toBe(200);
-    expect(code.body).toMatchObject({ task: 'code', domain: 'general', mode: 'balanced', needs: { tools: false, vision: false, json: true, longContext: false } });
+    expect(code.body).toMatchObject({
+      task: 'code',
+      domain: 'general',
+      mode: 'balanced',
+      needs: { tools: false, vision: false, json: true, longContext: false },
+    });
     expect(code.body.complexity).toBeGreaterThanOrEqual(0);
     expect(code.body.complexity).toBeLessThanOrEqual(1);
     expect(code.body.tokens).toBeGreaterThan(5);
@@ -177,8 +205,12 @@ describe('POST /v1/routing/explain', () => {
     expect(callCounts()).toEqual({ alpha: 0, beta: 0, gamma: 0 });
   });
 
-  it('answers 400 in OpenAI\'s error shape for a bad body', async () => {
-    for (const body of [{ model: 'auto', messages: [] }, [1, 2], { model: 'auto', messages: [{ role: 'user', content: 'x' }], model_quality: 'cheapest' }]) {
+  it("answers 400 in OpenAI's error shape for a bad body", async () => {
+    for (const body of [
+      { model: 'auto', messages: [] },
+      [1, 2],
+      { model: 'auto', messages: [{ role: 'user', content: 'x' }], model_quality: 'cheapest' },
+    ]) {
       const res = await explain(body);
       expect(res.status).toBe(400);
       expect(schemaErrors.error(res.body)).toEqual([]);
@@ -210,8 +242,17 @@ describe('GET /v1/runs/{run_id} after a fallback', () => {
     expect(answer.model).toBe('gamma/gamma-chat');
     expect(callCounts()).toEqual({ alpha: 1, beta: 0, gamma: 1 });
     const record = await runRecord('routing-fallback');
-    expect(record).toMatchObject({ status: 'succeeded', model: 'gamma/gamma-chat', mode: 'best_quality', classification: { task: 'chat', domain: 'general' } });
-    expect(record['plan'].map((c: { model: string }) => c.model)).toEqual(['alpha/alpha-chat', 'gamma/gamma-chat', 'beta/beta-chat']);
+    expect(record).toMatchObject({
+      status: 'succeeded',
+      model: 'gamma/gamma-chat',
+      mode: 'best_quality',
+      classification: { task: 'chat', domain: 'general' },
+    });
+    expect(record['plan'].map((c: { model: string }) => c.model)).toEqual([
+      'alpha/alpha-chat',
+      'gamma/gamma-chat',
+      'beta/beta-chat',
+    ]);
     expect(record['plan'][0].reasons.length).toBeGreaterThan(0);
     expect(record['attempts']).toHaveLength(2);
     expect(record['attempts'][0]).toMatchObject({ model: 'alpha/alpha-chat', ...first });

@@ -2,7 +2,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createLogger } from '../../src/main.js';
-import { eventually, redisEnv, startTestGateway, startThreeProtocols, type TestGateway, type ThreeProtocols } from './harness.js';
+import {
+  eventually,
+  redisEnv,
+  startTestGateway,
+  startThreeProtocols,
+  type TestGateway,
+  type ThreeProtocols,
+} from './harness.js';
 
 let fakes: ThreeProtocols;
 let a: TestGateway;

@@ -26,7 +26,15 @@ afterAll(async () => {
 // A gateway per test, so each test's usage and cache counters start from zero.
 beforeEach(async () => {
   alpha.requests.length = 0;
-  const providers = [{ id: 'alpha', protocol: 'openai', baseUrl: alpha.baseUrl, apiKeys: ['alpha-key'], models: [fakeModel('alpha-chat')] }];
+  const providers = [
+    {
+      id: 'alpha',
+      protocol: 'openai',
+      baseUrl: alpha.baseUrl,
+      apiKeys: ['alpha-key'],
+      models: [fakeModel('alpha-chat')],
+    },
+  ];
   gw = await startTestGateway({ providers }, undefined, { SWITCHBOARD_DATA_DIR: dataDir() });
   return () => gw.close();
 });
@@ -44,7 +52,11 @@ async function accounting() {
 
 describe('the response cache', () => {
   it('answers the same request the second time from the cache: one upstream call, one usage record', async () => {
-    const body = { model: 'alpha/alpha-chat', messages: [{ role: 'user' as const, content: 'cache me' }], temperature: 0 };
+    const body = {
+      model: 'alpha/alpha-chat',
+      messages: [{ role: 'user' as const, content: 'cache me' }],
+      temperature: 0,
+    };
     alpha.queue({ type: 'text', text: 'first and only answer', usage: { prompt: 11, completion: 4 } });
     const first = await gw.client.chat.completions.create(body, CACHE_ON).withResponse();
     expect(first.response.headers.get('x-switchboard-cache')).toBe('miss');
@@ -65,20 +77,37 @@ describe('the response cache', () => {
   });
 
   it('caches the requests a routing rule with cache: true matches, without the header; others are not cached', async () => {
-    const providers = [{ id: 'alpha', protocol: 'openai', baseUrl: alpha.baseUrl, apiKeys: ['alpha-key'], models: [fakeModel('alpha-chat')] }];
+    const providers = [
+      {
+        id: 'alpha',
+        protocol: 'openai',
+        baseUrl: alpha.baseUrl,
+        apiKeys: ['alpha-key'],
+        models: [fakeModel('alpha-chat')],
+      },
+    ];
     const rules = [{ name: 'cache-translations', when: { task: ['translation'] }, cache: true }];
     const env = { SWITCHBOARD_DATA_DIR: dataDir() };
     const ruled = await startTestGateway({ providers, routing: { rules } }, undefined, env);
     try {
-      const translate = { model: 'auto', messages: [{ role: 'user' as const, content: 'Translate "good morning" into French.' }] };
+      const translate = {
+        model: 'auto',
+        messages: [{ role: 'user' as const, content: 'Translate "good morning" into French.' }],
+      };
       alpha.queue({ type: 'text', text: 'Bonjour.' });
-      expect((await ruled.client.chat.completions.create(translate).withResponse()).response.headers.get('x-switchboard-cache')).toBe('miss');
+      expect(
+        (await ruled.client.chat.completions.create(translate).withResponse()).response.headers.get(
+          'x-switchboard-cache',
+        ),
+      ).toBe('miss');
       const again = await ruled.client.chat.completions.create(translate).withResponse();
       expect(again.response.headers.get('x-switchboard-cache')).toBe('hit');
       expect(again.data.choices[0]!.message.content).toBe('Bonjour.');
       const chat = { model: 'auto', messages: [{ role: 'user' as const, content: 'Hi, how are you today?' }] };
       await ruled.client.chat.completions.create(chat);
-      expect((await ruled.client.chat.completions.create(chat).withResponse()).response.headers.get('x-switchboard-cache')).toBeNull();
+      expect(
+        (await ruled.client.chat.completions.create(chat).withResponse()).response.headers.get('x-switchboard-cache'),
+      ).toBeNull();
       expect(alpha.requests).toHaveLength(3);
     } finally {
       await ruled.close();
@@ -114,7 +143,7 @@ describe('the response cache', () => {
     expect(await accounting()).toEqual({ requests: 1, hits: 1, misses: 1 });
   });
 
-  it('stores a streamed answer once it ended, and serves it whole; the stream\'s tokens are in usage', async () => {
+  it("stores a streamed answer once it ended, and serves it whole; the stream's tokens are in usage", async () => {
     const body = { model: 'alpha/alpha-chat', messages: [{ role: 'user' as const, content: 'stream me first' }] };
     alpha.queue({ type: 'text', text: 'streamed then cached', usage: { prompt: 7, completion: 3 } });
     const stream = await gw.client.chat.completions.create({ ...body, stream: true }, CACHE_ON);

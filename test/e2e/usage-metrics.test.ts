@@ -56,14 +56,33 @@ afterAll(async () => {
 async function setUp(env: Record<string, string>): Promise<void> {
   const model = (ref: string) => fakeModel(ref.split('/')[1]!, { costPer1M: PRICES[ref] });
   const providers = [
-    { id: 'alpha', protocol: 'openai', baseUrl: alpha.baseUrl, apiKeys: [KEYS.alpha], models: [model('alpha/alpha-chat'), model('alpha/alpha-mini')] },
-    { id: 'beta', protocol: 'anthropic', baseUrl: beta.baseUrl, apiKeys: [KEYS.beta], models: [model('beta/beta-chat')] },
+    {
+      id: 'alpha',
+      protocol: 'openai',
+      baseUrl: alpha.baseUrl,
+      apiKeys: [KEYS.alpha],
+      models: [model('alpha/alpha-chat'), model('alpha/alpha-mini')],
+    },
+    {
+      id: 'beta',
+      protocol: 'anthropic',
+      baseUrl: beta.baseUrl,
+      apiKeys: [KEYS.beta],
+      models: [model('beta/beta-chat')],
+    },
   ];
   gw = await startTestGateway({ providers }, undefined, { SWITCHBOARD_ADMIN_KEY: ADMIN, ...env });
   for (const name of ['one', 'two'] as const) {
-    clients[name] = (await call(gw.url, 'POST', '/admin/client-keys', ADMIN, { name })).body as { id: string; key: string };
+    clients[name] = (await call(gw.url, 'POST', '/admin/client-keys', ADMIN, { name })).body as {
+      id: string;
+      key: string;
+    };
   }
-  for (const key of (await call(gw.url, 'GET', '/admin/keys', ADMIN)).body.data as Array<{ id: string; provider: string; masked: string }>) {
+  for (const key of (await call(gw.url, 'GET', '/admin/keys', ADMIN)).body.data as Array<{
+    id: string;
+    provider: string;
+    masked: string;
+  }>) {
     keyGroups[key.provider] = `${key.masked} (${key.id})`;
   }
   await makeCalls(BATCH_ONE);
@@ -76,13 +95,22 @@ async function setUp(env: Record<string, string>): Promise<void> {
 async function makeCalls(calls: Made[]): Promise<void> {
   for (const made of calls) {
     const fake = made.model.startsWith('alpha/') ? alpha : beta;
-    fake.queue(made.ok ? { type: 'text', text: 'counted', usage: { prompt: made.prompt, completion: made.completion } } : { type: 'error', status: 400, message: 'bad parameter' });
+    fake.queue(
+      made.ok
+        ? { type: 'text', text: 'counted', usage: { prompt: made.prompt, completion: made.completion } }
+        : { type: 'error', status: 400, message: 'bad parameter' },
+    );
     const client = clientWith(gw.url, clients[made.client].key);
     const params = { model: made.model, messages: [{ role: 'user' as const, content: 'count me' }] };
     const tokens = { prompt_tokens: made.prompt, completion_tokens: made.completion };
     if (made.stream) {
       let last: unknown;
-      for await (const chunk of await client.chat.completions.create({ ...params, stream: true, stream_options: { include_usage: true } })) last = chunk.usage ?? last;
+      for await (const chunk of await client.chat.completions.create({
+        ...params,
+        stream: true,
+        stream_options: { include_usage: true },
+      }))
+        last = chunk.usage ?? last;
       expect(last).toMatchObject(tokens);
     } else if (made.ok) expect((await client.chat.completions.create(params)).usage).toMatchObject(tokens);
     else await expect(client.chat.completions.create(params)).rejects.toBeInstanceOf(OpenAI.BadRequestError);
@@ -94,23 +122,40 @@ function expected(calls: Made[], groupOf: (made: Made) => string) {
   const totals = (subset: Made[]) => {
     const prompt = subset.reduce((n, c) => n + c.prompt, 0);
     const completion = subset.reduce((n, c) => n + c.completion, 0);
-    const cost = subset.reduce((n, c) => n + c.prompt * PRICES[c.model]!.input + c.completion * PRICES[c.model]!.output, 0) / 1e6;
+    const cost =
+      subset.reduce((n, c) => n + c.prompt * PRICES[c.model]!.input + c.completion * PRICES[c.model]!.output, 0) / 1e6;
     return {
-      requests: subset.length, errors: subset.filter((c) => !c.ok).length, prompt_tokens: prompt, completion_tokens: completion,
-      total_tokens: prompt + completion, cost_usd: Math.round(cost * 1e6) / 1e6,
+      requests: subset.length,
+      errors: subset.filter((c) => !c.ok).length,
+      prompt_tokens: prompt,
+      completion_tokens: completion,
+      total_tokens: prompt + completion,
+      cost_usd: Math.round(cost * 1e6) / 1e6,
     };
   };
   const keys = [...new Set(calls.map(groupOf))].sort();
-  return { totals: totals(calls), groups: keys.map((key) => ({ key, ...totals(calls.filter((c) => groupOf(c) === key)) })) };
+  return {
+    totals: totals(calls),
+    groups: keys.map((key) => ({ key, ...totals(calls.filter((c) => groupOf(c) === key)) })),
+  };
 }
 
 /** The report's totals and groups, reduced to the counted fields, groups sorted by key. */
 async function usage(query: string, token = ADMIN) {
   const { status, body } = await call(gw.url, 'GET', `/v1/usage?${query}`, token);
   expect(status).toBe(200);
-  const pick = ({ requests, errors, prompt_tokens, completion_tokens, total_tokens, cost_usd }: Record<string, number>) =>
-    ({ requests, errors, prompt_tokens, completion_tokens, total_tokens, cost_usd });
-  const groups = (body.groups as Array<Record<string, number> & { key: string }>).map((g) => ({ key: g.key, ...pick(g) }));
+  const pick = ({
+    requests,
+    errors,
+    prompt_tokens,
+    completion_tokens,
+    total_tokens,
+    cost_usd,
+  }: Record<string, number>) => ({ requests, errors, prompt_tokens, completion_tokens, total_tokens, cost_usd });
+  const groups = (body.groups as Array<Record<string, number> & { key: string }>).map((g) => ({
+    key: g.key,
+    ...pick(g),
+  }));
   return { body, totals: pick(body.totals), groups: groups.sort((a, b) => (a.key < b.key ? -1 : 1)) };
 }
 
@@ -145,7 +190,9 @@ describe.each([
       const after = await usage(`group_by=client&from=${mid}`);
       expect({ totals: after.totals, groups: after.groups }).toEqual(expected(BATCH_TWO, (c) => clients[c.client].id));
       const before = await usage(`group_by=client&to=${new Date(mid).toISOString()}`);
-      expect({ totals: before.totals, groups: before.groups }).toEqual(expected(BATCH_ONE, (c) => clients[c.client].id));
+      expect({ totals: before.totals, groups: before.groups }).toEqual(
+        expected(BATCH_ONE, (c) => clients[c.client].id),
+      );
       expect(before.body.to).toBe(new Date(mid).toISOString());
       const bad = await call(gw.url, 'GET', `/v1/usage?from=${mid + 1}&to=${mid}`, ADMIN);
       expect(bad.status).toBe(400);
@@ -175,17 +222,41 @@ describe.each([
         const made = ALL.filter((c) => c.model === model);
         const provider = model.split('/')[0]!;
         const ok = made.filter((c) => c.ok).length;
-        expect(metrics.value('switchboard_upstream_calls_total', { provider, model, status: 'ok', error: '' }) ?? 0).toBe(ok);
-        expect(metrics.value('switchboard_upstream_calls_total', { provider, model, status: 'error', error: 'bad_request' }) ?? 0).toBe(made.length - ok);
-        for (const [type, field] of [['prompt', 'prompt'], ['completion', 'completion']] as const) {
+        expect(
+          metrics.value('switchboard_upstream_calls_total', { provider, model, status: 'ok', error: '' }) ?? 0,
+        ).toBe(ok);
+        expect(
+          metrics.value('switchboard_upstream_calls_total', {
+            provider,
+            model,
+            status: 'error',
+            error: 'bad_request',
+          }) ?? 0,
+        ).toBe(made.length - ok);
+        for (const [type, field] of [
+          ['prompt', 'prompt'],
+          ['completion', 'completion'],
+        ] as const) {
           const tokens = made.reduce((n, c) => n + c[field], 0);
-          expect({ model, type, value: metrics.value('switchboard_tokens_total', { provider, model, type }) }).toEqual({ model, type, value: tokens });
+          expect({ model, type, value: metrics.value('switchboard_tokens_total', { provider, model, type }) }).toEqual({
+            model,
+            type,
+            value: tokens,
+          });
         }
       }
       // The HTTP counter saw the chat route's 200s and the failed call's 400.
-      expect(metrics.value('switchboard_http_requests_total', { method: 'POST', route: '/v1/chat/completions', status: '400' })).toBe(1);
+      expect(
+        metrics.value('switchboard_http_requests_total', {
+          method: 'POST',
+          route: '/v1/chat/completions',
+          status: '400',
+        }),
+      ).toBe(1);
       // Only the streamed call has a time to first token.
-      const ttft = metrics.samples('switchboard_upstream_ttft_seconds_count').map((sample) => [sample.labels['model'], sample.value]);
+      const ttft = metrics
+        .samples('switchboard_upstream_ttft_seconds_count')
+        .map((sample) => [sample.labels['model'], sample.value]);
       expect(ttft).toEqual(ALL.filter((c) => c.stream).map((c) => [c.model, 1]));
     });
   });

@@ -29,18 +29,40 @@ const config = () => ({
   providers: [
     { id: 'alpha', protocol: 'openai', baseUrl: alpha.baseUrl, models: [fakeModel('alpha-chat')] },
     { id: 'beta', protocol: 'openai', baseUrl: beta.baseUrl, keyEnv: ['BETA_KEYS'], models: [fakeModel('beta-chat')] },
-    { id: 'gamma', protocol: 'openai', baseUrl: beta.baseUrl, apiKeys: [CONFIG_KEY], models: [fakeModel('gamma-chat')] },
+    {
+      id: 'gamma',
+      protocol: 'openai',
+      baseUrl: beta.baseUrl,
+      apiKeys: [CONFIG_KEY],
+      models: [fakeModel('gamma-chat')],
+    },
   ],
 });
 const env = { SWITCHBOARD_MASTER_KEY: MASTER, SWITCHBOARD_DATA_DIR: dataDir, BETA_KEYS: ENV_KEY };
 
 describe('admin routes without SWITCHBOARD_ADMIN_KEY', () => {
-  it('are off: 404 in OpenAI\'s error shape, whatever token is sent', async () => {
+  it("are off: 404 in OpenAI's error shape, whatever token is sent", async () => {
     const gw = await startTestGateway(config(), undefined, env);
     try {
-      for (const [method, route] of [['POST', '/admin/keys'], ['GET', '/admin/keys'], ['GET', '/admin/client-keys'], ['POST', '/admin/client-keys']]) {
-        const answer = await call(gw.url, method!, route!, ADMIN, method === 'POST' ? { provider: 'alpha', key: RUNTIME_KEY, name: 'x' } : undefined);
-        expect({ route, method, status: answer.status, code: answer.body.error?.code }).toEqual({ route, method, status: 404, code: 'admin_api_disabled' });
+      for (const [method, route] of [
+        ['POST', '/admin/keys'],
+        ['GET', '/admin/keys'],
+        ['GET', '/admin/client-keys'],
+        ['POST', '/admin/client-keys'],
+      ]) {
+        const answer = await call(
+          gw.url,
+          method!,
+          route!,
+          ADMIN,
+          method === 'POST' ? { provider: 'alpha', key: RUNTIME_KEY, name: 'x' } : undefined,
+        );
+        expect({ route, method, status: answer.status, code: answer.body.error?.code }).toEqual({
+          route,
+          method,
+          status: 404,
+          code: 'admin_api_disabled',
+        });
         expect(schemaErrors.error(answer.body)).toEqual([]);
       }
       expect(await modelIds(gw.url)).not.toContain('alpha/alpha-chat');
@@ -73,7 +95,9 @@ describe('admin routes with SWITCHBOARD_ADMIN_KEY', () => {
   it('list every key masked with its source', async () => {
     const listed = await call(gw.url, 'GET', '/admin/keys', ADMIN);
     expect(listed.status).toBe(200);
-    const rows = (listed.body.data as Array<{ provider: string; source: string; masked: string }>).map(({ provider, source, masked }) => ({ provider, source, masked }));
+    const rows = (listed.body.data as Array<{ provider: string; source: string; masked: string }>).map(
+      ({ provider, source, masked }) => ({ provider, source, masked }),
+    );
     expect(rows).toEqual([
       { provider: 'beta', source: 'env', masked: `sk-b…${ENV_KEY.slice(-4)}` },
       { provider: 'gamma', source: 'config', masked: `sk-g…${CONFIG_KEY.slice(-4)}` },
@@ -90,12 +114,16 @@ describe('admin routes with SWITCHBOARD_ADMIN_KEY', () => {
     // validate probes alpha's model list with the key.
     const validated = await call(gw.url, 'POST', `/admin/keys/${id}/validate`, ADMIN);
     expect(validated.body).toMatchObject({ id, ok: true, status: 'active' });
-    expect(alpha.requests.map((r) => [r.method, r.path, r.headers['authorization']])).toEqual([['GET', '/v1/models', `Bearer ${RUNTIME_KEY}`]]);
+    expect(alpha.requests.map((r) => [r.method, r.path, r.headers['authorization']])).toEqual([
+      ['GET', '/v1/models', `Bearer ${RUNTIME_KEY}`],
+    ]);
 
     const removed = await call(gw.url, 'DELETE', `/admin/keys/${id}`, ADMIN);
     expect(removed).toMatchObject({ status: 200, body: { id, deleted: true } });
     expect(await modelIds(gw.url)).not.toContain('alpha/alpha-chat');
-    const err = await gw.client.chat.completions.create({ model: 'alpha/alpha-chat', messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
+    const err = await gw.client.chat.completions
+      .create({ model: 'alpha/alpha-chat', messages: [{ role: 'user', content: 'hi' }] })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.NotFoundError);
     expect(alpha.requests).toHaveLength(1);
     expect(filesUnder(dataDir).some((f) => f.text.includes(id))).toBe(false);

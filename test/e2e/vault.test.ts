@@ -33,13 +33,20 @@ afterAll(async () => {
 });
 
 /** alpha is known (in the config) but has no keys: it is off until one is added. */
-const config = () => ({ providers: [{ id: 'alpha', protocol: 'openai', baseUrl: alpha.baseUrl, models: [fakeModel('alpha-chat')] }] });
+const config = () => ({
+  providers: [{ id: 'alpha', protocol: 'openai', baseUrl: alpha.baseUrl, models: [fakeModel('alpha-chat')] }],
+});
 
 /** Adds SECRET for alpha and checks the answer shows it masked only. */
 async function addKey(gw: TestGateway): Promise<string> {
   const added = await call(gw.url, 'POST', '/admin/keys', ADMIN, { provider: 'alpha', key: SECRET });
   expect(added.status).toBe(201);
-  expect(added.body).toMatchObject({ provider: 'alpha', masked: `sk-a…${SECRET.slice(-4)}`, source: 'vault', status: 'active' });
+  expect(added.body).toMatchObject({
+    provider: 'alpha',
+    masked: `sk-a…${SECRET.slice(-4)}`,
+    source: 'vault',
+    status: 'active',
+  });
   expect(JSON.stringify(added.body)).not.toContain(SECRET);
   return (added.body as { id: string }).id;
 }
@@ -47,7 +54,10 @@ async function addKey(gw: TestGateway): Promise<string> {
 /** A chat through the gateway reaches alpha with SECRET as its bearer key. */
 async function chatReachesAlphaWithSecret(gw: TestGateway): Promise<void> {
   const before = alpha.requests.length;
-  const answer = await gw.client.chat.completions.create({ model: 'alpha/alpha-chat', messages: [{ role: 'user', content: 'hi' }] });
+  const answer = await gw.client.chat.completions.create({
+    model: 'alpha/alpha-chat',
+    messages: [{ role: 'user', content: 'hi' }],
+  });
   expect(answer.choices[0]!.message.content).toBe('Hello from the fake upstream.');
   expect(alpha.requests.slice(before).map((r) => r.headers['authorization'])).toEqual([`Bearer ${SECRET}`]);
 }
@@ -110,8 +120,11 @@ describe('the key vault in the data directory', () => {
     for (const { file } of files) expect({ file, mode: statSync(file).mode & 0o777 }).toEqual({ file, mode: 0o600 });
   });
 
-  it('refuses run-time keys without SWITCHBOARD_MASTER_KEY, in OpenAI\'s error shape, and stores nothing', async () => {
-    const gw = await startTestGateway(config(), undefined, { SWITCHBOARD_ADMIN_KEY: ADMIN, SWITCHBOARD_DATA_DIR: lockedDir });
+  it("refuses run-time keys without SWITCHBOARD_MASTER_KEY, in OpenAI's error shape, and stores nothing", async () => {
+    const gw = await startTestGateway(config(), undefined, {
+      SWITCHBOARD_ADMIN_KEY: ADMIN,
+      SWITCHBOARD_DATA_DIR: lockedDir,
+    });
     try {
       const refused = await call(gw.url, 'POST', '/admin/keys', ADMIN, { provider: 'alpha', key: SECRET });
       expect(refused.status).toBe(503);
@@ -151,7 +164,9 @@ describe('the key vault in the data directory', () => {
     expect((failed as Error).message).not.toContain(wrong);
 
     const { SWITCHBOARD_MASTER_KEY: _omitted, ...withoutMaster } = env;
-    await expect(startTestGateway(config(), undefined, withoutMaster)).rejects.toThrow(/holds 1 key\(s\) but SWITCHBOARD_MASTER_KEY is not set/);
+    await expect(startTestGateway(config(), undefined, withoutMaster)).rejects.toThrow(
+      /holds 1 key\(s\) but SWITCHBOARD_MASTER_KEY is not set/,
+    );
   });
 });
 
@@ -178,8 +193,11 @@ describe('the key vault in Redis', () => {
     const redis = new Redis(testRedisUrl());
     try {
       const dump = await redisDump(redis, prefix);
-      expect([...dump.keys()]).toEqual(expect.arrayContaining([`${prefix}records:vault`, `${prefix}records:vault-meta`, `${prefix}usage`]));
-      for (const [key, text] of dump) expect({ key, leak: leakIn(key + text, SECRET) }).toEqual({ key, leak: undefined });
+      expect([...dump.keys()]).toEqual(
+        expect.arrayContaining([`${prefix}records:vault`, `${prefix}records:vault-meta`, `${prefix}usage`]),
+      );
+      for (const [key, text] of dump)
+        expect({ key, leak: leakIn(key + text, SECRET) }).toEqual({ key, leak: undefined });
     } finally {
       redis.disconnect();
     }

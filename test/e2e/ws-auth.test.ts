@@ -26,7 +26,10 @@ async function createClientKey(name: string): Promise<string> {
 /** A chat request made with `key`, under the run id the client chose. */
 function chatAs(key: string, runId: string) {
   const client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: key, maxRetries: 0 });
-  return client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'x-switchboard-run-id': runId } });
+  return client.chat.completions.create(
+    { model: 'auto', messages: [{ role: 'user', content: 'hi' }] },
+    { headers: { 'x-switchboard-run-id': runId } },
+  );
 }
 
 beforeAll(async () => {
@@ -80,7 +83,10 @@ describe('/v1/ws with client keys', () => {
 
   it('keeps an agent thread to the key that started it: events, reads and resumes', async () => {
     const threadId = `ws-auth-thread-${randomUUID()}`;
-    const [alice, bob] = [await connectWs(wsUrl, { authorization: `Bearer ${keys.a}` }), await connectWs(wsUrl, { authorization: `Bearer ${keys.b}` })];
+    const [alice, bob] = [
+      await connectWs(wsUrl, { authorization: `Bearer ${keys.a}` }),
+      await connectWs(wsUrl, { authorization: `Bearer ${keys.b}` }),
+    ];
     for (const client of [alice, bob]) client.send({ type: 'subscribe', thread_id: threadId });
     await alice.until((m) => m.some((x) => x.type === 'subscribed'));
     await bob.until((m) => m.some((x) => x.type === 'subscribed'));
@@ -94,7 +100,11 @@ describe('/v1/ws with client keys', () => {
     const read = await agentApi(gw.url, keys.b).thread(threadId);
     expect(read.status).toBe(404);
     expect(read.body).toMatchObject({ error: { code: 'thread_not_found' } });
-    const resumed = await agentApi(gw.url, keys.b).resume({ thread_id: threadId, tool_call_id: 'call_x', human_response: 'yes' });
+    const resumed = await agentApi(gw.url, keys.b).resume({
+      thread_id: threadId,
+      tool_call_id: 'call_x',
+      human_response: 'yes',
+    });
     expect(resumed.status).toBe(404);
     const hijack = await agentApi(gw.url, keys.b).invoke({ thread_id: threadId, instruction: 'take over' });
     expect(hijack.status).toBe(404);

@@ -19,7 +19,10 @@ beforeAll(async () => {
   fakes = await startThreeProtocols();
   const logger = pino({ level: 'info' }, { write: (line: string) => void logLines.push(line) });
   gw = await startTestGateway(
-    { providers: fakes.providers, events: { maxEventsPerRun: 100_000, retentionMs: 60_000, maxQueuedMessages: 16, maxBufferedBytes: 256 * 1024 } },
+    {
+      providers: fakes.providers,
+      events: { maxEventsPerRun: 100_000, retentionMs: 60_000, maxQueuedMessages: 16, maxBufferedBytes: 256 * 1024 },
+    },
     logger,
   );
   log = gw.gateway.stores.eventLog;
@@ -53,12 +56,20 @@ describe('/v1/ws', () => {
     const events = client.events();
     expect(trace(events)).toEqual([
       'run_started',
-      'node_started:classify', 'node_finished:classify',
-      'node_started:route', 'route_decided:route', 'node_finished:route',
-      'node_started:call', 'node_finished:call', 'attempt_failed:call',
-      'node_started:call', 'node_finished:call',
-      'node_started:judge', 'node_finished:judge',
-      'token:call', 'token:call',
+      'node_started:classify',
+      'node_finished:classify',
+      'node_started:route',
+      'route_decided:route',
+      'node_finished:route',
+      'node_started:call',
+      'node_finished:call',
+      'attempt_failed:call',
+      'node_started:call',
+      'node_finished:call',
+      'node_started:judge',
+      'node_finished:judge',
+      'token:call',
+      'token:call',
       'run_finished',
     ]);
     expect(seqs(events)).toEqual(oneToN(events.length));
@@ -84,8 +95,13 @@ describe('/v1/ws', () => {
     await client.until(hasEvent('agent-2', 'run_finished'));
     const order = client.events().map((e) => `${e.run_id}:${e.type}`);
     expect(order).toEqual([
-      'agent-1:run_started', 'agent-1:node_started', 'agent-1:tool_call', 'agent-1:run_finished',
-      'agent-2:run_started', 'agent-2:interrupt', 'agent-2:run_finished',
+      'agent-1:run_started',
+      'agent-1:node_started',
+      'agent-1:tool_call',
+      'agent-1:run_finished',
+      'agent-2:run_started',
+      'agent-2:interrupt',
+      'agent-2:run_finished',
     ]);
     const late = await connect();
     late.send({ type: 'subscribe', thread_id: 'thread-a' });
@@ -158,7 +174,11 @@ describe('/v1/ws', () => {
     const got = slow.events();
     expect(got.length).toBeLessThan(emitted);
     expect(seqs(got)).toEqual(oneToN(got.length));
-    expect(slow.messages.at(-1)).toMatchObject({ type: 'error', code: 'slow_consumer', message: expect.stringMatching(/^fell behind/) });
+    expect(slow.messages.at(-1)).toMatchObject({
+      type: 'error',
+      code: 'slow_consumer',
+      message: expect.stringMatching(/^fell behind/),
+    });
 
     const back = await connect();
     back.send({ type: 'subscribe', run_id: 'flood-run', after_seq: got.at(-1)?.seq ?? 0 });
@@ -200,7 +220,10 @@ describe('/v1/ws', () => {
     quiet.emit('run_finished', undefined, finished);
     loud.emit('run_started', undefined, started);
     await client.until(hasEvent('loud-run', 'run_started'));
-    expect(client.events().map((e) => `${e.run_id}:${e.type}`)).toEqual(['quiet-run:run_started', 'loud-run:run_started']);
+    expect(client.events().map((e) => `${e.run_id}:${e.type}`)).toEqual([
+      'quiet-run:run_started',
+      'loud-run:run_started',
+    ]);
     client.ws.close();
   });
 

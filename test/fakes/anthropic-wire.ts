@@ -30,7 +30,12 @@ const anthropicWire: WireRenderer = {
     ...messageHead(req),
     content: [
       ...(reply.text === '' ? [] : [{ type: 'text', text: reply.text }]),
-      ...toolCalls(reply).map((call, i) => ({ type: 'tool_use', id: toolId(call, i), name: call.name, input: parseInput(call) })),
+      ...toolCalls(reply).map((call, i) => ({
+        type: 'tool_use',
+        id: toolId(call, i),
+        name: call.name,
+        input: parseInput(call),
+      })),
     ],
     stop_reason: stopReason(reply),
     stop_sequence: null,
@@ -52,7 +57,10 @@ const anthropicWire: WireRenderer = {
     ];
     let block = 0;
     if (reply.text !== '') {
-      events.push({ type: 'content_block_start', index: block, content_block: { type: 'text', text: '' } }, { type: 'ping' });
+      events.push(
+        { type: 'content_block_start', index: block, content_block: { type: 'text', text: '' } },
+        { type: 'ping' },
+      );
       for (const text of textPieces(reply)) {
         events.push({ type: 'content_block_delta', index: block, delta: { type: 'text_delta', text } });
       }
@@ -70,12 +78,20 @@ const anthropicWire: WireRenderer = {
       events.push({ type: 'content_block_stop', index });
     }
     events.push(
-      { type: 'message_delta', delta: { stop_reason: stopReason(reply), stop_sequence: null }, usage: { output_tokens } },
+      {
+        type: 'message_delta',
+        delta: { stop_reason: stopReason(reply), stop_sequence: null },
+        usage: { output_tokens },
+      },
       { type: 'message_stop' },
     );
     return events.map((event) => `event: ${String(event['type'])}\ndata: ${JSON.stringify(event)}\n\n`);
   },
-  errorBody: (status, message) => ({ type: 'error', error: { type: errorType(status), message }, request_id: 'req_fake_0001' }),
+  errorBody: (status, message) => ({
+    type: 'error',
+    error: { type: errorType(status), message },
+    request_id: 'req_fake_0001',
+  }),
   modelList: (req, models) => {
     if (req.method !== 'GET' || !/^\/v1\/models(\?|$)/.test(req.path)) return undefined;
     return {
@@ -130,7 +146,9 @@ function stopReason(reply: TextReply): string {
   }
 }
 
-function usage(reply: TextReply): Record<'input_tokens' | 'output_tokens' | 'cache_creation_input_tokens' | 'cache_read_input_tokens', number> {
+function usage(
+  reply: TextReply,
+): Record<'input_tokens' | 'output_tokens' | 'cache_creation_input_tokens' | 'cache_read_input_tokens', number> {
   const output = reply.usage?.completion ?? Math.max(1, textPieces(reply).length + toolCalls(reply).length);
   return {
     input_tokens: reply.usage?.prompt ?? 10,

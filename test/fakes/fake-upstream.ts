@@ -129,11 +129,18 @@ export async function startFakeUpstream(renderer: WireRenderer, pathPrefix = '')
   return fake;
 }
 
-async function answer(renderer: WireRenderer, req: RecordedRequest, reply: FakeReply, res: ServerResponse): Promise<void> {
+async function answer(
+  renderer: WireRenderer,
+  req: RecordedRequest,
+  reply: FakeReply,
+  res: ServerResponse,
+): Promise<void> {
   if (reply.type === 'hang') return;
   if (reply.type === 'error') {
     res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
-    res.end(JSON.stringify(reply.rawBody ?? renderer.errorBody(reply.status, reply.message ?? `fake error ${reply.status}`)));
+    res.end(
+      JSON.stringify(reply.rawBody ?? renderer.errorBody(reply.status, reply.message ?? `fake error ${reply.status}`)),
+    );
     return;
   }
   if (reply.delayMs) await sleep(reply.delayMs);

@@ -1,6 +1,14 @@
 // A WireRenderer that makes the fake upstream speak the Gemini Developer API (generateContent, alt=sse streams, errors, model lists).
 import { randomBytes } from 'node:crypto';
-import { startFakeUpstream, textPieces, type ErrorReply, type FakeUpstream, type RecordedRequest, type TextReply, type WireRenderer } from './fake-upstream.js';
+import {
+  startFakeUpstream,
+  textPieces,
+  type ErrorReply,
+  type FakeUpstream,
+  type RecordedRequest,
+  type TextReply,
+  type WireRenderer,
+} from './fake-upstream.js';
 
 /**
  * What the renderer sends, modelled on recorded answers (test/fixtures/wire/gemini):
@@ -20,7 +28,8 @@ import { startFakeUpstream, textPieces, type ErrorReply, type FakeUpstream, type
  */
 export const geminiWire: WireRenderer = {
   isStream: (req) => req.path.includes(':streamGenerateContent'),
-  complete: (reply, req) => response(reply, req, reply.text, toolCallParts(reply), finishReason(reply), usage(reply, req, 1, 1)),
+  complete: (reply, req) =>
+    response(reply, req, reply.text, toolCallParts(reply), finishReason(reply), usage(reply, req, 1, 1)),
   streamEvents: (reply, req) => {
     const pieces = textPieces(reply);
     const calls = toolCallParts(reply);
@@ -29,11 +38,22 @@ export const geminiWire: WireRenderer = {
     if (parts.length === 0) parts.push([{ text: '' }]);
     return parts.map((eventParts, i) => {
       const last = i === parts.length - 1;
-      const body = responseWithParts(reply, req, eventParts, last ? finishReason(reply) : undefined, usage(reply, req, i + 1, parts.length));
+      const body = responseWithParts(
+        reply,
+        req,
+        eventParts,
+        last ? finishReason(reply) : undefined,
+        usage(reply, req, i + 1, parts.length),
+      );
       return `data: ${JSON.stringify(body)}\r\n\r\n`;
     });
   },
-  errorBody: (status, message) => geminiErrorBody(status, message, status === 429 ? [QUOTA_HELP, quotaFailure('GenerateRequestsPerMinutePerProjectPerModel-FreeTier')] : []),
+  errorBody: (status, message) =>
+    geminiErrorBody(
+      status,
+      message,
+      status === 429 ? [QUOTA_HELP, quotaFailure('GenerateRequestsPerMinutePerProjectPerModel-FreeTier')] : [],
+    ),
   modelList: (req, models) => {
     if (req.method !== 'GET') return undefined;
     const url = new URL(req.path, 'http://fake');
@@ -66,7 +86,9 @@ const STATUS_NAMES: Record<number, string> = {
 
 const QUOTA_HELP = {
   '@type': 'type.googleapis.com/google.rpc.Help',
-  links: [{ description: 'Learn more about Gemini API quotas', url: 'https://ai.google.dev/gemini-api/docs/rate-limits' }],
+  links: [
+    { description: 'Learn more about Gemini API quotas', url: 'https://ai.google.dev/gemini-api/docs/rate-limits' },
+  ],
 };
 
 /** Google's error envelope for `code`, with its status name and the given google.rpc details. */
@@ -79,7 +101,13 @@ function geminiErrorBody(code: number, message: string, details: unknown[] = [])
 function quotaFailure(quotaId: string): unknown {
   return {
     '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
-    violations: [{ quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests', quotaId, quotaValue: '10' }],
+    violations: [
+      {
+        quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests',
+        quotaId,
+        quotaValue: '10',
+      },
+    ],
   };
 }
 
@@ -94,18 +122,33 @@ export function geminiRateLimitReply(options: { retryDelay: string; quotaId?: st
   return { type: 'error', status: 429, rawBody: geminiErrorBody(429, message, details) };
 }
 
-function response(reply: TextReply, req: RecordedRequest, text: string, calls: unknown[], finish: string, usageMetadata: unknown): unknown {
+function response(
+  reply: TextReply,
+  req: RecordedRequest,
+  text: string,
+  calls: unknown[],
+  finish: string,
+  usageMetadata: unknown,
+): unknown {
   const parts = [...(text === '' ? [] : [{ text }]), ...calls];
   return responseWithParts(reply, req, parts, finish, usageMetadata);
 }
 
-function responseWithParts(reply: TextReply, req: RecordedRequest, parts: unknown[], finish: string | undefined, usageMetadata: unknown): unknown {
+function responseWithParts(
+  reply: TextReply,
+  req: RecordedRequest,
+  parts: unknown[],
+  finish: string | undefined,
+  usageMetadata: unknown,
+): unknown {
   const filtered = finish === 'SAFETY';
   const hasContent = parts.some((p) => (p as { text?: string }).text !== '') || !filtered;
   const candidate = {
     ...(hasContent ? { content: { parts, role: 'model' } } : {}),
     ...(finish === undefined ? {} : { finishReason: finish }),
-    ...(filtered ? { safetyRatings: [{ category: 'HARM_CATEGORY_DANGEROUS_CONTENT', probability: 'HIGH', blocked: true }] } : {}),
+    ...(filtered
+      ? { safetyRatings: [{ category: 'HARM_CATEGORY_DANGEROUS_CONTENT', probability: 'HIGH', blocked: true }] }
+      : {}),
     index: 0,
   };
   return { candidates: [candidate], usageMetadata, modelVersion: modelOf(req), responseId: responseIdOf(req) };
@@ -113,7 +156,11 @@ function responseWithParts(reply: TextReply, req: RecordedRequest, parts: unknow
 
 function toolCallParts(reply: TextReply): unknown[] {
   return (reply.toolCalls ?? []).map((call) => ({
-    functionCall: { ...(call.id === undefined ? {} : { id: call.id }), name: call.name, args: JSON.parse(call.arguments || '{}') },
+    functionCall: {
+      ...(call.id === undefined ? {} : { id: call.id }),
+      name: call.name,
+      args: JSON.parse(call.arguments || '{}'),
+    },
   }));
 }
 
@@ -164,7 +211,9 @@ function modelInfo(id: string): unknown {
     description: `Fake Gemini model ${id}`,
     inputTokenLimit: 1_048_576,
     outputTokenLimit: 65_536,
-    supportedGenerationMethods: id.includes('embedding') ? ['embedContent', 'countTextTokens'] : ['generateContent', 'countTokens', 'createCachedContent', 'batchGenerateContent'],
+    supportedGenerationMethods: id.includes('embedding')
+      ? ['embedContent', 'countTextTokens']
+      : ['generateContent', 'countTokens', 'createCachedContent', 'batchGenerateContent'],
     temperature: 1,
     topP: 0.95,
     topK: 64,

@@ -1,5 +1,12 @@
 // OpenAI's chat wire for the fake upstream: chat.completion bodies, SSE chunks as api.openai.com sends them, error bodies, /models.
-import { startFakeUpstream, textPieces, type FakeUpstream, type RecordedRequest, type TextReply, type WireRenderer } from './fake-upstream.js';
+import {
+  startFakeUpstream,
+  textPieces,
+  type FakeUpstream,
+  type RecordedRequest,
+  type TextReply,
+  type WireRenderer,
+} from './fake-upstream.js';
 
 /**
  * What the fake renders, modelled on recorded gpt-4o / gpt-4.1 traffic (test/fixtures/wire/openai):
@@ -25,7 +32,10 @@ export const openaiWire: WireRenderer = {
   errorBody,
   modelList: (req, models) =>
     req.method === 'GET' && /\/models\/?(\?.*)?$/.test(req.path)
-      ? { object: 'list', data: models.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'fake-upstream' })) }
+      ? {
+          object: 'list',
+          data: models.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'fake-upstream' })),
+        }
       : undefined,
 };
 
@@ -60,13 +70,19 @@ function usage(reply: TextReply, req: RecordedRequest): Record<string, unknown> 
   const prompt = reply.usage?.prompt ?? estimatePromptTokens(req);
   const completion =
     reply.usage?.completion ??
-    textPieces(reply).length + (reply.toolCalls ?? []).reduce((n, call) => n + argumentPieces(call.arguments).length + 1, 0);
+    textPieces(reply).length +
+      (reply.toolCalls ?? []).reduce((n, call) => n + argumentPieces(call.arguments).length + 1, 0);
   return {
     prompt_tokens: prompt,
     completion_tokens: completion,
     total_tokens: prompt + completion,
     prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+    completion_tokens_details: {
+      reasoning_tokens: 0,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
   };
 }
 
@@ -111,18 +127,32 @@ function streamEvents(reply: TextReply, req: RecordedRequest): string[] {
   const obfuscate = options.include_obfuscation !== false;
   const head = base(req, 'chat.completion.chunk');
   const chunk = (choices: unknown[], extra: Record<string, unknown> = {}, n = 0): string => {
-    const body: Record<string, unknown> = { ...head, service_tier: 'default', system_fingerprint: 'fp_fake0000', choices };
+    const body: Record<string, unknown> = {
+      ...head,
+      service_tier: 'default',
+      system_fingerprint: 'fp_fake0000',
+      choices,
+    };
     if (includeUsage) body['usage'] = null;
     Object.assign(body, extra);
     if (obfuscate) body['obfuscation'] = 'x'.repeat(1 + (n % 9));
     return `data: ${JSON.stringify(body)}\n\n`;
   };
-  const delta = (d: Record<string, unknown>, finish: string | null = null) => [{ index: 0, delta: d, logprobs: null, finish_reason: finish }];
+  const delta = (d: Record<string, unknown>, finish: string | null = null) => [
+    { index: 0, delta: d, logprobs: null, finish_reason: finish },
+  ];
   const calls = reply.toolCalls ?? [];
-  const events = [chunk(delta({ role: 'assistant', content: reply.text === '' && calls.length ? null : '', refusal: null }))];
+  const events = [
+    chunk(delta({ role: 'assistant', content: reply.text === '' && calls.length ? null : '', refusal: null })),
+  ];
   for (const piece of textPieces(reply)) events.push(chunk(delta({ content: piece }), {}, events.length));
   calls.forEach((call, i) => {
-    const start = { index: i, id: toolCallId(reply, i), type: 'function', function: { name: call.name, arguments: '' } };
+    const start = {
+      index: i,
+      id: toolCallId(reply, i),
+      type: 'function',
+      function: { name: call.name, arguments: '' },
+    };
     events.push(chunk(delta({ tool_calls: [start] }), {}, events.length));
     for (const piece of argumentPieces(call.arguments)) {
       events.push(chunk(delta({ tool_calls: [{ index: i, function: { arguments: piece } }] }), {}, events.length));
@@ -142,7 +172,8 @@ function errorBody(status: number, message: string): unknown {
 }
 
 function errorTypeAndCode(status: number, message: string): [string, string | null] {
-  if (status === 429) return /quota/i.test(message) ? ['insufficient_quota', 'insufficient_quota'] : ['requests', 'rate_limit_exceeded'];
+  if (status === 429)
+    return /quota/i.test(message) ? ['insufficient_quota', 'insufficient_quota'] : ['requests', 'rate_limit_exceeded'];
   if (status === 401) return ['invalid_request_error', 'invalid_api_key'];
   if (status === 403) return ['invalid_request_error', 'unsupported_country_region_territory'];
   if (status === 404) return ['invalid_request_error', 'model_not_found'];

@@ -23,8 +23,16 @@ export interface ClientKeysApp {
  * Starts the app on 127.0.0.1 with a fresh memory store unless `options` brings one. `adminKey` null: the gateway has
  * none configured. GET /v1/echo answers `{ caller }`.
  */
-export async function startClientKeysApp(options: Partial<ClientKeysOptions> = {}, adminKey: string | null = TEST_ADMIN_KEY): Promise<ClientKeysApp> {
-  const keys = await createClientKeys({ records: createMemoryRecordStore(), windows: createMemoryWindowStore(), requireAuth: false, ...options });
+export async function startClientKeysApp(
+  options: Partial<ClientKeysOptions> = {},
+  adminKey: string | null = TEST_ADMIN_KEY,
+): Promise<ClientKeysApp> {
+  const keys = await createClientKeys({
+    records: createMemoryRecordStore(),
+    windows: createMemoryWindowStore(),
+    requireAuth: false,
+    ...options,
+  });
   const app = express();
   app.use(express.json());
   app.use('/v1', clientAuth(keys, adminKey ?? undefined));

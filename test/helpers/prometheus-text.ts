@@ -81,7 +81,9 @@ export function parsePrometheusText(text: string): Exposition {
     if (f.help === undefined || f.type === undefined) throw new Error(`family ${f.name} lacks HELP or TYPE`);
   }
   const samples = (name: string, labels: Record<string, string> = {}) =>
-    [...families.values()].flatMap((f) => f.samples).filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+    [...families.values()]
+      .flatMap((f) => f.samples)
+      .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
   return {
     families,
     samples,

@@ -22,7 +22,20 @@ export async function startRedisServer(binary = 'redis-server'): Promise<RedisSe
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const port = await freePort();
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', ''];
+    const args = [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+      '--logfile',
+      '',
+    ];
     const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       await ready(child);
@@ -54,7 +67,9 @@ function ready(child: ChildProcess): Promise<void> {
       if (/Ready to accept connections/.test(output)) done();
     });
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('error', (err: NodeJS.ErrnoException) => done(err.code === 'ENOENT' ? new Error(REDIS_SERVER_MISSING) : err));
+    child.once('error', (err: NodeJS.ErrnoException) =>
+      done(err.code === 'ENOENT' ? new Error(REDIS_SERVER_MISSING) : err),
+    );
     child.once('exit', (code) => done(new Error(`redis-server exited (${code}) before it was ready:\n${output}`)));
   });
 }

@@ -15,7 +15,10 @@ declare module 'vitest' {
 export function testRedisUrl(): string {
   const url = inject('redisUrl');
   if (url) return url;
-  throw new Error(inject('redisUnavailable') || 'no redis-server: is test/helpers/redis-global-setup.ts in vitest.config.ts globalSetup?');
+  throw new Error(
+    inject('redisUnavailable') ||
+      'no redis-server: is test/helpers/redis-global-setup.ts in vitest.config.ts globalSetup?',
+  );
 }
 
 /** A key prefix no other test uses, so tests share the one Redis without seeing each other's keys. */

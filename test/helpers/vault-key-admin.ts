@@ -19,7 +19,11 @@ const VALID_PREFIX = 'good-';
  * Providers `providers` are known; `envKeys` stand for keys from the environment (listed, not removable). The real
  * KeyAdmin (the key pool) adds health and use counts; this one keeps only what the routes need to be exercised.
  */
-export function createTestKeyAdmin(vault: KeyVault, providers: string[], envKeys: Array<{ provider: string; key: string }> = []): KeyAdmin {
+export function createTestKeyAdmin(
+  vault: KeyVault,
+  providers: string[],
+  envKeys: Array<{ provider: string; key: string }> = [],
+): KeyAdmin {
   const health = new Map<string, Pick<KeyInfo, 'status' | 'reason'>>();
   const info = (provider: string, key: string, source: KeyInfo['source']): KeyInfo => {
     const id = providerKeyId(provider, key);
@@ -34,7 +38,8 @@ export function createTestKeyAdmin(vault: KeyVault, providers: string[], envKeys
       return vault.canStore;
     },
     async add(provider, key) {
-      if (!providers.includes(provider)) throw notFound(`There is no provider '${provider}'`, 'provider_not_found', 'provider');
+      if (!providers.includes(provider))
+        throw notFound(`There is no provider '${provider}'`, 'provider_not_found', 'provider');
       await vault.add(provider, key);
       return info(provider, key, 'vault');
     },
@@ -42,7 +47,8 @@ export function createTestKeyAdmin(vault: KeyVault, providers: string[], envKeys
       return (await all()).map((k) => info(k.provider, k.key, k.source));
     },
     async remove(id) {
-      if (envKeys.some((k) => providerKeyId(k.provider, k.key) === id)) throw badRequest('This key comes from the environment', 'id', 'key_not_removable');
+      if (envKeys.some((k) => providerKeyId(k.provider, k.key) === id))
+        throw badRequest('This key comes from the environment', 'id', 'key_not_removable');
       return vault.remove(id);
     },
     async validate(id) {
@@ -50,7 +56,11 @@ export function createTestKeyAdmin(vault: KeyVault, providers: string[], envKeys
       if (key === undefined) throw notFound(`There is no key ${id}`, 'key_not_found', 'id');
       const ok = key.key.startsWith(VALID_PREFIX);
       health.set(id, ok ? { status: 'active' } : { status: 'disabled', reason: 'the provider refused the key (401)' });
-      return { ...info(key.provider, key.key, key.source), ok, ...(ok ? {} : { message: 'the provider refused the key (401)' }) };
+      return {
+        ...info(key.provider, key.key, key.source),
+        ok,
+        ...(ok ? {} : { message: 'the provider refused the key (401)' }),
+      };
     },
   };
 }
@@ -63,9 +73,15 @@ export interface AdminServer {
 }
 
 /** The admin key routes on a real port, with the project's JSON parser settings and error handler. */
-export async function startAdminServer(options: { adminKey: string | undefined; masterKey?: string; keys?: (vault: KeyVault) => KeyAdmin }): Promise<AdminServer> {
+export async function startAdminServer(options: {
+  adminKey: string | undefined;
+  masterKey?: string;
+  keys?: (vault: KeyVault) => KeyAdmin;
+}): Promise<AdminServer> {
   const vault = await createKeyVault({ records: createMemoryRecordStore(), masterKey: options.masterKey });
-  const keys = options.keys?.(vault) ?? createTestKeyAdmin(vault, ['groq', 'mistral'], [{ provider: 'groq', key: 'good-env-key-0123456789' }]);
+  const keys =
+    options.keys?.(vault) ??
+    createTestKeyAdmin(vault, ['groq', 'mistral'], [{ provider: 'groq', key: 'good-env-key-0123456789' }]);
   const app = express();
   app.use(express.json());
   app.use(adminKeyRoutes({ keys, adminKey: options.adminKey }));

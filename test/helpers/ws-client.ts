@@ -18,7 +18,9 @@ export async function connectWs(url: string, headers: Record<string, string> = {
   const ws = new WebSocket(url, { headers });
   const messages: ServerMessage[] = [];
   const waiters = new Set<() => void>();
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
   ws.on('message', (data) => {
     messages.push(JSON.parse(data.toString()) as ServerMessage);
     for (const waiter of waiters) waiter();
@@ -27,7 +29,10 @@ export async function connectWs(url: string, headers: Record<string, string> = {
   return {
     ws,
     messages,
-    events: (runId) => messages.flatMap((m) => (m.type === 'event' && (runId === undefined || m.event.run_id === runId) ? [m.event] : [])),
+    events: (runId) =>
+      messages.flatMap((m) =>
+        m.type === 'event' && (runId === undefined || m.event.run_id === runId) ? [m.event] : [],
+      ),
     send: (message) => ws.send(JSON.stringify(message)),
     until(check, timeoutMs = 10_000) {
       return new Promise<void>((resolve, reject) => {
@@ -38,7 +43,10 @@ export async function connectWs(url: string, headers: Record<string, string> = {
           else resolve();
         };
         const waiter = () => check(messages) && done();
-        const timer = setTimeout(() => done(new Error(`timed out; got ${JSON.stringify(messages.slice(-3))}`)), timeoutMs);
+        const timer = setTimeout(
+          () => done(new Error(`timed out; got ${JSON.stringify(messages.slice(-3))}`)),
+          timeoutMs,
+        );
         void closed.then(() => !check(messages) && done(new Error('closed before the condition held')));
         waiters.add(waiter);
         waiter();
@@ -48,10 +56,14 @@ export async function connectWs(url: string, headers: Record<string, string> = {
   };
 }
 
-
 /** The messages hold one of `type` whose fields include `extra`. */
-export const has = (type: string, extra: Record<string, unknown> = {}) => (messages: ServerMessage[]) =>
-  messages.some((m) => m.type === type && Object.entries(extra).every(([k, v]) => (m as unknown as Record<string, unknown>)[k] === v));
+export const has =
+  (type: string, extra: Record<string, unknown> = {}) =>
+  (messages: ServerMessage[]) =>
+    messages.some(
+      (m) =>
+        m.type === type && Object.entries(extra).every(([k, v]) => (m as unknown as Record<string, unknown>)[k] === v),
+    );
 /** The messages hold an event of `type` of run `runId`. */
 export const hasEvent = (runId: string, type: RunEvent['type']) => (messages: ServerMessage[]) =>
   messages.some((m) => m.type === 'event' && m.event.run_id === runId && m.event.type === type);

@@ -42,7 +42,10 @@ export function withUsageForCache(input: ChatInput): ChatInput {
 }
 
 /** A cached answer as the stream OpenAI would have sent, with a usage chunk when the client asked for one. */
-export async function* replayCached(completion: ChatCompletion, includeUsage: boolean): AsyncGenerator<ChatCompletionChunk> {
+export async function* replayCached(
+  completion: ChatCompletion,
+  includeUsage: boolean,
+): AsyncGenerator<ChatCompletionChunk> {
   yield* completionToChunks(completion, includeUsage);
 }
 

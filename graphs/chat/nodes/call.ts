@@ -77,7 +77,11 @@ export async function callModel(deps: ChatDeps, input: CallInput): Promise<CallR
 }
 
 /** The upstream chunks with the key masked in any error, and the lease settled when the stream ends, breaks or is dropped. */
-async function* accounted(chunks: AsyncIterable<ChatCompletionChunk>, lease: KeyLease, input: CallInput): AsyncGenerator<ChatCompletionChunk> {
+async function* accounted(
+  chunks: AsyncIterable<ChatCompletionChunk>,
+  lease: KeyLease,
+  input: CallInput,
+): AsyncGenerator<ChatCompletionChunk> {
   let usage: Usage | undefined;
   let text = '';
   let ended = false;

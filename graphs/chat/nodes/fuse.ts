@@ -2,7 +2,14 @@
 // model writes one answer from theirs (synthesize). A member that fails or times out is dropped, never fatal.
 import type { Ensemble } from '../../../src/config/routing-schema.js';
 import type { ChatCompletion } from '../../../src/providers/types.js';
-import { aggregatorOf, ensembleMembers, fastestFirst, sumUsage, synthesisRequest, type Fused } from '../../../src/routing/fuse.js';
+import {
+  aggregatorOf,
+  ensembleMembers,
+  fastestFirst,
+  sumUsage,
+  synthesisRequest,
+  type Fused,
+} from '../../../src/routing/fuse.js';
 import type { Verdict } from '../../../src/routing/judge/verdict.js';
 import type { Candidate } from '../../../src/routing/types.js';
 import type { Attempt, CallResult, ChatContext, ChatDeps } from '../context.js';
@@ -37,7 +44,12 @@ export type JudgeCompletion = (context: ChatContext, completion: ChatCompletion)
  * Runs `ensemble` over the plan. A cascade's first answer (`context.bestRejected`, already judged) competes too and
  * its model is not asked again. Throws the run's GatewayError when no member answered.
  */
-export async function fuseNode(deps: ChatDeps, context: ChatContext, ensemble: Ensemble, judge: JudgeCompletion): Promise<FuseResult> {
+export async function fuseNode(
+  deps: ChatDeps,
+  context: ChatContext,
+  ensemble: Ensemble,
+  judge: JudgeCompletion,
+): Promise<FuseResult> {
   const tried = new Set(context.attempts.map((a) => a.ref));
   const members = ensembleMembers(context.plan!, ensemble, tried);
   const attempts = [...context.attempts];
@@ -65,13 +77,21 @@ export async function fuseNode(deps: ChatDeps, context: ChatContext, ensemble: E
   const membersUsage = sumUsage(answered.map((a) => a.completion.usage));
   const report = (extra: Partial<Fused>): Fused => ({
     strategy: ensemble.strategy,
-    members: [...members.map((c) => memberReport(c, attempts)), ...(prior === undefined ? [] : [memberReport(prior.candidate, attempts)])],
+    members: [
+      ...members.map((c) => memberReport(c, attempts)),
+      ...(prior === undefined ? [] : [memberReport(prior.candidate, attempts)]),
+    ],
     usage: membersUsage,
     ...extra,
   });
   if (ensemble.strategy !== 'synthesize' || answered.length < 2) {
     best.completion.usage = membersUsage.total_tokens > 0 ? membersUsage : best.completion.usage;
-    return { result: { kind: 'completion', completion: best.completion }, candidate: best.candidate, attempts, fused: report({ selected: best.candidate.model.ref }) };
+    return {
+      result: { kind: 'completion', completion: best.completion },
+      candidate: best.candidate,
+      attempts,
+      fused: report({ selected: best.candidate.model.ref }),
+    };
   }
   return synthesize(deps, context, { ensemble, answered, attempts, best, report });
 }
@@ -87,8 +107,15 @@ interface SynthesisInput {
 /** The aggregator's answer (streamed when the client streams); the best member's if the aggregator fails. */
 async function synthesize(deps: ChatDeps, context: ChatContext, input: SynthesisInput): Promise<FuseResult> {
   const { ensemble, answered, attempts, best, report } = input;
-  const aggregator = aggregatorOf(deps.registry, ensemble, answered.map((a) => a.candidate))!;
-  const request = synthesisRequest(context.input.request, answered.map((a) => a.completion.choices[0]?.message.content ?? ''));
+  const aggregator = aggregatorOf(
+    deps.registry,
+    ensemble,
+    answered.map((a) => a.candidate),
+  )!;
+  const request = synthesisRequest(
+    context.input.request,
+    answered.map((a) => a.completion.choices[0]?.message.content ?? ''),
+  );
   const started = deps.now();
   try {
     const result = await callModel(deps, { ...callInput(context, aggregator), request });
@@ -99,7 +126,12 @@ async function synthesize(deps: ChatDeps, context: ChatContext, input: Synthesis
   } catch (err) {
     attempts.push({ ref: aggregator.model.ref, ms: deps.now() - started, error: err as Error });
     best.completion.usage = report({}).usage;
-    return { result: { kind: 'completion', completion: best.completion }, candidate: best.candidate, attempts, fused: report({ selected: best.candidate.model.ref }) };
+    return {
+      result: { kind: 'completion', completion: best.completion },
+      candidate: best.candidate,
+      attempts,
+      fused: report({ selected: best.candidate.model.ref }),
+    };
   }
 }
 
@@ -111,7 +143,10 @@ function callInput(context: ChatContext, candidate: Candidate) {
 function priorAnswer(context: ChatContext): Answered | undefined {
   const prior = context.bestRejected;
   if (prior === undefined || prior.result.kind !== 'completion') return undefined;
-  const verdict = context.attempts.find((a) => a.ref === prior.candidate.model.ref && a.verdict)?.verdict ?? { score: prior.score, reasons: [] };
+  const verdict = context.attempts.find((a) => a.ref === prior.candidate.model.ref && a.verdict)?.verdict ?? {
+    score: prior.score,
+    reasons: [],
+  };
   return { candidate: prior.candidate, completion: prior.result.completion, verdict };
 }
 

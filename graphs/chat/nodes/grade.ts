@@ -7,7 +7,8 @@ import { callInputFor, callModel } from './call.js';
 /** Whether the latest answer is to be graded: an LLM judge is configured for this mode, and the answer is whole. */
 export function needsGrade(deps: ChatDeps, context: ChatContext): boolean {
   const config = deps.routing.llmJudge;
-  if (config === undefined || context.result?.kind !== 'completion' || context.graded === context.attempts.length) return false;
+  if (config === undefined || context.result?.kind !== 'completion' || context.graded === context.attempts.length)
+    return false;
   return config.modes.includes(context.plan!.mode) && deps.registry.byRef.has(config.model);
 }
 

@@ -12,7 +12,10 @@ export function judgeNode(context: ChatContext, threshold: number): Pick<ChatCon
   if (verdict.score >= threshold) return { attempts };
   const candidate = context.plan!.candidates[context.index]!;
   const best = context.bestRejected;
-  return { attempts, bestRejected: best && best.score >= verdict.score ? best : { result, candidate, score: verdict.score } };
+  return {
+    attempts,
+    bestRejected: best && best.score >= verdict.score ? best : { result, candidate, score: verdict.score },
+  };
 }
 
 function judgeResult(context: ChatContext, result: CallResult): Verdict {
@@ -40,16 +43,28 @@ export function judgeCompletion(context: ChatContext, completion: ChatCompletion
  * The LLM judge's grade folded into the latest verdict (the lower score wins, reasons of both), and the answer kept as
  * the best rejected one when the grade rejects it.
  */
-export function applyGrade(context: ChatContext, grade: Verdict | undefined, threshold: number): Pick<ChatContext, 'attempts' | 'bestRejected' | 'graded'> {
+export function applyGrade(
+  context: ChatContext,
+  grade: Verdict | undefined,
+  threshold: number,
+): Pick<ChatContext, 'attempts' | 'bestRejected' | 'graded'> {
   const graded = context.attempts.length;
   const last = context.attempts.at(-1)!;
   if (grade === undefined || last.verdict === undefined) return { attempts: context.attempts, graded };
-  const verdict = { score: Math.min(last.verdict.score, grade.score), reasons: [...last.verdict.reasons, ...grade.reasons.map((r) => `llm judge: ${r}`)] };
+  const verdict = {
+    score: Math.min(last.verdict.score, grade.score),
+    reasons: [...last.verdict.reasons, ...grade.reasons.map((r) => `llm judge: ${r}`)],
+  };
   const attempts = [...context.attempts.slice(0, -1), { ...last, verdict }];
   if (verdict.score >= threshold) return { attempts, graded };
   const candidate = context.plan!.candidates[context.index]!;
   const best = context.bestRejected;
-  return { attempts, graded, bestRejected: best && best.score >= verdict.score ? best : { result: context.result!, candidate, score: verdict.score } };
+  return {
+    attempts,
+    graded,
+    bestRejected:
+      best && best.score >= verdict.score ? best : { result: context.result!, candidate, score: verdict.score },
+  };
 }
 
 /** True when the latest attempt's verdict passed the threshold. */

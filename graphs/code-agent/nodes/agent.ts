@@ -9,7 +9,10 @@ import type { CodeAgentUpdate, CodeAgentValues } from '../state.js';
 
 /** The route of every model call of a thread: `auto`, steered by the request's model_quality and provider. */
 function agentRoute(request: CodeAgentValues['request'], defaultMode: CodeAgentDeps['defaultMode']): RouteOptions {
-  const route: RouteOptions = { mode: request.model_quality ?? defaultMode, modeExplicit: request.model_quality !== undefined };
+  const route: RouteOptions = {
+    mode: request.model_quality ?? defaultMode,
+    modeExplicit: request.model_quality !== undefined,
+  };
   if (request.provider !== undefined) route.provider = request.provider;
   return route;
 }
@@ -30,17 +33,28 @@ export function createAgentNode(deps: Pick<CodeAgentDeps, 'chat' | 'defaultMode'
     const route = agentRoute(state.request, deps.defaultMode);
     const { client, allows } = run.access ?? {};
     if (allows !== undefined) route.allows = allows;
-    const model = new SwitchboardChatModel({ chat: deps.chat, route, emitter: run.emitter, ...(client === undefined ? {} : { client }) });
+    const model = new SwitchboardChatModel({
+      chat: deps.chat,
+      route,
+      emitter: run.emitter,
+      ...(client === undefined ? {} : { client }),
+    });
     try {
       const prompt = new SystemMessage(systemPrompt(state.request, run.tools));
       const answer = await model.bindTools(run.tools).invoke([prompt, ...state.messages], { signal: run.signal });
       const modelName = answer.response_metadata['model_name'];
       const tokens = (state.tokens ?? 0) + (answer.usage_metadata?.total_tokens ?? 0);
-      return { messages: [answer], steps, tokens, model_used: typeof modelName === 'string' ? modelName : state.model_used };
+      return {
+        messages: [answer],
+        steps,
+        tokens,
+        model_used: typeof modelName === 'string' ? modelName : state.model_used,
+      };
     } catch (err) {
       const stopped = run.stop();
       if (stopped !== null) return { steps, error: stopped };
-      if (err instanceof AgentModelError) return { steps, error: { code: err.code, message: err.message, status: err.status } };
+      if (err instanceof AgentModelError)
+        return { steps, error: { code: err.code, message: err.message, status: err.status } };
       throw err;
     }
   };

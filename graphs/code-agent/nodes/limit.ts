@@ -6,7 +6,10 @@ import { reply } from './tools.js';
 
 /** Ends the run with `failure`; the unanswered calls get a result saying they were not run, so the conversation stays valid for the next invoke. */
 function endRun(state: CodeAgentValues, failure: AgentFailure): CodeAgentUpdate {
-  return { messages: pendingToolCalls(state.messages).map((call) => reply(call, notRunText(failure), 'error')), error: failure };
+  return {
+    messages: pendingToolCalls(state.messages).map((call) => reply(call, notRunText(failure), 'error')),
+    error: failure,
+  };
 }
 
 /** Builds the node the agent goes to when the model still calls tools after `maxSteps` model calls. */
@@ -19,5 +22,6 @@ export function createStepLimitNode(maxSteps: number) {
  * budget (`maxTokensPerRun`, or the request's lower `max_tokens_per_run`).
  */
 export function createTokenBudgetNode(maxTokensPerRun: number) {
-  return (state: CodeAgentValues): CodeAgentUpdate => endRun(state, tokenBudgetFailure(tokenBudgetOf(state.request, maxTokensPerRun), state.tokens ?? 0));
+  return (state: CodeAgentValues): CodeAgentUpdate =>
+    endRun(state, tokenBudgetFailure(tokenBudgetOf(state.request, maxTokensPerRun), state.tokens ?? 0));
 }

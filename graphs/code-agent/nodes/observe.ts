@@ -21,7 +21,10 @@ export function observeNode<S, U>(
       return update;
     } catch (err) {
       const interrupted = isGraphInterrupt(err);
-      emitter.emit('node_finished', name, () => ({ duration_ms: now() - started, ...(interrupted ? { interrupted } : { failed: true }) }));
+      emitter.emit('node_finished', name, () => ({
+        duration_ms: now() - started,
+        ...(interrupted ? { interrupted } : { failed: true }),
+      }));
       throw err;
     }
   };

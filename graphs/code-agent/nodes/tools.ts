@@ -34,14 +34,18 @@ export function createToolsNode() {
     const pending = pendingToolCalls(state.messages);
     // A cancel or the time limit: the calls left get a "not run" result, so the conversation stays valid.
     const stopped = run.stop();
-    if (stopped !== null) return { messages: pending.map((call) => reply(call, notRunText(stopped), 'error')), error: stopped };
+    if (stopped !== null)
+      return { messages: pending.map((call) => reply(call, notRunText(stopped), 'error')), error: stopped };
     const call = pending[0];
     if (call === undefined) return {};
     run.emitter.emit('tool_call', 'tools', () => ({ tool_call_id: call.id, name: call.name, args: call.args }));
     const tool = run.tools.find((candidate) => candidate.name === call.name);
     if (tool === undefined) {
       const known = run.tools.map((t) => t.name).join(', ');
-      return finish(call, reply(call, `Error: there is no tool named ${JSON.stringify(call.name)}. The tools are: ${known}.`, 'error'));
+      return finish(
+        call,
+        reply(call, `Error: there is no tool named ${JSON.stringify(call.name)}. The tools are: ${known}.`, 'error'),
+      );
     }
     if (needsApproval(tool, state.request.require_approval)) {
       // Nothing above has side effects beyond an event: this node runs again from the top when resumed.
@@ -55,7 +59,9 @@ export function createToolsNode() {
     const before = run.workspace?.writtenFiles().length ?? 0;
     // LangGraph's config is passed on so that ask_human_for_input's interrupt() reaches the graph.
     const output: unknown = await tool.invoke({ ...call, type: 'tool_call' }, config);
-    const message = ToolMessage.isInstance(output) ? output : reply(call, typeof output === 'string' ? output : JSON.stringify(output));
+    const message = ToolMessage.isInstance(output)
+      ? output
+      : reply(call, typeof output === 'string' ? output : JSON.stringify(output));
     return finish(call, message, run.workspace?.writtenFiles().slice(before) ?? []);
 
     function finish(done: PendingToolCall, message: ToolMessage, files: string[] = []): CodeAgentUpdate {

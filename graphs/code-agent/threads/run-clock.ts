@@ -13,7 +13,12 @@ export interface RunClock {
 }
 
 /** A clock for a run that started at `startedAt` and may last `limitMs`, cancelled by `cancel`. */
-export function startRunClock(cancel: AbortSignal, limitMs: number, startedAt: number, now: () => number = Date.now): RunClock {
+export function startRunClock(
+  cancel: AbortSignal,
+  limitMs: number,
+  startedAt: number,
+  now: () => number = Date.now,
+): RunClock {
   const expiry = new AbortController();
   const timer = setTimeout(() => expiry.abort(), Math.max(0, startedAt + limitMs - now()));
   timer.unref();

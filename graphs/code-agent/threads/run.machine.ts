@@ -30,13 +30,16 @@ export type RunLifecycleEvent =
 export const runLifecycleMachine = setup({
   types: {} as { context: RunLifecycleContext; events: RunLifecycleEvent },
   actions: {
-    rememberToolCall: assign(({ event }) => ({ pendingToolCallId: event.type === 'run.interrupted' ? event.toolCallId : null })),
+    rememberToolCall: assign(({ event }) => ({
+      pendingToolCallId: event.type === 'run.interrupted' ? event.toolCallId : null,
+    })),
     forgetToolCall: assign({ pendingToolCallId: null }),
     /** Marker for the service: abort the run in flight (the run then ends with run.cancelled). */
     requestCancel: () => undefined,
   },
   guards: {
-    answersPendingCall: ({ context, event }) => event.type === 'resume' && event.toolCallId === context.pendingToolCallId,
+    answersPendingCall: ({ context, event }) =>
+      event.type === 'resume' && event.toolCallId === context.pendingToolCallId,
   },
 }).createMachine({
   id: 'agentRun',

@@ -19,7 +19,14 @@ import { refusal } from './conflicts.js';
 import { startRunClock } from './run-clock.js';
 import { isAllowed, type RunLifecycleEvent } from './run.machine.js';
 import { DEFAULT_THREAD_LOCK_TTL_MS, withThreadLease } from './thread-lock.js';
-import { readThread, toResponse, toThreadView, type AgentResponse, type ThreadState, type ThreadView } from './thread-view.js';
+import {
+  readThread,
+  toResponse,
+  toThreadView,
+  type AgentResponse,
+  type ThreadState,
+  type ThreadView,
+} from './thread-view.js';
 
 /** What {@link createCodeAgentService} needs. */
 export interface CodeAgentServiceOptions extends CodeAgentDeps {
@@ -83,7 +90,10 @@ interface RunSpec {
 
 /** A resume is a run of its own: its token count starts again at 0. */
 function resumeWith(answer: string): AgentInput {
-  return new Command<string, CodeAgentUpdate, 'agent' | 'tools' | 'step_limit' | 'token_budget'>({ resume: answer, update: { tokens: 0 } });
+  return new Command<string, CodeAgentUpdate, 'agent' | 'tools' | 'step_limit' | 'token_budget'>({
+    resume: answer,
+    update: { tokens: 0 },
+  });
 }
 
 /** Builds the agent graph on `options.checkpointer` and the service around it. */
@@ -95,7 +105,11 @@ export function createCodeAgentService(options: CodeAgentServiceOptions): CodeAg
   const configOf = (threadId: string) => ({ configurable: { thread_id: threadId } });
   const now = options.now ?? Date.now;
   const maxRunMs = options.maxRunMs ?? DEFAULT_MAX_RUN_MS;
-  const lease = { locks: options.locks, ttlMs: options.lockTtlMs ?? DEFAULT_THREAD_LOCK_TTL_MS, logger: options.logger };
+  const lease = {
+    locks: options.locks,
+    ttlMs: options.lockTtlMs ?? DEFAULT_THREAD_LOCK_TTL_MS,
+    logger: options.logger,
+  };
 
   /** The thread from its checkpoint; `lockedByCaller`: the caller holds its lock, so its own run is not in flight yet. */
   async function load(threadId: string, lockedByCaller = false): Promise<ThreadState> {
@@ -109,7 +123,8 @@ export function createCodeAgentService(options: CodeAgentServiceOptions): CodeAg
   function guard(threadId: string, thread: ThreadState, access: AgentAccess | undefined): void {
     const owner = thread.values.request?.owner;
     const foreign = owner !== undefined && access?.client !== undefined && access.client.id !== owner;
-    if (thread.status === 'new' || foreign) throw notFound(`No agent thread ${JSON.stringify(threadId)}`, 'thread_not_found', 'thread_id');
+    if (thread.status === 'new' || foreign)
+      throw notFound(`No agent thread ${JSON.stringify(threadId)}`, 'thread_not_found', 'thread_id');
   }
 
   function check(threadId: string, thread: ThreadState, event: RunLifecycleEvent): void {
@@ -127,7 +142,11 @@ export function createCodeAgentService(options: CodeAgentServiceOptions): CodeAg
    * second caller gets the 409. The in-process map is taken first, before any await: a fast path on one instance,
    * and what `cancel` aborts.
    */
-  async function exclusive<T>(threadId: string, event: RunLifecycleEvent, work: (controller: AbortController) => Promise<T>): Promise<T> {
+  async function exclusive<T>(
+    threadId: string,
+    event: RunLifecycleEvent,
+    work: (controller: AbortController) => Promise<T>,
+  ): Promise<T> {
     const busy = () => refusal(threadId, { status: 'running', pending: null }, event);
     if (running.has(threadId)) throw busy();
     const controller = new AbortController();
@@ -139,12 +158,22 @@ export function createCodeAgentService(options: CodeAgentServiceOptions): CodeAg
     }
   }
 
-  async function run(threadId: string, { input, request, workspace, cancel, startedAt, access }: RunSpec): Promise<AgentResponse> {
+  async function run(
+    threadId: string,
+    { input, request, workspace, cancel, startedAt, access }: RunSpec,
+  ): Promise<AgentResponse> {
     const runId = `run_${randomUUID()}`;
     const emitter = createRunEmitter(options.bus, runId, threadId, { client: request.owner });
     emitter.emit('run_started', undefined, () => ({ kind: 'agent', agent: 'code', resume: input instanceof Command }));
     const clock = startRunClock(cancel, timeLimitOf(request, maxRunMs), startedAt, now);
-    const context: AgentRunContext = { emitter, tools: createAgentTools({ workspace }), workspace, signal: clock.signal, stop: clock.stop, access };
+    const context: AgentRunContext = {
+      emitter,
+      tools: createAgentTools({ workspace }),
+      workspace,
+      signal: clock.signal,
+      stop: clock.stop,
+      access,
+    };
     let thrown: unknown;
     try {
       await graph.invoke(input, { configurable: { thread_id: threadId, [RUN_CONTEXT_KEY]: context }, recursionLimit });
@@ -156,17 +185,30 @@ export function createCodeAgentService(options: CodeAgentServiceOptions): CodeAg
     }
     let thread = readThread(await graph.getState(configOf(threadId)), false);
     if (thrown !== undefined && thread.status !== 'failed') {
-      thread = { ...thread, status: 'failed', pending: null, failure: { code: 'internal_error', message: 'The run failed on an unexpected error.' } };
+      thread = {
+        ...thread,
+        status: 'failed',
+        pending: null,
+        failure: { code: 'internal_error', message: 'The run failed on an unexpected error.' },
+      };
     }
     const response = toResponse(threadId, runId, thread);
     if (thread.pending !== null) {
       const { pending } = thread;
-      emitter.emit('interrupt', 'tools', () => ({ tool_call_id: pending.tool_call_id, question: pending.question, kind: pending.kind ?? 'question' }));
+      emitter.emit('interrupt', 'tools', () => ({
+        tool_call_id: pending.tool_call_id,
+        question: pending.question,
+        kind: pending.kind ?? 'question',
+      }));
     }
     if (response.agent_status === 'error') {
       emitter.emit('run_failed', undefined, () => ({ ...response.error_details }));
     } else {
-      emitter.emit('run_finished', undefined, () => ({ agent_status: response.agent_status, model: response.model_used, files_written: response.files_written }));
+      emitter.emit('run_finished', undefined, () => ({
+        agent_status: response.agent_status,
+        model: response.model_used,
+        files_written: response.files_written,
+      }));
     }
     return response;
   }
@@ -177,15 +219,27 @@ export function createCodeAgentService(options: CodeAgentServiceOptions): CodeAg
       const threadId = params.thread_id ?? randomUUID();
       const { thread_id: _ignored, require_approval: approval, ...rest } = params;
       const owner = access?.client?.id;
-      const request: AgentRequestParams = { ...rest, require_approval: approval ?? [], ...(owner === undefined ? {} : { owner }) };
+      const request: AgentRequestParams = {
+        ...rest,
+        require_approval: approval ?? [],
+        ...(owner === undefined ? {} : { owner }),
+      };
       const workspace = await openWorkspace(request);
       return exclusive(threadId, { type: 'invoke' }, async (controller) => {
         const thread = await load(threadId, true);
         if (thread.status !== 'new') guard(threadId, thread, access);
         check(threadId, thread, { type: 'invoke' });
         // Calls a broken-off run left unanswered get a result, so the conversation stays valid for the model.
-        const dangling = pendingToolCalls(thread.values.messages ?? []).map((call) => reply(call, 'Not run: the run stopped before it.', 'error'));
-        const input: CodeAgentUpdate = { messages: [...dangling, new HumanMessage(instructionMessage(request))], request, steps: 0, tokens: 0, error: null };
+        const dangling = pendingToolCalls(thread.values.messages ?? []).map((call) =>
+          reply(call, 'Not run: the run stopped before it.', 'error'),
+        );
+        const input: CodeAgentUpdate = {
+          messages: [...dangling, new HumanMessage(instructionMessage(request))],
+          request,
+          steps: 0,
+          tokens: 0,
+          error: null,
+        };
         return run(threadId, { input, request, workspace, cancel: controller.signal, startedAt, access });
       });
     },
@@ -199,7 +253,14 @@ export function createCodeAgentService(options: CodeAgentServiceOptions): CodeAg
         check(params.thread_id, thread, event);
         const { request } = thread.values;
         const workspace = await openWorkspace(request);
-        return run(params.thread_id, { input: resumeWith(params.human_response), request, workspace, cancel: controller.signal, startedAt, access });
+        return run(params.thread_id, {
+          input: resumeWith(params.human_response),
+          request,
+          workspace,
+          cancel: controller.signal,
+          startedAt,
+          access,
+        });
       });
     },
 
@@ -220,7 +281,9 @@ export function createCodeAgentService(options: CodeAgentServiceOptions): CodeAg
         const thread = await load(threadId, true);
         guard(threadId, thread, access);
         check(threadId, thread, { type: 'cancel' });
-        const answered = pendingToolCalls(thread.values.messages).map((call) => reply(call, 'Not run: the human cancelled the run.', 'error'));
+        const answered = pendingToolCalls(thread.values.messages).map((call) =>
+          reply(call, 'Not run: the human cancelled the run.', 'error'),
+        );
         await graph.updateState(configOf(threadId), { messages: answered, error: { ...CANCELLED } }, 'tools');
         return toThreadView(threadId, await load(threadId, true));
       });

@@ -23,23 +23,39 @@ export interface ThreadLeaseOptions {
  * otherwise extends it every ttl/3 (an unref'd timer) until `work` settles, then releases it. A release that fails is
  * only logged: the lease expires by itself.
  */
-export async function withThreadLease<T>(threadId: string, options: ThreadLeaseOptions, busy: () => Error, work: () => Promise<T>): Promise<T> {
+export async function withThreadLease<T>(
+  threadId: string,
+  options: ThreadLeaseOptions,
+  busy: () => Error,
+  work: () => Promise<T>,
+): Promise<T> {
   const { locks, ttlMs, logger } = options;
   const lease = await locks.tryAcquire(threadLockName(threadId), ttlMs);
   if (lease === undefined) throw busy();
-  const keepAlive = setInterval(() => {
-    lease.extend(ttlMs).then(
-      (held) => {
-        if (!held) logger?.error({ threadId }, 'agent thread lease lost while its run goes on; another instance may run the thread');
-      },
-      (err: unknown) => logger?.warn({ err, threadId }, 'agent thread lease could not be extended; retrying'),
-    );
-  }, Math.max(1, Math.floor(ttlMs / 3)));
+  const keepAlive = setInterval(
+    () => {
+      lease.extend(ttlMs).then(
+        (held) => {
+          if (!held)
+            logger?.error(
+              { threadId },
+              'agent thread lease lost while its run goes on; another instance may run the thread',
+            );
+        },
+        (err: unknown) => logger?.warn({ err, threadId }, 'agent thread lease could not be extended; retrying'),
+      );
+    },
+    Math.max(1, Math.floor(ttlMs / 3)),
+  );
   keepAlive.unref();
   try {
     return await work();
   } finally {
     clearInterval(keepAlive);
-    await lease.release().catch((err: unknown) => logger?.warn({ err, threadId }, 'agent thread lease not released; it expires by itself'));
+    await lease
+      .release()
+      .catch((err: unknown) =>
+        logger?.warn({ err, threadId }, 'agent thread lease not released; it expires by itself'),
+      );
   }
 }

@@ -58,7 +58,8 @@ export interface ThreadView {
 
 const INCOMPLETE: AgentFailure = {
   code: 'run_incomplete',
-  message: 'The run stopped before it finished (the gateway instance running it went away). Invoke the thread again to continue.',
+  message:
+    'The run stopped before it finished (the gateway instance running it went away). Invoke the thread again to continue.',
 };
 
 /** Errors whose messages are written for clients; any other error's message stays in the gateway's log. */
@@ -66,8 +67,14 @@ const CLIENT_SAFE_ERRORS = new Set(['GatewayError', 'AgentModelError']);
 
 /** The failure of a node that threw, as LangGraph stored it (`{ name, message }`). */
 function failureOf(thrown: { name?: unknown; message?: unknown }): AgentFailure {
-  const safe = typeof thrown.name === 'string' && CLIENT_SAFE_ERRORS.has(thrown.name) && typeof thrown.message === 'string';
-  return { code: 'internal_error', message: safe ? `The run failed: ${String(thrown.message)}` : 'The run failed on an unexpected error (details are in the gateway log).' };
+  const safe =
+    typeof thrown.name === 'string' && CLIENT_SAFE_ERRORS.has(thrown.name) && typeof thrown.message === 'string';
+  return {
+    code: 'internal_error',
+    message: safe
+      ? `The run failed: ${String(thrown.message)}`
+      : 'The run failed on an unexpected error (details are in the gateway log).',
+  };
 }
 
 /**
@@ -82,9 +89,12 @@ export function readThread(snapshot: StateSnapshot, runningHere: boolean): Threa
   if (runningHere) return { ...base, status: 'running' };
   const pending = snapshot.tasks.flatMap((task) => task.interrupts).map((found) => found.value as AgentInterrupt)[0];
   if (pending !== undefined) return { ...base, status: 'interrupted', pending };
-  const thrown = snapshot.tasks.find((task) => task.error !== undefined)?.error as { name?: unknown; message?: unknown } | undefined;
+  const thrown = snapshot.tasks.find((task) => task.error !== undefined)?.error as
+    | { name?: unknown; message?: unknown }
+    | undefined;
   if (thrown !== undefined) return { ...base, status: 'failed', failure: failureOf(thrown) };
-  if (values.error) return { ...base, status: values.error.code === 'cancelled' ? 'cancelled' : 'failed', failure: values.error };
+  if (values.error)
+    return { ...base, status: values.error.code === 'cancelled' ? 'cancelled' : 'failed', failure: values.error };
   if (snapshot.next.length > 0) return { ...base, status: 'failed', failure: INCOMPLETE };
   return { ...base, status: 'completed' };
 }
@@ -92,14 +102,19 @@ export function readThread(snapshot: StateSnapshot, runningHere: boolean): Threa
 /** The pending question in the API's shape. */
 function humanInputRequest(pending: AgentInterrupt | null): HumanInputRequestBody | null {
   if (pending === null) return null;
-  return { tool_call_id: pending.tool_call_id ?? '', question_for_human: pending.question, kind: pending.kind ?? 'question' };
+  return {
+    tool_call_id: pending.tool_call_id ?? '',
+    question_for_human: pending.question,
+    kind: pending.kind ?? 'question',
+  };
 }
 
 /** The invoke / resume answer for a thread whose run just ended. */
 export function toResponse(threadId: string, runId: string, thread: ThreadState): AgentResponse {
   const { values, status } = thread;
   const final = status === 'completed' ? values.messages.at(-1) : undefined;
-  const answer = final !== undefined && AIMessage.isInstance(final) ? splitAnswer(contentText(final.content)) : undefined;
+  const answer =
+    final !== undefined && AIMessage.isInstance(final) ? splitAnswer(contentText(final.content)) : undefined;
   return {
     thread_id: threadId,
     run_id: runId,

@@ -1,7 +1,14 @@
 // The `anthropic` wire protocol: OpenAI chat requests sent to the Messages API, answers mapped back to OpenAI shapes.
 import { ProviderError } from '../errors.js';
 import type { HttpClient, HttpResponse } from '../http.js';
-import type { AdapterDeps, CallContext, ChatCompletion, ChatCompletionChunk, ChatRequest, ProviderAdapter } from '../types.js';
+import type {
+  AdapterDeps,
+  CallContext,
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatRequest,
+  ProviderAdapter,
+} from '../types.js';
 import { throwAnthropicHttpError } from './errors.js';
 import { fromAnthropicResponse } from './from-wire.js';
 import { fromAnthropicStream } from './stream.js';

@@ -40,7 +40,10 @@ export interface FromWireOptions {
 /** The ChatCompletion for a Messages response. Throws a `server` ProviderError when the body is not a message. */
 export function fromAnthropicResponse(body: unknown, options: FromWireOptions): ChatCompletion {
   if (!isMessage(body)) {
-    throw new ProviderError('upstream answered with something that is not an Anthropic message', { kind: 'server', status: 200 });
+    throw new ProviderError('upstream answered with something that is not an Anthropic message', {
+      kind: 'server',
+      status: 200,
+    });
   }
   const text = body.content.filter(isTextBlock).map((block) => block.text);
   const toolCalls: ToolCall[] = body.content.filter(isToolUseBlock).map((block) => ({
@@ -88,7 +91,8 @@ export function finishReason(stopReason: string | null | undefined): FinishReaso
 
 /** OpenAI usage from Anthropic's: prompt tokens include cache reads and cache writes. */
 export function toUsage(usage: AnthropicUsage): Usage {
-  const prompt = (usage.input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0);
+  const prompt =
+    (usage.input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0);
   const completion = usage.output_tokens ?? 0;
   return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
 }
@@ -103,6 +107,8 @@ function isTextBlock(block: AnthropicResponseBlock): block is { type: 'text'; te
   return block.type === 'text' && typeof block['text'] === 'string';
 }
 
-function isToolUseBlock(block: AnthropicResponseBlock): block is { type: 'tool_use'; id: string; name: string; input: unknown } {
+function isToolUseBlock(
+  block: AnthropicResponseBlock,
+): block is { type: 'tool_use'; id: string; name: string; input: unknown } {
   return block.type === 'tool_use' && typeof block['id'] === 'string' && typeof block['name'] === 'string';
 }

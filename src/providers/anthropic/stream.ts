@@ -135,7 +135,14 @@ function chunk(state: StreamState, delta: ChunkDelta, finish: FinishReason | nul
 
 function usageChunk(state: StreamState): ChatCompletionChunk {
   const usage: Usage = toUsage(state.usage);
-  return { id: state.id, object: 'chat.completion.chunk', created: state.created, model: state.model, choices: [], usage };
+  return {
+    id: state.id,
+    object: 'chat.completion.chunk',
+    created: state.created,
+    model: state.model,
+    choices: [],
+    usage,
+  };
 }
 
 function definedOnly(usage: AnthropicUsage | undefined): AnthropicUsage {

@@ -95,7 +95,9 @@ export function imageSource(url: string): AnthropicImageSource {
   const mediaType = match[1] || 'image/png';
   const params = (match[2] ?? '').split(';');
   const payload = match[3] ?? '';
-  const data = params.includes('base64') ? payload : Buffer.from(decodeURIComponent(payload), 'utf8').toString('base64');
+  const data = params.includes('base64')
+    ? payload
+    : Buffer.from(decodeURIComponent(payload), 'utf8').toString('base64');
   return { type: 'base64', media_type: mediaType, data };
 }
 
@@ -112,7 +114,9 @@ function toolUses(message: ChatMessage): AnthropicBlock[] {
 function parseArguments(args: string): Record<string, unknown> {
   try {
     const parsed: unknown = JSON.parse(args);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : {};
   } catch {
     return {};
   }

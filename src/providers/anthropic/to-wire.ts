@@ -41,7 +41,9 @@ export function toAnthropicRequest(request: ChatRequest, model: string, stream: 
     max_tokens: request.max_completion_tokens ?? request.max_tokens ?? DEFAULT_MAX_TOKENS,
     messages: toAnthropicMessages(request.messages),
   };
-  const system = [systemText(request.messages), jsonInstruction(request.response_format)].filter((s) => s !== '').join('\n\n');
+  const system = [systemText(request.messages), jsonInstruction(request.response_format)]
+    .filter((s) => s !== '')
+    .join('\n\n');
   if (system !== '') body.system = system;
   if (request.tools && request.tools.length > 0) {
     body.tools = request.tools.map(toTool);
@@ -69,7 +71,10 @@ function toTool(tool: ToolDefinition): AnthropicTool {
 }
 
 /** OpenAI's tool_choice and parallel_tool_calls as one Anthropic tool_choice (undefined: Anthropic's default, auto). */
-export function toToolChoice(choice: ToolChoice | undefined, parallel: boolean | undefined): AnthropicToolChoice | undefined {
+export function toToolChoice(
+  choice: ToolChoice | undefined,
+  parallel: boolean | undefined,
+): AnthropicToolChoice | undefined {
   if (choice === 'none') return { type: 'none' };
   const serial = parallel === false ? { disable_parallel_tool_use: true } : {};
   if (choice === 'required') return { type: 'any', ...serial };

@@ -1,7 +1,14 @@
 // The `gemini` wire protocol: OpenAI chat requests sent to Google AI Studio's generateContent, answers mapped back.
 import { ProviderError } from '../errors.js';
 import type { HttpClient, HttpResponse } from '../http.js';
-import type { AdapterDeps, CallContext, ChatCompletion, ChatCompletionChunk, ChatRequest, ProviderAdapter } from '../types.js';
+import type {
+  AdapterDeps,
+  CallContext,
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatRequest,
+  ProviderAdapter,
+} from '../types.js';
 import { throwGeminiHttpError } from './errors.js';
 import { fromGeminiResponse } from './from-wire.js';
 import { fromGeminiStream } from './stream.js';
@@ -32,12 +39,23 @@ export function createGeminiAdapter(deps: AdapterDeps): ProviderAdapter {
   };
 }
 
-async function* streamChat(http: HttpClient, request: ChatRequest, ctx: CallContext, now: () => number): AsyncGenerator<ChatCompletionChunk, void, undefined> {
+async function* streamChat(
+  http: HttpClient,
+  request: ChatRequest,
+  ctx: CallContext,
+  now: () => number,
+): AsyncGenerator<ChatCompletionChunk, void, undefined> {
   const res = await post(http, request, ctx, true, now);
   yield* fromGeminiStream(res.body, { now, model: ctx.model });
 }
 
-async function post(http: HttpClient, request: ChatRequest, ctx: CallContext, stream: boolean, now: () => number): Promise<HttpResponse> {
+async function post(
+  http: HttpClient,
+  request: ChatRequest,
+  ctx: CallContext,
+  stream: boolean,
+  now: () => number,
+): Promise<HttpResponse> {
   const model = ctx.model.replace(/^models\//, '');
   const method = stream ? 'streamGenerateContent?alt=sse' : 'generateContent';
   const res = await http.request({
@@ -62,7 +80,13 @@ async function listModels(http: HttpClient, ctx: Omit<CallContext, 'model'>): Pr
   let pageToken: string | undefined;
   for (let page = 0; page < MAX_MODEL_PAGES; page++) {
     const query = `pageSize=${MODEL_PAGE_SIZE}${pageToken === undefined ? '' : `&pageToken=${encodeURIComponent(pageToken)}`}`;
-    const res = await http.request({ url: `${trimSlash(ctx.baseUrl)}/models?${query}`, method: 'GET', headers: headers(ctx), signal: ctx.signal, timeouts: ctx.timeouts });
+    const res = await http.request({
+      url: `${trimSlash(ctx.baseUrl)}/models?${query}`,
+      method: 'GET',
+      headers: headers(ctx),
+      signal: ctx.signal,
+      timeouts: ctx.timeouts,
+    });
     await ensureOk(res);
     const body = (await res.json()) as { models?: unknown; nextPageToken?: unknown } | null;
     if (!body || typeof body !== 'object' || (body.models !== undefined && !Array.isArray(body.models))) {

@@ -27,10 +27,16 @@ export function geminiErrorStatus(body: unknown): GeminiErrorStatus | undefined 
  * (RetryInfo is no guide to that one: Google has been seen sending "38s" for a spent day), a per-minute one
  * when RetryInfo says.
  */
-export function geminiError(httpStatus: number, body: unknown, headers: ResponseHeaders = {}, now = Date.now()): ProviderError {
+export function geminiError(
+  httpStatus: number,
+  body: unknown,
+  headers: ResponseHeaders = {},
+  now = Date.now(),
+): ProviderError {
   const error = geminiErrorStatus(body) ?? {};
   const status = httpStatus || (typeof error.code === 'number' ? error.code : 0);
-  const message = typeof error.message === 'string' && error.message !== '' ? error.message : `upstream answered ${status}`;
+  const message =
+    typeof error.message === 'string' && error.message !== '' ? error.message : `upstream answered ${status}`;
   const details = Array.isArray(error.details) ? error.details : [];
   const reason = detailOf(details, 'ErrorInfo')?.['reason'];
   const retryAfterMs = retryDelayMs(details) ?? parseRetryAfter(headers, now);
@@ -59,7 +65,12 @@ export async function throwGeminiHttpError(res: HttpResponse, now = Date.now()):
   throw geminiError(res.status, body, res.headers, now);
 }
 
-function kindOf(status: number, name: string | undefined, reason: string | undefined, message: string): ProviderErrorKind {
+function kindOf(
+  status: number,
+  name: string | undefined,
+  reason: string | undefined,
+  message: string,
+): ProviderErrorKind {
   // A bad key is a 400 INVALID_ARGUMENT whose ErrorInfo reason is API_KEY_INVALID (or _EXPIRED...).
   if (reason?.startsWith('API_KEY_') || /api key not valid/i.test(message)) return 'auth';
   if (name === 'PERMISSION_DENIED' || name === 'UNAUTHENTICATED') return 'auth';
@@ -96,5 +107,7 @@ function quotaId(details: Array<Record<string, unknown>>): string | undefined {
 
 function violations(details: Array<Record<string, unknown>>): Array<Record<string, unknown>> {
   const list = detailOf(details, 'QuotaFailure')?.['violations'];
-  return Array.isArray(list) ? list.filter((v): v is Record<string, unknown> => typeof v === 'object' && v !== null) : [];
+  return Array.isArray(list)
+    ? list.filter((v): v is Record<string, unknown> => typeof v === 'object' && v !== null)
+    : [];
 }

@@ -13,7 +13,16 @@ export interface FromWireOptions {
 }
 
 /** Finish reasons that mean a filter stopped the answer (safety, recitation, blocklists, personal data...). */
-const FILTERED = new Set(['SAFETY', 'RECITATION', 'PROHIBITED_CONTENT', 'BLOCKLIST', 'SPII', 'IMAGE_SAFETY', 'IMAGE_PROHIBITED_CONTENT', 'IMAGE_RECITATION']);
+const FILTERED = new Set([
+  'SAFETY',
+  'RECITATION',
+  'PROHIBITED_CONTENT',
+  'BLOCKLIST',
+  'SPII',
+  'IMAGE_SAFETY',
+  'IMAGE_PROHIBITED_CONTENT',
+  'IMAGE_RECITATION',
+]);
 
 /**
  * One completion with a choice per candidate. A prompt blocked before any candidate (`promptFeedback.blockReason`)
@@ -29,7 +38,12 @@ export function fromGeminiResponse(body: unknown, options: FromWireOptions): Cha
     const content = text === '' && (toolCalls.length > 0 || finish === 'content_filter') ? null : text;
     return {
       index: candidate.index ?? position,
-      message: { role: 'assistant', content, refusal: null, ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}) },
+      message: {
+        role: 'assistant',
+        content,
+        refusal: null,
+        ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+      },
       finish_reason: finish,
       logprobs: null,
     };
@@ -99,7 +113,11 @@ export function toUsage(meta: GeminiUsageMetadata | undefined): Usage | undefine
   if (meta === undefined) return undefined;
   const prompt = meta.promptTokenCount ?? 0;
   const completion = (meta.candidatesTokenCount ?? 0) + (meta.thoughtsTokenCount ?? 0);
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: meta.totalTokenCount ?? prompt + completion };
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: meta.totalTokenCount ?? prompt + completion,
+  };
 }
 
 /** Why an answer has no candidates: a blocked prompt is a content filter; otherwise the upstream misbehaved. */

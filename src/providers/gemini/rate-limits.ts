@@ -18,10 +18,17 @@ export function readGeminiRateLimits(): QuotaSignal | undefined {
  * names none. A daily quota resets at the next midnight Pacific time (RetryInfo is no guide to that one: Google has
  * been seen sending "38s" for a spent day), a per-minute one when RetryInfo (`retryAfterMs`) says.
  */
-export function quotaOfViolations(violations: Array<Record<string, unknown>>, retryAfterMs: number | undefined, now: number): ProviderQuota | undefined {
-  const scopes = violations.map((v) => scopeFromText(`${String(v['quotaId'] ?? '')} ${String(v['quotaMetric'] ?? '')}`));
+export function quotaOfViolations(
+  violations: Array<Record<string, unknown>>,
+  retryAfterMs: number | undefined,
+  now: number,
+): ProviderQuota | undefined {
+  const scopes = violations.map((v) =>
+    scopeFromText(`${String(v['quotaId'] ?? '')} ${String(v['quotaMetric'] ?? '')}`),
+  );
   if (scopes.includes('day')) return { scope: 'day', resetAt: nextMidnight(DAILY_RESET_ZONE, now) };
-  if (scopes.includes('minute')) return retryAfterMs === undefined ? { scope: 'minute' } : { scope: 'minute', resetAt: now + retryAfterMs };
+  if (scopes.includes('minute'))
+    return retryAfterMs === undefined ? { scope: 'minute' } : { scope: 'minute', resetAt: now + retryAfterMs };
   return undefined;
 }
 
@@ -40,7 +47,14 @@ const zoneFormats = new Map<string, Intl.DateTimeFormat>();
 function zoneOffsetMs(timeZone: string, at: number): number {
   let format = zoneFormats.get(timeZone);
   if (format === undefined) {
-    const fields = { year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' } as const;
+    const fields = {
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    } as const;
     format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', ...fields });
     zoneFormats.set(timeZone, format);
   }

@@ -2,7 +2,15 @@
 import { ProviderError } from '../errors.js';
 import { readSse } from '../sse.js';
 import type { ChatCompletionChunk, ChunkDelta, FinishReason, Usage } from '../types.js';
-import { asResponse, completionId, finishReason, noCandidates, readParts, toUsage, type FromWireOptions } from './from-wire.js';
+import {
+  asResponse,
+  completionId,
+  finishReason,
+  noCandidates,
+  readParts,
+  toUsage,
+  type FromWireOptions,
+} from './from-wire.js';
 import type { GeminiCandidate, GenerateContentResponse } from './wire-types.js';
 
 /** Per OpenAI choice (Gemini candidate): tool calls numbered so far and whether it finished. */
@@ -30,7 +38,13 @@ export async function* fromGeminiStream(
   body: AsyncIterable<Uint8Array>,
   options: FromWireOptions,
 ): AsyncGenerator<ChatCompletionChunk, void, undefined> {
-  const state: StreamState = { id: undefined, created: Math.floor(options.now() / 1000), model: options.model, usage: undefined, choices: new Map() };
+  const state: StreamState = {
+    id: undefined,
+    created: Math.floor(options.now() / 1000),
+    model: options.model,
+    usage: undefined,
+    choices: new Map(),
+  };
   for await (const sse of readSse(body)) {
     if (sse.data.trim() === '') continue;
     const response = parseEvent(sse.data);
@@ -41,7 +55,8 @@ export async function* fromGeminiStream(
       continue; // a usage-only event
     }
     state.id ??= completionId(response.responseId);
-    for (const [position, candidate] of candidates.entries()) yield* convert(candidate, candidate.index ?? position, state);
+    for (const [position, candidate] of candidates.entries())
+      yield* convert(candidate, candidate.index ?? position, state);
   }
   const choices = [...state.choices.values()];
   if (choices.length === 0 || choices.some((choice) => !choice.finished)) {
@@ -60,7 +75,9 @@ function* convert(candidate: GeminiCandidate, index: number, state: StreamState)
   const { text, toolCalls } = readParts(candidate.content?.parts, choice.toolCalls);
   if (text !== '') yield chunk(state, index, { content: text }, null);
   for (const call of toolCalls) {
-    const delta: ChunkDelta = { tool_calls: [{ index: choice.toolCalls++, id: call.id, type: 'function', function: call.function }] };
+    const delta: ChunkDelta = {
+      tool_calls: [{ index: choice.toolCalls++, id: call.id, type: 'function', function: call.function }],
+    };
     yield chunk(state, index, delta, null);
   }
   if (candidate.finishReason !== undefined && !choice.finished) {
@@ -75,13 +92,22 @@ function parseEvent(data: string): GenerateContentResponse {
   try {
     parsed = JSON.parse(data);
   } catch (err) {
-    throw new ProviderError('upstream sent a stream event that is not JSON', { kind: 'server', status: 200, cause: err });
+    throw new ProviderError('upstream sent a stream event that is not JSON', {
+      kind: 'server',
+      status: 200,
+      cause: err,
+    });
   }
   return asResponse(parsed);
 }
 
 function frame(state: StreamState): Omit<ChatCompletionChunk, 'choices'> {
-  return { id: state.id ?? completionId(undefined), object: 'chat.completion.chunk', created: state.created, model: state.model };
+  return {
+    id: state.id ?? completionId(undefined),
+    object: 'chat.completion.chunk',
+    created: state.created,
+    model: state.model,
+  };
 }
 
 function chunk(state: StreamState, index: number, delta: ChunkDelta, finish: FinishReason | null): ChatCompletionChunk {

@@ -45,7 +45,10 @@ export function toGeminiContents(messages: ChatMessage[], options: MessagesOptio
         push('user', userParts(message.content));
         break;
       case 'assistant':
-        push('model', [...textParts(message.content), ...(message.tool_calls ?? []).map((call) => functionCallPart(call, signature))]);
+        push('model', [
+          ...textParts(message.content),
+          ...(message.tool_calls ?? []).map((call) => functionCallPart(call, signature)),
+        ]);
         break;
       case 'tool':
         push('user', [functionResponsePart(messages, index)]);
@@ -85,7 +88,9 @@ function imagePart(part: Extract<ContentPart, { type: 'image_url' }>): GeminiPar
   const data = /^data:([^;,]*)((?:;[^;,]*)*),(.*)$/s.exec(url);
   if (data) {
     const mimeType = data[1] || 'image/png';
-    const base64 = /;base64/i.test(data[2]!) ? data[3]! : Buffer.from(decodeURIComponent(data[3]!), 'utf8').toString('base64');
+    const base64 = /;base64/i.test(data[2]!)
+      ? data[3]!
+      : Buffer.from(decodeURIComponent(data[3]!), 'utf8').toString('base64');
     return { inlineData: { mimeType, data: base64 } };
   }
   return { fileData: { mimeType: mimeFromUrl(url), fileUri: url } };
@@ -110,7 +115,9 @@ function mimeFromUrl(url: string): string {
 }
 
 function functionCallPart(call: ToolCall, signature: boolean): GeminiPart {
-  const part: GeminiPart = { functionCall: { name: call.function.name, args: parseArguments(call.function.arguments) } };
+  const part: GeminiPart = {
+    functionCall: { name: call.function.name, args: parseArguments(call.function.arguments) },
+  };
   if (signature) part.thoughtSignature = SKIP_THOUGHT_SIGNATURE;
   return part;
 }
@@ -132,7 +139,8 @@ function parseArguments(text: string): Record<string, unknown> {
 /** A tool result: the function name comes from the assistant message that made the call with this id. */
 function functionResponsePart(messages: ChatMessage[], index: number): GeminiPart {
   const message = messages[index]!;
-  const name = toolName(messages, index, message.tool_call_id) ?? message.name ?? message.tool_call_id ?? 'unknown_function';
+  const name =
+    toolName(messages, index, message.tool_call_id) ?? message.name ?? message.tool_call_id ?? 'unknown_function';
   const text = textOf(message.content);
   return { functionResponse: { name, response: resultObject(text) } };
 }

@@ -6,7 +6,22 @@ import type { GeminiSchema } from './wire-types.js';
  * (`additionalProperties`, `$schema`, `strict`, `examples`, `not`...) fails the whole request with
  * 400 "Invalid JSON payload received. Unknown name ...: Cannot find field". We keep only these.
  */
-const KEPT = ['title', 'description', 'example', 'default', 'minItems', 'maxItems', 'minLength', 'maxLength', 'pattern', 'minimum', 'maximum', 'minProperties', 'maxProperties', 'propertyOrdering'] as const;
+const KEPT = [
+  'title',
+  'description',
+  'example',
+  'default',
+  'minItems',
+  'maxItems',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'minimum',
+  'maximum',
+  'minProperties',
+  'maxProperties',
+  'propertyOrdering',
+] as const;
 
 /** Formats the Gemini Developer API accepts; other values (email, uri, uuid...) are rejected, so they are dropped. */
 const FORMATS = new Set(['enum', 'date-time', 'int32', 'int64', 'float', 'double']);
@@ -29,7 +44,8 @@ export function toGeminiParameters(schema: Record<string, unknown> | undefined):
   const converted = convert(schema, schema, 0);
   const props = converted['properties'];
   const isObject = converted['type'] === 'OBJECT' || converted['type'] === undefined;
-  if (isObject && (props === undefined || Object.keys(props as Json).length === 0) && converted['anyOf'] === undefined) return undefined;
+  if (isObject && (props === undefined || Object.keys(props as Json).length === 0) && converted['anyOf'] === undefined)
+    return undefined;
   return converted;
 }
 
@@ -49,14 +65,20 @@ function convert(node: unknown, root: Json, depth: number): GeminiSchema {
     if (Object.keys(properties).length > 0) out['properties'] = properties;
     if (Array.isArray(node['required'])) {
       // A required name with no property is a 400 ("property is not defined").
-      const required = node['required'].filter((name): name is string => typeof name === 'string' && name in properties);
+      const required = node['required'].filter(
+        (name): name is string => typeof name === 'string' && name in properties,
+      );
       if (required.length > 0) out['required'] = required;
     }
   }
   const items = Array.isArray(node['items']) ? node['items'][0] : node['items'];
   if (items !== undefined) out['items'] = convert(items, root, depth);
   const variants = [...asArray(node['anyOf']), ...asArray(node['oneOf'])];
-  if (variants.length > 0) applyVariants(variants.map((v) => convert(v, root, depth)), out);
+  if (variants.length > 0)
+    applyVariants(
+      variants.map((v) => convert(v, root, depth)),
+      out,
+    );
   for (const part of asArray(node['allOf'])) mergeInto(out, convert(part, root, depth));
   return out;
 }
@@ -96,8 +118,10 @@ function applyVariants(variants: GeminiSchema[], out: GeminiSchema): void {
 
 function mergeInto(out: GeminiSchema, extra: GeminiSchema): void {
   for (const [key, value] of Object.entries(extra)) {
-    if (key === 'properties' && isRecord(out['properties']) && isRecord(value)) out['properties'] = { ...out['properties'], ...value };
-    else if (key === 'required' && Array.isArray(out['required']) && Array.isArray(value)) out['required'] = [...new Set([...out['required'], ...value])];
+    if (key === 'properties' && isRecord(out['properties']) && isRecord(value))
+      out['properties'] = { ...out['properties'], ...value };
+    else if (key === 'required' && Array.isArray(out['required']) && Array.isArray(value))
+      out['required'] = [...new Set([...out['required'], ...value])];
     else if (key === 'description' && out['description'] !== undefined) continue;
     else out[key] = value;
   }
@@ -110,7 +134,9 @@ function resolveRef(node: Json, root: Json, depth: number): unknown {
   const match = /^#\/(\$defs|definitions)\/(.+)$/.exec(ref);
   if (!match) return node;
   const defs = root[match[1]!];
-  const target = isRecord(defs) ? defs[decodeURIComponent(match[2]!).replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
+  const target = isRecord(defs)
+    ? defs[decodeURIComponent(match[2]!).replace(/~1/g, '/').replace(/~0/g, '~')]
+    : undefined;
   if (!isRecord(target)) return node;
   // Sibling keys next to $ref (a description, say) are kept over the target's.
   const { $ref: _ref, ...siblings } = node;

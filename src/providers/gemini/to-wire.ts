@@ -12,11 +12,15 @@ export type ToWireOptions = MessagesOptions;
  * enabled"), `parallel_tool_calls` (no Gemini switch), `user`, and `stream_options` (Gemini always reports usage).
  */
 export function toGeminiRequest(request: ChatRequest, options: ToWireOptions = {}): GenerateContentRequest {
-  const body: GenerateContentRequest = { ...toGeminiContents(request.messages, options), generationConfig: generationConfig(request) };
+  const body: GenerateContentRequest = {
+    ...toGeminiContents(request.messages, options),
+    generationConfig: generationConfig(request),
+  };
   const declarations = (request.tools ?? []).filter((tool) => tool.type === 'function').map(declaration);
   if (declarations.length > 0) {
     body.tools = [{ functionDeclarations: declarations }];
-    if (request.tool_choice !== undefined) body.toolConfig = { functionCallingConfig: callingConfig(request.tool_choice) };
+    if (request.tool_choice !== undefined)
+      body.toolConfig = { functionCallingConfig: callingConfig(request.tool_choice) };
   }
   return body;
 }

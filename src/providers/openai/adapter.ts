@@ -1,7 +1,14 @@
 // The `openai` wire protocol adapter: every OpenAI-compatible API (OpenRouter, Groq, Mistral, vLLM, Ollama ...) goes through it.
 import { ProviderError } from '../errors.js';
 import type { HttpResponse } from '../http.js';
-import type { AdapterDeps, CallContext, ChatCompletion, ChatCompletionChunk, ChatRequest, ProviderAdapter } from '../types.js';
+import type {
+  AdapterDeps,
+  CallContext,
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatRequest,
+  ProviderAdapter,
+} from '../types.js';
 import { completionToChunks } from '../assemble.js';
 import { throwOpenAIHttpError } from './errors.js';
 import { asRecord, fromOpenAICompletion, type WireDefaults } from './from-wire.js';
@@ -28,7 +35,10 @@ export function createOpenAIAdapter(deps: AdapterDeps): ProviderAdapter {
       url: `${trimSlash(ctx.baseUrl)}/chat/completions`,
       method: 'POST',
       headers: { ...headersFor(ctx), ...(stream ? { accept: 'text/event-stream' } : {}) },
-      json: toOpenAIRequest(request, ctx.model, { stream, ...(ctx.maxTokensField ? { maxTokensField: ctx.maxTokensField } : {}) }),
+      json: toOpenAIRequest(request, ctx.model, {
+        stream,
+        ...(ctx.maxTokensField ? { maxTokensField: ctx.maxTokensField } : {}),
+      }),
       signal: ctx.signal,
       timeouts: ctx.timeouts,
       onHeaders: ctx.onHeaders,
@@ -83,7 +93,8 @@ function headersFor(ctx: RequestContext): Record<string, string> {
 /** `data[].id` of OpenAI's list; Together answers with the bare array. */
 function modelIds(body: unknown): string[] {
   const list = Array.isArray(body) ? body : asRecord(body)?.['data'];
-  if (!Array.isArray(list)) throw new ProviderError('upstream model list has no data array', { kind: 'server', status: 200 });
+  if (!Array.isArray(list))
+    throw new ProviderError('upstream model list has no data array', { kind: 'server', status: 200 });
   return list.map((entry) => asRecord(entry)?.['id']).filter((id): id is string => typeof id === 'string');
 }
 
@@ -92,7 +103,11 @@ async function readJson(res: HttpResponse): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new ProviderError(`upstream answered ${res.status} with a body that is not JSON`, { kind: 'server', status: res.status, cause: err });
+    throw new ProviderError(`upstream answered ${res.status} with a body that is not JSON`, {
+      kind: 'server',
+      status: res.status,
+      cause: err,
+    });
   }
 }
 

@@ -5,7 +5,11 @@ import { extractOpenAIStyleError, throwHttpError, type ErrorAnswerReading } from
 import type { HttpResponse } from '../http.js';
 import { readOpenAIRateLimits } from './rate-limits.js';
 
-const READING: ErrorAnswerReading = { extract: extractOpenAIStyleError, readRateLimits: readOpenAIRateLimits, bodyHeaders };
+const READING: ErrorAnswerReading = {
+  extract: extractOpenAIStyleError,
+  readRateLimits: readOpenAIRateLimits,
+  bodyHeaders,
+};
 
 /** Reads a non-2xx answer and throws its ProviderError; `now` (ms since the epoch) dates resets given as delays. */
 export function throwOpenAIHttpError(res: HttpResponse, now = Date.now()): Promise<never> {
@@ -19,7 +23,9 @@ export function throwOpenAIHttpError(res: HttpResponse, now = Date.now()): Promi
 export function errorFromBody(body: unknown, httpStatus = 200): ProviderError {
   const { message, code } = extractOpenAIStyleError(body);
   const error = asRecord(asRecord(body)?.['error']);
-  const stated = [error?.['code'], error?.['status'], httpStatus].find((v) => typeof v === 'number' && v >= 400 && v < 600);
+  const stated = [error?.['code'], error?.['status'], httpStatus].find(
+    (v) => typeof v === 'number' && v >= 400 && v < 600,
+  );
   const status = typeof stated === 'number' ? stated : statusFromCode(code);
   const text = message ?? code ?? 'upstream returned an error';
   const kind = kindFromStatus(status, `${text} ${code ?? ''}`);
@@ -48,5 +54,7 @@ function bodyHeaders(body: unknown): Record<string, string> {
 
 /** The value as a plain object, or undefined (as in from-wire.ts, which imports this file, so cannot lend it). */
 function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }

@@ -82,7 +82,8 @@ export function fromOpenAICompletion(body: unknown, defaults: WireDefaults): Cha
   if (!record) throw new ProviderError('upstream answer is not a JSON object', { kind: 'server', status: 200 });
   if (record['error'] !== undefined && record['error'] !== null) throw errorFromBody(record);
   const rawChoices = Array.isArray(record['choices']) ? record['choices'] : [];
-  if (rawChoices.length === 0) throw new ProviderError('upstream answer has no choices', { kind: 'server', status: 200 });
+  if (rawChoices.length === 0)
+    throw new ProviderError('upstream answer has no choices', { kind: 'server', status: 200 });
   const choices = rawChoices.map((raw, position) => {
     const choice = asRecord(raw) ?? {};
     const message = messageFromWire(asRecord(choice['message']) ?? {});
@@ -97,9 +98,13 @@ export function fromOpenAICompletion(body: unknown, defaults: WireDefaults): Cha
 }
 
 /** id, created and model of a body or chunk, with defaults for what is missing or malformed. */
-export function header(record: Record<string, unknown>, defaults: WireDefaults): { id: string; created: number; model: string } {
+export function header(
+  record: Record<string, unknown>,
+  defaults: WireDefaults,
+): { id: string; created: number; model: string } {
   const id = typeof record['id'] === 'string' && record['id'] !== '' ? record['id'] : defaults.id;
-  const created = typeof record['created'] === 'number' && record['created'] >= 0 ? Math.floor(record['created']) : defaults.created;
+  const created =
+    typeof record['created'] === 'number' && record['created'] >= 0 ? Math.floor(record['created']) : defaults.created;
   const model = typeof record['model'] === 'string' && record['model'] !== '' ? record['model'] : defaults.model;
   return { id, created, model };
 }
@@ -126,7 +131,9 @@ function toolCallFromWire(raw: unknown, position: number): ToolCall | undefined 
 
 /** The value as a plain object, or undefined. */
 export function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 /** A non-negative integer, or undefined. */

@@ -21,7 +21,11 @@ import {
  * in `withToolCalls` (indexes of choices that streamed tool calls earlier). Throws the matching ProviderError when the
  * chunk is an error object.
  */
-function fromOpenAIChunk(raw: unknown, defaults: WireDefaults, withToolCalls: ReadonlySet<number> = new Set()): ChatCompletionChunk {
+function fromOpenAIChunk(
+  raw: unknown,
+  defaults: WireDefaults,
+  withToolCalls: ReadonlySet<number> = new Set(),
+): ChatCompletionChunk {
   const record = asRecord(raw);
   if (!record) throw new ProviderError('upstream stream event is not a JSON object', { kind: 'server', status: 200 });
   if (record['error'] !== undefined && record['error'] !== null) throw errorFromBody(record);
@@ -73,7 +77,10 @@ function toolCallDeltaFromWire(raw: unknown, position: number): ToolCallDelta {
  * fine once a finish reason was seen, and a ProviderError of kind `network` before that. Data that is not JSON
  * (keep-alive text, say) is skipped; chunks with no choices and no usage (Azure's prompt-filter preamble) too.
  */
-export async function* readOpenAIStream(body: AsyncIterable<Uint8Array>, defaults: WireDefaults): AsyncGenerator<ChatCompletionChunk> {
+export async function* readOpenAIStream(
+  body: AsyncIterable<Uint8Array>,
+  defaults: WireDefaults,
+): AsyncGenerator<ChatCompletionChunk> {
   let finished = false;
   const withToolCalls = new Set<number>();
   for await (const event of readSse(body)) {

@@ -1,5 +1,13 @@
 // ChatRequest → the JSON body an OpenAI-compatible `/chat/completions` endpoint receives (a whitelist, nothing unknown passes).
-import type { ChatMessage, ChatRequest, ContentPart, ResponseFormat, ToolCall, ToolChoice, ToolDefinition } from '../types.js';
+import type {
+  ChatMessage,
+  ChatRequest,
+  ContentPart,
+  ResponseFormat,
+  ToolCall,
+  ToolChoice,
+  ToolDefinition,
+} from '../types.js';
 
 /** The request body sent upstream: only fields of OpenAI's chat API, with no `undefined` values. */
 export type OpenAIWireRequest = Record<string, unknown> & { model: string; messages: Record<string, unknown>[] };

@@ -53,12 +53,20 @@ export function createRuleClassifier(options: RuleClassifierOptions = {}): Class
   const domainRules = options.domainRules ?? DOMAIN_RULES;
   const longContextTokens = options.longContextTokens ?? LONG_CONTEXT_TOKENS;
   // Classes: the tasks, then the specialist domains, then the step cues, all scored by one lexicon.
-  const lexicon = compileLexicon([...TASKS.map((t) => taskRules[t]), ...SPECIALIST_DOMAINS.map((d) => domainRules[d]), STEP_CUES]);
+  const lexicon = compileLexicon([
+    ...TASKS.map((t) => taskRules[t]),
+    ...SPECIALIST_DOMAINS.map((d) => domainRules[d]),
+    STEP_CUES,
+  ]);
   const firstDomain = TASKS.length;
   const steps = firstDomain + SPECIALIST_DOMAINS.length;
-  const prior = Float64Array.from({ length: lexicon.classCount }, (_, i) => (i < TASKS.length ? (TASK_PRIOR[TASKS[i]!] ?? 0) : 0));
+  const prior = Float64Array.from({ length: lexicon.classCount }, (_, i) =>
+    i < TASKS.length ? (TASK_PRIOR[TASKS[i]!] ?? 0) : 0,
+  );
   const scores = new Float64Array(lexicon.classCount);
-  const materialWeights = Float64Array.from({ length: lexicon.classCount }, (_, i) => (i < TASKS.length ? MATERIAL_TASK_WEIGHT : 1));
+  const materialWeights = Float64Array.from({ length: lexicon.classCount }, (_, i) =>
+    i < TASKS.length ? MATERIAL_TASK_WEIGHT : 1,
+  );
   const chat = TASKS.indexOf('chat');
   const math = TASKS.indexOf('math');
   const code = TASKS.indexOf('code');
@@ -94,13 +102,19 @@ export function createRuleClassifier(options: RuleClassifierOptions = {}): Class
     scores[math]! += Math.min(stats.numbers, STRUCTURE.maxNumbers) * STRUCTURE.mathPerNumber;
     scores[code]! += Math.min(stats.camelCase, STRUCTURE.maxCamelCase) * STRUCTURE.codePerCamelCase;
     if (user.length < STRUCTURE.shortChars && stats.questions === 0) scores[chat]! += STRUCTURE.shortChat;
-    if (stats.lines >= STRUCTURE.passageLines || stats.longestLine >= STRUCTURE.passageLineChars) scores[summarization]! += STRUCTURE.passageSummarization;
+    if (stats.lines >= STRUCTURE.passageLines || stats.longestLine >= STRUCTURE.passageLineChars)
+      scores[summarization]! += STRUCTURE.passageSummarization;
     let systems = 0;
     for (const message of messages) {
       if ((message.role !== 'system' && message.role !== 'developer') || systems++ >= 2) continue;
       lexicon.score(textWindow(contentText(message), SYSTEM_CHARS, 0).toLowerCase(), SYSTEM_WEIGHT, scores);
     }
-    if (previousUser >= 0) lexicon.score(textWindow(contentText(messages[previousUser]!), PREVIOUS_CHARS, 0).toLowerCase(), PREVIOUS_WEIGHT, scores);
+    if (previousUser >= 0)
+      lexicon.score(
+        textWindow(contentText(messages[previousUser]!), PREVIOUS_CHARS, 0).toLowerCase(),
+        PREVIOUS_WEIGHT,
+        scores,
+      );
 
     const task = TASKS[argmax(scores, 0, TASKS.length)]!;
     const best = argmax(scores, firstDomain, steps);
@@ -117,7 +131,13 @@ export function createRuleClassifier(options: RuleClassifierOptions = {}): Class
       task,
       query,
       domain,
-      complexity: complexityOf({ userTokens: Math.ceil(query.length / 4), promptTokens: estimatedTokens, stats, stepCues, task }),
+      complexity: complexityOf({
+        userTokens: Math.ceil(query.length / 4),
+        promptTokens: estimatedTokens,
+        stats,
+        stepCues,
+        task,
+      }),
       promptChars,
       estimatedTokens,
       promptTokens: () => (exact ??= countTokens(promptText(messages))),

@@ -97,7 +97,13 @@ const LOG_LONG = Math.log2(1 + LONG_TOKENS / SHORT_TOKENS);
  * Complexity 0..1 of a request: the last user message's length (log-scaled), the asks beyond the first (extra
  * questions, list items), the distinct multi-step cues, the whole prompt's size, and the task.
  */
-export function complexityOf(input: { userTokens: number; promptTokens: number; stats: TextStats; stepCues: number; task: Task }): number {
+export function complexityOf(input: {
+  userTokens: number;
+  promptTokens: number;
+  stats: TextStats;
+  stepCues: number;
+  task: Task;
+}): number {
   const length = Math.min(1, Math.log2(1 + input.userTokens / SHORT_TOKENS) / LOG_LONG);
   const context = Math.min(1, input.promptTokens / 32_000);
   const asks = Math.min(1, (Math.max(0, input.stats.questions - 1) + input.stats.listItems * 0.5) / 4);

@@ -47,7 +47,8 @@ const QUOTE_AFTER_ASK = /[:?.!]\s*["“«'‘]/;
 export function splitAsk(text: string, head: number, tail: number): [ask: string, material: string] {
   const newline = text.indexOf('\n');
   const quote = QUOTE_AFTER_ASK.exec(text.length > head ? text.slice(0, head) : text);
-  if (quote !== null && (newline < 0 || quote.index < newline)) return [text.slice(0, quote.index + 1), text.slice(quote.index + 1)];
+  if (quote !== null && (newline < 0 || quote.index < newline))
+    return [text.slice(0, quote.index + 1), text.slice(quote.index + 1)];
   if (newline > 0 && newline <= head) {
     const first = text.slice(0, newline).trimEnd();
     if (first.endsWith(':') || text.charCodeAt(newline + 1) === 10) return [first, text.slice(newline + 1)];
@@ -55,7 +56,8 @@ export function splitAsk(text: string, head: number, tail: number): [ask: string
   if (text.length <= head + tail) return [text, ''];
   if (newline > 0 && newline <= head) {
     const last = text.lastIndexOf('\n');
-    if (last > newline && text.length - last <= tail) return [`${text.slice(0, newline)}\n${text.slice(last + 1)}`, text.slice(newline + 1, last)];
+    if (last > newline && text.length - last <= tail)
+      return [`${text.slice(0, newline)}\n${text.slice(last + 1)}`, text.slice(newline + 1, last)];
     return [text.slice(0, newline), text.slice(newline + 1)];
   }
   return [`${text.slice(0, head)}\n${text.slice(-tail)}`, text.slice(head, -tail)];

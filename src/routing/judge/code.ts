@@ -11,7 +11,8 @@ const CODE_LINE =
 /** The question asks about code rather than for code: an explanation in prose can be the right answer. */
 const EXPLAIN =
   /^\s*(?:(?:can|could) you |please )?(?:explain|describe|compare|why|what|when|which|who|is|are|does|should|tell me (?:about|what|why))\b|\b(?:explain|difference between|what does)\b/i;
-const PRODUCE = /\b(?:write|implement|code|fix|refactor|rewrite|generate|create|build|convert|port|complete|debug|add|show me)\b/i;
+const PRODUCE =
+  /\b(?:write|implement|code|fix|refactor|rewrite|generate|create|build|convert|port|complete|debug|add|show me)\b/i;
 
 /**
  * A `code` task whose answer has no fenced block, no code-like inline span and fewer than two code-like lines: 0.4.

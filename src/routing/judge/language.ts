@@ -35,7 +35,8 @@ const ENGLISH_ONLY: Array<[string, number]> = [['eng', 1]];
  * `prose` is the answer without code blocks.
  */
 export function checkLanguage(answer: Answer, input: JudgeInput, prose: string): Failure | undefined {
-  if (input.task === 'translation' || input.json || answer.hasToolCalls || NAMES_LANGUAGE.test(input.question)) return undefined;
+  if (input.task === 'translation' || input.json || answer.hasToolCalls || NAMES_LANGUAGE.test(input.question))
+    return undefined;
   const question = prosePrefix(input.question);
   const reply = prosePrefix(prose);
   const q = countScripts(question);
@@ -44,8 +45,10 @@ export function checkLanguage(answer: Answer, input: JudgeInput, prose: string):
   const qScript = dominantScript(q);
   const aScript = dominantScript(a);
   if ((a.by[qScript] ?? 0) / a.letters < MIN_SCRIPT_SHARE) return mismatch(qScript, aScript);
-  if (qScript === 'cjk') return cjkLanguage(q) === cjkLanguage(a) ? undefined : mismatch(cjkLanguage(q), cjkLanguage(a));
-  if (qScript !== 'latin' && qScript !== 'cyrillic' && qScript !== 'arabic' && qScript !== 'devanagari') return undefined;
+  if (qScript === 'cjk')
+    return cjkLanguage(q) === cjkLanguage(a) ? undefined : mismatch(cjkLanguage(q), cjkLanguage(a));
+  if (qScript !== 'latin' && qScript !== 'cyrillic' && qScript !== 'arabic' && qScript !== 'devanagari')
+    return undefined;
   const aEnglish = aScript === 'latin' && englishShare(reply) >= ENGLISH_SHARE;
   // Next to an English answer, a question with a few English-only words is English: terse prompts ("Write a limerick
   // about a cat") have fewer than prose, and other languages have next to none.
@@ -77,7 +80,10 @@ function questionLanguages(question: string): Array<[string, number]> {
 }
 
 function mismatch(question: string, answer: string): Failure {
-  return { score: 0.3, reason: `answer in another language than the question (${question} question, ${answer} answer)` };
+  return {
+    score: 0.3,
+    reason: `answer in another language than the question (${question} question, ${answer} answer)`,
+  };
 }
 
 /** Chinese writes no kana; Japanese writes plenty. */
@@ -100,7 +106,10 @@ function instructionMatches(question: string, answerLang: string): boolean {
   if (end === -1) return false;
   const instruction = question.slice(0, end);
   if (answerLang === 'eng' && englishShare(instruction) >= ENGLISH_SHARE / 2) return true;
-  return countScripts(instruction).letters >= INSTRUCTION_LETTERS && scoreOf(francAll(instruction, { minLength: 1 }), answerLang) >= CLOSE;
+  return (
+    countScripts(instruction).letters >= INSTRUCTION_LETTERS &&
+    scoreOf(francAll(instruction, { minLength: 1 }), answerLang) >= CLOSE
+  );
 }
 
 function scoreOf(langs: Array<[string, number]>, lang: string): number {

@@ -2,16 +2,15 @@
 import type { Answer, Failure } from './types.js';
 
 /** Optional lead-in before the refusal itself: an apology, "unfortunately", "as an AI language model". */
-const LEAD =
-  String.raw`(?:(?:i(?: am|'m) (?:really |very |so |truly )?sorry|sorry|i apologi[sz]e|unfortunately|regrettably|i(?: am|'m) afraid|as an ai(?: language model| model| assistant)?|as a (?:large )?language model)[,.!:;]*\s+(?:but\s+|however,?\s+)?)?`;
+const LEAD = String.raw`(?:(?:i(?: am|'m) (?:really |very |so |truly )?sorry|sorry|i apologi[sz]e|unfortunately|regrettably|i(?: am|'m) afraid|as an ai(?: language model| model| assistant)?|as a (?:large )?language model)[,.!:;]*\s+(?:but\s+|however,?\s+)?)?`;
 /** A first-person "cannot / will not / must decline", with optional softeners. */
-const CANNOT =
-  String.raw`(?:i|we)(?: can't| cannot| can not| won't| will not|(?: am|'m| are|'re) (?:unable|not able|not allowed|not permitted|not going) to| must (?:decline|refuse)|(?: am|'m) not in a position to)(?: (?:really|actually|directly|ethically|in good conscience|be able to))*`;
+const CANNOT = String.raw`(?:i|we)(?: can't| cannot| can not| won't| will not|(?: am|'m| are|'re) (?:unable|not able|not allowed|not permitted|not going) to| must (?:decline|refuse)|(?: am|'m) not in a position to)(?: (?:really|actually|directly|ethically|in good conscience|be able to))*`;
 /** What is declined. Only verbs of serving a request, so that "I can't stress enough" or "I cannot help but" pass. */
-const ACT =
-  String.raw`(?:help(?! but)|assist|provide|comply|fulfil|fulfill|do (?:that|this|so)|answer|respond|create|generate|write|produce|share|give|engage|support|participate|complete|offer|discuss|process|continue|proceed|satisfy|accommodate|decline|refuse)\b`;
+const ACT = String.raw`(?:help(?! but)|assist|provide|comply|fulfil|fulfill|do (?:that|this|so)|answer|respond|create|generate|write|produce|share|give|engage|support|participate|complete|offer|discuss|process|continue|proceed|satisfy|accommodate|decline|refuse)\b`;
 const OPENING = new RegExp(`^${LEAD}${CANNOT} ${ACT}`);
-const BARE_DECLINE = new RegExp(`^${LEAD}(?:i must (?:decline|refuse)|i(?: have to|'ll have to| will have to) (?:decline|pass)|i(?: am|'m) (?:unable|not able) to (?:do|help with) (?:that|this))`);
+const BARE_DECLINE = new RegExp(
+  `^${LEAD}(?:i must (?:decline|refuse)|i(?: have to|'ll have to| will have to) (?:decline|pass)|i(?: am|'m) (?:unable|not able) to (?:do|help with) (?:that|this))`,
+);
 
 /** After the declining sentence, this much more text (or a code block) makes it a partial refusal: declined in part, answered. */
 const SUBSTANTIAL = 400;

@@ -33,7 +33,10 @@ export function checkRepetition(answer: Answer, prose: string): Failure | undefi
   const scanned = prose.length > SCAN_WINDOW ? prose.slice(-SCAN_WINDOW) : prose;
   const stats = scanProse(scanned);
   const segment = stats.segment;
-  if (segment !== undefined && (segment.repeats * (segment.end - segment.start)) / scanned.length >= MIN_SEGMENT_SHARE) {
+  if (
+    segment !== undefined &&
+    (segment.repeats * (segment.end - segment.start)) / scanned.length >= MIN_SEGMENT_SHARE
+  ) {
     const unit = scanned.slice(segment.start, segment.end);
     return { score: 0.2, reason: `repetition loop: ${quote(unit)} repeated ${segment.repeats} times` };
   }
@@ -120,7 +123,8 @@ export function scanProse(prose: string): ProseStats {
       if (segLen >= MIN_SEGMENT) {
         const repeats = (segments.get(segHash) ?? 0) + 1;
         segments.set(segHash, repeats);
-        if (repeats >= MIN_SEGMENT_REPEATS && (best === undefined || repeats > best.repeats)) best = { start: segStart, end: i, repeats };
+        if (repeats >= MIN_SEGMENT_REPEATS && (best === undefined || repeats > best.repeats))
+          best = { start: segStart, end: i, repeats };
       }
       segHash = FNV;
       segLen = 0;
@@ -145,11 +149,17 @@ const PRIME = 0x01000193;
 /** Letters and digits beyond ASCII, roughly: anything from Latin-1 letters up, minus common punctuation blocks. */
 function isWordCode(code: number): boolean {
   if (code < 0xc0) return false;
-  return !((code >= 0x2000 && code <= 0x206f) || (code >= 0x3000 && code <= 0x303f) || (code >= 0xff00 && code <= 0xff0f));
+  return !(
+    (code >= 0x2000 && code <= 0x206f) ||
+    (code >= 0x3000 && code <= 0x303f) ||
+    (code >= 0xff00 && code <= 0xff0f)
+  );
 }
 
 function isSegmentEnd(code: number): boolean {
-  return code === 10 || code === 46 || code === 33 || code === 63 || code === 0x3002 || code === 0xff01 || code === 0xff1f;
+  return (
+    code === 10 || code === 46 || code === 33 || code === 63 || code === 0x3002 || code === 0xff01 || code === 0xff1f
+  );
 }
 
 /** The same period, rotated to start after a sentence end or else a space: a loop cut mid-word reads better so. */

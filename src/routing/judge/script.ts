@@ -1,6 +1,16 @@
 // Cheap language evidence for the language check: which writing system dominates a text, and whether it reads as English.
 /** Writing systems told apart by code point ranges; `cjk` is Han and kana (told apart by the kana share). */
-export type Script = 'latin' | 'cyrillic' | 'greek' | 'arabic' | 'hebrew' | 'devanagari' | 'thai' | 'hangul' | 'cjk' | 'other';
+export type Script =
+  | 'latin'
+  | 'cyrillic'
+  | 'greek'
+  | 'arabic'
+  | 'hebrew'
+  | 'devanagari'
+  | 'thai'
+  | 'hangul'
+  | 'cjk'
+  | 'other';
 
 /** Letters per writing system, and how many of the CJK ones are kana (Japanese writes kana; Chinese never does). */
 export interface ScriptCounts {
@@ -49,22 +59,28 @@ function scriptOf(code: number): Script | undefined {
   if (code >= 0x900 && code <= 0x97f) return 'devanagari';
   if (code >= 0xe00 && code <= 0xe7f) return 'thai';
   if ((code >= 0xac00 && code <= 0xd7af) || (code >= 0x1100 && code <= 0x11ff)) return 'hangul';
-  if ((code >= 0x3040 && code <= 0x30ff) || (code >= 0x4e00 && code <= 0x9fff) || (code >= 0x3400 && code <= 0x4dbf)) return 'cjk';
+  if ((code >= 0x3040 && code <= 0x30ff) || (code >= 0x4e00 && code <= 0x9fff) || (code >= 0x3400 && code <= 0x4dbf))
+    return 'cjk';
   return /\p{L}/u.test(String.fromCodePoint(code)) ? 'other' : undefined;
 }
 
 /** Frequent English words that are not frequent words of other Latin-script languages ("a", "in", "die", "so"...). */
 const ENGLISH = new Set(
-  ('the and that this with you your are have has not but from they what which how why when where who can would ' +
-    'should could there their them it its it\'s be been were or if does my our about more some any all than then ' +
-    'these those into out here please thanks thank one only like get make use i\'m don\'t can\'t let\'s there\'s these ' +
+  (
+    'the and that this with you your are have has not but from they what which how why when where who can would ' +
+    "should could there their them it its it's be been were or if does my our about more some any all than then " +
+    "these those into out here please thanks thank one only like get make use i'm don't can't let's there's these " +
     'each other such very most well may might much many because while being after before both same ' +
-    'write explain tell show need want know think something anything way work did doing new people help using').split(' '),
+    'write explain tell show need want know think something anything way work did doing new people help using'
+  ).split(' '),
 );
 
 /** The share of common English-only words among the words of `text` (0 when it has fewer than 6): about 0.3 in English prose, near 0 in other languages. */
 export function englishShare(text: string): number {
-  const words = text.toLowerCase().replace(/\u2019/g, "'").match(/[a-z']+/g);
+  const words = text
+    .toLowerCase()
+    .replace(/\u2019/g, "'")
+    .match(/[a-z']+/g);
   if (words === null || words.length < 6) return 0;
   let hits = 0;
   for (const word of words) if (ENGLISH.has(word)) hits++;

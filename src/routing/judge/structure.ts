@@ -32,7 +32,8 @@ export function checkToolCalls(answer: Answer, input: JudgeInput): Failure | und
     if (args.trim() !== '' && !isObject(parseJson(args))) {
       return { score: 0.1, reason: `malformed tool call: arguments of ${name} are not a JSON object` };
     }
-    if (known !== undefined && !known.has(name)) return { score: 0.1, reason: `malformed tool call: unknown tool ${name}` };
+    if (known !== undefined && !known.has(name))
+      return { score: 0.1, reason: `malformed tool call: unknown tool ${name}` };
   }
   return undefined;
 }

@@ -46,5 +46,8 @@ export function judge(input: JudgeInput): Verdict {
 /** Folds failures into a verdict: the lowest score, and all reasons. */
 export function verdictOf(failures: Failure[]): Verdict {
   if (failures.length === 0) return { score: 1, reasons: [] };
-  return { score: Math.min(...failures.map((failure) => failure.score)), reasons: failures.map((failure) => failure.reason) };
+  return {
+    score: Math.min(...failures.map((failure) => failure.score)),
+    reasons: failures.map((failure) => failure.reason),
+  };
 }

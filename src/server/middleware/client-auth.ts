@@ -14,8 +14,13 @@ const ANONYMOUS: Caller = { kind: 'anonymous' };
  * is missing or wrong. With auth off a token is still looked up, so that limits apply to a key that has them, and so
  * that an instance learns of keys made on another one (the miss re-reads the store, at most once a second).
  */
-export async function authenticateToken(keys: ClientKeys, adminKey: string | undefined, token: string | undefined): Promise<Caller> {
-  if (token !== undefined && adminKey !== undefined && adminKey !== '' && secretsEqual(token, adminKey)) return { kind: 'admin' };
+export async function authenticateToken(
+  keys: ClientKeys,
+  adminKey: string | undefined,
+  token: string | undefined,
+): Promise<Caller> {
+  if (token !== undefined && adminKey !== undefined && adminKey !== '' && secretsEqual(token, adminKey))
+    return { kind: 'admin' };
   const client = token === undefined ? undefined : await keys.authenticate(token);
   if (client !== undefined) return { kind: 'client', client };
   if (!keys.authRequired()) return ANONYMOUS;
@@ -26,7 +31,9 @@ export async function authenticateToken(keys: ClientKeys, adminKey: string | und
     );
   }
   throw new GatewayError(`Incorrect API key provided: ${maskToken(token)}.`, {
-    status: 401, type: 'authentication_error', code: 'invalid_api_key',
+    status: 401,
+    type: 'authentication_error',
+    code: 'invalid_api_key',
   });
 }
 
@@ -50,7 +57,10 @@ export function clientAuth(keys: ClientKeys, adminKey?: string): RequestHandler 
 }
 
 /** The caller's model filter: for a client key limited to some models, whether it may use `ref`; else undefined. */
-export function allowedModels(keys: Pick<ClientKeys, 'allowsModel'>, caller: Caller): ((ref: string) => boolean) | undefined {
+export function allowedModels(
+  keys: Pick<ClientKeys, 'allowsModel'>,
+  caller: Caller,
+): ((ref: string) => boolean) | undefined {
   if (caller.kind !== 'client' || caller.client.models === undefined) return undefined;
   const { client } = caller;
   return (ref) => keys.allowsModel(client, ref);

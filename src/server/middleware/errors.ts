@@ -27,13 +27,25 @@ function fromExpressError(err: unknown): unknown {
   if (err instanceof GatewayError || typeof err !== 'object' || err === null) return err;
   const { type, status } = err as { type?: string; status?: number };
   if (type === 'entity.parse.failed') {
-    return new GatewayError('The request body is not valid JSON', { status: 400, type: 'invalid_request_error', code: 'invalid_json' });
+    return new GatewayError('The request body is not valid JSON', {
+      status: 400,
+      type: 'invalid_request_error',
+      code: 'invalid_json',
+    });
   }
   if (type === 'entity.too.large') {
-    return new GatewayError('The request body is too large', { status: 413, type: 'invalid_request_error', code: 'body_too_large' });
+    return new GatewayError('The request body is too large', {
+      status: 413,
+      type: 'invalid_request_error',
+      code: 'body_too_large',
+    });
   }
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    return new GatewayError('The request could not be read', { status, type: 'invalid_request_error', code: 'invalid_request' });
+    return new GatewayError('The request could not be read', {
+      status,
+      type: 'invalid_request_error',
+      code: 'invalid_request',
+    });
   }
   return err;
 }

@@ -49,7 +49,8 @@ export function adminClientKeyRoutes(deps: AdminClientKeyDeps): Router {
   });
   router.delete('/admin/client-keys/:id', admin, async (req, res) => {
     const { id } = req.params as { id: string };
-    if (!(await deps.clientKeys.revoke(id))) throw notFound(`No client key with id '${id}'`, 'client_key_not_found', 'id');
+    if (!(await deps.clientKeys.revoke(id)))
+      throw notFound(`No client key with id '${id}'`, 'client_key_not_found', 'id');
     res.json({ id, object: 'client_key', deleted: true });
   });
   return router;

@@ -48,7 +48,11 @@ export function adminKeyRoutes(deps: AdminKeyRoutesDeps): Router {
   });
   router.post('/admin/keys/:id/validate', async (req, res) => {
     const result = await keys.validate(keyId(req.params['id']));
-    res.json({ ...publicInfo(result), ok: result.ok, ...(result.message === undefined ? {} : { message: result.message }) });
+    res.json({
+      ...publicInfo(result),
+      ok: result.ok,
+      ...(result.message === undefined ? {} : { message: result.message }),
+    });
   });
   return router;
 }
@@ -66,14 +70,24 @@ function parseAddBody(body: unknown): { provider: string; key: string } {
 
 /** An id from the path, refused (404, without echoing it) when it is not shaped like one: it might be a pasted key. */
 function keyId(id: string | undefined): string {
-  if (id === undefined || !KEY_ID.test(id)) throw notFound('There is no key with this id (ids look like key_0123456789ab)', 'key_not_found', 'id');
+  if (id === undefined || !KEY_ID.test(id))
+    throw notFound('There is no key with this id (ids look like key_0123456789ab)', 'key_not_found', 'id');
   return id;
 }
 
 /** Only KeyInfo's own fields: whatever else an implementation's object carries (a secret, by mistake) stays here. */
 function publicInfo(info: KeyInfo): KeyInfo {
   const { id, provider, masked, source, status, reason, until, uses } = info;
-  return { id, provider, masked, source, status, uses, ...(reason === undefined ? {} : { reason }), ...(until === undefined ? {} : { until }) };
+  return {
+    id,
+    provider,
+    masked,
+    source,
+    status,
+    uses,
+    ...(reason === undefined ? {} : { reason }),
+    ...(until === undefined ? {} : { until }),
+  };
 }
 
 /** Runs `action`, masking `key` in any GatewayError it throws (others become a generic 500 anyway). */
@@ -83,7 +97,10 @@ async function scrubbed<T>(key: string, action: () => Promise<T>): Promise<T> {
   } catch (err) {
     if (!(err instanceof GatewayError) || !err.message.includes(key)) throw err;
     throw new GatewayError(err.message.split(key).join(maskSecret(key)), {
-      status: err.status, type: err.type, code: err.code, param: err.param,
+      status: err.status,
+      type: err.type,
+      code: err.code,
+      param: err.param,
       ...(err.retryAfterMs === undefined ? {} : { retryAfterMs: err.retryAfterMs }),
     });
   }

@@ -44,7 +44,14 @@ export async function serveChat(deps: AppDeps, req: Request, res: Response, pars
   });
   const started = performance.now();
   const emitter = createRunEmitter(bus, runId, undefined, { client: client?.id });
-  const run = await deps.chat.run({ ...parsed, signal: controller.signal, emitter, recorded, cache, ...(client === undefined ? {} : { client }) });
+  const run = await deps.chat.run({
+    ...parsed,
+    signal: controller.signal,
+    emitter,
+    recorded,
+    cache,
+    ...(client === undefined ? {} : { client }),
+  });
   if (run.cache !== undefined) {
     deps.metrics.recordCache(run.cache === 'hit');
     res.setHeader(CACHE_HEADER, run.cache);
@@ -60,7 +67,10 @@ export async function serveChat(deps: AppDeps, req: Request, res: Response, pars
   }
   res.setHeader('x-switchboard-provider', run.model.provider.id);
   res.setHeader('x-switchboard-model', run.model.ref);
-  deps.logger.debug({ runId, model: run.model.ref, attempts: run.attempts, ms: Math.round(performance.now() - started) }, 'chat');
+  deps.logger.debug(
+    { runId, model: run.model.ref, attempts: run.attempts, ms: Math.round(performance.now() - started) },
+    'chat',
+  );
   if (run.kind === 'completion') {
     res.json(run.completion);
     return;
@@ -70,6 +80,10 @@ export async function serveChat(deps: AppDeps, req: Request, res: Response, pars
 
 function pickRunId(chosen: string | undefined): string {
   if (chosen === undefined) return `run_${randomUUID()}`;
-  if (!RUN_ID.test(chosen)) throw badRequest('x-switchboard-run-id must be 1-128 letters, digits, ".", "_", ":" or "-"', 'x-switchboard-run-id');
+  if (!RUN_ID.test(chosen))
+    throw badRequest(
+      'x-switchboard-run-id must be 1-128 letters, digits, ".", "_", ":" or "-"',
+      'x-switchboard-run-id',
+    );
   return chosen;
 }

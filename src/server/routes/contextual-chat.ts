@@ -15,7 +15,7 @@ const ContextualBody = z.looseObject({
 });
 
 const SYSTEM_PROMPT =
-  'You are a coding assistant inside the user\'s editor. Answer the request about their code precisely. ' +
+  "You are a coding assistant inside the user's editor. Answer the request about their code precisely. " +
   'When you change code, give the complete changed code in a fenced block with its language.';
 
 export function contextualChatRoutes(deps: AppDeps): Router {
@@ -38,7 +38,11 @@ export function contextualChatRoutes(deps: AppDeps): Router {
 }
 
 /** The user turn: the active file, then the selection, then the request, each clearly fenced. */
-function contextMessage(prompt: string, selection?: string, file?: { path: string; content: string; language?: string | undefined }): string {
+function contextMessage(
+  prompt: string,
+  selection?: string,
+  file?: { path: string; content: string; language?: string | undefined },
+): string {
   const parts: string[] = [];
   const language = file?.language ?? '';
   if (file) parts.push(`Active file: ${file.path}\n\`\`\`${language}\n${file.content}\n\`\`\``);

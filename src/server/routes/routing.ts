@@ -37,7 +37,12 @@ export type RoutingRouteDeps = Pick<AppDeps, 'config' | 'registry' | 'stats' | '
  */
 export function routingRoutes(deps: RoutingRouteDeps): Router {
   const router = Router();
-  const view: RouterView = { availability: deps.availability, headroom: deps.headroom, stats: deps.stats, now: deps.now };
+  const view: RouterView = {
+    availability: deps.availability,
+    headroom: deps.headroom,
+    stats: deps.stats,
+    now: deps.now,
+  };
   router.post('/v1/routing/explain', (req, res) => {
     const { request, route, ensemble } = parseChatBody(req.body, deps.config.routing.defaultMode);
     const allows = allowedModels(deps.clientKeys, callerOf(res));

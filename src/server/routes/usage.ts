@@ -31,7 +31,11 @@ export function usageRoutes(deps: UsageRouteDeps): Router {
     const groupBy = parseGroupBy(req.query['group_by']);
     const to = parseTime(req.query['to'], 'to') ?? deps.now();
     const from = parseTime(req.query['from'], 'from') ?? to - DEFAULT_USAGE_RANGE_MS;
-    if (from > to) throw badRequest(`'from' (${new Date(from).toISOString()}) is after 'to' (${new Date(to).toISOString()})`, 'from');
+    if (from > to)
+      throw badRequest(
+        `'from' (${new Date(from).toISOString()}) is after 'to' (${new Date(to).toISOString()})`,
+        'from',
+      );
     const caller = callerOf(res);
     let records = await deps.usage.query(from, to);
     if (caller.kind === 'client') records = records.filter((record) => record.clientId === caller.client.id);
@@ -49,7 +53,8 @@ function parseGroupBy(value: unknown): UsageGroupBy {
 /** Milliseconds since the epoch, or undefined when absent; a date-time without a zone is read as UTC. */
 function parseTime(value: unknown, param: 'from' | 'to'): number | undefined {
   if (value === undefined) return undefined;
-  const invalid = () => badRequest(`'${param}' must be an ISO-8601 date or time, or milliseconds since the epoch`, param);
+  const invalid = () =>
+    badRequest(`'${param}' must be an ISO-8601 date or time, or milliseconds since the epoch`, param);
   if (typeof value !== 'string') throw invalid(); // repeated (?from=a&from=b) or nested (?from[x]=)
   const text = value.trim();
   let ms: number;

@@ -101,7 +101,8 @@ export function createOutbox(ws: WebSocket, limits: OutboxLimits, onOverflow: ()
       const waitingCount = items.length - head;
       const buffered = ws.bufferedAmount;
       const tooMany = waitingCount >= limits.maxQueuedMessages;
-      const tooBig = queuedBytes + buffered + frame.length > limits.maxBufferedBytes && (waitingCount > 0 || buffered > 0);
+      const tooBig =
+        queuedBytes + buffered + frame.length > limits.maxBufferedBytes && (waitingCount > 0 || buffered > 0);
       if (tooMany || tooBig) {
         dispose();
         onOverflow();

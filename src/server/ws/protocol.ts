@@ -6,13 +6,22 @@ const ID = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1-128 letters, 
 const SEQ = z.number().int().min(0);
 
 const subscribeSchema = z
-  .strictObject({ type: z.literal('subscribe'), run_id: ID.optional(), thread_id: ID.optional(), after_seq: SEQ.optional(), after_run_id: ID.optional() })
+  .strictObject({
+    type: z.literal('subscribe'),
+    run_id: ID.optional(),
+    thread_id: ID.optional(),
+    after_seq: SEQ.optional(),
+    after_run_id: ID.optional(),
+  })
   .refine((m) => (m.run_id === undefined) !== (m.thread_id === undefined), 'give exactly one of run_id and thread_id')
   .refine((m) => m.after_run_id === undefined || m.thread_id !== undefined, 'after_run_id goes with thread_id');
 
 const unsubscribeSchema = z
   .strictObject({ type: z.literal('unsubscribe'), run_id: ID.optional(), thread_id: ID.optional() })
-  .refine((m) => m.run_id === undefined || m.thread_id === undefined, 'give run_id or thread_id (or neither, for all), not both');
+  .refine(
+    (m) => m.run_id === undefined || m.thread_id === undefined,
+    'give run_id or thread_id (or neither, for all), not both',
+  );
 
 const pingSchema = z.strictObject({ type: z.literal('ping') });
 
@@ -55,14 +64,20 @@ export function parseClientMessage(text: string): ParseResult {
   } catch (err) {
     return { ok: false, error: `not JSON: ${(err as Error).message}` };
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, error: 'a message must be a JSON object' };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return { ok: false, error: 'a message must be a JSON object' };
   const type = (raw as { type?: unknown }).type;
   if (typeof type !== 'string' || !Object.hasOwn(SCHEMAS, type)) {
-    return { ok: false, error: `type: expected "subscribe", "unsubscribe" or "ping", got ${JSON.stringify(type) ?? 'nothing'}` };
+    return {
+      ok: false,
+      error: `type: expected "subscribe", "unsubscribe" or "ping", got ${JSON.stringify(type) ?? 'nothing'}`,
+    };
   }
   const parsed = SCHEMAS[type as keyof typeof SCHEMAS].safeParse(raw);
   if (parsed.success) return { ok: true, message: parsed.data };
-  const problems = parsed.error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message));
+  const problems = parsed.error.issues.map((issue) =>
+    issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+  );
   return { ok: false, error: `invalid ${type} message: ${problems.join('; ')}` };
 }
 

@@ -37,7 +37,10 @@ export function planReplay(history: RunEvent[], cursor: ReplayCursor, runId?: st
   let skipBefore = 0;
   if (runId === undefined && cursor.afterRunId !== undefined) {
     floorRun = cursor.afterRunId;
-    skipBefore = Math.max(0, groups.findIndex(([id]) => id === cursor.afterRunId));
+    skipBefore = Math.max(
+      0,
+      groups.findIndex(([id]) => id === cursor.afterRunId),
+    );
   } else if (runId === undefined) floorRun = groups.at(-1)?.[0];
   const floors = new Map<string, number>();
   if (floorRun !== undefined) floors.set(floorRun, cursor.afterSeq ?? 0);

@@ -66,7 +66,12 @@ function sessionOptions(o: EventStreamOptions): SessionOptions {
 function refuse(socket: Duplex, status: number, code: string, message: string): void {
   const type = status === 401 ? 'authentication_error' : status === 404 ? 'invalid_request_error' : 'server_error';
   const body = JSON.stringify({ error: { message, type, param: null, code } });
-  const head = [`HTTP/1.1 ${status} ${STATUS_CODES[status]}`, 'Connection: close', 'Content-Type: application/json', `Content-Length: ${Buffer.byteLength(body)}`];
+  const head = [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}`,
+    'Connection: close',
+    'Content-Type: application/json',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+  ];
   if (status === 401) head.push('WWW-Authenticate: Bearer');
   socket.once('finish', () => socket.destroy());
   socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
@@ -85,12 +90,21 @@ export function attachEventStream(server: Server, deps: EventStreamDeps): EventS
   const { log, logger, authorize, options = {} } = deps;
   const path = options.path ?? '/v1/ws';
   const perSession = sessionOptions(options);
-  const wss = new WebSocketServer({ noServer: true, clientTracking: false, perMessageDeflate: false, maxPayload: options.maxPayloadBytes ?? 64 * KIB });
+  const wss = new WebSocketServer({
+    noServer: true,
+    clientTracking: false,
+    perMessageDeflate: false,
+    maxPayload: options.maxPayloadBytes ?? 64 * KIB,
+  });
   const connections = new Set<Connection>();
   let closed = false;
 
   function connect(ws: WebSocket, viewer: Viewer): void {
-    const connection: Connection = { ws, session: createSession(ws, { log, logger, viewer, options: perSession }), alive: true };
+    const connection: Connection = {
+      ws,
+      session: createSession(ws, { log, logger, viewer, options: perSession }),
+      alive: true,
+    };
     connections.add(connection);
     ws.on('pong', () => void (connection.alive = true));
     ws.on('message', (data) => {
@@ -112,7 +126,8 @@ export function attachEventStream(server: Server, deps: EventStreamDeps): EventS
     socket.on('error', onError);
     if (closed) return refuse(socket, 503, 'shutting_down', 'the server is shutting down');
     const requested = pathOf(req.url);
-    if (requested !== path) return refuse(socket, 404, 'not_found', `no WebSocket endpoint at ${requested}; use ${path}`);
+    if (requested !== path)
+      return refuse(socket, 404, 'not_found', `no WebSocket endpoint at ${requested}; use ${path}`);
     let viewer = SEES_ALL;
     if (authorize !== undefined) {
       let verdict: Viewer | string;

@@ -4,7 +4,15 @@ import type { RawData, WebSocket } from 'ws';
 import type { EventFilter, EventLog } from '../../storage/types.js';
 import type { RunEvent } from '../../events/types.js';
 import { createOutbox, type OutboxLimits } from './outbox.js';
-import { encodeControl, encodeEvent, parseClientMessage, type ControlMessage, type ErrorCode, type SubscribeMessage, type UnsubscribeMessage } from './protocol.js';
+import {
+  encodeControl,
+  encodeEvent,
+  parseClientMessage,
+  type ControlMessage,
+  type ErrorCode,
+  type SubscribeMessage,
+  type UnsubscribeMessage,
+} from './protocol.js';
 import { planReplay } from './replay.js';
 
 /** Per-connection limits. */
@@ -50,8 +58,13 @@ interface Subscription {
 
 type Target = { run_id: string } | { thread_id: string };
 
-function targetOf(message: { run_id?: string | undefined; thread_id?: string | undefined }): { key: string; filter: EventFilter; target: Target } {
-  if (message.run_id !== undefined) return { key: `run:${message.run_id}`, filter: { runId: message.run_id }, target: { run_id: message.run_id } };
+function targetOf(message: { run_id?: string | undefined; thread_id?: string | undefined }): {
+  key: string;
+  filter: EventFilter;
+  target: Target;
+} {
+  if (message.run_id !== undefined)
+    return { key: `run:${message.run_id}`, filter: { runId: message.run_id }, target: { run_id: message.run_id } };
   const threadId = message.thread_id!;
   return { key: `thread:${threadId}`, filter: { threadId }, target: { thread_id: threadId } };
 }
@@ -77,7 +90,8 @@ export function createSession(ws: WebSocket, { log, logger, viewer, options }: S
     logger.info({ subscriptions: subs.size }, 'ws client fell behind; disconnecting');
     cancelAll();
     if (ws.readyState !== ws.OPEN) return;
-    const message = 'fell behind: too many events waiting for this connection; reconnect and subscribe with after_seq to resume';
+    const message =
+      'fell behind: too many events waiting for this connection; reconnect and subscribe with after_seq to resume';
     // Sent around the dropped queue, straight after what the socket already holds.
     ws.send(encodeControl({ type: 'error', message, code: 'slow_consumer' }));
     ws.close(1013, 'fell behind');
@@ -112,7 +126,8 @@ export function createSession(ws: WebSocket, { log, logger, viewer, options }: S
     const previous = subs.get(key);
     // Subscribing again to the same run or thread moves its cursor: the old subscription ends, the new one replays.
     if (previous !== undefined) cancel(previous);
-    else if (subs.size >= options.maxSubscriptions) return fail(`at most ${options.maxSubscriptions} subscriptions per connection`, 'too_many_subscriptions');
+    else if (subs.size >= options.maxSubscriptions)
+      return fail(`at most ${options.maxSubscriptions} subscriptions per connection`, 'too_many_subscriptions');
     const sub: Subscription = { key, filter, pending: [], floors: new Map(), unfollow: undefined, cancelled: false };
     subs.set(key, sub);
     try {
@@ -121,7 +136,11 @@ export function createSession(ws: WebSocket, { log, logger, viewer, options }: S
       if (sub.cancelled) return void (await sub.unfollow());
       const history = await log.read(filter, message.run_id !== undefined ? message.after_seq : undefined);
       if (sub.cancelled) return;
-      const plan = planReplay(history, { afterSeq: message.after_seq, afterRunId: message.after_run_id }, message.run_id);
+      const plan = planReplay(
+        history,
+        { afterSeq: message.after_seq, afterRunId: message.after_run_id },
+        message.run_id,
+      );
       sub.floors = plan.floors;
       const visible = plan.events.filter((event) => viewer.sees(event));
       reply({ type: 'subscribed', ...target, replayed: visible.length });

@@ -74,7 +74,14 @@ export function createMemoryEventLog(options: MemoryEventLogOptions): EventLog {
   function startRun(event: RunEvent): RunRecord {
     const previous = runs.get(event.run_id);
     if (previous !== undefined) drop(previous);
-    const run: RunRecord = { id: event.run_id, threadId: undefined, events: [], head: 0, lastSeq: 0, expiresAt: undefined };
+    const run: RunRecord = {
+      id: event.run_id,
+      threadId: undefined,
+      events: [],
+      head: 0,
+      lastSeq: 0,
+      expiresAt: undefined,
+    };
     runs.set(run.id, run);
     if (runs.size > maxRuns) drop(runs.values().next().value!);
     return run;
@@ -109,7 +116,9 @@ export function createMemoryEventLog(options: MemoryEventLogOptions): EventLog {
   }
 
   const sweepTimer =
-    options.sweepIntervalMs === 0 ? undefined : setInterval(sweep, options.sweepIntervalMs ?? Math.min(Math.max(options.retentionMs, 1_000), 60_000));
+    options.sweepIntervalMs === 0
+      ? undefined
+      : setInterval(sweep, options.sweepIntervalMs ?? Math.min(Math.max(options.retentionMs, 1_000), 60_000));
   sweepTimer?.unref();
 
   return {

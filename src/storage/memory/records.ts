@@ -60,7 +60,8 @@ export function readRecordsFile(file: string): Collections {
   } catch (err) {
     throw new Error(`${file} is not a records file: ${(err as Error).message}`);
   }
-  if (!isRecordOf(parsed, (records) => isRecordOf(records, (value) => typeof value === 'string'))) throw new Error(`${file} is not a records file`);
+  if (!isRecordOf(parsed, (records) => isRecordOf(records, (value) => typeof value === 'string')))
+    throw new Error(`${file} is not a records file`);
   const collections: Collections = Object.create(null);
   for (const [name, records] of Object.entries(parsed)) collections[name] = Object.assign(Object.create(null), records);
   return collections;

@@ -1,6 +1,15 @@
 // In-process sliding windows: a Map from key + window to its buckets (the embedded default).
 import type { ConsumeResult, WindowRule, WindowStore } from '../types.js';
-import { addTo, bucketOf, checkRule, checkWindowAmount, countAt, fits, oldestCounted, retryAfterMs } from '../window-buckets.js';
+import {
+  addTo,
+  bucketOf,
+  checkRule,
+  checkWindowAmount,
+  countAt,
+  fits,
+  oldestCounted,
+  retryAfterMs,
+} from '../window-buckets.js';
 
 /** One key's counts in one window: bucket index → amount added. */
 interface Series {
@@ -89,7 +98,11 @@ export function createMemoryWindowStore(persistence?: WindowPersistence): Window
         const buckets = live(rule.key, rule.windowMs, now) ?? new Map<number, number>();
         const amount = (pending.get(id) ?? 0) + rule.amount;
         if (!fits(countAt(buckets, rule.windowMs, now), amount, rule.limit)) {
-          return { ok: false, key: rule.key, retryAfterMs: retryAfterMs(buckets, rule.windowMs, rule.limit, amount, now) };
+          return {
+            ok: false,
+            key: rule.key,
+            retryAfterMs: retryAfterMs(buckets, rule.windowMs, rule.limit, amount, now),
+          };
         }
         pending.set(id, amount);
       }

@@ -29,7 +29,12 @@ export interface AppendLimits {
 }
 
 /** The EVAL arguments after the script and the key count: keys, then ARGV (see APPEND_SCRIPT). */
-export function appendArgs(event: RunEvent, json: string, keys: EventKeys, limits: AppendLimits): { keyCount: number; args: (string | number)[] } {
+export function appendArgs(
+  event: RunEvent,
+  json: string,
+  keys: EventKeys,
+  limits: AppendLimits,
+): { keyCount: number; args: (string | number)[] } {
   const ends = event.type === 'run_finished' || event.type === 'run_failed';
   const thread = event.thread_id;
   const keyList = thread === undefined ? [keys.run(event.run_id)] : [keys.run(event.run_id), keys.thread(thread)];

@@ -27,7 +27,11 @@ interface Channel<T> {
  * Creates a hub. `open` makes the subscriber connection, on the first `listen` only; `decode` runs once per message,
  * whatever the number of listeners (they share the decoded value and must not mutate it).
  */
-export function createChannelHub<T>(open: () => Redis, decode: (raw: string) => T | undefined, logger: Logger): ChannelHub<T> {
+export function createChannelHub<T>(
+  open: () => Redis,
+  decode: (raw: string) => T | undefined,
+  logger: Logger,
+): ChannelHub<T> {
   const channels = new Map<string, Channel<T>>();
   let connection: Redis | undefined;
   let closed = false;
@@ -70,7 +74,12 @@ export function createChannelHub<T>(open: () => Redis, decode: (raw: string) => 
       if (closed) throw new Error('the event log is closed');
       let channel = channels.get(name);
       if (channel === undefined) {
-        const created: Channel<T> = { entries: new Set(), ready: subscriber().subscribe(name).then(() => undefined) };
+        const created: Channel<T> = {
+          entries: new Set(),
+          ready: subscriber()
+            .subscribe(name)
+            .then(() => undefined),
+        };
         // A failed subscription is forgotten, so the next listener tries again.
         created.ready.catch(() => {
           if (channels.get(name) === created) channels.delete(name);

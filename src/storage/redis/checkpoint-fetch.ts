@@ -40,7 +40,12 @@ const FETCH_SHA = createHash('sha1').update(FETCH_SCRIPT).digest('hex');
  * One checkpoint of a thread's namespace ('' for its latest) with its writes, or undefined when there is none.
  * Runs the script with EVALSHA, sending it whole only when Redis does not have it (NOSCRIPT: a restart, SCRIPT FLUSH).
  */
-export async function fetchCheckpoint(redis: Redis, keys: ThreadKeys, ns: string, checkpointId: string): Promise<FetchedCheckpoint | undefined> {
+export async function fetchCheckpoint(
+  redis: Redis,
+  keys: ThreadKeys,
+  ns: string,
+  checkpointId: string,
+): Promise<FetchedCheckpoint | undefined> {
   const args = [4, keys.index, keys.checkpoints, keys.writeIndex, keys.writes, ns, checkpointId];
   let reply: unknown;
   try {

@@ -43,8 +43,20 @@ export function checkpointKeys(prefix: string): CheckpointKeys {
     registry: `${prefix}cp:threads`,
     thread(threadId) {
       const base = `${prefix}cp:{${threadId}}:`;
-      const [index, checkpoints, blobs, writes, writeIndex] = ['index', 'checkpoints', 'blobs', 'writes', 'write-index'].map((name) => `${base}${name}`);
-      const keys = { index: index!, checkpoints: checkpoints!, blobs: blobs!, writes: writes!, writeIndex: writeIndex! };
+      const [index, checkpoints, blobs, writes, writeIndex] = [
+        'index',
+        'checkpoints',
+        'blobs',
+        'writes',
+        'write-index',
+      ].map((name) => `${base}${name}`);
+      const keys = {
+        index: index!,
+        checkpoints: checkpoints!,
+        blobs: blobs!,
+        writes: writes!,
+        writeIndex: writeIndex!,
+      };
       return { ...keys, all: Object.values(keys) };
     },
   };
@@ -52,7 +64,8 @@ export function checkpointKeys(prefix: string): CheckpointKeys {
 
 /** Throws when `value` contains the separator (it would make fields ambiguous). */
 export function assertNoSeparator(what: string, value: string): void {
-  if (value.includes(SEP)) throw new Error(`Invalid ${what}: it contains a NUL character, which the Redis checkpointer cannot store`);
+  if (value.includes(SEP))
+    throw new Error(`Invalid ${what}: it contains a NUL character, which the Redis checkpointer cannot store`);
 }
 
 /** The index member and checkpoints field of one checkpoint. */
@@ -83,5 +96,8 @@ export function writeIndex(channel: string, position: number): number {
 
 /** ZREVRANGEBYLEX bounds of one namespace's checkpoints, newest first, those before `beforeId` only when given. */
 export function namespaceRange(ns: string, beforeId?: string): { max: string; min: string } {
-  return { max: beforeId === undefined ? `(${ns}${AFTER_SEP}` : `(${checkpointMember(ns, beforeId)}`, min: `[${ns}${SEP}` };
+  return {
+    max: beforeId === undefined ? `(${ns}${AFTER_SEP}` : `(${checkpointMember(ns, beforeId)}`,
+    min: `[${ns}${SEP}`,
+  };
 }

@@ -27,7 +27,12 @@ const PAGE_SIZE = 100;
  * ZREVRANGEBYLEX that resumes below the previous page, so entries added meanwhile do not shift it; across namespaces
  * the whole index is read once (its members only) and sorted by id.
  */
-export async function* candidatePages(redis: Redis, keys: ThreadKeys, query: ListQuery, wanted: number): AsyncGenerator<Candidate[]> {
+export async function* candidatePages(
+  redis: Redis,
+  keys: ThreadKeys,
+  query: ListQuery,
+  wanted: number,
+): AsyncGenerator<Candidate[]> {
   const size = Math.max(1, Math.min(PAGE_SIZE, wanted));
   const { ns, only, before } = query;
   if (only !== undefined) {
@@ -38,7 +43,9 @@ export async function* candidatePages(redis: Redis, keys: ThreadKeys, query: Lis
     return;
   }
   if (ns === undefined) {
-    const all = (await redis.zrangebylex(keys.index, '-', '+')).map(parseMember).filter((c) => before === undefined || c.id < before);
+    const all = (await redis.zrangebylex(keys.index, '-', '+'))
+      .map(parseMember)
+      .filter((c) => before === undefined || c.id < before);
     all.sort((a, b) => (a.id === b.id ? compare(a.ns, b.ns) : compare(b.id, a.id)));
     for (let at = 0; at < all.length; at += size) yield all.slice(at, at + size);
     return;

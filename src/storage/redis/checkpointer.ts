@@ -23,7 +23,16 @@ import { Redis, type ChainableCommander } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { candidatePages, type Candidate } from './checkpoint-list.js';
 import { fetchCheckpoint } from './checkpoint-fetch.js';
-import { assertNoSeparator, blobField, checkpointKeys, checkpointMember, writeField, writeIndex, type CheckpointKeys, type ThreadKeys } from './checkpoint-layout.js';
+import {
+  assertNoSeparator,
+  blobField,
+  checkpointKeys,
+  checkpointMember,
+  writeField,
+  writeIndex,
+  type CheckpointKeys,
+  type ThreadKeys,
+} from './checkpoint-layout.js';
 import { dumpBlob, dumpCheckpoint, dumpWrite } from '../checkpoint-records.js';
 import {
   buildTuple,
@@ -91,11 +100,20 @@ export class RedisCheckpointSaver extends BaseCheckpointSaver {
     if (remaining <= 0) return;
     const threadId = threadIdOf(config);
     const ns = config.configurable?.['checkpoint_ns'] === undefined ? undefined : namespaceOf(config);
-    const query = { ns, only: getCheckpointId(config) || undefined, before: (options.before && getCheckpointId(options.before)) || undefined };
+    const query = {
+      ns,
+      only: getCheckpointId(config) || undefined,
+      before: (options.before && getCheckpointId(options.before)) || undefined,
+    };
     const threads = threadId === undefined ? await this.knownThreads() : [threadId];
     for (const thread of threads) {
       const keys = this.keys.thread(thread);
-      for await (const page of candidatePages(this.redis, keys, query, filter === undefined ? remaining : Number.POSITIVE_INFINITY)) {
+      for await (const page of candidatePages(
+        this.redis,
+        keys,
+        query,
+        filter === undefined ? remaining : Number.POSITIVE_INFINITY,
+      )) {
         const tuples = await Promise.all(page.map((candidate) => this.load(thread, keys, candidate, filter)));
         for (const tuple of tuples) {
           if (tuple === undefined) continue;
@@ -108,7 +126,12 @@ export class RedisCheckpointSaver extends BaseCheckpointSaver {
   }
 
   /** Stores a checkpoint after the config's checkpoint_id (its parent), with the channel values of `newVersions`. */
-  async put(config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata, newVersions: ChannelVersions): Promise<RunnableConfig> {
+  async put(
+    config: RunnableConfig,
+    checkpoint: Checkpoint,
+    metadata: CheckpointMetadata,
+    newVersions: ChannelVersions,
+  ): Promise<RunnableConfig> {
     const threadId = requireThreadId(config, 'put a checkpoint');
     const ns = namespaceOf(config);
     assertNoSeparator('checkpoint_ns', ns);
@@ -139,14 +162,24 @@ export class RedisCheckpointSaver extends BaseCheckpointSaver {
     const threadId = requireThreadId(config, 'put writes');
     const ns = namespaceOf(config);
     const checkpointId = getCheckpointId(config);
-    if (checkpointId === '') throw new Error('Failed to put writes: the config has no "checkpoint_id" in its "configurable" property');
-    for (const [what, value] of [['checkpoint_ns', ns], ['checkpoint id', checkpointId], ['task id', taskId]] as const) assertNoSeparator(what, value);
+    if (checkpointId === '')
+      throw new Error('Failed to put writes: the config has no "checkpoint_id" in its "configurable" property');
+    for (const [what, value] of [
+      ['checkpoint_ns', ns],
+      ['checkpoint id', checkpointId],
+      ['task id', taskId],
+    ] as const)
+      assertNoSeparator(what, value);
     const keys = this.keys.thread(threadId);
     const tx = this.redis.multi();
     const records = await Promise.all(
       writes.map(async ([channel, value], position) => {
         const idx = writeIndex(channel, position);
-        return { idx, field: writeField(ns, checkpointId, taskId, idx), record: await dumpWrite(this.serde, { taskId, channel, idx, taskPath }, value) };
+        return {
+          idx,
+          field: writeField(ns, checkpointId, taskId, idx),
+          record: await dumpWrite(this.serde, { taskId, channel, idx, taskPath }, value),
+        };
       }),
     );
     for (const { idx, field, record } of records) {
@@ -183,11 +216,17 @@ export class RedisCheckpointSaver extends BaseCheckpointSaver {
 
   /** Every thread written within the TTL, the most recently written first (expired ones are pruned first). */
   private async knownThreads(): Promise<string[]> {
-    if (this.ttlMs !== undefined) await this.redis.zremrangebyscore(this.keys.registry, '-inf', `(${Date.now() - this.ttlMs}`);
+    if (this.ttlMs !== undefined)
+      await this.redis.zremrangebyscore(this.keys.registry, '-inf', `(${Date.now() - this.ttlMs}`);
     return this.redis.zrevrange(this.keys.registry, 0, -1);
   }
 
-  private async load(threadId: string, keys: ThreadKeys, candidate: Candidate, filter?: Record<string, unknown>): Promise<CheckpointTuple | undefined> {
+  private async load(
+    threadId: string,
+    keys: ThreadKeys,
+    candidate: Candidate,
+    filter?: Record<string, unknown>,
+  ): Promise<CheckpointTuple | undefined> {
     const fetched = await fetchCheckpoint(this.redis, keys, candidate.ns, candidate.id);
     return fetched && buildTuple(this.source(keys, candidate.ns), threadId, candidate.ns, fetched, filter);
   }

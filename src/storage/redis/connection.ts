@@ -17,7 +17,10 @@ export function watchConnection(redis: Redis, logger: Logger, name: string, reco
   redis.on('ready', () => {
     if (!down) return;
     down = false;
-    logger.warn({ connection: name }, recoveredNote === undefined ? 'redis connection restored' : `redis connection restored; ${recoveredNote}`);
+    logger.warn(
+      { connection: name },
+      recoveredNote === undefined ? 'redis connection restored' : `redis connection restored; ${recoveredNote}`,
+    );
   });
 }
 
@@ -28,10 +31,13 @@ export async function closeConnection(redis: Redis, graceMs = 1_000): Promise<vo
   const gaveUp = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, graceMs);
   });
-  await Promise.race([redis.quit().then(
-    () => undefined,
-    () => undefined,
-  ), gaveUp]);
+  await Promise.race([
+    redis.quit().then(
+      () => undefined,
+      () => undefined,
+    ),
+    gaveUp,
+  ]);
   clearTimeout(timer);
   redis.disconnect();
 }

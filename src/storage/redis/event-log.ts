@@ -67,7 +67,12 @@ export function createRedisEventLog(redis: { url: string } | Redis, options: Red
     () => {
       // Queue SUBSCRIBE until connected, whatever the given connection says: follow() waits for it anyway.
       const subscriber = main.duplicate({ enableOfflineQueue: true });
-      watchConnection(subscriber, logger, 'event-log-subscriber', 'events appended meanwhile were not delivered live (read() has them)');
+      watchConnection(
+        subscriber,
+        logger,
+        'event-log-subscriber',
+        'events appended meanwhile were not delivered live (read() has them)',
+      );
       return subscriber;
     },
     (raw) => {
@@ -87,7 +92,10 @@ export function createRedisEventLog(redis: { url: string } | Redis, options: Red
   function append(event: RunEvent): void {
     if (closed) return;
     if (!Number.isSafeInteger(event.seq) || event.seq < 1) {
-      logger.error({ run_id: event.run_id, seq: event.seq }, 'event log: dropped an event whose seq is not a positive integer');
+      logger.error(
+        { run_id: event.run_id, seq: event.seq },
+        'event log: dropped an event whose seq is not a positive integer',
+      );
       return;
     }
     if (pending + queue.length >= MAX_PENDING_APPENDS) {
@@ -146,7 +154,12 @@ export function createRedisEventLog(redis: { url: string } | Redis, options: Red
     const ranges = await Promise.all(runIds.map((runId, i) => main.xrange(keys.run(runId), starts[i] ?? '-', '+')));
     // A run whose full range is empty has expired (a stream is never empty): forget it.
     const gone = runIds.filter((_, i) => starts[i] === '-' && ranges[i]?.length === 0);
-    if (gone.length > 0) main.zrem(index, ...gone).catch((err: unknown) => logger.warn({ err, thread_id: threadId }, 'event log: pruning the thread index failed'));
+    if (gone.length > 0)
+      main
+        .zrem(index, ...gone)
+        .catch((err: unknown) =>
+          logger.warn({ err, thread_id: threadId }, 'event log: pruning the thread index failed'),
+        );
     // A run id reused in another thread would still be listed here: keep only this thread's events.
     return ranges.flatMap(decode).filter((event) => event.thread_id === threadId);
   }
@@ -159,9 +172,13 @@ export function createRedisEventLog(redis: { url: string } | Redis, options: Red
 
   return {
     append,
-    read: (filter, afterSeq) => (filter.runId !== undefined ? readRun(filter.runId, afterSeq) : readThread(filter.threadId, afterSeq)),
+    read: (filter, afterSeq) =>
+      filter.runId !== undefined ? readRun(filter.runId, afterSeq) : readThread(filter.threadId, afterSeq),
     follow: (filter, listener) =>
-      hub.listen(filter.runId !== undefined ? keys.runChannel(filter.runId) : keys.threadChannel(filter.threadId), listener),
+      hub.listen(
+        filter.runId !== undefined ? keys.runChannel(filter.runId) : keys.threadChannel(filter.threadId),
+        listener,
+      ),
     async close() {
       if (closed) return;
       flush();
@@ -178,7 +195,11 @@ function createFailureCounter(logger: Logger): { failed(err: unknown, event: Run
   return {
     failed(err, event) {
       failing += 1;
-      if (failing === 1) logger.error({ err, run_id: event.run_id, seq: event.seq }, 'event log: append failed; counting further failures until one succeeds');
+      if (failing === 1)
+        logger.error(
+          { err, run_id: event.run_id, seq: event.seq },
+          'event log: append failed; counting further failures until one succeeds',
+        );
     },
     succeeded() {
       if (failing === 0) return;

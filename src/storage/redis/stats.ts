@@ -5,7 +5,14 @@
 // which round-trips a double exactly, so that the script and the memory backend compute bit-identical averages.
 import type { Redis } from 'ioredis';
 import { STATS_METRICS, checkAlpha, cleanStatsUpdate } from '../ewma.js';
-import type { ModelStatsRecord, PruneReason, PruneRules, StatsStore, StatsStoreOptions, StatsUpdate } from '../types.js';
+import type {
+  ModelStatsRecord,
+  PruneReason,
+  PruneRules,
+  StatsStore,
+  StatsStoreOptions,
+  StatsUpdate,
+} from '../types.js';
 
 /** How long a model's hash stays after its last update (housekeeping for models no longer called). */
 export const DEFAULT_STATS_TTL_MS = 30 * 86_400_000;

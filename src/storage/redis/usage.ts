@@ -53,7 +53,11 @@ return added
  * A UsageStore on `redis` (the caller's connection: it is used, never closed). `now` is the clock retention is
  * measured with (default Date.now).
  */
-export function createRedisUsageStore(redis: Redis, options: RedisUsageStoreOptions, now: () => number = Date.now): UsageStore {
+export function createRedisUsageStore(
+  redis: Redis,
+  options: RedisUsageStoreOptions,
+  now: () => number = Date.now,
+): UsageStore {
   const { logger } = options;
   const key = `${options.keyPrefix ?? 'switchboard:'}usage`;
   const maxRecords = String(Math.max(1, Math.floor(options.maxRecords)));
@@ -65,7 +69,10 @@ export function createRedisUsageStore(redis: Redis, options: RedisUsageStoreOpti
   function failed(reason: string, record: UsageRecord): void {
     failing += 1;
     if (failing === 1) {
-      logger.warn({ provider: record.provider, model: record.model, error: reason }, 'usage: append failed; counting further failures until one succeeds');
+      logger.warn(
+        { provider: record.provider, model: record.model, error: reason },
+        'usage: append failed; counting further failures until one succeeds',
+      );
     }
   }
 
@@ -77,7 +84,8 @@ export function createRedisUsageStore(redis: Redis, options: RedisUsageStoreOpti
 
   function append(record: UsageRecord): void {
     if (!Number.isFinite(record.ts)) return failed('ts is not a number', record);
-    if (pending.size >= MAX_PENDING_APPENDS) return failed(`more than ${MAX_PENDING_APPENDS} appends waiting on redis`, record);
+    if (pending.size >= MAX_PENDING_APPENDS)
+      return failed(`more than ${MAX_PENDING_APPENDS} appends waiting on redis`, record);
     let json: string;
     try {
       json = JSON.stringify(record);
@@ -134,7 +142,9 @@ function decodeRecord(fields: string[]): UsageRecord | undefined {
     const record: unknown = JSON.parse(json);
     if (typeof record !== 'object' || record === null) return undefined;
     const { ts, provider, model } = record as Partial<UsageRecord>;
-    return typeof ts === 'number' && typeof provider === 'string' && typeof model === 'string' ? (record as UsageRecord) : undefined;
+    return typeof ts === 'number' && typeof provider === 'string' && typeof model === 'string'
+      ? (record as UsageRecord)
+      : undefined;
   } catch {
     return undefined;
   }

@@ -96,13 +96,21 @@ export function createRedisWindowStore(redis: Redis, options: RedisWindowStoreOp
       const [position, before, flat] = reply;
       const rule = rules[position - 1]!;
       const amount = before + rule.amount;
-      return { ok: false, key: rule.key, retryAfterMs: retryAfterMs(toBuckets(flat), rule.windowMs, rule.limit, amount, now) };
+      return {
+        ok: false,
+        key: rule.key,
+        retryAfterMs: retryAfterMs(toBuckets(flat), rule.windowMs, rule.limit, amount, now),
+      };
     },
     async adjust(entries, at) {
       entries.forEach((entry) => checkWindowAmount(entry.windowMs, entry.amount, false));
       if (entries.length === 0) return;
       const keys = entries.map((entry) => keyOf(entry.key, entry.windowMs));
-      const args = entries.flatMap((entry) => [bucketOf(at, entry.windowMs), entry.amount, windowTtlMs(entry.windowMs)]);
+      const args = entries.flatMap((entry) => [
+        bucketOf(at, entry.windowMs),
+        entry.amount,
+        windowTtlMs(entry.windowMs),
+      ]);
       await redis.eval(ADJUST_SCRIPT, keys.length, ...keys, ...args);
     },
     async total(key, windowMs, now) {

@@ -10,7 +10,11 @@ const start = (): Snapshot => initialTransition(machine)[0];
 const run = (snapshot: Snapshot, ...events: BreakerEvent['type'][]): Snapshot =>
   events.reduce((s, type) => transition(machine, s, { type })[0], snapshot);
 /** A snapshot in half-open, as the cooldown's delayed event leaves it. */
-const halfOpen = (): Snapshot => machine.resolveState({ value: { halfOpen: 'ready' }, context: { failures: 0, failureThreshold: 3, cooldownMs: 30_000 } });
+const halfOpen = (): Snapshot =>
+  machine.resolveState({
+    value: { halfOpen: 'ready' },
+    context: { failures: 0, failureThreshold: 3, cooldownMs: 30_000 },
+  });
 
 describe('closed', () => {
   it('stays closed below the threshold, counting failures in a row', () => {
@@ -42,7 +46,9 @@ describe('open', () => {
   it('schedules the half-open move after exactly cooldownMs', () => {
     const [opened, actions] = transition(machine, run(start(), 'failure', 'failure'), { type: 'failure' });
     expect(opened.value).toBe('open');
-    const scheduled = actions.find((a) => a.type === 'xstate.raise') as { params: { delay?: number; event: { type: string } } } | undefined;
+    const scheduled = actions.find((a) => a.type === 'xstate.raise') as
+      | { params: { delay?: number; event: { type: string } } }
+      | undefined;
     expect(scheduled?.params.delay).toBe(30_000);
     expect(scheduled?.params.event.type).toMatch(/^xstate\.after\.cooldown\./);
   });
@@ -72,7 +78,9 @@ describe('half-open', () => {
   it('opens again on the trial failure, for another full cooldown', () => {
     const [reopened, actions] = transition(machine, run(halfOpen(), 'trial'), { type: 'failure' });
     expect(reopened.value).toBe('open');
-    expect(actions.some((a) => a.type === 'xstate.raise' && (a as { params: { delay?: number } }).params.delay === 30_000)).toBe(true);
+    expect(
+      actions.some((a) => a.type === 'xstate.raise' && (a as { params: { delay?: number } }).params.delay === 30_000),
+    ).toBe(true);
   });
 });
 

@@ -16,7 +16,13 @@ function setup(failureThreshold = 2, cooldownMs = 10_000) {
 describe('createBreakers', () => {
   it('starts every provider closed, letting requests through', () => {
     const { b } = setup();
-    expect([b.state('groq'), b.allow('groq'), b.allow('groq'), b.canAllow('groq'), b.retryAfterMs('groq')]).toEqual(['closed', true, true, true, undefined]);
+    expect([b.state('groq'), b.allow('groq'), b.allow('groq'), b.canAllow('groq'), b.retryAfterMs('groq')]).toEqual([
+      'closed',
+      true,
+      true,
+      true,
+      undefined,
+    ]);
   });
 
   it('opens one provider at the threshold and leaves the others alone', () => {

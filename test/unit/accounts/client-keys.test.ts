@@ -35,12 +35,19 @@ async function open(overrides: Partial<ClientKeysOptions> = {}): Promise<ClientK
 
 /** A RecordStore that counts its list calls: how often the index was re-read. */
 function countingLists(records: RecordStore): RecordStore & { lists: number } {
-  const counted = { ...records, lists: 0, list: (collection: string) => ((counted.lists += 1), records.list(collection)) };
+  const counted = {
+    ...records,
+    lists: 0,
+    list: (collection: string) => ((counted.lists += 1), records.list(collection)),
+  };
   return counted;
 }
 
 async function rejection(promise: Promise<unknown>): Promise<GatewayError> {
-  const err: unknown = await promise.then(() => undefined, (e: unknown) => e);
+  const err: unknown = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(GatewayError);
   return err as GatewayError;
 }

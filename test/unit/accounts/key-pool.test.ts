@@ -18,22 +18,57 @@ const KEYS = ['sk-one-aaaaaaaaaaaa', 'sk-two-bbbbbbbbbbbb', 'sk-three-cccccccccc
 /** A pool over one provider with `keys` and `limits`, on an injected clock. */
 function setup(options: { strategy?: KeyStrategy; limits?: Limits; keys?: string[]; breakerFailures?: number } = {}) {
   let now = 1_700_000_000_000;
-  const registry = resolveCatalogWithKeys([], [{
-    id: 'p', protocol: 'openai', baseUrl: 'http://127.0.0.1:1/v1', apiKeys: options.keys ?? KEYS, ...(options.limits ? { limits: options.limits } : {}),
-    models: [{ id: 'm', capabilities: ['chat'], contextWindow: 8192, quality: 0.5, speed: 0.5, costPer1M: { input: 1, output: 2 } }],
-  }], {});
+  const registry = resolveCatalogWithKeys(
+    [],
+    [
+      {
+        id: 'p',
+        protocol: 'openai',
+        baseUrl: 'http://127.0.0.1:1/v1',
+        apiKeys: options.keys ?? KEYS,
+        ...(options.limits ? { limits: options.limits } : {}),
+        models: [
+          {
+            id: 'm',
+            capabilities: ['chat'],
+            contextWindow: 8192,
+            quality: 0.5,
+            speed: 0.5,
+            costPer1M: { input: 1, output: 2 },
+          },
+        ],
+      },
+    ],
+    {},
+  );
   const logger = pino({ level: 'silent' });
   const records: UsageRecord[] = [];
   const windows = createMemoryWindowStore();
   const health = createKeyHealth({ kv: createMemoryKvStore(() => now), logger });
   const breakers = createBreakers({ failureThreshold: options.breakerFailures ?? 3, cooldownMs: 10_000 });
   const pool = createKeyPool({
-    strategy: options.strategy ?? 'round_robin', windows, health, breakers, gate: createConcurrencyGate(),
-    record: (record) => void records.push(record), rateLimitCooldownMs: 60_000, now: () => now, logger,
+    strategy: options.strategy ?? 'round_robin',
+    windows,
+    health,
+    breakers,
+    gate: createConcurrencyGate(),
+    record: (record) => void records.push(record),
+    rateLimitCooldownMs: 60_000,
+    now: () => now,
+    logger,
   });
   const model = registry.models[0]!;
   const acquire = (tokens = 10) => pool.acquire(model, { tokens: () => tokens, runId: 'r', clientId: 'c' });
-  return { pool, model, provider: model.provider, records, health, acquire, advance: (ms: number) => void (now += ms), now: () => now };
+  return {
+    pool,
+    model,
+    provider: model.provider,
+    records,
+    health,
+    acquire,
+    advance: (ms: number) => void (now += ms),
+    now: () => now,
+  };
 }
 
 /** The keys `n` calls get, each settled as a success. */
@@ -104,20 +139,41 @@ describe('what an outcome does to its key', () => {
     const { acquire, pool, provider, records } = setup();
     const lease = await acquire();
     lease.settle({ error: new ProviderError('bad key', { kind: 'auth', status: 401 }) });
-    expect(pool.describe({ providers: [provider] } as never).find((k) => k.masked === provider.keys[0]!.masked)).toMatchObject({ status: 'disabled', reason: expect.stringContaining('401') });
+    expect(
+      pool.describe({ providers: [provider] } as never).find((k) => k.masked === provider.keys[0]!.masked),
+    ).toMatchObject({ status: 'disabled', reason: expect.stringContaining('401') });
     expect(await keysOf(acquire, 4)).not.toContain(KEYS[0]);
-    expect(records[0]).toMatchObject({ status: 'error', error: 'auth', keyId: provider.keys[0]!.id, clientId: 'c', runId: 'r' });
+    expect(records[0]).toMatchObject({
+      status: 'error',
+      error: 'auth',
+      keyId: provider.keys[0]!.id,
+      clientId: 'c',
+      runId: 'r',
+    });
   });
 
-  it('rests a key for Retry-After after a 429, and for the quota\'s reset when the provider said one', async () => {
+  it("rests a key for Retry-After after a 429, and for the quota's reset when the provider said one", async () => {
     const { acquire, health, provider, now } = setup();
-    (await acquire()).settle({ error: new ProviderError('slow down', { kind: 'rate_limit', status: 429, retryAfterMs: 5_000 }) });
+    (await acquire()).settle({
+      error: new ProviderError('slow down', { kind: 'rate_limit', status: 429, retryAfterMs: 5_000 }),
+    });
     expect(health.get(provider.keys[0]!.id, now())).toMatchObject({ status: 'cooling', until: now() + 5_000 });
     const resetAt = now() + 3_600_000;
     const second = await acquire();
     expect(second.key!.id).not.toBe(provider.keys[0]!.id);
-    second.settle({ error: new ProviderError('daily', { kind: 'rate_limit', status: 429, retryAfterMs: 1_000, quota: { scope: 'day', resetAt } }) });
-    expect(health.get(second.key!.id, now())).toMatchObject({ status: 'cooling', until: resetAt, reason: expect.stringContaining('daily') });
+    second.settle({
+      error: new ProviderError('daily', {
+        kind: 'rate_limit',
+        status: 429,
+        retryAfterMs: 1_000,
+        quota: { scope: 'day', resetAt },
+      }),
+    });
+    expect(health.get(second.key!.id, now())).toMatchObject({
+      status: 'cooling',
+      until: resetAt,
+      reason: expect.stringContaining('daily'),
+    });
   });
 
   it('rests a key whose successful response said a quota is spent', async () => {
@@ -128,7 +184,7 @@ describe('what an outcome does to its key', () => {
     expect(health.get(provider.keys[0]!.id, now())).toMatchObject({ status: 'cooling', until: now() + 120_000 });
   });
 
-  it('opens the provider\'s circuit after server failures, not after a client\'s bad request or an abort', async () => {
+  it("opens the provider's circuit after server failures, not after a client's bad request or an abort", async () => {
     const { acquire, pool, provider } = setup({ breakerFailures: 2 });
     const fail = async (error: unknown, aborted = false) => (await acquire()).settle({ error, aborted });
     await fail(new ProviderError('bad', { kind: 'bad_request', status: 400 }));
@@ -146,6 +202,14 @@ describe('what an outcome does to its key', () => {
     lease.firstContent();
     advance(400);
     lease.settle({ usage: { prompt_tokens: 1_000, completion_tokens: 500, total_tokens: 1_500 } });
-    expect(records[0]).toMatchObject({ status: 'ok', model: 'p/m', promptTokens: 1_000, completionTokens: 500, costUsd: 0.002, latencyMs: 500, ttftMs: 100 });
+    expect(records[0]).toMatchObject({
+      status: 'ok',
+      model: 'p/m',
+      promptTokens: 1_000,
+      completionTokens: 500,
+      costUsd: 0.002,
+      latencyMs: 500,
+      ttftMs: 100,
+    });
   });
 });

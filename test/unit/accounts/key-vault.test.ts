@@ -22,7 +22,11 @@ function dataDir(): string {
 
 /** A vault on `dir` as a fresh process would open it; `masterKey` null: none is set. */
 function open(dir: string, masterKey: string | null = MASTER) {
-  return createKeyVault({ records: createMemoryRecordStore(dir), masterKey: masterKey ?? undefined, location: path.join(dir, RECORDS_FILE) });
+  return createKeyVault({
+    records: createMemoryRecordStore(dir),
+    masterKey: masterKey ?? undefined,
+    location: path.join(dir, RECORDS_FILE),
+  });
 }
 
 describe('createKeyVault', () => {
@@ -30,7 +34,11 @@ describe('createKeyVault', () => {
     const dir = dataDir();
     const vault = await open(dir);
     expect(vault.canStore).toBe(true);
-    expect(await vault.add('groq', GROQ_KEY)).toEqual({ id: providerKeyId('groq', GROQ_KEY), provider: 'groq', masked: 'gsk_…3f9a' });
+    expect(await vault.add('groq', GROQ_KEY)).toEqual({
+      id: providerKeyId('groq', GROQ_KEY),
+      provider: 'groq',
+      masked: 'gsk_…3f9a',
+    });
     await vault.add('mistral', MISTRAL_KEY);
     const reopened = await open(dir);
     const entries = await reopened.entries();
@@ -56,7 +64,9 @@ describe('createKeyVault', () => {
     await (await open(dir)).add('groq', GROQ_KEY);
     const opening = open(dir, 'not-the-master-key');
     await expect(opening).rejects.toBeInstanceOf(KeyVaultError);
-    await expect(opening).rejects.toThrow(`SWITCHBOARD_MASTER_KEY does not open the key vault stored in ${path.join(dir, RECORDS_FILE)}`);
+    await expect(opening).rejects.toThrow(
+      `SWITCHBOARD_MASTER_KEY does not open the key vault stored in ${path.join(dir, RECORDS_FILE)}`,
+    );
   });
 
   it('refuses an entry moved to another id or provider (the AAD binds both)', async () => {
@@ -100,7 +110,11 @@ describe('createKeyVault', () => {
     expect(await vault.entries()).toEqual([]);
     const adding = vault.add('groq', GROQ_KEY);
     await expect(adding).rejects.toBeInstanceOf(GatewayError);
-    await expect(adding).rejects.toMatchObject({ status: 503, code: 'vault_locked', message: expect.stringContaining('SWITCHBOARD_MASTER_KEY is not set') });
+    await expect(adding).rejects.toMatchObject({
+      status: 503,
+      code: 'vault_locked',
+      message: expect.stringContaining('SWITCHBOARD_MASTER_KEY is not set'),
+    });
     expect(((await adding.catch((err: unknown) => err)) as Error).message).not.toContain(GROQ_KEY);
     expect((await createKeyVault({ records: createMemoryRecordStore(), masterKey: '' })).canStore).toBe(false);
   });

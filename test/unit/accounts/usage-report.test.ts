@@ -17,14 +17,23 @@ const record = (overrides: Partial<UsageRecord> = {}): UsageRecord => ({
 
 describe('summarizeUsage', () => {
   it('totals requests, errors, tokens, cost and mean latencies over every record', () => {
-    const report = summarizeUsage([
-      record({ latencyMs: 100, ttftMs: 30, costUsd: 0.001 }),
-      record({ latencyMs: 300, ttftMs: 50, costUsd: 0.002, promptTokens: 10, completionTokens: 0 }),
-      record({ latencyMs: 201, status: 'error', error: 'rate_limit', promptTokens: 0, completionTokens: 0 }),
-    ], 'provider');
+    const report = summarizeUsage(
+      [
+        record({ latencyMs: 100, ttftMs: 30, costUsd: 0.001 }),
+        record({ latencyMs: 300, ttftMs: 50, costUsd: 0.002, promptTokens: 10, completionTokens: 0 }),
+        record({ latencyMs: 201, status: 'error', error: 'rate_limit', promptTokens: 0, completionTokens: 0 }),
+      ],
+      'provider',
+    );
     expect(report.totals).toEqual({
-      requests: 3, errors: 1, prompt_tokens: 110, completion_tokens: 50, total_tokens: 160,
-      cost_usd: 0.003, avg_latency_ms: 200, avg_ttft_ms: 40,
+      requests: 3,
+      errors: 1,
+      prompt_tokens: 110,
+      completion_tokens: 50,
+      total_tokens: 160,
+      cost_usd: 0.003,
+      avg_latency_ms: 200,
+      avg_ttft_ms: 40,
     });
   });
 
@@ -32,20 +41,38 @@ describe('summarizeUsage', () => {
     expect(summarizeUsage([record()], 'model').totals.avg_ttft_ms).toBeNull();
     expect(summarizeUsage([], 'model')).toEqual({
       group_by: 'model',
-      totals: { requests: 0, errors: 0, prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, cost_usd: 0, avg_latency_ms: 0, avg_ttft_ms: null },
+      totals: {
+        requests: 0,
+        errors: 0,
+        prompt_tokens: 0,
+        completion_tokens: 0,
+        total_tokens: 0,
+        cost_usd: 0,
+        avg_latency_ms: 0,
+        avg_ttft_ms: null,
+      },
       groups: [],
     });
   });
 
   it('averages ttft over the streamed calls only, per group', () => {
-    const report = summarizeUsage([record({ ttftMs: 90 }), record(), record({ provider: 'mistral', model: 'mistral/small' })], 'provider');
-    expect(report.groups.map((g) => [g.key, g.avg_ttft_ms])).toEqual([['groq', 90], ['mistral', null]]);
+    const report = summarizeUsage(
+      [record({ ttftMs: 90 }), record(), record({ provider: 'mistral', model: 'mistral/small' })],
+      'provider',
+    );
+    expect(report.groups.map((g) => [g.key, g.avg_ttft_ms])).toEqual([
+      ['groq', 90],
+      ['mistral', null],
+    ]);
     expect(report.totals.avg_ttft_ms).toBe(90);
   });
 
   it('rounds cost to 6 decimals, after summing', () => {
     const costs = [0.1, 0.2, 0.0000004, 0.0000004];
-    const report = summarizeUsage(costs.map((costUsd) => record({ costUsd })), 'provider');
+    const report = summarizeUsage(
+      costs.map((costUsd) => record({ costUsd })),
+      'provider',
+    );
     expect(report.totals.cost_usd).toBe(0.300001);
     expect(summarizeUsage([record({ costUsd: 1 / 3 })], 'provider').totals.cost_usd).toBe(0.333333);
   });
@@ -58,8 +85,15 @@ describe('summarizeUsage', () => {
     ];
     const byProvider = summarizeUsage(records, 'provider');
     expect(byProvider.group_by).toBe('provider');
-    expect(byProvider.groups.map((g) => [g.key, g.requests, g.total_tokens])).toEqual([['gemini', 1, 500], ['groq', 2, 410]]);
-    expect(summarizeUsage(records, 'model').groups.map((g) => g.key)).toEqual(['gemini/flash', 'groq/big', 'groq/small']);
+    expect(byProvider.groups.map((g) => [g.key, g.requests, g.total_tokens])).toEqual([
+      ['gemini', 1, 500],
+      ['groq', 2, 410],
+    ]);
+    expect(summarizeUsage(records, 'model').groups.map((g) => g.key)).toEqual([
+      'gemini/flash',
+      'groq/big',
+      'groq/small',
+    ]);
   });
 
   it('breaks total-token ties by requests, then by key', () => {
@@ -80,13 +114,21 @@ describe('summarizeUsage', () => {
       record({ provider: 'ollama', model: 'ollama/llama3', promptTokens: 1, completionTokens: 0 }),
     ];
     const groups = summarizeUsage(records, 'key').groups;
-    expect(groups.map((g) => [g.key, g.requests])).toEqual([['gsk_…abcd (k1)', 2], ['gsk_…wxyz (k2)', 1], ['none', 1]]);
+    expect(groups.map((g) => [g.key, g.requests])).toEqual([
+      ['gsk_…abcd (k1)', 2],
+      ['gsk_…wxyz (k2)', 1],
+      ['none', 1],
+    ]);
   });
 
   it("groups by client id, calls without a client key under 'anonymous'", () => {
     const records = [record({ clientId: 'team-a' }), record({ clientId: 'team-b', promptTokens: 999 }), record()];
     const report = summarizeUsage(records, 'client');
-    expect(report.groups.map((g) => [g.key, g.requests])).toEqual([['team-b', 1], ['anonymous', 1], ['team-a', 1]]);
+    expect(report.groups.map((g) => [g.key, g.requests])).toEqual([
+      ['team-b', 1],
+      ['anonymous', 1],
+      ['team-a', 1],
+    ]);
   });
 
   it('sums each group separately and the groups add up to the totals', () => {
@@ -98,8 +140,15 @@ describe('summarizeUsage', () => {
     const report = summarizeUsage(records, 'provider');
     const mistral = report.groups.find((g) => g.key === 'mistral')!;
     expect(mistral).toEqual({
-      key: 'mistral', requests: 2, errors: 0, prompt_tokens: 200, completion_tokens: 100, total_tokens: 300,
-      cost_usd: 0.5, avg_latency_ms: 201, avg_ttft_ms: null,
+      key: 'mistral',
+      requests: 2,
+      errors: 0,
+      prompt_tokens: 200,
+      completion_tokens: 100,
+      total_tokens: 300,
+      cost_usd: 0.5,
+      avg_latency_ms: 201,
+      avg_ttft_ms: null,
     });
     expect(report.groups.find((g) => g.key === 'groq')).toMatchObject({ requests: 1, errors: 1, cost_usd: 0.5 });
     expect(report.groups.reduce((sum, g) => sum + g.total_tokens, 0)).toBe(report.totals.total_tokens);

@@ -2,7 +2,14 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
-  createVaultMeta, KeyVaultError, openVaultMeta, parseVaultMeta, SCRYPT_PARAMS, seal, unseal, type Sealed,
+  createVaultMeta,
+  KeyVaultError,
+  openVaultMeta,
+  parseVaultMeta,
+  SCRYPT_PARAMS,
+  seal,
+  unseal,
+  type Sealed,
 } from '../../../src/accounts/vault-crypto.js';
 
 const key = randomBytes(32);
@@ -29,7 +36,8 @@ describe('seal and unseal', () => {
     const sealed = seal(key, 'gsk_secret_value_1234', 'entry\nkey_a\ngroq');
     expect(() => unseal(key, sealed, 'entry\nkey_b\ngroq')).toThrow();
     expect(() => unseal(randomBytes(32), sealed, 'entry\nkey_a\ngroq')).toThrow();
-    for (const field of ['iv', 'ct', 'tag'] as const) expect(() => unseal(key, flip(sealed, field), 'entry\nkey_a\ngroq')).toThrow();
+    for (const field of ['iv', 'ct', 'tag'] as const)
+      expect(() => unseal(key, flip(sealed, field), 'entry\nkey_a\ngroq')).toThrow();
   });
 
   it('refuses a truncated tag rather than checking fewer bytes of it', () => {
@@ -44,7 +52,11 @@ describe('vault meta', () => {
     const { meta, key: created } = await createVaultMeta('correct horse battery staple');
     expect(meta).toMatchObject({ v: 1, kdf: 'scrypt', ...SCRYPT_PARAMS });
     expect(Buffer.from(meta.salt, 'base64')).toHaveLength(16);
-    const opened = await openVaultMeta('correct horse battery staple', parseVaultMeta(JSON.stringify(meta), 'here'), 'here');
+    const opened = await openVaultMeta(
+      'correct horse battery staple',
+      parseVaultMeta(JSON.stringify(meta), 'here'),
+      'here',
+    );
     expect(opened.equals(created)).toBe(true);
     expect(created).toHaveLength(32);
   });
@@ -59,7 +71,9 @@ describe('vault meta', () => {
     const { meta } = await createVaultMeta('the right one');
     const opening = openVaultMeta('the wrong one', meta, '/data/records.json');
     await expect(opening).rejects.toBeInstanceOf(KeyVaultError);
-    await expect(opening).rejects.toThrow('SWITCHBOARD_MASTER_KEY does not open the key vault stored in /data/records.json');
+    await expect(opening).rejects.toThrow(
+      'SWITCHBOARD_MASTER_KEY does not open the key vault stored in /data/records.json',
+    );
   });
 
   it('refuses malformed meta records and KDF costs a tampered record could use to exhaust memory', async () => {

@@ -30,7 +30,18 @@ const REQUIRED_IDS = [
 ];
 
 /** Providers whose every catalog model is served on a free tier (or runs locally), so must cost 0. */
-const FREE_TIER_IDS = ['groq', 'cerebras', 'gemini', 'mistral', 'codestral', 'nvidia', 'cloudflare', 'cohere', 'sambanova', 'ollama'];
+const FREE_TIER_IDS = [
+  'groq',
+  'cerebras',
+  'gemini',
+  'mistral',
+  'codestral',
+  'nvidia',
+  'cloudflare',
+  'cohere',
+  'sambanova',
+  'ollama',
+];
 
 /** Pay-as-you-go providers: a model left at the default cost of 0 would be routed to as if it were free. */
 const PAID_IDS = ['anthropic', 'openai', 'deepseek', 'together', 'fireworks', 'chutes', 'huggingface'];
@@ -79,7 +90,9 @@ describe('built-in provider catalog', () => {
     for (const provider of providers) {
       expect(provider.protocol, `${provider.id}.protocol`).toBeDefined();
       expect(provider.baseUrl, `${provider.id}.baseUrl`).toBeDefined();
-      expect(provider.baseUrl, `${provider.id}.baseUrl`).not.toMatch(/\/(chat\/completions|messages|models)\/?$|:generateContent|\/$/);
+      expect(provider.baseUrl, `${provider.id}.baseUrl`).not.toMatch(
+        /\/(chat\/completions|messages|models)\/?$|:generateContent|\/$/,
+      );
     }
   });
 
@@ -110,7 +123,11 @@ describe('built-in provider catalog', () => {
 
   it('runs Ollama keyless on OLLAMA_BASE_URL with the local default', () => {
     const ollama = byId(providers, 'ollama');
-    expect(ollama).toMatchObject({ keyless: true, baseUrlEnv: 'OLLAMA_BASE_URL', baseUrl: 'http://127.0.0.1:11434/v1' });
+    expect(ollama).toMatchObject({
+      keyless: true,
+      baseUrlEnv: 'OLLAMA_BASE_URL',
+      baseUrl: 'http://127.0.0.1:11434/v1',
+    });
   });
 
   it('takes the Cloudflare account id from the environment and explains it', () => {
@@ -135,7 +152,10 @@ describe('built-in provider catalog', () => {
   it('has unique model ids within each provider', () => {
     for (const provider of providers) {
       const ids = (provider.models ?? []).map((model) => model.id);
-      expect(ids.filter((id, i) => ids.indexOf(id) !== i), provider.id).toEqual([]);
+      expect(
+        ids.filter((id, i) => ids.indexOf(id) !== i),
+        provider.id,
+      ).toEqual([]);
     }
   });
 
@@ -143,7 +163,9 @@ describe('built-in provider catalog', () => {
     for (const { provider, model } of allModels(providers)) {
       const where = `${provider}/${model.id}`;
       const long = model.capabilities.includes('long_context');
-      expect(long, `${where}: long_context vs contextWindow ${model.contextWindow}`).toBe(model.contextWindow >= 100_000);
+      expect(long, `${where}: long_context vs contextWindow ${model.contextWindow}`).toBe(
+        model.contextWindow >= 100_000,
+      );
     }
   });
 
@@ -179,7 +201,9 @@ describe('built-in provider catalog', () => {
     for (const id of PAID_IDS) {
       for (const model of byId(providers, id).models ?? []) {
         expect(model.costPer1M.input + model.costPer1M.output, `${id}/${model.id}`).toBeGreaterThan(0);
-        expect(model.costPer1M.output, `${id}/${model.id}: output costs at least input`).toBeGreaterThanOrEqual(model.costPer1M.input);
+        expect(model.costPer1M.output, `${id}/${model.id}: output costs at least input`).toBeGreaterThanOrEqual(
+          model.costPer1M.input,
+        );
       }
     }
   });

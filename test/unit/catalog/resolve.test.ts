@@ -7,46 +7,92 @@ import { resolveCatalogWithKeys } from '../../../src/accounts/provider-keys.js';
 import { loadCatalog } from '../../../src/catalog/load.js';
 import { resolveCatalog } from '../../../src/catalog/resolve.js';
 
-const model = (id: string) => ({ id, capabilities: ['chat' as const], contextWindow: 8192, quality: 0.5, speed: 0.5, costPer1M: { input: 0, output: 0 } });
+const model = (id: string) => ({
+  id,
+  capabilities: ['chat' as const],
+  contextWindow: 8192,
+  quality: 0.5,
+  speed: 0.5,
+  costPer1M: { input: 0, output: 0 },
+});
 const catalog: ProviderEntry[] = [
-  { id: 'groq', protocol: 'openai', baseUrl: 'https://api.groq.com/openai/v1', keyEnv: ['GROQ_API_KEY'], models: [model('llama'), model('qwen')] },
-  { id: 'ollama', protocol: 'openai', baseUrl: 'http://127.0.0.1:11434/v1', keyless: true, baseUrlEnv: 'OLLAMA_BASE_URL', models: [model('llama3')] },
-  { id: 'cf', protocol: 'openai', baseUrl: 'https://x/accounts/${ACCOUNT}/v1', keyEnv: ['CF_TOKEN'], requiredEnv: ['CF_ACCOUNT'], models: [model('m')] },
+  {
+    id: 'groq',
+    protocol: 'openai',
+    baseUrl: 'https://api.groq.com/openai/v1',
+    keyEnv: ['GROQ_API_KEY'],
+    models: [model('llama'), model('qwen')],
+  },
+  {
+    id: 'ollama',
+    protocol: 'openai',
+    baseUrl: 'http://127.0.0.1:11434/v1',
+    keyless: true,
+    baseUrlEnv: 'OLLAMA_BASE_URL',
+    models: [model('llama3')],
+  },
+  {
+    id: 'cf',
+    protocol: 'openai',
+    baseUrl: 'https://x/accounts/${ACCOUNT}/v1',
+    keyEnv: ['CF_TOKEN'],
+    requiredEnv: ['CF_ACCOUNT'],
+    models: [model('m')],
+  },
 ];
 
 describe('resolveCatalog with the keys of config, environment and vault', () => {
   it('enables a provider when its key variable is set, with comma-separated keys', () => {
     const registry = resolveCatalogWithKeys(catalog, [], { GROQ_API_KEY: 'k1, k2,,k1' });
     expect(registry.providers.map((p) => p.id)).toEqual(['groq']);
-    expect(registry.providers[0]!.keys.map((k) => [k.secret, k.source])).toEqual([['k1', 'env'], ['k2', 'env']]);
+    expect(registry.providers[0]!.keys.map((k) => [k.secret, k.source])).toEqual([
+      ['k1', 'env'],
+      ['k2', 'env'],
+    ]);
     expect(registry.models.map((m) => m.ref)).toEqual(['groq/llama', 'groq/qwen']);
     expect(registry.disabled.find((d) => d.id === 'ollama')!.reason).toContain('OLLAMA_BASE_URL');
   });
 
   it('enables Ollama from OLLAMA_BASE_URL, keyless, at that URL', () => {
     const registry = resolveCatalogWithKeys(catalog, [], { OLLAMA_BASE_URL: 'http://10.0.0.5:11434/v1/' });
-    expect(registry.providers.map((p) => [p.id, p.baseUrl, p.keys])).toEqual([['ollama', 'http://10.0.0.5:11434/v1', []]]);
+    expect(registry.providers.map((p) => [p.id, p.baseUrl, p.keys])).toEqual([
+      ['ollama', 'http://10.0.0.5:11434/v1', []],
+    ]);
   });
 
   it('keeps a provider off until its required variables are set', () => {
     expect(resolveCatalogWithKeys(catalog, [], { CF_TOKEN: 't' }).providers).toEqual([]);
-    expect(resolveCatalogWithKeys(catalog, [], { CF_TOKEN: 't', CF_ACCOUNT: 'a' }).providers.map((p) => p.id)).toEqual(['cf']);
+    expect(resolveCatalogWithKeys(catalog, [], { CF_TOKEN: 't', CF_ACCOUNT: 'a' }).providers.map((p) => p.id)).toEqual([
+      'cf',
+    ]);
   });
 
   it('lets a config entry with a catalog id override fields and models by id', () => {
-    const registry = resolveCatalogWithKeys(catalog, [
-      { id: 'groq', apiKeys: ['cfg-key'], models: [{ ...model('llama'), quality: 0.99 }, model('extra')] },
-    ], { GROQ_API_KEY: 'env-key' });
+    const registry = resolveCatalogWithKeys(
+      catalog,
+      [{ id: 'groq', apiKeys: ['cfg-key'], models: [{ ...model('llama'), quality: 0.99 }, model('extra')] }],
+      { GROQ_API_KEY: 'env-key' },
+    );
     const groq = registry.providers[0]!;
-    expect(groq.keys.map((k) => [k.secret, k.source])).toEqual([['cfg-key', 'config'], ['env-key', 'env']]);
+    expect(groq.keys.map((k) => [k.secret, k.source])).toEqual([
+      ['cfg-key', 'config'],
+      ['env-key', 'env'],
+    ]);
     expect(groq.baseUrl).toBe('https://api.groq.com/openai/v1');
-    expect(groq.models.map((m) => [m.config.id, m.config.quality])).toEqual([['llama', 0.99], ['qwen', 0.5], ['extra', 0.5]]);
+    expect(groq.models.map((m) => [m.config.id, m.config.quality])).toEqual([
+      ['llama', 0.99],
+      ['qwen', 0.5],
+      ['extra', 0.5],
+    ]);
     expect(registry.byBareId.get('extra')!.map((m) => m.ref)).toEqual(['groq/extra']);
   });
 
   it('turns a provider on with a vault key, which is masked and has the id of that provider and key', () => {
     const secret = 'gsk_0123456789abcdef3f9a';
-    const registry = resolveCatalogWithKeys(catalog, [], {}, [{ provider: 'groq', key: secret }, { provider: 'nowhere', key: 'x' }]);
+    const registry = resolveCatalogWithKeys(catalog, [], {}, [
+      { provider: 'groq', key: secret },
+      { provider: 'nowhere', key: 'x' },
+    ]);
     expect(registry.providers.map((p) => p.id)).toEqual(['groq']);
     const [key] = registry.providers[0]!.keys;
     expect(key).toEqual({ id: providerKeyId('groq', secret), secret, masked: 'gsk_…3f9a', source: 'vault' });
@@ -54,9 +100,13 @@ describe('resolveCatalog with the keys of config, environment and vault', () => 
   });
 
   it('turns a provider off with enabled: false, and names the missing field of a new provider', () => {
-    expect(resolveCatalogWithKeys(catalog, [{ id: 'groq', enabled: false }], { GROQ_API_KEY: 'k' }).providers).toEqual([]);
+    expect(resolveCatalogWithKeys(catalog, [{ id: 'groq', enabled: false }], { GROQ_API_KEY: 'k' }).providers).toEqual(
+      [],
+    );
     expect(() => resolveCatalogWithKeys(catalog, [{ id: 'mine', apiKeys: ['k'] }], {})).toThrow(ConfigError);
-    expect(() => resolveCatalogWithKeys(catalog, [{ id: 'mine', apiKeys: ['k'] }], {})).toThrow(/providers\[0\]\.protocol/);
+    expect(() => resolveCatalogWithKeys(catalog, [{ id: 'mine', apiKeys: ['k'] }], {})).toThrow(
+      /providers\[0\]\.protocol/,
+    );
   });
 
   it('loads the built-in catalog with nothing enabled in an empty environment', () => {
@@ -67,14 +117,22 @@ describe('resolveCatalog with the keys of config, environment and vault', () => 
 });
 
 describe('resolveCatalog', () => {
-  it('takes each merged entry\'s keys from keysOf, and asks nothing for a keyless provider', () => {
+  it("takes each merged entry's keys from keysOf, and asks nothing for a keyless provider", () => {
     const asked: string[] = [];
     const key = { id: 'key_1', secret: 's', masked: '…', source: 'vault' as const };
-    const resolved = resolveCatalog(catalog, [{ id: 'groq', keyEnv: ['OTHER'] }], { OLLAMA_BASE_URL: 'http://x/v1' }, (entry) => {
-      asked.push(`${entry.id}:${(entry.keyEnv ?? []).join()}`);
-      return entry.id === 'groq' ? [key] : [];
-    });
+    const resolved = resolveCatalog(
+      catalog,
+      [{ id: 'groq', keyEnv: ['OTHER'] }],
+      { OLLAMA_BASE_URL: 'http://x/v1' },
+      (entry) => {
+        asked.push(`${entry.id}:${(entry.keyEnv ?? []).join()}`);
+        return entry.id === 'groq' ? [key] : [];
+      },
+    );
     expect(asked).toEqual(['groq:OTHER', 'cf:CF_TOKEN']);
-    expect(resolved.providers.map((p) => [p.id, p.keys])).toEqual([['groq', [key]], ['ollama', []]]);
+    expect(resolved.providers.map((p) => [p.id, p.keys])).toEqual([
+      ['groq', [key]],
+      ['ollama', []],
+    ]);
   });
 });

@@ -38,7 +38,17 @@ async function cli(args: string[], adminKey = TEST_ADMIN_KEY) {
 
 describe('switchboard client-keys', () => {
   it('create prints the new key once, and the key works', async () => {
-    const { out, exitCode } = await cli(['create', '--name', 'ci bot', '--models', 'groq/llama, gemini/*', '--rpm', '30', '--daily-tokens', '9000']);
+    const { out, exitCode } = await cli([
+      'create',
+      '--name',
+      'ci bot',
+      '--models',
+      'groq/llama, gemini/*',
+      '--rpm',
+      '30',
+      '--daily-tokens',
+      '9000',
+    ]);
     expect(exitCode).toBeUndefined();
     const key = /sk-sb-[A-Za-z0-9_-]+/.exec(out)![0];
     expect(out.split(key)).toHaveLength(2);

@@ -27,7 +27,11 @@ async function start(): Promise<AdminServer> {
 async function keys(server: AdminServer, args: string[], stdin = '') {
   let out = '';
   let err = '';
-  const io: KeysCommandIO = { stdin: Readable.from([stdin]), stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) } };
+  const io: KeysCommandIO = {
+    stdin: Readable.from([stdin]),
+    stdout: { write: (t: string) => (out += t) },
+    stderr: { write: (t: string) => (err += t) },
+  };
   const program = new Command('switchboard').exitOverride().addCommand(keysCommand(io));
   await program.parseAsync(['keys', ...args, '--url', server.url, '--admin-key', ADMIN], { from: 'user' });
   return { out, err };
@@ -42,7 +46,9 @@ function child(server: AdminServer, args: string[], stdin: string, adminKey = AD
   let out = '';
   proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
   proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  return new Promise<{ out: string; code: number | null }>((resolve) => proc.on('close', (code) => resolve({ out, code })));
+  return new Promise<{ out: string; code: number | null }>((resolve) =>
+    proc.on('close', (code) => resolve({ out, code })),
+  );
 }
 
 describe('switchboard keys', () => {
@@ -57,7 +63,10 @@ describe('switchboard keys', () => {
     const server = await start();
     await keys(server, ['add', 'groq'], `${KEY}\n`);
     await keys(server, ['add', 'mistral', '-'], `  ${KEY}  \n`);
-    expect((await server.vault.entries()).map((e) => [e.provider, e.key]).sort()).toEqual([['groq', KEY], ['mistral', KEY]]);
+    expect((await server.vault.entries()).map((e) => [e.provider, e.key]).sort()).toEqual([
+      ['groq', KEY],
+      ['mistral', KEY],
+    ]);
   });
 
   it('lists keys as a table, and as JSON with --json', async () => {
@@ -78,14 +87,33 @@ describe('switchboard keys', () => {
     const id = providerKeyId('groq', 'good-env-key-0123456789');
     expect((await keys(server, ['validate', id])).out).toBe(`${id} (groq, good…6789): ok\n`);
     await keys(server, ['add', 'groq', KEY]);
-    expect((await keys(server, ['remove', providerKeyId('groq', KEY)])).out).toBe(`Removed ${providerKeyId('groq', KEY)}\n`);
+    expect((await keys(server, ['remove', providerKeyId('groq', KEY)])).out).toBe(
+      `Removed ${providerKeyId('groq', KEY)}\n`,
+    );
     expect(await server.vault.entries()).toEqual([]);
   });
 
   it('shows reasons and cooling times in the table', () => {
     const table = keyTable([
-      { id: 'key_a', provider: 'groq', masked: 'gsk_…0001', source: 'env', status: 'cooling', reason: 'rate limited (429)', until: Date.UTC(2030, 0, 1), uses: 3 },
-      { id: 'key_b', provider: 'groq', masked: 'gsk_…0002', source: 'config', status: 'disabled', reason: 'refused (401)', uses: 0 },
+      {
+        id: 'key_a',
+        provider: 'groq',
+        masked: 'gsk_…0001',
+        source: 'env',
+        status: 'cooling',
+        reason: 'rate limited (429)',
+        until: Date.UTC(2030, 0, 1),
+        uses: 3,
+      },
+      {
+        id: 'key_b',
+        provider: 'groq',
+        masked: 'gsk_…0002',
+        source: 'config',
+        status: 'disabled',
+        reason: 'refused (401)',
+        uses: 0,
+      },
     ]);
     expect(table).toContain('rate limited (429), until 2030-01-01T00:00:00.000Z');
     expect(table.split('\n')[2]).toMatch(/^key_b\s+groq\s+gsk_…0002\s+config\s+disabled\s+refused \(401\)$/);

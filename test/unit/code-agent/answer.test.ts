@@ -8,7 +8,10 @@ import { projectTools } from '../../helpers/agent-tools.js';
 describe('splitAnswer', () => {
   it('puts fenced blocks in generated_code and the rest in explanation', () => {
     const text = 'Here:\n\n```ts\nconst a = 1;\n```\n\nand a test:\n\n~~~python\nassert True\n~~~\n\nDone.';
-    expect(splitAnswer(text)).toEqual({ generated_code: 'const a = 1;\n\nassert True', explanation: 'Here:\n\nand a test:\n\nDone.' });
+    expect(splitAnswer(text)).toEqual({
+      generated_code: 'const a = 1;\n\nassert True',
+      explanation: 'Here:\n\nand a test:\n\nDone.',
+    });
   });
 
   it('keeps backticks inside a longer fence, and leaves an unclosed fence in the explanation', () => {
@@ -24,7 +27,7 @@ describe('splitAnswer', () => {
 describe('prompts', () => {
   it('mentions the file tools only with a project directory, and approvals only when asked', async () => {
     const bare = systemPrompt({ instruction: 'x', require_approval: [] }, createAgentTools());
-    expect(bare).toContain('no access to the developer\'s files');
+    expect(bare).toContain("no access to the developer's files");
     const run = await projectTools();
     const request = { instruction: 'x', project_directory: '/p', require_approval: ['write_file'], language: 'go' };
     const withFiles = systemPrompt(request, run.tools);
@@ -35,8 +38,8 @@ describe('prompts', () => {
   });
 
   it('builds the human turn from the instruction, language and context', () => {
-    expect(instructionMessage({ instruction: 'Fix it', language: 'rust', context: 'fn main() {}', require_approval: [] })).toBe(
-      'Fix it\n\nLanguage: rust\n\nContext:\nfn main() {}',
-    );
+    expect(
+      instructionMessage({ instruction: 'Fix it', language: 'rust', context: 'fn main() {}', require_approval: [] }),
+    ).toBe('Fix it\n\nLanguage: rust\n\nContext:\nfn main() {}');
   });
 });

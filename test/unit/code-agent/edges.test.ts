@@ -3,17 +3,33 @@ import { AIMessage, HumanMessage, ToolMessage } from '@langchain/core/messages';
 import type { ToolCall } from '@langchain/core/messages/tool';
 import { END } from '@langchain/langgraph';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isApproval, needsApproval, pendingToolCalls, routeAfterAgent, routeAfterTools } from '../../../graphs/code-agent/edges.js';
+import {
+  isApproval,
+  needsApproval,
+  pendingToolCalls,
+  routeAfterAgent,
+  routeAfterTools,
+} from '../../../graphs/code-agent/edges.js';
 import { addFiles } from '../../../graphs/code-agent/state.js';
 import { projectTools, type ProjectTools } from '../../helpers/agent-tools.js';
 
-const ask = (id: string): ToolCall => ({ id, name: 'ask_human_for_input', args: { question: 'q' }, type: 'tool_call' as const });
-const write = (id: string): ToolCall => ({ id, name: 'write_file', args: { filepath: 'a', content: 'b' }, type: 'tool_call' as const });
+const ask = (id: string): ToolCall => ({
+  id,
+  name: 'ask_human_for_input',
+  args: { question: 'q' },
+  type: 'tool_call' as const,
+});
+const write = (id: string): ToolCall => ({
+  id,
+  name: 'write_file',
+  args: { filepath: 'a', content: 'b' },
+  type: 'tool_call' as const,
+});
 const turn = (...calls: ToolCall[]) => new AIMessage({ content: '', tool_calls: calls });
 const result = (id: string) => new ToolMessage({ content: 'ok', tool_call_id: id });
 
 describe('pendingToolCalls', () => {
-  it('lists the latest turn\'s calls that have no result yet, in order', () => {
+  it("lists the latest turn's calls that have no result yet, in order", () => {
     const messages = [new HumanMessage('go'), turn(write('w1'), ask('q1'), write('w2')), result('w1')];
     expect(pendingToolCalls(messages).map((c) => c.id)).toEqual(['q1', 'w2']);
   });
@@ -42,14 +58,18 @@ describe('routeAfterAgent', () => {
   });
 
   it('ends when the model call failed', () => {
-    expect(routeAfterAgent({ steps: 1, error: { code: 'upstream_error', message: 'x' }, messages: [turn(ask('q'))] }, 3)).toBe(END);
+    expect(
+      routeAfterAgent({ steps: 1, error: { code: 'upstream_error', message: 'x' }, messages: [turn(ask('q'))] }, 3),
+    ).toBe(END);
   });
 });
 
 describe('routeAfterTools', () => {
   it('runs the next pending call, then goes back to the model', () => {
     expect(routeAfterTools({ error: null, messages: [turn(write('a'), write('b')), result('a')] })).toBe('tools');
-    expect(routeAfterTools({ error: null, messages: [turn(write('a'), write('b')), result('a'), result('b')] })).toBe('agent');
+    expect(routeAfterTools({ error: null, messages: [turn(write('a'), write('b')), result('a'), result('b')] })).toBe(
+      'agent',
+    );
   });
 
   it('ends a cancelled run', () => {

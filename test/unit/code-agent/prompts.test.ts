@@ -16,7 +16,7 @@ const DONE =
   'When you are done, answer without calling a tool: give the code in fenced code blocks with their language ' +
   '(```ts ... ```), complete rather than elided, then a short explanation of what you did and why.';
 const ASK =
-  '- Use ask_human_for_input when the task is ambiguous, when a decision is the developer\'s to make, ' +
+  "- Use ask_human_for_input when the task is ambiguous, when a decision is the developer's to make, " +
   'or when you need information only they have. Ask one specific question at a time.';
 
 describe('systemPrompt', () => {
@@ -27,7 +27,7 @@ describe('systemPrompt', () => {
         '',
         'How to work:',
         '- Think about what the task needs, then act; keep going until the task is done.',
-        '- You have no access to the developer\'s files: put the code in your answer.',
+        "- You have no access to the developer's files: put the code in your answer.",
         ASK,
         '',
         DONE,
@@ -35,7 +35,7 @@ describe('systemPrompt', () => {
     );
   });
 
-  it('lists a project run\'s tools in their order, with write_file\'s approval line when writes need approval', () => {
+  it("lists a project run's tools in their order, with write_file's approval line when writes need approval", () => {
     const approvals = ['write_file', 'read_file'];
     const request = { instruction: 'x', project_directory: '/p', require_approval: approvals, language: 'go' };
     expect(systemPrompt(request, run.tools)).toBe(
@@ -44,7 +44,7 @@ describe('systemPrompt', () => {
         '',
         'How to work:',
         '- Think about what the task needs, then act; keep going until the task is done.',
-        '- You work inside the developer\'s project. Paths are relative to the project root.',
+        "- You work inside the developer's project. Paths are relative to the project root.",
         '- Use read_file to read a file before you change it.',
         '- Use write_file to create or replace a file (always the whole file).',
         '- The developer approves every write. ' +

@@ -1,7 +1,14 @@
 // The thread lifecycle statechart, tested as data: which calls each state allows, and where they lead.
 import { describe, expect, it } from 'vitest';
 import { transition } from 'xstate';
-import { isAllowed, lifecycleSnapshot, runLifecycleMachine, THREAD_STATUSES, type RunLifecycleEvent, type ThreadStatus } from '../../../graphs/code-agent/threads/run.machine.js';
+import {
+  isAllowed,
+  lifecycleSnapshot,
+  runLifecycleMachine,
+  THREAD_STATUSES,
+  type RunLifecycleEvent,
+  type ThreadStatus,
+} from '../../../graphs/code-agent/threads/run.machine.js';
 
 const invoke: RunLifecycleEvent = { type: 'invoke' };
 const resume = (toolCallId: string): RunLifecycleEvent => ({ type: 'resume', toolCallId });
@@ -50,7 +57,11 @@ describe('transitions', () => {
   });
 
   it('ends a run completed, failed or cancelled, and each of those takes a new invoke', () => {
-    for (const [event, status] of [['run.completed', 'completed'], ['run.failed', 'failed'], ['run.cancelled', 'cancelled']] as const) {
+    for (const [event, status] of [
+      ['run.completed', 'completed'],
+      ['run.failed', 'failed'],
+      ['run.cancelled', 'cancelled'],
+    ] as const) {
       expect(next('running', { type: event }).value).toBe(status);
       expect(next(status, invoke).value).toBe('running');
     }

@@ -12,7 +12,9 @@ import type { RunEvent } from '../../../src/events/types.js';
 import type { ResolvedModel } from '../../../src/catalog/types.js';
 import type { ChatCompletion } from '../../../src/providers/types.js';
 
-type Turn = { text?: string; calls?: Array<[id: string, name: string, args: Record<string, unknown>]> } | ((input: ChatInput) => Promise<ChatRun>);
+type Turn =
+  | { text?: string; calls?: Array<[id: string, name: string, args: Record<string, unknown>]> }
+  | ((input: ChatInput) => Promise<ChatRun>);
 
 let root: string;
 let turns: Turn[];
@@ -21,9 +23,24 @@ let events: RunEvent[];
 let agents: CodeAgentService;
 
 function completion(turn: Exclude<Turn, Function>): ChatCompletion {
-  const calls = (turn.calls ?? []).map(([id, name, args]) => ({ id, type: 'function' as const, function: { name, arguments: JSON.stringify(args) } }));
-  const message = { role: 'assistant' as const, content: turn.text ?? null, refusal: null, ...(calls.length ? { tool_calls: calls } : {}) };
-  return { id: 'c', object: 'chat.completion', created: 0, model: 'm', choices: [{ index: 0, message, finish_reason: 'stop', logprobs: null }] };
+  const calls = (turn.calls ?? []).map(([id, name, args]) => ({
+    id,
+    type: 'function' as const,
+    function: { name, arguments: JSON.stringify(args) },
+  }));
+  const message = {
+    role: 'assistant' as const,
+    content: turn.text ?? null,
+    refusal: null,
+    ...(calls.length ? { tool_calls: calls } : {}),
+  };
+  return {
+    id: 'c',
+    object: 'chat.completion',
+    created: 0,
+    model: 'm',
+    choices: [{ index: 0, message, finish_reason: 'stop', logprobs: null }],
+  };
 }
 
 const chat: ChatGraph = {
@@ -31,7 +48,12 @@ const chat: ChatGraph = {
     inputs.push(input);
     const turn = turns.shift() ?? { text: 'out of script' };
     if (typeof turn === 'function') return turn(input);
-    return { kind: 'completion', completion: completion(turn), model: { ref: 'fake/model' } as ResolvedModel, attempts: 1 };
+    return {
+      kind: 'completion',
+      completion: completion(turn),
+      model: { ref: 'fake/model' } as ResolvedModel,
+      attempts: 1,
+    };
   },
 };
 
@@ -42,15 +64,29 @@ beforeEach(async () => {
   events = [];
   const bus = createEventBus();
   bus.attach((event) => events.push(event));
-  agents = createCodeAgentService({ chat, checkpointer: new MemorySaver(), locks: createMemoryLockStore(), bus, maxSteps: 5, defaultMode: 'balanced', workspaceRoots: [root] });
+  agents = createCodeAgentService({
+    chat,
+    checkpointer: new MemorySaver(),
+    locks: createMemoryLockStore(),
+    bus,
+    maxSteps: 5,
+    defaultMode: 'balanced',
+    workspaceRoots: [root],
+  });
 });
 afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
 describe('one tool call per step', () => {
-  it('runs a turn\'s calls in order; a question in the middle re-runs only itself on resume', async () => {
-    turns.push({ calls: [['w1', 'write_file', { filepath: 'a.txt', content: 'A' }], ['q1', 'ask_human_for_input', { question: 'B too?' }], ['w2', 'write_file', { filepath: 'b.txt', content: 'B' }]] });
+  it("runs a turn's calls in order; a question in the middle re-runs only itself on resume", async () => {
+    turns.push({
+      calls: [
+        ['w1', 'write_file', { filepath: 'a.txt', content: 'A' }],
+        ['q1', 'ask_human_for_input', { question: 'B too?' }],
+        ['w2', 'write_file', { filepath: 'b.txt', content: 'B' }],
+      ],
+    });
     const paused = await agents.invoke({ instruction: 'write', project_directory: root, thread_id: 't1' });
     expect(paused.agent_status).toBe('requires_human_input');
     expect(paused.files_written).toEqual(['a.txt']);
@@ -71,8 +107,18 @@ describe('one tool call per step', () => {
   });
 
   it('asks for approval before each write in require_approval, and writes only what was approved', async () => {
-    turns.push({ calls: [['w1', 'write_file', { filepath: 'a.txt', content: 'A' }], ['w2', 'write_file', { filepath: 'b.txt', content: 'B' }]] });
-    const first = await agents.invoke({ instruction: 'write', project_directory: root, thread_id: 't2', require_approval: ['write_file'] });
+    turns.push({
+      calls: [
+        ['w1', 'write_file', { filepath: 'a.txt', content: 'A' }],
+        ['w2', 'write_file', { filepath: 'b.txt', content: 'B' }],
+      ],
+    });
+    const first = await agents.invoke({
+      instruction: 'write',
+      project_directory: root,
+      thread_id: 't2',
+      require_approval: ['write_file'],
+    });
     expect(first.human_input_request).toMatchObject({ tool_call_id: 'w1', kind: 'approval' });
     const second = await agents.resume({ thread_id: 't2', tool_call_id: 'w1', human_response: 'approve' });
     expect(second.human_input_request).toMatchObject({ tool_call_id: 'w2', kind: 'approval' });
@@ -99,13 +145,21 @@ describe('failures and cancel', () => {
   });
 
   it('cancels a run in flight: the model call is aborted and the run ends cancelled', async () => {
-    turns.push((input) => new Promise<ChatRun>((resolve) => {
-      input.signal.addEventListener('abort', () => resolve({ kind: 'error', error: new Error('aborted') as never, attempts: 1 }));
-    }));
+    turns.push(
+      (input) =>
+        new Promise<ChatRun>((resolve) => {
+          input.signal.addEventListener('abort', () =>
+            resolve({ kind: 'error', error: new Error('aborted') as never, attempts: 1 }),
+          );
+        }),
+    );
     const running = agents.invoke({ instruction: 'slow', thread_id: 't4' });
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect((await agents.thread('t4')).status).toBe('running');
-    await expect(agents.invoke({ instruction: 'second', thread_id: 't4' })).rejects.toMatchObject({ status: 409, code: 'thread_running' });
+    await expect(agents.invoke({ instruction: 'second', thread_id: 't4' })).rejects.toMatchObject({
+      status: 409,
+      code: 'thread_running',
+    });
     await agents.cancel('t4');
     const ended = await running;
     expect(ended).toMatchObject({ agent_status: 'error', error_details: { code: 'cancelled' } });
@@ -118,15 +172,46 @@ describe('the thread lease', () => {
     const locks = createMemoryLockStore();
     const checkpointer = new MemorySaver();
     // Two instances: one lock store and one checkpointer, as on one Redis; a lease of 150 ms unless extended.
-    const [a, b] = [1, 2].map(() => createCodeAgentService({ chat, checkpointer, locks, lockTtlMs: 150, bus: createEventBus(), maxSteps: 5, defaultMode: 'balanced', workspaceRoots: [root] }));
-    turns.push(() => new Promise<ChatRun>((resolve) => setTimeout(() => resolve({ kind: 'completion', completion: completion({ text: 'slow done' }), model: { ref: 'fake/model' } as ResolvedModel, attempts: 1 }), 900)));
+    const [a, b] = [1, 2].map(() =>
+      createCodeAgentService({
+        chat,
+        checkpointer,
+        locks,
+        lockTtlMs: 150,
+        bus: createEventBus(),
+        maxSteps: 5,
+        defaultMode: 'balanced',
+        workspaceRoots: [root],
+      }),
+    );
+    turns.push(
+      () =>
+        new Promise<ChatRun>((resolve) =>
+          setTimeout(
+            () =>
+              resolve({
+                kind: 'completion',
+                completion: completion({ text: 'slow done' }),
+                model: { ref: 'fake/model' } as ResolvedModel,
+                attempts: 1,
+              }),
+            900,
+          ),
+        ),
+    );
     const running = a!.invoke({ instruction: 'slow', thread_id: 'tl' });
     await new Promise((resolve) => setTimeout(resolve, 500)); // over three TTLs: the lease lives on only if extended
-    await expect(b!.invoke({ instruction: 'second', thread_id: 'tl' })).rejects.toMatchObject({ status: 409, code: 'thread_running' });
+    await expect(b!.invoke({ instruction: 'second', thread_id: 'tl' })).rejects.toMatchObject({
+      status: 409,
+      code: 'thread_running',
+    });
     await expect(b!.cancel('tl')).rejects.toMatchObject({ status: 409, code: 'thread_running' });
     expect((await running).agent_status).toBe('completed');
     turns.push({ text: 'on b' });
-    expect(await b!.invoke({ instruction: 'next', thread_id: 'tl' })).toMatchObject({ agent_status: 'completed', explanation: 'on b' });
+    expect(await b!.invoke({ instruction: 'next', thread_id: 'tl' })).toMatchObject({
+      agent_status: 'completed',
+      explanation: 'on b',
+    });
     expect(await locks.tryAcquire('agent-thread:tl', 1_000)).toBeDefined(); // released at the end of b's run
   });
 });

@@ -99,7 +99,7 @@ beforeEach(() => {
 });
 
 describe('the tools node with a tool that describes itself', () => {
-  it('interrupts with the tool\'s own question, and gives the model its refusal text', async () => {
+  it("interrupts with the tool's own question, and gives the model its refusal text", async () => {
     turns = [[['c1', 'deploy', { env: 'prod' }]], 'not deployed'];
     await graph.invoke(start('ship it', ['deploy']), config('t1'));
     expect(await pending('t1')).toEqual([
@@ -119,7 +119,13 @@ describe('the tools node with a tool that describes itself', () => {
   });
 
   it('never asks before a tool that cannot need approval, or one the request does not name', async () => {
-    turns = [[['c1', 'lint', {}], ['c2', 'deploy', { env: 'dev' }]], 'done'];
+    turns = [
+      [
+        ['c1', 'lint', {}],
+        ['c2', 'deploy', { env: 'dev' }],
+      ],
+      'done',
+    ];
     await graph.invoke(start('check it', ['lint']), config('t3'));
     expect(await pending('t3')).toEqual([]);
     expect(ran).toEqual(['lint', 'deploy dev']);

@@ -20,9 +20,22 @@ describe('event bus and run emitter', () => {
     run1.emit('token', 'call', () => ({ text: 'hi' }));
     detach();
     run1.emit('run_finished', undefined, finished);
-    expect(a.map((e) => [e.run_id, e.seq, e.type])).toEqual([['r1', 1, 'run_started'], ['r2', 1, 'run_started'], ['r1', 2, 'token'], ['r1', 3, 'run_finished']]);
+    expect(a.map((e) => [e.run_id, e.seq, e.type])).toEqual([
+      ['r1', 1, 'run_started'],
+      ['r2', 1, 'run_started'],
+      ['r1', 2, 'token'],
+      ['r1', 3, 'run_finished'],
+    ]);
     expect(b).toHaveLength(3);
-    expect(a[2]).toEqual({ run_id: 'r1', thread_id: 't1', seq: 2, type: 'token', ts: 42, node: 'call', data: { text: 'hi' } });
+    expect(a[2]).toEqual({
+      run_id: 'r1',
+      thread_id: 't1',
+      seq: 2,
+      type: 'token',
+      ts: 42,
+      node: 'call',
+      data: { text: 'hi' },
+    });
   });
 
   it('builds no event data when no sink is attached, yet keeps counting', () => {

@@ -12,10 +12,27 @@ import { resolveCatalogWithKeys } from '../../../src/accounts/provider-keys.js';
 import type { ChatCompletion } from '../../../src/providers/types.js';
 import { createLocalKeyPool } from '../../../src/accounts/pool-wiring.js';
 
-const model = (id: string, quality: number) => ({ id, capabilities: ['chat' as const], contextWindow: 8192, quality, speed: 0.5, costPer1M: { input: 0, output: 0 } });
-const registry = resolveCatalogWithKeys([], [
-  { id: 'p', protocol: 'openai', baseUrl: 'http://127.0.0.1:1/v1', apiKeys: ['k'], models: [model('a', 0.9), model('b', 0.8), model('c', 0.7)] },
-], {});
+const model = (id: string, quality: number) => ({
+  id,
+  capabilities: ['chat' as const],
+  contextWindow: 8192,
+  quality,
+  speed: 0.5,
+  costPer1M: { input: 0, output: 0 },
+});
+const registry = resolveCatalogWithKeys(
+  [],
+  [
+    {
+      id: 'p',
+      protocol: 'openai',
+      baseUrl: 'http://127.0.0.1:1/v1',
+      apiKeys: ['k'],
+      models: [model('a', 0.9), model('b', 0.8), model('c', 0.7)],
+    },
+  ],
+  {},
+);
 
 type Behaviour = Record<string, () => ChatCompletion>;
 
@@ -26,7 +43,9 @@ function deps(behaviour: Behaviour, calls: string[], maxAttempts: number): ChatD
   };
   return {
     registry,
-    adapters: { openai: { protocol: 'openai', chat, stream: () => [], listModels: async () => [] } } as unknown as ChatDeps['adapters'],
+    adapters: {
+      openai: { protocol: 'openai', chat, stream: () => [], listModels: async () => [] },
+    } as unknown as ChatDeps['adapters'],
     keys: createLocalKeyPool(),
     routing: RoutingSchema.parse({ maxAttempts, totalTimeoutMs: 60_000 }),
     timeouts: { connectMs: 1, firstByteMs: 1, idleMs: 1 },
@@ -35,7 +54,15 @@ function deps(behaviour: Behaviour, calls: string[], maxAttempts: number): ChatD
 }
 
 function completion(content: string): ChatCompletion {
-  return { id: 'x', object: 'chat.completion', created: 0, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null }] };
+  return {
+    id: 'x',
+    object: 'chat.completion',
+    created: 0,
+    model: 'm',
+    choices: [
+      { index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null },
+    ],
+  };
 }
 
 /** Runs the machine with `behaviour` answering each call by the model's id. */
@@ -102,13 +129,23 @@ describe('chat machine', () => {
     expect(events.every((e) => e.run_id === 'run-1')).toBe(true);
     const trace = events.map((e) => (e.node ? `${e.type}:${e.node}` : e.type));
     expect(trace).toEqual([
-      'node_started:classify', 'node_finished:classify',
-      'node_started:route', 'route_decided:route', 'node_finished:route',
-      'node_started:call', 'node_finished:call', 'attempt_failed:call',
-      'node_started:call', 'node_finished:call',
-      'node_started:judge', 'node_finished:judge', 'attempt_failed:judge',
-      'node_started:call', 'node_finished:call',
-      'node_started:judge', 'node_finished:judge',
+      'node_started:classify',
+      'node_finished:classify',
+      'node_started:route',
+      'route_decided:route',
+      'node_finished:route',
+      'node_started:call',
+      'node_finished:call',
+      'attempt_failed:call',
+      'node_started:call',
+      'node_finished:call',
+      'node_started:judge',
+      'node_finished:judge',
+      'attempt_failed:judge',
+      'node_started:call',
+      'node_finished:call',
+      'node_started:judge',
+      'node_finished:judge',
     ]);
     const rejected = events.find((e) => e.type === 'attempt_failed' && e.node === 'judge')!;
     expect(rejected.data).toMatchObject({ model: 'p/b', rejected: true, score: 0, reasons: ['empty answer'] });

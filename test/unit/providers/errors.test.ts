@@ -9,7 +9,10 @@ const options = { now: NOW, readRateLimits: readOpenAIRateLimits };
 
 describe('httpError quota', () => {
   it('a 429 with a spent window in its headers gets that window as its quota', () => {
-    expect(httpError(429, 'Too many requests', spentDay, options).quota).toEqual({ scope: 'day', resetAt: NOW + 3_600_000 });
+    expect(httpError(429, 'Too many requests', spentDay, options).quota).toEqual({
+      scope: 'day',
+      resetAt: NOW + 3_600_000,
+    });
   });
 
   it('an answer that is not a rate limit gets none, whatever its headers', () => {
@@ -30,6 +33,13 @@ describe('withoutSecret', () => {
     });
     const masked = withoutSecret(err, key) as ProviderError;
     expect(masked.message).toBe('Invalid key gsk_…3f9a for per-day quota');
-    expect(masked).toMatchObject({ kind: 'rate_limit', status: 429, retryable: true, retryAfterMs: 5_000, upstreamCode: 'rate_limit_exceeded', quota: { scope: 'day', resetAt: NOW + 1 } });
+    expect(masked).toMatchObject({
+      kind: 'rate_limit',
+      status: 429,
+      retryable: true,
+      retryAfterMs: 5_000,
+      upstreamCode: 'rate_limit_exceeded',
+      quota: { scope: 'day', resetAt: NOW + 1 },
+    });
   });
 });

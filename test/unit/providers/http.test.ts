@@ -45,7 +45,11 @@ describe('upstream HTTP pool', () => {
     const server = createServer((_req, res) => res.end('<html>gateway error</html>'));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    const res = await http.request({ url: `http://127.0.0.1:${port}/x`, signal: new AbortController().signal, timeouts: ctx().timeouts });
+    const res = await http.request({
+      url: `http://127.0.0.1:${port}/x`,
+      signal: new AbortController().signal,
+      timeouts: ctx().timeouts,
+    });
     const err = await res.json().catch((e: unknown) => e);
     server.close();
     expect(err).toBeInstanceOf(ProviderError);

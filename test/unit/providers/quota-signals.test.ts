@@ -21,7 +21,11 @@ const adapters: Record<keyof typeof fakes, ProviderAdapter> = {} as never;
 
 beforeAll(async () => {
   http = createHttpClient();
-  [fakes.openai, fakes.anthropic, fakes.gemini] = await Promise.all([startOpenAIUpstream(), startAnthropicUpstream(), startGeminiUpstream()]);
+  [fakes.openai, fakes.anthropic, fakes.gemini] = await Promise.all([
+    startOpenAIUpstream(),
+    startAnthropicUpstream(),
+    startGeminiUpstream(),
+  ]);
   adapters.openai = createOpenAIAdapter({ http, now: () => NOW });
   adapters.anthropic = createAnthropicAdapter({ http, now: () => NOW });
   adapters.gemini = createGeminiAdapter({ http, now: () => NOW });
@@ -74,7 +78,11 @@ describe.each(['openai', 'anthropic', 'gemini'] as const)('%s adapter: onHeaders
 
   it('is called for an error answer too, with its rate-limit headers', async () => {
     const seen: Headers[] = [];
-    fakes[protocol].queue({ type: 'error', status: 429, headers: { 'x-ratelimit-remaining-requests': '0', 'retry-after': '2' } });
+    fakes[protocol].queue({
+      type: 'error',
+      status: 429,
+      headers: { 'x-ratelimit-remaining-requests': '0', 'retry-after': '2' },
+    });
     await failure(adapters[protocol].chat(request, ctx(protocol, seen)));
     expect(seen).toHaveLength(1);
     expect(seen[0]).toMatchObject({ 'x-ratelimit-remaining-requests': '0', 'retry-after': '2' });
@@ -92,11 +100,21 @@ describe.each(['openai', 'anthropic', 'gemini'] as const)('%s adapter: onHeaders
 
 describe('a 429 says which quota refused the call', () => {
   it('Groq: a tokens-per-day message with Retry-After → scope day, back after Retry-After', async () => {
-    const message = 'Rate limit reached for model `llama-3.3-70b-versatile` in organization `org_1` service tier `on_demand` on tokens per day (TPD): Limit 100000, Used 99640, Requested 1169. Please try again in 11m54.048s.';
-    const headers = { 'retry-after': '715', 'x-groq-region': 'dls', 'x-ratelimit-remaining-tokens': '5800', 'x-ratelimit-reset-tokens': '2s' };
+    const message =
+      'Rate limit reached for model `llama-3.3-70b-versatile` in organization `org_1` service tier `on_demand` on tokens per day (TPD): Limit 100000, Used 99640, Requested 1169. Please try again in 11m54.048s.';
+    const headers = {
+      'retry-after': '715',
+      'x-groq-region': 'dls',
+      'x-ratelimit-remaining-tokens': '5800',
+      'x-ratelimit-reset-tokens': '2s',
+    };
     fakes.openai.queue({ type: 'error', status: 429, message, headers });
     const err = await failure(adapters.openai.chat(request, ctx('openai')));
-    expect(err).toMatchObject({ kind: 'rate_limit', retryAfterMs: 715_000, quota: { scope: 'day', resetAt: NOW + 715_000 } });
+    expect(err).toMatchObject({
+      kind: 'rate_limit',
+      retryAfterMs: 715_000,
+      quota: { scope: 'day', resetAt: NOW + 715_000 },
+    });
   });
 
   it('OpenRouter: the rate-limit headers inside the error body count, reset in epoch ms', async () => {
@@ -105,7 +123,10 @@ describe('a 429 says which quota refused the call', () => {
       error: {
         message: 'Rate limit exceeded: free-models-per-day. Add 10 credits to unlock 1000 free model requests per day',
         code: 429,
-        metadata: { headers: { 'X-RateLimit-Limit': '50', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': '1788220800000' }, provider_name: null },
+        metadata: {
+          headers: { 'X-RateLimit-Limit': '50', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': '1788220800000' },
+          provider_name: null,
+        },
       },
     };
     fakes.openai.queue({ type: 'error', status: 429, rawBody });
@@ -121,15 +142,29 @@ describe('a 429 says which quota refused the call', () => {
       'anthropic-ratelimit-tokens-reset': '2025-06-02T12:00:55Z',
       'retry-after': '40',
     };
-    fakes.anthropic.queue({ type: 'error', status: 429, message: 'Number of requests has exceeded your rate limit', headers });
+    fakes.anthropic.queue({
+      type: 'error',
+      status: 429,
+      message: 'Number of requests has exceeded your rate limit',
+      headers,
+    });
     const err = await failure(adapters.anthropic.chat(request, ctx('anthropic')));
-    expect(err).toMatchObject({ kind: 'rate_limit', retryAfterMs: 40_000, quota: { scope: 'minute', resetAt: Date.parse('2025-06-02T12:00:55Z') } });
+    expect(err).toMatchObject({
+      kind: 'rate_limit',
+      retryAfterMs: 40_000,
+      quota: { scope: 'minute', resetAt: Date.parse('2025-06-02T12:00:55Z') },
+    });
   });
 
   it('Gemini: a daily QuotaFailure on a stream → scope day, reset at the next midnight Pacific time', async () => {
-    fakes.gemini.queue(geminiRateLimitReply({ retryDelay: '37s', quotaId: 'GenerateRequestsPerDayPerProjectPerModel-FreeTier' }));
+    fakes.gemini.queue(
+      geminiRateLimitReply({ retryDelay: '37s', quotaId: 'GenerateRequestsPerDayPerProjectPerModel-FreeTier' }),
+    );
     const err = await failure(drain(adapters.gemini.stream(request, ctx('gemini'))));
-    expect(err).toMatchObject({ retryAfterMs: 37_000, quota: { scope: 'day', resetAt: Date.parse('2025-06-03T07:00:00Z') } });
+    expect(err).toMatchObject({
+      retryAfterMs: 37_000,
+      quota: { scope: 'day', resetAt: Date.parse('2025-06-03T07:00:00Z') },
+    });
   });
 
   it('a 429 with nothing but Retry-After carries no quota', async () => {

@@ -13,7 +13,8 @@ describe('labelled prompts', () => {
   it('cover every task (20 or more each) and every domain, each prompt with a source, split about 70/30', () => {
     expect(prompts.length).toBeGreaterThanOrEqual(300);
     for (const task of TASKS) expect(prompts.filter((p) => p.task === task).length, task).toBeGreaterThanOrEqual(20);
-    for (const domain of DOMAINS) expect(prompts.filter((p) => p.domain === domain).length, domain).toBeGreaterThanOrEqual(20);
+    for (const domain of DOMAINS)
+      expect(prompts.filter((p) => p.domain === domain).length, domain).toBeGreaterThanOrEqual(20);
     for (const p of prompts) expect(p.source.length, p.text).toBeGreaterThan(0);
     expect(new Set(prompts.map((p) => p.text)).size).toBe(prompts.length);
     expect(test.length / prompts.length).toBeGreaterThan(0.25);

@@ -57,12 +57,21 @@ describe('splitAsk', () => {
   });
 
   it('takes a first line ending in a colon, or followed by a blank line, as the ask', () => {
-    expect(splitAsk('summarize this:\nann: hi\nbo: thanks, see you', 250, 150)).toEqual(['summarize this:', 'ann: hi\nbo: thanks, see you']);
-    expect(splitAsk('can you shorten this?\n\nlong text here', 250, 150)).toEqual(['can you shorten this?', '\nlong text here']);
+    expect(splitAsk('summarize this:\nann: hi\nbo: thanks, see you', 250, 150)).toEqual([
+      'summarize this:',
+      'ann: hi\nbo: thanks, see you',
+    ]);
+    expect(splitAsk('can you shorten this?\n\nlong text here', 250, 150)).toEqual([
+      'can you shorten this?',
+      '\nlong text here',
+    ]);
   });
 
   it('splits at a quote opened after a colon or a question mark', () => {
-    expect(splitAsk('translate into french: "the cat sleeps"', 250, 150)).toEqual(['translate into french:', ' "the cat sleeps"']);
+    expect(splitAsk('translate into french: "the cat sleeps"', 250, 150)).toEqual([
+      'translate into french:',
+      ' "the cat sleeps"',
+    ]);
     expect(splitAsk("what does 'carpe diem' mean?", 250, 150)).toEqual(["what does 'carpe diem' mean?", '']);
   });
 
@@ -76,7 +85,9 @@ describe('splitAsk', () => {
 
 describe('textStats', () => {
   it('counts questions, list items, numbers, lines and camelCase words', () => {
-    expect(textStats('Why? And how?\n- one\n* two\n3. three\nb) four\nnot-a-list 12 and 3.5 in useEffect, getById')).toEqual({
+    expect(
+      textStats('Why? And how?\n- one\n* two\n3. three\nb) four\nnot-a-list 12 and 3.5 in useEffect, getById'),
+    ).toEqual({
       questions: 2,
       listItems: 4,
       numbers: 3,

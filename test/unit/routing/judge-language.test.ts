@@ -6,8 +6,13 @@ import type { ChatCompletion } from '../../../src/providers/types.js';
 
 function completion(content: string): ChatCompletion {
   return {
-    id: 'x', object: 'chat.completion', created: 0, model: 'm',
-    choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null }],
+    id: 'x',
+    object: 'chat.completion',
+    created: 0,
+    model: 'm',
+    choices: [
+      { index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null },
+    ],
   };
 }
 const verdict = (question: string, answer: string, task: Task = 'knowledge', json = false) =>
@@ -48,7 +53,10 @@ describe('judge: answer in another language than the question', () => {
     ['zh', 'en', 'cjk question, latin answer'],
     ['ja', 'zh', 'jpn question, cmn answer'],
   ] as const)('scores a %s question answered in %s 0.3', (q, a, detail) => {
-    expect(verdict(Q[q], A[a])).toEqual({ score: 0.3, reasons: [`answer in another language than the question (${detail})`] });
+    expect(verdict(Q[q], A[a])).toEqual({
+      score: 0.3,
+      reasons: [`answer in another language than the question (${detail})`],
+    });
   });
 
   it('exempts translation tasks and questions that name a language', () => {
@@ -64,14 +72,24 @@ describe('judge: answer in another language than the question', () => {
   });
 
   it('ignores code blocks, inline code and URLs when telling the language', () => {
-    const code = '```python\n# Compute the light reactions and return the energy carriers that the cycle uses\ndef light_reactions(water, photons):\n    return split(water, photons)\n```';
+    const code =
+      '```python\n# Compute the light reactions and return the energy carriers that the cycle uses\ndef light_reactions(water, photons):\n    return split(water, photons)\n```';
     const answer = `Voici un exemple :\n${code}\nVoir https://example.com/the-light-reactions-explained-for-everyone et \`light_reactions()\`.`;
-    expect(verdict('Comment simuler la photosynthèse en Python, étape par étape, avec des fonctions simples ?', answer, 'code').score).toBe(1);
+    expect(
+      verdict(
+        'Comment simuler la photosynthèse en Python, étape par étape, avec des fonctions simples ?',
+        answer,
+        'code',
+      ).score,
+    ).toBe(1);
   });
 
   it('takes terse English prompts and English instructions before pasted foreign text as English', () => {
-    const limerick = 'There once was a cat we call Bob,\nWho ate his lasagna like a slob;\nHe would lick every plate,\nThen lie down and wait,\nFor his next big cheesy corn on the cob.';
-    expect(verdict('Compose a limerick about a cat named Bob who loves lasagna', limerick, 'creative_writing').score).toBe(1);
+    const limerick =
+      'There once was a cat we call Bob,\nWho ate his lasagna like a slob;\nHe would lick every plate,\nThen lie down and wait,\nFor his next big cheesy corn on the cob.';
+    expect(
+      verdict('Compose a limerick about a cat named Bob who loves lasagna', limerick, 'creative_writing').score,
+    ).toBe(1);
     expect(verdict(`Summarize the following in two sentences:\n${A.de} ${A.de}`, A.en, 'summarization').score).toBe(1);
     expect(verdict(`Résume ce texte en une phrase : ${A.en} ${A.en}`, A.fr, 'summarization').score).toBe(1);
     expect(verdict(`Fasse diesen Text kurz zusammen:\n${A.en}`, A.de, 'summarization').score).toBe(1);

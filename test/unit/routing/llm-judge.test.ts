@@ -5,8 +5,13 @@ import type { ChatCompletion, ChatRequest } from '../../../src/providers/types.j
 
 function reply(content: string | null): ChatCompletion {
   return {
-    id: 'g', object: 'chat.completion', created: 0, model: 'grader',
-    choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null }],
+    id: 'g',
+    object: 'chat.completion',
+    created: 0,
+    model: 'grader',
+    choices: [
+      { index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null },
+    ],
   };
 }
 
@@ -25,7 +30,10 @@ const live = () => new AbortController().signal;
 describe('createLlmJudge', () => {
   it('asks the grader model for a JSON grade of the answer to the question, and maps 0-10 to 0..1', async () => {
     const { judge, calls } = scripted(says('{"score": 8, "reason": "Correct and complete."}'));
-    expect(await judge.score('What is 2 + 2?', '4', live())).toEqual({ score: 0.8, reasons: ['llm judge: 8/10 (Correct and complete.)'] });
+    expect(await judge.score('What is 2 + 2?', '4', live())).toEqual({
+      score: 0.8,
+      reasons: ['llm judge: 8/10 (Correct and complete.)'],
+    });
     const { request } = calls[0]!;
     expect(request.model).toBe('alpha/grader');
     expect(request.response_format).toEqual({ type: 'json_object' });
@@ -36,12 +44,22 @@ describe('createLlmJudge', () => {
   });
 
   it('reads a fenced grade surrounded by other text', async () => {
-    const { judge } = scripted(says('Here is my grade:\n```json\n{"reason": "Mostly right, misses one case {edge}.", "score": 6}\n```\nThanks!'));
-    expect(await judge.score('q', 'a', live())).toEqual({ score: 0.6, reasons: ['llm judge: 6/10 (Mostly right, misses one case {edge}.)'] });
+    const { judge } = scripted(
+      says('Here is my grade:\n```json\n{"reason": "Mostly right, misses one case {edge}.", "score": 6}\n```\nThanks!'),
+    );
+    expect(await judge.score('q', 'a', live())).toEqual({
+      score: 0.6,
+      reasons: ['llm judge: 6/10 (Mostly right, misses one case {edge}.)'],
+    });
   });
 
   it('returns undefined for garbage, an empty reply, or a score out of range', async () => {
-    const { judge } = scripted(says('The answer is fine, I think.'), says(null), says('{"score": 15}'), says('{"score": "high"}'));
+    const { judge } = scripted(
+      says('The answer is fine, I think.'),
+      says(null),
+      says('{"score": 15}'),
+      says('{"score": "high"}'),
+    );
     for (let i = 0; i < 4; i++) expect(await judge.score('q', 'a', live())).toBeUndefined();
   });
 
@@ -66,7 +84,10 @@ describe('createLlmJudge', () => {
 
   it('cuts very long questions and answers to keep the grading call small', async () => {
     const { judge, calls } = scripted(says('{"score": 5}'));
-    expect(await judge.score('q'.repeat(10_000), 'a'.repeat(50_000), live())).toEqual({ score: 0.5, reasons: ['llm judge: 5/10'] });
+    expect(await judge.score('q'.repeat(10_000), 'a'.repeat(50_000), live())).toEqual({
+      score: 0.5,
+      reasons: ['llm judge: 5/10'],
+    });
     expect(String(calls[0]!.request.messages[1]!.content).length).toBeLessThan(13_000);
   });
 });
@@ -85,7 +106,10 @@ describe('parseGrade', () => {
     expect(parseGrade(text)?.score).toBe(score);
   });
 
-  it.each(['', 'no idea', '{"score": -1}', '{"score": null}', '{"reason": "fine"}', 'rated 11/10'])('reads nothing from %j', (text) => {
-    expect(parseGrade(text)).toBeUndefined();
-  });
+  it.each(['', 'no idea', '{"score": -1}', '{"score": null}', '{"reason": "fine"}', 'rated 11/10'])(
+    'reads nothing from %j',
+    (text) => {
+      expect(parseGrade(text)).toBeUndefined();
+    },
+  );
 });

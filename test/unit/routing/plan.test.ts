@@ -10,19 +10,53 @@ import { planRoute, type RouteContext, type RouteRequest } from '../../../src/ro
 import type { Classification, ModelStats, Plan, StatsView } from '../../../src/routing/types.js';
 
 const m = (id: string, extra: Partial<ModelConfig> = {}): ModelConfig => ({
-  id, capabilities: ['chat'], contextWindow: 8192, quality: 0.5, speed: 0.5, costPer1M: { input: 0, output: 0 }, ...extra,
+  id,
+  capabilities: ['chat'],
+  contextWindow: 8192,
+  quality: 0.5,
+  speed: 0.5,
+  costPer1M: { input: 0, output: 0 },
+  ...extra,
 });
-const registry = resolveCatalogWithKeys([], [
-  { id: 'fast', protocol: 'openai', baseUrl: 'http://127.0.0.1:1/v1', apiKeys: ['k'], models: [m('tiny', { quality: 0.4, speed: 0.95, contextWindow: 4096 })] },
-  { id: 'smart', protocol: 'anthropic', baseUrl: 'http://127.0.0.1:2/v1', apiKeys: ['k'], models: [
-    m('big', { quality: 0.95, speed: 0.3, capabilities: ['chat', 'tools', 'vision'], contextWindow: 200_000 }),
-    m('coder', { quality: 0.6, speed: 0.6, strengths: { code: 0.97 }, capabilities: ['chat', 'code', 'tools'] }),
-  ] },
-  { id: 'paid', protocol: 'openai', baseUrl: 'http://127.0.0.1:3/v1', apiKeys: ['k'], models: [m('tiny', { quality: 0.95, speed: 0.95, costPer1M: { input: 1, output: 2 } })] },
-], {});
+const registry = resolveCatalogWithKeys(
+  [],
+  [
+    {
+      id: 'fast',
+      protocol: 'openai',
+      baseUrl: 'http://127.0.0.1:1/v1',
+      apiKeys: ['k'],
+      models: [m('tiny', { quality: 0.4, speed: 0.95, contextWindow: 4096 })],
+    },
+    {
+      id: 'smart',
+      protocol: 'anthropic',
+      baseUrl: 'http://127.0.0.1:2/v1',
+      apiKeys: ['k'],
+      models: [
+        m('big', { quality: 0.95, speed: 0.3, capabilities: ['chat', 'tools', 'vision'], contextWindow: 200_000 }),
+        m('coder', { quality: 0.6, speed: 0.6, strengths: { code: 0.97 }, capabilities: ['chat', 'code', 'tools'] }),
+      ],
+    },
+    {
+      id: 'paid',
+      protocol: 'openai',
+      baseUrl: 'http://127.0.0.1:3/v1',
+      apiKeys: ['k'],
+      models: [m('tiny', { quality: 0.95, speed: 0.95, costPer1M: { input: 1, output: 2 } })],
+    },
+  ],
+  {},
+);
 
-const plan = (route: Partial<RouteRequest>, messages: ChatMessage[] = [{ role: 'user', content: 'hello' }], extra = {}) =>
-  planRoute(registry, { model: 'auto', mode: 'balanced', ...route }, classify({ messages, ...extra })).candidates.map((c) => c.model.ref);
+const plan = (
+  route: Partial<RouteRequest>,
+  messages: ChatMessage[] = [{ role: 'user', content: 'hello' }],
+  extra = {},
+) =>
+  planRoute(registry, { model: 'auto', mode: 'balanced', ...route }, classify({ messages, ...extra })).candidates.map(
+    (c) => c.model.ref,
+  );
 
 describe('planRoute', () => {
   it('ranks by mode: fastest prefers speed, best_quality prefers quality, paid models last among equals', () => {
@@ -32,7 +66,9 @@ describe('planRoute', () => {
   });
 
   it('uses per-task strengths', () => {
-    expect(plan({ mode: 'best_quality' }, [{ role: 'user', content: 'Fix this python function: def f(): pass' }])[0]).toBe('smart/coder');
+    expect(
+      plan({ mode: 'best_quality' }, [{ role: 'user', content: 'Fix this python function: def f(): pass' }])[0],
+    ).toBe('smart/coder');
   });
 
   it('honours an explicit model, a bare id served by two providers, a models list and a provider pin', () => {
@@ -45,7 +81,9 @@ describe('planRoute', () => {
   it('skips models without a needed capability or a big enough context window', () => {
     const tools = [{ type: 'function' as const, function: { name: 'f' } }];
     expect(plan({}, undefined, { tools }).sort()).toEqual(['smart/big', 'smart/coder']);
-    const image = [{ role: 'user' as const, content: [{ type: 'image_url' as const, image_url: { url: 'https://x/y.png' } }] }];
+    const image = [
+      { role: 'user' as const, content: [{ type: 'image_url' as const, image_url: { url: 'https://x/y.png' } }] },
+    ];
     expect(plan({}, image)).toEqual(['smart/big']);
     const long = [{ role: 'user' as const, content: 'word '.repeat(9000) }];
     expect(plan({}, long)).toEqual(['smart/big']);
@@ -66,7 +104,11 @@ describe('planRoute', () => {
     const tools = [{ type: 'function' as const, function: { name: 'f' } }];
     expect(status(() => plan({ model: 'fast/tiny' }, undefined, { tools }))).toBe(400);
     expect(status(() => plan({ maxTokens: 500_000 }))).toBe(503);
-    expect(status(() => planRoute(resolveCatalogWithKeys([], [], {}), { model: 'auto', mode: 'balanced' }, classify({ messages: [] })))).toBe(503);
+    expect(
+      status(() =>
+        planRoute(resolveCatalogWithKeys([], [], {}), { model: 'auto', mode: 'balanced' }, classify({ messages: [] })),
+      ),
+    ).toBe(503);
   });
 });
 
@@ -78,7 +120,10 @@ const refs = (p: Plan) => p.candidates.map((c) => c.model.ref);
 const reasonsOf = (p: Plan, ref: string) => p.candidates.find((c) => c.model.ref === ref)?.reasons ?? [];
 
 /** A stats view over fixed numbers; `pruned` entries hold until their `until`. */
-function statsView(stats: Record<string, ModelStats>, pruned: Record<string, { until: number; reason: string }> = {}): StatsView {
+function statsView(
+  stats: Record<string, ModelStats>,
+  pruned: Record<string, { until: number; reason: string }> = {},
+): StatsView {
   return {
     get: (ref) => stats[ref],
     pruned: (ref, now) => (pruned[ref] !== undefined && pruned[ref].until > now ? pruned[ref] : undefined),
@@ -104,9 +149,19 @@ describe('planRoute scoring', () => {
   });
 
   it('for a specialist domain, favours the model with knowledge', () => {
-    const domainRegistry = resolveCatalogWithKeys([], [{ id: 'p', protocol: 'openai', baseUrl: 'http://127.0.0.1:1/v1', apiKeys: ['k'], models: [
-      m('gen', { quality: 0.6 }), m('doc', { quality: 0.5, strengths: { knowledge: 0.95 } }),
-    ] }], {});
+    const domainRegistry = resolveCatalogWithKeys(
+      [],
+      [
+        {
+          id: 'p',
+          protocol: 'openai',
+          baseUrl: 'http://127.0.0.1:1/v1',
+          apiKeys: ['k'],
+          models: [m('gen', { quality: 0.6 }), m('doc', { quality: 0.5, strengths: { knowledge: 0.95 } })],
+        },
+      ],
+      {},
+    );
     const route = { model: 'auto', mode: 'balanced' } as const;
     expect(refs(planRoute(domainRegistry, route, hello))[0]).toBe('p/gen');
     const medical = planRoute(domainRegistry, route, { ...hello, domain: 'medical' });
@@ -117,9 +172,18 @@ describe('planRoute scoring', () => {
   it('blends measured quality, success and speed with the priors, by sample count', () => {
     const poorBig = statsView({ 'smart/big': { samples: 40, successRate: 1, quality: 0.2 } });
     expect(refs(ranked({ mode: 'best_quality' }, { stats: poorBig }))[0]).toBe('paid/tiny');
-    expect(reasonsOf(ranked({ mode: 'best_quality' }, { stats: poorBig }), 'smart/big')).toContain('quality 0.35 for chat (prior 0.95, measured 0.2 over 40)');
+    expect(reasonsOf(ranked({ mode: 'best_quality' }, { stats: poorBig }), 'smart/big')).toContain(
+      'quality 0.35 for chat (prior 0.95, measured 0.2 over 40)',
+    );
     // Two samples barely move a prior.
-    expect(refs(ranked({ mode: 'best_quality' }, { stats: statsView({ 'smart/big': { samples: 2, successRate: 1, quality: 0.2 } }) }))[0]).toBe('smart/big');
+    expect(
+      refs(
+        ranked(
+          { mode: 'best_quality' },
+          { stats: statsView({ 'smart/big': { samples: 2, successRate: 1, quality: 0.2 } }) },
+        ),
+      )[0],
+    ).toBe('smart/big');
     const failing = statsView({ 'fast/tiny': { samples: 20, successRate: 0.2 } });
     expect(refs(ranked({ mode: 'fastest' }, { stats: failing }))[0]).not.toBe('fast/tiny');
     expect(reasonsOf(ranked({ mode: 'fastest' }, { stats: failing }), 'fast/tiny')).toContain('success 20% over 20');
@@ -145,7 +209,10 @@ describe('planRoute scoring', () => {
     expect(refs(during)).not.toContain('fast/tiny');
     expect(during.skipped).toContainEqual({ ref: 'fast/tiny', reason: 'pruned: success 20% over 10 calls' });
     expect(refs(ranked({ mode: 'fastest' }, { stats, now: 1_500 }))[0]).toBe('fast/tiny');
-    expect(refs(ranked({ model: 'fast/tiny', models: ['smart/big'] }, { stats, now: 500 }))).toEqual(['fast/tiny', 'smart/big']);
+    expect(refs(ranked({ model: 'fast/tiny', models: ['smart/big'] }, { stats, now: 500 }))).toEqual([
+      'fast/tiny',
+      'smart/big',
+    ]);
     const alone = ranked({ provider: 'fast' }, { stats, now: 500 });
     expect(refs(alone)).toEqual(['fast/tiny']);
     expect(reasonsOf(alone, 'fast/tiny')[0]).toMatch(/^pruned \(success 20% over 10 calls\)/);
@@ -155,10 +222,21 @@ describe('planRoute scoring', () => {
 const rule = (r: Record<string, unknown>) => RoutingRuleSchema.parse(r);
 
 describe('planRoute rules', () => {
-  const coders = rule({ name: 'code-to-coders', when: { task: ['code'] }, prefer: ['fast/tiny'], fallback: ['smart/coder'], ensemble: { strategy: 'select', n: 2 }, cache: true });
+  const coders = rule({
+    name: 'code-to-coders',
+    when: { task: ['code'] },
+    prefer: ['fast/tiny'],
+    fallback: ['smart/coder'],
+    ensemble: { strategy: 'select', n: 2 },
+    cache: true,
+  });
 
-  it('puts the first matching rule\'s preferred models first and its fallbacks last, and says so', () => {
-    const p = ranked({}, { rules: [coders, rule({ name: 'later', when: { task: ['code'] }, prefer: ['smart/big'] })] }, codeAsk);
+  it("puts the first matching rule's preferred models first and its fallbacks last, and says so", () => {
+    const p = ranked(
+      {},
+      { rules: [coders, rule({ name: 'later', when: { task: ['code'] }, prefer: ['smart/big'] })] },
+      codeAsk,
+    );
     expect(refs(p)[0]).toBe('fast/tiny');
     expect(refs(p).at(-1)).toBe('smart/coder');
     expect(p.rule).toBe('code-to-coders');
@@ -168,7 +246,7 @@ describe('planRoute rules', () => {
     expect(ranked({}, { rules: [coders] }).rule).toBeUndefined();
   });
 
-  it('applies the rule\'s mode only when the client did not choose one', () => {
+  it("applies the rule's mode only when the client did not choose one", () => {
     const quality = rule({ name: 'q', mode: 'best_quality' });
     expect(ranked({ mode: 'fastest' }, { rules: [quality] })).toMatchObject({ mode: 'best_quality' });
     expect(refs(ranked({ mode: 'fastest' }, { rules: [quality] }))[0]).toBe('smart/big');
@@ -177,7 +255,9 @@ describe('planRoute rules', () => {
 
   it('matches keywords (any, case-insensitive) and prompt token bounds, counting exactly near a bound', () => {
     const k8s = rule({ name: 'k8s', when: { keywords: ['Kubernetes', 'helm chart'] }, prefer: ['smart/coder'] });
-    expect(ranked({}, { rules: [k8s] }, classify({ messages: [{ role: 'user', content: 'deploy on kubernetes?' }] })).rule).toBe('k8s');
+    expect(
+      ranked({}, { rules: [k8s] }, classify({ messages: [{ role: 'user', content: 'deploy on kubernetes?' }] })).rule,
+    ).toBe('k8s');
     expect(ranked({}, { rules: [k8s] }).rule).toBeUndefined();
     // 263 tokens by the chars/4 estimate, 101 by the tokenizer.
     const longWords = classify({ messages: [{ role: 'user', content: 'internationalization '.repeat(50) }] });

@@ -5,10 +5,21 @@ import type { RoutingRule } from '../../../src/config/routing-schema.js';
 import { resolveCatalogWithKeys } from '../../../src/accounts/provider-keys.js';
 import { labelRequest, planRequest, type RouterView } from '../../../src/routing/route-context.js';
 
-const model = (id: string, quality: number, speed: number) =>
-  ({ id, capabilities: ['chat' as const], contextWindow: 8192, quality, speed, costPer1M: { input: 0, output: 0 } });
-const provider = (id: string, models: Array<ReturnType<typeof model>>) =>
-  ({ id, protocol: 'openai' as const, baseUrl: 'http://127.0.0.1:1/v1', apiKeys: ['k'], models });
+const model = (id: string, quality: number, speed: number) => ({
+  id,
+  capabilities: ['chat' as const],
+  contextWindow: 8192,
+  quality,
+  speed,
+  costPer1M: { input: 0, output: 0 },
+});
+const provider = (id: string, models: Array<ReturnType<typeof model>>) => ({
+  id,
+  protocol: 'openai' as const,
+  baseUrl: 'http://127.0.0.1:1/v1',
+  apiKeys: ['k'],
+  models,
+});
 const providers = [provider('fast', [model('tiny', 0.4, 0.95)]), provider('smart', [model('big', 0.95, 0.3)])];
 const registry = resolveCatalogWithKeys([], providers, {});
 const view: RouterView = { now: () => 0 };
@@ -54,7 +65,7 @@ describe('planRequest', () => {
     const resting: RouterView = {
       now: () => 0,
       availability: (provider) =>
-        (provider.id === 'smart' ? { reason: 'every key resting', retryAfterMs: 1_000 } : undefined),
+        provider.id === 'smart' ? { reason: 'every key resting', retryAfterMs: 1_000 } : undefined,
     };
     const labelled = labelRequest(translate, []);
     const plan = planRequest(registry, { ...labelled, model: 'auto', route: { mode: 'best_quality' } }, resting);

@@ -42,15 +42,41 @@ describe('live stats', () => {
     expect(stats.get(REF)).toEqual({ samples: 1, successRate: 1, latencyMs: 1_000, ttftMs: 200, tokensPerSec: 500 });
     stats.recordCall(REF, { ok: false, latencyMs: 50 });
     stats.recordQuality(REF, 0.8);
-    expect(stats.get(REF)).toEqual({ samples: 2, successRate: 0.5, latencyMs: 1_000, ttftMs: 200, tokensPerSec: 500, quality: 0.8 });
+    expect(stats.get(REF)).toEqual({
+      samples: 2,
+      successRate: 0.5,
+      latencyMs: 1_000,
+      ttftMs: 200,
+      tokensPerSec: 500,
+      quality: 0.8,
+    });
     await stats.flush();
-    expect((await store.snapshot()).get(REF)).toMatchObject({ samples: 2, successRate: 0.5, quality: 0.8, qualitySamples: 1 });
+    expect((await store.snapshot()).get(REF)).toMatchObject({
+      samples: 2,
+      successRate: 0.5,
+      quality: 0.8,
+      qualitySamples: 1,
+    });
   });
 
   it('turns a call into an update: latency and tokens/s of successes only, tokens/s over the time after the first token', () => {
-    expect(callUpdate({ ok: false, latencyMs: 90, ttftMs: 40, completionTokens: 3 }, T0)).toEqual({ at: T0, ok: false, ttftMs: 40 });
-    expect(callUpdate({ ok: true, latencyMs: 2_000, completionTokens: 100 }, T0)).toEqual({ at: T0, ok: true, latencyMs: 2_000, tokensPerSec: 50 });
-    expect(callUpdate({ ok: true, latencyMs: 100, ttftMs: 100, completionTokens: 5 }, T0)).toEqual({ at: T0, ok: true, latencyMs: 100, ttftMs: 100 });
+    expect(callUpdate({ ok: false, latencyMs: 90, ttftMs: 40, completionTokens: 3 }, T0)).toEqual({
+      at: T0,
+      ok: false,
+      ttftMs: 40,
+    });
+    expect(callUpdate({ ok: true, latencyMs: 2_000, completionTokens: 100 }, T0)).toEqual({
+      at: T0,
+      ok: true,
+      latencyMs: 2_000,
+      tokensPerSec: 50,
+    });
+    expect(callUpdate({ ok: true, latencyMs: 100, ttftMs: 100, completionTokens: 5 }, T0)).toEqual({
+      at: T0,
+      ok: true,
+      latencyMs: 100,
+      ttftMs: 100,
+    });
   });
 
   it('prunes a failing model on its minSamples-th call, not before, for coolDownMs', () => {
@@ -58,7 +84,10 @@ describe('live stats', () => {
     fail(stats, PRUNING.minSamples - 1);
     expect(stats.pruned(REF, t)).toBeUndefined();
     fail(stats, 1);
-    expect(stats.pruned(REF, t)).toEqual({ until: T0 + PRUNING.coolDownMs, reason: 'pruned: success rate 0% below 50% over 5 calls' });
+    expect(stats.pruned(REF, t)).toEqual({
+      until: T0 + PRUNING.coolDownMs,
+      reason: 'pruned: success rate 0% below 50% over 5 calls',
+    });
     expect(stats.pruned(REF, T0 + PRUNING.coolDownMs - 1)).toBeDefined();
     expect(stats.pruned('alpha/other', t)).toBeUndefined();
   });
@@ -101,7 +130,10 @@ describe('live stats', () => {
     succeed(stats, PRUNING.minSamples - 2);
     expect(stats.pruned(REF, t)).toBeUndefined();
     fail(stats, 1);
-    expect(stats.pruned(REF, t)).toEqual({ until: t + PRUNING.coolDownMs, reason: 'pruned: a call failed while on probation' });
+    expect(stats.pruned(REF, t)).toEqual({
+      until: t + PRUNING.coolDownMs,
+      reason: 'pruned: a call failed while on probation',
+    });
   });
 
   it('shares measurements and prunes between instances over one memory store, after a refresh', async () => {
@@ -194,7 +226,9 @@ describe('live stats', () => {
         expect(stats.get(REF)).toMatchObject({ samples: 5, successRate: 0 });
         expect(stats.pruned(REF, t)?.until).toBe(T0 + PRUNING.coolDownMs);
       }
-      const stored: ModelStatsRecord | undefined = (await createRedisStatsStore(connections[0]!, { keyPrefix }).snapshot()).get(REF);
+      const stored: ModelStatsRecord | undefined = (
+        await createRedisStatsStore(connections[0]!, { keyPrefix }).snapshot()
+      ).get(REF);
       expect(stored).toMatchObject({ samples: 5, pruneReason: 'success_rate' });
     } finally {
       await Promise.all(opened.splice(0).map((stats) => stats.close()));

@@ -28,11 +28,22 @@ async function start(adminKey: string | null = TEST_ADMIN_KEY) {
 describe('admin client-key routes', () => {
   it('creates a key, shows it once, and the key then works on /v1', async () => {
     const { app, call } = await start();
-    const created = await call('POST', '/admin/client-keys', { name: 'ci', models: ['groq/llama'], rpm: 60, dailyTokens: 5000 });
+    const created = await call('POST', '/admin/client-keys', {
+      name: 'ci',
+      models: ['groq/llama'],
+      rpm: 60,
+      dailyTokens: 5000,
+    });
     expect(created.status).toBe(201);
     expect(created.body).toEqual({
-      id: expect.stringMatching(/^ck_/), object: 'client_key', key: expect.stringMatching(/^sk-sb-/),
-      name: 'ci', models: ['groq/llama'], rpm: 60, dailyTokens: 5000, created: expect.any(Number),
+      id: expect.stringMatching(/^ck_/),
+      object: 'client_key',
+      key: expect.stringMatching(/^sk-sb-/),
+      name: 'ci',
+      models: ['groq/llama'],
+      rpm: 60,
+      dailyTokens: 5000,
+      created: expect.any(Number),
     });
     const echo = await fetch(`${app.baseUrl}/v1/echo`, { headers: { authorization: `Bearer ${created.body['key']}` } });
     expect(await echo.json()).toMatchObject({ caller: { kind: 'client', client: { id: created.body['id'] } } });
@@ -45,7 +56,17 @@ describe('admin client-key routes', () => {
     expect(listed.status).toBe(200);
     expect(listed.body).toEqual({
       object: 'list',
-      data: [{ id: created.body['id'], object: 'client_key', name: 'listed', models: null, rpm: null, dailyTokens: null, created: created.body['created'] }],
+      data: [
+        {
+          id: created.body['id'],
+          object: 'client_key',
+          name: 'listed',
+          models: null,
+          rpm: null,
+          dailyTokens: null,
+          created: created.body['created'],
+        },
+      ],
     });
     expect(JSON.stringify(listed.body)).not.toContain(created.body['key'].slice(6));
   });
@@ -54,7 +75,10 @@ describe('admin client-key routes', () => {
     const { app, call } = await start();
     const created = await call('POST', '/admin/client-keys', { name: 'gone' });
     const id = created.body['id'] as string;
-    expect(await call('DELETE', `/admin/client-keys/${id}`)).toEqual({ status: 200, body: { id, object: 'client_key', deleted: true } });
+    expect(await call('DELETE', `/admin/client-keys/${id}`)).toEqual({
+      status: 200,
+      body: { id, object: 'client_key', deleted: true },
+    });
     expect((await call('GET', '/admin/client-keys')).body['data']).toEqual([]);
     expect(await app.keys.authenticate(created.body['key'])).toBeUndefined();
     const again = await call('DELETE', `/admin/client-keys/${id}`);

@@ -18,7 +18,11 @@ async function start(options: Parameters<typeof startAdminServer>[0] = { adminKe
   const call = async (method: string, path: string, body?: unknown, token: string | null = ADMIN) => {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (token !== null) headers['authorization'] = `Bearer ${token}`;
-    const res = await fetch(`${server.url}${path}`, { method, headers, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) });
+    const res = await fetch(`${server.url}${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
     const text = await res.text();
     return { status: res.status, text, body: JSON.parse(text) as Record<string, any> };
   };
@@ -46,7 +50,13 @@ describe('admin key routes', () => {
     const { call, server } = await start();
     const { status, text, body } = await call('POST', '/admin/keys', { provider: 'groq', key: KEY });
     expect(status).toBe(201);
-    expect(body).toMatchObject({ id: providerKeyId('groq', KEY), provider: 'groq', masked: 'gsk_…3f9a', source: 'vault', status: 'active' });
+    expect(body).toMatchObject({
+      id: providerKeyId('groq', KEY),
+      provider: 'groq',
+      masked: 'gsk_…3f9a',
+      source: 'vault',
+      status: 'active',
+    });
     expect(text).not.toContain(KEY);
     expect(await server.vault.entries()).toEqual([{ id: providerKeyId('groq', KEY), provider: 'groq', key: KEY }]);
   });
@@ -59,7 +69,12 @@ describe('admin key routes', () => {
     expect(body['object']).toBe('list');
     expect(body['data']).toEqual([
       expect.objectContaining({ provider: 'groq', source: 'env', masked: 'good…6789' }),
-      expect.objectContaining({ id: providerKeyId('mistral', KEY), provider: 'mistral', source: 'vault', masked: 'gsk_…3f9a' }),
+      expect.objectContaining({
+        id: providerKeyId('mistral', KEY),
+        provider: 'mistral',
+        source: 'vault',
+        masked: 'gsk_…3f9a',
+      }),
     ]);
     expect(text).not.toContain(KEY);
     expect(text).not.toContain('good-env-key-0123456789');
@@ -88,7 +103,12 @@ describe('admin key routes', () => {
     const { body: added } = await call('POST', '/admin/keys', { provider: 'groq', key: KEY });
     const { status, body } = await call('POST', `/admin/keys/${added['id']}/validate`);
     expect(status).toBe(200);
-    expect(body).toMatchObject({ id: added['id'], ok: false, status: 'disabled', message: expect.stringContaining('401') });
+    expect(body).toMatchObject({
+      id: added['id'],
+      ok: false,
+      status: 'disabled',
+      message: expect.stringContaining('401'),
+    });
     const { body: listed } = await call('GET', '/admin/keys');
     expect(listed['data']).toContainEqual(expect.objectContaining({ id: added['id'], status: 'disabled' }));
   });
@@ -97,7 +117,14 @@ describe('admin key routes', () => {
     const { call } = await start();
     const missing = await call('POST', '/admin/keys', { provider: 'groq' });
     expect(missing.status).toBe(400);
-    expect(missing.body).toEqual({ error: { message: expect.stringContaining("'key'"), type: 'invalid_request_error', param: 'key', code: 'invalid_request' } });
+    expect(missing.body).toEqual({
+      error: {
+        message: expect.stringContaining("'key'"),
+        type: 'invalid_request_error',
+        param: 'key',
+        code: 'invalid_request',
+      },
+    });
     const spaced = await call('POST', '/admin/keys', { provider: 'groq', key: `${KEY} ${KEY}` });
     expect(spaced.body['error']).toMatchObject({ param: 'key' });
     expect(spaced.text).not.toContain(KEY);
@@ -114,7 +141,10 @@ describe('admin key routes', () => {
     expect(unknown.body['error']).toMatchObject({ code: 'provider_not_found', param: 'provider' });
     const locked = await (await start({ adminKey: ADMIN })).call('POST', '/admin/keys', { provider: 'groq', key: KEY });
     expect(locked.status).toBe(503);
-    expect(locked.body['error']).toMatchObject({ code: 'vault_locked', message: expect.stringContaining('SWITCHBOARD_MASTER_KEY') });
+    expect(locked.body['error']).toMatchObject({
+      code: 'vault_locked',
+      message: expect.stringContaining('SWITCHBOARD_MASTER_KEY'),
+    });
   });
 
   it('mask the key in an error that a KeyAdmin lets it slip into, and drop fields KeyInfo does not have', async () => {
@@ -127,7 +157,8 @@ describe('admin key routes', () => {
           ...inner,
           canStore: true,
           async add(provider, key) {
-            if (provider === 'leaky') throw new GatewayError(`the provider refused ${key}`, { status: 400, type: 'invalid_request_error' });
+            if (provider === 'leaky')
+              throw new GatewayError(`the provider refused ${key}`, { status: 400, type: 'invalid_request_error' });
             return { ...(await inner.add(provider, key)), key } as Awaited<ReturnType<typeof inner.add>>;
           },
         };

@@ -17,8 +17,15 @@ async function start(options: Partial<ClientKeysOptions> = {}, adminKey: string 
   const app = await startClientKeysApp(options, adminKey);
   apps.push(app);
   const get = async (token?: string) => {
-    const res = await fetch(`${app.baseUrl}/v1/echo`, token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } });
-    return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as Record<string, any> };
+    const res = await fetch(
+      `${app.baseUrl}/v1/echo`,
+      token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } },
+    );
+    return {
+      status: res.status,
+      retryAfter: res.headers.get('retry-after'),
+      body: (await res.json()) as Record<string, any>,
+    };
   };
   return { keys: app.keys, get };
 }
@@ -27,7 +34,10 @@ describe('clientAuth', () => {
   it('lets anyone in while no client key exists, whatever token they send', async () => {
     const { get } = await start();
     expect(await get()).toMatchObject({ status: 200, body: { caller: { kind: 'anonymous' } } });
-    expect(await get('sk-anything-the-sdk-needs')).toMatchObject({ status: 200, body: { caller: { kind: 'anonymous' } } });
+    expect(await get('sk-anything-the-sdk-needs')).toMatchObject({
+      status: 200,
+      body: { caller: { kind: 'anonymous' } },
+    });
   });
 
   it('answers 401 without a key once one exists, in OpenAI error shape', async () => {
@@ -36,7 +46,12 @@ describe('clientAuth', () => {
     const { status, body } = await get();
     expect(status).toBe(401);
     expect(body).toEqual({
-      error: { message: expect.stringContaining("You didn't provide an API key"), type: 'authentication_error', param: null, code: 'invalid_api_key' },
+      error: {
+        message: expect.stringContaining("You didn't provide an API key"),
+        type: 'authentication_error',
+        param: null,
+        code: 'invalid_api_key',
+      },
     });
   });
 
@@ -54,7 +69,10 @@ describe('clientAuth', () => {
   it('identifies a client key and the admin key', async () => {
     const { keys, get } = await start();
     const created = await keys.create({ name: 'app', rpm: 10 });
-    expect(await get(created.key)).toMatchObject({ status: 200, body: { caller: { kind: 'client', client: { id: created.id, name: 'app' } } } });
+    expect(await get(created.key)).toMatchObject({
+      status: 200,
+      body: { caller: { kind: 'client', client: { id: created.id, name: 'app' } } },
+    });
     expect(await get(ADMIN_KEY)).toMatchObject({ status: 200, body: { caller: { kind: 'admin' } } });
   });
 
@@ -97,7 +115,10 @@ describe('clientAuth', () => {
     const other = await createClientKeys({ records, windows: createMemoryWindowStore(), requireAuth: false });
     opened.push(other);
     const created = await other.create({ name: 'elsewhere' });
-    expect(await get(created.key)).toMatchObject({ status: 200, body: { caller: { kind: 'client', client: { id: created.id } } } });
+    expect(await get(created.key)).toMatchObject({
+      status: 200,
+      body: { caller: { kind: 'client', client: { id: created.id } } },
+    });
     expect((await get()).status).toBe(401);
   });
 });

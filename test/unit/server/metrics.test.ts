@@ -66,7 +66,9 @@ describe('createMetrics over HTTP', () => {
     expect(exp.value('switchboard_http_requests_total', { method: 'GET', route: '/items/:id', status: '200' })).toBe(3);
     expect(exp.value('switchboard_http_requests_total', { route: '/admin/keys/:keyId', status: '204' })).toBe(1);
     expect(exp.value('switchboard_http_requests_total', { route: 'unmatched', status: '404' })).toBe(1);
-    expect(exp.value('switchboard_http_request_duration_seconds_count', { method: 'GET', route: '/items/:id' })).toBe(3);
+    expect(exp.value('switchboard_http_request_duration_seconds_count', { method: 'GET', route: '/items/:id' })).toBe(
+      3,
+    );
     const routes = new Set(exp.samples('switchboard_http_requests_total').map((s) => s.labels['route']));
     expect(routes).toEqual(new Set(['/items/:id', '/admin/keys/:keyId', 'unmatched']));
     expect(text).not.toMatch(/\/items\/4[23]|x%20y|\/no\/such/);
@@ -90,18 +92,27 @@ describe('createMetrics over HTTP', () => {
     const res = await fetch(`${base}/hang`, { signal: controller.signal });
     expect(res.status).toBe(200);
     controller.abort();
-    await vi.waitFor(async () => {
-      expect((await scrape(base)).value('switchboard_http_requests_total', { route: '/hang' })).toBe(1);
-    }, { timeout: 10_000 });
-    expect((await scrape(base)).samples('switchboard_http_requests_total', { route: '/hang' })[0]?.labels['status']).toBe('499');
+    await vi.waitFor(
+      async () => {
+        expect((await scrape(base)).value('switchboard_http_requests_total', { route: '/hang' })).toBe(1);
+      },
+      { timeout: 10_000 },
+    );
+    expect(
+      (await scrape(base)).samples('switchboard_http_requests_total', { route: '/hang' })[0]?.labels['status'],
+    ).toBe('499');
   });
 
   it('counts upstream calls, tokens, cost, latency and TTFT as recorded', async () => {
     const metrics = createMetrics();
     metrics.recordCall(call({}));
     metrics.recordCall(call({ promptTokens: 50, completionTokens: 5, costUsd: 0.0005, latencyMs: 400, ttftMs: 120 }));
-    metrics.recordCall(call({ status: 'error', error: 'rate_limit', promptTokens: 0, completionTokens: 0, costUsd: 0, latencyMs: 30 }));
-    metrics.recordCall(call({ provider: 'gemini', model: 'gemini/gemini-2.5-flash', promptTokens: 7, completionTokens: 3, costUsd: 0 }));
+    metrics.recordCall(
+      call({ status: 'error', error: 'rate_limit', promptTokens: 0, completionTokens: 0, costUsd: 0, latencyMs: 30 }),
+    );
+    metrics.recordCall(
+      call({ provider: 'gemini', model: 'gemini/gemini-2.5-flash', promptTokens: 7, completionTokens: 3, costUsd: 0 }),
+    );
     const exp = await scrape(await start(metrics));
     const groq = { provider: 'groq', model: 'groq/llama-3.3-70b' };
     expect(exp.value('switchboard_upstream_calls_total', { ...groq, status: 'ok', error: '' })).toBe(2);

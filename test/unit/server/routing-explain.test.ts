@@ -15,23 +15,56 @@ import { routingRoutes } from '../../../src/server/routes/routing.js';
 
 const NOW = 1_000_000;
 const m = (id: string, extra: Partial<ModelConfig> = {}): ModelConfig => ({
-  id, capabilities: ['chat'], contextWindow: 8192, quality: 0.5, speed: 0.5, costPer1M: { input: 0, output: 0 }, ...extra,
+  id,
+  capabilities: ['chat'],
+  contextWindow: 8192,
+  quality: 0.5,
+  speed: 0.5,
+  costPer1M: { input: 0, output: 0 },
+  ...extra,
 });
-const registry = resolveCatalogWithKeys([], [
-  { id: 'fast', protocol: 'openai', baseUrl: 'http://127.0.0.1:1/v1', apiKeys: ['k1', 'k2'], models: [m('tiny', { quality: 0.4, speed: 0.95 })] },
-  { id: 'smart', protocol: 'openai', baseUrl: 'http://127.0.0.1:2/v1', apiKeys: ['k'], models: [
-    m('big', { quality: 0.95, speed: 0.3, capabilities: ['chat', 'tools'] }),
-    m('coder', { quality: 0.6, speed: 0.6, strengths: { code: 0.97 }, capabilities: ['chat', 'code', 'tools'] }),
-  ] },
-  { id: 'flaky', protocol: 'openai', baseUrl: 'http://127.0.0.1:3/v1', apiKeys: ['k'], models: [m('one', { quality: 0.9, speed: 0.9 })] },
-  { id: 'resting', protocol: 'openai', baseUrl: 'http://127.0.0.1:4/v1', apiKeys: ['k'], models: [m('two')] },
-], {});
+const registry = resolveCatalogWithKeys(
+  [],
+  [
+    {
+      id: 'fast',
+      protocol: 'openai',
+      baseUrl: 'http://127.0.0.1:1/v1',
+      apiKeys: ['k1', 'k2'],
+      models: [m('tiny', { quality: 0.4, speed: 0.95 })],
+    },
+    {
+      id: 'smart',
+      protocol: 'openai',
+      baseUrl: 'http://127.0.0.1:2/v1',
+      apiKeys: ['k'],
+      models: [
+        m('big', { quality: 0.95, speed: 0.3, capabilities: ['chat', 'tools'] }),
+        m('coder', { quality: 0.6, speed: 0.6, strengths: { code: 0.97 }, capabilities: ['chat', 'code', 'tools'] }),
+      ],
+    },
+    {
+      id: 'flaky',
+      protocol: 'openai',
+      baseUrl: 'http://127.0.0.1:3/v1',
+      apiKeys: ['k'],
+      models: [m('one', { quality: 0.9, speed: 0.9 })],
+    },
+    { id: 'resting', protocol: 'openai', baseUrl: 'http://127.0.0.1:4/v1', apiKeys: ['k'], models: [m('two')] },
+  ],
+  {},
+);
 const config = ConfigSchema.parse({
-  routing: { rules: [{ name: 'code-to-coders', when: { task: ['code'] }, prefer: ['smart/coder'], mode: 'best_quality', cache: true }] },
+  routing: {
+    rules: [
+      { name: 'code-to-coders', when: { task: ['code'] }, prefer: ['smart/coder'], mode: 'best_quality', cache: true },
+    ],
+  },
 });
 const stats: StatsView = {
   get: (ref) => (ref === 'smart/big' ? { samples: 12, successRate: 0.5, ttftMs: 320 } : undefined),
-  pruned: (ref, now) => (ref === 'flaky/one' && now < NOW + 1 ? { until: NOW + 1, reason: 'success 10% over 8 calls' } : undefined),
+  pruned: (ref, now) =>
+    ref === 'flaky/one' && now < NOW + 1 ? { until: NOW + 1, reason: 'success 10% over 8 calls' } : undefined,
 };
 /** The caller each test asks to be, by the x-test-caller header (standing in for clientAuth). */
 const callers: Record<string, Caller> = {
@@ -49,7 +82,9 @@ const Explanation = z.strictObject({
   rule: z.string().optional(),
   cache: z.boolean().optional(),
   ensemble: z.object({ strategy: z.string() }).loose().optional(),
-  candidates: z.array(z.strictObject({ model: z.string(), score: z.number(), reasons: z.array(z.string()).min(1) })).min(1),
+  candidates: z
+    .array(z.strictObject({ model: z.string(), score: z.number(), reasons: z.array(z.string()).min(1) }))
+    .min(1),
   skipped: z.array(z.strictObject({ model: z.string(), reason: z.string() })),
 });
 
@@ -64,15 +99,20 @@ beforeAll(async () => {
     next();
   });
   app.use(express.json());
-  app.use(routingRoutes({
-    config,
-    registry,
-    stats,
-    availability: (provider) => (provider.id === 'resting' || restingToo ? { reason: 'every key resting', retryAfterMs: 5_000 } : undefined),
-    headroom: (provider) => (provider.id === 'fast' ? 0.5 : 1),
-    clientKeys: { allowsModel: (client, ref) => client.models?.some((allowed) => ref.startsWith(allowed.slice(0, -1))) ?? true },
-    now: () => NOW,
-  }));
+  app.use(
+    routingRoutes({
+      config,
+      registry,
+      stats,
+      availability: (provider) =>
+        provider.id === 'resting' || restingToo ? { reason: 'every key resting', retryAfterMs: 5_000 } : undefined,
+      headroom: (provider) => (provider.id === 'fast' ? 0.5 : 1),
+      clientKeys: {
+        allowsModel: (client, ref) => client.models?.some((allowed) => ref.startsWith(allowed.slice(0, -1))) ?? true,
+      },
+      now: () => NOW,
+    }),
+  );
   app.use(unknownRoute);
   app.use(errorHandler(pino({ level: 'silent' })));
   server = await new Promise<Server>((resolve) => {
@@ -91,17 +131,30 @@ async function explain(body: unknown, caller?: string) {
     headers: { 'content-type': 'application/json', ...(caller === undefined ? {} : { 'x-test-caller': caller }) },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as Record<string, unknown>,
+  };
 }
 
-const ask = (content: string, extra: Record<string, unknown> = {}) => ({ model: 'auto', messages: [{ role: 'user', content }], ...extra });
+const ask = (content: string, extra: Record<string, unknown> = {}) => ({
+  model: 'auto',
+  messages: [{ role: 'user', content }],
+  ...extra,
+});
 
 describe('POST /v1/routing/explain', () => {
   it('explains a chat request: classification, mode, ranked candidates with reasons, and what was skipped', async () => {
     const { status, body } = await explain(ask('hello there', { model_quality: 'fastest' }));
     expect(status).toBe(200);
     const parsed = Explanation.parse(body);
-    expect(parsed).toMatchObject({ task: 'chat', domain: 'general', mode: 'fastest', needs: { tools: false, vision: false } });
+    expect(parsed).toMatchObject({
+      task: 'chat',
+      domain: 'general',
+      mode: 'fastest',
+      needs: { tools: false, vision: false },
+    });
     expect(parsed.rule).toBeUndefined();
     expect(parsed.candidates.map((c) => c.model)).toEqual(['fast/tiny', 'smart/coder', 'smart/big']);
     const scores = parsed.candidates.map((c) => c.score);
@@ -117,8 +170,16 @@ describe('POST /v1/routing/explain', () => {
 
   it('applies the matching rule: its models first, its mode when the client set none', async () => {
     const code = 'Fix this python function: def f(): pass';
-    const parsed = Explanation.parse((await explain(ask(code, { tools: [{ type: 'function', function: { name: 'run' } }] }))).body);
-    expect(parsed).toMatchObject({ task: 'code', mode: 'best_quality', rule: 'code-to-coders', cache: true, needs: { tools: true } });
+    const parsed = Explanation.parse(
+      (await explain(ask(code, { tools: [{ type: 'function', function: { name: 'run' } }] }))).body,
+    );
+    expect(parsed).toMatchObject({
+      task: 'code',
+      mode: 'best_quality',
+      rule: 'code-to-coders',
+      cache: true,
+      needs: { tools: true },
+    });
     expect(parsed.candidates.map((c) => c.model)).toEqual(['smart/coder', 'smart/big']);
     expect(parsed.candidates[0]!.reasons[0]).toBe('rule code-to-coders: preferred');
     expect(parsed.skipped).toContainEqual({ model: 'fast/tiny', reason: 'lacks tools' });
@@ -135,7 +196,7 @@ describe('POST /v1/routing/explain', () => {
     expect(refused.body).toMatchObject({ error: { code: 'model_not_allowed' } });
   });
 
-  it('answers 400 in OpenAI\'s shape for a bad body, and the router\'s own errors as chat would', async () => {
+  it("answers 400 in OpenAI's shape for a bad body, and the router's own errors as chat would", async () => {
     const missing = await explain({ model: 'auto' });
     expect(missing.status).toBe(400);
     expect(missing.body).toMatchObject({ error: { type: 'invalid_request_error', param: 'messages' } });

@@ -15,10 +15,23 @@ const NOW = Date.UTC(2025, 5, 15, 12, 0, 0);
 const HOUR = 3_600_000;
 const client = (id: string): Caller => ({ kind: 'client', client: { id, name: id, createdAt: 0 } });
 /** The caller each test asks to be, by the x-test-caller header (standing in for clientAuth). */
-const callers: Record<string, Caller> = { admin: { kind: 'admin' }, anonymous: { kind: 'anonymous' }, alice: client('alice'), bob: client('bob') };
+const callers: Record<string, Caller> = {
+  admin: { kind: 'admin' },
+  anonymous: { kind: 'anonymous' },
+  alice: client('alice'),
+  bob: client('bob'),
+};
 
 const record = (ts: number, overrides: Partial<UsageRecord> = {}): UsageRecord => ({
-  ts, provider: 'groq', model: 'groq/llama', promptTokens: 10, completionTokens: 5, costUsd: 0.001, latencyMs: 100, status: 'ok', ...overrides,
+  ts,
+  provider: 'groq',
+  model: 'groq/llama',
+  promptTokens: 10,
+  completionTokens: 5,
+  costUsd: 0.001,
+  latencyMs: 100,
+  status: 'ok',
+  ...overrides,
 });
 
 let server: Server;
@@ -32,7 +45,9 @@ beforeAll(async () => {
   process.env['TZ'] = 'America/New_York';
   const usage = createMemoryUsageStore({ retentionMs: 30 * 24 * HOUR, maxRecords: 1_000 }, () => NOW);
   usage.append(record(NOW - 48 * HOUR, { clientId: 'alice', runId: 'two-days-ago' }));
-  usage.append(record(NOW - 2 * HOUR, { clientId: 'alice', provider: 'mistral', model: 'mistral/small', promptTokens: 100 }));
+  usage.append(
+    record(NOW - 2 * HOUR, { clientId: 'alice', provider: 'mistral', model: 'mistral/small', promptTokens: 100 }),
+  );
   usage.append(record(NOW - HOUR, { clientId: 'bob' }));
   usage.append(record(NOW - HOUR + 1, { keyId: 'k1', keyMasked: 'gsk_…abcd' }));
   usage.append(record(NOW + HOUR, { clientId: 'alice', runId: 'future' }));
@@ -58,18 +73,29 @@ afterAll(async () => {
 });
 
 async function get(query: string, caller?: string) {
-  const res = await fetch(`${base}/v1/usage${query}`, caller === undefined ? {} : { headers: { 'x-test-caller': caller } });
+  const res = await fetch(
+    `${base}/v1/usage${query}`,
+    caller === undefined ? {} : { headers: { 'x-test-caller': caller } },
+  );
   return { status: res.status, body: (await res.json()) as Record<string, any> };
 }
-const keys = (body: Record<string, any>) => (body['groups'] as Array<{ key: string; requests: number }>).map((g) => [g.key, g.requests]);
+const keys = (body: Record<string, any>) =>
+  (body['groups'] as Array<{ key: string; requests: number }>).map((g) => [g.key, g.requests]);
 
 describe('GET /v1/usage', () => {
   it('reports the last 24 hours by provider by default, labelled with the range', async () => {
     const { status, body } = await get('');
     expect(status).toBe(200);
-    expect(body).toMatchObject({ group_by: 'provider', from: '2025-06-14T12:00:00.000Z', to: '2025-06-15T12:00:00.000Z' });
+    expect(body).toMatchObject({
+      group_by: 'provider',
+      from: '2025-06-14T12:00:00.000Z',
+      to: '2025-06-15T12:00:00.000Z',
+    });
     expect(body['totals']).toMatchObject({ requests: 3, prompt_tokens: 120, total_tokens: 135, cost_usd: 0.003 });
-    expect(keys(body)).toEqual([['mistral', 1], ['groq', 2]]);
+    expect(keys(body)).toEqual([
+      ['mistral', 1],
+      ['groq', 2],
+    ]);
   });
 
   it('takes from and to as epoch milliseconds, both included', async () => {
@@ -80,21 +106,38 @@ describe('GET /v1/usage', () => {
 
   it('takes ISO-8601 dates and times, a time without zone as UTC', async () => {
     expect((await get('?from=2025-06-13&to=2025-06-15T11:30:00Z')).body).toMatchObject({
-      from: '2025-06-13T00:00:00.000Z', to: '2025-06-15T11:30:00.000Z', totals: { requests: 4 },
+      from: '2025-06-13T00:00:00.000Z',
+      to: '2025-06-15T11:30:00.000Z',
+      totals: { requests: 4 },
     });
     expect((await get('?from=2025-06-15T10:30&to=2025-06-15T13:00:00%2B01:00')).body).toMatchObject({
-      from: '2025-06-15T10:30:00.000Z', to: '2025-06-15T12:00:00.000Z', totals: { requests: 2 },
+      from: '2025-06-15T10:30:00.000Z',
+      to: '2025-06-15T12:00:00.000Z',
+      totals: { requests: 2 },
     });
   });
 
   it('defaults from to 24 hours before a given to', async () => {
-    expect((await get(`?to=${NOW - 30 * HOUR}`)).body).toMatchObject({ from: '2025-06-13T06:00:00.000Z', totals: { requests: 1 } });
+    expect((await get(`?to=${NOW - 30 * HOUR}`)).body).toMatchObject({
+      from: '2025-06-13T06:00:00.000Z',
+      totals: { requests: 1 },
+    });
   });
 
   it('groups by model, key and client', async () => {
-    expect(keys((await get('?group_by=model')).body)).toEqual([['mistral/small', 1], ['groq/llama', 2]]);
-    expect(keys((await get('?group_by=key')).body)).toEqual([['none', 2], ['gsk_…abcd (k1)', 1]]);
-    expect(keys((await get('?group_by=client')).body)).toEqual([['alice', 1], ['anonymous', 1], ['bob', 1]]);
+    expect(keys((await get('?group_by=model')).body)).toEqual([
+      ['mistral/small', 1],
+      ['groq/llama', 2],
+    ]);
+    expect(keys((await get('?group_by=key')).body)).toEqual([
+      ['none', 2],
+      ['gsk_…abcd (k1)', 1],
+    ]);
+    expect(keys((await get('?group_by=client')).body)).toEqual([
+      ['alice', 1],
+      ['anonymous', 1],
+      ['bob', 1],
+    ]);
   });
 
   it('shows a client key only its own calls, grouped however it asks', async () => {
@@ -105,7 +148,11 @@ describe('GET /v1/usage', () => {
 
   it('shows the admin and an anonymous caller every call', async () => {
     for (const caller of ['admin', 'anonymous']) {
-      expect(keys((await get('?group_by=client', caller)).body)).toEqual([['alice', 1], ['anonymous', 1], ['bob', 1]]);
+      expect(keys((await get('?group_by=client', caller)).body)).toEqual([
+        ['alice', 1],
+        ['anonymous', 1],
+        ['bob', 1],
+      ]);
     }
   });
 
@@ -123,6 +170,8 @@ describe('GET /v1/usage', () => {
   ])('answers %s with a 400 naming %s', async (query, param) => {
     const { status, body } = await get(query);
     expect(status).toBe(400);
-    expect(body).toEqual({ error: { message: expect.stringContaining(param), type: 'invalid_request_error', param, code: 'invalid_request' } });
+    expect(body).toEqual({
+      error: { message: expect.stringContaining(param), type: 'invalid_request_error', param, code: 'invalid_request' },
+    });
   });
 });

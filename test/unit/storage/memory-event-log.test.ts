@@ -13,7 +13,13 @@ let log: EventLog;
 let clock = 0;
 function open(options: Partial<MemoryEventLogOptions> = {}): EventLog {
   clock = 1_000;
-  log = createMemoryEventLog({ maxEventsPerRun: 100, retentionMs: 500, now: () => clock, sweepIntervalMs: 0, ...options });
+  log = createMemoryEventLog({
+    maxEventsPerRun: 100,
+    retentionMs: 500,
+    now: () => clock,
+    sweepIntervalMs: 0,
+    ...options,
+  });
   return log;
 }
 afterEach(() => log.close());

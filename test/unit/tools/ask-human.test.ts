@@ -24,17 +24,24 @@ function buildGraph() {
 }
 
 const modelAsks = (args: Record<string, unknown>) => ({
-  messages: [new AIMessage({ content: '', tool_calls: [{ id: 'call_1', name: 'ask_human_for_input', args, type: 'tool_call' }] })],
+  messages: [
+    new AIMessage({
+      content: '',
+      tool_calls: [{ id: 'call_1', name: 'ask_human_for_input', args, type: 'tool_call' }],
+    }),
+  ],
 });
 
 describe('ask_human_for_input', () => {
-  it('pauses the graph with the question, and returns the human\'s answer once resumed', async () => {
+  it("pauses the graph with the question, and returns the human's answer once resumed", async () => {
     const { graph, runs } = buildGraph();
     const config = { configurable: { thread_id: 't1' } };
 
     const paused = await graph.invoke(modelAsks({ question: 'Which colour should the button be?' }), config);
     const interrupts = (paused as { __interrupt__?: { value: HumanInputRequest }[] }).__interrupt__ ?? [];
-    expect(interrupts.map((i) => i.value)).toEqual([{ question: 'Which colour should the button be?', tool_call_id: 'call_1' }]);
+    expect(interrupts.map((i) => i.value)).toEqual([
+      { question: 'Which colour should the button be?', tool_call_id: 'call_1' },
+    ]);
     const state = await graph.getState(config);
     expect(state.next).toEqual(['tools']);
     expect(state.values.messages).toHaveLength(1);
@@ -58,7 +65,10 @@ describe('ask_human_for_input', () => {
   });
 
   it('turns an empty or structured answer into text the model can read', async () => {
-    for (const [resume, expected] of [['', '(the human gave no answer)'], [{ approve: true }, '{"approve":true}']] as const) {
+    for (const [resume, expected] of [
+      ['', '(the human gave no answer)'],
+      [{ approve: true }, '{"approve":true}'],
+    ] as const) {
       const { graph } = buildGraph();
       const config = { configurable: { thread_id: `t-${expected}` } };
       await graph.invoke(modelAsks({ question: 'Proceed?' }), config);

@@ -25,7 +25,12 @@ beforeEach(async () => {
 });
 afterEach(() => fs.rmSync(base, { recursive: true, force: true }));
 
-const call = (name: string, args: Record<string, unknown>) => ({ id: `call_${name}`, name, args, type: 'tool_call' as const });
+const call = (name: string, args: Record<string, unknown>) => ({
+  id: `call_${name}`,
+  name,
+  args,
+  type: 'tool_call' as const,
+});
 const get = (name: string): AgentTool => {
   const found = tools[name];
   if (found === undefined) throw new Error(`no tool ${name}`);
@@ -45,12 +50,21 @@ describe('file tools', () => {
 
   it('exist only with a workspace; ask_human_for_input always', () => {
     expect(createAgentTools().map((t) => t.name)).toEqual(['ask_human_for_input']);
-    expect(createAgentTools({ workspace: ws }).map((t) => t.name)).toEqual(['read_file', 'write_file', 'list_files', 'ask_human_for_input']);
+    expect(createAgentTools({ workspace: ws }).map((t) => t.name)).toEqual([
+      'read_file',
+      'write_file',
+      'list_files',
+      'ask_human_for_input',
+    ]);
   });
 
   it('write, list and read a project, recording the files written', async () => {
-    expect(await get('write_file').invoke({ filepath: 'src/math.ts', content: 'export const x = 1;\n' })).toBe('Created src/math.ts (20 bytes).');
-    expect(await get('write_file').invoke({ filepath: 'src/math.ts', content: 'export const x = 2;\n' })).toBe('Replaced src/math.ts (20 bytes).');
+    expect(await get('write_file').invoke({ filepath: 'src/math.ts', content: 'export const x = 1;\n' })).toBe(
+      'Created src/math.ts (20 bytes).',
+    );
+    expect(await get('write_file').invoke({ filepath: 'src/math.ts', content: 'export const x = 2;\n' })).toBe(
+      'Replaced src/math.ts (20 bytes).',
+    );
     expect(await get('list_files').invoke({ directory_path: 'src' })).toBe('src/index.ts\nsrc/math.ts');
     expect(await get('list_files').invoke({})).toBe('src/');
     expect(await get('read_file').invoke({ filepath: 'src/math.ts' })).toBe('export const x = 2;\n');
@@ -69,9 +83,13 @@ describe('file tools', () => {
     expect(missing).toMatchObject({ status: 'error', tool_call_id: 'call_write_file' });
     expect(String((missing as ToolMessage).content)).toMatch(/^Error: invalid arguments for write_file:[\s\S]*content/);
     expect(fs.existsSync(path.join(project, 'src', 'new.ts'))).toBe(false);
-    expect(await get('read_file').invoke({ filepath: 42 } as never)).toMatch(/^Error: invalid arguments for read_file:[\s\S]*expected string/);
+    expect(await get('read_file').invoke({ filepath: 42 } as never)).toMatch(
+      /^Error: invalid arguments for read_file:[\s\S]*expected string/,
+    );
     expect(await get('read_file').invoke({ filepath: '' })).toMatch(/^Error: invalid arguments for read_file/);
-    expect(await get('list_files').invoke({ directory_path: ['src'] } as never)).toMatch(/^Error: invalid arguments for list_files/);
+    expect(await get('list_files').invoke({ directory_path: ['src'] } as never)).toMatch(
+      /^Error: invalid arguments for list_files/,
+    );
   });
 
   it('return sandbox refusals to the model as an error result, reading and writing nothing outside', async () => {
@@ -98,16 +116,22 @@ describe('file tools', () => {
     fs.writeFileSync(path.join(project, 'big.txt'), 'x'.repeat(65));
     fs.writeFileSync(path.join(project, 'blob.bin'), Buffer.from([1, 0, 2]));
     fs.writeFileSync(path.join(project, 'empty.txt'), '');
-    expect(await get('read_file').invoke({ filepath: 'big.txt' })).toMatch(/^Error: .*65 bytes, over the 64-byte limit/);
+    expect(await get('read_file').invoke({ filepath: 'big.txt' })).toMatch(
+      /^Error: .*65 bytes, over the 64-byte limit/,
+    );
     expect(await get('read_file').invoke({ filepath: 'blob.bin' })).toMatch(/^Error: .*binary/);
     expect(await get('read_file').invoke({ filepath: 'empty.txt' })).toBe('(empty.txt is empty)');
-    expect(await get('write_file').invoke({ filepath: 'huge.txt', content: 'y'.repeat(65) })).toMatch(/^Error: .*over the 64-byte limit/);
+    expect(await get('write_file').invoke({ filepath: 'huge.txt', content: 'y'.repeat(65) })).toMatch(
+      /^Error: .*over the 64-byte limit/,
+    );
   });
 
   it('say when a listing was cut, and when a directory is empty', async () => {
     for (const name of ['a', 'b', 'c', 'd']) fs.writeFileSync(path.join(project, name), '');
     fs.mkdirSync(path.join(project, 'empty'));
-    expect(await get('list_files').invoke({ directory_path: '' })).toBe('a\nb\nc\n(3 more entries not shown: a listing stops at 3)');
+    expect(await get('list_files').invoke({ directory_path: '' })).toBe(
+      'a\nb\nc\n(3 more entries not shown: a listing stops at 3)',
+    );
     expect(await get('list_files').invoke({ directory_path: 'empty' })).toBe('(empty directory)');
   });
 });

@@ -17,7 +17,10 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(project, { recursive: true, force: true }));
 
 async function refused(promise: Promise<unknown>, why: RegExp): Promise<void> {
-  const err = await promise.then(() => undefined, (e: unknown) => e);
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(WorkspaceError);
   expect((err as Error).message).toMatch(why);
 }
@@ -55,7 +58,11 @@ describe('workspace read', () => {
 describe('workspace write', () => {
   it('creates parent directories and records the files written, once each, in order', async () => {
     const ws = await open();
-    expect(await ws.write('src/lib/math.ts', 'export const one = 1;\n')).toEqual({ path: 'src/lib/math.ts', bytes: 22, created: true });
+    expect(await ws.write('src/lib/math.ts', 'export const one = 1;\n')).toEqual({
+      path: 'src/lib/math.ts',
+      bytes: 22,
+      created: true,
+    });
     expect(await ws.write('README.md', '# hi')).toMatchObject({ created: true });
     expect(await ws.write('src/lib/math.ts', 'export const two = 2;\n')).toMatchObject({ created: false });
     expect(fs.readFileSync(file('src/lib/math.ts'), 'utf8')).toBe('export const two = 2;\n');
@@ -78,7 +85,7 @@ describe('workspace write', () => {
     expect(fs.readdirSync(file('src'))).toEqual(['app.ts']);
   });
 
-  it('keeps a replaced file\'s permissions', async () => {
+  it("keeps a replaced file's permissions", async () => {
     const ws = await open();
     fs.writeFileSync(file('run.sh'), '#!/bin/sh\n', { mode: 0o755 });
     fs.chmodSync(file('run.sh'), 0o755);
@@ -113,7 +120,11 @@ describe('workspace list', () => {
 
   it('lists the root sorted, directories marked with "/", version-control metadata skipped', async () => {
     const listing = await (await open()).list();
-    expect(listing).toEqual({ entries: ['.env.example', '.github/', 'a.txt', 'b.txt', 'docs/', 'src/'], total: 6, truncated: false });
+    expect(listing).toEqual({
+      entries: ['.env.example', '.github/', 'a.txt', 'b.txt', 'docs/', 'src/'],
+      total: 6,
+      truncated: false,
+    });
   });
 
   it('lists a subdirectory with paths relative to the project, ready for read', async () => {

@@ -17,7 +17,10 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(base, { recursive: true, force: true }));
 
 async function refusal(projectDirectory: string, roots: string[]): Promise<GatewayError> {
-  const err = await createWorkspace(projectDirectory, { roots }).then(() => undefined, (e: unknown) => e);
+  const err = await createWorkspace(projectDirectory, { roots }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(GatewayError);
   const gatewayError = err as GatewayError;
   expect(gatewayError.status).toBe(400);
@@ -41,7 +44,9 @@ describe('createWorkspace: project_directory', () => {
   it('opens a directory under an allowed root, and the root itself', async () => {
     const project = path.join(base, 'allowed', 'project');
     expect((await createWorkspace(project, { roots: [path.join(base, 'allowed')] })).root).toBe(project);
-    expect((await createWorkspace(path.join(base, 'allowed'), { roots: [path.join(base, 'allowed')] })).root).toBe(path.join(base, 'allowed'));
+    expect((await createWorkspace(path.join(base, 'allowed'), { roots: [path.join(base, 'allowed')] })).root).toBe(
+      path.join(base, 'allowed'),
+    );
   });
 
   it('is refused when no roots are configured, saying how to allow one', async () => {
@@ -53,7 +58,9 @@ describe('createWorkspace: project_directory', () => {
   it('is refused outside every root, and when it only looks inside through ".."', async () => {
     const roots = [path.join(base, 'allowed')];
     expect((await refusal(path.join(base, 'elsewhere', 'project'), roots)).code).toBe('workspace_not_allowed');
-    expect((await refusal(`${base}/allowed/../elsewhere/project`, roots)).message).toMatch(/not under an allowed workspace root/);
+    expect((await refusal(`${base}/allowed/../elsewhere/project`, roots)).message).toMatch(
+      /not under an allowed workspace root/,
+    );
     // A sibling whose name merely starts with the root's name is outside it.
     fs.mkdirSync(path.join(base, 'allowed-not'));
     expect((await refusal(path.join(base, 'allowed-not'), roots)).code).toBe('workspace_not_allowed');
@@ -61,14 +68,18 @@ describe('createWorkspace: project_directory', () => {
 
   it('is refused when a symlink inside a root points the project elsewhere', async () => {
     fs.symlinkSync(path.join(base, 'elsewhere', 'project'), path.join(base, 'allowed', 'link'));
-    expect((await refusal(path.join(base, 'allowed', 'link'), [path.join(base, 'allowed')])).code).toBe('workspace_not_allowed');
+    expect((await refusal(path.join(base, 'allowed', 'link'), [path.join(base, 'allowed')])).code).toBe(
+      'workspace_not_allowed',
+    );
   });
 
   it('accepts a symlinked root, named by either path', async () => {
     fs.symlinkSync(path.join(base, 'allowed'), path.join(base, 'root-link'));
     const real = path.join(base, 'allowed', 'project');
     expect((await createWorkspace(real, { roots: [path.join(base, 'root-link')] })).root).toBe(real);
-    expect((await createWorkspace(path.join(base, 'root-link', 'project'), { roots: [path.join(base, 'allowed')] })).root).toBe(real);
+    expect(
+      (await createWorkspace(path.join(base, 'root-link', 'project'), { roots: [path.join(base, 'allowed')] })).root,
+    ).toBe(real);
   });
 
   it('says when the directory does not exist or is a file', async () => {

@@ -26,7 +26,10 @@ beforeEach(async () => {
 afterEach(() => fs.rmSync(base, { recursive: true, force: true }));
 
 async function refused(promise: Promise<unknown>, why: RegExp, echoesAbsolutePath = false): Promise<void> {
-  const err = await promise.then(() => undefined, (e: unknown) => e);
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(WorkspaceError);
   expect((err as Error).message).toMatch(why);
   // Messages go to the model: they carry no host path it did not send itself.
@@ -35,9 +38,16 @@ async function refused(promise: Promise<unknown>, why: RegExp, echoesAbsolutePat
 
 describe('workspace paths', () => {
   it('resolves relative paths, normalizing ones that stay inside', async () => {
-    expect(await ws.resolve('sub/../sub/a.txt')).toMatchObject({ absolute: path.join(project, 'sub', 'a.txt'), relative: 'sub/a.txt', exists: true });
+    expect(await ws.resolve('sub/../sub/a.txt')).toMatchObject({
+      absolute: path.join(project, 'sub', 'a.txt'),
+      relative: 'sub/a.txt',
+      exists: true,
+    });
     expect(await ws.resolve('')).toMatchObject({ absolute: project, relative: '', exists: true });
-    expect(await ws.resolve('new/dir/file.ts')).toMatchObject({ absolute: path.join(project, 'new', 'dir', 'file.ts'), exists: false });
+    expect(await ws.resolve('new/dir/file.ts')).toMatchObject({
+      absolute: path.join(project, 'new', 'dir', 'file.ts'),
+      exists: false,
+    });
   });
 
   it('refuses absolute paths, even ones inside the project', async () => {
@@ -88,7 +98,7 @@ describe('workspace paths', () => {
     expect(fs.readdirSync(outside)).toEqual(['secret.txt']);
   });
 
-  it('refuses a symlink into the project\'s own .git', async () => {
+  it("refuses a symlink into the project's own .git", async () => {
     fs.symlinkSync(path.join(project, '.git'), path.join(project, 'meta'));
     await refused(ws.read('meta/config'), /version-control metadata/);
   });

@@ -17,16 +17,32 @@ import type { ChatCompletion, ChatCompletionChunk } from '../../../../src/provid
 import { classify } from '../../../../src/routing/classifier/classify.js';
 import { createMemoryKvStore } from '../../../../src/storage/memory/kv.js';
 
-const registry = resolveCatalogWithKeys([], [{
-  id: 'p', protocol: 'openai', baseUrl: 'http://127.0.0.1:1/v1', apiKeys: ['k'],
-  models: ['a', 'b'].map((id) => ({
-    id, capabilities: ['chat' as const], contextWindow: 8192, quality: 0.5, speed: 0.5,
-    costPer1M: { input: 0, output: 0 },
-  })),
-}], {});
+const registry = resolveCatalogWithKeys(
+  [],
+  [
+    {
+      id: 'p',
+      protocol: 'openai',
+      baseUrl: 'http://127.0.0.1:1/v1',
+      apiKeys: ['k'],
+      models: ['a', 'b'].map((id) => ({
+        id,
+        capabilities: ['chat' as const],
+        contextWindow: 8192,
+        quality: 0.5,
+        speed: 0.5,
+        costPer1M: { input: 0, output: 0 },
+      })),
+    },
+  ],
+  {},
+);
 
 const completion = (content: string): ChatCompletion => ({
-  id: 'x', object: 'chat.completion', created: 0, model: 'upstream',
+  id: 'x',
+  object: 'chat.completion',
+  created: 0,
+  model: 'upstream',
   usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 },
   choices: [
     { index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null },
@@ -110,7 +126,10 @@ describe('withUsageForCache', () => {
 
 describe('cachedAsItEnds', () => {
   const chunk = (content: string | undefined, usage?: ChatCompletionChunk['usage']): ChatCompletionChunk => ({
-    id: 'c', object: 'chat.completion.chunk', created: 0, model: 'p/a',
+    id: 'c',
+    object: 'chat.completion.chunk',
+    created: 0,
+    model: 'p/a',
     choices: content === undefined ? [] : [{ index: 0, delta: { content }, finish_reason: null }],
     ...(usage === undefined ? {} : { usage }),
   });
@@ -136,9 +155,11 @@ describe('cachedAsItEnds', () => {
 
   it('stores nothing when the stream broke', async () => {
     const cache = newCache();
-    await expect((async () => {
-      for await (const _ of cachedAsItEnds(cache, 'key', upstream(true), false));
-    })()).rejects.toThrow('broken');
+    await expect(
+      (async () => {
+        for await (const _ of cachedAsItEnds(cache, 'key', upstream(true), false));
+      })(),
+    ).rejects.toThrow('broken');
     expect(await cache.get('key')).toBeUndefined();
   });
 });
@@ -173,12 +194,16 @@ describe('the request graph with the cache', () => {
     await graph.run(input());
     const agent = await graph.run(input({ cache: undefined }));
     const unasked = await graph.run(input({ cache: { asked: false, scope: 'client:c1' } }));
-    expect([agent.kind, agent.cache, unasked.kind, unasked.cache])
-      .toEqual(['completion', undefined, 'completion', undefined]);
+    expect([agent.kind, agent.cache, unasked.kind, unasked.cache]).toEqual([
+      'completion',
+      undefined,
+      'completion',
+      undefined,
+    ]);
     expect(calls).toEqual(['a', 'a', 'a']);
   });
 
-  it('looks up for a request a cache: true rule matches, and emits the cache node\'s events', async () => {
+  it("looks up for a request a cache: true rule matches, and emits the cache node's events", async () => {
     const cache = newCache();
     const calls: string[] = [];
     const graph = createChatGraph(deps(cache, calls, [rule({ cache: true })]));
@@ -191,8 +216,12 @@ describe('the request graph with the cache', () => {
     const hit = await graph.run({ ...translate(), emitter: createRunEmitter(bus, 'followed') });
     expect(hit.kind).toBe('cached');
     expect(events.map((e) => (e.node ? `${e.type}:${e.node}` : e.type))).toEqual([
-      'run_started', 'node_started:classify', 'node_finished:classify',
-      'node_started:cache', 'node_finished:cache', 'run_finished',
+      'run_started',
+      'node_started:classify',
+      'node_finished:classify',
+      'node_started:cache',
+      'node_finished:cache',
+      'run_finished',
     ]);
     expect(calls).toEqual(['a']);
   });

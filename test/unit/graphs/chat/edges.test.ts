@@ -71,11 +71,17 @@ describe('nextAfterFailure', () => {
   });
 
   it('stops after maxAttempts calls; candidates skipped without a call use none', () => {
-    const called: Attempt[] = [{ ref: 'p/a', ms: 1 }, { ref: 'p/a', ms: 1 }];
+    const called: Attempt[] = [
+      { ref: 'p/a', ms: 1 },
+      { ref: 'p/a', ms: 1 },
+    ];
     const three = [candidate('p/a'), candidate('q/b'), candidate('r/c')];
     const used = setup({ candidates: three, attempts: called, maxAttempts: 2 });
     expect(nextAfterFailure(used.context, used.deps)).toBe('exhausted');
-    const skipped: Attempt[] = [{ ref: 'p/a', ms: 1 }, { ref: 'q/b', ms: 0, skipped: true }];
+    const skipped: Attempt[] = [
+      { ref: 'p/a', ms: 1 },
+      { ref: 'q/b', ms: 0, skipped: true },
+    ];
     const { context, deps } = setup({ candidates: three, attempts: skipped, index: 1, maxAttempts: 2 });
     expect(nextAfterFailure(context, deps)).toBe('fallback');
   });
@@ -110,8 +116,12 @@ describe('nextAfterFailure', () => {
 });
 
 describe('failureFromAttempts', () => {
-  const failed = (ref: string, error: Error, skipped = false): Attempt =>
-    ({ ref, ms: 1, error, ...(skipped ? { skipped } : {}) });
+  const failed = (ref: string, error: Error, skipped = false): Attempt => ({
+    ref,
+    ms: 1,
+    error,
+    ...(skipped ? { skipped } : {}),
+  });
 
   it('passes a GatewayError through unchanged', () => {
     const error = new GatewayError('no', { status: 418, type: 'invalid_request_error' });

@@ -10,7 +10,10 @@ import type { Candidate } from '../../../../src/routing/types.js';
 const THRESHOLD = 0.5;
 const candidate = (ref: string): Candidate => ({ model: { ref }, score: 1, reasons: [] }) as unknown as Candidate;
 const completion = (content: string): ChatCompletion => ({
-  id: 'x', object: 'chat.completion', created: 0, model: 'm',
+  id: 'x',
+  object: 'chat.completion',
+  created: 0,
+  model: 'm',
   choices: [
     { index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null },
   ],
@@ -53,8 +56,10 @@ describe('applyGrade', () => {
     const attempts = [judged(0.9)];
     expect(applyGrade(context(attempts), undefined, THRESHOLD)).toEqual({ attempts, graded: 1 });
     const unjudged: Attempt[] = [{ ref: 'p/a', ms: 1 }];
-    expect(applyGrade(context(unjudged), { score: 0, reasons: ['bad'] }, THRESHOLD))
-      .toEqual({ attempts: unjudged, graded: 1 });
+    expect(applyGrade(context(unjudged), { score: 0, reasons: ['bad'] }, THRESHOLD)).toEqual({
+      attempts: unjudged,
+      graded: 1,
+    });
   });
 
   it('keeps no rejected answer when the graded score still passes the threshold', () => {
@@ -89,8 +94,10 @@ describe('judgeNode', () => {
   it('passes a stream that has started (it is being sent) and judges one that already ended', () => {
     const rest = { next: async () => ({ done: true as const, value: undefined }) };
     const started: CallResult = { kind: 'stream', stream: { head: [], rest, done: false } };
-    expect(judgeNode(context([{ ref: 'p/a', ms: 1 }], { result: started }), THRESHOLD).attempts[0]!.verdict)
-      .toEqual({ score: 1, reasons: ['streaming'] });
+    expect(judgeNode(context([{ ref: 'p/a', ms: 1 }], { result: started }), THRESHOLD).attempts[0]!.verdict).toEqual({
+      score: 1,
+      reasons: ['streaming'],
+    });
     const ended: CallResult = { kind: 'stream', stream: { head: [], rest, done: true } };
     const verdict = judgeNode(context([{ ref: 'p/a', ms: 1 }], { result: ended }), THRESHOLD).attempts[0]!.verdict;
     expect(verdict).toEqual({ score: 0, reasons: ['empty answer'] });

@@ -4,7 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Continued } from '../../../../graphs/chat/continue.js';
 import {
-  finishCompletion, streamToClient, type RespondInfo, type StreamOptions,
+  finishCompletion,
+  streamToClient,
+  type RespondInfo,
+  type StreamOptions,
 } from '../../../../graphs/chat/respond.js';
 import { createEventBus, createRunEmitter } from '../../../../src/events/publisher.js';
 import type { RunEvent } from '../../../../src/events/types.js';
@@ -24,12 +27,17 @@ function infoWithEvents(): { info: RespondInfo; events: RunEvent[] } {
 
 let n = 0;
 const chunk = (content: string | undefined, extra: Partial<ChatCompletionChunk> = {}): ChatCompletionChunk => ({
-  id: `upstream-${++n}`, object: 'chat.completion.chunk', created: n, model: 'upstream-id',
+  id: `upstream-${++n}`,
+  object: 'chat.completion.chunk',
+  created: n,
+  model: 'upstream-id',
   choices: [{ index: 0, delta: content === undefined ? {} : { content }, finish_reason: null }],
   ...extra,
 });
-const finish = (): ChatCompletionChunk =>
-  ({ ...chunk(undefined), choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
+const finish = (): ChatCompletionChunk => ({
+  ...chunk(undefined),
+  choices: [{ index: 0, delta: {}, finish_reason: 'stop' }],
+});
 const usageChunk = (usage: Usage): ChatCompletionChunk => ({ ...chunk(undefined), choices: [], usage });
 
 function iterate(chunks: ChatCompletionChunk[], failAfter?: Error): AsyncIterator<ChatCompletionChunk> {
@@ -76,7 +84,7 @@ describe('finishCompletion', () => {
 describe('streamToClient', () => {
   const options = (extra: Partial<StreamOptions> = {}): StreamOptions => ({ includeUsage: false, ...extra });
 
-  it('relays head then rest under the public model id and the first chunk\'s id, a token event each', async () => {
+  it("relays head then rest under the public model id and the first chunk's id, a token event each", async () => {
     const { info, events } = infoWithEvents();
     const head = [chunk('Hel')];
     const { chunks } = await collect(streamToClient(head, iterate([chunk('lo'), finish()]), info, options()));
@@ -88,7 +96,7 @@ describe('streamToClient', () => {
     expect(types(events).at(-1)).toBe('run_finished');
   });
 
-  it('sends the provider\'s usage as a last chunk only when asked, the others with usage: null', async () => {
+  it("sends the provider's usage as a last chunk only when asked, the others with usage: null", async () => {
     const usage = { prompt_tokens: 4, completion_tokens: 1, total_tokens: 5 };
     const upstream = () => iterate([finish(), usageChunk(usage)]);
     const { info: askedInfo } = infoWithEvents();
@@ -134,13 +142,18 @@ describe('streamToClient', () => {
       ]),
     };
     const ends: unknown[] = [];
-    const stream = streamToClient([chunk('The quick ')], iterate([chunk('brown')], new Error('reset')), info, options({
-      continueStream: async (partial) => {
-        partials.push(partial);
-        return continued;
-      },
-      onEnd: (end) => ends.push(end),
-    }));
+    const stream = streamToClient(
+      [chunk('The quick ')],
+      iterate([chunk('brown')], new Error('reset')),
+      info,
+      options({
+        continueStream: async (partial) => {
+          partials.push(partial);
+          return continued;
+        },
+        onEnd: (end) => ends.push(end),
+      }),
+    );
     const { chunks, error } = await collect(stream);
     expect(error).toBeUndefined();
     expect(partials).toEqual(['The quick brown']);
@@ -148,7 +161,11 @@ describe('streamToClient', () => {
     expect(chunks.slice(2).every((c) => c.choices[0]?.delta.role === undefined && c.model === REF)).toBe(true);
     const failed = events.find((e) => e.type === 'attempt_failed')!;
     expect(failed.data).toEqual({
-      model: REF, mid_stream: true, sent_chars: 15, continued_by: 'q/next', message: 'reset',
+      model: REF,
+      mid_stream: true,
+      sent_chars: 15,
+      continued_by: 'q/next',
+      message: 'reset',
     });
     expect(types(events).at(-1)).toBe('run_finished');
     expect(ends).toEqual([{ ok: true, continuedBy: 'q/next' }]);
@@ -157,7 +174,12 @@ describe('streamToClient', () => {
   it('ends with the error (run_failed, onEnd not ok) when no model continues, or nothing was sent', async () => {
     for (const [head, continueStream] of [
       [[chunk('Some text')], async () => undefined],
-      [[], async () => { throw new Error('not to be asked'); }],
+      [
+        [],
+        async () => {
+          throw new Error('not to be asked');
+        },
+      ],
     ] as const) {
       const { info, events } = infoWithEvents();
       const ends: unknown[] = [];

@@ -19,7 +19,15 @@ const request: CacheKeyRequest = {
     { role: 'user', content: 'What is 2 + 2?' },
   ],
   temperature: 0,
-  tools: [{ type: 'function', function: { name: 'add', parameters: { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } } } } }],
+  tools: [
+    {
+      type: 'function',
+      function: {
+        name: 'add',
+        parameters: { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } } },
+      },
+    },
+  ],
   model_quality: 'balanced',
 };
 
@@ -28,7 +36,14 @@ const textCompletion: ChatCompletion = {
   object: 'chat.completion',
   created: 1_700_000_000,
   model: 'groq/llama-3.3-70b',
-  choices: [{ index: 0, message: { role: 'assistant', content: 'Four. ✓', refusal: null }, finish_reason: 'stop', logprobs: null }],
+  choices: [
+    {
+      index: 0,
+      message: { role: 'assistant', content: 'Four. ✓', refusal: null },
+      finish_reason: 'stop',
+      logprobs: null,
+    },
+  ],
   usage: { prompt_tokens: 12, completion_tokens: 3, total_tokens: 15 },
 };
 
@@ -57,7 +72,11 @@ const toolCompletion: ChatCompletion = {
 function reversedKeys<T>(value: T): T {
   if (Array.isArray(value)) return value.map(reversedKeys) as T;
   if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reversedKeys(v)])) as T;
+  return Object.fromEntries(
+    Object.entries(value)
+      .reverse()
+      .map(([k, v]) => [k, reversedKeys(v)]),
+  ) as T;
 }
 
 const cacheOn = (kv: KvStore, over: { ttlMs?: number; maxBytes?: number } = {}) =>
@@ -109,14 +128,19 @@ describe('keyFor', () => {
   });
 
   it('sorts object keys recursively in canonicalJson, keeping array order', () => {
-    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: 2 }], c: 3 } })).toBe('{"a":{"c":3,"d":[2,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: 2 }], c: 3 } })).toBe(
+      '{"a":{"c":3,"d":[2,{"y":2,"z":1}]},"b":1}',
+    );
   });
 });
 
 describe('get and put on a memory kv', () => {
   it('returns what was put, until the TTL runs out', async () => {
     let now = 1_000;
-    const cache = cacheOn(createMemoryKvStore(() => now), { ttlMs: 30_000 });
+    const cache = cacheOn(
+      createMemoryKvStore(() => now),
+      { ttlMs: 30_000 },
+    );
     const key = cache.keyFor(request, 'shared');
     expect(await cache.get(key)).toBeUndefined();
     expect(await cache.put(key, textCompletion)).toBe(true);
@@ -150,7 +174,11 @@ describe('get and put on a memory kv', () => {
       },
       delete: async () => {},
     };
-    const cache = createResponseCache(broken, { ttlMs: 1000, maxBytes: 1 << 20, onError: (_err, op) => errors.push(op) });
+    const cache = createResponseCache(broken, {
+      ttlMs: 1000,
+      maxBytes: 1 << 20,
+      onError: (_err, op) => errors.push(op),
+    });
     expect(await cache.get('k')).toBeUndefined();
     expect(await cache.put('k', textCompletion)).toBe(false);
     expect(errors).toEqual(['get', 'put']);
@@ -169,7 +197,9 @@ describe('completionToChunks', () => {
       const chunks = completionToChunks(completion, includeUsage);
       for (const chunk of chunks) expect(schemaErrors.chunk(chunk)).toEqual([]);
       expect(chunks[0]?.choices[0]?.delta.role).toBe('assistant');
-      expect(chunks.every((c) => c.id === completion.id && c.model === completion.model && c.created === completion.created)).toBe(true);
+      expect(
+        chunks.every((c) => c.id === completion.id && c.model === completion.model && c.created === completion.created),
+      ).toBe(true);
       const assembled = completionFromChunks(chunks);
       expect(assembled.choices[0]?.message).toEqual(completion.choices[0]?.message);
       expect(assembled.choices[0]?.finish_reason).toBe(completion.choices[0]?.finish_reason);
@@ -192,7 +222,14 @@ describe('completionToChunks', () => {
   it('replays a refusal', () => {
     const refused: ChatCompletion = {
       ...textCompletion,
-      choices: [{ index: 0, message: { role: 'assistant', content: null, refusal: 'I cannot help.' }, finish_reason: 'stop', logprobs: null }],
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: null, refusal: 'I cannot help.' },
+          finish_reason: 'stop',
+          logprobs: null,
+        },
+      ],
     };
     const chunks = completionToChunks(refused, false);
     for (const chunk of chunks) expect(schemaErrors.chunk(chunk)).toEqual([]);

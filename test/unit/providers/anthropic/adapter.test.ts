@@ -3,7 +3,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAnthropicAdapter } from '../../../../src/providers/anthropic/adapter.js';
 import { isProviderError, type ProviderError } from '../../../../src/providers/errors.js';
 import { createHttpClient, type HttpClient } from '../../../../src/providers/http.js';
-import type { CallContext, ChatCompletionChunk, ChatRequest, ProviderAdapter } from '../../../../src/providers/types.js';
+import type {
+  CallContext,
+  ChatCompletionChunk,
+  ChatRequest,
+  ProviderAdapter,
+} from '../../../../src/providers/types.js';
 import { startAnthropicUpstream } from '../../../fakes/anthropic-wire.js';
 import { sleep, type FakeUpstream } from '../../../fakes/fake-upstream.js';
 import { schemaErrors } from '../../../helpers/openai-schema.js';
@@ -38,7 +43,10 @@ function ctx(overrides: Partial<CallContext> = {}): CallContext {
   };
 }
 
-const ask = (content: string): ChatRequest => ({ model: 'anthropic/claude-sonnet-4-5', messages: [{ role: 'user', content }] });
+const ask = (content: string): ChatRequest => ({
+  model: 'anthropic/claude-sonnet-4-5',
+  messages: [{ role: 'user', content }],
+});
 
 async function failureOf(run: () => Promise<unknown>): Promise<ProviderError> {
   try {
@@ -100,15 +108,24 @@ describe('anthropic adapter: successful calls', () => {
 
   it('round-trips tools: a tool call out, then the tool result sent back as tool_result blocks', async () => {
     const tools: ChatRequest['tools'] = [
-      { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } },
+      {
+        type: 'function',
+        function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
+      },
     ];
     const first: ChatRequest = { ...ask('Weather in Paris?'), tools, tool_choice: 'required' };
-    fake.queue({ type: 'text', text: 'Let me look.', toolCalls: [{ id: 'toolu_w1', name: 'get_weather', arguments: '{"city":"Paris"}' }] });
+    fake.queue({
+      type: 'text',
+      text: 'Let me look.',
+      toolCalls: [{ id: 'toolu_w1', name: 'get_weather', arguments: '{"city":"Paris"}' }],
+    });
     const call = await adapter.chat(first, ctx());
     expect(schemaErrors.completion(call)).toEqual([]);
     const message = call.choices[0]!.message;
     expect(call.choices[0]?.finish_reason).toBe('tool_calls');
-    expect(message.tool_calls).toEqual([{ id: 'toolu_w1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }]);
+    expect(message.tool_calls).toEqual([
+      { id: 'toolu_w1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } },
+    ]);
     expect(fake.requests[0]?.body).toMatchObject({
       tools: [{ name: 'get_weather', input_schema: { type: 'object', properties: { city: { type: 'string' } } } }],
       tool_choice: { type: 'any' },
@@ -131,12 +148,20 @@ describe('anthropic adapter: successful calls', () => {
           { type: 'tool_use', id: 'toolu_w1', name: 'get_weather', input: { city: 'Paris' } },
         ],
       },
-      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_w1', content: [{ type: 'text', text: '18°C and sunny' }] }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'tool_result', tool_use_id: 'toolu_w1', content: [{ type: 'text', text: '18°C and sunny' }] },
+        ],
+      },
     ]);
   });
 
   it('streams tool calls with their id, name and arguments', async () => {
-    const toolCalls = [{ id: 'toolu_a', name: 'lookup', arguments: '{"q":"anthropic wire"}' }, { name: 'noop', arguments: '{}' }];
+    const toolCalls = [
+      { id: 'toolu_a', name: 'lookup', arguments: '{"q":"anthropic wire"}' },
+      { name: 'noop', arguments: '{}' },
+    ];
     fake.queue({ type: 'text', text: '', toolCalls });
     const request: ChatRequest = { ...ask('go'), tools: [{ type: 'function', function: { name: 'lookup' } }] };
     const got = reassemble(await collect(adapter.stream(request, ctx())));
@@ -152,7 +177,10 @@ describe('anthropic adapter: successful calls', () => {
     const { model: _model, ...listCtx } = ctx();
     expect(await adapter.listModels(listCtx)).toEqual(['claude-sonnet-4-5', 'claude-haiku-4-5']);
     expect(fake.requests[0]).toMatchObject({ method: 'GET', path: '/v1/models?limit=1000' });
-    expect(fake.requests[0]?.headers).toMatchObject({ 'x-api-key': 'sk-ant-test-key', 'anthropic-version': '2023-06-01' });
+    expect(fake.requests[0]?.headers).toMatchObject({
+      'x-api-key': 'sk-ant-test-key',
+      'anthropic-version': '2023-06-01',
+    });
   });
 });
 
@@ -162,20 +190,36 @@ describe('anthropic adapter: failures', () => {
     const limited = { type: 'error' as const, status: 429, message, headers: { 'retry-after': '3' } };
     fake.queue(limited, limited);
     const error = await failureOf(() => adapter.chat(ask('hi'), ctx()));
-    expect(error).toMatchObject({ kind: 'rate_limit', status: 429, retryable: true, retryAfterMs: 3000, upstreamCode: 'rate_limit_error' });
+    expect(error).toMatchObject({
+      kind: 'rate_limit',
+      status: 429,
+      retryable: true,
+      retryAfterMs: 3000,
+      upstreamCode: 'rate_limit_error',
+    });
     const streamed = await failureOf(() => collect(adapter.stream(ask('hi'), ctx())));
     expect(streamed).toMatchObject({ kind: 'rate_limit', retryAfterMs: 3000 });
   });
 
   it('401 → auth', async () => {
     fake.queue({ type: 'error', status: 401, message: 'invalid x-api-key' });
-    expect(await failureOf(() => adapter.chat(ask('hi'), ctx()))).toMatchObject({ kind: 'auth', status: 401, message: 'invalid x-api-key' });
+    expect(await failureOf(() => adapter.chat(ask('hi'), ctx()))).toMatchObject({
+      kind: 'auth',
+      status: 401,
+      message: 'invalid x-api-key',
+    });
   });
 
   it('the recorded 529 overloaded body → server, retryable', async () => {
     fake.queue({ type: 'error', status: 529, rawBody: JSON.parse(fixture('vercel-ai_error_overloaded_529.json')) });
     const error = await failureOf(() => adapter.chat(ask('hi'), ctx()));
-    expect(error).toMatchObject({ kind: 'server', status: 529, retryable: true, message: 'Overloaded', upstreamCode: 'overloaded_error' });
+    expect(error).toMatchObject({
+      kind: 'server',
+      status: 529,
+      retryable: true,
+      message: 'Overloaded',
+      upstreamCode: 'overloaded_error',
+    });
   });
 
   it('400 "prompt is too long" → context_length', async () => {
@@ -185,8 +229,15 @@ describe('anthropic adapter: failures', () => {
   });
 
   it('a plain 400 → bad_request, not retryable', async () => {
-    fake.queue({ type: 'error', status: 400, message: 'messages: roles must alternate between "user" and "assistant"' });
-    expect(await failureOf(() => adapter.chat(ask('hi'), ctx()))).toMatchObject({ kind: 'bad_request', retryable: false });
+    fake.queue({
+      type: 'error',
+      status: 400,
+      message: 'messages: roles must alternate between "user" and "assistant"',
+    });
+    expect(await failureOf(() => adapter.chat(ask('hi'), ctx()))).toMatchObject({
+      kind: 'bad_request',
+      retryable: false,
+    });
   });
 
   it('no response head within firstByteMs → timeout', async () => {
@@ -198,7 +249,12 @@ describe('anthropic adapter: failures', () => {
 
   it('a stream whose socket breaks after two events → network, after the chunks that arrived', async () => {
     // The delay lets the first two events reach the client before the socket is destroyed.
-    fake.queue({ type: 'text', text: 'never finished here', chunkDelayMs: 20, failAfterEvents: { count: 2, how: 'break' } });
+    fake.queue({
+      type: 'text',
+      text: 'never finished here',
+      chunkDelayMs: 20,
+      failAfterEvents: { count: 2, how: 'break' },
+    });
     const chunks: ChatCompletionChunk[] = [];
     const error = await failureOf(async () => {
       for await (const chunk of adapter.stream(ask('hi'), ctx())) chunks.push(chunk);

@@ -22,7 +22,8 @@ describe('fromAnthropicResponse on recorded bodies', () => {
           index: 0,
           message: {
             role: 'assistant',
-            content: "Hello! I'm doing well, thanks for asking. How are you doing today? Is there anything I can help you with?",
+            content:
+              "Hello! I'm doing well, thanks for asking. How are you doing today? Is there anything I can help you with?",
             refusal: null,
           },
           finish_reason: 'stop',
@@ -37,9 +38,15 @@ describe('fromAnthropicResponse on recorded bodies', () => {
     const completion = convert('vercel-ai_anthropic-tool-no-args.json');
     expect(schemaErrors.completion(completion)).toEqual([]);
     const [choice] = completion.choices;
-    expect(choice?.message.content).toMatch(/^<thinking>\nThe updateIssueList tool[\s\S]*Okay, I will update the current issue list:$/);
+    expect(choice?.message.content).toMatch(
+      /^<thinking>\nThe updateIssueList tool[\s\S]*Okay, I will update the current issue list:$/,
+    );
     expect(choice?.message.tool_calls).toEqual([
-      { id: 'toolu_01LRmxn9vGM1d2DZSDBowdZ1', type: 'function', function: { name: 'updateIssueList', arguments: '{}' } },
+      {
+        id: 'toolu_01LRmxn9vGM1d2DZSDBowdZ1',
+        type: 'function',
+        function: { name: 'updateIssueList', arguments: '{}' },
+      },
     ]);
     expect(choice?.finish_reason).toBe('tool_calls');
     expect(completion.usage).toEqual({ prompt_tokens: 602, completion_tokens: 93, total_tokens: 695 });
@@ -75,7 +82,12 @@ describe('fromAnthropicResponse on edge cases', () => {
   });
 
   it('counts cache reads and writes as prompt tokens', () => {
-    const usage = { input_tokens: 5, cache_creation_input_tokens: 100, cache_read_input_tokens: 1000, output_tokens: 7 };
+    const usage = {
+      input_tokens: 5,
+      cache_creation_input_tokens: 100,
+      cache_read_input_tokens: 1000,
+      output_tokens: 7,
+    };
     expect(fromAnthropicResponse(message({ usage }), options).usage).toEqual({
       prompt_tokens: 1105,
       completion_tokens: 7,
@@ -96,12 +108,17 @@ describe('fromAnthropicResponse on edge cases', () => {
 
   it('maps a refusal stop to content_filter and an empty answer to null content', () => {
     const completion = fromAnthropicResponse(message({ content: [], stop_reason: 'refusal' }), options);
-    expect(completion.choices[0]).toMatchObject({ finish_reason: 'content_filter', message: { content: null, refusal: null } });
+    expect(completion.choices[0]).toMatchObject({
+      finish_reason: 'content_filter',
+      message: { content: null, refusal: null },
+    });
     expect(schemaErrors.completion(completion)).toEqual([]);
   });
 
   it('throws a server ProviderError for a body that is not a message', () => {
-    expect(() => fromAnthropicResponse({ type: 'error', error: { type: 'api_error' } }, options)).toThrow(ProviderError);
+    expect(() => fromAnthropicResponse({ type: 'error', error: { type: 'api_error' } }, options)).toThrow(
+      ProviderError,
+    );
   });
 });
 

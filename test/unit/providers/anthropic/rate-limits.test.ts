@@ -22,21 +22,50 @@ describe('readAnthropicRateLimits', () => {
       'anthropic-ratelimit-tokens-reset': '2025-08-21T12:40:59Z',
     });
     expect(result).toEqual([
-      { dimension: 'input_tokens', scope: 'minute', limit: 80_000, remaining: 80_000, resetAt: Date.parse('2025-08-21T12:40:59Z') },
-      { dimension: 'output_tokens', scope: 'minute', limit: 16_000, remaining: 16_000, resetAt: Date.parse('2025-08-21T12:41:00Z') },
-      { dimension: 'requests', scope: 'minute', limit: 1_000, remaining: 999, resetAt: Date.parse('2025-08-21T12:40:59Z') },
-      { dimension: 'tokens', scope: 'minute', limit: 96_000, remaining: 96_000, resetAt: Date.parse('2025-08-21T12:40:59Z') },
+      {
+        dimension: 'input_tokens',
+        scope: 'minute',
+        limit: 80_000,
+        remaining: 80_000,
+        resetAt: Date.parse('2025-08-21T12:40:59Z'),
+      },
+      {
+        dimension: 'output_tokens',
+        scope: 'minute',
+        limit: 16_000,
+        remaining: 16_000,
+        resetAt: Date.parse('2025-08-21T12:41:00Z'),
+      },
+      {
+        dimension: 'requests',
+        scope: 'minute',
+        limit: 1_000,
+        remaining: 999,
+        resetAt: Date.parse('2025-08-21T12:40:59Z'),
+      },
+      {
+        dimension: 'tokens',
+        scope: 'minute',
+        limit: 96_000,
+        remaining: 96_000,
+        resetAt: Date.parse('2025-08-21T12:40:59Z'),
+      },
     ]);
   });
 
-
   it('ignores values that do not parse', () => {
-    expect(windows({ 'anthropic-ratelimit-requests-remaining': '3', 'anthropic-ratelimit-requests-reset': 'tomorrow' })).toEqual([
-      { dimension: 'requests', scope: 'minute', remaining: 3 },
-    ]);
+    expect(
+      windows({ 'anthropic-ratelimit-requests-remaining': '3', 'anthropic-ratelimit-requests-reset': 'tomorrow' }),
+    ).toEqual([{ dimension: 'requests', scope: 'minute', remaining: 3 }]);
   });
 
   it('answers undefined when there are no Anthropic rate-limit headers', () => {
-    expect(readAnthropicRateLimits({ 'content-type': 'application/json', 'retry-after': '7', 'x-ratelimit-remaining-requests': '0' })).toBeUndefined();
+    expect(
+      readAnthropicRateLimits({
+        'content-type': 'application/json',
+        'retry-after': '7',
+        'x-ratelimit-remaining-requests': '0',
+      }),
+    ).toBeUndefined();
   });
 });

@@ -136,14 +136,19 @@ describe('fromAnthropicStream replaying recorded streams', () => {
 
   it('reads CRLF-framed events the same as LF ones', async () => {
     const lf = reassemble(await run(fixture('anthropic-sdk-ts_tool_use_response.sse')));
-    const crlf = reassemble(await run(fixture('anthropic-sdk-ts_tool_use_response.sse').replace(/\n/g, '\r\n'), SPLITS['byte by byte']));
+    const crlf = reassemble(
+      await run(fixture('anthropic-sdk-ts_tool_use_response.sse').replace(/\n/g, '\r\n'), SPLITS['byte by byte']),
+    );
     expect(crlf).toEqual(lf);
   });
 
   it('keeps multi-byte characters whole when the bytes are cut inside them', async () => {
     const text = ['Grüße ', '🌍 from ', 'Zürich ✓', ' 日本語'];
     const wire = [
-      sseEvent({ type: 'message_start', message: { id: 'msg_u', model: 'm', usage: { input_tokens: 3, output_tokens: 1 } } }),
+      sseEvent({
+        type: 'message_start',
+        message: { id: 'msg_u', model: 'm', usage: { input_tokens: 3, output_tokens: 1 } },
+      }),
       sseEvent({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }),
       ...text.map((t) => sseEvent({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: t } })),
       sseEvent({ type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 9 } }),
@@ -154,7 +159,11 @@ describe('fromAnthropicStream replaying recorded streams', () => {
 
   it('numbers tool calls 0.. in order of appearance, whatever Anthropic block index they have', async () => {
     const tool = (index: number, id: string, args: string) => [
-      sseEvent({ type: 'content_block_start', index, content_block: { type: 'tool_use', id, name: `fn_${id}`, input: {} } }),
+      sseEvent({
+        type: 'content_block_start',
+        index,
+        content_block: { type: 'tool_use', id, name: `fn_${id}`, input: {} },
+      }),
       sseEvent({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: args } }),
       sseEvent({ type: 'content_block_stop', index }),
     ];
@@ -194,13 +203,22 @@ describe('fromAnthropicStream endings and errors', () => {
   it('throws a network error, after the chunks it had, when the body ends before any stop reason', async () => {
     const wire = basic().slice(0, basic().indexOf('event: content_block_delta', basic().indexOf('" there"')));
     const { error, chunks } = await failure(wire);
-    expect(error).toMatchObject({ kind: 'network', status: 0, retryable: true, message: 'upstream stream ended early' });
+    expect(error).toMatchObject({
+      kind: 'network',
+      status: 0,
+      retryable: true,
+      message: 'upstream stream ended early',
+    });
     expect(reassemble(chunks).text).toBe('Hello there');
   });
 
   const errorCases: Array<[string, string, Partial<ProviderError>]> = [
     ['overloaded_error', 'Overloaded', { kind: 'server', retryable: true, status: 529 }],
-    ['rate_limit_error', 'Number of request tokens has exceeded your per-minute rate limit', { kind: 'rate_limit', retryable: true }],
+    [
+      'rate_limit_error',
+      'Number of request tokens has exceeded your per-minute rate limit',
+      { kind: 'rate_limit', retryable: true },
+    ],
     ['invalid_request_error', 'prompt is too long: 210000 tokens > 200000 maximum', { kind: 'context_length' }],
     ['authentication_error', 'invalid x-api-key', { kind: 'auth' }],
     ['api_error', 'Internal server error', { kind: 'server', retryable: true }],

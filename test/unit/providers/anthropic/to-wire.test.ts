@@ -113,18 +113,33 @@ describe('toAnthropicRequest', () => {
   it('leaves out tool_choice when there are no tools, and gives a parameterless tool an object schema', () => {
     const base: ChatRequest = { model: 'm', messages: [{ role: 'user', content: 'hi' }], tool_choice: 'required' };
     expect(toAnthropicRequest(base, 'm', false)).not.toHaveProperty('tool_choice');
-    const withTool = toAnthropicRequest({ ...base, tools: [{ type: 'function', function: { name: 'ping' } }] }, 'm', false);
+    const withTool = toAnthropicRequest(
+      { ...base, tools: [{ type: 'function', function: { name: 'ping' } }] },
+      'm',
+      false,
+    );
     expect(withTool.tools).toEqual([{ name: 'ping', input_schema: { type: 'object', properties: {} } }]);
     expect(withTool.tool_choice).toEqual({ type: 'any' });
   });
 
   it('turns json_object and json_schema response formats into a system instruction that carries the schema', () => {
-    const messages: ChatRequest['messages'] = [{ role: 'system', content: 'Be exact.' }, { role: 'user', content: 'List two cities.' }];
+    const messages: ChatRequest['messages'] = [
+      { role: 'system', content: 'Be exact.' },
+      { role: 'user', content: 'List two cities.' },
+    ];
     const object = toAnthropicRequest({ model: 'm', messages, response_format: { type: 'json_object' } }, 'm', false);
     expect(object.system).toMatch(/^Be exact\.\n\n.*single valid JSON value.*JSON object\.$/s);
-    const schema = { type: 'object', properties: { cities: { type: 'array', items: { type: 'string' } } }, required: ['cities'] };
+    const schema = {
+      type: 'object',
+      properties: { cities: { type: 'array', items: { type: 'string' } } },
+      required: ['cities'],
+    };
     const strict = toAnthropicRequest(
-      { model: 'm', messages, response_format: { type: 'json_schema', json_schema: { name: 'cities', schema, strict: true } } },
+      {
+        model: 'm',
+        messages,
+        response_format: { type: 'json_schema', json_schema: { name: 'cities', schema, strict: true } },
+      },
       'm',
       false,
     );
@@ -142,7 +157,11 @@ describe('toToolChoice', () => {
     ['none', undefined, { type: 'none' }],
     ['none', false, { type: 'none' }],
     [{ type: 'function', function: { name: 'get_weather' } }, undefined, { type: 'tool', name: 'get_weather' }],
-    [{ type: 'function', function: { name: 'get_weather' } }, false, { type: 'tool', name: 'get_weather', disable_parallel_tool_use: true }],
+    [
+      { type: 'function', function: { name: 'get_weather' } },
+      false,
+      { type: 'tool', name: 'get_weather', disable_parallel_tool_use: true },
+    ],
     ['required', false, { type: 'any', disable_parallel_tool_use: true }],
     [undefined, false, { type: 'auto', disable_parallel_tool_use: true }],
     [undefined, true, undefined],
@@ -159,11 +178,27 @@ describe('toAnthropicMessages', () => {
         { role: 'user', content: '' },
         { role: 'user', content: [{ type: 'text', text: 'two' }] },
         { role: 'assistant', content: 'a' },
-        { role: 'assistant', content: null, tool_calls: [{ id: 't', type: 'function', function: { name: 'f', arguments: '[1]' } }] },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 't', type: 'function', function: { name: 'f', arguments: '[1]' } }],
+        },
       ]),
     ).toEqual([
-      { role: 'user', content: [{ type: 'text', text: 'one' }, { type: 'text', text: 'two' }] },
-      { role: 'assistant', content: [{ type: 'text', text: 'a' }, { type: 'tool_use', id: 't', name: 'f', input: {} }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'one' },
+          { type: 'text', text: 'two' },
+        ],
+      },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'a' },
+          { type: 'tool_use', id: 't', name: 'f', input: {} },
+        ],
+      },
     ]);
   });
 
@@ -172,7 +207,15 @@ describe('toAnthropicMessages', () => {
       { role: 'user', content: 'before' },
       { role: 'tool', tool_call_id: 'x', content: '' },
     ]);
-    expect(turns).toEqual([{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'x' }, { type: 'text', text: 'before' }] }]);
+    expect(turns).toEqual([
+      {
+        role: 'user',
+        content: [
+          { type: 'tool_result', tool_use_id: 'x' },
+          { type: 'text', text: 'before' },
+        ],
+      },
+    ]);
   });
 
   it('trims trailing whitespace from a final assistant prefill, which Anthropic rejects', () => {
@@ -184,7 +227,11 @@ describe('toAnthropicMessages', () => {
   });
 
   it('reads data URLs as base64 images, re-encoding a URL-encoded one, and passes other URLs through', () => {
-    expect(imageSource('data:image/jpeg;base64,/9j/4AAQ')).toEqual({ type: 'base64', media_type: 'image/jpeg', data: '/9j/4AAQ' });
+    expect(imageSource('data:image/jpeg;base64,/9j/4AAQ')).toEqual({
+      type: 'base64',
+      media_type: 'image/jpeg',
+      data: '/9j/4AAQ',
+    });
     expect(imageSource('data:image/svg+xml;charset=utf-8,%3Csvg%2F%3E')).toEqual({
       type: 'base64',
       media_type: 'image/svg+xml',

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGeminiAdapter } from '../../../../src/providers/gemini/adapter.js';
 import { createHttpClient, type HttpClient } from '../../../../src/providers/http.js';
-import type { CallContext, ChatCompletionChunk, ChatRequest, ProviderAdapter } from '../../../../src/providers/types.js';
+import type {
+  CallContext,
+  ChatCompletionChunk,
+  ChatRequest,
+  ProviderAdapter,
+} from '../../../../src/providers/types.js';
 import { DEFAULT_TEXT, sleep, type FakeUpstream } from '../../../fakes/fake-upstream.js';
 import { geminiRateLimitReply, startGeminiUpstream } from '../../../fakes/gemini-wire.js';
 import { schemaErrors } from '../../../helpers/openai-schema.js';
@@ -9,7 +14,14 @@ import { collect, fixtureJson, now, streamedText } from './wire-fixtures.js';
 
 const KEY = 'AIzaSy-test-key-0123456789';
 const TOOLS: ChatRequest['tools'] = [
-  { type: 'function', function: { name: 'get_weather', description: 'Weather in a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } },
+  {
+    type: 'function',
+    function: {
+      name: 'get_weather',
+      description: 'Weather in a city',
+      parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+    },
+  },
 ];
 
 let fake: FakeUpstream;
@@ -42,7 +54,11 @@ function ctx(overrides: Partial<CallContext> = {}): CallContext {
   };
 }
 
-const ask = (content: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content }], ...extra });
+const ask = (content: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({
+  model: 'gemini-2.5-flash',
+  messages: [{ role: 'user', content }],
+  ...extra,
+});
 
 describe('gemini adapter: calls', () => {
   it('chat: POSTs generateContent with the key in x-goog-api-key only, and answers in OpenAI shape', async () => {
@@ -56,7 +72,10 @@ describe('gemini adapter: calls', () => {
     expect(req!.headers['x-goog-api-key']).toBe(KEY);
     expect(req!.headers['x-extra']).toBe('yes');
     expect(req!.path).not.toContain(KEY);
-    expect(req!.body).toEqual({ contents: [{ role: 'user', parts: [{ text: 'Hi' }] }], generationConfig: { temperature: 0.3 } });
+    expect(req!.body).toEqual({
+      contents: [{ role: 'user', parts: [{ text: 'Hi' }] }],
+      generationConfig: { temperature: 0.3 },
+    });
   });
 
   it('stream: POSTs streamGenerateContent?alt=sse and yields role, deltas, finish and a usage chunk', async () => {
@@ -70,18 +89,30 @@ describe('gemini adapter: calls', () => {
     expect(chunks[0]!.choices[0]!.delta.role).toBe('assistant');
     expect(streamedText(chunks)).toBe('Bonjour à tous, ça va ?');
     expect(chunks.at(-2)!.choices[0]!.finish_reason).toBe('stop');
-    expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: 4, completion_tokens: 6, total_tokens: 10 } });
+    expect(chunks.at(-1)).toMatchObject({
+      choices: [],
+      usage: { prompt_tokens: 4, completion_tokens: 6, total_tokens: 10 },
+    });
   });
 
   it('tools round trip: a function call comes back as tool_calls, and its result goes up as a functionResponse', async () => {
     fake.queue(
-      { type: 'text', text: '', toolCalls: [{ name: 'get_weather', arguments: '{"city":"Paris"}' }], finishReason: 'tool_calls' },
+      {
+        type: 'text',
+        text: '',
+        toolCalls: [{ name: 'get_weather', arguments: '{"city":"Paris"}' }],
+        finishReason: 'tool_calls',
+      },
       { type: 'text', text: 'It is 21°C in Paris.' },
     );
     const first = await adapter.chat(ask('Weather in Paris?', { tools: TOOLS, tool_choice: 'auto' }), ctx());
     expect(schemaErrors.completion(first)).toEqual([]);
     const call = first.choices[0]!.message.tool_calls![0]!;
-    expect(call).toEqual({ id: 'call_0', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } });
+    expect(call).toEqual({
+      id: 'call_0',
+      type: 'function',
+      function: { name: 'get_weather', arguments: '{"city":"Paris"}' },
+    });
     expect(first.choices[0]!.finish_reason).toBe('tool_calls');
     expect(fake.requests[0]!.body.tools[0].functionDeclarations[0]).toEqual({
       name: 'get_weather',
@@ -109,7 +140,14 @@ describe('gemini adapter: calls', () => {
   });
 
   it('streams tool calls as complete deltas', async () => {
-    fake.queue({ type: 'text', text: 'Checking.', toolCalls: [{ name: 'get_weather', arguments: '{"city":"Oslo"}' }, { id: 'fc-2', name: 'get_weather', arguments: '{"city":"Rome"}' }] });
+    fake.queue({
+      type: 'text',
+      text: 'Checking.',
+      toolCalls: [
+        { name: 'get_weather', arguments: '{"city":"Oslo"}' },
+        { id: 'fc-2', name: 'get_weather', arguments: '{"city":"Rome"}' },
+      ],
+    });
     const { chunks, error } = await collect(adapter.stream(ask('Oslo and Rome?', { tools: TOOLS }), ctx()));
     expect(error).toBeUndefined();
     for (const chunk of chunks) expect(schemaErrors.chunk(chunk)).toEqual([]);
@@ -126,11 +164,19 @@ describe('gemini adapter: calls', () => {
     const saved = fake.models;
     fake.models = [...Array.from({ length: 1100 }, (_, i) => `gemini-test-${i}`), 'text-embedding-004'];
     try {
-      const ids = await adapter.listModels({ baseUrl: fake.baseUrl, apiKey: KEY, signal: new AbortController().signal, timeouts: ctx().timeouts });
+      const ids = await adapter.listModels({
+        baseUrl: fake.baseUrl,
+        apiKey: KEY,
+        signal: new AbortController().signal,
+        timeouts: ctx().timeouts,
+      });
       expect(ids).toHaveLength(1100);
       expect(ids[0]).toBe('gemini-test-0');
       expect(ids).not.toContain('text-embedding-004'); // cannot generateContent
-      expect(fake.requests.map((r) => r.path)).toEqual(['/v1beta/models?pageSize=1000', '/v1beta/models?pageSize=1000&pageToken=1000']);
+      expect(fake.requests.map((r) => r.path)).toEqual([
+        '/v1beta/models?pageSize=1000',
+        '/v1beta/models?pageSize=1000&pageToken=1000',
+      ]);
       expect(fake.requests.every((r) => r.headers['x-goog-api-key'] === KEY && !r.path.includes(KEY))).toBe(true);
     } finally {
       fake.models = saved;
@@ -151,9 +197,17 @@ describe('gemini adapter: failures', () => {
 
   it('429 with the recorded body on a stream → rate_limit, and a daily quota stays visible', async () => {
     fake.queue({ type: 'error', status: 429, rawBody: fixtureJson('vercel-ai_google-429-retry-info.json') });
-    await expect(collect(adapter.stream(ask('hi'), ctx())).then((r) => r.error)).resolves.toMatchObject({ kind: 'rate_limit', retryAfterMs: 34_400 });
-    fake.queue(geminiRateLimitReply({ retryDelay: '30s', quotaId: 'GenerateRequestsPerDayPerProjectPerModel-FreeTier' }));
-    await expect(adapter.chat(ask('hi'), ctx())).rejects.toMatchObject({ retryAfterMs: 30_000, upstreamCode: expect.stringContaining('PerDay') });
+    await expect(collect(adapter.stream(ask('hi'), ctx())).then((r) => r.error)).resolves.toMatchObject({
+      kind: 'rate_limit',
+      retryAfterMs: 34_400,
+    });
+    fake.queue(
+      geminiRateLimitReply({ retryDelay: '30s', quotaId: 'GenerateRequestsPerDayPerProjectPerModel-FreeTier' }),
+    );
+    await expect(adapter.chat(ask('hi'), ctx())).rejects.toMatchObject({
+      retryAfterMs: 30_000,
+      upstreamCode: expect.stringContaining('PerDay'),
+    });
   });
 
   it('429 without RetryInfo → the Retry-After header gives the delay', async () => {
@@ -170,17 +224,25 @@ describe('gemini adapter: failures', () => {
 
   it('500 → server', async () => {
     fake.queue({ type: 'error', status: 500, message: 'An internal error has occurred.' });
-    await expect(adapter.chat(ask('hi'), ctx())).rejects.toMatchObject({ kind: 'server', status: 500, retryable: true });
+    await expect(adapter.chat(ask('hi'), ctx())).rejects.toMatchObject({
+      kind: 'server',
+      status: 500,
+      retryable: true,
+    });
   });
 
   it('a hanging upstream → timeout after firstByteMs', async () => {
     fake.queue({ type: 'hang' });
-    await expect(adapter.chat(ask('hi'), ctx({ timeouts: { connectMs: 1_000, firstByteMs: 200, idleMs: 1_000 } }))).rejects.toMatchObject({ kind: 'timeout', status: 0 });
+    await expect(
+      adapter.chat(ask('hi'), ctx({ timeouts: { connectMs: 1_000, firstByteMs: 200, idleMs: 1_000 } })),
+    ).rejects.toMatchObject({ kind: 'timeout', status: 0 });
   });
 
   it('a stream that goes silent → timeout after idleMs', async () => {
     fake.queue({ type: 'text', text: 'one two three', failAfterEvents: { count: 1, how: 'stall' } });
-    const { chunks, error } = await collect(adapter.stream(ask('hi'), ctx({ timeouts: { connectMs: 1_000, firstByteMs: 1_000, idleMs: 200 } })));
+    const { chunks, error } = await collect(
+      adapter.stream(ask('hi'), ctx({ timeouts: { connectMs: 1_000, firstByteMs: 1_000, idleMs: 200 } })),
+    );
     expect(streamedText(chunks)).toBe('one ');
     expect(error).toMatchObject({ kind: 'timeout' });
   });

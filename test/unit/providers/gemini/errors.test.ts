@@ -4,10 +4,15 @@ import { geminiError, throwGeminiHttpError } from '../../../../src/providers/gem
 import type { HttpResponse } from '../../../../src/providers/http.js';
 import { fixtureJson, recording } from './wire-fixtures.js';
 
-const body = (code: number, status: string, message: string, details: unknown[] = []) => ({ error: { code, message, status, details } });
+const body = (code: number, status: string, message: string, details: unknown[] = []) => ({
+  error: { code, message, status, details },
+});
 const retryInfo = (retryDelay: string) => ({ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay });
 const NOW = Date.parse('2025-06-02T12:00:00Z');
-const quota = (...ids: string[]) => ({ '@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations: ids.map((quotaId) => ({ quotaId })) });
+const quota = (...ids: string[]) => ({
+  '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
+  violations: ids.map((quotaId) => ({ quotaId })),
+});
 
 describe('geminiError', () => {
   it('maps the recorded 429 RESOURCE_EXHAUSTED to rate_limit with the RetryInfo delay and the quota id', () => {
@@ -28,7 +33,9 @@ describe('geminiError', () => {
     ['1.5s', 1_500],
     ['0.000500s', 1],
   ])('reads retryDelay %s as %i ms, ahead of a Retry-After header', (delay, ms) => {
-    const error = geminiError(429, body(429, 'RESOURCE_EXHAUSTED', 'slow down', [retryInfo(delay)]), { 'retry-after': '99' });
+    const error = geminiError(429, body(429, 'RESOURCE_EXHAUSTED', 'slow down', [retryInfo(delay)]), {
+      'retry-after': '99',
+    });
     expect(error.retryAfterMs).toBe(ms);
   });
 
@@ -41,7 +48,10 @@ describe('geminiError', () => {
     const error = geminiError(
       429,
       body(429, 'RESOURCE_EXHAUSTED', 'quota', [
-        quota('GenerateRequestsPerMinutePerProjectPerModel-FreeTier', 'GenerateRequestsPerDayPerProjectPerModel-FreeTier'),
+        quota(
+          'GenerateRequestsPerMinutePerProjectPerModel-FreeTier',
+          'GenerateRequestsPerDayPerProjectPerModel-FreeTier',
+        ),
         retryInfo('43200s'),
       ]),
     );
@@ -60,14 +70,24 @@ describe('geminiError', () => {
   });
 
   it('maps 403 PERMISSION_DENIED to auth', () => {
-    const error = geminiError(403, body(403, 'PERMISSION_DENIED', 'Method doesn\'t allow unregistered callers.'));
+    const error = geminiError(403, body(403, 'PERMISSION_DENIED', "Method doesn't allow unregistered callers."));
     expect(error).toMatchObject({ kind: 'auth', upstreamCode: 'PERMISSION_DENIED' });
   });
 
   it('maps a token count INVALID_ARGUMENT to context_length, and other ones to bad_request', () => {
-    const long = geminiError(400, body(400, 'INVALID_ARGUMENT', 'The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).'));
+    const long = geminiError(
+      400,
+      body(
+        400,
+        'INVALID_ARGUMENT',
+        'The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).',
+      ),
+    );
     expect(long).toMatchObject({ kind: 'context_length', retryable: true });
-    const bad = geminiError(400, body(400, 'INVALID_ARGUMENT', 'Invalid JSON payload received. Unknown name "foo": Cannot find field.'));
+    const bad = geminiError(
+      400,
+      body(400, 'INVALID_ARGUMENT', 'Invalid JSON payload received. Unknown name "foo": Cannot find field.'),
+    );
     expect(bad).toMatchObject({ kind: 'bad_request', retryable: false, upstreamCode: 'INVALID_ARGUMENT' });
   });
 
@@ -81,7 +101,10 @@ describe('geminiError', () => {
     [500, 'INTERNAL'],
     [503, 'UNAVAILABLE'],
   ])('maps %i %s to server', (code, status) => {
-    expect(geminiError(code, body(code, status, 'The model is overloaded. Please try again later.'))).toMatchObject({ kind: 'server', retryable: true });
+    expect(geminiError(code, body(code, status, 'The model is overloaded. Please try again later.'))).toMatchObject({
+      kind: 'server',
+      retryable: true,
+    });
   });
 
   it('the recorded per-minute 429 → quota scope minute, back when RetryInfo says', () => {
@@ -92,29 +115,49 @@ describe('geminiError', () => {
   it('a per-day QuotaFailure → quota scope day, reset at the next midnight Pacific time; RetryInfo still sets retryAfterMs', () => {
     // No recorded per-day 429 exists in the fixtures: this body follows Google's documented google.rpc.QuotaFailure
     // shape (quotaMetric, quotaId, quotaDimensions, quotaValue), as Gemini sends it when a free-tier day is spent.
-    const daily = body(429, 'RESOURCE_EXHAUSTED', 'You exceeded your current quota, please check your plan and billing details.', [
-      {
-        '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
-        violations: [
-          {
-            quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests',
-            quotaId: 'GenerateRequestsPerDayPerProjectPerModel-FreeTier',
-            quotaDimensions: { location: 'global', model: 'gemini-2.5-flash' },
-            quotaValue: '20',
-          },
-        ],
-      },
-      retryInfo('37s'),
-    ]);
+    const daily = body(
+      429,
+      'RESOURCE_EXHAUSTED',
+      'You exceeded your current quota, please check your plan and billing details.',
+      [
+        {
+          '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
+          violations: [
+            {
+              quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests',
+              quotaId: 'GenerateRequestsPerDayPerProjectPerModel-FreeTier',
+              quotaDimensions: { location: 'global', model: 'gemini-2.5-flash' },
+              quotaValue: '20',
+            },
+          ],
+        },
+        retryInfo('37s'),
+      ],
+    );
     const error = geminiError(429, daily, {}, NOW);
-    expect(error).toMatchObject({ kind: 'rate_limit', retryAfterMs: 37_000, quota: { scope: 'day', resetAt: Date.parse('2025-06-03T07:00:00Z') } });
+    expect(error).toMatchObject({
+      kind: 'rate_limit',
+      retryAfterMs: 37_000,
+      quota: { scope: 'day', resetAt: Date.parse('2025-06-03T07:00:00Z') },
+    });
     // In winter Pacific time is UTC-8, so the same wall-clock midnight is an hour later in UTC.
-    expect(geminiError(429, daily, {}, Date.parse('2025-01-15T12:00:00Z')).quota).toEqual({ scope: 'day', resetAt: Date.parse('2025-01-16T08:00:00Z') });
+    expect(geminiError(429, daily, {}, Date.parse('2025-01-15T12:00:00Z')).quota).toEqual({
+      scope: 'day',
+      resetAt: Date.parse('2025-01-16T08:00:00Z'),
+    });
   });
 
   it('a daily quota wins over a per-minute one listed beside it', () => {
-    const both = body(429, 'RESOURCE_EXHAUSTED', 'quota', [quota('GenerateRequestsPerMinutePerProjectPerModel-FreeTier', 'GenerateRequestsPerDayPerProjectPerModel-FreeTier')]);
-    expect(geminiError(429, both, {}, NOW).quota).toEqual({ scope: 'day', resetAt: Date.parse('2025-06-03T07:00:00Z') });
+    const both = body(429, 'RESOURCE_EXHAUSTED', 'quota', [
+      quota(
+        'GenerateRequestsPerMinutePerProjectPerModel-FreeTier',
+        'GenerateRequestsPerDayPerProjectPerModel-FreeTier',
+      ),
+    ]);
+    expect(geminiError(429, both, {}, NOW).quota).toEqual({
+      scope: 'day',
+      resetAt: Date.parse('2025-06-03T07:00:00Z'),
+    });
   });
 
   it('RetryInfo "0.5s" with no Retry-After header → retryAfterMs 500; no QuotaFailure → no quota', () => {
@@ -123,7 +166,14 @@ describe('geminiError', () => {
   });
 
   it('gives no quota to errors that are not rate limits', () => {
-    expect(geminiError(400, body(400, 'INVALID_ARGUMENT', 'bad', [quota('GenerateRequestsPerDayPerProjectPerModel-FreeTier')]), {}, NOW).quota).toBeUndefined();
+    expect(
+      geminiError(
+        400,
+        body(400, 'INVALID_ARGUMENT', 'bad', [quota('GenerateRequestsPerDayPerProjectPerModel-FreeTier')]),
+        {},
+        NOW,
+      ).quota,
+    ).toBeUndefined();
   });
 
   it('reads an error wrapped in an array, as the non-SSE stream endpoint sends it', () => {
@@ -143,7 +193,11 @@ describe('throwGeminiHttpError', () => {
 
   it('reads an SSE-framed error body', async () => {
     const text = `data: ${JSON.stringify(body(503, 'UNAVAILABLE', 'overloaded'))}\r\n\r\n`;
-    await expect(throwGeminiHttpError(response(503, text))).rejects.toMatchObject({ kind: 'server', status: 503, message: 'overloaded' });
+    await expect(throwGeminiHttpError(response(503, text))).rejects.toMatchObject({
+      kind: 'server',
+      status: 503,
+      message: 'overloaded',
+    });
   });
 
   it('keeps a body that is not JSON as the message, mapped by status', async () => {

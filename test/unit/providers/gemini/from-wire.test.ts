@@ -36,11 +36,15 @@ describe('fromGeminiResponse with recorded answers', () => {
   });
 
   it('maps the js-genai MAX_TOKENS answer to finish_reason length', () => {
-    const [interaction] = recording('Client_Tests_generateContent_ML_Dev_should_generate_content_with_specified_parameters');
+    const [interaction] = recording(
+      'Client_Tests_generateContent_ML_Dev_should_generate_content_with_specified_parameters',
+    );
     const completion = convert(interaction!.segments[0], 'gemini-2.5-flash');
     expect(schemaErrors.completion(completion)).toEqual([]);
     expect(completion.choices[0]!.finish_reason).toBe('length');
-    expect(completion.choices[0]!.message.content).toMatch(/^The sky is blue because of something called \*\*Rayleigh Scattering\*\*/);
+    expect(completion.choices[0]!.message.content).toMatch(
+      /^The sky is blue because of something called \*\*Rayleigh Scattering\*\*/,
+    );
     expect(completion.usage).toEqual({ prompt_tokens: 7, completion_tokens: 149 + 48, total_tokens: 204 });
   });
 
@@ -64,7 +68,9 @@ describe('fromGeminiResponse edge cases', () => {
   });
 
   it('skips thought parts and joins the other text parts', () => {
-    const completion = convert(withParts([{ text: 'Let me think about it...', thought: true }, { text: 'Hello' }, { text: ', world' }]));
+    const completion = convert(
+      withParts([{ text: 'Let me think about it...', thought: true }, { text: 'Hello' }, { text: ', world' }]),
+    );
     expect(completion.choices[0]!.message.content).toBe('Hello, world');
   });
 
@@ -77,19 +83,24 @@ describe('fromGeminiResponse edge cases', () => {
       ]),
     );
     expect(schemaErrors.completion(completion)).toEqual([]);
-    expect(completion.choices[0]!.message.tool_calls!.map((c) => [c.id, c.function.name, c.function.arguments])).toEqual([
+    expect(
+      completion.choices[0]!.message.tool_calls!.map((c) => [c.id, c.function.name, c.function.arguments]),
+    ).toEqual([
       ['call_0', 'a', '{"x":1}'],
       ['call_1', 'b', '{}'],
       ['fc-7', 'c', '{}'],
     ]);
   });
 
-  it.each(['SAFETY', 'RECITATION', 'PROHIBITED_CONTENT', 'BLOCKLIST', 'SPII'])('maps %s to content_filter', (reason) => {
-    const completion = convert({ candidates: [{ finishReason: reason, index: 0 }] });
-    expect(schemaErrors.completion(completion)).toEqual([]);
-    expect(completion.choices[0]!.finish_reason).toBe('content_filter');
-    expect(completion.choices[0]!.message.content).toBeNull();
-  });
+  it.each(['SAFETY', 'RECITATION', 'PROHIBITED_CONTENT', 'BLOCKLIST', 'SPII'])(
+    'maps %s to content_filter',
+    (reason) => {
+      const completion = convert({ candidates: [{ finishReason: reason, index: 0 }] });
+      expect(schemaErrors.completion(completion)).toEqual([]);
+      expect(completion.choices[0]!.finish_reason).toBe('content_filter');
+      expect(completion.choices[0]!.message.content).toBeNull();
+    },
+  );
 
   it('gives one choice per candidate, in their index order', () => {
     const completion = convert({
@@ -106,7 +117,10 @@ describe('fromGeminiResponse edge cases', () => {
   });
 
   it('throws content_filter for a blocked prompt with no candidates', () => {
-    const body = { promptFeedback: { blockReason: 'PROHIBITED_CONTENT' }, usageMetadata: { promptTokenCount: 12, totalTokenCount: 12 } };
+    const body = {
+      promptFeedback: { blockReason: 'PROHIBITED_CONTENT' },
+      usageMetadata: { promptTokenCount: 12, totalTokenCount: 12 },
+    };
     const error = catchError(() => convert(body));
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({ kind: 'content_filter', upstreamCode: 'PROHIBITED_CONTENT', retryable: false });

@@ -27,7 +27,11 @@ describe('geminiWire (the fake Gemini renderer)', () => {
     ['length', 'MAX_TOKENS', 'length'],
     ['content_filter', 'SAFETY', 'content_filter'],
   ] as const)('renders finishReason %s as %s, which reads back as %s', (reason, wire, openai) => {
-    const reply: TextReply = { type: 'text', text: reason === 'content_filter' ? '' : 'Some text', finishReason: reason };
+    const reply: TextReply = {
+      type: 'text',
+      text: reason === 'content_filter' ? '' : 'Some text',
+      finishReason: reason,
+    };
     const rendered = geminiWire.complete(reply, chatReq) as any;
     expect(rendered.candidates[0].finishReason).toBe(wire);
     expect(rendered.modelVersion).toBe('gemini-2.5-flash');
@@ -35,13 +39,22 @@ describe('geminiWire (the fake Gemini renderer)', () => {
   });
 
   it('frames stream events as data: <json> CRLF CRLF, with finishReason and final usage on the last one only', async () => {
-    const reply: TextReply = { type: 'text', text: 'one two', toolCalls: [{ name: 'f', arguments: '{"a":1}' }], usage: { prompt: 3, completion: 9 } };
+    const reply: TextReply = {
+      type: 'text',
+      text: 'one two',
+      toolCalls: [{ name: 'f', arguments: '{"a":1}' }],
+      usage: { prompt: 3, completion: 9 },
+    };
     const events = geminiWire.streamEvents(reply, streamReq);
     expect(events).toHaveLength(3);
     for (const event of events) expect(event).toMatch(/^data: \{.*\}\r\n\r\n$/s);
     const parsed = events.map((e) => JSON.parse(e.slice(6)));
     expect(parsed.map((p) => p.candidates[0].finishReason)).toEqual([undefined, undefined, 'STOP']);
-    expect(parsed.at(-1).usageMetadata).toMatchObject({ promptTokenCount: 3, candidatesTokenCount: 9, totalTokenCount: 12 });
+    expect(parsed.at(-1).usageMetadata).toMatchObject({
+      promptTokenCount: 3,
+      candidatesTokenCount: 9,
+      totalTokenCount: 12,
+    });
     expect(new Set(parsed.map((p) => p.responseId)).size).toBe(1);
     const { chunks, error } = await collect(fromGeminiStream(body(events.join('')), { now, model: 'm' }));
     expect(error).toBeUndefined();
@@ -67,7 +80,10 @@ describe('geminiWire (the fake Gemini renderer)', () => {
     expect(geminiWire.modelList(chatReq, models)).toBeUndefined();
     const first = geminiWire.modelList(request('/v1beta/models?pageSize=2', 'GET'), models) as any;
     expect(first.models.map((m: any) => m.name)).toEqual(['models/a', 'models/b']);
-    const second = geminiWire.modelList(request(`/v1beta/models?pageSize=2&pageToken=${first.nextPageToken}`, 'GET'), models) as any;
+    const second = geminiWire.modelList(
+      request(`/v1beta/models?pageSize=2&pageToken=${first.nextPageToken}`, 'GET'),
+      models,
+    ) as any;
     expect(second).toEqual({ models: [expect.objectContaining({ name: 'models/c' })] });
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { nextMidnight, readGeminiRateLimits } from '../../../../src/providers/gemini/rate-limits.js';
 
 describe('readGeminiRateLimits', () => {
-  it('reads no window from headers: Gemini reports quotas in a 429\'s body, not in headers', () => {
+  it("reads no window from headers: Gemini reports quotas in a 429's body, not in headers", () => {
     expect(readGeminiRateLimits()).toBeUndefined();
   });
 });
@@ -17,6 +17,8 @@ describe('nextMidnight in America/Los_Angeles', () => {
     ['night of the spring-forward switch', '2025-03-09T09:30:00Z', '2025-03-10T07:00:00Z'],
     ['night of the fall-back switch', '2025-11-02T08:30:00Z', '2025-11-03T08:00:00Z'],
   ])('%s: %s → %s', (_name, now, expected) => {
-    expect(new Date(nextMidnight('America/Los_Angeles', Date.parse(now))).toISOString()).toBe(new Date(expected).toISOString());
+    expect(new Date(nextMidnight('America/Los_Angeles', Date.parse(now))).toISOString()).toBe(
+      new Date(expected).toISOString(),
+    );
   });
 });

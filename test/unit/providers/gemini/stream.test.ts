@@ -40,14 +40,21 @@ describe('fromGeminiStream with recorded streams', () => {
     expectValid(chunks);
     const calls = chunks.flatMap((c) => c.choices.flatMap((ch) => ch.delta.tool_calls ?? []));
     expect(calls).toEqual([
-      { index: 0, id: 'call_0', type: 'function', function: { name: 'weather', arguments: '{"location":"San Francisco"}' } },
+      {
+        index: 0,
+        id: 'call_0',
+        type: 'function',
+        function: { name: 'weather', arguments: '{"location":"San Francisco"}' },
+      },
     ]);
     expect(chunks.at(-2)!.choices[0]!.finish_reason).toBe('tool_calls');
     expect(chunks.at(-1)!.usage).toEqual({ prompt_tokens: 29, completion_tokens: 15 + 45, total_tokens: 89 });
   });
 
   it.each(CUTS)('replays the js-genai stream that ends on MAX_TOKENS (%s)', async (_name, cut) => {
-    const [interaction] = recording('Client_Tests_generateContentStream_ML_Dev_should_stream_generate_content_with_specified_parameters');
+    const [interaction] = recording(
+      'Client_Tests_generateContentStream_ML_Dev_should_stream_generate_content_with_specified_parameters',
+    );
     const { chunks, error } = await run(sseWire(interaction!.segments), cut, 'gemini-2.5-flash');
     expect(error).toBeUndefined();
     expectValid(chunks);
@@ -60,7 +67,9 @@ describe('fromGeminiStream with recorded streams', () => {
 
   it('replays both turns of the js-genai function calling stream', async () => {
     const turns = recording('Chats_Tests_chats_function_calling_Google_AI_with_function_calling_stream');
-    const results = await Promise.all(turns.map((turn) => run(sseWire(turn.segments), { size: 5 }, 'gemini-2.0-flash')));
+    const results = await Promise.all(
+      turns.map((turn) => run(sseWire(turn.segments), { size: 5 }, 'gemini-2.0-flash')),
+    );
     const args = results.map(({ chunks, error }) => {
       expect(error).toBeUndefined();
       expectValid(chunks);
@@ -110,7 +119,9 @@ describe('fromGeminiStream failures', () => {
   });
 
   it('throws content_filter when the prompt is blocked', async () => {
-    const { error } = await run(sseWire([{ promptFeedback: { blockReason: 'SAFETY' }, usageMetadata: { promptTokenCount: 4 } }]));
+    const { error } = await run(
+      sseWire([{ promptFeedback: { blockReason: 'SAFETY' }, usageMetadata: { promptTokenCount: 4 } }]),
+    );
     expect(error).toMatchObject({ kind: 'content_filter', upstreamCode: 'SAFETY' });
   });
 

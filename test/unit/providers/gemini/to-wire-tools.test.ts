@@ -32,9 +32,19 @@ describe('toGeminiRequest tools and settings', () => {
         tags: { type: 'array', items: { type: 'string' }, uniqueItems: true },
       },
       required: ['city', 'ghost'],
-      $defs: { Place: { type: 'object', properties: { lat: { type: 'number' } }, required: ['lat'], additionalProperties: false } },
+      $defs: {
+        Place: {
+          type: 'object',
+          properties: { lat: { type: 'number' } },
+          required: ['lat'],
+          additionalProperties: false,
+        },
+      },
     };
-    const request = toGeminiRequest({ ...base, tools: [{ type: 'function', function: { name: 'forecast', parameters, strict: true } }] });
+    const request = toGeminiRequest({
+      ...base,
+      tools: [{ type: 'function', function: { name: 'forecast', parameters, strict: true } }],
+    });
     expect(request.tools).toEqual([
       {
         functionDeclarations: [
@@ -67,7 +77,10 @@ describe('toGeminiRequest tools and settings', () => {
     const request = toGeminiRequest({
       ...base,
       tools: [
-        { type: 'function', function: { name: 'now', description: 'Current time', parameters: { type: 'object', properties: {} } } },
+        {
+          type: 'function',
+          function: { name: 'now', description: 'Current time', parameters: { type: 'object', properties: {} } },
+        },
         { type: 'function', function: { name: 'ping' } },
         { type: 'function', function: { name: 'tree', parameters: { $ref: '#/$defs/Node', $defs: { Node: node } } } },
       ],
@@ -85,7 +98,10 @@ describe('toGeminiRequest tools and settings', () => {
     ['auto', { mode: 'AUTO' }],
     ['required', { mode: 'ANY' }],
     ['none', { mode: 'NONE' }],
-    [{ type: 'function', function: { name: 'customDivide' } }, { mode: 'ANY', allowedFunctionNames: ['customDivide'] }],
+    [
+      { type: 'function', function: { name: 'customDivide' } },
+      { mode: 'ANY', allowedFunctionNames: ['customDivide'] },
+    ],
   ] as const)('maps tool_choice %j to functionCallingConfig', (choice, config) => {
     const request = toGeminiRequest({ ...base, tools: [divide], tool_choice: choice as ChatRequest['tool_choice'] });
     expect(request.toolConfig).toEqual({ functionCallingConfig: config });
@@ -104,15 +120,32 @@ describe('toGeminiRequest tools and settings', () => {
       presence_penalty: 0.5,
       frequency_penalty: 0.5,
     });
-    expect(request.generationConfig).toEqual({ temperature: 0.2, topP: 0.9, maxOutputTokens: 300, stopSequences: ['END'], candidateCount: 2, seed: 7 });
+    expect(request.generationConfig).toEqual({
+      temperature: 0.2,
+      topP: 0.9,
+      maxOutputTokens: 300,
+      stopSequences: ['END'],
+      candidateCount: 2,
+      seed: 7,
+    });
     expect(request.toolConfig).toBeUndefined();
     expect(request.tools).toBeUndefined();
   });
 
   it('asks for JSON for json_object, and sends a json_schema as responseJsonSchema', () => {
-    expect(toGeminiRequest({ ...base, response_format: { type: 'json_object' } }).generationConfig).toEqual({ responseMimeType: 'application/json' });
-    const schema = { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', properties: { a: { type: 'string' } }, additionalProperties: false };
-    const config = toGeminiRequest({ ...base, response_format: { type: 'json_schema', json_schema: { name: 'x', schema, strict: true } } }).generationConfig;
+    expect(toGeminiRequest({ ...base, response_format: { type: 'json_object' } }).generationConfig).toEqual({
+      responseMimeType: 'application/json',
+    });
+    const schema = {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      type: 'object',
+      properties: { a: { type: 'string' } },
+      additionalProperties: false,
+    };
+    const config = toGeminiRequest({
+      ...base,
+      response_format: { type: 'json_schema', json_schema: { name: 'x', schema, strict: true } },
+    }).generationConfig;
     expect(config).toEqual({
       responseMimeType: 'application/json',
       responseJsonSchema: { type: 'object', properties: { a: { type: 'string' } }, additionalProperties: false },

@@ -17,18 +17,42 @@ describe('toGeminiRequest against the js-genai recordings', () => {
   it('builds both recorded requests of the two-turn function calling chat', () => {
     const [first, second] = recording('Chats_Tests_chats_function_calling_Google_AI_with_function_calling');
     const question: ChatMessage = { role: 'user', content: 'what is the result of 100/2' };
-    expect(toGeminiRequest({ model: 'gemini-2.0-flash', messages: [question], tools: [divide] }, { model: 'gemini-2.0-flash' })).toEqual(first!.request);
+    expect(
+      toGeminiRequest(
+        { model: 'gemini-2.0-flash', messages: [question], tools: [divide] },
+        { model: 'gemini-2.0-flash' },
+      ),
+    ).toEqual(first!.request);
     const messages: ChatMessage[] = [
       question,
-      { role: 'assistant', content: null, tool_calls: [{ id: 'call_0', type: 'function', function: { name: 'customDivide', arguments: '{"denominator":2,"numerator":100}' } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [
+          {
+            id: 'call_0',
+            type: 'function',
+            function: { name: 'customDivide', arguments: '{"denominator":2,"numerator":100}' },
+          },
+        ],
+      },
       { role: 'user', content: 'what is the result of 50/2?' },
     ];
-    expect(toGeminiRequest({ model: 'gemini-2.0-flash', messages, tools: [divide] }, { model: 'gemini-2.0-flash' })).toEqual(second!.request);
+    expect(
+      toGeminiRequest({ model: 'gemini-2.0-flash', messages, tools: [divide] }, { model: 'gemini-2.0-flash' }),
+    ).toEqual(second!.request);
   });
 
   it('builds the recorded request with candidateCount and maxOutputTokens', () => {
-    const [interaction] = recording('Client_Tests_generateContent_ML_Dev_should_generate_content_with_specified_parameters');
-    const request = toGeminiRequest({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'why is the sky blue?' }], n: 1, max_tokens: 200 });
+    const [interaction] = recording(
+      'Client_Tests_generateContent_ML_Dev_should_generate_content_with_specified_parameters',
+    );
+    const request = toGeminiRequest({
+      model: 'gemini-2.5-flash',
+      messages: [{ role: 'user', content: 'why is the sky blue?' }],
+      n: 1,
+      max_tokens: 200,
+    });
     const { thinkingConfig: _notMapped, ...generationConfig } = interaction!.request.generationConfig;
     expect(request).toEqual({ ...interaction!.request, generationConfig });
   });
@@ -73,7 +97,11 @@ describe('toGeminiRequest messages', () => {
       },
       {
         role: 'model',
-        parts: [{ text: 'Let me check.' }, { functionCall: { name: 'get_weather', args: { city: 'Paris' } } }, { functionCall: { name: 'get_time', args: {} } }],
+        parts: [
+          { text: 'Let me check.' },
+          { functionCall: { name: 'get_weather', args: { city: 'Paris' } } },
+          { functionCall: { name: 'get_time', args: {} } },
+        ],
       },
       {
         // both results in one user turn, then the next user message merged into it
@@ -97,7 +125,10 @@ describe('toGeminiRequest messages', () => {
   });
 
   it('finds the latest call when an id repeats across turns (Gemini answers number them call_0 each time)', () => {
-    const call = (name: string) => ({ role: 'assistant' as const, tool_calls: [{ id: 'call_0', type: 'function' as const, function: { name, arguments: '{}' } }] });
+    const call = (name: string) => ({
+      role: 'assistant' as const,
+      tool_calls: [{ id: 'call_0', type: 'function' as const, function: { name, arguments: '{}' } }],
+    });
     const messages: ChatMessage[] = [
       { role: 'user', content: 'go' },
       call('first'),
@@ -105,7 +136,9 @@ describe('toGeminiRequest messages', () => {
       call('second'),
       { role: 'tool', tool_call_id: 'call_0', content: 'two' },
     ];
-    const names = toGeminiRequest({ model: 'm', messages }).contents.flatMap((c) => c.parts.map((p) => p.functionResponse?.name)).filter(Boolean);
+    const names = toGeminiRequest({ model: 'm', messages })
+      .contents.flatMap((c) => c.parts.map((p) => p.functionResponse?.name))
+      .filter(Boolean);
     expect(names).toEqual(['first', 'second']);
   });
 
@@ -129,7 +162,10 @@ describe('toGeminiRequest messages', () => {
 
   it('keeps arguments that are not a JSON object rather than losing them', () => {
     const messages: ChatMessage[] = [
-      { role: 'assistant', tool_calls: [{ id: 'x', type: 'function', function: { name: 'f', arguments: '{"unterminated' } }] },
+      {
+        role: 'assistant',
+        tool_calls: [{ id: 'x', type: 'function', function: { name: 'f', arguments: '{"unterminated' } }],
+      },
       { role: 'assistant', tool_calls: [{ id: 'y', type: 'function', function: { name: 'g', arguments: '42' } }] },
     ];
     const args = toGeminiRequest({ model: 'm', messages }).contents[0]!.parts.map((p) => p.functionCall?.args);
@@ -141,7 +177,8 @@ describe('toGeminiRequest messages', () => {
       { role: 'user', content: 'hi' },
       { role: 'assistant', tool_calls: [{ id: 'x', type: 'function', function: { name: 'f', arguments: '{}' } }] },
     ];
-    const signatures = (model: string) => toGeminiRequest({ model, messages }, { model }).contents[1]!.parts.map((p) => p.thoughtSignature);
+    const signatures = (model: string) =>
+      toGeminiRequest({ model, messages }, { model }).contents[1]!.parts.map((p) => p.thoughtSignature);
     expect(signatures('gemini-3-pro-preview')).toEqual([SKIP_THOUGHT_SIGNATURE]);
     expect(signatures('gemini-2.5-flash')).toEqual([undefined]);
   });

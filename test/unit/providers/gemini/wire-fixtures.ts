@@ -29,7 +29,9 @@ export function sseWire(events: Array<string | unknown>): string {
 
 /** A vercel `.chunks.jsonl` file's lines (one event JSON per line). */
 export function jsonlLines(name: string): string[] {
-  return fixtureText(name).split('\n').filter((line) => line.trim() !== '');
+  return fixtureText(name)
+    .split('\n')
+    .filter((line) => line.trim() !== '');
 }
 
 /** How to cut the bytes: into pieces of `size` bytes, or right after every CR and inside every multi-byte character. */
@@ -63,7 +65,9 @@ function cutBytes(bytes: Buffer, cut: Cut): Uint8Array[] {
 }
 
 /** All chunks of a stream, or the error it threw after them. */
-export async function collect(stream: AsyncIterable<ChatCompletionChunk>): Promise<{ chunks: ChatCompletionChunk[]; error?: unknown }> {
+export async function collect(
+  stream: AsyncIterable<ChatCompletionChunk>,
+): Promise<{ chunks: ChatCompletionChunk[]; error?: unknown }> {
   const chunks: ChatCompletionChunk[] = [];
   try {
     for await (const chunk of stream) chunks.push(chunk);

@@ -4,13 +4,22 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../../../src/providers/errors.js';
 import { createHttpClient, type HttpClient, type Timeouts } from '../../../../src/providers/http.js';
 import { createOpenAIAdapter } from '../../../../src/providers/openai/adapter.js';
-import type { CallContext, ChatCompletionChunk, ChatRequest, ProviderAdapter } from '../../../../src/providers/types.js';
+import type {
+  CallContext,
+  ChatCompletionChunk,
+  ChatRequest,
+  ProviderAdapter,
+} from '../../../../src/providers/types.js';
 import { sleep, type FakeUpstream } from '../../../fakes/fake-upstream.js';
 import { startOpenAIUpstream } from '../../../fakes/openai-wire.js';
 import { schemaErrors } from '../../../helpers/openai-schema.js';
 
 const TIMEOUTS: Timeouts = { connectMs: 2_000, firstByteMs: 5_000, idleMs: 5_000 };
-const hello: ChatRequest = { model: 'groq/llama-3.3-70b', messages: [{ role: 'user', content: 'Say hello' }], temperature: 0.5 };
+const hello: ChatRequest = {
+  model: 'groq/llama-3.3-70b',
+  messages: [{ role: 'user', content: 'Say hello' }],
+  temperature: 0.5,
+};
 
 let http: HttpClient;
 let upstream: FakeUpstream;
@@ -30,7 +39,14 @@ beforeEach(() => {
 });
 
 function ctx(overrides: Partial<CallContext> = {}): CallContext {
-  return { baseUrl: upstream.baseUrl, apiKey: 'sk-test-123', model: 'llama-3.3-70b', signal: new AbortController().signal, timeouts: TIMEOUTS, ...overrides };
+  return {
+    baseUrl: upstream.baseUrl,
+    apiKey: 'sk-test-123',
+    model: 'llama-3.3-70b',
+    signal: new AbortController().signal,
+    timeouts: TIMEOUTS,
+    ...overrides,
+  };
 }
 
 async function collect(iterable: AsyncIterable<ChatCompletionChunk>): Promise<ChatCompletionChunk[]> {
@@ -79,7 +95,10 @@ describe('openai adapter: requests and answers', () => {
     expect(upstream.requests[0]!.headers['accept']).toBe('text/event-stream');
     expect(textOf(chunks)).toBe('One two three');
     expect(chunks.at(-2)!.choices[0]!.finish_reason).toBe('stop');
-    expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 } });
+    expect(chunks.at(-1)).toMatchObject({
+      choices: [],
+      usage: { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 },
+    });
     for (const chunk of chunks) {
       expect(schemaErrors.chunk(chunk)).toEqual([]);
       expect('obfuscation' in chunk).toBe(false);
@@ -89,23 +108,39 @@ describe('openai adapter: requests and answers', () => {
   it('round-trips tool calls: assistant tool_calls and tool results reach upstream, calls come back whole', async () => {
     const call = { id: 'call_w1', name: 'weather', arguments: '{"city":"Paris","unit":"celsius"}' };
     upstream.queue({ type: 'text', text: '', toolCalls: [call] }, { type: 'text', text: '', toolCalls: [call] });
-    const tools: ChatRequest['tools'] = [{ type: 'function', function: { name: 'weather', parameters: { type: 'object' } } }];
+    const tools: ChatRequest['tools'] = [
+      { type: 'function', function: { name: 'weather', parameters: { type: 'object' } } },
+    ];
     const done = await adapter.chat({ ...hello, tools }, ctx());
     expect(done.choices[0]!.finish_reason).toBe('tool_calls');
-    expect(done.choices[0]!.message).toMatchObject({ content: null, tool_calls: [{ id: 'call_w1', type: 'function', function: { name: 'weather', arguments: call.arguments } }] });
+    expect(done.choices[0]!.message).toMatchObject({
+      content: null,
+      tool_calls: [{ id: 'call_w1', type: 'function', function: { name: 'weather', arguments: call.arguments } }],
+    });
 
     const chunks = await collect(adapter.stream({ ...hello, tools }, ctx()));
-    const args = chunks.flatMap((c) => c.choices[0]?.delta.tool_calls ?? []).map((t) => t.function?.arguments ?? '').join('');
+    const args = chunks
+      .flatMap((c) => c.choices[0]?.delta.tool_calls ?? [])
+      .map((t) => t.function?.arguments ?? '')
+      .join('');
     expect(args).toBe(call.arguments);
 
     const followUp: ChatRequest = {
       ...hello,
       tools,
-      messages: [...hello.messages, done.choices[0]!.message, { role: 'tool', tool_call_id: 'call_w1', content: '{"temp":21}' }],
+      messages: [
+        ...hello.messages,
+        done.choices[0]!.message,
+        { role: 'tool', tool_call_id: 'call_w1', content: '{"temp":21}' },
+      ],
     };
     await adapter.chat(followUp, ctx());
     expect(upstream.requests[2]!.body.messages.slice(1)).toEqual([
-      { role: 'assistant', content: null, tool_calls: [{ id: 'call_w1', type: 'function', function: { name: 'weather', arguments: call.arguments } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'call_w1', type: 'function', function: { name: 'weather', arguments: call.arguments } }],
+      },
       { role: 'tool', tool_call_id: 'call_w1', content: '{"temp":21}' },
     ]);
     expect(upstream.requests[2]!.body.tools).toEqual(tools);
@@ -122,7 +157,12 @@ describe('openai adapter: requests and answers', () => {
 
 describe('openai adapter: failures', () => {
   it('429 with Retry-After: 7 → rate_limit, retryable, retryAfterMs 7000', async () => {
-    upstream.queue({ type: 'error', status: 429, message: 'Rate limit reached for requests', headers: { 'retry-after': '7' } });
+    upstream.queue({
+      type: 'error',
+      status: 429,
+      message: 'Rate limit reached for requests',
+      headers: { 'retry-after': '7' },
+    });
     const err = await rejection(adapter.chat(hello, ctx()));
     expect([err.kind, err.retryable, err.retryAfterMs, err.status]).toEqual(['rate_limit', true, 7000, 429]);
     expect(err.message).toBe('Rate limit reached for requests');
@@ -139,7 +179,12 @@ describe('openai adapter: failures', () => {
   });
 
   it('the recorded unsupported-parameter error with status 400 → bad_request, message preserved', async () => {
-    const rawBody = JSON.parse(readFileSync(new URL('../../../fixtures/wire/openai/vercel-ai_error_unsupported_parameter.json', import.meta.url), 'utf8'));
+    const rawBody = JSON.parse(
+      readFileSync(
+        new URL('../../../fixtures/wire/openai/vercel-ai_error_unsupported_parameter.json', import.meta.url),
+        'utf8',
+      ),
+    );
     upstream.queue({ type: 'error', status: 400, rawBody });
     const err = await rejection(adapter.chat(hello, ctx()));
     expect([err.kind, err.retryable, err.upstreamCode]).toEqual(['bad_request', false, 'unsupported_parameter']);
@@ -153,7 +198,12 @@ describe('openai adapter: failures', () => {
   });
 
   it('a stream whose socket breaks mid-way → network error, after the chunks that did arrive', async () => {
-    upstream.queue({ type: 'text', text: 'one two three four five', chunkDelayMs: 20, failAfterEvents: { count: 2, how: 'break' } });
+    upstream.queue({
+      type: 'text',
+      text: 'one two three four five',
+      chunkDelayMs: 20,
+      failAfterEvents: { count: 2, how: 'break' },
+    });
     const seen: ChatCompletionChunk[] = [];
     const err = await rejection(
       (async () => {
@@ -186,15 +236,27 @@ describe('openai adapter: failures', () => {
   });
 
   it('a 200 body that is an error object, or not JSON, is a ProviderError too', async () => {
-    upstream.queue({ type: 'error', status: 200, rawBody: { error: { code: 502, message: 'Provider returned error' } } });
+    upstream.queue({
+      type: 'error',
+      status: 200,
+      rawBody: { error: { code: 502, message: 'Provider returned error' } },
+    });
     expect((await rejection(adapter.chat(hello, ctx()))).kind).toBe('server');
     upstream.queue({ type: 'error', status: 200, rawBody: 'not json at all' });
     expect((await rejection(adapter.chat(hello, ctx()))).kind).toBe('server');
   });
 
   it('a stream request answered with one JSON body is replayed as chunks, or thrown when it is an error', async () => {
-    const rawBody = JSON.parse(readFileSync(new URL('../../../fixtures/wire/openai/openai-python_chat_completion_text.json', import.meta.url), 'utf8'));
-    upstream.queue({ type: 'error', status: 200, rawBody }, { type: 'error', status: 200, rawBody: { error: { message: 'quota', code: 'insufficient_quota' } } });
+    const rawBody = JSON.parse(
+      readFileSync(
+        new URL('../../../fixtures/wire/openai/openai-python_chat_completion_text.json', import.meta.url),
+        'utf8',
+      ),
+    );
+    upstream.queue(
+      { type: 'error', status: 200, rawBody },
+      { type: 'error', status: 200, rawBody: { error: { message: 'quota', code: 'insufficient_quota' } } },
+    );
     const chunks = await collect(adapter.stream(hello, ctx()));
     expect(textOf(chunks)).toBe(rawBody.choices[0].message.content);
     expect(chunks.at(-1)!.usage).toEqual({ prompt_tokens: 14, completion_tokens: 37, total_tokens: 51 });

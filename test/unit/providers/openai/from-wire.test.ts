@@ -5,7 +5,8 @@ import { ProviderError } from '../../../../src/providers/errors.js';
 import { fromOpenAICompletion, normalizeFinishReason } from '../../../../src/providers/openai/from-wire.js';
 import { schemaErrors } from '../../../helpers/openai-schema.js';
 
-const fixture = (name: string): any => JSON.parse(readFileSync(new URL(`../../../fixtures/wire/openai/${name}`, import.meta.url), 'utf8'));
+const fixture = (name: string): any =>
+  JSON.parse(readFileSync(new URL(`../../../fixtures/wire/openai/${name}`, import.meta.url), 'utf8'));
 const defaults = { id: 'chatcmpl-default', model: 'upstream-model', created: 1_800_000_000 };
 
 const OPENAI_BODIES = [
@@ -32,7 +33,13 @@ describe('fromOpenAICompletion on recorded bodies', () => {
     const raw = fixture(name);
     const out = fromOpenAICompletion(raw, defaults);
     const rawChoice = raw.choices[0];
-    expect(out).toMatchObject({ id: raw.id, object: 'chat.completion', created: raw.created, model: raw.model, system_fingerprint: raw.system_fingerprint });
+    expect(out).toMatchObject({
+      id: raw.id,
+      object: 'chat.completion',
+      created: raw.created,
+      model: raw.model,
+      system_fingerprint: raw.system_fingerprint,
+    });
     expect(out.choices).toHaveLength(1);
     expect(out.choices[0]!.message.content).toBe(rawChoice.message.content);
     expect(out.choices[0]!.message.refusal).toBe(rawChoice.message.refusal);
@@ -91,9 +98,16 @@ describe('fromOpenAICompletion on errors and odd servers', () => {
   });
 
   it('reads the status an error object states (OpenRouter) and the kind its code implies', () => {
-    const limited = thrown(() => fromOpenAICompletion({ error: { code: 429, message: 'Rate limit exceeded: free-models-per-day' } }, defaults));
+    const limited = thrown(() =>
+      fromOpenAICompletion({ error: { code: 429, message: 'Rate limit exceeded: free-models-per-day' } }, defaults),
+    );
     expect([limited.kind, limited.status, limited.retryable]).toEqual(['rate_limit', 429, true]);
-    const long = thrown(() => fromOpenAICompletion({ error: { message: 'too long', type: 'invalid_request_error', code: 'context_length_exceeded' } }, defaults));
+    const long = thrown(() =>
+      fromOpenAICompletion(
+        { error: { message: 'too long', type: 'invalid_request_error', code: 'context_length_exceeded' } },
+        defaults,
+      ),
+    );
     expect(long.kind).toBe('context_length');
     const bare = thrown(() => fromOpenAICompletion({ error: 'internal failure' }, defaults));
     expect([bare.kind, bare.message]).toEqual(['server', 'internal failure']);
@@ -113,7 +127,11 @@ describe('fromOpenAICompletion on errors and odd servers', () => {
           {
             message: {
               role: 'assistant',
-              content: [{ type: 'thinking', thinking: [] }, { type: 'text', text: 'Hel' }, { type: 'text', text: 'lo' }],
+              content: [
+                { type: 'thinking', thinking: [] },
+                { type: 'text', text: 'Hel' },
+                { type: 'text', text: 'lo' },
+              ],
               tool_calls: [{ function: { name: 'f', arguments: { a: 1 } } }],
             },
             finish_reason: 'eos',
@@ -125,7 +143,9 @@ describe('fromOpenAICompletion on errors and odd servers', () => {
     );
     expect(out).toMatchObject({ id: 'chatcmpl-default', model: 'upstream-model', created: 1_800_000_000 });
     expect(out.choices[0]!.message.content).toBe('Hello');
-    expect(out.choices[0]!.message.tool_calls).toEqual([{ id: 'call_0', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }]);
+    expect(out.choices[0]!.message.tool_calls).toEqual([
+      { id: 'call_0', type: 'function', function: { name: 'f', arguments: '{"a":1}' } },
+    ]);
     expect(out.choices[0]!.finish_reason).toBe('stop');
     expect(out.usage).toEqual({ prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 });
     expect(schemaErrors.completion(out)).toEqual([]);

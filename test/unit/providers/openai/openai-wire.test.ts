@@ -5,7 +5,13 @@ import { ARGUMENT_PIECE, openaiWire } from '../../../fakes/openai-wire.js';
 import { schemaErrors } from '../../../helpers/openai-schema.js';
 
 function request(body: Record<string, unknown>, method = 'POST', path = '/v1/chat/completions'): RecordedRequest {
-  return { method, path, headers: {}, body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi there' }], ...body }, aborted: false };
+  return {
+    method,
+    path,
+    headers: {},
+    body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi there' }], ...body },
+    aborted: false,
+  };
 }
 
 function parse(events: string[]): { chunks: any[]; done: boolean } {
@@ -14,13 +20,26 @@ function parse(events: string[]): { chunks: any[]; done: boolean } {
   return { chunks: data.filter((d) => d !== '[DONE]').map((d) => JSON.parse(d)), done: data.at(-1) === '[DONE]' };
 }
 
-const toolReply: TextReply = { type: 'text', text: '', toolCalls: [{ name: 'weather', arguments: '{"city":"Paris","days":3}' }, { id: 'call_b', name: 'time', arguments: '{}' }] };
+const toolReply: TextReply = {
+  type: 'text',
+  text: '',
+  toolCalls: [
+    { name: 'weather', arguments: '{"city":"Paris","days":3}' },
+    { id: 'call_b', name: 'time', arguments: '{}' },
+  ],
+};
 
 describe('openaiWire', () => {
   it('renders a valid chat.completion, with null content for a tool-only answer and usage adding up', () => {
-    const text = openaiWire.complete({ type: 'text', text: 'Hello world', usage: { prompt: 4, completion: 2 } }, request({})) as any;
+    const text = openaiWire.complete(
+      { type: 'text', text: 'Hello world', usage: { prompt: 4, completion: 2 } },
+      request({}),
+    ) as any;
     expect(schemaErrors.completion(text)).toEqual([]);
-    expect(text.choices[0]).toMatchObject({ message: { content: 'Hello world', refusal: null }, finish_reason: 'stop' });
+    expect(text.choices[0]).toMatchObject({
+      message: { content: 'Hello world', refusal: null },
+      finish_reason: 'stop',
+    });
     expect(text.model).toBe('gpt-4o-mini');
     expect(text.usage).toMatchObject({ prompt_tokens: 4, completion_tokens: 2, total_tokens: 6 });
 
@@ -36,7 +55,9 @@ describe('openaiWire', () => {
 
   it('streams role, text pieces, finish, usage (when asked) and [DONE], every chunk valid', () => {
     const reply: TextReply = { type: 'text', text: 'One two three', finishReason: 'length' };
-    const withUsage = parse(openaiWire.streamEvents(reply, request({ stream: true, stream_options: { include_usage: true } })));
+    const withUsage = parse(
+      openaiWire.streamEvents(reply, request({ stream: true, stream_options: { include_usage: true } })),
+    );
     expect(withUsage.done).toBe(true);
     for (const chunk of withUsage.chunks) expect(schemaErrors.chunk(chunk)).toEqual([]);
     expect(withUsage.chunks[0].choices[0].delta).toEqual({ role: 'assistant', content: '', refusal: null });
@@ -46,7 +67,9 @@ describe('openaiWire', () => {
     expect(withUsage.chunks.slice(0, 5).every((c) => c.usage === null && typeof c.obfuscation === 'string')).toBe(true);
     expect(new Set(withUsage.chunks.map((c) => c.id)).size).toBe(1);
 
-    const without = parse(openaiWire.streamEvents(reply, request({ stream: true, stream_options: { include_obfuscation: false } })));
+    const without = parse(
+      openaiWire.streamEvents(reply, request({ stream: true, stream_options: { include_obfuscation: false } })),
+    );
     expect(without.chunks).toHaveLength(5);
     expect(without.chunks.some((c) => 'usage' in c || 'obfuscation' in c)).toBe(false);
   });
@@ -56,7 +79,12 @@ describe('openaiWire', () => {
     for (const chunk of chunks) expect(schemaErrors.chunk(chunk)).toEqual([]);
     expect(chunks[0].choices[0].delta.content).toBeNull();
     const deltas = chunks.flatMap((c) => c.choices[0].delta.tool_calls ?? []);
-    expect(deltas[0]).toEqual({ index: 0, id: 'call_fake0', type: 'function', function: { name: 'weather', arguments: '' } });
+    expect(deltas[0]).toEqual({
+      index: 0,
+      id: 'call_fake0',
+      type: 'function',
+      function: { name: 'weather', arguments: '' },
+    });
     const first = deltas.filter((d) => d.index === 0).map((d) => d.function.arguments);
     expect(first.join('')).toBe('{"city":"Paris","days":3}');
     expect(Math.max(...first.map((a) => a.length))).toBe(ARGUMENT_PIECE);

@@ -60,8 +60,14 @@ describe('readOpenAIRateLimits: each provider', () => {
 
   it('OpenRouter: bare names in any case, reset in epoch ms', () => {
     // The headers OpenRouter's 429 for free-models-per-day carries (error.metadata.headers).
-    const result = windows({ 'X-RateLimit-Limit': '50', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': '1788220800000' });
-    expect(result).toEqual([{ dimension: 'requests', scope: 'unknown', limit: 50, remaining: 0, resetAt: 1_788_220_800_000 }]);
+    const result = windows({
+      'X-RateLimit-Limit': '50',
+      'X-RateLimit-Remaining': '0',
+      'X-RateLimit-Reset': '1788220800000',
+    });
+    expect(result).toEqual([
+      { dimension: 'requests', scope: 'unknown', limit: 50, remaining: 0, resetAt: 1_788_220_800_000 },
+    ]);
   });
 
   it.each([
@@ -87,7 +93,9 @@ describe('readOpenAIRateLimits: each provider', () => {
 
   it('answers undefined when there are no rate-limit headers', () => {
     expect(readOpenAIRateLimits({}, NOW)).toBeUndefined();
-    expect(readOpenAIRateLimits({ 'content-type': 'application/json', 'retry-after': '7', 'x-request-id': 'req_1' }, NOW)).toBeUndefined();
+    expect(
+      readOpenAIRateLimits({ 'content-type': 'application/json', 'retry-after': '7', 'x-request-id': 'req_1' }, NOW),
+    ).toBeUndefined();
   });
 
   it('ignores values that do not parse, and a window left with none', () => {
@@ -100,6 +108,8 @@ describe('readOpenAIRateLimits: each provider', () => {
         'x-ratelimit-reset-tokens': '1x',
       }),
     ).toEqual([{ dimension: 'tokens', scope: 'unknown', limit: 12 }]);
-    expect(readOpenAIRateLimits({ 'x-ratelimit-reset-tokens': 'm1s', 'x-ratelimit-remaining-requests': '' }, NOW)).toBeUndefined();
+    expect(
+      readOpenAIRateLimits({ 'x-ratelimit-reset-tokens': 'm1s', 'x-ratelimit-remaining-requests': '' }, NOW),
+    ).toBeUndefined();
   });
 });

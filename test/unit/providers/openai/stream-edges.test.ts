@@ -19,7 +19,13 @@ async function collect(source: AsyncIterable<Uint8Array>): Promise<ChatCompletio
 }
 
 const line = (obj: unknown) => `data: ${JSON.stringify(obj)}\n\n`;
-const chunkOf = (delta: object, finish: string | null = null) => ({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] });
+const chunkOf = (delta: object, finish: string | null = null) => ({
+  id: 'c1',
+  object: 'chat.completion.chunk',
+  created: 1,
+  model: 'm',
+  choices: [{ index: 0, delta, finish_reason: finish }],
+});
 
 async function failure(text: string): Promise<ProviderError> {
   const err = await collect(body(text)).then(
@@ -32,7 +38,10 @@ async function failure(text: string): Promise<ProviderError> {
 
 describe('readOpenAIStream edge cases', () => {
   it('throws the matching ProviderError for an error object inside the stream', async () => {
-    const limited = await failure(line(chunkOf({ content: 'Hi' })) + line({ error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } }));
+    const limited = await failure(
+      line(chunkOf({ content: 'Hi' })) +
+        line({ error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } }),
+    );
     expect([limited.kind, limited.retryable, limited.message]).toEqual(['rate_limit', true, 'Rate limit reached']);
     const upstream = await failure(line({ error: { code: 502, message: 'Provider returned error' } }));
     expect([upstream.kind, upstream.status]).toEqual(['server', 502]);
@@ -73,11 +82,14 @@ describe('readOpenAIStream edge cases', () => {
 
   it('maps an unknown finish reason to tool_calls after tool-call deltas, and fills defaults', async () => {
     const text =
-      line({ choices: [{ index: 0, delta: { tool_calls: [{ id: 't1', function: { name: 'f', arguments: '{}' } }] } }] }) +
-      line({ choices: [{ index: 0, delta: {}, finish_reason: 'tool_use' }] });
+      line({
+        choices: [{ index: 0, delta: { tool_calls: [{ id: 't1', function: { name: 'f', arguments: '{}' } }] } }],
+      }) + line({ choices: [{ index: 0, delta: {}, finish_reason: 'tool_use' }] });
     const chunks = await collect(body(text));
     expect(chunks[0]).toMatchObject({ id: 'chatcmpl-default', model: 'upstream-model', created: 1_800_000_000 });
-    expect(chunks[0]!.choices[0]!.delta.tool_calls).toEqual([{ index: 0, id: 't1', type: 'function', function: { name: 'f', arguments: '{}' } }]);
+    expect(chunks[0]!.choices[0]!.delta.tool_calls).toEqual([
+      { index: 0, id: 't1', type: 'function', function: { name: 'f', arguments: '{}' } },
+    ]);
     expect(chunks[1]!.choices[0]!.finish_reason).toBe('tool_calls');
     for (const chunk of chunks) expect(schemaErrors.chunk(chunk)).toEqual([]);
   });

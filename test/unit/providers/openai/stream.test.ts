@@ -15,7 +15,10 @@ const enc = new TextEncoder();
 function wire(name: string, done = true): Uint8Array {
   const bytes = readFileSync(new URL(name, dir));
   if (!name.endsWith('.jsonl')) return new Uint8Array(bytes);
-  const lines = bytes.toString('utf8').split('\n').filter((line) => line.trim() !== '');
+  const lines = bytes
+    .toString('utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '');
   return enc.encode(lines.map((line) => `data: ${line}\n\n`).join('') + (done ? 'data: [DONE]\n\n' : ''));
 }
 
@@ -27,7 +30,8 @@ async function* cut(bytes: Uint8Array, at: number[]): AsyncGenerator<Uint8Array>
   }
 }
 
-const every = (bytes: Uint8Array, size: number) => Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => i * size);
+const every = (bytes: Uint8Array, size: number) =>
+  Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => i * size);
 
 /** Cut points: inside the first `data:` prefix, between the two newlines of a separator, inside every multi-byte character. */
 function awkward(bytes: Uint8Array): number[] {
@@ -66,7 +70,12 @@ function assemble(chunks: any[]): Assembled {
       if (choice.finish_reason) out.finish.push(choice.finish_reason);
     }
     const u = chunk.usage ?? chunk.x_groq?.usage;
-    if (u) out.usage = { prompt_tokens: u.prompt_tokens, completion_tokens: u.completion_tokens, total_tokens: u.total_tokens };
+    if (u)
+      out.usage = {
+        prompt_tokens: u.prompt_tokens,
+        completion_tokens: u.completion_tokens,
+        total_tokens: u.total_tokens,
+      };
   }
   return out;
 }
@@ -74,7 +83,9 @@ function assemble(chunks: any[]): Assembled {
 /** The fixture's chunks parsed directly, line by line: the reference our reader must agree with. */
 function reference(bytes: Uint8Array): Assembled {
   const lines = new TextDecoder().decode(bytes).split('\n');
-  return assemble(lines.filter((l) => l.startsWith('data: ') && l.trim() !== 'data: [DONE]').map((l) => JSON.parse(l.slice(6))));
+  return assemble(
+    lines.filter((l) => l.startsWith('data: ') && l.trim() !== 'data: [DONE]').map((l) => JSON.parse(l.slice(6))),
+  );
 }
 
 const FIXTURES = [
@@ -89,19 +100,22 @@ const FIXTURES = [
 ];
 
 describe('readOpenAIStream on recorded streams', () => {
-  it.each(FIXTURES)('%s: same content however the bytes are cut, every chunk valid and free of extras', async (name) => {
-    const bytes = wire(name);
-    const expected = reference(bytes);
-    const whole = await collect(cut(bytes, []));
-    expect(assemble(whole)).toEqual(expected);
-    for (const chunk of whole) {
-      expect(schemaErrors.chunk(chunk)).toEqual([]);
-      expect(Object.keys(chunk).filter((k) => ['obfuscation', 'service_tier', 'x_groq'].includes(k))).toEqual([]);
-    }
-    for (const points of [every(bytes, 1), every(bytes, 7), every(bytes, 1000), awkward(bytes)]) {
-      expect(await collect(cut(bytes, points))).toEqual(whole);
-    }
-  });
+  it.each(FIXTURES)(
+    '%s: same content however the bytes are cut, every chunk valid and free of extras',
+    async (name) => {
+      const bytes = wire(name);
+      const expected = reference(bytes);
+      const whole = await collect(cut(bytes, []));
+      expect(assemble(whole)).toEqual(expected);
+      for (const chunk of whole) {
+        expect(schemaErrors.chunk(chunk)).toEqual([]);
+        expect(Object.keys(chunk).filter((k) => ['obfuscation', 'service_tier', 'x_groq'].includes(k))).toEqual([]);
+      }
+      for (const points of [every(bytes, 1), every(bytes, 7), every(bytes, 1000), awkward(bytes)]) {
+        expect(await collect(cut(bytes, points))).toEqual(whole);
+      }
+    },
+  );
 
   it('rebuilds the recorded text, finish reason and usage', async () => {
     const text = assemble(await collect(cut(wire('openai-python_chat_completion_stream_text.sse'), [])));
@@ -109,7 +123,11 @@ describe('readOpenAIStream on recorded streams', () => {
     expect(text.finish).toEqual(['stop']);
     expect(text.usage).toEqual({ prompt_tokens: 14, completion_tokens: 30, total_tokens: 44 });
     const long = assemble(await collect(cut(wire('openai-python_chat_completion_stream_finish_length.sse'), [])));
-    expect([long.text, long.finish, long.usage]).toEqual(['{"', ['length'], { prompt_tokens: 79, completion_tokens: 1, total_tokens: 80 }]);
+    expect([long.text, long.finish, long.usage]).toEqual([
+      '{"',
+      ['length'],
+      { prompt_tokens: 79, completion_tokens: 1, total_tokens: 80 },
+    ]);
     const refusal = assemble(await collect(cut(wire('openai-python_chat_completion_stream_refusal.sse'), [])));
     expect([refusal.text, refusal.refusal]).toEqual(['', "I'm sorry, I can't assist with that request."]);
   });
@@ -124,7 +142,9 @@ describe('readOpenAIStream on recorded streams', () => {
   });
 
   it('reassembles parallel tool calls by index, with ids, names and JSON arguments', async () => {
-    const { calls, finish } = assemble(await collect(cut(wire('openai-python_chat_completion_stream_parallel_tool_calls.sse'), [])));
+    const { calls, finish } = assemble(
+      await collect(cut(wire('openai-python_chat_completion_stream_parallel_tool_calls.sse'), [])),
+    );
     expect(Object.keys(calls)).toEqual(['0', '1']);
     expect(calls[0]).toMatchObject({ id: 'call_JMW1whyEaYG438VE1OIflxA2', name: 'GetWeatherArgs' });
     expect(JSON.parse(calls[0]!.arguments)).toEqual({ city: 'Edinburgh', country: 'GB', units: 'c' });
@@ -152,11 +172,16 @@ describe('readOpenAIStream on recorded streams', () => {
 
 describe('completionToChunks (a server that ignores stream: true)', () => {
   it('replays a complete tool-call body as valid chunks that reassemble to it', () => {
-    const raw = JSON.parse(readFileSync(new URL('openai-python_chat_completion_parallel_tool_calls.json', dir), 'utf8'));
+    const raw = JSON.parse(
+      readFileSync(new URL('openai-python_chat_completion_parallel_tool_calls.json', dir), 'utf8'),
+    );
     const chunks = completionToChunks(fromOpenAICompletion(raw, defaults), true);
     for (const chunk of chunks) expect(schemaErrors.chunk(chunk)).toEqual([]);
     const result = assemble(chunks);
     expect(Object.values(result.calls).map((c) => c.name)).toEqual(['GetWeatherArgs', 'get_stock_price']);
-    expect([result.finish, result.usage]).toEqual([['tool_calls'], { prompt_tokens: 149, completion_tokens: 60, total_tokens: 209 }]);
+    expect([result.finish, result.usage]).toEqual([
+      ['tool_calls'],
+      { prompt_tokens: 149, completion_tokens: 60, total_tokens: 209 },
+    ]);
   });
 });

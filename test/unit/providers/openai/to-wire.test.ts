@@ -8,7 +8,13 @@ const toolTurn: ChatRequest = {
   model: 'groq/llama-3.3-70b-versatile',
   messages: [
     { role: 'system', content: 'Be brief.' },
-    { role: 'user', content: [{ type: 'text', text: 'Weather in Paris?' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA', detail: 'low' } }] },
+    {
+      role: 'user',
+      content: [
+        { type: 'text', text: 'Weather in Paris?' },
+        { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA', detail: 'low' } },
+      ],
+    },
     {
       role: 'assistant',
       content: null,
@@ -17,7 +23,16 @@ const toolTurn: ChatRequest = {
     },
     { role: 'tool', tool_call_id: 'call_1', content: '{"temp":21}' },
   ],
-  tools: [{ type: 'function', function: { name: 'weather', description: 'Current weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }],
+  tools: [
+    {
+      type: 'function',
+      function: {
+        name: 'weather',
+        description: 'Current weather',
+        parameters: { type: 'object', properties: { city: { type: 'string' } } },
+      },
+    },
+  ],
   tool_choice: { type: 'function', function: { name: 'weather' } },
   temperature: 0.2,
   top_p: 0.9,
@@ -69,7 +84,11 @@ describe('toOpenAIRequest', () => {
       tools: [{ type: 'function', function: { name: 'f', description: undefined, cache_control: 'x' }, x: 1 }],
     } as unknown as ChatRequest;
     const body = toOpenAIRequest(request, 'm');
-    expect(body).toEqual({ model: 'm', messages: [{ role: 'user', content: 'hi' }], tools: [{ type: 'function', function: { name: 'f' } }] });
+    expect(body).toEqual({
+      model: 'm',
+      messages: [{ role: 'user', content: 'hi' }],
+      tools: [{ type: 'function', function: { name: 'f' } }],
+    });
     expect(JSON.stringify(body)).not.toContain('undefined');
     expect(Object.keys(body)).not.toContain('temperature');
   });
@@ -95,7 +114,12 @@ describe('toOpenAIRequest', () => {
   });
 
   it('asks for a stream with the usage chunk only when streaming, whatever the client sent', () => {
-    const request: ChatRequest = { model: 'x', messages: [{ role: 'user', content: 'hi' }], stream: false, stream_options: { include_usage: false } };
+    const request: ChatRequest = {
+      model: 'x',
+      messages: [{ role: 'user', content: 'hi' }],
+      stream: false,
+      stream_options: { include_usage: false },
+    };
     const streamed = toOpenAIRequest(request, 'm', { stream: true });
     expect(streamed['stream']).toBe(true);
     expect(streamed['stream_options']).toEqual({ include_usage: true });

@@ -16,7 +16,9 @@ describe('client messages', () => {
       ok: true,
       message: { type: 'subscribe', run_id: 'run-1', after_seq: 3 },
     });
-    expect(parseClientMessage('{"type":"subscribe","thread_id":"t:1","after_run_id":"r.2","after_seq":0}').ok).toBe(true);
+    expect(parseClientMessage('{"type":"subscribe","thread_id":"t:1","after_run_id":"r.2","after_seq":0}').ok).toBe(
+      true,
+    );
     expect(parseClientMessage('{"type":"unsubscribe","thread_id":"t"}').ok).toBe(true);
     expect(parseClientMessage('{"type":"unsubscribe"}').ok).toBe(true);
   });
@@ -27,9 +29,13 @@ describe('client messages', () => {
     expect(problem('"subscribe"')).toBe('a message must be a JSON object');
     expect(problem('{"run_id":"a"}')).toBe('type: expected "subscribe", "unsubscribe" or "ping", got nothing');
     expect(problem('{"type":"follow"}')).toBe('type: expected "subscribe", "unsubscribe" or "ping", got "follow"');
-    expect(problem('{"type":"subscribe"}')).toMatch(/^invalid subscribe message: give exactly one of run_id and thread_id$/);
+    expect(problem('{"type":"subscribe"}')).toMatch(
+      /^invalid subscribe message: give exactly one of run_id and thread_id$/,
+    );
     expect(problem('{"type":"subscribe","run_id":"a","thread_id":"b"}')).toMatch(/exactly one of run_id and thread_id/);
-    expect(problem('{"type":"subscribe","run_id":"a","after_seq":-1}')).toMatch(/^invalid subscribe message: after_seq: /);
+    expect(problem('{"type":"subscribe","run_id":"a","after_seq":-1}')).toMatch(
+      /^invalid subscribe message: after_seq: /,
+    );
     expect(problem('{"type":"subscribe","run_id":"a","after_seq":1.5}')).toMatch(/after_seq: /);
     expect(problem('{"type":"subscribe","run_id":"a","after_seq":"3"}')).toMatch(/after_seq: /);
     expect(problem('{"type":"subscribe","run_id":"a b"}')).toMatch(/run_id: must be 1-128 letters/);
@@ -47,6 +53,10 @@ describe('server messages', () => {
     const frame = encodeEvent(event);
     expect(JSON.parse(frame.toString())).toEqual({ type: 'event', event });
     expect(encodeEvent(event)).toBe(frame);
-    expect(JSON.parse(encodeControl({ type: 'subscribed', run_id: 'r', replayed: 0 }).toString())).toEqual({ type: 'subscribed', run_id: 'r', replayed: 0 });
+    expect(JSON.parse(encodeControl({ type: 'subscribed', run_id: 'r', replayed: 0 }).toString())).toEqual({
+      type: 'subscribed',
+      run_id: 'r',
+      replayed: 0,
+    });
   });
 });

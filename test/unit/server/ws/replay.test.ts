@@ -20,7 +20,13 @@ describe('replay plans', () => {
   it('replays a whole thread without a cursor', () => {
     const plan = planReplay(thread, {});
     expect(ids(plan.events)).toEqual(ids(thread));
-    expect(plan.floors).toEqual(new Map([['r1', 2], ['r2', 2], ['r3', 3]]));
+    expect(plan.floors).toEqual(
+      new Map([
+        ['r1', 2],
+        ['r2', 2],
+        ['r3', 3],
+      ]),
+    );
   });
 
   it('resumes a thread in the run the client stopped in, skipping the runs before it', () => {
@@ -30,7 +36,7 @@ describe('replay plans', () => {
     expect(plan.floors.get('gone')).toBe(9);
   });
 
-  it('applies a bare after_seq to the thread\'s latest run, as EventLog.read does', () => {
+  it("applies a bare after_seq to the thread's latest run, as EventLog.read does", () => {
     expect(ids(planReplay(thread, { afterSeq: 2 }).events)).toEqual(['r1#1', 'r1#2', 'r2#1', 'r2#2', 'r3#3']);
   });
 });

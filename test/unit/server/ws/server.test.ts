@@ -80,7 +80,9 @@ describe('event stream server', () => {
   });
 
   it('asks the authorize hook on upgrade: 401 with its reason, or in', async () => {
-    await start({ authorize: (req) => (req.headers.authorization === 'Bearer good' ? { sees: () => true } : 'unknown client key') });
+    await start({
+      authorize: (req) => (req.headers.authorization === 'Bearer good' ? { sees: () => true } : 'unknown client key'),
+    });
     const refused = await statusOf(url, { authorization: 'Bearer bad' });
     expect(refused.status).toBe(401);
     expect(JSON.parse(refused.body)).toMatchObject({ error: { message: 'unknown client key', code: 'unauthorized' } });
@@ -122,7 +124,11 @@ describe('event stream server', () => {
     const client = await connect();
     client.send({ type: 'subscribe', run_id: 'r' });
     const error = await client.next((m) => m.type === 'error');
-    expect(error).toEqual({ type: 'error', code: 'unavailable', message: 'could not subscribe: the event log is unavailable' });
+    expect(error).toEqual({
+      type: 'error',
+      code: 'unavailable',
+      message: 'could not subscribe: the event log is unavailable',
+    });
     client.send({ type: 'ping' });
     await client.next((m) => m.type === 'pong');
     client.ws.close();
