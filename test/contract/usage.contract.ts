@@ -49,7 +49,9 @@ function random(seed: number): () => number {
   };
 }
 
-/** `count` records over the `spanMs` before `end`, in ts order, across providers, models, keys, clients and outcomes. */
+/**
+ * `count` records over the `spanMs` before `end`, in ts order, across providers, models, keys, clients and outcomes.
+ */
 function spreadRecords(count: number, end: number, spanMs: number): UsageRecord[] {
   const next = random(42);
   const pick = <T>(values: T[]) => values[Math.floor(next() * values.length)]!;

@@ -27,7 +27,9 @@ export function chatRoutes(deps: AppDeps): Router {
   return router;
 }
 
-/** Runs one parsed chat request and writes the answer, telling `track` how it went; shared by every chat-shaped route. */
+/**
+ * Runs one parsed chat request and writes the answer, telling `track` how it went; shared by every chat-shaped route.
+ */
 export async function serveChat(
   deps: AppDeps,
   req: Request,

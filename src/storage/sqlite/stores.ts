@@ -30,8 +30,8 @@ export interface SqliteStoresOptions {
 
 /**
  * Opens `<dataDir>/switchboard.db` (running its migrations, importing a records.json once) and builds every store on
- * that one handle. Usage, the request log, windows, stats, kv and events are written behind, one transaction per tick; records, locks
- * and checkpoints are committed before their call resolves. close() flushes, then closes the database.
+ * that one handle. Usage, the request log, windows, stats, kv and events are written behind, one transaction per tick;
+ * records, locks and checkpoints are committed before their call resolves. close() flushes, then closes the database.
  */
 export function createSqliteStores(options: SqliteStoresOptions): Stores {
   const { dataDir, logger } = options;
