@@ -1,4 +1,5 @@
-// CPU per run of Switchboard's own request graph (graphs/chat), with an instant in-process adapter: unwatched vs watched.
+// CPU per run of Switchboard's own request graph (graphs/chat), with an instant in-process adapter: unwatched vs
+// watched.
 import { RoutingSchema } from '../src/config/routing-schema.js';
 import { createChatGraph, type ChatDeps } from '../graphs/chat/index.js';
 import { createEventBus, createRunEmitter, type EventBus } from '../src/events/publisher.js';

@@ -1,4 +1,5 @@
-// Accuracy and speed of the request classifier on the labelled prompt set (test/fixtures/routing/labelled-prompts.jsonl):
+// Accuracy and speed of the request classifier on the labelled prompt set
+// (test/fixtures/routing/labelled-prompts.jsonl):
 // task accuracy per task and overall, domain accuracy, for the dev split (rules tuned on it) and the held-out test
 // split, the commonest confusions, and classify time per prompt (p50, p99) after warm-up.
 //

@@ -14,7 +14,10 @@ export function offEmitter(runId: string): RunEmitter {
 export type CostCommand =
   /** Runs `runs` runs, settling every `settleEvery`, then starts the log over (Redis: FLUSHALL). */
   | { id: number; type: 'warmup'; runs: number; settleEvery: number }
-  /** Runs one timed block: `runs` runs with ids `<prefix><i>`, waiting every `settleEvery` runs and at the end until the log has answered every append. */
+  /**
+   * Runs one timed block: `runs` runs with ids `<prefix><i>`, waiting every `settleEvery` runs and at the end until the
+   * log has answered every append.
+   */
   | { id: number; type: 'block'; runs: number; prefix: string; settleEvery: number }
   | { id: number; type: 'reset' }
   /** Reads back the last run's events, closes the log, and exits. */

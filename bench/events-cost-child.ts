@@ -12,7 +12,9 @@ import { COST_CASES, offEmitter, type CostCase, type CostCommand, type CostReply
 interface Case {
   emitter(runId: string): RunEmitter;
   stores?: Stores;
-  /** Resolves once every append so far is answered: read() sends what is queued first and answers after it, in order. */
+  /**
+   * Resolves once every append so far is answered: read() sends what is queued first and answers after it, in order.
+   */
   settle(lastRunId: string): Promise<void>;
   reset(): Promise<void>;
   close(): Promise<void>;

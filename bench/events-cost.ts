@@ -55,7 +55,8 @@ export interface CostOptions {
 
 /**
  * The emit path alone, which the graph-level figures cannot resolve: per run, an emitter created and 11 emits with data
- * callbacks (what a chat run does when unrecorded), against the emitter that does nothing. Best of 5 alternating rounds.
+ * callbacks (what a chat run does when unrecorded), against the emitter that does nothing. Best of 5 alternating
+ * rounds.
  */
 export function measureEmitPath(runs: number): CostResult['emitPath'] {
   const quiet = createEventBus();
@@ -91,15 +92,17 @@ const quantile = (values: number[], q: number): number => {
   return sorted[lo]! + (sorted[Math.min(lo + 1, sorted.length - 1)]! - sorted[lo]!) * (pos - lo);
 };
 
-/** Runs between two waits for the log to answer every append (2,200 appends at most in flight; Redis drops past 20,000). */
+/**
+ * Runs between two waits for the log to answer every append (2,200 appends at most in flight; Redis drops past 20,000).
+ */
 const SETTLE_EVERY = 200;
 /** Redis keeps at most about this many runs between flushes (the memory log's default cap is 10,000). */
 const REDIS_RUNS_BETWEEN_FLUSHES = 10_000;
 
 /**
  * Runs `runs` graph runs per case after `warmup` each, one child process per case. The cases take turns in blocks of
- * `block` runs (the order rotating every cycle); each block ends when its appends are answered (Redis), so appends never
- * pile up faster than Redis takes them.
+ * `block` runs (the order rotating every cycle); each block ends when its appends are answered (Redis), so appends
+ * never pile up faster than Redis takes them.
  */
 export async function runEmitCost(options: CostOptions, log: (line: string) => void = () => {}): Promise<CostResult> {
   const redis = 'url' in options.redis ? options.redis : undefined;

@@ -14,7 +14,10 @@ import { canPin, pinProcess } from './proc.js';
 const GATEWAY_SCRIPT = fileURLToPath(new URL('./events-gateway.ts', import.meta.url));
 const SUBSCRIBER_SCRIPT = fileURLToPath(new URL('./events-subscriber.ts', import.meta.url));
 
-/** One latency phase: `subscribers` clients on one run, `events` events emitted at `ratePerSec`, the first `warmup` not timed. */
+/**
+ * One latency phase: `subscribers` clients on one run, `events` events emitted at `ratePerSec`, the first `warmup` not
+ * timed.
+ */
 export interface LatencyPhase {
   subscribers: number;
   ratePerSec: number;
@@ -469,7 +472,8 @@ export function eventsSection(r: EventsBenchResult): string {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Standalone: node --import tsx bench/events.ts [--quick] [--no-pin] [--only=latency|cost] [--phases=1@200x2000,1000@20x200]
+// Standalone: node --import tsx bench/events.ts [--quick] [--no-pin] [--only=latency|cost]
+// [--phases=1@200x2000,1000@20x200]
 
 /** `subscribers@rate x events`, comma-separated; the first 10% of each phase's events are the warm-up. */
 export function parsePhases(spec: string): LatencyPhase[] {

@@ -1,5 +1,5 @@
-// Run a coding-agent task; whenever the agent asks (a question, or approval of a write), read the answer here and resume.
-// Usage, while `npm start` runs (with SWITCHBOARD_WORKSPACE_ROOTS allowing the project, for file tools):
+// Run a coding-agent task; whenever the agent asks (a question, or approval of a write), read the answer here and
+// resume. Usage, while `npm start` runs (with SWITCHBOARD_WORKSPACE_ROOTS allowing the project, for file tools):
 //   npx tsx examples/agent-human-in-the-loop.ts "Add a slugify function to src/text.ts" --project /home/me/code/app --approve-writes
 //   npx tsx examples/agent-human-in-the-loop.ts "Write a binary search in Go" --thread my-thread-1
 // Follow the same thread live from another terminal: npx tsx examples/follow-run.ts --thread my-thread-1

@@ -1,4 +1,5 @@
-// Composition root: config → registry → stores → providers → request graph → agent service → app → listen (+ the event stream).
+// Composition root: config → registry → stores → providers → request graph → agent service → app → listen (+ the event
+// stream).
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';

@@ -30,7 +30,10 @@ export interface ChatDeps {
   /** Keys, limits and circuits: which providers can take a call, and a key for each call. */
   keys: KeyPool;
   routing: Config['routing'];
-  /** Live per-model stats and pruning, blended into route scores (the catalog's priors alone when absent); judge scores go there. */
+  /**
+   * Live per-model stats and pruning, blended into route scores (the catalog's priors alone when absent); judge scores
+   * go there.
+   */
   stats?: StatsView & StatsRecorder;
   /** Where each finished run's record goes (GET /v1/runs/{run_id}). */
   runs?: RunRecords;
@@ -82,7 +85,10 @@ export interface Attempt {
   /** The call's failure: a ProviderError, or whatever else an adapter threw. */
   error?: ProviderError | Error;
   verdict?: Verdict;
-  /** No call was made: the candidate's provider could not take one (keys resting, circuit open). Not counted as an attempt. */
+  /**
+   * No call was made: the candidate's provider could not take one (keys resting, circuit open). Not counted as an
+   * attempt.
+   */
   skipped?: boolean;
 }
 

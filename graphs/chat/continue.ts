@@ -5,7 +5,9 @@ import type { Candidate, Plan } from '../../src/routing/types.js';
 import type { ChatDeps, ChatInput } from './context.js';
 import { callInputFor, callModel } from './nodes/call.js';
 
-/** What the next model is asked after the partial answer: no model continues a bare prefix reliably over every protocol. */
+/**
+ * What the next model is asked after the partial answer: no model continues a bare prefix reliably over every protocol.
+ */
 export const CONTINUE_PROMPT =
   'Your previous answer was cut off. Continue it exactly where it stopped, mid-word if need be: do not repeat any of it, ' +
   'do not acknowledge this message, add no preamble.';

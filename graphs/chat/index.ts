@@ -40,7 +40,9 @@ function asStream(result: CallResult): CallResult {
   return { kind: 'stream', stream: { head: chunks, rest, done: true } };
 }
 
-/** Judge scores of the run's answers go to the live stats (an answer judged only as "streaming" was not really judged). */
+/**
+ * Judge scores of the run's answers go to the live stats (an answer judged only as "streaming" was not really judged).
+ */
 function recordQualities(deps: ChatDeps, outcome: ChatOutcome): void {
   if (deps.stats === undefined) return;
   for (const attempt of outcome.attempts) {

@@ -1,4 +1,5 @@
-// The agent graph's decisions, as pure functions over its state: where to go after each node, and what counts as approval.
+// The agent graph's decisions, as pure functions over its state: where to go after each node, and what counts as
+// approval.
 import { AIMessage, type BaseMessage, ToolMessage } from '@langchain/core/messages';
 import type { ToolCall } from '@langchain/core/messages/tool';
 import { END } from '@langchain/langgraph';
@@ -56,7 +57,10 @@ export function needsApproval<T extends Pick<AgentTool, 'name' | 'approval'>>(
 
 const APPROVALS = new Set(['y', 'yes', 'approve', 'approved']);
 
-/** Whether the human's answer approves: "yes" or "approve" (any case, surrounding spaces and a final "." or "!" ignored). */
+/**
+ * Whether the human's answer approves: "yes" or "approve" (any case, surrounding spaces and a final "." or "!"
+ * ignored).
+ */
 export function isApproval(answer: unknown): boolean {
   if (answer === true) return true;
   if (typeof answer !== 'string') return false;

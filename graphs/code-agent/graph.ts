@@ -1,4 +1,5 @@
-// The coding agent graph: agent ⇄ tools until the model answers without tool calls or a limit ends the run. Wiring only.
+// The coding agent graph: agent ⇄ tools until the model answers without tool calls or a limit ends the run. Wiring
+// only.
 import { END, START, StateGraph } from '@langchain/langgraph';
 import type { CodeAgentDeps } from './context.js';
 import { routeAfterAgent, routeAfterTools } from './edges.js';

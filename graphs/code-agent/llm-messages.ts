@@ -89,7 +89,9 @@ export function toToolDefinitions(tools: BindToolsInput[]): ToolDefinition[] {
   });
 }
 
-/** LangChain's tool_choice ("auto" | "any" | "none" | "required" | a tool name | an OpenAI object) in OpenAI's shape. */
+/**
+ * LangChain's tool_choice ("auto" | "any" | "none" | "required" | a tool name | an OpenAI object) in OpenAI's shape.
+ */
 export function toToolChoice(choice: LcToolChoice | undefined): ToolChoice | undefined {
   if (choice === undefined) return undefined;
   if (choice === 'any' || choice === 'required') return 'required';

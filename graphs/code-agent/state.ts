@@ -27,7 +27,10 @@ export interface AgentRequestParams {
 
 /** Why a run ended without an answer. `code` is stable; `message` is for people. */
 export interface AgentFailure {
-  /** `step_limit`, `time_limit`, `token_budget`, `cancelled`, or the gateway error code of the model call that failed (`rate_limit_exceeded`...). */
+  /**
+   * `step_limit`, `time_limit`, `token_budget`, `cancelled`, or the gateway error code of the model call that failed
+   * (`rate_limit_exceeded`...).
+   */
   code: string;
   message: string;
   /** The HTTP status the model failure would have had in chat (absent for the limits and cancelled). */

@@ -1,4 +1,5 @@
-// Gateway client keys (`sk-sb-…`): made by the admin, stored only as hashes, each with optional model, rate and budget limits.
+// Gateway client keys (`sk-sb-…`): made by the admin, stored only as hashes, each with optional model, rate and budget
+// limits.
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { GatewayError } from '../errors.js';
@@ -31,7 +32,10 @@ export interface ClientKeysOptions {
    * Bounds how long a key revoked on another instance keeps working here. 0: no background re-read.
    */
   refreshMs?: number;
-  /** Least time between re-reads caused by unknown tokens (default 1 s), so a flood of wrong keys costs one read a second. */
+  /**
+   * Least time between re-reads caused by unknown tokens (default 1 s), so a flood of wrong keys costs one read a
+   * second.
+   */
   missRefreshMs?: number;
 }
 

@@ -21,7 +21,9 @@ export interface KeyHealth {
   disable(id: string, reason: string): void;
   cool(id: string, until: number, reason: string, now: number): void;
   enable(id: string): void;
-  /** Re-reads `keys` (a provider's key list: the same array each time) in the background, at most once per refreshMs. */
+  /**
+   * Re-reads `keys` (a provider's key list: the same array each time) in the background, at most once per refreshMs.
+   */
   refresh(keys: ReadonlyArray<{ id: string }>, now: number): void;
   /** Resolves when the writes and refreshes started so far are done (tests, shutdown). */
   settled(): Promise<void>;

@@ -36,7 +36,10 @@ export interface KeyPoolDeps {
 
 /** What one call asks of the pool. */
 export interface AcquireRequest {
-  /** Tokens the call may use (prompt + output asked for): reserved against tpm / tpd, counted only for a provider that has those. */
+  /**
+   * Tokens the call may use (prompt + output asked for): reserved against tpm / tpd, counted only for a provider that
+   * has those.
+   */
   tokens: () => number;
   runId?: string;
   clientId?: string;

@@ -1,4 +1,5 @@
-// The key vault: provider keys added at run time, encrypted at rest (AES-256-GCM) in a RecordStore (Redis or the data dir's file).
+// The key vault: provider keys added at run time, encrypted at rest (AES-256-GCM) in a RecordStore (Redis or the data
+// dir's file).
 import { badRequest, GatewayError } from '../errors.js';
 import type { RecordStore } from '../storage/types.js';
 import { maskSecret } from '../mask-secret.js';
@@ -39,7 +40,10 @@ export interface VaultEntry {
 export interface KeyVault {
   /** True when keys can be added: a master key is set. */
   readonly canStore: boolean;
-  /** Encrypts and stores `key`; adding the same key again is the same entry. Throws GatewayError 503 `vault_locked` without a master key. */
+  /**
+   * Encrypts and stores `key`; adding the same key again is the same entry. Throws GatewayError 503 `vault_locked`
+   * without a master key.
+   */
   add(provider: string, key: string): Promise<StoredKey>;
   /** False when there was no entry with that id. */
   remove(id: string): Promise<boolean>;
@@ -56,7 +60,9 @@ export interface KeyVaultOptions {
   location?: string;
 }
 
-/** A stored entry: the provider in the clear (it is bound to the ciphertext by the AAD, with the id), the key sealed. */
+/**
+ * A stored entry: the provider in the clear (it is bound to the ciphertext by the AAD, with the id), the key sealed.
+ */
 interface EntryRecord extends Sealed {
   v: 1;
   provider: string;
@@ -128,7 +134,10 @@ export async function createKeyVault(options: KeyVaultOptions): Promise<KeyVault
   };
 }
 
-/** The AAD of an entry: binds the ciphertext to its id and provider, so a record copied under another id or provider fails. */
+/**
+ * The AAD of an entry: binds the ciphertext to its id and provider, so a record copied under another id or provider
+ * fails.
+ */
 function entryAad(id: string, provider: string): string {
   return `switchboard/vault/entry\n${id}\n${provider}`;
 }

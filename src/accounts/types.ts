@@ -17,7 +17,9 @@ export interface ClientKeyInfo {
 /** Who made a request: nobody in particular (auth off), a client key, or the admin. */
 export type Caller = { kind: 'anonymous' } | { kind: 'client'; client: ClientKeyInfo } | { kind: 'admin' };
 
-/** A key's health: usable, resting until a time (429, spent quota), or disabled for good (401/403, failed validation). */
+/**
+ * A key's health: usable, resting until a time (429, spent quota), or disabled for good (401/403, failed validation).
+ */
 export type KeyStatus = 'active' | 'cooling' | 'disabled';
 
 /** A provider key as the admin API and the CLI show it: never the secret, only its masked form. */

@@ -1,4 +1,5 @@
-// The key vault's cryptography: scrypt from SWITCHBOARD_MASTER_KEY to an AES-256-GCM key, sealed entries, the check value.
+// The key vault's cryptography: scrypt from SWITCHBOARD_MASTER_KEY to an AES-256-GCM key, sealed entries, the check
+// value.
 import { createCipheriv, createDecipheriv, randomBytes, scrypt } from 'node:crypto';
 
 /**
@@ -15,7 +16,10 @@ const TAG_BYTES = 16;
 const CHECK_PLAINTEXT = 'switchboard key vault';
 const CHECK_AAD = 'switchboard/vault/check';
 
-/** A vault that cannot be opened or read: wrong master key, none given, tampered or moved entries. The message is safe to print. */
+/**
+ * A vault that cannot be opened or read: wrong master key, none given, tampered or moved entries. The message is safe
+ * to print.
+ */
 export class KeyVaultError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -76,7 +80,10 @@ export async function openVaultMeta(masterKey: string, meta: VaultMeta, location
   return key;
 }
 
-/** Reads a stored meta record, refusing anything malformed, and KDF costs out of bounds (a tampered record could ask for gigabytes). */
+/**
+ * Reads a stored meta record, refusing anything malformed, and KDF costs out of bounds (a tampered record could ask for
+ * gigabytes).
+ */
 export function parseVaultMeta(text: string, location: string): VaultMeta {
   let value: Partial<VaultMeta> | undefined;
   try {
@@ -100,7 +107,9 @@ export function parseVaultMeta(text: string, location: string): VaultMeta {
   return value as VaultMeta;
 }
 
-/** Encrypts `plaintext` under `key` with a fresh random IV; `aad` is authenticated, not stored: unseal needs the same. */
+/**
+ * Encrypts `plaintext` under `key` with a fresh random IV; `aad` is authenticated, not stored: unseal needs the same.
+ */
 export function seal(key: Buffer, plaintext: string, aad: string): Sealed {
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
@@ -109,7 +118,10 @@ export function seal(key: Buffer, plaintext: string, aad: string): Sealed {
   return { iv: iv.toString('base64'), ct: ct.toString('base64'), tag: cipher.getAuthTag().toString('base64') };
 }
 
-/** Decrypts `sealed`; throws when the key, the AAD or any byte differs from what seal used (GCM authenticates all three). */
+/**
+ * Decrypts `sealed`; throws when the key, the AAD or any byte differs from what seal used (GCM authenticates all
+ * three).
+ */
 export function unseal(key: Buffer, sealed: Sealed, aad: string): string {
   const iv = Buffer.from(sealed.iv, 'base64');
   const tag = Buffer.from(sealed.tag, 'base64');
@@ -130,7 +142,8 @@ export function isSealed(value: unknown): value is Sealed {
 
 function deriveKey(masterKey: string, salt: Buffer, params: { N: number; r: number; p: number }): Promise<Buffer> {
   const { N, r, p } = params;
-  // scrypt needs 128·N·r bytes; Node's default cap (32 MiB) is exactly N = 2^15, r = 8, which OpenSSL's overhead exceeds.
+  // scrypt needs 128·N·r bytes; Node's default cap (32 MiB) is exactly N = 2^15, r = 8, which OpenSSL's overhead
+  // exceeds.
   const maxmem = 256 * N * r + 1024 * 1024;
   return new Promise((resolve, reject) => {
     scrypt(masterKey.normalize('NFC'), salt, KEY_BYTES, { N, r, p, maxmem }, (err, key) =>

@@ -7,7 +7,10 @@ export interface AdminOptions {
   adminKey?: string;
 }
 
-/** The --url and --admin-key options, defaulting to SWITCHBOARD_URL (else http://127.0.0.1:8000) and SWITCHBOARD_ADMIN_KEY. */
+/**
+ * The --url and --admin-key options, defaulting to SWITCHBOARD_URL (else http://127.0.0.1:8000) and
+ * SWITCHBOARD_ADMIN_KEY.
+ */
 export function adminOptions(): Option[] {
   return [
     new Option('--url <url>', 'the gateway').env('SWITCHBOARD_URL').default('http://127.0.0.1:8000'),

@@ -3,7 +3,9 @@ import { Command } from 'commander';
 import type { KeyInfo } from '../accounts/types.js';
 import { AdminRequestError, adminAction, adminOptions, adminRequest, type AdminOptions } from './admin-client.js';
 
-/** Where the keys commands read a key from and print to; process.stdin and process.stdout unless a test gives others. */
+/**
+ * Where the keys commands read a key from and print to; process.stdin and process.stdout unless a test gives others.
+ */
 export interface KeysCommandIO {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   stdout: { write(text: string): unknown };

@@ -1,4 +1,5 @@
-// Loads switchboard.yaml: reads the file, expands ${VAR} from the environment, and validates it with a message naming the bad field.
+// Loads switchboard.yaml: reads the file, expands ${VAR} from the environment, and validates it with a message naming
+// the bad field.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';

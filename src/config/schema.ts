@@ -49,7 +49,10 @@ export const ProviderEntrySchema = z.strictObject({
   keyEnv: z.array(z.string()).optional(),
   /** An environment variable that, when set, overrides `baseUrl` and turns the provider on (Ollama). */
   baseUrlEnv: z.string().optional(),
-  /** Environment variables that must be set besides a key (an account id in the base URL, say); until they are, it stays off. */
+  /**
+   * Environment variables that must be set besides a key (an account id in the base URL, say); until they are, it stays
+   * off.
+   */
   requiredEnv: z.array(z.string()).optional(),
   /** The provider needs no key (local servers). */
   keyless: z.boolean().optional(),
@@ -101,11 +104,17 @@ const EventsSchema = z.strictObject({
 const AgentsSchema = z.strictObject({
   /** Model calls one agent run may make; past it the run ends with error_details.code "step_limit". */
   maxSteps: z.number().int().min(1).max(500).default(25),
-  /** Milliseconds one agent run (an invoke or a resume) may take; past it the run ends with error_details.code "time_limit". */
+  /**
+   * Milliseconds one agent run (an invoke or a resume) may take; past it the run ends with error_details.code
+   * "time_limit".
+   */
   maxRunMs: z.number().int().positive().default(600_000),
   /** Tokens (usage.total_tokens) one agent run's model calls may use; once spent the run ends with "token_budget". */
   maxTokensPerRun: z.number().int().positive().default(200_000),
-  /** Directories a request's project_directory may lie under. Default: SWITCHBOARD_WORKSPACE_ROOTS (none: file tools off). */
+  /**
+   * Directories a request's project_directory may lie under. Default: SWITCHBOARD_WORKSPACE_ROOTS (none: file tools
+   * off).
+   */
   workspaceRoots: z.array(z.string().min(1)).optional(),
   /** Largest file the agent's tools read or write (default 1 MiB). */
   maxFileBytes: z.number().int().positive().optional(),

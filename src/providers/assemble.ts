@@ -1,4 +1,5 @@
-// Streamed OpenAI chunks to one chat completion (judging a stream, caching it) and back (replaying an answer as a stream).
+// Streamed OpenAI chunks to one chat completion (judging a stream, caching it) and back (replaying an answer as a
+// stream).
 import type { ChatCompletion, ChatCompletionChunk, ChunkDelta, FinishReason, ToolCall } from './types.js';
 
 /** The completion that a sequence of chunks adds up to (first choice only). */

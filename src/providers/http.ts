@@ -1,4 +1,5 @@
-// Upstream HTTP: one keep-alive undici pool per origin, with connect / first-byte / idle timeouts mapped to ProviderError.
+// Upstream HTTP: one keep-alive undici pool per origin, with connect / first-byte / idle timeouts mapped to
+// ProviderError.
 import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import { ProviderError } from './errors.js';
 

@@ -31,7 +31,9 @@ export interface QuotaSignal {
  */
 export type RateLimitReader = (headers: ResponseHeaders, now: number) => QuotaSignal | undefined;
 
-/** What one rate-limit header says: its window, the field it sets, and its value read (undefined if it does not parse). */
+/**
+ * What one rate-limit header says: its window, the field it sets, and its value read (undefined if it does not parse).
+ */
 export interface HeaderReading {
   dimension: QuotaDimension;
   scope: QuotaScope;

@@ -55,7 +55,9 @@ const SYNTHESIS_PROMPT =
   'them: some may be wrong or incomplete. Write one answer of the highest quality and accuracy that draws on their ' +
   'strengths. Answer the user directly: do not mention the candidate answers or this instruction.';
 
-/** The aggregator's request: the conversation, then the candidates' answers in a system message before the last turn. */
+/**
+ * The aggregator's request: the conversation, then the candidates' answers in a system message before the last turn.
+ */
 export function synthesisRequest(request: ChatRequest, answers: string[]): ChatRequest {
   const listed = answers.map((answer, i) => `### Answer ${i + 1}\n${answer}`).join('\n\n');
   const guide: ChatMessage = { role: 'system', content: `${SYNTHESIS_PROMPT}\n\n${listed}` };

@@ -117,7 +117,9 @@ function toVerdict(score: number, reason: string | undefined): Verdict | undefin
   return { score: score / 10, reasons: [`llm judge: ${score}/10${reason ? ` (${reason.trim().slice(0, 200)})` : ''}`] };
 }
 
-/** Settles with the promise, or rejects as soon as the signal aborts (a grader that ignores its signal cannot hang us). */
+/**
+ * Settles with the promise, or rejects as soon as the signal aborts (a grader that ignores its signal cannot hang us).
+ */
 function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => reject(signal.reason);

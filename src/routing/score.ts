@@ -1,4 +1,5 @@
-// score: whether a model can serve a request at all, and how well: catalog priors blended with live stats, cost and headroom.
+// score: whether a model can serve a request at all, and how well: catalog priors blended with live stats, cost and
+// headroom.
 import type { Capability, ModelQuality } from '../config/schema.js';
 import type { ResolvedModel } from '../catalog/types.js';
 import type { Candidate, Classification, ModelStats } from './types.js';
@@ -20,7 +21,10 @@ const HEADROOM_WEIGHT = 0.15;
 /** Paid models rank after free ones of similar merit, dearer ones further down (up to PAID_PENALTY + PRICE_PENALTY). */
 const PAID_PENALTY = 0.2;
 const PRICE_PENALTY = 0.1;
-/** For a specialist domain (medical, legal...), the share of quality taken from the model's knowledge/reasoning strength. */
+/**
+ * For a specialist domain (medical, legal...), the share of quality taken from the model's knowledge/reasoning
+ * strength.
+ */
 const DOMAIN_SHARE = 0.3;
 /** Live speed scales: a time to first token of 500 ms, 60 tokens/s, or a 2 s call scores 0.5. */
 const TTFT_REF_MS = 500;
@@ -52,7 +56,9 @@ export interface RankedCandidate extends Candidate {
   readonly parts: ScoreParts;
 }
 
-/** Why `model` cannot serve the request (a missing capability, a context window too small), or undefined when it can. */
+/**
+ * Why `model` cannot serve the request (a missing capability, a context window too small), or undefined when it can.
+ */
 export function unfitReason(
   model: ResolvedModel,
   classification: Classification,

@@ -26,7 +26,9 @@ export interface LiveStatsOptions {
 
 /** The router's view of live stats and where calls and judge scores are recorded, shared through the store. */
 export interface LiveStats extends StatsView, StatsRecorder {
-  /** Replaces the local view with the store's records (models with records of ours in flight excepted). Never rejects. */
+  /**
+   * Replaces the local view with the store's records (models with records of ours in flight excepted). Never rejects.
+   */
   refresh(): Promise<void>;
   /** Waits for the records sent to the store so far. */
   flush(): Promise<void>;

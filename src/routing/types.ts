@@ -47,7 +47,10 @@ export interface Plan {
   cache?: boolean;
 }
 
-/** What the gateway measured of a model recently (moving averages over its calls), shared by instances through the store. */
+/**
+ * What the gateway measured of a model recently (moving averages over its calls), shared by instances through the
+ * store.
+ */
 export interface ModelStats {
   /** Calls measured (successes and failures). */
   samples: number;

@@ -55,15 +55,22 @@ export interface LockStore {
   tryAcquire(name: string, ttlMs: number): Promise<Lease | undefined>;
 }
 
-/** One holding of a lock. Only its holder can release or extend it: after it expired and another took it, neither does anything. */
+/**
+ * One holding of a lock. Only its holder can release or extend it: after it expired and another took it, neither does
+ * anything.
+ */
 export interface Lease {
   /** Gives the lock up, if this lease still holds it (otherwise does nothing). */
   release(): Promise<void>;
-  /** Sets the lease to expire `ttlMs` from now; false when it no longer holds the lock (it expired, or was released). */
+  /**
+   * Sets the lease to expire `ttlMs` from now; false when it no longer holds the lock (it expired, or was released).
+   */
   extend(ttlMs: number): Promise<boolean>;
 }
 
-/** One limit checked by WindowStore.consume: `amount` more of `key` must fit under `limit` within the last `windowMs`. */
+/**
+ * One limit checked by WindowStore.consume: `amount` more of `key` must fit under `limit` within the last `windowMs`.
+ */
 export interface WindowRule {
   key: string;
   windowMs: number;
@@ -215,7 +222,9 @@ export interface StatsStoreOptions {
  * updates from several instances all count.
  */
 export interface StatsStore {
-  /** The weight of a new sample this store applies (its options' alpha), for callers that mirror its updates locally. */
+  /**
+   * The weight of a new sample this store applies (its options' alpha), for callers that mirror its updates locally.
+   */
   readonly alpha: number;
   /**
    * Applies `update` to `ref`'s record, pruning it when `rules` say so; resolves the record as it now stands.

@@ -71,7 +71,10 @@ export function sqliteCheckpointerInitializer(): CheckpointSaverTestInitializer<
   };
 }
 
-/** LangGraph's own in-memory saver, the reference (the suite skips what it documents MemorySaver as lacking by this name). */
+/**
+ * LangGraph's own in-memory saver, the reference (the suite skips what it documents MemorySaver as lacking by this
+ * name).
+ */
 export const memoryCheckpointerInitializer: CheckpointSaverTestInitializer<MemorySaver> = {
   checkpointerName: 'MemorySaver',
   createCheckpointer: () => new MemorySaver(),

@@ -1,4 +1,5 @@
-// What only the Redis checkpointer has: its key layout, TTLs, instances sharing threads, write conflicts, script reload.
+// What only the Redis checkpointer has: its key layout, TTLs, instances sharing threads, write conflicts, script
+// reload.
 import { AIMessage, HumanMessage } from '@langchain/core/messages';
 import { Command, END, MessagesAnnotation, START, StateGraph, interrupt } from '@langchain/langgraph';
 import {

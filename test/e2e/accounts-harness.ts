@@ -1,4 +1,5 @@
-// Helpers of the accounts e2e tests (vault, client auth, usage): a temp data dir, admin calls over HTTP, secret encodings.
+// Helpers of the accounts e2e tests (vault, client auth, usage): a temp data dir, admin calls over HTTP, secret
+// encodings.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

@@ -1,4 +1,5 @@
-// End to end: the agent asks the human (ask_human_for_input, write approvals), resumes, refuses illegal calls, and cancels.
+// End to end: the agent asks the human (ask_human_for_input, write approvals), resumes, refuses illegal calls, and
+// cancels.
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';

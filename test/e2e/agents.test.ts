@@ -1,4 +1,5 @@
-// End to end: coding tasks over HTTP against a scripted fake OpenAI upstream: files in a project, limits, failures, 400s.
+// End to end: coding tasks over HTTP against a scripted fake OpenAI upstream: files in a project, limits, failures,
+// 400s.
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

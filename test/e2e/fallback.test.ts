@@ -1,4 +1,5 @@
-// End to end: falling back on 429 / 5xx / timeout / empty answers, errors when every candidate fails, mid-stream failure, client abort.
+// End to end: falling back on 429 / 5xx / timeout / empty answers, errors when every candidate fails, mid-stream
+// failure, client abort.
 import OpenAI from 'openai';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { schemaErrors } from '../helpers/openai-schema.js';

@@ -1,4 +1,5 @@
-// Starts a real gateway on a free 127.0.0.1 port, in front of fake upstreams, with the official openai client pointed at it.
+// Starts a real gateway on a free 127.0.0.1 port, in front of fake upstreams, with the official openai client pointed
+// at it.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -36,7 +37,9 @@ export function fakeModel(
   };
 }
 
-/** `env` is the gateway's whole environment (empty by default: no catalog provider turns on from the developer's keys). */
+/**
+ * `env` is the gateway's whole environment (empty by default: no catalog provider turns on from the developer's keys).
+ */
 export async function startTestGateway(
   config: Record<string, unknown>,
   logger = createLogger('silent'),

@@ -117,7 +117,10 @@ async function makeCalls(calls: Made[]): Promise<void> {
   }
 }
 
-/** What /v1/usage should say for `calls`, grouped by `groupOf`, groups sorted by key (the test's order, not the server's). */
+/**
+ * What /v1/usage should say for `calls`, grouped by `groupOf`, groups sorted by key (the test's order, not the
+ * server's).
+ */
 function expected(calls: Made[], groupOf: (made: Made) => string) {
   const totals = (subset: Made[]) => {
     const prompt = subset.reduce((n, c) => n + c.prompt, 0);

@@ -1,4 +1,5 @@
-// A WireRenderer that makes the fake upstream speak Anthropic's Messages API (bodies, SSE streams, errors, model lists).
+// A WireRenderer that makes the fake upstream speak Anthropic's Messages API (bodies, SSE streams, errors, model
+// lists).
 import {
   startFakeUpstream,
   textPieces,

@@ -1,4 +1,5 @@
-// A WireRenderer that makes the fake upstream speak the Gemini Developer API (generateContent, alt=sse streams, errors, model lists).
+// A WireRenderer that makes the fake upstream speak the Gemini Developer API (generateContent, alt=sse streams, errors,
+// model lists).
 import { randomBytes } from 'node:crypto';
 import {
   startFakeUpstream,
@@ -65,7 +66,9 @@ export const geminiWire: WireRenderer = {
   },
 };
 
-/** A fake Gemini on 127.0.0.1; its `baseUrl` ends in `/v1beta`, like `https://generativelanguage.googleapis.com/v1beta`. */
+/**
+ * A fake Gemini on 127.0.0.1; its `baseUrl` ends in `/v1beta`, like `https://generativelanguage.googleapis.com/v1beta`.
+ */
 export function startGeminiUpstream(): Promise<FakeUpstream> {
   return startFakeUpstream(geminiWire, '/v1beta');
 }
@@ -111,7 +114,10 @@ function quotaFailure(quotaId: string): unknown {
   };
 }
 
-/** A 429 the way Google sends it: QuotaFailure plus RetryInfo (`retryDelay` like "30s" or "1.5s"), no Retry-After header. */
+/**
+ * A 429 the way Google sends it: QuotaFailure plus RetryInfo (`retryDelay` like "30s" or "1.5s"), no Retry-After
+ * header.
+ */
 export function geminiRateLimitReply(options: { retryDelay: string; quotaId?: string }): ErrorReply {
   const message = `You exceeded your current quota, please check your plan and billing details. Please retry in ${options.retryDelay}.`;
   const details = [

@@ -1,4 +1,5 @@
-// OpenAI's chat wire for the fake upstream: chat.completion bodies, SSE chunks as api.openai.com sends them, error bodies, /models.
+// OpenAI's chat wire for the fake upstream: chat.completion bodies, SSE chunks as api.openai.com sends them, error
+// bodies, /models.
 import {
   startFakeUpstream,
   textPieces,

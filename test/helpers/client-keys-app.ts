@@ -1,4 +1,5 @@
-// A small real server for the client-key tests: clientAuth on /v1 (with an echo route), the admin routes, the error handler.
+// A small real server for the client-key tests: clientAuth on /v1 (with an echo route), the admin routes, the error
+// handler.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';

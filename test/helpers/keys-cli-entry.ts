@@ -1,4 +1,5 @@
-// A `switchboard` with only the keys command, run as a child process by test/unit/cli/keys.test.ts (real stdin, exit codes).
+// A `switchboard` with only the keys command, run as a child process by test/unit/cli/keys.test.ts (real stdin, exit
+// codes).
 import { Command } from 'commander';
 import { keysCommand } from '../../src/cli/keys.js';
 

@@ -1,5 +1,6 @@
-// Validators for OpenAI response shapes, compiled from the official OpenAPI schemas (test/fixtures/openai-chat-schemas.json).
-// The walk below follows test/fixtures/SPECS-SOURCES.md: drop annotations, turn OpenAPI 3.0 `nullable` into JSON Schema.
+// Validators for OpenAI response shapes, compiled from the official OpenAPI schemas
+// (test/fixtures/openai-chat-schemas.json). The walk below follows test/fixtures/SPECS-SOURCES.md: drop annotations,
+// turn OpenAPI 3.0 `nullable` into JSON Schema.
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';

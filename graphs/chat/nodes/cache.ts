@@ -49,7 +49,9 @@ export async function* replayCached(
   yield* completionToChunks(completion, includeUsage);
 }
 
-/** The stream as the client asked for it (`clientWantsUsage`), stored in the cache, usage included, once it ended whole. */
+/**
+ * The stream as the client asked for it (`clientWantsUsage`), stored in the cache, usage included, once it ended whole.
+ */
 export async function* cachedAsItEnds(
   cache: ResponseCache,
   key: string,

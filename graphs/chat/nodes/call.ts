@@ -1,4 +1,5 @@
-// call node: one upstream call to the current candidate with a key from the pool; a stream is opened up to its first content.
+// call node: one upstream call to the current candidate with a key from the pool; a stream is opened up to its first
+// content.
 import type { KeyLease } from '../../../src/accounts/key-pool-types.js';
 import { withoutSecret } from '../../../src/providers/errors.js';
 import type { ChatCompletionChunk, ChatRequest, Usage } from '../../../src/providers/types.js';
@@ -11,7 +12,10 @@ export interface CallInput {
   request: ChatRequest;
   stream: boolean;
   signal: AbortSignal;
-  /** The prompt's token count (counted once, on demand): reserved against token limits, and usage when a provider reports none. */
+  /**
+   * The prompt's token count (counted once, on demand): reserved against token limits, and usage when a provider
+   * reports none.
+   */
   promptTokens: () => number;
   runId?: string;
   clientId?: string;
@@ -76,7 +80,10 @@ export async function callModel(deps: ChatDeps, input: CallInput): Promise<CallR
   }
 }
 
-/** The upstream chunks with the key masked in any error, and the lease settled when the stream ends, breaks or is dropped. */
+/**
+ * The upstream chunks with the key masked in any error, and the lease settled when the stream ends, breaks or is
+ * dropped.
+ */
 async function* accounted(
   chunks: AsyncIterable<ChatCompletionChunk>,
   lease: KeyLease,

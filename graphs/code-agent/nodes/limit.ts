@@ -4,7 +4,10 @@ import { notRunText, stepLimitFailure, tokenBudgetFailure, tokenBudgetOf } from 
 import type { AgentFailure, CodeAgentUpdate, CodeAgentValues } from '../state.js';
 import { reply } from './tools.js';
 
-/** Ends the run with `failure`; the unanswered calls get a result saying they were not run, so the conversation stays valid for the next invoke. */
+/**
+ * Ends the run with `failure`; the unanswered calls get a result saying they were not run, so the conversation stays
+ * valid for the next invoke.
+ */
 function endRun(state: CodeAgentValues, failure: AgentFailure): CodeAgentUpdate {
   return {
     messages: pendingToolCalls(state.messages).map((call) => reply(call, notRunText(failure), 'error')),

@@ -1,4 +1,5 @@
-// The tools node: runs the model's next pending tool call (one per step), asking the human first when it needs approval.
+// The tools node: runs the model's next pending tool call (one per step), asking the human first when it needs
+// approval.
 import { ToolMessage } from '@langchain/core/messages';
 import { interrupt, type LangGraphRunnableConfig } from '@langchain/langgraph';
 import type { HumanInputRequest } from '../../../tools/ask-human.js';

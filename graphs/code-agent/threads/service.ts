@@ -78,7 +78,10 @@ export interface CodeAgentService {
 /** What a run starts from: new input, or the human's answer to the pending interrupt. */
 type AgentInput = Parameters<CodeAgentGraph['invoke']>[0];
 
-/** One run: its input, the thread's request (its limits), and when the invoke or resume came in (the clock starts there). */
+/**
+ * One run: its input, the thread's request (its limits), and when the invoke or resume came in (the clock starts
+ * there).
+ */
 interface RunSpec {
   input: AgentInput;
   request: AgentRequestParams;
@@ -111,7 +114,9 @@ export function createCodeAgentService(options: CodeAgentServiceOptions): CodeAg
     logger: options.logger,
   };
 
-  /** The thread from its checkpoint; `lockedByCaller`: the caller holds its lock, so its own run is not in flight yet. */
+  /**
+   * The thread from its checkpoint; `lockedByCaller`: the caller holds its lock, so its own run is not in flight yet.
+   */
   async function load(threadId: string, lockedByCaller = false): Promise<ThreadState> {
     return readThread(await graph.getState(configOf(threadId)), !lockedByCaller && running.has(threadId));
   }

@@ -6,7 +6,10 @@ import { quotaOfViolations } from './rate-limits.js';
 import type { GeminiErrorStatus } from './wire-types.js';
 
 const TYPE_PREFIX = 'type.googleapis.com/google.rpc.';
-/** INVALID_ARGUMENT messages that mean the prompt is too long ("The input token count (N) exceeds the maximum number of tokens allowed (M)."). */
+/**
+ * INVALID_ARGUMENT messages that mean the prompt is too long ("The input token count (N) exceeds the maximum number of
+ * tokens allowed (M).").
+ */
 const CONTEXT_HINTS = /token count|tokens allowed|too many tokens|\bcontext\b/i;
 
 /** The `error` object of a Gemini error body, or undefined when `body` is not one (array-wrapped bodies included). */

@@ -1,4 +1,5 @@
-// Gemini's rate limits: none in the headers; a 429's QuotaFailure names the quota, and a daily one resets at midnight Pacific.
+// Gemini's rate limits: none in the headers; a 429's QuotaFailure names the quota, and a daily one resets at midnight
+// Pacific.
 import type { ProviderQuota } from '../errors.js';
 import { scopeFromText, type QuotaSignal } from '../rate-limits.js';
 

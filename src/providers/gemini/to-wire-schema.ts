@@ -93,7 +93,10 @@ function applyType(type: unknown, out: GeminiSchema): void {
   else if (names.length > 0) out['type'] = 'NULL';
 }
 
-/** Gemini enums are string lists; `const` is a one-value enum. Numeric enums cannot be expressed, so they go to the description. */
+/**
+ * Gemini enums are string lists; `const` is a one-value enum. Numeric enums cannot be expressed, so they go to the
+ * description.
+ */
 function applyEnum(node: Json, out: GeminiSchema): void {
   const values = Array.isArray(node['enum']) ? node['enum'] : node['const'] !== undefined ? [node['const']] : undefined;
   if (values === undefined) return;
@@ -127,7 +130,9 @@ function mergeInto(out: GeminiSchema, extra: GeminiSchema): void {
   }
 }
 
-/** Follows `#/$defs/Name` and `#/definitions/Name`; anything else stays unresolved (and is dropped as an unknown key). */
+/**
+ * Follows `#/$defs/Name` and `#/definitions/Name`; anything else stays unresolved (and is dropped as an unknown key).
+ */
 function resolveRef(node: Json, root: Json, depth: number): unknown {
   const ref = node['$ref'];
   if (typeof ref !== 'string' || depth > MAX_REF_DEPTH) return node;

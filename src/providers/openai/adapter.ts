@@ -1,4 +1,5 @@
-// The `openai` wire protocol adapter: every OpenAI-compatible API (OpenRouter, Groq, Mistral, vLLM, Ollama ...) goes through it.
+// The `openai` wire protocol adapter: every OpenAI-compatible API (OpenRouter, Groq, Mistral, vLLM, Ollama ...) goes
+// through it.
 import { ProviderError } from '../errors.js';
 import type { HttpResponse } from '../http.js';
 import type {

@@ -18,7 +18,8 @@ export function throwOpenAIHttpError(res: HttpResponse, now = Date.now()): Promi
 
 /**
  * The ProviderError for an error object found in a 2xx body or inside a stream. Its kind comes from the status the
- * error states (OpenRouter puts the HTTP code in `error.code`), else from its type/code, else it counts as a server error.
+ * error states (OpenRouter puts the HTTP code in `error.code`), else from its type/code, else it counts as a server
+ * error.
  */
 export function errorFromBody(body: unknown, httpStatus = 200): ProviderError {
   const { message, code } = extractOpenAIStyleError(body);

@@ -1,4 +1,5 @@
-// Upstream OpenAI-compatible JSON → Switchboard's ChatCompletion, normalized to OpenAI's schema (provider extras dropped).
+// Upstream OpenAI-compatible JSON → Switchboard's ChatCompletion, normalized to OpenAI's schema (provider extras
+// dropped).
 import { ProviderError } from '../errors.js';
 import type { AssistantMessage, ChatCompletion, FinishReason, ToolCall, Usage } from '../types.js';
 import { errorFromBody } from './errors.js';

@@ -1,4 +1,5 @@
-// ChatRequest → the JSON body an OpenAI-compatible `/chat/completions` endpoint receives (a whitelist, nothing unknown passes).
+// ChatRequest → the JSON body an OpenAI-compatible `/chat/completions` endpoint receives (a whitelist, nothing unknown
+// passes).
 import type {
   ChatMessage,
   ChatRequest,

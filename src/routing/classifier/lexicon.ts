@@ -14,7 +14,10 @@ export interface Feature {
    * `step-by-step` and `step by step` are the same form. A trailing `*` matches every word that starts so.
    */
   readonly words?: string;
-  /** Tested against the lowercased text (its first 1,000 characters), for what words cannot say (code fences, equations). */
+  /**
+   * Tested against the lowercased text (its first 1,000 characters), for what words cannot say (code fences,
+   * equations).
+   */
   readonly pattern?: RegExp;
 }
 
@@ -53,7 +56,9 @@ const MAX_WALKERS = 8;
  */
 const PATTERN_CHARS = 1000;
 
-/** Letters, digits and `_`, in any script; punctuation and symbols (ASCII, Latin-1, General Punctuation, CJK) are not. */
+/**
+ * Letters, digits and `_`, in any script; punctuation and symbols (ASCII, Latin-1, General Punctuation, CJK) are not.
+ */
 export function isWordChar(c: number): boolean {
   if (c < 128) return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || c === 95;
   if (c < 0xc0 || c === 0xd7 || c === 0xf7) return false;

@@ -3,7 +3,10 @@
 import type { Task } from '../../config/schema.js';
 import { pattern, words, type Feature } from './lexicon.js';
 
-/** Features per task, scored over the last user message (its ask in full, the material it quotes at half weight) and, weaker, the system prompt and the previous user turn. */
+/**
+ * Features per task, scored over the last user message (its ask in full, the material it quotes at half weight) and,
+ * weaker, the system prompt and the previous user turn.
+ */
 export const TASK_RULES: Readonly<Record<Task, readonly Feature[]>> = {
   code: [
     words(3, 'code|coding|programming|programmer|codebase|source code'),

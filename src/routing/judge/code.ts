@@ -5,7 +5,9 @@ const FENCE = /^[ \t]*(?:```|~~~)/m;
 /** Inline code spans, and the characters that make one look like code (a call, an index, an operator), not a word. */
 const INLINE_SPAN = /`([^`\n]+)`/g;
 const CODE_CHAR = /[()[\]{}=;.:<>$]/;
-/** A line that reads like code in most languages: a keyword start, a statement end, a brace, an arrow, a tag, a prompt. */
+/**
+ * A line that reads like code in most languages: a keyword start, a statement end, a brace, an arrow, a tag, a prompt.
+ */
 const CODE_LINE =
   /^\s*(?:(?:def|class|function|fn|func|const|let|var|import|package|public|private|return|#include|#!|SELECT|INSERT|UPDATE|CREATE|from\s+\S+\s+import)\b|\$ |>>> |<\/?[a-zA-Z][\w-]*(?:\s[^>]*)?>)|[;{]\s*$|^\s*}|=>|\w\([^)\n]*\)\s*[;:]?\s*$/;
 /** The question asks about code rather than for code: an explanation in prose can be the right answer. */

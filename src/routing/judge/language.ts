@@ -6,7 +6,10 @@ import type { Answer, Failure, JudgeInput } from './types.js';
 
 /** Below this many letters a language guess is noise ("ok thanks" reads as Chichewa). */
 const MIN_LETTERS = 40;
-/** franc-min costs about 1 µs a character (it weighs every Latin-script language): an opening this long tells the language. */
+/**
+ * franc-min costs about 1 µs a character (it weighs every Latin-script language): an opening this long tells the
+ * language.
+ */
 const SAMPLE_CHARS = 300;
 /** An answer with less than this share of the question's script is in another script. */
 const MIN_SCRIPT_SHARE = 0.15;

@@ -12,7 +12,10 @@ const BARE_DECLINE = new RegExp(
   `^${LEAD}(?:i must (?:decline|refuse)|i(?: have to|'ll have to| will have to) (?:decline|pass)|i(?: am|'m) (?:unable|not able) to (?:do|help with) (?:that|this))`,
 );
 
-/** After the declining sentence, this much more text (or a code block) makes it a partial refusal: declined in part, answered. */
+/**
+ * After the declining sentence, this much more text (or a code block) makes it a partial refusal: declined in part,
+ * answered.
+ */
 const SUBSTANTIAL = 400;
 
 /**

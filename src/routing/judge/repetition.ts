@@ -8,7 +8,9 @@ const MAX_PERIOD = 300;
 /** A tail loop is at least this long and repeats its period at least this often. */
 const MIN_LOOP_CHARS = 200;
 const MIN_LOOP_REPEATS = 4;
-/** The sentence and n-gram counts read at most this much of the prose, from its end (where a loop runs to the limit). */
+/**
+ * The sentence and n-gram counts read at most this much of the prose, from its end (where a loop runs to the limit).
+ */
 const SCAN_WINDOW = 12_000;
 /** Sentences and lines shorter than this repeat legitimately ("Yes.", "}", "---"). */
 const MIN_SEGMENT = 20;

@@ -1,4 +1,5 @@
-// Cheap language evidence for the language check: which writing system dominates a text, and whether it reads as English.
+// Cheap language evidence for the language check: which writing system dominates a text, and whether it reads as
+// English.
 /** Writing systems told apart by code point ranges; `cjk` is Han and kana (told apart by the kana share). */
 export type Script =
   | 'latin'
@@ -75,7 +76,10 @@ const ENGLISH = new Set(
   ).split(' '),
 );
 
-/** The share of common English-only words among the words of `text` (0 when it has fewer than 6): about 0.3 in English prose, near 0 in other languages. */
+/**
+ * The share of common English-only words among the words of `text` (0 when it has fewer than 6): about 0.3 in English
+ * prose, near 0 in other languages.
+ */
 export function englishShare(text: string): number {
   const words = text
     .toLowerCase()

@@ -3,7 +3,9 @@ import type { RequestHandler } from 'express';
 import { bearerToken, secretsEqual } from '../../accounts/secrets.js';
 import { GatewayError } from '../../errors.js';
 
-/** Middleware for /admin/*: 404 when no admin key is configured (the routes are off), 401 on a missing or wrong token. */
+/**
+ * Middleware for /admin/*: 404 when no admin key is configured (the routes are off), 401 on a missing or wrong token.
+ */
 export function requireAdmin(adminKey: string | undefined): RequestHandler {
   return (req, _res, next) => {
     if (adminKey === undefined || adminKey === '') {

@@ -23,7 +23,9 @@ const CreateBody = z.object({
   dailyTokens: positiveInt,
 });
 
-/** A key as the admin API shows it: every field present (null when unset), `created` in seconds like OpenAI's objects. */
+/**
+ * A key as the admin API shows it: every field present (null when unset), `created` in seconds like OpenAI's objects.
+ */
 function clientKeyView(info: ClientKeyInfo) {
   return {
     id: info.id,

@@ -1,4 +1,5 @@
-// POST /v1/contextual_chat/completions: for editor extensions; builds the messages from a prompt, a selection and the active file.
+// POST /v1/contextual_chat/completions: for editor extensions; builds the messages from a prompt, a selection and the
+// active file.
 import { Router } from 'express';
 import { z } from 'zod';
 import { formatPath } from '../../config/load.js';

@@ -1,4 +1,5 @@
-// POST /v1/routing/explain: what the router would do with a chat request (classification, ranked plan, reasons), calling no model.
+// POST /v1/routing/explain: what the router would do with a chat request (classification, ranked plan, reasons),
+// calling no model.
 import { Router } from 'express';
 import type { ClientKeys } from '../../accounts/client-keys.js';
 import { labelRequest, planRequest, type RouterView } from '../../routing/route-context.js';

@@ -1,4 +1,5 @@
-// A connection's bounded send queue: frames leave as the socket drains, off the emitting run's stack; past the bound the client fell behind.
+// A connection's bounded send queue: frames leave as the socket drains, off the emitting run's stack; past the bound
+// the client fell behind.
 import type { WebSocket } from 'ws';
 import type { RunEvent } from '../../events/types.js';
 import { encodeEvent } from './protocol.js';

@@ -3,7 +3,10 @@ import type { RunEvent } from '../../events/types.js';
 
 /** Where a subscriber says it stopped: `afterSeq` in run `afterRunId` (for a thread), or in the one run followed. */
 export interface ReplayCursor {
-  /** For a run subscription: the run. For a thread: the run the client stopped in; runs that started before it are skipped. */
+  /**
+   * For a run subscription: the run. For a thread: the run the client stopped in; runs that started before it are
+   * skipped.
+   */
   afterRunId?: string;
   afterSeq?: number;
 }
@@ -27,9 +30,9 @@ function byRun(history: RunEvent[]): [string, RunEvent[]][] {
 
 /**
  * Applies a cursor to stored events. For a run: events after `afterSeq`. For a thread with `afterRunId`: nothing from
- * runs that started before it, its events after `afterSeq`, every event of later runs (when the run is no longer stored,
- * everything: the client missed it all). For a thread without `afterRunId`: `afterSeq` applies to its latest run, as
- * EventLog.read does.
+ * runs that started before it, its events after `afterSeq`, every event of later runs (when the run is no longer
+ * stored, everything: the client missed it all). For a thread without `afterRunId`: `afterSeq` applies to its latest
+ * run, as EventLog.read does.
  */
 export function planReplay(history: RunEvent[], cursor: ReplayCursor, runId?: string): ReplayPlan {
   const groups = byRun(history);

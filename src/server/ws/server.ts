@@ -38,7 +38,9 @@ export interface EventStreamDeps {
 
 /** The running endpoint. */
 export interface EventStream {
-  /** Closes every connection (1001, going away) and stops listening for upgrades; call before closing the HTTP server. */
+  /**
+   * Closes every connection (1001, going away) and stops listening for upgrades; call before closing the HTTP server.
+   */
   close(): Promise<void>;
 }
 

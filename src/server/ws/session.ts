@@ -1,4 +1,5 @@
-// One /v1/ws connection: its subscriptions (follow, then replay, then live, with no gap and no duplicate) and its replies.
+// One /v1/ws connection: its subscriptions (follow, then replay, then live, with no gap and no duplicate) and its
+// replies.
 import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
 import type { EventFilter, EventLog } from '../../storage/types.js';

@@ -30,8 +30,8 @@ const COMPACT_AT = 64;
 
 /**
  * Creates the embedded event log. Retention uses a lazy sweep (on each run end, read and follow, in expiry order from a
- * FIFO, O(1) amortised) plus one unref'd interval for an idle log, rather than a timer per run: one timer costs
- * nothing per run, keeps the process free to exit, and the sweep follows the injected clock, so tests need no fake timers.
+ * FIFO, O(1) amortised) plus one unref'd interval for an idle log, rather than a timer per run: one timer costs nothing
+ * per run, keeps the process free to exit, and the sweep follows the injected clock, so tests need no fake timers.
  */
 export function createMemoryEventLog(options: MemoryEventLogOptions): EventLog {
   const now = options.now ?? Date.now;

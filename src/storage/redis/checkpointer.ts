@@ -1,4 +1,5 @@
-// LangGraph checkpoint saver on plain Redis 6/7 (no modules), so any instance can resume any thread; threads expire when idle.
+// LangGraph checkpoint saver on plain Redis 6/7 (no modules), so any instance can resume any thread; threads expire
+// when idle.
 //
 // Layout: checkpoint-layout.ts (five keys per thread under one hash tag, plus a registry of threads); record format:
 // ../checkpoint-records.ts. Channel values are stored once per channel version (as Postgres's saver does), so a put

@@ -1,4 +1,5 @@
-// Checks the built-in provider catalog (src/catalog/catalog.yaml): it validates, and its data obeys the rules routing relies on.
+// Checks the built-in provider catalog (src/catalog/catalog.yaml): it validates, and its data obeys the rules routing
+// relies on.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';

@@ -1,4 +1,5 @@
-// `switchboard keys` against the admin key routes on a real port: in process for the output, as a child for stdin and exit codes.
+// `switchboard keys` against the admin key routes on a real port: in process for the output, as a child for stdin and
+// exit codes.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';

@@ -1,4 +1,5 @@
-// The time limit and the token budget of an agent run: the limits a request gets, the run clock, the routers, the service.
+// The time limit and the token budget of an agent run: the limits a request gets, the run clock, the routers, the
+// service.
 import { AIMessage } from '@langchain/core/messages';
 import { END } from '@langchain/langgraph';
 import { MemorySaver } from '@langchain/langgraph-checkpoint';

@@ -1,4 +1,5 @@
-// The agent's chat model: LangChain ⇄ OpenAI message conversion, tool binding, and calls through a scripted request graph.
+// The agent's chat model: LangChain ⇄ OpenAI message conversion, tool binding, and calls through a scripted request
+// graph.
 import { AIMessage, HumanMessage, SystemMessage, ToolMessage } from '@langchain/core/messages';
 import { describe, expect, it } from 'vitest';
 import type { ChatGraph, ChatInput, ChatRun } from '../../../graphs/chat/index.js';

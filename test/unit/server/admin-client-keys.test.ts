@@ -1,4 +1,5 @@
-// /admin/client-keys on a real port: admin key only, the key shown once at creation, never listed, 400/404 in OpenAI shape.
+// /admin/client-keys on a real port: admin key only, the key shown once at creation, never listed, 400/404 in OpenAI
+// shape.
 import { afterEach, describe, expect, it } from 'vitest';
 import { startClientKeysApp, TEST_ADMIN_KEY, type ClientKeysApp } from '../../helpers/client-keys-app.js';
 

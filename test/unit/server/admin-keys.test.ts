@@ -1,4 +1,5 @@
-// The admin key routes on a real port over a real key vault: auth, add/list/remove/validate, and never a key in a reply.
+// The admin key routes on a real port over a real key vault: auth, add/list/remove/validate, and never a key in a
+// reply.
 import { afterEach, describe, expect, it } from 'vitest';
 import { providerKeyId } from '../../../src/accounts/secrets.js';
 import { GatewayError } from '../../../src/errors.js';

@@ -1,4 +1,5 @@
-// The fake upstream's OpenAI wire renders what OpenAI's schema and recorded streams say, so end-to-end tests can trust it.
+// The fake upstream's OpenAI wire renders what OpenAI's schema and recorded streams say, so end-to-end tests can trust
+// it.
 import { describe, expect, it } from 'vitest';
 import type { RecordedRequest, TextReply } from '../../../fakes/fake-upstream.js';
 import { ARGUMENT_PIECE, openaiWire } from '../../../fakes/openai-wire.js';

@@ -33,7 +33,10 @@ async function* cut(bytes: Uint8Array, at: number[]): AsyncGenerator<Uint8Array>
 const every = (bytes: Uint8Array, size: number) =>
   Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => i * size);
 
-/** Cut points: inside the first `data:` prefix, between the two newlines of a separator, inside every multi-byte character. */
+/**
+ * Cut points: inside the first `data:` prefix, between the two newlines of a separator, inside every multi-byte
+ * character.
+ */
 function awkward(bytes: Uint8Array): number[] {
   const points = [3, bytes.indexOf(10) + 1];
   bytes.forEach((b, i) => b >= 0xc0 && points.push(i + 1));

@@ -1,4 +1,5 @@
-// ChatRequest → upstream body: whitelisted fields, max-token mapping, tool turns intact, valid against OpenAI's request schema.
+// ChatRequest → upstream body: whitelisted fields, max-token mapping, tool turns intact, valid against OpenAI's request
+// schema.
 import { describe, expect, it } from 'vitest';
 import { toOpenAIRequest } from '../../../../src/providers/openai/to-wire.js';
 import type { ChatRequest } from '../../../../src/providers/types.js';
