@@ -10,7 +10,7 @@ import type { Ensemble, RoutingRule } from '../../src/config/routing-schema.js';
 import type { Timeouts } from '../../src/providers/http.js';
 import type { Protocol } from '../../src/providers/protocols.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, ProviderAdapter } from '../../src/providers/types.js';
-import type { Verdict } from '../../src/routing/judge/verdict.js';
+import type { Verdict } from '../../src/routing/judge/types.js';
 import type { RouteOptions } from '../../src/routing/plan.js';
 import type { Fused } from '../../src/routing/fuse.js';
 import type { ResponseCache } from './response-cache.js';

@@ -56,7 +56,7 @@ export interface StoresOptions {
 export const DEFAULT_EVENT_LOG_OPTIONS: EventLogOptions = { maxEventsPerRun: 10_000, retentionMs: 60 * 60 * 1000 };
 
 /** Usage records are kept 30 days, at most 200,000 of them. */
-export const DEFAULT_USAGE_OPTIONS: UsageStoreOptions = { retentionMs: 30 * 86_400_000, maxRecords: 200_000 };
+const DEFAULT_USAGE_OPTIONS: UsageStoreOptions = { retentionMs: 30 * 86_400_000, maxRecords: 200_000 };
 
 /** The data directory when none is configured (SWITCHBOARD_DATA_DIR), relative to the working directory. */
 export const DEFAULT_DATA_DIR = '.switchboard';

@@ -113,7 +113,7 @@ async function* accounted(
  * Reads a stream until its first chunk with content (text, tool call or refusal), so that a failure
  * or an empty answer before anything reaches the client can still fall back to another model.
  */
-export async function openStream(rest: AsyncIterator<ChatCompletionChunk>): Promise<OpenedStream> {
+async function openStream(rest: AsyncIterator<ChatCompletionChunk>): Promise<OpenedStream> {
   const head: ChatCompletionChunk[] = [];
   for (;;) {
     const next = await rest.next();
