@@ -83,7 +83,7 @@ async function runLoadComparison(
   try {
     for (const name of targets) {
       console.error(`\n${name}:`);
-      let target;
+      let target: Awaited<ReturnType<typeof startTarget>>;
       try {
         target = await startTarget(name, upstream, { cores: cores.target, chunkDelayMs });
       } catch (err) {
@@ -186,7 +186,7 @@ async function main(): Promise<void> {
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(cli.out, markdown);
   writeFileSync(
-    cli.out.replace(/\.md$/, '') + '.json',
+    `${cli.out.replace(/\.md$/, '')}.json`,
     JSON.stringify({ machine, graphs, events, outcomes, loadOpts }, null, 2),
   );
   console.error(`\nwritten to ${cli.out}`);

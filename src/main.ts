@@ -200,7 +200,7 @@ export async function startGateway({
   };
 }
 
-/** The key and circuit gauges of /metrics, read at scrape time. */
+/** The key, circuit and load gauges of /metrics, read at scrape time. */
 function gaugeSources(accounts: Accounts): Parameters<Metrics['setGaugeSources']>[0] {
   return {
     keys() {
@@ -214,5 +214,6 @@ function gaugeSources(accounts: Accounts): Parameters<Metrics['setGaugeSources']
       return [...counts.values()];
     },
     circuits: () => accounts.registry.providers.map((p) => ({ provider: p.id, state: accounts.breakers.state(p.id) })),
+    load: () => accounts.registry.providers.map((p) => ({ provider: p.id, ...accounts.keys.load(p.id) })),
   };
 }

@@ -7,17 +7,11 @@ import type { RunEmitter } from '../../src/events/publisher.js';
 import type { ProviderError } from '../../src/providers/errors.js';
 import type { ResolvedCatalog } from '../../src/catalog/types.js';
 import type { Ensemble, RoutingRule } from '../../src/config/routing-schema.js';
-import type { Timeouts } from '../../src/providers/http.js';
 import type { Protocol } from '../../src/providers/protocols.js';
-import type {
-  ChatCompletion,
-  ChatCompletionChunk,
-  ChatRequest,
-  ProviderAdapter,
-  Usage,
-} from '../../src/providers/types.js';
-import type { Verdict } from '../../src/routing/judge/verdict.js';
+import type { ChatCompletion, ChatCompletionChunk, ChatRequest, ProviderAdapter } from '../../src/providers/types.js';
+import type { Verdict } from '../../src/routing/judge/types.js';
 import type { RouteOptions } from '../../src/routing/plan.js';
+import type { CallTimeouts } from '../../src/routing/first-byte.js';
 import type { Fused } from '../../src/routing/fuse.js';
 import type { ResponseCache } from './response-cache.js';
 import type { RunRecords } from './run-record.js';
@@ -39,7 +33,8 @@ export interface ChatDeps {
   runs?: RunRecords;
   /** The response cache, for the runs whose input allows it (`ChatInput.cache`); no run uses one when absent. */
   cache?: ResponseCache;
-  timeouts: Timeouts;
+  /** Upstream timeouts; each call's first-byte timeout follows its model's measured latency within their bounds. */
+  timeouts: CallTimeouts;
   now: () => number;
 }
 

@@ -12,7 +12,7 @@ import { classifyNode } from './nodes/classify.js';
 import { ensembleNode, fuseNode, type FuseResult } from './nodes/fuse.js';
 import { gradeNode, needsGrade } from './nodes/grade.js';
 import { applyGrade, isAccepted, judgeCompletion, judgeNode } from './nodes/judge.js';
-import type { Verdict } from '../../src/routing/judge/verdict.js';
+import type { Verdict } from '../../src/routing/judge/types.js';
 import { routeNode, routerViewOf } from './nodes/route.js';
 
 /** The events the cache, call, fuse and grade nodes send their own actor when their work settles. */

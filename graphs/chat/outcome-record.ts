@@ -3,7 +3,7 @@ import type { Attempt, ChatInput, ChatOutcome } from './context.js';
 import type { RunRecord } from './run-record.js';
 
 /** Candidates of the plan kept in a run's record. */
-export const RECORDED_CANDIDATES = 5;
+const RECORDED_CANDIDATES = 5;
 
 /** The record of a run that just ended (or whose stream ends now). */
 export function runRecord(

@@ -6,7 +6,7 @@ import type { ProviderKey, ResolvedCatalog, ResolvedModel, ResolvedProvider } fr
 import type { Usage } from '../providers/types.js';
 import type { UsageRecord, WindowStore } from '../storage/types.js';
 import type { KeyHealth } from './key-health.js';
-import type { ConcurrencyGate } from './limits.js';
+import type { ConcurrencyGate } from './concurrency-gate.js';
 import type { KeyInfo } from './types.js';
 
 /** The circuit breakers as the pool uses them (src/accounts/breakers.ts). */
@@ -26,6 +26,8 @@ export interface KeyPoolDeps {
   health: KeyHealth;
   breakers: ProviderBreakers;
   gate: ConcurrencyGate;
+  /** Requests in flight per provider when its `limits.concurrency` says nothing. */
+  defaultConcurrency: number;
   /** Where each call's usage record goes (the usage store and the metrics). */
   record(record: UsageRecord): void;
   /** How long a key rests after a 429 that gave no Retry-After. */
@@ -41,6 +43,14 @@ export interface AcquireRequest {
    * has those.
    */
   tokens: () => number;
+  /**
+   * How long the call may wait for a slot when its provider already has its cap of requests in flight (0 or absent:
+   * it does not wait). A call that gets none in time, or whose provider's circuit opens meanwhile, is refused with a
+   * KeyUnavailableError, so that it goes to another candidate.
+   */
+  waitMs?: number;
+  /** Ends the wait for a slot (the client went away). */
+  signal?: AbortSignal;
   runId?: string;
   clientId?: string;
 }
@@ -58,6 +68,8 @@ export interface KeyPool {
   acquire(model: ResolvedModel, request: AcquireRequest): Promise<KeyLease>;
   /** 0..1: the share of the provider's keys usable now (1 for a keyless provider), for route scoring. */
   headroom(provider: ResolvedProvider): number;
+  /** The provider's calls in flight on this instance, and those waiting for a slot under its concurrency cap. */
+  load(provider: string): { inFlight: number; waiting: number };
   /** Every key of every enabled provider, as the admin API shows them. */
   describe(registry: ResolvedCatalog): KeyInfo[];
 }

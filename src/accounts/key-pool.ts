@@ -47,8 +47,10 @@ export function createKeyPool(deps: KeyPoolDeps): KeyPool {
       const provider = model.provider;
       const down = pool.unavailable(provider);
       if (down !== undefined) throw new KeyUnavailableError(provider.id, down.reason, down.retryAfterMs);
-      if (!deps.gate.tryEnter(provider.id, provider.limits.concurrency)) {
-        throw new KeyUnavailableError(provider.id, `${provider.limits.concurrency} requests already in flight`, 1_000);
+      const cap = provider.limits.concurrency ?? deps.defaultConcurrency;
+      if (request.waitMs) await deps.gate.enter(provider.id, cap, request.waitMs, request.signal);
+      else if (!deps.gate.tryEnter(provider.id, cap)) {
+        throw new KeyUnavailableError(provider.id, `${cap} requests already in flight`, 1_000);
       }
       try {
         const tokens = provider.limits.tpm === undefined && provider.limits.tpd === undefined ? 0 : request.tokens();
@@ -71,6 +73,8 @@ export function createKeyPool(deps: KeyPoolDeps): KeyPool {
         throw err;
       }
     },
+
+    load: (provider) => ({ inFlight: deps.gate.inFlight(provider), waiting: deps.gate.waiting(provider) }),
 
     headroom(provider) {
       if (provider.keys.length === 0) return 1;

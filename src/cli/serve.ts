@@ -16,7 +16,7 @@ export function serveCommand(): Command {
         if (options.port !== undefined) config.server.port = options.port;
         if (options.host !== undefined) config.server.host = options.host;
         const gateway = await startGateway({ config });
-        process.stdout.write(summary(gateway.registry, file) + `Switchboard listening on ${gateway.url}/v1\n`);
+        process.stdout.write(`${summary(gateway.registry, file)}Switchboard listening on ${gateway.url}/v1\n`);
         stopOnSignals(gateway);
       } catch (err) {
         if (!(err instanceof ConfigError) && !isListenError(err)) throw err;
@@ -46,7 +46,7 @@ function summary(registry: ResolvedCatalog, file: string | undefined): string {
     for (const p of registry.providers)
       lines.push(`  ${p.id} (${p.protocol}): ${p.models.length} models, ${p.keys.length || 'no'} key(s)`);
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 function stopOnSignals(gateway: Gateway): void {

@@ -75,7 +75,14 @@ export type ProviderEntry = z.infer<typeof ProviderEntrySchema>;
 
 const TimeoutsSchema = z.strictObject({
   connectMs: z.number().int().positive().default(5_000),
+  /**
+   * The longest wait for an upstream's response head (a wait for a connection or a concurrency slot included), and
+   * the timeout of a model not measured yet.
+   */
   firstByteMs: z.number().int().positive().default(30_000),
+  /** The shortest first-byte timeout of a measured model: it gets `firstByteFactor` × its measured time to first byte. */
+  firstByteMinMs: z.number().int().positive().default(10_000),
+  firstByteFactor: z.number().min(1).default(4),
   idleMs: z.number().int().positive().default(30_000),
 });
 
@@ -128,6 +135,11 @@ export const AccountsSchema = z.strictObject({
   keyStrategy: z.enum(KEY_STRATEGIES).default('round_robin'),
   /** How long a key rests after a 429 that gave no Retry-After and no reset time. */
   rateLimitCooldownMs: z.number().int().positive().default(60_000),
+  /**
+   * Requests in flight per provider and instance, for a provider whose `limits.concurrency` says nothing. Calls past
+   * the cap wait for a slot (at most half their first-byte timeout), then go to another candidate.
+   */
+  defaultConcurrency: z.number().int().positive().default(64),
   /** Consecutive failures (5xx, timeouts, network) that open a provider's circuit. */
   breakerFailures: z.number().int().positive().default(5),
   /** How long an open circuit stays open before one trial request is let through. */

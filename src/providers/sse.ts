@@ -16,6 +16,6 @@ export async function* readSse(body: AsyncIterable<Uint8Array>): AsyncIterable<S
     parser.feed(decoder.decode(bytes, { stream: true }));
     while (ready.length > 0) yield ready.shift()!;
   }
-  parser.feed(decoder.decode() + '\n\n');
+  parser.feed(`${decoder.decode()}\n\n`);
   while (ready.length > 0) yield ready.shift()!;
 }

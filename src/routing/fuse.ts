@@ -6,7 +6,7 @@ import type { ChatMessage, ChatRequest, Usage } from '../providers/types.js';
 import type { Candidate, Plan } from './types.js';
 
 /** Candidates of an ensemble when it names none. */
-export const DEFAULT_ENSEMBLE_SIZE = 3;
+const DEFAULT_ENSEMBLE_SIZE = 3;
 
 /** How an ensemble went: its members (judge score or error), the answer picked or the aggregator, usage of them all. */
 export interface Fused {

@@ -1,6 +1,6 @@
 // The optional LLM judge (`routing.llmJudge`): a grader model scores an answer 0..10; any failure is "no opinion".
 import type { ChatCompletion, ChatRequest } from '../providers/types.js';
-import type { Verdict } from './judge/verdict.js';
+import type { Verdict } from './judge/types.js';
 
 /** How the LLM judge calls its grader model, and how long it waits for it. */
 export interface LlmJudgeOptions {
@@ -49,7 +49,7 @@ export function createLlmJudge(options: LlmJudgeOptions): LlmJudge {
 }
 
 /** The grading request: a system prompt with the rubric, the question and answer as data, a JSON reply asked for. */
-export function gradingRequest(model: string, question: string, answer: string): ChatRequest {
+function gradingRequest(model: string, question: string, answer: string): ChatRequest {
   return {
     model,
     messages: [

@@ -5,7 +5,7 @@ import type { ResolvedModel } from '../catalog/types.js';
 import type { Candidate, Classification, ModelStats } from './types.js';
 
 /** How much each mode weighs quality against speed. */
-export const MODE_WEIGHTS: Record<ModelQuality, { quality: number; speed: number }> = {
+const MODE_WEIGHTS: Record<ModelQuality, { quality: number; speed: number }> = {
   fastest: { quality: 0.25, speed: 0.75 },
   balanced: { quality: 0.6, speed: 0.4 },
   best_quality: { quality: 0.9, speed: 0.1 },

@@ -67,7 +67,7 @@ const penalty = z.number().min(-2).max(2).nullish();
 const positiveInt = z.number().int().positive().nullish();
 
 /** Unknown OpenAI fields (metadata, store, logprobs...) are accepted and not forwarded. */
-export const ChatBodySchema = z.looseObject({
+const ChatBodySchema = z.looseObject({
   model: z.string().min(1),
   messages: z.array(Message).min(1),
   stream: z.boolean().nullish(),

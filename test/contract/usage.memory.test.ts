@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryUsageStore } from '../../src/storage/memory/usage.js';
 import { describeUsageStoreContract, usageRecord } from './usage.contract.js';
 
-let clock = 1_700_000_000_000;
+const clock = 1_700_000_000_000;
 
 describeUsageStoreContract('memory', {
   open: async (options) => createMemoryUsageStore(options, () => clock),

@@ -7,7 +7,7 @@ import { createSqliteUsageStore } from '../../src/storage/sqlite/usage.js';
 import { onFreshDatabase, openTestDatabase, silent, tempDataDir } from '../helpers/sqlite.js';
 import { describeUsageStoreContract, usageRecord } from './usage.contract.js';
 
-let clock = 1_700_000_000_000;
+const clock = 1_700_000_000_000;
 
 describeUsageStoreContract('sqlite', {
   open: async (options) =>

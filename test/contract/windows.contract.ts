@@ -18,7 +18,7 @@ export const windowKey = (label: string) => `${label}-${randomUUID().slice(0, 8)
 export const MINUTE = 60_000;
 const HOUR = 3_600_000;
 /** 5 s with 12 buckets per minute. */
-export const WIDTH = bucketWidth(MINUTE);
+const WIDTH = bucketWidth(MINUTE);
 /** A bucket boundary of both windows. */
 export const BASE = 1_700_000_400_000;
 

@@ -1,7 +1,7 @@
 // End to end: an agent run's time limit and token budget over HTTP, against a scripted fake OpenAI upstream.
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { FakeUpstream } from '../fakes/fake-upstream.js';
-import { agentApi, sentMessages, toolCall as call, useAgentGateway } from './agent-harness.js';
+import { type agentApi, sentMessages, toolCall as call, useAgentGateway } from './agent-harness.js';
 import { eventually, type TestGateway } from './harness.js';
 
 let alpha: FakeUpstream;

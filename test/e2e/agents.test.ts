@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { FakeUpstream } from '../fakes/fake-upstream.js';
-import { agentApi, sentMessages, toolCall as call, useAgentGateway } from './agent-harness.js';
-import { type TestGateway } from './harness.js';
+import { type agentApi, sentMessages, toolCall as call, useAgentGateway } from './agent-harness.js';
+import type { TestGateway } from './harness.js';
 
 let alpha: FakeUpstream;
 let gw: TestGateway;

@@ -1,7 +1,7 @@
 // End to end: ensembles over HTTP. `select` and `synthesize` call every member (and the aggregator); a failing member
 // is dropped; usage adds up; a cascade stops at the first good answer and runs the ensemble only after a poor one;
 // GET /v1/runs/{run_id} tells what the run did.
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ProviderEntry } from '../../src/config/schema.js';
 import { fakeModel, startTestGateway, startThreeProtocols, type TestGateway, type ThreeProtocols } from './harness.js';

@@ -1,6 +1,6 @@
 // End to end: a stream that breaks after its third token is finished by the next model, so the client reads one
 // answer with no gap and no repeat, and the run's events say which model continued it.
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../src/events/types.js';
 import { CONTINUE_PROMPT } from '../../graphs/chat/continue.js';

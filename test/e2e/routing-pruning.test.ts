@@ -91,10 +91,10 @@ describe('pruning', () => {
     // After the cool-down alpha is a candidate again, on probation with fresh stats, and serves once healthy.
     fakes.alpha.setFallback({ type: 'text', text: 'alpha is back' });
     const back = await until(explain, (plan) => plan.candidates.some((c) => c.model === 'alpha/alpha-chat'));
-    expect(back?.candidates[0]!.model).toBe('alpha/alpha-chat');
+    expect(back!.candidates[0]!.model).toBe('alpha/alpha-chat');
     expect(back?.skipped).toEqual([]);
     // Its old averages are gone: no measured success rate among its reasons.
-    expect(back?.candidates[0]!.reasons.some((r) => r.startsWith('success'))).toBe(false);
+    expect(back!.candidates[0]!.reasons.some((r) => r.startsWith('success'))).toBe(false);
     expect(await ask()).toBe('alpha/alpha-chat');
     expect(calls(fakes.alpha)).toBe(4);
 

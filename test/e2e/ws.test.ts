@@ -11,7 +11,7 @@ import { startTestGateway, startThreeProtocols, type TestGateway, type ThreeProt
 
 let fakes: ThreeProtocols;
 let gw: TestGateway;
-let log: EventLog;
+let _log: EventLog;
 let wsUrl: string;
 const logLines: string[] = [];
 
@@ -25,7 +25,7 @@ beforeAll(async () => {
     },
     logger,
   );
-  log = gw.gateway.stores.eventLog;
+  _log = gw.gateway.stores.eventLog;
   wsUrl = `${gw.url.replace(/^http/, 'ws')}/v1/ws`;
 });
 afterAll(async () => {

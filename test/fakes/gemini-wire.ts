@@ -141,7 +141,7 @@ function response(
 }
 
 function responseWithParts(
-  reply: TextReply,
+  _reply: TextReply,
   req: RecordedRequest,
   parts: unknown[],
   finish: string | undefined,

@@ -3,6 +3,7 @@
 import type { KeyLease } from '../../../src/accounts/key-pool-types.js';
 import { withoutSecret } from '../../../src/providers/errors.js';
 import type { ChatCompletionChunk, ChatRequest, Usage } from '../../../src/providers/types.js';
+import { firstByteTimeoutMs } from '../../../src/routing/first-byte.js';
 import type { Candidate } from '../../../src/routing/types.js';
 import type { CallResult, ChatDeps, ChatInput, OpenedStream } from '../context.js';
 import { estimateUsage } from '../usage.js';
@@ -46,8 +47,14 @@ export async function callModel(deps: ChatDeps, input: CallInput): Promise<CallR
   const { candidate, request, stream, signal } = input;
   const { provider, config } = candidate.model;
   const adapter = deps.adapters[provider.protocol];
+  const maxTokens = request.max_completion_tokens ?? request.max_tokens;
+  const firstByteMs = firstByteTimeoutMs(deps.stats?.get(candidate.model.ref), { stream, maxTokens }, deps.timeouts);
+  const started = deps.now();
   const lease = await deps.keys.acquire(candidate.model, {
-    tokens: () => input.promptTokens() + (request.max_completion_tokens ?? request.max_tokens ?? 0),
+    tokens: () => input.promptTokens() + (maxTokens ?? 0),
+    // A wait for a slot of a busy provider counts in the first byte's time, and leaves the upstream half of it.
+    waitMs: Math.ceil(firstByteMs / 2),
+    signal,
     ...(input.runId === undefined ? {} : { runId: input.runId }),
     ...(input.clientId === undefined ? {} : { clientId: input.clientId }),
   });
@@ -57,7 +64,8 @@ export async function callModel(deps: ChatDeps, input: CallInput): Promise<CallR
     apiKey,
     model: config.id,
     signal,
-    timeouts: deps.timeouts,
+    timeouts: { ...deps.timeouts, firstByteMs: Math.max(1, firstByteMs - (deps.now() - started)) },
+    pool: provider.id,
     headers: provider.headers,
     maxTokensField: provider.maxTokensField,
     onHeaders: lease.onHeaders,
@@ -113,7 +121,7 @@ async function* accounted(
  * Reads a stream until its first chunk with content (text, tool call or refusal), so that a failure
  * or an empty answer before anything reaches the client can still fall back to another model.
  */
-export async function openStream(rest: AsyncIterator<ChatCompletionChunk>): Promise<OpenedStream> {
+async function openStream(rest: AsyncIterator<ChatCompletionChunk>): Promise<OpenedStream> {
   const head: ChatCompletionChunk[] = [];
   for (;;) {
     const next = await rest.next();

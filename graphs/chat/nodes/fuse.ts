@@ -10,7 +10,7 @@ import {
   synthesisRequest,
   type Fused,
 } from '../../../src/routing/fuse.js';
-import type { Verdict } from '../../../src/routing/judge/verdict.js';
+import type { Verdict } from '../../../src/routing/judge/types.js';
 import type { Candidate } from '../../../src/routing/types.js';
 import type { Attempt, CallResult, ChatContext, ChatDeps } from '../context.js';
 import { failureFromAttempts } from '../edges.js';

@@ -1,6 +1,6 @@
 // grade node: the optional LLM judge (routing.llmJudge) on an answer the cheap checks accepted, for the modes it lists.
 import { createLlmJudge } from '../../../src/routing/llm-judge.js';
-import type { Verdict } from '../../../src/routing/judge/verdict.js';
+import type { Verdict } from '../../../src/routing/judge/types.js';
 import type { ChatContext, ChatDeps } from '../context.js';
 import { callInputFor, callModel } from './call.js';
 

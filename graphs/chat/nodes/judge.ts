@@ -1,5 +1,6 @@
 // judge node: scores the latest answer; a streamed answer can only be judged when it ended before any content.
-import { judge, type Verdict } from '../../../src/routing/judge/verdict.js';
+import type { Verdict } from '../../../src/routing/judge/types.js';
+import { judge } from '../../../src/routing/judge/verdict.js';
 import type { CallResult, ChatContext } from '../context.js';
 import { completionFromChunks } from '../../../src/providers/assemble.js';
 import type { ChatCompletion } from '../../../src/providers/types.js';

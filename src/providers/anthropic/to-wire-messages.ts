@@ -130,7 +130,7 @@ function toolResultsFirst(blocks: AnthropicBlock[]): AnthropicBlock[] {
 /** A last assistant turn is a prefill, which Anthropic rejects when it ends in whitespace. */
 function trimFinalAssistant(turns: AnthropicMessage[]): void {
   const last = turns[turns.length - 1];
-  if (!last || last.role !== 'assistant') return;
+  if (last?.role !== 'assistant') return;
   const block = last.content[last.content.length - 1];
   if (block?.type !== 'text') return;
   block.text = block.text.trimEnd();

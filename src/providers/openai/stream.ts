@@ -1,7 +1,7 @@
 // Upstream OpenAI-compatible SSE → normalized ChatCompletionChunks: [DONE], in-stream errors and early ends handled.
 import { ProviderError } from '../errors.js';
 import { readSse } from '../sse.js';
-import type { ChatCompletion, ChatCompletionChunk, ChunkDelta, ToolCallDelta } from '../types.js';
+import type { ChatCompletionChunk, ChunkDelta, ToolCallDelta } from '../types.js';
 import { errorFromBody } from './errors.js';
 import {
   argumentsText,

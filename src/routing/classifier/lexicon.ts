@@ -59,7 +59,7 @@ const PATTERN_CHARS = 1000;
 /**
  * Letters, digits and `_`, in any script; punctuation and symbols (ASCII, Latin-1, General Punctuation, CJK) are not.
  */
-export function isWordChar(c: number): boolean {
+function isWordChar(c: number): boolean {
   if (c < 128) return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || c === 95;
   if (c < 0xc0 || c === 0xd7 || c === 0xf7) return false;
   if (c >= 0x2000 && c <= 0x2bff) return false;

@@ -31,7 +31,7 @@ export function checkCode(answer: Answer, input: JudgeInput): Failure | undefine
 }
 
 /** True when the text holds a fenced block, a code-like inline span, or at least two code-like lines. */
-export function hasCode(text: string): boolean {
+function hasCode(text: string): boolean {
   if (FENCE.test(text)) return true;
   // Spans and their contents are tested apart: one regex for both would backtrack on a long unclosed span.
   for (const span of text.matchAll(INLINE_SPAN)) if (CODE_CHAR.test(span[1]!)) return true;

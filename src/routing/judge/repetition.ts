@@ -91,7 +91,7 @@ interface ProseStats {
  * collapsed) and counted by hash; each word is hashed, and each run of NGRAM word hashes is hashed into a set.
  * A hash collision could only merge two counts, which would need several to matter.
  */
-export function scanProse(prose: string): ProseStats {
+function scanProse(prose: string): ProseStats {
   const segments = new Map<number, number>();
   const grams = new Set<number>();
   const recent = [0, 0, 0, 0];

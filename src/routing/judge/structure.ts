@@ -39,7 +39,7 @@ export function checkToolCalls(answer: Answer, input: JudgeInput): Failure | und
 }
 
 /** The parsed value, or undefined when the text is not JSON. */
-export function parseJson(text: string): unknown {
+function parseJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -48,7 +48,7 @@ export function parseJson(text: string): unknown {
 }
 
 /** The inside of a Markdown code fence wrapping the whole text (models often fence JSON even in JSON mode). */
-export function stripFence(text: string): string {
+function stripFence(text: string): string {
   // By hand, not one regex: JSON mode can loop on whitespace, and a lazy regex would go quadratic on it.
   const trimmed = text.trim();
   if (trimmed.length < 6 || !trimmed.startsWith('```') || !trimmed.endsWith('```')) return text;

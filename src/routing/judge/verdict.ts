@@ -7,8 +7,6 @@ import { checkRepetition } from './repetition.js';
 import { checkEmpty, checkJson, checkLength, checkToolCalls } from './structure.js';
 import type { Answer, Check, Failure, JudgeInput, Verdict } from './types.js';
 
-export type { Answer, Check, Failure, JudgeInput, Verdict } from './types.js';
-
 /** The checks that read only the shape of the answer, cheapest first. */
 const SHAPE_CHECKS: Check[] = [checkEmpty, checkToolCalls, checkJson, checkLength, checkRefusal, checkCode];
 
@@ -44,7 +42,7 @@ export function judge(input: JudgeInput): Verdict {
 }
 
 /** Folds failures into a verdict: the lowest score, and all reasons. */
-export function verdictOf(failures: Failure[]): Verdict {
+function verdictOf(failures: Failure[]): Verdict {
   if (failures.length === 0) return { score: 1, reasons: [] };
   return {
     score: Math.min(...failures.map((failure) => failure.score)),

@@ -160,11 +160,15 @@ export function createSession(ws: WebSocket, { log, logger, viewer, options }: S
   function unsubscribe(message: UnsubscribeMessage): void {
     if (message.run_id === undefined && message.thread_id === undefined) {
       cancelAll();
-      return reply({ type: 'unsubscribed' });
+      reply({ type: 'unsubscribed' });
+      return;
     }
     const { key, target } = targetOf(message);
     const sub = subs.get(key);
-    if (sub === undefined) return fail(`not subscribed to ${key.replace(':', ' ')}`, 'not_subscribed');
+    if (sub === undefined) {
+      fail(`not subscribed to ${key.replace(':', ' ')}`, 'not_subscribed');
+      return;
+    }
     cancel(sub);
     reply({ type: 'unsubscribed', ...target });
   }

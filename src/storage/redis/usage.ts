@@ -103,14 +103,21 @@ export function createRedisUsageStore(
   }
 
   function append(record: UsageRecord): void {
-    if (!Number.isFinite(record.ts)) return failed('ts is not a number', record);
-    if (pending.size >= MAX_PENDING_APPENDS)
-      return failed(`more than ${MAX_PENDING_APPENDS} appends waiting on redis`, record);
+    const refused = !Number.isFinite(record.ts)
+      ? 'ts is not a number'
+      : pending.size >= MAX_PENDING_APPENDS
+        ? `more than ${MAX_PENDING_APPENDS} appends waiting on redis`
+        : undefined;
+    if (refused !== undefined) {
+      failed(refused, record);
+      return;
+    }
     let json: string;
     try {
       json = JSON.stringify(record);
     } catch (err) {
-      return failed(err instanceof Error ? err.message : 'not serialisable', record);
+      failed(err instanceof Error ? err.message : 'not serialisable', record);
+      return;
     }
     const ts = String(Math.max(0, Math.floor(record.ts)));
     const minId = String(Math.max(0, Math.floor(now() - retentionMs)));

@@ -5,7 +5,7 @@ import { createBreakers } from '../../../src/accounts/breakers.js';
 import { isKeyUnavailable } from '../../../src/accounts/errors.js';
 import { createKeyHealth } from '../../../src/accounts/key-health.js';
 import { createKeyPool } from '../../../src/accounts/key-pool.js';
-import { createConcurrencyGate } from '../../../src/accounts/limits.js';
+import { createConcurrencyGate } from '../../../src/accounts/concurrency-gate.js';
 import type { KeyStrategy, Limits } from '../../../src/config/schema.js';
 import { ProviderError } from '../../../src/providers/errors.js';
 import { resolveCatalogWithKeys } from '../../../src/accounts/provider-keys.js';
@@ -52,6 +52,7 @@ function setup(options: { strategy?: KeyStrategy; limits?: Limits; keys?: string
     health,
     breakers,
     gate: createConcurrencyGate(),
+    defaultConcurrency: 64,
     record: (record) => void records.push(record),
     rateLimitCooldownMs: 60_000,
     now: () => now,

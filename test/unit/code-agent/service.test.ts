@@ -22,7 +22,7 @@ let inputs: ChatInput[];
 let events: RunEvent[];
 let agents: CodeAgentService;
 
-function completion(turn: Exclude<Turn, Function>): ChatCompletion {
+function completion(turn: Exclude<Turn, (...args: never[]) => unknown>): ChatCompletion {
   const calls = (turn.calls ?? []).map(([id, name, args]) => ({
     id,
     type: 'function' as const,

@@ -1,6 +1,7 @@
 // The cheap judge: shape checks (empty, tool calls, JSON, length), the code check, and how failures combine.
 import { describe, expect, it } from 'vitest';
-import { judge, type JudgeInput } from '../../../src/routing/judge/verdict.js';
+import type { JudgeInput } from '../../../src/routing/judge/types.js';
+import { judge } from '../../../src/routing/judge/verdict.js';
 import type { AssistantMessage, ChatCompletion, FinishReason, ToolCall } from '../../../src/providers/types.js';
 
 function completion(message: Partial<AssistantMessage>, finish: FinishReason = 'stop'): ChatCompletion {

@@ -74,7 +74,7 @@ describe('readOpenAIStream edge cases', () => {
 
   it('stops reading at [DONE]', async () => {
     async function* tooLong(): AsyncGenerator<Uint8Array> {
-      yield enc.encode(line(chunkOf({ content: 'Hi' }, 'stop')) + 'data: [DONE]\n\n');
+      yield enc.encode(`${line(chunkOf({ content: 'Hi' }, 'stop'))}data: [DONE]\n\n`);
       throw new Error('read past [DONE]');
     }
     expect(await collect(tooLong())).toHaveLength(1);
