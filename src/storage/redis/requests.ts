@@ -56,7 +56,10 @@ export function createRedisRequestLog(
   }
 
   function append(record: RequestRecord): void {
-    if (pending.size >= MAX_PENDING_APPENDS) return failed(`more than ${MAX_PENDING_APPENDS} appends waiting`, record);
+    if (pending.size >= MAX_PENDING_APPENDS) {
+      failed(`more than ${MAX_PENDING_APPENDS} appends waiting`, record);
+      return;
+    }
     const minId = String(Math.max(0, Math.floor(now() - retentionMs)));
     // Redis's clock names the entry: an idle stream still expires a retention after its last row.
     const sent = redis.eval(APPEND_SCRIPT, 1, key, maxRows, minId, JSON.stringify(record), String(retentionMs)).then(
