@@ -147,14 +147,43 @@ export const AccountsSchema = z.strictObject({
 });
 
 const UsageSchema = z.strictObject({
-  /** How long per-call usage records are kept. */
+  /** How long per-call usage records are kept; default: the request log's `requests.retentionMs`. */
+  retentionMs: z.number().int().positive().optional(),
+  /** The most usage records kept (oldest dropped first); default: the request log's `requests.maxRows`. */
+  maxRecords: z.number().int().positive().optional(),
+  /** How long hourly usage rollups are kept (GET /v1/usage reads whole hours from them). */
+  hourlyRetentionMs: z
+    .number()
+    .int()
+    .positive()
+    .default(90 * 24 * 3_600_000),
+  /** How long daily usage rollups are kept. */
+  dailyRetentionMs: z
+    .number()
+    .int()
+    .positive()
+    .default(1_830 * 24 * 3_600_000),
+});
+
+const RequestsSchema = z.strictObject({
+  /** How long the request log keeps a request (GET /v1/requests). */
   retentionMs: z
     .number()
     .int()
     .positive()
     .default(30 * 24 * 3_600_000),
-  /** The most usage records kept (oldest dropped first). */
-  maxRecords: z.number().int().positive().default(200_000),
+  /** The most requests it keeps (oldest dropped first). */
+  maxRows: z.number().int().positive().default(1_000_000),
+});
+
+const LoggingSchema = z.strictObject({
+  /**
+   * Keep the prompt and the answer (truncated) in the request log and its log line. Off by default; a request with
+   * `x-switchboard-log-content: off` is never logged with its content.
+   */
+  content: z.boolean().default(false),
+  /** Characters kept of the prompt and of the answer when content logging is on. */
+  contentMaxChars: z.number().int().positive().default(2_000),
 });
 
 const CacheSchema = z.strictObject({
@@ -180,6 +209,8 @@ export const ConfigSchema = z.strictObject({
   agents: AgentsSchema.default(AgentsSchema.parse({})),
   accounts: AccountsSchema.default(AccountsSchema.parse({})),
   usage: UsageSchema.default(UsageSchema.parse({})),
+  requests: RequestsSchema.default(RequestsSchema.parse({})),
+  logging: LoggingSchema.default(LoggingSchema.parse({})),
   cache: CacheSchema.default(CacheSchema.parse({})),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
