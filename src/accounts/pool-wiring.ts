@@ -27,7 +27,10 @@ export function wireKeyPool(wiring: KeyPoolWiring): { keys: KeyPool; health: Key
   const { settings, logger } = wiring;
   const health = createKeyHealth({ kv: wiring.kv, logger });
   const breakers = createBreakers({
-    failureThreshold: settings.breakerFailures,
+    windowMs: settings.breakerWindowMs,
+    minCalls: settings.breakerMinCalls,
+    failureRate: settings.breakerFailureRate,
+    minRequests: settings.breakerMinRequests,
     cooldownMs: settings.breakerCooldownMs,
   });
   const keys = createKeyPool({
