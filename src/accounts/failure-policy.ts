@@ -140,7 +140,8 @@ export const FAILURE_POLICY: Readonly<Record<FailureKind, FailurePolicy>> = {
     code: 'internal_error',
     says: 'Internal error',
   }),
-  aborted: row('', 'none', 'none', invalid('client_closed_request', 'The client closed the request')),
+  // Nobody is left to read the answer; the status is for the logs.
+  aborted: row('A', 'none', 'none', { ...invalid('client_closed_request', 'The client went away'), status: 499 }),
 };
 
 /**

@@ -1,4 +1,5 @@
 // The failure policy: how anything a call threw is classified, the table's rules as data, and the client's error.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { KeyUnavailableError } from '../../../src/accounts/errors.js';
 import { clientError, FAILURE_POLICY, failureKindOf, type FailureKind } from '../../../src/accounts/failure-policy.js';
@@ -58,6 +59,57 @@ describe('the table', () => {
         false,
       ]);
     }
+  });
+
+  it('is the table docs/ROUTING.md shows, row for row', () => {
+    const doc = readFileSync(new URL('../../../docs/ROUTING.md', import.meta.url), 'utf8');
+    const section = doc.slice(doc.indexOf('## The failure policy'));
+    const rows = section.split('\n').filter((line) => line.startsWith('| `'));
+    const yes = (cell: string) => cell === 'yes';
+    const key = { '-': 'none', 'rests until reset': 'until_reset', disabled: 'disable' } as Record<string, string>;
+    const shown = Object.fromEntries(
+      rows.map((line) => {
+        const [kind, , attempt, otherKey, nextModel, skip, rest, circuit, stats, client] = line
+          .split('|')
+          .slice(1, -1)
+          .map((cell) => cell.trim());
+        const [status, code] = client!.split(' ');
+        return [
+          kind!.replaceAll('`', ''),
+          [
+            yes(attempt!),
+            yes(otherKey!),
+            yes(nextModel!),
+            yes(skip!),
+            key[rest!],
+            circuit,
+            yes(stats!),
+            Number(status),
+            code!.replaceAll('`', ''),
+          ],
+        ];
+      }),
+    );
+    const table = Object.fromEntries(
+      kinds.map((kind) => {
+        const p = FAILURE_POLICY[kind];
+        return [
+          kind,
+          [
+            p.attempt,
+            p.otherKey,
+            p.nextModel,
+            p.skipProvider,
+            p.restKey,
+            p.circuit,
+            p.stats,
+            p.client.status,
+            p.client.code,
+          ],
+        ];
+      }),
+    );
+    expect(shown).toEqual(table);
   });
 
   it('rests a key only for what the provider said of the key', () => {
