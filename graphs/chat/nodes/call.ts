@@ -1,11 +1,11 @@
 // call node: one upstream call to the current candidate with a key from the pool; a stream is opened up to its first
 // content.
-import { createHash } from 'node:crypto';
 import type { KeyLease } from '../../../src/accounts/key-pool-types.js';
 import { withoutSecret } from '../../../src/providers/errors.js';
 import type { ChatCompletionChunk, ChatRequest, Usage } from '../../../src/providers/types.js';
 import type { Candidate } from '../../../src/routing/types.js';
 import type { CallResult, ChatDeps, ChatInput, OpenedStream } from '../context.js';
+import { requestKeyOf } from '../request-key.js';
 import { estimateUsage } from '../usage.js';
 
 export interface CallInput {
@@ -164,20 +164,4 @@ async function openStream(rest: AsyncIterator<ChatCompletionChunk>): Promise<Ope
 /** A finish_reason alone is not content: a stream that finishes first is read to its end, then judged as empty. */
 function hasContent(chunk: ChatCompletionChunk): boolean {
   return chunk.choices.some(({ delta }) => !!delta.content || !!delta.refusal || (delta.tool_calls?.length ?? 0) > 0);
-}
-
-const requestKeys = new WeakMap<ChatRequest, string>();
-
-/**
- * A fingerprint of a request's prompt (its messages and tools), computed once per request and only when asked: a
- * provider's circuit counts how many distinct requests failed, so one prompt retried by its client counts once.
- */
-function requestKeyOf(request: ChatRequest): string {
-  let key = requestKeys.get(request);
-  if (key === undefined) {
-    const prompt = JSON.stringify([request.messages, request.tools ?? null]);
-    key = createHash('sha256').update(prompt).digest('base64url').slice(0, 22);
-    requestKeys.set(request, key);
-  }
-  return key;
 }
