@@ -4,6 +4,7 @@ import type { ClientKeyInfo } from '../../src/accounts/types.js';
 import type { Config } from '../../src/config/schema.js';
 import type { GatewayError } from '../../src/errors.js';
 import type { RunEmitter } from '../../src/events/publisher.js';
+import type { FailureKind } from '../../src/accounts/failure-policy.js';
 import type { ProviderError } from '../../src/providers/errors.js';
 import type { ResolvedCatalog } from '../../src/catalog/types.js';
 import type { Ensemble, RoutingRule } from '../../src/config/routing-schema.js';
@@ -77,8 +78,10 @@ export type CallResult = { kind: 'completion'; completion: ChatCompletion } | { 
 export interface Attempt {
   ref: string;
   ms: number;
-  /** The call's failure: a ProviderError, or whatever else an adapter threw. */
+  /** The call's failure: a ProviderError, a KeyUnavailableError, or whatever else was thrown. */
   error?: ProviderError | Error;
+  /** The failure's kind (src/accounts/failure-policy.ts), classified once when it is recorded. */
+  kind?: FailureKind;
   verdict?: Verdict;
   /**
    * No call was made: the candidate's provider could not take one (keys resting, circuit open). Not counted as an
@@ -99,6 +102,8 @@ export interface ChatContext {
   index: number;
   /** Every upstream call so far, in order. */
   attempts: Attempt[];
+  /** Providers the run leaves out from now on: a failure of theirs said so (unreachable, unavailable). */
+  leftOut: ReadonlySet<string>;
   /** The latest call's result, until it is judged. */
   result?: CallResult;
   /** The best rejected completion so far: returned if every candidate is rejected. */
@@ -132,6 +137,9 @@ export type ChatOutcome =
       fused?: Fused;
       input: ChatInput;
       cacheKey?: string;
+      /** When the run started, and the providers it left out: a mid-stream continuation goes on from there. */
+      startedAt: number;
+      leftOut: ReadonlySet<string>;
     }
   | { kind: 'cached'; completion: ChatCompletion; attempts: Attempt[]; classification: Classification; rule?: string }
   | { kind: 'error'; error: GatewayError; attempts: Attempt[]; cacheKey?: string };

@@ -69,6 +69,7 @@ export function createConcurrencyGate(): ConcurrencyGate {
             waiter.reject(
               new KeyUnavailableError(
                 provider,
+                'resting',
                 `${cap} requests in flight and no slot free within ${waitMs} ms`,
                 RETRY_AFTER_FULL_MS,
               ),
@@ -92,7 +93,7 @@ export function createConcurrencyGate(): ConcurrencyGate {
     },
     turnAway(provider, reason, retryAfterMs) {
       for (const waiter of [...queueOf(provider)])
-        waiter.reject(new KeyUnavailableError(provider, reason, retryAfterMs));
+        waiter.reject(new KeyUnavailableError(provider, 'circuit_open', reason, retryAfterMs));
     },
     inFlight: (provider) => counts.get(provider) ?? 0,
     waiting: (provider) => queues.get(provider)?.length ?? 0,

@@ -5,6 +5,7 @@ import type { KeyStrategy } from '../config/schema.js';
 import type { ProviderKey, ResolvedCatalog, ResolvedModel, ResolvedProvider } from '../catalog/types.js';
 import type { Usage } from '../providers/types.js';
 import type { UsageRecord, WindowStore } from '../storage/types.js';
+import type { UnavailableKind } from './errors.js';
 import type { KeyHealth } from './key-health.js';
 import type { ConcurrencyGate } from './concurrency-gate.js';
 import type { KeyInfo } from './types.js';
@@ -17,7 +18,10 @@ export interface ProviderBreakers {
   canAllow(provider: string): boolean;
   retryAfterMs(provider: string): number | undefined;
   success(provider: string): void;
-  failure(provider: string): void;
+  /** A failed call of the request `request` (a fingerprint of its prompt: one request's failures count once). */
+  failure(provider: string, request: string): void;
+  /** A call that says nothing about the provider ended (aborted, the gateway's own fault): frees a half-open trial. */
+  release(provider: string): void;
 }
 
 export interface KeyPoolDeps {
@@ -51,12 +55,18 @@ export interface AcquireRequest {
   waitMs?: number;
   /** Ends the wait for a slot (the client went away). */
   signal?: AbortSignal;
+  /**
+   * A fingerprint of the request's prompt, computed only when a call fails: the circuit counts how many distinct
+   * requests failed, so that one prompt retried many times cannot open it.
+   */
+  requestKey?: () => string;
   runId?: string;
   clientId?: string;
 }
 
-/** Why a provider cannot take a call now, and when it may. */
+/** Why a provider cannot take a call now, and when it may (infinite: never, until a key is added or validated). */
 export interface Unavailable {
+  kind: UnavailableKind;
   reason: string;
   retryAfterMs: number;
 }

@@ -27,13 +27,17 @@ export function wireKeyPool(wiring: KeyPoolWiring): { keys: KeyPool; health: Key
   const { settings, logger } = wiring;
   const health = createKeyHealth({ kv: wiring.kv, logger });
   const breakers = createBreakers({
-    failureThreshold: settings.breakerFailures,
+    windowMs: settings.breakerWindowMs,
+    minCalls: settings.breakerMinCalls,
+    failureRate: settings.breakerFailureRate,
+    minRequests: settings.breakerMinRequests,
     cooldownMs: settings.breakerCooldownMs,
   });
   const gate = createConcurrencyGate();
   // Calls waiting for a slot of a provider whose circuit just opened would only wait to be refused: they go elsewhere.
   breakers.onChange((id, state) => {
-    if (state === 'open') gate.turnAway(id, 'circuit open after repeated failures', breakers.retryAfterMs(id) ?? 1_000);
+    if (state === 'open')
+      gate.turnAway(id, 'circuit open: too many of its calls failed', breakers.retryAfterMs(id) ?? 1_000);
   });
   const keys = createKeyPool({
     strategy: settings.keyStrategy,

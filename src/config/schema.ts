@@ -140,8 +140,15 @@ export const AccountsSchema = z.strictObject({
    * the cap wait for a slot (at most half their first-byte timeout), then go to another candidate.
    */
   defaultConcurrency: z.number().int().positive().default(64),
-  /** Consecutive failures (5xx, timeouts, network) that open a provider's circuit. */
-  breakerFailures: z.number().int().positive().default(5),
+  /**
+   * A provider's circuit opens when, within `breakerWindowMs`, at least `breakerMinCalls` calls were made, at least
+   * `breakerFailureRate` of them failed the way that counts (5xx, timeouts, unreachable, broken streams: see the
+   * failure policy in docs/ROUTING.md), and the failures came from at least `breakerMinRequests` distinct requests.
+   */
+  breakerWindowMs: z.number().int().positive().default(60_000),
+  breakerMinCalls: z.number().int().positive().default(10),
+  breakerFailureRate: z.number().min(0).max(1).default(0.5),
+  breakerMinRequests: z.number().int().positive().default(3),
   /** How long an open circuit stays open before one trial request is let through. */
   breakerCooldownMs: z.number().int().positive().default(30_000),
 });

@@ -1,7 +1,7 @@
 // Shapes shared by the routing functions: the classification of a request and the ranked plan.
 import type { Domain, ModelQuality, Task } from '../config/schema.js';
 import type { Ensemble } from '../config/routing-schema.js';
-import type { ResolvedModel } from '../catalog/types.js';
+import type { ResolvedModel, ResolvedProvider } from '../catalog/types.js';
 
 export type { Domain } from '../config/schema.js';
 
@@ -48,6 +48,11 @@ export interface Plan {
   ensemble?: Ensemble;
   /** The matching rule turns the response cache on. */
   cache?: boolean;
+  /**
+   * Providers left out because they could not take a call when the plan was made (keys resting, circuit open): when
+   * the run fails, the earliest time one of them or a candidate can serve is the client's Retry-After.
+   */
+  unavailable?: ResolvedProvider[];
 }
 
 /**

@@ -61,7 +61,7 @@ export function createMetrics(): Metrics {
   });
   const calls = new Counter({
     name: 'switchboard_upstream_calls_total',
-    help: 'Upstream provider calls, by outcome and ProviderError kind',
+    help: 'Upstream provider calls, by outcome and failure kind (the failure policy of docs/ROUTING.md)',
     labelNames: ['provider', 'model', 'status', 'error'] as const,
     registers,
   });

@@ -96,7 +96,8 @@ describe('a hung provider', () => {
     hangFor({ type: 'hang', drop: new Promise<void>((resolve) => (drop = resolve)) });
     gw = await startTestGateway({
       providers: providers({ concurrency: 10 }),
-      accounts: { breakerFailures: 10 },
+      // One prompt for every request: a single distinct request is enough to open the circuit here.
+      accounts: { breakerMinCalls: 10, breakerMinRequests: 1 },
       // Long enough that nothing times out in this test: the upstream dropping its connections opens the circuit.
       timeouts: { connectMs: 2_000, firstByteMs: 10_000, idleMs: 10_000 },
     });

@@ -124,17 +124,17 @@ describe('the key pool and its gate', () => {
   });
 
   it('refuses the calls waiting for a provider as soon as its circuit opens, while its calls in flight still hang', async () => {
-    const { keys, breakers } = wire({ defaultConcurrency: 2, breakerFailures: 2 });
+    const { keys, breakers } = wire({ defaultConcurrency: 2, breakerMinCalls: 2, breakerMinRequests: 2 });
     const held = [await keys.acquire(model, { tokens: () => 1 }), await keys.acquire(model, { tokens: () => 1 })];
     const waiters = Array.from({ length: 3 }, () =>
       keys.acquire(model, { tokens: () => 1, waitMs: 60_000 }).catch((e: unknown) => e),
     );
     // No slot frees (the calls in flight hang): only the circuit opening can end a wait of a minute.
-    breakers.failure('p');
-    breakers.failure('p');
+    breakers.failure('p', 'first request');
+    breakers.failure('p', 'second request');
     const outcomes = (await Promise.all(waiters)) as KeyUnavailableError[];
     expect(outcomes.map((e) => isKeyUnavailable(e) && e.message)).toEqual(
-      Array(3).fill('p: circuit open after repeated failures'),
+      Array(3).fill('p: circuit open: too many of its calls failed'),
     );
     expect(keys.load('p')).toEqual({ inFlight: 2, waiting: 0 });
     for (const lease of held) lease.settle({ aborted: true });

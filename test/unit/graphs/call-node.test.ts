@@ -72,7 +72,7 @@ describe('callModel', () => {
     const err = (await callModel(deps(), input(false)).catch((e: unknown) => e)) as ProviderError;
     expect(err).toBeInstanceOf(ProviderError);
     expect(err.message).toBe('Invalid API key: sk-l…cdef');
-    expect([err.kind, err.retryable, err.retryAfterMs]).toEqual(['auth', true, 5]);
+    expect([err.kind, err.retryAfterMs]).toEqual(['auth', 5]);
   });
 
   it('masks an echoed key in an error raised after the first streamed token', async () => {
