@@ -22,7 +22,7 @@ import { createApp } from './server/app.js';
 import { createMetrics, type Metrics } from './server/metrics.js';
 import { createLiveStats, recordCallStats } from './routing/stats.js';
 import { wsAuthorize } from './server/ws/auth.js';
-import { createStores, DEFAULT_DATA_DIR, parseStoreKind, type Stores } from './storage/index.js';
+import { createStores, storesOptionsFromEnv, type Stores } from './storage/index.js';
 
 export interface GatewayOptions {
   config: Config;
@@ -66,20 +66,11 @@ export async function startGateway({
   const http = createHttpClient({ connectTimeoutMs: config.timeouts.connectMs });
   const adapters = createAdapters({ http });
   const { maxEventsPerRun, retentionMs } = config.events;
-  const redisUrl = env['REDIS_URL'] || undefined;
-  const dataDir = path.resolve(env['SWITCHBOARD_DATA_DIR'] || DEFAULT_DATA_DIR);
-  // SWITCHBOARD_STORE=memory: nothing written to disk but the records file (throwaway runs, tests); REDIS_URL wins.
-  const store = parseStoreKind(env['SWITCHBOARD_STORE']);
-  // SWITCHBOARD_REDIS_PREFIX keeps deployments (or test runs) that share one Redis apart.
-  const keyPrefix = env['SWITCHBOARD_REDIS_PREFIX'] || undefined;
   const stores = createStores({
-    redisUrl,
+    ...storesOptionsFromEnv(env),
     logger,
     events: { maxEventsPerRun, retentionMs },
-    dataDir,
     usage: config.usage,
-    ...(keyPrefix === undefined ? {} : { keyPrefix }),
-    ...(store === undefined ? {} : { store }),
   });
   const metrics = createMetrics();
   const stats = createLiveStats({ store: stores.stats, pruning: config.routing.pruning, logger });
@@ -150,6 +141,7 @@ export async function startGateway({
     stats,
     runs,
     availability: (provider) => accounts.keys.unavailable(provider),
+    checkStores: () => stores.ping(),
     headroom: (provider) => accounts.keys.headroom(provider),
     now: Date.now,
   });

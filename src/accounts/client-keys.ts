@@ -1,9 +1,12 @@
 // Gateway client keys (`sk-sb-…`): made by the admin, stored only as hashes, each with optional model, rate and budget
 // limits.
 import { randomBytes } from 'node:crypto';
+import { pino, type Logger } from 'pino';
 import { z } from 'zod';
 import { GatewayError } from '../errors.js';
+import { isStoreUnavailable } from '../storage/errors.js';
 import type { RecordStore, WindowRule, WindowStore } from '../storage/types.js';
+import { createAuthSwitch } from './client-auth-switch.js';
 import { hashSecret, secretsEqual } from './secrets.js';
 import type { ClientKeyInfo } from './types.js';
 
@@ -26,10 +29,13 @@ export interface ClientKeysOptions {
   windows: WindowStore;
   /** SWITCHBOARD_REQUIRE_AUTH: ask for a key even while none exists. */
   requireAuth: boolean;
+  /** Where a store that lost its keys, or cannot be read, is reported (default: silent). */
+  logger?: Logger;
   now?: () => number;
   /**
    * Age after which a lookup re-reads the store first, and the period of the background re-read (default 5 s).
-   * Bounds how long a key revoked on another instance keeps working here. 0: no background re-read.
+   * Changes made on another instance arrive sooner, with the store's change notices (RecordStore.watch); this
+   * bounds how long one missed notice counts. 0: no background re-read.
    */
   refreshMs?: number;
   /**
@@ -58,7 +64,10 @@ export interface ClientKeys {
   list(): Promise<ClientKeyInfo[]>;
   /** Deletes a key; false when there is none with that id. */
   revoke(id: string): Promise<boolean>;
-  /** Whether /v1 needs a key: requireAuth, or any key known to this instance. Sync, for the hot path. */
+  /**
+   * Whether /v1 needs a key: requireAuth, any key known to this instance, or auth having been on (the stored setting,
+   * or this instance's latch: a store that comes back empty does not turn it off). Sync, for the hot path.
+   */
   authRequired(): boolean;
   /** The key's settings when `token` is a live client key. */
   authenticate(token: string): Promise<ClientKeyInfo | undefined>;
@@ -70,7 +79,7 @@ export interface ClientKeys {
   allowsModel(client: ClientKeyInfo, ref: string): boolean;
   /** Re-reads the store now. */
   refresh(): Promise<void>;
-  /** Stops the background re-read. */
+  /** Stops the background re-read and the change notices. */
   close(): void;
 }
 
@@ -92,33 +101,55 @@ type StoredKey = z.infer<typeof StoredKey>;
 export async function createClientKeys(options: ClientKeysOptions): Promise<ClientKeys> {
   const { records, windows, requireAuth } = options;
   const now = options.now ?? Date.now;
+  const logger = options.logger ?? pino({ level: 'silent' });
   const refreshMs = options.refreshMs ?? 5_000;
   const missRefreshMs = options.missRefreshMs ?? 1_000;
+  const auth = createAuthSwitch(records, logger, now);
   let index = new Map<string, StoredKey>();
   let loadedAt = -Infinity;
   let lastMissAt = -Infinity;
   let changes = 0;
   let inFlight: Promise<void> | undefined;
+  let unreadable = false;
 
   const read = async () => {
     for (;;) {
       const seen = changes;
       const at = now();
       const next = indexOf(await records.list(CLIENT_KEYS_COLLECTION));
+      if (seen === changes) await auth.settle(next.size);
       // A create or revoke of this instance raced the read: read again, so the index does not undo it.
       if (seen !== changes) continue;
       index = next;
       loadedAt = at;
+      if (unreadable) logger.warn('client keys: the store answers again');
+      unreadable = false;
       return;
     }
   };
   // One read at a time: callers that need one while it runs share it.
   const reload = () => (inFlight ??= read().finally(() => (inFlight = undefined)));
+  /**
+   * A lookup's re-read. While the store does not answer, the keys last read stay in use (degraded, logged once):
+   * no key can be made or revoked meanwhile, since those writes need the store too.
+   */
+  const reloadForLookup = () =>
+    reload().catch((err: unknown) => {
+      if (!isStoreUnavailable(err)) throw err;
+      if (!unreadable)
+        logger.warn({ err }, 'client keys: the store is unavailable; checking keys against the last read');
+      unreadable = true;
+      // Not again on every request: a stalled store would make each wait for its command timeout.
+      loadedAt = now();
+    });
 
   await reload();
   const timer = refreshMs > 0 ? setInterval(() => void reload().catch(() => {}), refreshMs) : undefined;
   // Failures of the background read are dropped: the next lookup reads again and reports its own failure.
   timer?.unref();
+  const unwatch = await records.watch((collection) => {
+    if (collection === undefined || collection === CLIENT_KEYS_COLLECTION) void reloadForLookup().catch(() => {});
+  });
 
   return {
     async create(params) {
@@ -132,6 +163,8 @@ export async function createClientKeys(options: ClientKeysOptions): Promise<Clie
         createdAt: now(),
       };
       const stored: StoredKey = { ...info, hash: hashSecret(key) };
+      // The setting first: from here on, auth stays on even if the store later loses every key.
+      await auth.turnOn();
       await records.put(CLIENT_KEYS_COLLECTION, info.id, JSON.stringify(stored));
       changes += 1;
       index.set(stored.hash, stored);
@@ -145,16 +178,21 @@ export async function createClientKeys(options: ClientKeysOptions): Promise<Clie
       const deleted = await records.delete(CLIENT_KEYS_COLLECTION, id);
       changes += 1;
       for (const [hash, stored] of index) if (stored.id === id) index.delete(hash);
+      // The admin revoked the last key: auth turns off (the documented way back to an open gateway).
+      if (deleted) {
+        await reload();
+        if (index.size === 0) await auth.turnOff();
+      }
       return deleted;
     },
-    authRequired: () => requireAuth || index.size > 0,
+    authRequired: () => requireAuth || auth.on(index.size),
     async authenticate(token) {
       const hash = hashSecret(token);
       const at = now();
-      if (at - loadedAt >= refreshMs) await reload();
+      if (at - loadedAt >= refreshMs) await reloadForLookup();
       else if (!index.has(hash) && at - lastMissAt >= missRefreshMs) {
         lastMissAt = at;
-        await reload();
+        await reloadForLookup();
       }
       const stored = index.get(hash);
       // The map found it by hash; the constant-time check keeps the final word independent of timing.
@@ -206,7 +244,10 @@ export async function createClientKeys(options: ClientKeysOptions): Promise<Clie
       );
     },
     refresh: reload,
-    close: () => clearInterval(timer),
+    close() {
+      clearInterval(timer);
+      void unwatch();
+    },
   };
 }
 

@@ -3,7 +3,7 @@
 import { badRequest, GatewayError } from '../errors.js';
 import type { RecordStore } from '../storage/types.js';
 import { maskSecret } from '../mask-secret.js';
-import { providerKeyId } from './secrets.js';
+import { providerKeyId, providerKeyProblem } from './secrets.js';
 import {
   createVaultMeta,
   isSealed,
@@ -20,8 +20,8 @@ export { KeyVaultError } from './vault-crypto.js';
 /** The collection of encrypted entries, keyed by providerKeyId(provider, key). */
 export const VAULT_COLLECTION = 'vault';
 /** The collection holding the one meta record (salt, KDF parameters, check value). */
-const VAULT_META_COLLECTION = 'vault-meta';
-const META_ID = 'meta';
+export const VAULT_META_COLLECTION = 'vault-meta';
+export const META_ID = 'meta';
 
 /** A stored key as it may be shown: never the secret. */
 export interface StoredKey {
@@ -42,7 +42,7 @@ export interface KeyVault {
   readonly canStore: boolean;
   /**
    * Encrypts and stores `key`; adding the same key again is the same entry. Throws GatewayError 503 `vault_locked`
-   * without a master key.
+   * without a master key, 400 for a key that cannot be one (providerKeyProblem).
    */
   add(provider: string, key: string): Promise<StoredKey>;
   /** False when there was no entry with that id. */
@@ -68,39 +68,54 @@ interface EntryRecord extends Sealed {
   provider: string;
 }
 
+/** The vault key, and the meta record (as stored) it was derived from. */
+interface OpenedVault {
+  key: Buffer;
+  meta: string;
+}
+
+/** How many times add() seals again under a meta record another instance wrote meanwhile, before giving up. */
+const MAX_ADD_ATTEMPTS = 3;
+
 /**
  * Opens the vault in `records`. When a master key is given and the vault has a meta record, the key is derived and
  * checked now, so a wrong SWITCHBOARD_MASTER_KEY stops the gateway at start (KeyVaultError) instead of losing keys.
  * Without a master key, a vault that holds entries is an error too: starting without them would drop keys silently.
+ * Every KeyVaultError message says the way out (the master key to set, or the `switchboard vault` command to run).
  */
 export async function createKeyVault(options: KeyVaultOptions): Promise<KeyVault> {
   const { records } = options;
   const masterKey = options.masterKey === '' ? undefined : options.masterKey;
   const location = options.location ?? 'the record store';
   const stored = await records.list(VAULT_COLLECTION);
-  if (masterKey === undefined && stored.length > 0) {
-    throw new KeyVaultError(
-      `The key vault stored in ${location} holds ${stored.length} key(s) but SWITCHBOARD_MASTER_KEY is not set: ` +
-        'set it to the master key the vault was created with',
-    );
-  }
-  const opened = await openExisting(records, masterKey, location);
-  if (opened === undefined && masterKey !== undefined && stored.length > 0) {
-    throw new KeyVaultError(
-      `The key vault stored in ${location} holds keys but its meta record is missing: they cannot be decrypted`,
-    );
-  }
+  if (masterKey === undefined && stored.length > 0) throw noMasterKey(location, stored.length);
+  const metaText = await records.get(VAULT_META_COLLECTION, META_ID);
+  if (masterKey !== undefined && metaText === undefined && stored.length > 0)
+    throw metaMissing(location, stored.length);
   // A promise, not a key: concurrent first adds must share one derivation and one meta record, not race two salts.
-  let key: Promise<Buffer> | undefined = opened === undefined ? undefined : Promise.resolve(opened);
+  let current: Promise<OpenedVault> | undefined;
+  if (masterKey !== undefined && metaText !== undefined) {
+    const opened = await openMeta(masterKey, metaText, location, stored.length);
+    current = Promise.resolve(opened);
+  }
 
-  /** The vault key, creating the meta record on the first add (so merely starting with a master key pins nothing). */
-  const vaultKey = (secret: string): Promise<Buffer> => {
-    if (key !== undefined) return key;
-    const attempt = openExisting(records, secret, location).then((k) => k ?? createMeta(records, secret, location));
-    key = attempt;
-    // A failed attempt (storage down) is not cached: the next add tries again.
+  /**
+   * The vault key for the meta record stored now (`stored`; undefined when there is none). It is derived again only
+   * when that record is not the one known here (another instance made a new vault after the store was emptied). With
+   * none stored, the one known here is kept (add() writes it back), or a new one made (written by add() only: merely
+   * starting with a master key pins nothing). Concurrent first adds share one new record.
+   */
+  const openFor = (secret: string, stored: string | undefined): Promise<OpenedVault> => {
+    const known = current;
+    const attempt = (async () => {
+      const opened = await known?.catch(() => undefined);
+      if (opened !== undefined && (stored === undefined || stored === opened.meta)) return opened;
+      return stored === undefined ? newVault(secret) : openMeta(secret, stored, location);
+    })();
+    current = attempt;
+    // A failed attempt (a damaged or foreign record) is not kept: the next call tries again.
     attempt.catch(() => {
-      if (key === attempt) key = undefined;
+      if (current === attempt) current = undefined;
     });
     return attempt;
   };
@@ -109,14 +124,21 @@ export async function createKeyVault(options: KeyVaultOptions): Promise<KeyVault
     canStore: masterKey !== undefined,
     async add(provider, secret) {
       if (masterKey === undefined) throw vaultLocked();
-      if (provider === '' || secret === '')
-        throw badRequest('A key needs a provider and a non-empty secret', secret === '' ? 'key' : 'provider');
+      if (provider === '') throw badRequest('A key needs a provider', 'provider');
+      const problem = providerKeyProblem(secret);
+      if (problem !== undefined) throw badRequest(`Invalid value for 'key': ${problem}`, 'key');
       const id = providerKeyId(provider, secret);
-      const sealed = seal(await vaultKey(masterKey), secret, entryAad(id, provider));
-      const record: EntryRecord = { v: 1, provider, ...sealed };
-      // Written again when already there: same id, same key, and a damaged record is healed.
-      await records.put(VAULT_COLLECTION, id, JSON.stringify(record));
-      return { id, provider, masked: maskSecret(secret) };
+      let stored = await records.get(VAULT_META_COLLECTION, META_ID);
+      for (let attempt = 0; attempt < MAX_ADD_ATTEMPTS; attempt += 1) {
+        const opened = await openFor(masterKey, stored);
+        const record: EntryRecord = { v: 1, provider, ...seal(opened.key, secret, entryAad(id, provider)) };
+        // The entry and its meta record in one step: written again when already there (same id, same key, and a
+        // damaged record is healed); the meta written back when the store lost it; refused when another is stored.
+        const guard = { collection: VAULT_META_COLLECTION, id: META_ID, value: opened.meta };
+        stored = await records.putGuarded(VAULT_COLLECTION, id, JSON.stringify(record), guard);
+        if (stored === opened.meta) return { id, provider, masked: maskSecret(secret) };
+      }
+      throw new KeyVaultError(`The key vault's meta record in ${location} keeps changing: try again`);
     },
     remove: (id) => records.delete(VAULT_COLLECTION, id),
     async has(id) {
@@ -125,11 +147,11 @@ export async function createKeyVault(options: KeyVaultOptions): Promise<KeyVault
     async entries() {
       const list = await records.list(VAULT_COLLECTION);
       if (list.length === 0) return [];
-      if (masterKey === undefined) {
-        throw new KeyVaultError(`The key vault stored in ${location} holds keys but SWITCHBOARD_MASTER_KEY is not set`);
-      }
-      const k = await vaultKey(masterKey);
-      return list.map(({ id, value }) => decryptEntry(k, id, value, location));
+      if (masterKey === undefined) throw noMasterKey(location, list.length);
+      const meta = await records.get(VAULT_META_COLLECTION, META_ID);
+      if (meta === undefined) throw metaMissing(location, list.length);
+      const { key } = await openFor(masterKey, meta);
+      return list.map(({ id, value }) => decryptEntry(key, id, value, location));
     },
   };
 }
@@ -142,7 +164,11 @@ function entryAad(id: string, provider: string): string {
   return `switchboard/vault/entry\n${id}\n${provider}`;
 }
 
-function decryptEntry(key: Buffer, id: string, value: string, location: string): VaultEntry {
+/**
+ * Decrypts a stored entry; a KeyVaultError (naming `switchboard vault repair`) when it does not decrypt, or holds a key
+ * that could never be sent (stored before keys were checked).
+ */
+export function decryptEntry(key: Buffer, id: string, value: string, location: string): VaultEntry {
   let record: Partial<EntryRecord> | undefined;
   try {
     record = JSON.parse(value) as Partial<EntryRecord>;
@@ -151,38 +177,65 @@ function decryptEntry(key: Buffer, id: string, value: string, location: string):
   }
   const provider = record?.provider;
   if (record?.v === 1 && typeof provider === 'string' && isSealed(record)) {
+    let secret: string | undefined;
     try {
-      return { id, provider, key: unseal(key, record, entryAad(id, provider)) };
+      secret = unseal(key, record, entryAad(id, provider));
     } catch {
       // Fall through: the tag does not match this id, provider and key.
     }
+    const problem = secret === undefined ? undefined : providerKeyProblem(secret);
+    if (secret !== undefined && problem === undefined) return { id, provider, key: secret };
+    if (problem !== undefined) {
+      throw new KeyVaultError(
+        `The key vault entry ${id} in ${location} holds a key that cannot be sent (${problem}). ` +
+          `Run \`switchboard vault repair\` ${WITH_ENV} to remove it.`,
+      );
+    }
   }
   throw new KeyVaultError(
-    `The key vault entry ${id} in ${location} cannot be decrypted (damaged, or moved from another id): remove it with \`switchboard keys remove ${id}\``,
+    `The key vault entry ${id} in ${location} cannot be decrypted (damaged, or moved from another id). ` +
+      `Run \`switchboard vault repair\` ${WITH_ENV} to remove it, then add the key again with \`switchboard keys add\`.`,
   );
 }
 
-async function openExisting(
-  records: RecordStore,
-  masterKey: string | undefined,
-  location: string,
-): Promise<Buffer | undefined> {
-  const text = await records.get(VAULT_META_COLLECTION, META_ID);
-  if (text === undefined || masterKey === undefined) return undefined;
-  return openVaultMeta(masterKey, parseVaultMeta(text, location), location);
+/** Where the CLI's vault commands find the vault: the gateway's own environment. */
+const WITH_ENV = '(with the environment the gateway runs with)';
+
+async function newVault(masterKey: string): Promise<OpenedVault> {
+  const { meta, key } = await createVaultMeta(masterKey);
+  return { key, meta: JSON.stringify(meta) };
 }
 
-/**
- * Writes a new meta record, then reads it back and uses whatever is stored: when two instances on one Redis add their
- * first key at once, the last write wins and both adopt it (a record store has no compare-and-set).
- */
-async function createMeta(records: RecordStore, masterKey: string, location: string): Promise<Buffer> {
-  const { meta, key } = await createVaultMeta(masterKey);
-  const text = JSON.stringify(meta);
-  await records.put(VAULT_META_COLLECTION, META_ID, text);
-  const stored = await records.get(VAULT_META_COLLECTION, META_ID);
-  if (stored === undefined || stored === text) return key;
-  return openVaultMeta(masterKey, parseVaultMeta(stored, location), location);
+/** Opens a stored meta record with `masterKey`; a wrong key is a KeyVaultError saying both ways out. */
+async function openMeta(masterKey: string, text: string, location: string, entries?: number): Promise<OpenedVault> {
+  const meta = parseVaultMeta(text, location);
+  try {
+    return { key: await openVaultMeta(masterKey, meta, location), meta: text };
+  } catch (err) {
+    if (!(err instanceof KeyVaultError)) throw err;
+    const what = entries === undefined ? 'the keys stored in it' : `the ${entries} key(s) stored in it`;
+    throw new KeyVaultError(
+      `SWITCHBOARD_MASTER_KEY does not open the key vault stored in ${location}. Set it to the master key the vault ` +
+        `was created with; if that key is lost, \`switchboard vault reset --yes\` ${WITH_ENV} deletes ${what}, ` +
+        'to be added again with `switchboard keys add`.',
+    );
+  }
+}
+
+function noMasterKey(location: string, entries: number): KeyVaultError {
+  return new KeyVaultError(
+    `The key vault stored in ${location} holds ${entries} key(s) but SWITCHBOARD_MASTER_KEY is not set. Set it to the ` +
+      `master key the vault was created with; or, to go on without those keys, \`switchboard vault reset --yes\` ` +
+      `${WITH_ENV} deletes them.`,
+  );
+}
+
+function metaMissing(location: string, entries: number): KeyVaultError {
+  return new KeyVaultError(
+    `The key vault stored in ${location} holds ${entries} key(s) but its meta record is missing (the store was ` +
+      `emptied or restored in part), so they cannot be decrypted. Run \`switchboard vault repair\` ${WITH_ENV} to ` +
+      'remove them, then add the keys again with `switchboard keys add`.',
+  );
 }
 
 function vaultLocked(): GatewayError {

@@ -53,6 +53,9 @@ export function createSqliteStores(options: SqliteStoresOptions): Stores {
       recordsLocation: file,
       usage: createSqliteUsageStore(db, batcher, { ...options.usage, logger }),
       stats: createSqliteStatsStore(db, batcher),
+      async ping() {
+        if (!db.open) throw new Error(`the database ${file} is closed`);
+      },
       async close() {
         if (!db.open) return;
         await eventLog.close();
