@@ -19,6 +19,7 @@ import { createHttpClient } from './providers/http.js';
 import { loadCatalog } from './catalog/load.js';
 import type { ResolvedCatalog } from './catalog/types.js';
 import { createApp } from './server/app.js';
+import { checkExposure, EXPOSED_WARNING, listenError, listenUrls } from './server/listen.js';
 import { createMetrics, type Metrics } from './server/metrics.js';
 import { createLiveStats, recordCallStats } from './routing/stats.js';
 import { wsAuthorize } from './server/ws/auth.js';
@@ -28,6 +29,8 @@ export interface GatewayOptions {
   config: Config;
   env?: Env;
   logger?: Logger;
+  /** Listen beyond loopback with client auth off (`--allow-public`; default: SWITCHBOARD_ALLOW_PUBLIC=1). */
+  allowPublic?: boolean;
 }
 
 export interface Gateway {
@@ -36,8 +39,12 @@ export interface Gateway {
   bus: EventBus;
   stores: Stores;
   accounts: Accounts;
-  /** The base URL it listens on, e.g. http://127.0.0.1:8000. */
+  /** The base URL to reach it at, e.g. http://127.0.0.1:8000 (loopback when it listens on every interface). */
   url: string;
+  /** The address it really listens on, e.g. http://0.0.0.0:8000 for every interface. */
+  address: string;
+  /** It listens beyond loopback with client auth off, as allowPublic let it: anyone who reaches it can use it. */
+  exposed: boolean;
   close(): Promise<void>;
 }
 
@@ -62,6 +69,7 @@ export async function startGateway({
   config,
   env = process.env,
   logger = createLogger(config.logLevel),
+  allowPublic = env['SWITCHBOARD_ALLOW_PUBLIC'] === '1',
 }: GatewayOptions): Promise<Gateway> {
   const http = createHttpClient({ connectTimeoutMs: config.timeouts.connectMs });
   const adapters = createAdapters({ http });
@@ -92,6 +100,19 @@ export async function startGateway({
     await Promise.all([stores.close(), http.close()]);
     throw err;
   });
+  const release = async () => {
+    await accounts.close();
+    await stats.close();
+    await Promise.all([stores.close(), http.close()]);
+  };
+  // Before listening: a gateway open to the network by accident would spend its provider keys for anyone.
+  const exposed = await Promise.resolve()
+    .then(() => checkExposure(config.server.host, accounts.clientKeys.authRequired(), allowPublic))
+    .catch(async (err: unknown) => {
+      await release();
+      throw err;
+    });
+  if (exposed) logger.warn({ host: config.server.host }, EXPOSED_WARNING);
   const { registry } = accounts;
   metrics.setGaugeSources(gaugeSources(accounts));
   const runs = createRunRecords(stores.kv, config.events.retentionMs, logger);
@@ -156,16 +177,21 @@ export async function startGateway({
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.server.port, config.server.host, resolve);
+  }).catch(async (err: unknown) => {
+    await stream.close();
+    await release();
+    throw listenError(err, config.server.host, config.server.port);
   });
-  const { port } = server.address() as AddressInfo;
-  const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host;
+  const { url, address } = listenUrls(server.address() as AddressInfo);
   return {
     server,
     registry,
     bus,
     stores,
     accounts,
-    url: `http://${host}:${port}`,
+    url,
+    address,
+    exposed,
     async close() {
       // WebSocket clients first: with one connected, server.close() would never finish.
       await stream.close();

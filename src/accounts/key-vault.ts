@@ -4,18 +4,20 @@ import { badRequest, GatewayError } from '../errors.js';
 import type { RecordStore } from '../storage/types.js';
 import { maskSecret } from '../mask-secret.js';
 import { providerKeyId, providerKeyProblem } from './secrets.js';
+import { KeyVaultError } from './vault-crypto.js';
 import {
-  createVaultMeta,
-  isSealed,
-  KeyVaultError,
-  openVaultMeta,
-  parseVaultMeta,
-  seal,
-  unseal,
-  type Sealed,
-} from './vault-crypto.js';
+  decryptEntry,
+  metaMissing,
+  newVault,
+  noMasterKey,
+  openMeta,
+  sealEntry,
+  type OpenedVault,
+  type VaultEntry,
+} from './vault-entries.js';
 
 export { KeyVaultError } from './vault-crypto.js';
+export type { VaultEntry } from './vault-entries.js';
 
 /** The collection of encrypted entries, keyed by providerKeyId(provider, key). */
 export const VAULT_COLLECTION = 'vault';
@@ -28,13 +30,6 @@ export interface StoredKey {
   id: string;
   provider: string;
   masked: string;
-}
-
-/** A decrypted entry: for the key pool only, never to be logged or sent anywhere but to `provider`. */
-export interface VaultEntry {
-  id: string;
-  provider: string;
-  key: string;
 }
 
 export interface KeyVault {
@@ -58,20 +53,6 @@ export interface KeyVaultOptions {
   masterKey?: string | undefined;
   /** Where the records live, for error messages (e.g. "/data/records.json" or "Redis at redis://…"). */
   location?: string;
-}
-
-/**
- * A stored entry: the provider in the clear (it is bound to the ciphertext by the AAD, with the id), the key sealed.
- */
-interface EntryRecord extends Sealed {
-  v: 1;
-  provider: string;
-}
-
-/** The vault key, and the meta record (as stored) it was derived from. */
-interface OpenedVault {
-  key: Buffer;
-  meta: string;
 }
 
 /** How many times add() seals again under a meta record another instance wrote meanwhile, before giving up. */
@@ -131,11 +112,11 @@ export async function createKeyVault(options: KeyVaultOptions): Promise<KeyVault
       let stored = await records.get(VAULT_META_COLLECTION, META_ID);
       for (let attempt = 0; attempt < MAX_ADD_ATTEMPTS; attempt += 1) {
         const opened = await openFor(masterKey, stored);
-        const record: EntryRecord = { v: 1, provider, ...seal(opened.key, secret, entryAad(id, provider)) };
+        const record = sealEntry(opened.key, id, provider, secret);
         // The entry and its meta record in one step: written again when already there (same id, same key, and a
         // damaged record is healed); the meta written back when the store lost it; refused when another is stored.
         const guard = { collection: VAULT_META_COLLECTION, id: META_ID, value: opened.meta };
-        stored = await records.putGuarded(VAULT_COLLECTION, id, JSON.stringify(record), guard);
+        stored = await records.putGuarded(VAULT_COLLECTION, id, record, guard);
         if (stored === opened.meta) return { id, provider, masked: maskSecret(secret) };
       }
       throw new KeyVaultError(`The key vault's meta record in ${location} keeps changing: try again`);
@@ -154,88 +135,6 @@ export async function createKeyVault(options: KeyVaultOptions): Promise<KeyVault
       return list.map(({ id, value }) => decryptEntry(key, id, value, location));
     },
   };
-}
-
-/**
- * The AAD of an entry: binds the ciphertext to its id and provider, so a record copied under another id or provider
- * fails.
- */
-function entryAad(id: string, provider: string): string {
-  return `switchboard/vault/entry\n${id}\n${provider}`;
-}
-
-/**
- * Decrypts a stored entry; a KeyVaultError (naming `switchboard vault repair`) when it does not decrypt, or holds a key
- * that could never be sent (stored before keys were checked).
- */
-export function decryptEntry(key: Buffer, id: string, value: string, location: string): VaultEntry {
-  let record: Partial<EntryRecord> | undefined;
-  try {
-    record = JSON.parse(value) as Partial<EntryRecord>;
-  } catch {
-    record = undefined;
-  }
-  const provider = record?.provider;
-  if (record?.v === 1 && typeof provider === 'string' && isSealed(record)) {
-    let secret: string | undefined;
-    try {
-      secret = unseal(key, record, entryAad(id, provider));
-    } catch {
-      // Fall through: the tag does not match this id, provider and key.
-    }
-    const problem = secret === undefined ? undefined : providerKeyProblem(secret);
-    if (secret !== undefined && problem === undefined) return { id, provider, key: secret };
-    if (problem !== undefined) {
-      throw new KeyVaultError(
-        `The key vault entry ${id} in ${location} holds a key that cannot be sent (${problem}). ` +
-          `Run \`switchboard vault repair\` ${WITH_ENV} to remove it.`,
-      );
-    }
-  }
-  throw new KeyVaultError(
-    `The key vault entry ${id} in ${location} cannot be decrypted (damaged, or moved from another id). ` +
-      `Run \`switchboard vault repair\` ${WITH_ENV} to remove it, then add the key again with \`switchboard keys add\`.`,
-  );
-}
-
-/** Where the CLI's vault commands find the vault: the gateway's own environment. */
-const WITH_ENV = '(with the environment the gateway runs with)';
-
-async function newVault(masterKey: string): Promise<OpenedVault> {
-  const { meta, key } = await createVaultMeta(masterKey);
-  return { key, meta: JSON.stringify(meta) };
-}
-
-/** Opens a stored meta record with `masterKey`; a wrong key is a KeyVaultError saying both ways out. */
-async function openMeta(masterKey: string, text: string, location: string, entries?: number): Promise<OpenedVault> {
-  const meta = parseVaultMeta(text, location);
-  try {
-    return { key: await openVaultMeta(masterKey, meta, location), meta: text };
-  } catch (err) {
-    if (!(err instanceof KeyVaultError)) throw err;
-    const what = entries === undefined ? 'the keys stored in it' : `the ${entries} key(s) stored in it`;
-    throw new KeyVaultError(
-      `SWITCHBOARD_MASTER_KEY does not open the key vault stored in ${location}. Set it to the master key the vault ` +
-        `was created with; if that key is lost, \`switchboard vault reset --yes\` ${WITH_ENV} deletes ${what}, ` +
-        'to be added again with `switchboard keys add`.',
-    );
-  }
-}
-
-function noMasterKey(location: string, entries: number): KeyVaultError {
-  return new KeyVaultError(
-    `The key vault stored in ${location} holds ${entries} key(s) but SWITCHBOARD_MASTER_KEY is not set. Set it to the ` +
-      `master key the vault was created with; or, to go on without those keys, \`switchboard vault reset --yes\` ` +
-      `${WITH_ENV} deletes them.`,
-  );
-}
-
-function metaMissing(location: string, entries: number): KeyVaultError {
-  return new KeyVaultError(
-    `The key vault stored in ${location} holds ${entries} key(s) but its meta record is missing (the store was ` +
-      `emptied or restored in part), so they cannot be decrypted. Run \`switchboard vault repair\` ${WITH_ENV} to ` +
-      'remove them, then add the keys again with `switchboard keys add`.',
-  );
 }
 
 function vaultLocked(): GatewayError {
