@@ -35,7 +35,7 @@ export function bearerToken(header: string | undefined): string | undefined {
  * The longest provider key accepted. Real keys run from about 30 to 200 characters; a key goes into a request header
  * on every call, and one of 100,000 characters made each of them fail (HTTP 431) until it was removed.
  */
-export const MAX_PROVIDER_KEY_LENGTH = 2_048;
+const MAX_PROVIDER_KEY_LENGTH = 2_048;
 /** Printable ASCII without spaces: anything else could never be a key, or could split or smuggle a header. */
 const PROVIDER_KEY_CHARACTERS = /^[\x21-\x7e]+$/;
 

@@ -36,7 +36,9 @@ export function vaultCommand(): Command {
         }
         if (report.meta === 'damaged') process.stdout.write('Removed the damaged meta record.\n');
         for (const entry of report.unreadable)
-          process.stdout.write(`Removed ${entry.id}${entry.provider ? ` (${entry.provider})` : ''}: ${entry.problem}\n`);
+          process.stdout.write(
+            `Removed ${entry.id}${entry.provider ? ` (${entry.provider})` : ''}: ${entry.problem}\n`,
+          );
         process.stdout.write('Add those keys again with `switchboard keys add <provider>` once the gateway runs.\n');
       }),
     );
@@ -48,7 +50,9 @@ export function vaultCommand(): Command {
       onStore(async (stores) => {
         if (options.yes !== true) {
           const count = (await stores.records.list('vault')).length;
-          process.stderr.write(`This deletes the ${count} key(s) stored in ${stores.recordsLocation}: add --yes to go on\n`);
+          process.stderr.write(
+            `This deletes the ${count} key(s) stored in ${stores.recordsLocation}: add --yes to go on\n`,
+          );
           process.exitCode = 1;
           return;
         }

@@ -9,7 +9,7 @@ export const EXPOSED_WARNING =
   'reach this port can use the gateway and spend its provider keys';
 
 /** True for a host that only this machine reaches: localhost, 127.0.0.0/8, ::1. */
-export function isLoopback(host: string): boolean {
+function isLoopback(host: string): boolean {
   const name = host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
   return name === 'localhost' || name === '::1' || /^(::ffff:)?127(\.\d{1,3}){3}$/.test(name);
 }

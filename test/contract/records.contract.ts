@@ -135,7 +135,7 @@ export function describeRecordStoreContract(name: string, backend: RecordStoreBa
       expect([await store.get(meta, 'meta'), await store.get(c, 'd')]).toEqual(['meta-2', 'sealed under 2']);
     });
 
-    it("tells watchers which collection a put, a guarded put or a delete changed, until they stop", async () => {
+    it('tells watchers which collection a put, a guarded put or a delete changed, until they stop', async () => {
       const store = await open();
       const [c, meta] = [collectionName('watched'), collectionName('watched-guard')];
       const seen: Array<string | undefined> = [];

@@ -20,7 +20,10 @@ beforeAll(async () => {
   [alpha, beta] = await Promise.all([startOpenAIUpstream(), startOpenAIUpstream()]);
   const env = { ...redisEnv('key-propagation'), SWITCHBOARD_MASTER_KEY: 'master-key-propagation-e2e' };
   const config = {
-    providers: [provider('alpha', 'openai', alpha, 0.5, { apiKeys: ['alpha-key'] }), provider('beta', 'openai', beta, 0.9)],
+    providers: [
+      provider('alpha', 'openai', alpha, 0.5, { apiKeys: ['alpha-key'] }),
+      provider('beta', 'openai', beta, 0.9),
+    ],
   };
   [a, b] = await Promise.all([startKeysGateway(config, env), startKeysGateway(config, env)]);
 });

@@ -20,7 +20,12 @@ afterEach(async () => {
 });
 
 async function open(records: RecordStore, overrides: Partial<ClientKeysOptions> = {}): Promise<ClientKeys> {
-  const keys = await createClientKeys({ records, windows: createMemoryWindowStore(), requireAuth: false, ...overrides });
+  const keys = await createClientKeys({
+    records,
+    windows: createMemoryWindowStore(),
+    requireAuth: false,
+    ...overrides,
+  });
   opened.push(keys);
   return keys;
 }

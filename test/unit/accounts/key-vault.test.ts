@@ -152,7 +152,7 @@ describe('createKeyVault', () => {
     expect((await restarted.entries()).map((e) => e.key)).toEqual([MISTRAL_KEY]);
   });
 
-  it("seals under the meta record another instance wrote after the store was emptied, not under its own", async () => {
+  it('seals under the meta record another instance wrote after the store was emptied, not under its own', async () => {
     const records = createMemoryRecordStore();
     const a = await createKeyVault({ records, masterKey: MASTER });
     await a.add('groq', GROQ_KEY);
