@@ -2,11 +2,11 @@
 // limits.
 import { randomBytes } from 'node:crypto';
 import { pino, type Logger } from 'pino';
-import { z } from 'zod';
-import { GatewayError } from '../errors.js';
 import { isStoreUnavailable } from '../storage/errors.js';
-import type { RecordStore, WindowRule, WindowStore } from '../storage/types.js';
+import type { RecordStore, WindowStore } from '../storage/types.js';
 import { createAuthSwitch } from './client-auth-switch.js';
+import { indexOf, publicInfo, type StoredKey } from './client-key-records.js';
+import { admitClient, recordClientTokens } from './client-limits.js';
 import { hashSecret, secretsEqual } from './secrets.js';
 import type { ClientKeyInfo } from './types.js';
 
@@ -14,13 +14,6 @@ import type { ClientKeyInfo } from './types.js';
 const CLIENT_KEYS_COLLECTION = 'client-keys';
 /** Every client key starts with this, so a leaked one is recognisable (and `Incorrect API key` can name it). */
 export const CLIENT_KEY_PREFIX = 'sk-sb-';
-const MINUTE_MS = 60_000;
-const DAY_MS = 86_400_000;
-
-/** The WindowStore key counting a client's requests per minute. */
-const clientRpmKey = (id: string) => `client:rpm:${id}`;
-/** The WindowStore key counting a client's tokens per rolling day. */
-const clientTokensKey = (id: string) => `client:tokens:${id}`;
 
 export interface ClientKeysOptions {
   /** Where keys live: shared by every instance on the same backend, so a key made on one works on all. */
@@ -82,17 +75,6 @@ export interface ClientKeys {
   /** Stops the background re-read and the change notices. */
   close(): void;
 }
-
-const StoredKey = z.object({
-  id: z.string().min(1),
-  name: z.string(),
-  models: z.array(z.string()).optional(),
-  rpm: z.number().int().positive().optional(),
-  dailyTokens: z.number().int().positive().optional(),
-  createdAt: z.number(),
-  hash: z.string().regex(/^[0-9a-f]{64}$/),
-});
-type StoredKey = z.infer<typeof StoredKey>;
 
 /**
  * Loads the keys from `records` and returns the instance's ClientKeys. Lookups use a local index by hash, re-read
@@ -198,44 +180,14 @@ export async function createClientKeys(options: ClientKeysOptions): Promise<Clie
       // The map found it by hash; the constant-time check keeps the final word independent of timing.
       return stored !== undefined && secretsEqual(hash, stored.hash) ? publicInfo(stored) : undefined;
     },
-    async admit(client, at = now()) {
-      const rules: WindowRule[] = [];
-      // The budget first, so that a spent budget is what the client is told. It is checked, not spent: amount 0
-      // under dailyTokens - 1 refuses exactly when the recorded tokens reach the budget, and the store says when
-      // enough of them expire.
-      if (client.dailyTokens !== undefined) {
-        rules.push({ key: clientTokensKey(client.id), windowMs: DAY_MS, limit: client.dailyTokens - 1, amount: 0 });
-      }
-      if (client.rpm !== undefined)
-        rules.push({ key: clientRpmKey(client.id), windowMs: MINUTE_MS, limit: client.rpm, amount: 1 });
-      if (rules.length === 0) return;
-      const result = await windows.consume(rules, at);
-      if (result.ok) return;
-      if (result.key === clientTokensKey(client.id)) {
-        throw new GatewayError(
-          `This API key has used its daily budget of ${client.dailyTokens} tokens; try again later`,
-          {
-            status: 429,
-            type: 'insufficient_quota',
-            code: 'daily_token_budget_exceeded',
-            retryAfterMs: result.retryAfterMs,
-          },
-        );
-      }
-      throw new GatewayError(`Rate limit reached for this API key: ${client.rpm} requests per minute`, {
-        status: 429,
-        type: 'rate_limit_error',
-        code: 'client_rate_limit',
-        retryAfterMs: result.retryAfterMs,
-      });
-    },
+    admit: (client, at = now()) => admitClient(windows, client, at),
     async recordTokens(clientId, tokens, at = now()) {
       const amount = Math.ceil(tokens);
       if (!(amount > 0)) return;
       // Keys cannot be edited, so a known key without a budget never needs the count: skip the store write.
       const known = [...index.values()].find((stored) => stored.id === clientId);
       if (known !== undefined && known.dailyTokens === undefined) return;
-      await windows.adjust([{ key: clientTokensKey(clientId), windowMs: DAY_MS, amount }], at);
+      await recordClientTokens(windows, clientId, amount, at);
     },
     allowsModel(client, ref) {
       if (client.models === undefined) return true;
@@ -249,26 +201,4 @@ export async function createClientKeys(options: ClientKeysOptions): Promise<Clie
       void unwatch();
     },
   };
-}
-
-/** The index by hash of the stored records; a record that does not parse is left out (that key stops working). */
-function indexOf(records: Array<{ id: string; value: string }>): Map<string, StoredKey> {
-  const index = new Map<string, StoredKey>();
-  for (const { value } of records) {
-    let json: unknown;
-    try {
-      json = JSON.parse(value);
-    } catch {
-      continue;
-    }
-    const parsed = StoredKey.safeParse(json);
-    if (parsed.success) index.set(parsed.data.hash, parsed.data);
-  }
-  return index;
-}
-
-/** A stored key without its hash. */
-function publicInfo(stored: StoredKey): ClientKeyInfo {
-  const { hash: _hash, ...info } = stored;
-  return info;
 }
