@@ -126,12 +126,13 @@ export async function createClientKeys(options: ClientKeysOptions): Promise<Clie
     });
 
   await reload();
-  const timer = refreshMs > 0 ? setInterval(() => void reload().catch(() => {}), refreshMs) : undefined;
-  // Failures of the background read are dropped: the next lookup reads again and reports its own failure.
-  timer?.unref();
+  // Changes made on another instance: re-read as soon as the store says so (a missed notice waits for the timer).
   const unwatch = await records.watch((collection) => {
     if (collection === undefined || collection === CLIENT_KEYS_COLLECTION) void reloadForLookup().catch(() => {});
   });
+  const timer = refreshMs > 0 ? setInterval(() => void reload().catch(() => {}), refreshMs) : undefined;
+  // Failures of the background read are dropped: the next lookup reads again and reports its own failure.
+  timer?.unref();
 
   return {
     async create(params) {
