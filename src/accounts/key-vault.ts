@@ -111,7 +111,7 @@ export async function createKeyVault(options: KeyVaultOptions): Promise<KeyVault
       const id = providerKeyId(provider, secret);
       let stored = await records.get(VAULT_META_COLLECTION, META_ID);
       for (let attempt = 0; attempt < MAX_ADD_ATTEMPTS; attempt += 1) {
-        const opened = await openFor(masterKey, stored);
+        const opened = await openFor(masterKey, stored).catch(unusable);
         const record = sealEntry(opened.key, id, provider, secret);
         // The entry and its meta record in one step: written again when already there (same id, same key, and a
         // damaged record is healed); the meta written back when the store lost it; refused when another is stored.
@@ -119,7 +119,7 @@ export async function createKeyVault(options: KeyVaultOptions): Promise<KeyVault
         stored = await records.putGuarded(VAULT_COLLECTION, id, record, guard);
         if (stored === opened.meta) return { id, provider, masked: maskSecret(secret) };
       }
-      throw new KeyVaultError(`The key vault's meta record in ${location} keeps changing: try again`);
+      throw unusable(new KeyVaultError(`The key vault's meta record in ${location} keeps changing: try again`));
     },
     remove: (id) => records.delete(VAULT_COLLECTION, id),
     async has(id) {
@@ -135,6 +135,12 @@ export async function createKeyVault(options: KeyVaultOptions): Promise<KeyVault
       return list.map(({ id, value }) => decryptEntry(key, id, value, location));
     },
   };
+}
+
+/** A vault this instance cannot write to (a record it cannot open, written meanwhile), as a 503 for the admin. */
+function unusable(err: unknown): never {
+  if (!(err instanceof KeyVaultError)) throw err;
+  throw new GatewayError(err.message, { status: 503, type: 'service_unavailable', code: 'vault_unusable', cause: err });
 }
 
 function vaultLocked(): GatewayError {
