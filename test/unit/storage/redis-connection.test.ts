@@ -49,7 +49,7 @@ describe('openRedis', () => {
 
     await server.stop();
     try {
-      // In flight when the server went away, then sent while it is away: neither waits for it to come back.
+      // Sent as the server goes away, and again while it is away: neither waits for it to come back.
       const [inFlight, offline] = [await failure(redis.get('k')), await failure(redis.get('k'))];
       expect(isRedisUnavailable(inFlight)).toBe(true);
       expect(isRedisUnavailable(offline)).toBe(true);
