@@ -68,3 +68,14 @@ export function toErrorResponse(err: unknown): { status: number; body: OpenAIErr
     body: { error: { message: 'Internal server error', type: 'server_error', param: null, code: 'internal_error' } },
   };
 }
+
+/**
+ * A problem the operator must fix before the gateway can start (a bad config, environment variable or master key, a
+ * vault that cannot be opened): its message says what is wrong and the way out, and is safe to print as it is.
+ */
+export class SetupError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SetupError';
+  }
+}

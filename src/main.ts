@@ -19,17 +19,20 @@ import { createHttpClient } from './providers/http.js';
 import { loadCatalog } from './catalog/load.js';
 import type { ResolvedCatalog } from './catalog/types.js';
 import { createApp } from './server/app.js';
+import { checkExposure, EXPOSED_WARNING, listenError, listenUrls } from './server/listen.js';
 import { createMetrics, type Metrics } from './server/metrics.js';
 import { prettyLogStream } from './server/pretty-log.js';
 import { createRequestLog } from './server/request-log/index.js';
 import { createLiveStats, recordCallStats } from './routing/stats.js';
 import { wsAuthorize } from './server/ws/auth.js';
-import { createStores, DEFAULT_DATA_DIR, parseStoreKind, type Stores } from './storage/index.js';
+import { createStores, storesOptionsFromEnv, type Stores } from './storage/index.js';
 
 export interface GatewayOptions {
   config: Config;
   env?: Env;
   logger?: Logger;
+  /** Listen beyond loopback with client auth off (`--allow-public`; default: SWITCHBOARD_ALLOW_PUBLIC=1). */
+  allowPublic?: boolean;
 }
 
 export interface Gateway {
@@ -38,8 +41,12 @@ export interface Gateway {
   bus: EventBus;
   stores: Stores;
   accounts: Accounts;
-  /** The base URL it listens on, e.g. http://127.0.0.1:8000. */
+  /** The base URL to reach it at, e.g. http://127.0.0.1:8000 (loopback when it listens on every interface). */
   url: string;
+  /** The address it really listens on, e.g. http://0.0.0.0:8000 for every interface. */
+  address: string;
+  /** It listens beyond loopback with client auth off, as allowPublic let it: anyone who reaches it can use it. */
+  exposed: boolean;
   close(): Promise<void>;
 }
 
@@ -69,25 +76,17 @@ export async function startGateway({
   config,
   env = process.env,
   logger = createLogger(config.logLevel, env['LOG_FORMAT']),
+  allowPublic = env['SWITCHBOARD_ALLOW_PUBLIC'] === '1',
 }: GatewayOptions): Promise<Gateway> {
   const http = createHttpClient({ connectTimeoutMs: config.timeouts.connectMs });
   const adapters = createAdapters({ http });
   const { maxEventsPerRun, retentionMs } = config.events;
-  const redisUrl = env['REDIS_URL'] || undefined;
-  const dataDir = path.resolve(env['SWITCHBOARD_DATA_DIR'] || DEFAULT_DATA_DIR);
-  // SWITCHBOARD_STORE=memory: nothing written to disk but the records file (throwaway runs, tests); REDIS_URL wins.
-  const store = parseStoreKind(env['SWITCHBOARD_STORE']);
-  // SWITCHBOARD_REDIS_PREFIX keeps deployments (or test runs) that share one Redis apart.
-  const keyPrefix = env['SWITCHBOARD_REDIS_PREFIX'] || undefined;
   const stores = createStores({
-    redisUrl,
+    ...storesOptionsFromEnv(env),
     logger,
     events: { maxEventsPerRun, retentionMs },
-    dataDir,
     usage: config.usage,
     requests: config.requests,
-    ...(keyPrefix === undefined ? {} : { keyPrefix }),
-    ...(store === undefined ? {} : { store }),
   });
   const metrics = createMetrics();
   const { content, contentMaxChars: maxChars } = config.logging;
@@ -112,6 +111,19 @@ export async function startGateway({
     await Promise.all([stores.close(), http.close()]);
     throw err;
   });
+  const release = async () => {
+    await accounts.close();
+    await stats.close();
+    await Promise.all([stores.close(), http.close()]);
+  };
+  // Before listening: a gateway open to the network by accident would spend its provider keys for anyone.
+  const exposed = await Promise.resolve()
+    .then(() => checkExposure(config.server.host, accounts.clientKeys.authRequired(), allowPublic))
+    .catch(async (err: unknown) => {
+      await release();
+      throw err;
+    });
+  if (exposed) logger.warn({ host: config.server.host }, EXPOSED_WARNING);
   const { registry } = accounts;
   metrics.setGaugeSources(gaugeSources(accounts));
   const runs = createRunRecords(stores.kv, config.events.retentionMs, logger);
@@ -163,6 +175,7 @@ export async function startGateway({
     stats,
     runs,
     availability: (provider) => accounts.keys.unavailable(provider),
+    checkStores: () => stores.ping(),
     headroom: (provider) => accounts.keys.headroom(provider),
     now: Date.now,
   });
@@ -177,16 +190,21 @@ export async function startGateway({
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.server.port, config.server.host, resolve);
+  }).catch(async (err: unknown) => {
+    await stream.close();
+    await release();
+    throw listenError(err, config.server.host, config.server.port);
   });
-  const { port } = server.address() as AddressInfo;
-  const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host;
+  const { url, address } = listenUrls(server.address() as AddressInfo);
   return {
     server,
     registry,
     bus,
     stores,
     accounts,
-    url: `http://${host}:${port}`,
+    url,
+    address,
+    exposed,
     async close() {
       // WebSocket clients first: with one connected, server.close() would never finish.
       await stream.close();

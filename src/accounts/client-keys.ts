@@ -1,9 +1,12 @@
 // Gateway client keys (`sk-sb-…`): made by the admin, stored only as hashes, each with optional model, rate and budget
 // limits.
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
-import { GatewayError } from '../errors.js';
-import type { RecordStore, WindowRule, WindowStore } from '../storage/types.js';
+import { pino, type Logger } from 'pino';
+import { isStoreUnavailable } from '../storage/errors.js';
+import type { RecordStore, WindowStore } from '../storage/types.js';
+import { createAuthSwitch } from './client-auth-switch.js';
+import { indexOf, publicInfo, type StoredKey } from './client-key-records.js';
+import { admitClient, recordClientTokens } from './client-limits.js';
 import { hashSecret, secretsEqual } from './secrets.js';
 import type { ClientKeyInfo } from './types.js';
 
@@ -11,13 +14,6 @@ import type { ClientKeyInfo } from './types.js';
 const CLIENT_KEYS_COLLECTION = 'client-keys';
 /** Every client key starts with this, so a leaked one is recognisable (and `Incorrect API key` can name it). */
 export const CLIENT_KEY_PREFIX = 'sk-sb-';
-const MINUTE_MS = 60_000;
-const DAY_MS = 86_400_000;
-
-/** The WindowStore key counting a client's requests per minute. */
-const clientRpmKey = (id: string) => `client:rpm:${id}`;
-/** The WindowStore key counting a client's tokens per rolling day. */
-const clientTokensKey = (id: string) => `client:tokens:${id}`;
 
 export interface ClientKeysOptions {
   /** Where keys live: shared by every instance on the same backend, so a key made on one works on all. */
@@ -26,10 +22,13 @@ export interface ClientKeysOptions {
   windows: WindowStore;
   /** SWITCHBOARD_REQUIRE_AUTH: ask for a key even while none exists. */
   requireAuth: boolean;
+  /** Where a store that lost its keys, or cannot be read, is reported (default: silent). */
+  logger?: Logger;
   now?: () => number;
   /**
    * Age after which a lookup re-reads the store first, and the period of the background re-read (default 5 s).
-   * Bounds how long a key revoked on another instance keeps working here. 0: no background re-read.
+   * Changes made on another instance arrive sooner, with the store's change notices (RecordStore.watch); this
+   * bounds how long one missed notice counts. 0: no background re-read.
    */
   refreshMs?: number;
   /**
@@ -58,7 +57,10 @@ export interface ClientKeys {
   list(): Promise<ClientKeyInfo[]>;
   /** Deletes a key; false when there is none with that id. */
   revoke(id: string): Promise<boolean>;
-  /** Whether /v1 needs a key: requireAuth, or any key known to this instance. Sync, for the hot path. */
+  /**
+   * Whether /v1 needs a key: requireAuth, any key known to this instance, or auth having been on (the stored setting,
+   * or this instance's latch: a store that comes back empty does not turn it off). Sync, for the hot path.
+   */
   authRequired(): boolean;
   /** The key's settings when `token` is a live client key. */
   authenticate(token: string): Promise<ClientKeyInfo | undefined>;
@@ -70,20 +72,9 @@ export interface ClientKeys {
   allowsModel(client: ClientKeyInfo, ref: string): boolean;
   /** Re-reads the store now. */
   refresh(): Promise<void>;
-  /** Stops the background re-read. */
+  /** Stops the background re-read and the change notices. */
   close(): void;
 }
-
-const StoredKey = z.object({
-  id: z.string().min(1),
-  name: z.string(),
-  models: z.array(z.string()).optional(),
-  rpm: z.number().int().positive().optional(),
-  dailyTokens: z.number().int().positive().optional(),
-  createdAt: z.number(),
-  hash: z.string().regex(/^[0-9a-f]{64}$/),
-});
-type StoredKey = z.infer<typeof StoredKey>;
 
 /**
  * Loads the keys from `records` and returns the instance's ClientKeys. Lookups use a local index by hash, re-read
@@ -92,30 +83,53 @@ type StoredKey = z.infer<typeof StoredKey>;
 export async function createClientKeys(options: ClientKeysOptions): Promise<ClientKeys> {
   const { records, windows, requireAuth } = options;
   const now = options.now ?? Date.now;
+  const logger = options.logger ?? pino({ level: 'silent' });
   const refreshMs = options.refreshMs ?? 5_000;
   const missRefreshMs = options.missRefreshMs ?? 1_000;
+  const auth = createAuthSwitch(records, logger, now);
   let index = new Map<string, StoredKey>();
   let loadedAt = -Infinity;
   let lastMissAt = -Infinity;
   let changes = 0;
   let inFlight: Promise<void> | undefined;
+  let unreadable = false;
 
   const read = async () => {
     for (;;) {
       const seen = changes;
       const at = now();
       const next = indexOf(await records.list(CLIENT_KEYS_COLLECTION));
+      if (seen === changes) await auth.settle(next.size);
       // A create or revoke of this instance raced the read: read again, so the index does not undo it.
       if (seen !== changes) continue;
       index = next;
       loadedAt = at;
+      if (unreadable) logger.warn('client keys: the store answers again');
+      unreadable = false;
       return;
     }
   };
   // One read at a time: callers that need one while it runs share it.
   const reload = () => (inFlight ??= read().finally(() => (inFlight = undefined)));
+  /**
+   * A lookup's re-read. While the store does not answer, the keys last read stay in use (degraded, logged once):
+   * no key can be made or revoked meanwhile, since those writes need the store too.
+   */
+  const reloadForLookup = () =>
+    reload().catch((err: unknown) => {
+      if (!isStoreUnavailable(err)) throw err;
+      if (!unreadable)
+        logger.warn({ err }, 'client keys: the store is unavailable; checking keys against the last read');
+      unreadable = true;
+      // Not again on every request: a stalled store would make each wait for its command timeout.
+      loadedAt = now();
+    });
 
   await reload();
+  // Changes made on another instance: re-read as soon as the store says so (a missed notice waits for the timer).
+  const unwatch = await records.watch((collection) => {
+    if (collection === undefined || collection === CLIENT_KEYS_COLLECTION) void reloadForLookup().catch(() => {});
+  });
   const timer = refreshMs > 0 ? setInterval(() => void reload().catch(() => {}), refreshMs) : undefined;
   // Failures of the background read are dropped: the next lookup reads again and reports its own failure.
   timer?.unref();
@@ -132,6 +146,8 @@ export async function createClientKeys(options: ClientKeysOptions): Promise<Clie
         createdAt: now(),
       };
       const stored: StoredKey = { ...info, hash: hashSecret(key) };
+      // The setting first: from here on, auth stays on even if the store later loses every key.
+      await auth.turnOn();
       await records.put(CLIENT_KEYS_COLLECTION, info.id, JSON.stringify(stored));
       changes += 1;
       index.set(stored.hash, stored);
@@ -145,59 +161,34 @@ export async function createClientKeys(options: ClientKeysOptions): Promise<Clie
       const deleted = await records.delete(CLIENT_KEYS_COLLECTION, id);
       changes += 1;
       for (const [hash, stored] of index) if (stored.id === id) index.delete(hash);
+      // The admin revoked the last key: auth turns off (the documented way back to an open gateway).
+      if (deleted) {
+        await reload();
+        if (index.size === 0) await auth.turnOff();
+      }
       return deleted;
     },
-    authRequired: () => requireAuth || index.size > 0,
+    authRequired: () => requireAuth || auth.on(index.size),
     async authenticate(token) {
       const hash = hashSecret(token);
       const at = now();
-      if (at - loadedAt >= refreshMs) await reload();
+      if (at - loadedAt >= refreshMs) await reloadForLookup();
       else if (!index.has(hash) && at - lastMissAt >= missRefreshMs) {
         lastMissAt = at;
-        await reload();
+        await reloadForLookup();
       }
       const stored = index.get(hash);
       // The map found it by hash; the constant-time check keeps the final word independent of timing.
       return stored !== undefined && secretsEqual(hash, stored.hash) ? publicInfo(stored) : undefined;
     },
-    async admit(client, at = now()) {
-      const rules: WindowRule[] = [];
-      // The budget first, so that a spent budget is what the client is told. It is checked, not spent: amount 0
-      // under dailyTokens - 1 refuses exactly when the recorded tokens reach the budget, and the store says when
-      // enough of them expire.
-      if (client.dailyTokens !== undefined) {
-        rules.push({ key: clientTokensKey(client.id), windowMs: DAY_MS, limit: client.dailyTokens - 1, amount: 0 });
-      }
-      if (client.rpm !== undefined)
-        rules.push({ key: clientRpmKey(client.id), windowMs: MINUTE_MS, limit: client.rpm, amount: 1 });
-      if (rules.length === 0) return;
-      const result = await windows.consume(rules, at);
-      if (result.ok) return;
-      if (result.key === clientTokensKey(client.id)) {
-        throw new GatewayError(
-          `This API key has used its daily budget of ${client.dailyTokens} tokens; try again later`,
-          {
-            status: 429,
-            type: 'insufficient_quota',
-            code: 'daily_token_budget_exceeded',
-            retryAfterMs: result.retryAfterMs,
-          },
-        );
-      }
-      throw new GatewayError(`Rate limit reached for this API key: ${client.rpm} requests per minute`, {
-        status: 429,
-        type: 'rate_limit_error',
-        code: 'client_rate_limit',
-        retryAfterMs: result.retryAfterMs,
-      });
-    },
+    admit: (client, at = now()) => admitClient(windows, client, at),
     async recordTokens(clientId, tokens, at = now()) {
       const amount = Math.ceil(tokens);
       if (!(amount > 0)) return;
       // Keys cannot be edited, so a known key without a budget never needs the count: skip the store write.
       const known = [...index.values()].find((stored) => stored.id === clientId);
       if (known !== undefined && known.dailyTokens === undefined) return;
-      await windows.adjust([{ key: clientTokensKey(clientId), windowMs: DAY_MS, amount }], at);
+      await recordClientTokens(windows, clientId, amount, at);
     },
     allowsModel(client, ref) {
       if (client.models === undefined) return true;
@@ -206,28 +197,9 @@ export async function createClientKeys(options: ClientKeysOptions): Promise<Clie
       );
     },
     refresh: reload,
-    close: () => clearInterval(timer),
+    close() {
+      clearInterval(timer);
+      void unwatch();
+    },
   };
-}
-
-/** The index by hash of the stored records; a record that does not parse is left out (that key stops working). */
-function indexOf(records: Array<{ id: string; value: string }>): Map<string, StoredKey> {
-  const index = new Map<string, StoredKey>();
-  for (const { value } of records) {
-    let json: unknown;
-    try {
-      json = JSON.parse(value);
-    } catch {
-      continue;
-    }
-    const parsed = StoredKey.safeParse(json);
-    if (parsed.success) index.set(parsed.data.hash, parsed.data);
-  }
-  return index;
-}
-
-/** A stored key without its hash. */
-function publicInfo(stored: StoredKey): ClientKeyInfo {
-  const { hash: _hash, ...info } = stored;
-  return info;
 }

@@ -7,11 +7,12 @@ import type { Config, ProviderEntry } from '../config/schema.js';
 import type { Adapters } from '../providers/protocols.js';
 import type { Stores } from '../storage/index.js';
 import type { UsageRecord } from '../storage/types.js';
+import { withLocalFallback } from '../storage/window-fallback.js';
 import type { Breakers } from './breakers.js';
 import { createClientKeys, type ClientKeys } from './client-keys.js';
 import { createKeyAdmin } from './key-admin.js';
 import type { KeyPool } from './key-pool-types.js';
-import { createKeyVault } from './key-vault.js';
+import { createKeyVault, VAULT_COLLECTION, VAULT_META_COLLECTION } from './key-vault.js';
 import { wireKeyPool } from './pool-wiring.js';
 import { resolveCatalogWithKeys } from './provider-keys.js';
 import type { KeyAdmin } from './types.js';
@@ -54,15 +55,28 @@ export async function createAccounts(options: AccountsOptions): Promise<Accounts
   });
   const build = async () => resolveCatalogWithKeys(catalog, config.providers, env, await vault.entries());
   const registry = await build();
+  const reload = singleFlight(async () => void Object.assign(registry, await build()));
+  // A key added or removed on another instance reaches this one as soon as the store says the vault changed.
+  const unwatch = await stores.records.watch((collection) => {
+    if (collection !== undefined && collection !== VAULT_COLLECTION && collection !== VAULT_META_COLLECTION) return;
+    reload().catch((err: unknown) =>
+      logger.error(
+        { err },
+        'key vault changed but could not be read again; the provider keys in use stay as they were',
+      ),
+    );
+  });
   const clientKeys = await createClientKeys({
     records: stores.records,
     windows: stores.windows,
     requireAuth: env['SWITCHBOARD_REQUIRE_AUTH'] === '1',
+    logger,
     now,
   });
   const { keys, health, breakers } = wireKeyPool({
     settings: config.accounts,
-    windows: stores.windows,
+    // Provider limits may degrade to this instance while Redis is down; client budgets (clientKeys) may not.
+    windows: withLocalFallback(stores.windows, logger, now),
     kv: stores.kv,
     record(record) {
       stores.usage.append(record);
@@ -87,7 +101,7 @@ export async function createAccounts(options: AccountsOptions): Promise<Accounts
     timeouts: config.timeouts,
     knownProviders: knownProviderIds(catalog, config.providers),
     // In place: the request graph and the routes hold this object.
-    reload: async () => void Object.assign(registry, await build()),
+    reload,
     now,
   });
   return {
@@ -97,9 +111,35 @@ export async function createAccounts(options: AccountsOptions): Promise<Accounts
     clientKeys,
     breakers,
     async close() {
+      await unwatch();
       clientKeys.close();
       breakers.stop();
       await health.settled();
     },
+  };
+}
+
+/**
+ * `work` run one at a time: a call while it runs runs it once more afterwards (and resolves then), so every caller
+ * sees the state of after its call, and a burst of changes costs two runs, not one each.
+ */
+function singleFlight(work: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  let again = false;
+  return () => {
+    if (running !== undefined) {
+      again = true;
+      return running;
+    }
+    const run = async () => {
+      do {
+        again = false;
+        await work();
+      } while (again);
+    };
+    running = run().finally(() => {
+      running = undefined;
+    });
+    return running;
   };
 }

@@ -3,25 +3,27 @@
 import { badRequest, GatewayError } from '../errors.js';
 import type { RecordStore } from '../storage/types.js';
 import { maskSecret } from '../mask-secret.js';
-import { providerKeyId } from './secrets.js';
+import { providerKeyId, providerKeyProblem } from './secrets.js';
+import { KeyVaultError } from './vault-crypto.js';
 import {
-  createVaultMeta,
-  isSealed,
-  KeyVaultError,
-  openVaultMeta,
-  parseVaultMeta,
-  seal,
-  unseal,
-  type Sealed,
-} from './vault-crypto.js';
+  decryptEntry,
+  metaMissing,
+  newVault,
+  noMasterKey,
+  openMeta,
+  sealEntry,
+  type OpenedVault,
+  type VaultEntry,
+} from './vault-entries.js';
 
 export { KeyVaultError } from './vault-crypto.js';
+export type { VaultEntry } from './vault-entries.js';
 
 /** The collection of encrypted entries, keyed by providerKeyId(provider, key). */
 export const VAULT_COLLECTION = 'vault';
 /** The collection holding the one meta record (salt, KDF parameters, check value). */
-const VAULT_META_COLLECTION = 'vault-meta';
-const META_ID = 'meta';
+export const VAULT_META_COLLECTION = 'vault-meta';
+export const META_ID = 'meta';
 
 /** A stored key as it may be shown: never the secret. */
 export interface StoredKey {
@@ -30,19 +32,12 @@ export interface StoredKey {
   masked: string;
 }
 
-/** A decrypted entry: for the key pool only, never to be logged or sent anywhere but to `provider`. */
-export interface VaultEntry {
-  id: string;
-  provider: string;
-  key: string;
-}
-
 export interface KeyVault {
   /** True when keys can be added: a master key is set. */
   readonly canStore: boolean;
   /**
    * Encrypts and stores `key`; adding the same key again is the same entry. Throws GatewayError 503 `vault_locked`
-   * without a master key.
+   * without a master key, 400 for a key that cannot be one (providerKeyProblem).
    */
   add(provider: string, key: string): Promise<StoredKey>;
   /** False when there was no entry with that id. */
@@ -60,47 +55,48 @@ export interface KeyVaultOptions {
   location?: string;
 }
 
-/**
- * A stored entry: the provider in the clear (it is bound to the ciphertext by the AAD, with the id), the key sealed.
- */
-interface EntryRecord extends Sealed {
-  v: 1;
-  provider: string;
-}
+/** How many times add() seals again under a meta record another instance wrote meanwhile, before giving up. */
+const MAX_ADD_ATTEMPTS = 3;
 
 /**
  * Opens the vault in `records`. When a master key is given and the vault has a meta record, the key is derived and
  * checked now, so a wrong SWITCHBOARD_MASTER_KEY stops the gateway at start (KeyVaultError) instead of losing keys.
  * Without a master key, a vault that holds entries is an error too: starting without them would drop keys silently.
+ * Every KeyVaultError message says the way out (the master key to set, or the `switchboard vault` command to run).
  */
 export async function createKeyVault(options: KeyVaultOptions): Promise<KeyVault> {
   const { records } = options;
   const masterKey = options.masterKey === '' ? undefined : options.masterKey;
   const location = options.location ?? 'the record store';
   const stored = await records.list(VAULT_COLLECTION);
-  if (masterKey === undefined && stored.length > 0) {
-    throw new KeyVaultError(
-      `The key vault stored in ${location} holds ${stored.length} key(s) but SWITCHBOARD_MASTER_KEY is not set: ` +
-        'set it to the master key the vault was created with',
-    );
-  }
-  const opened = await openExisting(records, masterKey, location);
-  if (opened === undefined && masterKey !== undefined && stored.length > 0) {
-    throw new KeyVaultError(
-      `The key vault stored in ${location} holds keys but its meta record is missing: they cannot be decrypted`,
-    );
-  }
+  if (masterKey === undefined && stored.length > 0) throw noMasterKey(location, stored.length);
+  const metaText = await records.get(VAULT_META_COLLECTION, META_ID);
+  if (masterKey !== undefined && metaText === undefined && stored.length > 0)
+    throw metaMissing(location, stored.length);
   // A promise, not a key: concurrent first adds must share one derivation and one meta record, not race two salts.
-  let key: Promise<Buffer> | undefined = opened === undefined ? undefined : Promise.resolve(opened);
+  let current: Promise<OpenedVault> | undefined;
+  if (masterKey !== undefined && metaText !== undefined) {
+    const opened = await openMeta(masterKey, metaText, location, stored.length);
+    current = Promise.resolve(opened);
+  }
 
-  /** The vault key, creating the meta record on the first add (so merely starting with a master key pins nothing). */
-  const vaultKey = (secret: string): Promise<Buffer> => {
-    if (key !== undefined) return key;
-    const attempt = openExisting(records, secret, location).then((k) => k ?? createMeta(records, secret, location));
-    key = attempt;
-    // A failed attempt (storage down) is not cached: the next add tries again.
+  /**
+   * The vault key for the meta record stored now (`stored`; undefined when there is none). It is derived again only
+   * when that record is not the one known here (another instance made a new vault after the store was emptied). With
+   * none stored, the one known here is kept (add() writes it back), or a new one made (written by add() only: merely
+   * starting with a master key pins nothing). Concurrent first adds share one new record.
+   */
+  const openFor = (secret: string, stored: string | undefined): Promise<OpenedVault> => {
+    const known = current;
+    const attempt = (async () => {
+      const opened = await known?.catch(() => undefined);
+      if (opened !== undefined && (stored === undefined || stored === opened.meta)) return opened;
+      return stored === undefined ? newVault(secret) : openMeta(secret, stored, location);
+    })();
+    current = attempt;
+    // A failed attempt (a damaged or foreign record) is not kept: the next call tries again.
     attempt.catch(() => {
-      if (key === attempt) key = undefined;
+      if (current === attempt) current = undefined;
     });
     return attempt;
   };
@@ -109,14 +105,21 @@ export async function createKeyVault(options: KeyVaultOptions): Promise<KeyVault
     canStore: masterKey !== undefined,
     async add(provider, secret) {
       if (masterKey === undefined) throw vaultLocked();
-      if (provider === '' || secret === '')
-        throw badRequest('A key needs a provider and a non-empty secret', secret === '' ? 'key' : 'provider');
+      if (provider === '') throw badRequest('A key needs a provider', 'provider');
+      const problem = providerKeyProblem(secret);
+      if (problem !== undefined) throw badRequest(`Invalid value for 'key': ${problem}`, 'key');
       const id = providerKeyId(provider, secret);
-      const sealed = seal(await vaultKey(masterKey), secret, entryAad(id, provider));
-      const record: EntryRecord = { v: 1, provider, ...sealed };
-      // Written again when already there: same id, same key, and a damaged record is healed.
-      await records.put(VAULT_COLLECTION, id, JSON.stringify(record));
-      return { id, provider, masked: maskSecret(secret) };
+      let stored = await records.get(VAULT_META_COLLECTION, META_ID);
+      for (let attempt = 0; attempt < MAX_ADD_ATTEMPTS; attempt += 1) {
+        const opened = await openFor(masterKey, stored).catch(unusable);
+        const record = sealEntry(opened.key, id, provider, secret);
+        // The entry and its meta record in one step: written again when already there (same id, same key, and a
+        // damaged record is healed); the meta written back when the store lost it; refused when another is stored.
+        const guard = { collection: VAULT_META_COLLECTION, id: META_ID, value: opened.meta };
+        stored = await records.putGuarded(VAULT_COLLECTION, id, record, guard);
+        if (stored === opened.meta) return { id, provider, masked: maskSecret(secret) };
+      }
+      throw unusable(new KeyVaultError(`The key vault's meta record in ${location} keeps changing: try again`));
     },
     remove: (id) => records.delete(VAULT_COLLECTION, id),
     async has(id) {
@@ -125,64 +128,19 @@ export async function createKeyVault(options: KeyVaultOptions): Promise<KeyVault
     async entries() {
       const list = await records.list(VAULT_COLLECTION);
       if (list.length === 0) return [];
-      if (masterKey === undefined) {
-        throw new KeyVaultError(`The key vault stored in ${location} holds keys but SWITCHBOARD_MASTER_KEY is not set`);
-      }
-      const k = await vaultKey(masterKey);
-      return list.map(({ id, value }) => decryptEntry(k, id, value, location));
+      if (masterKey === undefined) throw noMasterKey(location, list.length);
+      const meta = await records.get(VAULT_META_COLLECTION, META_ID);
+      if (meta === undefined) throw metaMissing(location, list.length);
+      const { key } = await openFor(masterKey, meta);
+      return list.map(({ id, value }) => decryptEntry(key, id, value, location));
     },
   };
 }
 
-/**
- * The AAD of an entry: binds the ciphertext to its id and provider, so a record copied under another id or provider
- * fails.
- */
-function entryAad(id: string, provider: string): string {
-  return `switchboard/vault/entry\n${id}\n${provider}`;
-}
-
-function decryptEntry(key: Buffer, id: string, value: string, location: string): VaultEntry {
-  let record: Partial<EntryRecord> | undefined;
-  try {
-    record = JSON.parse(value) as Partial<EntryRecord>;
-  } catch {
-    record = undefined;
-  }
-  const provider = record?.provider;
-  if (record?.v === 1 && typeof provider === 'string' && isSealed(record)) {
-    try {
-      return { id, provider, key: unseal(key, record, entryAad(id, provider)) };
-    } catch {
-      // Fall through: the tag does not match this id, provider and key.
-    }
-  }
-  throw new KeyVaultError(
-    `The key vault entry ${id} in ${location} cannot be decrypted (damaged, or moved from another id): remove it with \`switchboard keys remove ${id}\``,
-  );
-}
-
-async function openExisting(
-  records: RecordStore,
-  masterKey: string | undefined,
-  location: string,
-): Promise<Buffer | undefined> {
-  const text = await records.get(VAULT_META_COLLECTION, META_ID);
-  if (text === undefined || masterKey === undefined) return undefined;
-  return openVaultMeta(masterKey, parseVaultMeta(text, location), location);
-}
-
-/**
- * Writes a new meta record, then reads it back and uses whatever is stored: when two instances on one Redis add their
- * first key at once, the last write wins and both adopt it (a record store has no compare-and-set).
- */
-async function createMeta(records: RecordStore, masterKey: string, location: string): Promise<Buffer> {
-  const { meta, key } = await createVaultMeta(masterKey);
-  const text = JSON.stringify(meta);
-  await records.put(VAULT_META_COLLECTION, META_ID, text);
-  const stored = await records.get(VAULT_META_COLLECTION, META_ID);
-  if (stored === undefined || stored === text) return key;
-  return openVaultMeta(masterKey, parseVaultMeta(stored, location), location);
+/** A vault this instance cannot write to (a record it cannot open, written meanwhile), as a 503 for the admin. */
+function unusable(err: unknown): never {
+  if (!(err instanceof KeyVaultError)) throw err;
+  throw new GatewayError(err.message, { status: 503, type: 'service_unavailable', code: 'vault_unusable', cause: err });
 }
 
 function vaultLocked(): GatewayError {

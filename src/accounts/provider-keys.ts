@@ -4,7 +4,8 @@ import type { KeySource, KeysOf, ProviderKey, ResolvedCatalog } from '../catalog
 import type { Env } from '../config/load.js';
 import type { ProviderEntry } from '../config/schema.js';
 import { maskSecret } from '../mask-secret.js';
-import { providerKeyId } from './secrets.js';
+import { SetupError } from '../errors.js';
+import { providerKeyId, providerKeyProblem } from './secrets.js';
 
 /** A key added at run time (the key vault), for its provider. */
 export interface VaultKey {
@@ -29,6 +30,10 @@ function providerKeys(env: Env, vaultKeys: VaultKey[] = []): KeysOf {
     for (const [raw, source] of sourced) {
       const secret = raw.trim();
       if (secret === '' || keys.has(secret)) continue;
+      // A key that could never be sent stops the start, naming where it came from (never the key itself).
+      const problem = source === 'vault' ? undefined : providerKeyProblem(secret);
+      if (problem !== undefined)
+        throw new SetupError(`A key of provider '${entry.id}' ${whereFrom(entry, source)}: ${problem}`);
       keys.set(secret, { id: providerKeyId(entry.id, secret), secret, masked: maskSecret(secret), source });
     }
     return [...keys.values()];
@@ -43,4 +48,11 @@ export function resolveCatalogWithKeys(
   vaultKeys: VaultKey[] = [],
 ): ResolvedCatalog {
   return resolveCatalog(catalog, userEntries, env, providerKeys(env, vaultKeys));
+}
+
+/** Where an entry's keys of `source` are written, for the message about a bad one. */
+function whereFrom(entry: ProviderEntry, source: KeySource): string {
+  if (source === 'config') return '(apiKeys in the config) cannot be used';
+  const names = (entry.keyEnv ?? []).join(' or ');
+  return `(from the environment, ${names}) cannot be used`;
 }

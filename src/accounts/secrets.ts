@@ -30,3 +30,20 @@ export function bearerToken(header: string | undefined): string | undefined {
   const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
   return match?.[1];
 }
+
+/**
+ * The longest provider key accepted. Real keys run from about 30 to 200 characters; a key goes into a request header
+ * on every call, and one of 100,000 characters made each of them fail (HTTP 431) until it was removed.
+ */
+const MAX_PROVIDER_KEY_LENGTH = 2_048;
+/** Printable ASCII without spaces: anything else could never be a key, or could split or smuggle a header. */
+const PROVIDER_KEY_CHARACTERS = /^[\x21-\x7e]+$/;
+
+/** Why `key` cannot be a provider key (empty, too long, or a character a header cannot carry), else undefined. */
+export function providerKeyProblem(key: string): string | undefined {
+  if (key === '') return 'the key is empty';
+  if (key.length > MAX_PROVIDER_KEY_LENGTH)
+    return `the key is ${key.length} characters long; provider keys have at most ${MAX_PROVIDER_KEY_LENGTH}`;
+  if (!PROVIDER_KEY_CHARACTERS.test(key)) return 'the key holds a space or a character that is not printable ASCII';
+  return undefined;
+}

@@ -1,6 +1,7 @@
 // The key vault's cryptography: scrypt from SWITCHBOARD_MASTER_KEY to an AES-256-GCM key, sealed entries, the check
 // value.
 import { createCipheriv, createDecipheriv, randomBytes, scrypt } from 'node:crypto';
+import { SetupError } from '../errors.js';
 
 /**
  * scrypt's cost for new vaults: N = 2^15, r = 8, p = 1 (32 MiB, ~0.1 s once per start), the parameters RFC 7914
@@ -18,9 +19,9 @@ const CHECK_AAD = 'switchboard/vault/check';
 
 /**
  * A vault that cannot be opened or read: wrong master key, none given, tampered or moved entries. The message is safe
- * to print.
+ * to print, and says the way out.
  */
-export class KeyVaultError extends Error {
+export class KeyVaultError extends SetupError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'KeyVaultError';
@@ -102,8 +103,13 @@ export function parseVaultMeta(text: string, location: string): VaultMeta {
     typeof value.salt === 'string' &&
     Buffer.from(value.salt, 'base64').length === SALT_BYTES &&
     isSealed(value.check);
-  if (!ok)
-    throw new KeyVaultError(`The key vault's meta record in ${location} is damaged: its keys cannot be decrypted`);
+  if (!ok) {
+    throw new KeyVaultError(
+      `The key vault's meta record in ${location} is damaged, so its keys cannot be decrypted. Run ` +
+        '`switchboard vault repair` (with the environment the gateway runs with) to remove it and the keys sealed ' +
+        'under it, then add the keys again with `switchboard keys add`.',
+    );
+  }
   return value as VaultMeta;
 }
 

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { clientKeysCommand } from './client-keys.js';
 import { keysCommand } from './keys.js';
 import { serveCommand } from './serve.js';
+import { vaultCommand } from './vault.js';
 
 const program = new Command()
   .name('switchboard')
@@ -12,4 +13,5 @@ const program = new Command()
 program.addCommand(serveCommand());
 program.addCommand(keysCommand());
 program.addCommand(clientKeysCommand());
+program.addCommand(vaultCommand());
 await program.parseAsync(process.argv);

@@ -1,29 +1,62 @@
 // `switchboard serve`: loads the config, starts the gateway, prints what is enabled and where to add keys.
 import { Command, InvalidArgumentError } from 'commander';
-import { ConfigError, loadConfig } from '../config/load.js';
+import { loadConfig } from '../config/load.js';
+import { SetupError } from '../errors.js';
 import { startGateway, type Gateway } from '../main.js';
+import { EXPOSED_WARNING } from '../server/listen.js';
+import { isStoreUnavailable } from '../storage/errors.js';
 import type { ResolvedCatalog } from '../catalog/types.js';
+
+/**
+ * Exit codes of a start that fails (sysexits.h), so that a supervisor can tell "fix the setup" (do not restart in a
+ * loop) from "a dependency is down" (restart later).
+ */
+const EXIT_CONFIG = 78;
+const EXIT_UNAVAILABLE = 69;
+const EXIT_SOFTWARE = 70;
 
 export function serveCommand(): Command {
   return new Command('serve')
-    .description('serve the gateway (default port 8000, or $PORT)')
+    .description('serve the gateway (default 127.0.0.1:8000, or $HOST and $PORT)')
     .option('-c, --config <file>', 'config file (default: ./switchboard.yaml when present)')
     .option('-p, --port <port>', 'port to listen on (overrides $PORT and the config)', parsePort)
-    .option('--host <host>', 'interface to listen on (default 0.0.0.0)')
-    .action(async (options: { config?: string; port?: number; host?: string }) => {
+    .option('--host <host>', 'interface to listen on (default 127.0.0.1: this machine only; 0.0.0.0: every one)')
+    .option(
+      '--allow-public',
+      'listen beyond loopback even with client auth off (anyone who reaches the port can use the keys); also SWITCHBOARD_ALLOW_PUBLIC=1',
+    )
+    .action(async (options: { config?: string; port?: number; host?: string; allowPublic?: boolean }) => {
       try {
         const { config, file } = loadConfig(options.config === undefined ? {} : { file: options.config });
         if (options.port !== undefined) config.server.port = options.port;
         if (options.host !== undefined) config.server.host = options.host;
-        const gateway = await startGateway({ config });
-        process.stdout.write(`${summary(gateway.registry, file)}Switchboard listening on ${gateway.url}/v1\n`);
+        const gateway = await startGateway({ config, ...(options.allowPublic ? { allowPublic: true } : {}) });
+        if (gateway.exposed) process.stderr.write(`switchboard: warning: ${EXPOSED_WARNING}\n`);
+        const where = gateway.address === gateway.url ? '' : ` (every interface; from here: ${gateway.url}/v1)`;
+        process.stdout.write(
+          `${summary(gateway.registry, file)}Switchboard listening on ${gateway.address}/v1${where}\n`,
+        );
         stopOnSignals(gateway);
       } catch (err) {
-        if (!(err instanceof ConfigError) && !isListenError(err)) throw err;
-        process.stderr.write(`switchboard: ${err.message}\n`);
-        process.exit(1);
+        const [code, message] = startFailure(err);
+        process.stderr.write(`switchboard: ${message}\n`);
+        process.exit(code);
       }
     });
+}
+
+/** The exit code and the one message of a failed start: never a stack trace, never the Redis URL (it may hold a password). */
+function startFailure(err: unknown): [number, string] {
+  if (err instanceof SetupError) return [EXIT_CONFIG, err.message];
+  if (isStoreUnavailable(err)) {
+    return [
+      EXIT_UNAVAILABLE,
+      'Redis (REDIS_URL) did not answer: start it or correct REDIS_URL; each command waits ' +
+        'SWITCHBOARD_REDIS_TIMEOUT_MS (default 1000) for an answer',
+    ];
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return [EXIT_SOFTWARE, `could not start: ${message}`];
 }
 
 function parsePort(value: string): number {
@@ -53,8 +86,4 @@ function stopOnSignals(gateway: Gateway): void {
   const stop = () => void gateway.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-}
-
-function isListenError(err: unknown): err is Error {
-  return err instanceof Error && 'code' in err && (err.code === 'EADDRINUSE' || err.code === 'EACCES');
 }

@@ -4,12 +4,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { SetupError } from '../errors.js';
 import { ConfigSchema, type Config } from './schema.js';
 
 export type Env = Record<string, string | undefined>;
 
 /** A config file that cannot be read or does not validate; the message names the file and each bad field. */
-export class ConfigError extends Error {
+export class ConfigError extends SetupError {
   constructor(message: string) {
     super(message);
     this.name = 'ConfigError';
@@ -96,9 +97,16 @@ function applyEnvOverrides(value: unknown, env: Env): unknown {
       ? { ...(value as Record<string, unknown>) }
       : {};
   const server = { ...((root['server'] as Record<string, unknown> | undefined) ?? {}) };
-  if (env['PORT']) server['port'] = Number(env['PORT']);
+  if (env['PORT']) server['port'] = parsePort(env['PORT']);
   if (env['HOST']) server['host'] = env['HOST'];
   root['server'] = server;
   if (env['LOG_LEVEL']) root['logLevel'] = env['LOG_LEVEL'];
   return root;
+}
+
+/** PORT as a number; a ConfigError naming PORT (not a field of a file it did not come from) when it is not a port. */
+function parsePort(value: string): number {
+  const port = Number(value.trim());
+  if (/^\d+$/.test(value.trim()) && port <= 65535) return port;
+  throw new ConfigError(`PORT must be a port number (0-65535), not ${JSON.stringify(value)}`);
 }

@@ -202,7 +202,8 @@ const CacheSchema = z.strictObject({
 
 const ServerSchema = z.strictObject({
   port: z.number().int().min(0).max(65535).default(8000),
-  host: z.string().default('0.0.0.0'),
+  /** Loopback by default: listening beyond it with client auth off needs --allow-public (SWITCHBOARD_ALLOW_PUBLIC=1). */
+  host: z.string().default('127.0.0.1'),
   /** Largest request body accepted. */
   bodyLimit: z.string().default('10mb'),
 });

@@ -8,6 +8,7 @@ import { adminKeyRoutes } from './routes/admin-keys.js';
 import { agentRoutes } from './routes/agents.js';
 import { chatRoutes } from './routes/chat.js';
 import { contextualChatRoutes } from './routes/contextual-chat.js';
+import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { modelRoutes } from './routes/models.js';
 import { requestRoutes } from './routes/requests.js';
@@ -30,6 +31,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(chatRoutes(deps));
   app.use(metricsRoutes(deps.metrics));
   app.use(modelRoutes(deps));
+  app.use(healthRoutes(deps));
   app.use(contextualChatRoutes(deps));
   app.use(routingRoutes(deps));
   app.use(agentRoutes(deps));

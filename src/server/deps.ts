@@ -42,6 +42,8 @@ export interface AppDeps {
   stats?: StatsView;
   /** Which providers cannot take a call now (the key pool's `unavailable`), for /v1/routing/explain. */
   availability?: Availability;
+  /** Resolves when every store answers (Stores.ping), for /health/ready; absent: nothing to check. */
+  checkStores?: () => Promise<void>;
   /** 0..1: the share of a provider's keys usable now (the key pool's `headroom`), for /v1/routing/explain. */
   headroom?: (provider: ResolvedProvider) => number;
   now: () => number;

@@ -2,8 +2,8 @@
 // directory (the embedded default), or in this process's memory when asked (throwaway runs, tests).
 import path from 'node:path';
 import { MemorySaver } from '@langchain/langgraph-checkpoint';
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { SetupError } from '../errors.js';
 import { createMemoryEventLog } from './memory/event-log.js';
 import { createMemoryKvStore } from './memory/kv.js';
 import { createMemoryLockStore } from './memory/locks.js';
@@ -13,7 +13,8 @@ import { createMemoryStatsStore } from './memory/stats.js';
 import { createMemoryUsageStore } from './memory/usage.js';
 import { createMemoryWindowStore } from './memory/windows.js';
 import { DEFAULT_CHECKPOINT_TTL_MS, RedisCheckpointSaver } from './redis/checkpointer.js';
-import { closeConnection, watchConnection } from './redis/connection.js';
+import { closeConnection, DEFAULT_COMMAND_TIMEOUT_MS, openRedis, watchConnection } from './redis/connection.js';
+import { guarded, rethrow } from './redis/guard.js';
 import { createRedisEventLog } from './redis/event-log.js';
 import { createRedisKvStore } from './redis/kv.js';
 import { createRedisLockStore } from './redis/locks.js';
@@ -41,6 +42,8 @@ export interface StoresOptions {
   events?: Partial<EventLogOptions>;
   /** Prefix of every Redis key and channel (default `switchboard:`); lets instances or tests share one Redis apart. */
   keyPrefix?: string;
+  /** Redis: how long a command may take before it fails with StoreUnavailableError (default 1 s). */
+  commandTimeoutMs?: number;
   /** Redis and SQLite: an agent thread's checkpoints go this long after its last write (default 7 days; 0: never). */
   checkpointTtlMs?: number;
   /**
@@ -69,7 +72,40 @@ export const DEFAULT_DATA_DIR = '.switchboard';
 export function parseStoreKind(value: string | undefined): StoreKind | undefined {
   if (value === undefined || value === '') return undefined;
   if (value === 'sqlite' || value === 'memory') return value;
-  throw new Error(`SWITCHBOARD_STORE must be sqlite or memory (or unset), not ${JSON.stringify(value)}`);
+  throw new SetupError(`SWITCHBOARD_STORE must be sqlite or memory (or unset), not ${JSON.stringify(value)}`);
+}
+
+/** SWITCHBOARD_REDIS_TIMEOUT_MS ('' or unset: undefined, the default); throws on anything but a positive integer. */
+function parseCommandTimeout(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const ms = Number(value);
+  if (Number.isInteger(ms) && ms > 0) return ms;
+  throw new SetupError(
+    `SWITCHBOARD_REDIS_TIMEOUT_MS must be a positive number of milliseconds, not ${JSON.stringify(value)}`,
+  );
+}
+
+/** Where the environment puts the state: what createStores takes from it. */
+export type StoresEnvOptions = Pick<StoresOptions, 'redisUrl' | 'store' | 'dataDir' | 'keyPrefix' | 'commandTimeoutMs'>;
+
+/**
+ * The store options of the environment: REDIS_URL, SWITCHBOARD_STORE, SWITCHBOARD_DATA_DIR (resolved against the
+ * working directory), SWITCHBOARD_REDIS_PREFIX and SWITCHBOARD_REDIS_TIMEOUT_MS. Throws SetupError on a bad value.
+ */
+export function storesOptionsFromEnv(env: Record<string, string | undefined>): StoresEnvOptions {
+  // SWITCHBOARD_STORE=memory: nothing written to disk but the records file (throwaway runs, tests); REDIS_URL wins.
+  const store = parseStoreKind(env['SWITCHBOARD_STORE']);
+  // SWITCHBOARD_REDIS_PREFIX keeps deployments (or test runs) that share one Redis apart.
+  const keyPrefix = env['SWITCHBOARD_REDIS_PREFIX'] || undefined;
+  const commandTimeoutMs = parseCommandTimeout(env['SWITCHBOARD_REDIS_TIMEOUT_MS']);
+  const redisUrl = env['REDIS_URL'] || undefined;
+  return {
+    dataDir: path.resolve(env['SWITCHBOARD_DATA_DIR'] || DEFAULT_DATA_DIR),
+    ...(redisUrl === undefined ? {} : { redisUrl }),
+    ...(store === undefined ? {} : { store }),
+    ...(keyPrefix === undefined ? {} : { keyPrefix }),
+    ...(commandTimeoutMs === undefined ? {} : { commandTimeoutMs }),
+  };
 }
 
 /** Builds every store on one backend: Redis when `redisUrl` is set, else SQLite, or memory when `store` says so. */
@@ -91,27 +127,30 @@ export function createStores(options: StoresOptions): Stores {
     return createSqliteStores({ dataDir, logger, events, usage, requests, checkpointTtlMs, ...batch });
   }
   // One command connection shared by the stores (each adds what it needs, e.g. the event log's subscriber).
-  const redis = new Redis(options.redisUrl);
+  const redis = openRedis(options.redisUrl, options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS);
   watchConnection(redis, options.logger, 'stores');
   const prefix = options.keyPrefix === undefined ? {} : { keyPrefix: options.keyPrefix };
   const eventLog = createRedisEventLog(redis, { ...events, logger: options.logger, ...prefix });
   const checkpointer = new RedisCheckpointSaver(redis, { logger: options.logger, ...prefix, ttlMs: checkpointTtlMs });
   const usageStore = createRedisUsageStore(redis, { ...usage, logger: options.logger, ...prefix });
   const requestLog = createRedisRequestLog(redis, { ...requests, logger: options.logger, ...prefix });
+  const records = createRedisRecordStore(redis, { ...prefix, logger: options.logger });
+  // Guarded: a command Redis does not answer rejects with StoreUnavailableError (503 state_unavailable).
   return {
-    eventLog,
-    checkpointer,
-    locks: createRedisLockStore(redis, prefix),
-    windows: createRedisWindowStore(redis, prefix),
-    kv: createRedisKvStore(redis, prefix),
-    records: createRedisRecordStore(redis, prefix),
+    eventLog: guarded(eventLog),
+    checkpointer: guarded(checkpointer),
+    locks: guarded(createRedisLockStore(redis, prefix)),
+    windows: guarded(createRedisWindowStore(redis, prefix)),
+    kv: guarded(createRedisKvStore(redis, prefix)),
+    records: guarded(records),
     recordsLocation: 'Redis (REDIS_URL)',
-    usage: usageStore,
-    requests: requestLog,
-    stats: createRedisStatsStore(redis, prefix),
+    usage: guarded(usageStore),
+    requests: guarded(requestLog),
+    stats: guarded(createRedisStatsStore(redis, prefix)),
+    ping: () => redis.ping().then(() => undefined, rethrow),
     async close() {
       await Promise.all([usageStore.flush(), requestLog.flush()]);
-      await eventLog.close();
+      await Promise.all([eventLog.close(), records.close()]);
       await closeConnection(redis);
     },
   };
@@ -136,6 +175,7 @@ function createMemoryStores(
     usage: createMemoryUsageStore(usage),
     requests: createMemoryRequestLog(requests),
     stats: createMemoryStatsStore(),
+    ping: async () => {},
     close: () => eventLog.close(),
   };
 }

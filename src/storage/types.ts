@@ -115,7 +115,29 @@ export interface RecordStore {
   list(collection: string): Promise<Array<{ id: string; value: string }>>;
   /** True when there was such a record. */
   delete(collection: string, id: string): Promise<boolean>;
+  /**
+   * Puts `value` under `id` only while the record `guard` names holds `guard.value`, writing that one first when it is
+   * absent, in one atomic step; resolves what the guard record holds afterwards (`guard.value` when the put was made).
+   * The key vault writes each entry so, under the meta record it was sealed with: never an entry without its meta.
+   */
+  putGuarded(collection: string, id: string, value: string, guard: GuardRecord): Promise<string>;
+  /**
+   * Calls `listener` with a collection's name after a record of it was put or deleted, on this instance or (Redis) any
+   * other one on the same backend, and with undefined when changes may have been missed (a dropped subscription came
+   * back): re-read everything then. Resolves, once listening, to the function that stops it.
+   */
+  watch(listener: RecordsListener): Promise<() => Promise<void>>;
 }
+
+/** The record a guarded put depends on, and the value it must hold. */
+export interface GuardRecord {
+  collection: string;
+  id: string;
+  value: string;
+}
+
+/** Receives the collection that changed, or undefined when any may have. */
+export type RecordsListener = (collection: string | undefined) => void;
 
 /** One upstream call, as usage accounting sees it. Keys appear only masked and by id. */
 export interface UsageRecord {
@@ -401,6 +423,11 @@ export interface Stores {
   requests: RequestLogStore;
   /** Each model's measured behaviour (moving averages) and prune state, for the router. */
   stats: StatsStore;
+  /**
+   * Resolves when the backend answers (Redis: a PING within the command timeout; SQLite: the database is open);
+   * rejects otherwise (StoreUnavailableError for Redis). For /health/ready.
+   */
+  ping(): Promise<void>;
   /** Writes what is pending, closes every store, then the database or Redis connection they share. */
   close(): Promise<void>;
 }

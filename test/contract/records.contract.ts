@@ -15,6 +15,15 @@ export const collectionName = (label: string) => `${label}-${randomUUID().slice(
 
 const byId = (records: Array<{ id: string; value: string }>) => [...records].sort((a, b) => a.id.localeCompare(b.id));
 
+/** Resolves once `check` holds, polling; rejects after 5 s (a notice that never comes). */
+async function eventually(check: () => boolean): Promise<void> {
+  const end = Date.now() + 5_000;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out waiting for a change notice');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 /** Registers the contract tests of a RecordStore backend under `name`. */
 export function describeRecordStoreContract(name: string, backend: RecordStoreBackend): void {
   describe(`RecordStore contract: ${name}`, () => {
@@ -108,6 +117,47 @@ export function describeRecordStoreContract(name: string, backend: RecordStoreBa
           { id: 'constructor', value: 'c' },
         ]),
       );
+    });
+
+    it('puts under a guard record: writing it when absent, and refusing while it holds another value', async () => {
+      const [c, meta] = [collectionName('guarded'), collectionName('guard')];
+      const guard = { collection: meta, id: 'meta', value: 'meta-1' };
+      const store = await open();
+      expect(await store.putGuarded(c, 'a', 'sealed under 1', guard)).toBe('meta-1');
+      expect([await store.get(meta, 'meta'), await store.get(c, 'a')]).toEqual(['meta-1', 'sealed under 1']);
+      expect(await store.putGuarded(c, 'b', 'also under 1', guard)).toBe('meta-1');
+      expect(await store.putGuarded(c, 'c', 'sealed under 2', { ...guard, value: 'meta-2' })).toBe('meta-1');
+      expect(await store.get(c, 'c')).toBeUndefined();
+      expect(await store.get(meta, 'meta')).toBe('meta-1');
+      // The guard gone (the store emptied in part): the next guarded put writes it back with its record.
+      await store.delete(meta, 'meta');
+      expect(await store.putGuarded(c, 'd', 'sealed under 2', { ...guard, value: 'meta-2' })).toBe('meta-2');
+      expect([await store.get(meta, 'meta'), await store.get(c, 'd')]).toEqual(['meta-2', 'sealed under 2']);
+    });
+
+    it('tells watchers which collection a put, a guarded put or a delete changed, until they stop', async () => {
+      const store = await open();
+      const [c, meta] = [collectionName('watched'), collectionName('watched-guard')];
+      const seen: Array<string | undefined> = [];
+      const stop = await store.watch((collection) => seen.push(collection));
+      await store.put(c, 'a', '1');
+      await eventually(() => seen.includes(c));
+      seen.length = 0;
+      await store.putGuarded(c, 'b', '2', { collection: meta, id: 'm', value: 'v' });
+      await eventually(() => seen.includes(c) && seen.includes(meta));
+      seen.length = 0;
+      expect(await store.delete(c, 'a')).toBe(true);
+      await eventually(() => seen.includes(c));
+      await stop();
+      seen.length = 0;
+      await store.put(c, 'z', 'after stop');
+      // A later watcher sees the next change: by then, a notice of the put above would have reached the first too.
+      const later: Array<string | undefined> = [];
+      const stopLater = await store.watch((collection) => later.push(collection));
+      await store.put(c, 'y', 'seen by the later watcher');
+      await eventually(() => later.includes(c));
+      await stopLater();
+      expect(seen).toEqual([]);
     });
   });
 }

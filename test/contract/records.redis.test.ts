@@ -12,18 +12,43 @@ const connect = () => new Redis(testRedisUrl());
 describeRecordStoreContract('redis', {
   open: async () => {
     const redis = connect();
-    return Object.assign(createRedisRecordStore(redis, { keyPrefix }), { close: async () => redis.disconnect() });
+    const store = createRedisRecordStore(redis, { keyPrefix });
+    const unsubscribe = store.close;
+    return Object.assign(store, {
+      close: async () => {
+        await unsubscribe();
+        redis.disconnect();
+      },
+    });
   },
 });
 
 describe('Redis RecordStore across connections', () => {
   const opened: Redis[] = [];
-  afterEach(() => opened.splice(0).forEach((redis) => redis.disconnect()));
+  const stores: Array<{ close(): Promise<void> }> = [];
+  afterEach(async () => {
+    await Promise.all(stores.splice(0).map((store) => store.close()));
+    opened.splice(0).forEach((redis) => redis.disconnect());
+  });
   const instance = (prefix = keyPrefix) => {
     const redis = connect();
     opened.push(redis);
-    return { redis, records: createRedisRecordStore(redis, { keyPrefix: prefix }) };
+    const records = createRedisRecordStore(redis, { keyPrefix: prefix });
+    stores.push(records);
+    return { redis, records };
   };
+
+  it("tells a watcher on one instance of the other's writes, and nothing of another prefix's", async () => {
+    const [a, b, other] = [instance(), instance(), instance(uniqueKeyPrefix('other'))];
+    const seen: Array<string | undefined> = [];
+    await a.records.watch((collection) => seen.push(collection));
+    const [c, quiet] = [collectionName('told'), collectionName('quiet')];
+    await other.records.put(quiet, 'x', 'elsewhere');
+    await b.records.put(c, 'k', 'from b');
+    const end = Date.now() + 5_000;
+    while (!seen.includes(c) && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(seen).toEqual([c]);
+  });
 
   it("sees the other instance's puts and deletes; another prefix is another set of records", async () => {
     const [a, b] = [instance(), instance()];

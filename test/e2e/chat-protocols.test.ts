@@ -1,7 +1,7 @@
 // End to end through each wire protocol with the official openai client: whole answers, streams, tools, usage, headers.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { schemaErrors } from '../helpers/openai-schema.js';
-import { type TestGateway, type ThreeProtocols, useThreeProtocolGateway } from './harness.js';
+import { startTestGateway, type TestGateway, type ThreeProtocols, useThreeProtocolGateway } from './harness.js';
 
 let fakes: ThreeProtocols;
 let gw: TestGateway;
@@ -155,5 +155,28 @@ describe('models and health', () => {
     const res = await fetch(`${gw.url}/health`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'ok', providers: 3, models: 3 });
+  });
+
+  it('is live, and ready with providers usable and its stores answering', async () => {
+    expect(await (await fetch(`${gw.url}/health/live`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${gw.url}/health/ready`);
+    expect([ready.status, await ready.json()]).toEqual([
+      200,
+      { status: 'ready', providers: { enabled: 3, usable: 3 }, stores: { reachable: true } },
+    ]);
+  });
+
+  it('is not ready without a provider to call, though live', async () => {
+    const empty = await startTestGateway({});
+    try {
+      const ready = await fetch(`${empty.url}/health/ready`);
+      expect([ready.status, await ready.json()]).toEqual([
+        503,
+        { status: 'unavailable', providers: { enabled: 0, usable: 0 }, stores: { reachable: true } },
+      ]);
+      expect((await fetch(`${empty.url}/health/live`)).status).toBe(200);
+    } finally {
+      await empty.close();
+    }
   });
 });

@@ -1,50 +1,18 @@
 // The `switchboard serve` command as a user runs it: a child process, a config file, a real port.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeUpstream } from '../fakes/fake-upstream.js';
 import { startOpenAIUpstream } from '../fakes/openai-wire.js';
+import { configFile, STACK_LINE, useCli } from './cli-harness.js';
 
-const CLI = join(import.meta.dirname, '../../src/cli/index.ts');
-/** tsx by absolute URL: the child runs in a temp directory, where a bare `tsx` would not resolve. */
-const TSX = import.meta.resolve('tsx');
-const children: ChildProcess[] = [];
+const runCli = useCli();
 let upstream: FakeUpstream;
 
 beforeAll(async () => {
   upstream = await startOpenAIUpstream();
 });
 afterAll(async () => {
-  for (const child of children) child.kill('SIGTERM');
   await upstream.close();
 });
-
-/** Runs the CLI; resolves with its output once `until` matches, or when it exits. */
-function runCli(args: string[], until: RegExp, env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], {
-    cwd: mkdtempSync(join(tmpdir(), 'sb-cli-')),
-    env: { PATH: process.env['PATH'] ?? '', ...env },
-  });
-  children.push(child);
-  return new Promise<{ out: string; code: number | null }>((resolve) => {
-    let out = '';
-    const onData = (data: Buffer) => {
-      out += data.toString();
-      if (until.test(out)) resolve({ out, code: null });
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', (code) => resolve({ out, code }));
-  });
-}
-
-function configFile(yaml: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'sb-cfg-')), 'gateway.yaml');
-  writeFileSync(file, yaml);
-  return file;
-}
 
 describe('switchboard serve', () => {
   it('serves a config file on the port given, and prints what is enabled', async () => {
@@ -81,11 +49,11 @@ logLevel: silent
     expect(out).toContain('export GROQ_API_KEY=');
   });
 
-  it('exits 1 with a message naming the bad field of the config', async () => {
+  it('exits 78 (a setup to fix) with a message naming the bad field of the config', async () => {
     const file = configFile('providers:\n  - id: alpha\n    protocol: carrier-pigeon\n');
     const { out, code } = await runCli(['serve', '--config', file], /$^/);
-    expect(code).toBe(1);
+    expect(code).toBe(78);
     expect(out).toContain('providers[0].protocol');
-    expect(out).not.toMatch(/\n\s+at /);
+    expect(out).not.toMatch(STACK_LINE);
   });
 });

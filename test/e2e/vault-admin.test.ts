@@ -92,6 +92,16 @@ describe('admin routes with SWITCHBOARD_ADMIN_KEY', () => {
     expect(await modelIds(gw.url)).toEqual(['auto', 'beta/beta-chat', 'gamma/gamma-chat']);
   });
 
+  it('refuse (400 on key) a key too long or with characters no header can carry; later calls still go out', async () => {
+    for (const key of ['k'.repeat(100_000), 'sk-with space', 'sk-with\u0000nul']) {
+      const answer = await call(gw.url, 'POST', '/admin/keys', ADMIN, { provider: 'beta', key });
+      expect([answer.status, answer.body.error.param]).toEqual([400, 'key']);
+      expect(JSON.stringify(answer.body)).not.toContain('kkkkkkkk');
+    }
+    await gw.client.chat.completions.create({ model: 'beta/beta-chat', messages: [{ role: 'user', content: 'hi' }] });
+    expect(beta.requests.at(-1)!.headers['authorization']).toBe(`Bearer ${ENV_KEY}`);
+  });
+
   it('list every key masked with its source', async () => {
     const listed = await call(gw.url, 'GET', '/admin/keys', ADMIN);
     expect(listed.status).toBe(200);

@@ -9,6 +9,11 @@ import { join } from 'node:path';
 export interface RedisServer {
   /** e.g. redis://127.0.0.1:41234 */
   url: string;
+  port: number;
+  /** Freezes the server (SIGSTOP): connections stay open, commands get no answer, as across a network partition. */
+  pause(): void;
+  /** Lets a paused server go on (SIGCONT). */
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -16,12 +21,22 @@ export interface RedisServer {
 const REDIS_SERVER_MISSING =
   'redis-server is not installed, and the Redis tests need it: install it (Debian: apt-get install redis-server; CI does this in .ci/run)';
 
-/** Starts redis-server on a free port; retries on another port if the one picked was taken meanwhile. */
-export async function startRedisServer(binary = 'redis-server'): Promise<RedisServer> {
+/** Options of startRedisServer. */
+export interface RedisServerOptions {
+  binary?: string;
+  /** The port to listen on (a server stopped and started again on its port: an outage, or a restart empty). */
+  port?: number;
+}
+
+/**
+ * Starts redis-server on `port`, or on a free port (retrying on another one if the one picked was taken meanwhile).
+ */
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
+  const binary = options.binary ?? 'redis-server';
   const dir = await mkdtemp(join(tmpdir(), 'switchboard-redis-'));
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt += 1) {
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const args = [
       '--port',
       String(port),
@@ -39,11 +54,17 @@ export async function startRedisServer(binary = 'redis-server'): Promise<RedisSe
     const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       await ready(child);
-      return { url: `redis://127.0.0.1:${port}`, stop: () => stop(child, dir) };
+      return {
+        url: `redis://127.0.0.1:${port}`,
+        port,
+        pause: () => void child.kill('SIGSTOP'),
+        resume: () => void child.kill('SIGCONT'),
+        stop: () => stop(child, dir),
+      };
     } catch (err) {
       lastError = err;
       child.kill('SIGKILL');
-      if (err instanceof Error && err.message === REDIS_SERVER_MISSING) break;
+      if ((err instanceof Error && err.message === REDIS_SERVER_MISSING) || options.port !== undefined) break;
     }
   }
   await rm(dir, { recursive: true, force: true });

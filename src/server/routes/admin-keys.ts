@@ -2,6 +2,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { maskSecret } from '../../mask-secret.js';
+import { providerKeyProblem } from '../../accounts/secrets.js';
 import type { KeyAdmin, KeyInfo } from '../../accounts/types.js';
 import { badRequest, GatewayError, notFound } from '../../errors.js';
 import { requireAdmin } from '../middleware/admin-auth.js';
@@ -15,11 +16,15 @@ export interface AdminKeyRoutesDeps {
 // Messages are fixed strings: zod's defaults are safe today, but a key must not reach an error by any future default.
 const AddKeyBody = z.object({
   provider: z.string({ error: 'must be a provider id' }).trim().min(1, { error: 'must be a provider id' }),
-  // A key goes into an HTTP header: printable ASCII without spaces, else it could never work (or could split headers).
+  // A key goes into an HTTP header: printable ASCII without spaces, of a sane length, else it could never work (or
+  // could split headers, or make every call too large to be taken).
   key: z
     .string({ error: 'must be the key, as a string' })
     .trim()
-    .regex(/^[\x21-\x7e]+$/, { error: 'must be a non-empty key of printable characters without spaces' }),
+    .superRefine((key, ctx) => {
+      const problem = providerKeyProblem(key);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    }),
 });
 
 const KEY_ID = /^key_[0-9a-f]{12}$/;

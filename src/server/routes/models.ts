@@ -1,4 +1,4 @@
-// GET /v1/models (every enabled model as provider/model, plus auto), GET /v1/models/{id}, and GET /health.
+// GET /v1/models (every enabled model as provider/model, plus auto) and GET /v1/models/{id}.
 import { Router, type Response } from 'express';
 import { allowedModels, callerOf } from '../middleware/client-auth.js';
 import { notFound } from '../../errors.js';
@@ -31,9 +31,6 @@ export function modelRoutes(deps: AppDeps): Router {
     const model = list(res).find((m) => m.id === id);
     if (!model) throw notFound(`The model '${id}' does not exist`, 'model_not_found', 'model');
     res.json(model);
-  });
-  router.get('/health', (_req, res) => {
-    res.json({ status: 'ok', providers: deps.registry.providers.length, models: deps.registry.models.length });
   });
   return router;
 }

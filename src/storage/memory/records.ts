@@ -2,6 +2,7 @@
 // given, so that keys added at run time survive a restart. Each write replaces the file atomically (write + rename).
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { createRecordListeners } from '../record-listeners.js';
 import type { RecordStore } from '../types.js';
 
 /** Collection name → record id → value (null-prototype objects). */
@@ -20,11 +21,16 @@ export function createMemoryRecordStore(dataDir?: string): RecordStore {
   const save = () => {
     if (file !== undefined) writeRecords(file, collections);
   };
+  const listeners = createRecordListeners();
+  // Null-prototype objects: ids like `constructor` or `__proto__` are plain ids, not Object's properties.
+  const set = (collection: string, id: string, value: string) => {
+    (collections[collection] ??= Object.create(null))[id] = value;
+  };
   return {
     async put(collection, id, value) {
-      // Null-prototype objects: ids like `constructor` or `__proto__` are plain ids, not Object's properties.
-      (collections[collection] ??= Object.create(null))[id] = value;
+      set(collection, id, value);
       save();
+      listeners.changed(collection);
     },
     async get(collection, id) {
       return collections[collection]?.[id];
@@ -37,8 +43,20 @@ export function createMemoryRecordStore(dataDir?: string): RecordStore {
       if (records?.[id] === undefined) return false;
       delete records[id];
       save();
+      listeners.changed(collection);
       return true;
     },
+    async putGuarded(collection, id, value, guard) {
+      const current = collections[guard.collection]?.[guard.id];
+      if (current !== undefined && current !== guard.value) return current;
+      if (current === undefined) set(guard.collection, guard.id, guard.value);
+      set(collection, id, value);
+      save();
+      if (current === undefined) listeners.changed(guard.collection);
+      listeners.changed(collection);
+      return guard.value;
+    },
+    watch: listeners.watch,
   };
 }
 

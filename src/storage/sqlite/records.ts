@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { readRecordsFile, RECORDS_FILE } from '../memory/records.js';
+import { createRecordListeners } from '../record-listeners.js';
 import type { RecordStore } from '../types.js';
 import { wipingDeletes, type SqliteDatabase } from './database.js';
 
@@ -23,9 +24,21 @@ export function createSqliteRecordStore(db: SqliteDatabase): RecordStore {
   const get = db.prepare('SELECT value FROM records WHERE collection = ? AND id = ?').pluck();
   const list = db.prepare('SELECT id, value FROM records WHERE collection = ?');
   const remove = db.prepare('DELETE FROM records WHERE collection = ? AND id = ?');
+  // The database is one process's: its listeners are this process's.
+  const listeners = createRecordListeners();
+  const putUnder = db.transaction(
+    (collection: string, id: string, value: string, guard: { collection: string; id: string; value: string }) => {
+      const current = get.get(guard.collection, guard.id) as string | undefined;
+      if (current !== undefined && current !== guard.value) return current;
+      if (current === undefined) put.run(guard.collection, guard.id, guard.value);
+      put.run(collection, id, value);
+      return guard.value;
+    },
+  );
   return {
     async put(collection, id, value) {
       put.run(collection, id, value);
+      listeners.changed(collection);
     },
     async get(collection, id) {
       return get.get(collection, id) as string | undefined;
@@ -36,8 +49,18 @@ export function createSqliteRecordStore(db: SqliteDatabase): RecordStore {
     async delete(collection, id) {
       if (get.get(collection, id) === undefined) return false;
       wipingDeletes(db, () => remove.run(collection, id));
+      listeners.changed(collection);
       return true;
     },
+    async putGuarded(collection, id, value, guard) {
+      const stored = putUnder(collection, id, value, guard);
+      if (stored === guard.value) {
+        listeners.changed(guard.collection);
+        listeners.changed(collection);
+      }
+      return stored;
+    },
+    watch: listeners.watch,
   };
 }
 

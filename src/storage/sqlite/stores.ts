@@ -56,6 +56,9 @@ export function createSqliteStores(options: SqliteStoresOptions): Stores {
       usage: createSqliteUsageStore(db, batcher, { ...options.usage, logger }),
       requests: createSqliteRequestLog(db, batcher, { ...options.requests, logger }),
       stats: createSqliteStatsStore(db, batcher),
+      async ping() {
+        if (!db.open) throw new Error(`the database ${file} is closed`);
+      },
       async close() {
         if (!db.open) return;
         await eventLog.close();

@@ -16,8 +16,10 @@ import { testRedisUrl, uniqueKeyPrefix } from '../../helpers/redis.js';
 let clock = 1_700_000_000_000;
 const opened: ClientKeys[] = [];
 const connections: Redis[] = [];
-afterEach(() => {
+const subscribed: Array<{ close(): Promise<void> }> = [];
+afterEach(async () => {
   opened.splice(0).forEach((keys) => keys.close());
+  await Promise.all(subscribed.splice(0).map((records) => records.close()));
   connections.splice(0).forEach((redis) => redis.disconnect());
 });
 
@@ -94,7 +96,9 @@ describe('client keys', () => {
     const recordsOf = () => {
       const redis = new Redis(testRedisUrl());
       connections.push(redis);
-      return createRedisRecordStore(redis, { keyPrefix });
+      const records = createRedisRecordStore(redis, { keyPrefix });
+      subscribed.push(records);
+      return records;
     };
     const [a, b] = [await open({ records: recordsOf() }), await open({ records: recordsOf() })];
     expect(b.authRequired()).toBe(false);

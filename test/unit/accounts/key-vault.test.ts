@@ -3,7 +3,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createKeyVault, KeyVaultError, VAULT_COLLECTION } from '../../../src/accounts/key-vault.js';
+import {
+  createKeyVault,
+  KeyVaultError,
+  META_ID,
+  VAULT_COLLECTION,
+  VAULT_META_COLLECTION,
+} from '../../../src/accounts/key-vault.js';
 import { providerKeyId } from '../../../src/accounts/secrets.js';
 import { GatewayError } from '../../../src/errors.js';
 import { createMemoryRecordStore, RECORDS_FILE } from '../../../src/storage/memory/records.js';
@@ -131,5 +137,60 @@ describe('createKeyVault', () => {
     const vault = await open(dir, 'second-master-key');
     await vault.add('groq', GROQ_KEY);
     expect(await (await open(dir, 'second-master-key')).entries()).toHaveLength(1);
+  });
+
+  it('writes the meta record back with the next entry when the store lost both, so a new start opens it', async () => {
+    const records = createMemoryRecordStore();
+    const vault = await createKeyVault({ records, masterKey: MASTER });
+    await vault.add('groq', GROQ_KEY);
+    // The store comes back empty (a Redis restarted without persistence); this vault still holds the key it derived.
+    for (const collection of [VAULT_COLLECTION, VAULT_META_COLLECTION])
+      for (const { id } of await records.list(collection)) await records.delete(collection, id);
+    await vault.add('mistral', MISTRAL_KEY);
+    expect(await records.get(VAULT_META_COLLECTION, META_ID)).toBeDefined();
+    const restarted = await createKeyVault({ records, masterKey: MASTER });
+    expect((await restarted.entries()).map((e) => e.key)).toEqual([MISTRAL_KEY]);
+  });
+
+  it('seals under the meta record another instance wrote after the store was emptied, not under its own', async () => {
+    const records = createMemoryRecordStore();
+    const a = await createKeyVault({ records, masterKey: MASTER });
+    await a.add('groq', GROQ_KEY);
+    await records.delete(VAULT_META_COLLECTION, META_ID);
+    await records.delete(VAULT_COLLECTION, providerKeyId('groq', GROQ_KEY));
+    // B starts on the empty store and makes a new vault (a new salt) with its first key.
+    const b = await createKeyVault({ records, masterKey: MASTER });
+    await b.add('groq', GROQ_KEY);
+    await a.add('mistral', MISTRAL_KEY);
+    const restarted = await createKeyVault({ records, masterKey: MASTER });
+    expect((await restarted.entries()).map((e) => e.provider).sort()).toEqual(['groq', 'mistral']);
+    expect((await a.entries()).map((e) => e.provider).sort()).toEqual(['groq', 'mistral']);
+  });
+
+  it('refuses a key that could never be sent: too long, or with spaces (400 on key), and stores nothing', async () => {
+    const records = createMemoryRecordStore();
+    const vault = await createKeyVault({ records, masterKey: MASTER });
+    for (const bad of ['x'.repeat(100_000), 'two words', 'tab\there', 'ünïcode-key']) {
+      await expect(vault.add('groq', bad)).rejects.toMatchObject({ status: 400, param: 'key' });
+    }
+    expect(await records.list(VAULT_COLLECTION)).toEqual([]);
+  });
+
+  it('says the way out in every message that stops a start: the master key to set or the command to run', async () => {
+    const records = createMemoryRecordStore();
+    await (await createKeyVault({ records, masterKey: MASTER })).add('groq', GROQ_KEY);
+    await expect(createKeyVault({ records })).rejects.toThrow(/switchboard vault reset --yes/);
+    await expect(createKeyVault({ records, masterKey: 'wrong' })).rejects.toThrow(/switchboard vault reset --yes/);
+    const meta = (await records.get(VAULT_META_COLLECTION, META_ID))!;
+    await records.put(VAULT_META_COLLECTION, META_ID, '{"v":1}');
+    await expect(createKeyVault({ records, masterKey: MASTER })).rejects.toThrow(/damaged.*switchboard vault repair/s);
+    await records.delete(VAULT_META_COLLECTION, META_ID);
+    await expect(createKeyVault({ records, masterKey: MASTER })).rejects.toThrow(
+      /meta record is missing.*switchboard vault repair/s,
+    );
+    await records.put(VAULT_META_COLLECTION, META_ID, meta);
+    await records.put(VAULT_COLLECTION, 'key_000000000000', '{"v":1,"provider":"groq","iv":"","ct":"","tag":""}');
+    const vault = await createKeyVault({ records, masterKey: MASTER });
+    await expect(vault.entries()).rejects.toThrow(/key_000000000000 .*switchboard vault repair/s);
   });
 });

@@ -42,6 +42,23 @@ const catalog: ProviderEntry[] = [
 ];
 
 describe('resolveCatalog with the keys of config, environment and vault', () => {
+  it('refuses a key from the environment or the config that could never be sent, naming where it is, not the key', () => {
+    const long = `gsk_${'x'.repeat(100_000)}`;
+    expect(() => resolveCatalogWithKeys(catalog, [], { GROQ_API_KEY: `good-key,${long}` })).toThrow(
+      /provider 'groq' \(from the environment, GROQ_API_KEY\) cannot be used: the key is 100004 characters long/,
+    );
+    const withSpace = [{ id: 'groq', apiKeys: ['two words'] }];
+    expect(() => resolveCatalogWithKeys(catalog, withSpace, {})).toThrow(/apiKeys in the config.*space/);
+    let message = '';
+    try {
+      resolveCatalogWithKeys(catalog, [], { GROQ_API_KEY: long });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('characters long');
+    expect(message).not.toContain('xxxx');
+  });
+
   it('enables a provider when its key variable is set, with comma-separated keys', () => {
     const registry = resolveCatalogWithKeys(catalog, [], { GROQ_API_KEY: 'k1, k2,,k1' });
     expect(registry.providers.map((p) => p.id)).toEqual(['groq']);

@@ -1,0 +1,87 @@
+// `switchboard vault check|repair|reset`: the key vault straight on its store, for when the gateway cannot open it
+// (and so cannot start). They read the gateway's environment: REDIS_URL or SWITCHBOARD_DATA_DIR, SWITCHBOARD_MASTER_KEY.
+import { Command } from 'commander';
+import { pino } from 'pino';
+import { inspectVault, repairVault, resetVault, type VaultReport } from '../accounts/vault-repair.js';
+import { SetupError } from '../errors.js';
+import { isStoreUnavailable } from '../storage/errors.js';
+import { createStores, storesOptionsFromEnv, type Stores } from '../storage/index.js';
+
+export function vaultCommand(): Command {
+  const vault = new Command('vault').description(
+    'check or repair the key vault on its store, without a running gateway (uses the gateway environment)',
+  );
+  vault
+    .command('check')
+    .description('say whether the gateway can open the vault, and which keys it cannot read (exits 1 if any)')
+    .action(() =>
+      onStore(async (stores, masterKey) => {
+        const report = await inspectVault(stores.records, masterKey, stores.recordsLocation);
+        process.stdout.write(describe(report, stores.recordsLocation));
+        if (report.unreadable.length > 0 || report.meta === 'damaged') {
+          process.stdout.write('Run `switchboard vault repair` to remove them.\n');
+          process.exitCode = 1;
+        }
+      }),
+    );
+  vault
+    .command('repair')
+    .description('remove the keys the vault cannot read (they must be added again), keeping every other one')
+    .action(() =>
+      onStore(async (stores, masterKey) => {
+        const report = await repairVault(stores.records, masterKey, stores.recordsLocation);
+        if (report.unreadable.length === 0 && report.meta !== 'damaged') {
+          process.stdout.write(`Nothing to repair: ${describe(report, stores.recordsLocation)}`);
+          return;
+        }
+        if (report.meta === 'damaged') process.stdout.write('Removed the damaged meta record.\n');
+        for (const entry of report.unreadable)
+          process.stdout.write(
+            `Removed ${entry.id}${entry.provider ? ` (${entry.provider})` : ''}: ${entry.problem}\n`,
+          );
+        process.stdout.write('Add those keys again with `switchboard keys add <provider>` once the gateway runs.\n');
+      }),
+    );
+  vault
+    .command('reset')
+    .description('delete every stored key and the meta record: for a lost master key (keys must be added again)')
+    .option('--yes', 'really delete them')
+    .action((options: { yes?: boolean }) =>
+      onStore(async (stores) => {
+        if (options.yes !== true) {
+          const count = (await stores.records.list('vault')).length;
+          process.stderr.write(
+            `This deletes the ${count} key(s) stored in ${stores.recordsLocation}: add --yes to go on\n`,
+          );
+          process.exitCode = 1;
+          return;
+        }
+        const count = await resetVault(stores.records);
+        process.stdout.write(`Deleted ${count} key(s) and the vault's meta record from ${stores.recordsLocation}\n`);
+      }),
+    );
+  return vault;
+}
+
+/** Opens the gateway's stores, runs `work`, closes them; a SetupError or an unreachable store is a message, exit 1. */
+async function onStore(work: (stores: Stores, masterKey: string | undefined) => Promise<void>): Promise<void> {
+  let stores: Stores | undefined;
+  try {
+    stores = createStores({ ...storesOptionsFromEnv(process.env), logger: pino({ level: 'silent' }) });
+    await work(stores, process.env['SWITCHBOARD_MASTER_KEY'] || undefined);
+  } catch (err) {
+    if (!(err instanceof SetupError) && !isStoreUnavailable(err)) throw err;
+    process.stderr.write(`switchboard: ${err.message}\n`);
+    process.exitCode = 1;
+  } finally {
+    await stores?.close();
+  }
+}
+
+function describe(report: VaultReport, location: string): string {
+  const lines = [`The key vault in ${location}: ${report.entries} key(s), meta record ${report.meta}.`];
+  for (const entry of report.unreadable)
+    lines.push(`  ${entry.id}${entry.provider ? ` (${entry.provider})` : ''}: ${entry.problem}`);
+  if (report.unreadable.length === 0 && report.meta !== 'damaged') lines.push('The gateway can open it.');
+  return `${lines.join('\n')}\n`;
+}
