@@ -6,8 +6,13 @@ import { startOpenAIUpstream } from '../fakes/openai-wire.js';
 import { startTestGateway } from './harness.js';
 import { provider } from './keys-harness.js';
 
-/** Small timeouts, so that no cell waits seconds; every time bound below is derived from them. */
-export const TIMEOUTS = { connectMs: 300, firstByteMs: 400, firstByteMinMs: 400, idleMs: 400 };
+/**
+ * Small timeouts, so that no cell waits long, yet not so small that a loaded machine (the whole suite, other work)
+ * makes a sound call miss them; every time bound below is derived from them.
+ */
+export const TIMEOUTS = { connectMs: 500, firstByteMs: 1_000, firstByteMinMs: 1_000, idleMs: 1_000 };
+/** A circuit opens after two failed calls from two requests (the defaults need ten calls). */
+const BREAKER = { breakerMinCalls: 2, breakerMinRequests: 2 };
 /** How long a key rests after a 429 that gave no Retry-After. */
 const COOLDOWN_MS = 2_000;
 /** How long a stream that sent its finish_reason is waited for (docs/ROUTING.md: a second, or idleMs if shorter). */
@@ -28,6 +33,8 @@ export interface Fault {
   alone(stream: boolean): Alone;
   /** Who answers when a healthy alternative is there: it, the faulty one (its answer was whole), or both in turn. */
   withAlt(stream: boolean): 'healthy' | 'self' | 'continued';
+  /** Requests (each a different prompt) sent before the measured one, e.g. to open the circuit. */
+  warmups?: number;
 }
 
 const err = (status: number, code: string) => () => ({ status, code });
@@ -62,6 +69,28 @@ export const FAULTS: Fault[] = [
   {
     name: '500',
     reply: () => ({ type: 'error', status: 500 }),
+    costMs: none,
+    alone: err(502, 'upstream_error'),
+    withAlt: healthy,
+  },
+  {
+    name: '503 with Retry-After',
+    reply: () => ({ type: 'error', status: 503, headers: { 'retry-after': '30' } }),
+    costMs: none,
+    alone: err(502, 'upstream_error'),
+    withAlt: healthy,
+  },
+  {
+    name: 'circuit open (after 2 failed requests)',
+    reply: () => ({ type: 'error', status: 500 }),
+    costMs: none,
+    alone: err(503, 'provider_unavailable'),
+    withAlt: healthy,
+    warmups: BREAKER.breakerMinRequests,
+  },
+  {
+    name: 'HTML page with 502',
+    reply: () => ({ ...raw('text/html', '<html><body>502 Bad Gateway</body></html>'), status: 502 }),
     costMs: none,
     alone: err(502, 'upstream_error'),
     withAlt: healthy,
@@ -151,6 +180,7 @@ export interface Outcome {
   errorText: string;
   retryAfter: string | null;
   ms: number;
+  /** Calls the measured request made to the faulty provider (the warm-ups' left out). */
   faultyCalls: number;
 }
 
@@ -161,21 +191,30 @@ export async function runCell(fault: Fault, stream: boolean, alt: boolean): Prom
   sound.setFallback({ type: 'text', text: HEALTHY_TEXT });
   const providers = [provider('faulty', 'openai', faulty, 0.9, { apiKeys: [FAULTY_KEY] })];
   if (alt) providers.push(provider('healthy', 'openai', sound, 0.5, { apiKeys: ['sk-healthy-6666ffff6666'] }));
-  const gw = await startTestGateway({ providers, timeouts: TIMEOUTS, accounts: { rateLimitCooldownMs: COOLDOWN_MS } });
+  const accounts = { rateLimitCooldownMs: COOLDOWN_MS, ...BREAKER };
+  const gw = await startTestGateway({ providers, timeouts: TIMEOUTS, accounts });
   try {
+    for (let i = 0; i < (fault.warmups ?? 0); i++) await ask(gw.client, stream, alt, `warm-up ${i}`);
+    const calls = () => faulty.requests.filter((r) => r.method === 'POST').length;
+    const before = calls();
     const started = performance.now();
     const outcome = await ask(gw.client, stream, alt);
-    const faultyCalls = faulty.requests.filter((r) => r.method === 'POST').length;
+    const faultyCalls = calls() - before;
     return { ...outcome, ms: performance.now() - started, faultyCalls };
   } finally {
     await Promise.all([gw.close(), faulty.close(), sound.close()]);
   }
 }
 
-async function ask(client: OpenAI, stream: boolean, alt: boolean): Promise<Omit<Outcome, 'ms' | 'faultyCalls'>> {
+async function ask(
+  client: OpenAI,
+  stream: boolean,
+  alt: boolean,
+  prompt = 'hello',
+): Promise<Omit<Outcome, 'ms' | 'faultyCalls'>> {
   const body = {
     model: 'faulty/faulty-chat',
-    messages: [{ role: 'user' as const, content: 'hello' }],
+    messages: [{ role: 'user' as const, content: prompt }],
     ...(alt ? { models: ['healthy/healthy-chat'] } : {}),
   };
   const base = { text: '', afterFinish: false, midStreamError: false, errorText: '', retryAfter: null };
