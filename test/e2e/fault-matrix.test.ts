@@ -1,19 +1,11 @@
-// End to end: every fault a provider can show (test/e2e/fault-harness.ts), streamed or not, with a healthy
+// End to end: every fault a provider can show (test/e2e/fault-cases.ts), streamed or not, with a healthy
 // alternative or alone. With one, every request is answered, in the time the failure policy allows; alone, the client
 // gets the policy's error status in OpenAI's error body, with nothing secret in it. WRITE_RELIABILITY=1 also writes
 // the outcome table to docs/RELIABILITY.md.
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  FAULTS,
-  FAULTY_KEY,
-  HEALTHY_TEXT,
-  MARGIN_MS,
-  TIMEOUTS,
-  runCell,
-  type Fault,
-  type Outcome,
-} from './fault-harness.js';
+import { FAULTS, FAULTY_KEY, HEALTHY_TEXT, MARGIN_MS, TIMEOUTS, type Fault } from './fault-cases.js';
+import { runCell, type Outcome } from './fault-harness.js';
 
 /** Cells that show a gap in the gateway, by `fault name|stream|alt`, with the reason; listed in docs/RELIABILITY.md. */
 const KNOWN_GAPS: Record<string, string> = {
@@ -103,7 +95,7 @@ alternative (\`models: [healthy]\` after the faulty model) or with the faulty pr
 through the official \`openai\` client (\`maxRetries: 0\`) to a gateway of its own, in front of fake providers
 (\`test/fakes/\`) that show the fault on every call.
 
-Made by \`test/e2e/fault-matrix.test.ts\` (cells in \`test/e2e/fault-harness.ts\`), which asserts what the failure
+Made by \`test/e2e/fault-matrix.test.ts\` (cases in \`test/e2e/fault-cases.ts\`), which asserts what the failure
 policy (docs/ROUTING.md) promises for each cell: with a healthy alternative, answered (200, the healthy provider's
 text, or the faulty one's own when its answer was whole: a slow one, a stream finished before its silence; nothing
 after \`finish_reason\`), within the time the policy allows; alone, the policy's status in OpenAI's error body (no stack, no key), with
