@@ -48,7 +48,7 @@ export function createKeyAdmin(deps: KeyAdminDeps): KeyAdmin {
       }
       const stored = await deps.vault.add(provider, key.trim());
       await deps.reload();
-      deps.health.enable(stored.id);
+      deps.health.enable(stored.id, provider);
       const added = find(stored.id);
       if (added === undefined) {
         throw new GatewayError(
@@ -99,13 +99,13 @@ export function createKeyAdmin(deps: KeyAdminDeps): KeyAdmin {
           headers: provider.headers,
           maxTokensField: provider.maxTokensField,
         });
-        deps.health.enable(id);
+        deps.health.enable(id, provider.id);
         return { ...info(id), ok: true };
       } catch (err) {
         const masked = withoutSecret(err, key.secret);
         const message = masked instanceof Error ? masked.message : 'the check failed';
         if (isProviderError(masked) && masked.kind === 'auth')
-          deps.health.disable(id, `validation failed (HTTP ${masked.status}): ${message.slice(0, 200)}`);
+          deps.health.disable(id, `validation failed (HTTP ${masked.status}): ${message.slice(0, 200)}`, provider.id);
         return { ...info(id), ok: false, message };
       }
     },

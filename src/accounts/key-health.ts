@@ -8,6 +8,8 @@ export interface KeyHealthState {
   reason: string;
   /** Cooling: usable again from this time (ms since the epoch). */
   until?: number;
+  /** The key's provider, for the log lines of its changes. */
+  provider?: string;
 }
 
 /**
@@ -18,9 +20,9 @@ export interface KeyHealthState {
  */
 export interface KeyHealth {
   get(id: string, now: number): KeyHealthState | undefined;
-  disable(id: string, reason: string): void;
-  cool(id: string, until: number, reason: string, now: number): void;
-  enable(id: string): void;
+  disable(id: string, reason: string, provider?: string): void;
+  cool(id: string, until: number, reason: string, now: number, provider?: string): void;
+  enable(id: string, provider?: string): void;
   /**
    * Re-reads `keys` (a provider's key list: the same array each time) in the background, at most once per refreshMs.
    */
@@ -38,6 +40,8 @@ export interface KeyHealthOptions {
 
 const kvKey = (id: string) => `keyhealth:${id}`;
 
+type Status = KeyHealthState['status'] | 'active';
+
 export function createKeyHealth({ kv, logger, refreshMs = 1_000 }: KeyHealthOptions): KeyHealth {
   const states = new Map<string, KeyHealthState>();
   // Keyed by the key list itself: no string to build on the request path.
@@ -49,27 +53,41 @@ export function createKeyHealth({ kv, logger, refreshMs = 1_000 }: KeyHealthOpti
       .finally(() => pending.delete(done));
     pending.add(done);
   };
+  // One warn line per change of a key's status made here (a longer rest is no change); the key id, never the key.
+  const changed = (id: string, to: Status, reason: string, provider: string | undefined) => {
+    const from: Status = states.get(id)?.status ?? 'active';
+    if (from !== to) logger.warn({ provider, keyId: id, from, to, reason }, `key ${from} -> ${to}`);
+  };
   return {
     get(id, now) {
       const state = states.get(id);
       if (state?.status === 'cooling' && (state.until ?? 0) <= now) {
+        changed(id, 'active', 'its rest is over', state.provider);
         states.delete(id);
         return undefined;
       }
       return state;
     },
-    disable(id, reason) {
-      const state: KeyHealthState = { status: 'disabled', reason };
+    disable(id, reason, provider) {
+      const state: KeyHealthState = { status: 'disabled', reason, ...(provider === undefined ? {} : { provider }) };
+      changed(id, 'disabled', reason, provider);
       states.set(id, state);
       track(kv.set(kvKey(id), JSON.stringify(state)));
     },
-    cool(id, until, reason, now) {
+    cool(id, until, reason, now, provider) {
       if (states.get(id)?.status === 'disabled' || until <= now) return;
-      const state: KeyHealthState = { status: 'cooling', reason, until };
+      const state: KeyHealthState = {
+        status: 'cooling',
+        reason,
+        until,
+        ...(provider === undefined ? {} : { provider }),
+      };
+      changed(id, 'cooling', reason, provider);
       states.set(id, state);
       track(kv.set(kvKey(id), JSON.stringify(state), until - now));
     },
-    enable(id) {
+    enable(id, provider) {
+      changed(id, 'active', 'enabled again', provider ?? states.get(id)?.provider);
       states.delete(id);
       track(kv.delete(kvKey(id)));
     },

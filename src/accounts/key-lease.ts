@@ -37,7 +37,13 @@ export function createKeyLease(deps: KeyPoolDeps, start: LeaseStart): KeyLease {
       const signal = readRateLimits(provider.protocol, headers, now);
       const rest = signal === undefined ? undefined : quotaRestUntil(signal);
       if (rest !== undefined)
-        deps.health.cool(key.id, rest.until, `quota spent (${rest.scope}) per the provider's headers`, now);
+        deps.health.cool(
+          key.id,
+          rest.until,
+          `quota spent (${rest.scope}) per the provider's headers`,
+          now,
+          provider.id,
+        );
     },
     firstContent() {
       ttftMs ??= deps.now() - startedAt;
@@ -98,11 +104,12 @@ function judgeOutcome(
   // Only the provider's own answers (401/403, 429) rest a key.
   if (key === undefined || policy.restKey === 'none' || !isProviderError(error)) return;
   if (policy.restKey === 'disable') {
-    deps.health.disable(key.id, `the provider refused the key (HTTP ${error.status}): ${error.message.slice(0, 200)}`);
+    const reason = `the provider refused the key (HTTP ${error.status}): ${error.message.slice(0, 200)}`;
+    deps.health.disable(key.id, reason, providerId);
   } else {
     const until = error.quota?.resetAt ?? now + (error.retryAfterMs ?? deps.rateLimitCooldownMs);
     const scope = error.quota?.scope === 'day' ? 'daily quota spent' : 'rate limited';
-    deps.health.cool(key.id, until, `${scope} (HTTP ${error.status})`, now);
+    deps.health.cool(key.id, until, `${scope} (HTTP ${error.status})`, now, providerId);
   }
 }
 

@@ -35,7 +35,11 @@ export function wireKeyPool(wiring: KeyPoolWiring): { keys: KeyPool; health: Key
   });
   const gate = createConcurrencyGate();
   // Calls waiting for a slot of a provider whose circuit just opened would only wait to be refused: they go elsewhere.
-  breakers.onChange((id, state) => {
+  breakers.onChange((id, state, previous) => {
+    logger.warn(
+      { provider: id, from: previous, to: state, reason: CIRCUIT_REASONS[`${previous}>${state}`] },
+      `circuit ${previous} -> ${state}`,
+    );
     if (state === 'open')
       gate.turnAway(id, 'circuit open: too many of its calls failed', breakers.retryAfterMs(id) ?? 1_000);
   });
@@ -53,6 +57,14 @@ export function wireKeyPool(wiring: KeyPoolWiring): { keys: KeyPool; health: Key
   });
   return { keys, health, breakers };
 }
+
+/** Why a circuit moves, for its warn line (breakers.ts: the failure rate opens it, one trial call decides after). */
+const CIRCUIT_REASONS: Record<string, string> = {
+  'closed>open': 'too many of its calls failed',
+  'half_open>open': 'the trial call failed',
+  'open>half_open': 'the cooldown is over: one trial call may go',
+  'half_open>closed': 'the trial call worked',
+};
 
 export interface LocalKeyPoolOptions {
   now?: () => number;

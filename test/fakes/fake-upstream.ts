@@ -24,6 +24,11 @@ export interface TextReply {
   chunkDelayMs?: number;
   /** Streams only: after this many events, `stall` goes silent forever, `break` destroys the socket. */
   failAfterEvents?: { count: number; how: 'stall' | 'break' };
+  /**
+   * Non-streams only: `stall` sends the whole body and never ends the response; `break` sends the first half of the
+   * body and destroys the socket.
+   */
+  bodyFault?: 'stall' | 'break';
 }
 
 export interface ErrorReply {
@@ -40,9 +45,20 @@ export interface HangReply {
   type: 'hang';
   /** When this settles, the connection is dropped without an answer (the upstream died). */
   drop?: Promise<unknown>;
+  /** Send a 200 response head first (SSE for a stream request), then go silent. */
+  afterHeaders?: boolean;
 }
 
-export type FakeReply = TextReply | ErrorReply | HangReply;
+/** Bytes that are not the protocol's answer: an HTML error page, broken JSON, an answer without choices. */
+export interface RawReply {
+  type: 'raw';
+  /** Default 200. */
+  status?: number;
+  contentType: string;
+  body: string;
+}
+
+export type FakeReply = TextReply | ErrorReply | HangReply | RawReply;
 
 export interface RecordedRequest {
   method: string;
@@ -139,6 +155,15 @@ async function answer(
 ): Promise<void> {
   if (reply.type === 'hang') {
     void reply.drop?.then(() => res.socket?.destroy());
+    if (!reply.afterHeaders) return;
+    const type = renderer.isStream(req) ? 'text/event-stream' : 'application/json';
+    res.writeHead(200, { 'content-type': type });
+    res.flushHeaders();
+    return;
+  }
+  if (reply.type === 'raw') {
+    res.writeHead(reply.status ?? 200, { 'content-type': reply.contentType });
+    res.end(reply.body);
     return;
   }
   if (reply.type === 'error') {
@@ -150,7 +175,7 @@ async function answer(
   }
   if (reply.delayMs) await sleep(reply.delayMs);
   if (res.destroyed) return;
-  if (!renderer.isStream(req)) return sendJson(res, 200, renderer.complete(reply, req));
+  if (!renderer.isStream(req)) return sendBody(res, JSON.stringify(renderer.complete(reply, req)), reply.bodyFault);
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   res.flushHeaders();
   const events = renderer.streamEvents(reply, req);
@@ -166,6 +191,14 @@ async function answer(
     if (reply.chunkDelayMs) await sleep(reply.chunkDelayMs);
   }
   res.end();
+}
+
+/** A JSON body in one write without a length, so that a `stall` leaves the client waiting for the end. */
+function sendBody(res: ServerResponse, text: string, fault: TextReply['bodyFault']): void {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  if (fault === undefined) return void res.end(text);
+  if (fault === 'stall') return void res.write(text);
+  res.write(text.slice(0, Math.floor(text.length / 2)), () => res.socket?.destroy());
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
