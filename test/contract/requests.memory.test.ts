@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryRequestLog } from '../../src/storage/memory/requests.js';
 import { describeRequestLogContract, requestRecord } from './requests.contract.js';
 
-let clock = 1_700_000_000_000;
+const clock = 1_700_000_000_000;
 
 describeRequestLogContract('memory', {
   open: async (options) => createMemoryRequestLog(options, () => clock),

@@ -6,7 +6,7 @@ import { createSqliteRequestLog, SCAN_WINDOW } from '../../src/storage/sqlite/re
 import { onFreshDatabase, openTestDatabase, silent, tempDataDir } from '../helpers/sqlite.js';
 import { describeRequestLogContract, requestRecord } from './requests.contract.js';
 
-let clock = 1_700_000_000_000;
+const clock = 1_700_000_000_000;
 
 describeRequestLogContract('sqlite', {
   open: async (options) =>

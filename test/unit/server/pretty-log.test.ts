@@ -42,6 +42,6 @@ describe('prettyLine', () => {
     logger.warn({ kind: 'server' }, 'upstream attempt failed');
     logger.info('not shown');
     expect(out).toHaveLength(1);
-    expect(out[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} WARN  upstream attempt failed kind=server\n$/);
+    expect(out[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} WARN {2}upstream attempt failed kind=server\n$/);
   });
 });
