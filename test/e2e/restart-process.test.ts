@@ -2,6 +2,7 @@
 // SIGTERM and started again on the same data directory. Usage by provider and by client, the router's live stats, a
 // paused agent thread and a key's per-day count are where they were.
 import { rm } from 'node:fs/promises';
+import { isDeepStrictEqual } from 'node:util';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeUpstream } from '../fakes/fake-upstream.js';
@@ -104,7 +105,7 @@ describe('switchboard serve on SQLite, stopped with SIGTERM and started again', 
     expect(await usageBy(gw.url, 'provider', ADMIN)).toEqual({ alpha: 2, beta: 2 });
     expect(await usageBy(gw.url, 'client', ADMIN)).toEqual({ [a.id]: 2, [b.id]: 2 });
     // The same scores and reasons: the same moving averages and sample counts, the same headroom.
-    const same = (candidates: typeof stats) => JSON.stringify(candidates) === JSON.stringify(stats);
+    const same = (candidates: typeof stats) => isDeepStrictEqual(candidates, stats);
     expect(await pollUntil(() => explainAuto(gw.url, ADMIN), same, 5_000)).toEqual(stats);
 
     // The thread resumes from its checkpoint and completes.
