@@ -116,7 +116,7 @@ describe('switchboard serve on SQLite, killed with SIGKILL and started again', (
         runRecords: 2,
         cachedAnswers: 1,
       };
-      const flushed = (state: typeof expected) => isDeepStrictEqual(state, expected);
+      const flushed = (state: ReturnType<typeof batchedState>) => isDeepStrictEqual(state, expected);
       expect(await pollUntil(() => batchedState(db), flushed)).toEqual(expected);
     } finally {
       db.close();
