@@ -13,10 +13,12 @@ export interface SqliteCounts {
   statements: number;
   /** Wall time inside those transactions, ms (synchronous: the event loop waits for it). */
   ms: number;
+  /** CPU time (user + system, the whole process) inside them, ms: unlike wall time, not inflated by other work. */
+  cpuMs: number;
 }
 
 const file = process.env['BENCH_SQLITE_COUNT_FILE'];
-const counts: SqliteCounts = { transactions: 0, statements: 0, ms: 0 };
+const counts: SqliteCounts = { transactions: 0, statements: 0, ms: 0, cpuMs: 0 };
 
 /** The totals so far (a copy). */
 export function sqliteCounts(): SqliteCounts {
@@ -39,11 +41,14 @@ proto.transaction = function counted(this: Database.Database, fn) {
   const outer = (...args: unknown[]) => {
     if (this.inTransaction) return tx(...args);
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     try {
       return tx(...args);
     } finally {
+      const cpu = process.cpuUsage(cpu0);
       counts.transactions += 1;
       counts.ms += performance.now() - t0;
+      counts.cpuMs += (cpu.user + cpu.system) / 1000;
     }
   };
   return outer;

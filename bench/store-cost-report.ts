@@ -12,6 +12,8 @@ export interface Batching {
   statementsPerTx: number;
   /** Wall time inside transactions, per request of the phase. */
   txUsPerRequest: number;
+  /** CPU time inside transactions, per request of the phase. */
+  txCpuUsPerRequest: number;
 }
 
 /** One start of the gateway on one store. */
@@ -67,6 +69,7 @@ export function storeCostSection(arms: ArmResult[]): string {
     arm.store === 'sqlite' ? fixed(arm.batch50.txPerSec, 1) : '—',
     arm.store === 'sqlite' ? fixed(arm.batch50.requestsPerTx, 1) : '—',
     arm.store === 'sqlite' ? fixed(arm.batch50.statementsPerTx, 1) : '—',
+    arm.store === 'sqlite' ? fixed(arm.batch50.txCpuUsPerRequest, 1) : '—',
     arm.store === 'sqlite' ? fixed(arm.batch50.txUsPerRequest, 1) : '—',
     arm.store === 'sqlite' ? fixed(arm.batch1.txPerSec, 1) : '—',
   ]);
@@ -94,10 +97,11 @@ export function storeCostSection(arms: ArmResult[]): string {
   ]);
   const sqlite = of('sqlite');
   return [
-    '### Each start',
+    '### Each round',
     '',
-    'CPU µs/req: the gateway process (user + system, /proc), divided by the requests it handled. tx: transactions ' +
-      'of better-sqlite3 (the write batcher: nothing else writes under this load), counted by bench/sqlite-tx-count.ts.',
+    'Both gateways run all along, loaded in turns. CPU µs/req: the loaded gateway process (user + system, /proc), ' +
+      'divided by the requests it handled. tx: transactions of better-sqlite3 (the write batcher: nothing else ' +
+      'writes under this load), counted by bench/sqlite-tx-count.ts; CPU in tx is the process CPU while inside one.',
     '',
     table(
       [
@@ -110,7 +114,8 @@ export function storeCostSection(arms: ArmResult[]): string {
         'tx/s @50',
         'requests/tx @50',
         'statements/tx @50',
-        'µs in tx per request @50',
+        'CPU µs in tx per request @50',
+        'wall µs in tx per request @50',
         'tx/s @1',
       ],
       starts,
@@ -137,7 +142,8 @@ function batcherSentence(sqlite: ArmResult[]): string {
   return (
     `Batcher at 50 connections: ${at50((b) => b.txPerSec)} transactions/s, ${at50((b) => b.requestsPerTx)} requests ` +
     `and ${at50((b) => b.statementsPerTx)} statements (inserts, upserts, trims) per transaction, ` +
-    `${at50((b) => b.txUsPerRequest)} µs inside transactions per request; at 1 connection ${at1} transactions/s.`
+    `${at50((b) => b.txCpuUsPerRequest)} µs of CPU (${at50((b) => b.txUsPerRequest)} µs of wall time) inside ` +
+    `transactions per request; at 1 connection ${at1} transactions/s.`
   );
 }
 
@@ -150,6 +156,7 @@ export function storeOpsSection(results: StoreOpsResult[], blockS: number): stri
     `**${spread(r.diffUs, (n) => (n >= 0 ? `+${one(n)}` : `−${one(-n)}`))}**`,
     one(r.txPerSec),
     one(r.requestsPerTx),
+    one(r.txCpuUsPerRequest),
     one(r.txUsPerRequest),
   ]);
   return [
@@ -165,7 +172,8 @@ export function storeOpsSection(results: StoreOpsResult[], blockS: number): stri
         'SQLite − memory, per pair',
         'tx/s',
         'requests/tx',
-        'µs in tx per request',
+        'CPU µs in tx per request',
+        'wall µs in tx per request',
       ],
       rows,
     ),

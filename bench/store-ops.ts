@@ -30,6 +30,8 @@ export interface StoreOpsResult {
   requestsPerTx: number;
   /** Wall time inside transactions per request, µs. */
   txUsPerRequest: number;
+  /** CPU time inside transactions per request, µs. */
+  txCpuUsPerRequest: number;
 }
 
 /**
@@ -98,6 +100,7 @@ export async function runStoreOps(options: StoreOpsOptions): Promise<StoreOpsRes
     txPerSec: 0,
     requestsPerTx: 0,
     txUsPerRequest: 0,
+    txCpuUsPerRequest: 0,
   };
   let sqliteRequests = 0;
   let sqliteSeconds = 0;
@@ -126,6 +129,7 @@ export async function runStoreOps(options: StoreOpsOptions): Promise<StoreOpsRes
     result.txPerSec = transactions / sqliteSeconds;
     result.requestsPerTx = transactions > 0 ? sqliteRequests / transactions : Number.NaN;
     result.txUsPerRequest = ((c1.ms - c0.ms) * 1000) / sqliteRequests;
+    result.txCpuUsPerRequest = ((c1.cpuMs - c0.cpuMs) * 1000) / sqliteRequests;
   } finally {
     await Promise.all([memory.close(), sqlite.close()]);
     rmSync(dir, { recursive: true, force: true });
