@@ -33,7 +33,7 @@ function parseCli() {
     .description('CPU per request on the memory store and on SQLite: the store work alone, then the whole gateway')
     .option('--rounds <n>', 'gateway starts per store, and store-work blocks per store and rate', '6')
     .option('--seconds <s>', 'gateway: the 50-connection phase (the 1-connection phase is half)', '8')
-    .option('--rates <list>', 'store work: requests per second to pace it at', '1000,5000')
+    .option('--rates <list>', 'store work: requests per second to pace it at', '100,1000,5000')
     .option('--no-ops', 'skip the store work alone')
     .option('--no-gateway', 'skip the whole gateway')
     .option('--no-pin', 'do not pin processes to cores with taskset')
