@@ -148,9 +148,10 @@ function batcherSentence(sqlite: ArmResult[]): string {
 }
 
 /** The in-process store work (bench/store-ops.ts), one row per rate. */
-export function storeOpsSection(results: StoreOpsResult[], blockS: number): string {
+export function storeOpsSection(results: StoreOpsResult[]): string {
   const rows = results.map((r) => [
     r.rate.toLocaleString('en-US'),
+    `${one(r.blockS)} s`,
     spread(r.memoryUs, one),
     spread(r.sqliteUs, one),
     `**${spread(r.diffUs, (n) => (n >= 0 ? `+${one(n)}` : `−${one(-n)}`))}**`,
@@ -161,12 +162,13 @@ export function storeOpsSection(results: StoreOpsResult[], blockS: number): stri
   ]);
   return [
     `Per request: consume 4 windows, correct 2, append a usage record, record 2 stats updates (what a call to a ` +
-      `provider with rpm/rpd/tpm/tpd limits does). Paced at the rate, ${blockS} s blocks taken in turns; CPU of the ` +
+      `provider with rpm/rpd/tpm/tpd limits does). Paced at the rate, in blocks of at least 1,000 requests taken in turns; CPU of the ` +
       'whole process (the pacing timers included, alike for both), median (min – max) over the blocks.',
     '',
     table(
       [
         'requests/s',
+        'block',
         'memory CPU µs/req',
         'SQLite CPU µs/req',
         'SQLite − memory, per pair',

@@ -14,7 +14,7 @@ import { runStoreOps, type StoreOpsResult } from './store-ops.js';
 import { startUpstream } from './targets.js';
 
 const RESULTS = fileURLToPath(new URL('./results/store-cost.md', import.meta.url));
-/** Seconds per block of the store work alone. */
+/** Seconds per block of the store work alone, at least. */
 const OPS_BLOCK_S = 2;
 
 interface Options {
@@ -60,7 +60,7 @@ async function measure(cli: ReturnType<typeof parseCli>, pinned: boolean): Promi
       console.error(`store work at ${rate}/s: SQLite − memory ${result.diffUs.map((d) => d.toFixed(1)).join(', ')} µs`);
       results.push(result);
     }
-    sections.push('## The store work alone (bench/store-ops.ts)', '', storeOpsSection(results, OPS_BLOCK_S), '');
+    sections.push('## The store work alone (bench/store-ops.ts)', '', storeOpsSection(results), '');
   }
   if (!cli.gateway) return sections;
   if (pinned) pinProcess(process.pid, '0');

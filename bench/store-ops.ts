@@ -13,7 +13,7 @@ import { sqliteCounts } from './sqlite-tx-count.js';
 export interface StoreOpsOptions {
   /** Requests per second the loop is paced at. */
   rate: number;
-  /** Seconds per block. */
+  /** Seconds per block at least (longer at low rates: a block has at least MIN_BLOCK_REQUESTS requests). */
   blockS: number;
   /** Blocks per store, taken in turns (memory, sqlite, sqlite, memory, ...). */
   blocks: number;
@@ -21,6 +21,8 @@ export interface StoreOpsOptions {
 
 export interface StoreOpsResult {
   rate: number;
+  /** Seconds per block at this rate. */
+  blockS: number;
   /** CPU µs per request of each block, per store. */
   memoryUs: number[];
   sqliteUs: number[];
@@ -39,6 +41,8 @@ export interface StoreOpsResult {
  * with a catalog provider, and none is refused (the gateway runs of bench/store-cost.ts use them too).
  */
 export const BENCH_LIMITS = { rpm: 100_000_000, rpd: 100_000_000, tpm: 100_000_000_000, tpd: 100_000_000_000 };
+/** Requests per block at least: over fewer, one garbage collection or recompilation outweighs what is measured. */
+const MIN_BLOCK_REQUESTS = 1_000;
 const KEY = 'key_0123456789ab';
 const MODEL = 'bench/bench-model';
 const logger = pino({ level: 'silent' });
@@ -93,8 +97,10 @@ export async function runStoreOps(options: StoreOpsOptions): Promise<StoreOpsRes
   const dir = mkdtempSync(join(tmpdir(), 'sb-store-ops-'));
   const memory = createStores({ store: 'memory', logger });
   const sqlite = createStores({ store: 'sqlite', dataDir: dir, logger });
+  const blockS = Math.max(options.blockS, MIN_BLOCK_REQUESTS / options.rate);
   const result: StoreOpsResult = {
     rate: options.rate,
+    blockS,
     memoryUs: [],
     sqliteUs: [],
     diffUs: [],
@@ -114,12 +120,12 @@ export async function runStoreOps(options: StoreOpsOptions): Promise<StoreOpsRes
       const order = i % 2 === 0 ? (['memory', 'sqlite'] as const) : (['sqlite', 'memory'] as const);
       const pair: Record<string, number> = {};
       for (const kind of order) {
-        const measured = await block(kind === 'memory' ? memory : sqlite, options.rate, options.blockS);
+        const measured = await block(kind === 'memory' ? memory : sqlite, options.rate, blockS);
         pair[kind] = measured.us;
         (kind === 'memory' ? result.memoryUs : result.sqliteUs).push(measured.us);
         if (kind === 'sqlite') {
           sqliteRequests += measured.requests;
-          sqliteSeconds += options.blockS;
+          sqliteSeconds += blockS;
         }
       }
       result.diffUs.push(pair['sqlite']! - pair['memory']!);
