@@ -34,7 +34,8 @@ const stats: StatsView = {
   pruned: (ref) => (ref === 'p3/m1' ? { until: Number.MAX_SAFE_INTEGER, reason: 'success 10%' } : undefined),
 };
 const context: RouteContext = {
-  availability: (provider) => (provider.id === 'p19' ? { reason: 'resting', retryAfterMs: 1_000 } : undefined),
+  availability: (provider) =>
+    provider.id === 'p19' ? { kind: 'resting', reason: 'resting', retryAfterMs: 1_000 } : undefined,
   headroom: (provider) => (provider.id === 'p7' ? 0.5 : 1),
   stats,
   rules: [

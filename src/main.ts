@@ -20,6 +20,8 @@ import { loadCatalog } from './catalog/load.js';
 import type { ResolvedCatalog } from './catalog/types.js';
 import { createApp } from './server/app.js';
 import { createMetrics, type Metrics } from './server/metrics.js';
+import { prettyLogStream } from './server/pretty-log.js';
+import { createRequestLog } from './server/request-log/index.js';
 import { createLiveStats, recordCallStats } from './routing/stats.js';
 import { wsAuthorize } from './server/ws/auth.js';
 import { createStores, DEFAULT_DATA_DIR, parseStoreKind, type Stores } from './storage/index.js';
@@ -53,15 +55,20 @@ const REDACT = [
   'headers["x-api-key"]',
 ];
 
-export function createLogger(level: Config['logLevel']): Logger {
-  return pino({ level, redact: { paths: REDACT, censor: '[redacted]' } });
+/**
+ * The gateway's logger: one JSON line per entry on stdout, or (`format` `pretty`, from LOG_FORMAT) a short
+ * human-readable line per entry. Secrets are redacted either way.
+ */
+export function createLogger(level: Config['logLevel'], format?: string): Logger {
+  const options = { level, redact: { paths: REDACT, censor: '[redacted]' } };
+  return format === 'pretty' ? pino(options, prettyLogStream(process.stdout)) : pino(options);
 }
 
 /** Builds every part from the config and starts listening on config.server (port 0 picks a free one). */
 export async function startGateway({
   config,
   env = process.env,
-  logger = createLogger(config.logLevel),
+  logger = createLogger(config.logLevel, env['LOG_FORMAT']),
 }: GatewayOptions): Promise<Gateway> {
   const http = createHttpClient({ connectTimeoutMs: config.timeouts.connectMs });
   const adapters = createAdapters({ http });
@@ -78,10 +85,13 @@ export async function startGateway({
     events: { maxEventsPerRun, retentionMs },
     dataDir,
     usage: config.usage,
+    requests: config.requests,
     ...(keyPrefix === undefined ? {} : { keyPrefix }),
     ...(store === undefined ? {} : { store }),
   });
   const metrics = createMetrics();
+  const { content, contentMaxChars: maxChars } = config.logging;
+  const requestLog = createRequestLog({ store: stores.requests, logger, content: { enabled: content, maxChars } });
   const stats = createLiveStats({ store: stores.stats, pruning: config.routing.pruning, logger });
   const accounts = await createAccounts({
     config,
@@ -92,6 +102,7 @@ export async function startGateway({
     logger,
     onCall(record) {
       metrics.recordCall(record);
+      requestLog.noteCall(record);
       recordCallStats(stats, record);
     },
     recordsLocation: stores.recordsLocation,
@@ -146,6 +157,8 @@ export async function startGateway({
     keyAdmin: accounts.keyAdmin,
     adminKey,
     usage: stores.usage,
+    requestLog,
+    requests: stores.requests,
     metrics,
     stats,
     runs,
@@ -187,7 +200,7 @@ export async function startGateway({
   };
 }
 
-/** The key and circuit gauges of /metrics, read at scrape time. */
+/** The key, circuit and load gauges of /metrics, read at scrape time. */
 function gaugeSources(accounts: Accounts): Parameters<Metrics['setGaugeSources']>[0] {
   return {
     keys() {
@@ -201,5 +214,6 @@ function gaugeSources(accounts: Accounts): Parameters<Metrics['setGaugeSources']
       return [...counts.values()];
     },
     circuits: () => accounts.registry.providers.map((p) => ({ provider: p.id, state: accounts.breakers.state(p.id) })),
+    load: () => accounts.registry.providers.map((p) => ({ provider: p.id, ...accounts.keys.load(p.id) })),
   };
 }

@@ -4,14 +4,15 @@ import type { ClientKeyInfo } from '../../src/accounts/types.js';
 import type { Config } from '../../src/config/schema.js';
 import type { GatewayError } from '../../src/errors.js';
 import type { RunEmitter } from '../../src/events/publisher.js';
+import type { FailureKind } from '../../src/accounts/failure-policy.js';
 import type { ProviderError } from '../../src/providers/errors.js';
 import type { ResolvedCatalog } from '../../src/catalog/types.js';
 import type { Ensemble, RoutingRule } from '../../src/config/routing-schema.js';
-import type { Timeouts } from '../../src/providers/http.js';
 import type { Protocol } from '../../src/providers/protocols.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, ProviderAdapter } from '../../src/providers/types.js';
 import type { Verdict } from '../../src/routing/judge/types.js';
 import type { RouteOptions } from '../../src/routing/plan.js';
+import type { CallTimeouts } from '../../src/routing/first-byte.js';
 import type { Fused } from '../../src/routing/fuse.js';
 import type { ResponseCache } from './response-cache.js';
 import type { RunRecords } from './run-record.js';
@@ -33,7 +34,8 @@ export interface ChatDeps {
   runs?: RunRecords;
   /** The response cache, for the runs whose input allows it (`ChatInput.cache`); no run uses one when absent. */
   cache?: ResponseCache;
-  timeouts: Timeouts;
+  /** Upstream timeouts; each call's first-byte timeout follows its model's measured latency within their bounds. */
+  timeouts: CallTimeouts;
   now: () => number;
 }
 
@@ -76,8 +78,10 @@ export type CallResult = { kind: 'completion'; completion: ChatCompletion } | { 
 export interface Attempt {
   ref: string;
   ms: number;
-  /** The call's failure: a ProviderError, or whatever else an adapter threw. */
+  /** The call's failure: a ProviderError, a KeyUnavailableError, or whatever else was thrown. */
   error?: ProviderError | Error;
+  /** The failure's kind (src/accounts/failure-policy.ts), classified once when it is recorded. */
+  kind?: FailureKind;
   verdict?: Verdict;
   /**
    * No call was made: the candidate's provider could not take one (keys resting, circuit open). Not counted as an
@@ -98,6 +102,8 @@ export interface ChatContext {
   index: number;
   /** Every upstream call so far, in order. */
   attempts: Attempt[];
+  /** Providers the run leaves out from now on: a failure of theirs said so (unreachable, unavailable). */
+  leftOut: ReadonlySet<string>;
   /** The latest call's result, until it is judged. */
   result?: CallResult;
   /** The best rejected completion so far: returned if every candidate is rejected. */
@@ -131,6 +137,9 @@ export type ChatOutcome =
       fused?: Fused;
       input: ChatInput;
       cacheKey?: string;
+      /** When the run started, and the providers it left out: a mid-stream continuation goes on from there. */
+      startedAt: number;
+      leftOut: ReadonlySet<string>;
     }
   | { kind: 'cached'; completion: ChatCompletion; attempts: Attempt[]; classification: Classification; rule?: string }
   | { kind: 'error'; error: GatewayError; attempts: Attempt[]; cacheKey?: string };

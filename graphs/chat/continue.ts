@@ -1,6 +1,8 @@
 // Mid-stream failover: a stream that breaks after text reached the client is finished by the next model of the plan,
 // given the conversation plus the partial answer, so that the client sees one uninterrupted answer.
+import { FAILURE_POLICY, failureKindOf } from '../../src/accounts/failure-policy.js';
 import type { ChatCompletionChunk, ChatMessage } from '../../src/providers/types.js';
+import { nextStep } from '../../src/routing/next-attempt.js';
 import type { Candidate, Plan } from '../../src/routing/types.js';
 import type { ChatDeps, ChatInput } from './context.js';
 import { callInputFor, callModel } from './nodes/call.js';
@@ -18,8 +20,12 @@ export interface Continued {
   chunks: AsyncIterator<ChatCompletionChunk>;
 }
 
-/** Finds a model to continue `partial`; undefined when none could (no candidate left, or every one failed). */
-export type ContinueStream = (partial: string) => Promise<Continued | undefined>;
+/**
+ * Finds a model to continue `partial` after the stream broke with `error`; undefined when none may (the failure
+ * policy tries no other model after that failure, no candidate is left, the run's attempts or time are spent) or none
+ * could.
+ */
+export type ContinueStream = (partial: string, error: unknown) => Promise<Continued | undefined>;
 
 export interface ContinuationOptions {
   deps: ChatDeps;
@@ -28,19 +34,41 @@ export interface ContinuationOptions {
   /** The model whose stream broke. */
   from: Candidate;
   promptTokens: () => number;
-  /** Upstream calls the run may still make. */
-  callsLeft: number;
+  /** Upstream calls the run made so far, when it started, and the providers it left out. */
+  calls: number;
+  startedAt: number;
+  leftOut: ReadonlySet<string>;
 }
 
-/** Tries the plan's candidates after `from`, in order, each at most once over the whole stream. */
+/**
+ * Tries the plan's candidates after `from`, in order, each at most once over the whole stream, as the failure policy
+ * says: within the run's attempts and time budget, leaving out the providers the run left out and those whose failure
+ * says so; a failure that tries no other model ends the search.
+ */
 export function createContinuation(options: ContinuationOptions): ContinueStream {
   const { deps, input, plan } = options;
-  const queue = plan.candidates.slice(plan.candidates.indexOf(options.from) + 1);
-  let callsLeft = options.callsLeft;
-  return async (partial) => {
-    while (queue.length > 0 && callsLeft > 0 && !input.signal.aborted) {
-      const candidate = queue.shift()!;
-      callsLeft -= 1;
+  const { candidates } = plan;
+  let index = candidates.indexOf(options.from);
+  let calls = options.calls;
+  let leftOut = options.leftOut;
+  const progress = () => ({
+    candidates,
+    index,
+    calls,
+    startedAt: options.startedAt,
+    now: deps.now(),
+    aborted: input.signal.aborted,
+    skipped: leftOut,
+  });
+  const noOtherKey = () => false;
+  return async (partial, error) => {
+    // The stream sent text before it broke: the break is the stream's, unless its kind says otherwise.
+    let kind = failureKindOf(error, true);
+    for (;;) {
+      const next = nextStep(progress(), kind, deps.routing, noOtherKey);
+      if (next.step !== 'next_model') return undefined;
+      index = next.index;
+      const candidate = candidates[index]!;
       const messages: ChatMessage[] = [
         ...input.request.messages,
         { role: 'assistant', content: partial },
@@ -52,14 +80,17 @@ export function createContinuation(options: ContinuationOptions): ContinueStream
           request: { ...input.request, messages, stream: true },
           stream: true,
         });
-        if (result.kind !== 'stream') continue;
-        const { head, rest } = result.stream;
-        return { ref: candidate.model.ref, chunks: withHead(head, rest) };
-      } catch {
-        // That one failed too: the next candidate, if any, continues instead.
+        calls += 1;
+        if (result.kind === 'stream')
+          return { ref: candidate.model.ref, chunks: withHead(result.stream.head, result.stream.rest) };
+        kind = 'judge_rejected';
+      } catch (err) {
+        kind = failureKindOf(err);
+        const policy = FAILURE_POLICY[kind];
+        if (policy.attempt) calls += 1;
+        if (policy.skipProvider) leftOut = new Set([...leftOut, candidate.model.provider.id]);
       }
     }
-    return undefined;
   };
 }
 

@@ -53,7 +53,7 @@ export function createGraphEventProjector(
       const { error } = attempt;
       emitter.emit('attempt_failed', 'call', () => ({
         model: attempt.ref,
-        kind: attempt.skipped ? 'unavailable' : 'kind' in error ? error.kind : 'unknown',
+        kind: attempt.kind ?? 'internal',
         message: error.message,
       }));
     }

@@ -132,7 +132,9 @@ function answeredRun(
     plan: outcome.plan,
     from: outcome.candidate,
     promptTokens: outcome.classification.promptTokens,
-    callsLeft: deps.routing.maxAttempts - attempts,
+    calls: attempts,
+    startedAt: outcome.startedAt,
+    leftOut: outcome.leftOut,
   });
   const options: StreamOptions = {
     includeUsage: sent.request.stream_options?.include_usage === true,

@@ -1,11 +1,11 @@
 // The request statechart: classify → (cache →) route → call → judge → (done | fallback → call | exhausted). Wiring
 // only; run events are projected from its transitions (events.ts), so the nodes stay pure.
 import { assign, setup } from 'xstate';
-import { isKeyUnavailable } from '../../src/accounts/errors.js';
+import { FAILURE_POLICY, failureKindOf } from '../../src/accounts/failure-policy.js';
 import { GatewayError } from '../../src/errors.js';
 import type { ChatCompletion } from '../../src/providers/types.js';
 import type { CallResult, ChatContext, ChatDeps, ChatInput, ChatOutcome } from './context.js';
-import { failureFromAttempts, nextAfterFailure } from './edges.js';
+import { failureFromAttempts, nextAfterFailure, retryAfterOf } from './edges.js';
 import { cacheKeyOf, wantsCache, withUsageForCache } from './nodes/cache.js';
 import { callInputFor, callModel, type CallInput } from './nodes/call.js';
 import { classifyNode } from './nodes/classify.js';
@@ -103,12 +103,21 @@ export function createChatMachine(deps: ChatDeps) {
       }),
       recordError: assign(({ context, event }) => {
         const { error, ms } = event as Extract<CallEvent, { type: 'call.failed' }>;
-        const attempt = { ref: currentRef(context), ms, error, ...(isKeyUnavailable(error) ? { skipped: true } : {}) };
-        return { attempts: [...context.attempts, attempt] };
+        const kind = failureKindOf(error);
+        const policy = FAILURE_POLICY[kind];
+        const attempt = { ref: currentRef(context), ms, error, kind, ...(policy.attempt ? {} : { skipped: true }) };
+        const provider = context.plan!.candidates[context.index]!.model.provider.id;
+        const leftOut = policy.skipProvider ? new Set([...context.leftOut, provider]) : context.leftOut;
+        return { attempts: [...context.attempts, attempt], leftOut };
       }),
       judge: assign(({ context }) => judgeNode(context, threshold)),
-      advance: assign(({ context }) => ({ index: context.index + 1, result: undefined })),
-      fail: assign(({ context }) => ({ error: failureFromAttempts(context.attempts, context.attempts.at(-1)?.error) })),
+      advance: assign(({ context }) => {
+        const next = nextAfterFailure(context, deps);
+        return { index: next.step === 'next_model' ? next.index : context.index + 1, result: undefined };
+      }),
+      fail: assign(({ context }) => ({
+        error: failureFromAttempts(context.attempts, context.attempts.at(-1)?.error, retryAfterOf(context, deps)),
+      })),
     },
     guards: {
       wantsCache: ({ context }) => wantsCache(deps, context),
@@ -117,18 +126,16 @@ export function createChatMachine(deps: ChatDeps) {
       isEnsemble: ({ context }) => context.ensemble !== undefined && !isCascade(context),
       cascadesToEnsemble: ({ context }) =>
         isCascade(context) && context.fused === undefined && !context.input.signal.aborted,
-      canRetryWithAnotherKey: ({ context }) =>
-        nextAfterFailure(context, deps, context.attempts.at(-1)?.error) === 'retry_key',
-      canFallBackAfterError: ({ context }) =>
-        nextAfterFailure(context, deps, context.attempts.at(-1)?.error) === 'fallback',
+      canRetryWithAnotherKey: ({ context }) => nextAfterFailure(context, deps).step === 'other_key',
+      canFallBackAfterError: ({ context }) => nextAfterFailure(context, deps).step === 'next_model',
       accepted: ({ context }) => isAccepted(context, threshold),
       acceptedButUngraded: ({ context }) => isAccepted(context, threshold) && needsGrade(deps, context),
-      canFallBack: ({ context }) => nextAfterFailure(context, deps) === 'fallback',
+      canFallBack: ({ context }) => nextAfterFailure(context, deps).step === 'next_model',
       hasBestRejected: ({ context }) => context.bestRejected !== undefined,
     },
   }).createMachine({
     id: 'chat',
-    context: ({ input }) => ({ input, startedAt: deps.now(), index: 0, attempts: [] }),
+    context: ({ input }) => ({ input, startedAt: deps.now(), index: 0, attempts: [], leftOut: NO_PROVIDERS }),
     initial: 'classify',
     output: ({ context }) => outcomeOf(context, threshold),
     states: {
@@ -196,6 +203,9 @@ export function createChatMachine(deps: ChatDeps) {
 
 type CacheDone = Extract<CallEvent, { type: 'cache.done' }>;
 
+/** A run leaves no provider out until a failure says so (the set is replaced, never changed). */
+const NO_PROVIDERS: ReadonlySet<string> = new Set();
+
 function currentRef(context: ChatContext): string {
   return context.plan!.candidates[context.index]!.model.ref;
 }
@@ -219,13 +229,24 @@ function outcomeOf(context: ChatContext, threshold: number): ChatOutcome {
   }
   if (context.error) return { kind: 'error', error: context.error, attempts, cacheKey };
   const plan = context.plan!;
+  const run = { startedAt: context.startedAt, leftOut: context.leftOut };
   if (context.fused) {
     const { result, candidate, fused } = context.fused;
-    return { kind: 'answer', result, candidate, attempts, classification, plan, fused, input, cacheKey };
+    return { kind: 'answer', result, candidate, attempts, classification, plan, fused, input, cacheKey, ...run };
   }
   if (context.result && isAccepted(context, threshold)) {
     const candidate = plan.candidates[context.index]!;
-    return { kind: 'answer', result: context.result, candidate, attempts, classification, plan, input, cacheKey };
+    return {
+      kind: 'answer',
+      result: context.result,
+      candidate,
+      attempts,
+      classification,
+      plan,
+      input,
+      cacheKey,
+      ...run,
+    };
   }
   const best = context.bestRejected!;
   return {
@@ -237,5 +258,6 @@ function outcomeOf(context: ChatContext, threshold: number): ChatOutcome {
     plan,
     input,
     cacheKey,
+    ...run,
   };
 }

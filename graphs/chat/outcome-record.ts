@@ -61,9 +61,7 @@ function attemptView(attempt: Attempt): RunRecord['attempts'][number] {
   return {
     model: attempt.ref,
     ms: attempt.ms,
-    ...(error === undefined
-      ? {}
-      : { error: { kind: 'kind' in error ? String(error.kind) : error.name, message: error.message } }),
+    ...(error === undefined ? {} : { error: { kind: attempt.kind ?? 'internal', message: error.message } }),
     ...(verdict === undefined ? {} : { judge: { score: verdict.score, reasons: verdict.reasons } }),
     ...(attempt.skipped ? { skipped: true as const } : {}),
   };

@@ -79,7 +79,7 @@ export async function* streamToClient(
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const continued =
-        text !== '' && options.continueStream !== undefined ? await options.continueStream(text) : undefined;
+        text !== '' && options.continueStream !== undefined ? await options.continueStream(text, err) : undefined;
       if (continued === undefined) {
         info.emitter.emit('run_failed', undefined, () => ({ model: info.ref, message }));
         options.onEnd?.({ ok: false, ...(continuedBy === undefined ? {} : { continuedBy }) });

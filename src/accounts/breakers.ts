@@ -1,6 +1,6 @@
 // One circuit breaker per provider, each an actor of breaker.machine.ts created on first use.
 import { createActor, type Actor } from 'xstate';
-import { createBreakerMachine, type BreakerMachine } from './breaker.machine.js';
+import { bucketStart, createBreakerMachine, type BreakerMachine, type BreakerOptions } from './breaker.machine.js';
 
 /** A breaker as the router and the dashboard see it. */
 export type BreakerState = 'closed' | 'open' | 'half_open';
@@ -12,11 +12,7 @@ export interface BreakerClock {
   now(): number;
 }
 
-export interface BreakersOptions {
-  /** Consecutive failures that open a provider's circuit. */
-  failureThreshold: number;
-  /** How long an open circuit refuses requests before it lets one trial through. */
-  cooldownMs: number;
+export interface BreakersOptions extends BreakerOptions {
   /** Default: real time, with timers that do not keep the process alive. Tests pass a SimulatedClock. */
   clock?: BreakerClock;
 }
@@ -32,10 +28,15 @@ export interface Breakers {
   canAllow(id: string): boolean;
   /** While open: the cooldown time left. Undefined otherwise. */
   retryAfterMs(id: string): number | undefined;
-  /** A call to `id` succeeded (closes a half-open circuit, resets the failure count). */
+  /** A call to `id` worked, as far as the provider goes (closes a half-open circuit). */
   success(id: string): void;
-  /** A call to `id` failed the way that counts against a provider (not an open circuit or a cooled key). */
-  failure(id: string): void;
+  /**
+   * A call to `id` failed the way that counts against a provider (the failure policy's `circuit: failure`); `request`
+   * is the failing request's fingerprint.
+   */
+  failure(id: string, request: string): void;
+  /** A call to `id` ended saying nothing about it: a half-open circuit may let another trial through. */
+  release(id: string): void;
   /** Listens to state changes; returns the function that stops listening. */
   onChange(listener: BreakerListener): () => void;
   /** Stops every actor and its cooldown timer. */
@@ -47,9 +48,18 @@ interface Entry {
   state: BreakerState;
   /** When the circuit last opened, on `clock`. */
   openedAt: number;
+  /**
+   * Successes on a closed circuit not yet told to the actor, all in the bucket starting at `bucket`: told once per
+   * bucket (or before a failure), so the common success costs an increment rather than an actor event.
+   */
+  successes: number;
+  bucket: number;
 }
 
-/** Circuit breakers for providers by id, each created closed on first mention. */
+/**
+ * Circuit breakers for providers by id, each created closed on first mention. A circuit opens on a failure rate over
+ * distinct requests (breaker.machine.ts).
+ */
 export function createBreakers(options: BreakersOptions): Breakers {
   const clock = options.clock ?? realClock();
   const machine = createBreakerMachine(options);
@@ -60,13 +70,14 @@ export function createBreakers(options: BreakersOptions): Breakers {
     let found = entries.get(id);
     if (found !== undefined) return found;
     const actor = createActor(machine, { clock });
-    const created: Entry = { actor, state: 'closed', openedAt: 0 };
+    const created: Entry = { actor, state: 'closed', openedAt: 0, successes: 0, bucket: 0 };
     entries.set(id, created);
     actor.subscribe((snapshot) => {
       const next = publicState(snapshot.value);
       if (next === created.state) return;
       const previous = created.state;
       created.state = next;
+      created.successes = 0;
       if (next === 'open') created.openedAt = clock.now();
       for (const listener of listeners) listener(id, next, previous);
     });
@@ -95,12 +106,22 @@ export function createBreakers(options: BreakersOptions): Breakers {
         : undefined;
     },
     success(id) {
-      const { actor, state } = entry(id);
-      // The common case, a success on a closed circuit with no failure counted, changes nothing: no event to process.
-      if (state === 'closed' && actor.getSnapshot().context.failures === 0) return;
-      actor.send({ type: 'success' });
+      const found = entry(id);
+      if (found.state !== 'closed') return void found.actor.send({ type: 'success', at: clock.now() });
+      const bucket = bucketStart(clock.now(), options.windowMs);
+      if (bucket !== found.bucket) tell(found);
+      found.bucket = bucket;
+      found.successes += 1;
     },
-    failure: (id) => entry(id).actor.send({ type: 'failure' }),
+    failure(id, request) {
+      const found = entry(id);
+      tell(found);
+      found.actor.send({ type: 'failure', at: clock.now(), request });
+    },
+    release(id) {
+      const found = entry(id);
+      if (found.state === 'half_open') found.actor.send({ type: 'release' });
+    },
     onChange(listener) {
       listeners.add(listener);
       return () => void listeners.delete(listener);
@@ -111,6 +132,14 @@ export function createBreakers(options: BreakersOptions): Breakers {
       listeners.clear();
     },
   };
+}
+
+/** Tells the actor the successes counted so far, in their bucket. */
+function tell(found: Entry): void {
+  if (found.successes === 0) return;
+  const count = found.successes;
+  found.successes = 0;
+  found.actor.send({ type: 'success', at: found.bucket, count });
 }
 
 function publicState(value: unknown): BreakerState {

@@ -1,11 +1,12 @@
 // One call's hold on a key: what it reserved, and what its outcome does to the key's health, the provider's circuit,
 // the token counters and the usage record.
-import { isProviderError } from '../providers/errors.js';
 import { readRateLimits } from '../providers/protocols.js';
 import { quotaRestUntil } from '../providers/rate-limits.js';
 import type { ProviderKey, ResolvedModel } from '../catalog/types.js';
+import { isProviderError } from '../providers/errors.js';
 import type { Usage } from '../providers/types.js';
 import type { UsageRecord } from '../storage/types.js';
+import { FAILURE_POLICY, failureKindOf, type FailureKind } from './failure-policy.js';
 import type { CallOutcome, KeyLease, KeyPoolDeps } from './key-pool-types.js';
 import { tokenWindows } from './limits.js';
 
@@ -17,10 +18,9 @@ export interface LeaseStart {
   reservedTokens: number;
   runId?: string;
   clientId?: string;
+  /** The request's prompt fingerprint, for the circuit (see AcquireRequest). */
+  requestKey?: () => string;
 }
-
-/** Failures that count against a provider's circuit: it did not answer, or answered with a server error. */
-const CIRCUIT_FAILURES = new Set(['server', 'timeout', 'network']);
 
 export function createKeyLease(deps: KeyPoolDeps, start: LeaseStart): KeyLease {
   const { model, key } = start;
@@ -47,7 +47,8 @@ export function createKeyLease(deps: KeyPoolDeps, start: LeaseStart): KeyLease {
       settled = true;
       const now = deps.now();
       deps.gate.leave(provider.id);
-      judgeOutcome(deps, start, outcome, now);
+      const failed = outcome.aborted ? 'aborted' : outcome.error === undefined ? undefined : kindOf(outcome.error);
+      judgeOutcome(deps, start, outcome, failed, now);
       const used = outcome.usage ?? undefined;
       const realTokens = outcome.error === undefined ? (used?.total_tokens ?? start.reservedTokens) : 0;
       const windows = tokenWindows(key?.id ?? provider.id, provider.limits);
@@ -59,30 +60,46 @@ export function createKeyLease(deps: KeyPoolDeps, start: LeaseStart): KeyLease {
           )
           .catch((err: unknown) => deps.logger.warn({ err, provider: provider.id }, 'token counter correction failed'));
       }
-      deps.record(usageRecord(start, outcome, used, { now, latencyMs: now - startedAt, ttftMs }));
+      deps.record(usageRecord(start, outcome.error === undefined ? undefined : failed, used, timing(now)));
     },
   };
+
+  /** A stream that failed after its first content broke mid-answer. */
+  function kindOf(error: unknown): FailureKind {
+    return failureKindOf(error, ttftMs !== undefined);
+  }
+
+  function timing(now: number) {
+    return { now, latencyMs: now - startedAt, ttftMs };
+  }
 }
 
-/** What the outcome says about the key and the provider. */
-function judgeOutcome(deps: KeyPoolDeps, { model, key }: LeaseStart, outcome: CallOutcome, now: number): void {
+/**
+ * What the outcome says about the key and the provider, as the failure policy has it (`failed`: the failure's kind,
+ * undefined for a success). A dropped stream (`aborted` with no error) says nothing.
+ */
+function judgeOutcome(
+  deps: KeyPoolDeps,
+  { model, key, requestKey, runId }: LeaseStart,
+  outcome: CallOutcome,
+  failed: FailureKind | undefined,
+  now: number,
+): void {
   const providerId = model.provider.id;
-  if (outcome.aborted) return;
-  const { error } = outcome;
-  if (error === undefined) {
+  if (failed === undefined) {
     deps.breakers.success(providerId);
     return;
   }
-  if (!isProviderError(error)) {
-    deps.breakers.failure(providerId);
-    return;
-  }
-  if (CIRCUIT_FAILURES.has(error.kind)) deps.breakers.failure(providerId);
-  else deps.breakers.success(providerId);
-  if (key === undefined) return;
-  if (error.kind === 'auth') {
+  const policy = FAILURE_POLICY[failed];
+  if (policy.circuit === 'success') deps.breakers.success(providerId);
+  else if (policy.circuit === 'none') deps.breakers.release(providerId);
+  else deps.breakers.failure(providerId, requestKey?.() ?? runId ?? `call:${now}:${Math.random()}`);
+  const { error } = outcome;
+  // Only the provider's own answers (401/403, 429) rest a key.
+  if (key === undefined || policy.restKey === 'none' || !isProviderError(error)) return;
+  if (policy.restKey === 'disable') {
     deps.health.disable(key.id, `the provider refused the key (HTTP ${error.status}): ${error.message.slice(0, 200)}`);
-  } else if (error.kind === 'rate_limit') {
+  } else {
     const until = error.quota?.resetAt ?? now + (error.retryAfterMs ?? deps.rateLimitCooldownMs);
     const scope = error.quota?.scope === 'day' ? 'daily quota spent' : 'rate limited';
     deps.health.cool(key.id, until, `${scope} (HTTP ${error.status})`, now);
@@ -91,14 +108,13 @@ function judgeOutcome(deps: KeyPoolDeps, { model, key }: LeaseStart, outcome: Ca
 
 function usageRecord(
   { model, key, runId, clientId }: LeaseStart,
-  outcome: CallOutcome,
+  failed: FailureKind | undefined,
   usage: Usage | undefined,
   timing: { now: number; latencyMs: number; ttftMs: number | undefined },
 ): UsageRecord {
   const promptTokens = usage?.prompt_tokens ?? 0;
   const completionTokens = usage?.completion_tokens ?? 0;
   const { input, output } = model.config.costPer1M;
-  const failed = outcome.error !== undefined;
   return {
     ts: timing.now,
     provider: model.provider.id,
@@ -107,13 +123,11 @@ function usageRecord(
     completionTokens,
     costUsd: (promptTokens * input + completionTokens * output) / 1_000_000,
     latencyMs: timing.latencyMs,
-    status: failed ? 'error' : 'ok',
+    status: failed === undefined ? 'ok' : 'error',
     ...(runId === undefined ? {} : { runId }),
     ...(key === undefined ? {} : { keyId: key.id, keyMasked: key.masked }),
     ...(clientId === undefined ? {} : { clientId }),
     ...(timing.ttftMs === undefined ? {} : { ttftMs: timing.ttftMs }),
-    ...(failed
-      ? { error: isProviderError(outcome.error) ? outcome.error.kind : outcome.aborted ? 'aborted' : 'error' }
-      : {}),
+    ...(failed === undefined ? {} : { error: failed }),
   };
 }

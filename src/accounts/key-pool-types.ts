@@ -5,8 +5,9 @@ import type { KeyStrategy } from '../config/schema.js';
 import type { ProviderKey, ResolvedCatalog, ResolvedModel, ResolvedProvider } from '../catalog/types.js';
 import type { Usage } from '../providers/types.js';
 import type { UsageRecord, WindowStore } from '../storage/types.js';
+import type { UnavailableKind } from './errors.js';
 import type { KeyHealth } from './key-health.js';
-import type { ConcurrencyGate } from './limits.js';
+import type { ConcurrencyGate } from './concurrency-gate.js';
 import type { KeyInfo } from './types.js';
 
 /** The circuit breakers as the pool uses them (src/accounts/breakers.ts). */
@@ -17,7 +18,10 @@ export interface ProviderBreakers {
   canAllow(provider: string): boolean;
   retryAfterMs(provider: string): number | undefined;
   success(provider: string): void;
-  failure(provider: string): void;
+  /** A failed call of the request `request` (a fingerprint of its prompt: one request's failures count once). */
+  failure(provider: string, request: string): void;
+  /** A call that says nothing about the provider ended (aborted, the gateway's own fault): frees a half-open trial. */
+  release(provider: string): void;
 }
 
 export interface KeyPoolDeps {
@@ -26,6 +30,8 @@ export interface KeyPoolDeps {
   health: KeyHealth;
   breakers: ProviderBreakers;
   gate: ConcurrencyGate;
+  /** Requests in flight per provider when its `limits.concurrency` says nothing. */
+  defaultConcurrency: number;
   /** Where each call's usage record goes (the usage store and the metrics). */
   record(record: UsageRecord): void;
   /** How long a key rests after a 429 that gave no Retry-After. */
@@ -41,12 +47,26 @@ export interface AcquireRequest {
    * has those.
    */
   tokens: () => number;
+  /**
+   * How long the call may wait for a slot when its provider already has its cap of requests in flight (0 or absent:
+   * it does not wait). A call that gets none in time, or whose provider's circuit opens meanwhile, is refused with a
+   * KeyUnavailableError, so that it goes to another candidate.
+   */
+  waitMs?: number;
+  /** Ends the wait for a slot (the client went away). */
+  signal?: AbortSignal;
+  /**
+   * A fingerprint of the request's prompt, computed only when a call fails: the circuit counts how many distinct
+   * requests failed, so that one prompt retried many times cannot open it.
+   */
+  requestKey?: () => string;
   runId?: string;
   clientId?: string;
 }
 
-/** Why a provider cannot take a call now, and when it may. */
+/** Why a provider cannot take a call now, and when it may (infinite: never, until a key is added or validated). */
 export interface Unavailable {
+  kind: UnavailableKind;
   reason: string;
   retryAfterMs: number;
 }
@@ -58,6 +78,8 @@ export interface KeyPool {
   acquire(model: ResolvedModel, request: AcquireRequest): Promise<KeyLease>;
   /** 0..1: the share of the provider's keys usable now (1 for a keyless provider), for route scoring. */
   headroom(provider: ResolvedProvider): number;
+  /** The provider's calls in flight on this instance, and those waiting for a slot under its concurrency cap. */
+  load(provider: string): { inFlight: number; waiting: number };
   /** Every key of every enabled provider, as the admin API shows them. */
   describe(registry: ResolvedCatalog): KeyInfo[];
 }

@@ -31,7 +31,8 @@ export function createKeyPool(deps: KeyPoolDeps): KeyPool {
       const now = deps.now();
       if (!deps.breakers.canAllow(provider.id)) {
         return {
-          reason: 'circuit open after repeated failures',
+          kind: 'circuit_open',
+          reason: 'circuit open: too many of its calls failed',
           retryAfterMs: deps.breakers.retryAfterMs(provider.id) ?? 1_000,
         };
       }
@@ -39,16 +40,22 @@ export function createKeyPool(deps: KeyPoolDeps): KeyPool {
       deps.health.refresh(provider.keys, now);
       if (usable(provider.keys, now).length > 0) return undefined;
       const until = earliestRest(provider.keys, now);
-      if (until === NEVER) return { reason: 'every key is disabled', retryAfterMs: NEVER };
-      return { reason: 'every key is resting (rate limited or quota spent)', retryAfterMs: until - now };
+      if (until === NEVER) return { kind: 'no_key', reason: 'every key is disabled', retryAfterMs: NEVER };
+      return {
+        kind: 'resting',
+        reason: 'every key is resting (rate limited or quota spent)',
+        retryAfterMs: until - now,
+      };
     },
 
     async acquire(model, request) {
       const provider = model.provider;
       const down = pool.unavailable(provider);
-      if (down !== undefined) throw new KeyUnavailableError(provider.id, down.reason, down.retryAfterMs);
-      if (!deps.gate.tryEnter(provider.id, provider.limits.concurrency)) {
-        throw new KeyUnavailableError(provider.id, `${provider.limits.concurrency} requests already in flight`, 1_000);
+      if (down !== undefined) throw new KeyUnavailableError(provider.id, down.kind, down.reason, down.retryAfterMs);
+      const cap = provider.limits.concurrency ?? deps.defaultConcurrency;
+      if (request.waitMs) await deps.gate.enter(provider.id, cap, request.waitMs, request.signal);
+      else if (!deps.gate.tryEnter(provider.id, cap)) {
+        throw new KeyUnavailableError(provider.id, 'resting', `${cap} requests already in flight`, 1_000);
       }
       try {
         const tokens = provider.limits.tpm === undefined && provider.limits.tpd === undefined ? 0 : request.tokens();
@@ -56,13 +63,15 @@ export function createKeyPool(deps: KeyPoolDeps): KeyPool {
         if (!deps.breakers.allow(provider.id)) {
           throw new KeyUnavailableError(
             provider.id,
-            'circuit open after repeated failures',
+            'circuit_open',
+            'circuit open: too many of its calls failed',
             deps.breakers.retryAfterMs(provider.id) ?? 1_000,
           );
         }
         if (key !== undefined) uses.set(key.id, (uses.get(key.id) ?? 0) + 1);
         const extra = {
           ...(request.runId === undefined ? {} : { runId: request.runId }),
+          ...(request.requestKey === undefined ? {} : { requestKey: request.requestKey }),
           ...(request.clientId === undefined ? {} : { clientId: request.clientId }),
         };
         return createKeyLease(deps, { model, key, at, reservedTokens: tokens, ...extra });
@@ -71,6 +80,8 @@ export function createKeyPool(deps: KeyPoolDeps): KeyPool {
         throw err;
       }
     },
+
+    load: (provider) => ({ inFlight: deps.gate.inFlight(provider), waiting: deps.gate.waiting(provider) }),
 
     headroom(provider) {
       if (provider.keys.length === 0) return 1;
@@ -109,7 +120,8 @@ export function createKeyPool(deps: KeyPoolDeps): KeyPool {
     const now = deps.now();
     if (provider.keys.length === 0) {
       const taken = await deps.windows.consume(callRules(provider.id, provider.limits, tokens), now);
-      if (!taken.ok) throw new KeyUnavailableError(provider.id, 'at its configured limits', taken.retryAfterMs);
+      if (!taken.ok)
+        throw new KeyUnavailableError(provider.id, 'resting', 'at its configured limits', taken.retryAfterMs);
       return { key: undefined, at: taken.at };
     }
     const ordered = await orderKeys(deps, provider, usable(provider.keys, now), { cursors, uses, tokens, now });
@@ -122,7 +134,8 @@ export function createKeyPool(deps: KeyPoolDeps): KeyPool {
       limitedUntil.set(key.id, now + taken.retryAfterMs);
       wait = Math.min(wait, taken.retryAfterMs);
     }
-    throw new KeyUnavailableError(provider.id, 'every key is at its configured limits', wait === NEVER ? 1_000 : wait);
+    const reason = 'every key is at its configured limits';
+    throw new KeyUnavailableError(provider.id, 'resting', reason, wait === NEVER ? 1_000 : wait);
   }
 
   return pool;

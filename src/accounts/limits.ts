@@ -1,5 +1,5 @@
-// Upstream limits: a key's published limits (rpm, rpd, tpm, tpd) as sliding-window rules, and the per-provider cap
-// on requests in flight.
+// Upstream limits: a key's published limits (rpm, rpd, tpm, tpd) as sliding-window rules (the cap on requests in
+// flight is concurrency-gate.ts).
 import type { Limits } from '../config/schema.js';
 import type { WindowRule } from '../storage/types.js';
 
@@ -32,32 +32,4 @@ export function tokenWindows(id: string, limits: Limits): Array<{ key: string; w
     ...(limits.tpm === undefined ? [] : [{ key: tokenCounter(id), windowMs: MINUTE_MS }]),
     ...(limits.tpd === undefined ? [] : [{ key: tokenCounter(id), windowMs: DAY_MS }]),
   ];
-}
-
-/**
- * Requests in flight per provider, capped by `limits.concurrency`. Per instance: a cap is about not flooding a
- * provider from one process, and sharing it through Redis would put a round trip on every call's start and end.
- */
-export interface ConcurrencyGate {
-  tryEnter(provider: string, cap: number | undefined): boolean;
-  leave(provider: string): void;
-  inFlight(provider: string): number;
-}
-
-export function createConcurrencyGate(): ConcurrencyGate {
-  const counts = new Map<string, number>();
-  return {
-    tryEnter(provider, cap) {
-      const count = counts.get(provider) ?? 0;
-      if (cap !== undefined && count >= cap) return false;
-      counts.set(provider, count + 1);
-      return true;
-    },
-    leave(provider) {
-      const count = (counts.get(provider) ?? 1) - 1;
-      if (count <= 0) counts.delete(provider);
-      else counts.set(provider, count);
-    },
-    inFlight: (provider) => counts.get(provider) ?? 0,
-  };
 }

@@ -9,7 +9,7 @@ import { createBreakers, type Breakers } from './breakers.js';
 import { createKeyHealth, type KeyHealth } from './key-health.js';
 import { createKeyPool } from './key-pool.js';
 import type { KeyPool } from './key-pool-types.js';
-import { createConcurrencyGate } from './limits.js';
+import { createConcurrencyGate } from './concurrency-gate.js';
 
 export interface KeyPoolWiring {
   settings: Config['accounts'];
@@ -27,15 +27,25 @@ export function wireKeyPool(wiring: KeyPoolWiring): { keys: KeyPool; health: Key
   const { settings, logger } = wiring;
   const health = createKeyHealth({ kv: wiring.kv, logger });
   const breakers = createBreakers({
-    failureThreshold: settings.breakerFailures,
+    windowMs: settings.breakerWindowMs,
+    minCalls: settings.breakerMinCalls,
+    failureRate: settings.breakerFailureRate,
+    minRequests: settings.breakerMinRequests,
     cooldownMs: settings.breakerCooldownMs,
+  });
+  const gate = createConcurrencyGate();
+  // Calls waiting for a slot of a provider whose circuit just opened would only wait to be refused: they go elsewhere.
+  breakers.onChange((id, state) => {
+    if (state === 'open')
+      gate.turnAway(id, 'circuit open: too many of its calls failed', breakers.retryAfterMs(id) ?? 1_000);
   });
   const keys = createKeyPool({
     strategy: settings.keyStrategy,
     windows: wiring.windows,
     health,
     breakers,
-    gate: createConcurrencyGate(),
+    gate,
+    defaultConcurrency: settings.defaultConcurrency,
     record: wiring.record,
     rateLimitCooldownMs: settings.rateLimitCooldownMs,
     now: wiring.now,

@@ -1,5 +1,7 @@
-// Usage reports: totals of usage records, overall and per provider, model, provider key or client (pure functions).
-import type { UsageRecord } from '../storage/types.js';
+// Usage reports: totals of usage records or of their rollups' sums, overall and per provider, model, provider key or
+// client (pure functions).
+import type { UsageRecord, UsageSums } from '../storage/types.js';
+import { sumsOfRecord } from '../storage/usage-rollups.js';
 
 /** What a report can be grouped by. */
 export type UsageGroupBy = 'provider' | 'model' | 'key' | 'client';
@@ -46,8 +48,11 @@ interface Sums {
   streams: number;
 }
 
+/** What a record or a sums row is grouped by. */
+type Grouped = Pick<UsageSums, 'provider' | 'model' | 'keyId' | 'keyMasked' | 'clientId'>;
+
 /** The group a record falls in: keys by their masked form and id (never the secret), clients by id. */
-export function usageGroupKey(record: UsageRecord, groupBy: UsageGroupBy): string {
+export function usageGroupKey(record: Grouped, groupBy: UsageGroupBy): string {
   switch (groupBy) {
     case 'provider':
       return record.provider;
@@ -70,17 +75,26 @@ export function summarizeUsage(
   groupBy: UsageGroupBy,
   range?: { from: number; to: number },
 ): UsageReport {
+  return summarizeUsageSums(records.map(sumsOfRecord), groupBy, range);
+}
+
+/** The same report from sums rows (UsageStore.totals: rollups and records), several per group allowed. */
+export function summarizeUsageSums(
+  rows: UsageSums[],
+  groupBy: UsageGroupBy,
+  range?: { from: number; to: number },
+): UsageReport {
   const overall = emptySums();
   const groups = new Map<string, Sums>();
-  for (const record of records) {
-    const key = usageGroupKey(record, groupBy);
+  for (const row of rows) {
+    const key = usageGroupKey(row, groupBy);
     let sums = groups.get(key);
     if (sums === undefined) groups.set(key, (sums = emptySums()));
-    add(overall, record);
-    add(sums, record);
+    add(overall, row);
+    add(sums, row);
   }
-  const rows = [...groups].map(([key, sums]) => ({ key, ...totalsOf(sums) }));
-  rows.sort(
+  const out = [...groups].map(([key, sums]) => ({ key, ...totalsOf(sums) }));
+  out.sort(
     (a, b) =>
       b.total_tokens - a.total_tokens || b.requests - a.requests || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
   );
@@ -88,7 +102,7 @@ export function summarizeUsage(
     group_by: groupBy,
     ...(range === undefined ? {} : { from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString() }),
     totals: totalsOf(overall),
-    groups: rows,
+    groups: out,
   };
 }
 
@@ -96,17 +110,15 @@ function emptySums(): Sums {
   return { requests: 0, errors: 0, prompt: 0, completion: 0, cost: 0, latency: 0, ttft: 0, streams: 0 };
 }
 
-function add(sums: Sums, record: UsageRecord): void {
-  sums.requests += 1;
-  if (record.status === 'error') sums.errors += 1;
-  sums.prompt += record.promptTokens;
-  sums.completion += record.completionTokens;
-  sums.cost += record.costUsd;
-  sums.latency += record.latencyMs;
-  if (record.ttftMs !== undefined) {
-    sums.ttft += record.ttftMs;
-    sums.streams += 1;
-  }
+function add(sums: Sums, row: UsageSums): void {
+  sums.requests += row.requests;
+  sums.errors += row.errors;
+  sums.prompt += row.promptTokens;
+  sums.completion += row.completionTokens;
+  sums.cost += row.costUsd;
+  sums.latency += row.latencyMs;
+  sums.ttft += row.ttftMs;
+  sums.streams += row.streams;
 }
 
 function totalsOf(sums: Sums): UsageTotals {

@@ -101,7 +101,7 @@ export const RoutingSchema = z.strictObject({
   rules: z.array(RoutingRuleSchema).default([]),
   pruning: PruningSchema.default(PruningSchema.parse({})),
   llmJudge: LlmJudgeSchema.optional(),
-  /** How long a candidate of an ensemble may take before it is dropped. */
+  /** How long the members of an ensemble have to answer (within totalTimeoutMs); a member still answering is dropped. */
   ensembleTimeoutMs: z.number().int().positive().default(60_000),
 });
 export type RoutingConfig = z.infer<typeof RoutingSchema>;

@@ -75,7 +75,14 @@ export type ProviderEntry = z.infer<typeof ProviderEntrySchema>;
 
 const TimeoutsSchema = z.strictObject({
   connectMs: z.number().int().positive().default(5_000),
+  /**
+   * The longest wait for an upstream's response head (a wait for a connection or a concurrency slot included), and
+   * the timeout of a model not measured yet.
+   */
   firstByteMs: z.number().int().positive().default(30_000),
+  /** The shortest first-byte timeout of a measured model: it gets `firstByteFactor` × its measured time to first byte. */
+  firstByteMinMs: z.number().int().positive().default(10_000),
+  firstByteFactor: z.number().min(1).default(4),
   idleMs: z.number().int().positive().default(30_000),
 });
 
@@ -128,21 +135,62 @@ export const AccountsSchema = z.strictObject({
   keyStrategy: z.enum(KEY_STRATEGIES).default('round_robin'),
   /** How long a key rests after a 429 that gave no Retry-After and no reset time. */
   rateLimitCooldownMs: z.number().int().positive().default(60_000),
-  /** Consecutive failures (5xx, timeouts, network) that open a provider's circuit. */
-  breakerFailures: z.number().int().positive().default(5),
+  /**
+   * Requests in flight per provider and instance, for a provider whose `limits.concurrency` says nothing. Calls past
+   * the cap wait for a slot (at most half their first-byte timeout), then go to another candidate.
+   */
+  defaultConcurrency: z.number().int().positive().default(64),
+  /**
+   * A provider's circuit opens when, within `breakerWindowMs`, at least `breakerMinCalls` calls were made, at least
+   * `breakerFailureRate` of them failed the way that counts (5xx, timeouts, unreachable, broken streams: see the
+   * failure policy in docs/ROUTING.md), and the failures came from at least `breakerMinRequests` distinct requests.
+   */
+  breakerWindowMs: z.number().int().positive().default(60_000),
+  breakerMinCalls: z.number().int().positive().default(10),
+  breakerFailureRate: z.number().min(0).max(1).default(0.5),
+  breakerMinRequests: z.number().int().positive().default(3),
   /** How long an open circuit stays open before one trial request is let through. */
   breakerCooldownMs: z.number().int().positive().default(30_000),
 });
 
 const UsageSchema = z.strictObject({
-  /** How long per-call usage records are kept. */
+  /** How long per-call usage records are kept; default: the request log's `requests.retentionMs`. */
+  retentionMs: z.number().int().positive().optional(),
+  /** The most usage records kept (oldest dropped first); default: the request log's `requests.maxRows`. */
+  maxRecords: z.number().int().positive().optional(),
+  /** How long hourly usage rollups are kept (GET /v1/usage reads whole hours from them). */
+  hourlyRetentionMs: z
+    .number()
+    .int()
+    .positive()
+    .default(90 * 24 * 3_600_000),
+  /** How long daily usage rollups are kept. */
+  dailyRetentionMs: z
+    .number()
+    .int()
+    .positive()
+    .default(1_830 * 24 * 3_600_000),
+});
+
+const RequestsSchema = z.strictObject({
+  /** How long the request log keeps a request (GET /v1/requests). */
   retentionMs: z
     .number()
     .int()
     .positive()
     .default(30 * 24 * 3_600_000),
-  /** The most usage records kept (oldest dropped first). */
-  maxRecords: z.number().int().positive().default(200_000),
+  /** The most requests it keeps (oldest dropped first). */
+  maxRows: z.number().int().positive().default(1_000_000),
+});
+
+const LoggingSchema = z.strictObject({
+  /**
+   * Keep the prompt and the answer (truncated) in the request log and its log line. Off by default; a request with
+   * `x-switchboard-log-content: off` is never logged with its content.
+   */
+  content: z.boolean().default(false),
+  /** Characters kept of the prompt and of the answer when content logging is on. */
+  contentMaxChars: z.number().int().positive().default(2_000),
 });
 
 const CacheSchema = z.strictObject({
@@ -168,6 +216,8 @@ export const ConfigSchema = z.strictObject({
   agents: AgentsSchema.default(AgentsSchema.parse({})),
   accounts: AccountsSchema.default(AccountsSchema.parse({})),
   usage: UsageSchema.default(UsageSchema.parse({})),
+  requests: RequestsSchema.default(RequestsSchema.parse({})),
+  logging: LoggingSchema.default(LoggingSchema.parse({})),
   cache: CacheSchema.default(CacheSchema.parse({})),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

@@ -52,10 +52,13 @@ interface RouteDecidedData extends Relayed {
   skipped: Array<{ ref: string; reason: string }>;
 }
 
-/** A call failed (or was skipped: `kind` `unavailable`), and the next candidate is tried. */
+/**
+ * A call failed (or its provider could not take one: `circuit_open`, `resting`, `no_key`), and the failure policy
+ * says what comes next.
+ */
 interface CallFailed extends Relayed {
   model: string;
-  /** The provider error's kind (`rate_limit`, `server`...), `unavailable`, or `unknown`. */
+  /** The failure's kind in the failure policy (`rate_limit`, `server`, `connect`... see docs/ROUTING.md). */
   kind: string;
   message: string;
 }

@@ -16,7 +16,6 @@ export interface ProviderErrorOptions {
   kind: ProviderErrorKind;
   /** Upstream HTTP status; 0 when no answer came (timeout, network). */
   status: number;
-  retryable?: boolean;
   retryAfterMs?: number;
   /** The provider's own error code or type, when it gave one. */
   upstreamCode?: string;
@@ -35,23 +34,12 @@ export interface ProviderQuota {
 }
 
 /**
- * Kinds worth trying again on another key or model (a bigger context window, another provider's account);
- * a bad request or a content filter would fail the same way anywhere.
+ * A failed upstream call. `message` is the provider's own message, with no key in it. What follows a failure of each
+ * kind (another key, another model, the circuit...) is the failure policy's to say: src/accounts/failure-policy.ts.
  */
-const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set([
-  'rate_limit',
-  'server',
-  'timeout',
-  'network',
-  'auth',
-  'context_length',
-]);
-
-/** A failed upstream call. `message` is the provider's own message, with no key in it. */
 export class ProviderError extends Error {
   readonly kind: ProviderErrorKind;
   readonly status: number;
-  readonly retryable: boolean;
   readonly retryAfterMs: number | undefined;
   readonly upstreamCode: string | undefined;
   readonly quota: ProviderQuota | undefined;
@@ -61,7 +49,6 @@ export class ProviderError extends Error {
     this.name = 'ProviderError';
     this.kind = options.kind;
     this.status = options.status;
-    this.retryable = options.retryable ?? RETRYABLE.has(options.kind);
     this.retryAfterMs = options.retryAfterMs;
     this.upstreamCode = options.upstreamCode;
     this.quota = options.quota;
@@ -151,7 +138,6 @@ export function withoutSecret(err: unknown, secret: string): unknown {
   return new ProviderError(message, {
     kind: err.kind,
     status: err.status,
-    retryable: err.retryable,
     ...(err.retryAfterMs === undefined ? {} : { retryAfterMs: err.retryAfterMs }),
     ...(err.upstreamCode === undefined ? {} : { upstreamCode: err.upstreamCode }),
     ...(err.quota === undefined ? {} : { quota: err.quota }),

@@ -1,9 +1,12 @@
-// Upstream HTTP: one keep-alive undici pool per origin, with connect / first-byte / idle timeouts mapped to
-// ProviderError.
+// Upstream HTTP: keep-alive undici pools per origin, partitioned by provider, with connect / first-byte / idle timeouts
+// mapped to ProviderError.
 import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import { ProviderError } from './errors.js';
 
-/** Upstream timeouts: connecting, waiting for the response head, and silence between body chunks. */
+/**
+ * Upstream timeouts: connecting, waiting for the response head (counted from the moment the request is handed to the
+ * client, so a wait for a free connection counts too), and silence between body chunks.
+ */
 export interface Timeouts {
   connectMs: number;
   firstByteMs: number;
@@ -18,6 +21,11 @@ export interface HttpRequest {
   json?: unknown;
   signal: AbortSignal;
   timeouts: Timeouts;
+  /**
+   * The connection pool the request goes through (the provider's id): requests of different pools never share or
+   * wait for each other's sockets, even to one origin. Absent: the shared pool.
+   */
+  pool?: string | undefined;
   /** Called once with the response head (any status), before the body is read; see `CallContext.onHeaders`. */
   onHeaders?: ((headers: Record<string, string | string[] | undefined>) => void) | undefined;
 }
@@ -38,22 +46,35 @@ export interface HttpClient {
 }
 
 export interface HttpClientOptions {
-  /** Sockets kept per origin. */
+  /** Sockets per origin in each pool. */
   connections?: number;
   keepAliveTimeoutMs?: number;
   connectTimeoutMs?: number;
 }
 
-/** An HttpClient on one undici Agent: pooled keep-alive connections, pipelining off. */
+/**
+ * An HttpClient on undici Agents, one per pool (`HttpRequest.pool`, made on first use): pooled keep-alive connections,
+ * pipelining off. An Agent per provider rather than one for all: two providers on one host (a hung one and a healthy
+ * one, say) would otherwise queue for the same sockets, and undici's Agent already keeps a pool per origin, so a
+ * provider that calls several origins needs nothing more.
+ */
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
-  const agent = new Agent({
-    connections: options.connections ?? 128,
-    keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
-    connect: { timeout: options.connectTimeoutMs ?? 10_000 },
-  });
+  const agents = new Map<string, Agent>();
+  const agentFor = (pool: string) => {
+    let agent = agents.get(pool);
+    if (agent === undefined) {
+      agent = new Agent({
+        connections: options.connections ?? 128,
+        keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
+        connect: { timeout: options.connectTimeoutMs ?? 10_000 },
+      });
+      agents.set(pool, agent);
+    }
+    return agent;
+  };
   return {
-    request: (req) => send(agent, req),
-    close: () => agent.close(),
+    request: (req) => send(agentFor(req.pool ?? ''), req),
+    close: async () => void (await Promise.all([...agents.values()].map((agent) => agent.close()))),
   };
 }
 
@@ -64,16 +85,27 @@ async function send(dispatcher: Dispatcher, req: HttpRequest): Promise<HttpRespo
     body = JSON.stringify(req.json);
     headers['content-type'] = 'application/json';
   }
+  // undici times the response head from the moment the request is written to a socket; this timer starts now, so
+  // that time spent queueing for a connection and connecting counts too.
+  const firstByte = new AbortController();
+  const timer = setTimeout(() => firstByte.abort(), req.timeouts.firstByteMs);
+  const signal = AbortSignal.any([req.signal, firstByte.signal]);
+  const pending = dispatcher.request({
+    ...splitUrl(req.url),
+    method: req.method ?? (body === undefined ? 'GET' : 'POST'),
+    headers,
+    body,
+    signal,
+    headersTimeout: req.timeouts.firstByteMs,
+    bodyTimeout: req.timeouts.idleMs,
+  });
   try {
-    const res = await dispatcher.request({
-      ...splitUrl(req.url),
-      method: req.method ?? (body === undefined ? 'GET' : 'POST'),
-      headers,
-      body,
-      signal: req.signal,
-      headersTimeout: req.timeouts.firstByteMs,
-      bodyTimeout: req.timeouts.idleMs,
-    });
+    // A request still queued for a socket ignores its signal until it gets one (undici then drops it unsent): stop
+    // waiting for it now.
+    const res = await Promise.race([pending, rejectOnAbort(signal)]);
+    clearTimeout(timer);
+    // The head arrived as the timer fired: the abort has reached the body already.
+    if (firstByte.signal.aborted) throw new Error('first-byte timer fired');
     if (req.onHeaders !== undefined) notify(req.onHeaders, res.headers);
     return {
       status: res.statusCode,
@@ -83,8 +115,23 @@ async function send(dispatcher: Dispatcher, req: HttpRequest): Promise<HttpRespo
       json: () => res.body.text().then(parseJson, (err: unknown) => rethrow(err, req.signal)),
     };
   } catch (err) {
+    clearTimeout(timer);
+    // An answer that comes after all is not read: its socket goes back to the pool, or is closed.
+    pending.then(
+      (late) => late.body.destroy(),
+      () => {},
+    );
+    if (firstByte.signal.aborted && !req.signal.aborted) throw timeout('no response from upstream in time', err);
     return rethrow(err, req.signal);
   }
+}
+
+/** Rejects with the signal's reason once it aborts. */
+function rejectOnAbort(signal: AbortSignal): Promise<never> {
+  return new Promise((_resolve, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
 }
 
 /** A listener that throws is ignored: quota bookkeeping must never cost a caller the answer that just arrived. */

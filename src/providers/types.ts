@@ -116,6 +116,8 @@ export interface CallContext {
   model: string;
   signal: AbortSignal;
   timeouts: Timeouts;
+  /** The connection pool to use (the provider's id), so that one provider never waits for another's sockets. */
+  pool?: string;
   /** Extra headers the provider's catalog entry asks for (OpenRouter's `HTTP-Referer`, say). */
   headers?: Record<string, string>;
   /** The provider's name for the output-token limit (openai protocol only); see the catalog's `maxTokensField`. */

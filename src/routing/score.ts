@@ -56,6 +56,13 @@ export interface RankedCandidate extends Candidate {
   readonly parts: ScoreParts;
 }
 
+/** Why a model cannot serve a request: a capability it lacks, or a context window too small for it. */
+export interface Unfit {
+  reason: string;
+  /** The request does not fit the context window (the rest of the reasons are capabilities). */
+  tooBig: boolean;
+}
+
 /**
  * Why `model` cannot serve the request (a missing capability, a context window too small), or undefined when it can.
  */
@@ -63,16 +70,18 @@ export function unfitReason(
   model: ResolvedModel,
   classification: Classification,
   maxTokens: number | undefined,
-): string | undefined {
+): Unfit | undefined {
   const { needs } = classification;
   if ((needs.tools && !has(model, 'tools')) || (needs.vision && !has(model, 'vision'))) {
-    return `lacks ${(['tools', 'vision'] as const).filter((need) => needs[need] && !has(model, need)).join(', ')}`;
+    const lacking = (['tools', 'vision'] as const).filter((need) => needs[need] && !has(model, need)).join(', ');
+    return { reason: `lacks ${lacking}`, tooBig: false };
   }
   const window = model.config.contextWindow;
   const output = maxTokens ?? 0;
   // The estimate is cheap; count exactly only when it is close to the limit.
   if (classification.estimatedTokens * 2 + output > window && classification.promptTokens() + output > window) {
-    return `context window ${window} too small for ${classification.promptTokens()} prompt + ${output} output tokens`;
+    const reason = `context window ${window} too small for ${classification.promptTokens()} prompt + ${output} output tokens`;
+    return { reason, tooBig: true };
   }
   return undefined;
 }

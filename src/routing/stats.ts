@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { RoutingConfig } from '../config/routing-schema.js';
 import { applyStatsUpdate, settleStats } from '../storage/ewma.js';
 import type { ModelStatsRecord, StatsStore, StatsUpdate, UsageRecord } from '../storage/types.js';
+import { FAILURE_POLICY, type FailureKind } from '../accounts/failure-policy.js';
 import type { CallSample, ModelStats, StatsRecorder, StatsView } from './types.js';
 
 /** The routing config's `pruning:` section. */
@@ -207,16 +208,21 @@ function pruneReason(record: ModelStatsRecord, pruning: PruningConfig): string {
   }
 }
 
-/** Failures that are the model's or its provider's doing; a bad request, a content filter or a resting key are not. */
-const MODEL_FAILURES: ReadonlySet<string> = new Set(['server', 'timeout', 'network']);
-
-/** Counts one upstream call (a usage record) in the live stats, unless its failure says nothing about the model. */
+/**
+ * Counts one upstream call (a usage record) in the live stats, unless its failure says nothing about the model: the
+ * failure policy's `stats` column (a bad request, a content filter or a resting key are not the model's doing).
+ */
 export function recordCallStats(stats: StatsRecorder, record: UsageRecord): void {
-  if (record.status === 'error' && !MODEL_FAILURES.has(record.error ?? '')) return;
+  if (record.status === 'error' && !countsInStats(record.error)) return;
   stats.recordCall(record.model, {
     ok: record.status === 'ok',
     latencyMs: record.latencyMs,
     ...(record.ttftMs === undefined ? {} : { ttftMs: record.ttftMs }),
     ...(record.status === 'ok' ? { completionTokens: record.completionTokens } : {}),
   });
+}
+
+/** The failure policy's word on a usage record's failure kind; a kind it does not know never counts. */
+function countsInStats(kind: string | undefined): boolean {
+  return kind !== undefined && Object.hasOwn(FAILURE_POLICY, kind) && FAILURE_POLICY[kind as FailureKind].stats;
 }

@@ -8,9 +8,17 @@ import { badRequest } from '../errors.js';
 /** Thread ids are run-id-like, so a client can subscribe to a thread over /v1/ws before its first run. */
 const THREAD_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const threadId = z.string().regex(THREAD_ID, 'must be 1-128 letters, digits, ".", "_", ":" or "-"');
+/**
+ * The longest instruction, context or human response, in characters (256 Ki, some 65,000 tokens). A thread's every
+ * checkpoint holds its whole conversation, and writing one blocks the process for about 100 ms a MB of it: a larger
+ * text belongs in a file of the project, which the agent reads with its tools.
+ */
+const MAX_TEXT_CHARS = 262_144;
+const TOO_LONG = `must be at most ${MAX_TEXT_CHARS} characters (put a longer text in a file of the project)`;
 /** `null` is taken as absent: editors often send every field. */
 const optionalText = z
   .string()
+  .max(MAX_TEXT_CHARS, TOO_LONG)
   .nullish()
   .transform((value) => value ?? undefined);
 const positiveInt = z
@@ -21,7 +29,7 @@ const positiveInt = z
   .transform((value) => value ?? undefined);
 
 const InvokeBody = z.object({
-  instruction: z.string().trim().min(1, 'must not be empty'),
+  instruction: z.string().trim().min(1, 'must not be empty').max(MAX_TEXT_CHARS, TOO_LONG),
   context: optionalText,
   language: z
     .string()
@@ -57,7 +65,7 @@ const InvokeBody = z.object({
 const ResumeBody = z.object({
   thread_id: threadId,
   tool_call_id: z.string().min(1),
-  human_response: z.string(),
+  human_response: z.string().max(MAX_TEXT_CHARS, TOO_LONG),
 });
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
@@ -68,7 +76,9 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const param = formatPath(issue.path);
-  throw badRequest(param ? `Invalid value for '${param}': ${issue.message}` : issue.message, param || null);
+  // OpenAI's code for a string over its length limit.
+  const code = issue.code === 'too_big' && issue.origin === 'string' ? 'string_above_max_length' : undefined;
+  throw badRequest(param ? `Invalid value for '${param}': ${issue.message}` : issue.message, param || null, code);
 }
 
 /** Drops the keys whose value is undefined, so the thread's stored request lists only what the client gave. */

@@ -10,6 +10,7 @@ import { chatRoutes } from './routes/chat.js';
 import { contextualChatRoutes } from './routes/contextual-chat.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { modelRoutes } from './routes/models.js';
+import { requestRoutes } from './routes/requests.js';
 import { routingRoutes } from './routes/routing.js';
 import { runRoutes } from './routes/runs.js';
 import { usageRoutes } from './routes/usage.js';
@@ -33,6 +34,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(routingRoutes(deps));
   app.use(agentRoutes(deps));
   app.use(usageRoutes({ usage: deps.usage, now: deps.now }));
+  app.use(requestRoutes({ requests: deps.requests }));
   app.use(runRoutes(deps));
   app.use(adminKeyRoutes({ keys: deps.keyAdmin, adminKey: deps.adminKey }));
   app.use(adminClientKeyRoutes({ clientKeys: deps.clientKeys, adminKey: deps.adminKey }));

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { MODEL_QUALITIES, type ModelQuality } from '../config/schema.js';
 import { formatPath } from '../config/load.js';
 import { badRequest } from '../errors.js';
+import { fieldOf, MAX_JSON_DEPTH, tooDeepAt } from './json-depth.js';
 import type { ChatMessage, ChatRequest } from '../providers/types.js';
 import type { RouteOptions } from '../routing/plan.js';
 
@@ -124,6 +125,11 @@ export interface ParsedChat {
 export function parseChatBody(body: unknown, defaultMode: ModelQuality): ParsedChat {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw badRequest('The request body must be a JSON object', null, 'invalid_body');
+  }
+  const deep = tooDeepAt(body);
+  if (deep !== undefined) {
+    const param = formatPath(fieldOf(deep));
+    throw badRequest(`'${param}' is nested more than ${MAX_JSON_DEPTH} levels deep`, param, 'nesting_too_deep');
   }
   const result = ChatBodySchema.safeParse(body);
   if (!result.success) {

@@ -9,9 +9,10 @@ import type { EventBus } from '../events/publisher.js';
 import type { ResolvedCatalog, ResolvedProvider } from '../catalog/types.js';
 import type { Availability } from '../routing/plan.js';
 import type { StatsView } from '../routing/types.js';
-import type { UsageStore } from '../storage/types.js';
+import type { RequestLogStore, UsageStore } from '../storage/types.js';
 import type { RunRecords } from '../../graphs/chat/run-record.js';
 import type { Metrics } from './metrics.js';
+import type { RequestLog } from './request-log/index.js';
 
 export interface AppDeps {
   config: Config;
@@ -30,6 +31,10 @@ export interface AppDeps {
   /** SWITCHBOARD_ADMIN_KEY; unset turns the admin API off. */
   adminKey: string | undefined;
   usage: UsageStore;
+  /** Follows each request of the chat and agent routes and writes its row (and log line) when it ends. */
+  requestLog: RequestLog;
+  /** The rows it wrote, for GET /v1/requests. */
+  requests: RequestLogStore;
   metrics: Metrics;
   /** Finished runs' records (GET /v1/runs/{run_id}). */
   runs: RunRecords;

@@ -1,4 +1,4 @@
-// Prometheus metrics of one gateway: HTTP traffic, upstream calls, tokens, cost, cache, and key/circuit gauges.
+// Prometheus metrics of one gateway: HTTP traffic, upstream calls, tokens, cost, cache, and key/circuit/load gauges.
 import type { Request, RequestHandler } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { UsageRecord } from '../storage/types.js';
@@ -12,6 +12,8 @@ export interface GaugeSources {
   keys?: () => Array<{ provider: string; status: string; count: number }>;
   /** Each provider's circuit breaker state. */
   circuits?: () => Array<{ provider: string; state: CircuitState }>;
+  /** Each provider's calls in flight and calls waiting for a slot under its concurrency cap. */
+  load?: () => Array<{ provider: string; inFlight: number; waiting: number }>;
 }
 
 /** The metrics of one gateway instance, in a registry of its own. */
@@ -59,7 +61,7 @@ export function createMetrics(): Metrics {
   });
   const calls = new Counter({
     name: 'switchboard_upstream_calls_total',
-    help: 'Upstream provider calls, by outcome and ProviderError kind',
+    help: 'Upstream provider calls, by outcome and failure kind (the failure policy of docs/ROUTING.md)',
     labelNames: ['provider', 'model', 'status', 'error'] as const,
     registers,
   });
@@ -115,6 +117,19 @@ export function createMetrics(): Metrics {
     collect() {
       this.reset();
       for (const row of readSource(sources.circuits)) this.set({ provider: row.provider }, CIRCUIT_VALUE[row.state]);
+    },
+  });
+  new Gauge({
+    name: 'switchboard_provider_requests',
+    help: 'Upstream calls per provider on this instance: in_flight, or waiting for a slot under its concurrency cap',
+    labelNames: ['provider', 'state'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const row of readSource(sources.load)) {
+        this.set({ provider: row.provider, state: 'in_flight' }, row.inFlight);
+        this.set({ provider: row.provider, state: 'waiting' }, row.waiting);
+      }
     },
   });
 

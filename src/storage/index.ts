@@ -8,6 +8,7 @@ import { createMemoryEventLog } from './memory/event-log.js';
 import { createMemoryKvStore } from './memory/kv.js';
 import { createMemoryLockStore } from './memory/locks.js';
 import { createMemoryRecordStore, RECORDS_FILE } from './memory/records.js';
+import { createMemoryRequestLog } from './memory/requests.js';
 import { createMemoryStatsStore } from './memory/stats.js';
 import { createMemoryUsageStore } from './memory/usage.js';
 import { createMemoryWindowStore } from './memory/windows.js';
@@ -17,11 +18,12 @@ import { createRedisEventLog } from './redis/event-log.js';
 import { createRedisKvStore } from './redis/kv.js';
 import { createRedisLockStore } from './redis/locks.js';
 import { createRedisRecordStore } from './redis/records.js';
+import { createRedisRequestLog } from './redis/requests.js';
 import { createRedisStatsStore } from './redis/stats.js';
 import { createRedisUsageStore } from './redis/usage.js';
 import { createRedisWindowStore } from './redis/windows.js';
 import { createSqliteStores } from './sqlite/stores.js';
-import type { EventLogOptions, Stores, UsageStoreOptions } from './types.js';
+import type { EventLogOptions, RequestLogOptions, Stores, UsageStoreOptions } from './types.js';
 
 export type { Stores } from './types.js';
 
@@ -48,15 +50,17 @@ export interface StoresOptions {
   dataDir?: string;
   /** SQLite: longest wait of a per-request write (usage, windows, stats, kv, events) before it is written. */
   batchIntervalMs?: number;
-  /** Overrides of DEFAULT_USAGE_OPTIONS. */
+  /** Overrides of the usage options (by default the records follow the request log's retention). */
   usage?: Partial<UsageStoreOptions>;
+  /** Overrides of DEFAULT_REQUEST_LOG_OPTIONS. */
+  requests?: Partial<RequestLogOptions>;
 }
 
 /** Up to 10,000 events per run, kept for an hour after the run ends. */
 export const DEFAULT_EVENT_LOG_OPTIONS: EventLogOptions = { maxEventsPerRun: 10_000, retentionMs: 60 * 60 * 1000 };
 
-/** Usage records are kept 30 days, at most 200,000 of them. */
-const DEFAULT_USAGE_OPTIONS: UsageStoreOptions = { retentionMs: 30 * 86_400_000, maxRecords: 200_000 };
+/** The request log keeps 30 days of requests, at most 1,000,000 of them; usage records follow it by default. */
+const DEFAULT_REQUEST_LOG_OPTIONS: RequestLogOptions = { retentionMs: 30 * 86_400_000, maxRows: 1_000_000 };
 
 /** The data directory when none is configured (SWITCHBOARD_DATA_DIR), relative to the working directory. */
 export const DEFAULT_DATA_DIR = '.switchboard';
@@ -71,14 +75,20 @@ export function parseStoreKind(value: string | undefined): StoreKind | undefined
 /** Builds every store on one backend: Redis when `redisUrl` is set, else SQLite, or memory when `store` says so. */
 export function createStores(options: StoresOptions): Stores {
   const events: EventLogOptions = { ...DEFAULT_EVENT_LOG_OPTIONS, ...definedOnly(options.events ?? {}) };
-  const usage: UsageStoreOptions = { ...DEFAULT_USAGE_OPTIONS, ...definedOnly(options.usage ?? {}) };
+  const requests: RequestLogOptions = { ...DEFAULT_REQUEST_LOG_OPTIONS, ...definedOnly(options.requests ?? {}) };
+  // Raw usage records are kept as long as the request log's rows; their rollups longer (usage-rollups.ts).
+  const usage: UsageStoreOptions = {
+    retentionMs: requests.retentionMs,
+    maxRecords: requests.maxRows,
+    ...definedOnly(options.usage ?? {}),
+  };
   const checkpointTtlMs = options.checkpointTtlMs ?? DEFAULT_CHECKPOINT_TTL_MS;
   if (options.redisUrl === undefined || options.redisUrl === '') {
-    if (options.store === 'memory') return createMemoryStores(events, usage, options.dataDir);
+    if (options.store === 'memory') return createMemoryStores(events, usage, requests, options.dataDir);
     const dataDir = path.resolve(options.dataDir ?? DEFAULT_DATA_DIR);
     const { logger, batchIntervalMs } = options;
     const batch = batchIntervalMs === undefined ? {} : { batchIntervalMs };
-    return createSqliteStores({ dataDir, logger, events, usage, checkpointTtlMs, ...batch });
+    return createSqliteStores({ dataDir, logger, events, usage, requests, checkpointTtlMs, ...batch });
   }
   // One command connection shared by the stores (each adds what it needs, e.g. the event log's subscriber).
   const redis = new Redis(options.redisUrl);
@@ -87,6 +97,7 @@ export function createStores(options: StoresOptions): Stores {
   const eventLog = createRedisEventLog(redis, { ...events, logger: options.logger, ...prefix });
   const checkpointer = new RedisCheckpointSaver(redis, { logger: options.logger, ...prefix, ttlMs: checkpointTtlMs });
   const usageStore = createRedisUsageStore(redis, { ...usage, logger: options.logger, ...prefix });
+  const requestLog = createRedisRequestLog(redis, { ...requests, logger: options.logger, ...prefix });
   return {
     eventLog,
     checkpointer,
@@ -96,9 +107,10 @@ export function createStores(options: StoresOptions): Stores {
     records: createRedisRecordStore(redis, prefix),
     recordsLocation: 'Redis (REDIS_URL)',
     usage: usageStore,
+    requests: requestLog,
     stats: createRedisStatsStore(redis, prefix),
     async close() {
-      await usageStore.flush();
+      await Promise.all([usageStore.flush(), requestLog.flush()]);
       await eventLog.close();
       await closeConnection(redis);
     },
@@ -106,7 +118,12 @@ export function createStores(options: StoresOptions): Stores {
 }
 
 /** Every store in this process's memory; the records in `dataDir`'s records file when one is given. */
-function createMemoryStores(events: EventLogOptions, usage: UsageStoreOptions, dataDir: string | undefined): Stores {
+function createMemoryStores(
+  events: EventLogOptions,
+  usage: UsageStoreOptions,
+  requests: RequestLogOptions,
+  dataDir: string | undefined,
+): Stores {
   const eventLog = createMemoryEventLog(events);
   return {
     eventLog,
@@ -117,6 +134,7 @@ function createMemoryStores(events: EventLogOptions, usage: UsageStoreOptions, d
     records: createMemoryRecordStore(dataDir),
     recordsLocation: dataDir === undefined ? 'memory (no data directory)' : path.join(dataDir, RECORDS_FILE),
     usage: createMemoryUsageStore(usage),
+    requests: createMemoryRequestLog(requests),
     stats: createMemoryStatsStore(),
     close: () => eventLog.close(),
   };

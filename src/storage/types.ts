@@ -146,14 +146,159 @@ export interface UsageStoreOptions {
   retentionMs: number;
   /** At most this many records are kept (oldest dropped first). */
   maxRecords: number;
+  /** Hourly rollups older than this are dropped (default 90 days: usage-rollups.ts). */
+  hourlyRetentionMs?: number;
+  /** Daily rollups older than this are dropped (default about 5 years: usage-rollups.ts). */
+  dailyRetentionMs?: number;
 }
 
-/** Usage records with a bounded retention: a bounded buffer in memory, a capped Redis Stream otherwise. */
+/**
+ * Usage summed over calls that share provider, model, provider key and client: one rollup row of an hour or a day,
+ * or the sums of one record. Averages are left to the reader (sums add up across rows; averages do not).
+ */
+export interface UsageSums {
+  provider: string;
+  model: string;
+  keyId?: string;
+  keyMasked?: string;
+  clientId?: string;
+  /** Calls, failed ones included. */
+  requests: number;
+  /** Calls whose status is error. */
+  errors: number;
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: number;
+  /** The sum of the calls' latencies (ms). */
+  latencyMs: number;
+  /** The sum of the streamed calls' times to first content (ms). */
+  ttftMs: number;
+  /** Calls that have a ttftMs (streams). */
+  streams: number;
+}
+
+/**
+ * Usage records with a bounded retention (a bounded buffer in memory, a table in SQLite, a capped Redis Stream), and
+ * hourly and daily rollups of them (per provider, model, key and client) kept longer, so that totals over months are
+ * read from a few rollup rows instead of every call.
+ */
 export interface UsageStore {
   /** Stores a record. Never throws: failures go to the store's logger, so accounting cannot break a request. */
   append(record: UsageRecord): void;
   /** Records with from <= ts <= to, oldest first. */
   query(from: number, to: number): Promise<UsageRecord[]>;
+  /**
+   * The sums of the calls with from <= ts <= to, per provider, model, key and client: whole days and hours inside the
+   * range from the rollups, its edges from the records (see usage-rollups.ts for what is left out past retention).
+   */
+  totals(from: number, to: number): Promise<UsageSums[]>;
+  /** Waits for appends still in flight (tests, shutdown). */
+  flush(): Promise<void>;
+}
+
+/** How a request ended: answered, failed (an error answer, or a stream that broke), or the client went away first. */
+export type RequestStatus = 'ok' | 'error' | 'aborted';
+
+/** One upstream call made for a request, as the request log lists it. */
+export interface RequestAttempt {
+  /** `provider/model`. */
+  model: string;
+  provider: string;
+  /** How long the call took (ms). */
+  ms: number;
+  /** The failure's kind (rate_limit, server, timeout, network, aborted...) when the call failed. */
+  error?: string;
+}
+
+/**
+ * One request of the chat and agent routes as the request log keeps it: metadata only. Prompt and answer text are
+ * there only when content logging is on (and the request did not opt out), truncated.
+ */
+export interface RequestRecord {
+  /** When the request arrived (ms since the epoch). */
+  ts: number;
+  /** Absent for a request refused before it had one (a malformed x-switchboard-run-id). */
+  runId?: string;
+  /** Which route served it: `chat`, `contextual_chat` or `agent`. */
+  route: string;
+  /** The gateway client key's id, when a client key made it. */
+  clientId?: string;
+  /** The `model` the request named (`auto`, `provider/model`, a bare id), when it named one. */
+  modelAsked?: string;
+  /** The `provider/model` that answered. */
+  modelUsed?: string;
+  /** The provider of modelUsed. */
+  provider?: string;
+  stream: boolean;
+  status: RequestStatus;
+  /** The HTTP status sent (200 for a stream that started, even if it broke later). */
+  httpStatus: number;
+  /** What went wrong when status is error: OpenAI's error code of the answer, or `upstream_stream_error`. */
+  error?: string;
+  /** Every upstream call made for it, in the order they ended. */
+  attempts: RequestAttempt[];
+  /** From arrival to the last byte sent (ms). */
+  latencyMs: number;
+  /** Streams: from arrival to the first chunk sent (ms). */
+  ttftMs?: number;
+  /** Summed over its upstream calls. */
+  promptTokens: number;
+  completionTokens: number;
+  /** Summed over its upstream calls, from the catalog's prices; null when no call was made (a cache hit, a refusal). */
+  costUsd: number | null;
+  /** Answered from the response cache. */
+  cacheHit: boolean;
+  /** Content logging only: the prompt and the answer as text, each truncated. */
+  content?: { prompt: string; answer?: string };
+}
+
+/** A stored request: its record and the id the store gave it (pass it as `before` to list older ones). */
+export interface StoredRequest extends RequestRecord {
+  id: string;
+}
+
+/** Which requests to list: every field given must match. */
+export interface RequestFilter {
+  /** The model used. */
+  model?: string;
+  /** The provider of the model used. */
+  provider?: string;
+  /** A RequestStatus, or an HTTP status (a number). */
+  status?: RequestStatus | number;
+  clientId?: string;
+}
+
+/** One page of the request log: at most `limit` rows older than `before`, newest first. */
+export interface RequestQuery extends RequestFilter {
+  limit: number;
+  /** An id this store returned (a row's id, or a page's `next`); absent: from the newest. */
+  before?: string;
+}
+
+/** What RequestLogStore.list answers. */
+export interface RequestPage {
+  /** Newest first (in the order the requests ended and were appended). */
+  rows: StoredRequest[];
+  /** Pass as `before` for the next page; absent when there is no older row to look at. */
+  next?: string;
+}
+
+export interface RequestLogOptions {
+  /** Rows whose request arrived longer ago than this are dropped. */
+  retentionMs: number;
+  /** At most this many rows are kept (the oldest appended dropped first). */
+  maxRows: number;
+}
+
+/**
+ * The request log: one row per request, newest first, with a bounded retention. A bounded buffer in memory, a table
+ * written behind in SQLite (indexed for each filter), a capped Redis Stream shared by every instance.
+ */
+export interface RequestLogStore {
+  /** Stores a row. Never throws: failures go to the store's logger, so logging cannot break a request. */
+  append(record: RequestRecord): void;
+  /** A page of rows matching the query; rejects with a RangeError when `before` is not an id of this store's kind. */
+  list(query: RequestQuery): Promise<RequestPage>;
   /** Waits for appends still in flight (tests, shutdown). */
   flush(): Promise<void>;
 }
@@ -250,8 +395,10 @@ export interface Stores {
   records: RecordStore;
   /** Where `records` keeps them, for messages: a file path, or `Redis (REDIS_URL)`. */
   recordsLocation: string;
-  /** One record per upstream call, for /v1/usage. */
+  /** One record per upstream call and their hourly and daily rollups, for /v1/usage. */
   usage: UsageStore;
+  /** One row per request of the chat and agent routes, for /v1/requests. */
+  requests: RequestLogStore;
   /** Each model's measured behaviour (moving averages) and prune state, for the router. */
   stats: StatsStore;
   /** Writes what is pending, closes every store, then the database or Redis connection they share. */

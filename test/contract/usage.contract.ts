@@ -1,6 +1,7 @@
 // The UsageStore contract: one suite that every backend (memory, Redis) must pass.
 import { describe, expect, it } from 'vitest';
-import type { UsageRecord, UsageStore, UsageStoreOptions } from '../../src/storage/types.js';
+import type { UsageRecord, UsageStore, UsageStoreOptions, UsageSums } from '../../src/storage/types.js';
+import { DAY_MS, groupKey, HOUR_MS, mergeSums, sumsOfRecord } from '../../src/storage/usage-rollups.js';
 import { openedPerTest } from './opened-per-test.js';
 
 /** What the contract needs from a backend. */
@@ -28,6 +29,54 @@ export function usageRecord(ts: number, overrides: Partial<UsageRecord> = {}): U
 
 const HOUR = 60 * 60 * 1000;
 const roomy: UsageStoreOptions = { retentionMs: HOUR, maxRecords: 10_000 };
+
+/** Sums in a comparable form: sorted by group, floats rounded (sums added in another order differ in the last bits). */
+function comparable(rows: UsageSums[]): UsageSums[] {
+  const round = (n: number) => Math.round(n * 1e6) / 1e6;
+  return rows
+    .map((row) => ({ ...row, costUsd: round(row.costUsd), latencyMs: round(row.latencyMs), ttftMs: round(row.ttftMs) }))
+    .sort((a, b) => (groupKey(a) < groupKey(b) ? -1 : 1));
+}
+
+/** A small deterministic generator (mulberry32), so a failure can be replayed. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * `count` records over the `spanMs` before `end`, in ts order, across providers, models, keys, clients and outcomes.
+ */
+function spreadRecords(count: number, end: number, spanMs: number): UsageRecord[] {
+  const next = random(42);
+  const pick = <T>(values: T[]) => values[Math.floor(next() * values.length)]!;
+  const records: UsageRecord[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const provider = pick(['groq', 'mistral']);
+    const failed = next() < 0.1;
+    const streamed = next() < 0.4;
+    records.push(
+      usageRecord(Math.floor(end - spanMs + next() * spanMs), {
+        provider,
+        model: `${provider}/${pick(['small', 'large'])}`,
+        ...(next() < 0.7 ? { keyId: `${provider}-k${pick([1, 2])}`, keyMasked: `${provider}_…k` } : {}),
+        ...(next() < 0.6 ? { clientId: pick(['c1', 'c2', 'c3']) } : {}),
+        promptTokens: failed ? 0 : Math.floor(next() * 500),
+        completionTokens: failed ? 0 : Math.floor(next() * 200),
+        costUsd: Math.floor(next() * 1000) / 1e6,
+        latencyMs: Math.floor(next() * 3000) + 0.25,
+        ...(streamed ? { ttftMs: Math.floor(next() * 500) + 0.5 } : {}),
+        ...(failed ? { status: 'error' as const, error: 'server' } : {}),
+      }),
+    );
+  }
+  return records.sort((a, b) => a.ts - b.ts);
+}
 
 /** Registers the contract tests of a UsageStore backend under `name`. */
 export function describeUsageStoreContract(name: string, backend: UsageStoreBackend): void {
@@ -97,6 +146,65 @@ export function describeUsageStoreContract(name: string, backend: UsageStoreBack
       store.append(usageRecord(now - 61_000, { runId: 'just-expired' }));
       await store.flush();
       expect((await store.query(0, now + 1_000)).map((r) => r.runId)).toEqual(['recent']);
+    });
+
+    it('totals agree with the records over ranges of whole days, whole hours and partial hours', async () => {
+      const store = await open({ retentionMs: 10 * DAY_MS, maxRecords: 100_000 });
+      const now = backend.now();
+      for (const record of spreadRecords(600, now - 1_000, 3 * DAY_MS)) store.append(record);
+      await store.flush();
+      const day = Math.floor((now - 2 * DAY_MS) / DAY_MS) * DAY_MS;
+      const ranges: Array<[number, number]> = [
+        [now - 4 * DAY_MS, now],
+        [now - 3 * DAY_MS + 12_345, now - 17_000],
+        [day, day + DAY_MS - 1],
+        [day - 1, day + DAY_MS],
+        [day + 3 * HOUR_MS + 1, day + 9 * HOUR_MS - 1],
+        [day + 5 * HOUR_MS + 100, day + 5 * HOUR_MS + 200_000],
+        [day + 7 * HOUR_MS, day + 7 * HOUR_MS],
+        [day + HOUR_MS, day],
+      ];
+      for (const [from, to] of ranges) {
+        const expected = mergeSums((await store.query(from, to)).map(sumsOfRecord));
+        expect(comparable(await store.totals(from, to)), `totals(${from}, ${to})`).toEqual(comparable(expected));
+      }
+      expect((await store.totals(now - 4 * DAY_MS, now)).reduce((n, row) => n + row.requests, 0)).toBe(600);
+    });
+
+    it('totals over 90 days count whole days from the rollups after their records are gone', async () => {
+      const store = await open({ retentionMs: DAY_MS, maxRecords: 1_000 });
+      const now = backend.now();
+      const today = Math.floor(now / DAY_MS) * DAY_MS;
+      for (let back = 40; back >= 10; back -= 1) {
+        store.append(usageRecord(today - back * DAY_MS + 12 * HOUR_MS, { clientId: 'c1', promptTokens: back }));
+      }
+      await store.flush();
+      expect(await store.query(now - 90 * DAY_MS, now)).toEqual([]);
+      const totals = await store.totals(now - 90 * DAY_MS, now);
+      expect(totals).toEqual([
+        expect.objectContaining({
+          provider: 'groq',
+          clientId: 'c1',
+          requests: 31,
+          promptTokens: 775,
+          completionTokens: 155,
+        }),
+      ]);
+    });
+
+    it('drops rollups past their own retention: days after dailyRetentionMs, hours after hourlyRetentionMs', async () => {
+      const retention = { hourlyRetentionMs: 2 * DAY_MS, dailyRetentionMs: 5 * DAY_MS };
+      const store = await open({ retentionMs: DAY_MS, maxRecords: 1_000, ...retention });
+      const now = backend.now();
+      const today = Math.floor(now / DAY_MS) * DAY_MS;
+      const noon = (back: number) => today - back * DAY_MS + 12 * HOUR_MS;
+      store.append(usageRecord(noon(10), { runId: 'past-every-retention' }));
+      store.append(usageRecord(noon(3), { runId: 'days-only' }));
+      await store.flush();
+      const count = async (from: number, to: number) =>
+        (await store.totals(from, to)).reduce((n, row) => n + row.requests, 0);
+      expect(await count(now - 30 * DAY_MS, now)).toBe(1);
+      expect(await count(noon(3) - HOUR_MS, noon(3) + HOUR_MS)).toBe(0);
     });
 
     it('flush resolves with nothing in flight, and after appends every one of them is stored', async () => {

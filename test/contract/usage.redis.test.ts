@@ -136,6 +136,25 @@ describe('Redis UsageStore', () => {
     expect(await store.query(ts, ts)).toHaveLength(1);
   });
 
+  it('reads a range from the records before the rollups began, on a stream an earlier version filled', async () => {
+    const { raw, key, open } = setup({ retentionMs: 7 * 24 * 60 * MINUTE });
+    const old = usageRecord(Date.now() - 2 * 24 * 60 * MINUTE, { runId: 'before-rollups', promptTokens: 7 });
+    await raw.xadd(key, `${old.ts}-0`, 'r', JSON.stringify(old));
+    const store = open();
+    store.append(usageRecord(Date.now() - 1_000, { runId: 'after', promptTokens: 3 }));
+    await store.flush();
+    const since = Number(await raw.get(`${key}:rollups-since`));
+    expect(since % (60 * MINUTE)).toBe(0);
+    expect(since).toBeGreaterThan(Date.now() - 60 * MINUTE);
+    const totals = await store.totals(old.ts - 60 * MINUTE, Date.now());
+    expect(totals).toEqual([expect.objectContaining({ requests: 2, promptTokens: 10 })]);
+    const fresh = setup();
+    const first = fresh.open();
+    first.append(usageRecord(Date.now()));
+    await first.flush(); // its since was asked on the same connection before this append
+    expect(await fresh.raw.get(`${fresh.key}:rollups-since`)).toBe('0');
+  });
+
   it('never throws from append on a closed connection', async () => {
     const lines: string[] = [];
     const { open } = setup({}, pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) }));

@@ -1,6 +1,8 @@
 // The UsageStore contract against the SQLite backend on an injected clock, and what only it has: appends wait for the
 // tick (query flushes first), rows are trimmed by count and age, and the records survive a restart.
 import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/storage/sqlite/database.js';
+import { MIGRATIONS } from '../../src/storage/sqlite/migrations.js';
 import { createSqliteUsageStore } from '../../src/storage/sqlite/usage.js';
 import { onFreshDatabase, openTestDatabase, silent, tempDataDir } from '../helpers/sqlite.js';
 import { describeUsageStoreContract, usageRecord } from './usage.contract.js';
@@ -92,6 +94,57 @@ describe('SQLite UsageStore', () => {
     expect(await reopened.query(0, clock)).toEqual([
       full,
       usageRecord(clock - 500, { clientId: 'c2', latencyMs: 99.25 }),
+    ]);
+  });
+
+  it('rolls up the usage rows a database of schema version 1 already had, when it migrates', async () => {
+    const { file } = temp();
+    const v1 = openDatabase(file, { migrations: MIGRATIONS.slice(0, 1) });
+    const day = 86_400_000;
+    const insert = v1.prepare(
+      `INSERT INTO usage (ts, provider, model, client_id, prompt_tokens, completion_tokens, cost_usd, latency_ms, ttft_ms,
+       status, error) VALUES (?, 'groq', 'groq/llama', ?, ?, 1, 0.5, 100, ?, ?, ?)`,
+    );
+    insert.run(clock - 20 * day, 'c1', 10, null, 'ok', null);
+    insert.run(clock - 20 * day + 1, 'c1', 20, 40, 'error', 'server');
+    insert.run(clock - 21 * day, null, 30, null, 'ok', null);
+    v1.close();
+    const opened = openTestDatabase(file);
+    cleanup.push(opened.close);
+    const store = createSqliteUsageStore(
+      opened.db,
+      opened.batcher,
+      { retentionMs: day, maxRecords: 10, logger: silent },
+      () => clock,
+    );
+    expect(await store.query(0, clock)).toEqual([]);
+    const totals = await store.totals(clock - 30 * day, clock);
+    expect(totals.sort((a, b) => a.requests - b.requests)).toEqual([
+      {
+        provider: 'groq',
+        model: 'groq/llama',
+        requests: 1,
+        errors: 0,
+        promptTokens: 30,
+        completionTokens: 1,
+        costUsd: 0.5,
+        latencyMs: 100,
+        ttftMs: 0,
+        streams: 0,
+      },
+      {
+        provider: 'groq',
+        model: 'groq/llama',
+        clientId: 'c1',
+        requests: 2,
+        errors: 1,
+        promptTokens: 30,
+        completionTokens: 2,
+        costUsd: 1,
+        latencyMs: 200,
+        ttftMs: 40,
+        streams: 1,
+      },
     ]);
   });
 });

@@ -1,5 +1,5 @@
 // End to end: ensembles over HTTP. `select` and `synthesize` call every member (and the aggregator); a failing member
-// is dropped; usage adds up; a cascade stops at the first good answer and runs the ensemble only after a poor one;
+// is replaced by the next candidate or dropped, as the failure policy says; usage adds up; a cascade stops at the first good answer and runs the ensemble only after a poor one;
 // GET /v1/runs/{run_id} tells what the run did.
 import type OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -80,6 +80,25 @@ describe('ensemble: select', () => {
     const members = record['fused'].members as Array<{ model: string; score?: number; error?: string }>;
     expect(members.find((m) => m.model === 'alpha/alpha-chat')?.score).toBe(0);
     expect(members.find((m) => m.model === 'gamma/gamma-chat')?.error).toBeTruthy();
+  });
+
+  it("replaces a member that failed the way another model may not with the plan's next candidate", async () => {
+    fakes.alpha.queue({ type: 'error', status: 500 });
+    fakes.beta.queue({ type: 'text', text: 'Seven is prime.' });
+    fakes.gamma.queue({ type: 'text', text: 'Eleven is prime, and so is seven.' });
+    const ensemble = { strategy: 'select', models: ['alpha/alpha-chat', 'beta/beta-chat'] };
+    await ask(ensemble, 'ens-replaced');
+    expect([fakes.alpha.requests.length, fakes.beta.requests.length, fakes.gamma.requests.length]).toEqual([1, 1, 1]);
+    const members = (await runRecord('ens-replaced'))['fused'].members as Array<{ model: string; score?: number }>;
+    expect(members.find((m) => m.model === 'gamma/gamma-chat')?.score).toBeGreaterThan(0);
+  });
+
+  it('drops, without replacing, a member whose failure any model would repeat', async () => {
+    fakes.alpha.queue({ type: 'error', status: 400, message: 'temperature is not supported' });
+    fakes.beta.queue({ type: 'text', text: 'Seven is prime.' });
+    const { data } = await ask({ strategy: 'select', models: ['alpha/alpha-chat', 'beta/beta-chat'] }, 'ens-dropped');
+    expect(data.choices[0]!.message.content).toBe('Seven is prime.');
+    expect([fakes.alpha.requests.length, fakes.beta.requests.length, fakes.gamma.requests.length]).toEqual([1, 1, 0]);
   });
 });
 

@@ -69,7 +69,7 @@ describe('run events', () => {
         messages: [{ role: 'user', content: 'hi' }],
       }),
     });
-    expect(res.status).toBe(503);
+    expect(res.status).toBe(400);
     expect(trace('doomed-run')).toEqual([
       'run_started',
       'node_started:classify',

@@ -95,9 +95,12 @@ describe('upstream limits', () => {
 /** alpha, then beta, in that order: measured failures would otherwise rank alpha after beta on their own. */
 const ALPHA_THEN_BETA = ['alpha/alpha-chat', { models: ['beta/beta-chat'] }] as const;
 
+/** A circuit that opens after 2 failed calls of any requests (these tests send the same prompt every time). */
+const TWO_FAILURES = { accounts: { breakerMinCalls: 2, breakerMinRequests: 1, breakerCooldownMs: 800 } };
+
 describe('circuit breaker', () => {
-  it('skips a provider after 2 failures in a row, lets one trial through after the cooldown, and closes on its success', async () => {
-    await start({}, { accounts: { breakerFailures: 2, breakerCooldownMs: 800 } });
+  it('skips a provider after 2 failed calls, lets one trial through after the cooldown, and closes on its success', async () => {
+    await start({}, TWO_FAILURES);
     alpha.setFallback({ type: 'error', status: 500 });
     for (let i = 0; i < 2; i++) expect((await ask(fx.gw!, ...ALPHA_THEN_BETA)).servedBy).toBe('beta/beta-chat');
     expect(alpha.requests).toHaveLength(2);
@@ -120,7 +123,7 @@ describe('circuit breaker', () => {
   });
 
   it('opens again when the trial fails', async () => {
-    await start({}, { accounts: { breakerFailures: 2, breakerCooldownMs: 800 } });
+    await start({}, TWO_FAILURES);
     alpha.setFallback({ type: 'error', status: 503 });
     for (let i = 0; i < 2; i++) await ask(fx.gw!, ...ALPHA_THEN_BETA);
     expect(await until(async () => (await ask(fx.gw!, ...ALPHA_THEN_BETA), alpha.requests.length === 3), 5_000)).toBe(

@@ -1,6 +1,6 @@
 // End to end: a gateway on the SQLite default (no Redis) closed and started again on the same data directory, as a
-// user would restart it: usage by client, client keys, the per-day count of a key, live model stats and a paused agent
-// thread are where they were.
+// user would restart it: usage by client, the request log, client keys, the per-day count of a key, live model stats
+// and a paused agent thread are where they were.
 import { rm } from 'node:fs/promises';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,8 +48,20 @@ async function usageByClient(gw: TestGateway): Promise<Record<string, number>> {
   return Object.fromEntries(groups.map((group) => [group.key, group.requests]));
 }
 
+/** The request log as route, client, status and HTTP status, newest first. */
+async function requestLog(gw: TestGateway): Promise<unknown[]> {
+  const answer = await call(gw.url, 'GET', '/v1/requests', ADMIN);
+  expect(answer.status).toBe(200);
+  return (answer.body.data as Array<Record<string, unknown>>).map((row) => [
+    row['route'],
+    row['client'],
+    row['status'],
+    row['http_status'],
+  ]);
+}
+
 describe('a restart on the SQLite default', () => {
-  it('keeps usage, client keys, the day count of a key, live stats and a paused agent thread', async () => {
+  it('keeps usage, the request log, client keys, the day count of a key, live stats and a paused agent thread', async () => {
     let gw = await start();
     const keys: Array<{ id: string; key: string }> = [];
     for (const name of ['team-a', 'team-b'])
@@ -67,6 +79,12 @@ describe('a restart on the SQLite default', () => {
     await clientWith(gw.url, keys[1]!.key).chat.completions.create(ask);
     const before = await usageByClient(gw);
     expect(before).toEqual({ [keys[0]!.id]: 2, [keys[1]!.id]: 1 });
+    const logged = await requestLog(gw);
+    expect(logged).toEqual([
+      ['chat', keys[1]!.id, 'ok', 200],
+      ['chat', keys[0]!.id, 'ok', 200],
+      ['agent', keys[0]!.id, 'ok', 200],
+    ]);
     const stats = (await gw.gateway.stores.stats.snapshot()).get('alpha/alpha-chat');
     expect(stats?.samples).toBe(3);
     await gw.close(); // what SIGTERM runs
@@ -74,6 +92,7 @@ describe('a restart on the SQLite default', () => {
     gw = await start();
     try {
       expect(await usageByClient(gw)).toEqual(before);
+      expect(await requestLog(gw)).toEqual(logged);
       expect((await gw.gateway.stores.stats.snapshot()).get('alpha/alpha-chat')).toEqual(stats);
       // The thread paused before the restart resumes from its checkpoint and completes: the upstream key's 4th
       // request of the day. A 5th is refused: the day's count survived the restart.
@@ -92,6 +111,11 @@ describe('a restart on the SQLite default', () => {
       expect(refused).toBeInstanceOf(OpenAI.RateLimitError);
       expect(alpha.requests).toHaveLength(4);
       expect(await usageByClient(gw)).toEqual({ [keys[0]!.id]: 3, [keys[1]!.id]: 1 });
+      expect(await requestLog(gw)).toEqual([
+        ['chat', keys[1]!.id, 'error', 429],
+        ['agent', keys[0]!.id, 'ok', 200],
+        ...logged,
+      ]);
     } finally {
       await gw.close();
     }

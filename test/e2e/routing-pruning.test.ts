@@ -25,8 +25,8 @@ beforeAll(async () => {
   gw = await startTestGateway({
     providers,
     routing: { pruning: { minSamples: 3, minSuccessRate: 0.5, coolDownMs: 1_000 } },
-    // The provider's circuit would open after 5 failures by default: keep it shut, so that pruning is what is seen.
-    accounts: { breakerFailures: 100 },
+    // The provider's circuit could open on these failures: keep it shut, so that pruning is what is seen.
+    accounts: { breakerMinCalls: 1_000 },
   });
 });
 afterAll(async () => {

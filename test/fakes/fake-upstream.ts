@@ -38,6 +38,8 @@ export interface ErrorReply {
 /** Accepts the request and never answers. */
 export interface HangReply {
   type: 'hang';
+  /** When this settles, the connection is dropped without an answer (the upstream died). */
+  drop?: Promise<unknown>;
 }
 
 export type FakeReply = TextReply | ErrorReply | HangReply;
@@ -135,7 +137,10 @@ async function answer(
   reply: FakeReply,
   res: ServerResponse,
 ): Promise<void> {
-  if (reply.type === 'hang') return;
+  if (reply.type === 'hang') {
+    void reply.drop?.then(() => res.socket?.destroy());
+    return;
+  }
   if (reply.type === 'error') {
     res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
     res.end(

@@ -3,8 +3,10 @@
 import type { KeyLease } from '../../../src/accounts/key-pool-types.js';
 import { withoutSecret } from '../../../src/providers/errors.js';
 import type { ChatCompletionChunk, ChatRequest, Usage } from '../../../src/providers/types.js';
+import { firstByteTimeoutMs } from '../../../src/routing/first-byte.js';
 import type { Candidate } from '../../../src/routing/types.js';
 import type { CallResult, ChatDeps, ChatInput, OpenedStream } from '../context.js';
+import { requestKeyOf } from '../request-key.js';
 import { estimateUsage } from '../usage.js';
 
 export interface CallInput {
@@ -17,6 +19,8 @@ export interface CallInput {
    * reports none.
    */
   promptTokens: () => number;
+  /** The run's prompt fingerprint, for the provider's circuit (computed only if a call fails). */
+  requestKey?: () => string;
   runId?: string;
   clientId?: string;
 }
@@ -32,6 +36,7 @@ export function callInputFor(input: ChatInput, candidate: Candidate, promptToken
     stream: input.stream,
     signal: input.signal,
     promptTokens,
+    requestKey: () => requestKeyOf(input.request),
     runId: input.emitter.runId,
     ...(input.client === undefined ? {} : { clientId: input.client.id }),
   };
@@ -46,8 +51,15 @@ export async function callModel(deps: ChatDeps, input: CallInput): Promise<CallR
   const { candidate, request, stream, signal } = input;
   const { provider, config } = candidate.model;
   const adapter = deps.adapters[provider.protocol];
+  const maxTokens = request.max_completion_tokens ?? request.max_tokens;
+  const firstByteMs = firstByteTimeoutMs(deps.stats?.get(candidate.model.ref), { stream, maxTokens }, deps.timeouts);
+  const started = deps.now();
   const lease = await deps.keys.acquire(candidate.model, {
-    tokens: () => input.promptTokens() + (request.max_completion_tokens ?? request.max_tokens ?? 0),
+    tokens: () => input.promptTokens() + (maxTokens ?? 0),
+    // A wait for a slot of a busy provider counts in the first byte's time, and leaves the upstream half of it.
+    waitMs: Math.ceil(firstByteMs / 2),
+    signal,
+    ...(input.requestKey === undefined ? {} : { requestKey: input.requestKey }),
     ...(input.runId === undefined ? {} : { runId: input.runId }),
     ...(input.clientId === undefined ? {} : { clientId: input.clientId }),
   });
@@ -57,7 +69,8 @@ export async function callModel(deps: ChatDeps, input: CallInput): Promise<CallR
     apiKey,
     model: config.id,
     signal,
-    timeouts: deps.timeouts,
+    timeouts: { ...deps.timeouts, firstByteMs: Math.max(1, firstByteMs - (deps.now() - started)) },
+    pool: provider.id,
     headers: provider.headers,
     maxTokensField: provider.maxTokensField,
     onHeaders: lease.onHeaders,
@@ -69,7 +82,8 @@ export async function callModel(deps: ChatDeps, input: CallInput): Promise<CallR
       lease.settle({ usage: completion.usage });
       return { kind: 'completion', completion };
     }
-    const chunks = accounted(adapter.stream(request, ctx), lease, input);
+    const afterFinishMs = Math.min(deps.timeouts.idleMs, AFTER_FINISH_MS);
+    const chunks = accounted(adapter.stream(request, ctx), lease, input, afterFinishMs);
     const opened = await openStream(chunks[Symbol.asyncIterator]());
     lease.firstContent();
     return { kind: 'stream', stream: opened };
@@ -81,32 +95,64 @@ export async function callModel(deps: ChatDeps, input: CallInput): Promise<CallR
 }
 
 /**
+ * After the last finish_reason of a stream, how long the rest (the usage chunk, the end) may take before the answer
+ * is taken as complete: a stream that has finished is an answer, whatever its connection does next.
+ */
+const AFTER_FINISH_MS = 1_000;
+
+/**
  * The upstream chunks with the key masked in any error, and the lease settled when the stream ends, breaks or is
- * dropped.
+ * dropped. Once every choice has its finish_reason the answer is whole: a failure after it ends the stream as it is,
+ * and so does silence longer than `afterFinishMs` (never another model's text after finish_reason).
  */
 async function* accounted(
   chunks: AsyncIterable<ChatCompletionChunk>,
   lease: KeyLease,
   input: CallInput,
+  afterFinishMs: number,
 ): AsyncGenerator<ChatCompletionChunk> {
+  const upstream = chunks[Symbol.asyncIterator]();
   let usage: Usage | undefined;
   let text = '';
   let ended = false;
+  const finishedChoices = new Set<number>();
+  const finished = () => finishedChoices.size >= (input.request.n ?? 1);
   try {
-    for await (const chunk of chunks) {
+    for (;;) {
+      const next = finished() ? await orEndAfter(upstream.next(), afterFinishMs) : await upstream.next();
+      if (next.done) break;
+      const chunk = next.value;
       if (chunk.usage) usage = chunk.usage;
       text += chunk.choices[0]?.delta.content ?? '';
+      for (const choice of chunk.choices) if (choice.finish_reason !== null) finishedChoices.add(choice.index);
       yield chunk;
     }
     ended = true;
   } catch (err) {
-    const masked = withoutSecret(err, lease.apiKey);
-    lease.settle({ error: masked, aborted: input.signal.aborted });
-    throw masked;
+    if (!finished()) {
+      const masked = withoutSecret(err, lease.apiKey);
+      lease.settle({ error: masked, aborted: input.signal.aborted });
+      throw masked;
+    }
+    ended = true;
   } finally {
-    // Dropped before its end (client gone, answer rejected): what was produced still counts.
+    // Dropped before its end (client gone, answer rejected) or ended after its finish: what was produced counts, and
+    // the upstream read stops (its pending read, if any, settles on its own).
     lease.settle({ usage: usage ?? estimateUsage(input.promptTokens(), text), aborted: !ended });
+    if (!ended || finished()) upstream.return?.()?.catch(() => undefined);
   }
+}
+
+const END: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
+/** `next`, or the end if it takes longer than `ms`; a failure of `next` after that is ignored. */
+function orEndAfter<T>(next: Promise<IteratorResult<T>>, ms: number): Promise<IteratorResult<T>> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<IteratorResult<T>>((resolve) => {
+    timer = setTimeout(() => resolve(END), ms);
+  });
+  next.catch(() => undefined);
+  return Promise.race([next, timeout]).finally(() => clearTimeout(timer));
 }
 
 /**

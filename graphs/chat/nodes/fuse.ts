@@ -13,7 +13,8 @@ import {
 import type { Verdict } from '../../../src/routing/judge/types.js';
 import type { Candidate } from '../../../src/routing/types.js';
 import type { Attempt, CallResult, ChatContext, ChatDeps } from '../context.js';
-import { failureFromAttempts } from '../edges.js';
+import { FAILURE_POLICY, failureKindOf } from '../../../src/accounts/failure-policy.js';
+import { failureFromAttempts, retryAfterOf } from '../edges.js';
 import { callInputFor, callModel } from './call.js';
 
 /** What the fuse node produced: the answer, who gave it, every call, and how the ensemble went. */
@@ -54,31 +55,51 @@ export async function fuseNode(
   const members = ensembleMembers(context.plan!, ensemble, tried);
   const attempts = [...context.attempts];
   const answered: Answered[] = [];
+  const called: Candidate[] = [];
+  const replace = replacements(context, new Set([...tried, ...members.map((c) => c.model.ref)]));
+  // Every member answers by the same deadline: the ensemble's, or the run's when that comes first.
+  const deadline = Math.min(
+    deps.now() + deps.routing.ensembleTimeoutMs,
+    context.startedAt + deps.routing.totalTimeoutMs,
+  );
   await Promise.all(
-    members.map(async (candidate) => {
-      const started = deps.now();
-      const signal = AbortSignal.any([context.input.signal, AbortSignal.timeout(deps.routing.ensembleTimeoutMs)]);
-      try {
-        const result = await callModel(deps, { ...callInput(context, candidate), signal, stream: false });
-        if (result.kind !== 'completion') return;
-        const verdict = judge(context, result.completion);
-        attempts.push({ ref: candidate.model.ref, ms: deps.now() - started, verdict });
-        answered.push({ candidate, completion: result.completion, verdict });
-      } catch (err) {
-        attempts.push({ ref: candidate.model.ref, ms: deps.now() - started, error: err as Error });
+    members.map(async (member) => {
+      // A member that fails is replaced once by the plan's next unused candidate, when the failure policy tries another
+      // model after that failure and time remains.
+      let candidate: Candidate | undefined = member;
+      for (let turn = 0; candidate !== undefined && turn < 2; turn++) {
+        const left = deadline - deps.now();
+        if (left <= 0 || context.input.signal.aborted) return;
+        called.push(candidate);
+        const started = deps.now();
+        const signal = AbortSignal.any([context.input.signal, AbortSignal.timeout(left)]);
+        try {
+          const result = await callModel(deps, { ...callInput(context, candidate), signal, stream: false });
+          if (result.kind !== 'completion') return;
+          const verdict = judge(context, result.completion);
+          attempts.push({ ref: candidate.model.ref, ms: deps.now() - started, verdict });
+          answered.push({ candidate, completion: result.completion, verdict });
+          return;
+        } catch (err) {
+          const kind = failureKindOf(err);
+          const policy = FAILURE_POLICY[kind];
+          const skipped = policy.attempt ? {} : { skipped: true };
+          attempts.push({ ref: candidate.model.ref, ms: deps.now() - started, error: err as Error, kind, ...skipped });
+          candidate = policy.nextModel ? replace(policy.skipProvider ? candidate : undefined) : undefined;
+        }
       }
     }),
   );
   const prior = priorAnswer(context);
   if (prior !== undefined) answered.push(prior);
-  if (answered.length === 0) throw failureFromAttempts(attempts, attempts.at(-1)?.error);
+  if (answered.length === 0) throw failureFromAttempts(attempts, attempts.at(-1)?.error, retryAfterOf(context, deps));
   answered.sort((a, b) => b.verdict.score - a.verdict.score || rank(context, a.candidate) - rank(context, b.candidate));
   const best = answered[0]!;
   const membersUsage = sumUsage(answered.map((a) => a.completion.usage));
   const report = (extra: Partial<Fused>): Fused => ({
     strategy: ensemble.strategy,
     members: [
-      ...members.map((c) => memberReport(c, attempts)),
+      ...called.map((c) => memberReport(c, attempts)),
       ...(prior === undefined ? [] : [memberReport(prior.candidate, attempts)]),
     ],
     usage: membersUsage,
@@ -124,7 +145,12 @@ async function synthesize(deps: ChatDeps, context: ChatContext, input: Synthesis
     if (result.kind === 'completion') result.completion.usage = sumUsage([fused.usage, result.completion.usage]);
     return { result, candidate: aggregator, attempts, fused };
   } catch (err) {
-    attempts.push({ ref: aggregator.model.ref, ms: deps.now() - started, error: err as Error });
+    attempts.push({
+      ref: aggregator.model.ref,
+      ms: deps.now() - started,
+      error: err as Error,
+      kind: failureKindOf(err),
+    });
     best.completion.usage = report({}).usage;
     return {
       result: { kind: 'completion', completion: best.completion },
@@ -133,6 +159,20 @@ async function synthesize(deps: ChatDeps, context: ChatContext, input: Synthesis
       fused: report({ selected: best.candidate.model.ref }),
     };
   }
+}
+
+/**
+ * Takes the plan's next candidate not `used` yet and not of a provider left out (those the run left out, and the
+ * provider of `failed` when its failure leaves it out), or undefined when none is left.
+ */
+function replacements(context: ChatContext, used: Set<string>): (failed?: Candidate) => Candidate | undefined {
+  const leftOut = new Set(context.leftOut);
+  return (failed) => {
+    if (failed !== undefined) leftOut.add(failed.model.provider.id);
+    const found = context.plan!.candidates.find((c) => !used.has(c.model.ref) && !leftOut.has(c.model.provider.id));
+    if (found !== undefined) used.add(found.model.ref);
+    return found;
+  };
 }
 
 function callInput(context: ChatContext, candidate: Candidate) {

@@ -65,10 +65,13 @@ export interface ResumeParams {
  * belongs to the key that started it, and is a 404 to every other key.
  */
 export interface CodeAgentService {
-  /** Starts a thread, or continues one; a bad project_directory is a 400 before anything runs. */
-  invoke(params: InvokeParams, access?: AgentAccess): Promise<AgentResponse>;
+  /**
+   * Starts a thread, or continues one; a bad project_directory is a 400 before anything runs. `runId` names the run
+   * (default: a new `run_<uuid>`), so that a caller can follow its model calls from the start.
+   */
+  invoke(params: InvokeParams, access?: AgentAccess, runId?: string): Promise<AgentResponse>;
   /** Answers the question a thread waits on; 404 unknown thread, 409 not waiting / wrong tool call / running. */
-  resume(params: ResumeParams, access?: AgentAccess): Promise<AgentResponse>;
+  resume(params: ResumeParams, access?: AgentAccess, runId?: string): Promise<AgentResponse>;
   /** A thread's status, messages, files written and pending question; 404 when unknown. */
   thread(threadId: string, access?: AgentAccess): Promise<ThreadView>;
   /** Cancels a waiting thread, or asks the run in flight here to stop; 409 when there is nothing to cancel. */
@@ -89,6 +92,7 @@ interface RunSpec {
   cancel: AbortSignal;
   startedAt: number;
   access: AgentAccess | undefined;
+  runId: string | undefined;
 }
 
 /** A resume is a run of its own: its token count starts again at 0. */
@@ -165,9 +169,9 @@ export function createCodeAgentService(options: CodeAgentServiceOptions): CodeAg
 
   async function run(
     threadId: string,
-    { input, request, workspace, cancel, startedAt, access }: RunSpec,
+    { input, request, workspace, cancel, startedAt, access, ...spec }: RunSpec,
   ): Promise<AgentResponse> {
-    const runId = `run_${randomUUID()}`;
+    const runId = spec.runId ?? `run_${randomUUID()}`;
     const emitter = createRunEmitter(options.bus, runId, threadId, { client: request.owner });
     emitter.emit('run_started', undefined, () => ({ kind: 'agent', agent: 'code', resume: input instanceof Command }));
     const clock = startRunClock(cancel, timeLimitOf(request, maxRunMs), startedAt, now);
@@ -219,7 +223,7 @@ export function createCodeAgentService(options: CodeAgentServiceOptions): CodeAg
   }
 
   return {
-    async invoke(params, access) {
+    async invoke(params, access, runId) {
       const startedAt = now();
       const threadId = params.thread_id ?? randomUUID();
       const { thread_id: _ignored, require_approval: approval, ...rest } = params;
@@ -245,11 +249,11 @@ export function createCodeAgentService(options: CodeAgentServiceOptions): CodeAg
           tokens: 0,
           error: null,
         };
-        return run(threadId, { input, request, workspace, cancel: controller.signal, startedAt, access });
+        return run(threadId, { input, request, workspace, cancel: controller.signal, startedAt, access, runId });
       });
     },
 
-    async resume(params, access) {
+    async resume(params, access, runId) {
       const startedAt = now();
       const event: RunLifecycleEvent = { type: 'resume', toolCallId: params.tool_call_id };
       return exclusive(params.thread_id, event, async (controller) => {
@@ -258,13 +262,15 @@ export function createCodeAgentService(options: CodeAgentServiceOptions): CodeAg
         check(params.thread_id, thread, event);
         const { request } = thread.values;
         const workspace = await openWorkspace(request);
+        const input = resumeWith(params.human_response);
         return run(params.thread_id, {
-          input: resumeWith(params.human_response),
+          input,
           request,
           workspace,
           cancel: controller.signal,
           startedAt,
           access,
+          runId,
         });
       });
     },

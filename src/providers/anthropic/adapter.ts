@@ -54,6 +54,7 @@ async function post(http: HttpClient, request: ChatRequest, ctx: CallContext, st
     json: toAnthropicRequest(request, ctx.model, stream),
     signal: ctx.signal,
     timeouts: ctx.timeouts,
+    pool: ctx.pool,
     onHeaders: ctx.onHeaders,
   });
   await ensureOk(res);
@@ -71,6 +72,7 @@ async function listModels(http: HttpClient, ctx: Omit<CallContext, 'model'>): Pr
       headers: headers(ctx),
       signal: ctx.signal,
       timeouts: ctx.timeouts,
+      pool: ctx.pool,
     });
     await ensureOk(res);
     const body = (await res.json()) as { data?: Array<{ id?: unknown }>; has_more?: unknown; last_id?: unknown } | null;

@@ -65,6 +65,7 @@ async function post(
     json: toGeminiRequest(request, { model }),
     signal: ctx.signal,
     timeouts: ctx.timeouts,
+    pool: ctx.pool,
     onHeaders: ctx.onHeaders,
   });
   await ensureOk(res, now);
@@ -86,6 +87,7 @@ async function listModels(http: HttpClient, ctx: Omit<CallContext, 'model'>): Pr
       headers: headers(ctx),
       signal: ctx.signal,
       timeouts: ctx.timeouts,
+      pool: ctx.pool,
     });
     await ensureOk(res);
     const body = (await res.json()) as { models?: unknown; nextPageToken?: unknown } | null;

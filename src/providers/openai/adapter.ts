@@ -42,6 +42,7 @@ export function createOpenAIAdapter(deps: AdapterDeps): ProviderAdapter {
       }),
       signal: ctx.signal,
       timeouts: ctx.timeouts,
+      pool: ctx.pool,
       onHeaders: ctx.onHeaders,
     });
     if (res.status < 200 || res.status >= 300) await throwOpenAIHttpError(res, now());
@@ -73,6 +74,7 @@ export function createOpenAIAdapter(deps: AdapterDeps): ProviderAdapter {
         headers: headersFor(ctx),
         signal: ctx.signal,
         timeouts: ctx.timeouts,
+        pool: ctx.pool,
       });
       if (res.status < 200 || res.status >= 300) await throwOpenAIHttpError(res);
       return modelIds(await readJson(res));

@@ -1,14 +1,14 @@
 // The classify step: derives the task, domain, complexity, needs and size of a request from its messages alone, in
 // microseconds. The default classifier scores weighted word, phrase and pattern rules (the other files of this
 // folder); any other `Classifier` can take its place, since the router depends only on the Classification shape.
-import { countTokens } from 'gpt-tokenizer';
 import { TASKS, type Task } from '../../config/schema.js';
 import type { ChatRequest } from '../../providers/types.js';
 import { STEP_CUES, complexityOf, textStats } from './complexity.js';
 import { DOMAIN_RULES, DOMAIN_THRESHOLD, SPECIALIST_DOMAINS, type SpecialistDomain } from './domain-rules.js';
 import { compileLexicon, type Feature } from './lexicon.js';
-import { contentLength, contentText, hasImage, promptText, splitAsk, textWindow } from './messages.js';
+import { contentLength, contentText, hasImage, splitAsk, textWindow } from './messages.js';
 import { STRUCTURE, TASK_PRIOR, TASK_RULES } from './task-rules.js';
+import { tokens } from '../tokens.js';
 import type { Classification, Domain, RequestNeeds } from '../types.js';
 
 /** Prompts longer than this (in estimated tokens) need a long-context model. */
@@ -140,7 +140,7 @@ export function createRuleClassifier(options: RuleClassifierOptions = {}): Class
       }),
       promptChars,
       estimatedTokens,
-      promptTokens: () => (exact ??= countTokens(promptText(messages))),
+      promptTokens: () => (exact ??= tokens.countJoined(messages.map(contentText))),
       needs,
     };
   }

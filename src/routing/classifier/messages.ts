@@ -62,8 +62,3 @@ export function splitAsk(text: string, head: number, tail: number): [ask: string
   }
   return [`${text.slice(0, head)}\n${text.slice(-tail)}`, text.slice(head, -tail)];
 }
-
-/** The whole prompt's text, as the tokenizer counts it: every message's text, one per line. */
-export function promptText(messages: readonly ChatMessage[]): string {
-  return messages.map(contentText).join('\n');
-}

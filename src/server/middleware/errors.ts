@@ -25,7 +25,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
 /** body-parser's errors (bad JSON, too large, wrong charset) as client errors. */
 function fromExpressError(err: unknown): unknown {
   if (err instanceof GatewayError || typeof err !== 'object' || err === null) return err;
-  const { type, status } = err as { type?: string; status?: number };
+  const { type, status, limit } = err as { type?: string; status?: number; limit?: number };
   if (type === 'entity.parse.failed') {
     return new GatewayError('The request body is not valid JSON', {
       status: 400,
@@ -34,7 +34,8 @@ function fromExpressError(err: unknown): unknown {
     });
   }
   if (type === 'entity.too.large') {
-    return new GatewayError('The request body is too large', {
+    const most = typeof limit === 'number' ? `${limit} bytes (server.bodyLimit)` : 'server.bodyLimit';
+    return new GatewayError(`The request body is too large: this gateway accepts at most ${most}`, {
       status: 413,
       type: 'invalid_request_error',
       code: 'body_too_large',

@@ -6,6 +6,8 @@ import { createEventBus, createRunEmitter } from '../../events/publisher.js';
 import { parseChatBody, type ParsedChat } from '../chat-body.js';
 import type { AppDeps } from '../deps.js';
 import { allowedModels, callerOf } from '../middleware/client-auth.js';
+import type { RequestTrack } from '../request-log/index.js';
+import { promptText } from '../request-log/content.js';
 import { sendChatStream } from '../sse.js';
 
 const RUN_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -17,15 +19,29 @@ const UNRECORDED = createEventBus();
 export function chatRoutes(deps: AppDeps): Router {
   const router = Router();
   router.post('/v1/chat/completions', async (req, res) => {
-    await serveChat(deps, req, res, parseChatBody(req.body, deps.config.routing.defaultMode));
+    const track = deps.requestLog.begin(req, res, 'chat');
+    await track.around(() =>
+      serveChat(deps, req, res, parseChatBody(req.body, deps.config.routing.defaultMode), track),
+    );
   });
   return router;
 }
 
-/** Runs one parsed chat request and writes the answer; shared by every chat-shaped route. */
-export async function serveChat(deps: AppDeps, req: Request, res: Response, parsed: ParsedChat): Promise<void> {
+/**
+ * Runs one parsed chat request and writes the answer, telling `track` how it went; shared by every chat-shaped route.
+ */
+export async function serveChat(
+  deps: AppDeps,
+  req: Request,
+  res: Response,
+  parsed: ParsedChat,
+  track: RequestTrack,
+): Promise<void> {
   const chosen = req.get('x-switchboard-run-id');
   const runId = pickRunId(chosen);
+  track.run(runId);
+  if (parsed.stream) track.streamed();
+  if (track.logsContent) track.prompt(() => promptText(parsed.request.messages, deps.config.logging.contentMaxChars));
   // Only runs a client can follow are recorded (docs/EVENTS.md); the others publish to a bus with no sinks.
   const recorded = chosen !== undefined || deps.config.events.recordAll;
   const bus = recorded ? deps.bus : UNRECORDED;
@@ -42,7 +58,6 @@ export async function serveChat(deps: AppDeps, req: Request, res: Response, pars
   res.on('close', () => {
     if (!res.writableFinished) controller.abort();
   });
-  const started = performance.now();
   const emitter = createRunEmitter(bus, runId, undefined, { client: client?.id });
   const run = await deps.chat.run({
     ...parsed,
@@ -61,21 +76,21 @@ export async function serveChat(deps: AppDeps, req: Request, res: Response, pars
   if (run.kind === 'cached') {
     // No model was called: the header names the one that wrote the stored answer.
     res.setHeader('x-switchboard-model', run.completion.model);
+    track.cacheHit(run.completion.model);
     if (run.chunks === undefined) res.json(run.completion);
     else await sendChatStream(res, run.chunks, controller.signal);
     return;
   }
   res.setHeader('x-switchboard-provider', run.model.provider.id);
   res.setHeader('x-switchboard-model', run.model.ref);
-  deps.logger.debug(
-    { runId, model: run.model.ref, attempts: run.attempts, ms: Math.round(performance.now() - started) },
-    'chat',
-  );
+  track.answeredBy(run.model.ref, run.model.provider.id);
   if (run.kind === 'completion') {
-    res.json(run.completion);
+    const { completion } = run;
+    if (track.logsContent) track.answer(() => completion.choices[0]?.message.content ?? '');
+    res.json(completion);
     return;
   }
-  await sendChatStream(res, run.chunks, controller.signal);
+  await sendChatStream(res, track.watch(run.chunks), controller.signal);
 }
 
 function pickRunId(chosen: string | undefined): string {

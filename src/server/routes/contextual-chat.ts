@@ -1,11 +1,12 @@
 // POST /v1/contextual_chat/completions: for editor extensions; builds the messages from a prompt, a selection and the
 // active file.
-import { Router } from 'express';
+import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { formatPath } from '../../config/load.js';
 import { badRequest } from '../../errors.js';
 import { parseChatBody } from '../chat-body.js';
 import type { AppDeps } from '../deps.js';
+import type { RequestTrack } from '../request-log/index.js';
 import { serveChat } from './chat.js';
 
 const ContextualBody = z.looseObject({
@@ -22,20 +23,26 @@ const SYSTEM_PROMPT =
 export function contextualChatRoutes(deps: AppDeps): Router {
   const router = Router();
   router.post('/v1/contextual_chat/completions', async (req, res) => {
-    const parsed = ContextualBody.safeParse(req.body ?? {});
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      const param = formatPath(issue.path);
-      throw badRequest(`Invalid value for '${param}': ${issue.message}`, param || null);
-    }
-    const { prompt, selected_code: selection, active_file: file, ...rest } = parsed.data;
-    const messages = [
-      { role: 'system', content: SYSTEM_PROMPT },
-      { role: 'user', content: contextMessage(prompt, selection, file) },
-    ];
-    await serveChat(deps, req, res, parseChatBody({ ...rest, messages }, deps.config.routing.defaultMode));
+    const track = deps.requestLog.begin(req, res, 'contextual_chat');
+    await track.around(() => serveContextual(deps, req, res, track));
   });
   return router;
+}
+
+/** Builds the chat request of a contextual body and serves it like any chat request. */
+async function serveContextual(deps: AppDeps, req: Request, res: Response, track: RequestTrack): Promise<void> {
+  const parsed = ContextualBody.safeParse(req.body ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const param = formatPath(issue.path);
+    throw badRequest(`Invalid value for '${param}': ${issue.message}`, param || null);
+  }
+  const { prompt, selected_code: selection, active_file: file, ...rest } = parsed.data;
+  const messages = [
+    { role: 'system', content: SYSTEM_PROMPT },
+    { role: 'user', content: contextMessage(prompt, selection, file) },
+  ];
+  await serveChat(deps, req, res, parseChatBody({ ...rest, messages }, deps.config.routing.defaultMode), track);
 }
 
 /** The user turn: the active file, then the selection, then the request, each clearly fenced. */

@@ -1,7 +1,7 @@
-// GET /v1/usage: usage totals over a time range, grouped by provider, model, provider key or client; a client key
-// sees only its own calls.
+// GET /v1/usage: usage totals over a time range (read from the usage rollups), grouped by provider, model, provider
+// key or client; a client key sees only its own calls.
 import { Router } from 'express';
-import { summarizeUsage, USAGE_GROUP_BYS, type UsageGroupBy } from '../../accounts/usage-report.js';
+import { summarizeUsageSums, USAGE_GROUP_BYS, type UsageGroupBy } from '../../accounts/usage-report.js';
 import { badRequest } from '../../errors.js';
 import type { UsageStore } from '../../storage/types.js';
 import { callerOf } from '../middleware/client-auth.js';
@@ -37,9 +37,10 @@ export function usageRoutes(deps: UsageRouteDeps): Router {
         'from',
       );
     const caller = callerOf(res);
-    let records = await deps.usage.query(from, to);
-    if (caller.kind === 'client') records = records.filter((record) => record.clientId === caller.client.id);
-    res.json(summarizeUsage(records, groupBy, { from, to }));
+    // Sums from the hourly and daily rollups, with the records at the range's edges: months answer in milliseconds.
+    let rows = await deps.usage.totals(from, to);
+    if (caller.kind === 'client') rows = rows.filter((row) => row.clientId === caller.client.id);
+    res.json(summarizeUsageSums(rows, groupBy, { from, to }));
   });
   return router;
 }

@@ -9,12 +9,16 @@
 // a node more may stay, so query also cuts at retention, and maxRecords is exceeded by up to a node (about 100).
 // The key's TTL is renewed to retention (+ margin) by each append, so an idle stream goes away by itself.
 //
+// Each append also adds the record to its hour's and its day's rollup hash, in the same script (usage-rollups.ts).
+//
 // append() never throws and never awaits: failures are logged (once per outage, then counted, like the event log)
 // with provider and model only, never the error object, since ioredis attaches the command's arguments (the record) to
 // its errors. flush() awaits the appends in flight.
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { UsageRecord, UsageStore, UsageStoreOptions } from '../types.js';
+import { readUsageTotals } from '../usage-rollups.js';
+import { readRedisRollups, ROLLUP_LUA, rollupArgs, rollupsSince } from './usage-rollups.js';
 
 /** Options of the Redis usage store. */
 export interface RedisUsageStoreOptions extends UsageStoreOptions {
@@ -33,7 +37,10 @@ const MAX_PENDING_APPENDS = 10_000;
 /** Entries per XRANGE reply, so a day of records never comes back as one huge reply. */
 const PAGE = 1_000;
 
-/** KEYS[1]: the stream. ARGV: ts (integer ms), maxRecords, MINID (ms), record JSON, key TTL (ms). Returns the id. */
+/**
+ * KEYS[1]: the stream, KEYS[2..3]: the rollup hashes. ARGV[1..5]: ts (integer ms), maxRecords, MINID (ms), record
+ * JSON, key TTL (ms); then ROLLUP_LUA's. Returns the id.
+ */
 const APPEND_SCRIPT = `
 local t = redis.call('TIME')
 local redisMs = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -46,6 +53,7 @@ if added == nil or (type(added) == 'table' and added.err) then
 end
 redis.call('XTRIM', KEYS[1], 'MINID', '~', ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
+${ROLLUP_LUA}
 return added
 `;
 
@@ -59,12 +67,24 @@ export function createRedisUsageStore(
   now: () => number = Date.now,
 ): UsageStore {
   const { logger } = options;
-  const key = `${options.keyPrefix ?? 'switchboard:'}usage`;
+  const prefix = options.keyPrefix ?? 'switchboard:';
+  const key = `${prefix}usage`;
   const maxRecords = String(Math.max(1, Math.floor(options.maxRecords)));
   const retentionMs = Math.max(0, Math.floor(options.retentionMs));
   const ttlMs = String(retentionMs + USAGE_ID_MARGIN_MS);
   const pending = new Set<Promise<void>>();
   let failing = 0;
+  // Sent before any append of this store (one connection keeps the order), so a stream this store creates counts as
+  // new; a failure is asked again by the next totals().
+  let since: Promise<number> | undefined;
+  const sinceOf = () => {
+    since ??= rollupsSince(redis, prefix, key, now()).catch((err: unknown) => {
+      since = undefined;
+      throw err;
+    });
+    return since;
+  };
+  sinceOf().catch(() => undefined);
 
   function failed(reason: string, record: UsageRecord): void {
     failing += 1;
@@ -101,7 +121,9 @@ export function createRedisUsageStore(
     }
     const ts = String(Math.max(0, Math.floor(record.ts)));
     const minId = String(Math.max(0, Math.floor(now() - retentionMs)));
-    const sent = redis.eval(APPEND_SCRIPT, 1, key, ts, maxRecords, minId, json, ttlMs).then(
+    const rollup = rollupArgs(prefix, record, options);
+    const args = [key, ...rollup.keys, ts, maxRecords, minId, json, ttlMs, ...rollup.argv];
+    const sent = redis.eval(APPEND_SCRIPT, 1 + rollup.keys.length, ...args).then(
       () => succeeded(),
       (err: unknown) => failed(err instanceof Error ? err.message : String(err), record),
     );
@@ -134,6 +156,10 @@ export function createRedisUsageStore(
   return {
     append,
     query,
+    async totals(from, to) {
+      const rollups = readRedisRollups.bind(undefined, redis, prefix);
+      return readUsageTotals({ records: query, rollups, since: await sinceOf() }, from, to);
+    },
     async flush() {
       while (pending.size > 0) await Promise.all(pending);
     },

@@ -62,8 +62,46 @@ CREATE TABLE checkpoint_threads (thread_id TEXT PRIMARY KEY, written_at INTEGER 
 CREATE INDEX checkpoint_threads_written ON checkpoint_threads (written_at);
 `;
 
+/**
+ * Version 2: usage rollups (hourly and daily sums per provider, model, key and client; '' for no key or client, so
+ * that the primary key holds), filled from the usage records already there; and the request log, with an index per
+ * filter of GET /v1/requests (an index ends with the rowid, so each also serves "newest first" under its filter).
+ */
+const V2_ROLLUPS_AND_REQUESTS = `
+CREATE TABLE usage_rollups (
+  unit INTEGER NOT NULL, bucket INTEGER NOT NULL, provider TEXT NOT NULL, model TEXT NOT NULL, key_id TEXT NOT NULL,
+  client_id TEXT NOT NULL, key_masked TEXT, requests INTEGER NOT NULL, errors INTEGER NOT NULL,
+  prompt_tokens INTEGER NOT NULL, completion_tokens INTEGER NOT NULL, cost_usd REAL NOT NULL, latency_ms REAL NOT NULL,
+  ttft_ms REAL NOT NULL, streams INTEGER NOT NULL,
+  PRIMARY KEY (unit, bucket, provider, model, key_id, client_id)
+) WITHOUT ROWID;
+${[3_600_000, 86_400_000]
+  .map(
+    (unit) => `
+INSERT INTO usage_rollups
+SELECT ${unit}, ts - ts % ${unit}, provider, model, COALESCE(key_id, ''), COALESCE(client_id, ''), MAX(key_masked),
+  COUNT(*), SUM(status = 'error'), SUM(prompt_tokens), SUM(completion_tokens), SUM(cost_usd), SUM(latency_ms),
+  SUM(COALESCE(ttft_ms, 0)), COUNT(ttft_ms)
+FROM usage GROUP BY 2, 3, 4, 5, 6;`,
+  )
+  .join('')}
+
+CREATE TABLE requests (
+  id INTEGER PRIMARY KEY, ts INTEGER NOT NULL, run_id TEXT, route TEXT NOT NULL, client_id TEXT, model_asked TEXT,
+  model_used TEXT, provider TEXT, stream INTEGER NOT NULL, status TEXT NOT NULL, http_status INTEGER NOT NULL,
+  error TEXT, attempts TEXT NOT NULL, latency_ms REAL NOT NULL, ttft_ms REAL, prompt_tokens INTEGER NOT NULL,
+  completion_tokens INTEGER NOT NULL, cost_usd REAL, cache_hit INTEGER NOT NULL, content TEXT
+);
+CREATE INDEX requests_ts ON requests (ts);
+CREATE INDEX requests_client ON requests (client_id);
+CREATE INDEX requests_model ON requests (model_used);
+CREATE INDEX requests_provider ON requests (provider);
+CREATE INDEX requests_status ON requests (status);
+CREATE INDEX requests_http_status ON requests (http_status);
+`;
+
 /** The schema steps, in order: step i brings the database from version i to version i + 1. */
-export const MIGRATIONS: readonly Migration[] = [V1_STORES];
+export const MIGRATIONS: readonly Migration[] = [V1_STORES, V2_ROLLUPS_AND_REQUESTS];
 
 /**
  * Brings `db` to version `migrations.length`, running the steps it lacks in order; a database already there is left

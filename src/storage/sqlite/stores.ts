@@ -1,13 +1,14 @@
 // Every store of an instance on one SQLite database in the data directory (the embedded default backend).
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { EventLogOptions, Stores, UsageStoreOptions } from '../types.js';
+import type { EventLogOptions, RequestLogOptions, Stores, UsageStoreOptions } from '../types.js';
 import { SqliteCheckpointSaver } from './checkpointer.js';
 import { DATABASE_FILE, openDatabase } from './database.js';
 import { createSqliteEventLog } from './event-log.js';
 import { createSqliteKvStore } from './kv.js';
 import { createSqliteLockStore } from './locks.js';
 import { createSqliteRecordStore, importRecordsFile } from './records.js';
+import { createSqliteRequestLog } from './requests.js';
 import { createSqliteStatsStore } from './stats.js';
 import { createSqliteUsageStore } from './usage.js';
 import { createSqliteWindowStore } from './windows.js';
@@ -20,6 +21,7 @@ export interface SqliteStoresOptions {
   logger: Logger;
   events: EventLogOptions;
   usage: UsageStoreOptions;
+  requests: RequestLogOptions;
   /** An agent thread's checkpoints are deleted this long after its last write (0 or undefined: never). */
   checkpointTtlMs?: number;
   /** Longest wait of a per-request write before it is written (default 100 ms). */
@@ -28,8 +30,8 @@ export interface SqliteStoresOptions {
 
 /**
  * Opens `<dataDir>/switchboard.db` (running its migrations, importing a records.json once) and builds every store on
- * that one handle. Usage, windows, stats, kv and events are written behind, one transaction per tick; records, locks
- * and checkpoints are committed before their call resolves. close() flushes, then closes the database.
+ * that one handle. Usage, the request log, windows, stats, kv and events are written behind, one transaction per tick;
+ * records, locks and checkpoints are committed before their call resolves. close() flushes, then closes the database.
  */
 export function createSqliteStores(options: SqliteStoresOptions): Stores {
   const { dataDir, logger } = options;
@@ -52,6 +54,7 @@ export function createSqliteStores(options: SqliteStoresOptions): Stores {
       records: createSqliteRecordStore(db),
       recordsLocation: file,
       usage: createSqliteUsageStore(db, batcher, { ...options.usage, logger }),
+      requests: createSqliteRequestLog(db, batcher, { ...options.requests, logger }),
       stats: createSqliteStatsStore(db, batcher),
       async close() {
         if (!db.open) return;

@@ -1,7 +1,10 @@
-// SQLite usage records: one row per upstream call, inserted behind in the batch, trimmed by age and count.
+// SQLite usage records: one row per upstream call, inserted behind in the batch, trimmed by age and count; and
+// their hourly and daily rollups (usage_rollups), added to in the same batch and kept longer.
 import type { Logger } from 'pino';
 import type { UsageRecord, UsageStore, UsageStoreOptions } from '../types.js';
+import { readUsageTotals } from '../usage-rollups.js';
 import type { SqliteDatabase } from './database.js';
+import { createSqliteRollups } from './usage-rollups.js';
 import type { WriteBatcher } from './write-batcher.js';
 
 /** Records waiting for a tick beyond which new ones are dropped (and counted): a failing disk cannot exhaust memory. */
@@ -28,7 +31,8 @@ interface Row {
  * A UsageStore on `db`. append() only queues a copy (no I/O on the request path); each tick inserts the queue in the
  * batch's transaction, then deletes rows past the retention (by ts) and beyond maxRecords (the oldest appended go
  * first). query() flushes first, so it sees every append before it, and cuts at the retention as memory does.
- * `now` is the clock retention is measured with.
+ * Each record also adds to its hour's and its day's rollup row, summed in memory until the tick and then upserted:
+ * one statement per group and bucket touched, not per record. `now` is the clock retention is measured with.
  */
 export function createSqliteUsageStore(
   db: SqliteDatabase,
@@ -47,12 +51,14 @@ export function createSqliteUsageStore(
   // (found in O(log n), where OFFSET would walk the rows; fewer when the age trim took late records in between).
   const trimCount = db.prepare('DELETE FROM usage WHERE id <= (SELECT MAX(id) FROM usage) - ?');
   const select = db.prepare('SELECT * FROM usage WHERE ts >= ? AND ts <= ? ORDER BY ts, id');
+  const rollups = createSqliteRollups(db, options, now);
   let pending: UsageRecord[] = [];
   let dropped = 0;
 
   batcher.add({
     write() {
       if (pending.length === 0) return;
+      rollups.write(pending);
       for (const r of pending) {
         insert.run(
           r.ts,
@@ -79,6 +85,12 @@ export function createSqliteUsageStore(
     },
   });
 
+  async function query(from: number, to: number): Promise<UsageRecord[]> {
+    batcher.flush();
+    const rows = select.all(Math.max(from, now() - retentionMs), to) as Row[];
+    return rows.map(fromRow);
+  }
+
   return {
     append(record) {
       if (!Number.isFinite(record.ts)) return;
@@ -99,10 +111,10 @@ export function createSqliteUsageStore(
       pending.push({ ...record });
       batcher.schedule();
     },
-    async query(from, to) {
+    query,
+    async totals(from, to) {
       batcher.flush();
-      const rows = select.all(Math.max(from, now() - retentionMs), to) as Row[];
-      return rows.map(fromRow);
+      return readUsageTotals({ records: query, rollups: rollups.read }, from, to);
     },
     async flush() {
       batcher.flush();

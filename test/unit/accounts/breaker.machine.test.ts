@@ -1,51 +1,71 @@
-// The circuit breaker statechart tested as data (pure transitions), and its cooldown on a simulated clock.
+// The circuit breaker statechart tested as data (pure transitions): a failure rate over distinct requests opens it,
+// and its cooldown runs on a simulated clock.
 import { describe, expect, it } from 'vitest';
 import { createActor, initialTransition, SimulatedClock, transition, type SnapshotFrom } from 'xstate';
-import { createBreakerMachine, type BreakerEvent } from '../../../src/accounts/breaker.machine.js';
+import { createBreakerMachine, type BreakerEvent, type BreakerOptions } from '../../../src/accounts/breaker.machine.js';
 
-const machine = createBreakerMachine({ failureThreshold: 3, cooldownMs: 30_000 });
+const OPTIONS: BreakerOptions = {
+  windowMs: 60_000,
+  minCalls: 10,
+  failureRate: 0.5,
+  minRequests: 3,
+  cooldownMs: 30_000,
+};
+const machine = createBreakerMachine(OPTIONS);
 type Snapshot = SnapshotFrom<typeof machine>;
 
+const T = 1_000_000_020;
 const start = (): Snapshot => initialTransition(machine)[0];
-const run = (snapshot: Snapshot, ...events: BreakerEvent['type'][]): Snapshot =>
-  events.reduce((s, type) => transition(machine, s, { type })[0], snapshot);
+const run = (snapshot: Snapshot, ...events: BreakerEvent[]): Snapshot =>
+  events.reduce((s, event) => transition(machine, s, event)[0], snapshot);
+const ok = (count = 1, at = T): BreakerEvent => ({ type: 'success', at, count });
+const fail = (request: string, at = T): BreakerEvent => ({ type: 'failure', at, request });
+/** `n` failures, of requests r0, r1, ... taken in turn from `requests` distinct ones. */
+const failures = (n: number, requests: number, at = T): BreakerEvent[] =>
+  Array.from({ length: n }, (_, i) => fail(`r${i % requests}`, at));
+const TRIAL: BreakerEvent = { type: 'trial' };
 /** A snapshot in half-open, as the cooldown's delayed event leaves it. */
 const halfOpen = (): Snapshot =>
-  machine.resolveState({
-    value: { halfOpen: 'ready' },
-    context: { failures: 0, failureThreshold: 3, cooldownMs: 30_000 },
-  });
+  machine.resolveState({ value: { halfOpen: 'ready' }, context: { ...OPTIONS, buckets: [] } });
 
 describe('closed', () => {
-  it('stays closed below the threshold, counting failures in a row', () => {
-    const twice = run(start(), 'failure', 'failure');
-    expect([twice.value, twice.context.failures]).toEqual(['closed', 2]);
+  it('opens when at least half of at least 10 calls failed, from at least 3 distinct requests', () => {
+    expect(run(start(), ok(5), ...failures(4, 3)).value).toBe('closed'); // 9 calls
+    expect(run(start(), ok(5), ...failures(5, 3)).value).toBe('open'); // 10 calls, half failed
   });
 
-  it('a success resets the count, so failures must be consecutive to open', () => {
-    const s = run(start(), 'failure', 'failure', 'success', 'failure', 'failure');
-    expect([s.value, s.context.failures]).toEqual(['closed', 2]);
+  it('stays closed below the rate', () => {
+    expect(run(start(), ok(6), ...failures(5, 5)).value).toBe('closed'); // 5 of 11
+    expect(run(start(), ok(6), ...failures(6, 5)).value).toBe('open'); // 6 of 12
   });
 
-  it('opens at the Nth consecutive failure, with the count back at zero', () => {
-    const s = run(start(), 'failure', 'failure', 'failure');
-    expect([s.value, s.context.failures]).toEqual(['open', 0]);
+  it('never opens on one or two requests failing, however often: a request may fail on its own account', () => {
+    expect(run(start(), ...failures(50, 1)).value).toBe('closed');
+    expect(run(start(), ...failures(50, 2)).value).toBe('closed');
+    expect(run(start(), ...failures(50, 2), fail('third')).value).toBe('open');
+  });
+
+  it('forgets calls a window old', () => {
+    const old = run(start(), ...failures(9, 3, T - 61_000));
+    expect(run(old, fail('r9')).value).toBe('closed');
+    const recent = run(start(), ...failures(9, 3, T - 30_000));
+    expect(run(recent, fail('r9')).value).toBe('open');
+  });
+
+  it('counts batched successes toward the calls', () => {
+    expect(run(start(), ok(10), ...failures(9, 3)).value).toBe('closed'); // 9 of 19
+    expect(run(start(), ok(9), ...failures(9, 3)).value).toBe('open'); // 9 of 18
   });
 
   it('takes no trial: a closed circuit lets everything through without one', () => {
-    expect(start().can({ type: 'trial' })).toBe(false);
-  });
-
-  it('opens at once with a threshold of 1', () => {
-    const one = createBreakerMachine({ failureThreshold: 1, cooldownMs: 10 });
-    expect(transition(one, initialTransition(one)[0], { type: 'failure' })[0].value).toBe('open');
+    expect(start().can(TRIAL)).toBe(false);
   });
 });
 
 describe('open', () => {
-  it('schedules the half-open move after exactly cooldownMs', () => {
-    const [opened, actions] = transition(machine, run(start(), 'failure', 'failure'), { type: 'failure' });
-    expect(opened.value).toBe('open');
+  it('schedules the half-open move after exactly cooldownMs, with an empty window', () => {
+    const [opened, actions] = transition(machine, run(start(), ...failures(9, 3)), fail('r9'));
+    expect([opened.value, opened.context.buckets]).toEqual(['open', []]);
     const scheduled = actions.find((a) => a.type === 'xstate.raise') as
       | { params: { delay?: number; event: { type: string } } }
       | undefined;
@@ -54,33 +74,38 @@ describe('open', () => {
   });
 
   it('ignores results of calls that started before it opened, and refuses a trial', () => {
-    const opened = run(start(), 'failure', 'failure', 'failure');
-    expect(run(opened, 'success').value).toBe('open');
-    expect(run(opened, 'failure').value).toBe('open');
-    expect(opened.can({ type: 'trial' })).toBe(false);
+    const opened = run(start(), ...failures(10, 3));
+    expect(run(opened, ok()).value).toBe('open');
+    expect(run(opened, fail('x')).value).toBe('open');
+    expect(opened.can(TRIAL)).toBe(false);
   });
 });
 
 describe('half-open', () => {
   it('lets one trial through, then refuses more until it settles', () => {
     const ready = halfOpen();
-    expect(ready.can({ type: 'trial' })).toBe(true);
-    const probing = run(ready, 'trial');
+    expect(ready.can(TRIAL)).toBe(true);
+    const probing = run(ready, TRIAL);
     expect(probing.value).toEqual({ halfOpen: 'trial' });
-    expect(probing.can({ type: 'trial' })).toBe(false);
+    expect(probing.can(TRIAL)).toBe(false);
   });
 
-  it('closes on the trial success, with a fresh failure count', () => {
-    const closed = run(halfOpen(), 'trial', 'success');
-    expect([closed.value, closed.context.failures]).toEqual(['closed', 0]);
+  it('closes on the trial success, with an empty window', () => {
+    const closed = run(halfOpen(), TRIAL, ok());
+    expect([closed.value, closed.context.buckets]).toEqual(['closed', []]);
   });
 
   it('opens again on the trial failure, for another full cooldown', () => {
-    const [reopened, actions] = transition(machine, run(halfOpen(), 'trial'), { type: 'failure' });
+    const [reopened, actions] = transition(machine, run(halfOpen(), TRIAL), fail('x'));
     expect(reopened.value).toBe('open');
     expect(
       actions.some((a) => a.type === 'xstate.raise' && (a as { params: { delay?: number } }).params.delay === 30_000),
     ).toBe(true);
+  });
+
+  it('lets another trial through when the trial ended saying nothing about the provider', () => {
+    const released = run(halfOpen(), TRIAL, { type: 'release' });
+    expect([released.value, released.can(TRIAL)]).toEqual([{ halfOpen: 'ready' }, true]);
   });
 });
 
@@ -88,18 +113,18 @@ describe('on a simulated clock', () => {
   it('half-opens after exactly the cooldown, not a millisecond before', () => {
     const clock = new SimulatedClock();
     const actor = createActor(machine, { clock }).start();
-    for (let i = 0; i < 3; i++) actor.send({ type: 'failure' });
+    for (const event of failures(10, 3)) actor.send(event);
     clock.increment(29_999);
     expect(actor.getSnapshot().value).toBe('open');
     clock.increment(1);
     expect(actor.getSnapshot().value).toEqual({ halfOpen: 'ready' });
-    actor.send({ type: 'trial' });
-    actor.send({ type: 'failure' });
+    actor.send(TRIAL);
+    actor.send(fail('x'));
     clock.increment(29_999);
     expect(actor.getSnapshot().value).toBe('open');
     clock.increment(1);
-    actor.send({ type: 'trial' });
-    actor.send({ type: 'success' });
+    actor.send(TRIAL);
+    actor.send(ok());
     expect(actor.getSnapshot().value).toBe('closed');
     actor.stop();
   });

@@ -5,7 +5,7 @@ import { createBreakers } from '../../../src/accounts/breakers.js';
 import { isKeyUnavailable } from '../../../src/accounts/errors.js';
 import { createKeyHealth } from '../../../src/accounts/key-health.js';
 import { createKeyPool } from '../../../src/accounts/key-pool.js';
-import { createConcurrencyGate } from '../../../src/accounts/limits.js';
+import { createConcurrencyGate } from '../../../src/accounts/concurrency-gate.js';
 import type { KeyStrategy, Limits } from '../../../src/config/schema.js';
 import { ProviderError } from '../../../src/providers/errors.js';
 import { resolveCatalogWithKeys } from '../../../src/accounts/provider-keys.js';
@@ -16,7 +16,7 @@ import type { UsageRecord } from '../../../src/storage/types.js';
 const KEYS = ['sk-one-aaaaaaaaaaaa', 'sk-two-bbbbbbbbbbbb', 'sk-three-cccccccccc'];
 
 /** A pool over one provider with `keys` and `limits`, on an injected clock. */
-function setup(options: { strategy?: KeyStrategy; limits?: Limits; keys?: string[]; breakerFailures?: number } = {}) {
+function setup(options: { strategy?: KeyStrategy; limits?: Limits; keys?: string[]; breakerMinCalls?: number } = {}) {
   let now = 1_700_000_000_000;
   const registry = resolveCatalogWithKeys(
     [],
@@ -45,13 +45,21 @@ function setup(options: { strategy?: KeyStrategy; limits?: Limits; keys?: string
   const records: UsageRecord[] = [];
   const windows = createMemoryWindowStore();
   const health = createKeyHealth({ kv: createMemoryKvStore(() => now), logger });
-  const breakers = createBreakers({ failureThreshold: options.breakerFailures ?? 3, cooldownMs: 10_000 });
+  // Any one request's failures may open the circuit here: these tests are about which failures count.
+  const breakers = createBreakers({
+    windowMs: 60_000,
+    minCalls: options.breakerMinCalls ?? 3,
+    failureRate: 0.5,
+    minRequests: 1,
+    cooldownMs: 10_000,
+  });
   const pool = createKeyPool({
     strategy: options.strategy ?? 'round_robin',
     windows,
     health,
     breakers,
     gate: createConcurrencyGate(),
+    defaultConcurrency: 64,
     record: (record) => void records.push(record),
     rateLimitCooldownMs: 60_000,
     now: () => now,
@@ -184,15 +192,30 @@ describe('what an outcome does to its key', () => {
     expect(health.get(provider.keys[0]!.id, now())).toMatchObject({ status: 'cooling', until: now() + 120_000 });
   });
 
-  it("opens the provider's circuit after server failures, not after a client's bad request or an abort", async () => {
-    const { acquire, pool, provider } = setup({ breakerFailures: 2 });
+  it("opens the provider's circuit after server failures, not after a bad request, an abort or the gateway's own fault", async () => {
+    const { acquire, pool, provider, records } = setup({ breakerMinCalls: 3 });
     const fail = async (error: unknown, aborted = false) => (await acquire()).settle({ error, aborted });
     await fail(new ProviderError('bad', { kind: 'bad_request', status: 400 }));
     await fail(new ProviderError('gone', { kind: 'network', status: 0 }), true);
+    await fail(new RangeError('Maximum call stack size exceeded'));
+    await fail(new RangeError('Maximum call stack size exceeded'));
     expect(pool.unavailable(provider)).toBeUndefined();
+    expect(records.map((r) => r.error)).toEqual(['bad_request', 'aborted', 'internal', 'internal']);
     await fail(new ProviderError('down', { kind: 'server', status: 503 }));
+    expect(pool.unavailable(provider)).toBeUndefined(); // 2 calls: the bad request counted as one, nothing else did
     await fail(new ProviderError('down', { kind: 'server', status: 503 }));
-    expect(pool.unavailable(provider)?.reason).toContain('circuit open');
+    expect(pool.unavailable(provider)).toMatchObject({
+      kind: 'circuit_open',
+      reason: expect.stringContaining('circuit open'),
+    });
+  });
+
+  it('records a stream that failed after its first content as a broken stream', async () => {
+    const { acquire, records } = setup();
+    const lease = await acquire();
+    lease.firstContent();
+    lease.settle({ error: new ProviderError('went silent', { kind: 'timeout', status: 0 }) });
+    expect(records[0]).toMatchObject({ status: 'error', error: 'stream_broken' });
   });
 
   it('records usage with the catalog price, latency and time to first token', async () => {

@@ -36,7 +36,6 @@ describe('withoutSecret', () => {
     expect(masked).toMatchObject({
       kind: 'rate_limit',
       status: 429,
-      retryable: true,
       retryAfterMs: 5_000,
       upstreamCode: 'rate_limit_exceeded',
       quota: { scope: 'day', resetAt: NOW + 1 },

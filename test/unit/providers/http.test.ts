@@ -1,4 +1,5 @@
-// The upstream HTTP pool: connections are reused after a stream ends, and odd bodies become typed errors.
+// The upstream HTTP pool: connections are reused after a stream ends, odd bodies become typed errors, pools keep
+// providers apart, and a wait for a connection counts in the first-byte timeout.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -75,5 +76,44 @@ describe('upstream HTTP pool', () => {
     server.close();
     expect([calledBeforeBody, seen.length, text]).toEqual([1, 1, 'body']);
     expect(seen[0]!['x-ratelimit-remaining-tokens-minute']).toBe('42');
+  });
+
+  describe('with one socket per origin in each pool, behind a request that hangs', () => {
+    const small = createHttpClient({ connections: 1 });
+    let url: string;
+    let close: () => Promise<void>;
+    beforeAll(async () => {
+      // /hang never answers; anything else gets a 200 at once.
+      const server = createServer((req, res) => void (req.url === '/hang' ? undefined : res.end('ok')));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      close = () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve())));
+    });
+    afterAll(async () => {
+      await small.close();
+      await close();
+    });
+    const send = (path: string, pool: string, firstByteMs: number, signal = new AbortController().signal) =>
+      small.request({ url: `${url}${path}`, pool, signal, timeouts: { connectMs: 1_000, firstByteMs, idleMs: 1_000 } });
+
+    it('answers a request of another pool to the same origin at once', async () => {
+      const hung = new AbortController();
+      const pending = send('/hang', 'stuck', 60_000, hung.signal).catch((e: unknown) => e);
+      const res = await send('/x', 'steady', 60_000);
+      expect([res.status, await res.text()]).toEqual([200, 'ok']);
+      hung.abort();
+      expect((await pending) as Error).toMatchObject({ name: 'AbortError' });
+    });
+
+    it("times out a request queued for its pool's only socket after firstByteMs, not after the socket frees", async () => {
+      const hung = new AbortController();
+      const pending = send('/hang', 'stuck', 60_000, hung.signal).catch((e: unknown) => e);
+      // undici times the head only once the request is on a socket: this one would wait for the hung one's 60 s.
+      const err = await send('/x', 'stuck', 150).catch((e: unknown) => e);
+      hung.abort();
+      await pending;
+      expect(err).toBeInstanceOf(ProviderError);
+      expect((err as ProviderError).kind).toBe('timeout');
+    });
   });
 });

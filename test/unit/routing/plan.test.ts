@@ -90,25 +90,129 @@ describe('planRoute', () => {
     expect(plan({ maxTokens: 10_000 })).toEqual(['smart/big']);
   });
 
-  it('throws 404 for unknown models and providers, 400 for an incapable explicit model, 503 when nothing fits', () => {
-    const status = (fn: () => unknown) => {
+  it('throws 404 for unknown models and providers, 400 when nothing can serve, 503 when no provider is enabled', () => {
+    const failure = (fn: () => unknown) => {
       try {
         fn();
       } catch (err) {
-        return err instanceof GatewayError ? err.status : -1;
+        return err instanceof GatewayError ? [err.status, err.code] : [-1, null];
       }
-      return 0;
+      return [0, null];
     };
-    expect(status(() => plan({ model: 'none/such' }))).toBe(404);
-    expect(status(() => plan({ provider: 'ghost' }))).toBe(404);
+    expect(failure(() => plan({ model: 'none/such' }))).toEqual([404, 'model_not_found']);
+    expect(failure(() => plan({ provider: 'ghost' }))).toEqual([404, 'provider_not_found']);
     const tools = [{ type: 'function' as const, function: { name: 'f' } }];
-    expect(status(() => plan({ model: 'fast/tiny' }, undefined, { tools }))).toBe(400);
-    expect(status(() => plan({ maxTokens: 500_000 }))).toBe(503);
+    expect(failure(() => plan({ model: 'fast/tiny' }, undefined, { tools }))).toEqual([400, 'model_not_capable']);
+    const image = [
+      { role: 'user' as const, content: [{ type: 'image_url' as const, image_url: { url: 'https://x/y.png' } }] },
+    ];
+    expect(failure(() => plan({ provider: 'fast' }, image))).toEqual([400, 'no_capable_model']);
     expect(
-      status(() =>
+      failure(() =>
         planRoute(resolveCatalogWithKeys([], [], {}), { model: 'auto', mode: 'balanced' }, classify({ messages: [] })),
       ),
-    ).toBe(503);
+    ).toEqual([503, 'no_provider_enabled']);
+  });
+
+  it('answers a request too big for every model with 400 context_length_exceeded, named model or auto', () => {
+    const huge = [{ role: 'user' as const, content: 'word '.repeat(250_000) }];
+    const hi = [{ role: 'user' as const, content: 'hi' }];
+    const cases: Array<[Partial<RouteRequest>, ChatMessage[]]> = [
+      [{}, huge],
+      [{ model: 'fast/tiny' }, huge],
+      [{ maxTokens: 500_000 }, hi],
+      [{ model: 'smart/big', maxTokens: 500_000 }, hi],
+    ];
+    for (const [route, messages] of cases) {
+      let thrown: unknown;
+      try {
+        plan(route, messages);
+      } catch (err) {
+        thrown = err;
+      }
+      expect(thrown).toMatchObject({ status: 400, code: 'context_length_exceeded', param: 'messages' });
+    }
+  });
+});
+
+describe('planRoute across providers', () => {
+  const spread = resolveCatalogWithKeys(
+    [],
+    [
+      {
+        id: 'a',
+        protocol: 'openai',
+        baseUrl: 'http://127.0.0.1:1/v1',
+        apiKeys: ['k'],
+        models: [m('1', { quality: 0.9 }), m('2', { quality: 0.88 }), m('3', { quality: 0.86 })],
+      },
+      {
+        id: 'b',
+        protocol: 'openai',
+        baseUrl: 'http://127.0.0.1:2/v1',
+        apiKeys: ['k'],
+        models: [m('1', { quality: 0.6 }), m('2', { quality: 0.5 })],
+      },
+      {
+        id: 'c',
+        protocol: 'openai',
+        baseUrl: 'http://127.0.0.1:3/v1',
+        apiKeys: ['k'],
+        models: [m('1', { quality: 0.7 })],
+      },
+    ],
+    {},
+  );
+  const order = (route: Partial<RouteRequest> = {}, context: RouteContext = {}) =>
+    planRoute(spread, { model: 'auto', mode: 'best_quality', ...route }, hello, context).candidates.map(
+      (c) => c.model.ref,
+    );
+
+  it("takes each provider's best first, in score order, then each one's second: consecutive attempts change provider", () => {
+    expect(order()).toEqual(['a/1', 'c/1', 'b/1', 'a/2', 'b/2', 'a/3']);
+  });
+
+  it("keeps the client's own list in its order", () => {
+    expect(order({ model: 'a/1', models: ['a/2', 'b/1'] })).toEqual(['a/1', 'a/2', 'b/1']);
+  });
+
+  it('when no provider can take a call, answers for the one that can serve soonest: 503 for an open circuit, 429 for resting keys', () => {
+    const down = (kinds: Record<string, ['circuit_open' | 'resting', number]>): RouteContext => ({
+      availability: (provider) => {
+        const [kind, retryAfterMs] = kinds[provider.id]!;
+        return { kind, reason: kind, retryAfterMs };
+      },
+    });
+    const failure = (context: RouteContext) => {
+      try {
+        order({}, context);
+      } catch (err) {
+        return err as GatewayError;
+      }
+      throw new Error('planned');
+    };
+    const open = failure(down({ a: ['circuit_open', 4_000], b: ['resting', 9_000], c: ['resting', 60_000] }));
+    expect([open.status, open.type, open.code, open.retryAfterMs]).toEqual([
+      503,
+      'service_unavailable',
+      'provider_unavailable',
+      4_000,
+    ]);
+    const resting = failure(down({ a: ['circuit_open', 30_000], b: ['resting', 7_000], c: ['circuit_open', 10_000] }));
+    expect([resting.status, resting.type, resting.code, resting.retryAfterMs]).toEqual([
+      429,
+      'rate_limit_error',
+      'rate_limit_exceeded',
+      7_000,
+    ]);
+  });
+
+  it('names the providers it left out for being unavailable, for the Retry-After of a run that fails', () => {
+    const p = planRoute(spread, { model: 'auto', mode: 'balanced' }, hello, {
+      availability: (provider) =>
+        provider.id === 'c' ? { kind: 'resting', reason: 'resting', retryAfterMs: 5 } : undefined,
+    });
+    expect(p.unavailable?.map((provider) => provider.id)).toEqual(['c']);
   });
 });
 

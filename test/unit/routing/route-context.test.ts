@@ -65,7 +65,7 @@ describe('planRequest', () => {
     const resting: RouterView = {
       now: () => 0,
       availability: (provider) =>
-        provider.id === 'smart' ? { reason: 'every key resting', retryAfterMs: 1_000 } : undefined,
+        provider.id === 'smart' ? { kind: 'resting', reason: 'every key resting', retryAfterMs: 1_000 } : undefined,
     };
     const labelled = labelRequest(translate, []);
     const plan = planRequest(registry, { ...labelled, model: 'auto', route: { mode: 'best_quality' } }, resting);

@@ -105,7 +105,9 @@ beforeAll(async () => {
       registry,
       stats,
       availability: (provider) =>
-        provider.id === 'resting' || restingToo ? { reason: 'every key resting', retryAfterMs: 5_000 } : undefined,
+        provider.id === 'resting' || restingToo
+          ? { kind: 'resting', reason: 'every key resting', retryAfterMs: 5_000 }
+          : undefined,
       headroom: (provider) => (provider.id === 'fast' ? 0.5 : 1),
       clientKeys: {
         allowsModel: (client, ref) => client.models?.some((allowed) => ref.startsWith(allowed.slice(0, -1))) ?? true,

@@ -1,9 +1,10 @@
-// The request graph's retry decision and the client-facing error of a failed run, as pure functions over hand-built
-// contexts: every branch, each with a case on either side of it.
+// The request graph's reading of its context for the retry decision (src/routing/next-attempt.ts decides), and the
+// client-facing error of a failed run, as pure functions over hand-built contexts.
 import { describe, expect, it } from 'vitest';
 import type { Attempt, ChatContext, ChatDeps } from '../../../../graphs/chat/context.js';
 import { failureFromAttempts, nextAfterFailure } from '../../../../graphs/chat/edges.js';
 import { KeyUnavailableError } from '../../../../src/accounts/errors.js';
+import { failureKindOf, type FailureKind } from '../../../../src/accounts/failure-policy.js';
 import { RoutingSchema } from '../../../../src/config/routing-schema.js';
 import { GatewayError } from '../../../../src/errors.js';
 import { ProviderError, type ProviderErrorKind } from '../../../../src/providers/errors.js';
@@ -24,8 +25,10 @@ interface Setup {
   aborted?: boolean;
   startedAt?: number;
   maxAttempts?: number;
+  /** Providers the run left out. */
+  leftOut?: string[];
   /** What the key pool says of every provider: undefined when it can take a call. */
-  unavailable?: { reason: string; retryAfterMs: number };
+  unavailable?: { kind: 'resting'; reason: string; retryAfterMs: number };
 }
 
 function setup(s: Setup = {}): { context: ChatContext; deps: ChatDeps } {
@@ -38,6 +41,7 @@ function setup(s: Setup = {}): { context: ChatContext; deps: ChatDeps } {
     index: s.index ?? 0,
     attempts: s.attempts ?? [{ ref: candidates[s.index ?? 0]!.model.ref, ms: 5 }],
     plan: { candidates, skipped: [], mode: 'balanced' },
+    leftOut: new Set(s.leftOut),
   } as unknown as ChatContext;
   const deps = {
     routing: RoutingSchema.parse({ maxAttempts: s.maxAttempts ?? 3, totalTimeoutMs: 1_000 }),
@@ -47,71 +51,67 @@ function setup(s: Setup = {}): { context: ChatContext; deps: ChatDeps } {
   return { context, deps };
 }
 
-const providerError = (kind: ProviderErrorKind, extra: { retryAfterMs?: number; retryable?: boolean } = {}) =>
+const providerError = (kind: ProviderErrorKind, extra: { retryAfterMs?: number } = {}) =>
   new ProviderError(`${kind} failure`, { kind, status: 500, ...extra });
 
 describe('nextAfterFailure', () => {
-  it('falls back after a retryable failure, a rejected answer (no error) or a candidate not called', () => {
-    const { context, deps } = setup();
-    expect(nextAfterFailure(context, deps, providerError('server'))).toBe('fallback');
-    expect(nextAfterFailure(context, deps)).toBe('fallback');
-    expect(nextAfterFailure(context, deps, new KeyUnavailableError('p', 'resting', 100))).toBe('fallback');
+  const failed = (ref: string, kind: FailureKind, skipped = false): Attempt => ({
+    ref,
+    ms: 1,
+    kind,
+    ...(skipped ? { skipped } : {}),
   });
 
-  it('stops at a failure that would fail the same way anywhere, or one that is not a provider failure', () => {
-    const { context, deps } = setup();
-    expect(nextAfterFailure(context, deps, providerError('bad_request'))).toBe('exhausted');
-    expect(nextAfterFailure(context, deps, providerError('server', { retryable: false }))).toBe('exhausted');
-    expect(nextAfterFailure(context, deps, new Error('adapter bug'))).toBe('exhausted');
+  it("reads the last attempt's kind: falls back after a server error, stops after a bad request", () => {
+    const server = setup({ attempts: [failed('p/a', 'server')] });
+    expect(nextAfterFailure(server.context, server.deps)).toEqual({ step: 'next_model', index: 1 });
+    const bad = setup({ attempts: [failed('p/a', 'bad_request')] });
+    expect(nextAfterFailure(bad.context, bad.deps)).toEqual({ step: 'stop' });
   });
 
-  it('stops when the client went away', () => {
-    const { context, deps } = setup({ aborted: true });
-    expect(nextAfterFailure(context, deps, providerError('server'))).toBe('exhausted');
+  it('takes an answered attempt (no error) as a rejected answer: the next model is tried', () => {
+    const { context, deps } = setup({ attempts: [{ ref: 'p/a', ms: 1, verdict: { score: 0.1, reasons: [] } }] });
+    expect(nextAfterFailure(context, deps)).toEqual({ step: 'next_model', index: 1 });
   });
 
-  it('stops after maxAttempts calls; candidates skipped without a call use none', () => {
-    const called: Attempt[] = [
-      { ref: 'p/a', ms: 1 },
-      { ref: 'p/a', ms: 1 },
-    ];
+  it('counts only the calls made against maxAttempts: candidates skipped without a call use none', () => {
     const three = [candidate('p/a'), candidate('q/b'), candidate('r/c')];
-    const used = setup({ candidates: three, attempts: called, maxAttempts: 2 });
-    expect(nextAfterFailure(used.context, used.deps)).toBe('exhausted');
-    const skipped: Attempt[] = [
-      { ref: 'p/a', ms: 1 },
-      { ref: 'q/b', ms: 0, skipped: true },
-    ];
-    const { context, deps } = setup({ candidates: three, attempts: skipped, index: 1, maxAttempts: 2 });
-    expect(nextAfterFailure(context, deps)).toBe('fallback');
+    const called = setup({
+      candidates: three,
+      index: 1,
+      maxAttempts: 2,
+      attempts: [failed('p/a', 'server'), failed('q/b', 'server')],
+    });
+    expect(nextAfterFailure(called.context, called.deps)).toEqual({ step: 'stop' });
+    const skipped = setup({
+      candidates: three,
+      index: 1,
+      maxAttempts: 2,
+      attempts: [failed('p/a', 'server'), failed('q/b', 'resting', true)],
+    });
+    expect(nextAfterFailure(skipped.context, skipped.deps)).toEqual({ step: 'next_model', index: 2 });
   });
 
-  it('stops once the run used its time budget (totalTimeoutMs), not a moment before', () => {
-    expect(nextAfterFailure(setup({ startedAt: NOW - 1_000 }).context, setup().deps)).toBe('exhausted');
-    expect(nextAfterFailure(setup({ startedAt: NOW - 999 }).context, setup().deps)).toBe('fallback');
+  it('passes over the providers the run left out', () => {
+    const candidates = [candidate('p/a'), candidate('p/b'), candidate('q/c')];
+    const { context, deps } = setup({ candidates, attempts: [failed('p/a', 'connect')], leftOut: ['p'] });
+    expect(nextAfterFailure(context, deps)).toEqual({ step: 'next_model', index: 2 });
   });
 
-  it('retries the same model with another key after a 401/403 or 429, when its provider has another usable key', () => {
-    const { context, deps } = setup({ candidates: [candidate('p/a', 2), candidate('q/b')] });
-    expect(nextAfterFailure(context, deps, providerError('rate_limit'))).toBe('retry_key');
-    expect(nextAfterFailure(context, deps, providerError('auth'))).toBe('retry_key');
-    // Other failures are the model's, not the key's.
-    expect(nextAfterFailure(context, deps, providerError('server'))).toBe('fallback');
+  it('retries another key only when the key pool says the provider can take a call', () => {
+    const candidates = [candidate('p/a', 2), candidate('q/b')];
+    const free = setup({ candidates, attempts: [failed('p/a', 'rate_limit')] });
+    expect(nextAfterFailure(free.context, free.deps)).toEqual({ step: 'other_key' });
+    const down = { kind: 'resting' as const, reason: 'resting', retryAfterMs: 5 };
+    const resting = setup({ candidates, attempts: [failed('p/a', 'rate_limit')], unavailable: down });
+    expect(nextAfterFailure(resting.context, resting.deps)).toEqual({ step: 'next_model', index: 1 });
   });
 
-  it('falls back instead when the provider has one key, or none of its keys can serve now', () => {
-    expect(nextAfterFailure(setup().context, setup().deps, providerError('rate_limit'))).toBe('fallback');
-    const down = { reason: 'resting', retryAfterMs: 5 };
-    const resting = setup({ candidates: [candidate('p/a', 2), candidate('q/b')], unavailable: down });
-    expect(nextAfterFailure(resting.context, resting.deps, providerError('rate_limit'))).toBe('fallback');
-  });
-
-  it('is exhausted when no candidate is left after the current one', () => {
-    const { context, deps } = setup({ index: 1 });
-    expect(nextAfterFailure(context, deps, providerError('server'))).toBe('exhausted');
-    // Another key of the same model needs no further candidate.
-    const keyed = setup({ candidates: [candidate('p/a', 2)] });
-    expect(nextAfterFailure(keyed.context, keyed.deps, providerError('rate_limit'))).toBe('retry_key');
+  it('stops when the client went away or the time is spent', () => {
+    const gone = setup({ aborted: true, attempts: [failed('p/a', 'server')] });
+    expect(nextAfterFailure(gone.context, gone.deps)).toEqual({ step: 'stop' });
+    const late = setup({ startedAt: NOW - 1_000, attempts: [failed('p/a', 'server')] });
+    expect(nextAfterFailure(late.context, late.deps)).toEqual({ step: 'stop' });
   });
 });
 
@@ -120,6 +120,7 @@ describe('failureFromAttempts', () => {
     ref,
     ms: 1,
     error,
+    kind: failureKindOf(error),
     ...(skipped ? { skipped } : {}),
   });
 
@@ -128,31 +129,36 @@ describe('failureFromAttempts', () => {
     expect(failureFromAttempts([failed('p/a', providerError('server'))], error)).toBe(error);
   });
 
-  it('is a 429 with the earliest Retry-After when no candidate could be called at all, 503 when none ever will', () => {
+  it('when no candidate could be called at all, answers for the one that can serve soonest', () => {
     const attempts = [
-      failed('p/a', new KeyUnavailableError('p', 'resting', 3_000), true),
-      failed('q/b', new KeyUnavailableError('q', 'circuit open', 1_000), true),
+      failed('p/a', new KeyUnavailableError('p', 'resting', 'resting', 3_000), true),
+      failed('q/b', new KeyUnavailableError('q', 'circuit_open', 'circuit open', 1_000), true),
     ];
-    const error = failureFromAttempts(attempts, attempts[1]!.error);
-    expect([error.status, error.code, error.retryAfterMs]).toEqual([429, 'rate_limit_exceeded', 1_000]);
-    expect(error.message).toContain('p: resting; q: circuit open');
-    const never = [failed('p/a', new KeyUnavailableError('p', 'disabled', Number.POSITIVE_INFINITY), true)];
-    expect(failureFromAttempts(never, never[0]!.error)).toMatchObject({ status: 503, code: 'no_usable_key' });
+    const open = failureFromAttempts(attempts, attempts[1]!.error);
+    expect([open.status, open.code, open.retryAfterMs]).toEqual([503, 'provider_unavailable', 1_000]);
+    expect(open.message).toContain('p: resting; q: circuit open');
+    const resting = failureFromAttempts(attempts.slice(0, 1), attempts[0]!.error, 2_500);
+    expect([resting.status, resting.code, resting.retryAfterMs]).toEqual([429, 'rate_limit_exceeded', 2_500]);
+    const never = [failed('p/a', new KeyUnavailableError('p', 'no_key', 'disabled', Number.POSITIVE_INFINITY), true)];
+    const none = failureFromAttempts(never, never[0]!.error);
+    expect([none.status, none.code, none.retryAfterMs]).toEqual([503, 'no_usable_key', undefined]);
   });
 
   it('is shaped by the last called attempt, not by a candidate skipped after it', () => {
     const attempts = [
       failed('p/a', providerError('timeout')),
-      failed('q/b', new KeyUnavailableError('q', 'resting', 10), true),
+      failed('q/b', new KeyUnavailableError('q', 'resting', 'resting', 10), true),
     ];
     const error = failureFromAttempts(attempts, attempts[1]!.error);
     expect([error.status, error.code]).toEqual([504, 'upstream_timeout']);
     expect(error.message).toContain('(tried: p/a)');
   });
 
-  it('is a 502 when the last failure was not a provider failure', () => {
-    const error = failureFromAttempts([failed('p/a', new Error('adapter bug'))], new Error('adapter bug'));
-    expect([error.status, error.type, error.code]).toEqual([502, 'server_error', 'upstream_error']);
+  it("is a 500 without the error's own words when the gateway itself failed", () => {
+    const bug = new RangeError('Maximum call stack size exceeded at secretFunction');
+    const error = failureFromAttempts([failed('p/a', bug)], bug);
+    expect([error.status, error.type, error.code]).toEqual([500, 'server_error', 'internal_error']);
+    expect(error.message).not.toContain('secretFunction');
   });
 
   it('maps each provider failure kind to its status and code, naming every model tried', () => {
@@ -176,17 +182,10 @@ describe('failureFromAttempts', () => {
     expect(context.param).toBe('messages');
   });
 
-  it('gives a rate limit the earliest finite Retry-After of any attempt, and none when no attempt had one', () => {
-    const attempts = [
-      failed('p/a', providerError('rate_limit', { retryAfterMs: 9_000 })),
-      failed('q/b', new KeyUnavailableError('q', 'resting', 4_000), true),
-      failed('r/c', providerError('rate_limit', { retryAfterMs: Number.POSITIVE_INFINITY })),
-      failed('s/d', providerError('rate_limit')),
-    ];
-    expect(failureFromAttempts(attempts, attempts[3]!.error).retryAfterMs).toBe(4_000);
-    const bare = [failed('p/a', providerError('rate_limit'))];
-    expect(failureFromAttempts(bare, bare[0]!.error).retryAfterMs).toBeUndefined();
-    const endless = [failed('p/a', providerError('rate_limit', { retryAfterMs: Number.POSITIVE_INFINITY }))];
-    expect(failureFromAttempts(endless, endless[0]!.error).retryAfterMs).toBeUndefined();
+  it('gives a 429 the Retry-After it is given (the earliest any candidate can serve), and a 502 none', () => {
+    const limited = [failed('p/a', providerError('rate_limit', { retryAfterMs: 120_000 }))];
+    expect(failureFromAttempts(limited, limited[0]!.error, 7_000).retryAfterMs).toBe(7_000);
+    const broken = [failed('p/a', providerError('server'))];
+    expect(failureFromAttempts(broken, broken[0]!.error, 7_000).retryAfterMs).toBeUndefined();
   });
 });

@@ -193,7 +193,6 @@ describe('anthropic adapter: failures', () => {
     expect(error).toMatchObject({
       kind: 'rate_limit',
       status: 429,
-      retryable: true,
       retryAfterMs: 3000,
       upstreamCode: 'rate_limit_error',
     });
@@ -210,13 +209,12 @@ describe('anthropic adapter: failures', () => {
     });
   });
 
-  it('the recorded 529 overloaded body → server, retryable', async () => {
+  it('the recorded 529 overloaded body → server', async () => {
     fake.queue({ type: 'error', status: 529, rawBody: JSON.parse(fixture('vercel-ai_error_overloaded_529.json')) });
     const error = await failureOf(() => adapter.chat(ask('hi'), ctx()));
     expect(error).toMatchObject({
       kind: 'server',
       status: 529,
-      retryable: true,
       message: 'Overloaded',
       upstreamCode: 'overloaded_error',
     });
@@ -228,7 +226,7 @@ describe('anthropic adapter: failures', () => {
     expect(error).toMatchObject({ kind: 'context_length', status: 400, upstreamCode: 'invalid_request_error' });
   });
 
-  it('a plain 400 → bad_request, not retryable', async () => {
+  it('a plain 400 → bad_request', async () => {
     fake.queue({
       type: 'error',
       status: 400,
@@ -236,7 +234,6 @@ describe('anthropic adapter: failures', () => {
     });
     expect(await failureOf(() => adapter.chat(ask('hi'), ctx()))).toMatchObject({
       kind: 'bad_request',
-      retryable: false,
     });
   });
 
@@ -244,7 +241,7 @@ describe('anthropic adapter: failures', () => {
     fake.queue({ type: 'hang' });
     const timeouts = { connectMs: 1000, firstByteMs: 200, idleMs: 2000 };
     const error = await failureOf(() => adapter.chat(ask('hi'), ctx({ timeouts })));
-    expect(error).toMatchObject({ kind: 'timeout', status: 0, retryable: true });
+    expect(error).toMatchObject({ kind: 'timeout', status: 0 });
   });
 
   it('a stream whose socket breaks after two events → network, after the chunks that arrived', async () => {
@@ -259,7 +256,7 @@ describe('anthropic adapter: failures', () => {
     const error = await failureOf(async () => {
       for await (const chunk of adapter.stream(ask('hi'), ctx())) chunks.push(chunk);
     });
-    expect(error).toMatchObject({ kind: 'network', status: 0, retryable: true });
+    expect(error).toMatchObject({ kind: 'network', status: 0 });
     expect(chunks.map((c) => c.choices[0]?.delta.role)).toEqual(['assistant']);
   });
 

@@ -5,13 +5,12 @@ import { ProviderError } from '../../../../src/providers/errors.js';
 import { fixture } from './replay.js';
 
 describe('error types', () => {
-  it('reads the recorded 529 overloaded body as a retryable server error', () => {
+  it('reads the recorded 529 overloaded body as a server error', () => {
     const body = JSON.parse(fixture('vercel-ai_error_overloaded_529.json'));
     const error = anthropicError(body.error.type, body.error.message);
     expect(error).toMatchObject({
       kind: 'server',
       status: 529,
-      retryable: true,
       message: 'Overloaded',
       upstreamCode: 'overloaded_error',
     });
@@ -23,7 +22,7 @@ describe('error types', () => {
       status: 400,
       upstreamCode: 'invalid_request_error',
     });
-    expect(refineHttpError(billing)).toMatchObject({ kind: 'auth', status: 400, retryable: true });
+    expect(refineHttpError(billing)).toMatchObject({ kind: 'auth', status: 400 });
     const other = new ProviderError('messages: roles must alternate', { kind: 'bad_request', status: 400 });
     expect(refineHttpError(other)).toBe(other);
   });

@@ -206,22 +206,17 @@ describe('fromAnthropicStream endings and errors', () => {
     expect(error).toMatchObject({
       kind: 'network',
       status: 0,
-      retryable: true,
       message: 'upstream stream ended early',
     });
     expect(reassemble(chunks).text).toBe('Hello there');
   });
 
   const errorCases: Array<[string, string, Partial<ProviderError>]> = [
-    ['overloaded_error', 'Overloaded', { kind: 'server', retryable: true, status: 529 }],
-    [
-      'rate_limit_error',
-      'Number of request tokens has exceeded your per-minute rate limit',
-      { kind: 'rate_limit', retryable: true },
-    ],
+    ['overloaded_error', 'Overloaded', { kind: 'server', status: 529 }],
+    ['rate_limit_error', 'Number of request tokens has exceeded your per-minute rate limit', { kind: 'rate_limit' }],
     ['invalid_request_error', 'prompt is too long: 210000 tokens > 200000 maximum', { kind: 'context_length' }],
     ['authentication_error', 'invalid x-api-key', { kind: 'auth' }],
-    ['api_error', 'Internal server error', { kind: 'server', retryable: true }],
+    ['api_error', 'Internal server error', { kind: 'server' }],
   ];
   for (const [type, message, expected] of errorCases) {
     it(`throws the matching ProviderError for an in-stream ${type} event`, async () => {

@@ -227,7 +227,6 @@ describe('gemini adapter: failures', () => {
     await expect(adapter.chat(ask('hi'), ctx())).rejects.toMatchObject({
       kind: 'server',
       status: 500,
-      retryable: true,
     });
   });
 

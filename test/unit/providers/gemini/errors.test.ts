@@ -21,7 +21,6 @@ describe('geminiError', () => {
     expect(error).toMatchObject({
       kind: 'rate_limit',
       status: 429,
-      retryable: true,
       retryAfterMs: 34_400,
       upstreamCode: 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier',
       message: 'You exceeded your current quota, please check your plan.',
@@ -83,12 +82,12 @@ describe('geminiError', () => {
         'The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).',
       ),
     );
-    expect(long).toMatchObject({ kind: 'context_length', retryable: true });
+    expect(long).toMatchObject({ kind: 'context_length' });
     const bad = geminiError(
       400,
       body(400, 'INVALID_ARGUMENT', 'Invalid JSON payload received. Unknown name "foo": Cannot find field.'),
     );
-    expect(bad).toMatchObject({ kind: 'bad_request', retryable: false, upstreamCode: 'INVALID_ARGUMENT' });
+    expect(bad).toMatchObject({ kind: 'bad_request', upstreamCode: 'INVALID_ARGUMENT' });
   });
 
   it('maps the recorded 404 NOT_FOUND to bad_request', () => {
@@ -103,7 +102,6 @@ describe('geminiError', () => {
   ])('maps %i %s to server', (code, status) => {
     expect(geminiError(code, body(code, status, 'The model is overloaded. Please try again later.'))).toMatchObject({
       kind: 'server',
-      retryable: true,
     });
   });
 

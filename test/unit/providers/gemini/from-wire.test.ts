@@ -123,7 +123,7 @@ describe('fromGeminiResponse edge cases', () => {
     };
     const error = catchError(() => convert(body));
     expect(error).toBeInstanceOf(ProviderError);
-    expect(error).toMatchObject({ kind: 'content_filter', upstreamCode: 'PROHIBITED_CONTENT', retryable: false });
+    expect(error).toMatchObject({ kind: 'content_filter', upstreamCode: 'PROHIBITED_CONTENT' });
   });
 
   it('throws the matching ProviderError for an error body that came with a 200', () => {

@@ -89,7 +89,7 @@ describe('fromGeminiStream with recorded streams', () => {
     const { chunks, error } = await run(sseWire(interaction!.segments), 'awkward');
     expect(chunks).toEqual([]);
     expect(error).toBeInstanceOf(ProviderError);
-    expect(error).toMatchObject({ kind: 'bad_request', status: 404, upstreamCode: 'NOT_FOUND', retryable: false });
+    expect(error).toMatchObject({ kind: 'bad_request', status: 404, upstreamCode: 'NOT_FOUND' });
     expect((error as Error).message).toContain('models/custom-gemini-2.0-flash is not found');
   });
 

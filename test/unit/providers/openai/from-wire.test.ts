@@ -92,7 +92,6 @@ describe('fromOpenAICompletion on errors and odd servers', () => {
     const raw = fixture('vercel-ai_error_unsupported_parameter.json');
     const err = thrown(() => fromOpenAICompletion(raw, defaults));
     expect(err.kind).toBe('bad_request');
-    expect(err.retryable).toBe(false);
     expect(err.message).toBe(raw.error.message);
     expect(err.upstreamCode).toBe('unsupported_parameter');
   });
@@ -101,7 +100,7 @@ describe('fromOpenAICompletion on errors and odd servers', () => {
     const limited = thrown(() =>
       fromOpenAICompletion({ error: { code: 429, message: 'Rate limit exceeded: free-models-per-day' } }, defaults),
     );
-    expect([limited.kind, limited.status, limited.retryable]).toEqual(['rate_limit', 429, true]);
+    expect([limited.kind, limited.status]).toEqual(['rate_limit', 429]);
     const long = thrown(() =>
       fromOpenAICompletion(
         { error: { message: 'too long', type: 'invalid_request_error', code: 'context_length_exceeded' } },

@@ -42,14 +42,14 @@ describe('readOpenAIStream edge cases', () => {
       line(chunkOf({ content: 'Hi' })) +
         line({ error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } }),
     );
-    expect([limited.kind, limited.retryable, limited.message]).toEqual(['rate_limit', true, 'Rate limit reached']);
+    expect([limited.kind, limited.message]).toEqual(['rate_limit', 'Rate limit reached']);
     const upstream = await failure(line({ error: { code: 502, message: 'Provider returned error' } }));
     expect([upstream.kind, upstream.status]).toEqual(['server', 502]);
   });
 
   it('throws network "upstream stream ended early" when the body closes before any finish_reason', async () => {
     const err = await failure(line(chunkOf({ role: 'assistant', content: '' })) + line(chunkOf({ content: 'Hel' })));
-    expect([err.kind, err.message, err.retryable]).toEqual(['network', 'upstream stream ended early', true]);
+    expect([err.kind, err.message]).toEqual(['network', 'upstream stream ended early']);
   });
 
   it('accepts a body that closes without [DONE] once a finish_reason was seen', async () => {

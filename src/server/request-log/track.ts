@@ -1,0 +1,146 @@
+// One request followed from its route to the end of its response: what the route tells it (run id, model used,
+// cache hit, failure), the first chunk sent, and, when the response closes, its row built from that and the run's
+// upstream calls.
+import type { Request, Response } from 'express';
+import { GatewayError } from '../../errors.js';
+import type { ChatCompletionChunk } from '../../providers/types.js';
+import type { RequestRecord, UsageRecord } from '../../storage/types.js';
+import { truncate } from './content.js';
+
+/** What a route tells the request log about the request it serves. */
+export interface RequestTrack {
+  /** Whether this request's prompt and answer are logged (content logging on, and no opt-out). */
+  readonly logsContent: boolean;
+  /** The run id: the upstream calls made under it belong to this request. */
+  run(runId: string): void;
+  /** The client asked for a stream. */
+  streamed(): void;
+  /** The model (`provider/model`) that answered. */
+  answeredBy(ref: string, provider: string): void;
+  /** Answered from the response cache, by `ref`'s cached answer. */
+  cacheHit(ref: string | undefined): void;
+  /** The request failed with `code` (an agent run that ended in error answers 200 with its failure). */
+  failedWith(code: string): void;
+  /** The prompt as text, read only when content is logged. */
+  prompt(text: () => string): void;
+  /** The answer as text, read only when content is logged. */
+  answer(text: () => string): void;
+  /** The chunks as the client gets them: times the first, keeps the answer's text when logged, notes a failure. */
+  watch(chunks: AsyncGenerator<ChatCompletionChunk>): AsyncGenerator<ChatCompletionChunk>;
+  /** Runs the route's work: a throw is noted as the request's failure, then thrown on to the error handler. */
+  around(work: () => Promise<void>): Promise<void>;
+}
+
+/** What a track needs from the request log. */
+export interface TrackDeps {
+  route: string;
+  logsContent: boolean;
+  maxChars: number;
+  openRun(runId: string): void;
+  /** The run's calls, once its response closed (stops collecting them). */
+  closeRun(runId: string): UsageRecord[];
+  /** Called once, with the row, when the response has closed (sent whole, or the client went away). */
+  done(record: RequestRecord): void;
+  now: () => number;
+}
+
+/** The model a request named, when it named one (kept short: it is the client's text). */
+function modelAsked(req: Request): string | undefined {
+  const model: unknown = (req.body as { model?: unknown } | undefined)?.model;
+  return typeof model === 'string' ? model.slice(0, 256) : undefined;
+}
+
+/** Follows `req` / `res` and calls deps.done with its row when `res` closes. */
+export function trackRequest(req: Request, res: Response, clientId: string | undefined, deps: TrackDeps): RequestTrack {
+  const ts = deps.now();
+  const started = performance.now();
+  let runId: string | undefined;
+  let stream = false;
+  let model: { ref: string; provider: string } | undefined;
+  let cached = false;
+  let error: string | undefined;
+  let ttftMs: number | undefined;
+  let prompt: (() => string) | undefined;
+  let answer: (() => string) | undefined;
+
+  res.once('close', () => {
+    const calls = runId === undefined ? [] : deps.closeRun(runId);
+    const aborted = !res.writableFinished;
+    const failed = error !== undefined || res.statusCode >= 400;
+    const asked = modelAsked(req);
+    const record: RequestRecord = {
+      ts,
+      ...(runId === undefined ? {} : { runId }),
+      route: deps.route,
+      ...(clientId === undefined ? {} : { clientId }),
+      ...(asked === undefined ? {} : { modelAsked: asked }),
+      ...(model === undefined ? {} : { modelUsed: model.ref, provider: model.provider }),
+      stream,
+      status: aborted ? 'aborted' : failed ? 'error' : 'ok',
+      httpStatus: res.statusCode,
+      ...(error === undefined ? {} : { error }),
+      attempts: calls.map((c) => ({
+        model: c.model,
+        provider: c.provider,
+        ms: Math.round(c.latencyMs),
+        ...(c.error === undefined ? {} : { error: c.error }),
+      })),
+      latencyMs: Math.round(performance.now() - started),
+      ...(ttftMs === undefined ? {} : { ttftMs }),
+      promptTokens: calls.reduce((sum, c) => sum + c.promptTokens, 0),
+      completionTokens: calls.reduce((sum, c) => sum + c.completionTokens, 0),
+      costUsd: calls.length === 0 ? null : calls.reduce((sum, c) => sum + c.costUsd, 0),
+      cacheHit: cached,
+    };
+    if (deps.logsContent && prompt !== undefined) {
+      const said = answer?.();
+      record.content = {
+        prompt: truncate(prompt(), deps.maxChars),
+        ...(said ? { answer: truncate(said, deps.maxChars) } : {}),
+      };
+    }
+    deps.done(record);
+  });
+
+  return {
+    logsContent: deps.logsContent,
+    run(id) {
+      if (runId !== undefined) return;
+      runId = id;
+      deps.openRun(id);
+    },
+    streamed: () => void (stream = true),
+    answeredBy: (ref, provider) => void (model = { ref, provider }),
+    cacheHit(ref) {
+      cached = true;
+      if (ref !== undefined) model = { ref, provider: ref.split('/')[0]! };
+    },
+    failedWith: (code) => void (error = code),
+    prompt: (text) => void (prompt = text),
+    answer: (text) => void (answer = text),
+    async *watch(chunks) {
+      let text = '';
+      try {
+        for await (const chunk of chunks) {
+          ttftMs ??= Math.round(performance.now() - started);
+          if (deps.logsContent && text.length <= deps.maxChars) text += chunk.choices[0]?.delta.content ?? '';
+          yield chunk;
+        }
+      } catch (err) {
+        // sendChatStream turns this into the stream's error event: the response itself still ends "whole".
+        error = 'upstream_stream_error';
+        throw err;
+      } finally {
+        if (deps.logsContent) answer = () => text;
+      }
+    },
+    async around(work) {
+      try {
+        await work();
+      } catch (err) {
+        error = err instanceof GatewayError ? (err.code ?? err.type) : 'internal_error';
+        throw err;
+      }
+    },
+  };
+}
