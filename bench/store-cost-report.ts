@@ -161,9 +161,10 @@ export function storeOpsSection(results: StoreOpsResult[]): string {
     one(r.txUsPerRequest),
   ]);
   return [
-    `Per request: consume 4 windows, correct 2, append a usage record, record 2 stats updates (what a call to a ` +
-      `provider with rpm/rpd/tpm/tpd limits does). Paced at the rate, in blocks of at least 1,000 requests taken in turns; CPU of the ` +
-      'whole process (the pacing timers included, alike for both), median (min – max) over the blocks.',
+    'Per request: consume 4 windows, correct 2, append a usage record, record 2 stats updates, append a request ' +
+      'log row (what a chat request served by a provider with rpm/rpd/tpm/tpd limits does). Paced at the rate, in ' +
+      'blocks of at least 1,000 requests taken in turns; CPU of the whole process (the pacing timers included, alike ' +
+      'for both), median (min – max) over the blocks.',
     '',
     table(
       [

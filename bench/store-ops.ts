@@ -1,7 +1,8 @@
 // The store work of one request, in this process, on the memory stores and on SQLite (bench/store-cost.ts runs it):
-// what a call to a provider with rpm/rpd/tpm/tpd limits does to the stores (consume its windows, correct the token
-// estimate, append a usage record, record the call's and the judge's stats), paced at a request rate so that the
-// write batcher's ticks carry as many requests as a gateway at that rate would. CPU from process.cpuUsage().
+// what a chat request served by a provider with rpm/rpd/tpm/tpd limits does to the stores (consume its windows,
+// correct the token estimate, append a usage record, record the call's and the judge's stats, append its request log
+// row), paced at a request rate so that the write batcher's ticks carry as many requests as a gateway at that rate
+// would. CPU from process.cpuUsage().
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,6 +72,23 @@ async function oneRequest(stores: Stores, i: number): Promise<void> {
   });
   await stores.stats.record(MODEL, { at: now, ok: true, latencyMs: 2 + (i % 7) / 10 });
   await stores.stats.record(MODEL, { at: now, quality: 0.9 });
+  stores.requests.append({
+    ts: now - 3,
+    runId: `run-${process.pid}-${i}`,
+    route: 'chat',
+    modelAsked: MODEL,
+    modelUsed: MODEL,
+    provider: 'bench',
+    stream: false,
+    status: 'ok',
+    httpStatus: 200,
+    attempts: [{ model: MODEL, provider: 'bench', ms: 2 }],
+    latencyMs: 3,
+    promptTokens: 12,
+    completionTokens: 8,
+    costUsd: 0,
+    cacheHit: false,
+  });
 }
 
 /** Runs requests at `rate` for `seconds`; returns the process CPU µs per request. */

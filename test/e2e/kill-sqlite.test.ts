@@ -1,8 +1,9 @@
 // End to end: `switchboard serve` on SQLite killed with SIGKILL, then started again. What docs/CONFIG.md and
-// docs/ACCOUNTS.md promise: batched state (usage, window counts, live stats, kv, events) written by a tick before the
-// kill is all there, and what is written "at once" (client keys, vault keys, agent checkpoints) survives a kill that
-// follows its acknowledgement immediately. Deterministic: the test reads the database itself, waiting until a tick has
-// written what it will check, rather than sleeping; whatever the last tick had not written is not asserted on.
+// docs/ACCOUNTS.md promise: batched state (usage, the request log, window counts, live stats, kv, events) written by a
+// tick before the kill is all there, and what is written "at once" (client keys, vault keys, agent checkpoints)
+// survives a kill that follows its acknowledgement immediately. Deterministic: the test reads the database itself,
+// waiting until a tick has written what it will check, rather than sleeping; whatever the last tick had not written is
+// not asserted on.
 import Database from 'better-sqlite3';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -22,6 +23,7 @@ import {
   chatRequests,
   explainAuto,
   pollUntil,
+  requestLog,
   useGatewayProcesses,
   usageBy,
   writeConfigFile,
@@ -77,6 +79,7 @@ function batchedState(db: Database.Database) {
   const stats = db.prepare('SELECT ref, record FROM stats').all() as Array<{ ref: string; record: string }>;
   return {
     usage: count('SELECT count(*) FROM usage'),
+    requestRows: count('SELECT count(*) FROM requests'),
     samples: Object.fromEntries(stats.map((row) => [row.ref, (JSON.parse(row.record) as { samples: number }).samples])),
     betaToday: count(
       'SELECT sum(count) FROM windows WHERE key = ? AND window_ms = ?',
@@ -110,6 +113,7 @@ describe('switchboard serve on SQLite, killed with SIGKILL and started again', (
     try {
       const expected = {
         usage: 3,
+        requestRows: 3,
         samples: { 'alpha/alpha-chat': 1, 'beta/beta-chat': 2 },
         betaToday: 2,
         finishedRuns: 2,
@@ -141,9 +145,15 @@ describe('switchboard serve on SQLite, killed with SIGKILL and started again', (
     expect(await gw.stop('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
 
     gw = await startProcess(configFile, env);
-    // Batched, written by a tick before the kill: usage, live stats, run records, events, the cached answer.
+    // Batched, written by a tick before the kill: usage, the request log, live stats, run records, events, the cached
+    // answer.
     expect(await usageBy(gw.url, 'provider', ADMIN)).toMatchObject({ alpha: 1, beta: 2 });
     expect((await usageBy(gw.url, 'client', ADMIN))[a.id]).toBe(3);
+    expect(await requestLog(gw.url, ADMIN, `client=${a.id}`)).toEqual([
+      ['chat', a.id, 'alpha/alpha-chat', 'ok'],
+      ['chat', a.id, 'beta/beta-chat', 'ok'],
+      ['chat', a.id, 'beta/beta-chat', 'ok'],
+    ]);
     const same = (candidates: ExplainedCandidate[]) => isDeepStrictEqual(onlyAlphaAndBeta(candidates), stats);
     expect(onlyAlphaAndBeta(await pollUntil(() => explainAuto(gw.url, ADMIN), same, 5_000))).toEqual(stats);
     const record = await call(gw.url, 'GET', '/v1/runs/crash-1', a.key);

@@ -98,6 +98,14 @@ export async function usageBy(url: string, groupBy: string, token: string): Prom
   return Object.fromEntries(groups.map((group) => [group.key, group.requests]));
 }
 
+/** `GET /v1/requests` (filtered by `query`, e.g. `client=…`) as [route, client, model used, status], newest first. */
+export async function requestLog(url: string, token: string, query = ''): Promise<unknown[][]> {
+  const answer = await call(url, 'GET', `/v1/requests${query === '' ? '' : `?${query}`}`, token);
+  if (answer.status !== 200) throw new Error(`GET /v1/requests: ${answer.status} ${JSON.stringify(answer.body)}`);
+  const rows = answer.body.data as Array<Record<string, unknown>>;
+  return rows.map((row) => [row['route'], row['client'], row['model_used'], row['status']]);
+}
+
 /** A candidate of `POST /v1/routing/explain`: where the router's live stats show (success rate, speed, scores). */
 export interface ExplainedCandidate {
   model: string;

@@ -1,6 +1,6 @@
 // End to end, as a user restarts the gateway: `switchboard serve` with no Redis (the SQLite default), stopped with
-// SIGTERM and started again on the same data directory. Usage by provider and by client, the router's live stats, a
-// paused agent thread and a key's per-day count are where they were.
+// SIGTERM and started again on the same data directory. Usage by provider and by client, the request log, the
+// router's live stats, a paused agent thread and a key's per-day count are where they were.
 import { rm } from 'node:fs/promises';
 import { isDeepStrictEqual } from 'node:util';
 import OpenAI from 'openai';
@@ -14,6 +14,7 @@ import {
   chatRequests,
   explainAuto,
   pollUntil,
+  requestLog,
   useGatewayProcesses,
   usageBy,
   writeConfigFile,
@@ -73,7 +74,7 @@ function statsShowing(gw: GatewayProcess, samples: Record<string, number>) {
 }
 
 describe('switchboard serve on SQLite, stopped with SIGTERM and started again', () => {
-  it('keeps usage by provider and client, live stats, a paused thread and the per-day count of a key', async () => {
+  it('keeps usage by provider and client, the request log, live stats, a paused thread and a key day count', async () => {
     let gw = await startProcess(configFile, env);
     const keys: Array<{ id: string; key: string }> = [];
     for (const name of ['team-a', 'team-b']) {
@@ -104,6 +105,12 @@ describe('switchboard serve on SQLite, stopped with SIGTERM and started again', 
     gw = await startProcess(configFile, env);
     expect(await usageBy(gw.url, 'provider', ADMIN)).toEqual({ alpha: 2, beta: 2 });
     expect(await usageBy(gw.url, 'client', ADMIN)).toEqual({ [a.id]: 2, [b.id]: 2 });
+    expect(await requestLog(gw.url, ADMIN)).toEqual([
+      ['chat', b.id, 'alpha/alpha-chat', 'ok'],
+      ['chat', b.id, 'beta/beta-chat', 'ok'],
+      ['chat', a.id, 'beta/beta-chat', 'ok'],
+      ['agent', a.id, 'alpha/alpha-chat', 'ok'],
+    ]);
     // The same scores and reasons: the same moving averages and sample counts, the same headroom.
     const same = (candidates: typeof stats) => isDeepStrictEqual(candidates, stats);
     expect(await pollUntil(() => explainAuto(gw.url, ADMIN), same, 5_000)).toEqual(stats);
