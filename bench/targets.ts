@@ -53,11 +53,18 @@ export interface StartOptions {
   cores?: string;
   /** Per-chunk delay of the upstream's streams, ms. */
   chunkDelayMs?: number;
+  /** Switchboard only: more environment (e.g. SWITCHBOARD_STORE), over the harness's own. */
+  env?: Record<string, string>;
+  /** Switchboard only: node options before the CLI (e.g. `--import` preloads). */
+  nodeArgs?: string[];
+  /** Switchboard only: fields merged into the bench provider's config entry (e.g. `limits`). */
+  provider?: Record<string, unknown>;
 }
 
 interface SpawnOptions {
   label: string;
   args: string[];
+  env?: Record<string, string>;
   cores?: string;
   readyLine?: RegExp;
   healthUrl?: (line: string | undefined) => string;
@@ -92,7 +99,7 @@ async function spawnNode(opts: SpawnOptions): Promise<{ child: Child; readyLine?
     : [process.execPath, opts.args];
   const proc = spawn(cmd, args, {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'production' },
+    env: { ...process.env, ...opts.env, NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   live.add(proc);
@@ -197,15 +204,19 @@ async function startDirect(opts: StartOptions): Promise<Target> {
   };
 }
 
-/** Writes the bench config for Switchboard from the template, pointed at the upstream. */
-function writeSwitchboardConfig(upstream: Upstream, port: number): { dir: string; file: string } {
+/** Writes the bench config for Switchboard from the template, pointed at the upstream, `extra` merged in its provider. */
+function writeSwitchboardConfig(
+  upstream: Upstream,
+  port: number,
+  extra: Record<string, unknown> = {},
+): { dir: string; file: string } {
   const doc = parse(readFileSync(CONFIG_TEMPLATE, 'utf8')) as {
     server?: Record<string, unknown>;
     providers: Array<Record<string, unknown>>;
   };
   const provider = doc.providers[0];
   if (!provider) throw new Error(`${CONFIG_TEMPLATE} has no provider`);
-  provider.baseUrl = `${upstream.origin}/v1`;
+  Object.assign(provider, extra, { baseUrl: `${upstream.origin}/v1` });
   doc.server = { ...doc.server, host: '127.0.0.1', port };
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
   const file = join(dir, 'switchboard.yaml');
@@ -218,12 +229,14 @@ async function startSwitchboard(upstream: Upstream, opts: StartOptions): Promise
     throw new SkipTargetError(`${SWITCHBOARD_CLI} is missing (run \`npm run build\` once src/cli/index.ts exists)`);
   }
   const port = await freePort();
-  const { dir, file } = writeSwitchboardConfig(upstream, port);
+  const { dir, file } = writeSwitchboardConfig(upstream, port, opts.provider);
   const origin = `http://127.0.0.1:${port}`;
   try {
     const { child } = await spawnNode({
       label: 'switchboard',
-      args: [SWITCHBOARD_CLI, 'serve', '--config', file, '--port', String(port)],
+      args: [...(opts.nodeArgs ?? []), SWITCHBOARD_CLI, 'serve', '--config', file, '--port', String(port)],
+      // A fresh data directory (the SQLite database), removed with the config: runs never inherit each other's state.
+      env: { SWITCHBOARD_DATA_DIR: join(dir, 'data'), ...opts.env },
       cores: opts.cores,
       readyLine: /listening/i,
       healthUrl: () => `${origin}/health`,
