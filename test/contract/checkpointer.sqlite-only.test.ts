@@ -9,26 +9,19 @@ import {
   type BaseCheckpointSaver,
   type Checkpoint,
 } from '@langchain/langgraph-checkpoint';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SqliteCheckpointSaver } from '../../src/storage/sqlite/checkpointer.js';
-import { openTestDatabase, tempDataDir, type TestDatabase } from '../helpers/sqlite.js';
+import { openTestDatabase, type TestDatabase, cleanedPerTest } from '../helpers/sqlite.js';
 
-const cleanup: Array<() => void> = [];
-afterEach(() =>
-  cleanup
-    .splice(0)
-    .reverse()
-    .forEach((step) => step()),
-);
+const { temp: tempDir, defer } = cleanedPerTest();
 
 function database(): { file: string; open(): TestDatabase } {
-  const temp = tempDataDir('checkpointer');
-  cleanup.push(temp.remove);
+  const temp = tempDir('checkpointer');
   return {
     file: temp.file,
     open() {
       const opened = openTestDatabase(temp.file);
-      cleanup.push(opened.close);
+      defer(opened.close);
       return opened;
     },
   };

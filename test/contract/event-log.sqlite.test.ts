@@ -1,8 +1,8 @@
 // The EventLog contract against the SQLite backend on an injected clock, and what only it has: appends wait for the
 // tick, a run's events (and its thread, its end) can be read back after a restart, and retention and bounds hold there.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSqliteEventLog } from '../../src/storage/sqlite/event-log.js';
-import { onFreshDatabase, openTestDatabase, silent, tempDataDir } from '../helpers/sqlite.js';
+import { onFreshDatabase, openTestDatabase, silent, cleanedPerTest } from '../helpers/sqlite.js';
 import { describeEventLogContract } from './event-log.contract.js';
 import { event, run, uniqueId } from './event-log.helpers.js';
 
@@ -21,18 +21,11 @@ describeEventLogContract('sqlite', {
 });
 
 describe('SQLite EventLog', () => {
-  const cleanup: Array<() => void> = [];
-  afterEach(() =>
-    cleanup
-      .splice(0)
-      .reverse()
-      .forEach((step) => step()),
-  );
+  const { temp: tempDir, defer } = cleanedPerTest();
   const options = { maxEventsPerRun: 50, retentionMs: 60_000, logger: silent, sweepIntervalMs: 0 };
 
   it('reads runs and threads back after a restart, with retention and repeats decided as before it', async () => {
-    const temp = tempDataDir('events');
-    cleanup.push(temp.remove);
+    const temp = tempDir('events');
     let now = 1_000_000;
     const [thread, done, running, long] = [uniqueId('t'), uniqueId('done'), uniqueId('running'), uniqueId('long')];
     const first = openTestDatabase(temp.file);
@@ -46,7 +39,7 @@ describe('SQLite EventLog', () => {
     first.close();
 
     const second = openTestDatabase(temp.file);
-    cleanup.push(second.close);
+    defer(second.close);
     const reopened = createSqliteEventLog(second.db, second.batcher, { ...options, now: () => now });
     expect(await reopened.read({ runId: done })).toEqual(finished);
     expect((await reopened.read({ threadId: thread })).map((e) => [e.run_id, e.seq])).toEqual([

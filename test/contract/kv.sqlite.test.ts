@@ -1,8 +1,8 @@
 // The KvStore contract against the SQLite backend on an injected clock, and what only it has: writes wait for the
 // batch yet are read at once, and values (with their TTLs) survive a restart on the same file.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSqliteKvStore } from '../../src/storage/sqlite/kv.js';
-import { onFreshDatabase, openTestDatabase, tempDataDir } from '../helpers/sqlite.js';
+import { onFreshDatabase, openTestDatabase, cleanedPerTest } from '../helpers/sqlite.js';
 import { describeKvStoreContract } from './kv.contract.js';
 
 let clock = 1_700_000_000_000;
@@ -15,23 +15,12 @@ describeKvStoreContract('sqlite', {
 });
 
 describe('SQLite KvStore', () => {
-  const cleanup: Array<() => void> = [];
-  afterEach(() =>
-    cleanup
-      .splice(0)
-      .reverse()
-      .forEach((step) => step()),
-  );
-  const temp = () => {
-    const dir = tempDataDir('kv-restart');
-    cleanup.push(dir.remove);
-    return dir;
-  };
+  const { temp, defer } = cleanedPerTest('kv-restart');
 
   it('reads its own writes before they are written, and writes them in the batch', async () => {
     const { file } = temp();
     const opened = openTestDatabase(file);
-    cleanup.push(opened.close);
+    defer(opened.close);
     const kv = createSqliteKvStore(opened.db, opened.batcher);
     await kv.set('a', 'pending');
     expect(await kv.get('a')).toBe('pending');
@@ -54,7 +43,7 @@ describe('SQLite KvStore', () => {
     first.close();
 
     const second = openTestDatabase(file);
-    cleanup.push(second.close);
+    defer(second.close);
     const reopened = createSqliteKvStore(second.db, second.batcher, () => now);
     expect([await reopened.get('kept'), await reopened.get('short'), await reopened.get('gone')]).toEqual([
       'forever',

@@ -1,8 +1,8 @@
 // The LockStore contract against the SQLite backend on an injected clock, and what only it has: two stores on one
 // database file (two processes on one data directory) exclude each other, and a lease outlives a restart until its TTL.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSqliteLockStore } from '../../src/storage/sqlite/locks.js';
-import { onFreshDatabase, openTestDatabase, tempDataDir } from '../helpers/sqlite.js';
+import { onFreshDatabase, openTestDatabase, cleanedPerTest } from '../helpers/sqlite.js';
 import { describeLockStoreContract, lockName } from './locks.contract.js';
 
 let clock = 1_700_000_000_000;
@@ -15,20 +15,13 @@ describeLockStoreContract('sqlite', {
 });
 
 describe('SQLite LockStore', () => {
-  const cleanup: Array<() => void> = [];
-  afterEach(() =>
-    cleanup
-      .splice(0)
-      .reverse()
-      .forEach((step) => step()),
-  );
+  const { temp: tempDir, defer } = cleanedPerTest();
 
   it('excludes across two connections to one file, and keeps a lease across a restart until it expires', async () => {
-    const temp = tempDataDir('locks');
-    cleanup.push(temp.remove);
+    const temp = tempDir('locks');
     let now = 1_000_000;
     const [a, b] = [openTestDatabase(temp.file), openTestDatabase(temp.file)];
-    cleanup.push(b.close);
+    defer(b.close);
     const name = lockName('shared');
     const lease = await createSqliteLockStore(a.db, () => now).tryAcquire(name, 5_000);
     expect(lease).toBeDefined();
@@ -36,7 +29,7 @@ describe('SQLite LockStore', () => {
     a.close();
 
     const reopened = openTestDatabase(temp.file);
-    cleanup.push(reopened.close);
+    defer(reopened.close);
     const locks = createSqliteLockStore(reopened.db, () => now);
     expect(await locks.tryAcquire(name, 5_000)).toBeUndefined();
     now += 5_000;

@@ -2,10 +2,10 @@
 // is private (0600), a deleted record leaves no copy in the data directory, and a records.json is imported once.
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RECORDS_FILE } from '../../src/storage/memory/records.js';
 import { createSqliteRecordStore, importRecordsFile } from '../../src/storage/sqlite/records.js';
-import { onFreshDatabase, openTestDatabase, silent, tempDataDir } from '../helpers/sqlite.js';
+import { onFreshDatabase, openTestDatabase, silent, cleanedPerTest } from '../helpers/sqlite.js';
 import { describeRecordStoreContract } from './records.contract.js';
 
 describeRecordStoreContract('sqlite', {
@@ -13,21 +13,10 @@ describeRecordStoreContract('sqlite', {
 });
 
 describe('SQLite RecordStore', () => {
-  const cleanup: Array<() => void> = [];
-  afterEach(() =>
-    cleanup
-      .splice(0)
-      .reverse()
-      .forEach((step) => step()),
-  );
-  const temp = () => {
-    const dir = tempDataDir('records');
-    cleanup.push(dir.remove);
-    return dir;
-  };
+  const { temp, defer } = cleanedPerTest('records');
   const open = (file: string) => {
     const opened = openTestDatabase(file);
-    cleanup.push(opened.close);
+    defer(opened.close);
     return opened;
   };
 

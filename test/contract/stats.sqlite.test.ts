@@ -1,8 +1,8 @@
 // The StatsStore contract against the SQLite backend, and what only it has: updates are applied in memory and written
 // once per tick, and every model's record (averages, counts, prune state) survives a restart on the same file.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSqliteStatsStore } from '../../src/storage/sqlite/stats.js';
-import { onFreshDatabase, openTestDatabase, tempDataDir } from '../helpers/sqlite.js';
+import { onFreshDatabase, openTestDatabase, cleanedPerTest } from '../helpers/sqlite.js';
 import { describeStatsStoreContract, mixedUpdates, RULES, T0 } from './stats.contract.js';
 
 describeStatsStoreContract('sqlite', {
@@ -10,17 +10,10 @@ describeStatsStoreContract('sqlite', {
 });
 
 describe('SQLite StatsStore', () => {
-  const cleanup: Array<() => void> = [];
-  afterEach(() =>
-    cleanup
-      .splice(0)
-      .reverse()
-      .forEach((step) => step()),
-  );
+  const { temp: tempDir, defer } = cleanedPerTest();
 
   it('writes each changed model once per tick, and reads back every record exactly after a restart', async () => {
-    const temp = tempDataDir('stats');
-    cleanup.push(temp.remove);
+    const temp = tempDir('stats');
     const first = openTestDatabase(temp.file);
     const stats = createSqliteStatsStore(first.db, first.batcher, { alpha: 0.3 });
     for (const update of mixedUpdates(40)) await stats.record('a/mixed', update, RULES);
@@ -35,7 +28,7 @@ describe('SQLite StatsStore', () => {
     first.close(); // flushes the last update
 
     const second = openTestDatabase(temp.file);
-    cleanup.push(second.close);
+    defer(second.close);
     const reopened = createSqliteStatsStore(second.db, second.batcher, { alpha: 0.3 });
     const after = await reopened.snapshot();
     expect(after.get('a/mixed')).toEqual(last);

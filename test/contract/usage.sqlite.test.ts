@@ -1,10 +1,10 @@
 // The UsageStore contract against the SQLite backend on an injected clock, and what only it has: appends wait for the
 // tick (query flushes first), rows are trimmed by count and age, and the records survive a restart.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/storage/sqlite/database.js';
 import { MIGRATIONS } from '../../src/storage/sqlite/migrations.js';
 import { createSqliteUsageStore } from '../../src/storage/sqlite/usage.js';
-import { onFreshDatabase, openTestDatabase, silent, tempDataDir } from '../helpers/sqlite.js';
+import { onFreshDatabase, openTestDatabase, silent, cleanedPerTest } from '../helpers/sqlite.js';
 import { describeUsageStoreContract, usageRecord } from './usage.contract.js';
 
 const clock = 1_700_000_000_000;
@@ -18,22 +18,11 @@ describeUsageStoreContract('sqlite', {
 });
 
 describe('SQLite UsageStore', () => {
-  const cleanup: Array<() => void> = [];
-  afterEach(() =>
-    cleanup
-      .splice(0)
-      .reverse()
-      .forEach((step) => step()),
-  );
-  const temp = () => {
-    const dir = tempDataDir('usage');
-    cleanup.push(dir.remove);
-    return dir;
-  };
+  const { temp, defer } = cleanedPerTest('usage');
 
   it('keeps exactly maxRecords, the newest, and stores a copy of each record', async () => {
     const opened = openTestDatabase(temp().file);
-    cleanup.push(opened.close);
+    defer(opened.close);
     const store = createSqliteUsageStore(
       opened.db,
       opened.batcher,
@@ -52,7 +41,7 @@ describe('SQLite UsageStore', () => {
   it('lets records age out of the table as its clock passes the retention', async () => {
     let now = 1_000_000;
     const opened = openTestDatabase(temp().file);
-    cleanup.push(opened.close);
+    defer(opened.close);
     const store = createSqliteUsageStore(
       opened.db,
       opened.batcher,
@@ -89,7 +78,7 @@ describe('SQLite UsageStore', () => {
     store.append(usageRecord(clock - 500, { clientId: 'c2', latencyMs: 99.25 }));
     first.close(); // flushes what the tick had not written yet
     const second = openTestDatabase(file);
-    cleanup.push(second.close);
+    defer(second.close);
     const reopened = createSqliteUsageStore(second.db, second.batcher, options, () => clock);
     expect(await reopened.query(0, clock)).toEqual([
       full,
@@ -110,7 +99,7 @@ describe('SQLite UsageStore', () => {
     insert.run(clock - 21 * day, null, 30, null, 'ok', null);
     v1.close();
     const opened = openTestDatabase(file);
-    cleanup.push(opened.close);
+    defer(opened.close);
     const store = createSqliteUsageStore(
       opened.db,
       opened.batcher,

@@ -1,9 +1,9 @@
 // The WindowStore contract against the SQLite backend, and what only it has: consume counts in memory, each changed
 // bucket is written once per tick, and per-minute and per-day counts survive a restart on the same file.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSqliteWindowStore } from '../../src/storage/sqlite/windows.js';
 import { bucketOf } from '../../src/storage/window-buckets.js';
-import { onFreshDatabase, openTestDatabase, tempDataDir } from '../helpers/sqlite.js';
+import { onFreshDatabase, openTestDatabase, cleanedPerTest } from '../helpers/sqlite.js';
 import { describeWindowStoreContract, MINUTE, windowKey } from './windows.contract.js';
 
 const DAY = 86_400_000;
@@ -13,17 +13,10 @@ describeWindowStoreContract('sqlite', {
 });
 
 describe('SQLite WindowStore', () => {
-  const cleanup: Array<() => void> = [];
-  afterEach(() =>
-    cleanup
-      .splice(0)
-      .reverse()
-      .forEach((step) => step()),
-  );
+  const { temp: tempDir, defer } = cleanedPerTest();
 
   it('keeps per-minute and per-day counts across a restart: a key that used 2 of rpd 3 gets one more', async () => {
-    const temp = tempDataDir('windows');
-    cleanup.push(temp.remove);
+    const temp = tempDir('windows');
     const now = Date.now(); // loading drops the rows that stopped counting by the wall clock
     const key = windowKey('gemini-key');
     const rules = [
@@ -46,7 +39,7 @@ describe('SQLite WindowStore', () => {
     first.close();
 
     const second = openTestDatabase(temp.file);
-    cleanup.push(second.close);
+    defer(second.close);
     const reopened = createSqliteWindowStore(second.db, second.batcher);
     expect(await reopened.total(`${key}:rpm`, MINUTE, now + 2)).toBe(2);
     expect(await reopened.total(`${key}:tpd`, DAY, now + 2)).toBe(500);
@@ -59,8 +52,7 @@ describe('SQLite WindowStore', () => {
   });
 
   it('drops, when it opens, the rows of buckets that no longer count', async () => {
-    const temp = tempDataDir('windows-stale');
-    cleanup.push(temp.remove);
+    const temp = tempDir('windows-stale');
     const first = openTestDatabase(temp.file);
     const key = windowKey('old');
     await createSqliteWindowStore(first.db, first.batcher).consume(
@@ -69,7 +61,7 @@ describe('SQLite WindowStore', () => {
     );
     first.close();
     const second = openTestDatabase(temp.file);
-    cleanup.push(second.close);
+    defer(second.close);
     createSqliteWindowStore(second.db, second.batcher);
     expect(second.db.prepare('SELECT COUNT(*) FROM windows').pluck().get()).toBe(0);
   });

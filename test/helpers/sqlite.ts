@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
+import { afterEach } from 'vitest';
 import { DATABASE_FILE, openDatabase, type SqliteDatabase } from '../../src/storage/sqlite/database.js';
 import { createWriteBatcher, type WriteBatcher } from '../../src/storage/sqlite/write-batcher.js';
 
@@ -67,4 +68,28 @@ export function onFreshDatabase<T extends object>(
       temp.remove();
     },
   });
+}
+
+/**
+ * Inside a `describe`: temp data directories (`temp`) and other steps (`defer`, a database's close, say), undone in
+ * reverse order after each test.
+ */
+export function cleanedPerTest(defaultLabel = 'test'): {
+  temp(label?: string): ReturnType<typeof tempDataDir>;
+  defer(step: () => void): void;
+} {
+  const steps: Array<() => void> = [];
+  afterEach(() => {
+    for (const step of steps.splice(0).reverse()) step();
+  });
+  return {
+    temp(label = defaultLabel) {
+      const dir = tempDataDir(label);
+      steps.push(dir.remove);
+      return dir;
+    },
+    defer(step) {
+      steps.push(step);
+    },
+  };
 }

@@ -2,29 +2,22 @@
 // and the write batcher that writes the per-request stores one transaction per tick.
 import { statSync } from 'node:fs';
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase, type SqliteDatabase } from '../../../src/storage/sqlite/database.js';
 import { MIGRATIONS, type Migration } from '../../../src/storage/sqlite/migrations.js';
 import { createWriteBatcher } from '../../../src/storage/sqlite/write-batcher.js';
 import { eventually } from '../../contract/event-log.helpers.js';
-import { silent, tempDataDir } from '../../helpers/sqlite.js';
+import { silent, cleanedPerTest } from '../../helpers/sqlite.js';
 
-const cleanup: Array<() => void> = [];
-afterEach(() =>
-  cleanup
-    .splice(0)
-    .reverse()
-    .forEach((step) => step()),
-);
+const { temp: tempDir, defer } = cleanedPerTest();
 
 function open(file: string, migrations?: readonly Migration[]): SqliteDatabase {
   const db = openDatabase(file, migrations === undefined ? {} : { migrations });
-  cleanup.push(() => db.open && db.close());
+  defer(() => db.open && db.close());
   return db;
 }
 function temp(): string {
-  const dir = tempDataDir('database');
-  cleanup.push(dir.remove);
+  const dir = tempDir('database');
   return dir.file;
 }
 const version = (db: SqliteDatabase) => db.pragma('user_version', { simple: true });
