@@ -3,7 +3,14 @@
 //
 // serde.dumpsTyped gives a type tag and bytes (JSON for the default JsonPlusSerializer, anything for a custom one), so
 // a record keeps the bytes as they are, without base64, after a header that holds the tags and each part's length.
-import type { SerializerProtocol } from '@langchain/langgraph-checkpoint';
+import {
+  WRITES_IDX_MAP,
+  type ChannelVersions,
+  type Checkpoint,
+  type CheckpointMetadata,
+  type PendingWrite,
+  type SerializerProtocol,
+} from '@langchain/langgraph-checkpoint';
 
 type Header = Record<string, unknown>;
 
@@ -35,7 +42,7 @@ export interface BlobRecord {
 }
 
 /** Serializes a checkpoint (channel values left out: they go to blobs) with its metadata and parent id. */
-export async function dumpCheckpoint(
+async function dumpCheckpoint(
   serde: SerializerProtocol,
   checkpoint: object,
   metadata: object,
@@ -49,7 +56,7 @@ export async function dumpCheckpoint(
 }
 
 /** Serializes one pending write. */
-export async function dumpWrite(
+async function dumpWrite(
   serde: SerializerProtocol,
   write: Omit<WriteRecord, 'type' | 'value'>,
   value: unknown,
@@ -58,8 +65,54 @@ export async function dumpWrite(
   return encode({ task: write.taskId, ch: write.channel, idx: write.idx, path: write.taskPath, t: type }, [bytes]);
 }
 
+/** A serialized channel value of a checkpoint, under the version `newVersions` gave its channel. */
+export interface DumpedBlob {
+  channel: string;
+  version: string;
+  blob: Buffer;
+}
+
+/**
+ * Serializes what a saver's `put` stores: the checkpoint without its channel values, with its metadata and parent id,
+ * and the value of each channel `newVersions` names (a channel with no value has nothing to store).
+ */
+export async function dumpPut(
+  serde: SerializerProtocol,
+  checkpoint: Checkpoint,
+  metadata: CheckpointMetadata,
+  parentId: string | undefined,
+  newVersions: ChannelVersions,
+): Promise<{ record: Buffer; blobs: DumpedBlob[] }> {
+  const { channel_values: values, ...withoutValues } = checkpoint;
+  const record = await dumpCheckpoint(serde, withoutValues, metadata, parentId);
+  const blobs: DumpedBlob[] = [];
+  for (const [channel, version] of Object.entries(newVersions)) {
+    const value = (values as Record<string, unknown>)[channel];
+    if (value !== undefined) blobs.push({ channel, version: String(version), blob: await dumpBlob(serde, value) });
+  }
+  return { record, blobs };
+}
+
+/**
+ * Serializes what a saver's `putWrites` stores: each write with its idx, its position in `writes` or, on the special
+ * channels (error, interrupt...), their negative index, where the last write wins instead of the first.
+ */
+export function dumpWrites(
+  serde: SerializerProtocol,
+  writes: PendingWrite[],
+  taskId: string,
+  taskPath: string,
+): Promise<Array<{ idx: number; record: Buffer }>> {
+  return Promise.all(
+    writes.map(async ([channel, value], position) => {
+      const idx = WRITES_IDX_MAP[channel] ?? position;
+      return { idx, record: await dumpWrite(serde, { taskId, channel, idx, taskPath }, value) };
+    }),
+  );
+}
+
 /** Serializes one channel value. */
-export async function dumpBlob(serde: SerializerProtocol, value: unknown): Promise<Buffer> {
+async function dumpBlob(serde: SerializerProtocol, value: unknown): Promise<Buffer> {
   const [type, bytes] = await serde.dumpsTyped(value);
   return encode({ t: type }, [bytes]);
 }

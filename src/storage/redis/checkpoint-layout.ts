@@ -12,7 +12,6 @@
 //   writes       hash `<ns>\0<checkpointId>\0<taskId>\0<idx>` -> one pending write (task path, channel, value).
 //   write-index  sorted set of the writes' field names (score 0), so a checkpoint's writes are one lex range.
 // And `<prefix>cp:threads`: sorted set of thread ids scored by their last write (ms), for list() without a thread.
-import { WRITES_IDX_MAP } from '@langchain/langgraph-checkpoint';
 
 /** Joins the parts of members and fields; refused inside namespaces, ids, task ids and channel names. */
 const SEP = '\0';
@@ -87,11 +86,6 @@ export function blobField(ns: string, channel: string, version: number | string)
 /** The writes field (and write-index member) of one pending write. */
 export function writeField(ns: string, checkpointId: string, taskId: string, idx: number): string {
   return `${checkpointMember(ns, checkpointId)}${SEP}${taskId}${SEP}${idx}`;
-}
-
-/** The index of a write within its task: special channels (errors, interrupts...) have fixed negative ones. */
-export function writeIndex(channel: string, position: number): number {
-  return WRITES_IDX_MAP[channel] ?? position;
 }
 
 /** ZREVRANGEBYLEX bounds of one namespace's checkpoints, newest first, those before `beforeId` only when given. */

@@ -30,11 +30,10 @@ import {
   checkpointKeys,
   checkpointMember,
   writeField,
-  writeIndex,
   type CheckpointKeys,
   type ThreadKeys,
 } from './checkpoint-layout.js';
-import { dumpBlob, dumpCheckpoint, dumpWrite } from '../checkpoint-records.js';
+import { dumpPut, dumpWrites } from '../checkpoint-records.js';
 import {
   buildTuple,
   configOf,
@@ -138,14 +137,11 @@ export class RedisCheckpointSaver extends BaseCheckpointSaver {
     assertNoSeparator('checkpoint_ns', ns);
     assertNoSeparator('checkpoint id', checkpoint.id);
     const parentId = getCheckpointId(config) || undefined;
-    const { channel_values: values, ...withoutValues } = checkpoint;
-    const record = await dumpCheckpoint(this.serde, withoutValues, metadata, parentId);
+    const { record, blobs: dumped } = await dumpPut(this.serde, checkpoint, metadata, parentId, newVersions);
     const blobs: (string | Buffer)[] = [];
-    for (const [channel, version] of Object.entries(newVersions)) {
-      const value = (values as Record<string, unknown>)[channel];
-      if (value === undefined) continue;
+    for (const { channel, version, blob } of dumped) {
       assertNoSeparator('channel name', channel);
-      blobs.push(blobField(ns, channel, version), await dumpBlob(this.serde, value));
+      blobs.push(blobField(ns, channel, version), blob);
     }
     const keys = this.keys.thread(threadId);
     const member = checkpointMember(ns, checkpoint.id);
@@ -173,16 +169,12 @@ export class RedisCheckpointSaver extends BaseCheckpointSaver {
       assertNoSeparator(what, value);
     const keys = this.keys.thread(threadId);
     const tx = this.redis.multi();
-    const records = await Promise.all(
-      writes.map(async ([channel, value], position) => {
-        const idx = writeIndex(channel, position);
-        return {
-          idx,
-          field: writeField(ns, checkpointId, taskId, idx),
-          record: await dumpWrite(this.serde, { taskId, channel, idx, taskPath }, value),
-        };
-      }),
-    );
+    const dumped = await dumpWrites(this.serde, writes, taskId, taskPath);
+    const records = dumped.map(({ idx, record }) => ({
+      idx,
+      record,
+      field: writeField(ns, checkpointId, taskId, idx),
+    }));
     for (const { idx, field, record } of records) {
       if (idx >= 0) tx.hsetnx(keys.writes, field, record);
       else tx.hset(keys.writes, field, record);

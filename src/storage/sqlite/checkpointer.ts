@@ -9,7 +9,6 @@ import type { RunnableConfig } from '@langchain/core/runnables';
 import {
   BaseCheckpointSaver,
   getCheckpointId,
-  WRITES_IDX_MAP,
   type ChannelVersions,
   type Checkpoint,
   type CheckpointListOptions,
@@ -18,7 +17,7 @@ import {
   type PendingWrite,
   type SerializerProtocol,
 } from '@langchain/langgraph-checkpoint';
-import { dumpBlob, dumpCheckpoint, dumpWrite } from '../checkpoint-records.js';
+import { dumpPut, dumpWrites } from '../checkpoint-records.js';
 import {
   buildTuple,
   configOf,
@@ -102,14 +101,9 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
     const threadId = requireThreadId(config, 'put a checkpoint');
     const ns = namespaceOf(config);
     const parentId = getCheckpointId(config) || undefined;
-    const { channel_values: values, ...withoutValues } = checkpoint;
-    const record = await dumpCheckpoint(this.serde, withoutValues, metadata, parentId);
-    const blobs: Array<[string, string, Buffer]> = [];
-    for (const [channel, version] of Object.entries(newVersions)) {
-      const value = (values as Record<string, unknown>)[channel];
-      if (value !== undefined) blobs.push([channel, String(version), await dumpBlob(this.serde, value)]);
-    }
-    this.rows.put(threadId, ns, checkpoint.id, record, blobs, this.now());
+    const dumped = await dumpPut(this.serde, checkpoint, metadata, parentId, newVersions);
+    const blobs = dumped.blobs.map(({ channel, version, blob }): [string, string, Buffer] => [channel, version, blob]);
+    this.rows.put(threadId, ns, checkpoint.id, dumped.record, blobs, this.now());
     this.sweep();
     return configOf(threadId, ns, checkpoint.id);
   }
@@ -124,12 +118,8 @@ export class SqliteCheckpointSaver extends BaseCheckpointSaver {
     const checkpointId = getCheckpointId(config);
     if (checkpointId === '')
       throw new Error('Failed to put writes: the config has no "checkpoint_id" in its "configurable" property');
-    const rows = await Promise.all(
-      writes.map(async ([channel, value], position) => {
-        const idx = WRITES_IDX_MAP[channel] ?? position;
-        return { taskId, idx, record: await dumpWrite(this.serde, { taskId, channel, idx, taskPath }, value) };
-      }),
-    );
+    const dumped = await dumpWrites(this.serde, writes, taskId, taskPath);
+    const rows = dumped.map(({ idx, record }) => ({ taskId, idx, record }));
     this.rows.putWrites(threadId, ns, checkpointId, rows, this.now());
   }
 
