@@ -1,7 +1,7 @@
 // Usage reports: totals of usage records or of their rollups' sums, overall and per provider, model, provider key or
 // client (pure functions).
 import type { UsageRecord, UsageSums } from '../storage/types.js';
-import { sumsOfRecord } from '../storage/usage-rollups.js';
+import { addCounts, emptyCounts, sumsOfRecord, type UsageCounts } from '../storage/usage-rollups.js';
 
 /** What a report can be grouped by. */
 export type UsageGroupBy = 'provider' | 'model' | 'key' | 'client';
@@ -34,18 +34,6 @@ export interface UsageReport {
   to?: string;
   totals: UsageTotals;
   groups: Array<{ key: string } & UsageTotals>;
-}
-
-/** Running sums of one group, turned into UsageTotals at the end (so averages and rounding happen once). */
-interface Sums {
-  requests: number;
-  errors: number;
-  prompt: number;
-  completion: number;
-  cost: number;
-  latency: number;
-  ttft: number;
-  streams: number;
 }
 
 /** What a record or a sums row is grouped by. */
@@ -84,14 +72,14 @@ export function summarizeUsageSums(
   groupBy: UsageGroupBy,
   range?: { from: number; to: number },
 ): UsageReport {
-  const overall = emptySums();
-  const groups = new Map<string, Sums>();
+  const overall = emptyCounts();
+  const groups = new Map<string, UsageCounts>();
   for (const row of rows) {
     const key = usageGroupKey(row, groupBy);
     let sums = groups.get(key);
-    if (sums === undefined) groups.set(key, (sums = emptySums()));
-    add(overall, row);
-    add(sums, row);
+    if (sums === undefined) groups.set(key, (sums = emptyCounts()));
+    addCounts(overall, row);
+    addCounts(sums, row);
   }
   const out = [...groups].map(([key, sums]) => ({ key, ...totalsOf(sums) }));
   out.sort(
@@ -106,30 +94,16 @@ export function summarizeUsageSums(
   };
 }
 
-function emptySums(): Sums {
-  return { requests: 0, errors: 0, prompt: 0, completion: 0, cost: 0, latency: 0, ttft: 0, streams: 0 };
-}
-
-function add(sums: Sums, row: UsageSums): void {
-  sums.requests += row.requests;
-  sums.errors += row.errors;
-  sums.prompt += row.promptTokens;
-  sums.completion += row.completionTokens;
-  sums.cost += row.costUsd;
-  sums.latency += row.latencyMs;
-  sums.ttft += row.ttftMs;
-  sums.streams += row.streams;
-}
-
-function totalsOf(sums: Sums): UsageTotals {
+/** A group's running counts as UsageTotals (so averages and rounding happen once, at the end). */
+function totalsOf(sums: UsageCounts): UsageTotals {
   return {
     requests: sums.requests,
     errors: sums.errors,
-    prompt_tokens: sums.prompt,
-    completion_tokens: sums.completion,
-    total_tokens: sums.prompt + sums.completion,
-    cost_usd: Math.round(sums.cost * 1e6) / 1e6,
-    avg_latency_ms: sums.requests === 0 ? 0 : Math.round(sums.latency / sums.requests),
-    avg_ttft_ms: sums.streams === 0 ? null : Math.round(sums.ttft / sums.streams),
+    prompt_tokens: sums.promptTokens,
+    completion_tokens: sums.completionTokens,
+    total_tokens: sums.promptTokens + sums.completionTokens,
+    cost_usd: Math.round(sums.costUsd * 1e6) / 1e6,
+    avg_latency_ms: sums.requests === 0 ? 0 : Math.round(sums.latencyMs / sums.requests),
+    avg_ttft_ms: sums.streams === 0 ? null : Math.round(sums.ttftMs / sums.streams),
   };
 }

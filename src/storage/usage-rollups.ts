@@ -53,8 +53,25 @@ export function sumsOfRecord(record: UsageRecord): UsageSums {
   };
 }
 
-/** Adds `add`'s counts to `into` (same group). */
-export function addSums(into: UsageSums, add: UsageSums): void {
+/** The counts of a sums row, without what it is grouped by. */
+export type UsageCounts = Omit<UsageSums, 'provider' | 'model' | 'keyId' | 'keyMasked' | 'clientId'>;
+
+/** Counts of nothing yet. */
+export function emptyCounts(): UsageCounts {
+  return {
+    requests: 0,
+    errors: 0,
+    promptTokens: 0,
+    completionTokens: 0,
+    costUsd: 0,
+    latencyMs: 0,
+    ttftMs: 0,
+    streams: 0,
+  };
+}
+
+/** Adds `add`'s counts to `into`. */
+export function addCounts(into: UsageCounts, add: UsageCounts): void {
   into.requests += add.requests;
   into.errors += add.errors;
   into.promptTokens += add.promptTokens;
@@ -63,6 +80,11 @@ export function addSums(into: UsageSums, add: UsageSums): void {
   into.latencyMs += add.latencyMs;
   into.ttftMs += add.ttftMs;
   into.streams += add.streams;
+}
+
+/** Adds `add`'s counts to `into` (same group). */
+export function addSums(into: UsageSums, add: UsageSums): void {
+  addCounts(into, add);
   if (into.keyMasked === undefined && add.keyMasked !== undefined) into.keyMasked = add.keyMasked;
 }
 
