@@ -19,6 +19,7 @@ import { createHttpClient } from './providers/http.js';
 import { loadCatalog } from './catalog/load.js';
 import type { ResolvedCatalog } from './catalog/types.js';
 import { createApp } from './server/app.js';
+import { defaultConsoleDir } from './server/routes/console.js';
 import { checkExposure, EXPOSED_WARNING, listenError, listenUrls } from './server/listen.js';
 import { createMetrics, type Metrics } from './server/metrics.js';
 import { prettyLogStream } from './server/pretty-log.js';
@@ -177,6 +178,7 @@ export async function startGateway({
     availability: (provider) => accounts.keys.unavailable(provider),
     checkStores: () => stores.ping(),
     headroom: (provider) => accounts.keys.headroom(provider),
+    consoleDir: env['SWITCHBOARD_UI_DIR'] || defaultConsoleDir(import.meta.dirname),
     now: Date.now,
   });
   const server = createServer(app);

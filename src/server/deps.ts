@@ -46,5 +46,7 @@ export interface AppDeps {
   checkStores?: () => Promise<void>;
   /** 0..1: the share of a provider's keys usable now (the key pool's `headroom`), for /v1/routing/explain. */
   headroom?: (provider: ResolvedProvider) => number;
+  /** The built web console (dist/ui), served at /ui; absent: no console (most tests). */
+  consoleDir?: string;
   now: () => number;
 }
