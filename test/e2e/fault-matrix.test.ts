@@ -8,11 +8,7 @@ import { FAULTS, FAULTY_KEY, HEALTHY_TEXT, MARGIN_MS, TIMEOUTS, type Fault } fro
 import { runCell, type Outcome } from './fault-harness.js';
 
 /** Cells that show a gap in the gateway, by `fault name|stream|alt`, with the reason; listed in docs/RELIABILITY.md. */
-const KNOWN_GAPS: Record<string, string> = {
-  'empty choices|true|false':
-    'a stream whose chunks carry no choices ends as a 200 with no content and no finish_reason (the empty answer is ' +
-    'judged, rejected and still sent as the best there is), where the same body unstreamed is a 502 upstream_error',
-};
+const KNOWN_GAPS: Record<string, string> = {};
 
 const results = new Map<string, Outcome>();
 const cellKey = (fault: Fault, stream: boolean, alt: boolean) => `${fault.name}|${stream}|${alt}`;
