@@ -74,7 +74,7 @@ export const FAULTS: Fault[] = [
     name: '503 with Retry-After',
     reply: () => ({ type: 'error', status: 503, headers: { 'retry-after': '30' } }),
     costMs: none,
-    alone: err(502, 'upstream_error'),
+    alone: err(503, 'upstream_overloaded'),
     withAlt: healthy,
   },
   {

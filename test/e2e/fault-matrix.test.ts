@@ -120,9 +120,11 @@ Reading the table:
 - A stream that went silent after its \`finish_reason\` is a whole answer and is sent as it is. A non-streamed body that
   is whole but never ends is a timeout: the gateway waits for the end of a body, not for a parse that could succeed.
 - Slow providers within the timeouts answer themselves: slowness is not a failure.
-- A provider's own 503 is a server failure like any 5xx (502 \`upstream_error\`, its \`Retry-After\` not passed on);
-  the gateway's 503 \`provider_unavailable\` comes once the provider's circuit is open (\`accounts.breakerMinCalls\` 2
-  and \`breakerMinRequests\` 2 in this run), with the circuit's cooldown left as \`Retry-After\`, and no call is made.
+- A provider's own 503 with a \`Retry-After\` is an overload (the failure policy's \`overloaded\`): the next model is
+  tried, and when none is left the client gets 503 \`upstream_overloaded\` with that \`Retry-After\` (the soonest any
+  candidate can serve). The gateway's 503 \`provider_unavailable\` comes once the provider's circuit is open
+  (\`accounts.breakerMinCalls\` 2 and \`breakerMinRequests\` 2 in this run), with the circuit's cooldown left as
+  \`Retry-After\`, and no call is made.
 ${gapList()}`;
 }
 
