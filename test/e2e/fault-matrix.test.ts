@@ -115,8 +115,9 @@ Reading the table:
 - A 429 with no \`Retry-After\` from the provider still gets one: the time the key rests (\`accounts.rateLimitCooldownMs\`,
   2 s in this run).
 - A stream that breaks after its first words is continued by the next model under the same answer (mid-stream
-  failover, docs/ROUTING.md), so \`x-switchboard-model\` names the model that started it; alone, the stream ends with
-  an OpenAI error event, never a silent cut.
+  failover, docs/ROUTING.md), so \`x-switchboard-model\` (sent with the first chunk) names the model that started it,
+  and the \`model\` of the chunks after the break, the run record and the request log the one that finished it; alone,
+  the stream ends with an OpenAI error event, never a silent cut.
 - A stream that went silent after its \`finish_reason\` is a whole answer and is sent as it is. A non-streamed body that
   is whole but never ends is a timeout: the gateway waits for the end of a body, not for a parse that could succeed.
 - Slow providers within the timeouts answer themselves: slowness is not a failure.
