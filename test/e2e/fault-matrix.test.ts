@@ -118,8 +118,10 @@ Reading the table:
   failover, docs/ROUTING.md), so \`x-switchboard-model\` (sent with the first chunk) names the model that started it,
   and the \`model\` of the chunks after the break, the run record and the request log the one that finished it; alone,
   the stream ends with an OpenAI error event, never a silent cut.
-- A stream that went silent after its \`finish_reason\` is a whole answer and is sent as it is. A non-streamed body that
-  is whole but never ends is a timeout: the gateway waits for the end of a body, not for a parse that could succeed.
+- A stream that went silent after its \`finish_reason\` is a whole answer and is sent as it is, after a short wait for
+  the rest (a second, or \`timeouts.idleMs\` if shorter). A non-streamed body that is whole (it parses) but whose
+  response never ends is answered at once: JSON never parses before it is whole, so there is nothing to wait for. The
+  first-byte timeout stops counting at the response head, and the idle timeout only trips on a body still incomplete.
 - Slow providers within the timeouts answer themselves: slowness is not a failure.
 - A provider's own 503 with a \`Retry-After\` is an overload (the failure policy's \`overloaded\`): the next model is
   tried, and when none is left the client gets 503 \`upstream_overloaded\` with that \`Retry-After\` (the soonest any
