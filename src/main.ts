@@ -64,12 +64,17 @@ const REDACT = [
 ];
 
 /**
- * The gateway's logger: one JSON line per entry on stdout, or (`format` `pretty`, from LOG_FORMAT) a short
+ * The gateway's logger: one JSON line per entry on stdout (or `out`), or (`format` `pretty`, from LOG_FORMAT) a short
  * human-readable line per entry. Secrets are redacted either way.
  */
-export function createLogger(level: Config['logLevel'], format?: string): Logger {
+export function createLogger(
+  level: Config['logLevel'],
+  format?: string,
+  out?: { write(text: string): unknown },
+): Logger {
   const options = { level, redact: { paths: REDACT, censor: '[redacted]' } };
-  return format === 'pretty' ? pino(options, prettyLogStream(process.stdout)) : pino(options);
+  if (format === 'pretty') return pino(options, prettyLogStream(out ?? process.stdout));
+  return out === undefined ? pino(options) : pino(options, { write: (line: string) => void out.write(line) });
 }
 
 /** Builds every part from the config and starts listening on config.server (port 0 picks a free one). */

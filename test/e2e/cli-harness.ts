@@ -1,9 +1,14 @@
-// The `switchboard` command line as a user runs it, for the CLI e2e files: a child process in a temp directory.
+// The `switchboard` command line as a user runs it, for the CLI e2e files: a child process in a temp directory, or
+// (the commands that take a host: serve, vault) the same command run in the test's own process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Command } from 'commander';
 import { afterAll } from 'vitest';
+import { serveCommand, type ServeHost } from '../../src/cli/serve.js';
+import { vaultCommand } from '../../src/cli/vault.js';
+import type { Gateway } from '../../src/main.js';
 
 const CLI = join(import.meta.dirname, '../../src/cli/index.ts');
 /** tsx by absolute URL: the child runs in a temp directory, where a bare `tsx` would not resolve. */
@@ -45,6 +50,35 @@ export function useCli(): (
       child.stderr.on('data', onData);
       child.on('exit', (code) => resolve({ out, code }));
     });
+  };
+}
+
+/**
+ * The file's in-process CLI runner: `run(args, env)` runs `switchboard serve|vault ...` as the process would, in a
+ * temp directory with `env` for environment (and a data directory of its own unless `env` names one), and resolves
+ * with everything it printed, log lines included, and the code it exited with (null: it is serving). A process costs
+ * seconds of start-up on a loaded machine, most of it loading the gateway's modules; here they load once per file.
+ * Gateways still serving after the file's tests are closed.
+ */
+export function useInProcessCli(): (args: string[], env?: Record<string, string>) => Promise<CliRun> {
+  const serving: Gateway[] = [];
+  afterAll(() => Promise.all(serving.map((gateway) => gateway.close())));
+  return async (args, env = {}) => {
+    let out = '';
+    let code: number | null = null;
+    const capture = { write: (text: string) => void (out += text) };
+    const host: ServeHost = {
+      env: { PATH: process.env['PATH'] ?? '', SWITCHBOARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sb-data-')), ...env },
+      cwd: mkdtempSync(join(tmpdir(), 'sb-cli-')),
+      stdout: capture,
+      stderr: capture,
+      log: capture,
+      exit: (exitCode) => void (code = exitCode),
+      serving: (gateway) => void serving.push(gateway),
+    };
+    const program = new Command().addCommand(serveCommand(() => host)).addCommand(vaultCommand(() => host));
+    await program.parseAsync(args, { from: 'user' });
+    return { out, code };
   };
 }
 
