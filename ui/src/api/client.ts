@@ -24,7 +24,7 @@ export class ApiError extends Error {
   }
 }
 
-/** The bearer header for the stored key, for calls made outside `api` (streams). @public */
+/** The bearer header for the stored key, for calls made outside `api` (streams). */
 export function authHeaders(key = storedKey()): Record<string, string> {
   return key === undefined ? {} : { authorization: `Bearer ${key}` };
 }
