@@ -27,10 +27,19 @@ export function serveCommand(): Command {
     )
     .action(async (options: { config?: string; port?: number; host?: string; allowPublic?: boolean }) => {
       try {
-        const { config, file } = loadConfig(options.config === undefined ? {} : { file: options.config });
-        if (options.port !== undefined) config.server.port = options.port;
-        if (options.host !== undefined) config.server.host = options.host;
-        const gateway = await startGateway({ config, ...(options.allowPublic ? { allowPublic: true } : {}) });
+        const flags = {
+          ...(options.port === undefined ? {} : { port: options.port }),
+          ...(options.host === undefined ? {} : { host: options.host }),
+        };
+        const loaded = loadConfig({ ...(options.config === undefined ? {} : { file: options.config }), flags });
+        const { config, file } = loaded;
+        // Read again from the same file (even if ./switchboard.yaml was found by looking), with the same flags.
+        const read = () => loadConfig({ ...(file === undefined ? {} : { file }), flags });
+        const gateway = await startGateway({
+          config,
+          configSource: { ...loaded, read },
+          ...(options.allowPublic ? { allowPublic: true } : {}),
+        });
         if (gateway.exposed) process.stderr.write(`switchboard: warning: ${EXPOSED_WARNING}\n`);
         const where = gateway.address === gateway.url ? '' : ` (every interface; from here: ${gateway.url}/v1)`;
         process.stdout.write(
@@ -82,8 +91,10 @@ function summary(registry: ResolvedCatalog, file: string | undefined): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** SIGINT and SIGTERM stop the gateway; SIGHUP reads the config file again (its outcome is logged). */
 function stopOnSignals(gateway: Gateway): void {
   const stop = () => void gateway.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  process.on('SIGHUP', () => void gateway.reloadConfig());
 }
