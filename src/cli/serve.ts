@@ -40,12 +40,13 @@ export function serveCommand(): Command {
           configSource: { ...loaded, read },
           ...(options.allowPublic ? { allowPublic: true } : {}),
         });
+        // Before the line a supervisor waits for: a SIGHUP sent the moment it reads it must not end the process.
+        stopOnSignals(gateway);
         if (gateway.exposed) process.stderr.write(`switchboard: warning: ${EXPOSED_WARNING}\n`);
         const where = gateway.address === gateway.url ? '' : ` (every interface; from here: ${gateway.url}/v1)`;
         process.stdout.write(
           `${summary(gateway.registry, file)}Switchboard listening on ${gateway.address}/v1${where}\n`,
         );
-        stopOnSignals(gateway);
       } catch (err) {
         const [code, message] = startFailure(err);
         process.stderr.write(`switchboard: ${message}\n`);

@@ -79,7 +79,8 @@ export function createRuntimeSettingsStore(options: RuntimeSettingsOptions): Run
         };
         if (id === DEFAULT_MODE_ID) settings.defaultMode = parse(ModeRecord);
         else if (id === RULES_ID) settings.rules = parse(RulesRecord);
-        else if (id.startsWith(PROVIDER_PREFIX)) setIfValid(settings.providers, id, PROVIDER_PREFIX, parse(SwitchRecord));
+        else if (id.startsWith(PROVIDER_PREFIX))
+          setIfValid(settings.providers, id, PROVIDER_PREFIX, parse(SwitchRecord));
         else if (id.startsWith(MODEL_PREFIX)) setIfValid(settings.models, id, MODEL_PREFIX, parse(SwitchRecord));
         else options.onInvalid?.(id, 'not a setting this version knows');
       }

@@ -122,7 +122,11 @@ export async function createLiveSettings(options: LiveSettingsOptions): Promise<
     const target = withRuntimeSettings(file, next);
     const changes = configChanges(config, target);
     const registryChanged = changes.live.includes('providers') || !sameSwitches(runtime, next);
-    if (registryChanged) await registry?.check(target.providers, switchesOf(() => next));
+    if (registryChanged)
+      await registry?.check(
+        target.providers,
+        switchesOf(() => next),
+      );
     applyChanges(config, target, changes.live);
     fileConfig = file;
     runtime = next;
@@ -185,11 +189,18 @@ export async function createLiveSettings(options: LiveSettingsOptions): Promise<
       await refresh();
     },
     async setSwitch(kind, id, enabled) {
-      const next: RuntimeSettings = { ...runtime, providers: new Map(runtime.providers), models: new Map(runtime.models) };
+      const next: RuntimeSettings = {
+        ...runtime,
+        providers: new Map(runtime.providers),
+        models: new Map(runtime.models),
+      };
       const map = kind === 'provider' ? next.providers : next.models;
       if (enabled === undefined) map.delete(id);
       else map.set(id, { value: enabled, updatedAt: now() });
-      await registry?.check(config.providers, switchesOf(() => next));
+      await registry?.check(
+        config.providers,
+        switchesOf(() => next),
+      );
       const changed =
         kind === 'provider' ? await store.setProviderEnabled(id, enabled) : await store.setModelEnabled(id, enabled);
       await refresh();

@@ -115,7 +115,9 @@ function modelView(
 ): ModelSwitchView {
   const ref = `${entry.id}/${modelId}`;
   const model = entry.models!.find((m) => m.id === modelId)!;
-  const fromFile = state.config.providers.find((p) => p.id === entry.id)?.models?.find((m) => m.id === modelId)?.enabled;
+  const fromFile = state.config.providers
+    .find((p) => p.id === entry.id)
+    ?.models?.find((m) => m.id === modelId)?.enabled;
   const active = registry.byRef.has(ref);
   const off = registry.switchedOff.get(ref);
   const providerOff = registry.disabled.find((d) => d.id === entry.id)?.reason;
