@@ -24,12 +24,8 @@ import { checkExposure, EXPOSED_WARNING, listenError, listenUrls } from './serve
 import { createMetrics, type Metrics } from './server/metrics.js';
 import { prettyLogStream } from './server/pretty-log.js';
 import { createRequestLog } from './server/request-log/index.js';
-import {
-  createLiveSettings,
-  type ConfigSource,
-  type LiveSettings,
-  type ReloadStatus,
-} from './server/settings/live-settings.js';
+import { createLiveSettings } from './server/settings/live-settings.js';
+import type { ConfigSource, LiveSettings, ReloadStatus } from './server/settings/types.js';
 import { createLiveStats, recordCallStats } from './routing/stats.js';
 import { wsAuthorize } from './server/ws/auth.js';
 import { createStores, storesOptionsFromEnv, type Stores } from './storage/index.js';

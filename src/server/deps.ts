@@ -13,7 +13,7 @@ import type { RequestLogStore, UsageStore } from '../storage/types.js';
 import type { RunRecords } from '../../graphs/chat/run-record.js';
 import type { Metrics } from './metrics.js';
 import type { RequestLog } from './request-log/index.js';
-import type { LiveSettings } from './settings/live-settings.js';
+import type { LiveSettings } from './settings/types.js';
 
 export interface AppDeps {
   config: Config;

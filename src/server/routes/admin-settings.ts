@@ -7,7 +7,7 @@ import { MODEL_QUALITIES, RoutingRuleSchema } from '../../config/routing-schema.
 import { GatewayError, notFound, SetupError } from '../../errors.js';
 import { parseBody } from '../body.js';
 import { requireAdmin } from '../middleware/admin-auth.js';
-import type { LiveSettings } from '../settings/live-settings.js';
+import type { LiveSettings } from '../settings/types.js';
 import { settingsView } from '../settings/view.js';
 
 export interface AdminSettingsDeps {

@@ -3,48 +3,17 @@
 // place, one change at a time. A file that does not validate is refused with its reason and the running config kept.
 import type { Logger } from 'pino';
 import { mergedProviders } from '../../catalog/resolve.js';
-import type { CatalogSwitches } from '../../catalog/types.js';
 import { applyChanges, configChanges } from '../../config/live-changes.js';
-import type { LoadedConfig, SetBy } from '../../config/load.js';
+import type { SetBy } from '../../config/load.js';
 import {
   switchesOf,
   withRuntimeSettings,
   type RuntimeSettings,
   type RuntimeSettingsStore,
 } from '../../config/runtime-settings.js';
-import type { ModelQuality, RoutingRule } from '../../config/routing-schema.js';
 import type { Config, ProviderEntry } from '../../config/schema.js';
 import { watchConfigFile } from './config-watch.js';
-
-/** Where the running config came from, to read it again. */
-export interface ConfigSource {
-  /** The file it was read from; none: defaults and environment only (nothing to re-read). */
-  file?: string;
-  /** The values the file, the environment or a flag set (the others are defaults). */
-  setBy: ReadonlyMap<string, SetBy>;
-  /** Reads the file again, with the same environment and flags; throws ConfigError on a bad one. */
-  read(): LoadedConfig;
-}
-
-/** What applying a change needs of the registry of providers (the accounts layer). */
-export interface RegistryControl {
-  check(providers: ProviderEntry[], switches: CatalogSwitches): Promise<void>;
-  reload(): Promise<void>;
-}
-
-/** How a re-read of the config file went. */
-export interface ReloadStatus {
-  at: number;
-  /** `file`: the file changed; `signal`: SIGHUP (or a call of Gateway.reloadConfig). */
-  trigger: 'file' | 'signal';
-  ok: boolean;
-  /** Why it was refused (one line). */
-  error?: string;
-  /** The paths that changed and now apply. */
-  applied: string[];
-  /** The paths that changed but apply only after a restart. */
-  restartNeeded: string[];
-}
+import type { ConfigSource, LiveSettings, RegistryControl, ReloadStatus } from './types.js';
 
 export interface LiveSettingsOptions {
   /** The running config, as loaded: changed in place from here on (everything built from it sees the changes). */
@@ -57,49 +26,6 @@ export interface LiveSettingsOptions {
   /** How long the file's directory must be quiet before it is read again (default 200 ms). */
   debounceMs?: number | undefined;
   now?: () => number;
-}
-
-/** A change of the routing settings: a value to set, null to reset it to the file's, absent to leave it. */
-export interface RoutingPatch {
-  defaultMode?: ModelQuality | null;
-  rules?: RoutingRule[] | null;
-}
-
-/** What the settings view is built from. */
-export interface SettingsState {
-  /** The running config. */
-  config: Config;
-  /** Every provider of the catalog and the running config (merged), on or not. */
-  providers: ProviderEntry[];
-  /** The config file's last valid config (what a reset goes back to, and what a restart would run on). */
-  fileConfig: Config;
-  runtime: RuntimeSettings;
-  file: string | undefined;
-  /** Who set each value of the last valid file read, and of the one the gateway started on. */
-  setBy: ReadonlyMap<string, SetBy>;
-  startSetBy: ReadonlyMap<string, SetBy>;
-  lastReload: ReloadStatus | undefined;
-}
-
-export interface LiveSettings {
-  /** The run-time switches of providers and models, as the registry reads them (always the current ones). */
-  switches: CatalogSwitches;
-  /** Starts following changes: the run-time settings' store, and the file (watched) when there is one. */
-  start(registry: RegistryControl): Promise<void>;
-  /** Reads the config file again and applies it (refused and logged when it does not validate). */
-  reloadFile(trigger: ReloadStatus['trigger']): Promise<ReloadStatus>;
-  /** Reads the run-time settings again and applies them (after a write here, or a notice from another instance). */
-  refresh(): Promise<void>;
-  /** Stores the default mode and the rules (null resets one to the file's), and applies them here before resolving. */
-  setRouting(patch: RoutingPatch): Promise<void>;
-  /**
-   * Switches a provider or a model on or off (undefined: back to the file's setting) and applies it here before
-   * resolving; resolves false when resetting a switch that was not set. Throws, storing nothing, what the registry
-   * would throw on it (a provider turned on that has no protocol, say).
-   */
-  setSwitch(kind: 'provider' | 'model', id: string, enabled: boolean | undefined): Promise<boolean>;
-  state(): SettingsState;
-  close(): Promise<void>;
 }
 
 /** Reads the run-time settings and puts them over `config` (in place): the gateway then starts on the result. */
@@ -182,7 +108,6 @@ export async function createLiveSettings(options: LiveSettingsOptions): Promise<
       );
     },
     reloadFile,
-    refresh,
     async setRouting(patch) {
       if (patch.defaultMode !== undefined) await store.setDefaultMode(patch.defaultMode ?? undefined);
       if (patch.rules !== undefined) await store.setRules(patch.rules ?? undefined);
@@ -240,7 +165,8 @@ function oneLine(err: unknown): string {
     .split('\n')
     .map((line) => line.trim().replace(/^- /, ''))
     .filter((line) => line !== '')
-    .join('; ');
+    .join('; ')
+    .replace(/:; /g, ': ');
 }
 
 function sameSwitches(a: RuntimeSettings, b: RuntimeSettings): boolean {

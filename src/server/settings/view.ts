@@ -5,7 +5,7 @@ import { configChanges, isLivePath } from '../../config/live-changes.js';
 import { leafPaths, valueAt } from '../../config/paths.js';
 import { withRuntimeSettings, type RuntimeValue } from '../../config/runtime-settings.js';
 import type { ProviderEntry } from '../../config/schema.js';
-import type { ReloadStatus, SettingsState } from './live-settings.js';
+import type { ReloadStatus, SettingsState } from './types.js';
 
 /** Where a value comes from, in order of precedence (highest last): console > flag > env > file > default. */
 type ValueSource = 'default' | 'file' | 'env' | 'flag' | 'console';
