@@ -77,7 +77,9 @@ function readYaml(file: string): unknown {
   try {
     return parseYaml(readFileSync(file, 'utf8')) ?? {};
   } catch (err) {
-    throw new ConfigError(`${file}: not valid YAML: ${err instanceof Error ? err.message : String(err)}`);
+    // The parser's message ends with the offending lines quoted, which may hold a key: the first line says where.
+    const where = (err instanceof Error ? err.message : String(err)).split('\n')[0]!.replace(/:$/, '');
+    throw new ConfigError(`${file}: not valid YAML: ${where}`);
   }
 }
 
