@@ -17,7 +17,8 @@ afterAll(async () => {
   await Promise.all([alpha?.close(), beta?.close()]);
 });
 
-describe('SIGHUP', () => {
+// A start compiles the whole gateway (tsx): up to START_TIMEOUT_MS on a loaded machine, beyond the default 20 s.
+describe('SIGHUP', { timeout: 40_000 }, () => {
   it('reads the config file again, and the gateway keeps serving', async () => {
     const config = testConfig({ providers: twoProviders(alpha, beta), routing: { defaultMode: 'balanced' } });
     const file = writeConfigFile(config);

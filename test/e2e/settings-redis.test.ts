@@ -39,8 +39,10 @@ describe('run-time settings shared through Redis', () => {
     gateways.push(one!, two!);
     expect(await modelIds(two!.url)).toEqual(['auto', 'alpha/alpha-chat', 'beta/beta-chat']);
 
-    expect((await admin(one!.url, 'PUT', '/admin/providers/alpha/enabled', { enabled: false })).status).toBe(200);
-    await admin(one!.url, 'PATCH', '/admin/settings', { routing: { defaultMode: 'fastest' } });
+    const off = await admin(one!.url, 'PUT', '/admin/providers/alpha/enabled', { enabled: false });
+    expect(off.status, JSON.stringify(off.body)).toBe(200);
+    const patched = await admin(one!.url, 'PATCH', '/admin/settings', { routing: { defaultMode: 'fastest' } });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
     expect(
       await pollUntil(
         () => modelIds(two!.url),
@@ -54,7 +56,8 @@ describe('run-time settings shared through Redis', () => {
     const view = await settingsOf(two!.url);
     expect(view.providers.find((p) => p.id === 'alpha')).toMatchObject({ enabled: false, source: 'console' });
 
-    await admin(two!.url, 'DELETE', '/admin/providers/alpha/enabled');
+    const reset = await admin(two!.url, 'DELETE', '/admin/providers/alpha/enabled');
+    expect(reset.status, JSON.stringify(reset.body)).toBe(200);
     expect(
       await pollUntil(
         () => modelIds(one!.url),
