@@ -1,7 +1,7 @@
 // The accounts layer of one gateway: provider keys (vault, health, limits, circuits), client keys and usage.
 import type { Logger } from 'pino';
-import { knownProviderIds } from '../catalog/resolve.js';
-import type { ResolvedCatalog } from '../catalog/types.js';
+import { mergedProviders } from '../catalog/resolve.js';
+import type { CatalogSwitches, ResolvedCatalog } from '../catalog/types.js';
 import type { Env } from '../config/load.js';
 import type { Config, ProviderEntry } from '../config/schema.js';
 import type { Adapters } from '../providers/protocols.js';
@@ -28,6 +28,8 @@ export interface AccountsOptions {
   onCall?: (record: UsageRecord) => void;
   /** Where the records file lives without Redis, for error messages. */
   recordsLocation: string;
+  /** Providers and models switched on or off at run time (read at each rebuild of the registry). */
+  switches?: CatalogSwitches;
   now?: () => number;
 }
 
@@ -38,6 +40,13 @@ export interface Accounts {
   keyAdmin: KeyAdmin;
   clientKeys: ClientKeys;
   breakers: Breakers;
+  /**
+   * Rebuilds the registry in place from `config.providers` as it stands, the vault and the switches (after the config
+   * or a switch changed).
+   */
+  reload(): Promise<void>;
+  /** Throws what a rebuild on these providers and switches would (a provider without a protocol...), changing nothing. */
+  check(providers: ProviderEntry[], switches?: CatalogSwitches): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -53,7 +62,9 @@ export async function createAccounts(options: AccountsOptions): Promise<Accounts
     masterKey: env['SWITCHBOARD_MASTER_KEY'],
     location: options.recordsLocation,
   });
-  const build = async () => resolveCatalogWithKeys(catalog, config.providers, env, await vault.entries());
+  // config.providers is read at each build: a reloaded config file replaces it in place.
+  const build = async (providers = config.providers, switches = options.switches) =>
+    resolveCatalogWithKeys(catalog, providers, env, await vault.entries(), switches);
   const registry = await build();
   const reload = singleFlight(async () => void Object.assign(registry, await build()));
   // A key added or removed on another instance reaches this one as soon as the store says the vault changed.
@@ -99,7 +110,7 @@ export async function createAccounts(options: AccountsOptions): Promise<Accounts
     health,
     adapters: options.adapters,
     timeouts: config.timeouts,
-    knownProviders: knownProviderIds(catalog, config.providers),
+    knownProviders: { has: (id) => mergedProviders(catalog, config.providers).some((entry) => entry.id === id) },
     // In place: the request graph and the routes hold this object.
     reload,
     now,
@@ -110,6 +121,10 @@ export async function createAccounts(options: AccountsOptions): Promise<Accounts
     keyAdmin,
     clientKeys,
     breakers,
+    reload,
+    async check(providers, switches) {
+      await build(providers, switches);
+    },
     async close() {
       await unwatch();
       clientKeys.close();

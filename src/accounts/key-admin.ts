@@ -18,7 +18,7 @@ export interface KeyAdminDeps {
   adapters: Adapters;
   timeouts: Timeouts;
   /** Provider ids of the catalog and the config, enabled or not: where a key may be added. */
-  knownProviders: ReadonlySet<string>;
+  knownProviders: Pick<ReadonlySet<string>, 'has'>;
   /** Rebuilds the registry from the vault's current keys (a new key can turn its provider on). */
   reload(): Promise<void>;
   /** The key pool's clock (default: real time). */

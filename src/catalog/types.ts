@@ -41,12 +41,26 @@ export interface ResolvedModel {
   config: ModelConfig;
 }
 
+/**
+ * Providers and models switched on or off at run time (the console), over the catalog's and the config's `enabled`:
+ * undefined leaves the entry's own setting. Read at each resolve.
+ */
+export interface CatalogSwitches {
+  provider(id: string): boolean | undefined;
+  model(ref: string): boolean | undefined;
+}
+
 /** The enabled providers and models of a gateway, with the lookups routing needs. */
 export interface ResolvedCatalog {
   providers: ResolvedProvider[];
   models: ResolvedModel[];
   /** Providers in the catalog or config that stay off, and why (no key, say). */
   disabled: Array<{ id: string; reason: string; keyEnv: string[]; signupUrl?: string }>;
+  /**
+   * Models switched off (`enabled: false`, in the config or at run time), or whose provider is: `provider/model` →
+   * why. A request that names one is told so.
+   */
+  switchedOff: Map<string, string>;
   byRef: Map<string, ResolvedModel>;
   /** Models by the provider's bare model id, for `model: "llama-3.3-70b"` requests. */
   byBareId: Map<string, ResolvedModel[]>;

@@ -37,23 +37,27 @@ export function serveCommand(host: () => ServeHost = processServeHost): Command 
       const on = host();
       try {
         const { env, cwd } = on;
-        const { config, file } = loadConfig({
-          env,
-          cwd,
-          ...(options.config === undefined ? {} : { file: options.config }),
-        });
-        if (options.port !== undefined) config.server.port = options.port;
-        if (options.host !== undefined) config.server.host = options.host;
+        const flags = {
+          ...(options.port === undefined ? {} : { port: options.port }),
+          ...(options.host === undefined ? {} : { host: options.host }),
+        };
+        const source = { env, cwd, ...(options.config === undefined ? {} : { file: options.config }), flags };
+        const loaded = loadConfig(source);
+        const { config, file } = loaded;
+        // Read again from the same file (even if ./switchboard.yaml was found by looking), with the same flags.
+        const read = () => loadConfig({ ...source, ...(file === undefined ? {} : { file }) });
         const gateway = await startGateway({
           config,
           env,
+          configSource: { ...loaded, read },
           ...(on.log === undefined ? {} : { logger: createLogger(config.logLevel, env['LOG_FORMAT'], on.log) }),
           ...(options.allowPublic ? { allowPublic: true } : {}),
         });
+        // Before the line a supervisor waits for: a SIGHUP sent the moment it reads it must not end the process.
+        on.serving(gateway);
         if (gateway.exposed) on.stderr.write(`switchboard: warning: ${EXPOSED_WARNING}\n`);
         const where = gateway.address === gateway.url ? '' : ` (every interface; from here: ${gateway.url}/v1)`;
         on.stdout.write(`${summary(gateway.registry, file)}Switchboard listening on ${gateway.address}/v1${where}\n`);
-        on.serving(gateway);
       } catch (err) {
         const [code, message] = startFailure(err);
         on.stderr.write(`switchboard: ${message}\n`);
@@ -99,8 +103,10 @@ function summary(registry: ResolvedCatalog, file: string | undefined): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** SIGINT and SIGTERM stop the gateway; SIGHUP reads the config file again (its outcome is logged). */
 function stopOnSignals(gateway: Gateway): void {
   const stop = () => void gateway.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  process.on('SIGHUP', () => void gateway.reloadConfig());
 }

@@ -24,6 +24,8 @@ export const ModelSchema = z.strictObject({
   /** Per-task quality priors (0..1) that override `quality` for that task. */
   strengths: z.partialRecord(z.enum(TASKS), unit).optional(),
   costPer1M: z.strictObject({ input: z.number().min(0), output: z.number().min(0) }).default({ input: 0, output: 0 }),
+  /** false takes the model out of routing and of /v1/models (its provider stays on). */
+  enabled: z.boolean().optional(),
 });
 export type ModelConfig = z.infer<typeof ModelSchema>;
 

@@ -5,6 +5,7 @@ import { clientAuth } from './middleware/client-auth.js';
 import { errorHandler, unknownRoute } from './middleware/errors.js';
 import { adminClientKeyRoutes } from './routes/admin-client-keys.js';
 import { adminKeyRoutes } from './routes/admin-keys.js';
+import { adminSettingsRoutes } from './routes/admin-settings.js';
 import { agentRoutes } from './routes/agents.js';
 import { chatRoutes } from './routes/chat.js';
 import { consoleRoutes } from './routes/console.js';
@@ -42,6 +43,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(runRoutes(deps));
   app.use(adminKeyRoutes({ keys: deps.keyAdmin, adminKey: deps.adminKey }));
   app.use(adminClientKeyRoutes({ clientKeys: deps.clientKeys, adminKey: deps.adminKey }));
+  app.use(adminSettingsRoutes({ settings: deps.settings, registry: deps.registry, adminKey: deps.adminKey }));
   app.use(meRoutes({ clientKeys: deps.clientKeys, adminKey: deps.adminKey }));
   if (deps.consoleDir !== undefined) app.use(consoleRoutes(deps.consoleDir));
   app.use(unknownRoute);

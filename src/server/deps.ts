@@ -13,6 +13,7 @@ import type { RequestLogStore, UsageStore } from '../storage/types.js';
 import type { RunRecords } from '../../graphs/chat/run-record.js';
 import type { Metrics } from './metrics.js';
 import type { RequestLog } from './request-log/index.js';
+import type { LiveSettings } from './settings/types.js';
 
 export interface AppDeps {
   config: Config;
@@ -28,6 +29,8 @@ export interface AppDeps {
   clientKeys: ClientKeys;
   /** Provider keys as the admin API manages them. */
   keyAdmin: KeyAdmin;
+  /** The config file and the run-time settings (GET, PATCH /admin/settings; provider and model switches). */
+  settings: LiveSettings;
   /** SWITCHBOARD_ADMIN_KEY; unset turns the admin API off. */
   adminKey: string | undefined;
   usage: UsageStore;
