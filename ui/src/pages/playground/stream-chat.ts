@@ -40,13 +40,19 @@ export async function streamChat(options: {
   messages: ChatTurn[];
   signal: AbortSignal;
   onText: (text: string) => void;
+  /** Told the run's id before the request goes, so the run can be followed while it runs. */
+  onRunId?: (runId: string) => void;
   now?: () => number;
 }): Promise<AnswerInfo> {
   const now = options.now ?? (() => performance.now());
   const started = now();
+  // A run id of our own: the gateway records the events of runs whose id the client chose, so the run can be
+  // followed live and replayed from its page.
+  const runId = `playground_${crypto.randomUUID()}`;
+  options.onRunId?.(runId);
   const response = await fetch('/v1/chat/completions', {
     method: 'POST',
-    headers: { ...authHeaders(), 'content-type': 'application/json' },
+    headers: { ...authHeaders(), 'content-type': 'application/json', 'x-switchboard-run-id': runId },
     body: JSON.stringify({
       model: options.model,
       messages: options.messages,
@@ -88,7 +94,7 @@ export async function streamChat(options: {
   if (failure !== undefined) throw new ApiError(failure, 502);
   const attempts = response.headers.get('x-switchboard-attempts');
   return {
-    runId: response.headers.get('x-switchboard-run-id'),
+    runId: response.headers.get('x-switchboard-run-id') ?? runId,
     provider: response.headers.get('x-switchboard-provider'),
     model: response.headers.get('x-switchboard-model'),
     attempts: attempts === null ? null : Number(attempts),
