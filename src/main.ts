@@ -167,6 +167,7 @@ export async function startGateway({
     startedAt: Math.floor(Date.now() / 1000),
     clientKeys: accounts.clientKeys,
     keyAdmin: accounts.keyAdmin,
+    status: { breakers: accounts.breakers, freeTier: accounts.freeTier },
     adminKey,
     usage: stores.usage,
     requestLog,

@@ -5,6 +5,7 @@ import { clientAuth } from './middleware/client-auth.js';
 import { errorHandler, unknownRoute } from './middleware/errors.js';
 import { adminClientKeyRoutes } from './routes/admin-client-keys.js';
 import { adminKeyRoutes } from './routes/admin-keys.js';
+import { adminStatusRoutes } from './routes/admin-status.js';
 import { agentRoutes } from './routes/agents.js';
 import { chatRoutes } from './routes/chat.js';
 import { contextualChatRoutes } from './routes/contextual-chat.js';
@@ -40,6 +41,19 @@ export function createApp(deps: AppDeps): Express {
   app.use(runRoutes(deps));
   app.use(adminKeyRoutes({ keys: deps.keyAdmin, adminKey: deps.adminKey }));
   app.use(adminClientKeyRoutes({ clientKeys: deps.clientKeys, adminKey: deps.adminKey }));
+  app.use(
+    adminStatusRoutes({
+      sources: {
+        ...deps.status,
+        registry: deps.registry,
+        keyAdmin: deps.keyAdmin,
+        usage: deps.usage,
+        requests: deps.requests,
+        now: deps.now,
+      },
+      adminKey: deps.adminKey,
+    }),
+  );
   app.use(unknownRoute);
   app.use(errorHandler(deps.logger));
   return app;

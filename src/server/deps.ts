@@ -12,6 +12,7 @@ import type { StatsView } from '../routing/types.js';
 import type { RequestLogStore, UsageStore } from '../storage/types.js';
 import type { RunRecords } from '../../graphs/chat/run-record.js';
 import type { Metrics } from './metrics.js';
+import type { StatusSources } from './status/snapshot.js';
 import type { RequestLog } from './request-log/index.js';
 
 export interface AppDeps {
@@ -28,6 +29,8 @@ export interface AppDeps {
   clientKeys: ClientKeys;
   /** Provider keys as the admin API manages them. */
   keyAdmin: KeyAdmin;
+  /** The circuits and the free-tier headroom, for GET /admin/status (the rest of it comes from the deps here). */
+  status: Pick<StatusSources, 'breakers' | 'freeTier'>;
   /** SWITCHBOARD_ADMIN_KEY; unset turns the admin API off. */
   adminKey: string | undefined;
   usage: UsageStore;

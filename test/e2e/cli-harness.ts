@@ -1,5 +1,5 @@
 // The `switchboard` command line as a user runs it, for the CLI e2e files: a child process in a temp directory.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,10 +30,7 @@ export function useCli(): (
     for (const child of children) child.kill('SIGTERM');
   });
   return (args, until, env = {}, cwd = mkdtempSync(join(tmpdir(), 'sb-cli-'))) => {
-    const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], {
-      cwd,
-      env: { PATH: process.env['PATH'] ?? '', ...env },
-    });
+    const child = spawnCli(args, env, cwd);
     children.push(child);
     return new Promise((resolve) => {
       let out = '';
@@ -46,6 +43,18 @@ export function useCli(): (
       child.on('exit', (code) => resolve({ out, code }));
     });
   };
+}
+
+/** The CLI as a child process with only PATH and `env` in its environment; stop it yourself (or use useCli). */
+export function spawnCli(
+  args: string[],
+  env: Record<string, string> = {},
+  cwd = mkdtempSync(join(tmpdir(), 'sb-cli-')),
+): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, ['--import', TSX, CLI, ...args], {
+    cwd,
+    env: { PATH: process.env['PATH'] ?? '', ...env },
+  });
 }
 
 /** A config file with `yaml` in a temp directory; returns its path. */
