@@ -45,6 +45,11 @@ export function useCli(): (
   };
 }
 
+/** The command line that runs the CLI with `args` (for a terminal multiplexer to run it). */
+export function cliCommand(args: string[]): string[] {
+  return [process.execPath, '--import', TSX, CLI, ...args];
+}
+
 /** The CLI as a child process with only PATH and `env` in its environment; stop it yourself (or use useCli). */
 export function spawnCli(
   args: string[],

@@ -1,12 +1,13 @@
 // `switchboard status` as a user runs it: a child process against a real gateway in front of fake providers, its
 // table, --json, --watch and exit codes (69 when no gateway answers, 77 without the admin key).
+import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusSnapshot } from '../../src/server/status/types.js';
 import type { FakeUpstream } from '../fakes/fake-upstream.js';
 import { startOpenAIUpstream } from '../fakes/openai-wire.js';
 import { call } from './accounts-harness.js';
-import { spawnCli, STACK_LINE, useCli } from './cli-harness.js';
+import { cliCommand, spawnCli, STACK_LINE, useCli } from './cli-harness.js';
 import type { TestGateway } from './harness.js';
 import { ADMIN_KEY, provider, startKeysGateway } from './keys-harness.js';
 
@@ -109,6 +110,25 @@ describe('switchboard status', () => {
     expect(out.match(/^alpha\s+closed/gm)).toHaveLength(2);
   });
 
+  it.skipIf(!hasTmux())('--watch on a terminal redraws in place, in colour', async () => {
+    const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args]).toString();
+    const socket = `sb-status-${process.pid}`;
+    const exports = Object.entries(env).map(([name, value]) => `${name}=${value}`);
+    try {
+      tmux('new-session', '-d', '-x', '160', '-y', '50', 'env', ...exports, ...cliCommand(['status', '--watch', '1']));
+      const screen = () => tmux('capture-pane', '-p', '-e');
+      await expect.poll(() => screen(), { timeout: 20_000, interval: 200 }).toMatch(/^alpha/m);
+      const first = screen();
+      // The header's clock moves on with each frame, and the frame replaces the last rather than follow it.
+      await expect.poll(() => clock(screen()), { timeout: 20_000, interval: 200 }).not.toBe(clock(first));
+      const later = screen();
+      expect(later.match(/Switchboard/g)).toHaveLength(1);
+      expect(later).toContain('\u001b[32m'); // green: colours on a terminal
+    } finally {
+      execFileSync('tmux', ['-L', socket, 'kill-server']);
+    }
+  });
+
   it('exits 69 with how to start a gateway when none answers', async () => {
     const port = await closedPort();
     const { out, code } = await finished(['status'], { SWITCHBOARD_URL: `http://127.0.0.1:${port}` });
@@ -135,6 +155,20 @@ describe('switchboard status', () => {
     expect(bad.out).toContain('expected seconds');
   });
 });
+
+/** The header line's time, the only text of a frame sure to change from one to the next. */
+function clock(screen: string): string | undefined {
+  return /Switchboard\S* at \S+, (.*)/.exec(screen)?.[1];
+}
+
+function hasTmux(): boolean {
+  try {
+    execFileSync('tmux', ['-V']);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** A port nothing listens on: one the system just gave out and took back. */
 async function closedPort(): Promise<number> {
