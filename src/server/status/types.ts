@@ -1,5 +1,5 @@
 // The body of GET /admin/status: one snapshot of every provider, key, circuit, free-tier headroom and live figure, as
-// the console's Overview page and `switchboard status` read it (docs/OPERATIONS.md#the-status-snapshot).
+// the console's Overview page and `switchboard status` read it (docs/ACCOUNTS.md#status-get-adminstatus).
 import type { FreeTier, KeyFreeTier } from '../../accounts/free-tier.js';
 import type { BreakerState } from '../../accounts/breakers.js';
 import type { KeyStatus } from '../../accounts/types.js';
