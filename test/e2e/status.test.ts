@@ -6,6 +6,7 @@ import { startOpenAIUpstream } from '../fakes/openai-wire.js';
 import { schemaErrors } from '../helpers/openai-schema.js';
 import type { ProviderStatus, StatusSnapshot } from '../../src/server/status/types.js';
 import { call } from './accounts-harness.js';
+import { redisEnv } from './harness.js';
 import { ADMIN_KEY, provider, startKeysGateway, useFakesAndGateway, withResponseHeaders } from './keys-harness.js';
 
 const fx = useFakesAndGateway(() => Promise.all([startOpenAIUpstream(), startOpenAIUpstream()]));
@@ -220,5 +221,38 @@ describe('GET /admin/status', () => {
     expect(circuit!.state).toBe('open');
     expect(circuit!.until).toBeGreaterThan(Date.now());
     expect(snapshot.totals.providers.circuitOpen).toBe(1);
+  });
+
+  it('on Redis, one instance shows the headroom, key rests and live figures of calls made through another', async () => {
+    const env = redisEnv('status');
+    const providers = [
+      provider('beta', 'openai', beta, 0.5, { apiKeys: ['sk-beta-3333'], limits: { rpd: 100 } }),
+      provider('alpha', 'openai', alpha, 0.9, { apiKeys: ['sk-alpha-one-1111'], limits: ALPHA_LIMITS }),
+    ];
+    const [one, two] = await Promise.all([startKeysGateway({ providers }, env), startKeysGateway({ providers }, env)]);
+    try {
+      for (let i = 0; i < 3; i++) {
+        const answer = await one.client.chat.completions.create({
+          model: 'alpha/alpha-chat',
+          messages: [{ role: 'user', content: `fleet ${i}` }],
+        });
+        expect(answer.choices[0]!.message.content).toBeTruthy();
+      }
+      beta.queue({ type: 'error', status: 429, headers: { 'retry-after': '600' } });
+      await one.client.chat.completions
+        .create({ model: 'beta/beta-chat', messages: [{ role: 'user', content: 'fleet' }] })
+        .catch(() => undefined);
+      // A request's row is written as its response ends, which is when the client has it: give the store a moment.
+      const read = async () => (await call(two.url, 'GET', '/admin/status', ADMIN_KEY)).body as StatusSnapshot;
+      await expect.poll(async () => (await read()).totals.requests.count).toBe(4);
+      const snapshot = await read();
+      const a = find(snapshot, 'alpha');
+      expect(a.freeTier!.day.requests).toMatchObject({ limit: 20, used: 3, remaining: 17, source: 'gateway' });
+      expect(a.live).toMatchObject({ count: 3, errors: 0 });
+      expect(find(snapshot, 'beta').keys[0]).toMatchObject({ status: 'cooling', reason: 'rate limited (HTTP 429)' });
+      expect(snapshot.totals.requests.errors).toBe(1);
+    } finally {
+      await Promise.all([one.close(), two.close()]);
+    }
   });
 });
