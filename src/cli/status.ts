@@ -57,12 +57,10 @@ export function statusCommand(out: Out & { isTTY?: boolean } = process.stdout): 
       cliAction(async (options: StatusOptions) => {
         const path = `/admin/status${options.minutes === undefined ? '' : `?minutes=${options.minutes}`}`;
         const read = async () => (await gatewayRequest(options, 'GET', path, { use: 'admin' })) as StatusSnapshot;
-        const render = (snapshot: StatusSnapshot, compact: boolean) =>
-          options.json
-            ? compact
-              ? `${JSON.stringify(snapshot)}\n`
-              : json(snapshot)
-            : statusText(snapshot, gatewayBase(options));
+        const render = (snapshot: StatusSnapshot, oneLine: boolean) => {
+          if (!options.json) return statusText(snapshot, gatewayBase(options));
+          return oneLine ? `${JSON.stringify(snapshot)}\n` : json(snapshot);
+        };
         if (options.watch === undefined) {
           out.write(render(await read(), false));
           return;
