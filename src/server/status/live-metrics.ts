@@ -16,7 +16,7 @@ interface Sample {
 
 /** Request-log rows read per page, and at most in all (past that, the figures are over the newest rows). */
 const PAGE_ROWS = 1_000;
-const MAX_ROWS = 10_000;
+const MAX_ROWS = 5_000;
 
 /** The figures of a provider's upstream calls (or of all of them) over `minutes`. */
 export function callMetrics(records: UsageRecord[], minutes: number): LiveMetrics {
