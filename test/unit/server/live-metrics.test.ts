@@ -75,4 +75,13 @@ describe('requestMetrics', () => {
     const metrics = await requestMetrics(store, NOW - 300_000, NOW);
     expect(metrics).toMatchObject({ count: 2_400, errors: 600, perMinute: 480, errorRate: 0.25, p50LatencyMs: 100 });
   });
+
+  it('reads at most 5,000 rows, and then takes the rate over the time they span', async () => {
+    const store = createMemoryRequestLog({ retentionMs: 86_400_000, maxRows: 10_000 }, () => NOW);
+    // 6,000 requests ending 10 ms apart, the newest now: 100 a second.
+    for (let i = 5_999; i >= 0; i--) store.append(row(NOW - i * 10));
+    const metrics = await requestMetrics(store, NOW - 300_000, NOW);
+    expect(metrics.count).toBe(5_000);
+    expect(metrics.perMinute).toBeCloseTo(6_000, -1);
+  });
 });
