@@ -52,7 +52,8 @@ afterAll(async () => {
 /** Runs the CLI to its end. */
 const finished = (args: string[], extra: Record<string, string> = {}) => runCli(args, /$^/, { ...env, ...extra });
 
-describe('switchboard status', () => {
+// Each test starts the CLI once or twice (a second or more each on a loaded machine, most of it loading TypeScript).
+describe('switchboard status', { timeout: 60_000 }, () => {
   it('prints providers and their keys with circuit, keys usable, headroom today, reset and latency; exit 0', async () => {
     const { out, code } = await finished(['status']);
     expect(code).toBe(0);
