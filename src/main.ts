@@ -214,6 +214,7 @@ export async function startGateway({
     clientKeys: accounts.clientKeys,
     keyAdmin: accounts.keyAdmin,
     settings,
+    status: { breakers: accounts.breakers, freeTier: accounts.freeTier },
     adminKey,
     usage: stores.usage,
     requestLog,

@@ -3,13 +3,14 @@ import type { Logger } from 'pino';
 import { mergedProviders } from '../catalog/resolve.js';
 import type { CatalogSwitches, ResolvedCatalog } from '../catalog/types.js';
 import type { Env } from '../config/load.js';
-import type { Config, ProviderEntry } from '../config/schema.js';
+import type { Config, Limits, ProviderEntry } from '../config/schema.js';
 import type { Adapters } from '../providers/protocols.js';
 import type { Stores } from '../storage/index.js';
 import type { UsageRecord } from '../storage/types.js';
 import { withLocalFallback } from '../storage/window-fallback.js';
 import type { Breakers } from './breakers.js';
 import { createClientKeys, type ClientKeys } from './client-keys.js';
+import { readFreeTier, type KeyFreeTier } from './free-tier.js';
 import { createKeyAdmin } from './key-admin.js';
 import type { KeyPool } from './key-pool-types.js';
 import { createKeyVault, VAULT_COLLECTION, VAULT_META_COLLECTION } from './key-vault.js';
@@ -47,6 +48,8 @@ export interface Accounts {
   reload(): Promise<void>;
   /** Throws what a rebuild on these providers and switches would (a provider without a protocol...), changing nothing. */
   check(providers: ProviderEntry[], switches?: CatalogSwitches): Promise<void>;
+  /** What is left of key `id`'s limits (the provider id for a keyless provider) this minute and today. */
+  freeTier(id: string, limits: Limits, now: number): Promise<KeyFreeTier>;
   close(): Promise<void>;
 }
 
@@ -84,10 +87,11 @@ export async function createAccounts(options: AccountsOptions): Promise<Accounts
     logger,
     now,
   });
-  const { keys, health, breakers } = wireKeyPool({
+  // Provider limits may degrade to this instance while Redis is down; client budgets (clientKeys) may not.
+  const windows = withLocalFallback(stores.windows, logger, now);
+  const { keys, health, breakers, readings } = wireKeyPool({
     settings: config.accounts,
-    // Provider limits may degrade to this instance while Redis is down; client budgets (clientKeys) may not.
-    windows: withLocalFallback(stores.windows, logger, now),
+    windows,
     kv: stores.kv,
     record(record) {
       stores.usage.append(record);
@@ -125,6 +129,7 @@ export async function createAccounts(options: AccountsOptions): Promise<Accounts
     async check(providers, switches) {
       await build(providers, switches);
     },
+    freeTier: (id, limits, at) => readFreeTier({ windows, readings }, id, limits, at),
     async close() {
       await unwatch();
       clientKeys.close();

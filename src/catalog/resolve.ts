@@ -35,6 +35,7 @@ export function resolveCatalog(
     if (reason !== undefined) {
       resolved.disabled.push({
         id: entry.id,
+        name: entry.name ?? entry.id,
         reason,
         keyEnv: entry.keyEnv ?? [],
         ...(entry.signupUrl ? { signupUrl: entry.signupUrl } : {}),

@@ -55,12 +55,12 @@ export interface ResolvedCatalog {
   providers: ResolvedProvider[];
   models: ResolvedModel[];
   /** Providers in the catalog or config that stay off, and why (no key, say). */
-  disabled: Array<{ id: string; reason: string; keyEnv: string[]; signupUrl?: string }>;
   /**
    * Models switched off (`enabled: false`, in the config or at run time), or whose provider is: `provider/model` →
    * why. A request that names one is told so.
    */
   switchedOff: Map<string, string>;
+  disabled: Array<{ id: string; name: string; reason: string; keyEnv: string[]; signupUrl?: string }>;
   byRef: Map<string, ResolvedModel>;
   /** Models by the provider's bare model id, for `model: "llama-3.3-70b"` requests. */
   byBareId: Map<string, ResolvedModel[]>;

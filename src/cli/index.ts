@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { clientKeysCommand } from './client-keys.js';
 import { keysCommand } from './keys.js';
 import { serveCommand } from './serve.js';
+import { statusCommand } from './status.js';
 import { vaultCommand } from './vault.js';
 
 const program = new Command()
@@ -11,6 +12,7 @@ const program = new Command()
   .description('An OpenAI-compatible LLM gateway: one endpoint in front of many providers')
   .version('0.1.0');
 program.addCommand(serveCommand());
+program.addCommand(statusCommand());
 program.addCommand(keysCommand());
 program.addCommand(clientKeysCommand());
 program.addCommand(vaultCommand());

@@ -6,6 +6,7 @@ import { errorHandler, unknownRoute } from './middleware/errors.js';
 import { adminClientKeyRoutes } from './routes/admin-client-keys.js';
 import { adminKeyRoutes } from './routes/admin-keys.js';
 import { adminSettingsRoutes } from './routes/admin-settings.js';
+import { adminStatusRoutes } from './routes/admin-status.js';
 import { agentRoutes } from './routes/agents.js';
 import { chatRoutes } from './routes/chat.js';
 import { consoleRoutes } from './routes/console.js';
@@ -46,6 +47,19 @@ export function createApp(deps: AppDeps): Express {
   app.use(adminSettingsRoutes({ settings: deps.settings, registry: deps.registry, adminKey: deps.adminKey }));
   app.use(meRoutes({ clientKeys: deps.clientKeys, adminKey: deps.adminKey }));
   if (deps.consoleDir !== undefined) app.use(consoleRoutes(deps.consoleDir));
+  app.use(
+    adminStatusRoutes({
+      sources: {
+        ...deps.status,
+        registry: deps.registry,
+        keyAdmin: deps.keyAdmin,
+        usage: deps.usage,
+        requests: deps.requests,
+        now: deps.now,
+      },
+      adminKey: deps.adminKey,
+    }),
+  );
   app.use(unknownRoute);
   app.use(errorHandler(deps.logger));
   return app;

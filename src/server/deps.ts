@@ -12,6 +12,7 @@ import type { StatsView } from '../routing/types.js';
 import type { RequestLogStore, UsageStore } from '../storage/types.js';
 import type { RunRecords } from '../../graphs/chat/run-record.js';
 import type { Metrics } from './metrics.js';
+import type { StatusSources } from './status/snapshot.js';
 import type { RequestLog } from './request-log/index.js';
 import type { LiveSettings } from './settings/types.js';
 
@@ -31,6 +32,8 @@ export interface AppDeps {
   keyAdmin: KeyAdmin;
   /** The config file and the run-time settings (GET, PATCH /admin/settings; provider and model switches). */
   settings: LiveSettings;
+  /** The circuits and the free-tier headroom, for GET /admin/status (the rest of it comes from the deps here). */
+  status: Pick<StatusSources, 'breakers' | 'freeTier'>;
   /** SWITCHBOARD_ADMIN_KEY; unset turns the admin API off. */
   adminKey: string | undefined;
   usage: UsageStore;

@@ -1,6 +1,6 @@
 // The `switchboard` command line as a user runs it, for the CLI e2e files: a child process in a temp directory, or
 // (the commands that take a host: serve, vault) the same command run in the test's own process.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,10 +35,7 @@ export function useCli(): (
     for (const child of children) child.kill('SIGTERM');
   });
   return (args, until, env = {}, cwd = mkdtempSync(join(tmpdir(), 'sb-cli-'))) => {
-    const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], {
-      cwd,
-      env: { PATH: process.env['PATH'] ?? '', ...env },
-    });
+    const child = spawnCli(args, env, cwd);
     children.push(child);
     return new Promise((resolve) => {
       let out = '';
@@ -80,6 +77,23 @@ export function useInProcessCli(): (args: string[], env?: Record<string, string>
     await program.parseAsync(args, { from: 'user' });
     return { out, code };
   };
+}
+
+/** The command line that runs the CLI with `args` (for a terminal multiplexer to run it). */
+export function cliCommand(args: string[]): string[] {
+  return [process.execPath, '--import', TSX, CLI, ...args];
+}
+
+/** The CLI as a child process with only PATH and `env` in its environment; stop it yourself (or use useCli). */
+export function spawnCli(
+  args: string[],
+  env: Record<string, string> = {},
+  cwd = mkdtempSync(join(tmpdir(), 'sb-cli-')),
+): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, ['--import', TSX, CLI, ...args], {
+    cwd,
+    env: { PATH: process.env['PATH'] ?? '', ...env },
+  });
 }
 
 /** A config file with `yaml` in a temp directory; returns its path. */
