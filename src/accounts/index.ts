@@ -13,6 +13,7 @@ import { createClientKeys, type ClientKeys } from './client-keys.js';
 import { createKeyAdmin } from './key-admin.js';
 import type { KeyPool } from './key-pool-types.js';
 import { createKeyVault, VAULT_COLLECTION, VAULT_META_COLLECTION } from './key-vault.js';
+import { readMasterKey } from './master-key.js';
 import { wireKeyPool } from './pool-wiring.js';
 import { resolveCatalogWithKeys } from './provider-keys.js';
 import type { KeyAdmin } from './types.js';
@@ -42,7 +43,7 @@ export interface Accounts {
 }
 
 /**
- * Opens the vault (SWITCHBOARD_MASTER_KEY), builds the registry with its keys, and wires the key pool, the circuit
+ * Opens the vault (SWITCHBOARD_MASTER_KEY, else the master key file), builds the registry with its keys, and wires the key pool, the circuit
  * breakers and the client keys over the shared stores.
  */
 export async function createAccounts(options: AccountsOptions): Promise<Accounts> {
@@ -50,7 +51,7 @@ export async function createAccounts(options: AccountsOptions): Promise<Accounts
   const now = options.now ?? Date.now;
   const vault = await createKeyVault({
     records: stores.records,
-    masterKey: env['SWITCHBOARD_MASTER_KEY'],
+    masterKey: readMasterKey(env).key,
     location: options.recordsLocation,
   });
   const build = async () => resolveCatalogWithKeys(catalog, config.providers, env, await vault.entries());

@@ -50,7 +50,12 @@ interface MergedEntry {
 
 /** The ids of every provider in the catalog or the config, enabled or not (where a run-time key may be added). */
 export function knownProviderIds(catalog: ProviderEntry[], userEntries: ProviderEntry[]): Set<string> {
-  return new Set(mergeEntries(catalog, userEntries).map(({ entry }) => entry.id));
+  return new Set(mergedProviderEntries(catalog, userEntries).map((entry) => entry.id));
+}
+
+/** Every provider of the catalog and the config, enabled or not, each with the config merged into it (as resolved). */
+export function mergedProviderEntries(catalog: ProviderEntry[], userEntries: ProviderEntry[]): ProviderEntry[] {
+  return mergeEntries(catalog, userEntries).map(({ entry }) => entry);
 }
 
 function mergeEntries(catalog: ProviderEntry[], userEntries: ProviderEntry[]): MergedEntry[] {

@@ -44,11 +44,15 @@ export function withGatewayOptions(command: Command, keys: 'client' | 'admin' | 
   return command;
 }
 
-/** A failure to print as one line (`switchboard: message`), exiting with `code`. */
+/**
+ * A failure to print as one line (`switchboard: message`), exiting with `code`; `apiCode` is the gateway's own error
+ * code when the gateway refused (`workspace_not_allowed`...), for a command that can say more about it.
+ */
 export class CliError extends Error {
   constructor(
     message: string,
     readonly code: number = EXIT.failed,
+    readonly apiCode?: string,
   ) {
     super(message);
   }
@@ -115,8 +119,11 @@ export async function gatewayFetch(
   if (response.ok) return response;
   const text = await response.text();
   let message = `HTTP ${response.status}`;
+  let apiCode: string | undefined;
   try {
-    message = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? message;
+    const { error } = JSON.parse(text) as { error?: { message?: string; code?: string | null } };
+    message = error?.message ?? message;
+    apiCode = error?.code ?? undefined;
   } catch {
     // not JSON: keep the status line
   }
@@ -124,8 +131,9 @@ export async function gatewayFetch(
     throw new CliError(
       `${message} (check SWITCHBOARD_API_KEY / SWITCHBOARD_ADMIN_KEY or --key / --admin-key)`,
       EXIT.denied,
+      apiCode,
     );
-  throw new CliError(message);
+  throw new CliError(message, EXIT.failed, apiCode);
 }
 
 /** Like gatewayFetch, and returns the JSON body (undefined when empty). */

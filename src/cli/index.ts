@@ -2,6 +2,7 @@
 // The `switchboard` command line.
 import { Command } from 'commander';
 import { clientKeysCommand } from './client-keys.js';
+import { initCommand } from './init.js';
 import { keysCommand } from './keys.js';
 import { serveCommand } from './serve.js';
 import { vaultCommand } from './vault.js';
@@ -10,6 +11,7 @@ const program = new Command()
   .name('switchboard')
   .description('An OpenAI-compatible LLM gateway: one endpoint in front of many providers')
   .version('0.1.0');
+program.addCommand(initCommand());
 program.addCommand(serveCommand());
 program.addCommand(keysCommand());
 program.addCommand(clientKeysCommand());
