@@ -71,8 +71,11 @@ export function gatewayBase(options: Pick<GatewayOptions, 'url'>): string {
     .replace(/\/v1$/, '');
 }
 
-/** The key a request of this kind sends, or undefined when none is set (a gateway with auth off needs none). */
-function keyFor(options: GatewayOptions, use: KeyUse): string | undefined {
+/**
+ * The key a request of this kind sends, or undefined when none is set (a gateway with auth off needs none); for
+ * connections gatewayFetch does not make (the WebSocket of /v1/ws).
+ */
+export function keyFor(options: GatewayOptions, use: KeyUse): string | undefined {
   // An empty variable (SWITCHBOARD_API_KEY= in a script) means none, not an empty key.
   const client = (options.key ?? process.env['SWITCHBOARD_API_KEY']) || undefined;
   const admin = (options.adminKey ?? process.env['SWITCHBOARD_ADMIN_KEY']) || undefined;

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `switchboard` command line.
 import { Command } from 'commander';
+import { agentCommand } from './agent.js';
 import { clientKeysCommand } from './client-keys.js';
 import { initCommand } from './init.js';
 import { keysCommand } from './keys.js';
@@ -15,5 +16,6 @@ program.addCommand(initCommand());
 program.addCommand(serveCommand());
 program.addCommand(keysCommand());
 program.addCommand(clientKeysCommand());
+program.addCommand(agentCommand());
 program.addCommand(vaultCommand());
 await program.parseAsync(process.argv);
