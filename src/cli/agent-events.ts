@@ -25,7 +25,8 @@ export async function followThread(
   threadId: string,
   progress: Progress,
 ): Promise<ThreadFollower | undefined> {
-  const key = keyFor(options, 'client');
+  // The key the HTTP calls send (gatewayRequest's default), so the socket sees the same runs.
+  const key = keyFor(options, 'any');
   const url = `${gatewayBase(options).replace(/^http/, 'ws')}/v1/ws`;
   const socket = new WebSocket(url, key === undefined ? {} : { headers: { authorization: `Bearer ${key}` } });
   const ended = new Set<string>();

@@ -83,6 +83,7 @@ async function runAgent(task: string | undefined, options: AgentOptions): Promis
       progress.status('Working');
       answer = (await gatewayRequest(options, 'POST', '/v1/agents/resume', {
         body: { thread_id: threadId, tool_call_id: answer.human_input_request.tool_call_id, human_response: reply },
+        untimed: true,
       })) as AgentResponse;
     }
     await follower?.settled(answer.run_id);
@@ -108,7 +109,8 @@ async function invoke(options: AgentOptions, task: string, dir: string, threadId
     ...(options.language === undefined ? {} : { language: options.language }),
   };
   try {
-    return (await gatewayRequest(options, 'POST', '/v1/agents/code/invoke', { body })) as AgentResponse;
+    // A run may take up to the gateway's agents.maxRunMs (10 minutes by default) before it answers.
+    return (await gatewayRequest(options, 'POST', '/v1/agents/code/invoke', { body, untimed: true })) as AgentResponse;
   } catch (err) {
     throw explained(err, dir, threadId);
   }
@@ -167,11 +169,20 @@ async function proposedWrite(options: AgentOptions, threadId: string, toolCallId
   for (const message of view.messages)
     for (const call of message.role === 'assistant' ? (message.tool_calls ?? []) : [])
       if (call.id === toolCallId && call.function.name === 'write_file') {
-        const args = JSON.parse(call.function.arguments) as Partial<ProposedWrite>;
+        const args = parsed(call.function.arguments);
         if (typeof args.filepath === 'string' && typeof args.content === 'string')
           return { filepath: args.filepath, content: args.content };
       }
   return undefined;
+}
+
+/** A tool call's arguments; nothing usable when they are not a JSON object (the question's text is shown then). */
+function parsed(text: string): Partial<ProposedWrite> {
+  try {
+    return (JSON.parse(text) as Partial<ProposedWrite> | null) ?? {};
+  } catch {
+    return {};
+  }
 }
 
 /** The summary on stdout (or the answer as JSON); an agent that stopped on an error exits 1. */

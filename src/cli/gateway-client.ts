@@ -1,6 +1,7 @@
 // The CLI's way into a running gateway: its address and keys from options or the environment, requests that fail as
 // one line saying what to do, and the exit codes scripts can rely on.
 import { Option, type Command } from 'commander';
+import { Agent } from 'undici';
 
 /** Exit codes of every command that talks to a gateway (sysexits.h where one fits, as `serve` uses them). */
 export const EXIT = {
@@ -84,6 +85,9 @@ export function keyFor(options: GatewayOptions, use: KeyUse): string | undefined
   return client ?? admin;
 }
 
+/** How requests whose answer may take longer than fetch's 5-minute wait for response headers (an agent run) are sent. */
+let untimedAgent: Agent | undefined;
+
 /**
  * Sends a request and returns the raw Response when it is OK; otherwise throws CliError with the gateway's own
  * message (exit 77 for 401/403, 1 otherwise), or exit 69 with how to start a gateway when none answers. For
@@ -94,7 +98,7 @@ export async function gatewayFetch(
   options: GatewayOptions,
   method: string,
   path: string,
-  init: { body?: unknown; use?: KeyUse; signal?: AbortSignal } = {},
+  init: { body?: unknown; use?: KeyUse; signal?: AbortSignal; untimed?: boolean } = {},
 ): Promise<Response> {
   const use = init.use ?? 'any';
   const key = keyFor(options, use);
@@ -111,6 +115,10 @@ export async function gatewayFetch(
       },
       ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
       ...(init.signal ? { signal: init.signal } : {}),
+      // undici's own Agent type differs from the one Node's fetch declares; fetch takes it (undici 7 on Node 20 too).
+      ...(init.untimed
+        ? { dispatcher: (untimedAgent ??= new Agent({ headersTimeout: 0, bodyTimeout: 0 })) as unknown as never }
+        : {}),
     });
   } catch (err) {
     if ((err as Error).name === 'AbortError') throw err;
@@ -144,7 +152,7 @@ export async function gatewayRequest(
   options: GatewayOptions,
   method: string,
   path: string,
-  init: { body?: unknown; use?: KeyUse } = {},
+  init: { body?: unknown; use?: KeyUse; untimed?: boolean } = {},
 ): Promise<unknown> {
   const text = await (await gatewayFetch(options, method, path, init)).text();
   return text === '' ? undefined : JSON.parse(text);

@@ -86,11 +86,10 @@ interface Done {
 async function scriptedInit(setup: Setup, options: InitOptions, env: Env, cwd: string): Promise<void> {
   const lines: string[] = [];
   const masterBefore = setup.master.source;
-  const done: Done = {
+  const done: Omit<Done, 'master_key'> = {
     config_file: setup.configFile,
     config_written: false,
     vault: setup.vaultLocation,
-    master_key: { source: masterBefore, file: setup.master.file, created: false },
     keys_added: [],
     keys_removed: [],
     client_key: null,
@@ -119,12 +118,13 @@ async function scriptedInit(setup: Setup, options: InitOptions, env: Env, cwd: s
   lines.push(`${done.config_written ? 'Wrote' : 'Kept'} ${setup.configFile}`);
   lines.push(`Key vault: ${setup.vaultLocation}; master key: ${masterKeyText(setup.master)}`);
   lines.push('Next: start the gateway with `switchboard serve` (or `npm start` in a clone).');
-  done.master_key = { source: setup.master.source, file: setup.master.file, created: done.master_key.created };
-  process.stdout.write(options.json ? json(done) : `${lines.join('\n')}\n`);
+  const { source, file } = setup.master;
+  const master_key = { source, file, created: masterBefore === 'none' && source !== 'none' };
+  process.stdout.write(options.json ? json({ ...done, master_key }) : `${lines.join('\n')}\n`);
 }
 
 /** --provider: the key from stdin (or a masked prompt on a terminal), checked with the provider unless told not to. */
-async function addKey(setup: Setup, options: InitOptions, done: Done, lines: string[]): Promise<void> {
+async function addKey(setup: Setup, options: InitOptions, done: Omit<Done, 'master_key'>, lines: string[]) {
   const provider = setup.providers.find((p) => p.id === options.provider);
   if (provider === undefined)
     throw new CliError(
@@ -149,10 +149,7 @@ async function addKey(setup: Setup, options: InitOptions, done: Done, lines: str
   }
   const before = setup.master.source;
   const stored = await setup.store(provider.id, secret);
-  if (before === 'none') {
-    done.master_key.created = true;
-    lines.push(masterKeyCreatedText(setup.master));
-  }
+  if (before === 'none') lines.push(masterKeyCreatedText(setup.master));
   done.keys_added.push({ ...stored, validated: options.validate });
   lines.push(`Stored ${provider.id} key ${stored.id} (${stored.masked}) in the key vault`);
   if (!options.replace) return;
