@@ -75,7 +75,9 @@ function summary(registry: ResolvedCatalog, file: string | undefined): string {
     for (const p of registry.disabled.filter((d) => d.keyEnv.length > 0).slice(0, 6)) {
       lines.push(`  export ${p.keyEnv[0]}=...${p.signupUrl ? `   (get one at ${p.signupUrl})` : ''}`);
     }
-    lines.push('or list providers in switchboard.yaml (see docs/CONFIG.md).');
+    lines.push(
+      'or run `switchboard init` to store keys encrypted, or list providers in switchboard.yaml (docs/CONFIG.md).',
+    );
   } else {
     lines.push(`Enabled: ${registry.providers.length} providers, ${registry.models.length} models`);
     for (const p of registry.providers)
