@@ -37,7 +37,7 @@ provider refused or a setting that would not load, 2 bad arguments, 69 Redis (RE
 
 export function initCommand(): Command {
   return new Command('init')
-    .description('set up providers keys, a client key and switchboard.yaml, without a running gateway')
+    .description('set up provider keys, a client key and switchboard.yaml (no running gateway needed)')
     .option('--provider <id>', 'add a key for this provider (e.g. groq), read from stdin with --key-stdin')
     .option('--key-stdin', 'read the provider key from stdin (keeps it out of the shell history)')
     .option('--replace', "with --provider: remove that provider's other stored keys")
