@@ -1,6 +1,7 @@
 // A real terminal for the interactive commands' e2e tests: a tmux server on a socket of its own, driven with
 // send-keys and read with capture-pane.
 import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 
 /** One command running in a tmux pane. */
 export interface Terminal {
@@ -37,6 +38,8 @@ export function startTerminal(
   const command = `env -i ${env.join(' ')} ${argv.map(quote).join(' ')}; echo "[exit $?]"; sleep 3600`;
   const size = [String(options.width ?? 120), String(options.height ?? 50)];
   tmux('new-session', '-d', '-s', 'main', '-x', size[0]!, '-y', size[1]!, '-c', options.cwd, command);
+  // tmux leaves its socket file behind when the server is killed.
+  const socketPath = tmux('display-message', '-p', '-t', 'main', '#{socket_path}').trim();
   const seen: string[] = [];
   return {
     seen,
@@ -59,6 +62,7 @@ export function startTerminal(
       } catch {
         // already gone
       }
+      rmSync(socketPath, { force: true });
     },
   };
 }
