@@ -14,6 +14,7 @@ import { readFreeTier, type KeyFreeTier } from './free-tier.js';
 import { createKeyAdmin } from './key-admin.js';
 import type { KeyPool } from './key-pool-types.js';
 import { createKeyVault, VAULT_COLLECTION, VAULT_META_COLLECTION } from './key-vault.js';
+import { readMasterKey } from './master-key.js';
 import { wireKeyPool } from './pool-wiring.js';
 import { resolveCatalogWithKeys } from './provider-keys.js';
 import type { KeyAdmin } from './types.js';
@@ -54,7 +55,7 @@ export interface Accounts {
 }
 
 /**
- * Opens the vault (SWITCHBOARD_MASTER_KEY), builds the registry with its keys, and wires the key pool, the circuit
+ * Opens the vault (SWITCHBOARD_MASTER_KEY, else the master key file), builds the registry with its keys, and wires the key pool, the circuit
  * breakers and the client keys over the shared stores.
  */
 export async function createAccounts(options: AccountsOptions): Promise<Accounts> {
@@ -62,7 +63,7 @@ export async function createAccounts(options: AccountsOptions): Promise<Accounts
   const now = options.now ?? Date.now;
   const vault = await createKeyVault({
     records: stores.records,
-    masterKey: env['SWITCHBOARD_MASTER_KEY'],
+    masterKey: readMasterKey(env).key,
     location: options.recordsLocation,
   });
   // config.providers is read at each build: a reloaded config file replaces it in place.

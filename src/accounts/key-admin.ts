@@ -1,10 +1,10 @@
 // The operator's view of provider keys (admin API, `switchboard keys`): add and remove run-time keys, list every
 // key with its health, and validate a key against its provider.
 import { GatewayError, notFound } from '../errors.js';
-import { isProviderError, withoutSecret } from '../providers/errors.js';
 import type { ProviderKey, ResolvedCatalog, ResolvedProvider } from '../catalog/types.js';
 import type { Timeouts } from '../providers/http.js';
 import type { Adapters } from '../providers/protocols.js';
+import { checkProviderKey } from './key-check.js';
 import type { KeyHealth } from './key-health.js';
 import type { KeyPool } from './key-pool-types.js';
 import type { KeyVault } from './key-vault.js';
@@ -90,24 +90,18 @@ export function createKeyAdmin(deps: KeyAdminDeps): KeyAdmin {
       const found = find(id);
       if (found === undefined) throw notFound(`No key with id '${id}'`, 'key_not_found');
       const { provider, key } = found;
-      try {
-        await deps.adapters[provider.protocol].listModels({
-          baseUrl: provider.baseUrl,
-          apiKey: key.secret,
-          signal: AbortSignal.timeout(deps.timeouts.firstByteMs),
-          timeouts: deps.timeouts,
-          headers: provider.headers,
-          maxTokensField: provider.maxTokensField,
-        });
+      const check = await checkProviderKey(deps.adapters, provider, key.secret, deps.timeouts);
+      if (check.ok) {
         deps.health.enable(id, provider.id);
         return { ...info(id), ok: true };
-      } catch (err) {
-        const masked = withoutSecret(err, key.secret);
-        const message = masked instanceof Error ? masked.message : 'the check failed';
-        if (isProviderError(masked) && masked.kind === 'auth')
-          deps.health.disable(id, `validation failed (HTTP ${masked.status}): ${message.slice(0, 200)}`, provider.id);
-        return { ...info(id), ok: false, message };
       }
+      if (check.refused)
+        deps.health.disable(
+          id,
+          `validation failed (HTTP ${check.status}): ${check.message.slice(0, 200)}`,
+          provider.id,
+        );
+      return { ...info(id), ok: false, message: check.message };
     },
   };
 }

@@ -1,6 +1,7 @@
 // The CLI's way into a running gateway: its address and keys from options or the environment, requests that fail as
 // one line saying what to do, and the exit codes scripts can rely on.
 import { Option, type Command } from 'commander';
+import { Agent } from 'undici';
 
 /** Exit codes of every command that talks to a gateway (sysexits.h where one fits, as `serve` uses them). */
 export const EXIT = {
@@ -44,11 +45,15 @@ export function withGatewayOptions(command: Command, keys: 'client' | 'admin' | 
   return command;
 }
 
-/** A failure to print as one line (`switchboard: message`), exiting with `code`. */
+/**
+ * A failure to print as one line (`switchboard: message`), exiting with `code`; `apiCode` is the gateway's own error
+ * code when the gateway refused (`workspace_not_allowed`...), for a command that can say more about it.
+ */
 export class CliError extends Error {
   constructor(
     message: string,
     readonly code: number = EXIT.failed,
+    readonly apiCode?: string,
   ) {
     super(message);
   }
@@ -67,8 +72,11 @@ export function gatewayBase(options: Pick<GatewayOptions, 'url'>): string {
     .replace(/\/v1$/, '');
 }
 
-/** The key a request of this kind sends, or undefined when none is set (a gateway with auth off needs none). */
-function keyFor(options: GatewayOptions, use: KeyUse): string | undefined {
+/**
+ * The key a request of this kind sends, or undefined when none is set (a gateway with auth off needs none); for
+ * connections gatewayFetch does not make (the WebSocket of /v1/ws).
+ */
+export function keyFor(options: GatewayOptions, use: KeyUse): string | undefined {
   // An empty variable (SWITCHBOARD_API_KEY= in a script) means none, not an empty key.
   const client = (options.key ?? process.env['SWITCHBOARD_API_KEY']) || undefined;
   const admin = (options.adminKey ?? process.env['SWITCHBOARD_ADMIN_KEY']) || undefined;
@@ -76,6 +84,9 @@ function keyFor(options: GatewayOptions, use: KeyUse): string | undefined {
   if (use === 'admin') return admin;
   return client ?? admin;
 }
+
+/** How requests whose answer may take longer than fetch's 5-minute wait for response headers (an agent run) are sent. */
+let untimedAgent: Agent | undefined;
 
 /**
  * Sends a request and returns the raw Response when it is OK; otherwise throws CliError with the gateway's own
@@ -87,7 +98,7 @@ export async function gatewayFetch(
   options: GatewayOptions,
   method: string,
   path: string,
-  init: { body?: unknown; use?: KeyUse; signal?: AbortSignal } = {},
+  init: { body?: unknown; use?: KeyUse; signal?: AbortSignal; untimed?: boolean } = {},
 ): Promise<Response> {
   const use = init.use ?? 'any';
   const key = keyFor(options, use);
@@ -104,6 +115,10 @@ export async function gatewayFetch(
       },
       ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
       ...(init.signal ? { signal: init.signal } : {}),
+      // undici's own Agent type differs from the one Node's fetch declares; fetch takes it (undici 7 on Node 20 too).
+      ...(init.untimed
+        ? { dispatcher: (untimedAgent ??= new Agent({ headersTimeout: 0, bodyTimeout: 0 })) as unknown as never }
+        : {}),
     });
   } catch (err) {
     if ((err as Error).name === 'AbortError') throw err;
@@ -115,8 +130,11 @@ export async function gatewayFetch(
   if (response.ok) return response;
   const text = await response.text();
   let message = `HTTP ${response.status}`;
+  let apiCode: string | undefined;
   try {
-    message = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? message;
+    const { error } = JSON.parse(text) as { error?: { message?: string; code?: string | null } };
+    message = error?.message ?? message;
+    apiCode = error?.code ?? undefined;
   } catch {
     // not JSON: keep the status line
   }
@@ -124,8 +142,9 @@ export async function gatewayFetch(
     throw new CliError(
       `${message} (check SWITCHBOARD_API_KEY / SWITCHBOARD_ADMIN_KEY or --key / --admin-key)`,
       EXIT.denied,
+      apiCode,
     );
-  throw new CliError(message);
+  throw new CliError(message, EXIT.failed, apiCode);
 }
 
 /** Like gatewayFetch, and returns the JSON body (undefined when empty). */
@@ -133,7 +152,7 @@ export async function gatewayRequest(
   options: GatewayOptions,
   method: string,
   path: string,
-  init: { body?: unknown; use?: KeyUse } = {},
+  init: { body?: unknown; use?: KeyUse; untimed?: boolean } = {},
 ): Promise<unknown> {
   const text = await (await gatewayFetch(options, method, path, init)).text();
   return text === '' ? undefined : JSON.parse(text);

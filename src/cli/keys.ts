@@ -3,14 +3,13 @@ import { Command } from 'commander';
 import type { KeyInfo } from '../accounts/types.js';
 import { CliError, cliAction, gatewayRequest, withGatewayOptions, type GatewayOptions } from './gateway-client.js';
 import { json, table } from './output.js';
+import { readKey, type SecretInput } from './secret-input.js';
 
 /**
  * Where the keys commands read a key from and print to; process.stdin and process.stdout unless a test gives others.
  */
-export interface KeysCommandIO {
-  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+export interface KeysCommandIO extends SecretInput {
   stdout: { write(text: string): unknown };
-  stderr: { write(text: string): unknown };
 }
 
 type ValidateResult = KeyInfo & { ok: boolean; message?: string };
@@ -72,38 +71,6 @@ export function keysCommand(
       }),
     );
   return keys;
-}
-
-/**
- * Reads the key from stdin: the first line on a terminal (after a prompt on stderr), all of it from a pipe.
- * Either way one key, trimmed; anything else is refused rather than sent.
- */
-async function readKey(io: KeysCommandIO, provider: string): Promise<string> {
-  if (io.stdin.isTTY) io.stderr.write(`Paste the ${provider} key, then press Enter: `);
-  const text = await readInput(io.stdin, io.stdin.isTTY === true);
-  const key = text.trim();
-  if (key === '') throw new CliError('no key given: pass it on stdin (e.g. `pbpaste | switchboard keys add groq`)');
-  if (/\s/.test(key)) throw new CliError('stdin holds more than one line or word: give exactly one key');
-  return key;
-}
-
-function readInput(stream: NodeJS.ReadableStream, firstLineOnly: boolean): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    const done = () => {
-      stream.off('data', onData).off('end', done).off('error', reject);
-      stream.pause();
-      resolve(text);
-    };
-    const onData = (chunk: Buffer | string) => {
-      text += chunk.toString();
-      if (firstLineOnly && text.includes('\n')) {
-        text = text.slice(0, text.indexOf('\n'));
-        done();
-      }
-    };
-    stream.on('data', onData).on('end', done).on('error', reject);
-  });
 }
 
 /** The list as a table, or a line saying there is none. */

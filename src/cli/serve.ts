@@ -2,7 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { SetupError } from '../errors.js';
-import { createLogger, startGateway, type Gateway } from '../main.js';
+import type { Gateway } from '../main.js';
 import { EXPOSED_WARNING } from '../server/listen.js';
 import { isStoreUnavailable } from '../storage/errors.js';
 import type { ResolvedCatalog } from '../catalog/types.js';
@@ -46,6 +46,8 @@ export function serveCommand(host: () => ServeHost = processServeHost): Command 
         const { config, file } = loaded;
         // Read again from the same file (even if ./switchboard.yaml was found by looking), with the same flags.
         const read = () => loadConfig({ ...source, ...(file === undefined ? {} : { file }) });
+        // Loaded here, not at the top: the whole gateway takes seconds to import, which every other command would pay.
+        const { createLogger, startGateway } = await import('../main.js');
         const gateway = await startGateway({
           config,
           env,
@@ -94,7 +96,9 @@ function summary(registry: ResolvedCatalog, file: string | undefined): string {
     for (const p of registry.disabled.filter((d) => d.keyEnv.length > 0).slice(0, 6)) {
       lines.push(`  export ${p.keyEnv[0]}=...${p.signupUrl ? `   (get one at ${p.signupUrl})` : ''}`);
     }
-    lines.push('or list providers in switchboard.yaml (see docs/CONFIG.md).');
+    lines.push(
+      'or run `switchboard init` to store keys encrypted, or list providers in switchboard.yaml (docs/CONFIG.md).',
+    );
   } else {
     lines.push(`Enabled: ${registry.providers.length} providers, ${registry.models.length} models`);
     for (const p of registry.providers)

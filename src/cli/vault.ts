@@ -1,7 +1,9 @@
 // `switchboard vault check|repair|reset`: the key vault straight on its store, for when the gateway cannot open it
-// (and so cannot start). They read the gateway's environment: REDIS_URL or SWITCHBOARD_DATA_DIR, SWITCHBOARD_MASTER_KEY.
+// (and so cannot start). They read the gateway's environment: REDIS_URL or SWITCHBOARD_DATA_DIR, SWITCHBOARD_MASTER_KEY
+// (else the master key file in the data directory).
 import { Command } from 'commander';
 import { pino } from 'pino';
+import { readMasterKey } from '../accounts/master-key.js';
 import { inspectVault, repairVault, resetVault, type VaultReport } from '../accounts/vault-repair.js';
 import { SetupError } from '../errors.js';
 import { isStoreUnavailable } from '../storage/errors.js';
@@ -74,7 +76,7 @@ async function onStore(
   let code: number;
   try {
     stores = createStores({ ...storesOptionsFromEnv(host.env), logger: pino({ level: 'silent' }) });
-    code = await work(stores, host.env['SWITCHBOARD_MASTER_KEY'] || undefined, host);
+    code = await work(stores, readMasterKey(host.env).key, host);
   } catch (err) {
     if (!(err instanceof SetupError) && !isStoreUnavailable(err)) throw err;
     host.stderr.write(`switchboard: ${err.message}\n`);

@@ -21,22 +21,25 @@ export interface CliRun {
 }
 
 /**
- * The file's CLI runner: `run(args, until, env, cwd)` resolves with the output once `until` matches, or when the
- * process exits. Processes still running after the file's tests are stopped.
+ * The file's CLI runner: `run(args, until, env, cwd, input)` resolves with the output once `until` matches, or when
+ * the process exits; `input` is piped to its stdin (which is then closed). Processes still running after the file's
+ * tests are stopped.
  */
 export function useCli(): (
   args: string[],
   until: RegExp,
   env?: Record<string, string>,
   cwd?: string,
+  input?: string,
 ) => Promise<CliRun> {
   const children: ChildProcess[] = [];
   afterAll(() => {
     for (const child of children) child.kill('SIGTERM');
   });
-  return (args, until, env = {}, cwd = mkdtempSync(join(tmpdir(), 'sb-cli-'))) => {
+  return (args, until, env = {}, cwd = mkdtempSync(join(tmpdir(), 'sb-cli-')), input = undefined) => {
     const child = spawnCli(args, env, cwd);
     children.push(child);
+    if (input !== undefined) child.stdin.end(input);
     return new Promise((resolve) => {
       let out = '';
       const onData = (data: Buffer) => {
@@ -45,7 +48,7 @@ export function useCli(): (
       };
       child.stdout.on('data', onData);
       child.stderr.on('data', onData);
-      child.on('exit', (code) => resolve({ out, code }));
+      child.on('close', (code) => resolve({ out, code }));
     });
   };
 }
