@@ -1,6 +1,6 @@
 // The CLI's way into a running gateway: its address and keys from options or the environment, requests that fail as
 // one line saying what to do, and the exit codes scripts can rely on.
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 
 /** Exit codes of every command that talks to a gateway (sysexits.h where one fits, as `serve` uses them). */
 export const EXIT = {
@@ -49,6 +49,8 @@ export class CliError extends Error {
   constructor(
     message: string,
     readonly code: number = EXIT.failed,
+    /** The gateway's HTTP status, when it refused a request. */
+    readonly status?: number,
   ) {
     super(message);
   }
@@ -68,7 +70,7 @@ export function gatewayBase(options: Pick<GatewayOptions, 'url'>): string {
 }
 
 /** The key a request of this kind sends, or undefined when none is set (a gateway with auth off needs none). */
-function keyFor(options: GatewayOptions, use: KeyUse): string | undefined {
+export function keyFor(options: GatewayOptions, use: KeyUse): string | undefined {
   // An empty variable (SWITCHBOARD_API_KEY= in a script) means none, not an empty key.
   const client = (options.key ?? process.env['SWITCHBOARD_API_KEY']) || undefined;
   const admin = (options.adminKey ?? process.env['SWITCHBOARD_ADMIN_KEY']) || undefined;
@@ -107,25 +109,35 @@ export async function gatewayFetch(
     });
   } catch (err) {
     if ((err as Error).name === 'AbortError') throw err;
-    throw new CliError(
-      `no gateway answers at ${base}: start one with \`switchboard serve\` (or \`npm start\` in a clone), or pass --url`,
-      EXIT.unreachable,
-    );
+    throw unreachable(base);
   }
   if (response.ok) return response;
-  const text = await response.text();
-  let message = `HTTP ${response.status}`;
+  throw refused(response.status, await response.text());
+}
+
+/** The error for a gateway that does not answer at `base`, saying how to start one. */
+export function unreachable(base: string): CliError {
+  return new CliError(
+    `no gateway answers at ${base}: start one with \`switchboard serve\` (or \`npm start\` in a clone), or pass --url`,
+    EXIT.unreachable,
+  );
+}
+
+/** The error for a refused request: the gateway's own message from its OpenAI error body; 401/403 exit 77. */
+export function refused(status: number, body: string): CliError {
+  let message = `HTTP ${status}`;
   try {
-    message = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? message;
+    message = (JSON.parse(body) as { error?: { message?: string } }).error?.message ?? message;
   } catch {
     // not JSON: keep the status line
   }
-  if (response.status === 401 || response.status === 403)
-    throw new CliError(
+  if (status === 401 || status === 403)
+    return new CliError(
       `${message} (check SWITCHBOARD_API_KEY / SWITCHBOARD_ADMIN_KEY or --key / --admin-key)`,
       EXIT.denied,
+      status,
     );
-  throw new CliError(message);
+  return new CliError(message, EXIT.failed, status);
 }
 
 /** Like gatewayFetch, and returns the JSON body (undefined when empty). */
@@ -153,4 +165,12 @@ export function cliAction<A extends unknown[]>(action: (...args: A) => Promise<v
       process.exitCode = known ? err.code : EXIT.internal;
     }
   };
+}
+
+/** Parses an option that must be a positive integer (commander reports the error with exit 2). */
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n <= 0)
+    throw new InvalidArgumentError('expected a positive integer');
+  return n;
 }

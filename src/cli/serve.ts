@@ -2,7 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { SetupError } from '../errors.js';
-import { startGateway, type Gateway } from '../main.js';
+import type { Gateway } from '../main.js';
 import { EXPOSED_WARNING } from '../server/listen.js';
 import { isStoreUnavailable } from '../storage/errors.js';
 import type { ResolvedCatalog } from '../catalog/types.js';
@@ -30,6 +30,8 @@ export function serveCommand(): Command {
         const { config, file } = loadConfig(options.config === undefined ? {} : { file: options.config });
         if (options.port !== undefined) config.server.port = options.port;
         if (options.host !== undefined) config.server.host = options.host;
+        // Loaded here, not at the top: every other command starts without loading the whole gateway.
+        const { startGateway } = await import('../main.js');
         const gateway = await startGateway({ config, ...(options.allowPublic ? { allowPublic: true } : {}) });
         if (gateway.exposed) process.stderr.write(`switchboard: warning: ${EXPOSED_WARNING}\n`);
         const where = gateway.address === gateway.url ? '' : ` (every interface; from here: ${gateway.url}/v1)`;

@@ -1,11 +1,13 @@
 // `switchboard vault check|repair|reset`: the key vault straight on its store, for when the gateway cannot open it
 // (and so cannot start). They read the gateway's environment: REDIS_URL or SWITCHBOARD_DATA_DIR, SWITCHBOARD_MASTER_KEY.
 import { Command } from 'commander';
-import { pino } from 'pino';
-import { inspectVault, repairVault, resetVault, type VaultReport } from '../accounts/vault-repair.js';
+import type { VaultReport } from '../accounts/vault-repair.js';
 import { SetupError } from '../errors.js';
 import { isStoreUnavailable } from '../storage/errors.js';
-import { createStores, storesOptionsFromEnv, type Stores } from '../storage/index.js';
+import type { Stores } from '../storage/index.js';
+
+/** The vault's repairs, loaded when a vault command runs: the stores they need take long to load for other commands. */
+const repairs = () => import('../accounts/vault-repair.js');
 
 export function vaultCommand(): Command {
   const vault = new Command('vault').description(
@@ -16,6 +18,7 @@ export function vaultCommand(): Command {
     .description('say whether the gateway can open the vault, and which keys it cannot read (exits 1 if any)')
     .action(() =>
       onStore(async (stores, masterKey) => {
+        const { inspectVault } = await repairs();
         const report = await inspectVault(stores.records, masterKey, stores.recordsLocation);
         process.stdout.write(describe(report, stores.recordsLocation));
         if (report.unreadable.length > 0 || report.meta === 'damaged') {
@@ -29,6 +32,7 @@ export function vaultCommand(): Command {
     .description('remove the keys the vault cannot read (they must be added again), keeping every other one')
     .action(() =>
       onStore(async (stores, masterKey) => {
+        const { repairVault } = await repairs();
         const report = await repairVault(stores.records, masterKey, stores.recordsLocation);
         if (report.unreadable.length === 0 && report.meta !== 'damaged') {
           process.stdout.write(`Nothing to repair: ${describe(report, stores.recordsLocation)}`);
@@ -56,6 +60,7 @@ export function vaultCommand(): Command {
           process.exitCode = 1;
           return;
         }
+        const { resetVault } = await repairs();
         const count = await resetVault(stores.records);
         process.stdout.write(`Deleted ${count} key(s) and the vault's meta record from ${stores.recordsLocation}\n`);
       }),
@@ -67,6 +72,10 @@ export function vaultCommand(): Command {
 async function onStore(work: (stores: Stores, masterKey: string | undefined) => Promise<void>): Promise<void> {
   let stores: Stores | undefined;
   try {
+    const [{ createStores, storesOptionsFromEnv }, { pino }] = await Promise.all([
+      import('../storage/index.js'),
+      import('pino'),
+    ]);
     stores = createStores({ ...storesOptionsFromEnv(process.env), logger: pino({ level: 'silent' }) });
     await work(stores, process.env['SWITCHBOARD_MASTER_KEY'] || undefined);
   } catch (err) {

@@ -13,6 +13,8 @@ const TSX = import.meta.resolve('tsx');
 export interface CliRun {
   out: string;
   code: number | null;
+  /** For a run still going: waits until its whole output so far matches `until`, or it exits. */
+  more(until: RegExp): Promise<CliRun>;
 }
 
 /**
@@ -35,16 +37,32 @@ export function useCli(): (
       env: { PATH: process.env['PATH'] ?? '', ...env },
     });
     children.push(child);
-    return new Promise((resolve) => {
-      let out = '';
-      const onData = (data: Buffer) => {
-        out += data.toString();
-        if (until.test(out)) resolve({ out, code: null });
-      };
-      child.stdout.on('data', onData);
-      child.stderr.on('data', onData);
-      child.on('exit', (code) => resolve({ out, code }));
+    // Nothing on stdin, as from a script: commands that read piped input get none and do not wait for it.
+    child.stdin.end();
+    let out = '';
+    let exit: number | null | undefined;
+    const waiters = new Set<() => void>();
+    const onData = (data: Buffer) => {
+      out += data.toString();
+      for (const waiter of waiters) waiter();
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => {
+      exit = code;
+      for (const waiter of waiters) waiter();
     });
+    const more = (pattern: RegExp) =>
+      new Promise<CliRun>((resolve) => {
+        const waiter = () => {
+          if (exit === undefined && (out === '' || !pattern.test(out))) return;
+          waiters.delete(waiter);
+          resolve({ out, code: exit ?? null, more });
+        };
+        waiters.add(waiter);
+        waiter();
+      });
+    return more(until);
   };
 }
 
