@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The `switchboard` command line.
+import { existsSync, readFileSync } from 'node:fs';
 import { Command, type CommanderError } from 'commander';
 import { clientKeysCommand } from './client-keys.js';
 import { explainCommand } from './explain.js';
@@ -15,7 +16,7 @@ import { vaultCommand } from './vault.js';
 const program = new Command()
   .name('switchboard')
   .description('An OpenAI-compatible LLM gateway: one endpoint in front of many providers')
-  .version('0.1.0');
+  .version(packageVersion());
 program.addCommand(serveCommand());
 program.addCommand(keysCommand());
 program.addCommand(clientKeysCommand());
@@ -25,6 +26,19 @@ program.addCommand(requestsCommand());
 program.addCommand(modelsCommand());
 program.addCommand(explainCommand());
 program.addCommand(followCommand());
+program.addHelpText(
+  'after',
+  `
+Commands that talk to a gateway read SWITCHBOARD_URL (its address, default http://127.0.0.1:8000), SWITCHBOARD_API_KEY
+(a client key) and SWITCHBOARD_ADMIN_KEY (for what only the operator may see), or take --url, --key, --admin-key.
+Exit status: 0 done, 1 failed, 2 bad usage, 69 no gateway answers, 77 key missing or refused, 70 a bug of ours.
+
+Examples:
+  $ switchboard serve
+  $ switchboard models --free
+  $ switchboard usage --by model --since 7d
+  $ switchboard follow my-run-1`,
+);
 usageErrorsExit(program);
 await program.parseAsync(process.argv);
 
@@ -37,4 +51,13 @@ function usageErrorsExit(command: Command): void {
     process.exit(err.exitCode === 1 && err.code !== 'commander.error' ? EXIT.usage : err.exitCode);
   });
   for (const sub of command.commands) usageErrorsExit(sub);
+}
+
+/** The version in the package's package.json: two folders up from src/cli when run from source, three from dist. */
+function packageVersion(): string {
+  for (const up of ['../../package.json', '../../../package.json']) {
+    const file = new URL(up, import.meta.url);
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  }
+  return 'unknown';
 }
