@@ -130,7 +130,9 @@ function runLines(run: RunView, spinner: string): TreeLine[] {
   run.steps.forEach((step, i) => {
     const final = ended || i < run.steps.length - 1;
     const ms = step.ms === undefined ? '' : color.dim(` ${duration(step.ms)}`);
-    out.push({ text: `├─ ${icon(step.state, spinner)} ${step.node}${ms}`, final });
+    // A step whose end never came (a run that failed inside it) is not running any more once the run has ended.
+    const mark = ended && step.state === 'running' ? color.dim('·') : icon(step.state, spinner);
+    out.push({ text: `├─ ${mark} ${step.node}${ms}`, final });
     for (const note of step.notes) out.push({ text: `│    ${note}`, final });
   });
   if (run.chunks > 0) {

@@ -51,7 +51,7 @@ export function requestsCommand(): Command {
 Examples:
   $ switchboard requests                       the newest 20 requests
   $ switchboard requests --status error -n 50
-  $ switchboard requests --model groq/openai/gpt-oss-120b --before req_…
+  $ switchboard requests --model groq/openai/gpt-oss-120b --before 1234
   $ switchboard requests --follow              like tail -f
   $ switchboard requests --follow --json | jq -c '{run_id, status}'`,
     )
