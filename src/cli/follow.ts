@@ -69,8 +69,10 @@ async function follow(target: Target, options: FollowOptions): Promise<number> {
   try {
     for (let lost = 0; ; lost++) {
       const ws = await openGatewaySocket(options);
+      const cursor = target.lastSeq;
       const code = await session(ws, target, tree, printer, options);
       if (code !== undefined) return code;
+      if (target.lastSeq !== cursor) lost = 0; // it got somewhere: only losses in a row count
       if (lost >= MAX_RECONNECTS) throw new CliError('lost the connection to the gateway', EXIT.unreachable);
       process.stderr.write('switchboard: connection lost; reconnecting…\n');
       await sleep(1_000);
@@ -91,11 +93,15 @@ function session(
   return new Promise((resolve, reject) => {
     /** Events of the replay still to come; undefined until subscribed. */
     let replayLeft: number | undefined;
+    /** Settled: what still arrives before the socket closes is not shown. */
+    let over = false;
     const done = (code: number) => {
+      over = true;
       resolve(code);
       ws.close();
     };
     const fail = (err: unknown) => {
+      over = true;
       reject(err);
       ws.close();
     };
@@ -103,6 +109,7 @@ function session(
       afterReplay(target, tree, options).then((code) => code !== undefined && done(code), fail);
     };
     ws.on('message', (raw) => {
+      if (over) return;
       const message = parseServerMessage(raw);
       if (message?.type === 'error' && message.code !== 'slow_consumer')
         return fail(new CliError(message.message, message.code === 'bad_message' ? EXIT.usage : EXIT.failed));

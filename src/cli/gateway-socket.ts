@@ -14,7 +14,11 @@ export function openGatewaySocket(options: GatewayOptions): Promise<WebSocket> {
     headers: key === undefined ? {} : { authorization: `Bearer ${key}` },
   });
   return new Promise((resolve, reject) => {
-    ws.once('open', () => resolve(ws));
+    ws.once('open', () => {
+      // An error once open (a reset connection) is followed by 'close', which the caller handles.
+      ws.on('error', () => undefined);
+      resolve(ws);
+    });
     ws.once('unexpected-response', (req, res) => {
       let body = '';
       res.on('data', (chunk: Buffer) => void (body += chunk.toString()));
