@@ -1,6 +1,6 @@
 // `switchboard client-keys create|list|revoke`: manages a running gateway's client keys through its admin API.
 import { Command, InvalidArgumentError } from 'commander';
-import { cliAction, gatewayRequest, withGatewayOptions, type GatewayOptions } from './gateway-client.js';
+import { cliAction, gatewayRequest, positiveInt, withGatewayOptions, type GatewayOptions } from './gateway-client.js';
 import { json, table } from './output.js';
 
 /** A key as GET /admin/client-keys lists it. */
@@ -95,13 +95,6 @@ function commaList(value: string): string[] {
     .filter((part) => part !== '');
   if (list.length === 0) throw new InvalidArgumentError('expected one or more comma-separated models');
   return list;
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n <= 0)
-    throw new InvalidArgumentError('expected a positive integer');
-  return n;
 }
 
 /** The keys as a table; absent limits print as "-". */

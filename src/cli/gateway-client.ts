@@ -1,6 +1,6 @@
 // The CLI's way into a running gateway: its address and keys from options or the environment, requests that fail as
 // one line saying what to do, and the exit codes scripts can rely on.
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { Agent } from 'undici';
 
 /** Exit codes of every command that talks to a gateway (sysexits.h where one fits, as `serve` uses them). */
@@ -46,13 +46,14 @@ export function withGatewayOptions(command: Command, keys: 'client' | 'admin' | 
 }
 
 /**
- * A failure to print as one line (`switchboard: message`), exiting with `code`; `apiCode` is the gateway's own error
- * code when the gateway refused (`workspace_not_allowed`...), for a command that can say more about it.
+ * A failure to print as one line (`switchboard: message`), exiting with `code`. When the gateway refused, `status`
+ * is its HTTP status and `apiCode` its own error code (`workspace_not_allowed`...), for a command that can say more.
  */
 export class CliError extends Error {
   constructor(
     message: string,
     readonly code: number = EXIT.failed,
+    readonly status?: number,
     readonly apiCode?: string,
   ) {
     super(message);
@@ -122,29 +123,39 @@ export async function gatewayFetch(
     });
   } catch (err) {
     if ((err as Error).name === 'AbortError') throw err;
-    throw new CliError(
-      `no gateway answers at ${base}: start one with \`switchboard serve\` (or \`npm start\` in a clone), or pass --url`,
-      EXIT.unreachable,
-    );
+    throw unreachable(base);
   }
   if (response.ok) return response;
-  const text = await response.text();
-  let message = `HTTP ${response.status}`;
+  throw refused(response.status, await response.text());
+}
+
+/** The error for a gateway that does not answer at `base`, saying how to start one. */
+export function unreachable(base: string): CliError {
+  return new CliError(
+    `no gateway answers at ${base}: start one with \`switchboard serve\` (or \`npm start\` in a clone), or pass --url`,
+    EXIT.unreachable,
+  );
+}
+
+/** The error for a refused request: the gateway's own message and code from its OpenAI error body; 401/403 exit 77. */
+export function refused(status: number, body: string): CliError {
+  let message = `HTTP ${status}`;
   let apiCode: string | undefined;
   try {
-    const { error } = JSON.parse(text) as { error?: { message?: string; code?: string | null } };
+    const { error } = JSON.parse(body) as { error?: { message?: string; code?: string | null } };
     message = error?.message ?? message;
     apiCode = error?.code ?? undefined;
   } catch {
     // not JSON: keep the status line
   }
-  if (response.status === 401 || response.status === 403)
-    throw new CliError(
+  if (status === 401 || status === 403)
+    return new CliError(
       `${message} (check SWITCHBOARD_API_KEY / SWITCHBOARD_ADMIN_KEY or --key / --admin-key)`,
       EXIT.denied,
+      status,
       apiCode,
     );
-  throw new CliError(message, EXIT.failed, apiCode);
+  return new CliError(message, EXIT.failed, status, apiCode);
 }
 
 /** Like gatewayFetch, and returns the JSON body (undefined when empty). */
@@ -172,4 +183,12 @@ export function cliAction<A extends unknown[]>(action: (...args: A) => Promise<v
       process.exitCode = known ? err.code : EXIT.internal;
     }
   };
+}
+
+/** Parses an option that must be a positive integer (commander reports the error with exit 2). */
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n <= 0)
+    throw new InvalidArgumentError('expected a positive integer');
+  return n;
 }

@@ -2,13 +2,15 @@
 // (and so cannot start). They read the gateway's environment: REDIS_URL or SWITCHBOARD_DATA_DIR, SWITCHBOARD_MASTER_KEY
 // (else the master key file in the data directory).
 import { Command } from 'commander';
-import { pino } from 'pino';
 import { readMasterKey } from '../accounts/master-key.js';
-import { inspectVault, repairVault, resetVault, type VaultReport } from '../accounts/vault-repair.js';
+import type { VaultReport } from '../accounts/vault-repair.js';
 import { SetupError } from '../errors.js';
 import { isStoreUnavailable } from '../storage/errors.js';
-import { createStores, storesOptionsFromEnv, type Stores } from '../storage/index.js';
+import type { Stores } from '../storage/index.js';
 import { processHost, type CliHost } from './host.js';
+
+/** The vault's repairs, loaded when a vault command runs: the stores they need take long to load for other commands. */
+const repairs = () => import('../accounts/vault-repair.js');
 
 export function vaultCommand(host: () => CliHost = processHost): Command {
   const vault = new Command('vault').description(
@@ -19,6 +21,7 @@ export function vaultCommand(host: () => CliHost = processHost): Command {
     .description('say whether the gateway can open the vault, and which keys it cannot read (exits 1 if any)')
     .action(() =>
       onStore(host(), async (stores, masterKey, out) => {
+        const { inspectVault } = await repairs();
         const report = await inspectVault(stores.records, masterKey, stores.recordsLocation);
         out.stdout.write(describe(report, stores.recordsLocation));
         if (report.unreadable.length === 0 && report.meta !== 'damaged') return 0;
@@ -31,6 +34,7 @@ export function vaultCommand(host: () => CliHost = processHost): Command {
     .description('remove the keys the vault cannot read (they must be added again), keeping every other one')
     .action(() =>
       onStore(host(), async (stores, masterKey, out) => {
+        const { repairVault } = await repairs();
         const report = await repairVault(stores.records, masterKey, stores.recordsLocation);
         if (report.unreadable.length === 0 && report.meta !== 'damaged') {
           out.stdout.write(`Nothing to repair: ${describe(report, stores.recordsLocation)}`);
@@ -56,6 +60,7 @@ export function vaultCommand(host: () => CliHost = processHost): Command {
           );
           return 1;
         }
+        const { resetVault } = await repairs();
         const count = await resetVault(stores.records);
         out.stdout.write(`Deleted ${count} key(s) and the vault's meta record from ${stores.recordsLocation}\n`);
         return 0;
@@ -75,6 +80,10 @@ async function onStore(
   let stores: Stores | undefined;
   let code: number;
   try {
+    const [{ createStores, storesOptionsFromEnv }, { pino }] = await Promise.all([
+      import('../storage/index.js'),
+      import('pino'),
+    ]);
     stores = createStores({ ...storesOptionsFromEnv(host.env), logger: pino({ level: 'silent' }) });
     code = await work(stores, readMasterKey(host.env).key, host);
   } catch (err) {

@@ -18,12 +18,15 @@ const TSX = import.meta.resolve('tsx');
 export interface CliRun {
   out: string;
   code: number | null;
+  /** For a run still going: waits until its whole output so far matches `until`, or it exits. */
+  more?(until: RegExp): Promise<CliRun>;
 }
 
 /**
  * The file's CLI runner: `run(args, until, env, cwd, input)` resolves with the output once `until` matches, or when
- * the process exits; `input` is piped to its stdin (which is then closed). Processes still running after the file's
- * tests are stopped.
+ * the process has ended (its last output read); `input` is piped to its stdin, which is then closed (with nothing on
+ * it, as from a script, when no input is given); `more(pattern)` waits for later output. Processes still running
+ * after the file's tests are stopped.
  */
 export function useCli(): (
   args: string[],
@@ -39,17 +42,32 @@ export function useCli(): (
   return (args, until, env = {}, cwd = mkdtempSync(join(tmpdir(), 'sb-cli-')), input = undefined) => {
     const child = spawnCli(args, env, cwd);
     children.push(child);
-    if (input !== undefined) child.stdin.end(input);
-    return new Promise((resolve) => {
-      let out = '';
-      const onData = (data: Buffer) => {
-        out += data.toString();
-        if (until.test(out)) resolve({ out, code: null });
-      };
-      child.stdout.on('data', onData);
-      child.stderr.on('data', onData);
-      child.on('close', (code) => resolve({ out, code }));
+    child.stdin.end(input);
+    let out = '';
+    let exit: number | null | undefined;
+    const waiters = new Set<() => void>();
+    const onData = (data: Buffer) => {
+      out += data.toString();
+      for (const waiter of waiters) waiter();
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    // 'close', not 'exit': the streams are drained by then, so the last lines printed are in `out`.
+    child.on('close', (code) => {
+      exit = code;
+      for (const waiter of waiters) waiter();
     });
+    const more = (pattern: RegExp) =>
+      new Promise<CliRun>((resolve) => {
+        const waiter = () => {
+          if (exit === undefined && (out === '' || !pattern.test(out))) return;
+          waiters.delete(waiter);
+          resolve({ out, code: exit ?? null, more });
+        };
+        waiters.add(waiter);
+        waiter();
+      });
+    return more(until);
   };
 }
 
