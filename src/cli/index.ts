@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // The `switchboard` command line.
 import { Command } from 'commander';
+import { askCommand } from './ask.js';
+import { chatCommand } from './chat.js';
 import { clientKeysCommand } from './client-keys.js';
 import { keysCommand } from './keys.js';
 import { serveCommand } from './serve.js';
@@ -14,4 +16,6 @@ program.addCommand(serveCommand());
 program.addCommand(keysCommand());
 program.addCommand(clientKeysCommand());
 program.addCommand(vaultCommand());
+program.addCommand(chatCommand());
+program.addCommand(askCommand());
 await program.parseAsync(process.argv);
