@@ -30,21 +30,30 @@ let renderer: Promise<Render> | undefined;
  */
 export function loadMarkdown(): Promise<Render> {
   renderer ??= Promise.all([import('marked'), import('marked-terminal')]).then(([{ Marked }, { markedTerminal }]) => {
+    // Paragraphs are wrapped to the terminal (up to 100 columns, for reading), as wide as it is at the answer's end.
+    const terminalMarkdown = (columns: number) =>
+      new Marked(markedTerminal({ width: Math.min(columns, 100), reflowText: true, tab: 2 }) as never, {
+        renderer: {
+          // The text of a tight list item is a block holding inline tokens, which marked-terminal prints as source
+          // (`code` and **bold** with their marks); render its inline tokens instead, and leave other text to it.
+          text(token) {
+            return 'tokens' in token && token.tokens ? this.parser.parseInline(token.tokens) : false;
+          },
+        },
+      });
     return (markdown: string, columns: number) =>
-      new Marked(markedTerminal({ width: Math.min(columns, 100), reflowText: true, tab: 2 }) as never)
-        .parse(markdown, { async: false })
-        .replace(/\s+$/, '');
+      terminalMarkdown(columns).parse(markdown, { async: false }).replace(/\s+$/, '');
   });
   return renderer;
 }
 
 /**
- * A writer for one answer. On a terminal whose colours are on, the finished answer replaces the streamed text when
- * all of it is still on screen (the cursor cannot go back into the scrollback; a longer answer stays as streamed).
+ * A writer for one answer. On a terminal whose colours are on (or when `markdown` says so), the finished answer
+ * replaces the streamed text when all of it is still on screen (the cursor cannot go back into the scrollback; a
+ * longer answer stays as streamed).
  */
-export function answerWriter(out: AnswerTarget): AnswerWriter {
+export function answerWriter(out: AnswerTarget, markdown = out.isTTY === true && color.isColorSupported): AnswerWriter {
   const terminal = out.isTTY === true;
-  const markdown = terminal && color.isColorSupported;
   if (markdown) void loadMarkdown();
   let shown = '';
   // Until the first token, a terminal shows that the question is on its way.

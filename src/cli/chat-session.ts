@@ -28,11 +28,11 @@ export function providersOf(session: ChatSession): string[] {
   return [...new Set(session.models.map((ref) => ref.split('/')[0]!))];
 }
 
-/** The session's routing in words: `model auto · mode balanced · any provider`. */
+/** The session's routing in words: `model auto · mode fastest · any provider`. */
 export function describeRouting({ model, mode, provider }: Routing): string {
   return [
     `model ${model}`,
-    `mode ${mode ?? "the gateway's default"}`,
+    mode === undefined ? "the gateway's default mode" : `mode ${mode}`,
     provider ? `provider ${provider}` : 'any provider',
   ].join(' · ');
 }
@@ -91,7 +91,7 @@ export async function runCommand(session: ChatSession, line: string): Promise<Co
 export function modelProblem(session: ChatSession, name: string): string | undefined {
   // The gateway also takes a bare model id that some provider serves.
   const known = name === AUTO_MODEL || session.models.some((ref) => ref === name || ref.endsWith(`/${name}`));
-  return known ? undefined : `the gateway serves no model ${name}: /models lists them`;
+  return known ? undefined : `the gateway serves no model ${name}`;
 }
 
 /** Why the gateway would refuse the provider `id`, or undefined when it has it. */
@@ -102,7 +102,7 @@ export function providerProblem(session: ChatSession, id: string): string | unde
 
 function setModel(session: ChatSession, name: string): string {
   const problem = modelProblem(session, name);
-  if (problem !== undefined) return capitalized(problem);
+  if (problem !== undefined) return capitalized(`${problem}: /models lists them`);
   session.routing.model = name;
   return describeRouting(session.routing);
 }

@@ -56,10 +56,10 @@ async function chat(options: AskOptions): Promise<void> {
     turns: [],
     models: await listModels(options),
   };
-  const problem =
-    modelProblem(session, session.routing.model) ??
-    (options.provider === undefined ? undefined : providerProblem(session, options.provider));
-  if (problem !== undefined) throw new CliError(problem, EXIT.usage);
+  const modelIssue = modelProblem(session, session.routing.model);
+  if (modelIssue !== undefined) throw new CliError(`${modelIssue}: \`switchboard models\` lists them`, EXIT.usage);
+  const providerIssue = options.provider === undefined ? undefined : providerProblem(session, options.provider);
+  if (providerIssue !== undefined) throw new CliError(providerIssue, EXIT.usage);
   const out = process.stdout;
   if (out.isTTY) void loadMarkdown();
   const input = lineInput(process.stdin, out, completer(session));

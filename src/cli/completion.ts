@@ -108,7 +108,8 @@ export async function streamCompletion(
       }
       const chunk = JSON.parse(event.data) as Partial<ChatCompletionChunk> & { error?: { message?: string } };
       // The gateway's in-stream error event (src/server/sse.ts): the upstream failed after the answer had begun.
-      if (chunk.error !== undefined) throw new CliError(chunk.error.message ?? 'the answer broke off');
+      if (chunk.error !== undefined)
+        throw new CliError(`${chunk.error.message ?? 'the answer broke off'} (the answer is incomplete: ask again)`);
       if (chunk.usage) info.usage = chunk.usage;
       const piece = chunk.choices?.[0]?.delta.content;
       if (!piece) continue;

@@ -4,9 +4,10 @@
  * ESC and CSI sequences, and every other control character except newline and tab. A model's answer must not move the
  * cursor, retitle the window or hide text (terminal escape injection), so none of it reaches a terminal.
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+// biome-ignore-start lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL =
   /\u001b\[[0-?]*[ -/]*[@-~]|\u001b[\]PX^_][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b.?|[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+// biome-ignore-end lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 
 /** `text` without escape sequences and control characters (newlines and tabs kept). */
 export function printable(text: string): string {
@@ -16,8 +17,8 @@ export function printable(text: string): string {
 /** Characters a terminal draws two columns wide: CJK, Hangul, full-width forms, most emoji (an approximation). */
 const WIDE =
   /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]/u;
-/** Characters that take no column: combining marks, zero-width spaces and joiners, variation selectors. */
-const ZERO = /[\p{M}\u200b-\u200f\ufe00-\ufe0f]/u;
+/** Characters that take no column: combining marks (variation selectors among them), zero-width spaces and joiners. */
+const ZERO = /\p{M}|[\u200b-\u200f]/u;
 
 /** How many columns `line` (printable, no newline) takes, tabs expanded to 8-column stops. */
 export function displayWidth(line: string): number {

@@ -81,7 +81,9 @@ describe('switchboard chat in a terminal', { timeout: 60_000 }, () => {
   });
 
   it('/model switches the model that answers, and the conversation goes with the question', async () => {
-    expect(await enter('/model beta/beta-chat')).toContain('model beta/beta-chat · mode');
+    expect(await enter('/model beta/beta-chat')).toContain(
+      "model beta/beta-chat · the gateway's default mode · any provider",
+    );
     expect(await ask('and you?')).toMatch(/^↳ beta\/beta-chat · 1 attempt/);
     expect(beta.requests.at(-1)!.body.messages).toEqual([
       { role: 'user', content: 'hello' },
