@@ -3,7 +3,8 @@
 //
 // node:readline rather than @clack/prompts: a REPL wants a plain one-line prompt with shell-like editing, history
 // across prompts and tab completion, which readline gives; clack draws a framed form per question, made for set-up
-// wizards (init), and has neither history nor completion.
+// wizards (init), and has neither history nor completion. Its event API rather than readline/promises' question():
+// the interface must close in the very 'line' event that ends a prompt, so that keys after it wait for the next one.
 import { createInterface, emitKeypressEvents, type Completer, type Key } from 'node:readline';
 
 /** Where the REPL reads its lines. */

@@ -1,7 +1,8 @@
 // The state of a `switchboard chat` session and its slash commands (/model, /mode, /provider, /new, /save, /help,
 // /exit): what each does to the session and what it says back.
 import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { MODEL_QUALITIES, type ModelQuality } from '../config/schema.js';
 import { AUTO_MODEL } from '../routing/plan.js';
 import type { Routing, Turn } from './completion.js';
@@ -127,7 +128,8 @@ function capitalized(text: string): string {
 }
 
 async function save(session: ChatSession, file: string): Promise<string> {
-  const path = resolve(file);
+  // `~/` as a shell would expand it: the line is not a shell's.
+  const path = resolve(file.startsWith('~/') ? join(homedir(), file.slice(2)) : file);
   const text = file.endsWith('.json')
     ? json({ ...session.routing, messages: messagesOf(session) })
     : toMarkdown(session);

@@ -63,7 +63,7 @@ async function chat(options: AskOptions): Promise<void> {
   const out = process.stdout;
   if (out.isTTY) void loadMarkdown();
   const input = lineInput(process.stdin, out, completer(session));
-  say(color.dim(`${describeRouting(session.routing)} · /help for commands · Ctrl-D quits`));
+  say(color.dim(`${describeRouting(session.routing)} · /help · Ctrl-D quits`));
   try {
     for (;;) {
       const line = (await input.read(color.bold(color.cyan('› '))))?.trim();

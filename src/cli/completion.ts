@@ -13,7 +13,7 @@ export interface Turn {
   content: string;
 }
 
-/** How a request is routed: a model (`auto` lets the gateway choose), and for `auto` a mode and a provider pin. */
+/** How a request is routed: a model (`auto` lets the gateway choose), the mode it ranks models by, a provider pin. */
 export interface Routing {
   model: string;
   /** The gateway's `model_quality`; unset, the gateway's default mode applies. */

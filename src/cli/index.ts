@@ -19,6 +19,12 @@ program.addCommand(clientKeysCommand());
 program.addCommand(vaultCommand());
 program.addCommand(chatCommand());
 program.addCommand(askCommand());
+// A reader that goes away (`switchboard ask ... | head -1`) ends the command quietly, as other command-line tools do,
+// instead of an unhandled EPIPE.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(0);
+});
 usageErrorsExit2(program);
 await program.parseAsync(process.argv);
 
