@@ -49,6 +49,8 @@ const gw = await startTestGateway({
     },
   ],
 });
+// One request first, as a gateway that has been running has served some: the first one pays for warming up.
+await gw.client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'warm up' }] });
 const terminal = await openTerminal([...CLI_ARGV, 'chat', '--url', gw.url], {}, { columns: 100, rows: 34 });
 try {
   const prompts = (screen: string) => screen.split('\n').filter((line) => line.startsWith('›')).length;

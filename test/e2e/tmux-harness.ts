@@ -1,6 +1,9 @@
 // A real terminal for the interactive commands: tmux, on a private socket, runs a command in a pane of a fixed size;
 // tests type into it (send-keys) and read the screen (capture-pane), as a person at a terminal would.
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll } from 'vitest';
 
@@ -29,8 +32,6 @@ export interface Terminal {
   close(): Promise<void>;
 }
 
-let servers = 0;
-
 /** Single-quotes a word for sh. */
 function quoted(word: string): string {
   return `'${word.replaceAll("'", `'\\''`)}'`;
@@ -44,18 +45,19 @@ export interface TerminalSize {
 
 /**
  * Opens a terminal: `argv` runs in a pane of `size` with `env` as its whole environment (besides PATH and the pane's
- * TERM), on a tmux server of its own (`-L`, without the user's tmux config). When the command exits the pane shows
- * `[exit N]`. Close it (it kills the server), or open it through {@link useTerminals}.
+ * TERM), on a tmux server of its own (its own socket, without the user's tmux config). When the command exits the
+ * pane shows `[exit N]`. Close it (it kills the server), or open it through {@link useTerminals}.
  */
 export async function openTerminal(
   argv: string[],
   env: Record<string, string>,
   { columns, rows }: TerminalSize = { columns: 100, rows: 30 },
 ): Promise<Terminal> {
-  const socket = `sb-test-${process.pid}-${servers++}`;
-  // -u: UTF-8 whatever the locale of this process (the prompt and the status line are not ASCII).
+  // The server's socket in a directory of its own (-S), removed on close: no other tmux server, the user's included,
+  // is touched, and none is left behind. -u: UTF-8 whatever the locale (the prompt and the status line are not ASCII).
+  const dir = mkdtempSync(join(tmpdir(), 'sb-tmux-'));
   const tmux = async (...args: string[]) =>
-    (await exec('tmux', ['-u', '-L', socket, '-f', '/dev/null', ...args], { env: { PATH } })).stdout;
+    (await exec('tmux', ['-u', '-S', join(dir, 'socket'), '-f', '/dev/null', ...args], { env: { PATH } })).stdout;
   const vars = Object.entries(env).map(([name, value]) => quoted(`${name}=${value}`));
   const command = `env -i ${quoted(`PATH=${PATH}`)} TERM="$TERM" ${vars.join(' ')} ${argv.map(quoted).join(' ')}`;
   const size = ['-x', String(columns), '-y', String(rows)];
@@ -83,6 +85,7 @@ export async function openTerminal(
     },
     async close() {
       await tmux('kill-server').catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
