@@ -3,6 +3,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Command, type CommanderError } from 'commander';
 import { agentCommand } from './agent.js';
+import { askCommand } from './ask.js';
+import { chatCommand } from './chat.js';
 import { clientKeysCommand } from './client-keys.js';
 import { explainCommand } from './explain.js';
 import { followCommand } from './follow.js';
@@ -32,6 +34,8 @@ program.addCommand(requestsCommand());
 program.addCommand(modelsCommand());
 program.addCommand(explainCommand());
 program.addCommand(followCommand());
+program.addCommand(chatCommand());
+program.addCommand(askCommand());
 program.addHelpText(
   'after',
   `
@@ -43,10 +47,18 @@ Examples:
   $ npx switchboard init
   $ switchboard serve
   $ switchboard status --watch
+  $ switchboard chat
+  $ cat main.py | switchboard ask "review this"
   $ switchboard models --free
   $ switchboard usage --by model --since 7d
   $ switchboard follow my-run-1`,
 );
+// A reader that goes away (`switchboard ask ... | head -1`) ends the command quietly, as other command-line tools do,
+// instead of an unhandled EPIPE.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(0);
+});
 usageErrorsExit(program);
 await program.parseAsync(process.argv);
 

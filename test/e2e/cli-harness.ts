@@ -13,6 +13,8 @@ import type { Gateway } from '../../src/main.js';
 const CLI = join(import.meta.dirname, '../../src/cli/index.ts');
 /** tsx by absolute URL: the child runs in a temp directory, where a bare `tsx` would not resolve. */
 const TSX = import.meta.resolve('tsx');
+/** The command line that runs `switchboard` from the sources, before its arguments. */
+export const CLI_ARGV = [process.execPath, '--import', TSX, CLI];
 
 /** What a run printed (stdout and stderr together), and its exit code (null: still running, `until` matched). */
 export interface CliRun {
@@ -98,11 +100,6 @@ export function useInProcessCli(): (args: string[], env?: Record<string, string>
     await program.parseAsync(args, { from: 'user' });
     return { out, code };
   };
-}
-
-/** The command line that runs the CLI with `args` (for a terminal multiplexer to run it). */
-export function cliCommand(args: string[]): string[] {
-  return [process.execPath, '--import', TSX, CLI, ...args];
 }
 
 /** The CLI as a child process with only PATH and `env` in its environment; stop it yourself (or use useCli). */

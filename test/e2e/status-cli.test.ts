@@ -7,7 +7,7 @@ import type { StatusSnapshot } from '../../src/server/status/types.js';
 import type { FakeUpstream } from '../fakes/fake-upstream.js';
 import { startOpenAIUpstream } from '../fakes/openai-wire.js';
 import { call } from './accounts-harness.js';
-import { cliCommand, spawnCli, STACK_LINE, useCli } from './cli-harness.js';
+import { CLI_ARGV, spawnCli, STACK_LINE, useCli } from './cli-harness.js';
 import type { TestGateway } from './harness.js';
 import { ADMIN_KEY, provider, startKeysGateway } from './keys-harness.js';
 
@@ -116,7 +116,7 @@ describe('switchboard status', { timeout: 60_000 }, () => {
     const socket = `sb-status-${process.pid}`;
     const exports = Object.entries(env).map(([name, value]) => `${name}=${value}`);
     try {
-      tmux('new-session', '-d', '-x', '160', '-y', '50', 'env', ...exports, ...cliCommand(['status', '--watch', '1']));
+      tmux('new-session', '-d', '-x', '160', '-y', '50', 'env', ...exports, ...CLI_ARGV, 'status', '--watch', '1');
       const screen = () => tmux('capture-pane', '-p', '-e');
       await expect.poll(() => screen(), { timeout: 20_000, interval: 200 }).toMatch(/^alpha/m);
       const first = screen();
