@@ -14,6 +14,7 @@ import { createKeyAdmin } from './key-admin.js';
 import type { KeyPool } from './key-pool-types.js';
 import { createKeyVault, VAULT_COLLECTION, VAULT_META_COLLECTION } from './key-vault.js';
 import { wireKeyPool } from './pool-wiring.js';
+import { vaultState } from './vault-repair.js';
 import { resolveCatalogWithKeys } from './provider-keys.js';
 import type { KeyAdmin } from './types.js';
 
@@ -48,11 +49,12 @@ export interface Accounts {
 export async function createAccounts(options: AccountsOptions): Promise<Accounts> {
   const { config, env, catalog, stores, logger } = options;
   const now = options.now ?? Date.now;
-  const vault = await createKeyVault({
+  const vaultOptions = {
     records: stores.records,
     masterKey: env['SWITCHBOARD_MASTER_KEY'],
     location: options.recordsLocation,
-  });
+  };
+  const vault = await createKeyVault(vaultOptions);
   const build = async () => resolveCatalogWithKeys(catalog, config.providers, env, await vault.entries());
   const registry = await build();
   const reload = singleFlight(async () => void Object.assign(registry, await build()));
@@ -100,6 +102,7 @@ export async function createAccounts(options: AccountsOptions): Promise<Accounts
     adapters: options.adapters,
     timeouts: config.timeouts,
     knownProviders: knownProviderIds(catalog, config.providers),
+    vaultState: () => vaultState(vaultOptions.records, vaultOptions.masterKey, vaultOptions.location),
     // In place: the request graph and the routes hold this object.
     reload,
     now,

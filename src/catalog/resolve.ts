@@ -1,7 +1,7 @@
 // Resolves the catalog plus the user's providers into the enabled providers and models, with their keys.
 import { ConfigError, type Env } from '../config/load.js';
 import type { ModelConfig, ProviderEntry } from '../config/schema.js';
-import type { KeysOf, ProviderKey, ResolvedCatalog, ResolvedProvider } from './types.js';
+import type { KeysOf, ProviderKey, ProviderSignup, ResolvedCatalog, ResolvedProvider } from './types.js';
 
 /**
  * Merges user entries into the catalog (same id: fields override, models by id) and keeps the providers that are
@@ -22,9 +22,10 @@ export function resolveCatalog(
     if (reason !== undefined) {
       resolved.disabled.push({
         id: entry.id,
+        name: entry.name ?? entry.id,
         reason,
-        keyEnv: entry.keyEnv ?? [],
-        ...(entry.signupUrl ? { signupUrl: entry.signupUrl } : {}),
+        keyless: entry.keyless === true,
+        ...signupOf(entry),
       });
       continue;
     }
@@ -104,7 +105,16 @@ function resolveProvider(
     maxTokensField: entry.maxTokensField ?? 'max_tokens',
     limits: entry.limits ?? {},
     models: [],
+    ...signupOf(entry),
   };
   provider.models = (entry.models ?? []).map((config) => ({ ref: `${entry.id}/${config.id}`, provider, config }));
   return provider;
+}
+
+function signupOf(entry: ProviderEntry): ProviderSignup {
+  return {
+    keyEnv: entry.keyEnv ?? [],
+    ...(entry.signupUrl ? { signupUrl: entry.signupUrl } : {}),
+    ...(entry.notes ? { notes: entry.notes } : {}),
+  };
 }
