@@ -12,8 +12,9 @@ const MODELS = {
   object: 'list',
   data: ['auto', 'groq/llama-4', 'groq/qwen-3', 'mistral/small'].map((id) => ({ id, object: 'model' })),
 };
-const created = (body: any) =>
-  [
+const created = (sent: unknown) => {
+  const body = sent as { name: string; models?: string[]; rpm?: number; dailyTokens?: number };
+  return [
     201,
     {
       id: 'ck_1',
@@ -26,6 +27,7 @@ const created = (body: any) =>
       key: NEW_KEY,
     },
   ] as [number, unknown];
+};
 
 afterEach(() => {
   cleanup();

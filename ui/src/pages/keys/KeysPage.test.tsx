@@ -60,7 +60,7 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-const routes = (extra: Record<string, unknown> = {}) => ({
+const routes = (extra: Record<string, object> = {}) => ({
   'GET /admin/keys/providers': PROVIDERS,
   'GET /admin/vault': VAULT,
   'GET /admin/keys': KEYS,

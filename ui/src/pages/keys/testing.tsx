@@ -19,9 +19,9 @@ type Handler = (call: SeenCall) => [status: number, body: unknown];
  * Replaces fetch with one that answers `routes["GET /admin/keys"]` (a body, or a handler for status and body) and 404
  * for anything else; resolves the calls it saw, in order. `/v1/me` answers as the admin unless a route says otherwise.
  */
-export function stubGateway(routes: Record<string, unknown>): SeenCall[] {
+export function stubGateway(routes: Record<string, Handler | object>): SeenCall[] {
   const seen: SeenCall[] = [];
-  const all: Record<string, unknown> = {
+  const all: Record<string, Handler | object> = {
     'GET /v1/me': { role: 'admin', auth_required: false, admin_api: true },
     ...routes,
   };
