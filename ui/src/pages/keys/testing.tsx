@@ -1,11 +1,14 @@
 // For the Keys page's component tests: a stubbed gateway (fetch answering per "METHOD /path", recording every call)
 // and a render inside the providers the page needs.
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { render } from '@testing-library/react';
+import { configure, render } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { MemoryRouter } from 'react-router';
 import { vi } from 'vitest';
 import { SessionProvider } from '../../api/session';
+
+// The page waits on the session and several queries: on a loaded machine that takes longer than findBy's default 1 s.
+configure({ asyncUtilTimeout: 5_000 });
 
 export interface SeenCall {
   method: string;
