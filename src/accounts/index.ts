@@ -14,9 +14,9 @@ import { createKeyAdmin } from './key-admin.js';
 import type { KeyPool } from './key-pool-types.js';
 import { createKeyVault, VAULT_COLLECTION, VAULT_META_COLLECTION } from './key-vault.js';
 import { wireKeyPool } from './pool-wiring.js';
-import { vaultState } from './vault-repair.js';
 import { resolveCatalogWithKeys } from './provider-keys.js';
 import type { KeyAdmin } from './types.js';
+import { vaultState } from './vault-repair.js';
 
 export interface AccountsOptions {
   config: Config;
