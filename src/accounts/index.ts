@@ -18,6 +18,7 @@ import { readMasterKey } from './master-key.js';
 import { wireKeyPool } from './pool-wiring.js';
 import { resolveCatalogWithKeys } from './provider-keys.js';
 import type { KeyAdmin } from './types.js';
+import { vaultState } from './vault-repair.js';
 
 export interface AccountsOptions {
   config: Config;
@@ -61,11 +62,12 @@ export interface Accounts {
 export async function createAccounts(options: AccountsOptions): Promise<Accounts> {
   const { config, env, catalog, stores, logger } = options;
   const now = options.now ?? Date.now;
-  const vault = await createKeyVault({
+  const vaultOptions = {
     records: stores.records,
     masterKey: readMasterKey(env).key,
     location: options.recordsLocation,
-  });
+  };
+  const vault = await createKeyVault(vaultOptions);
   // config.providers is read at each build: a reloaded config file replaces it in place.
   const build = async (providers = config.providers, switches = options.switches) =>
     resolveCatalogWithKeys(catalog, providers, env, await vault.entries(), switches);
@@ -116,6 +118,7 @@ export async function createAccounts(options: AccountsOptions): Promise<Accounts
     adapters: options.adapters,
     timeouts: config.timeouts,
     knownProviders: { has: (id) => mergedProviders(catalog, config.providers).some((entry) => entry.id === id) },
+    vaultState: () => vaultState(vaultOptions.records, vaultOptions.masterKey, vaultOptions.location),
     // In place: the request graph and the routes hold this object.
     reload,
     now,

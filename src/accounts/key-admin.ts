@@ -1,14 +1,14 @@
 // The operator's view of provider keys (admin API, `switchboard keys`): add and remove run-time keys, list every
 // key with its health, and validate a key against its provider.
 import { GatewayError, notFound } from '../errors.js';
-import type { ProviderKey, ResolvedCatalog, ResolvedProvider } from '../catalog/types.js';
+import type { ProviderKey, ProviderSignup, ResolvedCatalog, ResolvedProvider } from '../catalog/types.js';
 import type { Timeouts } from '../providers/http.js';
 import type { Adapters } from '../providers/protocols.js';
 import { checkProviderKey } from './key-check.js';
 import type { KeyHealth } from './key-health.js';
 import type { KeyPool } from './key-pool-types.js';
 import type { KeyVault } from './key-vault.js';
-import type { KeyAdmin, KeyInfo } from './types.js';
+import type { KeyAdmin, KeyInfo, KeyProviderInfo, VaultState } from './types.js';
 
 export interface KeyAdminDeps {
   registry: ResolvedCatalog;
@@ -19,6 +19,8 @@ export interface KeyAdminDeps {
   timeouts: Timeouts;
   /** Provider ids of the catalog and the config, enabled or not: where a key may be added. */
   knownProviders: Pick<ReadonlySet<string>, 'has'>;
+  /** What the vault holds and whether keys can be stored (vaultState over the vault's store). */
+  vaultState(): Promise<VaultState>;
   /** Rebuilds the registry from the vault's current keys (a new key can turn its provider on). */
   reload(): Promise<void>;
   /** The key pool's clock (default: real time). */
@@ -103,7 +105,38 @@ export function createKeyAdmin(deps: KeyAdminDeps): KeyAdmin {
         );
       return { ...info(id), ok: false, message: check.message };
     },
+    providers: () => providerInfos(deps.registry),
+    vault: () => deps.vaultState(),
   };
+}
+
+/** The registry's providers, on ones first (as it lists them), then the ones that are off. */
+function providerInfos(registry: ResolvedCatalog): KeyProviderInfo[] {
+  const signup = ({ keyEnv, signupUrl, notes }: ProviderSignup) => ({
+    keyEnv,
+    ...(signupUrl === undefined ? {} : { signupUrl }),
+    ...(notes === undefined ? {} : { notes }),
+  });
+  return [
+    ...registry.providers.map((p) => ({
+      id: p.id,
+      name: p.name,
+      enabled: true,
+      // An enabled provider without keys takes none (a provider that needs one is off until it has one).
+      keyless: p.keys.length === 0,
+      keys: p.keys.length,
+      ...signup(p),
+    })),
+    ...registry.disabled.map((p) => ({
+      id: p.id,
+      name: p.name,
+      enabled: false,
+      reason: p.reason,
+      keyless: p.keyless,
+      keys: 0,
+      ...signup(p),
+    })),
+  ];
 }
 
 function disabledReason(registry: ResolvedCatalog, provider: string): string {

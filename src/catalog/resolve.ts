@@ -1,7 +1,14 @@
 // Resolves the catalog plus the user's providers into the enabled providers and models, with their keys.
 import { ConfigError, type Env } from '../config/load.js';
 import type { ModelConfig, ProviderEntry } from '../config/schema.js';
-import type { CatalogSwitches, KeysOf, ProviderKey, ResolvedCatalog, ResolvedProvider } from './types.js';
+import type {
+  CatalogSwitches,
+  KeysOf,
+  ProviderKey,
+  ProviderSignup,
+  ResolvedCatalog,
+  ResolvedProvider,
+} from './types.js';
 
 /** Why a provider or model is off when it was switched off at run time. */
 const SWITCHED_OFF = 'switched off at run time';
@@ -37,8 +44,8 @@ export function resolveCatalog(
         id: entry.id,
         name: entry.name ?? entry.id,
         reason,
-        keyEnv: entry.keyEnv ?? [],
-        ...(entry.signupUrl ? { signupUrl: entry.signupUrl } : {}),
+        keyless: entry.keyless === true,
+        ...signupOf(entry),
       });
       if (entry.enabled === false) {
         for (const model of entry.models ?? [])
@@ -144,7 +151,16 @@ function resolveProvider(
     maxTokensField: entry.maxTokensField ?? 'max_tokens',
     limits: entry.limits ?? {},
     models: [],
+    ...signupOf(entry),
   };
   provider.models = (entry.models ?? []).map((config) => ({ ref: `${entry.id}/${config.id}`, provider, config }));
   return provider;
+}
+
+function signupOf(entry: ProviderEntry): ProviderSignup {
+  return {
+    keyEnv: entry.keyEnv ?? [],
+    ...(entry.signupUrl ? { signupUrl: entry.signupUrl } : {}),
+    ...(entry.notes ? { notes: entry.notes } : {}),
+  };
 }

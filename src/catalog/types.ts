@@ -20,8 +20,8 @@ export interface ProviderKey {
  */
 export type KeysOf = (entry: ProviderEntry) => ProviderKey[];
 
-/** A provider that is switched on: everything needed to call it. */
-export interface ResolvedProvider {
+/** A provider that is switched on: everything needed to call it (and where to get another key). */
+export interface ResolvedProvider extends ProviderSignup {
   id: string;
   name: string;
   protocol: Protocol;
@@ -32,6 +32,15 @@ export interface ResolvedProvider {
   maxTokensField: 'max_tokens' | 'max_completion_tokens';
   limits: NonNullable<ProviderEntry['limits']>;
   models: ResolvedModel[];
+}
+
+/** Where a user gets a key for a provider, as the catalog says: what the console and the CLI tell someone adding one. */
+export interface ProviderSignup {
+  /** The environment variables its keys are read from. */
+  keyEnv: string[];
+  signupUrl?: string;
+  /** Its free tier (or that it has none), in a sentence or two. */
+  notes?: string;
 }
 
 /** A model of an enabled provider; `ref` is the public id `provider/model`. */
@@ -60,7 +69,7 @@ export interface ResolvedCatalog {
    * why. A request that names one is told so.
    */
   switchedOff: Map<string, string>;
-  disabled: Array<{ id: string; name: string; reason: string; keyEnv: string[]; signupUrl?: string }>;
+  disabled: Array<{ id: string; name: string; reason: string; keyless: boolean } & ProviderSignup>;
   byRef: Map<string, ResolvedModel>;
   /** Models by the provider's bare model id, for `model: "llama-3.3-70b"` requests. */
   byBareId: Map<string, ResolvedModel[]>;

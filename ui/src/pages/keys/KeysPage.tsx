@@ -1,13 +1,18 @@
-// Provider keys and client keys (placeholder).
-import { EmptyState, PageHeader } from '../../components/common';
+// The Keys page (admin only): provider keys with the vault's state, and client keys with their limits and usage.
+import { AdminOnly, PageHeader } from '../../components/common';
+import { ClientKeysSection } from './ClientKeysSection';
+import { ProviderKeysSection } from './ProviderKeysSection';
 
 export default function KeysPage() {
   return (
     <>
       <PageHeader title="Keys" />
-      <EmptyState title="Not built yet">
-        <p>This page is being built.</p>
-      </EmptyState>
+      <AdminOnly what="Key management">
+        <div className="keys-page">
+          <ProviderKeysSection />
+          <ClientKeysSection />
+        </div>
+      </AdminOnly>
     </>
   );
 }
