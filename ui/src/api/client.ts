@@ -62,7 +62,7 @@ export async function api<T>(
   return body as T;
 }
 
-/** Query-string from defined values only. @public */
+/** Query-string from defined values only. */
 export function query(params: Record<string, string | number | boolean | undefined>): string {
   const search = new URLSearchParams();
   for (const [name, value] of Object.entries(params))

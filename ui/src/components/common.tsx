@@ -63,7 +63,7 @@ export function AdminOnly({ children, what }: { children: ReactNode; what: strin
   );
 }
 
-/** A small coloured label for a state: ok (green), warn (amber), bad (red), or neutral. @public */
+/** A small coloured label for a state: ok (green), warn (amber), bad (red), or neutral. */
 export function Badge({ tone, children }: { tone: 'ok' | 'warn' | 'bad' | 'neutral'; children: ReactNode }) {
   return <span className={`badge badge-${tone}`}>{children}</span>;
 }
