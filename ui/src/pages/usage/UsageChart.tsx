@@ -20,7 +20,7 @@ interface UsageChartProps {
 
 export function UsageChart({ metric, series, data, withinADay, empty }: UsageChartProps) {
   const id = useId();
-  const { title, of, format } = METRICS[metric];
+  const { title, of, format, whole } = METRICS[metric];
   const busy = data.rows.filter((row) => data.keys.some((key) => row[key] !== 0));
   return (
     <section className="card usage-chart" aria-labelledby={id}>
@@ -40,7 +40,12 @@ export function UsageChart({ metric, series, data, withinADay, empty }: UsageCha
                 minTickGap={24}
                 fontSize={12}
               />
-              <YAxis tickFormatter={(n: number) => formatCompact(n)} width={48} fontSize={12} />
+              <YAxis
+                tickFormatter={(n: number) => (whole ? formatCompact(n) : format(n))}
+                allowDecimals={!whole}
+                width={whole ? 48 : 64}
+                fontSize={12}
+              />
               <Tooltip
                 labelFormatter={(t) => bucketLabel(Number(t), series.bucket)}
                 formatter={(value) => format(Number(value))}

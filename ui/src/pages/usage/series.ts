@@ -34,11 +34,19 @@ export interface UsageSeries {
 /** What a chart can show of each bucket. */
 export type Metric = 'requests' | 'tokens' | 'cost' | 'saved';
 
-export const METRICS: Record<Metric, { title: string; of(t: UsageTotals): number; format(n: number): string }> = {
-  requests: { title: 'Requests', of: (t) => t.requests, format: formatInt },
-  tokens: { title: 'Tokens', of: (t) => t.total_tokens, format: formatCompact },
-  cost: { title: 'Cost', of: (t) => t.cost_usd, format: formatUsd },
-  saved: { title: 'Saved against list prices', of: (t) => t.saved_usd, format: formatUsd },
+interface MetricView {
+  title: string;
+  of(t: UsageTotals): number;
+  format(n: number): string;
+  /** Counts: the axis has no ticks between whole numbers. */
+  whole: boolean;
+}
+
+export const METRICS: Record<Metric, MetricView> = {
+  requests: { title: 'Requests', of: (t) => t.requests, format: formatInt, whole: true },
+  tokens: { title: 'Tokens', of: (t) => t.total_tokens, format: formatCompact, whole: true },
+  cost: { title: 'Cost', of: (t) => t.cost_usd, format: formatUsd, whole: false },
+  saved: { title: 'Saved against list prices', of: (t) => t.saved_usd, format: formatUsd, whole: false },
 };
 
 /** Series drawn at most; the smaller groups are summed as one. */
