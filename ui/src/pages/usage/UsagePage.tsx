@@ -29,10 +29,10 @@ export default function UsagePage() {
     refetchInterval: range.refreshMs,
     placeholderData: keepPreviousData,
   });
-  // Client ids as their keys' names.
+  // Client ids as their keys' names (by the grouping of the data shown: the previous one until the new one comes).
   const data = useMemo(
-    () => (series.data && groupBy === 'client' ? renamed(series.data, clientName) : series.data),
-    [series.data, groupBy, clientName],
+    () => (series.data?.group_by === 'client' ? renamed(series.data, clientName) : series.data),
+    [series.data, clientName],
   );
   const set = (name: string, value: string) =>
     setParams(
@@ -83,7 +83,7 @@ export default function UsagePage() {
               />
             ))}
           </div>
-          <UsageBreakdown groups={data.groups} groupBy={groupBy} />
+          <UsageBreakdown groups={data.groups} groupBy={data.group_by} />
         </>
       )}
     </>

@@ -1,6 +1,7 @@
 // GET /v1/usage/series as the page reads it, and its mapping to chart rows: one row per bucket, one stacked series per
 // group (the biggest few; the rest summed as "Other").
 import { formatCompact, formatInt, formatUsd } from '../../format';
+import type { GroupBy } from './range';
 
 /** Totals of a range, a bucket or a group (the gateway's UsageTotals). */
 export interface UsageTotals {
@@ -22,7 +23,7 @@ export type UsageGroup = { key: string } & UsageTotals;
 
 /** GET /v1/usage/series. */
 export interface UsageSeries {
-  group_by: string;
+  group_by: GroupBy;
   bucket: 'minute' | 'hour' | 'day';
   from: string;
   to: string;
