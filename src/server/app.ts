@@ -1,5 +1,6 @@
 // createApp(deps): the express app with every route and the error handler. It never listens.
 import express, { type Express } from 'express';
+import { listPriceOfRef } from '../catalog/list-price.js';
 import type { AppDeps } from './deps.js';
 import { clientAuth } from './middleware/client-auth.js';
 import { errorHandler, unknownRoute } from './middleware/errors.js';
@@ -39,7 +40,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(contextualChatRoutes(deps));
   app.use(routingRoutes(deps));
   app.use(agentRoutes(deps));
-  app.use(usageRoutes({ usage: deps.usage, now: deps.now }));
+  app.use(usageRoutes({ usage: deps.usage, now: deps.now, priceOf: (model) => listPriceOfRef(deps.registry, model) }));
   app.use(requestRoutes({ requests: deps.requests }));
   app.use(runRoutes(deps));
   app.use(adminKeyRoutes({ keys: deps.keyAdmin, adminKey: deps.adminKey }));

@@ -297,6 +297,8 @@ export interface RequestFilter {
   /** A RequestStatus, or an HTTP status (a number). */
   status?: RequestStatus | number;
   clientId?: string;
+  /** Only requests that arrived at or after this time (ms since the epoch). */
+  since?: number;
 }
 
 /** One page of the request log: at most `limit` rows older than `before`, newest first. */

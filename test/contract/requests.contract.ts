@@ -122,6 +122,29 @@ export function describeRequestLogContract(name: string, backend: RequestLogBack
       expect(await list({ clientId: 'nobody' })).toEqual([]);
     });
 
+    it('lists only the requests that arrived at or after since, alone, with other filters and across pages', async () => {
+      const store = await open();
+      const now = backend.now();
+      // Appended in the order they ended: 'long' arrived first but ended after 'quick'.
+      store.append(requestRecord(now - 9_000, { runId: 'old', clientId: 'c1' }));
+      store.append(requestRecord(now - 3_000, { runId: 'quick', clientId: 'c1' }));
+      store.append(requestRecord(now - 6_000, { runId: 'long', clientId: 'c2', latencyMs: 5_000 }));
+      store.append(requestRecord(now - 2_000, { runId: 'at-since', clientId: 'c2' }));
+      store.append(requestRecord(now - 1_000, { runId: 'new', clientId: 'c1', status: 'error', httpStatus: 500 }));
+      const list = async (query: Partial<RequestQuery>) => runIds((await store.list({ limit: 10, ...query })).rows);
+      expect(await list({ since: now - 5_000 })).toEqual(['new', 'at-since', 'quick']);
+      expect(await list({ since: now - 2_000 })).toEqual(['new', 'at-since']);
+      expect(await list({ since: now - 7_000, clientId: 'c2' })).toEqual(['at-since', 'long']);
+      expect(await list({ since: now - 5_000, status: 'ok', clientId: 'c1' })).toEqual(['quick']);
+      expect(await list({ since: now + 60_000 })).toEqual([]);
+      expect(runIds((await allPages(store, { limit: 1, since: now - 7_000 })).flat())).toEqual([
+        'new',
+        'at-since',
+        'long',
+        'quick',
+      ]);
+    });
+
     it('pages newest first with before: every row once, the last page without next', async () => {
       const store = await open();
       const base = backend.now() - 60_000;
