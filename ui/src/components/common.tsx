@@ -41,7 +41,7 @@ export function Loading({ what }: { what: string }) {
   );
 }
 
-/** Shows `children` to the admin; tells anyone else how to get there. @public */
+/** Shows `children` to the admin; tells anyone else how to get there. */
 export function AdminOnly({ children, what }: { children: ReactNode; what: string }) {
   const { me } = useSession();
   if (isAdmin(me)) return <>{children}</>;
@@ -63,7 +63,7 @@ export function AdminOnly({ children, what }: { children: ReactNode; what: strin
   );
 }
 
-/** A small coloured label for a state: ok (green), warn (amber), bad (red), or neutral. @public */
+/** A small coloured label for a state: ok (green), warn (amber), bad (red), or neutral. */
 export function Badge({ tone, children }: { tone: 'ok' | 'warn' | 'bad' | 'neutral'; children: ReactNode }) {
   return <span className={`badge badge-${tone}`}>{children}</span>;
 }
