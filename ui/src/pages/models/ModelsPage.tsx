@@ -4,7 +4,7 @@
 import { useSearchParams } from 'react-router';
 import { isAdmin, useSession } from '../../api/session';
 import { EmptyState, ErrorNotice, Loading, PageHeader } from '../../components/common';
-import { type CatalogModel, type SwitchView, useCatalog, useSwitches } from './api';
+import { type CatalogModel, type CatalogProvider, type SwitchView, useCatalog, useSwitches } from './api';
 import { ProviderSection } from './ProviderSection';
 
 const CAPABILITIES = ['chat', 'code', 'tools', 'vision', 'json', 'long_context', 'reasoning'];
@@ -37,7 +37,11 @@ export default function ModelsPage() {
     (provider === '' || m.provider === provider) &&
     (!freeOnly || m.free);
   const models = catalog.data?.data.filter(keep) ?? [];
-  const providers = (catalog.data?.providers ?? []).filter((p) => models.some((m) => m.provider === p.id));
+  const shown = (catalog.data?.providers ?? []).filter((p) => models.some((m) => m.provider === p.id));
+  const section = (p: CatalogProvider) => (
+    <ProviderSection key={p.id} provider={p} models={models.filter((m) => m.provider === p.id)} switches={byId} />
+  );
+  const off = shown.filter((p) => !p.active);
   const serving = catalog.data?.data.filter((m) => m.active).length ?? 0;
 
   return (
@@ -100,9 +104,16 @@ export default function ModelsPage() {
           <p>Choose “any” in a filter, or untick “Free only”.</p>
         </EmptyState>
       ) : null}
-      {providers.map((p) => (
-        <ProviderSection key={p.id} provider={p} models={models.filter((m) => m.provider === p.id)} switches={byId} />
-      ))}
+      {shown.filter((p) => p.active).map(section)}
+      {off.length > 0 ? (
+        // The catalog lists many providers without a key here: folded, so the serving ones are read first.
+        <details className="providers-off">
+          <summary>
+            {off.length} {off.length === 1 ? 'provider' : 'providers'} not serving (no key, or switched off)
+          </summary>
+          {off.map(section)}
+        </details>
+      ) : null}
     </>
   );
 }

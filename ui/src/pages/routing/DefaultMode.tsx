@@ -21,7 +21,7 @@ export function DefaultMode({ value }: { value: SettingValue }) {
           patch.mutate({ defaultMode: mode });
         }}
       >
-        <label htmlFor="default-mode-select">Mode</label>
+        <label htmlFor="default-mode-select">Default routing mode</label>
         <select id="default-mode-select" value={mode} onChange={(e) => setMode(e.target.value as Mode)}>
           {MODES.map((m) => (
             <option key={m} value={m}>

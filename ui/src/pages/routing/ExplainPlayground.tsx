@@ -27,7 +27,7 @@ export function ExplainPlayground() {
           onChange={(e) => setPrompt(e.target.value)}
           placeholder="Write a Python function that parses ISO dates"
         />
-        <label htmlFor="explain-mode">Mode</label>
+        <label htmlFor="explain-mode">Mode for this prompt</label>
         <select id="explain-mode" value={mode} onChange={(e) => setMode(e.target.value as Mode | '')}>
           <option value="">the default mode</option>
           {MODES.map((m) => (
