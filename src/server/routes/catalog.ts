@@ -44,7 +44,7 @@ interface CatalogModel {
 export function catalogRoutes(deps: Pick<AppDeps, 'settings' | 'registry' | 'stats' | 'clientKeys' | 'now'>): Router {
   const router = Router();
   router.get('/v1/catalog', (_req, res) => {
-    const { registry, stats } = deps;
+    const { registry } = deps;
     const caller = callerOf(res);
     const allows = allowedModels(deps.clientKeys, caller);
     const shown = (ref: string) =>

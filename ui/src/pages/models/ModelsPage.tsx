@@ -53,7 +53,7 @@ export default function ModelsPage() {
           </span>
         ) : null}
       </PageHeader>
-      <div className="filters" role="search" aria-label="Filter models">
+      <search className="filters" aria-label="Filter models">
         <div>
           <label htmlFor="models-capability">Capability</label>
           <select id="models-capability" value={capability} onChange={(e) => setFilter('capability', e.target.value)}>
@@ -86,7 +86,7 @@ export default function ModelsPage() {
             Free only
           </label>
         </div>
-      </div>
+      </search>
       <ErrorNotice error={catalog.error} />
       <ErrorNotice error={switches.error} />
       {catalog.isPending ? <Loading what="the catalog" /> : null}

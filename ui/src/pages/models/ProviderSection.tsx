@@ -1,12 +1,12 @@
 // One provider of the Models page: its state and published free-tier limits, then its models with what the catalog
 // publishes of them and what this gateway measured; the admin's switches beside each.
 import { Badge } from '../../components/common';
-import { formatCompact, formatInt, formatMs, formatPercent } from '../../format';
+import { formatCompact, formatInt, formatMs, formatPercent, formatRelative, formatUsd } from '../../format';
 import type { CatalogModel, CatalogProvider, Limits, SwitchView } from './api';
 import { SwitchControl } from './SwitchControl';
 
 /** The published limits per key as "30 req/min · 1K req/day"; empty when the catalog publishes none. */
-export function limitsText(limits: Limits): string {
+function limitsText(limits: Limits): string {
   const parts: string[] = [];
   if (limits.rpm !== undefined) parts.push(`${formatCompact(limits.rpm)} req/min`);
   if (limits.rpd !== undefined) parts.push(`${formatCompact(limits.rpd)} req/day`);
@@ -92,7 +92,7 @@ export function ProviderSection({
                   {model.free ? (
                     <Badge tone="ok">free</Badge>
                   ) : (
-                    `$${model.costPer1M.input} / $${model.costPer1M.output} per 1M`
+                    `${formatUsd(model.costPer1M.input)} in / ${formatUsd(model.costPer1M.output)} out per 1M`
                   )}
                 </td>
                 <td>
@@ -101,7 +101,11 @@ export function ProviderSection({
                 <td className="num">{formatPercent(model.stats?.successRate)}</td>
                 <td className="num">{model.stats?.quality === undefined ? '–' : model.stats.quality.toFixed(2)}</td>
                 <td>
-                  <State active={model.active} reason={model.pruned?.reason ?? model.reason} />
+                  <State
+                    active={model.active && model.pruned === undefined}
+                    reason={model.pruned?.reason ?? model.reason}
+                  />
+                  {model.pruned ? <div className="hint">back {formatRelative(model.pruned.until)}</div> : null}
                 </td>
                 {switches ? (
                   <td>{view ? <SwitchControl kind="model" label={`Enable ${model.id}`} view={view} /> : null}</td>

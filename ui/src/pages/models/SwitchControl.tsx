@@ -1,5 +1,6 @@
 // The admin's on/off switch of a provider or a model: where its value comes from, and a reset to the file's.
 import { ErrorNotice } from '../../components/common';
+import { formatTime } from '../../format';
 import { type SwitchKind, type SwitchView, useSwitch } from './api';
 
 const SOURCE: Record<SwitchView['source'], string> = {
@@ -22,7 +23,12 @@ export function SwitchControl({ kind, label, view }: { kind: SwitchKind; label: 
         <span className="visually-hidden">{label} </span>
         {view.enabled ? 'on' : 'off'}
       </label>
-      <span className="hint switch-source">{SOURCE[view.source]}</span>
+      <span
+        className="hint switch-source"
+        title={view.updatedAt === undefined ? undefined : formatTime(view.updatedAt)}
+      >
+        {SOURCE[view.source]}
+      </span>
       {view.source === 'console' ? (
         <button
           type="button"

@@ -4,7 +4,7 @@ import { EmptyState } from '../../components/common';
 import type { Explanation } from './api';
 
 /** The needs the classifier found, in words ("tools, vision"); "none" when it found none. */
-export function needsText(needs: Explanation['needs']): string {
+function needsText(needs: Explanation['needs']): string {
   const found = [
     needs.tools ? 'tools' : undefined,
     needs.vision ? 'vision' : undefined,

@@ -27,7 +27,7 @@ function read(text: string, format: Format): { rules: unknown[] } | { error: str
 }
 
 /** A refused save: the gateway's message, and the field it names when it names one. */
-export function RulesError({ error }: { error: unknown }) {
+function RulesError({ error }: { error: unknown }) {
   if (error === null || error === undefined) return null;
   const message = error instanceof Error ? error.message : String(error);
   const param = error instanceof ApiError ? error.param : undefined;
