@@ -9,6 +9,7 @@ import { adminKeyRoutes } from './routes/admin-keys.js';
 import { adminSettingsRoutes } from './routes/admin-settings.js';
 import { adminStatusRoutes } from './routes/admin-status.js';
 import { agentRoutes } from './routes/agents.js';
+import { catalogRoutes } from './routes/catalog.js';
 import { chatRoutes } from './routes/chat.js';
 import { consoleRoutes } from './routes/console.js';
 import { contextualChatRoutes } from './routes/contextual-chat.js';
@@ -36,6 +37,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(chatRoutes(deps));
   app.use(metricsRoutes(deps.metrics));
   app.use(modelRoutes(deps));
+  app.use(catalogRoutes(deps));
   app.use(healthRoutes(deps));
   app.use(contextualChatRoutes(deps));
   app.use(routingRoutes(deps));

@@ -13,12 +13,13 @@ export function storeKey(key: string | undefined): void {
   else sessionStorage.setItem(KEY_STORAGE, key);
 }
 
-/** A request the gateway refused or could not answer, with its message and code. */
+/** A request the gateway refused or could not answer, with its message, code and the field it names (`param`). */
 export class ApiError extends Error {
   constructor(
     message: string,
     readonly status: number,
     readonly code?: string,
+    readonly param?: string,
   ) {
     super(message);
   }
@@ -56,8 +57,13 @@ export async function api<T>(
     body = undefined;
   }
   if (!response.ok) {
-    const error = (body as { error?: { message?: string; code?: string } } | undefined)?.error;
-    throw new ApiError(error?.message ?? `HTTP ${response.status}`, response.status, error?.code ?? undefined);
+    const error = (body as { error?: { message?: string; code?: string; param?: string } } | undefined)?.error;
+    throw new ApiError(
+      error?.message ?? `HTTP ${response.status}`,
+      response.status,
+      error?.code ?? undefined,
+      error?.param ?? undefined,
+    );
   }
   return body as T;
 }
