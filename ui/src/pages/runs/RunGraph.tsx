@@ -1,7 +1,7 @@
 // A run drawn as its graph (React Flow): the request graph's nodes (classify → cache → route → call → judge → fuse →
 // respond) or the agent's (agent ⇄ tools), each coloured by its state; the edges the run took drawn solid, a way
 // back (a fallback, a judge rejection, a tool round) in red or blue.
-import { Background, type Edge, MarkerType, type Node, ReactFlow } from '@xyflow/react';
+import { Background, type Edge, MarkerType, type Node, Position, ReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { END_FAILED, END_OK, type NodeStatus, type RunView } from './run-state';
 
@@ -72,6 +72,9 @@ export function RunGraph({ view, agent }: { view: RunView; agent: boolean }) {
       data: { label: `${id}${visits}` },
       className: `run-node run-node-${status}`,
       ariaLabel: `${id}: ${LABEL[status]}${visits ? `, ${state?.visits} times` : ''}`,
+      // Left to right, as the run goes: edges leave a node's right side and enter the next one's left.
+      sourcePosition: Position.Right,
+      targetPosition: Position.Left,
       draggable: false,
       connectable: false,
     };
@@ -100,6 +103,9 @@ export function RunGraph({ view, agent }: { view: RunView; agent: boolean }) {
   return (
     <div className="run-graph" role="img" aria-label={describe(view)}>
       <ReactFlow
+        // Fitted again when the run changes state: the page around it (a question card coming and going) may have
+        // moved or resized it since the first fit.
+        key={view.status}
         nodes={nodes}
         edges={edges}
         fitView
