@@ -70,7 +70,7 @@ export interface StatusSnapshot {
 }
 
 /** The window of the live figures, in minutes. */
-export const WINDOW_MINUTES = 5;
+const WINDOW_MINUTES = 5;
 
 /** The snapshot, read again every 5 s while the page is open. */
 export function useStatus() {
