@@ -13,7 +13,7 @@ export function formatCompact(n: number | null | undefined): string {
   return n === null || n === undefined ? '–' : compact.format(n);
 }
 
-/** 0..1 as a percentage. @public (for the pages that show shares) */
+/** 0..1 as a percentage. */
 export function formatPercent(share: number | null | undefined): string {
   return share === null || share === undefined ? '–' : percent.format(share);
 }
@@ -22,7 +22,7 @@ export function formatUsd(n: number | null | undefined): string {
   return n === null || n === undefined ? '–' : usd.format(n);
 }
 
-/** Milliseconds as "840 ms" or "2.4 s". @public (for the pages that show latencies) */
+/** Milliseconds as "840 ms" or "2.4 s". */
 export function formatMs(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '–';
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
