@@ -47,7 +47,6 @@ describe('the console frame', () => {
     expect(await page.evaluate('localStorage.length')).toBe(0);
     expect(await page.evaluate("sessionStorage.getItem('switchboard.key')")).toBe(ADMIN_KEY);
     expect(await a11yViolations(page)).toEqual([]);
-    await screenshot(page, 'sign-in-overview');
   });
 
   it('a client key gets the reduced view, and a new tab starts signed out', async () => {
