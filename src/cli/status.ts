@@ -37,7 +37,7 @@ Examples:
 Colours: green is fine, yellow is resting or under half left, red is open, disabled or nearly spent (under 10% of a
 daily limit). NO_COLOR=1 turns them off.
 
-Exit codes: 0 shown (Ctrl-C ends --watch with 0), 1 the gateway answered with an error or an argument is wrong,
+Exit codes: 0 shown (Ctrl-C ends --watch with 0), 1 the gateway answered with an error, 2 an argument is wrong,
 69 no gateway answers at the address, 77 the admin key is missing or refused, 70 a bug of ours.
 The admin key comes from --admin-key or SWITCHBOARD_ADMIN_KEY; the address from --url or SWITCHBOARD_URL.`;
 

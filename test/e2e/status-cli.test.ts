@@ -152,7 +152,7 @@ describe('switchboard status', { timeout: 60_000 }, () => {
     expect(help.out).toContain('switchboard status --watch');
     expect(help.out).toMatch(/69 no gateway answers/);
     const bad = await finished(['status', '--watch', '0']);
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.out).toContain('expected seconds');
   });
 });
