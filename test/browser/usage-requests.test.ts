@@ -90,7 +90,7 @@ describe('the Usage and Requests pages', () => {
     await live.click();
     await expect.poll(() => live.isChecked()).toBe(true);
     await chat('browser-run-2');
-    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(2);
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(2);
     expect(await rows.nth(0).getByRole('link').textContent()).toContain('browser-run-2');
     expect(await a11yViolations(page)).toEqual([]);
     await live.click();
