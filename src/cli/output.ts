@@ -1,13 +1,22 @@
-// How every command prints: tables (cli-table3), colours (picocolors, which honours NO_COLOR, FORCE_COLOR and a
-// non-TTY stdout) and JSON.
+// How every command prints: tables (cli-table3), colours (picocolors) and JSON.
 import Table from 'cli-table3';
 import pc from 'picocolors';
+
+/**
+ * Colours on when stdout is a terminal or FORCE_COLOR is set, off when NO_COLOR (or FORCE_COLOR=0) is set. Decided here rather than by
+ * picocolors' own default, which also turns colours on whenever a CI variable is set, even into a pipe or a file.
+ */
+export function colorsWanted(env: NodeJS.ProcessEnv, stdoutIsTTY: boolean): boolean {
+  if (env.NO_COLOR || env.FORCE_COLOR === '0') return false;
+  if (env.FORCE_COLOR) return true;
+  return stdoutIsTTY && env.TERM !== 'dumb';
+}
 
 /**
  * Colours for terminal output; plain text when NO_COLOR is set or stdout is not a terminal.
  * @public
  */
-export const color = pc;
+export const color = pc.createColors(colorsWanted(process.env, process.stdout.isTTY === true));
 
 /**
  * Something commands write to: process.stdout, or a test's collector.
