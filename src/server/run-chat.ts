@@ -1,0 +1,104 @@
+// Runs one parsed chat request through the request graph for any door (chat completions, contextual chat, Responses,
+// Anthropic Messages): run id, cache scope, the caller's model filter, the abort on disconnect, Switchboard's answer
+// headers and the request log. Each door then writes the answer in its own wire format.
+import { randomUUID } from 'node:crypto';
+import type { Request, Response } from 'express';
+import { badRequest } from '../errors.js';
+import { createEventBus, createRunEmitter } from '../events/publisher.js';
+import type { ChatCompletion, ChatCompletionChunk } from '../providers/types.js';
+import type { ParsedChat } from './chat-body.js';
+import type { AppDeps } from './deps.js';
+import { allowedModels, callerOf } from './middleware/client-auth.js';
+import type { RequestTrack } from './request-log/index.js';
+import { promptText } from './request-log/content.js';
+
+const RUN_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** `on` asks for the response cache; the answer says `hit` or `miss` when the run looked its request up. */
+const CACHE_HEADER = 'x-switchboard-cache';
+/** The bus of runs nobody can follow: it has no sinks, so their events are never built. */
+const UNRECORDED = createEventBus();
+
+/**
+ * A run's answer in OpenAI's chat shapes, for the door to translate: whole, or chunks to stream. `signal` aborts when
+ * the client goes away; `runId` names the run (also sent as `x-switchboard-run-id`).
+ */
+export type ChatAnswer = { runId: string; signal: AbortSignal } & (
+  | { kind: 'completion'; completion: ChatCompletion }
+  | { kind: 'stream'; chunks: AsyncGenerator<ChatCompletionChunk> }
+);
+
+/**
+ * Runs `parsed` for the caller of `req`, sets the `x-switchboard-*` answer headers and tells `track` how it went. A
+ * failed run throws its error (the door's error handler answers it). A stream's chunks are watched by `track`.
+ */
+export async function runChat(
+  deps: AppDeps,
+  req: Request,
+  res: Response,
+  parsed: ParsedChat,
+  track: RequestTrack,
+): Promise<ChatAnswer> {
+  const chosen = req.get('x-switchboard-run-id');
+  const runId = pickRunId(chosen);
+  track.run(runId);
+  if (parsed.stream) track.streamed();
+  if (track.logsContent) track.prompt(() => promptText(parsed.request.messages, deps.config.logging.contentMaxChars));
+  // Only runs a client can follow are recorded (docs/EVENTS.md); the others publish to a bus with no sinks.
+  const recorded = chosen !== undefined || deps.config.events.recordAll;
+  const bus = recorded ? deps.bus : UNRECORDED;
+  res.setHeader('x-switchboard-run-id', runId);
+  const caller = callerOf(res);
+  const client = caller.kind === 'client' ? caller.client : undefined;
+  // Each client key has its own cache entries: keys may be allowed different models, and one client's answers are
+  // not another's to read. The request graph decides whether to look up (the header, or a rule with `cache: true`).
+  const scope = client === undefined ? caller.kind : `client:${client.id}`;
+  const cache = { asked: req.get(CACHE_HEADER)?.toLowerCase() === 'on', scope };
+  const allows = allowedModels(deps.clientKeys, caller);
+  if (allows !== undefined) parsed.route.allows = allows;
+  const controller = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  const { signal } = controller;
+  const emitter = createRunEmitter(bus, runId, undefined, { client: client?.id });
+  const run = await deps.chat.run({
+    ...parsed,
+    signal,
+    emitter,
+    recorded,
+    cache,
+    ...(client === undefined ? {} : { client }),
+  });
+  if (run.cache !== undefined) {
+    deps.metrics.recordCache(run.cache === 'hit');
+    res.setHeader(CACHE_HEADER, run.cache);
+  }
+  res.setHeader('x-switchboard-attempts', String(run.attempts));
+  if (run.kind === 'error') throw run.error;
+  if (run.kind === 'cached') {
+    // No model was called: the header names the one that wrote the stored answer.
+    res.setHeader('x-switchboard-model', run.completion.model);
+    track.cacheHit(run.completion.model);
+    if (run.chunks === undefined) return { runId, signal, kind: 'completion', completion: run.completion };
+    return { runId, signal, kind: 'stream', chunks: run.chunks };
+  }
+  res.setHeader('x-switchboard-provider', run.model.provider.id);
+  res.setHeader('x-switchboard-model', run.model.ref);
+  track.answeredBy(run.model.ref, run.model.provider.id);
+  if (run.kind === 'completion') {
+    const { completion } = run;
+    if (track.logsContent) track.answer(() => completion.choices[0]?.message.content ?? '');
+    return { runId, signal, kind: 'completion', completion };
+  }
+  return { runId, signal, kind: 'stream', chunks: track.watch(run.chunks) };
+}
+
+function pickRunId(chosen: string | undefined): string {
+  if (chosen === undefined) return `run_${randomUUID()}`;
+  if (!RUN_ID.test(chosen))
+    throw badRequest(
+      'x-switchboard-run-id must be 1-128 letters, digits, ".", "_", ":" or "-"',
+      'x-switchboard-run-id',
+    );
+  return chosen;
+}
