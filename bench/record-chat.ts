@@ -51,26 +51,30 @@ const gw = await startTestGateway({
 });
 // One request first, as a gateway that has been running has served some: the first one pays for warming up.
 await gw.client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'warm up' }] });
-const terminal = await openTerminal([...CLI_ARGV, 'chat', '--url', gw.url], {}, { columns: 100, rows: 34 });
+const terminal = await openTerminal([...CLI_ARGV, 'chat', '--url', gw.url], {
+  columns: 100,
+  rows: 34,
+  timeoutMs: 60_000,
+});
 try {
   const prompts = (screen: string) => screen.split('\n').filter((line) => line.startsWith('›')).length;
   /** Types `line`, then waits for the next prompt. */
   const enter = async (line: string) => {
-    const before = prompts(await terminal.screen(true));
+    const before = prompts(await terminal.screen({ scrollback: true }));
     await terminal.type(line);
-    await terminal.waitFor((screen) => prompts(screen) > before && screen.endsWith('›'), 60_000);
+    await terminal.waitFor((screen) => prompts(screen) > before && screen.endsWith('›'), { scrollback: true });
   };
-  await terminal.waitFor(/›$/, 60_000);
+  await terminal.waitFor(/›$/);
   await enter('How do I read a big file line by line in Node?');
   await enter('/mode fastest');
   await enter('Roughly how many lines is a 5 MB log?');
   // A long answer, cancelled with Ctrl-C once it has begun: the session goes on.
   quick.queue({ type: 'text', text: `Ode to the log file. ${'Line after line, '.repeat(40)}`, chunkDelayMs: 150 });
-  const before = prompts(await terminal.screen(true));
+  const before = prompts(await terminal.screen({ scrollback: true }));
   await terminal.type('Write an ode to log files');
-  await terminal.waitFor(/Line after line, Line after line,/, 60_000);
+  await terminal.waitFor(/Line after line, Line after line,/, { scrollback: true });
   await terminal.press('C-c');
-  await terminal.waitFor((screen) => prompts(screen) > before && screen.endsWith('›'), 60_000);
+  await terminal.waitFor((screen) => prompts(screen) > before && screen.endsWith('›'), { scrollback: true });
   writeFileSync(out, `${await terminal.screen()}\n`);
   console.log(`wrote ${out}`);
 } finally {

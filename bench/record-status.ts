@@ -44,13 +44,13 @@ const gw = await startTestGateway(
 );
 for (const model of ['swift/small-8b', 'swift/small-8b', 'swift/small-8b', 'thorough/large-70b', 'thorough/large-70b'])
   await gw.client.chat.completions.create({ model, messages: [{ role: 'user', content: 'hello' }] });
-const terminal = await openTerminal(
-  [...CLI_ARGV, 'status', '--watch', '2', '--url', gw.url],
-  { SWITCHBOARD_ADMIN_KEY: ADMIN_KEY, FORCE_COLOR: '0' },
-  { columns: 110, rows: 24 },
-);
+const terminal = await openTerminal([...CLI_ARGV, 'status', '--watch', '2', '--url', gw.url], {
+  env: { SWITCHBOARD_ADMIN_KEY: ADMIN_KEY, FORCE_COLOR: '0' },
+  columns: 110,
+  rows: 24,
+});
 try {
-  await terminal.waitFor(/thorough/, 60_000);
+  await terminal.waitFor(/thorough/, { scrollback: true, timeoutMs: 60_000 });
   // One more request while it watches: the next refresh shows it.
   await gw.client.chat.completions.create({ model: 'swift/small-8b', messages: [{ role: 'user', content: 'again' }] });
   await new Promise((resolve) => setTimeout(resolve, 4_500));

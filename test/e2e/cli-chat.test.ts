@@ -26,9 +26,9 @@ const lines = (screen: string, start: string) => screen.split('\n').filter((line
 
 /** Types `line` and returns the screen once it has been dealt with: a new prompt is waiting. */
 async function enter(line: string, terminal: Terminal = term): Promise<string> {
-  const prompts = lines(await terminal.screen(true), '›').length;
+  const prompts = lines(await terminal.screen({ scrollback: true }), '›').length;
   await terminal.type(line);
-  return terminal.waitFor((text) => lines(text, '›').length > prompts && PROMPT.test(text));
+  return terminal.waitFor((text) => lines(text, '›').length > prompts && PROMPT.test(text), { scrollback: true });
 }
 
 /** Asks `question` and returns the status line (`↳ …`) under its answer, or under its cancellation. */
@@ -61,8 +61,8 @@ beforeAll(async () => {
     // A stalled answer stays stalled until the test cancels it, however slow the machine.
     timeouts: { connectMs: 2_000, firstByteMs: 60_000, idleMs: 60_000 },
   });
-  term = await openTerminal([...CLI_ARGV, 'chat', '--url', gw.url], {});
-  await term.waitFor(PROMPT, 60_000);
+  term = await openTerminal([...CLI_ARGV, 'chat', '--url', gw.url]);
+  await term.waitFor(PROMPT, { timeoutMs: 60_000 });
 }, 90_000);
 afterAll(async () => {
   await gw?.close();
@@ -74,7 +74,7 @@ describe('switchboard chat in a terminal', { timeout: 60_000 }, () => {
   it('streams the answer, redraws it as markdown, and says who answered after how many attempts', async () => {
     const status = await ask('hello');
     expect(status).toMatch(/^↳ alpha\/alpha-chat · 1 attempt · \d+\.\d s/);
-    const screen = await term.screen(true);
+    const screen = await term.screen({ scrollback: true });
     expect(screen).toContain('Some bold words and code.');
     expect(screen).not.toContain('**bold**'); // the streamed markdown source was replaced by its rendering
     expect(alpha.requests.at(-1)!.body).toMatchObject({ stream: true, messages: [{ role: 'user', content: 'hello' }] });
@@ -107,12 +107,14 @@ describe('switchboard chat in a terminal', { timeout: 60_000 }, () => {
 
   it('Ctrl-C cancels the answer being streamed, and the session goes on without it', async () => {
     alpha.queue({ type: 'text', text: 'Once upon a time there was', failAfterEvents: { count: 3, how: 'stall' } });
-    const prompts = lines(await term.screen(true), '›').length;
+    const prompts = lines(await term.screen({ scrollback: true }), '›').length;
     await term.type('tell me a long story');
     // Part of the answer is on screen while the rest has not come: it streams.
     await term.waitFor(/^Once upon/m);
     await term.press('C-c');
-    const screen = await term.waitFor((text) => lines(text, '›').length > prompts && PROMPT.test(text));
+    const screen = await term.waitFor((text) => lines(text, '›').length > prompts && PROMPT.test(text), {
+      scrollback: true,
+    });
     expect(lines(screen, '↳').at(-1)).toBe('↳ cancelled (not kept in the conversation)');
     expect(screen).not.toContain('a time there was');
     expect(await eventually(() => alpha.requests.at(-1)!.aborted)).toBe(true);
@@ -148,8 +150,8 @@ describe('switchboard chat in a terminal', { timeout: 60_000 }, () => {
   });
 
   it('Ctrl-C at an empty prompt quits too; on a line being typed it only drops the line', async () => {
-    const other = await openTerminal([...CLI_ARGV, 'chat', '--url', gw.url], {});
-    await other.waitFor(PROMPT, 60_000);
+    const other = await openTerminal([...CLI_ARGV, 'chat', '--url', gw.url]);
+    await other.waitFor(PROMPT, { timeoutMs: 60_000 });
     await other.type('half a thought', false);
     await other.press('C-c');
     await other.waitFor(/half a thought\^C\n›$/);

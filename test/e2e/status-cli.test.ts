@@ -1,6 +1,5 @@
 // `switchboard status` as a user runs it: a child process against a real gateway in front of fake providers, its
 // table, --json, --watch and exit codes (69 when no gateway answers, 77 without the admin key).
-import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusSnapshot } from '../../src/server/status/types.js';
@@ -10,8 +9,10 @@ import { call } from './accounts-harness.js';
 import { CLI_ARGV, spawnCli, STACK_LINE, useCli } from './cli-harness.js';
 import type { TestGateway } from './harness.js';
 import { ADMIN_KEY, provider, startKeysGateway } from './keys-harness.js';
+import { hasTmux, useTerminals } from './tmux-harness.js';
 
 const runCli = useCli();
+const openTerminal = useTerminals();
 let alpha: FakeUpstream;
 let beta: FakeUpstream;
 let gw: TestGateway;
@@ -112,22 +113,14 @@ describe('switchboard status', { timeout: 60_000 }, () => {
   });
 
   it.skipIf(!hasTmux())('--watch on a terminal redraws in place, in colour', async () => {
-    const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args]).toString();
-    const socket = `sb-status-${process.pid}`;
-    const exports = Object.entries(env).map(([name, value]) => `${name}=${value}`);
-    try {
-      tmux('new-session', '-d', '-x', '160', '-y', '50', 'env', ...exports, ...CLI_ARGV, 'status', '--watch', '1');
-      const screen = () => tmux('capture-pane', '-p', '-e');
-      await expect.poll(() => screen(), { timeout: 20_000, interval: 200 }).toMatch(/^alpha/m);
-      const first = screen();
-      // The header's clock moves on with each frame, and the frame replaces the last rather than follow it.
-      await expect.poll(() => clock(screen()), { timeout: 20_000, interval: 200 }).not.toBe(clock(first));
-      const later = screen();
-      expect(later.match(/Switchboard/g)).toHaveLength(1);
-      expect(later).toContain('\u001b[32m'); // green: colours on a terminal
-    } finally {
-      execFileSync('tmux', ['-L', socket, 'kill-server']);
-    }
+    const terminal = await openTerminal([...CLI_ARGV, 'status', '--watch', '1'], { env, columns: 160, rows: 50 });
+    const inColour = { colours: true, timeoutMs: 20_000 };
+    const first = await terminal.waitFor(/^alpha/m, inColour);
+    // The header's clock moves on with each frame, and the frame replaces the last rather than follow it.
+    await terminal.waitFor((screen) => clock(screen) !== clock(first), inColour);
+    const later = await terminal.screen({ colours: true });
+    expect(later.match(/Switchboard/g)).toHaveLength(1);
+    expect(later).toContain('\u001b[32m'); // green: colours on a terminal
   });
 
   it('exits 69 with how to start a gateway when none answers', async () => {
@@ -160,15 +153,6 @@ describe('switchboard status', { timeout: 60_000 }, () => {
 /** The header line's time, the only text of a frame sure to change from one to the next. */
 function clock(screen: string): string | undefined {
   return /Switchboard\S* at \S+, (.*)/.exec(screen)?.[1];
-}
-
-function hasTmux(): boolean {
-  try {
-    execFileSync('tmux', ['-V']);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** A port nothing listens on: one the system just gave out and took back. */
