@@ -93,7 +93,7 @@ describe('fallback on the Responses door', () => {
       body: JSON.stringify({ model: 'auto', input: 'hello', stream: true }),
     });
     expect(res.headers.get('content-type')).toContain('application/json');
-    const body = await res.json();
+    const body = (await res.json()) as { error: unknown };
     expect(res.status).toBe(502);
     expect(schemaErrors.error(body)).toEqual([]);
     expect(body.error).toMatchObject({ type: 'server_error', code: 'upstream_error' });

@@ -58,6 +58,8 @@ function chatTools(tools: FunctionToolParam[], choice: ToolChoiceParam | undefin
     kept = tools.filter((tool) => allowed.has(tool.name));
     toolChoice = choice.mode;
   } else if (typeof choice === 'object') toolChoice = { type: 'function', function: { name: choice.name } };
+  // Chat APIs refuse a tool choice without tools (`tool_choice: "auto"` alone is common in Responses clients).
+  if (kept.length === 0) toolChoice = undefined;
   return {
     tools: kept.map((tool) => ({
       type: 'function',

@@ -1,7 +1,7 @@
 // POST /v1/responses (OpenAI's Responses API over the request graph), GET and DELETE /v1/responses/{id} (the
 // caller's stored responses).
 import { Router } from 'express';
-import { notFound } from '../../errors.js';
+import { badRequest, notFound } from '../../errors.js';
 import type { AppDeps } from '../deps.js';
 import { callerOf } from '../middleware/client-auth.js';
 import { scopeOf, serveResponse } from '../responses/serve.js';
@@ -13,6 +13,9 @@ export function responsesRoutes(deps: AppDeps): Router {
     await track.around(() => serveResponse(deps, req, res, track));
   });
   router.get('/v1/responses/:id', async (req, res) => {
+    // Replaying a response's events is for background responses, which this gateway does not run.
+    if (req.query['stream'] === 'true')
+      throw badRequest("Unsupported parameter 'stream': responses are not replayed as events", 'stream');
     const stored = await deps.responses.get(scopeOf(callerOf(res)), req.params.id);
     if (stored === undefined) throw missing(req.params.id);
     res.json(stored.response);
