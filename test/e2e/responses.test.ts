@@ -85,6 +85,22 @@ describe('POST /v1/responses', () => {
     expect(lastSent()).toMatchObject({ stream: true });
   });
 
+  it("works with the SDK's responses.stream helper, whose snapshot follows every event", async () => {
+    fx.fakes.alpha.queue({
+      type: 'text',
+      text: 'Checking.',
+      toolCalls: [{ id: 'call_h1', name: 'get_weather', arguments: '{"city":"Rome"}' }],
+    });
+    const stream = fx.gw.client.responses.stream({ model: 'auto', input: 'Rome?', tools: [WEATHER] });
+    const snapshots: string[] = [];
+    stream.on('response.output_text.delta', (event) => snapshots.push(event.snapshot));
+    const final = await stream.finalResponse();
+    expect(snapshots.at(-1)).toBe('Checking.');
+    expect(final.output_text).toBe('Checking.');
+    expect(final.output.map((item) => item.type)).toEqual(['message', 'function_call']);
+    expect(final.output[1]).toMatchObject({ call_id: 'call_h1', arguments: '{"city":"Rome"}' });
+  });
+
   it('says incomplete (max_output_tokens) when the answer was cut, streamed and not', async () => {
     fx.fakes.alpha.queue({ type: 'text', text: 'A long', finishReason: 'length' });
     const whole = await fx.gw.client.responses.create({ model: 'auto', input: 'Go on.', max_output_tokens: 16 });
