@@ -98,9 +98,13 @@ describe('Vercel AI SDK, default OpenAI provider', () => {
     ]);
   });
 
-  it('streams a tool call and its arguments, then the answer after the result', async () => {
+  it('streams text and a tool call, then the answer after the result', async () => {
     fx.fakes.alpha.queue(
-      { type: 'text', text: '', toolCalls: [{ id: 'call_t2', name: 'weather', arguments: '{"city":"Lima"}' }] },
+      {
+        type: 'text',
+        text: 'Checking.',
+        toolCalls: [{ id: 'call_t2', name: 'weather', arguments: '{"city":"Lima"}' }],
+      },
       { type: 'text', text: 'Lima is mild.' },
     );
     const result = streamText({
@@ -118,5 +122,7 @@ describe('Vercel AI SDK, default OpenAI provider', () => {
     for await (const part of result.fullStream) if (part.type === 'tool-call') calls.push(part.input);
     expect(calls).toEqual([{ city: 'Lima' }]);
     expect(await result.text).toBe('Lima is mild.');
+    // The streamed first response was stored before its last event: the next step's reference to it resolved.
+    expect(posted.at(-1)!['input']).toContainEqual({ type: 'item_reference', id: expect.stringMatching(/^msg_/) });
   });
 });

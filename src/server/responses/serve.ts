@@ -14,7 +14,7 @@ import { completionToResponse, type ResponseFrame } from './from-chat.js';
 import { newResponseId, responseOfItem } from './ids.js';
 import { normalizeInput, type ItemResolver } from './input-items.js';
 import type { ResponseStore } from './store.js';
-import { createEventTranslator, type ResponseEvent } from './stream-events.js';
+import { createEventTranslator, type EventTranslator, type ResponseEvent } from './stream-events.js';
 import { toParsedChat } from './to-chat.js';
 import type { ConversationItem, ResponseObject } from './types.js';
 
@@ -54,8 +54,7 @@ export async function serveResponse(deps: AppDeps, req: Request, res: Response, 
     return;
   }
   const model = String(res.getHeader('x-switchboard-model') ?? body.model);
-  const ended = await sendEvents(res, frame, model, answer.chunks, answer.signal, deps.now);
-  if (ended !== undefined) await keep(ended);
+  await sendEvents(res, createEventTranslator(frame, model), answer.chunks, answer.signal, { now: deps.now, keep });
 }
 
 /** The conversation a previous response continues: its items, then its output. A 404 when the caller has none such. */
@@ -83,22 +82,25 @@ function resolverFor(store: ResponseStore, scope: string): ItemResolver {
 }
 
 /**
- * Writes the event stream; resolves the response it ended with (completed, incomplete or failed), or undefined when
- * the client went away first.
+ * Writes the event stream. The response it ends with (completed, incomplete or failed) is kept before its last event
+ * is sent: a client that goes on from that event (previous_response_id, item_reference) finds it stored. Nothing is
+ * kept when the client went away first.
  */
 async function sendEvents(
   res: Response,
-  frame: ResponseFrame,
-  model: string,
+  events: EventTranslator,
   chunks: AsyncGenerator<ChatCompletionChunk>,
   signal: AbortSignal,
-  now: () => number,
-): Promise<ResponseObject | undefined> {
-  const events = createEventTranslator(frame, model);
+  end: { now: () => number; keep: (response: ResponseObject) => Promise<void> },
+): Promise<void> {
   const send = async (batch: ResponseEvent[]) => {
     for (const event of batch) {
       if (!res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`)) await drained(res);
     }
+  };
+  const close = async (batch: ResponseEvent[]) => {
+    await end.keep(events.response());
+    await send(batch);
   };
   res.writeHead(200, SSE_HEADERS);
   try {
@@ -107,14 +109,13 @@ async function sendEvents(
       if (signal.aborted) break;
       await send(events.chunk(chunk));
     }
-    if (signal.aborted) return undefined;
-    await send(events.finish(now()));
+    if (!signal.aborted) await close(events.finish(end.now()));
   } catch (err) {
-    if (signal.aborted) return undefined;
-    const detail = err instanceof Error ? err.message : 'unknown error';
-    await send(events.fail(`The upstream model failed mid-stream: ${detail}`));
+    if (!signal.aborted) {
+      const detail = err instanceof Error ? err.message : 'unknown error';
+      await close(events.fail(`The upstream model failed mid-stream: ${detail}`));
+    }
   } finally {
     res.end();
   }
-  return events.response();
 }
