@@ -53,9 +53,13 @@ export function createResponseStore(records: RecordStore, options: ResponseStore
   let sweeping = false;
 
   const sweep = async () => {
-    const entries = (await records.list(INDEX)).map(({ id, value }) => ({ id, ...(JSON.parse(value) as IndexEntry) }));
     const byScope = new Map<string, Array<{ id: string; at: number }>>();
-    for (const entry of entries) byScope.set(entry.scope, [...(byScope.get(entry.scope) ?? []), entry]);
+    for (const { id, value } of await records.list(INDEX)) {
+      const { scope, at } = JSON.parse(value) as IndexEntry;
+      const list = byScope.get(scope);
+      if (list === undefined) byScope.set(scope, [{ id, at }]);
+      else list.push({ id, at });
+    }
     const oldest = now() - retentionMs;
     for (const list of byScope.values()) {
       list.sort((a, b) => b.at - a.at);
