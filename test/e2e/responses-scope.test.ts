@@ -1,13 +1,13 @@
 // End to end: stored responses belong to the client key that made them (the admin and anonymous callers have their
 // own scope): another caller can neither read, continue nor delete them. They live in the durable record store, so
-// they outlive a restart (SQLite in the data directory).
+// they outlive a restart (SQLite in the data directory) and, on Redis, every instance serves every stored response.
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeUpstream, DEFAULT_TEXT } from '../fakes/fake-upstream.js';
 import { startOpenAIUpstream } from '../fakes/openai-wire.js';
 import { schemaErrors } from '../helpers/openai-schema.js';
 import { call, clientWith, tempDataDir } from './accounts-harness.js';
-import { fakeModel, startTestGateway, type TestGateway } from './harness.js';
+import { fakeModel, redisEnv, startTestGateway, type TestGateway } from './harness.js';
 
 const ADMIN = 'admin-token-responses-scope';
 const root = tempDataDir('responses-scope');
@@ -80,6 +80,23 @@ describe('stored responses per client key', () => {
     expect(admins.status).toBe(200);
     expect((await call(url, 'GET', `/v1/responses/${admins.body.id}`, ADMIN)).status).toBe(200);
     expect((await call(url, 'GET', `/v1/responses/${admins.body.id}`, bob)).status).toBe(404);
+  });
+
+  it('shares stored responses between instances on one Redis: one stores, the other continues it', async () => {
+    const env = redisEnv('responses');
+    gw = await start('redis-1', env);
+    const other = await start('redis-2', env);
+    try {
+      const made = await gw.client.responses.create({ model: 'auto', input: 'first turn' });
+      expect((await other.client.responses.retrieve(made.id)).output).toEqual(made.output);
+      await other.client.responses.create({ model: 'auto', previous_response_id: made.id, input: 'second turn' });
+      const sent = alpha.requests.at(-1)!.body as { messages: Array<{ content: unknown }> };
+      expect(sent.messages.map((m) => m.content)).toEqual(['first turn', DEFAULT_TEXT, 'second turn']);
+      await other.client.responses.delete(made.id);
+      expect((await call(gw.url, 'GET', `/v1/responses/${made.id}`)).status).toBe(404);
+    } finally {
+      await other.close();
+    }
   });
 
   it('keeps stored responses across a restart (SQLite in the data directory)', async () => {
