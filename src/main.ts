@@ -26,6 +26,7 @@ import { createMetrics, type Metrics } from './server/metrics.js';
 import { prettyLogStream } from './server/pretty-log.js';
 import { createRequestLog } from './server/request-log/index.js';
 import { createLiveSettings } from './server/settings/live-settings.js';
+import { createResponseStore } from './server/responses/store.js';
 import type { ConfigSource, LiveSettings, ReloadStatus } from './server/settings/types.js';
 import { createLiveStats, recordCallStats } from './routing/stats.js';
 import { wsAuthorize } from './server/ws/auth.js';
@@ -222,6 +223,12 @@ export async function startGateway({
     metrics,
     stats,
     runs,
+    responses: createResponseStore(stores.records, {
+      retentionMs: config.responses.retentionMs,
+      maxPerScope: config.responses.maxPerClient,
+      now: Date.now,
+      onError: (err) => logger.warn({ err }, 'sweeping stored responses failed'),
+    }),
     availability: (provider) => accounts.keys.unavailable(provider),
     checkStores: () => stores.ping(),
     headroom: (provider) => accounts.keys.headroom(provider),

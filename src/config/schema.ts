@@ -194,6 +194,17 @@ const RequestsSchema = z.strictObject({
   maxRows: z.number().int().positive().default(1_000_000),
 });
 
+const ResponsesSchema = z.strictObject({
+  /** How long a stored response of the Responses API (`store: true`) is kept for GET and previous_response_id. */
+  retentionMs: z
+    .number()
+    .int()
+    .positive()
+    .default(30 * 24 * 3_600_000),
+  /** The most stored responses kept per client key (and for the admin, and for anonymous callers): the newest. */
+  maxPerClient: z.number().int().positive().default(10_000),
+});
+
 const LoggingSchema = z.strictObject({
   /**
    * Keep the prompt and the answer (truncated) in the request log and its log line. Off by default; a request with
@@ -229,6 +240,7 @@ export const ConfigSchema = z.strictObject({
   accounts: AccountsSchema.default(AccountsSchema.parse({})),
   usage: UsageSchema.default(UsageSchema.parse({})),
   requests: RequestsSchema.default(RequestsSchema.parse({})),
+  responses: ResponsesSchema.default(ResponsesSchema.parse({})),
   logging: LoggingSchema.default(LoggingSchema.parse({})),
   cache: CacheSchema.default(CacheSchema.parse({})),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

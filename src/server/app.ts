@@ -18,6 +18,7 @@ import { meRoutes } from './routes/me.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { modelRoutes } from './routes/models.js';
 import { requestRoutes } from './routes/requests.js';
+import { responsesRoutes } from './routes/responses.js';
 import { routingRoutes } from './routes/routing.js';
 import { runRoutes } from './routes/runs.js';
 import { usageRoutes } from './routes/usage.js';
@@ -35,6 +36,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: deps.config.server.bodyLimit }));
   // The hot path first: express tries routers in order.
   app.use(chatRoutes(deps));
+  app.use(responsesRoutes(deps));
   app.use(metricsRoutes(deps.metrics));
   app.use(modelRoutes(deps));
   app.use(catalogRoutes(deps));

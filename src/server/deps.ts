@@ -15,6 +15,7 @@ import type { Metrics } from './metrics.js';
 import type { StatusSources } from './status/snapshot.js';
 import type { RequestLog } from './request-log/index.js';
 import type { LiveSettings } from './settings/types.js';
+import type { ResponseStore } from './responses/store.js';
 
 export interface AppDeps {
   config: Config;
@@ -42,6 +43,8 @@ export interface AppDeps {
   /** The rows it wrote, for GET /v1/requests. */
   requests: RequestLogStore;
   metrics: Metrics;
+  /** Stored responses of the Responses API (`store: true`), per caller. */
+  responses: ResponseStore;
   /** Finished runs' records (GET /v1/runs/{run_id}). */
   runs: RunRecords;
   /** Live per-model stats and pruning, as the request graph's router sees them (POST /v1/routing/explain). */
