@@ -32,7 +32,7 @@ export async function followThread(
   const waiters = new Map<string, () => void>();
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
-    socket.once('unexpected-response', (_req, res) => {
+    socket.once('unexpected-response', (req, res) => {
       let body = '';
       res.on('data', (chunk: Buffer) => (body += chunk.toString()));
       res.on('end', () => {
@@ -43,6 +43,7 @@ export async function followThread(
             return undefined;
           }
         })();
+        req.destroy();
         reject(new GatewayError(message ?? `HTTP ${res.statusCode}`, res.statusCode ?? 0, undefined));
       });
     });
