@@ -57,7 +57,12 @@ describe('the extension against a real gateway', () => {
     const writes: ProposedWrite[] = [];
     const answer = await driveAgent(
       client,
-      { instruction: 'add a greeting', project_directory: fixture.project, thread_id: threadId, require_approval: ['write_file'] },
+      {
+        instruction: 'add a greeting',
+        project_directory: fixture.project,
+        thread_id: threadId,
+        require_approval: ['write_file'],
+      },
       {
         ask: async (question) => (asked.push(question), 'greet'),
         approve: async (write, dir) => {
@@ -69,7 +74,11 @@ describe('the extension against a real gateway', () => {
       follow,
     );
     follow.close();
-    expect(answer).toMatchObject({ agent_status: 'completed', files_written: ['greet.py'], model_used: 'alpha/alpha-chat' });
+    expect(answer).toMatchObject({
+      agent_status: 'completed',
+      files_written: ['greet.py'],
+      model_used: 'alpha/alpha-chat',
+    });
     expect(answer.explanation).toBe('I wrote greet.py.');
     expect(asked).toEqual(['Which name?']);
     expect(writes).toEqual([{ filepath: 'greet.py', content: 'def greet():\n    pass\n' }]);
@@ -86,7 +95,9 @@ describe('the extension against a real gateway', () => {
     expect(events.filter((e) => e.type === 'interrupt').map((e) => e.data['kind'])).toEqual(['question', 'approval']);
     const writeCall = events.find((e) => e.type === 'tool_call' && e.data['name'] === 'write_file');
     expect(writeCall?.data['args']).toEqual({ filepath: 'greet.py', content: 'def greet():\n    pass\n' });
-    expect(events.some((e) => e.type === 'tool_result' && e.data['name'] === 'write_file' && e.data['status'] === 'success')).toBe(true);
+    expect(
+      events.some((e) => e.type === 'tool_result' && e.data['name'] === 'write_file' && e.data['status'] === 'success'),
+    ).toBe(true);
     expect(events.some((e) => e.type === 'node_started' && e.node === 'agent')).toBe(true);
   });
 

@@ -42,7 +42,9 @@ export function activate(context: vscode.ExtensionContext): void {
     status,
     panel,
     { dispose: () => clearInterval(timer) },
-    vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chat, { webviewOptions: { retainContextWhenHidden: true } }),
+    vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chat, {
+      webviewOptions: { retainContextWhenHidden: true },
+    }),
     vscode.workspace.registerTextDocumentContentProvider(PROPOSED_SCHEME, proposed),
     vscode.window.onDidChangeActiveTextEditor((active) => {
       if (active) lastEditor = active;

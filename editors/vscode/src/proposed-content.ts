@@ -11,7 +11,11 @@ export class ProposedContent implements vscode.TextDocumentContentProvider {
 
   /** A URI showing `text`, named after `path` (so the editor picks the language from its extension). */
   add(path: string, text: string): vscode.Uri {
-    const uri = vscode.Uri.from({ scheme: PROPOSED_SCHEME, path: `/${path.replace(/^\/+/, '')}`, query: String(++this.counter) });
+    const uri = vscode.Uri.from({
+      scheme: PROPOSED_SCHEME,
+      path: `/${path.replace(/^\/+/, '')}`,
+      query: String(++this.counter),
+    });
     this.texts.set(uri.toString(), text);
     return uri;
   }

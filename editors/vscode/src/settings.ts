@@ -5,7 +5,7 @@ import type { GatewayTarget } from './gateway/client.js';
 import { MODEL_QUALITIES, type ModelQuality } from './gateway/types.js';
 
 /** The SecretStorage entry of the client key. */
-export const KEY_SECRET = 'switchboard.clientKey';
+const KEY_SECRET = 'switchboard.clientKey';
 
 /** The settings as they are now. */
 export interface Settings {
@@ -41,7 +41,8 @@ export function gatewayTarget(secrets: vscode.SecretStorage): () => Promise<Gate
 export async function promptClientKey(secrets: vscode.SecretStorage): Promise<boolean> {
   const key = await vscode.window.showInputBox({
     title: 'Switchboard client key',
-    prompt: 'A client key of your gateway (switchboard keys create, or the console\'s Keys page). It is kept in VS Code\'s secret storage.',
+    prompt:
+      "A client key of your gateway (switchboard keys create, or the console's Keys page). It is kept in VS Code's secret storage.",
     placeHolder: 'sk-sb-…',
     password: true,
     ignoreFocusOut: true,

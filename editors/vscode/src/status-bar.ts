@@ -44,8 +44,7 @@ export class StatusBar implements vscode.Disposable {
     const icon = this.reachable === false ? '$(debug-disconnect)' : '$(radio-tower)';
     const model = this.lastModel ? ` · ${this.lastModel}` : '';
     this.item.text = `${icon} Switchboard: ${modelQuality}${model}`;
-    const state =
-      this.reachable === undefined ? 'not checked yet' : this.reachable ? 'reachable' : 'not reachable';
+    const state = this.reachable === undefined ? 'not checked yet' : this.reachable ? 'reachable' : 'not reachable';
     this.item.tooltip = `Gateway ${gatewayUrl}: ${state}\nMode: ${modelQuality}\nLast model: ${this.lastModel ?? 'none yet'}\nClick to change the mode or open the console`;
     this.item.backgroundColor =
       this.reachable === false ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
@@ -79,6 +78,9 @@ export async function showStatusMenu(): Promise<void> {
       run: () => vscode.commands.executeCommand('switchboard.setClientKey'),
     },
   ];
-  const picked = await vscode.window.showQuickPick(items, { title: 'Switchboard', placeHolder: 'Mode, or the console' });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'Switchboard',
+    placeHolder: 'Mode, or the console',
+  });
   await picked?.run();
 }

@@ -15,10 +15,10 @@ function setup() {
   const editor = new FakeEditor(new FakeDocument(SOURCE), new Selection(new Position(1, 0), new Position(1, 16)));
   const answered: (string | undefined)[] = [];
   const provider = new ChatViewProvider({
-    extensionUri: Uri.file('/ext'),
+    extensionUri: Uri.file('/ext') as never,
     client: stub.client,
     mode: () => 'fastest',
-    editor: () => editor,
+    editor: () => editor as never,
     answeredBy: (model) => answered.push(model),
     failed: (err) => explain(err, 'http://gw'),
   });

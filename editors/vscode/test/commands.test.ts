@@ -43,8 +43,18 @@ describe('Refactor selection...', () => {
     );
     fake.activeEditor = editor;
     fake.inputs.push('use const');
-    stub.script.chats.push({ deltas: ['Here:\n\n```js\n  const x = 1;\n  return x;\n```\n'], model: 'alpha/alpha-chat' });
-    const deps = { chat: {} as ChatViewProvider, client: stub.client, proposed, mode: () => 'balanced' as const, answeredBy: () => undefined, failed };
+    stub.script.chats.push({
+      deltas: ['Here:\n\n```js\n  const x = 1;\n  return x;\n```\n'],
+      model: 'alpha/alpha-chat',
+    });
+    const deps = {
+      chat: {} as ChatViewProvider,
+      client: stub.client,
+      proposed,
+      mode: () => 'balanced' as const,
+      answeredBy: () => undefined,
+      failed,
+    };
     return { editor, deps };
   };
 
@@ -52,7 +62,10 @@ describe('Refactor selection...', () => {
     const { editor, deps } = setup();
     fake.choices.push('Accept');
     await refactorSelection(deps);
-    expect(stub.calls.chats[0]).toMatchObject({ selected_code: '  var x = 1;\n  return x;', model_quality: 'balanced' });
+    expect(stub.calls.chats[0]).toMatchObject({
+      selected_code: '  var x = 1;\n  return x;',
+      model_quality: 'balanced',
+    });
     expect(stub.calls.chats[0]!.prompt).toMatch(/^Refactor the selected code: use const\./);
     expect(diffs).toEqual([
       {
@@ -61,7 +74,10 @@ describe('Refactor selection...', () => {
         title: 'src/app.ts: refactor by alpha/alpha-chat',
       },
     ]);
-    expect(fake.messages.at(-1)).toMatchObject({ text: 'Switchboard: apply the refactor by alpha/alpha-chat to src/app.ts?', actions: ['Accept', 'Reject'] });
+    expect(fake.messages.at(-1)).toMatchObject({
+      text: 'Switchboard: apply the refactor by alpha/alpha-chat to src/app.ts?',
+      actions: ['Accept', 'Reject'],
+    });
     expect(editor.document.text).toBe('function f() {\n  const x = 1;\n  return x;\n}\n');
   });
 
@@ -103,7 +119,15 @@ describe('Run coding agent...', () => {
         {
           role: 'assistant',
           content: null,
-          tool_calls: [{ id: 'call_w', function: { name: 'write_file', arguments: JSON.stringify({ filepath: 'greet.py', content: 'def greet():\n    pass\n' }) } }],
+          tool_calls: [
+            {
+              id: 'call_w',
+              function: {
+                name: 'write_file',
+                arguments: JSON.stringify({ filepath: 'greet.py', content: 'def greet():\n    pass\n' }),
+              },
+            },
+          ],
         },
       ],
     };
@@ -126,10 +150,15 @@ describe('Run coding agent...', () => {
     });
     expect(stub.calls.invokes[0]!.thread_id).toMatch(/^[0-9a-f-]{36}$/);
     // A new file: the left side is empty.
-    expect(diffs).toEqual([{ left: 'proposed:', right: 'def greet():\n    pass\n', title: "greet.py: the agent's write (proposed)" }]);
+    expect(diffs).toEqual([
+      { left: 'proposed:', right: 'def greet():\n    pass\n', title: "greet.py: the agent's write (proposed)" },
+    ]);
     expect(fake.messages.map((m) => m.text)).toContain('Switchboard agent wants to write greet.py (new file).');
     expect(stub.calls.resumes).toEqual([{ threadId: 'th', toolCallId: 'call_w', answer: 'yes' }]);
-    expect(fake.messages.at(-1)).toMatchObject({ text: 'Switchboard agent wrote greet.py (alpha/alpha-chat).', actions: ['Open files', 'Show log'] });
+    expect(fake.messages.at(-1)).toMatchObject({
+      text: 'Switchboard agent wrote greet.py (alpha/alpha-chat).',
+      actions: ['Open files', 'Show log'],
+    });
     expect(fake.opened).toEqual(['file:/work/project/greet.py']);
     expect(fake.outputLines.join('\n')).toContain('Added greet.');
     expect(fake.outputLines.join('\n')).toContain('(no live progress: cannot open ws://127.0.0.1:9/v1/ws');
@@ -152,7 +181,7 @@ describe('Run coding agent...', () => {
     expect(fake.messages.at(-1)!.actions).toEqual(['Insert code', 'Show log']);
   });
 
-  it('asks the model\'s question in an input box and resumes with the answer', async () => {
+  it("asks the model's question in an input box and resumes with the answer", async () => {
     stub.script.invoke = agentAnswer({
       agent_status: 'requires_human_input',
       human_input_request: { tool_call_id: 'call_q', question_for_human: 'Which name?', kind: 'question' },
@@ -164,7 +193,11 @@ describe('Run coding agent...', () => {
   });
 
   it('tells how to allow the folder when the gateway refuses it', async () => {
-    stub.script.invoke = new GatewayError('project_directory is not under an allowed root', 400, 'workspace_not_allowed');
+    stub.script.invoke = new GatewayError(
+      'project_directory is not under an allowed root',
+      400,
+      'workspace_not_allowed',
+    );
     await runAgentCommand(deps());
     const error = fake.messages.find((m) => m.level === 'error')!;
     expect(error.text).toContain('the gateway does not let the agent work in /work/project');

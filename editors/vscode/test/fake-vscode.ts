@@ -110,7 +110,9 @@ export class FakeEditor {
     readonly document: FakeDocument,
     public selection: Selection = new Selection(new Position(0, 0), new Position(0, 0)),
   ) {}
-  async edit(build: (edit: { insert(at: Position, text: string): void; replace(range: Range, text: string): void }) => void) {
+  async edit(
+    build: (edit: { insert(at: Position, text: string): void; replace(range: Range, text: string): void }) => void,
+  ) {
     const edits: { from: number; to: number; text: string }[] = [];
     build({
       insert: (at, text) => edits.push({ from: this.document.offsetAt(at), to: this.document.offsetAt(at), text }),
@@ -194,7 +196,9 @@ export const window = {
     return fake.inputs.shift();
   },
   async showQuickPick<T extends { label: string; description?: string } | string>(items: T[]) {
-    const labelled = items.map((item) => (typeof item === 'string' ? { label: item } : item));
+    const labelled = items.map((item): { label: string; description?: string } =>
+      typeof item === 'string' ? { label: item } : item,
+    );
     fake.quickPicks.push(labelled);
     const wanted = fake.picks.shift();
     return wanted === undefined ? undefined : items[labelled.findIndex((item) => item.label.includes(wanted))];
@@ -202,8 +206,14 @@ export const window = {
   async showWorkspaceFolderPick() {
     return fake.workspaceFolders[0];
   },
-  async withProgress<T>(_options: unknown, task: (progress: { report(v: unknown): void }, token: unknown) => Promise<T>) {
-    return task({ report: () => undefined }, { isCancellationRequested: false, onCancellationRequested: () => disposable });
+  async withProgress<T>(
+    _options: unknown,
+    task: (progress: { report(v: unknown): void }, token: unknown) => Promise<T>,
+  ) {
+    return task(
+      { report: () => undefined },
+      { isCancellationRequested: false, onCancellationRequested: () => disposable },
+    );
   },
   async showTextDocument(target: FakeDocument | Uri) {
     fake.opened.push(target instanceof Uri ? target.toString() : target.uri.toString());
@@ -215,7 +225,11 @@ export const window = {
     return item;
   },
   createOutputChannel() {
-    return { appendLine: (line: string) => fake.outputLines.push(line), show: () => undefined, dispose: () => undefined };
+    return {
+      appendLine: (line: string) => fake.outputLines.push(line),
+      show: () => undefined,
+      dispose: () => undefined,
+    };
   },
   registerWebviewViewProvider: () => disposable,
   onDidChangeActiveTextEditor: () => disposable,
@@ -245,7 +259,8 @@ export const workspace = {
   },
   onDidChangeConfiguration: fake.configChanged.event,
   registerTextDocumentContentProvider: () => disposable,
-  openTextDocument: async ({ content }: { content: string }) => new FakeDocument(content, Uri.from({ scheme: 'untitled', path: '/Untitled-1' })),
+  openTextDocument: async ({ content }: { content: string }) =>
+    new FakeDocument(content, Uri.from({ scheme: 'untitled', path: '/Untitled-1' })),
 };
 
 export const commands = {

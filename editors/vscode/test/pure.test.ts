@@ -10,7 +10,9 @@ import { renderMarkdown } from '../src/webview/render.js';
 
 describe('renderMarkdown', () => {
   it('renders markdown, and gives each code block its three buttons and its code by index', () => {
-    const { html, codes } = renderMarkdown('Use **this**:\n\n```ts\nconst a = 1 < 2;\n```\n\nand `x`.\n\n```\nplain\n```');
+    const { html, codes } = renderMarkdown(
+      'Use **this**:\n\n```ts\nconst a = 1 < 2;\n```\n\nand `x`.\n\n```\nplain\n```',
+    );
     expect(html).toContain('<strong>this</strong>');
     expect(html).toContain('<code class="language-ts">const a = 1 &lt; 2;</code>');
     expect(html.match(/data-action="insert"/g)).toHaveLength(2);
@@ -69,7 +71,10 @@ describe('firstCodeBlock', () => {
 describe('composePrompt', () => {
   it('is the prompt alone first, then carries the latest four turns with long answers cut', () => {
     expect(composePrompt([], 'Why?')).toBe('Why?');
-    const turns = Array.from({ length: 6 }, (_, i) => ({ prompt: `q${i}`, answer: i === 5 ? 'x'.repeat(5_000) : `a${i}` }));
+    const turns = Array.from({ length: 6 }, (_, i) => ({
+      prompt: `q${i}`,
+      answer: i === 5 ? 'x'.repeat(5_000) : `a${i}`,
+    }));
     const prompt = composePrompt(turns, 'And now?');
     expect(prompt).not.toContain('q1');
     expect(prompt).toContain('User: q2\nAssistant: a2');
@@ -90,17 +95,19 @@ describe('describeEvent', () => {
 
   it('names nodes, tool calls and their results, questions and the outcome', () => {
     expect(describeEvent(event('node_started', {}, 'agent'))).toBe('  · agent');
-    expect(describeEvent(event('tool_call', { name: 'write_file', args: { filepath: 'a.ts' } }))).toBe('    → write_file a.ts');
-    expect(describeEvent(event('tool_call', { name: 'ask_human_for_input', args: {} }))).toBeUndefined();
-    expect(describeEvent(event('tool_result', { name: 'read_file', status: 'error', content: 'no such file\nmore' }))).toBe(
-      '    ✗ read_file: no such file',
+    expect(describeEvent(event('tool_call', { name: 'write_file', args: { filepath: 'a.ts' } }))).toBe(
+      '    → write_file a.ts',
     );
+    expect(describeEvent(event('tool_call', { name: 'ask_human_for_input', args: {} }))).toBeUndefined();
+    expect(
+      describeEvent(event('tool_result', { name: 'read_file', status: 'error', content: 'no such file\nmore' })),
+    ).toBe('    ✗ read_file: no such file');
     expect(describeEvent(event('interrupt', { kind: 'approval', question: 'Write a.ts?' }))).toBe(
       '  ? waits for approval: Write a.ts?',
     );
-    expect(describeEvent(event('run_finished', { agent_status: 'completed', model: 'alpha/m', files_written: ['a.ts'] }))).toBe(
-      '■ completed (alpha/m); files written: a.ts',
-    );
+    expect(
+      describeEvent(event('run_finished', { agent_status: 'completed', model: 'alpha/m', files_written: ['a.ts'] })),
+    ).toBe('■ completed (alpha/m); files written: a.ts');
     expect(describeEvent(event('run_failed', { error_details: { code: 'time_limit', message: 'out of time' } }))).toBe(
       '■ failed: out of time (time_limit)',
     );

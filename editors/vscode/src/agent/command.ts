@@ -86,7 +86,11 @@ export async function runAgentCommand(deps: AgentDeps): Promise<void> {
 }
 
 /** Follows the thread into the panel; without /v1/ws the run still works, with no live lines. */
-async function followRun(deps: AgentDeps, threadId: string, report: (line: string) => void): Promise<ThreadFollow | undefined> {
+async function followRun(
+  deps: AgentDeps,
+  threadId: string,
+  report: (line: string) => void,
+): Promise<ThreadFollow | undefined> {
   try {
     return await followThread(await deps.target(), threadId, (event) => {
       const line = describeEvent(event);
@@ -128,7 +132,10 @@ async function finish(deps: AgentDeps, answer: AgentResponse, folder: vscode.Wor
     if (editor) await editor.edit((edit) => edit.insert(editor.selection.active, code));
     else await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: code }));
   } else if (choice === 'Open files') {
-    const picked = files.length === 1 ? files : await vscode.window.showQuickPick(files, { canPickMany: true, title: 'Open files the agent wrote' });
+    const picked =
+      files.length === 1
+        ? files
+        : await vscode.window.showQuickPick(files, { canPickMany: true, title: 'Open files the agent wrote' });
     for (const file of picked ?? [])
       await vscode.window.showTextDocument(vscode.Uri.joinPath(folder.uri, file), { preview: false });
   }

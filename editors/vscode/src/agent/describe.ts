@@ -24,9 +24,7 @@ export function describeEvent(event: RunEvent): string | undefined {
     case 'attempt_failed':
       return `    ${str(d['model'])} failed (${str(d['kind']) || 'rejected'}): trying another model`;
     case 'tool_call':
-      return d['name'] === 'ask_human_for_input'
-        ? undefined
-        : `    → ${str(d['name'])} ${target(d['args'])}`;
+      return d['name'] === 'ask_human_for_input' ? undefined : `    → ${str(d['name'])} ${target(d['args'])}`;
     case 'tool_result': {
       if (d['name'] === 'ask_human_for_input') return undefined;
       const ok = d['status'] === 'success';

@@ -32,7 +32,8 @@ export async function driveAgent(
   while (answer.agent_status === 'requires_human_input' && answer.human_input_request !== null) {
     await follow?.settled(answer.run_id);
     const pending = answer.human_input_request;
-    const write = pending.kind === 'approval' ? await proposedWrite(client, answer.thread_id, pending.tool_call_id) : undefined;
+    const write =
+      pending.kind === 'approval' ? await proposedWrite(client, answer.thread_id, pending.tool_call_id) : undefined;
     const reply =
       write === undefined
         ? await human.ask(pending.question_for_human)

@@ -80,11 +80,14 @@ export async function refactorSelection(deps: SelectionDeps): Promise<void> {
   deps.answeredBy(answer.model);
   const code = firstCodeBlock(answer.text);
   if (code === undefined) {
-    void vscode.window.showWarningMessage(`Switchboard: ${answer.model ?? 'the model'} answered without code; ask in the chat view instead.`);
+    void vscode.window.showWarningMessage(
+      `Switchboard: ${answer.model ?? 'the model'} answered without code; ask in the chat view instead.`,
+    );
     return;
   }
   const whole = document.getText();
-  const proposedText = whole.slice(0, document.offsetAt(selection.start)) + code + whole.slice(document.offsetAt(selection.end));
+  const proposedText =
+    whole.slice(0, document.offsetAt(selection.start)) + code + whole.slice(document.offsetAt(selection.end));
   const path = vscode.workspace.asRelativePath(document.uri, false);
   const proposedUri = deps.proposed.add(path, proposedText);
   const by = answer.model ?? 'unknown model';

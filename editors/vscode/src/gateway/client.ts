@@ -13,7 +13,11 @@ export interface GatewayTarget {
 /** The gateway's endpoints the extension calls. */
 export interface GatewayClient {
   /** Streams the answer to `request`, calling `onDelta` per piece of text; resolves to the whole answer. */
-  contextualChat(request: ContextualRequest, onDelta: (text: string) => void, signal?: AbortSignal): Promise<ChatAnswer>;
+  contextualChat(
+    request: ContextualRequest,
+    onDelta: (text: string) => void,
+    signal?: AbortSignal,
+  ): Promise<ChatAnswer>;
   invoke(request: InvokeRequest): Promise<AgentResponse>;
   resume(threadId: string, toolCallId: string, answer: string): Promise<AgentResponse>;
   thread(threadId: string): Promise<ThreadView>;

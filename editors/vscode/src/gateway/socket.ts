@@ -13,7 +13,7 @@ export interface ThreadFollow {
 }
 
 /** The /v1/ws URL of a gateway base URL. */
-export function socketUrl(baseUrl: string): string {
+function socketUrl(baseUrl: string): string {
   return `${baseOf(baseUrl).replace(/^http/, 'ws')}/v1/ws`;
 }
 
@@ -47,7 +47,9 @@ export async function followThread(
         reject(new GatewayError(message ?? `HTTP ${res.statusCode}`, res.statusCode ?? 0, undefined));
       });
     });
-    socket.once('error', (err) => reject(new GatewayError(`cannot open ${socketUrl(target.baseUrl)}: ${err.message}`, 0, 'unreachable')));
+    socket.once('error', (err) =>
+      reject(new GatewayError(`cannot open ${socketUrl(target.baseUrl)}: ${err.message}`, 0, 'unreachable')),
+    );
   });
   socket.on('error', () => undefined);
   const subscribed = new Promise<void>((resolve) => {

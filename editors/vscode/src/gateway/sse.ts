@@ -32,7 +32,8 @@ function handleFrame(frame: string, onDelta: (text: string) => void): 'done' | u
   if (data === '') return undefined;
   if (data === '[DONE]') return 'done';
   const chunk = JSON.parse(data) as ChunkBody;
-  if (chunk.error) throw new GatewayError(chunk.error.message ?? 'the stream failed', 502, chunk.error.code ?? undefined);
+  if (chunk.error)
+    throw new GatewayError(chunk.error.message ?? 'the stream failed', 502, chunk.error.code ?? undefined);
   const text = chunk.choices?.[0]?.delta?.content;
   if (text) onDelta(text);
   return undefined;

@@ -18,7 +18,7 @@ export function escapeHtml(text: string): string {
 const SAFE_LINK = /^(https?:|mailto:)/i;
 
 /** The buttons under every code block; the webview script posts the block's code with the action. */
-export const CODE_ACTIONS = [
+const CODE_ACTIONS = [
   { action: 'insert', label: 'Insert at cursor' },
   { action: 'replace', label: 'Replace selection' },
   { action: 'copy', label: 'Copy' },
