@@ -32,7 +32,7 @@ function setup() {
     postMessage: async (message: ToWebview) => posted.push(message),
     onDidReceiveMessage: (listener: (message: FromWebview) => void) => void (receive = listener),
   };
-  provider.resolveWebviewView({ webview, show: () => undefined } as never);
+  provider.resolveWebviewView({ webview, show: () => undefined, onDidDispose: () => undefined } as never);
   receive({ type: 'ready' });
   const send = async (message: FromWebview) => {
     receive(message);

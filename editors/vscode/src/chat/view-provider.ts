@@ -27,7 +27,9 @@ export interface ChatDeps {
 /** The chat view; `ask` is also how the selection commands put a question. */
 export class ChatViewProvider implements vscode.WebviewViewProvider {
   private view: vscode.WebviewView | undefined;
-  private ready: Promise<void> | undefined;
+  private markReady: () => void = () => undefined;
+  /** Settles once the page's script runs (a question asked before that waits for it). */
+  private ready = this.nextReady();
   private history: Turn[] = [];
   private running: AbortController | undefined;
   private turns = 0;
@@ -38,11 +40,13 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
     this.view = view;
     const dist = vscode.Uri.joinPath(this.deps.extensionUri, 'dist');
     view.webview.options = { enableScripts: true, localResourceRoots: [dist] };
-    let markReady: () => void = () => undefined;
-    this.ready = new Promise((resolve) => (markReady = resolve));
+    view.onDidDispose(() => {
+      this.view = undefined;
+      this.ready = this.nextReady();
+    });
     view.webview.onDidReceiveMessage((message: FromWebview) => {
       if (message.type === 'ready') {
-        markReady();
+        this.markReady();
         this.showContext();
       } else void this.handle(message);
     });
@@ -51,6 +55,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
       scriptUri: view.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
       nonce: makeNonce(),
     });
+  }
+
+  private nextReady(): Promise<void> {
+    return new Promise((resolve) => (this.markReady = resolve));
   }
 
   /** Tells the view which code goes with the next question. */
