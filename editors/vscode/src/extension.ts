@@ -22,7 +22,10 @@ export function activate(context: vscode.ExtensionContext): void {
   let lastEditor = vscode.window.activeTextEditor;
   const editor = () => vscode.window.activeTextEditor ?? lastEditor;
   const mode = () => readSettings().modelQuality;
-  const answeredBy = (model: string | undefined) => status.setLastModel(model);
+  const answeredBy = (model: string | undefined) => {
+    status.setReachable(true);
+    status.setLastModel(model);
+  };
   const failed = (err: unknown) => {
     const message = explain(err, readSettings().gatewayUrl);
     const actions = err instanceof Error && 'status' in err && err.status === 401 ? ['Set client key'] : [];

@@ -107,6 +107,7 @@ async function followRun(
 async function finish(deps: AgentDeps, answer: AgentResponse, folder: vscode.WorkspaceFolder): Promise<void> {
   const { panel } = deps;
   if (answer.explanation) panel.appendLine(`\n${answer.explanation}`);
+  if (answer.generated_code && answer.files_written.length === 0) panel.appendLine(`\n${answer.generated_code}`);
   if (answer.agent_status === 'error') {
     const details = answer.error_details;
     void vscode.window.showErrorMessage(
