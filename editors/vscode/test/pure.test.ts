@@ -6,6 +6,7 @@ import { composePrompt } from '../src/chat/conversation.js';
 import { contentSecurityPolicy, chatHtml, makeNonce } from '../src/chat/html.js';
 import { firstCodeBlock } from '../src/commands/code-block.js';
 import { explain, GatewayError } from '../src/gateway/errors.js';
+import { readChatStream } from '../src/gateway/sse.js';
 import { renderMarkdown } from '../src/webview/render.js';
 
 describe('renderMarkdown', () => {
@@ -127,5 +128,31 @@ describe('explain', () => {
       `no gateway answers at ${url}. Start one with \`switchboard serve\``,
     );
     expect(explain(new Error('boom'), url)).toBe('Switchboard: boom');
+  });
+});
+
+describe('readChatStream', () => {
+  const stream = (...parts: string[]) =>
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const part of parts) controller.enqueue(new TextEncoder().encode(part));
+        controller.close();
+      },
+    });
+  const delta = (text: string) => `data: ${JSON.stringify({ choices: [{ delta: { content: text } }] })}\r\n\r\n`;
+
+  it('joins frames cut anywhere, skips empty deltas and stops at [DONE]', async () => {
+    const whole = `${delta('Hel')}${delta('')}${delta('lo')}data: [DONE]\n\n${delta('after')}`;
+    const got: string[] = [];
+    await readChatStream(stream(whole.slice(0, 7), whole.slice(7, 40), whole.slice(40)), (text) => got.push(text));
+    expect(got).toEqual(['Hel', 'lo']);
+  });
+
+  it("throws the stream's error event as a GatewayError", async () => {
+    const error = `data: ${JSON.stringify({ error: { message: 'upstream broke', code: 'upstream_stream_error' } })}\n\n`;
+    const got: string[] = [];
+    const thrown = await readChatStream(stream(delta('Par'), error), (text) => got.push(text)).catch((e: unknown) => e);
+    expect(got).toEqual(['Par']);
+    expect(thrown).toMatchObject({ name: 'GatewayError', message: 'upstream broke', code: 'upstream_stream_error' });
   });
 });

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../../../test/helpers/browser.js';
+import { a11yViolations, launchBrowser } from '../../../test/helpers/browser.js';
 import { chatHtml, makeNonce } from '../src/chat/html.js';
 import type { ToWebview } from '../src/webview/protocol.js';
 
@@ -57,8 +57,8 @@ afterAll(async () => {
 });
 
 /** The page as VS Code would serve it, with `acquireVsCodeApi` recording what it posts; CSP reports collected. */
-async function openChat(): Promise<{ page: Page; cspErrors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 400, height: 720 } });
+async function openChat(bypassCSP = false): Promise<{ page: Page; cspErrors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 400, height: 720 }, bypassCSP });
   const cspErrors: string[] = [];
   page.on('console', (message) => {
     if (/Content Security Policy/i.test(message.text())) cspErrors.push(message.text());
@@ -167,6 +167,17 @@ describe('the chat webview', { timeout: 60_000 }, () => {
     expect(await page.locator('.error').textContent()).toContain('Try again in 12 s');
     await shoot(page, 'error');
     expect(cspErrors).toEqual([]);
+    await page.close();
+  });
+
+  it('has no serious accessibility violations (axe-core, injected past the CSP, which would block it)', async () => {
+    const { page } = await openChat(true);
+    await send(page, { type: 'context', label: 'src/text.ts lines 3-5' });
+    await send(page, { type: 'question', id: 't1', prompt: 'Is this right?', context: 'with src/text.ts' });
+    for (const text of ANSWER) await send(page, { type: 'delta', id: 't1', text });
+    await send(page, { type: 'answered', id: 't1', provider: 'groq', model: 'groq/llama-3.3-70b-versatile' });
+    await expect.poll(() => page.locator('.footer').textContent()).toContain('groq');
+    expect(await a11yViolations(page)).toEqual([]);
     await page.close();
   });
 });
