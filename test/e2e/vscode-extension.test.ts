@@ -55,14 +55,17 @@ describe('the extension against a real gateway', () => {
     const follow = await followThread(await open(), threadId, (event) => events.push(event));
     const asked: string[] = [];
     const writes: ProposedWrite[] = [];
-    const answer = await driveAgent(
-      client,
-      {
+    const start = () =>
+      client.invoke({
         instruction: 'add a greeting',
         project_directory: fixture.project,
         thread_id: threadId,
         require_approval: ['write_file'],
-      },
+      });
+    const answer = await driveAgent(
+      client,
+      start,
+      fixture.project,
       {
         ask: async (question) => (asked.push(question), 'greet'),
         approve: async (write, dir) => {

@@ -192,6 +192,23 @@ describe('Run coding agent...', () => {
     expect(stub.calls.resumes).toEqual([{ threadId: 'th', toolCallId: 'call_q', answer: 'greet' }]);
   });
 
+  it('keeps a question nobody answered waiting, and Answer now asks it again and resumes', async () => {
+    stub.script.invoke = agentAnswer({
+      agent_status: 'requires_human_input',
+      human_input_request: { tool_call_id: 'call_q', question_for_human: 'Which name?', kind: 'question' },
+    });
+    fake.inputs.push(undefined, 'greet');
+    fake.choices.push('Answer now');
+    await runAgentCommand(deps());
+    expect(fake.messages.find((m) => m.level === 'warning')).toMatchObject({
+      text: 'Switchboard agent: thread th waits for your answer.',
+      actions: ['Answer now', 'Cancel thread'],
+    });
+    expect(stub.calls.invokes).toHaveLength(1);
+    expect(fake.inputBoxes.filter((box) => box['prompt'] === 'Which name?')).toHaveLength(2);
+    expect(stub.calls.resumes).toEqual([{ threadId: 'th', toolCallId: 'call_q', answer: 'greet' }]);
+  });
+
   it('tells how to allow the folder when the gateway refuses it', async () => {
     stub.script.invoke = new GatewayError(
       'project_directory is not under an allowed root',

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { GatewayClient, GatewayTarget } from '../gateway/client.js';
 import { followThread, type ThreadFollow } from '../gateway/socket.js';
-import type { AgentResponse, ModelQuality } from '../gateway/types.js';
+import type { AgentResponse, InvokeRequest, ModelQuality } from '../gateway/types.js';
 import type { ProposedContent } from '../proposed-content.js';
 import { describeEvent } from './describe.js';
 import { vscodeHuman } from './human.js';
@@ -49,6 +49,24 @@ export async function runAgentCommand(deps: AgentDeps): Promise<void> {
   const { panel } = deps;
   panel.show(true);
   panel.appendLine(`\n=== ${instruction.trim()} (${dir}, thread ${threadId})`);
+  const request: InvokeRequest = {
+    instruction: instruction.trim(),
+    project_directory: dir,
+    thread_id: threadId,
+    model_quality: deps.mode(),
+    require_approval: deps.requireApproval() ? ['write_file'] : [],
+  };
+  await run(deps, folder, threadId, () => deps.client.invoke(request));
+}
+
+/** Runs the thread from `start` under a progress notification, then tells how it ended. */
+async function run(
+  deps: AgentDeps,
+  folder: vscode.WorkspaceFolder,
+  threadId: string,
+  start: () => Promise<AgentResponse>,
+): Promise<void> {
+  const dir = folder.uri.fsPath;
   let answer: AgentResponse;
   try {
     answer = await vscode.window.withProgress(
@@ -57,18 +75,7 @@ export async function runAgentCommand(deps: AgentDeps): Promise<void> {
         token.onCancellationRequested(() => void deps.client.cancel(threadId).catch(() => undefined));
         const following = await followRun(deps, threadId, (line) => progress.report({ message: line.trim() }));
         try {
-          return await driveAgent(
-            deps.client,
-            {
-              instruction: instruction.trim(),
-              project_directory: dir,
-              thread_id: threadId,
-              model_quality: deps.mode(),
-              require_approval: deps.requireApproval() ? ['write_file'] : [],
-            },
-            vscodeHuman(deps.proposed),
-            following,
-          );
+          return await driveAgent(deps.client, start, dir, vscodeHuman(deps.proposed), following);
         } finally {
           following?.close();
         }
@@ -78,10 +85,21 @@ export async function runAgentCommand(deps: AgentDeps): Promise<void> {
     const advice = workspaceAdvice(err, dir);
     if (advice === undefined) deps.failed(err);
     else void vscode.window.showErrorMessage(advice);
-    panel.appendLine(`■ ${advice ?? 'failed'}`);
+    deps.panel.appendLine(`■ ${advice ?? 'failed'}`);
     return;
   }
   deps.answeredBy(answer.model_used ?? undefined);
+  if (answer.agent_status === 'requires_human_input') {
+    // No answer given (Escape): the thread keeps waiting; answer later, or cancel it.
+    const choice = await vscode.window.showWarningMessage(
+      `Switchboard agent: thread ${answer.thread_id} waits for your answer.`,
+      'Answer now',
+      'Cancel thread',
+    );
+    if (choice === 'Answer now') await run(deps, folder, threadId, async () => answer);
+    else if (choice === 'Cancel thread') await deps.client.cancel(threadId).catch((err: unknown) => deps.failed(err));
+    return;
+  }
   await finish(deps, answer, folder);
 }
 
@@ -112,12 +130,6 @@ async function finish(deps: AgentDeps, answer: AgentResponse, folder: vscode.Wor
     const details = answer.error_details;
     void vscode.window.showErrorMessage(
       `Switchboard agent stopped: ${details?.message ?? 'unknown error'} (${details?.code ?? 'error'}). The thread keeps its work.`,
-    );
-    return;
-  }
-  if (answer.agent_status === 'requires_human_input') {
-    void vscode.window.showWarningMessage(
-      `Switchboard agent: no answer given; thread ${answer.thread_id} waits for one.`,
     );
     return;
   }

@@ -3,7 +3,7 @@
 import type { GatewayClient } from '../gateway/client.js';
 import { GatewayError } from '../gateway/errors.js';
 import type { ThreadFollow } from '../gateway/socket.js';
-import type { AgentResponse, InvokeRequest } from '../gateway/types.js';
+import type { AgentResponse } from '../gateway/types.js';
 
 /** A write the agent asks to make (the arguments of its write_file call). */
 export interface ProposedWrite {
@@ -19,16 +19,18 @@ export interface AgentHuman {
 }
 
 /**
- * Runs `request` to its end. Before each question, waits for the followed run's last event (so the panel shows what
- * led to it first). Resolves to the last answer: completed, error, or still requires_human_input when unanswered.
+ * Runs a thread to its end from `start` (an invoke, or an answer already waiting for the human). Before each
+ * question, waits for the followed run's last event (so the panel shows what led to it first). Resolves to the last
+ * answer: completed, error, or still requires_human_input when the person gave no answer.
  */
 export async function driveAgent(
   client: GatewayClient,
-  request: InvokeRequest & { thread_id: string; project_directory: string },
+  start: () => Promise<AgentResponse>,
+  projectDirectory: string,
   human: AgentHuman,
   follow?: ThreadFollow,
 ): Promise<AgentResponse> {
-  let answer = await client.invoke(request);
+  let answer = await start();
   while (answer.agent_status === 'requires_human_input' && answer.human_input_request !== null) {
     await follow?.settled(answer.run_id);
     const pending = answer.human_input_request;
@@ -37,7 +39,7 @@ export async function driveAgent(
     const reply =
       write === undefined
         ? await human.ask(pending.question_for_human)
-        : await human.approve(write, answer.request_params.project_directory ?? request.project_directory);
+        : await human.approve(write, answer.request_params.project_directory ?? projectDirectory);
     if (reply === undefined) return answer;
     answer = await client.resume(answer.thread_id, pending.tool_call_id, reply);
   }
