@@ -61,10 +61,25 @@ module.exports = {
       to: { path: '^ui/' },
     },
     {
+      name: 'editor-extension-apart-from-gateway',
+      comment:
+        'the VS Code extension (editors/vscode) talks HTTP and WebSocket to the gateway and ships alone: it imports nothing of the gateway, its tests or the console',
+      severity: 'error',
+      from: { path: '^editors/vscode/src/' },
+      to: { path: '^(src|graphs|tools|test|bench|examples|ui)/' },
+    },
+    {
+      name: 'gateway-apart-from-editor-extension',
+      severity: 'error',
+      from: { path: '^(src|graphs|tools|ui)/' },
+      to: { path: '^editors/' },
+    },
+    {
       name: 'no-unresolvable',
+      comment: 'the VS Code extension\'s `vscode` module is the editor\'s own at runtime: only its types are installed',
       severity: 'error',
       from: {},
-      to: { couldNotResolve: true },
+      to: { couldNotResolve: true, pathNot: '^vscode$' },
     },
   ],
   options: {
