@@ -2,7 +2,8 @@
 import type { Response } from 'express';
 import type { ChatCompletionChunk } from '../providers/types.js';
 
-const SSE_HEADERS = {
+/** The head of every event stream the gateway sends. */
+export const SSE_HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',
   'cache-control': 'no-cache',
   connection: 'keep-alive',
@@ -34,7 +35,8 @@ export async function sendChatStream(
   }
 }
 
-function drained(res: Response): Promise<void> {
+/** Resolves when `res` can take more (or has closed): the backpressure of every stream the gateway writes. */
+export function drained(res: Response): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       res.off('drain', done);
