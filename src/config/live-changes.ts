@@ -42,7 +42,8 @@ export function configChanges(running: Config, next: Config): ConfigChanges {
 /** Sections whose keys are model names (`claude-3.5-*` holds a dot): a change anywhere in one replaces it whole. */
 const WHOLE_SECTIONS = ['aliases'];
 
-function wholeSection(path: string): string {
+/** The path of the whole section `path` is in, for a section changed and shown whole; else `path`. */
+export function wholeSection(path: string): string {
   return WHOLE_SECTIONS.find((section) => path.startsWith(`${section}.`)) ?? path;
 }
 

@@ -96,5 +96,11 @@ export const MessagesSchema = z.looseObject({
   top_k: z.number().int().nonnegative().optional(),
   metadata: z.looseObject({ user_id: z.string().nullish() }).optional(),
   thinking: z.unknown().optional(),
+  // Structured output: a JSON schema the answer must follow (`effort` is accepted and not forwarded).
+  output_config: z
+    .looseObject({
+      format: z.object({ type: z.literal('json_schema'), schema: z.record(z.string(), z.unknown()) }).nullish(),
+    })
+    .optional(),
 });
 export type MessagesBody = z.infer<typeof MessagesSchema>;

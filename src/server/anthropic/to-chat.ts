@@ -22,10 +22,29 @@ export function parseAnthropicBody<T>(schema: z.ZodType<T>, body: unknown): T {
   }
   const result = schema.safeParse(body);
   if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const path = issue.path.map(String).join('.');
-  if (issue.code === 'invalid_type' && issue.input === undefined) throw badRequest(`${path}: Field required`, path);
+  const issue = deepest(result.error.issues[0]!, []);
+  const path = issue.path.join('.');
+  // Anthropic's words for a missing field; zod's are "Invalid input: expected number, received undefined".
+  if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined'))
+    throw badRequest(`${path}: Field required`, path);
   throw badRequest(path ? `${path}: ${issue.message}` : issue.message, path || null);
+}
+
+type Issue = z.core.$ZodIssue;
+
+/**
+ * The issue to report: for a union none of whose branches matched (a content that is neither a string nor valid
+ * blocks), the deepest issue of its branches, which names the field that is wrong, with its full path.
+ */
+function deepest(issue: Issue, prefix: PropertyKey[]): { path: PropertyKey[]; message: string; code: string } {
+  const path = [...prefix, ...issue.path];
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return { ...issue, path };
+  let best: ReturnType<typeof deepest> | undefined;
+  for (const branch of issue.errors) {
+    const found = branch[0] === undefined ? undefined : deepest(branch[0], path);
+    if (found !== undefined && (best === undefined || found.path.length > best.path.length)) best = found;
+  }
+  return best ?? { ...issue, path };
 }
 
 /** The parsed chat request for an Anthropic body (aliases apply later, in runChat, as for every door). */
@@ -52,6 +71,8 @@ export function toParsedChat(body: MessagesBody, defaultMode: ModelQuality): Par
     }));
     if (body.tool_choice !== undefined) Object.assign(chat, toolChoice(body.tool_choice));
   }
+  const format = body.output_config?.format;
+  if (format) chat['response_format'] = { type: 'json_schema', json_schema: { name: 'output', schema: format.schema } };
   for (const field of SWITCHBOARD_FIELDS) if (body[field] !== undefined) chat[field] = body[field];
   return parseChatBody(chat, defaultMode);
 }
