@@ -25,7 +25,7 @@ export interface AliasTarget {
 /**
  * The target of `model` in `aliases` (the defaults when undefined), or undefined when the gateway has that model
  * (`auto`, a model it serves or one switched off: their own answer is better than a guess) or no alias matches. An
- * exact name wins over globs; among globs the one with the most literal characters (the most specific) wins, then
+ * exact name wins over globs; among globs the one with the most characters besides `*` (the most specific) wins, then
  * the first in alphabetical order, so that the order of the keys in the file never matters.
  */
 export function resolveAlias(
@@ -71,7 +71,8 @@ function bestGlob(table: Aliases, model: string): Aliases[string] | undefined {
   let best: { key: string; literal: number } | undefined;
   for (const key of Object.keys(table)) {
     if (!/[*?]/.test(key) || !globMatches(key, model)) continue;
-    const literal = key.replace(/[*?]/g, '').length;
+    // `?` stands for exactly one character: it counts, as a literal does; `*` does not.
+    const literal = key.replace(/\*/g, '').length;
     if (best === undefined || literal > best.literal || (literal === best.literal && key < best.key)) {
       best = { key, literal };
     }

@@ -39,10 +39,16 @@ describe('LangChain ChatAnthropic against /v1/messages', () => {
       schema: z.object({ city: z.string() }),
     };
     const model = chat().bindTools([weather]);
-    fx.fakes.alpha.queue({ type: 'text', text: '', toolCalls: [{ id: 'call_7', name: 'get_weather', arguments: '{"city":"Oslo"}' }] });
+    fx.fakes.alpha.queue({
+      type: 'text',
+      text: '',
+      toolCalls: [{ id: 'call_7', name: 'get_weather', arguments: '{"city":"Oslo"}' }],
+    });
     const ask = new HumanMessage('Weather in Oslo?');
     const first = (await model.invoke([ask])) as AIMessage;
-    expect(first.tool_calls).toEqual([expect.objectContaining({ id: 'call_7', name: 'get_weather', args: { city: 'Oslo' } })]);
+    expect(first.tool_calls).toEqual([
+      expect.objectContaining({ id: 'call_7', name: 'get_weather', args: { city: 'Oslo' } }),
+    ]);
     expect(sentToAlpha().tools[0]).toMatchObject({ type: 'function', function: { name: 'get_weather' } });
 
     fx.fakes.alpha.queue({ type: 'text', text: 'Snowing in Oslo.' });
@@ -51,7 +57,9 @@ describe('LangChain ChatAnthropic against /v1/messages', () => {
     expect(sentToAlpha().messages.slice(1)).toEqual([
       expect.objectContaining({
         role: 'assistant',
-        tool_calls: [{ id: 'call_7', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } }],
+        tool_calls: [
+          { id: 'call_7', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } },
+        ],
       }),
       { role: 'tool', tool_call_id: 'call_7', content: 'snow, -3 C' },
     ]);

@@ -73,7 +73,11 @@ describe('model aliases', () => {
       });
       expect(chat.choices[0]!.message.content).toBe(DEFAULT_TEXT);
       // A client's own model_quality wins over the alias's mode.
-      const explicit = { model: 'claude-haiku-4-5', model_quality: 'best_quality', messages: [{ role: 'user', content: 'hi' }] };
+      const explicit = {
+        model: 'claude-haiku-4-5',
+        model_quality: 'best_quality',
+        messages: [{ role: 'user', content: 'hi' }],
+      };
       expect((await call(gw.url, 'POST', '/v1/routing/explain', ADMIN_KEY, explicit)).body.mode).toBe('best_quality');
     });
 
@@ -83,7 +87,9 @@ describe('model aliases', () => {
   });
 
   it('takes the table of the config file instead, and an edit of it while running', async () => {
-    await start({ aliases: { 'claude-*': 'beta/beta-chat', 'gpt-4.1*': { model: 'alpha/alpha-chat', mode: 'fastest' } } });
+    await start({
+      aliases: { 'claude-*': 'beta/beta-chat', 'gpt-4.1*': { model: 'alpha/alpha-chat', mode: 'fastest' } },
+    });
     expect(await answeredBy('claude-opus-4-1')).toBe('beta/beta-chat');
     expect(await answeredBy('gpt-4.1-mini')).toBe('alpha/alpha-chat');
     // The defaults are replaced whole: no haiku rule of their own.
