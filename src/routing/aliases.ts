@@ -11,7 +11,7 @@ import { AUTO_MODEL, type RouteOptions } from './plan.js';
  * gateway that answers them with 404 is of no use to them; its small fast model (haiku) does background work, so it
  * routes in the fastest mode. A config's `aliases:` replaces this table whole (`aliases: {}` turns aliasing off).
  */
-export const DEFAULT_ALIASES: Aliases = {
+const DEFAULT_ALIASES: Aliases = {
   'claude-*haiku*': { model: AUTO_MODEL, mode: 'fastest' },
   'claude-*': AUTO_MODEL,
 };

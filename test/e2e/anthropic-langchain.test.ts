@@ -1,7 +1,7 @@
 // End to end: LangChain's ChatAnthropic pointed at the gateway (anthropicApiUrl), asking for a claude model that the
 // alias table maps to auto: invoke, stream, and bindTools with a tool call and its result sent back.
 import { ChatAnthropic } from '@langchain/anthropic';
-import { AIMessage, HumanMessage, ToolMessage } from '@langchain/core/messages';
+import { type AIMessage, HumanMessage, ToolMessage } from '@langchain/core/messages';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { DEFAULT_TEXT } from '../fakes/fake-upstream.js';

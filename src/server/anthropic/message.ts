@@ -75,7 +75,7 @@ export function messageUsage(input: number, output: number): MessageUsage {
 }
 
 /** A tool call's arguments as a tool_use block's `input` (an object; `{}` when the model wrote no valid JSON object). */
-export function toolInput(args: string): Record<string, unknown> {
+function toolInput(args: string): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(args === '' ? '{}' : args);
     return typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -86,7 +86,7 @@ export function toolInput(args: string): Record<string, unknown> {
   }
 }
 
-export function toolUseBlock(call: ToolCall): MessageBlock {
+function toolUseBlock(call: ToolCall): MessageBlock {
   const { id, function: fn } = call;
   return { type: 'tool_use', id, name: fn.name, input: toolInput(fn.arguments), caller: { type: 'direct' } };
 }

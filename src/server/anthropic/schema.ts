@@ -56,7 +56,6 @@ const Tool = z.looseObject({
   description: z.string().optional(),
   input_schema: z.record(z.string(), z.unknown()),
 });
-export type AnthropicTool = z.infer<typeof Tool>;
 
 const disable_parallel_tool_use = z.boolean().optional();
 const ToolChoice = z.discriminatedUnion('type', [
