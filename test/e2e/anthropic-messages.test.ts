@@ -46,6 +46,7 @@ describe('POST /v1/messages with @anthropic-ai/sdk', () => {
     expect(data.content).toEqual([{ type: 'text', text: DEFAULT_TEXT, citations: null }]);
     expect(data).toMatchObject({ type: 'message', role: 'assistant', stop_reason: 'end_turn', stop_sequence: null });
     expect(data.id).toMatch(/^msg_/);
+    expect(data.model).toBe(ALPHA);
     expect(data.usage.input_tokens).toBeGreaterThan(0);
     expect(data.usage.output_tokens).toBeGreaterThan(0);
     expect(response.headers.get('request-id')).toMatch(/^req_/);

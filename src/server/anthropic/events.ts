@@ -54,7 +54,14 @@ export async function* anthropicEvents(
       diagnostics: null,
       usage: messageUsage(options.inputEstimate, 0),
     };
-    return [{ type: 'message_start', message }, { type: 'ping' }];
+    return [{ type: 'message_start', message }];
+  };
+  // Anthropic pings once the first block has started (a message with no block pings before its end).
+  let pinged = false;
+  const ping = (): AnthropicEvent[] => {
+    if (pinged) return [];
+    pinged = true;
+    return [{ type: 'ping' }];
   };
   const close = (): AnthropicEvent[] => {
     if (open === undefined) return [];
@@ -65,7 +72,7 @@ export async function* anthropicEvents(
   const text = (piece: string): AnthropicEvent[] => {
     if (piece === '') return [];
     written += piece;
-    const events = open?.kind === 'text' ? [] : [...close(), openText()];
+    const events = open?.kind === 'text' ? [] : [...close(), openText(), ...ping()];
     const index = open!.index;
     return [...events, { type: 'content_block_delta', index, delta: { type: 'text_delta', text: piece } }];
   };
@@ -85,12 +92,10 @@ export async function* anthropicEvents(
       index = next++;
       toolBlocks.set(delta.index, index);
       open = { index, kind: 'tool', tool: delta.index };
-      const block = { type: 'tool_use', id: delta.id ?? `toolu_${options.id}_${delta.index}`, name: '', input: {} };
-      events.push({
-        type: 'content_block_start',
-        index,
-        content_block: { ...block, name: delta.function?.name ?? '', caller: { type: 'direct' } },
-      });
+      const id = delta.id ?? `toolu_${options.id}_${delta.index}`;
+      const name = delta.function?.name ?? '';
+      const block = { type: 'tool_use', id, name, input: {}, caller: { type: 'direct' } };
+      events.push({ type: 'content_block_start', index, content_block: block }, ...ping());
     }
     const partial = delta.function?.arguments ?? '';
     if (partial !== '') {
@@ -122,6 +127,7 @@ export async function* anthropicEvents(
     if (choice.finish_reason) finish = choice.finish_reason;
   }
   if (!started) yield* start('');
+  yield* ping();
   if (matched === undefined) yield* text(scanner.flush());
   yield* close();
   const output = usage?.output ?? tokens.count(written);

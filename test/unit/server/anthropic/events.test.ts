@@ -72,8 +72,8 @@ describe('anthropicEvents', () => {
     ]);
     expect(brief(list)).toEqual([
       'start',
-      'ping',
       '+text@0',
+      'ping',
       '"Hi "@0',
       '"there"@0',
       '-0',
@@ -113,7 +113,7 @@ describe('anthropicEvents', () => {
     const list: AnthropicEvent[] = [];
     for await (const e of anthropicEvents(counted(), { id: 'm', inputEstimate: 1, stopSequences: ['<END>'] }))
       list.push(e);
-    expect(brief(list)).toEqual(['start', 'ping', '+text@0', '"ab"@0', '"c "@0', '-0', 'delta:stop_sequence', 'stop']);
+    expect(brief(list)).toEqual(['start', '+text@0', 'ping', '"ab"@0', '"c "@0', '-0', 'delta:stop_sequence', 'stop']);
     expect(list.at(-2)).toMatchObject({ delta: { stop_sequence: '<END>' } });
     expect(pulled).toBe(4);
   });
@@ -136,7 +136,7 @@ describe('anthropicEvents', () => {
         for await (const e of failing) seen.push(e.type);
       })(),
     ).rejects.toThrow('upstream broke');
-    expect(seen).toEqual(['message_start', 'ping', 'content_block_start', 'content_block_delta']);
+    expect(seen).toEqual(['message_start', 'content_block_start', 'ping', 'content_block_delta']);
   });
 
   it('answers an empty stream with an empty message', async () => {
