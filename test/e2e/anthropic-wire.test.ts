@@ -94,4 +94,55 @@ describe('the wire of /v1/messages against recorded Anthropic payloads', () => {
     const ours = sseEvents(await (await post({ ...ask, stream: true })).text());
     expect(shape(ours)).toEqual(shape(sseEvents(fixture('anthropic-sdk-ts_basic_response.sse'))));
   });
+
+  it("serves a request shaped like Claude Code's (beta query and headers, cache_control, thinking, metadata)", async () => {
+    const res = await fetch(`${fx.gw.url}/v1/messages?beta=true`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: 'Bearer sk-anything',
+        'anthropic-version': '2023-06-01',
+        'anthropic-beta': 'claude-code-20250219,interleaved-thinking-2025-05-14,fine-grained-tool-streaming-2025-05-14',
+        'x-app': 'cli',
+      },
+      body: JSON.stringify({
+        model: 'claude-sonnet-4-5-20250929',
+        max_tokens: 8192,
+        stream: true,
+        temperature: 1,
+        metadata: { user_id: 'user_abc_account__session_123' },
+        thinking: { type: 'enabled', budget_tokens: 4000 },
+        system: [
+          { type: 'text', text: 'You are Claude Code.', cache_control: { type: 'ephemeral' } },
+          { type: 'text', text: 'Use the tools.', cache_control: { type: 'ephemeral' } },
+        ],
+        tools: [
+          {
+            name: 'Bash',
+            description: 'Runs a command',
+            input_schema: {
+              $schema: 'http://json-schema.org/draft-07/schema#',
+              type: 'object',
+              properties: { command: { type: 'string' } },
+              required: ['command'],
+              additionalProperties: false,
+            },
+          },
+        ],
+        messages: [
+          {
+            role: 'user',
+            content: [{ type: 'text', text: 'List the files.', cache_control: { type: 'ephemeral' } }],
+          },
+        ],
+      }),
+    });
+    expect(res.status).toBe(200);
+    const events = sseEvents(await res.text());
+    expect(events.at(-1)?.type).toBe('message_stop');
+    expect(fx.fakes.alpha.requests.at(-1)!.body.messages[0]).toEqual({
+      role: 'system',
+      content: 'You are Claude Code.\n\nUse the tools.',
+    });
+  });
 });
