@@ -4,6 +4,7 @@ import type { ModelQuality } from '../../config/schema.js';
 import { badRequest } from '../../errors.js';
 import type { ChatMessage, ContentPart, ToolCall } from '../../providers/types.js';
 import { type ParsedChat, parseChatBody } from '../chat-body.js';
+import { MAX_JSON_DEPTH, tooDeepAt } from '../json-depth.js';
 import type { AnthropicBlock, AnthropicMessage, AnthropicToolChoice, MessagesBody } from './schema.js';
 
 /** OpenAI-compatible upstreams take at most 4 stop sequences; the door itself watches for all of them. */
@@ -20,6 +21,12 @@ export function parseAnthropicBody<T>(schema: z.ZodType<T>, body: unknown): T {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw badRequest('The request body must be a JSON object', null, 'invalid_body');
   }
+  // As on chat: a tool's input or schema nested without end would cost every later step (and the stack) dearly.
+  const deep = tooDeepAt(body);
+  if (deep !== undefined) {
+    const path = deepField(deep).join('.');
+    throw badRequest(`${path}: nested more than ${MAX_JSON_DEPTH} levels deep`, path, 'nesting_too_deep');
+  }
   const result = schema.safeParse(body);
   if (result.success) return result.data;
   const issue = deepest(result.error.issues[0]!, []);
@@ -28,6 +35,12 @@ export function parseAnthropicBody<T>(schema: z.ZodType<T>, body: unknown): T {
   if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined'))
     throw badRequest(`${path}: Field required`, path);
   throw badRequest(path ? `${path}: ${issue.message}` : issue.message, path || null);
+}
+
+/** The field a too-deep path is in: down to a tool's `input` or a schema when it goes through one. */
+function deepField(path: Array<string | number>): Array<string | number> {
+  const at = path.findIndex((part) => part === 'input' || part === 'input_schema' || part === 'schema');
+  return path.slice(0, at >= 0 ? at + 1 : 4);
 }
 
 type Issue = z.core.$ZodIssue;

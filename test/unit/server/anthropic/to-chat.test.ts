@@ -132,5 +132,11 @@ describe('parseAnthropicBody', () => {
     ).toMatch(/^messages\.0\.content\.0\.source\.type: /);
     expect(refusal({ ...ok, temperature: 1.5 })).toMatch(/^temperature: /);
     expect(refusal([])).toBe('The request body must be a JSON object');
+    let input: unknown = {};
+    for (let i = 0; i < 100; i++) input = { a: input };
+    const deep = { role: 'assistant', content: [{ type: 'tool_use', id: 't', name: 'f', input }] };
+    expect(refusal({ ...ok, messages: [ok.messages[0], deep] })).toMatch(
+      /^messages\.1\.content\.0\.input: nested more than 64/,
+    );
   });
 });
