@@ -11,6 +11,7 @@ import type { Config } from './schema.js';
 const LIVE_PATHS = [
   'providers',
   'routing',
+  'aliases',
   'timeouts.firstByteMs',
   'timeouts.firstByteMinMs',
   'timeouts.firstByteFactor',
@@ -33,8 +34,17 @@ export interface ConfigChanges {
 /** The differences between the running config and `next`, split by whether they can apply live. */
 export function configChanges(running: Config, next: Config): ConfigChanges {
   const changes: ConfigChanges = { live: [], restart: [] };
-  for (const path of changedPaths(running, next)) (isLivePath(path) ? changes.live : changes.restart).push(path);
+  const paths = new Set(changedPaths(running, next).map(wholeSection));
+  for (const path of paths) (isLivePath(path) ? changes.live : changes.restart).push(path);
   return changes;
+}
+
+/** Sections whose keys are model names (`claude-3.5-*` holds a dot): a change anywhere in one replaces it whole. */
+const WHOLE_SECTIONS = ['aliases'];
+
+/** The path of the whole section `path` is in, for a section changed and shown whole; else `path`. */
+export function wholeSection(path: string): string {
+  return WHOLE_SECTIONS.find((section) => path.startsWith(`${section}.`)) ?? path;
 }
 
 /**

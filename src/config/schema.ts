@@ -1,6 +1,7 @@
 // The zod schema of switchboard.yaml and of the built-in catalog (same shape): providers, models, limits, routing.
 import { z } from 'zod';
 import { PROTOCOLS } from '../providers/protocols.js';
+import { AliasesSchema } from './aliases-schema.js';
 import { RoutingSchema, TASKS } from './routing-schema.js';
 
 export const CAPABILITIES = ['chat', 'code', 'tools', 'vision', 'json', 'long_context', 'reasoning'] as const;
@@ -234,6 +235,8 @@ export const ConfigSchema = z.strictObject({
   server: ServerSchema.default(ServerSchema.parse({})),
   providers: z.array(ProviderEntrySchema).default([]),
   routing: RoutingSchema.default(RoutingSchema.parse({})),
+  /** Model names clients send that no provider serves (Claude Code's claude-*), mapped to models or `auto`. */
+  aliases: AliasesSchema.optional(),
   timeouts: TimeoutsSchema.default(TimeoutsSchema.parse({})),
   events: EventsSchema.default(EventsSchema.parse({})),
   agents: AgentsSchema.default(AgentsSchema.parse({})),

@@ -15,6 +15,7 @@ import { consoleRoutes } from './routes/console.js';
 import { contextualChatRoutes } from './routes/contextual-chat.js';
 import { healthRoutes } from './routes/health.js';
 import { meRoutes } from './routes/me.js';
+import { messagesErrors, messagesRoutes } from './routes/messages.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { modelRoutes } from './routes/models.js';
 import { requestRoutes } from './routes/requests.js';
@@ -37,6 +38,7 @@ export function createApp(deps: AppDeps): Express {
   // The hot path first: express tries routers in order.
   app.use(chatRoutes(deps));
   app.use(responsesRoutes(deps));
+  app.use(messagesRoutes(deps));
   app.use(metricsRoutes(deps.metrics));
   app.use(modelRoutes(deps));
   app.use(catalogRoutes(deps));
@@ -66,6 +68,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(unknownRoute);
+  app.use('/v1/messages', messagesErrors(deps.logger));
   app.use(errorHandler(deps.logger));
   return app;
 }

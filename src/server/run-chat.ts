@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { badRequest } from '../errors.js';
+import { applyAlias } from '../routing/aliases.js';
 import { createEventBus, createRunEmitter } from '../events/publisher.js';
 import type { ChatCompletion, ChatCompletionChunk } from '../providers/types.js';
 import type { ParsedChat } from './chat-body.js';
@@ -38,6 +39,8 @@ export async function runChat(
   parsed: ParsedChat,
   track: RequestTrack,
 ): Promise<ChatAnswer> {
+  // Every door's model names go through the one alias table (docs/CONFIG.md), before anything reads the model.
+  applyAlias(deps.registry, deps.config.aliases, parsed);
   const chosen = req.get('x-switchboard-run-id');
   const runId = pickRunId(chosen);
   track.run(runId);

@@ -2,7 +2,7 @@
 import type { Response } from 'express';
 import type { ChatCompletionChunk } from '../providers/types.js';
 
-/** The head of every server-sent event stream the gateway writes. */
+/** The head of every event stream the gateway sends. */
 export const SSE_HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',
   'cache-control': 'no-cache',
@@ -35,7 +35,7 @@ export async function sendChatStream(
   }
 }
 
-/** Resolves when `res` can take more (or has closed): backpressure for a stream's writer. */
+/** Resolves when `res` can take more (or has closed): the backpressure of every stream the gateway writes. */
 export function drained(res: Response): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {

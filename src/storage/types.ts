@@ -250,7 +250,7 @@ export interface RequestRecord {
   ts: number;
   /** Absent for a request refused before it had one (a malformed x-switchboard-run-id). */
   runId?: string;
-  /** Which route served it: `chat`, `contextual_chat`, `responses` or `agent`. */
+  /** Which route served it: `chat`, `contextual_chat`, `responses`, `messages` (Anthropic's) or `agent`. */
   route: string;
   /** The gateway client key's id, when a client key made it. */
   clientId?: string;

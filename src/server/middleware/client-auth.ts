@@ -49,7 +49,9 @@ export function clientAuth(keys: ClientKeys, adminKey?: string): RequestHandler 
       res.locals['caller'] = ANONYMOUS;
       return next();
     }
-    const caller = await authenticateToken(keys, adminKey, bearerToken(req.get('authorization')));
+    // Anthropic's clients send their key in x-api-key (docs/ANTHROPIC.md); Bearer wins when both are sent.
+    const token = bearerToken(req.get('authorization')) ?? (req.get('x-api-key')?.trim() || undefined);
+    const caller = await authenticateToken(keys, adminKey, token);
     if (caller.kind === 'client') await keys.admit(caller.client);
     res.locals['caller'] = caller;
     next();

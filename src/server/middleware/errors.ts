@@ -8,10 +8,14 @@ export const unknownRoute: RequestHandler = (req, _res, next) => {
   next(notFound(`Unknown route: ${req.method} ${req.path}`, 'unknown_route'));
 };
 
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+/** How a door writes an error: its status, body and Retry-After (OpenAI's shapes by default). */
+export type ErrorRenderer = (err: unknown) => { status: number; body: unknown; retryAfterMs?: number | undefined };
+
+/** The error handler; a door with its own error format (Anthropic's) mounts one with its `render` on its paths. */
+export function errorHandler(logger: Logger, render: ErrorRenderer = toErrorResponse): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const mapped = fromExpressError(err);
-    const { status, body, retryAfterMs } = toErrorResponse(mapped);
+    const { status, body, retryAfterMs } = render(mapped);
     if (status >= 500 && !(mapped instanceof GatewayError)) logger.error({ err, path: req.path }, 'unhandled error');
     if (res.headersSent) {
       res.end();

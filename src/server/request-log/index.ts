@@ -28,7 +28,7 @@ export interface RequestLog {
    * (never for a client that went away), and the call joins the row of the request whose run made it.
    */
   noteCall(record: UsageRecord): void;
-  /** Starts following a request of `route` (`chat`, `contextual_chat`, `agent`); its row is written when it closes. */
+  /** Starts following a request of `route` (`chat`, `contextual_chat`, `messages`, `agent`); its row is written when it closes. */
   begin(req: Request, res: Response, route: string): RequestTrack;
 }
 

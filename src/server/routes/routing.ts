@@ -2,6 +2,7 @@
 // calling no model.
 import { Router } from 'express';
 import type { ClientKeys } from '../../accounts/client-keys.js';
+import { applyAlias } from '../../routing/aliases.js';
 import { labelRequest, planRequest, type RouterView } from '../../routing/route-context.js';
 import type { Plan } from '../../routing/types.js';
 import { parseChatBody } from '../chat-body.js';
@@ -46,6 +47,7 @@ export function routingRoutes(deps: RoutingRouteDeps): Router {
   };
   router.post('/v1/routing/explain', (req, res) => {
     const { request, route, ensemble } = parseChatBody(req.body, deps.config.routing.defaultMode);
+    applyAlias(deps.registry, deps.config.aliases, { request, route });
     const allows = allowedModels(deps.clientKeys, callerOf(res));
     if (allows !== undefined) route.allows = allows;
     // The same two steps as the request graph's classify and route nodes, with the same functions.

@@ -1,7 +1,7 @@
 // GET /admin/settings: the running settings, each with where its value comes from (default, file, env, flag or
 // console), whether a change applies live, and the providers and models with their on/off switches.
 import type { ResolvedCatalog } from '../../catalog/types.js';
-import { configChanges, isLivePath } from '../../config/live-changes.js';
+import { configChanges, isLivePath, wholeSection } from '../../config/live-changes.js';
 import { leafPaths, valueAt } from '../../config/paths.js';
 import { withRuntimeSettings, type RuntimeValue } from '../../config/runtime-settings.js';
 import type { ProviderEntry } from '../../config/schema.js';
@@ -60,7 +60,7 @@ export function settingsView(state: SettingsState, registry: ResolvedCatalog): S
     file: state.file ?? null,
     lastReload: state.lastReload ?? null,
     restartNeeded,
-    values: leafPaths(state.config)
+    values: [...new Set(leafPaths(state.config).map(wholeSection))]
       .filter((path) => path !== 'providers')
       .map((path) => valueView(state, path, restartNeeded)),
     providers: state.providers.map((entry) => providerView(state, registry, entry)),

@@ -37,6 +37,24 @@ describe('configChanges', () => {
   });
 });
 
+describe('the aliases section', () => {
+  it('changes and applies live as a whole, though its keys hold dots', () => {
+    const running = config({ aliases: { 'claude-3.5-*': 'a/b', 'gpt-*': 'auto' } });
+    const next = config({ aliases: { 'claude-3.7-*': { model: 'auto', mode: 'fastest' }, 'gpt-*': 'auto' } });
+    const changes = configChanges(running, next);
+    expect(changes).toEqual({ live: ['aliases'], restart: [] });
+    applyChanges(running, next, changes.live);
+    expect(running.aliases).toEqual({ 'claude-3.7-*': { model: 'auto', mode: 'fastest' }, 'gpt-*': 'auto' });
+    // Gone from the file: back to the built-in table.
+    applyChanges(running, config(), configChanges(running, config()).live);
+    expect(running.aliases).toBeUndefined();
+  });
+
+  it('refuses a mode that is not one', () => {
+    expect(() => config({ aliases: { 'claude-*': { model: 'auto', mode: 'fast' } } })).toThrow(/aliases/);
+  });
+});
+
 describe('applyChanges', () => {
   it('changes the running config in place: holders of its objects see the new values, never the new config', () => {
     const running = config({ routing: { llmJudge: { model: 'a/b' } } });
