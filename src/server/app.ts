@@ -13,6 +13,7 @@ import { catalogRoutes } from './routes/catalog.js';
 import { chatRoutes } from './routes/chat.js';
 import { consoleRoutes } from './routes/console.js';
 import { contextualChatRoutes } from './routes/contextual-chat.js';
+import { embeddingRoutes } from './routes/embeddings.js';
 import { healthRoutes } from './routes/health.js';
 import { meRoutes } from './routes/me.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -35,6 +36,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: deps.config.server.bodyLimit }));
   // The hot path first: express tries routers in order.
   app.use(chatRoutes(deps));
+  app.use(embeddingRoutes(deps));
   app.use(metricsRoutes(deps.metrics));
   app.use(modelRoutes(deps));
   app.use(catalogRoutes(deps));
