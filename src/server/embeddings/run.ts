@@ -54,7 +54,7 @@ export async function runEmbeddings(deps: EmbeddingDeps, job: EmbeddingJob): Pro
   const adapterOf = (model: ResolvedModel) => deps.embedders[model.provider.embeddings!.protocol];
   const route = { ...job.route, ...(tokenInput ? { takes: (m: ResolvedModel) => adapterOf(m).tokenInput } : {}) };
   const plan = planEmbedding(deps.registry, route, (provider) => deps.keys.unavailable(provider));
-  const done: number[][][] = [];
+  const done: number[][] = [];
   const attempts: Attempt[] = [];
   const startedAt = deps.now();
   const leftOut = new Set<string>();
@@ -62,16 +62,17 @@ export async function runEmbeddings(deps: EmbeddingDeps, job: EmbeddingJob): Pro
   let promptTokens = 0;
   for (;;) {
     const model = plan.candidates[index]!.model;
-    const batches = batchesFor(job.input, Math.min(adapterOf(model).maxBatch, model.config.maxBatch ?? Infinity));
+    const size = Math.min(adapterOf(model).maxBatch, model.config.maxBatch ?? Number.POSITIVE_INFINITY);
     const started = deps.now();
     try {
-      // Batches a model before it made go on as they are: same family, same length, same vectors.
-      for (let b = done.length; b < batches.length; b++) {
-        const made = await embedBatch(deps, adapterOf(model), model, plan, job, batches[b]!);
-        done.push(made.vectors);
+      // The vectors a model before it made stay: same family, same length, same vectors. This one does the rest.
+      while (done.length < job.input.length) {
+        const batch = job.input.slice(done.length, done.length + size) as string[] | number[][];
+        const made = await embedBatch(deps, adapterOf(model), model, plan, job, batch);
+        done.push(...made.vectors);
         promptTokens += made.tokens;
       }
-      return { vectors: done.flat(), model, promptTokens, attempts: attempts.filter((a) => !a.skipped).length + 1 };
+      return { vectors: done, model, promptTokens, attempts: attempts.filter((a) => !a.skipped).length + 1 };
     } catch (err) {
       const kind = failureKindOf(err);
       const attempt: Attempt = { ref: model.ref, ms: deps.now() - started, kind };
@@ -153,13 +154,6 @@ async function embedBatch(
     lease.settle({ error: masked, aborted: job.signal.aborted });
     throw masked;
   }
-}
-
-/** The inputs cut into batches of at most `size`, in order. */
-function batchesFor(input: string[] | number[][], size: number): Array<string[] | number[][]> {
-  const batches: Array<string[] | number[][]> = [];
-  for (let i = 0; i < input.length; i += size) batches.push(input.slice(i, i + size) as string[] | number[][]);
-  return batches;
 }
 
 /** Tokens of a batch: counted texts (bounded in cost), or the number of token ids. */
