@@ -14,8 +14,6 @@ export interface EmbedRequest {
   /** A length other than the model's default (the model can return it: the router checked). */
   dimensions?: number;
   inputType?: EmbeddingInputType;
-  /** The client's end-user id, passed on where the protocol has a field for it. */
-  user?: string;
 }
 
 /** What one call returned. */

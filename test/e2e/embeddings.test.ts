@@ -109,7 +109,13 @@ describe('POST /v1/embeddings through each protocol', () => {
   });
 
   it('sends each protocol its own request', async () => {
-    await client().embeddings.create({ model: 'alpha/alpha-embed', input: 'one', encoding_format: 'float' });
+    await client().embeddings.create({
+      model: 'alpha/alpha-embed',
+      input: 'one',
+      encoding_format: 'float',
+      user: 'end-user-1',
+    });
+    expect(alpha.requests[0]!.body).not.toHaveProperty('user');
     expect(alpha.requests[0]).toMatchObject({
       path: '/v1/embeddings',
       body: { model: 'alpha-embed', input: ['one'], encoding_format: 'float' },

@@ -34,7 +34,8 @@ export function createOpenAIEmbedder(deps: AdapterDeps): EmbeddingAdapter {
 
 /**
  * The upstream body. Floats are always asked for, whatever the client wants: every compatible server has them (not
- * all have base64), and the gateway encodes the answer itself.
+ * all have base64), and the gateway encodes the answer itself. The client's `user` is not passed on: some compatible
+ * APIs (Mistral's) refuse fields they do not know.
  */
 export function toOpenAIEmbeddingRequest(request: EmbedRequest, ctx: Pick<EmbedContext, 'model'>) {
   return {
@@ -42,7 +43,6 @@ export function toOpenAIEmbeddingRequest(request: EmbedRequest, ctx: Pick<EmbedC
     input: request.input,
     encoding_format: 'float',
     ...(request.dimensions === undefined ? {} : { dimensions: request.dimensions }),
-    ...(request.user === undefined ? {} : { user: request.user }),
   };
 }
 

@@ -17,6 +17,7 @@ const EmbeddingBodySchema = z.object({
   input: z.union([text, z.array(text).min(1).max(MAX_INPUTS), tokenIds, z.array(tokenIds).min(1).max(MAX_INPUTS)]),
   encoding_format: z.enum(['float', 'base64']).optional(),
   dimensions: z.number().int().min(1).optional(),
+  // Accepted as OpenAI's API has it, not passed on (see toOpenAIEmbeddingRequest).
   user: z.string().optional(),
   // Switchboard's own fields.
   provider: z.string().min(1).optional(),
@@ -30,7 +31,6 @@ export interface ParsedEmbeddings {
   route: Omit<EmbeddingRoute, 'takes' | 'allows'>;
   encoding: 'float' | 'base64';
   inputType?: EmbedRequest['inputType'];
-  user?: string;
 }
 
 /** Parses a body; a bad one throws a 400 whose `param` names the field. */
@@ -47,7 +47,6 @@ export function parseEmbeddingsBody(body: unknown): ParsedEmbeddings {
     route,
     encoding: data.encoding_format ?? 'float',
     ...(data.input_type === undefined ? {} : { inputType: data.input_type }),
-    ...(data.user === undefined ? {} : { user: data.user }),
   };
 }
 

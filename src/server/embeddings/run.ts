@@ -33,7 +33,6 @@ export interface EmbeddingJob {
   input: string[] | number[][];
   route: Omit<EmbeddingRoute, 'takes'>;
   inputType?: EmbedRequest['inputType'];
-  user?: string;
   signal: AbortSignal;
   runId: string;
   clientId?: string;
@@ -127,7 +126,6 @@ async function embedBatch(
     // A model is asked for a length only when it is not its default (most APIs refuse the field otherwise).
     ...(plan.dimensions === defaultDimensions(model) ? {} : { dimensions: plan.dimensions }),
     ...(job.inputType === undefined ? {} : { inputType: job.inputType }),
-    ...(job.user === undefined ? {} : { user: job.user }),
   };
   try {
     const result = await adapter.embed(request, {
@@ -156,11 +154,14 @@ async function embedBatch(
   }
 }
 
-/** Tokens of a batch: counted texts (bounded in cost), or the number of token ids. */
+/**
+ * Tokens of a batch, for a provider that reports none and for token budgets: token ids are counted, texts by the
+ * bounded counter (exact up to 8K characters, from a sample above), so that 2,048 long inputs cost no more than a long
+ * prompt does.
+ */
 function countTokens(input: string[] | number[][]): number {
-  let sum = 0;
-  for (const item of input) sum += typeof item === 'string' ? tokens.count(item) : item.length;
-  return sum;
+  if (typeof input[0] !== 'string') return (input as number[][]).reduce((sum, ids) => sum + ids.length, 0);
+  return tokens.countJoined(input as string[]);
 }
 
 /** A fingerprint of the request's inputs, for the circuit (one request retried counts once). */

@@ -40,7 +40,6 @@ export function embeddingRoutes(deps: AppDeps): Router {
         runId,
         ...(caller.kind === 'client' ? { clientId: caller.client.id } : {}),
         ...(parsed.inputType === undefined ? {} : { inputType: parsed.inputType }),
-        ...(parsed.user === undefined ? {} : { user: parsed.user }),
       });
       const { model } = outcome;
       res.setHeader('x-switchboard-attempts', String(outcome.attempts));

@@ -18,18 +18,17 @@ const base64Of = (values: number[]) => {
 };
 
 describe('openai /embeddings translation', () => {
-  it('asks for floats, and for a length and a user only when given', () => {
+  it('asks for floats, and for a length only when given; never passes a user on', () => {
     expect(toOpenAIEmbeddingRequest({ input: ['a', 'b'] }, { model: 'm' })).toEqual({
       model: 'm',
       input: ['a', 'b'],
       encoding_format: 'float',
     });
-    expect(toOpenAIEmbeddingRequest({ input: [[1, 2]], dimensions: 256, user: 'u1' }, { model: 'm' })).toEqual({
+    expect(toOpenAIEmbeddingRequest({ input: [[1, 2]], dimensions: 256 }, { model: 'm' })).toEqual({
       model: 'm',
       input: [[1, 2]],
       encoding_format: 'float',
       dimensions: 256,
-      user: 'u1',
     });
   });
 
