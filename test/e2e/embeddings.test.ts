@@ -116,6 +116,8 @@ describe('POST /v1/embeddings through each protocol', () => {
       user: 'end-user-1',
     });
     expect(alpha.requests[0]!.body).not.toHaveProperty('user');
+    // What an OpenAI-compatible upstream gets is a valid OpenAI request (the spec allows no other field).
+    expect(embeddingSchemaErrors.request(alpha.requests[0]!.body)).toEqual([]);
     expect(alpha.requests[0]).toMatchObject({
       path: '/v1/embeddings',
       body: { model: 'alpha-embed', input: ['one'], encoding_format: 'float' },
@@ -243,6 +245,22 @@ describe('fallback within one vector space', () => {
     expect(limited.status).toBe(429);
     expect(limited.body.error.type).toBe('rate_limit_error');
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('answers 503 naming why when the only provider of the space has no usable key, and never asks another family', async () => {
+    delta.queue({ type: 'error', status: 401, message: 'invalid api token' });
+    const refused = await call(gw.url, 'POST', '/v1/embeddings', ADMIN, { model: 'delta/delta-embed', input: 'x' });
+    expect(refused.status).toBe(502);
+    expect(refused.body.error.code).toBe('upstream_auth_failed');
+    const after = await call(gw.url, 'POST', '/v1/embeddings', ADMIN, { model: 'delta/delta-embed', input: 'x' });
+    expect(after.status).toBe(503);
+    expect(schemaErrors.error(after.body)).toEqual([]);
+    expect(after.body.error.code).toBe('no_usable_key');
+    expect(after.body.error.message).toMatch(
+      /every key is disabled.*no other model serves delta\/delta-embed at 8 dimensions/,
+    );
+    expect(delta.requests).toHaveLength(1);
+    for (const fake of [alpha, beta, gamma]) expect(fake.requests).toHaveLength(0);
   });
 
   it('refuses a models list that mixes vector spaces, before any call', async () => {
