@@ -96,7 +96,8 @@ export async function runEmbeddings(deps: EmbeddingDeps, job: EmbeddingJob): Pro
         err,
         earliestServeMs(plan, (p) => deps.keys.unavailable(p)),
       );
-      throw withSpace(failed, plan, index);
+      const othersLeft = plan.candidates.slice(index + 1).some((c) => !leftOut.has(c.model.provider.id));
+      throw FAILURE_POLICY[kind].nextModel && !othersLeft ? withSpace(failed, plan) : failed;
     }
   }
 }
@@ -172,9 +173,8 @@ function fingerprint(input: string[] | number[][]): string {
     .digest('hex');
 }
 
-/** The run's error, saying so when no other model of its vector space was left to try. */
-function withSpace(err: GatewayError, plan: EmbeddingPlan, index: number): GatewayError {
-  if (index < plan.candidates.length - 1) return err;
+/** The run's error, saying that no other model of its vector space was left to try. */
+function withSpace(err: GatewayError, plan: EmbeddingPlan): GatewayError {
   const note = `no other model serves ${plan.family} at ${plan.dimensions} dimensions`;
   return new GatewayError(`${err.message}; ${note}`, {
     status: err.status,
