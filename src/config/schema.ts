@@ -1,6 +1,7 @@
 // The zod schema of switchboard.yaml and of the built-in catalog (same shape): providers, models, limits, routing.
 import { z } from 'zod';
 import { EMBEDDING_PROTOCOLS } from '../providers/embedding-protocols.js';
+import { EMBEDDING_INPUT_TYPES } from '../providers/embedding-types.js';
 import { PROTOCOLS } from '../providers/protocols.js';
 import { RoutingSchema, TASKS } from './routing-schema.js';
 
@@ -64,6 +65,12 @@ export const ModelSchema = z
     family: z.string().min(1).optional(),
     /** Embedding models: the most inputs one upstream call may carry (default: the wire protocol's own limit). */
     maxBatch: z.number().int().positive().optional(),
+    /**
+     * Embedding models whose OpenAI-compatible API wants an `input_type` (NVIDIA's retrieval models: `query` for a
+     * query, `passage` for a document): its value for each of the request's `input_type`s. A request without one, or
+     * with one not listed, is sent `search_document`'s. Absent: no `input_type` is sent.
+     */
+    inputTypes: z.partialRecord(z.enum(EMBEDDING_INPUT_TYPES), z.string().min(1)).optional(),
   })
   .refine((model) => !model.capabilities.includes('embeddings') || model.dimensions !== undefined, {
     message: 'an embedding model (capabilities: [embeddings]) needs `dimensions`: the length of its vectors',

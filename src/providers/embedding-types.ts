@@ -5,7 +5,10 @@ import type { CallContext } from './types.js';
  * How the vectors will be used, in Cohere's words (the request's `input_type`); Gemini's `taskType` is derived from it.
  * Asymmetric models embed a query and a document differently.
  */
-export type EmbeddingInputType = 'search_document' | 'search_query' | 'classification' | 'clustering';
+export type EmbeddingInputType = (typeof EMBEDDING_INPUT_TYPES)[number];
+
+/** The request's `input_type` values (Cohere's names). */
+export const EMBEDDING_INPUT_TYPES = ['search_document', 'search_query', 'classification', 'clustering'] as const;
 
 /** One upstream embedding call: at most the adapter's (or the model's) batch of inputs. */
 export interface EmbedRequest {
@@ -14,6 +17,11 @@ export interface EmbedRequest {
   /** A length other than the model's default (the model can return it: the router checked). */
   dimensions?: number;
   inputType?: EmbeddingInputType;
+  /**
+   * The model's own `input_type` value for this request (the catalog's `inputTypes`: NVIDIA's retrieval models want
+   * `query` or `passage`), sent by the openai protocol; absent: no `input_type` is sent.
+   */
+  modelInputType?: string;
 }
 
 /** What one call returned. */

@@ -59,7 +59,13 @@ beforeEach(async () => {
       protocol: 'openai',
       baseUrl: beta.baseUrl,
       apiKeys: ['sk-beta-0002'],
-      models: [embed('beta-embed', { family: 'fam', quality: 0.6 })],
+      models: [
+        embed('beta-embed', {
+          family: 'fam',
+          quality: 0.6,
+          inputTypes: { search_document: 'passage', search_query: 'query' },
+        }),
+      ],
     },
     {
       id: 'gamma',
@@ -135,6 +141,21 @@ describe('POST /v1/embeddings through each protocol', () => {
       body: { model: 'delta-embed', texts: ['x'], input_type: 'search_document', embedding_types: ['float'] },
     });
     expect(delta.requests[0]!.headers['authorization']).toBe('Bearer delta-key-0004');
+  });
+
+  it("sends a model's own input_type values where the catalog gives them, and none elsewhere", async () => {
+    const ask = (body: Record<string, unknown>) =>
+      call(gw.url, 'POST', '/v1/embeddings', ADMIN, { model: 'beta/beta-embed', input: 'q', ...body });
+    expect((await ask({ input_type: 'search_query' })).status).toBe(200);
+    expect((await ask({})).status).toBe(200);
+    expect((await ask({ input_type: 'clustering' })).status).toBe(200);
+    expect(beta.requests.map((r) => r.body.input_type)).toEqual(['query', 'passage', 'passage']);
+    await call(gw.url, 'POST', '/v1/embeddings', ADMIN, {
+      model: 'alpha/alpha-embed',
+      input: 'q',
+      input_type: 'search_query',
+    });
+    expect(alpha.requests[0]!.body).not.toHaveProperty('input_type');
   });
 
   it('answers base64 when asked, the float32 values of the same vectors', async () => {

@@ -43,6 +43,7 @@ export function toOpenAIEmbeddingRequest(request: EmbedRequest, ctx: Pick<EmbedC
     input: request.input,
     encoding_format: 'float',
     ...(request.dimensions === undefined ? {} : { dimensions: request.dimensions }),
+    ...(request.modelInputType === undefined ? {} : { input_type: request.modelInputType }),
   };
 }
 

@@ -2,7 +2,7 @@
 // `input_type`) into the inputs, the routing fields and the answer's encoding.
 import { z } from 'zod';
 import { badRequest } from '../../errors.js';
-import type { EmbedRequest } from '../../providers/embedding-types.js';
+import { EMBEDDING_INPUT_TYPES, type EmbedRequest } from '../../providers/embedding-types.js';
 import type { EmbeddingRoute } from '../../routing/embedding-plan.js';
 import { parseBody } from '../body.js';
 
@@ -22,7 +22,7 @@ const EmbeddingBodySchema = z.object({
   // Switchboard's own fields.
   provider: z.string().min(1).optional(),
   models: z.array(z.string().min(1)).max(10).optional(),
-  input_type: z.enum(['search_document', 'search_query', 'classification', 'clustering']).optional(),
+  input_type: z.enum(EMBEDDING_INPUT_TYPES).optional(),
 });
 
 export interface ParsedEmbeddings {

@@ -128,6 +128,9 @@ async function embedBatch(
     ...(plan.dimensions === defaultDimensions(model) ? {} : { dimensions: plan.dimensions }),
     ...(job.inputType === undefined ? {} : { inputType: job.inputType }),
   };
+  const { inputTypes } = model.config;
+  const modelInputType = inputTypes?.[job.inputType ?? 'search_document'] ?? inputTypes?.search_document;
+  if (modelInputType !== undefined) request.modelInputType = modelInputType;
   try {
     const result = await adapter.embed(request, {
       baseUrl: provider.embeddings!.baseUrl,

@@ -30,6 +30,9 @@ describe('openai /embeddings translation', () => {
       encoding_format: 'float',
       dimensions: 256,
     });
+    expect(toOpenAIEmbeddingRequest({ input: ['q'], modelInputType: 'query' }, { model: 'm' })).toMatchObject({
+      input_type: 'query',
+    });
   });
 
   it('orders the vectors by index, reads base64 vectors and the prompt tokens', () => {
