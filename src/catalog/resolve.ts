@@ -157,6 +157,10 @@ function resolveProvider(
   const embedWith = entry.embeddings?.protocol ?? (isEmbeddingProtocol(entry.protocol) ? entry.protocol : undefined);
   if (embedWith !== undefined)
     provider.embeddings = { protocol: embedWith, baseUrl: (entry.embeddings?.baseUrl ?? baseUrl).replace(/\/+$/, '') };
+  (entry.models ?? []).forEach((config, i) => {
+    if (config.capabilities.includes('embeddings') && config.dimensions === undefined)
+      throw new ConfigError(`${where}.models[${i}].dimensions: required for an embedding model (its vectors' length)`);
+  });
   provider.models = (entry.models ?? []).map((config) => ({ ref: `${entry.id}/${config.id}`, provider, config }));
   return provider;
 }

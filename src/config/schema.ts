@@ -24,58 +24,53 @@ const unit = z.number().min(0).max(1);
 /** A price in USD per million tokens, for prompt (input) and completion (output) tokens. */
 const PriceSchema = z.strictObject({ input: z.number().min(0), output: z.number().min(0) });
 
-export const ModelSchema = z
-  .strictObject({
-    /** The provider's own model id; Switchboard names it `provider/id`. */
-    id: z.string().min(1),
-    name: z.string().optional(),
-    capabilities: z.array(z.enum(CAPABILITIES)).default(['chat']),
-    contextWindow: z.number().int().positive().default(8192),
-    maxOutputTokens: z.number().int().positive().optional(),
-    /** 0..1 prior of answer quality. */
-    quality: unit.default(0.5),
-    /** 0..1 prior of speed (higher is faster). */
-    speed: unit.default(0.5),
-    /** Per-task quality priors (0..1) that override `quality` for that task. */
-    strengths: z.partialRecord(z.enum(TASKS), unit).optional(),
-    /** USD per million tokens as this key pays them: 0 on a free tier, the list price otherwise. */
-    costPer1M: PriceSchema.default({ input: 0, output: 0 }),
-    /**
-     * The provider's published paid price of the same tokens (USD per million), when it differs from costPer1M (a free
-     * tier of a model that is also sold): what usage reports count as saved. Absent: costPer1M when it is not 0, else no
-     * list price is known.
-     */
-    listPricePer1M: PriceSchema.optional(),
-    /** false takes the model out of routing and of /v1/models (its provider stays on). */
-    enabled: z.boolean().optional(),
-    /** Embedding models: the length of the vectors it returns by default. */
-    dimensions: z.number().int().positive().optional(),
-    /**
-     * Embedding models: the other lengths it can return when asked (`dimensions` in the request): a list, or any length
-     * from `min` up to `dimensions` (Matryoshka models). Absent: only `dimensions`.
-     */
-    dimensionOptions: z
-      .union([z.array(z.number().int().positive()).min(1), z.strictObject({ min: z.number().int().positive() })])
-      .optional(),
-    /**
-     * Embedding models: the vector space it writes to. Models of one family and length return the same vectors (the
-     * same open model on two providers), so a request may fall back from one to the other, never to another family.
-     * Absent: the model's own `provider/id`, so it has no stand-in.
-     */
-    family: z.string().min(1).optional(),
-    /** Embedding models: the most inputs one upstream call may carry (default: the wire protocol's own limit). */
-    maxBatch: z.number().int().positive().optional(),
-    /**
-     * Embedding models whose OpenAI-compatible API wants an `input_type` (NVIDIA's retrieval models: `query` for a
-     * query, `passage` for a document): its value for each of the request's `input_type`s. A request without one, or
-     * with one not listed, is sent `search_document`'s. Absent: no `input_type` is sent.
-     */
-    inputTypes: z.partialRecord(z.enum(EMBEDDING_INPUT_TYPES), z.string().min(1)).optional(),
-  })
-  .refine((model) => !model.capabilities.includes('embeddings') || model.dimensions !== undefined, {
-    message: 'an embedding model (capabilities: [embeddings]) needs `dimensions`: the length of its vectors',
-    path: ['dimensions'],
-  });
+export const ModelSchema = z.strictObject({
+  /** The provider's own model id; Switchboard names it `provider/id`. */
+  id: z.string().min(1),
+  name: z.string().optional(),
+  capabilities: z.array(z.enum(CAPABILITIES)).default(['chat']),
+  contextWindow: z.number().int().positive().default(8192),
+  maxOutputTokens: z.number().int().positive().optional(),
+  /** 0..1 prior of answer quality. */
+  quality: unit.default(0.5),
+  /** 0..1 prior of speed (higher is faster). */
+  speed: unit.default(0.5),
+  /** Per-task quality priors (0..1) that override `quality` for that task. */
+  strengths: z.partialRecord(z.enum(TASKS), unit).optional(),
+  /** USD per million tokens as this key pays them: 0 on a free tier, the list price otherwise. */
+  costPer1M: PriceSchema.default({ input: 0, output: 0 }),
+  /**
+   * The provider's published paid price of the same tokens (USD per million), when it differs from costPer1M (a free
+   * tier of a model that is also sold): what usage reports count as saved. Absent: costPer1M when it is not 0, else no
+   * list price is known.
+   */
+  listPricePer1M: PriceSchema.optional(),
+  /** false takes the model out of routing and of /v1/models (its provider stays on). */
+  enabled: z.boolean().optional(),
+  /** Embedding models: the length of the vectors it returns by default. */
+  dimensions: z.number().int().positive().optional(),
+  /**
+   * Embedding models: the other lengths it can return when asked (`dimensions` in the request): a list, or any length
+   * from `min` up to `dimensions` (Matryoshka models). Absent: only `dimensions`.
+   */
+  dimensionOptions: z
+    .union([z.array(z.number().int().positive()).min(1), z.strictObject({ min: z.number().int().positive() })])
+    .optional(),
+  /**
+   * Embedding models: the vector space it writes to. Models of one family and length return the same vectors (the
+   * same open model on two providers), so a request may fall back from one to the other, never to another family.
+   * Absent: the model's own `provider/id`, so it has no stand-in.
+   */
+  family: z.string().min(1).optional(),
+  /** Embedding models: the most inputs one upstream call may carry (default: the wire protocol's own limit). */
+  maxBatch: z.number().int().positive().optional(),
+  /**
+   * Embedding models whose OpenAI-compatible API wants an `input_type` (NVIDIA's retrieval models: `query` for a
+   * query, `passage` for a document): its value for each of the request's `input_type`s. A request without one, or
+   * with one not listed, is sent `search_document`'s. Absent: no `input_type` is sent.
+   */
+  inputTypes: z.partialRecord(z.enum(EMBEDDING_INPUT_TYPES), z.string().min(1)).optional(),
+});
 export type ModelConfig = z.infer<typeof ModelSchema>;
 
 export const LimitsSchema = z.strictObject({
