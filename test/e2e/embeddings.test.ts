@@ -375,6 +375,28 @@ describe("a client key's embeddings", () => {
   });
 });
 
+describe("a client key's limits", () => {
+  it('counts embedded tokens against its daily budget, then refuses with 429', async () => {
+    const made = await call(gw.url, 'POST', '/admin/client-keys', ADMIN, { name: 'budgeted', dailyTokens: 5 });
+    expect(made.status).toBe(201);
+    const key = made.body.key as string;
+    const first = await call(gw.url, 'POST', '/v1/embeddings', key, {
+      model: 'alpha/alpha-embed',
+      input: 'one two three four five six',
+    });
+    expect(first.status).toBe(200);
+    expect(first.body.usage.prompt_tokens).toBe(6);
+    let next = await call(gw.url, 'POST', '/v1/embeddings', key, { model: 'alpha/alpha-embed', input: 'x' });
+    // The budget is updated once the call is settled, a moment after the answer.
+    for (let i = 0; i < 40 && next.status === 200; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      next = await call(gw.url, 'POST', '/v1/embeddings', key, { model: 'alpha/alpha-embed', input: 'x' });
+    }
+    expect(next.status).toBe(429);
+    expect(next.body.error.code).toBe('daily_token_budget_exceeded');
+  });
+});
+
 describe('400s name the field', () => {
   it.each([
     [{ model: 'auto' }, 'input'],
