@@ -15,6 +15,7 @@ import { createRuntimeSettingsStore } from './config/runtime-settings.js';
 import type { Config } from './config/schema.js';
 import { createEventBus, type EventBus } from './events/publisher.js';
 import { attachEventStream } from './server/ws/server.js';
+import { createEmbedders } from './providers/embedding-protocols.js';
 import { createAdapters } from './providers/protocols.js';
 import { createHttpClient } from './providers/http.js';
 import { loadCatalog } from './catalog/load.js';
@@ -208,6 +209,14 @@ export async function startGateway({
     config,
     registry,
     chat,
+    embeddings: {
+      registry,
+      embedders: createEmbedders({ http }),
+      keys: accounts.keys,
+      routing: config.routing,
+      timeouts: config.timeouts,
+      now: Date.now,
+    },
     agents,
     bus,
     logger,

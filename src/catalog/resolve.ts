@@ -1,6 +1,7 @@
 // Resolves the catalog plus the user's providers into the enabled providers and models, with their keys.
 import { ConfigError, type Env } from '../config/load.js';
 import type { ModelConfig, ProviderEntry } from '../config/schema.js';
+import { isEmbeddingProtocol } from '../providers/embedding-protocols.js';
 import type {
   CatalogSwitches,
   KeysOf,
@@ -153,6 +154,13 @@ function resolveProvider(
     models: [],
     ...signupOf(entry),
   };
+  const embedWith = entry.embeddings?.protocol ?? (isEmbeddingProtocol(entry.protocol) ? entry.protocol : undefined);
+  if (embedWith !== undefined)
+    provider.embeddings = { protocol: embedWith, baseUrl: (entry.embeddings?.baseUrl ?? baseUrl).replace(/\/+$/, '') };
+  (entry.models ?? []).forEach((config, i) => {
+    if (config.capabilities.includes('embeddings') && config.dimensions === undefined)
+      throw new ConfigError(`${where}.models[${i}].dimensions: required for an embedding model (its vectors' length)`);
+  });
   provider.models = (entry.models ?? []).map((config) => ({ ref: `${entry.id}/${config.id}`, provider, config }));
   return provider;
 }

@@ -1,5 +1,6 @@
 // The resolved catalog: the providers that are on (with their keys) and their models, indexed for routing.
 import type { ModelConfig, ProviderEntry } from '../config/schema.js';
+import type { EmbeddingProtocol } from '../providers/embedding-protocols.js';
 import type { Protocol } from '../providers/protocols.js';
 
 /** Where a provider key came from. */
@@ -32,6 +33,8 @@ export interface ResolvedProvider extends ProviderSignup {
   maxTokensField: 'max_tokens' | 'max_completion_tokens';
   limits: NonNullable<ProviderEntry['limits']>;
   models: ResolvedModel[];
+  /** Where its embedding models are called (the entry's `embeddings`, else its own protocol and URL); absent: none. */
+  embeddings?: { protocol: EmbeddingProtocol; baseUrl: string };
 }
 
 /** Where a user gets a key for a provider, as the catalog says: what the console and the CLI tell someone adding one. */

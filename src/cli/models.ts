@@ -5,7 +5,7 @@ import { CAPABILITIES } from '../config/schema.js';
 import { cliAction, gatewayRequest, withGatewayOptions, type GatewayOptions } from './gateway-client.js';
 import { color, count, json, table } from './output.js';
 
-/** A model as GET /v1/models lists it (`auto` has only the first four fields). */
+/** A model as GET /v1/models lists it (`auto` has only the first four fields and `endpoints`). */
 interface ModelView {
   id: string;
   object: 'model';
@@ -17,6 +17,8 @@ interface ModelView {
   max_output_tokens?: number;
   pricing?: { input: number; output: number };
   free?: boolean;
+  /** Embedding models: their vectors' length. */
+  dimensions?: number;
 }
 
 interface ModelsOptions extends GatewayOptions {
@@ -88,7 +90,7 @@ function cells(model: ModelView): string[] {
   return [
     model.id,
     model.context_window === undefined ? '-' : count(model.context_window),
-    (model.capabilities ?? []).join(', '),
+    (model.capabilities ?? []).join(', ') + (model.dimensions === undefined ? '' : ` (${model.dimensions} dims)`),
     model.free || price === undefined ? color.green('free') : `$${price.input} / $${price.output}`,
   ];
 }

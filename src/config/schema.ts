@@ -1,10 +1,22 @@
 // The zod schema of switchboard.yaml and of the built-in catalog (same shape): providers, models, limits, routing.
 import { z } from 'zod';
+import { EMBEDDING_PROTOCOLS } from '../providers/embedding-protocols.js';
+import { EMBEDDING_INPUT_TYPES } from '../providers/embedding-types.js';
 import { PROTOCOLS } from '../providers/protocols.js';
 import { AliasesSchema } from './aliases-schema.js';
 import { RoutingSchema, TASKS } from './routing-schema.js';
 
-export const CAPABILITIES = ['chat', 'code', 'tools', 'vision', 'json', 'long_context', 'reasoning'] as const;
+/** What a model can do; `embeddings` marks an embedding model (POST /v1/embeddings), which chat routing never picks. */
+export const CAPABILITIES = [
+  'chat',
+  'code',
+  'tools',
+  'vision',
+  'json',
+  'long_context',
+  'reasoning',
+  'embeddings',
+] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
 export { DOMAINS, MODEL_QUALITIES, TASKS, type Domain, type ModelQuality, type Task } from './routing-schema.js';
@@ -36,6 +48,29 @@ export const ModelSchema = z.strictObject({
   listPricePer1M: PriceSchema.optional(),
   /** false takes the model out of routing and of /v1/models (its provider stays on). */
   enabled: z.boolean().optional(),
+  /** Embedding models: the length of the vectors it returns by default. */
+  dimensions: z.number().int().positive().optional(),
+  /**
+   * Embedding models: the other lengths it can return when asked (`dimensions` in the request): a list, or any length
+   * from `min` up to `dimensions` (Matryoshka models). Absent: only `dimensions`.
+   */
+  dimensionOptions: z
+    .union([z.array(z.number().int().positive()).min(1), z.strictObject({ min: z.number().int().positive() })])
+    .optional(),
+  /**
+   * Embedding models: the vector space it writes to. Models of one family and length return the same vectors (the
+   * same open model on two providers), so a request may fall back from one to the other, never to another family.
+   * Absent: the model's own `provider/id`, so it has no stand-in.
+   */
+  family: z.string().min(1).optional(),
+  /** Embedding models: the most inputs one upstream call may carry (default: the wire protocol's own limit). */
+  maxBatch: z.number().int().positive().optional(),
+  /**
+   * Embedding models whose OpenAI-compatible API wants an `input_type` (NVIDIA's retrieval models: `query` for a
+   * query, `passage` for a document): its value for each of the request's `input_type`s. A request without one, or
+   * with one not listed, is sent `search_document`'s. Absent: no `input_type` is sent.
+   */
+  inputTypes: z.partialRecord(z.enum(EMBEDDING_INPUT_TYPES), z.string().min(1)).optional(),
 });
 export type ModelConfig = z.infer<typeof ModelSchema>;
 
@@ -78,6 +113,16 @@ export const ProviderEntrySchema = z.strictObject({
   /** Extra headers sent with every request to this provider. */
   headers: z.record(z.string(), z.string()).optional(),
   limits: LimitsSchema.optional(),
+  /**
+   * Where its embedding models are called, when not the way its chat models are: Cohere's chat goes through its
+   * OpenAI-compatible API, its embeddings through its own v2 API (`protocol: cohere`). Absent: `protocol` and `baseUrl`.
+   */
+  embeddings: z
+    .strictObject({
+      protocol: z.enum(EMBEDDING_PROTOCOLS).optional(),
+      baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+    })
+    .optional(),
   /** Where a user gets a key; printed when no provider is enabled. */
   signupUrl: z.string().optional(),
   notes: z.string().optional(),

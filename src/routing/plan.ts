@@ -5,6 +5,7 @@ import { clientError } from '../accounts/failure-policy.js';
 import type { RoutingRule } from '../config/routing-schema.js';
 import type { ModelQuality } from '../config/schema.js';
 import { GatewayError, badRequest, notFound } from '../errors.js';
+import { isEmbeddingModel } from '../catalog/embedding-models.js';
 import type { ResolvedCatalog, ResolvedModel, ResolvedProvider } from '../catalog/types.js';
 import { matchRule, orderByRule } from './rules.js';
 import { scoreModel, unfitReason, type RankedCandidate } from './score.js';
@@ -107,6 +108,8 @@ export function planRoute(
   };
   for (const model of explicit ?? registry.models) {
     if ((route.provider !== undefined && model.provider.id !== route.provider) || !allowed(model)) continue;
+    // `auto` never weighs an embedding model; one the client named is refused below (unfitReason) with the reason.
+    if (explicit === undefined && isEmbeddingModel(model)) continue;
     const unfit = unfitReason(model, classification, route.maxTokens);
     if (unfit !== undefined) {
       skipped.push({ ref: model.ref, reason: unfit.reason });

@@ -72,6 +72,7 @@ export function unfitReason(
   maxTokens: number | undefined,
 ): Unfit | undefined {
   const { needs } = classification;
+  if (has(model, 'embeddings')) return { reason: 'an embedding model: it serves POST /v1/embeddings', tooBig: false };
   if ((needs.tools && !has(model, 'tools')) || (needs.vision && !has(model, 'vision'))) {
     const lacking = (['tools', 'vision'] as const).filter((need) => needs[need] && !has(model, need)).join(', ');
     return { reason: `lacks ${lacking}`, tooBig: false };

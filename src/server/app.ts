@@ -13,6 +13,7 @@ import { catalogRoutes } from './routes/catalog.js';
 import { chatRoutes } from './routes/chat.js';
 import { consoleRoutes } from './routes/console.js';
 import { contextualChatRoutes } from './routes/contextual-chat.js';
+import { embeddingRoutes } from './routes/embeddings.js';
 import { healthRoutes } from './routes/health.js';
 import { meRoutes } from './routes/me.js';
 import { messagesErrors, messagesRoutes } from './routes/messages.js';
@@ -39,6 +40,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(chatRoutes(deps));
   app.use(responsesRoutes(deps));
   app.use(messagesRoutes(deps));
+  app.use(embeddingRoutes(deps));
   app.use(metricsRoutes(deps.metrics));
   app.use(modelRoutes(deps));
   app.use(catalogRoutes(deps));

@@ -11,6 +11,7 @@ import type { Availability } from '../routing/plan.js';
 import type { StatsView } from '../routing/types.js';
 import type { RequestLogStore, UsageStore } from '../storage/types.js';
 import type { RunRecords } from '../../graphs/chat/run-record.js';
+import type { EmbeddingDeps } from './embeddings/run.js';
 import type { Metrics } from './metrics.js';
 import type { StatusSources } from './status/snapshot.js';
 import type { RequestLog } from './request-log/index.js';
@@ -21,6 +22,8 @@ export interface AppDeps {
   config: Config;
   registry: ResolvedCatalog;
   chat: ChatGraph;
+  /** What POST /v1/embeddings runs on: the embedding adapters and the key pool, beside the catalog. */
+  embeddings: EmbeddingDeps;
   /** The coding agent (threads checkpointed in stores.checkpointer). */
   agents: CodeAgentService;
   bus: EventBus;

@@ -96,7 +96,8 @@ export async function runChat(
   return { runId, signal, kind: 'stream', chunks: track.watch(run.chunks) };
 }
 
-function pickRunId(chosen: string | undefined): string {
+/** The run id the client chose (`x-switchboard-run-id`, checked: 400 when malformed), or a new one. */
+export function pickRunId(chosen: string | undefined): string {
   if (chosen === undefined) return `run_${randomUUID()}`;
   if (!RUN_ID.test(chosen))
     throw badRequest(

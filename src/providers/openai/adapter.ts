@@ -83,7 +83,7 @@ export function createOpenAIAdapter(deps: AdapterDeps): ProviderAdapter {
 }
 
 /** The catalog's headers, then the key; a catalog `Authorization` never travels beside ours. */
-function headersFor(ctx: RequestContext): Record<string, string> {
+export function headersFor(ctx: RequestContext): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(ctx.headers ?? {})) {
     if (ctx.apiKey !== '' && name.toLowerCase() === 'authorization') continue;

@@ -35,6 +35,9 @@ interface CatalogModel {
   free: boolean;
   stats: ModelStats | null;
   pruned?: { until: number; reason: string };
+  /** Embedding models: their vectors' default length and the family (vector space) they write to. */
+  dimensions?: number;
+  family?: string;
 }
 
 /**
@@ -100,5 +103,6 @@ function modelOf(
     free: model.costPer1M.input === 0 && model.costPer1M.output === 0,
     stats: deps.stats?.get(ref) ?? null,
     ...(pruned === undefined ? {} : { pruned }),
+    ...(model.dimensions === undefined ? {} : { dimensions: model.dimensions, family: model.family ?? ref }),
   };
 }

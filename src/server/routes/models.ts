@@ -1,6 +1,8 @@
 // GET /v1/models (every enabled model as provider/model, plus auto) and GET /v1/models/{id}: OpenAI's model object,
-// with what the catalog says of each model besides (capabilities, context window, price), as OpenRouter's list does.
+// with what the catalog says of each model besides (capabilities, context window, price, the endpoints that serve it,
+// an embedding model's dimensions), as OpenRouter's list does.
 import { Router, type Response } from 'express';
+import { isEmbeddingModel } from '../../catalog/embedding-models.js';
 import type { ResolvedModel } from '../../catalog/types.js';
 import { allowedModels, callerOf } from '../middleware/client-auth.js';
 import { notFound } from '../../errors.js';
@@ -21,7 +23,15 @@ interface ModelObject {
   pricing?: { input: number; output: number };
   /** Costs nothing with the keys the gateway has. */
   free?: boolean;
+  /** The API paths that serve the model. */
+  endpoints: readonly string[];
+  /** Embedding models: the length of their vectors by default. */
+  dimensions?: number;
 }
+
+/** The doors every chat model is served by: chat completions, the Responses API, Anthropic's Messages. */
+const CHAT_ENDPOINTS = ['/v1/chat/completions', '/v1/responses', '/v1/messages'] as const;
+const EMBEDDING_ENDPOINTS = ['/v1/embeddings'] as const;
 
 /** A model's object: OpenAI's fields, then the catalog's. */
 function modelObject(model: ResolvedModel, created: number): ModelObject {
@@ -37,6 +47,12 @@ function modelObject(model: ResolvedModel, created: number): ModelObject {
     ...(config.maxOutputTokens === undefined ? {} : { max_output_tokens: config.maxOutputTokens }),
     pricing: { ...config.costPer1M },
     free: config.costPer1M.input === 0 && config.costPer1M.output === 0,
+    ...(isEmbeddingModel(model)
+      ? {
+          endpoints: EMBEDDING_ENDPOINTS,
+          ...(config.dimensions === undefined ? {} : { dimensions: config.dimensions }),
+        }
+      : { endpoints: CHAT_ENDPOINTS }),
   };
 }
 
@@ -47,7 +63,14 @@ export function modelRoutes(deps: AppDeps): Router {
     const allows = allowedModels(deps.clientKeys, callerOf(res));
     const models = allows === undefined ? deps.registry.models : deps.registry.models.filter((m) => allows(m.ref));
     return [
-      { id: AUTO_MODEL, object: 'model', created: deps.startedAt, owned_by: 'switchboard' },
+      // `auto` is routed on every door: among chat models on the chat doors, to an embedding model on /v1/embeddings.
+      {
+        id: AUTO_MODEL,
+        object: 'model',
+        created: deps.startedAt,
+        owned_by: 'switchboard',
+        endpoints: [...CHAT_ENDPOINTS, ...EMBEDDING_ENDPOINTS],
+      },
       ...models.map((m) => modelObject(m, deps.startedAt)),
     ];
   };

@@ -49,6 +49,10 @@ const PAID_IDS = ['anthropic', 'openai', 'deepseek', 'together', 'fireworks', 'c
 
 const WIRE_PROTOCOL: Record<string, string> = { gemini: 'gemini', anthropic: 'anthropic' };
 
+function isEmbedding(model: { capabilities: readonly string[] }): boolean {
+  return model.capabilities.includes('embeddings');
+}
+
 function loadRaw(): unknown {
   return parseYaml(readFileSync(CATALOG_PATH, 'utf8'));
 }
@@ -162,6 +166,7 @@ describe('built-in provider catalog', () => {
 
   it('marks long_context exactly on models with a context window of at least 100K tokens', () => {
     for (const { provider, model } of allModels(providers)) {
+      if (isEmbedding(model)) continue;
       const where = `${provider}/${model.id}`;
       const long = model.capabilities.includes('long_context');
       expect(long, `${where}: long_context vs contextWindow ${model.contextWindow}`).toBe(
@@ -177,11 +182,36 @@ describe('built-in provider catalog', () => {
     }
   });
 
-  it('gives every model chat and an explicit name', () => {
+  it('gives every model chat or embeddings (never both) and an explicit name', () => {
     for (const { provider, model } of allModels(providers)) {
-      expect(model.capabilities, `${provider}/${model.id}`).toContain('chat');
-      expect(model.name, `${provider}/${model.id}`).toBeTruthy();
+      const where = `${provider}/${model.id}`;
+      expect(model.capabilities.includes('chat') !== isEmbedding(model), where).toBe(true);
+      expect(model.name, where).toBeTruthy();
     }
+  });
+
+  it('gives every embedding model its dimensions and family, on a provider with an embeddings API', () => {
+    const embedding = allModels(providers).filter(({ model }) => isEmbedding(model));
+    expect(new Set(embedding.map(({ provider }) => provider))).toEqual(
+      new Set(['gemini', 'mistral', 'nvidia', 'cloudflare', 'cohere', 'openai', 'ollama']),
+    );
+    for (const { provider, model } of embedding) {
+      const where = `${provider}/${model.id}`;
+      expect(model.capabilities, where).toEqual(['embeddings']);
+      expect(model.dimensions, where).toBeGreaterThan(0);
+      expect(model.family, where).toBeTruthy();
+      expect(model.costPer1M.output, `${where}: embeddings have no output tokens`).toBe(0);
+      const options = model.dimensionOptions;
+      if (Array.isArray(options)) for (const length of options) expect(length, where).toBeLessThan(model.dimensions!);
+      else if (options !== undefined) expect(options.min, where).toBeLessThan(model.dimensions!);
+      expect(
+        byId(providers, provider).protocol === 'anthropic' && byId(providers, provider).embeddings === undefined,
+        where,
+      ).toBe(false);
+    }
+    // One family served by two providers: the same open model, a fallback that keeps its vector space.
+    const bgeM3 = embedding.filter(({ model }) => model.family === 'bge-m3').map(({ provider }) => provider);
+    expect(bgeM3).toEqual(['nvidia', 'cloudflare']);
   });
 
   it('prices free-tier models at zero', () => {
@@ -202,6 +232,8 @@ describe('built-in provider catalog', () => {
     for (const id of PAID_IDS) {
       for (const model of byId(providers, id).models ?? []) {
         expect(model.costPer1M.input + model.costPer1M.output, `${id}/${model.id}`).toBeGreaterThan(0);
+        // An embedding model reads tokens and writes none.
+        if (isEmbedding(model)) continue;
         expect(model.costPer1M.output, `${id}/${model.id}: output costs at least input`).toBeGreaterThanOrEqual(
           model.costPer1M.input,
         );
@@ -219,6 +251,7 @@ describe('built-in provider catalog', () => {
         // A paid model's costPer1M is its list price already; a second figure could only disagree with it.
         expect(model.costPer1M, `${name} is free`).toEqual({ input: 0, output: 0 });
         expect(model.listPricePer1M.input, name).toBeGreaterThan(0);
+        if (isEmbedding(model)) continue;
         expect(model.listPricePer1M.output, `${name}: output costs at least input`).toBeGreaterThanOrEqual(
           model.listPricePer1M.input,
         );

@@ -191,3 +191,45 @@ describe('resolveCatalog with run-time switches', () => {
     expect(registry.switchedOff.size).toBe(0);
   });
 });
+
+describe('resolveCatalog and embedding models', () => {
+  const embedding = (id: string, dimensions?: number) => ({
+    ...model(id),
+    capabilities: ['embeddings' as const],
+    ...(dimensions === undefined ? {} : { dimensions }),
+  });
+  const entries: ProviderEntry[] = [
+    { id: 'oa', protocol: 'openai', baseUrl: 'https://oa.example/v1/', apiKeys: ['k'], models: [embedding('e', 8)] },
+    { id: 'gm', protocol: 'gemini', baseUrl: 'https://gm.example/v1beta', apiKeys: ['k'], models: [embedding('e', 8)] },
+    { id: 'an', protocol: 'anthropic', baseUrl: 'https://an.example/v1', apiKeys: ['k'], models: [model('c')] },
+    {
+      id: 'co',
+      protocol: 'openai',
+      baseUrl: 'https://co.example/compatibility/v1',
+      embeddings: { protocol: 'cohere', baseUrl: 'https://co.example/v2/' },
+      apiKeys: ['k'],
+      models: [embedding('e', 8)],
+    },
+  ];
+
+  it("calls embeddings the provider's way unless it says otherwise; anthropic has none", () => {
+    const registry = resolveCatalogWithKeys([], entries, {});
+    const embeddingsOf = (id: string) => registry.providers.find((p) => p.id === id)?.embeddings;
+    expect(embeddingsOf('oa')).toEqual({ protocol: 'openai', baseUrl: 'https://oa.example/v1' });
+    expect(embeddingsOf('gm')).toEqual({ protocol: 'gemini', baseUrl: 'https://gm.example/v1beta' });
+    expect(embeddingsOf('an')).toBeUndefined();
+    expect(embeddingsOf('co')).toEqual({ protocol: 'cohere', baseUrl: 'https://co.example/v2' });
+  });
+
+  it('refuses an embedding model without dimensions, naming the field', () => {
+    const bad: ProviderEntry = {
+      id: 'x',
+      protocol: 'openai',
+      baseUrl: 'https://x/v1',
+      apiKeys: ['k'],
+      models: [embedding('e')],
+    };
+    expect(() => resolveCatalogWithKeys([], [bad], {})).toThrow(ConfigError);
+    expect(() => resolveCatalogWithKeys([], [bad], {})).toThrow(/providers\[0\]\.models\[0\]\.dimensions: required/);
+  });
+});

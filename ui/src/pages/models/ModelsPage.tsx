@@ -7,7 +7,7 @@ import { EmptyState, ErrorNotice, Loading, PageHeader } from '../../components/c
 import { type CatalogModel, type CatalogProvider, type SwitchView, useCatalog, useSwitches } from './api';
 import { ProviderSection } from './ProviderSection';
 
-const CAPABILITIES = ['chat', 'code', 'tools', 'vision', 'json', 'long_context', 'reasoning'];
+const CAPABILITIES = ['chat', 'code', 'tools', 'vision', 'json', 'long_context', 'reasoning', 'embeddings'];
 
 export default function ModelsPage() {
   const { me } = useSession();
