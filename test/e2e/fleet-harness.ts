@@ -18,12 +18,17 @@ import { build } from 'vite';
 
 const REPO = path.join(import.meta.dirname, '../..');
 
+/** Debian's nginx: on PATH, or in /usr/sbin (not on a normal user's PATH). */
+const NGINX = ['nginx', '/usr/sbin/nginx'].find((binary) => {
+  const found = spawnSync(binary, ['-v'], { stdio: 'ignore' });
+  return found.error === undefined && found.status === 0;
+});
+
 /** Why the fleet tests cannot run here, or undefined when nginx is installed. */
 export function nginxMissing(): string | undefined {
-  const found = spawnSync('nginx', ['-v'], { stdio: 'ignore' });
-  return found.error === undefined && found.status === 0
-    ? undefined
-    : 'nginx is not installed: the fleet tests are skipped (Debian: apt-get install nginx; CI installs it in .ci/run)';
+  return NGINX === undefined
+    ? 'nginx is not installed: the fleet tests are skipped (Debian: apt-get install nginx; CI installs it in .ci/run)'
+    : undefined;
 }
 
 /** A port that was free a moment ago on 127.0.0.1. */
@@ -154,7 +159,7 @@ export async function startNginx(dir: string, ports: number[]): Promise<Nginx> {
   const accessLog = path.join(prefix, 'access.log');
   const errorLog = path.join(prefix, 'error.log');
   const args = ['-e', 'stderr', '-p', `${prefix}/`, '-c', path.join(conf, 'nginx.conf')];
-  const child = spawn('nginx', [...args, '-g', `daemon off; pid ${path.join(prefix, 'nginx.pid')};`], {
+  const child = spawn(NGINX ?? 'nginx', [...args, '-g', `daemon off; pid ${path.join(prefix, 'nginx.pid')};`], {
     stdio: ['ignore', openSync(accessLog, 'a'), openSync(errorLog, 'a')],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
