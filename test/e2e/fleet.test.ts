@@ -231,6 +231,7 @@ describe.skipIf(missing !== undefined)('a fleet of three gateways on one Redis b
     const killed = await gateways[2]!.stop('SIGKILL');
     await traffic.served(traffic.count() + 24);
     const result = await traffic.stop();
+    console.info(`fleet.test.ts SIGKILL: ${JSON.stringify({ ...result.figures, inFlightStreams })}`);
     expect(killed.signal).toBe('SIGKILL');
     // Non-streams nginx sends on to another instance; a stream whose answer had begun cannot be.
     expect(result.failures.filter((failure) => !failure.stream)).toEqual([]);
