@@ -36,7 +36,7 @@ export interface ServerDrain extends ShutdownState {
 const END_MS = 2_000;
 
 /** The error of a chat request ended by the stop: retryable, another instance (or this one restarted) can serve it. */
-export function shuttingDown(): GatewayError {
+function shuttingDown(): GatewayError {
   return new GatewayError('The server is shutting down; send the request again', {
     status: 503,
     type: 'service_unavailable',
