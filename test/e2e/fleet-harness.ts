@@ -31,6 +31,19 @@ export function nginxMissing(): string | undefined {
     : undefined;
 }
 
+/** Every child this file started and that still runs: killed if the test process exits without stopping them. */
+const children = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
+/** Keeps `child` in {@link children} while it runs. */
+function track(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
 /** A port that was free a moment ago on 127.0.0.1. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -101,10 +114,12 @@ export function fleetGateway(
     start() {
       out = '';
       const args = [bundle, 'serve', '--config', configFile, '--port', String(port), '--host', '127.0.0.1'];
-      const started = spawn(process.execPath, args, {
-        cwd: path.dirname(configFile),
-        env: { PATH: process.env['PATH'] ?? '', ...env, FLEET_INSTANCE: name },
-      });
+      const started = track(
+        spawn(process.execPath, args, {
+          cwd: path.dirname(configFile),
+          env: { PATH: process.env['PATH'] ?? '', ...env, FLEET_INSTANCE: name },
+        }),
+      );
       child = started;
       return new Promise((resolve, reject) => {
         const onData = (data: Buffer) => {
@@ -159,9 +174,11 @@ export async function startNginx(dir: string, ports: number[]): Promise<Nginx> {
   const accessLog = path.join(prefix, 'access.log');
   const errorLog = path.join(prefix, 'error.log');
   const args = ['-e', 'stderr', '-p', `${prefix}/`, '-c', path.join(conf, 'nginx.conf')];
-  const child = spawn(NGINX ?? 'nginx', [...args, '-g', `daemon off; pid ${path.join(prefix, 'nginx.pid')};`], {
-    stdio: ['ignore', openSync(accessLog, 'a'), openSync(errorLog, 'a')],
-  });
+  const child = track(
+    spawn(NGINX ?? 'nginx', [...args, '-g', `daemon off; pid ${path.join(prefix, 'nginx.pid')};`], {
+      stdio: ['ignore', openSync(accessLog, 'a'), openSync(errorLog, 'a')],
+    }),
+  );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await waitForPort(port, child, errorLog);
   return {
