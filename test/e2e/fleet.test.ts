@@ -126,7 +126,7 @@ describe.skipIf(missing !== undefined)(missing === undefined ? title : `${title}
     // nginx spread them: every instance answered some of the 15.
     const lines = fleet.nginx
       .accessLog()
-      .filter((line) => line.includes('"POST /v1/chat/completions '))
+      .filter((line) => /"POST \/v1\/chat\/completions [^"]*" (200|429) /.test(line))
       .slice(-15);
     const ports = new Set(lines.map((line) => /upstream=127\.0\.0\.1:(\d+)/.exec(line)?.[1]));
     expect(ports.size).toBe(3);
