@@ -26,6 +26,7 @@ import { checkExposure, EXPOSED_WARNING, listenError, listenUrls } from './serve
 import { createMetrics, type Metrics } from './server/metrics.js';
 import { prettyLogStream } from './server/pretty-log.js';
 import { createRequestLog } from './server/request-log/index.js';
+import { createServerDrain } from './server/shutdown.js';
 import { createLiveSettings } from './server/settings/live-settings.js';
 import { createResponseStore } from './server/responses/store.js';
 import type { ConfigSource, LiveSettings, ReloadStatus } from './server/settings/types.js';
@@ -64,6 +65,13 @@ export interface Gateway {
   exposed: boolean;
   /** Reads the config file again and applies what can change live (SIGHUP); a bad file is refused and logged. */
   reloadConfig(): Promise<ReloadStatus>;
+  /**
+   * The graceful stop (SIGTERM): stops accepting connections and reports not ready, lets the requests in flight finish
+   * within `graceMs` (default `server.shutdownGraceMs`), ends the chats still running then (a stream with an error
+   * event and its proper end, others 503), closes the WebSocket clients (1001), then closes like `close`.
+   */
+  shutdown(graceMs?: number): Promise<void>;
+  /** Stops at once: connections are cut, the stores flushed and closed. */
   close(): Promise<void>;
 }
 
@@ -205,6 +213,7 @@ export async function startGateway({
     logger,
   });
   const adminKey = env['SWITCHBOARD_ADMIN_KEY'] || undefined;
+  const drain = createServerDrain();
   const app = createApp({
     config,
     registry,
@@ -242,9 +251,11 @@ export async function startGateway({
     checkStores: () => stores.ping(),
     headroom: (provider) => accounts.keys.headroom(provider),
     consoleDir: env['SWITCHBOARD_UI_DIR'] || defaultConsoleDir(import.meta.dirname),
+    shutdown: drain,
     now: Date.now,
   });
   const server = createServer(app);
+  drain.attach(server);
   const { heartbeatMs, maxQueuedMessages, maxBufferedBytes } = config.events;
   const stream = attachEventStream(server, {
     log: stores.eventLog,
@@ -261,7 +272,7 @@ export async function startGateway({
     throw listenError(err, config.server.host, config.server.port);
   });
   const { url, address } = listenUrls(server.address() as AddressInfo);
-  return {
+  const gateway: Gateway = {
     server,
     registry,
     bus,
@@ -272,6 +283,12 @@ export async function startGateway({
     address,
     exposed,
     reloadConfig: () => settings.reloadFile('signal'),
+    async shutdown(graceMs = config.server.shutdownGraceMs) {
+      logger.info({ graceMs }, 'stopping: finishing the requests in flight');
+      const report = await drain.drain(graceMs, () => stream.close());
+      await gateway.close();
+      logger.info(report, 'stopped');
+    },
     async close() {
       // WebSocket clients first: with one connected, server.close() would never finish.
       await stream.close();
@@ -284,6 +301,7 @@ export async function startGateway({
       await stores.close();
     },
   };
+  return gateway;
 }
 
 /** The key, circuit and load gauges of /metrics, read at scrape time. */

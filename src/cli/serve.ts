@@ -107,10 +107,18 @@ function summary(registry: ResolvedCatalog, file: string | undefined): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** SIGINT and SIGTERM stop the gateway; SIGHUP reads the config file again (its outcome is logged). */
+/**
+ * SIGINT and SIGTERM stop the gateway gracefully (the requests in flight finish within server.shutdownGraceMs), a
+ * second one at once; SIGHUP reads the config file again (its outcome is logged).
+ */
 function stopOnSignals(gateway: Gateway): void {
-  const stop = () => void gateway.close().then(() => process.exit(0));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  let stopping = false;
+  const stop = () => {
+    const stopped = stopping ? gateway.close() : gateway.shutdown();
+    stopping = true;
+    void stopped.then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   process.on('SIGHUP', () => void gateway.reloadConfig());
 }

@@ -41,8 +41,8 @@ export interface LoadedConfig {
 const DEFAULT_CONFIG_FILE = 'switchboard.yaml';
 
 /**
- * Reads and validates the config; environment variables PORT, HOST and LOG_LEVEL override the file, and the flags
- * override both. Loading again with the same options (and `file` set to the file it read) reads the same file.
+ * Reads and validates the config; environment variables PORT, HOST, SWITCHBOARD_SHUTDOWN_GRACE_MS and LOG_LEVEL
+ * override the file, and the flags override both. Loading again with the same options (and `file` set to the file it read) reads the same file.
  */
 export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const env = options.env ?? process.env;
@@ -127,12 +127,24 @@ function applyEnvOverrides(value: unknown, env: Env, setBy: Map<string, SetBy>):
     server['host'] = env['HOST'];
     setBy.set('server.host', 'env');
   }
+  if (env['SWITCHBOARD_SHUTDOWN_GRACE_MS']) {
+    server['shutdownGraceMs'] = parseGrace(env['SWITCHBOARD_SHUTDOWN_GRACE_MS']);
+    setBy.set('server.shutdownGraceMs', 'env');
+  }
   root['server'] = server;
   if (env['LOG_LEVEL']) {
     root['logLevel'] = env['LOG_LEVEL'];
     setBy.set('logLevel', 'env');
   }
   return root;
+}
+
+/** SWITCHBOARD_SHUTDOWN_GRACE_MS as milliseconds; a ConfigError naming the variable when it is not a whole number. */
+function parseGrace(value: string): number {
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  throw new ConfigError(
+    `SWITCHBOARD_SHUTDOWN_GRACE_MS must be a whole number of milliseconds, not ${JSON.stringify(value)}`,
+  );
 }
 
 /** PORT as a number; a ConfigError naming PORT (not a field of a file it did not come from) when it is not a port. */

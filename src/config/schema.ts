@@ -274,6 +274,12 @@ const ServerSchema = z.strictObject({
   host: z.string().default('127.0.0.1'),
   /** Largest request body accepted. */
   bodyLimit: z.string().default('10mb'),
+  /**
+   * On SIGTERM or SIGINT, how long the requests in flight may take to finish before the ones left are ended (a stream
+   * with an error event and its proper end). Keep it below the supervisor's stop timeout (systemd's TimeoutStopSec,
+   * compose's stop_grace_period).
+   */
+  shutdownGraceMs: z.number().int().min(0).default(10_000),
 });
 
 export const ConfigSchema = z.strictObject({

@@ -17,6 +17,7 @@ import type { StatusSources } from './status/snapshot.js';
 import type { RequestLog } from './request-log/index.js';
 import type { LiveSettings } from './settings/types.js';
 import type { ResponseStore } from './responses/store.js';
+import type { ShutdownState } from './shutdown.js';
 
 export interface AppDeps {
   config: Config;
@@ -58,6 +59,8 @@ export interface AppDeps {
   checkStores?: () => Promise<void>;
   /** 0..1: the share of a provider's keys usable now (the key pool's `headroom`), for /v1/routing/explain. */
   headroom?: (provider: ResolvedProvider) => number;
+  /** A stop in progress (SIGTERM): /health/ready reports it, chats still running at its grace's end are ended. */
+  shutdown?: ShutdownState;
   /** The built web console (dist/ui), served at /ui; absent: no console (most tests). */
   consoleDir?: string;
   now: () => number;

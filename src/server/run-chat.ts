@@ -12,6 +12,7 @@ import type { AppDeps } from './deps.js';
 import { allowedModels, callerOf } from './middleware/client-auth.js';
 import type { RequestTrack } from './request-log/index.js';
 import { promptText } from './request-log/content.js';
+import { isStopAbort } from './shutdown.js';
 
 const RUN_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** `on` asks for the response cache; the answer says `hit` or `miss` when the run looked its request up. */
@@ -59,7 +60,13 @@ export async function runChat(
   const allows = allowedModels(deps.clientKeys, caller);
   if (allows !== undefined) parsed.route.allows = allows;
   const controller = new AbortController();
+  // The gateway's stop ends a run its grace period did not see finish, with the stop's error as the reason.
+  const stopping = deps.shutdown?.signal;
+  const onStop = () => controller.abort(stopping?.reason);
+  if (stopping?.aborted) onStop();
+  else stopping?.addEventListener('abort', onStop, { once: true });
   res.on('close', () => {
+    stopping?.removeEventListener('abort', onStop);
     if (!res.writableFinished) controller.abort();
   });
   const { signal } = controller;
@@ -77,7 +84,7 @@ export async function runChat(
     res.setHeader(CACHE_HEADER, run.cache);
   }
   res.setHeader('x-switchboard-attempts', String(run.attempts));
-  if (run.kind === 'error') throw run.error;
+  if (run.kind === 'error') throw isStopAbort(signal) ? signal.reason : run.error;
   if (run.kind === 'cached') {
     // No model was called: the header names the one that wrote the stored answer.
     res.setHeader('x-switchboard-model', run.completion.model);

@@ -1,6 +1,8 @@
 // Writes a chat stream to the client as server-sent events, with backpressure, and OpenAI's in-stream error event.
 import type { Response } from 'express';
+import { toErrorResponse } from '../errors.js';
 import type { ChatCompletionChunk } from '../providers/types.js';
+import { isStopAbort } from './shutdown.js';
 
 /** The head of every event stream the gateway sends. */
 export const SSE_HEADERS = {
@@ -13,8 +15,8 @@ export const SSE_HEADERS = {
 
 /**
  * Sends each chunk as it comes, then `data: [DONE]`. When the upstream fails mid-stream, sends an OpenAI error
- * event (`data: {"error": ...}`, which the official SDKs raise as an APIError) and ends the stream without [DONE].
- * Stops quietly when the client has gone.
+ * event (`data: {"error": ...}`, which the official SDKs raise as an APIError) and ends the stream without [DONE];
+ * the same, with code `server_shutting_down`, when the gateway's stop ends it. Stops quietly when the client has gone.
  */
 export async function sendChatStream(
   res: Response,
@@ -31,6 +33,8 @@ export async function sendChatStream(
   } catch (err) {
     if (!signal.aborted) res.write(`data: ${JSON.stringify(streamErrorBody(err))}\n\n`);
   } finally {
+    // Ended by the gateway's stop: the client is told why (it may send the request again) before the proper end.
+    if (isStopAbort(signal)) res.write(`data: ${JSON.stringify(toErrorResponse(signal.reason).body)}\n\n`);
     res.end();
   }
 }

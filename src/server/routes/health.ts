@@ -6,7 +6,7 @@ import type { AppDeps } from '../deps.js';
 /** How long /health/ready waits for the stores before it calls them unreachable. */
 const STORE_CHECK_MS = 2_000;
 
-type HealthDeps = Pick<AppDeps, 'registry' | 'availability' | 'checkStores'>;
+type HealthDeps = Pick<AppDeps, 'registry' | 'availability' | 'checkStores' | 'shutdown'>;
 
 export function healthRoutes(deps: HealthDeps): Router {
   const router = Router();
@@ -17,8 +17,13 @@ export function healthRoutes(deps: HealthDeps): Router {
     res.json({ status: 'ok' });
   });
   // 503 until it can serve: no provider can take a call (none enabled, every key resting, every circuit open), or a
-  // store does not answer. The body says which, with counts only: it is served without auth.
+  // store does not answer; and 503 again once it is stopping (SIGTERM), so that a balancer sends it nothing new. The
+  // body says which, with counts only: it is served without auth.
   router.get('/health/ready', async (_req, res) => {
+    if (deps.shutdown?.draining) {
+      res.status(503).json({ status: 'draining' });
+      return;
+    }
     const enabled = deps.registry.providers;
     const usable = enabled.filter((provider) => deps.availability?.(provider) === undefined).length;
     const reachable = await storesAnswer(deps.checkStores);

@@ -45,6 +45,19 @@ describe('loadConfig', () => {
     expect(config.logLevel).toBe('warn');
   });
 
+  it('takes the shutdown grace period from the file, SWITCHBOARD_SHUTDOWN_GRACE_MS over it, and names a bad value', () => {
+    const cwd = withFile('server:\n  shutdownGraceMs: 3000\n');
+    expect(loadConfig({ cwd, env: {} }).config.server.shutdownGraceMs).toBe(3000);
+    const { config, setBy } = loadConfig({ cwd, env: { SWITCHBOARD_SHUTDOWN_GRACE_MS: '25000' } });
+    expect(config.server.shutdownGraceMs).toBe(25000);
+    expect(setBy.get('server.shutdownGraceMs')).toBe('env');
+    const empty = mkdtempSync(join(tmpdir(), 'sb-empty-'));
+    expect(loadConfig({ cwd: empty, env: {} }).config.server.shutdownGraceMs).toBe(10_000);
+    expect(() => loadConfig({ cwd: empty, env: { SWITCHBOARD_SHUTDOWN_GRACE_MS: '10s' } })).toThrow(
+      /SWITCHBOARD_SHUTDOWN_GRACE_MS must be a whole number of milliseconds/,
+    );
+  });
+
   it('names the bad field in its message', () => {
     const cwd = withFile(ALPHA.replace('protocol: openai', 'protocol: grpc').replace('quality: 0.7', 'quality: 7'));
     let message = '';
