@@ -64,7 +64,7 @@ describe('bad requests', () => {
   });
 
   it('answers an unknown route with a 404 in OpenAI shape', async () => {
-    const res = await post('/v1/embeddings', { input: 'x' });
+    const res = await post('/v1/audio/speech', { input: 'x' });
     expect(res.status).toBe(404);
     expect(schemaErrors.error(res.json)).toEqual([]);
   });
