@@ -11,8 +11,10 @@ import { createKeyVault, META_ID, VAULT_META_COLLECTION } from '../../src/accoun
 import { createStores } from '../../src/storage/index.js';
 import { startRedisServer } from '../helpers/redis-server.js';
 import { STACK_LINE, useCli } from './cli-harness.js';
+import { useGatewayProcesses, writeConfigFile } from './process-harness.js';
 
 const runCli = useCli();
+const startProcess = useGatewayProcesses();
 const MASTER = 'master-key-cli-startup-e2e';
 const LISTENING = /listening on (\S+)/;
 
@@ -97,6 +99,26 @@ describe('a start that cannot go on', { timeout: 40_000 }, () => {
     expect(out).toContain('Redis (REDIS_URL) did not answer');
     expect(out).not.toContain('pa55word');
     expect(out).not.toMatch(STACK_LINE);
+  });
+});
+
+describe('two processes on one data directory', { timeout: 60_000 }, () => {
+  it('refuses the second (exit 78) while the first serves on, and a killed first leaves no stale lock', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'sb-cli-twice-'));
+    const config = writeConfigFile({ logLevel: 'silent' });
+    const first = await startProcess(config, { SWITCHBOARD_DATA_DIR: dataDir });
+    const second = await runCli(['serve', '--port', '0'], /$^/, { SWITCHBOARD_DATA_DIR: dataDir });
+    expect(second.code).toBe(78);
+    expect(second.out.trim().split('\n')).toEqual([
+      `switchboard: another Switchboard process is using the data directory ${dataDir}: stop it first, or give this ` +
+        'one another SWITCHBOARD_DATA_DIR (several processes share state through Redis: REDIS_URL)',
+    ]);
+    expect((await fetch(`${first.url}/health/live`)).status).toBe(200);
+    // The lock goes with its process, however it ends: no stale lock to clear by hand after a crash.
+    expect((await first.stop('SIGKILL')).signal).toBe('SIGKILL');
+    const third = await startProcess(config, { SWITCHBOARD_DATA_DIR: dataDir });
+    expect((await fetch(`${third.url}/health/live`)).status).toBe(200);
+    expect((await third.stop('SIGTERM')).code).toBe(0);
   });
 });
 

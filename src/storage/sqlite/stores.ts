@@ -3,8 +3,9 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { EventLogOptions, RequestLogOptions, Stores, UsageStoreOptions } from '../types.js';
 import { SqliteCheckpointSaver } from './checkpointer.js';
-import { DATABASE_FILE, openDatabase } from './database.js';
+import { DATABASE_FILE, openDatabase, type SqliteDatabase } from './database.js';
 import { createSqliteEventLog } from './event-log.js';
+import { lockDataDir } from './instance-lock.js';
 import { createSqliteKvStore } from './kv.js';
 import { createSqliteLockStore } from './locks.js';
 import { createSqliteRecordStore, importRecordsFile } from './records.js';
@@ -29,14 +30,23 @@ export interface SqliteStoresOptions {
 }
 
 /**
- * Opens `<dataDir>/switchboard.db` (running its migrations, importing a records.json once) and builds every store on
+ * Takes the data directory's lock (one process per directory: instance-lock.ts), then opens
+ * `<dataDir>/switchboard.db` (running its migrations, importing a records.json once) and builds every store on
  * that one handle. Usage, the request log, windows, stats, kv and events are written behind, one transaction per tick;
  * records, locks and checkpoints are committed before their call resolves. close() flushes, then closes the database.
  */
 export function createSqliteStores(options: SqliteStoresOptions): Stores {
   const { dataDir, logger } = options;
   const file = path.join(dataDir, DATABASE_FILE);
-  const db = openDatabase(file);
+  // Before the database is opened (migrations, the records import): a second process stops here.
+  const lock = lockDataDir(dataDir);
+  let db: SqliteDatabase;
+  try {
+    db = openDatabase(file);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
   try {
     importRecordsFile(db, dataDir, logger);
     const batcher = createWriteBatcher(db, {
@@ -64,10 +74,12 @@ export function createSqliteStores(options: SqliteStoresOptions): Stores {
         await eventLog.close();
         batcher.close();
         db.close();
+        lock.release();
       },
     };
   } catch (err) {
     db.close();
+    lock.release();
     throw err;
   }
 }
