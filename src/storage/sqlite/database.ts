@@ -24,7 +24,8 @@ export interface OpenDatabaseOptions {
  * Opens (creating it and its directory when missing) the database at `file` and runs the migrations it lacks.
  * WAL with synchronous=NORMAL: a commit costs no fsync, and a crash of the process (even kill -9) loses nothing
  * committed; only a power loss or OS crash may lose the last commits. secure_delete=FAST zeroes deleted rows where
- * that costs no extra I/O (records.ts asks for a full wipe when it deletes a vault entry).
+ * that costs no extra I/O (records.ts asks for a full wipe when it deletes a vault entry). Auto-vacuum is incremental:
+ * the tick gives free pages back in small steps (vacuum.ts).
  */
 export function openDatabase(file: string, options: OpenDatabaseOptions = {}): SqliteDatabase {
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
@@ -32,6 +33,8 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): S
   if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
   const db = new Database(file);
   try {
+    // Before WAL: a new database takes the mode as it is created.
+    useIncrementalVacuum(db);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -43,6 +46,21 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): S
     db.close();
     throw new Error(`cannot open the database ${file}: ${(err as Error).message}`, { cause: err });
   }
+}
+
+/** PRAGMA auto_vacuum's value for INCREMENTAL. */
+const INCREMENTAL = 2;
+
+/**
+ * Puts `db` in incremental auto-vacuum mode, so that the file can give back the room of deleted rows (vacuum.ts). A
+ * new database takes it as it is created; one made before (schema 2 and older) is rebuilt once with VACUUM, which takes
+ * a moment in proportion to its size.
+ */
+function useIncrementalVacuum(db: SqliteDatabase): void {
+  if (db.pragma('auto_vacuum', { simple: true }) === INCREMENTAL) return;
+  db.pragma('auto_vacuum = INCREMENTAL');
+  const empty = db.prepare('SELECT COUNT(*) FROM sqlite_master').pluck().get() === 0;
+  if (!empty) db.exec('VACUUM');
 }
 
 /**

@@ -12,6 +12,7 @@ import { createSqliteRecordStore, importRecordsFile } from './records.js';
 import { createSqliteRequestLog } from './requests.js';
 import { createSqliteStatsStore } from './stats.js';
 import { createSqliteUsageStore } from './usage.js';
+import { vacuumSource } from './vacuum.js';
 import { createSqliteWindowStore } from './windows.js';
 import { createWriteBatcher } from './write-batcher.js';
 
@@ -53,6 +54,7 @@ export function createSqliteStores(options: SqliteStoresOptions): Stores {
       logger,
       ...(options.batchIntervalMs === undefined ? {} : { intervalMs: options.batchIntervalMs }),
     });
+    batcher.add(vacuumSource(db));
     const eventLog = createSqliteEventLog(db, batcher, { ...options.events, logger });
     const ttl = options.checkpointTtlMs === undefined ? {} : { ttlMs: options.checkpointTtlMs };
     return {
