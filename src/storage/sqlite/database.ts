@@ -73,6 +73,23 @@ export function wipingDeletes<T>(db: SqliteDatabase, write: () => T): T {
     return write();
   } finally {
     db.pragma('secure_delete = FAST');
-    db.pragma('wal_checkpoint(TRUNCATE)');
+    truncateWal(db);
+  }
+}
+
+/** How long truncateWal waits for the checkpoint worker's own checkpoint to end (a copy of a second of writes). */
+const TRUNCATE_WAIT_MS = 2_000;
+
+/**
+ * Copies the whole WAL into the database file and truncates it to nothing. A checkpoint of the worker
+ * (wal-checkpointer.ts) in progress makes SQLite answer busy at once: wait for it, a few ms at a time (synchronously:
+ * this is a rare admin write, and its caller expects the WAL clean when it returns).
+ */
+function truncateWal(db: SqliteDatabase): void {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (const deadline = Date.now() + TRUNCATE_WAIT_MS; ; ) {
+    const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+    if (result?.busy !== 1 || Date.now() > deadline) return;
+    Atomics.wait(pause, 0, 0, 5);
   }
 }

@@ -13,6 +13,7 @@ import { createSqliteRequestLog } from './requests.js';
 import { createSqliteStatsStore } from './stats.js';
 import { createSqliteUsageStore } from './usage.js';
 import { vacuumSource } from './vacuum.js';
+import { startWalCheckpointer } from './wal-checkpointer.js';
 import { createSqliteWindowStore } from './windows.js';
 import { createWriteBatcher } from './write-batcher.js';
 
@@ -34,7 +35,8 @@ export interface SqliteStoresOptions {
  * Takes the data directory's lock (one process per directory: instance-lock.ts), then opens
  * `<dataDir>/switchboard.db` (running its migrations, importing a records.json once) and builds every store on
  * that one handle. Usage, the request log, windows, stats, kv and events are written behind, one transaction per tick;
- * records, locks and checkpoints are committed before their call resolves. close() flushes, then closes the database.
+ * records, locks and checkpoints are committed before their call resolves. WAL checkpoints run on a worker thread
+ * (wal-checkpointer.ts). close() flushes, then closes the database.
  */
 export function createSqliteStores(options: SqliteStoresOptions): Stores {
   const { dataDir, logger } = options;
@@ -57,7 +59,7 @@ export function createSqliteStores(options: SqliteStoresOptions): Stores {
     batcher.add(vacuumSource(db));
     const eventLog = createSqliteEventLog(db, batcher, { ...options.events, logger });
     const ttl = options.checkpointTtlMs === undefined ? {} : { ttlMs: options.checkpointTtlMs };
-    return {
+    const stores = {
       eventLog,
       checkpointer: new SqliteCheckpointSaver(db, ttl),
       locks: createSqliteLockStore(db),
@@ -68,6 +70,11 @@ export function createSqliteStores(options: SqliteStoresOptions): Stores {
       usage: createSqliteUsageStore(db, batcher, { ...options.usage, logger }),
       requests: createSqliteRequestLog(db, batcher, { ...options.requests, logger }),
       stats: createSqliteStatsStore(db, batcher),
+    };
+    // Last: nothing after it can fail and leave the worker running.
+    const walCheckpoints = startWalCheckpointer(db, { logger });
+    return {
+      ...stores,
       async ping() {
         if (!db.open) throw new Error(`the database ${file} is closed`);
       },
@@ -75,6 +82,8 @@ export function createSqliteStores(options: SqliteStoresOptions): Stores {
         if (!db.open) return;
         await eventLog.close();
         batcher.close();
+        // The worker's connection first: the last connection to close folds the WAL back in and removes it.
+        await walCheckpoints.close();
         db.close();
         lock.release();
       },
