@@ -34,7 +34,7 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): S
   const db = new Database(file);
   try {
     // Before WAL: a new database takes the mode as it is created.
-    useIncrementalVacuum(db);
+    enableIncrementalVacuum(db);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -56,7 +56,7 @@ const INCREMENTAL = 2;
  * new database takes it as it is created; one made before (schema 2 and older) is rebuilt once with VACUUM, which takes
  * a moment in proportion to its size.
  */
-function useIncrementalVacuum(db: SqliteDatabase): void {
+function enableIncrementalVacuum(db: SqliteDatabase): void {
   if (db.pragma('auto_vacuum', { simple: true }) === INCREMENTAL) return;
   db.pragma('auto_vacuum = INCREMENTAL');
   const empty = db.prepare('SELECT COUNT(*) FROM sqlite_master').pluck().get() === 0;
