@@ -79,6 +79,9 @@ export function startWalCheckpointer(db: SqliteDatabase, options: WalCheckpointe
   return {
     async close() {
       closing = true;
+      // Held by the worker until it has gone: unref'd, it would let a process with nothing else to do exit here,
+      // before the main connection is closed.
+      worker.ref();
       worker.postMessage('close');
       await exited;
     },

@@ -1,9 +1,12 @@
 // WAL checkpoints on a worker thread: the main connection never checkpoints on its own while the worker runs, the
 // worker copies the WAL into the database file, and a worker that fails hands checkpoints back to the main thread.
-import { rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../../src/storage/sqlite/database.js';
+import { DATABASE_FILE, openDatabase } from '../../../src/storage/sqlite/database.js';
+import { LOCK_FILE } from '../../../src/storage/sqlite/instance-lock.js';
 import { startWalCheckpointer } from '../../../src/storage/sqlite/wal-checkpointer.js';
 import { eventually } from '../../contract/event-log.helpers.js';
 import { cleanedPerTest } from '../../helpers/sqlite.js';
@@ -45,5 +48,24 @@ describe('the WAL checkpoint worker', () => {
     );
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('the WAL checkpoint worker failed');
+  });
+
+  it('keeps a process that has nothing else to do alive until the stores are closed, WAL folded in', () => {
+    const { dir } = temp();
+    const stores = path.join(import.meta.dirname, '../../../src/storage/index.ts');
+    // A script whose only work is the stores: once the worker is asked to stop, nothing else holds its event loop.
+    const script = `
+      import { pino } from 'pino';
+      import { createStores } from ${JSON.stringify(stores)};
+      const stores = createStores({ logger: pino({ level: 'silent' }), dataDir: process.argv[1] });
+      await stores.kv.set('k', 'v', 60000);
+      await stores.close();
+      console.log('closed');`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, dir], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(child.stdout.trim()).toBe('closed');
+    expect(readdirSync(dir).sort()).toEqual([DATABASE_FILE, LOCK_FILE]);
   });
 });
