@@ -27,7 +27,7 @@ export interface SqliteStoresOptions {
   requests: RequestLogOptions;
   /** An agent thread's checkpoints are deleted this long after its last write (0 or undefined: never). */
   checkpointTtlMs?: number;
-  /** Longest wait of a per-request write before it is written (default 100 ms). */
+  /** Longest wait of a per-request write before it is written (default 200 ms). */
   batchIntervalMs?: number;
 }
 
