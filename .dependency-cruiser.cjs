@@ -48,6 +48,19 @@ module.exports = {
       to: { path: '^(test|bench|examples)/' },
     },
     {
+      name: 'console-apart-from-gateway',
+      comment: 'the console (ui/) is a browser bundle that talks to the gateway over HTTP only; the gateway never imports it',
+      severity: 'error',
+      from: { path: '^ui/' },
+      to: { path: '^(src|graphs|tools|test|bench|examples)/' },
+    },
+    {
+      name: 'gateway-apart-from-console',
+      severity: 'error',
+      from: { path: '^(src|graphs|tools)/' },
+      to: { path: '^ui/' },
+    },
+    {
       name: 'no-unresolvable',
       severity: 'error',
       from: {},

@@ -4,7 +4,8 @@ import { defineConfig } from 'vitest/config';
 // end-to-end tests (timeouts, aborts) stay reliable.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    // The console's component tests sit beside its components (each names its jsdom environment).
+    include: ['test/**/*.test.ts', 'ui/src/**/*.test.{ts,tsx}'],
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 20_000,

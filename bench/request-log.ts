@@ -9,6 +9,7 @@ import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { summarizeUsage, summarizeUsageSums } from '../src/accounts/usage-report.js';
+import { bucketSpans, summarizeUsageSeries } from '../src/accounts/usage-series.js';
 import { requestView } from '../src/server/request-log/view.js';
 import { DATABASE_FILE, openDatabase } from '../src/storage/sqlite/database.js';
 import { createSqliteRequestLog } from '../src/storage/sqlite/requests.js';
@@ -136,6 +137,11 @@ async function main(): Promise<void> {
     ['model + status=503', { model: MODELS[5]!, status: 503 }],
     ['provider + model of another provider (no row)', { provider: 'gemini', model: MODELS[0]! }],
     ['model that never served', { model: 'none/none' }],
+    ['since 15 minutes', { since: now - 15 * 60_000 }],
+    ['since 24 hours', { since: now - DAY }],
+    ['since 7 days', { since: now - 7 * DAY }],
+    ['since 24 hours + client (0.1 %)', { since: now - DAY, clientId: 'c-rare' }],
+    ['since 7 days + status=503', { since: now - 7 * DAY, status: 503 }],
   ];
   console.log('\n| query (limit 50) | rows | p50 ms | p95 ms | max ms |\n|---|---|---|---|---|');
   for (const [label, filter] of cases) {
@@ -154,9 +160,9 @@ async function main(): Promise<void> {
   db.close();
   console.log(`\n# usage: ${USAGE.toLocaleString('en')} calls over 90 days, records kept 30 days`);
   console.log(
-    '\n| calls spread over | groups | daily rollup rows | 90 days from rollups, p50 ms | 30 days from records, p50 ms |',
+    '\n| calls spread over | groups | daily rollup rows | 90 days from rollups, p50 ms | 30 days from records, p50 ms | series: 90 days of days, 7 days of hours, 1 hour of minutes, p50 ms |',
   );
-  console.log('|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|');
   for (const shape of SHAPES) await usageOver90Days(shape);
   if (arg('keep') === undefined) rmSync(dir, { recursive: true, force: true });
 }
@@ -232,7 +238,24 @@ async function usageOver90Days(shape: UsageShape): Promise<void> {
   };
   const rollups = await p50(async () => summarizeUsageSums(await usage.totals(now - 90 * DAY + 12_345, now), 'model'));
   const records = await p50(async () => summarizeUsage(await usage.query(now - 30 * DAY, now), 'model'));
-  console.log(`| ${shape.label} | ${groups} | ${days.toLocaleString('en')} | ${rollups} | ${records} |`);
+  // GET /v1/usage/series's store reads: one totals() per hour or day bucket, one query() for minutes.
+  const series = async (span: number, bucket: number) => {
+    const from = now - span;
+    const reads = bucketSpans(from, now, bucket).map((s) => usage.totals(s.start, s.end));
+    return summarizeUsageSeries(bucketSpans(from, now, bucket), await Promise.all(reads), {
+      groupBy: 'model',
+      bucket: 'day',
+      from,
+      to: now,
+      priceOf: () => undefined,
+    });
+  };
+  const byDay = await p50(() => series(90 * DAY, DAY));
+  const byHour = await p50(() => series(7 * DAY, 3_600_000));
+  const byMinute = await p50(async () => usage.query(now - 3_600_000, now));
+  console.log(
+    `| ${shape.label} | ${groups} | ${days.toLocaleString('en')} | ${rollups} | ${records} | ${byDay}, ${byHour}, ${byMinute} |`,
+  );
   db.close();
 }
 

@@ -2,7 +2,9 @@
 // resume. Usage, while `npm start` runs (with SWITCHBOARD_WORKSPACE_ROOTS allowing the project, for file tools):
 //   npx tsx examples/agent-human-in-the-loop.ts "Add a slugify function to src/text.ts" --project /home/me/code/app --approve-writes
 //   npx tsx examples/agent-human-in-the-loop.ts "Write a binary search in Go" --thread my-thread-1
-// Follow the same thread live from another terminal: npx tsx examples/follow-run.ts --thread my-thread-1
+// Follow the same thread live from another terminal: switchboard follow --thread my-thread-1
+// SWITCHBOARD_URL (or --url) is the gateway's root (default http://127.0.0.1:8000; a trailing /v1 is accepted), as for
+// the CLI; SWITCHBOARD_API_KEY a client key, needed once the gateway has any.
 import { stdin as input, stdout as output } from 'node:process';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
@@ -18,6 +20,7 @@ const { values, positionals } = parseArgs({
     'approve-writes': { type: 'boolean', default: false },
   },
 });
+const root = values.url!.replace(/\/+$/, '').replace(/\/v1$/, '');
 const instruction = positionals.join(' ').trim();
 if (instruction === '') throw new Error('give the task as the argument, e.g. "Write a fizzbuzz in Python"');
 
@@ -37,7 +40,7 @@ async function post(route: string, body: Record<string, unknown>): Promise<Agent
   // With client keys on the gateway, SWITCHBOARD_API_KEY=sk-sb-... is sent as the bearer token.
   const apiKey = process.env['SWITCHBOARD_API_KEY'];
   const headers = { 'content-type': 'application/json', ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) };
-  const res = await fetch(`${values.url}${route}`, { method: 'POST', headers, body: JSON.stringify(body) });
+  const res = await fetch(`${root}${route}`, { method: 'POST', headers, body: JSON.stringify(body) });
   const answer = (await res.json()) as AgentAnswer;
   if (!res.ok) throw new Error(`${res.status}: ${answer.error?.message ?? JSON.stringify(answer)}`);
   return answer;

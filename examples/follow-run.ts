@@ -2,7 +2,9 @@
 // Usage, while `npm start` runs:
 //   npx tsx examples/follow-run.ts --run my-run-1 --ask "Write a haiku"   (starts a chat with that run id and follows it)
 //   npx tsx examples/follow-run.ts --thread THREAD_ID                      (follows every run of an agent thread)
-// With client keys on the gateway, set SWITCHBOARD_API_KEY=sk-sb-... (sent on the WebSocket and the chat request).
+// SWITCHBOARD_URL (or --url) is the gateway's root (default http://127.0.0.1:8000; a trailing /v1 is accepted), as for
+// the CLI. With client keys on the gateway, set SWITCHBOARD_API_KEY=sk-sb-... (sent on the WebSocket and the chat).
+// `switchboard follow RUN_ID` draws the same as a tree.
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import type { ServerMessage } from '../src/server/ws/protocol.js';
@@ -17,10 +19,11 @@ const { values } = parseArgs({
   },
 });
 if (!values.run && !values.thread) throw new Error('give --run RUN_ID or --thread THREAD_ID');
+const root = values.url!.replace(/\/+$/, '').replace(/\/v1$/, '');
 
 const apiKey = process.env['SWITCHBOARD_API_KEY'];
 const auth: Record<string, string> = apiKey ? { authorization: `Bearer ${apiKey}` } : {};
-const ws = new WebSocket(`${values.url!.replace(/^http/, 'ws')}/v1/ws`, { headers: auth });
+const ws = new WebSocket(`${root.replace(/^http/, 'ws')}/v1/ws`, { headers: auth });
 ws.on('open', () => {
   const subscribe = { type: 'subscribe', ...(values.run ? { run_id: values.run } : { thread_id: values.thread }) };
   const afterSeq = values['after-seq'] === undefined ? {} : { after_seq: Number(values['after-seq']) };
@@ -68,7 +71,7 @@ ws.on('message', (raw) => {
 
 /** Starts a streamed chat whose run id is the one being followed. */
 async function ask(runId: string, prompt: string): Promise<void> {
-  const res = await fetch(`${values.url}/v1/chat/completions`, {
+  const res = await fetch(`${root}/v1/chat/completions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-switchboard-run-id': runId, ...auth },
     body: JSON.stringify({ model: 'auto', stream: true, messages: [{ role: 'user', content: prompt }] }),

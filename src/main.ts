@@ -11,6 +11,7 @@ import { createCodeAgentService } from '../graphs/code-agent/threads/service.js'
 import { parseWorkspaceRoots } from '../tools/workspace-roots.js';
 import { createAccounts, type Accounts } from './accounts/index.js';
 import type { Env } from './config/load.js';
+import { createRuntimeSettingsStore } from './config/runtime-settings.js';
 import type { Config } from './config/schema.js';
 import { createEventBus, type EventBus } from './events/publisher.js';
 import { attachEventStream } from './server/ws/server.js';
@@ -19,10 +20,13 @@ import { createHttpClient } from './providers/http.js';
 import { loadCatalog } from './catalog/load.js';
 import type { ResolvedCatalog } from './catalog/types.js';
 import { createApp } from './server/app.js';
+import { defaultConsoleDir } from './server/routes/console.js';
 import { checkExposure, EXPOSED_WARNING, listenError, listenUrls } from './server/listen.js';
 import { createMetrics, type Metrics } from './server/metrics.js';
 import { prettyLogStream } from './server/pretty-log.js';
 import { createRequestLog } from './server/request-log/index.js';
+import { createLiveSettings } from './server/settings/live-settings.js';
+import type { ConfigSource, LiveSettings, ReloadStatus } from './server/settings/types.js';
 import { createLiveStats, recordCallStats } from './routing/stats.js';
 import { wsAuthorize } from './server/ws/auth.js';
 import { createStores, storesOptionsFromEnv, type Stores } from './storage/index.js';
@@ -33,6 +37,13 @@ export interface GatewayOptions {
   logger?: Logger;
   /** Listen beyond loopback with client auth off (`--allow-public`; default: SWITCHBOARD_ALLOW_PUBLIC=1). */
   allowPublic?: boolean;
+  /**
+   * Where `config` was loaded from: its file is watched and read again when it changes (and on reloadConfig), and the
+   * settings view tells which values it set. Absent: the config is all there is (every value shows as a default).
+   */
+  configSource?: ConfigSource;
+  /** How long the config file's directory must be quiet after a change before the file is read (default 200 ms). */
+  reloadDebounceMs?: number;
 }
 
 export interface Gateway {
@@ -41,12 +52,16 @@ export interface Gateway {
   bus: EventBus;
   stores: Stores;
   accounts: Accounts;
+  /** The config file and the run-time settings, applied live. */
+  settings: LiveSettings;
   /** The base URL to reach it at, e.g. http://127.0.0.1:8000 (loopback when it listens on every interface). */
   url: string;
   /** The address it really listens on, e.g. http://0.0.0.0:8000 for every interface. */
   address: string;
   /** It listens beyond loopback with client auth off, as allowPublic let it: anyone who reaches it can use it. */
   exposed: boolean;
+  /** Reads the config file again and applies what can change live (SIGHUP); a bad file is refused and logged. */
+  reloadConfig(): Promise<ReloadStatus>;
   close(): Promise<void>;
 }
 
@@ -63,12 +78,17 @@ const REDACT = [
 ];
 
 /**
- * The gateway's logger: one JSON line per entry on stdout, or (`format` `pretty`, from LOG_FORMAT) a short
+ * The gateway's logger: one JSON line per entry on stdout (or `out`), or (`format` `pretty`, from LOG_FORMAT) a short
  * human-readable line per entry. Secrets are redacted either way.
  */
-export function createLogger(level: Config['logLevel'], format?: string): Logger {
+export function createLogger(
+  level: Config['logLevel'],
+  format?: string,
+  out?: { write(text: string): unknown },
+): Logger {
   const options = { level, redact: { paths: REDACT, censor: '[redacted]' } };
-  return format === 'pretty' ? pino(options, prettyLogStream(process.stdout)) : pino(options);
+  if (format === 'pretty') return pino(options, prettyLogStream(out ?? process.stdout));
+  return out === undefined ? pino(options) : pino(options, { write: (line: string) => void out.write(line) });
 }
 
 /** Builds every part from the config and starts listening on config.server (port 0 picks a free one). */
@@ -77,6 +97,8 @@ export async function startGateway({
   env = process.env,
   logger = createLogger(config.logLevel, env['LOG_FORMAT']),
   allowPublic = env['SWITCHBOARD_ALLOW_PUBLIC'] === '1',
+  configSource,
+  reloadDebounceMs,
 }: GatewayOptions): Promise<Gateway> {
   const http = createHttpClient({ connectTimeoutMs: config.timeouts.connectMs });
   const adapters = createAdapters({ http });
@@ -92,10 +114,30 @@ export async function startGateway({
   const { content, contentMaxChars: maxChars } = config.logging;
   const requestLog = createRequestLog({ store: stores.requests, logger, content: { enabled: content, maxChars } });
   const stats = createLiveStats({ store: stores.stats, pruning: config.routing.pruning, logger });
+  const catalog = loadCatalog(env);
+  // A store or a vault that cannot be opened stops the start: let go of Redis and the sockets first.
+  const abandon = async (err: unknown): Promise<never> => {
+    await stats.close();
+    await Promise.all([stores.close(), http.close()]);
+    throw err;
+  };
+  // The run-time settings go over the file's before anything reads them: the gateway starts on the result.
+  const settings = await createLiveSettings({
+    config,
+    source: configSource,
+    catalog,
+    store: createRuntimeSettingsStore({
+      records: stores.records,
+      onInvalid: (id, reason) => logger.warn({ setting: id }, `run-time setting ${id} ignored: ${reason}`),
+    }),
+    logger,
+    debounceMs: reloadDebounceMs,
+  }).catch(abandon);
   const accounts = await createAccounts({
     config,
     env,
-    catalog: loadCatalog(env),
+    catalog,
+    switches: settings.switches,
     stores,
     adapters,
     logger,
@@ -105,13 +147,9 @@ export async function startGateway({
       recordCallStats(stats, record);
     },
     recordsLocation: stores.recordsLocation,
-  }).catch(async (err: unknown) => {
-    // A vault that cannot be opened stops the start: let go of Redis and the sockets first.
-    await stats.close();
-    await Promise.all([stores.close(), http.close()]);
-    throw err;
-  });
+  }).catch(abandon);
   const release = async () => {
+    await settings.close();
     await accounts.close();
     await stats.close();
     await Promise.all([stores.close(), http.close()]);
@@ -124,6 +162,11 @@ export async function startGateway({
       throw err;
     });
   if (exposed) logger.warn({ host: config.server.host }, EXPOSED_WARNING);
+  // From here on, changes of the config file and of the run-time settings apply to the running gateway.
+  await settings.start(accounts).catch(async (err: unknown) => {
+    await release();
+    throw err;
+  });
   const { registry } = accounts;
   metrics.setGaugeSources(gaugeSources(accounts));
   const runs = createRunRecords(stores.kv, config.events.retentionMs, logger);
@@ -151,7 +194,10 @@ export async function startGateway({
     maxSteps: config.agents.maxSteps,
     maxRunMs: config.agents.maxRunMs,
     maxTokensPerRun: config.agents.maxTokensPerRun,
-    defaultMode: config.routing.defaultMode,
+    // Read at each agent step, not once: the default mode can change while the gateway runs.
+    get defaultMode() {
+      return config.routing.defaultMode;
+    },
     workspaceRoots: config.agents.workspaceRoots?.map((root) => path.resolve(root)) ?? parseWorkspaceRoots(env),
     ...(config.agents.maxFileBytes === undefined ? {} : { maxFileBytes: config.agents.maxFileBytes }),
     logger,
@@ -167,6 +213,8 @@ export async function startGateway({
     startedAt: Math.floor(Date.now() / 1000),
     clientKeys: accounts.clientKeys,
     keyAdmin: accounts.keyAdmin,
+    settings,
+    status: { breakers: accounts.breakers, freeTier: accounts.freeTier },
     adminKey,
     usage: stores.usage,
     requestLog,
@@ -177,6 +225,7 @@ export async function startGateway({
     availability: (provider) => accounts.keys.unavailable(provider),
     checkStores: () => stores.ping(),
     headroom: (provider) => accounts.keys.headroom(provider),
+    consoleDir: env['SWITCHBOARD_UI_DIR'] || defaultConsoleDir(import.meta.dirname),
     now: Date.now,
   });
   const server = createServer(app);
@@ -202,15 +251,18 @@ export async function startGateway({
     bus,
     stores,
     accounts,
+    settings,
     url,
     address,
     exposed,
+    reloadConfig: () => settings.reloadFile('signal'),
     async close() {
       // WebSocket clients first: with one connected, server.close() would never finish.
       await stream.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await http.close();
+      await settings.close();
       await accounts.close();
       await stats.close();
       await stores.close();

@@ -3,6 +3,7 @@
 import { isKeyUnavailable, type KeyUnavailableError } from '../../src/accounts/errors.js';
 import { clientError, failureKindOf, type FailureKind } from '../../src/accounts/failure-policy.js';
 import { GatewayError } from '../../src/errors.js';
+import { isProviderError } from '../../src/providers/errors.js';
 import { earliestServeMs, nextStep, type NextStep, type RunProgress } from '../../src/routing/next-attempt.js';
 import type { Attempt, ChatContext, ChatDeps } from './context.js';
 
@@ -31,9 +32,23 @@ export function nextAfterFailure(context: ChatContext, deps: ChatDeps): NextStep
   return nextStep(progressOf(context, deps), lastFailureKind(context), deps.routing, hasOtherKey);
 }
 
-/** The soonest any candidate of the run's plan can serve: the Retry-After of a run that ends on a 429 or 503. */
-export function retryAfterOf(context: ChatContext, deps: ChatDeps): number | undefined {
-  return context.plan === undefined ? undefined : earliestServeMs(context.plan, (p) => deps.keys.unavailable(p));
+/**
+ * The soonest any candidate of the run's plan can serve, as the key pool sees it and as the models that answered
+ * overloaded said in their Retry-After (`attempts`: the run's, or an ensemble's): the Retry-After of a run that ends
+ * on a 429 or 503.
+ */
+export function retryAfterOf(
+  context: ChatContext,
+  deps: ChatDeps,
+  attempts: readonly Attempt[] = context.attempts,
+): number | undefined {
+  if (context.plan === undefined) return undefined;
+  const said = new Map<string, number>();
+  for (const { ref, kind, error } of attempts) {
+    const ms = kind === 'overloaded' && isProviderError(error) ? error.retryAfterMs : undefined;
+    if (ms !== undefined) said.set(ref, Math.max(ms, said.get(ref) ?? 0));
+  }
+  return earliestServeMs(context.plan, (p) => deps.keys.unavailable(p), said);
 }
 
 /**

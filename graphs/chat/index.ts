@@ -141,10 +141,11 @@ function answeredRun(
     continueStream,
     // An ensemble's answer replayed whole already counts every call; a synthesis streams the aggregator's alone.
     ...(outcome.fused !== undefined && outcome.result.kind === 'stream' ? { extraUsage: outcome.fused.usage } : {}),
+    // After a mid-stream continuation the record names the model that finished the answer, and the one that started it.
     onEnd: ({ ok, continuedBy }) =>
       save({
         ...(ok ? {} : { status: 'failed' as const }),
-        ...(continuedBy === undefined ? {} : { continued_by: continuedBy }),
+        ...(continuedBy === undefined ? {} : { model: continuedBy, started_by: model.ref }),
       }),
   };
   const chunks = streamToClient(head, rest, info, options);

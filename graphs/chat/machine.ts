@@ -38,7 +38,8 @@ const AFTER_JUDGEMENT = [
  * per call cost ~50 µs of CPU per request in the gateway (docs/BENCHMARKS.md).
  */
 export function createChatMachine(deps: ChatDeps) {
-  const threshold = deps.routing.judgeThreshold;
+  // Read at each use, not once here: a reloaded config changes routing.judgeThreshold in place.
+  const threshold = () => deps.routing.judgeThreshold;
   const view = routerViewOf(deps);
   return setup({
     types: {} as { context: ChatContext; input: ChatInput; output: ChatOutcome; events: CallEvent },
@@ -93,7 +94,7 @@ export function createChatMachine(deps: ChatDeps) {
         );
       },
       recordGrade: assign(({ context, event }) =>
-        applyGrade(context, (event as Extract<CallEvent, { type: 'grade.done' }>).grade, threshold),
+        applyGrade(context, (event as Extract<CallEvent, { type: 'grade.done' }>).grade, threshold()),
       ),
       classify: assign(({ context }) => classifyNode(deps, context)),
       route: assign(({ context }) => routeNode(deps, view, context)),
@@ -110,7 +111,7 @@ export function createChatMachine(deps: ChatDeps) {
         const leftOut = policy.skipProvider ? new Set([...context.leftOut, provider]) : context.leftOut;
         return { attempts: [...context.attempts, attempt], leftOut };
       }),
-      judge: assign(({ context }) => judgeNode(context, threshold)),
+      judge: assign(({ context }) => judgeNode(context, threshold())),
       advance: assign(({ context }) => {
         const next = nextAfterFailure(context, deps);
         return { index: next.step === 'next_model' ? next.index : context.index + 1, result: undefined };
@@ -128,8 +129,8 @@ export function createChatMachine(deps: ChatDeps) {
         isCascade(context) && context.fused === undefined && !context.input.signal.aborted,
       canRetryWithAnotherKey: ({ context }) => nextAfterFailure(context, deps).step === 'other_key',
       canFallBackAfterError: ({ context }) => nextAfterFailure(context, deps).step === 'next_model',
-      accepted: ({ context }) => isAccepted(context, threshold),
-      acceptedButUngraded: ({ context }) => isAccepted(context, threshold) && needsGrade(deps, context),
+      accepted: ({ context }) => isAccepted(context, threshold()),
+      acceptedButUngraded: ({ context }) => isAccepted(context, threshold()) && needsGrade(deps, context),
       canFallBack: ({ context }) => nextAfterFailure(context, deps).step === 'next_model',
       hasBestRejected: ({ context }) => context.bestRejected !== undefined,
     },
@@ -137,7 +138,7 @@ export function createChatMachine(deps: ChatDeps) {
     id: 'chat',
     context: ({ input }) => ({ input, startedAt: deps.now(), index: 0, attempts: [], leftOut: NO_PROVIDERS }),
     initial: 'classify',
-    output: ({ context }) => outcomeOf(context, threshold),
+    output: ({ context }) => outcomeOf(context, threshold()),
     states: {
       // The cache comes after classify, not before: whether it is on may depend on the matched rule (`cache: true`),
       // and the rule on the classification. So each request is classified and matched once (classify costs ~13 µs).

@@ -36,11 +36,12 @@ export interface StreamOptions {
 }
 
 /**
- * The chunks as sent: head then the rest of the upstream stream, each with the public model id and the first
- * chunk's id; the usage chunk passed on only when asked for (counted when the provider sent none). When the
- * upstream breaks after text was sent, the next model continues the answer (an `attempt_failed` event with
- * `mid_stream` and `continued_by` says so); when none can, run_failed is emitted and the error re-thrown for the
- * server to end the stream with an error event, never a silent cut.
+ * The chunks as sent: head then the rest of the upstream stream, each with the first chunk's id and the public id of
+ * the model that wrote it; the usage chunk passed on only when asked for (counted when the provider sent none). When
+ * the upstream breaks after text was sent, the next model continues the answer (an `attempt_failed` event with
+ * `mid_stream` and `continued_by` says so), and the chunks from then on, the usage chunk and run_finished name that
+ * model: the response's headers, already sent, can only name the first. When no model can continue, run_failed is
+ * emitted and the error re-thrown for the server to end the stream with an error event, never a silent cut.
  */
 export async function* streamToClient(
   head: ChatCompletionChunk[],
@@ -52,12 +53,13 @@ export async function* streamToClient(
   let text = '';
   let last: ChatCompletionChunk | undefined;
   let identity: { id: string; created: number } | undefined;
+  let ref = info.ref;
   const relay = function* (chunk: ChatCompletionChunk): Generator<ChatCompletionChunk> {
     identity ??= { id: chunk.id, created: chunk.created };
     chunk.id = identity.id;
     chunk.created = identity.created;
     last = chunk;
-    chunk.model = info.ref;
+    chunk.model = ref;
     if (chunk.usage) usage = chunk.usage;
     const content = chunk.choices[0]?.delta.content;
     if (content) {
@@ -81,27 +83,28 @@ export async function* streamToClient(
       const continued =
         text !== '' && options.continueStream !== undefined ? await options.continueStream(text, err) : undefined;
       if (continued === undefined) {
-        info.emitter.emit('run_failed', undefined, () => ({ model: info.ref, message }));
+        info.emitter.emit('run_failed', undefined, () => ({ model: ref, message }));
         options.onEnd?.({ ok: false, ...(continuedBy === undefined ? {} : { continuedBy }) });
         throw err;
       }
-      continuedBy = continued.ref;
+      const broken = ref;
       info.emitter.emit('attempt_failed', 'call', () => ({
-        model: info.ref,
+        model: broken,
         mid_stream: true,
         sent_chars: text.length,
         continued_by: continued.ref,
         message,
       }));
+      continuedBy = ref = continued.ref;
       source = continuation(continued.chunks, text);
     }
   }
   usage ??= estimateUsage(info.classification.promptTokens(), text);
   if (options.extraUsage !== undefined) usage = sumUsage([usage, options.extraUsage]);
   if (options.includeUsage && last) {
-    yield { id: last.id, object: 'chat.completion.chunk', created: last.created, model: info.ref, choices: [], usage };
+    yield { id: last.id, object: 'chat.completion.chunk', created: last.created, model: ref, choices: [], usage };
   }
-  info.emitter.emit('run_finished', undefined, () => ({ model: info.ref, attempts: info.attempts, usage }));
+  info.emitter.emit('run_finished', undefined, () => ({ model: ref, attempts: info.attempts, usage }));
   options.onEnd?.({ ok: true, ...(continuedBy === undefined ? {} : { continuedBy }) });
 }
 

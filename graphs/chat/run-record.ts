@@ -24,10 +24,10 @@ export interface RunRecord {
     skipped?: true;
   }>;
   fused?: Fused;
-  /** The model that answered. */
+  /** The model that answered: after a mid-stream continuation, the one that finished the answer. */
   model?: string;
-  /** A stream that broke after text was sent and was finished by another model. */
-  continued_by?: string;
+  /** A stream that broke after text was sent and was finished by another model (`model`): the model that started it. */
+  started_by?: string;
   error?: { status: number; message: string };
 }
 

@@ -6,11 +6,12 @@
 // from here: live stats and the next attempt (src/routing), the request graph's fallback edge, mid-stream
 // continuation and ensemble (graphs/chat). docs/ROUTING.md shows the table.
 import { GatewayError, type OpenAIErrorType } from '../errors.js';
-import { isProviderError } from '../providers/errors.js';
+import { isProviderError, type ProviderError } from '../providers/errors.js';
 import { isKeyUnavailable, type UnavailableKind } from './errors.js';
 
 /**
  * What went wrong with one call to a candidate. The first eight are the providers' own (`ProviderErrorKind`);
+ * `overloaded`: a `server` failure that said when to come back (a 503, or Anthropic's 529, with Retry-After);
  * `connect`: the provider could not be reached at all (refused, no DNS, connect timeout); `stream_broken`: a stream
  * failed after its first content; `judge_rejected`: the answer came but the judge scored it too low;
  * `circuit_open`, `resting` (every key resting or at its limits, or too many calls in flight) and `no_key` (every key
@@ -23,6 +24,7 @@ export type FailureKind =
   | 'context_length'
   | 'content_filter'
   | 'server'
+  | 'overloaded'
   | 'timeout'
   | 'network'
   | 'connect'
@@ -113,6 +115,8 @@ export const FAILURE_POLICY: Readonly<Record<FailureKind, FailurePolicy>> = {
     invalid('content_filter', "The provider's content filter blocked the request"),
   ),
   server: row('AMS', 'none', 'failure', upstream(502, 'upstream_error', FAILED)),
+  // A server failure still, but one that says when the model can serve again: the client is told so (503 and when).
+  overloaded: row('AMS', 'none', 'failure', unavailable('upstream_overloaded', 'The upstream model is overloaded')),
   timeout: row('AMS', 'none', 'failure', upstream(504, 'upstream_timeout', 'The upstream model timed out')),
   network: row('AMS', 'none', 'failure', upstream(502, 'upstream_error', FAILED)),
   // Unreachable: its other models are behind the same address.
@@ -173,7 +177,10 @@ const CONNECT_CODES: ReadonlySet<string> = new Set([
 ]);
 
 /** Kinds a stream's failure takes once content has reached the client: the stream broke. */
-const BREAKS_A_STREAM: ReadonlySet<FailureKind> = new Set(['server', 'timeout', 'network', 'connect']);
+const BREAKS_A_STREAM: ReadonlySet<FailureKind> = new Set(['server', 'overloaded', 'timeout', 'network', 'connect']);
+
+/** Statuses of an overloaded server: 503, and Anthropic's 529 `overloaded_error`. */
+const OVERLOADED: ReadonlySet<number> = new Set([503, 529]);
 
 /**
  * The kind of anything a call threw. `afterContent`: the call was a stream that had sent content already, so a
@@ -182,12 +189,17 @@ const BREAKS_A_STREAM: ReadonlySet<FailureKind> = new Set(['server', 'timeout', 
  */
 export function failureKindOf(err: unknown, afterContent = false): FailureKind {
   let kind: FailureKind;
-  if (isProviderError(err)) kind = reachedAtAll(err) ? err.kind : 'connect';
+  if (isProviderError(err)) kind = !reachedAtAll(err) ? 'connect' : overloaded(err) ? 'overloaded' : err.kind;
   else if (isKeyUnavailable(err)) return err.kind;
   else if (err instanceof Error && err.name === 'TimeoutError') kind = 'timeout';
   else if (err instanceof Error && err.name === 'AbortError') return 'aborted';
   else return 'internal';
   return afterContent && BREAKS_A_STREAM.has(kind) ? 'stream_broken' : kind;
+}
+
+/** A server failure that said when to come back: its Retry-After is the model's own, and the client's. */
+function overloaded(err: ProviderError): boolean {
+  return err.kind === 'server' && OVERLOADED.has(err.status) && err.retryAfterMs !== undefined;
 }
 
 /** False when a transport failure's cause says the connection was never made. */

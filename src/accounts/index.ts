@@ -1,21 +1,24 @@
 // The accounts layer of one gateway: provider keys (vault, health, limits, circuits), client keys and usage.
 import type { Logger } from 'pino';
-import { knownProviderIds } from '../catalog/resolve.js';
-import type { ResolvedCatalog } from '../catalog/types.js';
+import { mergedProviders } from '../catalog/resolve.js';
+import type { CatalogSwitches, ResolvedCatalog } from '../catalog/types.js';
 import type { Env } from '../config/load.js';
-import type { Config, ProviderEntry } from '../config/schema.js';
+import type { Config, Limits, ProviderEntry } from '../config/schema.js';
 import type { Adapters } from '../providers/protocols.js';
 import type { Stores } from '../storage/index.js';
 import type { UsageRecord } from '../storage/types.js';
 import { withLocalFallback } from '../storage/window-fallback.js';
 import type { Breakers } from './breakers.js';
 import { createClientKeys, type ClientKeys } from './client-keys.js';
+import { readFreeTier, type KeyFreeTier } from './free-tier.js';
 import { createKeyAdmin } from './key-admin.js';
 import type { KeyPool } from './key-pool-types.js';
 import { createKeyVault, VAULT_COLLECTION, VAULT_META_COLLECTION } from './key-vault.js';
+import { readMasterKey } from './master-key.js';
 import { wireKeyPool } from './pool-wiring.js';
 import { resolveCatalogWithKeys } from './provider-keys.js';
 import type { KeyAdmin } from './types.js';
+import { vaultState } from './vault-repair.js';
 
 export interface AccountsOptions {
   config: Config;
@@ -28,6 +31,8 @@ export interface AccountsOptions {
   onCall?: (record: UsageRecord) => void;
   /** Where the records file lives without Redis, for error messages. */
   recordsLocation: string;
+  /** Providers and models switched on or off at run time (read at each rebuild of the registry). */
+  switches?: CatalogSwitches;
   now?: () => number;
 }
 
@@ -38,22 +43,34 @@ export interface Accounts {
   keyAdmin: KeyAdmin;
   clientKeys: ClientKeys;
   breakers: Breakers;
+  /**
+   * Rebuilds the registry in place from `config.providers` as it stands, the vault and the switches (after the config
+   * or a switch changed).
+   */
+  reload(): Promise<void>;
+  /** Throws what a rebuild on these providers and switches would (a provider without a protocol...), changing nothing. */
+  check(providers: ProviderEntry[], switches?: CatalogSwitches): Promise<void>;
+  /** What is left of key `id`'s limits (the provider id for a keyless provider) this minute and today. */
+  freeTier(id: string, limits: Limits, now: number): Promise<KeyFreeTier>;
   close(): Promise<void>;
 }
 
 /**
- * Opens the vault (SWITCHBOARD_MASTER_KEY), builds the registry with its keys, and wires the key pool, the circuit
+ * Opens the vault (SWITCHBOARD_MASTER_KEY, else the master key file), builds the registry with its keys, and wires the key pool, the circuit
  * breakers and the client keys over the shared stores.
  */
 export async function createAccounts(options: AccountsOptions): Promise<Accounts> {
   const { config, env, catalog, stores, logger } = options;
   const now = options.now ?? Date.now;
-  const vault = await createKeyVault({
+  const vaultOptions = {
     records: stores.records,
-    masterKey: env['SWITCHBOARD_MASTER_KEY'],
+    masterKey: readMasterKey(env).key,
     location: options.recordsLocation,
-  });
-  const build = async () => resolveCatalogWithKeys(catalog, config.providers, env, await vault.entries());
+  };
+  const vault = await createKeyVault(vaultOptions);
+  // config.providers is read at each build: a reloaded config file replaces it in place.
+  const build = async (providers = config.providers, switches = options.switches) =>
+    resolveCatalogWithKeys(catalog, providers, env, await vault.entries(), switches);
   const registry = await build();
   const reload = singleFlight(async () => void Object.assign(registry, await build()));
   // A key added or removed on another instance reaches this one as soon as the store says the vault changed.
@@ -73,10 +90,11 @@ export async function createAccounts(options: AccountsOptions): Promise<Accounts
     logger,
     now,
   });
-  const { keys, health, breakers } = wireKeyPool({
+  // Provider limits may degrade to this instance while Redis is down; client budgets (clientKeys) may not.
+  const windows = withLocalFallback(stores.windows, logger, now);
+  const { keys, health, breakers, readings } = wireKeyPool({
     settings: config.accounts,
-    // Provider limits may degrade to this instance while Redis is down; client budgets (clientKeys) may not.
-    windows: withLocalFallback(stores.windows, logger, now),
+    windows,
     kv: stores.kv,
     record(record) {
       stores.usage.append(record);
@@ -99,7 +117,8 @@ export async function createAccounts(options: AccountsOptions): Promise<Accounts
     health,
     adapters: options.adapters,
     timeouts: config.timeouts,
-    knownProviders: knownProviderIds(catalog, config.providers),
+    knownProviders: { has: (id) => mergedProviders(catalog, config.providers).some((entry) => entry.id === id) },
+    vaultState: () => vaultState(vaultOptions.records, vaultOptions.masterKey, vaultOptions.location),
     // In place: the request graph and the routes hold this object.
     reload,
     now,
@@ -110,6 +129,11 @@ export async function createAccounts(options: AccountsOptions): Promise<Accounts
     keyAdmin,
     clientKeys,
     breakers,
+    reload,
+    async check(providers, switches) {
+      await build(providers, switches);
+    },
+    freeTier: (id, limits, at) => readFreeTier({ windows, readings }, id, limits, at),
     async close() {
       await unwatch();
       clientKeys.close();

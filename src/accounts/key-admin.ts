@@ -1,14 +1,14 @@
 // The operator's view of provider keys (admin API, `switchboard keys`): add and remove run-time keys, list every
 // key with its health, and validate a key against its provider.
 import { GatewayError, notFound } from '../errors.js';
-import { isProviderError, withoutSecret } from '../providers/errors.js';
-import type { ProviderKey, ResolvedCatalog, ResolvedProvider } from '../catalog/types.js';
+import type { ProviderKey, ProviderSignup, ResolvedCatalog, ResolvedProvider } from '../catalog/types.js';
 import type { Timeouts } from '../providers/http.js';
 import type { Adapters } from '../providers/protocols.js';
+import { checkProviderKey } from './key-check.js';
 import type { KeyHealth } from './key-health.js';
 import type { KeyPool } from './key-pool-types.js';
 import type { KeyVault } from './key-vault.js';
-import type { KeyAdmin, KeyInfo } from './types.js';
+import type { KeyAdmin, KeyInfo, KeyProviderInfo, VaultState } from './types.js';
 
 export interface KeyAdminDeps {
   registry: ResolvedCatalog;
@@ -18,7 +18,9 @@ export interface KeyAdminDeps {
   adapters: Adapters;
   timeouts: Timeouts;
   /** Provider ids of the catalog and the config, enabled or not: where a key may be added. */
-  knownProviders: ReadonlySet<string>;
+  knownProviders: Pick<ReadonlySet<string>, 'has'>;
+  /** What the vault holds and whether keys can be stored (vaultState over the vault's store). */
+  vaultState(): Promise<VaultState>;
   /** Rebuilds the registry from the vault's current keys (a new key can turn its provider on). */
   reload(): Promise<void>;
   /** The key pool's clock (default: real time). */
@@ -90,26 +92,51 @@ export function createKeyAdmin(deps: KeyAdminDeps): KeyAdmin {
       const found = find(id);
       if (found === undefined) throw notFound(`No key with id '${id}'`, 'key_not_found');
       const { provider, key } = found;
-      try {
-        await deps.adapters[provider.protocol].listModels({
-          baseUrl: provider.baseUrl,
-          apiKey: key.secret,
-          signal: AbortSignal.timeout(deps.timeouts.firstByteMs),
-          timeouts: deps.timeouts,
-          headers: provider.headers,
-          maxTokensField: provider.maxTokensField,
-        });
+      const check = await checkProviderKey(deps.adapters, provider, key.secret, deps.timeouts);
+      if (check.ok) {
         deps.health.enable(id, provider.id);
         return { ...info(id), ok: true };
-      } catch (err) {
-        const masked = withoutSecret(err, key.secret);
-        const message = masked instanceof Error ? masked.message : 'the check failed';
-        if (isProviderError(masked) && masked.kind === 'auth')
-          deps.health.disable(id, `validation failed (HTTP ${masked.status}): ${message.slice(0, 200)}`, provider.id);
-        return { ...info(id), ok: false, message };
       }
+      if (check.refused)
+        deps.health.disable(
+          id,
+          `validation failed (HTTP ${check.status}): ${check.message.slice(0, 200)}`,
+          provider.id,
+        );
+      return { ...info(id), ok: false, message: check.message };
     },
+    providers: () => providerInfos(deps.registry),
+    vault: () => deps.vaultState(),
   };
+}
+
+/** The registry's providers, on ones first (as it lists them), then the ones that are off. */
+function providerInfos(registry: ResolvedCatalog): KeyProviderInfo[] {
+  const signup = ({ keyEnv, signupUrl, notes }: ProviderSignup) => ({
+    keyEnv,
+    ...(signupUrl === undefined ? {} : { signupUrl }),
+    ...(notes === undefined ? {} : { notes }),
+  });
+  return [
+    ...registry.providers.map((p) => ({
+      id: p.id,
+      name: p.name,
+      enabled: true,
+      // An enabled provider without keys takes none (a provider that needs one is off until it has one).
+      keyless: p.keys.length === 0,
+      keys: p.keys.length,
+      ...signup(p),
+    })),
+    ...registry.disabled.map((p) => ({
+      id: p.id,
+      name: p.name,
+      enabled: false,
+      reason: p.reason,
+      keyless: p.keyless,
+      keys: 0,
+      ...signup(p),
+    })),
+  ];
 }
 
 function disabledReason(registry: ResolvedCatalog, provider: string): string {

@@ -32,11 +32,12 @@ export function createKeyLease(deps: KeyPoolDeps, start: LeaseStart): KeyLease {
     apiKey: key?.secret ?? '',
     key,
     onHeaders(headers) {
-      if (key === undefined) return;
       const now = deps.now();
       const signal = readRateLimits(provider.protocol, headers, now);
-      const rest = signal === undefined ? undefined : quotaRestUntil(signal);
-      if (rest !== undefined)
+      if (signal === undefined) return;
+      deps.readings.note(key?.id ?? provider.id, signal, now);
+      const rest = quotaRestUntil(signal);
+      if (key !== undefined && rest !== undefined)
         deps.health.cool(
           key.id,
           rest.until,

@@ -8,6 +8,7 @@ import type { UsageRecord, WindowStore } from '../storage/types.js';
 import type { UnavailableKind } from './errors.js';
 import type { KeyHealth } from './key-health.js';
 import type { ConcurrencyGate } from './concurrency-gate.js';
+import type { QuotaReadings } from './quota-readings.js';
 import type { KeyInfo } from './types.js';
 
 /** The circuit breakers as the pool uses them (src/accounts/breakers.ts). */
@@ -34,6 +35,8 @@ export interface KeyPoolDeps {
   defaultConcurrency: number;
   /** Where each call's usage record goes (the usage store and the metrics). */
   record(record: UsageRecord): void;
+  /** Where each answer's rate-limit headers are kept, for the status page's free-tier headroom. */
+  readings: QuotaReadings;
   /** How long a key rests after a 429 that gave no Retry-After. */
   rateLimitCooldownMs: number;
   now: () => number;

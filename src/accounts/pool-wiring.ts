@@ -10,6 +10,7 @@ import { createKeyHealth, type KeyHealth } from './key-health.js';
 import { createKeyPool } from './key-pool.js';
 import type { KeyPool } from './key-pool-types.js';
 import { createConcurrencyGate } from './concurrency-gate.js';
+import { createQuotaReadings, type QuotaReadings } from './quota-readings.js';
 
 export interface KeyPoolWiring {
   settings: Config['accounts'];
@@ -23,7 +24,12 @@ export interface KeyPoolWiring {
 }
 
 /** The key pool with its key health and circuit breakers (the admin API and the metrics read those too). */
-export function wireKeyPool(wiring: KeyPoolWiring): { keys: KeyPool; health: KeyHealth; breakers: Breakers } {
+export function wireKeyPool(wiring: KeyPoolWiring): {
+  keys: KeyPool;
+  health: KeyHealth;
+  breakers: Breakers;
+  readings: QuotaReadings;
+} {
   const { settings, logger } = wiring;
   const health = createKeyHealth({ kv: wiring.kv, logger });
   const breakers = createBreakers({
@@ -34,6 +40,7 @@ export function wireKeyPool(wiring: KeyPoolWiring): { keys: KeyPool; health: Key
     cooldownMs: settings.breakerCooldownMs,
   });
   const gate = createConcurrencyGate();
+  const readings = createQuotaReadings();
   // Calls waiting for a slot of a provider whose circuit just opened would only wait to be refused: they go elsewhere.
   breakers.onChange((id, state, previous) => {
     logger.warn(
@@ -51,11 +58,12 @@ export function wireKeyPool(wiring: KeyPoolWiring): { keys: KeyPool; health: Key
     gate,
     defaultConcurrency: settings.defaultConcurrency,
     record: wiring.record,
+    readings,
     rateLimitCooldownMs: settings.rateLimitCooldownMs,
     now: wiring.now,
     logger,
   });
-  return { keys, health, breakers };
+  return { keys, health, breakers, readings };
 }
 
 /** Why a circuit moves, for its warn line (breakers.ts: the failure rate opens it, one trial call decides after). */

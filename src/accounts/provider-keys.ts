@@ -1,6 +1,6 @@
 // The keys of each provider: its config entry's apiKeys, its keyEnv variables and the vault, with ids and masks.
 import { resolveCatalog } from '../catalog/resolve.js';
-import type { KeySource, KeysOf, ProviderKey, ResolvedCatalog } from '../catalog/types.js';
+import type { CatalogSwitches, KeySource, KeysOf, ProviderKey, ResolvedCatalog } from '../catalog/types.js';
 import type { Env } from '../config/load.js';
 import type { ProviderEntry } from '../config/schema.js';
 import { maskSecret } from '../mask-secret.js';
@@ -40,14 +40,18 @@ function providerKeys(env: Env, vaultKeys: VaultKey[] = []): KeysOf {
   };
 }
 
-/** The catalog resolved with the keys the config, the environment and the vault hold: what a gateway runs on. */
+/**
+ * The catalog resolved with the keys the config, the environment and the vault hold, and the providers and models
+ * switched on or off at run time: what a gateway runs on.
+ */
 export function resolveCatalogWithKeys(
   catalog: ProviderEntry[],
   userEntries: ProviderEntry[],
   env: Env,
   vaultKeys: VaultKey[] = [],
+  switches?: CatalogSwitches,
 ): ResolvedCatalog {
-  return resolveCatalog(catalog, userEntries, env, providerKeys(env, vaultKeys));
+  return resolveCatalog(catalog, userEntries, env, providerKeys(env, vaultKeys), switches);
 }
 
 /** Where an entry's keys of `source` are written, for the message about a bad one. */

@@ -1,5 +1,5 @@
 // Shapes the accounts parts share: who is calling, and what the operator sees of a provider key.
-import type { KeySource } from '../catalog/types.js';
+import type { KeySource, ProviderSignup } from '../catalog/types.js';
 
 /** A gateway client key's settings, as stored (hashed secret aside). */
 export interface ClientKeyInfo {
@@ -48,4 +48,33 @@ export interface KeyAdmin {
   remove(id: string): Promise<boolean>;
   /** Probes the provider's model list with the key and records its health. */
   validate(id: string): Promise<KeyInfo & { ok: boolean; message?: string }>;
+  /** Every provider of the catalog and the config, on or off, with where to get a key for it. */
+  providers(): KeyProviderInfo[];
+  /** Whether run-time keys can be stored, and what the vault holds (`switchboard vault check`'s findings). */
+  vault(): Promise<VaultState>;
+}
+
+/** A provider as the key admin shows it: on or off (and why), how many keys it has, where to get one. */
+export interface KeyProviderInfo extends ProviderSignup {
+  id: string;
+  name: string;
+  enabled: boolean;
+  /** Why it is off (no key, switched off, a variable to set). */
+  reason?: string;
+  /** It takes no key (a local server): adding one does nothing. */
+  keyless: boolean;
+  /** Keys in use (0 when off). */
+  keys: number;
+}
+
+/** The key vault as the admin API shows it. Never a key: ids, providers and what is wrong. */
+export interface VaultState {
+  /** SWITCHBOARD_MASTER_KEY is set: keys can be added at run time. */
+  configured: boolean;
+  /** Where the vault is kept (a file, Redis, or memory). */
+  location: string;
+  /** Entries stored. */
+  entries: number;
+  /** Entries that cannot be read, or (without an id) why the vault cannot be opened at all. */
+  problems: Array<{ id?: string; provider?: string; problem: string }>;
 }

@@ -105,7 +105,8 @@ export async function openMeta(
     if (!(err instanceof KeyVaultError)) throw err;
     const what = entries === undefined ? 'the keys stored in it' : `the ${entries} key(s) stored in it`;
     throw new KeyVaultError(
-      `SWITCHBOARD_MASTER_KEY does not open the key vault stored in ${location}. Set it to the master key the vault ` +
+      `SWITCHBOARD_MASTER_KEY does not open the key vault stored in ${location}. Set it (or, when it is unset, the ` +
+        `master key file in the data directory) to the master key the vault ` +
         `was created with; if that key is lost, \`switchboard vault reset --yes\` ${WITH_ENV} deletes ${what}, ` +
         'to be added again with `switchboard keys add`.',
     );
@@ -114,8 +115,9 @@ export async function openMeta(
 
 export function noMasterKey(location: string, entries: number): KeyVaultError {
   return new KeyVaultError(
-    `The key vault stored in ${location} holds ${entries} key(s) but SWITCHBOARD_MASTER_KEY is not set. Set it to the ` +
-      `master key the vault was created with; or, to go on without those keys, \`switchboard vault reset --yes\` ` +
+    `The key vault stored in ${location} holds ${entries} key(s) but SWITCHBOARD_MASTER_KEY is not set, nor is there ` +
+      `a master key file in the data directory. Set it to the master key the vault was created with (or put the ` +
+      `master key file back); or, to go on without those keys, \`switchboard vault reset --yes\` ` +
       `${WITH_ENV} deletes them.`,
   );
 }

@@ -2,6 +2,7 @@
 // gateway need not, and often cannot, run): find what cannot be read, remove it, or remove everything.
 import type { RecordStore } from '../storage/types.js';
 import { META_ID, VAULT_COLLECTION, VAULT_META_COLLECTION } from './key-vault.js';
+import type { VaultState } from './types.js';
 import { KeyVaultError, parseVaultMeta } from './vault-crypto.js';
 import { noMasterKey, openMeta, readEntry } from './vault-entries.js';
 
@@ -48,6 +49,29 @@ export async function inspectVault(
     if ('problem' in entry) unreadable.push({ id, problem: entry.problem, ...provider(entry.provider) });
   }
   return { entries: stored.length, meta: 'ok', unreadable };
+}
+
+/**
+ * inspectVault's findings for the admin API (`GET /admin/vault`): a vault it cannot judge at all (no master key, or
+ * another one) is a problem in the answer, not an error. Derives the vault key each time (scrypt, about 0.1 s).
+ */
+export async function vaultState(
+  records: RecordStore,
+  masterKey: string | undefined,
+  location: string,
+): Promise<VaultState> {
+  const configured = masterKey !== undefined && masterKey !== '';
+  try {
+    const report = await inspectVault(records, masterKey, location);
+    const problems: VaultState['problems'] = [...report.unreadable];
+    if (report.meta === 'damaged' && report.entries === 0)
+      problems.push({ problem: "the vault's meta record is damaged: run `switchboard vault repair`" });
+    return { configured, location, entries: report.entries, problems };
+  } catch (err) {
+    if (!(err instanceof KeyVaultError)) throw err;
+    const entries = (await records.list(VAULT_COLLECTION)).length;
+    return { configured, location, entries, problems: [{ problem: err.message }] };
+  }
 }
 
 /** Removes what inspectVault found unreadable (and a damaged meta record); resolves the report of before. */

@@ -1,34 +1,64 @@
 // Resolves the catalog plus the user's providers into the enabled providers and models, with their keys.
 import { ConfigError, type Env } from '../config/load.js';
 import type { ModelConfig, ProviderEntry } from '../config/schema.js';
-import type { KeysOf, ProviderKey, ResolvedCatalog, ResolvedProvider } from './types.js';
+import type {
+  CatalogSwitches,
+  KeysOf,
+  ProviderKey,
+  ProviderSignup,
+  ResolvedCatalog,
+  ResolvedProvider,
+} from './types.js';
+
+/** Why a provider or model is off when it was switched off at run time. */
+const SWITCHED_OFF = 'switched off at run time';
 
 /**
  * Merges user entries into the catalog (same id: fields override, models by id) and keeps the providers that are
  * on. `keysOf` gives each merged entry's keys (the accounts layer reads them from the config, the environment and
- * the vault); a provider that needs a key is on when it has one.
+ * the vault); a provider that needs a key is on when it has one. `switches` (the console's) win over `enabled`.
  */
 export function resolveCatalog(
   catalog: ProviderEntry[],
   userEntries: ProviderEntry[],
   env: Env,
   keysOf: KeysOf,
+  switches?: CatalogSwitches,
 ): ResolvedCatalog {
   const merged = mergeEntries(catalog, userEntries);
-  const resolved: ResolvedCatalog = { providers: [], models: [], disabled: [], byRef: new Map(), byBareId: new Map() };
-  for (const { entry, fromUser, index } of merged) {
+  const resolved: ResolvedCatalog = {
+    providers: [],
+    models: [],
+    disabled: [],
+    switchedOff: new Map(),
+    byRef: new Map(),
+    byBareId: new Map(),
+  };
+  for (const { entry: listed, fromUser, index } of merged) {
+    const switched = switches?.provider(listed.id);
+    const entry = switched === undefined ? listed : { ...listed, enabled: switched };
     const keys = entry.keyless ? [] : keysOf(entry);
-    const reason = disabledReason(entry, fromUser, env, keys.length);
+    const reason = disabledReason(entry, fromUser, env, keys.length, switched === false);
     if (reason !== undefined) {
       resolved.disabled.push({
         id: entry.id,
+        name: entry.name ?? entry.id,
         reason,
-        keyEnv: entry.keyEnv ?? [],
-        ...(entry.signupUrl ? { signupUrl: entry.signupUrl } : {}),
+        keyless: entry.keyless === true,
+        ...signupOf(entry),
       });
+      if (entry.enabled === false) {
+        for (const model of entry.models ?? [])
+          resolved.switchedOff.set(`${entry.id}/${model.id}`, `its provider '${entry.id}' is ${reason}`);
+      }
       continue;
     }
     const provider = resolveProvider(entry, env, index, keys);
+    provider.models = provider.models.filter((model) => {
+      const off = modelOffReason(model.ref, model.config, switches);
+      if (off !== undefined) resolved.switchedOff.set(model.ref, off);
+      return off === undefined;
+    });
     resolved.providers.push(provider);
     for (const model of provider.models) {
       resolved.models.push(model);
@@ -48,9 +78,12 @@ interface MergedEntry {
   index?: number;
 }
 
-/** The ids of every provider in the catalog or the config, enabled or not (where a run-time key may be added). */
-export function knownProviderIds(catalog: ProviderEntry[], userEntries: ProviderEntry[]): Set<string> {
-  return new Set(mergeEntries(catalog, userEntries).map(({ entry }) => entry.id));
+/**
+ * Every provider of the catalog and the config, merged (same id: the config's fields override, models by id), on or
+ * not: where a run-time key may be added, what may be switched on or off.
+ */
+export function mergedProviders(catalog: ProviderEntry[], userEntries: ProviderEntry[]): ProviderEntry[] {
+  return mergeEntries(catalog, userEntries).map(({ entry }) => entry);
 }
 
 function mergeEntries(catalog: ProviderEntry[], userEntries: ProviderEntry[]): MergedEntry[] {
@@ -70,7 +103,21 @@ function mergeModels(base: ModelConfig[] | undefined, override: ModelConfig[] | 
   return [...byId.values()];
 }
 
-function disabledReason(entry: ProviderEntry, fromUser: boolean, env: Env, keyCount: number): string | undefined {
+/** Why a model of an enabled provider is off (its switch, else its own `enabled: false`), or undefined when it is on. */
+function modelOffReason(ref: string, config: ModelConfig, switches: CatalogSwitches | undefined): string | undefined {
+  const switched = switches?.model(ref);
+  if (switched !== undefined) return switched ? undefined : SWITCHED_OFF;
+  return config.enabled === false ? 'disabled in config' : undefined;
+}
+
+function disabledReason(
+  entry: ProviderEntry,
+  fromUser: boolean,
+  env: Env,
+  keyCount: number,
+  switchedOff: boolean,
+): string | undefined {
+  if (switchedOff) return SWITCHED_OFF;
   if (entry.enabled === false) return 'disabled in config';
   const unset = (entry.requiredEnv ?? []).filter((name) => !env[name]);
   if (unset.length > 0) return `set ${unset.join(' and ')} to enable`;
@@ -104,7 +151,16 @@ function resolveProvider(
     maxTokensField: entry.maxTokensField ?? 'max_tokens',
     limits: entry.limits ?? {},
     models: [],
+    ...signupOf(entry),
   };
   provider.models = (entry.models ?? []).map((config) => ({ ref: `${entry.id}/${config.id}`, provider, config }));
   return provider;
+}
+
+function signupOf(entry: ProviderEntry): ProviderSignup {
+  return {
+    keyEnv: entry.keyEnv ?? [],
+    ...(entry.signupUrl ? { signupUrl: entry.signupUrl } : {}),
+    ...(entry.notes ? { notes: entry.notes } : {}),
+  };
 }

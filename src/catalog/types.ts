@@ -20,8 +20,8 @@ export interface ProviderKey {
  */
 export type KeysOf = (entry: ProviderEntry) => ProviderKey[];
 
-/** A provider that is switched on: everything needed to call it. */
-export interface ResolvedProvider {
+/** A provider that is switched on: everything needed to call it (and where to get another key). */
+export interface ResolvedProvider extends ProviderSignup {
   id: string;
   name: string;
   protocol: Protocol;
@@ -34,6 +34,15 @@ export interface ResolvedProvider {
   models: ResolvedModel[];
 }
 
+/** Where a user gets a key for a provider, as the catalog says: what the console and the CLI tell someone adding one. */
+export interface ProviderSignup {
+  /** The environment variables its keys are read from. */
+  keyEnv: string[];
+  signupUrl?: string;
+  /** Its free tier (or that it has none), in a sentence or two. */
+  notes?: string;
+}
+
 /** A model of an enabled provider; `ref` is the public id `provider/model`. */
 export interface ResolvedModel {
   ref: string;
@@ -41,12 +50,26 @@ export interface ResolvedModel {
   config: ModelConfig;
 }
 
+/**
+ * Providers and models switched on or off at run time (the console), over the catalog's and the config's `enabled`:
+ * undefined leaves the entry's own setting. Read at each resolve.
+ */
+export interface CatalogSwitches {
+  provider(id: string): boolean | undefined;
+  model(ref: string): boolean | undefined;
+}
+
 /** The enabled providers and models of a gateway, with the lookups routing needs. */
 export interface ResolvedCatalog {
   providers: ResolvedProvider[];
   models: ResolvedModel[];
   /** Providers in the catalog or config that stay off, and why (no key, say). */
-  disabled: Array<{ id: string; reason: string; keyEnv: string[]; signupUrl?: string }>;
+  /**
+   * Models switched off (`enabled: false`, in the config or at run time), or whose provider is: `provider/model` →
+   * why. A request that names one is told so.
+   */
+  switchedOff: Map<string, string>;
+  disabled: Array<{ id: string; name: string; reason: string; keyless: boolean } & ProviderSignup>;
   byRef: Map<string, ResolvedModel>;
   /** Models by the provider's bare model id, for `model: "llama-3.3-70b"` requests. */
   byBareId: Map<string, ResolvedModel[]>;

@@ -1,6 +1,7 @@
 // `switchboard client-keys create|list|revoke`: manages a running gateway's client keys through its admin API.
 import { Command, InvalidArgumentError } from 'commander';
-import { adminAction, adminOptions, adminRequest, type AdminOptions } from './admin-client.js';
+import { cliAction, gatewayRequest, positiveInt, withGatewayOptions, type GatewayOptions } from './gateway-client.js';
+import { json, table } from './output.js';
 
 /** A key as GET /admin/client-keys lists it. */
 interface ClientKeyView {
@@ -12,7 +13,7 @@ interface ClientKeyView {
   created: number;
 }
 
-interface CreateOptions extends AdminOptions {
+interface CreateOptions extends GatewayOptions {
   name: string;
   models?: string[];
   rpm?: number;
@@ -26,7 +27,7 @@ export function clientKeysCommand(): Command {
     'gateway API keys for clients (sk-sb-…), with optional model, rate and token limits',
   );
   command.addCommand(
-    withAdminOptions(new Command('create'))
+    withGatewayOptions(new Command('create'), 'admin')
       .description('create a client key and print it (it is shown this once)')
       .requiredOption('--name <name>', 'who or what the key is for')
       .option('--models <list>', 'comma-separated provider/model refs the key may use (default: all)', commaList)
@@ -34,18 +35,21 @@ export function clientKeysCommand(): Command {
       .option('--daily-tokens <n>', 'tokens per rolling 24 hours', positiveInt)
       .option('--json', 'print the API answer as JSON')
       .action(
-        adminAction(async (options: CreateOptions) => {
+        cliAction(async (options: CreateOptions) => {
           const body = {
             name: options.name,
             models: options.models,
             rpm: options.rpm,
             dailyTokens: options.dailyTokens,
           };
-          const created = (await adminRequest(options, 'POST', '/admin/client-keys', body)) as ClientKeyView & {
+          const created = (await gatewayRequest(options, 'POST', '/admin/client-keys', {
+            body,
+            use: 'admin',
+          })) as ClientKeyView & {
             key: string;
           };
           if (options.json) {
-            print(JSON.stringify(created, null, 2));
+            process.stdout.write(json(created));
             return;
           }
           print(`Created client key ${created.id} (${created.name}).\n\n    ${created.key}\n`);
@@ -54,32 +58,29 @@ export function clientKeysCommand(): Command {
       ),
   );
   command.addCommand(
-    withAdminOptions(new Command('list'))
+    withGatewayOptions(new Command('list'), 'admin')
       .description('list client keys (never the keys themselves)')
       .option('--json', 'print the API answer as JSON')
       .action(
-        adminAction(async (options: AdminOptions & { json?: boolean }) => {
-          const { data } = (await adminRequest(options, 'GET', '/admin/client-keys')) as { data: ClientKeyView[] };
-          print(options.json ? JSON.stringify(data, null, 2) : table(data));
+        cliAction(async (options: GatewayOptions & { json?: boolean }) => {
+          const { data } = (await gatewayRequest(options, 'GET', '/admin/client-keys', { use: 'admin' })) as {
+            data: ClientKeyView[];
+          };
+          process.stdout.write(options.json ? json(data) : keyTable(data));
         }),
       ),
   );
   command.addCommand(
-    withAdminOptions(new Command('revoke'))
+    withGatewayOptions(new Command('revoke'), 'admin')
       .description('delete a client key: requests with it are refused from then on')
       .argument('<id>', 'the key id (ck_…)')
       .action(
-        adminAction(async (id: string, options: AdminOptions) => {
-          await adminRequest(options, 'DELETE', `/admin/client-keys/${encodeURIComponent(id)}`);
+        cliAction(async (id: string, options: GatewayOptions) => {
+          await gatewayRequest(options, 'DELETE', `/admin/client-keys/${encodeURIComponent(id)}`, { use: 'admin' });
           print(`Revoked client key ${id}.`);
         }),
       ),
   );
-  return command;
-}
-
-function withAdminOptions(command: Command): Command {
-  for (const option of adminOptions()) command.addOption(option);
   return command;
 }
 
@@ -96,34 +97,18 @@ function commaList(value: string): string[] {
   return list;
 }
 
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n <= 0)
-    throw new InvalidArgumentError('expected a positive integer');
-  return n;
-}
-
-/** Aligned columns; absent limits print as "-". */
-function table(keys: ClientKeyView[]): string {
-  if (keys.length === 0) return 'No client keys: /v1 is open unless SWITCHBOARD_REQUIRE_AUTH=1.';
-  const rows = [['ID', 'NAME', 'MODELS', 'RPM', 'DAILY TOKENS', 'CREATED']];
-  for (const key of keys) {
-    rows.push([
+/** The keys as a table; absent limits print as "-". */
+function keyTable(keys: ClientKeyView[]): string {
+  if (keys.length === 0) return 'No client keys: /v1 is open unless SWITCHBOARD_REQUIRE_AUTH=1.\n';
+  return table(
+    ['ID', 'NAME', 'MODELS', 'RPM', 'DAILY TOKENS', 'CREATED'],
+    keys.map((key) => [
       key.id,
       key.name,
       key.models?.join(',') ?? 'all',
       String(key.rpm ?? '-'),
       String(key.dailyTokens ?? '-'),
       new Date(key.created * 1000).toISOString().replace(/\.\d+Z$/, 'Z'),
-    ]);
-  }
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows
-    .map((row) =>
-      row
-        .map((cell, column) => cell.padEnd(widths[column]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+    ]),
+  );
 }

@@ -1,15 +1,15 @@
 // `switchboard keys add|list|remove|validate`: provider keys of a running gateway, through its admin API.
 import { Command } from 'commander';
 import type { KeyInfo } from '../accounts/types.js';
-import { AdminRequestError, adminAction, adminOptions, adminRequest, type AdminOptions } from './admin-client.js';
+import { CliError, cliAction, gatewayRequest, withGatewayOptions, type GatewayOptions } from './gateway-client.js';
+import { json, table } from './output.js';
+import { readKey, type SecretInput } from './secret-input.js';
 
 /**
  * Where the keys commands read a key from and print to; process.stdin and process.stdout unless a test gives others.
  */
-export interface KeysCommandIO {
-  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+export interface KeysCommandIO extends SecretInput {
   stdout: { write(text: string): unknown };
-  stderr: { write(text: string): unknown };
 }
 
 type ValidateResult = KeyInfo & { ok: boolean; message?: string };
@@ -22,111 +22,64 @@ export function keysCommand(
     "manage a running gateway's provider keys (needs SWITCHBOARD_ADMIN_KEY)",
   );
 
-  withAdminOptions(keys.command('add'))
+  withGatewayOptions(keys.command('add'), 'admin')
     .description('add a provider key (stored encrypted; needs SWITCHBOARD_MASTER_KEY on the gateway)')
     .argument('<provider>', 'provider id, e.g. groq')
     .argument('[key]', "the key; omit it or give '-' to read it from stdin, which keeps it out of shell history")
     .action(
-      adminAction(async (provider: string, given: string | undefined, options: AdminOptions) => {
+      cliAction(async (provider: string, given: string | undefined, options: GatewayOptions) => {
         const key = given === undefined || given === '-' ? await readKey(io, provider) : given;
-        const info = (await adminRequest(options, 'POST', '/admin/keys', { provider, key })) as KeyInfo;
+        const info = (await gatewayRequest(options, 'POST', '/admin/keys', {
+          body: { provider, key },
+          use: 'admin',
+        })) as KeyInfo;
         io.stdout.write(`Added ${info.provider} key ${info.id} (${info.masked})\n`);
       }),
     );
 
-  withAdminOptions(keys.command('list'))
+  withGatewayOptions(keys.command('list'), 'admin')
     .description('list every provider key: id, provider, masked key, source, status')
     .option('--json', 'print the JSON list instead of a table')
     .action(
-      adminAction(async (options: AdminOptions & { json?: boolean }) => {
-        const { data } = (await adminRequest(options, 'GET', '/admin/keys')) as { data: KeyInfo[] };
-        io.stdout.write(options.json ? `${JSON.stringify(data, null, 2)}\n` : keyTable(data));
+      cliAction(async (options: GatewayOptions & { json?: boolean }) => {
+        const { data } = (await gatewayRequest(options, 'GET', '/admin/keys', { use: 'admin' })) as { data: KeyInfo[] };
+        io.stdout.write(options.json ? json(data) : keyTable(data));
       }),
     );
 
-  withAdminOptions(keys.command('remove'))
+  withGatewayOptions(keys.command('remove'), 'admin')
     .description('remove a key added at run time')
     .argument('<id>', 'key id, as `keys list` shows it')
     .action(
-      adminAction(async (id: string, options: AdminOptions) => {
-        await adminRequest(options, 'DELETE', `/admin/keys/${encodeURIComponent(id)}`);
+      cliAction(async (id: string, options: GatewayOptions) => {
+        await gatewayRequest(options, 'DELETE', `/admin/keys/${encodeURIComponent(id)}`, { use: 'admin' });
         io.stdout.write(`Removed ${id}\n`);
       }),
     );
 
-  withAdminOptions(keys.command('validate'))
+  withGatewayOptions(keys.command('validate'), 'admin')
     .description("check a key against its provider's model list (exits 1 when it fails)")
     .argument('<id>', 'key id, as `keys list` shows it')
     .action(
-      adminAction(async (id: string, options: AdminOptions) => {
-        const result = (await adminRequest(
-          options,
-          'POST',
-          `/admin/keys/${encodeURIComponent(id)}/validate`,
-        )) as ValidateResult;
+      cliAction(async (id: string, options: GatewayOptions) => {
+        const result = (await gatewayRequest(options, 'POST', `/admin/keys/${encodeURIComponent(id)}/validate`, {
+          use: 'admin',
+        })) as ValidateResult;
         const what = `${result.id} (${result.provider}, ${result.masked})`;
-        if (!result.ok)
-          throw new AdminRequestError(`${what} failed validation${result.message ? `: ${result.message}` : ''}`);
+        if (!result.ok) throw new CliError(`${what} failed validation${result.message ? `: ${result.message}` : ''}`);
         io.stdout.write(`${what}: ok\n`);
       }),
     );
   return keys;
 }
 
-function withAdminOptions(command: Command): Command {
-  for (const option of adminOptions()) command.addOption(option);
-  return command;
-}
-
-/**
- * Reads the key from stdin: the first line on a terminal (after a prompt on stderr), all of it from a pipe.
- * Either way one key, trimmed; anything else is refused rather than sent.
- */
-async function readKey(io: KeysCommandIO, provider: string): Promise<string> {
-  if (io.stdin.isTTY) io.stderr.write(`Paste the ${provider} key, then press Enter: `);
-  const text = await readInput(io.stdin, io.stdin.isTTY === true);
-  const key = text.trim();
-  if (key === '')
-    throw new AdminRequestError('no key given: pass it on stdin (e.g. `pbpaste | switchboard keys add groq`)');
-  if (/\s/.test(key)) throw new AdminRequestError('stdin holds more than one line or word: give exactly one key');
-  return key;
-}
-
-function readInput(stream: NodeJS.ReadableStream, firstLineOnly: boolean): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    const done = () => {
-      stream.off('data', onData).off('end', done).off('error', reject);
-      stream.pause();
-      resolve(text);
-    };
-    const onData = (chunk: Buffer | string) => {
-      text += chunk.toString();
-      if (firstLineOnly && text.includes('\n')) {
-        text = text.slice(0, text.indexOf('\n'));
-        done();
-      }
-    };
-    stream.on('data', onData).on('end', done).on('error', reject);
-  });
-}
-
-/** The list as an aligned table, or a line saying there is none. */
+/** The list as a table, or a line saying there is none. */
 export function keyTable(keys: KeyInfo[]): string {
   if (keys.length === 0) return 'No provider keys. Add one with `switchboard keys add <provider>`.\n';
-  const rows = [
+  return table(
     ['ID', 'PROVIDER', 'KEY', 'SOURCE', 'STATUS', 'REASON'],
-    ...keys.map((k) => [k.id, k.provider, k.masked, k.source, k.status, reasonText(k)]),
-  ];
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return `${rows
-    .map((row) =>
-      row
-        .map((cell, column) => cell.padEnd(widths[column]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n')}\n`;
+    keys.map((k) => [k.id, k.provider, k.masked, k.source, k.status, reasonText(k)]),
+  );
 }
 
 function reasonText(key: KeyInfo): string {

@@ -2,10 +2,11 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { SetupError } from '../errors.js';
-import { startGateway, type Gateway } from '../main.js';
+import type { Gateway } from '../main.js';
 import { EXPOSED_WARNING } from '../server/listen.js';
 import { isStoreUnavailable } from '../storage/errors.js';
 import type { ResolvedCatalog } from '../catalog/types.js';
+import { processHost, type CliHost } from './host.js';
 
 /**
  * Exit codes of a start that fails (sysexits.h), so that a supervisor can tell "fix the setup" (do not restart in a
@@ -15,7 +16,14 @@ const EXIT_CONFIG = 78;
 const EXIT_UNAVAILABLE = 69;
 const EXIT_SOFTWARE = 70;
 
-export function serveCommand(): Command {
+/** Where `serve` runs; `serving` is handed the gateway once it listens (the process's: stop it on SIGINT or SIGTERM). */
+export type ServeHost = CliHost & { serving(gateway: Gateway): void };
+
+function processServeHost(): ServeHost {
+  return { ...processHost(), serving: stopOnSignals };
+}
+
+export function serveCommand(host: () => ServeHost = processServeHost): Command {
   return new Command('serve')
     .description('serve the gateway (default 127.0.0.1:8000, or $HOST and $PORT)')
     .option('-c, --config <file>', 'config file (default: ./switchboard.yaml when present)')
@@ -26,21 +34,36 @@ export function serveCommand(): Command {
       'listen beyond loopback even with client auth off (anyone who reaches the port can use the keys); also SWITCHBOARD_ALLOW_PUBLIC=1',
     )
     .action(async (options: { config?: string; port?: number; host?: string; allowPublic?: boolean }) => {
+      const on = host();
       try {
-        const { config, file } = loadConfig(options.config === undefined ? {} : { file: options.config });
-        if (options.port !== undefined) config.server.port = options.port;
-        if (options.host !== undefined) config.server.host = options.host;
-        const gateway = await startGateway({ config, ...(options.allowPublic ? { allowPublic: true } : {}) });
-        if (gateway.exposed) process.stderr.write(`switchboard: warning: ${EXPOSED_WARNING}\n`);
+        const { env, cwd } = on;
+        const flags = {
+          ...(options.port === undefined ? {} : { port: options.port }),
+          ...(options.host === undefined ? {} : { host: options.host }),
+        };
+        const source = { env, cwd, ...(options.config === undefined ? {} : { file: options.config }), flags };
+        const loaded = loadConfig(source);
+        const { config, file } = loaded;
+        // Read again from the same file (even if ./switchboard.yaml was found by looking), with the same flags.
+        const read = () => loadConfig({ ...source, ...(file === undefined ? {} : { file }) });
+        // Loaded here, not at the top: the whole gateway takes seconds to import, which every other command would pay.
+        const { createLogger, startGateway } = await import('../main.js');
+        const gateway = await startGateway({
+          config,
+          env,
+          configSource: { ...loaded, read },
+          ...(on.log === undefined ? {} : { logger: createLogger(config.logLevel, env['LOG_FORMAT'], on.log) }),
+          ...(options.allowPublic ? { allowPublic: true } : {}),
+        });
+        // Before the line a supervisor waits for: a SIGHUP sent the moment it reads it must not end the process.
+        on.serving(gateway);
+        if (gateway.exposed) on.stderr.write(`switchboard: warning: ${EXPOSED_WARNING}\n`);
         const where = gateway.address === gateway.url ? '' : ` (every interface; from here: ${gateway.url}/v1)`;
-        process.stdout.write(
-          `${summary(gateway.registry, file)}Switchboard listening on ${gateway.address}/v1${where}\n`,
-        );
-        stopOnSignals(gateway);
+        on.stdout.write(`${summary(gateway.registry, file)}Switchboard listening on ${gateway.address}/v1${where}\n`);
       } catch (err) {
         const [code, message] = startFailure(err);
-        process.stderr.write(`switchboard: ${message}\n`);
-        process.exit(code);
+        on.stderr.write(`switchboard: ${message}\n`);
+        on.exit(code);
       }
     });
 }
@@ -73,7 +96,9 @@ function summary(registry: ResolvedCatalog, file: string | undefined): string {
     for (const p of registry.disabled.filter((d) => d.keyEnv.length > 0).slice(0, 6)) {
       lines.push(`  export ${p.keyEnv[0]}=...${p.signupUrl ? `   (get one at ${p.signupUrl})` : ''}`);
     }
-    lines.push('or list providers in switchboard.yaml (see docs/CONFIG.md).');
+    lines.push(
+      'or run `switchboard init` to store keys encrypted, or list providers in switchboard.yaml (docs/CONFIG.md).',
+    );
   } else {
     lines.push(`Enabled: ${registry.providers.length} providers, ${registry.models.length} models`);
     for (const p of registry.providers)
@@ -82,8 +107,10 @@ function summary(registry: ResolvedCatalog, file: string | undefined): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** SIGINT and SIGTERM stop the gateway; SIGHUP reads the config file again (its outcome is logged). */
 function stopOnSignals(gateway: Gateway): void {
   const stop = () => void gateway.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  process.on('SIGHUP', () => void gateway.reloadConfig());
 }

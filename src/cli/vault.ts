@@ -1,13 +1,18 @@
 // `switchboard vault check|repair|reset`: the key vault straight on its store, for when the gateway cannot open it
-// (and so cannot start). They read the gateway's environment: REDIS_URL or SWITCHBOARD_DATA_DIR, SWITCHBOARD_MASTER_KEY.
+// (and so cannot start). They read the gateway's environment: REDIS_URL or SWITCHBOARD_DATA_DIR, SWITCHBOARD_MASTER_KEY
+// (else the master key file in the data directory).
 import { Command } from 'commander';
-import { pino } from 'pino';
-import { inspectVault, repairVault, resetVault, type VaultReport } from '../accounts/vault-repair.js';
+import { readMasterKey } from '../accounts/master-key.js';
+import type { VaultReport } from '../accounts/vault-repair.js';
 import { SetupError } from '../errors.js';
 import { isStoreUnavailable } from '../storage/errors.js';
-import { createStores, storesOptionsFromEnv, type Stores } from '../storage/index.js';
+import type { Stores } from '../storage/index.js';
+import { processHost, type CliHost } from './host.js';
 
-export function vaultCommand(): Command {
+/** The vault's repairs, loaded when a vault command runs: the stores they need take long to load for other commands. */
+const repairs = () => import('../accounts/vault-repair.js');
+
+export function vaultCommand(host: () => CliHost = processHost): Command {
   const vault = new Command('vault').description(
     'check or repair the key vault on its store, without a running gateway (uses the gateway environment)',
   );
@@ -15,31 +20,31 @@ export function vaultCommand(): Command {
     .command('check')
     .description('say whether the gateway can open the vault, and which keys it cannot read (exits 1 if any)')
     .action(() =>
-      onStore(async (stores, masterKey) => {
+      onStore(host(), async (stores, masterKey, out) => {
+        const { inspectVault } = await repairs();
         const report = await inspectVault(stores.records, masterKey, stores.recordsLocation);
-        process.stdout.write(describe(report, stores.recordsLocation));
-        if (report.unreadable.length > 0 || report.meta === 'damaged') {
-          process.stdout.write('Run `switchboard vault repair` to remove them.\n');
-          process.exitCode = 1;
-        }
+        out.stdout.write(describe(report, stores.recordsLocation));
+        if (report.unreadable.length === 0 && report.meta !== 'damaged') return 0;
+        out.stdout.write('Run `switchboard vault repair` to remove them.\n');
+        return 1;
       }),
     );
   vault
     .command('repair')
     .description('remove the keys the vault cannot read (they must be added again), keeping every other one')
     .action(() =>
-      onStore(async (stores, masterKey) => {
+      onStore(host(), async (stores, masterKey, out) => {
+        const { repairVault } = await repairs();
         const report = await repairVault(stores.records, masterKey, stores.recordsLocation);
         if (report.unreadable.length === 0 && report.meta !== 'damaged') {
-          process.stdout.write(`Nothing to repair: ${describe(report, stores.recordsLocation)}`);
-          return;
+          out.stdout.write(`Nothing to repair: ${describe(report, stores.recordsLocation)}`);
+          return 0;
         }
-        if (report.meta === 'damaged') process.stdout.write('Removed the damaged meta record.\n');
+        if (report.meta === 'damaged') out.stdout.write('Removed the damaged meta record.\n');
         for (const entry of report.unreadable)
-          process.stdout.write(
-            `Removed ${entry.id}${entry.provider ? ` (${entry.provider})` : ''}: ${entry.problem}\n`,
-          );
-        process.stdout.write('Add those keys again with `switchboard keys add <provider>` once the gateway runs.\n');
+          out.stdout.write(`Removed ${entry.id}${entry.provider ? ` (${entry.provider})` : ''}: ${entry.problem}\n`);
+        out.stdout.write('Add those keys again with `switchboard keys add <provider>` once the gateway runs.\n');
+        return 0;
       }),
     );
   vault
@@ -47,35 +52,48 @@ export function vaultCommand(): Command {
     .description('delete every stored key and the meta record: for a lost master key (keys must be added again)')
     .option('--yes', 'really delete them')
     .action((options: { yes?: boolean }) =>
-      onStore(async (stores) => {
+      onStore(host(), async (stores, _masterKey, out) => {
         if (options.yes !== true) {
           const count = (await stores.records.list('vault')).length;
-          process.stderr.write(
+          out.stderr.write(
             `This deletes the ${count} key(s) stored in ${stores.recordsLocation}: add --yes to go on\n`,
           );
-          process.exitCode = 1;
-          return;
+          return 1;
         }
+        const { resetVault } = await repairs();
         const count = await resetVault(stores.records);
-        process.stdout.write(`Deleted ${count} key(s) and the vault's meta record from ${stores.recordsLocation}\n`);
+        out.stdout.write(`Deleted ${count} key(s) and the vault's meta record from ${stores.recordsLocation}\n`);
+        return 0;
       }),
     );
   return vault;
 }
 
-/** Opens the gateway's stores, runs `work`, closes them; a SetupError or an unreachable store is a message, exit 1. */
-async function onStore(work: (stores: Stores, masterKey: string | undefined) => Promise<void>): Promise<void> {
+/**
+ * Opens the gateway's stores (as `host`'s environment says), runs `work`, closes them, then exits with what `work`
+ * answered when it is not 0; a SetupError or an unreachable store is a message, exit 1.
+ */
+async function onStore(
+  host: CliHost,
+  work: (stores: Stores, masterKey: string | undefined, out: CliHost) => Promise<number>,
+): Promise<void> {
   let stores: Stores | undefined;
+  let code: number;
   try {
-    stores = createStores({ ...storesOptionsFromEnv(process.env), logger: pino({ level: 'silent' }) });
-    await work(stores, process.env['SWITCHBOARD_MASTER_KEY'] || undefined);
+    const [{ createStores, storesOptionsFromEnv }, { pino }] = await Promise.all([
+      import('../storage/index.js'),
+      import('pino'),
+    ]);
+    stores = createStores({ ...storesOptionsFromEnv(host.env), logger: pino({ level: 'silent' }) });
+    code = await work(stores, readMasterKey(host.env).key, host);
   } catch (err) {
     if (!(err instanceof SetupError) && !isStoreUnavailable(err)) throw err;
-    process.stderr.write(`switchboard: ${err.message}\n`);
-    process.exitCode = 1;
+    host.stderr.write(`switchboard: ${err.message}\n`);
+    code = 1;
   } finally {
     await stores?.close();
   }
+  if (code !== 0) host.exit(code);
 }
 
 function describe(report: VaultReport, location: string): string {

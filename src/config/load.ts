@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { SetupError } from '../errors.js';
+import { leafPaths } from './paths.js';
 import { ConfigSchema, type Config } from './schema.js';
 
 export type Env = Record<string, string | undefined>;
@@ -22,25 +23,44 @@ export interface LoadConfigOptions {
   file?: string;
   cwd?: string;
   env?: Env;
+  /** Command-line flags (`--port`, `--host`): they win over the environment and the file. */
+  flags?: { port?: number; host?: string };
 }
+
+/** Where a value the defaults do not give comes from: the file, an environment variable, or a command-line flag. */
+export type SetBy = 'file' | 'env' | 'flag';
 
 export interface LoadedConfig {
   config: Config;
   /** The file that was read, if any. */
   file?: string;
+  /** The leaf paths (`server.port`, `routing.rules`) that the file, the environment or a flag set; others are defaults. */
+  setBy: Map<string, SetBy>;
 }
 
 const DEFAULT_CONFIG_FILE = 'switchboard.yaml';
 
-/** Reads and validates the config; environment variables PORT, HOST and LOG_LEVEL override the file. */
+/**
+ * Reads and validates the config; environment variables PORT, HOST and LOG_LEVEL override the file, and the flags
+ * override both. Loading again with the same options (and `file` set to the file it read) reads the same file.
+ */
 export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const file = pickFile(options.file, cwd);
-  const raw = file === undefined ? {} : readYaml(file);
-  const withEnv = applyEnvOverrides(expandEnv(raw, env), env);
-  const config = parseConfig(withEnv, file ?? 'defaults');
-  return file === undefined ? { config } : { config, file };
+  const expanded = expandEnv(file === undefined ? {} : readYaml(file), env);
+  const setBy = new Map<string, SetBy>(leafPaths(expanded).map((path) => [path, 'file']));
+  const config = parseConfig(applyEnvOverrides(expanded, env, setBy), file ?? 'defaults');
+  const { port, host } = options.flags ?? {};
+  if (port !== undefined) {
+    config.server.port = port;
+    setBy.set('server.port', 'flag');
+  }
+  if (host !== undefined) {
+    config.server.host = host;
+    setBy.set('server.host', 'flag');
+  }
+  return file === undefined ? { config, setBy } : { config, file, setBy };
 }
 
 function pickFile(explicit: string | undefined, cwd: string): string | undefined {
@@ -57,7 +77,9 @@ function readYaml(file: string): unknown {
   try {
     return parseYaml(readFileSync(file, 'utf8')) ?? {};
   } catch (err) {
-    throw new ConfigError(`${file}: not valid YAML: ${err instanceof Error ? err.message : String(err)}`);
+    // The parser's message ends with the offending lines quoted, which may hold a key: the first line says where.
+    const where = (err instanceof Error ? err.message : String(err)).split('\n')[0]!.replace(/:$/, '');
+    throw new ConfigError(`${file}: not valid YAML: ${where}`);
   }
 }
 
@@ -91,16 +113,25 @@ export function expandEnv(value: unknown, env: Env): unknown {
   return value;
 }
 
-function applyEnvOverrides(value: unknown, env: Env): unknown {
+function applyEnvOverrides(value: unknown, env: Env, setBy: Map<string, SetBy>): unknown {
   const root =
     typeof value === 'object' && value !== null && !Array.isArray(value)
       ? { ...(value as Record<string, unknown>) }
       : {};
   const server = { ...((root['server'] as Record<string, unknown> | undefined) ?? {}) };
-  if (env['PORT']) server['port'] = parsePort(env['PORT']);
-  if (env['HOST']) server['host'] = env['HOST'];
+  if (env['PORT']) {
+    server['port'] = parsePort(env['PORT']);
+    setBy.set('server.port', 'env');
+  }
+  if (env['HOST']) {
+    server['host'] = env['HOST'];
+    setBy.set('server.host', 'env');
+  }
   root['server'] = server;
-  if (env['LOG_LEVEL']) root['logLevel'] = env['LOG_LEVEL'];
+  if (env['LOG_LEVEL']) {
+    root['logLevel'] = env['LOG_LEVEL'];
+    setBy.set('logLevel', 'env');
+  }
   return root;
 }
 

@@ -9,6 +9,8 @@ export type Capability = (typeof CAPABILITIES)[number];
 export { DOMAINS, MODEL_QUALITIES, TASKS, type Domain, type ModelQuality, type Task } from './routing-schema.js';
 
 const unit = z.number().min(0).max(1);
+/** A price in USD per million tokens, for prompt (input) and completion (output) tokens. */
+const PriceSchema = z.strictObject({ input: z.number().min(0), output: z.number().min(0) });
 
 export const ModelSchema = z.strictObject({
   /** The provider's own model id; Switchboard names it `provider/id`. */
@@ -23,7 +25,16 @@ export const ModelSchema = z.strictObject({
   speed: unit.default(0.5),
   /** Per-task quality priors (0..1) that override `quality` for that task. */
   strengths: z.partialRecord(z.enum(TASKS), unit).optional(),
-  costPer1M: z.strictObject({ input: z.number().min(0), output: z.number().min(0) }).default({ input: 0, output: 0 }),
+  /** USD per million tokens as this key pays them: 0 on a free tier, the list price otherwise. */
+  costPer1M: PriceSchema.default({ input: 0, output: 0 }),
+  /**
+   * The provider's published paid price of the same tokens (USD per million), when it differs from costPer1M (a free
+   * tier of a model that is also sold): what usage reports count as saved. Absent: costPer1M when it is not 0, else no
+   * list price is known.
+   */
+  listPricePer1M: PriceSchema.optional(),
+  /** false takes the model out of routing and of /v1/models (its provider stays on). */
+  enabled: z.boolean().optional(),
 });
 export type ModelConfig = z.infer<typeof ModelSchema>;
 

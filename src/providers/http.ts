@@ -132,7 +132,7 @@ async function send(dispatcher: Dispatcher, req: HttpRequest): Promise<HttpRespo
       headers: res.headers,
       body: mapBodyErrors(res.body, signal),
       text: () => res.body.text().catch((err: unknown) => rethrow(err, signal)),
-      json: () => res.body.text().then(parseJson, (err: unknown) => rethrow(err, signal)),
+      json: () => wholeJson(res.body, signal),
     };
   } catch (err) {
     clearTimeout(timer);
@@ -154,6 +154,42 @@ function notify(listener: NonNullable<HttpRequest['onHeaders']>, headers: HttpRe
   } catch {
     // Nothing to do: the call itself went fine.
   }
+}
+
+/**
+ * The body's JSON, read until it parses: a server that sends a whole body but never ends its response (no length, and
+ * the end of its chunks never comes) is answered once the body is whole, not timed out after `idleMs` of silence. A
+ * parse is tried only when the text so far ends as an object or an array does; a JSON text never parses before it is
+ * whole, so nothing is cut short, and a body that ends on time is parsed once, as before. Leaving the loop early drops
+ * the rest of the response (undici closes a socket whose response did not end).
+ */
+async function wholeJson(body: AsyncIterable<Uint8Array>, signal: AbortSignal): Promise<unknown> {
+  const decoder = new TextDecoder();
+  let text = '';
+  try {
+    for await (const bytes of body) {
+      text += decoder.decode(bytes, { stream: true });
+      if (!endsAsJson(text)) continue;
+      try {
+        return JSON.parse(text);
+      } catch {
+        // Not whole yet.
+      }
+    }
+  } catch (err) {
+    rethrow(err, signal);
+  }
+  return parseJson(text + decoder.decode());
+}
+
+/** The last character that is not white space closes an object or an array. */
+function endsAsJson(text: string): boolean {
+  for (let i = text.length - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) continue;
+    return c === 0x7d || c === 0x5d; // } or ]
+  }
+  return false;
 }
 
 /** A body that is not JSON is the upstream's fault (kind server), not the connection's. */

@@ -71,18 +71,25 @@ function nextCandidate(candidates: readonly Candidate[], from: number, skipped: 
 
 /**
  * How long until any of the plan's candidates, or a provider it left out for being unavailable, can take a call, as
- * `availability` says now (0: one can now); undefined when none ever will (every key disabled). The Retry-After of a
- * run that ends on a 429 or 503.
+ * `availability` says now (0: one can now), and no sooner than a model said itself (`said`: model ref → its
+ * Retry-After, an overloaded model's); undefined when none ever will (every key disabled). The Retry-After of a run
+ * that ends on a 429 or 503.
  */
-export function earliestServeMs(plan: Plan, availability: Availability): number | undefined {
-  let soonest = Number.POSITIVE_INFINITY;
-  const seen = new Set<ResolvedProvider>();
-  const consider = (provider: ResolvedProvider) => {
-    if (seen.has(provider)) return;
-    seen.add(provider);
-    soonest = Math.min(soonest, availability(provider)?.retryAfterMs ?? 0);
+export function earliestServeMs(
+  plan: Plan,
+  availability: Availability,
+  said: ReadonlyMap<string, number> = new Map(),
+): number | undefined {
+  const waits = new Map<ResolvedProvider, number>();
+  const wait = (provider: ResolvedProvider) => {
+    let ms = waits.get(provider);
+    if (ms === undefined) waits.set(provider, (ms = availability(provider)?.retryAfterMs ?? 0));
+    return ms;
   };
-  for (const candidate of plan.candidates) consider(candidate.model.provider);
-  for (const provider of plan.unavailable ?? []) consider(provider);
+  let soonest = Number.POSITIVE_INFINITY;
+  for (const { model } of plan.candidates) {
+    soonest = Math.min(soonest, Math.max(wait(model.provider), said.get(model.ref) ?? 0));
+  }
+  for (const provider of plan.unavailable ?? []) soonest = Math.min(soonest, wait(provider));
   return Number.isFinite(soonest) ? soonest : undefined;
 }

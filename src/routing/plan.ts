@@ -66,12 +66,12 @@ export const AUTO_MODEL = 'auto';
 type Unavailable = ReturnType<Availability>;
 
 /**
- * The plan for a request; throws 404 for an unknown model or provider, 403 for a model the client's key may not
- * use, 400 when no model can serve it (`context_length_exceeded` when it is too big for every one, whether the client
- * named the model or not), and when every fitting model's provider cannot take a call now, the failure policy's answer
- * for the one that can serve soonest (429 keys resting, 503 circuit open or no usable key) with its Retry-After. Pruned
- * models are used only when nothing else can serve, or when the client names them. Providers take turns in the plan
- * (see `alternateProviders`), except in a list the client gave.
+ * The plan for a request; throws 404 for an unknown model or provider (`model_disabled` for a model switched off),
+ * 403 for a model the client's key may not use, 400 when no model can serve it (`context_length_exceeded` when it is
+ * too big for every one, whether the client named the model or not), and when every fitting model's provider cannot
+ * take a call now, the failure policy's answer for the one that can serve soonest (429 keys resting, 503 circuit open
+ * or no usable key) with its Retry-After. Pruned models are used only when nothing else can serve, or when the client
+ * names them. Providers take turns in the plan (see `alternateProviders`), except in a list the client gave.
  */
 export function planRoute(
   registry: ResolvedCatalog,
@@ -217,6 +217,9 @@ function explicitModels(registry: ResolvedCatalog, route: RouteRequest): Resolve
   const found = names.map((name, i) => {
     const models = resolveName(registry, name);
     if (models.length === 0 && i === 0 && route.model !== AUTO_MODEL) {
+      const off = switchedOffReason(registry, name);
+      if (off !== undefined)
+        throw notFound(`The model '${name}' is switched off on this gateway: ${off}`, 'model_disabled', 'model');
       throw notFound(`The model '${name}' does not exist or no enabled provider serves it`, 'model_not_found', 'model');
     }
     return models;
@@ -225,6 +228,14 @@ function explicitModels(registry: ResolvedCatalog, route: RouteRequest): Resolve
   if (unique.length === 0)
     throw notFound(`none of the models in 'models' is served by an enabled provider`, 'model_not_found', 'models');
   return unique;
+}
+
+/** Why the model `name` (`provider/model` or a bare id) is switched off, when it is; only on the error path. */
+function switchedOffReason(registry: ResolvedCatalog, name: string): string | undefined {
+  const exact = registry.switchedOff.get(name);
+  if (exact !== undefined) return exact;
+  for (const [ref, reason] of registry.switchedOff) if (ref.endsWith(`/${name}`)) return reason;
+  return undefined;
 }
 
 function resolveName(registry: ResolvedCatalog, name: string): ResolvedModel[] {

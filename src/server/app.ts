@@ -1,14 +1,20 @@
 // createApp(deps): the express app with every route and the error handler. It never listens.
 import express, { type Express } from 'express';
+import { listPriceOfRef } from '../catalog/list-price.js';
 import type { AppDeps } from './deps.js';
 import { clientAuth } from './middleware/client-auth.js';
 import { errorHandler, unknownRoute } from './middleware/errors.js';
 import { adminClientKeyRoutes } from './routes/admin-client-keys.js';
 import { adminKeyRoutes } from './routes/admin-keys.js';
+import { adminSettingsRoutes } from './routes/admin-settings.js';
+import { adminStatusRoutes } from './routes/admin-status.js';
 import { agentRoutes } from './routes/agents.js';
+import { catalogRoutes } from './routes/catalog.js';
 import { chatRoutes } from './routes/chat.js';
+import { consoleRoutes } from './routes/console.js';
 import { contextualChatRoutes } from './routes/contextual-chat.js';
 import { healthRoutes } from './routes/health.js';
+import { meRoutes } from './routes/me.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { modelRoutes } from './routes/models.js';
 import { requestRoutes } from './routes/requests.js';
@@ -31,15 +37,32 @@ export function createApp(deps: AppDeps): Express {
   app.use(chatRoutes(deps));
   app.use(metricsRoutes(deps.metrics));
   app.use(modelRoutes(deps));
+  app.use(catalogRoutes(deps));
   app.use(healthRoutes(deps));
   app.use(contextualChatRoutes(deps));
   app.use(routingRoutes(deps));
   app.use(agentRoutes(deps));
-  app.use(usageRoutes({ usage: deps.usage, now: deps.now }));
+  app.use(usageRoutes({ usage: deps.usage, now: deps.now, priceOf: (model) => listPriceOfRef(deps.registry, model) }));
   app.use(requestRoutes({ requests: deps.requests }));
   app.use(runRoutes(deps));
   app.use(adminKeyRoutes({ keys: deps.keyAdmin, adminKey: deps.adminKey }));
   app.use(adminClientKeyRoutes({ clientKeys: deps.clientKeys, adminKey: deps.adminKey }));
+  app.use(adminSettingsRoutes({ settings: deps.settings, registry: deps.registry, adminKey: deps.adminKey }));
+  app.use(meRoutes({ clientKeys: deps.clientKeys, adminKey: deps.adminKey }));
+  if (deps.consoleDir !== undefined) app.use(consoleRoutes(deps.consoleDir));
+  app.use(
+    adminStatusRoutes({
+      sources: {
+        ...deps.status,
+        registry: deps.registry,
+        keyAdmin: deps.keyAdmin,
+        usage: deps.usage,
+        requests: deps.requests,
+        now: deps.now,
+      },
+      adminKey: deps.adminKey,
+    }),
+  );
   app.use(unknownRoute);
   app.use(errorHandler(deps.logger));
   return app;

@@ -12,7 +12,9 @@ import type { StatsView } from '../routing/types.js';
 import type { RequestLogStore, UsageStore } from '../storage/types.js';
 import type { RunRecords } from '../../graphs/chat/run-record.js';
 import type { Metrics } from './metrics.js';
+import type { StatusSources } from './status/snapshot.js';
 import type { RequestLog } from './request-log/index.js';
+import type { LiveSettings } from './settings/types.js';
 
 export interface AppDeps {
   config: Config;
@@ -28,6 +30,10 @@ export interface AppDeps {
   clientKeys: ClientKeys;
   /** Provider keys as the admin API manages them. */
   keyAdmin: KeyAdmin;
+  /** The config file and the run-time settings (GET, PATCH /admin/settings; provider and model switches). */
+  settings: LiveSettings;
+  /** The circuits and the free-tier headroom, for GET /admin/status (the rest of it comes from the deps here). */
+  status: Pick<StatusSources, 'breakers' | 'freeTier'>;
   /** SWITCHBOARD_ADMIN_KEY; unset turns the admin API off. */
   adminKey: string | undefined;
   usage: UsageStore;
@@ -46,5 +52,7 @@ export interface AppDeps {
   checkStores?: () => Promise<void>;
   /** 0..1: the share of a provider's keys usable now (the key pool's `headroom`), for /v1/routing/explain. */
   headroom?: (provider: ResolvedProvider) => number;
+  /** The built web console (dist/ui), served at /ui; absent: no console (most tests). */
+  consoleDir?: string;
   now: () => number;
 }

@@ -85,6 +85,11 @@ function parseCommandTimeout(value: string | undefined): number | undefined {
   );
 }
 
+/** The data directory: SWITCHBOARD_DATA_DIR, else DEFAULT_DATA_DIR, made absolute against the working directory. */
+export function dataDirFromEnv(env: Record<string, string | undefined>): string {
+  return path.resolve(env['SWITCHBOARD_DATA_DIR'] || DEFAULT_DATA_DIR);
+}
+
 /** Where the environment puts the state: what createStores takes from it. */
 export type StoresEnvOptions = Pick<StoresOptions, 'redisUrl' | 'store' | 'dataDir' | 'keyPrefix' | 'commandTimeoutMs'>;
 
@@ -100,7 +105,7 @@ export function storesOptionsFromEnv(env: Record<string, string | undefined>): S
   const commandTimeoutMs = parseCommandTimeout(env['SWITCHBOARD_REDIS_TIMEOUT_MS']);
   const redisUrl = env['REDIS_URL'] || undefined;
   return {
-    dataDir: path.resolve(env['SWITCHBOARD_DATA_DIR'] || DEFAULT_DATA_DIR),
+    dataDir: dataDirFromEnv(env),
     ...(redisUrl === undefined ? {} : { redisUrl }),
     ...(store === undefined ? {} : { store }),
     ...(keyPrefix === undefined ? {} : { keyPrefix }),

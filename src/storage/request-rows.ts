@@ -6,6 +6,7 @@ export function matchesRequest(record: RequestRecord, filter: RequestFilter): bo
   if (filter.model !== undefined && record.modelUsed !== filter.model) return false;
   if (filter.provider !== undefined && record.provider !== filter.provider) return false;
   if (filter.clientId !== undefined && record.clientId !== filter.clientId) return false;
+  if (filter.since !== undefined && !(record.ts >= filter.since)) return false;
   if (typeof filter.status === 'number') return record.httpStatus === filter.status;
   return filter.status === undefined || record.status === filter.status;
 }

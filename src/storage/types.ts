@@ -94,6 +94,15 @@ export interface WindowStore {
   adjust(entries: Array<{ key: string; windowMs: number; amount: number }>, at: number): Promise<void>;
   /** What `key` holds in the window ending at `now` (never below 0). */
   total(key: string, windowMs: number, now: number): Promise<number>;
+  /** `total` with when the window is whole again, in one read (the status page's free-tier headroom). */
+  level(key: string, windowMs: number, now: number): Promise<WindowLevel>;
+}
+
+/** What a window holds at a time, and when all of it has stopped counting. */
+export interface WindowLevel {
+  total: number;
+  /** When every amount counted now has left the window (ms since the epoch); absent when it holds nothing. */
+  clearsAt?: number;
 }
 
 /** Short-lived values with a time to live (key health, cached responses, run owners), shared like the other stores. */
@@ -288,6 +297,8 @@ export interface RequestFilter {
   /** A RequestStatus, or an HTTP status (a number). */
   status?: RequestStatus | number;
   clientId?: string;
+  /** Only requests that arrived at or after this time (ms since the epoch). */
+  since?: number;
 }
 
 /** One page of the request log: at most `limit` rows older than `before`, newest first. */

@@ -1,5 +1,5 @@
 // Sliding-window bucket math shared by the window stores: the memory backend runs it, the Redis script mirrors it.
-import type { WindowRule } from './types.js';
+import type { WindowLevel, WindowRule } from './types.js';
 
 /**
  * Buckets per window. Twelve divides the common windows (minute, hour, day) into whole milliseconds (5 s, 5 min,
@@ -56,6 +56,22 @@ export function countAt(buckets: Iterable<Bucket>, windowMs: number, now: number
   let total = 0;
   for (const [index, count] of buckets) if (index >= oldest) total += Math.max(0, count);
   return total;
+}
+
+/**
+ * What the buckets hold at `now`, and when all of it has stopped counting: the newest non-empty bucket's expiry (a
+ * sliding window frees up gradually; that is when it is whole again).
+ */
+export function windowLevel(buckets: Iterable<Bucket>, windowMs: number, now: number): WindowLevel {
+  const oldest = oldestCounted(windowMs, now);
+  let total = 0;
+  let newest = -Infinity;
+  for (const [index, count] of buckets) {
+    if (index < oldest || count <= 0) continue;
+    total += count;
+    newest = Math.max(newest, index);
+  }
+  return total === 0 ? { total } : { total, clearsAt: expiresAt(newest, windowMs) };
 }
 
 /** Whether `amount` more fits under `limit` on top of `count`. */

@@ -37,5 +37,6 @@ export function withLocalFallback(shared: WindowStore, logger: Logger, now: () =
     consume: (rules, at) => run((store) => store.consume(rules, at)),
     adjust: (entries, at) => run((store) => store.adjust(entries, at)),
     total: (key, windowMs, at) => run((store) => store.total(key, windowMs, at)),
+    level: (key, windowMs, at) => run((store) => store.level(key, windowMs, at)),
   };
 }

@@ -42,7 +42,7 @@ export function requestRecord(ts: number, overrides: Partial<RequestRecord> = {}
 const DAY = 86_400_000;
 const roomy: RequestLogOptions = { retentionMs: DAY, maxRows: 10_000 };
 const without = ({ id: _id, ...record }: StoredRequest): RequestRecord => record;
-const runIds = (rows: StoredRequest[]) => rows.map((row) => row.runId);
+const runIds = (rows: RequestRecord[]) => rows.map((row) => row.runId);
 
 /** Every page of `query` from the newest, following `next`. */
 async function allPages(store: RequestLogStore, query: RequestQuery): Promise<StoredRequest[][]> {
@@ -120,6 +120,54 @@ export function describeRequestLogContract(name: string, backend: RequestLogBack
       expect(await list({ clientId: 'c1', status: 'error' })).toEqual(['e']);
       expect(await list({ clientId: 'c2', provider: 'groq', model: 'groq/llama', status: 502 })).toEqual(['b']);
       expect(await list({ clientId: 'nobody' })).toEqual([]);
+    });
+
+    it('lists only the requests that arrived at or after since, alone, with other filters and across pages', async () => {
+      const store = await open();
+      const now = backend.now();
+      // Appended in the order they ended: 'long' arrived first but ended after 'quick'.
+      store.append(requestRecord(now - 9_000, { runId: 'old', clientId: 'c1' }));
+      store.append(requestRecord(now - 3_000, { runId: 'quick', clientId: 'c1' }));
+      store.append(requestRecord(now - 6_000, { runId: 'long', clientId: 'c2', latencyMs: 5_000 }));
+      store.append(requestRecord(now - 2_000, { runId: 'at-since', clientId: 'c2' }));
+      store.append(requestRecord(now - 1_000, { runId: 'new', clientId: 'c1', status: 'error', httpStatus: 500 }));
+      const list = async (query: Partial<RequestQuery>) => runIds((await store.list({ limit: 10, ...query })).rows);
+      expect(await list({ since: now - 5_000 })).toEqual(['new', 'at-since', 'quick']);
+      expect(await list({ since: now - 2_000 })).toEqual(['new', 'at-since']);
+      expect(await list({ since: now - 7_000, clientId: 'c2' })).toEqual(['at-since', 'long']);
+      expect(await list({ since: now - 5_000, status: 'ok', clientId: 'c1' })).toEqual(['quick']);
+      expect(await list({ since: now + 60_000 })).toEqual([]);
+      expect(runIds((await allPages(store, { limit: 1, since: now - 7_000 })).flat())).toEqual([
+        'new',
+        'at-since',
+        'long',
+        'quick',
+      ]);
+    });
+
+    it('finds every request since a time among thousands appended as they ended, long streams among them', async () => {
+      const store = await open();
+      const first = backend.now() - 180_000;
+      // One request every 50 ms for 150 s; every 40th a 20 s stream (its row comes after those of 400 later ones),
+      // every 97th from a client with few requests.
+      const requests = Array.from({ length: 3_000 }, (_, i) =>
+        requestRecord(first + i * 50, {
+          runId: `r${i}`,
+          latencyMs: i % 40 === 0 ? 20_000 : 30,
+          ...(i % 97 === 0 ? { clientId: 'rare' } : {}),
+        }),
+      );
+      const ended = [...requests].sort((a, b) => a.ts + a.latencyMs - (b.ts + b.latencyMs));
+      for (const record of ended) store.append(record);
+      await store.flush();
+      const newestFirst = ended.reverse();
+      for (const since of [first - 1, first + 1_000 * 50, first + 2_000 * 50 + 25, first + 2_990 * 50, first + 1e6]) {
+        const expected = (clientId?: string) =>
+          runIds(newestFirst.filter((r) => r.ts >= since && (clientId === undefined || r.clientId === clientId)));
+        expect(runIds((await allPages(store, { limit: 500, since })).flat())).toEqual(expected());
+        const rare = await allPages(store, { limit: 5, since, clientId: 'rare' });
+        expect(runIds(rare.flat())).toEqual(expected('rare'));
+      }
     });
 
     it('pages newest first with before: every row once, the last page without next', async () => {

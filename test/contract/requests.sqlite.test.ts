@@ -138,7 +138,7 @@ describe('SQLite RequestLogStore', () => {
     expect(second).toEqual({ rows: [expect.objectContaining({ runId: 'rare' })] });
   });
 
-  it('keeps the rows of a database of schema version 2 when it migrates, every filter still served', async () => {
+  it('keeps the rows of a database of schema version 2 when it migrates, every filter, since too, still served', async () => {
     const file = tempDataDir('requests');
     cleanup.push(file.remove);
     const v2 = openDatabase(file.file, { migrations: MIGRATIONS.slice(0, 2) });
@@ -153,7 +153,7 @@ describe('SQLite RequestLogStore', () => {
     v2Store.append(requestRecord(clock - 1_000, { runId: 'c', clientId: 'c1', status: 'aborted', httpStatus: 200 }));
     await v2Store.flush();
     v2.close();
-    const { store } = open(file);
+    const { db, store } = open(file);
     const runIds = async (query: Omit<RequestQuery, 'limit'>) =>
       (await store.list({ limit: 10, ...query })).rows.map((row) => row.runId);
     expect(await runIds({})).toEqual(['c', 'b', 'a']);
@@ -162,6 +162,11 @@ describe('SQLite RequestLogStore', () => {
     expect(await runIds({ status: 'ok' })).toEqual(['a']);
     expect(await runIds({ status: 200 })).toEqual(['c', 'a']);
     expect(await runIds({ status: 502 })).toEqual(['b']);
+    // The ts index of version 2 is gone; since finds its rows without it.
+    const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'requests'").pluck();
+    expect(indexes.all()).not.toContain('requests_ts');
+    expect(await runIds({ since: clock - 2_000 })).toEqual(['c', 'b']);
+    expect(await runIds({ since: clock - 2_000, clientId: 'c1' })).toEqual(['c']);
   });
 
   it('keeps every row, all fields, across a restart on the same file', async () => {

@@ -152,6 +152,20 @@ export function describeWindowStoreContract(name: string, backend: WindowStoreBa
       expect((await store.consume([rule(empty, 5, 5)], BASE + WIDTH)).ok).toBe(true);
     });
 
+    it('tells what a window holds and when it is whole again (the newest amount leaves last)', async () => {
+      const store = await open();
+      const key = windowKey('level');
+      expect(await store.level(key, MINUTE, BASE)).toEqual({ total: 0 });
+      expect((await store.consume([rule(key, 10, 2)], BASE + 1_000)).ok).toBe(true);
+      expect((await store.consume([rule(key, 10, 3)], BASE + WIDTH + 1_000)).ok).toBe(true);
+      // Whole again when the second bucket leaves: a window after its end.
+      const whole = BASE + 2 * WIDTH + MINUTE;
+      expect(await store.level(key, MINUTE, BASE + WIDTH + 2_000)).toEqual({ total: 5, clearsAt: whole });
+      // The first bucket has left, the second still counts; at `whole` nothing does.
+      expect(await store.level(key, MINUTE, BASE + WIDTH + MINUTE)).toEqual({ total: 3, clearsAt: whole });
+      expect(await store.level(key, MINUTE, whole)).toEqual({ total: 0 });
+    });
+
     it('keeps keys and windows apart', async () => {
       const store = await open();
       const [key, other] = [windowKey('k'), windowKey('other')];

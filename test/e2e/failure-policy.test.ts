@@ -1,5 +1,6 @@
 // End to end: what the failure policy does over HTTP: attempts spread across providers, a finished stream stays
-// finished, every 429 says when to come back (the earliest any candidate can serve), a prompt too big for every model
+// finished, every 429 or 503 says when to come back (the earliest any candidate can serve, an overloaded model's own
+// Retry-After counted), a prompt too big for every model
 // is the same 400 however the model was chosen, and a mid-stream continuation keeps to the run's time budget.
 import { createServer } from 'node:net';
 import OpenAI from 'openai';
@@ -122,6 +123,18 @@ describe('Retry-After', () => {
     const wait = Number(res.headers.get('retry-after'));
     expect(wait).toBeGreaterThan(0);
     expect(wait).toBeLessThanOrEqual(7);
+  });
+});
+
+describe('an overloaded provider', () => {
+  it("is a 503 whose Retry-After is the soonest any overloaded model said, when each candidate's own 503 said when", async () => {
+    const gw = await startPair();
+    alpha.queue({ type: 'error', status: 503, headers: { 'retry-after': '30' } });
+    beta.queue({ type: 'error', status: 503, headers: { 'retry-after': '12' } });
+    const { res, body } = await post(gw.url, { model: 'alpha/alpha-chat', models: ['beta/beta-chat'] });
+    expect(res.status).toBe(503);
+    expect(body.error).toMatchObject({ type: 'service_unavailable', code: 'upstream_overloaded' });
+    expect(res.headers.get('retry-after')).toBe('12');
   });
 });
 

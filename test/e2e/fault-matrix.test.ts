@@ -8,11 +8,7 @@ import { FAULTS, FAULTY_KEY, HEALTHY_TEXT, MARGIN_MS, TIMEOUTS, type Fault } fro
 import { runCell, type Outcome } from './fault-harness.js';
 
 /** Cells that show a gap in the gateway, by `fault name|stream|alt`, with the reason; listed in docs/RELIABILITY.md. */
-const KNOWN_GAPS: Record<string, string> = {
-  'empty choices|true|false':
-    'a stream whose chunks carry no choices ends as a 200 with no content and no finish_reason (the empty answer is ' +
-    'judged, rejected and still sent as the best there is), where the same body unstreamed is a 502 upstream_error',
-};
+const KNOWN_GAPS: Record<string, string> = {};
 
 const results = new Map<string, Outcome>();
 const cellKey = (fault: Fault, stream: boolean, alt: boolean) => `${fault.name}|${stream}|${alt}`;
@@ -119,14 +115,19 @@ Reading the table:
 - A 429 with no \`Retry-After\` from the provider still gets one: the time the key rests (\`accounts.rateLimitCooldownMs\`,
   2 s in this run).
 - A stream that breaks after its first words is continued by the next model under the same answer (mid-stream
-  failover, docs/ROUTING.md), so \`x-switchboard-model\` names the model that started it; alone, the stream ends with
-  an OpenAI error event, never a silent cut.
-- A stream that went silent after its \`finish_reason\` is a whole answer and is sent as it is. A non-streamed body that
-  is whole but never ends is a timeout: the gateway waits for the end of a body, not for a parse that could succeed.
+  failover, docs/ROUTING.md), so \`x-switchboard-model\` (sent with the first chunk) names the model that started it,
+  and the \`model\` of the chunks after the break, the run record and the request log the one that finished it; alone,
+  the stream ends with an OpenAI error event, never a silent cut.
+- A stream that went silent after its \`finish_reason\` is a whole answer and is sent as it is, after a short wait for
+  the rest (a second, or \`timeouts.idleMs\` if shorter). A non-streamed body that is whole (it parses) but whose
+  response never ends is answered at once: JSON never parses before it is whole, so there is nothing to wait for. The
+  first-byte timeout stops counting at the response head, and the idle timeout only trips on a body still incomplete.
 - Slow providers within the timeouts answer themselves: slowness is not a failure.
-- A provider's own 503 is a server failure like any 5xx (502 \`upstream_error\`, its \`Retry-After\` not passed on);
-  the gateway's 503 \`provider_unavailable\` comes once the provider's circuit is open (\`accounts.breakerMinCalls\` 2
-  and \`breakerMinRequests\` 2 in this run), with the circuit's cooldown left as \`Retry-After\`, and no call is made.
+- A provider's own 503 with a \`Retry-After\` is an overload (the failure policy's \`overloaded\`): the next model is
+  tried, and when none is left the client gets 503 \`upstream_overloaded\` with that \`Retry-After\` (the soonest any
+  candidate can serve). The gateway's 503 \`provider_unavailable\` comes once the provider's circuit is open
+  (\`accounts.breakerMinCalls\` 2 and \`breakerMinRequests\` 2 in this run), with the circuit's cooldown left as
+  \`Retry-After\`, and no call is made.
 ${gapList()}`;
 }
 

@@ -8,7 +8,7 @@ import { DEFAULT_TEXT, type FakeUpstream, type RecordedRequest } from '../fakes/
 import { fakeModel, startTestGateway, type TestGateway } from './harness.js';
 
 /** The admin key every gateway of these files is started with. */
-const ADMIN_KEY = 'sb-admin-test-0123456789';
+export const ADMIN_KEY = 'sb-admin-test-0123456789';
 
 /** The key a request carried, in whichever header its wire protocol puts it. */
 export function keyOf(req: RecordedRequest): string | undefined {

@@ -19,6 +19,8 @@ const START_TIMEOUT_MS = 30_000;
 export interface GatewayProcess {
   /** e.g. http://127.0.0.1:PORT (no /v1). */
   url: string;
+  /** Sends `signal` (one that does not stop it: SIGHUP) and returns at once. */
+  signal(signal: 'SIGHUP'): void;
   /** Sends `signal` and resolves once the process has exited, with how it ended. */
   stop(signal: 'SIGTERM' | 'SIGINT' | 'SIGKILL'): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** What it printed so far (stdout and stderr), for failure messages. */
@@ -69,6 +71,7 @@ export function useGatewayProcesses(): (configFile: string, env: Record<string, 
         resolve({
           url,
           output: () => out,
+          signal: (signal) => void child.kill(signal),
           stop(signal) {
             child.kill(signal);
             return exited;

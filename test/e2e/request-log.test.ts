@@ -271,6 +271,13 @@ describe.each([
       query = `?limit=3&before=${body.next_before}`;
     }
     expect(seen).toEqual(['H', 'G', 'F', 'E', 'D', 'C', 'B', 'A'].map((k) => made[k as 'A']));
+    // since: the requests that arrived at or after a time (here E's arrival, as epoch ms and as ISO-8601).
+    const e = (await requests(gw, '')).data.find((row) => row.run_id === made.E)!;
+    expect(await ids(`?since=${e.ts}`)).toEqual([made.H, made.G, made.F, made.E]);
+    expect(await ids(`?since=${new Date(e.ts).toISOString()}&provider=alpha&limit=2`)).toEqual([made.H, made.G]);
+    expect(await ids(`?since=${Date.now() + 60_000}`)).toEqual([]);
+    const badSince = await call(gw.url, 'GET', '/v1/requests?since=yesterday', ADMIN);
+    expect([badSince.status, badSince.body.error.param]).toEqual([400, 'since']);
     const bad = await call(gw.url, 'GET', '/v1/requests?before=nope', ADMIN);
     expect([bad.status, bad.body.error.param]).toEqual([400, 'before']);
     expect((await call(gw.url, 'GET', '/v1/requests?limit=0', ADMIN)).status).toBe(400);
@@ -309,6 +316,20 @@ describe.each([
     expect(long.totals.cost_usd - recent.totals.cost_usd).toBeCloseTo(4, 6);
     const mine = await usage(now - 90 * DAY, clients.two.key);
     expect(mine.groups.map((group: { key: string }) => group.key)).toEqual([clients.two.id]);
+    // The same 90 days as a series of days: 91 buckets that add up to the report, the old calls on their days.
+    const series = (
+      await call(
+        gw.url,
+        'GET',
+        `/v1/usage/series?bucket=day&group_by=client&from=${now - 90 * DAY}&to=${now + 60_000}`,
+        ADMIN,
+      )
+    ).body as { totals: { requests: number }; buckets: Array<{ start: string; totals: { requests: number } }> };
+    expect(series.buckets).toHaveLength(91);
+    expect(series.totals.requests).toBe(long.totals.requests);
+    expect(series.buckets.reduce((sum, b) => sum + b.totals.requests, 0)).toBe(long.totals.requests);
+    const tenDaysAgo = new Date(today - 10 * DAY).toISOString();
+    expect(series.buckets.find((b) => b.start === tenDaysAgo)?.totals.requests).toBe(1);
   });
 });
 

@@ -49,6 +49,8 @@ describe('admin routes without SWITCHBOARD_ADMIN_KEY', () => {
         ['GET', '/admin/keys'],
         ['GET', '/admin/client-keys'],
         ['POST', '/admin/client-keys'],
+        ['GET', '/admin/vault'],
+        ['GET', '/admin/keys/providers'],
       ]) {
         const answer = await call(
           gw.url,
@@ -88,7 +90,8 @@ describe('admin routes with SWITCHBOARD_ADMIN_KEY', () => {
       expect(answer.body.error).toMatchObject({ type: 'authentication_error', code: 'invalid_admin_key' });
       expect(schemaErrors.error(answer.body)).toEqual([]);
     }
-    expect((await call(gw.url, 'GET', '/admin/client-keys', 'wrong-admin-token')).status).toBe(401);
+    for (const route of ['/admin/client-keys', '/admin/vault', '/admin/keys/providers'])
+      expect((await call(gw.url, 'GET', route, 'wrong-admin-token')).status).toBe(401);
     expect(await modelIds(gw.url)).toEqual(['auto', 'beta/beta-chat', 'gamma/gamma-chat']);
   });
 
@@ -113,6 +116,37 @@ describe('admin routes with SWITCHBOARD_ADMIN_KEY', () => {
       { provider: 'gamma', source: 'config', masked: `sk-g…${CONFIG_KEY.slice(-4)}` },
     ]);
     for (const secret of [ENV_KEY, CONFIG_KEY]) expect(JSON.stringify(listed.body)).not.toContain(secret);
+  });
+
+  it('list every provider with its state, and the vault with what it holds, as a run-time key comes and goes', async () => {
+    const providers = async () => {
+      const { status, body } = await call(gw.url, 'GET', '/admin/keys/providers', ADMIN);
+      expect(status).toBe(200);
+      const rows = body.data as Array<{ id: string; enabled: boolean; keys: number; reason?: string }>;
+      return rows.filter((p) => ['alpha', 'beta', 'gamma'].includes(p.id));
+    };
+    const vault = async () => (await call(gw.url, 'GET', '/admin/vault', ADMIN)).body;
+    expect(await providers()).toEqual([
+      expect.objectContaining({ id: 'beta', enabled: true, keys: 1, keyEnv: ['BETA_KEYS'], keyless: false }),
+      expect.objectContaining({ id: 'gamma', enabled: true, keys: 1 }),
+      expect.objectContaining({ id: 'alpha', enabled: false, keys: 0, reason: 'no apiKeys', keyless: false }),
+    ]);
+    // The catalog's providers are there too (off: no key in this environment), with where to get a key.
+    const catalog = (await call(gw.url, 'GET', '/admin/keys/providers', ADMIN)).body.data as Array<{ id: string }>;
+    expect(catalog.find((p) => p.id === 'groq')).toMatchObject({
+      enabled: false,
+      keyEnv: ['GROQ_API_KEY'],
+      signupUrl: 'https://console.groq.com/keys',
+      notes: expect.stringContaining('Free'),
+    });
+    expect(await vault()).toEqual({ configured: true, location: expect.any(String), entries: 0, problems: [] });
+
+    const added = await call(gw.url, 'POST', '/admin/keys', ADMIN, { provider: 'alpha', key: RUNTIME_KEY });
+    expect(added.status).toBe(201);
+    expect((await providers()).find((p) => p.id === 'alpha')).toMatchObject({ enabled: true, keys: 1 });
+    expect(await vault()).toMatchObject({ configured: true, entries: 1, problems: [] });
+    expect((await call(gw.url, 'DELETE', `/admin/keys/${added.body.id}`, ADMIN)).status).toBe(200);
+    expect(await vault()).toMatchObject({ entries: 0 });
   });
 
   it('DELETE of a run-time key turns its provider off again and removes it from the data dir', async () => {

@@ -62,6 +62,20 @@ export function createTestKeyAdmin(
         ...(ok ? {} : { message: 'the provider refused the key (401)' }),
       };
     },
+    providers() {
+      return providers.map((id) => ({
+        id,
+        name: id,
+        enabled: true,
+        keyless: false,
+        keys: envKeys.filter((k) => k.provider === id).length,
+        keyEnv: [`${id.toUpperCase()}_API_KEY`],
+        signupUrl: `https://${id}.example/keys`,
+      }));
+    },
+    async vault() {
+      return { configured: vault.canStore, location: 'memory', entries: (await vault.entries()).length, problems: [] };
+    },
   };
 }
 

@@ -92,7 +92,8 @@ export async function fuseNode(
   );
   const prior = priorAnswer(context);
   if (prior !== undefined) answered.push(prior);
-  if (answered.length === 0) throw failureFromAttempts(attempts, attempts.at(-1)?.error, retryAfterOf(context, deps));
+  if (answered.length === 0)
+    throw failureFromAttempts(attempts, attempts.at(-1)?.error, retryAfterOf(context, deps, attempts));
   answered.sort((a, b) => b.verdict.score - a.verdict.score || rank(context, a.candidate) - rank(context, b.candidate));
   const best = answered[0]!;
   const membersUsage = sumUsage(answered.map((a) => a.completion.usage));

@@ -54,14 +54,14 @@ export function createOpenAIAdapter(deps: AdapterDeps): ProviderAdapter {
 
     async chat(request: ChatRequest, ctx: CallContext): Promise<ChatCompletion> {
       const res = await post(request, ctx, false);
-      return fromOpenAICompletion(await readJson(res), defaultsFor(ctx.model));
+      return fromOpenAICompletion(await res.json(), defaultsFor(ctx.model));
     },
 
     async *stream(request: ChatRequest, ctx: CallContext): AsyncGenerator<ChatCompletionChunk> {
       const res = await post(request, ctx, true);
       if (isJson(res)) {
         // Some servers ignore `stream: true` and answer with one body (or an error object) anyway.
-        yield* completionToChunks(fromOpenAICompletion(await readJson(res), defaultsFor(ctx.model)), true);
+        yield* completionToChunks(fromOpenAICompletion(await res.json(), defaultsFor(ctx.model)), true);
         return;
       }
       yield* readOpenAIStream(res.body, defaultsFor(ctx.model));
@@ -77,7 +77,7 @@ export function createOpenAIAdapter(deps: AdapterDeps): ProviderAdapter {
         pool: ctx.pool,
       });
       if (res.status < 200 || res.status >= 300) await throwOpenAIHttpError(res);
-      return modelIds(await readJson(res));
+      return modelIds(await res.json());
     },
   };
 }
@@ -99,19 +99,6 @@ function modelIds(body: unknown): string[] {
   if (!Array.isArray(list))
     throw new ProviderError('upstream model list has no data array', { kind: 'server', status: 200 });
   return list.map((entry) => asRecord(entry)?.['id']).filter((id): id is string => typeof id === 'string');
-}
-
-async function readJson(res: HttpResponse): Promise<unknown> {
-  const text = await res.text();
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new ProviderError(`upstream answered ${res.status} with a body that is not JSON`, {
-      kind: 'server',
-      status: res.status,
-      cause: err,
-    });
-  }
 }
 
 function isJson(res: HttpResponse): boolean {

@@ -74,18 +74,24 @@ function toolCallDeltaFromWire(raw: unknown, position: number): ToolCallDelta {
 
 /**
  * The chunks of an upstream SSE body, normalized. Ends at `data: [DONE]`; a body that closes without [DONE] is
- * fine once a finish reason was seen, and a ProviderError of kind `network` before that. Data that is not JSON
- * (keep-alive text, say) is skipped; chunks with no choices and no usage (Azure's prompt-filter preamble) too.
+ * fine once a finish reason was seen, and a ProviderError of kind `network` before that. A stream that reaches
+ * [DONE] without a single choice is the `server` error an unstreamed body with no choices is: no answer at all,
+ * which the request graph must not mistake for an empty one. Data that is not JSON (keep-alive text, say) is skipped;
+ * chunks with no choices and no usage (Azure's prompt-filter preamble) too.
  */
 export async function* readOpenAIStream(
   body: AsyncIterable<Uint8Array>,
   defaults: WireDefaults,
 ): AsyncGenerator<ChatCompletionChunk> {
   let finished = false;
+  let answered = false;
   const withToolCalls = new Set<number>();
   for await (const event of readSse(body)) {
     const data = event.data.trim();
-    if (data === '[DONE]') return;
+    if (data === '[DONE]') {
+      if (!answered) throw new ProviderError('upstream answer has no choices', { kind: 'server', status: 200 });
+      return;
+    }
     if (data === '') continue;
     let parsed: unknown;
     try {
@@ -94,6 +100,7 @@ export async function* readOpenAIStream(
       continue;
     }
     const chunk = fromOpenAIChunk(parsed, defaults, withToolCalls);
+    if (chunk.choices.length > 0) answered = true;
     for (const choice of chunk.choices) {
       if (choice.delta.tool_calls) withToolCalls.add(choice.index);
       if (choice.finish_reason !== null) finished = true;

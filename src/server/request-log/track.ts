@@ -50,6 +50,11 @@ function modelAsked(req: Request): string | undefined {
   return typeof model === 'string' ? model.slice(0, 256) : undefined;
 }
 
+/** A public model id (`provider/model`) and its provider. */
+function modelOf(ref: string): { ref: string; provider: string } {
+  return { ref, provider: ref.split('/')[0]! };
+}
+
 /** Follows `req` / `res` and calls deps.done with its row when `res` closes. */
 export function trackRequest(req: Request, res: Response, clientId: string | undefined, deps: TrackDeps): RequestTrack {
   const ts = deps.now();
@@ -113,7 +118,7 @@ export function trackRequest(req: Request, res: Response, clientId: string | und
     answeredBy: (ref, provider) => void (model = { ref, provider }),
     cacheHit(ref) {
       cached = true;
-      if (ref !== undefined) model = { ref, provider: ref.split('/')[0]! };
+      if (ref !== undefined) model = modelOf(ref);
     },
     failedWith: (code) => void (error = code),
     prompt: (text) => void (prompt = text),
@@ -123,6 +128,9 @@ export function trackRequest(req: Request, res: Response, clientId: string | und
       try {
         for await (const chunk of chunks) {
           ttftMs ??= Math.round(performance.now() - started);
+          // A stream continued by another model after a break names it in its chunks from then on (the headers
+          // could not): the row names the model that finished the answer.
+          if (model !== undefined && chunk.model !== model.ref) model = modelOf(chunk.model);
           if (deps.logsContent && text.length <= deps.maxChars) text += chunk.choices[0]?.delta.content ?? '';
           yield chunk;
         }

@@ -31,13 +31,22 @@ const KEY_ID = /^key_[0-9a-f]{12}$/;
 
 /**
  * `POST /admin/keys` (`{provider, key}` → 201 with the key's info, masked), `GET /admin/keys`,
- * `DELETE /admin/keys/{id}` and `POST /admin/keys/{id}/validate`, all behind the admin key.
+ * `DELETE /admin/keys/{id}`, `POST /admin/keys/{id}/validate`, `GET /admin/keys/providers` (every provider a key can
+ * be added for, with where to get one) and `GET /admin/vault` (can keys be stored, what the vault holds), all behind
+ * the admin key.
  */
 export function adminKeyRoutes(deps: AdminKeyRoutesDeps): Router {
   const { keys } = deps;
   const router = Router();
   // Scoped to the path: this router is mounted at the root, and must not guard anyone else's routes.
-  router.use('/admin/keys', requireAdmin(deps.adminKey));
+  const admin = requireAdmin(deps.adminKey);
+  router.use('/admin/keys', admin);
+  router.get('/admin/vault', admin, async (_req, res) => {
+    res.json(await keys.vault());
+  });
+  router.get('/admin/keys/providers', (_req, res) => {
+    res.json({ object: 'list', data: keys.providers() });
+  });
   router.post('/admin/keys', async (req, res) => {
     const { provider, key } = parseAddBody(req.body);
     const info = await scrubbed(key, () => keys.add(provider, key));

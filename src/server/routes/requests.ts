@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { badRequest } from '../../errors.js';
 import type { RequestLogStore, RequestQuery, RequestStatus } from '../../storage/types.js';
 import { callerOf } from '../middleware/client-auth.js';
+import { parseTimeParam } from '../query-time.js';
 import { requestView } from '../request-log/view.js';
 
 /** Rows per page when `limit` is not given, and the most a page may hold. */
@@ -12,9 +13,10 @@ const MAX_REQUESTS_LIMIT = 1_000;
 const STATUSES: readonly RequestStatus[] = ['ok', 'error', 'aborted'];
 
 /**
- * `GET /v1/requests?limit=&before=&model=&provider=&status=&client=` answers `{ object: "list", data, has_more,
- * next_before }`: rows newest first; `next_before` (the last row's id, or where a long scan stopped) gives the next
- * page as `before`. `model` is the model used, `status` ok / error / aborted or an HTTP status. The admin and
+ * `GET /v1/requests?limit=&before=&model=&provider=&status=&client=&since=` answers `{ object: "list", data,
+ * has_more, next_before }`: rows newest first; `next_before` (the last row's id, or where a long scan stopped) gives
+ * the next page as `before`. `model` is the model used, `status` ok / error / aborted or an HTTP status, `since` a
+ * time (ISO-8601 or epoch ms) the requests arrived at or after. The admin and
  * anonymous callers (auth off) see every request, a client key only its own (`client` naming another is an empty list).
  */
 export function requestRoutes(deps: { requests: RequestLogStore }): Router {
@@ -32,6 +34,8 @@ export function requestRoutes(deps: { requests: RequestLogStore }): Router {
     }
     const status = parseStatus(text(req.query['status'], 'status'));
     if (status !== undefined) query.status = status;
+    const since = parseTimeParam(req.query['since'], 'since');
+    if (since !== undefined) query.since = since;
     const caller = callerOf(res);
     if (caller.kind === 'client') {
       if (query.clientId !== undefined && query.clientId !== caller.client.id) {

@@ -1,48 +1,88 @@
 // GET /v1/usage: usage totals over a time range (read from the usage rollups), grouped by provider, model, provider
-// key or client; a client key sees only its own calls.
-import { Router } from 'express';
-import { summarizeUsageSums, USAGE_GROUP_BYS, type UsageGroupBy } from '../../accounts/usage-report.js';
+// key or client; GET /v1/usage/series: the same cut into minutes, hours or days. A client key sees only its own calls.
+import { type Response, Router } from 'express';
+import {
+  type ListPriceOf,
+  summarizeUsageSums,
+  USAGE_GROUP_BYS,
+  type UsageGroupBy,
+} from '../../accounts/usage-report.js';
+import {
+  bucketCount,
+  bucketSpans,
+  defaultBucket,
+  MAX_SERIES_BUCKETS,
+  summarizeUsageSeries,
+  USAGE_BUCKET_MS,
+  type UsageBucket,
+} from '../../accounts/usage-series.js';
 import { badRequest } from '../../errors.js';
-import type { UsageStore } from '../../storage/types.js';
+import { sumsOfRecord } from '../../storage/usage-rollups.js';
+import type { UsageStore, UsageSums } from '../../storage/types.js';
 import { callerOf } from '../middleware/client-auth.js';
+import { parseRange } from '../query-time.js';
 
-/** What the usage route needs. */
+/** What the usage routes need. */
 export interface UsageRouteDeps {
   usage: UsageStore;
   /** The clock the default range ends at (tests inject one). */
   now: () => number;
+  /** Each model's list price (the live catalog's), which saved_usd is counted against. */
+  priceOf: ListPriceOf;
 }
 
 /** The range reported when the request gives no `from`: the last 24 hours before `to`. */
 const DEFAULT_USAGE_RANGE_MS = 24 * 60 * 60 * 1000;
 
-/** `YYYY-MM-DD`, optionally `THH:MM[:SS[.sss]]`, optionally `Z` or `±HH:MM`: ISO-8601 as Date.parse reads it. */
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+const BUCKETS = Object.keys(USAGE_BUCKET_MS) as UsageBucket[];
 
 /**
- * `GET /v1/usage?group_by=provider|model|key|client&from=&to=`. `from` and `to` are ISO-8601 dates or times, or
- * milliseconds since the epoch; both bounds are included; the default is the 24 hours up to now. The caller
- * (`res.locals.caller`) decides what is counted: a client key only its own calls, the admin and anonymous callers
- * (auth off) every call.
+ * `GET /v1/usage?group_by=provider|model|key|client&from=&to=` and `GET /v1/usage/series?bucket=minute|hour|day&...`.
+ * `from` and `to` are ISO-8601 dates or times, or milliseconds since the epoch; both bounds are included; the default
+ * is the 24 hours up to now. The caller (`res.locals.caller`) decides what is counted: a client key only its own
+ * calls, the admin and anonymous callers (auth off) every call.
  */
 export function usageRoutes(deps: UsageRouteDeps): Router {
   const router = Router();
   router.get('/v1/usage', async (req, res) => {
     const groupBy = parseGroupBy(req.query['group_by']);
-    const to = parseTime(req.query['to'], 'to') ?? deps.now();
-    const from = parseTime(req.query['from'], 'from') ?? to - DEFAULT_USAGE_RANGE_MS;
-    if (from > to)
-      throw badRequest(
-        `'from' (${new Date(from).toISOString()}) is after 'to' (${new Date(to).toISOString()})`,
-        'from',
-      );
-    const caller = callerOf(res);
+    const range = parseRange(req.query, deps.now(), DEFAULT_USAGE_RANGE_MS);
     // Sums from the hourly and daily rollups, with the records at the range's edges: months answer in milliseconds.
-    let rows = await deps.usage.totals(from, to);
-    if (caller.kind === 'client') rows = rows.filter((row) => row.clientId === caller.client.id);
-    res.json(summarizeUsageSums(rows, groupBy, { from, to }));
+    const rows = ownRows(res, await deps.usage.totals(range.from, range.to));
+    res.json(summarizeUsageSums(rows, groupBy, range, deps.priceOf));
+  });
+  router.get('/v1/usage/series', async (req, res) => {
+    const groupBy = parseGroupBy(req.query['group_by']);
+    const { from, to } = parseRange(req.query, deps.now(), DEFAULT_USAGE_RANGE_MS);
+    const bucket = parseBucket(req.query['bucket']) ?? defaultBucket(from, to);
+    const unit = USAGE_BUCKET_MS[bucket];
+    const count = bucketCount(from, to, unit);
+    if (count > MAX_SERIES_BUCKETS)
+      throw badRequest(
+        `the range holds ${count} ${bucket}s, more than ${MAX_SERIES_BUCKETS}: choose a larger bucket or a shorter range`,
+        'bucket',
+      );
+    const spans = bucketSpans(from, to, unit);
+    let rows: UsageSums[][];
+    if (bucket === 'minute') {
+      // Rollups have no minutes: one read of the records, each added to its minute.
+      rows = spans.map(() => []);
+      for (const record of await deps.usage.query(from, to))
+        rows[Math.floor(record.ts / unit) - Math.floor(from / unit)]?.push(sumsOfRecord(record));
+    } else {
+      // Whole hours and days come from the rollups: one small read per bucket.
+      rows = await Promise.all(spans.map((span) => deps.usage.totals(span.start, span.end)));
+    }
+    rows = rows.map((bucketRows) => ownRows(res, bucketRows));
+    res.json(summarizeUsageSeries(spans, rows, { groupBy, bucket, from, to, priceOf: deps.priceOf }));
   });
   return router;
+}
+
+/** The rows the caller may see: a client key only its own. */
+function ownRows<T extends { clientId?: string }>(res: Response, rows: T[]): T[] {
+  const caller = callerOf(res);
+  return caller.kind === 'client' ? rows.filter((row) => row.clientId === caller.client.id) : rows;
 }
 
 function parseGroupBy(value: unknown): UsageGroupBy {
@@ -51,25 +91,8 @@ function parseGroupBy(value: unknown): UsageGroupBy {
   throw badRequest(`'group_by' must be one of ${USAGE_GROUP_BYS.join(', ')}`, 'group_by');
 }
 
-/** Milliseconds since the epoch, or undefined when absent; a date-time without a zone is read as UTC. */
-function parseTime(value: unknown, param: 'from' | 'to'): number | undefined {
+function parseBucket(value: unknown): UsageBucket | undefined {
   if (value === undefined) return undefined;
-  const invalid = () =>
-    badRequest(`'${param}' must be an ISO-8601 date or time, or milliseconds since the epoch`, param);
-  if (typeof value !== 'string') throw invalid(); // repeated (?from=a&from=b) or nested (?from[x]=)
-  const text = value.trim();
-  let ms: number;
-  if (/^\d+$/.test(text)) ms = Number(text);
-  else if (ISO_8601.test(text) && isCalendarDate(text)) ms = Date.parse(/T[^Z+-]*$/i.test(text) ? `${text}Z` : text);
-  else throw invalid();
-  // Date's own limit (±8.64e15 ms): beyond it toISOString would throw.
-  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) throw invalid();
-  return ms;
-}
-
-/** Date.parse reads 2024-02-30 as March 1st: refuse a day the month does not have. */
-function isCalendarDate(text: string): boolean {
-  const [year, month, day] = text.slice(0, 10).split('-').map(Number) as [number, number, number];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  if (typeof value === 'string' && (BUCKETS as string[]).includes(value)) return value as UsageBucket;
+  throw badRequest(`'bucket' must be one of ${BUCKETS.join(', ')}`, 'bucket');
 }

@@ -9,6 +9,7 @@ import {
   fits,
   oldestCounted,
   retryAfterMs,
+  windowLevel,
 } from '../window-buckets.js';
 
 /** One key's counts in one window: bucket index → amount added. */
@@ -117,6 +118,11 @@ export function createMemoryWindowStore(persistence?: WindowPersistence): Window
       checkWindowAmount(windowMs, 0, false);
       maybeSweep(now);
       return countAt(live(key, windowMs, now) ?? [], windowMs, now);
+    },
+    async level(key, windowMs, now) {
+      checkWindowAmount(windowMs, 0, false);
+      maybeSweep(now);
+      return windowLevel(live(key, windowMs, now) ?? [], windowMs, now);
     },
   };
 }

@@ -27,6 +27,8 @@ const MAX_PENDING_APPENDS = 10_000;
 const PAGE = 500;
 /** Entries one list() call reads at most before it answers with a cursor to go on from. */
 export const MAX_SCAN = 20_000;
+/** How far the gateway's clock (a row's ts) may be ahead of Redis's (its entry id) for `since` to find the row. */
+const CLOCK_SLACK_MS = 10 * 60_000;
 
 /** KEYS[1]: the stream. ARGV: maxRows, MINID (ms), row JSON, key TTL (ms). Returns the entry's id. */
 const APPEND_SCRIPT = `
@@ -78,13 +80,16 @@ export function createRedisRequestLog(
     async list(query) {
       if (query.before !== undefined && !/^\d{1,15}-\d{1,15}$/.test(query.before)) throw badCursor(query.before);
       const limit = pageSize(query.limit);
-      const filtered = query.model ?? query.provider ?? query.status ?? query.clientId;
+      const filtered = query.model ?? query.provider ?? query.status ?? query.clientId ?? query.since;
       const count = filtered === undefined ? limit + 1 : Math.max(PAGE, limit + 1);
       const cutoff = now() - retentionMs;
+      // A row is appended when its request ends, so its entry id (Redis's clock then) is not before it arrived: older
+      // entries cannot match `since` (with a margin for clocks that disagree).
+      const start = query.since === undefined ? '-' : String(Math.max(0, Math.floor(query.since - CLOCK_SLACK_MS)));
       const found: StoredRequest[] = [];
       let end = query.before === undefined ? '+' : `(${query.before}`;
       for (let scanned = 0; ; ) {
-        const entries = await redis.xrevrange(key, end, '-', 'COUNT', count);
+        const entries = await redis.xrevrange(key, end, start, 'COUNT', count);
         for (const [id, fields] of entries) {
           const record = decodeRow(fields);
           if (record !== undefined && record.ts >= cutoff && matchesRequest(record, query))

@@ -8,6 +8,7 @@ import {
   countAt,
   oldestCounted,
   retryAfterMs,
+  windowLevel,
   windowTtlMs,
   type Bucket,
 } from '../window-buckets.js';
@@ -117,6 +118,11 @@ export function createRedisWindowStore(redis: Redis, options: RedisWindowStoreOp
       checkWindowAmount(windowMs, 0, false);
       const fields = await redis.hgetall(keyOf(key, windowMs));
       return countAt(toBuckets(Object.entries(fields).flat()), windowMs, now);
+    },
+    async level(key, windowMs, now) {
+      checkWindowAmount(windowMs, 0, false);
+      const fields = await redis.hgetall(keyOf(key, windowMs));
+      return windowLevel(toBuckets(Object.entries(fields).flat()), windowMs, now);
     },
   };
 }

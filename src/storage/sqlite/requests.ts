@@ -6,6 +6,7 @@ import { badCursor, copyRequest, pageSize } from '../request-rows.js';
 import type { RequestLogOptions, RequestLogStore, RequestQuery, RequestRecord } from '../types.js';
 import type { SqliteDatabase } from './database.js';
 import { fromRow, INSERT_COLUMNS, type Row, toRow } from './request-columns.js';
+import { createSinceFloor } from './request-since.js';
 import type { WriteBatcher } from './write-batcher.js';
 
 type Statement = Database.Statement<Array<string | number>>;
@@ -91,6 +92,7 @@ export function createSqliteRequestLog(
      (SELECT MAX(id) + 1 FROM requests))`,
   );
   const trimCount = db.prepare('DELETE FROM requests WHERE id <= (SELECT MAX(id) FROM requests) - ?');
+  const sinceFloor = createSinceFloor(db);
   /** Prepared statements by their SQL (a few dozen shapes at most). */
   const statements = new Map<string, Statement>();
   const prepared = (sql: string) => {
@@ -178,13 +180,17 @@ export function createSqliteRequestLog(
         '+ts >= ?',
         ...(before === undefined ? [] : ['id < ?']),
         ...(floor === undefined ? [] : ['id >= ?']),
+        // Rows are in about the order requests ended, so none below sinceFloor's id can match: the walk stops there
+        // instead of reading every older row (request-since.ts finds it with no ts index).
+        ...(query.since === undefined ? [] : ['id >= ?']),
       ];
       const sql = `SELECT * FROM ${fromFor(walked)} WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`;
       const values = [
         ...terms.map((term) => term.value),
-        now() - retentionMs,
+        Math.max(now() - retentionMs, query.since ?? Number.NEGATIVE_INFINITY),
         ...(before === undefined ? [] : [before]),
         ...(floor === undefined ? [] : [floor]),
+        ...(query.since === undefined ? [] : [sinceFloor(query.since)]),
       ];
       // One more than a page: when it comes back, there are older rows to list.
       const rows = prepared(sql).all(...values, limit + 1) as Row[];

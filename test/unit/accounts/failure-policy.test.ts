@@ -27,6 +27,13 @@ describe('failureKindOf', () => {
     expect(failureKindOf(transport('UND_ERR_HEADERS_TIMEOUT', 'timeout'))).toBe('timeout');
   });
 
+  it('tells an overloaded server (503 or 529 that said when to come back) from any other server failure', () => {
+    const server = (status: number, retryAfterMs?: number) =>
+      failureKindOf(new ProviderError('x', { kind: 'server', status, ...(retryAfterMs ? { retryAfterMs } : {}) }));
+    expect([server(503, 30_000), server(529, 5_000)]).toEqual(['overloaded', 'overloaded']);
+    expect([server(503), server(500, 30_000), server(502, 30_000)]).toEqual(['server', 'server', 'server']);
+  });
+
   it('makes a transport or server failure after content a broken stream; other kinds stay what they are', () => {
     expect(failureKindOf(transport('ECONNRESET'), true)).toBe('stream_broken');
     expect(failureKindOf(new ProviderError('x', { kind: 'server', status: 200 }), true)).toBe('stream_broken');
@@ -128,6 +135,11 @@ describe('clientError', () => {
     });
     expect(clientError('rate_limit', 'x', 9_000)).toMatchObject({ status: 429, retryAfterMs: 9_000 });
     expect(clientError('server', 'x', 9_000).retryAfterMs).toBeUndefined();
+    expect(clientError('overloaded', 'x', 12_000)).toMatchObject({
+      status: 503,
+      code: 'upstream_overloaded',
+      retryAfterMs: 12_000,
+    });
     expect(clientError('no_key', 'x', Number.POSITIVE_INFINITY).retryAfterMs).toBeUndefined();
     expect(clientError('context_length', 'x')).toMatchObject({ status: 400, param: 'messages' });
   });

@@ -6,6 +6,7 @@ import { isKeyUnavailable } from '../../../src/accounts/errors.js';
 import { createKeyHealth } from '../../../src/accounts/key-health.js';
 import { createKeyPool } from '../../../src/accounts/key-pool.js';
 import { createConcurrencyGate } from '../../../src/accounts/concurrency-gate.js';
+import { createQuotaReadings } from '../../../src/accounts/quota-readings.js';
 import type { KeyStrategy, Limits } from '../../../src/config/schema.js';
 import { ProviderError } from '../../../src/providers/errors.js';
 import { resolveCatalogWithKeys } from '../../../src/accounts/provider-keys.js';
@@ -61,6 +62,7 @@ function setup(options: { strategy?: KeyStrategy; limits?: Limits; keys?: string
     gate: createConcurrencyGate(),
     defaultConcurrency: 64,
     record: (record) => void records.push(record),
+    readings: createQuotaReadings(),
     rateLimitCooldownMs: 60_000,
     now: () => now,
     logger,

@@ -34,6 +34,8 @@ describe('summarizeUsage', () => {
       cost_usd: 0.003,
       avg_latency_ms: 200,
       avg_ttft_ms: 40,
+      saved_usd: 0,
+      unpriced_requests: 3,
     });
   });
 
@@ -50,6 +52,8 @@ describe('summarizeUsage', () => {
         cost_usd: 0,
         avg_latency_ms: 0,
         avg_ttft_ms: null,
+        saved_usd: 0,
+        unpriced_requests: 0,
       },
       groups: [],
     });
@@ -149,9 +153,36 @@ describe('summarizeUsage', () => {
       cost_usd: 0.5,
       avg_latency_ms: 201,
       avg_ttft_ms: null,
+      saved_usd: 0,
+      unpriced_requests: 2,
     });
     expect(report.groups.find((g) => g.key === 'groq')).toMatchObject({ requests: 1, errors: 1, cost_usd: 0.5 });
     expect(report.groups.reduce((sum, g) => sum + g.total_tokens, 0)).toBe(report.totals.total_tokens);
+  });
+
+  it('counts saved_usd as the list price of the tokens less their cost, per model with a list price only', () => {
+    const prices: Record<string, { input: number; output: number }> = {
+      'groq/free': { input: 0.15, output: 0.6 },
+      'mistral/paid': { input: 2, output: 6 },
+    };
+    const records = [
+      // A free tier: 1M prompt and 0.5M completion tokens cost nothing; the list price is 0.15 + 0.30.
+      record({ model: 'groq/free', promptTokens: 1_000_000, completionTokens: 500_000, costUsd: 0 }),
+      // A paid model at its list price saved nothing.
+      record({
+        provider: 'mistral',
+        model: 'mistral/paid',
+        promptTokens: 1_000,
+        completionTokens: 1_000,
+        costUsd: 0.008,
+      }),
+      // No list price: counted as unpriced, not as saved.
+      record({ model: 'groq/unknown', promptTokens: 5_000, completionTokens: 5_000 }),
+    ];
+    const report = summarizeUsage(records, 'model', undefined, (model) => prices[model]);
+    expect(report.totals).toMatchObject({ cost_usd: 0.008, saved_usd: 0.45, unpriced_requests: 1 });
+    const byKey = Object.fromEntries(report.groups.map((g) => [g.key, [g.saved_usd, g.unpriced_requests]]));
+    expect(byKey).toEqual({ 'groq/free': [0.45, 0], 'mistral/paid': [0, 0], 'groq/unknown': [0, 1] });
   });
 
   it('labels the report with the range as ISO-8601 when given one', () => {

@@ -208,4 +208,24 @@ describe('built-in provider catalog', () => {
       }
     }
   });
+
+  it('gives list prices only to free models, priced above zero, for several free-tier providers', () => {
+    const listed: string[] = [];
+    for (const provider of providers) {
+      for (const model of provider.models ?? []) {
+        if (model.listPricePer1M === undefined) continue;
+        const name = `${provider.id}/${model.id}`;
+        listed.push(provider.id);
+        // A paid model's costPer1M is its list price already; a second figure could only disagree with it.
+        expect(model.costPer1M, `${name} is free`).toEqual({ input: 0, output: 0 });
+        expect(model.listPricePer1M.input, name).toBeGreaterThan(0);
+        expect(model.listPricePer1M.output, `${name}: output costs at least input`).toBeGreaterThanOrEqual(
+          model.listPricePer1M.input,
+        );
+      }
+    }
+    expect(new Set(listed)).toEqual(
+      new Set(['groq', 'gemini', 'mistral', 'codestral', 'cloudflare', 'cohere', 'sambanova']),
+    );
+  });
 });

@@ -153,3 +153,41 @@ describe('resolveCatalog', () => {
     ]);
   });
 });
+
+describe('resolveCatalog with run-time switches', () => {
+  const env = { GROQ_API_KEY: 'k', OLLAMA_BASE_URL: 'http://x/v1' };
+  const switches = (providers: Record<string, boolean>, models: Record<string, boolean> = {}) => ({
+    provider: (id: string) => providers[id],
+    model: (ref: string) => models[ref],
+  });
+
+  it('switches a provider off, saying why, and names each of its models as switched off', () => {
+    const registry = resolveCatalogWithKeys(catalog, [], env, [], switches({ groq: false }));
+    expect(registry.providers.map((p) => p.id)).toEqual(['ollama']);
+    expect(registry.disabled.find((d) => d.id === 'groq')?.reason).toBe('switched off at run time');
+    expect([...registry.switchedOff]).toEqual([
+      ['groq/llama', "its provider 'groq' is switched off at run time"],
+      ['groq/qwen', "its provider 'groq' is switched off at run time"],
+    ]);
+  });
+
+  it('switches one model off (the config may too), and a switch wins over the config both ways', () => {
+    const user = [{ id: 'groq', enabled: false, models: [{ ...model('qwen'), enabled: false }] }];
+    const off = resolveCatalogWithKeys(catalog, user, env, [], switches({}, { 'ollama/llama3': false }));
+    expect(off.models.map((m) => m.ref)).toEqual([]);
+    expect(off.switchedOff.get('ollama/llama3')).toBe('switched off at run time');
+    expect(off.byRef.has('ollama/llama3')).toBe(false);
+    expect(off.byBareId.has('llama3')).toBe(false);
+
+    const on = resolveCatalogWithKeys(catalog, user, env, [], switches({ groq: true }, { 'groq/qwen': true }));
+    expect(on.models.map((m) => m.ref)).toEqual(['groq/llama', 'groq/qwen', 'ollama/llama3']);
+    const fileOnly = resolveCatalogWithKeys(catalog, user, env, [], switches({ groq: true }));
+    expect(fileOnly.switchedOff.get('groq/qwen')).toBe('disabled in config');
+  });
+
+  it('cannot turn on a provider that has no key: it stays off for that reason', () => {
+    const registry = resolveCatalogWithKeys(catalog, [], {}, [], switches({ groq: true }));
+    expect(registry.disabled.find((d) => d.id === 'groq')?.reason).toBe('no key: set GROQ_API_KEY');
+    expect(registry.switchedOff.size).toBe(0);
+  });
+});

@@ -77,9 +77,9 @@ describe('switchboard client-keys', () => {
     expect(again.err).toContain(`No client key with id '${created.id}'`);
   });
 
-  it('exits 1 with the gateway message on a wrong admin key', async () => {
+  it('exits 77 (EX_NOPERM) with the gateway message on a wrong admin key', async () => {
     const { err, exitCode } = await cli(['list'], 'not-the-admin-key');
-    expect(exitCode).toBe(1);
+    expect(exitCode).toBe(77);
     expect(err).toContain('admin key');
     expect(await app.keys.list()).toEqual([]);
   });

@@ -129,11 +129,11 @@ describe('switchboard keys', () => {
     expect(await server.vault.has(providerKeyId('groq', KEY))).toBe(true);
   });
 
-  it("as a process: exits 1 with the gateway's message, no stack, on a wrong admin key or a failed validation", async () => {
+  it("as a process: exits 77 on a wrong admin key and 1 on a failed validation, with the gateway's message and no stack", async () => {
     const server = await start();
     const denied = await child(server, ['list'], '', 'wrong-admin-key');
-    expect(denied.code).toBe(1);
-    expect(denied.out).toMatch(/^switchboard: The admin API needs the admin key/);
+    expect(denied.code).toBe(77);
+    expect(denied.out).toMatch(/^switchboard: The admin API needs the admin key.*--admin-key/);
     expect(denied.out).not.toMatch(/\n\s+at /);
     await server.keys.add('groq', KEY);
     const failed = await child(server, ['validate', providerKeyId('groq', KEY)], '');

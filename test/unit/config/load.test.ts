@@ -62,5 +62,9 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ cwd: withFile('routing:\n  defaultMod: fastest\n'), env: {} })).toThrow(/routing/);
     expect(() => loadConfig({ file: '/nonexistent/sb.yaml', env: {} })).toThrow(/not found/);
     expect(() => loadConfig({ cwd: withFile('providers: [\n'), env: {} })).toThrow(/not valid YAML/);
+    // The message says where, never what the broken line holds (it may be a key).
+    const broken = withFile('providers:\n  - id: a\n    apiKeys: [sk-secret-123\n    models: x\n');
+    expect(() => loadConfig({ cwd: broken, env: {} })).toThrow(/not valid YAML: .* at line 4, column 5$/);
+    expect(() => loadConfig({ cwd: broken, env: {} })).not.toThrow(/sk-secret/);
   });
 });

@@ -1,5 +1,6 @@
-// The upstream HTTP pool: connections are reused after a stream ends, odd bodies become typed errors, pools keep
-// providers apart, and a wait for a connection counts in the first-byte timeout.
+// The upstream HTTP pool: connections are reused after a stream or a body ends, a whole body is read though its
+// response never ends, odd bodies become typed errors, pools keep providers apart, a wait for a connection counts
+// in the first-byte timeout, and a call leaves no listener on its caller's signal.
 import { getEventListeners } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -41,6 +42,42 @@ describe('upstream HTTP pool', () => {
     // Stopping at [DONE] leaves the response's last bytes unread; undici returns the socket to the pool once the whole
     // response has arrived, which can be just after the next request has opened a second one. Without reuse: 6.
     expect(upstream.connections - before).toBeLessThanOrEqual(2);
+  });
+
+  it('reuses one keep-alive connection for sequential whole answers', async () => {
+    const before = upstream.connections;
+    for (let i = 0; i < 6; i++) {
+      const completion = await adapter.chat(request, ctx());
+      expect(completion.choices[0]!.message.content).toBe('Hello from the fake upstream.');
+    }
+    expect(upstream.connections - before).toBeLessThanOrEqual(2);
+  });
+
+  it('answers a JSON body as soon as it is whole, though the server never ends its response', async () => {
+    upstream.queue({ type: 'text', text: 'whole but never ended', bodyFault: 'stall' });
+    // Before: the body was read to its end, and so timed out after idleMs ("upstream went silent mid-response").
+    const completion = await adapter.chat(request, ctx());
+    expect(completion.choices[0]!.message.content).toBe('whole but never ended');
+    expect(completion.choices[0]!.finish_reason).toBe('stop');
+  });
+
+  it('still times out a body cut short that never ends', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      // Ends as an object does, and is not one yet.
+      res.write('{"choices": [{"message": {"role": "assistant", "content": "cut"}}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const res = await http.request({
+      url: `http://127.0.0.1:${port}/x`,
+      signal: new AbortController().signal,
+      timeouts: { connectMs: 1000, firstByteMs: 1000, idleMs: 100 },
+    });
+    const err = await res.json().catch((e: unknown) => e);
+    server.closeAllConnections();
+    server.close();
+    expect(err).toMatchObject({ name: 'ProviderError', kind: 'timeout' });
   });
 
   it('reports a 200 whose body is not JSON as a server error, not a network one', async () => {

@@ -39,6 +39,7 @@ describe('nextStep', () => {
       'auth',
       'context_length',
       'server',
+      'overloaded',
       'timeout',
       'network',
       'connect',
@@ -98,6 +99,17 @@ describe('earliestServeMs', () => {
   it("is the soonest wait of the plan's candidates and of the providers it left out", () => {
     expect(earliestServeMs(plan(['p/a', 'q/b']), availability)).toBe(9_000);
     expect(earliestServeMs(plan(['q/b'], ['r']), availability)).toBe(7_000);
+  });
+
+  it('is no sooner than a model said itself (an overloaded one), for that model only', () => {
+    const said = new Map([
+      ['free/x', 30_000],
+      ['free/y', 12_000],
+    ]);
+    expect(earliestServeMs(plan(['free/x', 'free/y']), availability, said)).toBe(12_000);
+    expect(earliestServeMs(plan(['free/x', 'p/a']), availability, said)).toBe(9_000);
+    expect(earliestServeMs(plan(['free/x', 'free/z']), availability, said)).toBe(0);
+    expect(earliestServeMs(plan(['q/b']), availability, new Map([['q/b', 5_000]]))).toBe(120_000);
   });
 
   it('is 0 when a candidate can serve now, undefined when none ever will', () => {

@@ -13,6 +13,8 @@ import type { UsageRecord } from '../../../src/storage/types.js';
 
 const NOW = Date.UTC(2025, 5, 15, 12, 0, 0);
 const HOUR = 3_600_000;
+/** mistral/small has a list price; groq/llama has none. */
+const LIST_PRICES: Record<string, { input: number; output: number }> = { 'mistral/small': { input: 10, output: 20 } };
 const client = (id: string): Caller => ({ kind: 'client', client: { id, name: id, createdAt: 0 } });
 /** The caller each test asks to be, by the x-test-caller header (standing in for clientAuth). */
 const callers: Record<string, Caller> = {
@@ -57,7 +59,7 @@ beforeAll(async () => {
     if (name !== undefined) res.locals['caller'] = callers[name];
     next();
   });
-  app.use(usageRoutes({ usage, now: () => NOW }));
+  app.use(usageRoutes({ usage, now: () => NOW, priceOf: (model) => LIST_PRICES[model] }));
   app.use(unknownRoute);
   app.use(errorHandler(pino({ level: 'silent' })));
   server = await new Promise<Server>((resolve) => {
@@ -95,6 +97,16 @@ describe('GET /v1/usage', () => {
     expect(keys(body)).toEqual([
       ['mistral', 1],
       ['groq', 2],
+    ]);
+  });
+
+  it('counts what the calls saved against the list prices, and the calls of models without one', async () => {
+    const { body } = await get('?group_by=model');
+    // mistral/small: 100 prompt and 5 completion tokens at 10 and 20 USD per million, less the 0.001 they cost.
+    expect(body['totals']).toMatchObject({ saved_usd: 0.0001, unpriced_requests: 2 });
+    expect(body['groups']).toEqual([
+      expect.objectContaining({ key: 'mistral/small', saved_usd: 0.0001, unpriced_requests: 0 }),
+      expect.objectContaining({ key: 'groq/llama', saved_usd: 0, unpriced_requests: 2 }),
     ]);
   });
 

@@ -17,16 +17,21 @@ describe('the WAL checkpoint worker', () => {
   it('turns the automatic checkpoint off and copies committed pages into the database file itself', async () => {
     const { file } = temp();
     const db = openDatabase(file);
-    const worker = startWalCheckpointer(db, { logger: pino({ level: 'silent' }), everyMs: 20 });
+    const logger = pino({ level: 'silent' });
+    // First a worker that will not run before it is closed: a worker due every 20 ms could copy the WAL between the
+    // commit and the look at the file on a loaded machine.
+    const idle = startWalCheckpointer(db, { logger, everyMs: 3_600_000 });
     defer(() => db.close());
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
     const before = statSync(file).size;
     const insert = db.prepare('INSERT INTO kv (key, value) VALUES (?, ?)');
     db.transaction(() => {
-      for (let i = 0; i < 2_000; i += 1) insert.run(`k${i}`, 'x'.repeat(1_000));
+      for (let i = 0; i < 5_000; i += 1) insert.run(`k${i}`, 'x'.repeat(1_000));
     })();
     // Committed to the WAL only: the main thread did not copy anything back.
     expect(statSync(file).size).toBe(before);
+    await idle.close();
+    const worker = startWalCheckpointer(db, { logger, everyMs: 20 });
     await eventually('the worker copied the WAL back', () => statSync(file).size > before + 1_000_000);
     await worker.close();
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);

@@ -17,6 +17,7 @@ function switchable(failure: () => Error) {
     consume: (rules, now) => (state.calls++, state.down ? Promise.reject(failure()) : store.consume(rules, now)),
     adjust: (entries, at) => (state.down ? Promise.reject(failure()) : store.adjust(entries, at)),
     total: (key, windowMs, now) => (state.down ? Promise.reject(failure()) : store.total(key, windowMs, now)),
+    level: (key, windowMs, now) => (state.down ? Promise.reject(failure()) : store.level(key, windowMs, now)),
   };
   return { shared, state, store };
 }

@@ -2,7 +2,7 @@
 // client-facing error of a failed run, as pure functions over hand-built contexts.
 import { describe, expect, it } from 'vitest';
 import type { Attempt, ChatContext, ChatDeps } from '../../../../graphs/chat/context.js';
-import { failureFromAttempts, nextAfterFailure } from '../../../../graphs/chat/edges.js';
+import { failureFromAttempts, nextAfterFailure, retryAfterOf } from '../../../../graphs/chat/edges.js';
 import { KeyUnavailableError } from '../../../../src/accounts/errors.js';
 import { failureKindOf, type FailureKind } from '../../../../src/accounts/failure-policy.js';
 import { RoutingSchema } from '../../../../src/config/routing-schema.js';
@@ -187,5 +187,34 @@ describe('failureFromAttempts', () => {
     expect(failureFromAttempts(limited, limited[0]!.error, 7_000).retryAfterMs).toBe(7_000);
     const broken = [failed('p/a', providerError('server'))];
     expect(failureFromAttempts(broken, broken[0]!.error, 7_000).retryAfterMs).toBeUndefined();
+  });
+});
+
+describe('retryAfterOf', () => {
+  const overloaded = (ref: string, retryAfterMs?: number): Attempt => {
+    const error = new ProviderError('overloaded', {
+      kind: 'server',
+      status: 503,
+      ...(retryAfterMs ? { retryAfterMs } : {}),
+    });
+    return { ref, ms: 1, error, kind: failureKindOf(error) };
+  };
+
+  it("is the soonest an overloaded model said it can serve, when every candidate's 503 said when", () => {
+    const both = setup({ attempts: [overloaded('p/a', 30_000), overloaded('q/b', 12_000)] });
+    expect(retryAfterOf(both.context, both.deps)).toBe(12_000);
+  });
+
+  it('is 0 when a candidate said nothing (it may serve now), and what the key pool says when it is longer', () => {
+    const one = setup({ attempts: [overloaded('p/a', 30_000), overloaded('q/b')] });
+    expect(retryAfterOf(one.context, one.deps)).toBe(0);
+    const resting = { kind: 'resting' as const, reason: '', retryAfterMs: 60_000 };
+    const pool = setup({ attempts: [overloaded('p/a', 30_000)], unavailable: resting });
+    expect(retryAfterOf(pool.context, pool.deps)).toBe(60_000);
+  });
+
+  it("reads the attempts it is given (an ensemble's) over the run's own", () => {
+    const { context, deps } = setup({ attempts: [] });
+    expect(retryAfterOf(context, deps, [overloaded('p/a', 8_000), overloaded('q/b', 9_000)])).toBe(8_000);
   });
 });

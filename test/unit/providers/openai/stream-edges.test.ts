@@ -52,6 +52,18 @@ describe('readOpenAIStream edge cases', () => {
     expect([err.kind, err.message]).toEqual(['network', 'upstream stream ended early']);
   });
 
+  it('throws server "upstream answer has no choices" when no chunk before [DONE] carried a choice', async () => {
+    // What the same answer unstreamed throws (from-wire.ts): an empty stream is not an empty answer.
+    for (const text of [
+      `${line({ id: 'x', object: 'chat.completion.chunk', choices: [] })}data: [DONE]\n\n`,
+      `${line({ choices: [], usage: { prompt_tokens: 3, completion_tokens: 0, total_tokens: 3 } })}data: [DONE]\n\n`,
+      'data: [DONE]\n\n',
+    ]) {
+      const err = await failure(text);
+      expect([err.kind, err.status, err.message]).toEqual(['server', 200, 'upstream answer has no choices']);
+    }
+  });
+
   it('accepts a body that closes without [DONE] once a finish_reason was seen', async () => {
     const chunks = await collect(body(line(chunkOf({ content: 'Hi' })), line(chunkOf({}, 'length'))));
     expect(chunks.map((c) => c.choices[0]!.finish_reason)).toEqual([null, 'length']);
