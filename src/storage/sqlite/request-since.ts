@@ -26,14 +26,17 @@ export const ORDER_SLACK_MS = 10_000;
  * before it, and the answer (the id just above `low`'s row) is a true floor.
  */
 export function createSinceFloor(db: SqliteDatabase): (since: number) => number {
-  const bounds = db.prepare('SELECT MIN(id) AS oldest, MAX(id) AS newest FROM requests');
+  // Two statements: SQLite reads MIN or MAX alone off the end of the rowid b-tree, but both in one SELECT by a scan.
+  const oldestId = db.prepare('SELECT MIN(id) FROM requests').pluck();
+  const newestId = db.prepare('SELECT MAX(id) FROM requests').pluck();
   // The first row at or after an id, with its end time; the columns read come before the row's long ones.
   const rowFrom = db.prepare('SELECT id, ts + latency_ms AS ended FROM requests WHERE id >= ? ORDER BY id LIMIT 1');
   const endOf = (id: number) => rowFrom.get(id) as { id: number; ended: number } | undefined;
 
   return (since) => {
     const target = since - ORDER_SLACK_MS;
-    const { oldest, newest } = bounds.get() as { oldest: number | null; newest: number | null };
+    const oldest = oldestId.get() as number | null;
+    const newest = newestId.get() as number | null;
     if (oldest === null || newest === null) return 1;
     if (endOf(oldest)!.ended >= target) return oldest;
     if (endOf(newest)!.ended < target) return newest + 1;

@@ -48,6 +48,20 @@ describe('the since floor of the SQLite request log', () => {
     }
   });
 
+  it('reads the table by seeks on the rowid only, never a scan', () => {
+    const { db } = open();
+    const prepared: string[] = [];
+    const prepare = db.prepare.bind(db);
+    db.prepare = ((sql: string) => (prepared.push(sql), prepare(sql))) as typeof db.prepare;
+    createSinceFloor(db);
+    expect(prepared.length).toBeGreaterThan(0);
+    for (const sql of prepared) {
+      const values = Array.from(sql.matchAll(/\?/g), () => 0);
+      const plan = prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...values) as Array<{ detail: string }>;
+      expect(plan.map((row) => row.detail).join('; ')).not.toMatch(/SCAN/);
+    }
+  });
+
   it('is past the newest row when every row ended before since, and any id on an empty table', async () => {
     const { store, floor } = open();
     expect(await store.list({ limit: 5, since: clock })).toEqual({ rows: [] });
