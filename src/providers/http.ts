@@ -1,5 +1,6 @@
 // Upstream HTTP: keep-alive undici pools per origin, partitioned by provider, with connect / first-byte / idle timeouts
 // mapped to ProviderError.
+import type { Readable } from 'node:stream';
 import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import { ProviderError } from './errors.js';
 
@@ -160,26 +161,39 @@ function notify(listener: NonNullable<HttpRequest['onHeaders']>, headers: HttpRe
  * The body's JSON, read until it parses: a server that sends a whole body but never ends its response (no length, and
  * the end of its chunks never comes) is answered once the body is whole, not timed out after `idleMs` of silence. A
  * parse is tried only when the text so far ends as an object or an array does; a JSON text never parses before it is
- * whole, so nothing is cut short, and a body that ends on time is parsed once, as before. Leaving the loop early drops
- * the rest of the response (undici closes a socket whose response did not end).
+ * whole, so nothing is cut short, and a body that ends on time is parsed once, as before. The body is read on to its
+ * end after the answer: stopping early would destroy it, and undici builds an abort error with its stack for each one
+ * (about 2 % of a request's instructions); a server that never ends is left to the body's idle timeout.
  */
-async function wholeJson(body: AsyncIterable<Uint8Array>, signal: AbortSignal): Promise<unknown> {
-  const decoder = new TextDecoder();
-  let text = '';
-  try {
-    for await (const bytes of body) {
-      text += decoder.decode(bytes, { stream: true });
-      if (!endsAsJson(text)) continue;
+function wholeJson(body: Readable, signal: AbortSignal): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const decoder = new TextDecoder();
+    let text = '';
+    let settled = false;
+    const settle = (read: () => unknown) => {
+      if (settled) return;
+      settled = true;
       try {
-        return JSON.parse(text);
+        resolve(read());
+      } catch (err) {
+        reject(err);
+      }
+    };
+    body.on('data', (bytes: Uint8Array) => {
+      if (settled) return;
+      text += decoder.decode(bytes, { stream: true });
+      if (!endsAsJson(text)) return;
+      try {
+        const value: unknown = JSON.parse(text);
+        settle(() => value);
       } catch {
         // Not whole yet.
       }
-    }
-  } catch (err) {
-    rethrow(err, signal);
-  }
-  return parseJson(text + decoder.decode());
+    });
+    body.once('end', () => settle(() => parseJson(text + decoder.decode())));
+    // After the answer, an error (the idle timeout of a server that never ends) only closes the connection.
+    body.on('error', (err) => settle(() => rethrow(err, signal)));
+  });
 }
 
 /** The last character that is not white space closes an object or an array. */
