@@ -49,7 +49,7 @@ function batching(before: SqliteCounts, after: SqliteCounts, phase: PhaseResult)
 async function countedPhase(target: Target, countFile: string, connections: number, seconds: number) {
   const before = readCounts(countFile);
   const phase = await runPhase(target, connections, seconds);
-  await sleep(300); // the last tick's flush, and the counts file written after it
+  await sleep(400); // the last tick's flush, and the counts file written after it
   return { phase, batch: batching(before, readCounts(countFile), phase) };
 }
 

@@ -104,8 +104,8 @@ async function block(stores: Stores, rate: number, seconds: number): Promise<{ u
     // Until the next request is due (at least 1 ms: at high rates, a batch every millisecond).
     await sleep(Math.max(1, ((done + 1) / rate - (performance.now() - start) / 1000) * 1000));
   }
-  // Past one tick (100 ms), idle: the block's last batch is written, and counted, inside the block.
-  await sleep(150);
+  // Past one tick (200 ms), idle: the block's last batch is written, and counted, inside the block.
+  await sleep(250);
   const cpu = process.cpuUsage(cpu0);
   return { us: (cpu.user + cpu.system) / done, requests: done };
 }

@@ -1,5 +1,6 @@
 // Upstream HTTP: keep-alive undici pools per origin, partitioned by provider, with connect / first-byte / idle timeouts
 // mapped to ProviderError.
+import type { Readable } from 'node:stream';
 import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import { ProviderError } from './errors.js';
 
@@ -86,52 +87,65 @@ async function send(dispatcher: Dispatcher, req: HttpRequest): Promise<HttpRespo
     headers['content-type'] = 'application/json';
   }
   // undici times the response head from the moment the request is written to a socket; this timer starts now, so
-  // that time spent queueing for a connection and connecting counts too.
-  const firstByte = new AbortController();
-  const timer = setTimeout(() => firstByte.abort(), req.timeouts.firstByteMs);
-  const signal = AbortSignal.any([req.signal, firstByte.signal]);
+  // that time spent queueing for a connection and connecting counts too. One controller per call, aborted by the
+  // caller's signal or the timer: AbortSignal.any costs several times more (weak references for the collector).
+  const { signal } = req;
+  const call = new AbortController();
+  let timedOut = false;
+  let stopWaiting: ((reason: unknown) => void) | undefined;
+  const abort = (reason: unknown) => {
+    call.abort(reason);
+    stopWaiting?.(reason);
+  };
+  const onAbort = () => abort(signal.reason);
+  const unlisten = () => signal.removeEventListener('abort', onAbort);
+  const timer = setTimeout(() => {
+    timedOut = true;
+    abort(new Error('first-byte timeout'));
+  }, req.timeouts.firstByteMs);
+  if (signal.aborted) onAbort();
+  else signal.addEventListener('abort', onAbort, { once: true });
   const pending = dispatcher.request({
     ...splitUrl(req.url),
     method: req.method ?? (body === undefined ? 'GET' : 'POST'),
     headers,
     body,
-    signal,
+    signal: call.signal,
     headersTimeout: req.timeouts.firstByteMs,
     bodyTimeout: req.timeouts.idleMs,
   });
   try {
     // A request still queued for a socket ignores its signal until it gets one (undici then drops it unsent): stop
-    // waiting for it now.
-    const res = await Promise.race([pending, rejectOnAbort(signal)]);
+    // waiting for it at the abort.
+    const res = await new Promise<Dispatcher.ResponseData>((resolve, reject) => {
+      if (call.signal.aborted) return reject(call.signal.reason);
+      stopWaiting = reject;
+      pending.then(resolve, reject);
+    });
     clearTimeout(timer);
     // The head arrived as the timer fired: the abort has reached the body already.
-    if (firstByte.signal.aborted) throw new Error('first-byte timer fired');
+    if (timedOut) throw new Error('first-byte timer fired');
+    // The caller's signal aborts the body too, until the body is done with.
+    res.body.once('close', unlisten);
     if (req.onHeaders !== undefined) notify(req.onHeaders, res.headers);
     return {
       status: res.statusCode,
       headers: res.headers,
-      body: mapBodyErrors(res.body, req.signal),
-      text: () => res.body.text().catch((err: unknown) => rethrow(err, req.signal)),
-      json: () => wholeJson(res.body, req.signal),
+      body: mapBodyErrors(res.body, signal),
+      text: () => res.body.text().catch((err: unknown) => rethrow(err, signal)),
+      json: () => wholeJson(res.body, signal),
     };
   } catch (err) {
     clearTimeout(timer);
+    unlisten();
     // An answer that comes after all is not read: its socket goes back to the pool, or is closed.
     pending.then(
       (late) => late.body.destroy(),
       () => {},
     );
-    if (firstByte.signal.aborted && !req.signal.aborted) throw timeout('no response from upstream in time', err);
-    return rethrow(err, req.signal);
+    if (timedOut && !signal.aborted) throw timeout('no response from upstream in time', err);
+    return rethrow(err, signal);
   }
-}
-
-/** Rejects with the signal's reason once it aborts. */
-function rejectOnAbort(signal: AbortSignal): Promise<never> {
-  return new Promise((_resolve, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-  });
 }
 
 /** A listener that throws is ignored: quota bookkeeping must never cost a caller the answer that just arrived. */
@@ -147,26 +161,39 @@ function notify(listener: NonNullable<HttpRequest['onHeaders']>, headers: HttpRe
  * The body's JSON, read until it parses: a server that sends a whole body but never ends its response (no length, and
  * the end of its chunks never comes) is answered once the body is whole, not timed out after `idleMs` of silence. A
  * parse is tried only when the text so far ends as an object or an array does; a JSON text never parses before it is
- * whole, so nothing is cut short, and a body that ends on time is parsed once, as before. Leaving the loop early drops
- * the rest of the response (undici closes a socket whose response did not end).
+ * whole, so nothing is cut short, and a body that ends on time is parsed once, as before. The body is read on to its
+ * end after the answer: stopping early would destroy it, and undici builds an abort error with its stack for each one
+ * (about 2 % of a request's instructions); a server that never ends is left to the body's idle timeout.
  */
-async function wholeJson(body: AsyncIterable<Uint8Array>, signal: AbortSignal): Promise<unknown> {
-  const decoder = new TextDecoder();
-  let text = '';
-  try {
-    for await (const bytes of body) {
-      text += decoder.decode(bytes, { stream: true });
-      if (!endsAsJson(text)) continue;
+function wholeJson(body: Readable, signal: AbortSignal): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const decoder = new TextDecoder();
+    let text = '';
+    let settled = false;
+    const settle = (read: () => unknown) => {
+      if (settled) return;
+      settled = true;
       try {
-        return JSON.parse(text);
+        resolve(read());
+      } catch (err) {
+        reject(err);
+      }
+    };
+    body.on('data', (bytes: Uint8Array) => {
+      if (settled) return;
+      text += decoder.decode(bytes, { stream: true });
+      if (!endsAsJson(text)) return;
+      try {
+        const value: unknown = JSON.parse(text);
+        settle(() => value);
       } catch {
         // Not whole yet.
       }
-    }
-  } catch (err) {
-    rethrow(err, signal);
-  }
-  return parseJson(text + decoder.decode());
+    });
+    body.once('end', () => settle(() => parseJson(text + decoder.decode())));
+    // After the answer, an error (the idle timeout of a server that never ends) only closes the connection.
+    body.on('error', (err) => settle(() => rethrow(err, signal)));
+  });
 }
 
 /** The last character that is not white space closes an object or an array. */
@@ -191,9 +218,19 @@ function parseJson(text: string): unknown {
   }
 }
 
+/** Parsed upstream URLs: a few per provider, and `new URL` is a measurable part of a call. */
+const splitUrls = new Map<string, { origin: string; path: string }>();
+const MAX_SPLIT_URLS = 1_000;
+
 function splitUrl(url: string): { origin: string; path: string } {
-  const parsed = new URL(url);
-  return { origin: parsed.origin, path: parsed.pathname + parsed.search };
+  let split = splitUrls.get(url);
+  if (split === undefined) {
+    const parsed = new URL(url);
+    split = { origin: parsed.origin, path: parsed.pathname + parsed.search };
+    if (splitUrls.size >= MAX_SPLIT_URLS) splitUrls.clear();
+    splitUrls.set(url, split);
+  }
+  return split;
 }
 
 async function* mapBodyErrors(body: AsyncIterable<Uint8Array>, signal: AbortSignal): AsyncIterable<Uint8Array> {

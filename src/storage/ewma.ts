@@ -34,6 +34,9 @@ export function isEmptyStats(record: ModelStatsRecord): boolean {
   return counts === 0 && record.prunedUntil === undefined && !record.probation;
 }
 
+/** How long a model's stats record stays after its last update, on every backend (StatsStoreOptions.ttlMs). */
+export const DEFAULT_STATS_TTL_MS = 30 * 86_400_000;
+
 /** `alpha` checked: a number in (0, 1], or the default. */
 export function checkAlpha(alpha: number | undefined): number {
   const value = alpha ?? DEFAULT_STATS_ALPHA;

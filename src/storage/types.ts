@@ -392,6 +392,8 @@ export interface PruneRules {
 export interface StatsStoreOptions {
   /** Weight of a new sample in the moving averages once a metric has 1/alpha samples, in (0, 1]; default 0.2. */
   alpha?: number;
+  /** A model's record is forgotten this long after its last update (default 30 days: models no longer called). */
+  ttlMs?: number;
 }
 
 /**

@@ -42,7 +42,7 @@ export function requestRecord(ts: number, overrides: Partial<RequestRecord> = {}
 const DAY = 86_400_000;
 const roomy: RequestLogOptions = { retentionMs: DAY, maxRows: 10_000 };
 const without = ({ id: _id, ...record }: StoredRequest): RequestRecord => record;
-const runIds = (rows: StoredRequest[]) => rows.map((row) => row.runId);
+const runIds = (rows: RequestRecord[]) => rows.map((row) => row.runId);
 
 /** Every page of `query` from the newest, following `next`. */
 async function allPages(store: RequestLogStore, query: RequestQuery): Promise<StoredRequest[][]> {
@@ -143,6 +143,31 @@ export function describeRequestLogContract(name: string, backend: RequestLogBack
         'long',
         'quick',
       ]);
+    });
+
+    it('finds every request since a time among thousands appended as they ended, long streams among them', async () => {
+      const store = await open();
+      const first = backend.now() - 180_000;
+      // One request every 50 ms for 150 s; every 40th a 20 s stream (its row comes after those of 400 later ones),
+      // every 97th from a client with few requests.
+      const requests = Array.from({ length: 3_000 }, (_, i) =>
+        requestRecord(first + i * 50, {
+          runId: `r${i}`,
+          latencyMs: i % 40 === 0 ? 20_000 : 30,
+          ...(i % 97 === 0 ? { clientId: 'rare' } : {}),
+        }),
+      );
+      const ended = [...requests].sort((a, b) => a.ts + a.latencyMs - (b.ts + b.latencyMs));
+      for (const record of ended) store.append(record);
+      await store.flush();
+      const newestFirst = ended.reverse();
+      for (const since of [first - 1, first + 1_000 * 50, first + 2_000 * 50 + 25, first + 2_990 * 50, first + 1e6]) {
+        const expected = (clientId?: string) =>
+          runIds(newestFirst.filter((r) => r.ts >= since && (clientId === undefined || r.clientId === clientId)));
+        expect(runIds((await allPages(store, { limit: 500, since })).flat())).toEqual(expected());
+        const rare = await allPages(store, { limit: 5, since, clientId: 'rare' });
+        expect(runIds(rare.flat())).toEqual(expected('rare'));
+      }
     });
 
     it('pages newest first with before: every row once, the last page without next', async () => {

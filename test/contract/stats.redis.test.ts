@@ -2,7 +2,8 @@
 // gateway instances) update one model atomically and see each other's measurements; the key layout and its TTL.
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_STATS_TTL_MS, createRedisStatsStore } from '../../src/storage/redis/stats.js';
+import { DEFAULT_STATS_TTL_MS } from '../../src/storage/ewma.js';
+import { createRedisStatsStore } from '../../src/storage/redis/stats.js';
 import { testRedisUrl, uniqueKeyPrefix } from '../helpers/redis.js';
 import { T0, describeStatsStoreContract } from './stats.contract.js';
 

@@ -38,4 +38,28 @@ describe('SQLite StatsStore', () => {
       pruneReason: 'success_rate',
     });
   });
+
+  it('forgets a model not updated for ttlMs: gone from snapshots and the table, started afresh, and at a restart', async () => {
+    const temp = tempDir('stats');
+    let clock = T0;
+    const first = openTestDatabase(temp.file);
+    const stats = createSqliteStatsStore(first.db, first.batcher, { ttlMs: 1_000 }, () => clock);
+    await stats.record('a/old', { at: clock, ok: true, latencyMs: 100 });
+    await stats.record('a/old', { at: clock, ok: true, latencyMs: 100 });
+    clock += 600;
+    await stats.record('b/new', { at: clock, ok: true, latencyMs: 200 });
+    clock += 600;
+    expect([...(await stats.snapshot()).keys()]).toEqual(['b/new']);
+    first.batcher.flush();
+    expect(first.db.prepare('SELECT ref FROM stats').pluck().all()).toEqual(['b/new']);
+    expect(await stats.record('a/old', { at: clock, ok: true, latencyMs: 300 })).toMatchObject({ samples: 1 });
+    first.close();
+
+    clock += 700; // b/new last updated 1,300 ms ago, a/old 700 ms ago
+    const second = openTestDatabase(temp.file);
+    defer(second.close);
+    const reopened = createSqliteStatsStore(second.db, second.batcher, { ttlMs: 1_000 }, () => clock);
+    expect(second.db.prepare('SELECT ref FROM stats').pluck().all()).toEqual(['a/old']);
+    expect((await reopened.snapshot()).get('a/old')).toMatchObject({ samples: 1, latencyMs: 300 });
+  });
 });

@@ -8,6 +8,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createStores, DEFAULT_DATA_DIR, parseStoreKind, type Stores } from '../../src/storage/index.js';
 import { SqliteCheckpointSaver } from '../../src/storage/sqlite/checkpointer.js';
 import { DATABASE_FILE } from '../../src/storage/sqlite/database.js';
+import { LOCK_FILE } from '../../src/storage/sqlite/instance-lock.js';
+import { SetupError } from '../../src/errors.js';
 import { silent as logger, tempDataDir } from '../helpers/sqlite.js';
 import { run, uniqueId } from './event-log.helpers.js';
 import { RULES } from './stats.contract.js';
@@ -49,7 +51,8 @@ describe('createStores without Redis', () => {
     );
     await first.close(); // SIGTERM's path: what waits for the tick is written first
 
-    expect(readdirSync(dataDir)).toEqual([DATABASE_FILE]); // the WAL is folded back in on close
+    // The WAL is folded back in on close; the lock file stays (removing it would race with a process opening it).
+    expect(readdirSync(dataDir).sort()).toEqual([DATABASE_FILE, LOCK_FILE]);
     expect(statSync(path.join(dataDir, DATABASE_FILE)).mode & 0o777).toBe(0o600);
     const second = keep(createStores({ logger, dataDir }));
     expect(await second.eventLog.read({ threadId: 'thread-1' })).toEqual(events);
@@ -63,6 +66,22 @@ describe('createStores without Redis', () => {
     expect((await second.checkpointer.getTuple({ configurable: { thread_id: 'thread-1' } }))?.checkpoint.id).toBe(
       checkpoint.id,
     );
+  });
+
+  it('refuses a second instance on the same data directory while the first is open, then lets one in', async () => {
+    const dataDir = temp();
+    const first = createStores({ logger, dataDir });
+    let second: unknown;
+    try {
+      createStores({ logger, dataDir });
+    } catch (err) {
+      second = err;
+    }
+    await first.close();
+    expect(second).toBeInstanceOf(SetupError);
+    expect((second as Error).message).toContain(`another Switchboard process is using the data directory ${dataDir}`);
+    const third = keep(createStores({ logger, dataDir }));
+    expect(await third.records.get('clients', 'none')).toBeUndefined();
   });
 
   it('uses ./.switchboard in the working directory when no data directory is given', async () => {

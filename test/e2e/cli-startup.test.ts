@@ -1,9 +1,9 @@
 // `switchboard serve` as an operator meets it: loopback by default and the real address printed; beyond loopback with
 // auth off only when allowed, and then with a warning; a bad PORT, a wrong or missing master key, a vault that cannot
 // be opened, an unreachable Redis each give one clear message and an exit code, never a stack trace; and
-// `switchboard vault` repairs what stops a start. The commands run in this test's process (a child process costs
-// seconds of start-up apiece on a loaded machine); one case runs as a real process, for the exit code and everything
-// a process prints (cli.test.ts runs more).
+// `switchboard vault` repairs what stops a start; a second process on one data directory is refused. The commands run
+// in this test's process (a child process costs seconds of start-up apiece on a loaded machine); the cases that need
+// one run as real processes, for the exit code and everything a process prints (cli.test.ts runs more).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,9 +13,11 @@ import { createKeyVault, META_ID, VAULT_META_COLLECTION } from '../../src/accoun
 import { createStores } from '../../src/storage/index.js';
 import { startRedisServer } from '../helpers/redis-server.js';
 import { STACK_LINE, useCli, useInProcessCli } from './cli-harness.js';
+import { useGatewayProcesses, writeConfigFile } from './process-harness.js';
 
 const runCli = useInProcessCli();
 const runProcess = useCli();
+const startProcess = useGatewayProcesses();
 const MASTER = 'master-key-cli-startup-e2e';
 const LISTENING = /listening on (\S+)/;
 
@@ -102,6 +104,26 @@ describe('a start that cannot go on', () => {
     expect(out).toContain('Redis (REDIS_URL) did not answer');
     expect(out).not.toContain('pa55word');
     expect(out).not.toMatch(STACK_LINE);
+  });
+});
+
+describe('two processes on one data directory', { timeout: 60_000 }, () => {
+  it('refuses the second (exit 78) while the first serves on, and a killed first leaves no stale lock', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'sb-cli-twice-'));
+    const config = writeConfigFile({ logLevel: 'silent' });
+    const first = await startProcess(config, { SWITCHBOARD_DATA_DIR: dataDir });
+    const second = await runProcess(['serve', '--port', '0'], /$^/, { SWITCHBOARD_DATA_DIR: dataDir });
+    expect(second.code).toBe(78);
+    expect(second.out.trim().split('\n')).toEqual([
+      `switchboard: another Switchboard process is using the data directory ${dataDir}: stop it first, or give this ` +
+        'one another SWITCHBOARD_DATA_DIR (several processes share state through Redis: REDIS_URL)',
+    ]);
+    expect((await fetch(`${first.url}/health/live`)).status).toBe(200);
+    // The lock goes with its process, however it ends: no stale lock to clear by hand after a crash.
+    expect((await first.stop('SIGKILL')).signal).toBe('SIGKILL');
+    const third = await startProcess(config, { SWITCHBOARD_DATA_DIR: dataDir });
+    expect((await fetch(`${third.url}/health/live`)).status).toBe(200);
+    expect((await third.stop('SIGTERM')).code).toBe(0);
   });
 });
 

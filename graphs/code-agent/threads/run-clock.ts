@@ -19,17 +19,32 @@ export function startRunClock(
   startedAt: number,
   now: () => number = Date.now,
 ): RunClock {
-  const expiry = new AbortController();
-  const timer = setTimeout(() => expiry.abort(), Math.max(0, startedAt + limitMs - now()));
+  // One controller aborted by the cancel or the timer, its listener on `cancel` removed at dispose: Node 20 keeps an
+  // AbortSignal.any signal that has a listener alive until it aborts, which a run that ends in time never does.
+  const stopped = new AbortController();
+  let expired = false;
+  const onCancel = () => stopped.abort(cancel.reason);
+  if (cancel.aborted) onCancel();
+  else cancel.addEventListener('abort', onCancel, { once: true });
+  const timer = setTimeout(
+    () => {
+      expired = true;
+      stopped.abort();
+    },
+    Math.max(0, startedAt + limitMs - now()),
+  );
   timer.unref();
   return {
-    signal: AbortSignal.any([cancel, expiry.signal]),
+    signal: stopped.signal,
     stop() {
       if (cancel.aborted) return { ...CANCELLED };
       const used = now() - startedAt;
-      if (expiry.signal.aborted || used >= limitMs) return timeLimitFailure(limitMs, Math.max(limitMs, used));
+      if (expired || used >= limitMs) return timeLimitFailure(limitMs, Math.max(limitMs, used));
       return null;
     },
-    dispose: () => clearTimeout(timer),
+    dispose() {
+      clearTimeout(timer);
+      cancel.removeEventListener('abort', onCancel);
+    },
   };
 }

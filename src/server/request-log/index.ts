@@ -68,7 +68,8 @@ export function createRequestLog(options: RequestLogOptions): RequestLog {
         closeRun: (runId) => calls.close(runId),
         done(record) {
           store.append(record);
-          logger.info(requestView(record), 'request');
+          // The view is built for the line only: not at all when the level leaves the line out.
+          if (logger.isLevelEnabled('info')) logger.info(requestView(record), 'request');
         },
         now,
       });

@@ -4,7 +4,7 @@
 // The hash fields are the ModelStatsRecord's own names (probation: '1' or absent). Numbers are written with %.17g,
 // which round-trips a double exactly, so that the script and the memory backend compute bit-identical averages.
 import type { Redis } from 'ioredis';
-import { STATS_METRICS, checkAlpha, cleanStatsUpdate } from '../ewma.js';
+import { DEFAULT_STATS_TTL_MS, STATS_METRICS, checkAlpha, cleanStatsUpdate } from '../ewma.js';
 import type {
   ModelStatsRecord,
   PruneReason,
@@ -13,9 +13,6 @@ import type {
   StatsStoreOptions,
   StatsUpdate,
 } from '../types.js';
-
-/** How long a model's hash stays after its last update (housekeeping for models no longer called). */
-export const DEFAULT_STATS_TTL_MS = 30 * 86_400_000;
 
 /**
  * KEYS: the model's hash, the set of refs. ARGV: ref, at, alpha, ok ('1', '0' or ''), then one value per metric of
@@ -87,8 +84,6 @@ return 0
 export interface RedisStatsStoreOptions extends StatsStoreOptions {
   /** Prefix of the keys (default `switchboard:`): stores with one prefix on one Redis share their measurements. */
   keyPrefix?: string;
-  /** A model's hash expires this long after its last update (default 30 days). */
-  ttlMs?: number;
 }
 
 /**

@@ -24,7 +24,8 @@ export interface OpenDatabaseOptions {
  * Opens (creating it and its directory when missing) the database at `file` and runs the migrations it lacks.
  * WAL with synchronous=NORMAL: a commit costs no fsync, and a crash of the process (even kill -9) loses nothing
  * committed; only a power loss or OS crash may lose the last commits. secure_delete=FAST zeroes deleted rows where
- * that costs no extra I/O (records.ts asks for a full wipe when it deletes a vault entry).
+ * that costs no extra I/O (records.ts asks for a full wipe when it deletes a vault entry). Auto-vacuum is incremental:
+ * the tick gives free pages back in small steps (vacuum.ts).
  */
 export function openDatabase(file: string, options: OpenDatabaseOptions = {}): SqliteDatabase {
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
@@ -32,6 +33,8 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): S
   if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
   const db = new Database(file);
   try {
+    // Before WAL: a new database takes the mode as it is created.
+    enableIncrementalVacuum(db);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -45,6 +48,21 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): S
   }
 }
 
+/** PRAGMA auto_vacuum's value for INCREMENTAL. */
+const INCREMENTAL = 2;
+
+/**
+ * Puts `db` in incremental auto-vacuum mode, so that the file can give back the room of deleted rows (vacuum.ts). A
+ * new database takes it as it is created; one made before (schema 2 and older) is rebuilt once with VACUUM, which takes
+ * a moment in proportion to its size.
+ */
+function enableIncrementalVacuum(db: SqliteDatabase): void {
+  if (db.pragma('auto_vacuum', { simple: true }) === INCREMENTAL) return;
+  db.pragma('auto_vacuum = INCREMENTAL');
+  const empty = db.prepare('SELECT COUNT(*) FROM sqlite_master').pluck().get() === 0;
+  if (!empty) db.exec('VACUUM');
+}
+
 /**
  * Runs `write` with secure_delete fully on, then checkpoints and truncates the WAL: what it deletes is gone from
  * the database file and from the WAL (where older copies of the page would otherwise stay until overwritten).
@@ -55,6 +73,23 @@ export function wipingDeletes<T>(db: SqliteDatabase, write: () => T): T {
     return write();
   } finally {
     db.pragma('secure_delete = FAST');
-    db.pragma('wal_checkpoint(TRUNCATE)');
+    truncateWal(db);
+  }
+}
+
+/** How long truncateWal waits for the checkpoint worker's own checkpoint to end (a copy of a second of writes). */
+const TRUNCATE_WAIT_MS = 2_000;
+
+/**
+ * Copies the whole WAL into the database file and truncates it to nothing. A checkpoint of the worker
+ * (wal-checkpointer.ts) in progress makes SQLite answer busy at once: wait for it, a few ms at a time (synchronously:
+ * this is a rare admin write, and its caller expects the WAL clean when it returns).
+ */
+function truncateWal(db: SqliteDatabase): void {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (const deadline = Date.now() + TRUNCATE_WAIT_MS; ; ) {
+    const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+    if (result?.busy !== 1 || Date.now() > deadline) return;
+    Atomics.wait(pause, 0, 0, 5);
   }
 }

@@ -3,14 +3,17 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { EventLogOptions, RequestLogOptions, Stores, UsageStoreOptions } from '../types.js';
 import { SqliteCheckpointSaver } from './checkpointer.js';
-import { DATABASE_FILE, openDatabase } from './database.js';
+import { DATABASE_FILE, openDatabase, type SqliteDatabase } from './database.js';
 import { createSqliteEventLog } from './event-log.js';
+import { lockDataDir } from './instance-lock.js';
 import { createSqliteKvStore } from './kv.js';
 import { createSqliteLockStore } from './locks.js';
 import { createSqliteRecordStore, importRecordsFile } from './records.js';
 import { createSqliteRequestLog } from './requests.js';
 import { createSqliteStatsStore } from './stats.js';
 import { createSqliteUsageStore } from './usage.js';
+import { vacuumSource } from './vacuum.js';
+import { startWalCheckpointer } from './wal-checkpointer.js';
 import { createSqliteWindowStore } from './windows.js';
 import { createWriteBatcher } from './write-batcher.js';
 
@@ -24,28 +27,39 @@ export interface SqliteStoresOptions {
   requests: RequestLogOptions;
   /** An agent thread's checkpoints are deleted this long after its last write (0 or undefined: never). */
   checkpointTtlMs?: number;
-  /** Longest wait of a per-request write before it is written (default 100 ms). */
+  /** Longest wait of a per-request write before it is written (default 200 ms). */
   batchIntervalMs?: number;
 }
 
 /**
- * Opens `<dataDir>/switchboard.db` (running its migrations, importing a records.json once) and builds every store on
+ * Takes the data directory's lock (one process per directory: instance-lock.ts), then opens
+ * `<dataDir>/switchboard.db` (running its migrations, importing a records.json once) and builds every store on
  * that one handle. Usage, the request log, windows, stats, kv and events are written behind, one transaction per tick;
- * records, locks and checkpoints are committed before their call resolves. close() flushes, then closes the database.
+ * records, locks and checkpoints are committed before their call resolves. WAL checkpoints run on a worker thread
+ * (wal-checkpointer.ts). close() flushes, then closes the database.
  */
 export function createSqliteStores(options: SqliteStoresOptions): Stores {
   const { dataDir, logger } = options;
   const file = path.join(dataDir, DATABASE_FILE);
-  const db = openDatabase(file);
+  // Before the database is opened (migrations, the records import): a second process stops here.
+  const lock = lockDataDir(dataDir);
+  let db: SqliteDatabase;
+  try {
+    db = openDatabase(file);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
   try {
     importRecordsFile(db, dataDir, logger);
     const batcher = createWriteBatcher(db, {
       logger,
       ...(options.batchIntervalMs === undefined ? {} : { intervalMs: options.batchIntervalMs }),
     });
+    batcher.add(vacuumSource(db));
     const eventLog = createSqliteEventLog(db, batcher, { ...options.events, logger });
     const ttl = options.checkpointTtlMs === undefined ? {} : { ttlMs: options.checkpointTtlMs };
-    return {
+    const stores = {
       eventLog,
       checkpointer: new SqliteCheckpointSaver(db, ttl),
       locks: createSqliteLockStore(db),
@@ -56,6 +70,11 @@ export function createSqliteStores(options: SqliteStoresOptions): Stores {
       usage: createSqliteUsageStore(db, batcher, { ...options.usage, logger }),
       requests: createSqliteRequestLog(db, batcher, { ...options.requests, logger }),
       stats: createSqliteStatsStore(db, batcher),
+    };
+    // Last: nothing after it can fail and leave the worker running.
+    const walCheckpoints = startWalCheckpointer(db, { logger });
+    return {
+      ...stores,
       async ping() {
         if (!db.open) throw new Error(`the database ${file} is closed`);
       },
@@ -63,11 +82,15 @@ export function createSqliteStores(options: SqliteStoresOptions): Stores {
         if (!db.open) return;
         await eventLog.close();
         batcher.close();
+        // The worker's connection first: the last connection to close folds the WAL back in and removes it.
+        await walCheckpoints.close();
         db.close();
+        lock.release();
       },
     };
   } catch (err) {
     db.close();
+    lock.release();
     throw err;
   }
 }

@@ -3,6 +3,7 @@
 import { AIMessage } from '@langchain/core/messages';
 import { END } from '@langchain/langgraph';
 import { MemorySaver } from '@langchain/langgraph-checkpoint';
+import { getEventListeners } from 'node:events';
 import { mkdtemp, readdir, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -145,6 +146,12 @@ describe('the run clock', () => {
     expect(run.signal.aborted).toBe(true);
     expect(run.stop()?.code).toBe('time_limit');
     run.dispose();
+  });
+
+  it("leaves no listener on the cancel signal once disposed (a thread's signal outlives its runs)", () => {
+    const cancel = new AbortController();
+    for (let i = 0; i < 12; i += 1) startRunClock(cancel.signal, 1_000, 0, () => 0).dispose();
+    expect(getEventListeners(cancel.signal, 'abort')).toHaveLength(0);
   });
 
   it('lets the agent node make no model call once the time is up', async () => {

@@ -1,6 +1,7 @@
 // The upstream HTTP pool: connections are reused after a stream or a body ends, a whole body is read though its
-// response never ends, odd bodies become typed errors, pools keep providers apart, and a wait for a connection counts
-// in the first-byte timeout.
+// response never ends, odd bodies become typed errors, pools keep providers apart, a wait for a connection counts
+// in the first-byte timeout, and a call leaves no listener on its caller's signal.
+import { getEventListeners } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -113,6 +114,32 @@ describe('upstream HTTP pool', () => {
     server.close();
     expect([calledBeforeBody, seen.length, text]).toEqual([1, 1, 'body']);
     expect(seen[0]!['x-ratelimit-remaining-tokens-minute']).toBe('42');
+  });
+
+  it("leaves no listener on the caller's signal once a body is read, and still aborts a body being read", async () => {
+    const server = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      if (req.url === '/slow') res.write('part');
+      else res.end('whole');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // An agent thread's signal lives for many calls: a listener left behind per call would pile up on it.
+    const thread = new AbortController();
+    for (let i = 0; i < 12; i++) {
+      const res = await http.request({ url: `${url}/x`, signal: thread.signal, timeouts: ctx().timeouts });
+      expect(await res.text()).toBe('whole');
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    const left = getEventListeners(thread.signal, 'abort').length;
+    const slow = await http.request({ url: `${url}/slow`, signal: thread.signal, timeouts: ctx().timeouts });
+    const reading = slow.text().catch((e: unknown) => e);
+    thread.abort();
+    const err = await reading;
+    server.closeAllConnections();
+    server.close();
+    expect(left).toBe(0);
+    expect(err).toMatchObject({ name: 'AbortError' });
   });
 
   describe('with one socket per origin in each pool, behind a request that hangs', () => {
