@@ -2,6 +2,7 @@
 // headroom.
 import type { Capability, ModelQuality } from '../config/schema.js';
 import type { ResolvedModel } from '../catalog/types.js';
+import { outputTokensFor } from './output-cap.js';
 import type { Candidate, Classification, ModelStats } from './types.js';
 
 /** How much each mode weighs quality against speed. */
@@ -78,7 +79,7 @@ export function unfitReason(
     return { reason: `lacks ${lacking}`, tooBig: false };
   }
   const window = model.config.contextWindow;
-  const output = maxTokens ?? 0;
+  const output = outputTokensFor(maxTokens, model.config.maxOutputTokens) ?? 0;
   // The estimate is cheap; count exactly only when it is close to the limit.
   if (classification.estimatedTokens * 2 + output > window && classification.promptTokens() + output > window) {
     const reason = `context window ${window} too small for ${classification.promptTokens()} prompt + ${output} output tokens`;

@@ -4,6 +4,7 @@ import type { KeyLease } from '../../../src/accounts/key-pool-types.js';
 import { withoutSecret } from '../../../src/providers/errors.js';
 import type { ChatCompletionChunk, ChatRequest, Usage } from '../../../src/providers/types.js';
 import { firstByteTimeoutMs } from '../../../src/routing/first-byte.js';
+import { withOutputCap } from '../../../src/routing/output-cap.js';
 import type { Candidate } from '../../../src/routing/types.js';
 import type { CallResult, ChatDeps, ChatInput, OpenedStream } from '../context.js';
 import { requestKeyOf } from '../request-key.js';
@@ -48,8 +49,9 @@ export function callInputFor(input: ChatInput, candidate: Candidate, promptToken
  * client and the logs. The key's lease is settled when the call ends: at once, or when the stream is done.
  */
 export async function callModel(deps: ChatDeps, input: CallInput): Promise<CallResult> {
-  const { candidate, request, stream, signal } = input;
+  const { candidate, stream, signal } = input;
   const { provider, config } = candidate.model;
+  const request = withOutputCap(input.request, config.maxOutputTokens);
   const adapter = deps.adapters[provider.protocol];
   const maxTokens = request.max_completion_tokens ?? request.max_tokens;
   const firstByteMs = firstByteTimeoutMs(deps.stats?.get(candidate.model.ref), { stream, maxTokens }, deps.timeouts);
