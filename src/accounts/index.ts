@@ -92,7 +92,7 @@ export async function createAccounts(options: AccountsOptions): Promise<Accounts
   });
   // Provider limits may degrade to this instance while Redis is down; client budgets (clientKeys) may not.
   const windows = withLocalFallback(stores.windows, logger, now);
-  const { keys, health, breakers, readings } = wireKeyPool({
+  const { keys, health, breakers, readings, learned } = wireKeyPool({
     settings: config.accounts,
     windows,
     kv: stores.kv,
@@ -133,12 +133,13 @@ export async function createAccounts(options: AccountsOptions): Promise<Accounts
     async check(providers, switches) {
       await build(providers, switches);
     },
-    freeTier: (id, limits, at) => readFreeTier({ windows, readings }, id, limits, at),
+    freeTier: (id, limits, at) => readFreeTier({ windows, readings, learned }, id, limits, at),
     async close() {
       await unwatch();
       clientKeys.close();
       breakers.stop();
       await health.settled();
+      await learned.settled();
     },
   };
 }
