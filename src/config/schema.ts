@@ -125,6 +125,19 @@ export const ProviderEntrySchema = z.strictObject({
     .optional(),
   /** Where a user gets a key; printed when no provider is enabled. */
   signupUrl: z.string().optional(),
+  /**
+   * A one-time trial credit instead of a lasting free tier (Upstage's $10, Google Cloud's $300, Scaleway's first
+   * million tokens): `currency` is an ISO code or `tokens`. Its models are priced at list price, so the cost penalty
+   * ranks them after free ones.
+   */
+  trialCredit: z
+    .strictObject({
+      amount: z.number().positive(),
+      currency: z.string().min(1),
+      /** Days it lasts after signup, where the provider says. */
+      days: z.number().int().positive().optional(),
+    })
+    .optional(),
   notes: z.string().optional(),
   models: z.array(ModelSchema).optional(),
 });
