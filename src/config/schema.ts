@@ -295,6 +295,15 @@ const ServerSchema = z.strictObject({
   shutdownGraceMs: z.number().int().min(0).default(10_000),
 });
 
+/**
+ * Model discovery. `sources`: URLs of community lists of free LLM APIs (a README in markdown); read at start and on
+ * demand, what they say that the catalog does not becomes proposals an operator accepts or dismisses (GET
+ * /admin/catalog/proposals, `switchboard models proposals`). Empty (the default): nothing is fetched.
+ */
+const DiscoverySchema = z.strictObject({
+  sources: z.array(z.url({ protocol: /^https?$/ })).default([]),
+});
+
 export const ConfigSchema = z.strictObject({
   server: ServerSchema.default(ServerSchema.parse({})),
   providers: z.array(ProviderEntrySchema).default([]),
@@ -310,6 +319,7 @@ export const ConfigSchema = z.strictObject({
   responses: ResponsesSchema.default(ResponsesSchema.parse({})),
   logging: LoggingSchema.default(LoggingSchema.parse({})),
   cache: CacheSchema.default(CacheSchema.parse({})),
+  discovery: DiscoverySchema.default(DiscoverySchema.parse({})),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Config = z.infer<typeof ConfigSchema>;
