@@ -8,10 +8,12 @@ import type { Proposal } from '../../src/catalog/proposals.js';
 import type { FakeUpstream } from '../fakes/fake-upstream.js';
 import { startOpenAIUpstream } from '../fakes/openai-wire.js';
 import { call } from './accounts-harness.js';
+import { useCli } from './cli-harness.js';
 import { ADMIN_KEY, provider, startKeysGateway, until, useFakesAndGateway } from './keys-harness.js';
 
 const README = readFileSync(new URL('../fixtures/community/free-llm-list.md', import.meta.url), 'utf8');
 
+const cli = useCli();
 const fx = useFakesAndGateway(() => Promise.all([startOpenAIUpstream()]));
 let alpha: FakeUpstream;
 let list: Server;
@@ -87,6 +89,25 @@ describe('catalog proposals from a community list', () => {
     expect(after).toHaveLength(all.length);
     expect(after.find((p) => p.id === quokka.id)!.status).toBe('dismissed');
     expect(after.find((p) => p.id === wombat.id)!.status).toBe('accepted');
+  });
+
+  it('lists, accepts and dismisses through `switchboard models`, printing the entry to add', async () => {
+    fx.gw = await startKeysGateway({
+      providers: [provider('alpha', 'openai', alpha, 0.9, { apiKeys: ['sk-alpha-1111'] })],
+      discovery: { sources: [`${listUrl}/README.md`] },
+    });
+    const env = { SWITCHBOARD_ADMIN_KEY: ADMIN_KEY, NO_COLOR: '1' };
+    const listed = await cli(['models', 'proposals', '--refresh', '--url', fx.gw.url], /proposals?;|No proposals/, env);
+    expect(listed.out).toContain('new provider Platypus AI (https://platypus.example)');
+    const platypus = (await proposals()).find(
+      (p) => p.change.kind === 'new_provider' && p.change.entry.id === 'platypus-ai',
+    )!;
+    const accepted = await cli(['models', 'accept', platypus.id, '--url', fx.gw.url], /baseUrl|rror/, env);
+    expect(accepted.out).toContain(`${platypus.id} accepted`);
+    expect(accepted.out).toMatch(/id: platypus-ai[\s\S]*PLATYPUS_AI_API_KEY/);
+    expect((await proposals()).find((p) => p.id === platypus.id)!.status).toBe('accepted');
+    const missing = await cli(['models', 'dismiss', 'prop_000000000000', '--url', fx.gw.url], /proposal/, env);
+    expect(missing.out).toContain('There is no proposal with this id');
   });
 
   it('is an admin route', async () => {
