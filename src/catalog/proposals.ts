@@ -7,7 +7,7 @@ import type { HttpClient, Timeouts } from '../providers/http.js';
 import type { RecordStore } from '../storage/types.js';
 import { parseCommunityList, type ListedProvider } from './community-list.js';
 
-export const PROPOSALS_COLLECTION = 'catalog-proposals';
+const PROPOSALS_COLLECTION = 'catalog-proposals';
 
 /** What a community list proposes for one provider. */
 export type ProposalChange =
@@ -109,7 +109,7 @@ async function fetchText(deps: CatalogProposalsDeps, url: string): Promise<strin
 }
 
 /** What the listed providers say that the catalog does not. */
-export function compare(
+function compare(
   listed: ListedProvider[],
   known: ProviderEntry[],
 ): Array<{ change: ProposalChange; section: string }> {

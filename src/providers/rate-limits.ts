@@ -123,7 +123,7 @@ export function rateLimitQuota(
  * The limit a 429's message states, as Groq's do ("Rate limit reached ... on tokens per day (TPD): Limit 100000,
  * Used 99715, Requested 1337"): its value and what it counts (tokens when the message says tokens, else requests).
  */
-export function limitFromText(
+function limitFromText(
   message: string,
 ): { value: number; dimension: 'requests' | 'tokens'; source: string } | undefined {
   const m = /\blimit:?\s+(\d+)\b/i.exec(message);
