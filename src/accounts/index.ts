@@ -110,6 +110,12 @@ export async function createAccounts(options: AccountsOptions): Promise<Accounts
     now,
     logger,
   });
+  // Limits learned before this start (or by other instances) apply from the first call, not after a background read.
+  learned.refresh(
+    registry.providers.flatMap((p) => (p.keys.length === 0 ? [p.id] : p.keys.map((key) => key.id))),
+    now(),
+  );
+  await learned.settled();
   const keyAdmin = createKeyAdmin({
     registry,
     vault,
