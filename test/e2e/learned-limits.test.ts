@@ -7,6 +7,7 @@ import { geminiRateLimitReply, startGeminiUpstream } from '../fakes/gemini-wire.
 import { startOpenAIUpstream } from '../fakes/openai-wire.js';
 import type { StatusSnapshot } from '../../src/server/status/types.js';
 import { call, tempDataDir } from './accounts-harness.js';
+import { redisEnv } from './harness.js';
 import {
   ADMIN_KEY,
   ask,
@@ -67,6 +68,31 @@ describe('learned limits', () => {
       expect((await ask(fx.gw)).servedBy).toBe('beta/beta-chat');
       expect(keysSeen(alpha)).toEqual([ALPHA]);
       expect(findKey((await listKeys(fx.gw.url)).keys, 'alpha', ALPHA)!.learnedLimits?.rpd?.value).toBe(1);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('shares a learned limit with another instance on the same Redis', async () => {
+    const proxy = await withResponseHeaders(alpha, () => ({ 'x-ratelimit-limit-requests-day': '1' }));
+    const providers = [
+      {
+        ...provider('alpha', 'openai', alpha, 0.9, { apiKeys: [ALPHA], limits: { rpd: 1000 } }),
+        baseUrl: proxy.baseUrl,
+      },
+      provider('beta', 'openai', beta, 0.5, { apiKeys: [BETA] }),
+    ];
+    const env = redisEnv('learned-limits');
+    try {
+      fx.gw = await startKeysGateway({ providers }, env);
+      expect((await ask(fx.gw)).servedBy).toBe('alpha/alpha-chat');
+      await fx.gw.close();
+      // A second instance (started after the first learned) counts the key against the learned limit from its first
+      // call: the day's one request was made by the first instance, so it goes to beta.
+      fx.gw = await startKeysGateway({ providers }, env);
+      expect(findKey((await listKeys(fx.gw.url)).keys, 'alpha', ALPHA)!.learnedLimits?.rpd?.value).toBe(1);
+      expect((await ask(fx.gw)).servedBy).toBe('beta/beta-chat');
+      expect(keysSeen(alpha)).toEqual([ALPHA]);
     } finally {
       await proxy.close();
     }
