@@ -109,10 +109,7 @@ async function fetchText(deps: CatalogProposalsDeps, url: string): Promise<strin
 }
 
 /** What the listed providers say that the catalog does not. */
-function compare(
-  listed: ListedProvider[],
-  known: ProviderEntry[],
-): Array<{ change: ProposalChange; section: string }> {
+function compare(listed: ListedProvider[], known: ProviderEntry[]): Array<{ change: ProposalChange; section: string }> {
   const changes: Array<{ change: ProposalChange; section: string }> = [];
   for (const provider of listed) {
     const match = known.find((entry) => sameProvider(provider, entry));
