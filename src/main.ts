@@ -19,6 +19,8 @@ import { createEmbedders } from './providers/embedding-protocols.js';
 import { createAdapters } from './providers/protocols.js';
 import { createHttpClient } from './providers/http.js';
 import { loadCatalog } from './catalog/load.js';
+import { createCatalogProposals } from './catalog/proposals.js';
+import { mergedProviders } from './catalog/resolve.js';
 import type { ResolvedCatalog } from './catalog/types.js';
 import { createApp } from './server/app.js';
 import { defaultConsoleDir } from './server/routes/console.js';
@@ -213,6 +215,26 @@ export async function startGateway({
     logger,
   });
   const adminKey = env['SWITCHBOARD_ADMIN_KEY'] || undefined;
+  const proposals = createCatalogProposals({
+    // Read at each refresh: a reloaded config file changes both.
+    get sources() {
+      return config.discovery.sources;
+    },
+    providers: () => mergedProviders(catalog, config.providers),
+    records: stores.records,
+    http,
+    timeouts: config.timeouts,
+    now: Date.now,
+  });
+  // In the background, never delaying readiness; a list that cannot be read is a warning, not a failed start.
+  if (config.discovery.sources.length > 0)
+    void proposals.refresh().then(
+      ({ made, failed }) => {
+        if (made > 0) logger.info({ made }, 'community lists propose catalog changes: GET /admin/catalog/proposals');
+        for (const { source, error } of failed) logger.warn({ source, error }, 'community list could not be read');
+      },
+      (err: unknown) => logger.warn({ err }, 'community lists could not be read'),
+    );
   const drain = createServerDrain();
   const app = createApp({
     config,
@@ -250,6 +272,7 @@ export async function startGateway({
     availability: (provider) => accounts.keys.unavailable(provider),
     checkStores: () => stores.ping(),
     headroom: (provider) => accounts.keys.headroom(provider),
+    proposals,
     consoleDir: env['SWITCHBOARD_UI_DIR'] || defaultConsoleDir(import.meta.dirname),
     shutdown: drain,
     now: Date.now,

@@ -3,6 +3,7 @@
 import type { Limits } from '../config/schema.js';
 import type { QuotaDimension, QuotaScope, QuotaWindow } from '../providers/rate-limits.js';
 import type { WindowStore } from '../storage/types.js';
+import { effectiveLimits, type LearnedLimits, type LearnedLimitSet } from './learned-limits.js';
 import { DAY_MS, MINUTE_MS, requestCounter, tokenCounter } from './limits.js';
 import type { QuotaReadings } from './quota-readings.js';
 
@@ -51,12 +52,18 @@ export interface ReportedWindow {
 /** One key's headroom, with the provider's last rate-limit headers as they were read. */
 export interface KeyFreeTier extends FreeTier {
   reported: { at: number; windows: ReportedWindow[] } | null;
+  /**
+   * The limits the provider said are lower than the published ones, with what said so (a header, a QuotaFailure, a
+   * 429 body): the headroom above is counted against them.
+   */
+  learned: LearnedLimitSet | null;
 }
 
 /** Where the figures come from: the key pool's window store (with its local fallback) and its header readings. */
 export interface FreeTierSources {
   windows: WindowStore;
   readings: QuotaReadings;
+  learned: LearnedLimits;
 }
 
 const WINDOWS = [
@@ -64,14 +71,16 @@ const WINDOWS = [
   { scope: 'day', ms: DAY_MS, requests: 'rpd', tokens: 'tpd' },
 ] as const;
 
-/** The headroom of key `id` (the provider id for a keyless provider) under `limits` at `now`. */
+/** The headroom of key `id` (the provider id for a keyless provider) under `published` limits, or lower learned ones. */
 export async function readFreeTier(
   sources: FreeTierSources,
   id: string,
-  limits: Limits,
+  published: Limits,
   now: number,
 ): Promise<KeyFreeTier> {
   const reading = sources.readings.get(id);
+  const learned = sources.learned.get(id);
+  const limits = effectiveLimits(published, learned);
   const one = async (scope: (typeof WINDOWS)[number], dimension: 'requests' | 'tokens') => {
     const limit = limits[scope[dimension]];
     const counter = dimension === 'requests' ? requestCounter(id) : tokenCounter(id);
@@ -92,6 +101,7 @@ export async function readFreeTier(
     day: day!,
     nearlySpent: nearlySpent(day!),
     reported: reading === undefined ? null : { at: reading.at, windows: reading.windows.map(reported) },
+    learned: learned ?? null,
   };
 }
 

@@ -92,7 +92,7 @@ export async function createAccounts(options: AccountsOptions): Promise<Accounts
   });
   // Provider limits may degrade to this instance while Redis is down; client budgets (clientKeys) may not.
   const windows = withLocalFallback(stores.windows, logger, now);
-  const { keys, health, breakers, readings } = wireKeyPool({
+  const { keys, health, breakers, readings, learned } = wireKeyPool({
     settings: config.accounts,
     windows,
     kv: stores.kv,
@@ -110,6 +110,12 @@ export async function createAccounts(options: AccountsOptions): Promise<Accounts
     now,
     logger,
   });
+  // Limits learned before this start (or by other instances) apply from the first call, not after a background read.
+  learned.refresh(
+    registry.providers.flatMap((p) => (p.keys.length === 0 ? [p.id] : p.keys.map((key) => key.id))),
+    now(),
+  );
+  await learned.settled();
   const keyAdmin = createKeyAdmin({
     registry,
     vault,
@@ -133,12 +139,13 @@ export async function createAccounts(options: AccountsOptions): Promise<Accounts
     async check(providers, switches) {
       await build(providers, switches);
     },
-    freeTier: (id, limits, at) => readFreeTier({ windows, readings }, id, limits, at),
+    freeTier: (id, limits, at) => readFreeTier({ windows, readings, learned }, id, limits, at),
     async close() {
       await unwatch();
       clientKeys.close();
       breakers.stop();
       await health.settled();
+      await learned.settled();
     },
   };
 }

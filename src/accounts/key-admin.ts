@@ -112,10 +112,11 @@ export function createKeyAdmin(deps: KeyAdminDeps): KeyAdmin {
 
 /** The registry's providers, on ones first (as it lists them), then the ones that are off. */
 function providerInfos(registry: ResolvedCatalog): KeyProviderInfo[] {
-  const signup = ({ keyEnv, signupUrl, notes }: ProviderSignup) => ({
+  const signup = ({ keyEnv, signupUrl, notes, trialCredit }: ProviderSignup) => ({
     keyEnv,
     ...(signupUrl === undefined ? {} : { signupUrl }),
     ...(notes === undefined ? {} : { notes }),
+    ...(trialCredit === undefined ? {} : { trialCredit }),
   });
   return [
     ...registry.providers.map((p) => ({

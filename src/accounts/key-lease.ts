@@ -8,6 +8,7 @@ import type { Usage } from '../providers/types.js';
 import type { UsageRecord } from '../storage/types.js';
 import { FAILURE_POLICY, failureKindOf, type FailureKind } from './failure-policy.js';
 import type { CallOutcome, KeyLease, KeyPoolDeps } from './key-pool-types.js';
+import { effectiveLimits } from './learned-limits.js';
 import { tokenWindows } from './limits.js';
 
 export interface LeaseStart {
@@ -36,6 +37,7 @@ export function createKeyLease(deps: KeyPoolDeps, start: LeaseStart): KeyLease {
       const signal = readRateLimits(provider.protocol, headers, now);
       if (signal === undefined) return;
       deps.readings.note(key?.id ?? provider.id, signal, now);
+      deps.learned.noteSignal(key?.id ?? provider.id, signal, provider.limits, now);
       const rest = quotaRestUntil(signal);
       if (key !== undefined && rest !== undefined)
         deps.health.cool(
@@ -58,7 +60,8 @@ export function createKeyLease(deps: KeyPoolDeps, start: LeaseStart): KeyLease {
       judgeOutcome(deps, start, outcome, failed, now);
       const used = outcome.usage ?? undefined;
       const realTokens = outcome.error === undefined ? (used?.total_tokens ?? start.reservedTokens) : 0;
-      const windows = tokenWindows(key?.id ?? provider.id, provider.limits);
+      const id = key?.id ?? provider.id;
+      const windows = tokenWindows(id, effectiveLimits(provider.limits, deps.learned.get(id)));
       if (windows.length > 0 && realTokens !== start.reservedTokens) {
         void deps.windows
           .adjust(
@@ -102,6 +105,8 @@ function judgeOutcome(
   else if (policy.circuit === 'none') deps.breakers.release(providerId);
   else deps.breakers.failure(providerId, requestKey?.() ?? runId ?? `call:${now}:${Math.random()}`);
   const { error } = outcome;
+  if (isProviderError(error) && error.quota !== undefined)
+    deps.learned.noteQuota(key?.id ?? providerId, error.quota, model.provider.limits, now);
   // Only the provider's own answers (401/403, 429) rest a key.
   if (key === undefined || policy.restKey === 'none' || !isProviderError(error)) return;
   if (policy.restKey === 'disable') {

@@ -1,6 +1,7 @@
 // Key-picking strategies: the order in which a provider's usable keys are offered to the limit check.
 import type { ProviderKey, ResolvedProvider } from '../catalog/types.js';
 import type { KeyPoolDeps } from './key-pool-types.js';
+import { effectiveLimits } from './learned-limits.js';
 import { DAY_MS, MINUTE_MS, requestCounter, tokenCounter } from './limits.js';
 
 export interface OrderState {
@@ -51,7 +52,7 @@ async function tightestHeadroom(
   key: ProviderKey,
   state: OrderState,
 ): Promise<number> {
-  const { rpm, rpd, tpm, tpd } = provider.limits;
+  const { rpm, rpd, tpm, tpd } = effectiveLimits(provider.limits, deps.learned.get(key.id));
   const checks: Array<[string, number, number | undefined]> = [
     [requestCounter(key.id), MINUTE_MS, rpm],
     [requestCounter(key.id), DAY_MS, rpd],

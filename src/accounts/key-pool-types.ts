@@ -8,6 +8,7 @@ import type { UsageRecord, WindowStore } from '../storage/types.js';
 import type { UnavailableKind } from './errors.js';
 import type { KeyHealth } from './key-health.js';
 import type { ConcurrencyGate } from './concurrency-gate.js';
+import type { LearnedLimits } from './learned-limits.js';
 import type { QuotaReadings } from './quota-readings.js';
 import type { KeyInfo } from './types.js';
 
@@ -37,6 +38,8 @@ export interface KeyPoolDeps {
   record(record: UsageRecord): void;
   /** Where each answer's rate-limit headers are kept, for the status page's free-tier headroom. */
   readings: QuotaReadings;
+  /** Each key's limits as its provider said them, where lower than the catalog's: the ones calls are counted against. */
+  learned: LearnedLimits;
   /** How long a key rests after a 429 that gave no Retry-After. */
   rateLimitCooldownMs: number;
   now: () => number;
@@ -79,7 +82,10 @@ export interface KeyPool {
   unavailable(provider: ResolvedProvider): Unavailable | undefined;
   /** A key for one call to `model`, with its limits reserved; throws KeyUnavailableError when none can serve. */
   acquire(model: ResolvedModel, request: AcquireRequest): Promise<KeyLease>;
-  /** 0..1: the share of the provider's keys usable now (1 for a keyless provider), for route scoring. */
+  /**
+   * 0..1, for route scoring: over the provider's keys (its one slot when keyless), the mean share left of each usable
+   * key's tightest window as the provider last reported it (1 when it said nothing), resting keys counting 0.
+   */
   headroom(provider: ResolvedProvider): number;
   /** The provider's calls in flight on this instance, and those waiting for a slot under its concurrency cap. */
   load(provider: string): { inFlight: number; waiting: number };

@@ -5,7 +5,9 @@ import { KeyUnavailableError } from './errors.js';
 import { createKeyLease } from './key-lease.js';
 import type { KeyPool, KeyPoolDeps } from './key-pool-types.js';
 import { orderKeys } from './key-order.js';
+import { effectiveLimits } from './learned-limits.js';
 import { callRules } from './limits.js';
+import { reportedShare } from './quota-readings.js';
 import type { KeyInfo } from './types.js';
 
 /** After the window store refused a key, route planning skips it locally until then (the store stays the judge). */
@@ -36,8 +38,15 @@ export function createKeyPool(deps: KeyPoolDeps): KeyPool {
           retryAfterMs: deps.breakers.retryAfterMs(provider.id) ?? 1_000,
         };
       }
-      if (provider.keys.length === 0) return undefined;
+      if (provider.keys.length === 0) {
+        deps.learned.refresh([provider.id], now);
+        return undefined;
+      }
       deps.health.refresh(provider.keys, now);
+      deps.learned.refresh(
+        provider.keys.map((key) => key.id),
+        now,
+      );
       if (usable(provider.keys, now).length > 0) return undefined;
       const until = earliestRest(provider.keys, now);
       if (until === NEVER) return { kind: 'no_key', reason: 'every key is disabled', retryAfterMs: NEVER };
@@ -58,7 +67,7 @@ export function createKeyPool(deps: KeyPoolDeps): KeyPool {
         throw new KeyUnavailableError(provider.id, 'resting', `${cap} requests already in flight`, 1_000);
       }
       try {
-        const tokens = provider.limits.tpm === undefined && provider.limits.tpd === undefined ? 0 : request.tokens();
+        const tokens = countsTokens(provider) ? request.tokens() : 0;
         const { key, at } = await reserve(provider, tokens);
         if (!deps.breakers.allow(provider.id)) {
           throw new KeyUnavailableError(
@@ -84,8 +93,11 @@ export function createKeyPool(deps: KeyPoolDeps): KeyPool {
     load: (provider) => ({ inFlight: deps.gate.inFlight(provider), waiting: deps.gate.waiting(provider) }),
 
     headroom(provider) {
-      if (provider.keys.length === 0) return 1;
-      return usable(provider.keys, deps.now()).length / provider.keys.length;
+      const now = deps.now();
+      if (provider.keys.length === 0) return reportedShare(deps.readings.get(provider.id), now);
+      const open = new Set(usable(provider.keys, now));
+      const shares = provider.keys.map((key) => (open.has(key) ? reportedShare(deps.readings.get(key.id), now) : 0));
+      return shares.reduce((a, b) => a + b, 0) / provider.keys.length;
     },
 
     describe(registry) {
@@ -94,6 +106,7 @@ export function createKeyPool(deps: KeyPoolDeps): KeyPool {
         provider.keys.map((key): KeyInfo => {
           const state = deps.health.get(key.id, now);
           const limited = limitedUntil.get(key.id) ?? 0;
+          const learned = deps.learned.get(key.id);
           const info: KeyInfo = {
             id: key.id,
             provider: provider.id,
@@ -101,6 +114,7 @@ export function createKeyPool(deps: KeyPoolDeps): KeyPool {
             source: key.source,
             status: state?.status ?? 'active',
             uses: uses.get(key.id) ?? 0,
+            ...(learned === undefined ? {} : { learnedLimits: learned }),
           };
           if (state !== undefined)
             return { ...info, reason: state.reason, ...(state.until === undefined ? {} : { until: state.until }) };
@@ -119,7 +133,8 @@ export function createKeyPool(deps: KeyPoolDeps): KeyPool {
   ): Promise<{ key: ProviderKey | undefined; at: number }> {
     const now = deps.now();
     if (provider.keys.length === 0) {
-      const taken = await deps.windows.consume(callRules(provider.id, provider.limits, tokens), now);
+      const limits = effectiveLimits(provider.limits, deps.learned.get(provider.id));
+      const taken = await deps.windows.consume(callRules(provider.id, limits, tokens), now);
       if (!taken.ok)
         throw new KeyUnavailableError(provider.id, 'resting', 'at its configured limits', taken.retryAfterMs);
       return { key: undefined, at: taken.at };
@@ -127,7 +142,7 @@ export function createKeyPool(deps: KeyPoolDeps): KeyPool {
     const ordered = await orderKeys(deps, provider, usable(provider.keys, now), { cursors, uses, tokens, now });
     let wait = NEVER;
     for (const key of ordered) {
-      const rules = callRules(key.id, provider.limits, tokens);
+      const rules = callRules(key.id, effectiveLimits(provider.limits, deps.learned.get(key.id)), tokens);
       if (rules.length === 0) return { key, at: now };
       const taken = await deps.windows.consume(rules, now);
       if (taken.ok) return { key, at: taken.at };
@@ -136,6 +151,14 @@ export function createKeyPool(deps: KeyPoolDeps): KeyPool {
     }
     const reason = 'every key is at its configured limits';
     throw new KeyUnavailableError(provider.id, 'resting', reason, wait === NEVER ? 1_000 : wait);
+  }
+
+  /** Whether a call's tokens are counted: the provider has a token limit, published or learned for one of its keys. */
+  function countsTokens(provider: ResolvedProvider): boolean {
+    const ids = provider.keys.length === 0 ? [provider.id] : provider.keys.map((key) => key.id);
+    return [provider.limits, ...ids.map((id) => deps.learned.get(id) ?? {})].some(
+      (limits) => limits.tpm !== undefined || limits.tpd !== undefined,
+    );
   }
 
   return pool;

@@ -10,6 +10,7 @@ import { createKeyHealth, type KeyHealth } from './key-health.js';
 import { createKeyPool } from './key-pool.js';
 import type { KeyPool } from './key-pool-types.js';
 import { createConcurrencyGate } from './concurrency-gate.js';
+import { createLearnedLimits, type LearnedLimits } from './learned-limits.js';
 import { createQuotaReadings, type QuotaReadings } from './quota-readings.js';
 
 export interface KeyPoolWiring {
@@ -29,6 +30,7 @@ export function wireKeyPool(wiring: KeyPoolWiring): {
   health: KeyHealth;
   breakers: Breakers;
   readings: QuotaReadings;
+  learned: LearnedLimits;
 } {
   const { settings, logger } = wiring;
   const health = createKeyHealth({ kv: wiring.kv, logger });
@@ -41,6 +43,7 @@ export function wireKeyPool(wiring: KeyPoolWiring): {
   });
   const gate = createConcurrencyGate();
   const readings = createQuotaReadings();
+  const learned = createLearnedLimits(wiring.kv, logger);
   // Calls waiting for a slot of a provider whose circuit just opened would only wait to be refused: they go elsewhere.
   breakers.onChange((id, state, previous) => {
     logger.warn(
@@ -59,11 +62,12 @@ export function wireKeyPool(wiring: KeyPoolWiring): {
     defaultConcurrency: settings.defaultConcurrency,
     record: wiring.record,
     readings,
+    learned,
     rateLimitCooldownMs: settings.rateLimitCooldownMs,
     now: wiring.now,
     logger,
   });
-  return { keys, health, breakers, readings };
+  return { keys, health, breakers, readings, learned };
 }
 
 /** Why a circuit moves, for its warn line (breakers.ts: the failure rate opens it, one trial call decides after). */

@@ -22,3 +22,18 @@ export function createQuotaReadings(): QuotaReadings {
     get: (id) => readings.get(id),
   };
 }
+
+/**
+ * The share (0..1) left of the tightest window a reading reports, among those still holding (before their reset, or
+ * within a minute of the reading when they gave none) with both a limit and a remaining count; 1 when none does.
+ */
+export function reportedShare(reading: QuotaReading | undefined, now: number): number {
+  if (reading === undefined) return 1;
+  let share = 1;
+  for (const w of reading.windows) {
+    if (w.limit === undefined || w.remaining === undefined || w.limit <= 0) continue;
+    const holds = w.resetAt === undefined ? now - reading.at < 60_000 : w.resetAt > now;
+    if (holds) share = Math.min(share, Math.max(0, w.remaining / w.limit));
+  }
+  return share;
+}

@@ -1,5 +1,6 @@
 // Shapes the accounts parts share: who is calling, and what the operator sees of a provider key.
 import type { KeySource, ProviderSignup } from '../catalog/types.js';
+import type { LearnedLimitSet } from './learned-limits.js';
 
 /** A gateway client key's settings, as stored (hashed secret aside). */
 export interface ClientKeyInfo {
@@ -35,6 +36,8 @@ export interface KeyInfo {
   until?: number;
   /** Calls made with it by this instance since start. */
   uses: number;
+  /** Limits its provider said are lower than the catalog's (they are the ones applied), with what said so. */
+  learnedLimits?: LearnedLimitSet;
 }
 
 /** What the admin key routes and `switchboard keys` need from the accounts layer. */

@@ -170,5 +170,6 @@ function signupOf(entry: ProviderEntry): ProviderSignup {
     keyEnv: entry.keyEnv ?? [],
     ...(entry.signupUrl ? { signupUrl: entry.signupUrl } : {}),
     ...(entry.notes ? { notes: entry.notes } : {}),
+    ...(entry.trialCredit ? { trialCredit: entry.trialCredit } : {}),
   };
 }

@@ -44,6 +44,8 @@ export interface ProviderSignup {
   signupUrl?: string;
   /** Its free tier (or that it has none), in a sentence or two. */
   notes?: string;
+  /** A one-time trial credit instead of a lasting free tier (see the config schema's `trialCredit`). */
+  trialCredit?: NonNullable<ProviderEntry['trialCredit']>;
 }
 
 /** A model of an enabled provider; `ref` is the public id `provider/model`. */

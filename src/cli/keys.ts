@@ -84,5 +84,9 @@ export function keyTable(keys: KeyInfo[]): string {
 
 function reasonText(key: KeyInfo): string {
   const until = key.status === 'cooling' && key.until !== undefined ? `until ${new Date(key.until).toISOString()}` : '';
-  return [key.reason ?? '', until].filter(Boolean).join(', ');
+  // Limits its provider said are lower than the catalog's: the ones its calls are counted against.
+  const learned = Object.entries(key.learnedLimits ?? {}).map(
+    ([name, limit]) => `learned ${name} ${limit.value} (${limit.source})`,
+  );
+  return [key.reason ?? '', until, ...learned].filter(Boolean).join(', ');
 }

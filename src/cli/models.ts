@@ -2,6 +2,7 @@
 // provider or price.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CAPABILITIES } from '../config/schema.js';
+import { addProposalCommands } from './model-proposals.js';
 import { cliAction, gatewayRequest, withGatewayOptions, type GatewayOptions } from './gateway-client.js';
 import { color, count, json, table } from './output.js';
 
@@ -30,7 +31,7 @@ interface ModelsOptions extends GatewayOptions {
 
 /** The `models` command. */
 export function modelsCommand(): Command {
-  return withGatewayOptions(new Command('models'), 'client')
+  const models = withGatewayOptions(new Command('models'), 'client')
     .description('the models the gateway routes to (those your client key may use), with capabilities and price')
     .addOption(
       new Option(
@@ -68,6 +69,8 @@ Examples:
         process.stdout.write(color.dim(`${count(models.length, 'model')}; "auto" routes among them.\n`));
       }),
     );
+  addProposalCommands(models);
+  return models;
 }
 
 /** Adds the comma-separated capabilities in `value` to those of earlier --capability options. */

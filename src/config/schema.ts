@@ -125,6 +125,19 @@ export const ProviderEntrySchema = z.strictObject({
     .optional(),
   /** Where a user gets a key; printed when no provider is enabled. */
   signupUrl: z.string().optional(),
+  /**
+   * A one-time trial credit instead of a lasting free tier (Upstage's $10, Google Cloud's $300, Scaleway's first
+   * million tokens): `currency` is an ISO code or `tokens`. Its models are priced at list price, so the cost penalty
+   * ranks them after free ones.
+   */
+  trialCredit: z
+    .strictObject({
+      amount: z.number().positive(),
+      currency: z.string().min(1),
+      /** Days it lasts after signup, where the provider says. */
+      days: z.number().int().positive().optional(),
+    })
+    .optional(),
   notes: z.string().optional(),
   models: z.array(ModelSchema).optional(),
 });
@@ -282,6 +295,15 @@ const ServerSchema = z.strictObject({
   shutdownGraceMs: z.number().int().min(0).default(10_000),
 });
 
+/**
+ * Model discovery. `sources`: URLs of community lists of free LLM APIs (a README in markdown); read at start and on
+ * demand, what they say that the catalog does not becomes proposals an operator accepts or dismisses (GET
+ * /admin/catalog/proposals, `switchboard models proposals`). Empty (the default): nothing is fetched.
+ */
+const DiscoverySchema = z.strictObject({
+  sources: z.array(z.url({ protocol: /^https?$/ })).default([]),
+});
+
 export const ConfigSchema = z.strictObject({
   server: ServerSchema.default(ServerSchema.parse({})),
   providers: z.array(ProviderEntrySchema).default([]),
@@ -297,6 +319,7 @@ export const ConfigSchema = z.strictObject({
   responses: ResponsesSchema.default(ResponsesSchema.parse({})),
   logging: LoggingSchema.default(LoggingSchema.parse({})),
   cache: CacheSchema.default(CacheSchema.parse({})),
+  discovery: DiscoverySchema.default(DiscoverySchema.parse({})),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Config = z.infer<typeof ConfigSchema>;

@@ -31,6 +31,8 @@ export interface ProviderErrorOptions {
 export interface ProviderQuota {
   scope: QuotaScope;
   resetAt?: number;
+  /** The limit the provider named (Gemini's quotaValue, "Limit 100000" in a Groq 429), and what it counts. */
+  limit?: { value: number; dimension: 'requests' | 'tokens'; source: string };
 }
 
 /**

@@ -115,5 +115,19 @@ export function rateLimitQuota(
   // A window of another length than the one the message names is not the one that refused the call.
   const restFits = rest !== undefined && (hinted === 'unknown' || rest.scope === 'unknown' || rest.scope === hinted);
   const resetAt = restFits ? rest.until : retryAfterMs === undefined ? undefined : now + retryAfterMs;
-  return resetAt === undefined ? { scope } : { scope, resetAt };
+  const limit = hinted === 'unknown' ? undefined : limitFromText(message);
+  return { scope, ...(resetAt === undefined ? {} : { resetAt }), ...(limit === undefined ? {} : { limit }) };
+}
+
+/**
+ * The limit a 429's message states, as Groq's do ("Rate limit reached ... on tokens per day (TPD): Limit 100000,
+ * Used 99715, Requested 1337"): its value and what it counts (tokens when the message says tokens, else requests).
+ */
+function limitFromText(
+  message: string,
+): { value: number; dimension: 'requests' | 'tokens'; source: string } | undefined {
+  const m = /\blimit:?\s+(\d+)\b/i.exec(message);
+  if (m === null) return undefined;
+  const dimension = /tokens|\b[io]?tp[md]\b/i.test(message) ? 'tokens' : 'requests';
+  return { value: Number(m[1]), dimension, source: '429 body' };
 }

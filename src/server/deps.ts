@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { ChatGraph } from '../../graphs/chat/index.js';
 import type { CodeAgentService } from '../../graphs/code-agent/threads/service.js';
 import type { ClientKeys } from '../accounts/client-keys.js';
+import type { CatalogProposals } from '../catalog/proposals.js';
 import type { KeyAdmin } from '../accounts/types.js';
 import type { Config } from '../config/schema.js';
 import type { EventBus } from '../events/publisher.js';
@@ -61,6 +62,8 @@ export interface AppDeps {
   headroom?: (provider: ResolvedProvider) => number;
   /** A stop in progress (SIGTERM): /health/ready reports it, chats still running at its grace's end are ended. */
   shutdown?: ShutdownState;
+  /** Catalog proposals from community lists (`discovery.sources`); absent: the proposal routes are not mounted. */
+  proposals?: CatalogProposals;
   /** The built web console (dist/ui), served at /ui; absent: no console (most tests). */
   consoleDir?: string;
   now: () => number;

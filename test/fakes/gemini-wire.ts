@@ -101,14 +101,14 @@ function geminiErrorBody(code: number, message: string, details: unknown[] = [])
 }
 
 /** A QuotaFailure detail; quota ids say the window: `...PerMinute...` or `...PerDay...`. */
-function quotaFailure(quotaId: string): unknown {
+function quotaFailure(quotaId: string, quotaValue = '10'): unknown {
   return {
     '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
     violations: [
       {
         quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests',
         quotaId,
-        quotaValue: '10',
+        quotaValue,
       },
     ],
   };
@@ -118,11 +118,15 @@ function quotaFailure(quotaId: string): unknown {
  * A 429 the way Google sends it: QuotaFailure plus RetryInfo (`retryDelay` like "30s" or "1.5s"), no Retry-After
  * header.
  */
-export function geminiRateLimitReply(options: { retryDelay: string; quotaId?: string }): ErrorReply {
+export function geminiRateLimitReply(options: {
+  retryDelay: string;
+  quotaId?: string;
+  quotaValue?: string;
+}): ErrorReply {
   const message = `You exceeded your current quota, please check your plan and billing details. Please retry in ${options.retryDelay}.`;
   const details = [
     QUOTA_HELP,
-    quotaFailure(options.quotaId ?? 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier'),
+    quotaFailure(options.quotaId ?? 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier', options.quotaValue),
     { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: options.retryDelay },
   ];
   return { type: 'error', status: 429, rawBody: geminiErrorBody(429, message, details) };

@@ -27,9 +27,21 @@ export function quotaOfViolations(
   const scopes = violations.map((v) =>
     scopeFromText(`${String(v['quotaId'] ?? '')} ${String(v['quotaMetric'] ?? '')}`),
   );
-  if (scopes.includes('day')) return { scope: 'day', resetAt: nextMidnight(DAILY_RESET_ZONE, now) };
+  const limitOf = (scope: 'day' | 'minute') => {
+    const v = violations[scopes.indexOf(scope)]!;
+    const value = Number(v['quotaValue']);
+    if (!Number.isInteger(value) || value <= 0) return {};
+    const named = `${String(v['quotaId'] ?? '')} ${String(v['quotaMetric'] ?? '')}`;
+    const dimension = /token/i.test(named) ? ('tokens' as const) : ('requests' as const);
+    return { limit: { value, dimension, source: `QuotaFailure ${String(v['quotaId'] ?? v['quotaMetric'])}` } };
+  };
+  if (scopes.includes('day')) return { scope: 'day', resetAt: nextMidnight(DAILY_RESET_ZONE, now), ...limitOf('day') };
   if (scopes.includes('minute'))
-    return retryAfterMs === undefined ? { scope: 'minute' } : { scope: 'minute', resetAt: now + retryAfterMs };
+    return {
+      scope: 'minute',
+      ...(retryAfterMs === undefined ? {} : { resetAt: now + retryAfterMs }),
+      ...limitOf('minute'),
+    };
   return undefined;
 }
 

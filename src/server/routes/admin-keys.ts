@@ -91,7 +91,7 @@ function keyId(id: string | undefined): string {
 
 /** Only KeyInfo's own fields: whatever else an implementation's object carries (a secret, by mistake) stays here. */
 function publicInfo(info: KeyInfo): KeyInfo {
-  const { id, provider, masked, source, status, reason, until, uses } = info;
+  const { id, provider, masked, source, status, reason, until, uses, learnedLimits } = info;
   return {
     id,
     provider,
@@ -101,6 +101,7 @@ function publicInfo(info: KeyInfo): KeyInfo {
     uses,
     ...(reason === undefined ? {} : { reason }),
     ...(until === undefined ? {} : { until }),
+    ...(learnedLimits === undefined ? {} : { learnedLimits }),
   };
 }
 

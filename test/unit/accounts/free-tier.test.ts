@@ -3,7 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { readFreeTier, sumFreeTier, type FreeTier } from '../../../src/accounts/free-tier.js';
 import { callRules } from '../../../src/accounts/limits.js';
+import { createLearnedLimits } from '../../../src/accounts/learned-limits.js';
 import { createQuotaReadings } from '../../../src/accounts/quota-readings.js';
+import { createMemoryKvStore } from '../../../src/storage/memory/kv.js';
+import { pino } from 'pino';
 import { createMemoryWindowStore } from '../../../src/storage/memory/windows.js';
 
 const NOW = 1_700_000_400_000;
@@ -12,7 +15,8 @@ const MINUTE = 60_000;
 function setup() {
   const windows = createMemoryWindowStore();
   const readings = createQuotaReadings();
-  return { windows, readings, sources: { windows, readings } };
+  const learned = createLearnedLimits(createMemoryKvStore(), pino({ level: 'silent' }));
+  return { windows, readings, learned, sources: { windows, readings, learned } };
 }
 
 describe('readFreeTier', () => {

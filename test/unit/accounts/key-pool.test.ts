@@ -6,6 +6,7 @@ import { isKeyUnavailable } from '../../../src/accounts/errors.js';
 import { createKeyHealth } from '../../../src/accounts/key-health.js';
 import { createKeyPool } from '../../../src/accounts/key-pool.js';
 import { createConcurrencyGate } from '../../../src/accounts/concurrency-gate.js';
+import { createLearnedLimits } from '../../../src/accounts/learned-limits.js';
 import { createQuotaReadings } from '../../../src/accounts/quota-readings.js';
 import type { KeyStrategy, Limits } from '../../../src/config/schema.js';
 import { ProviderError } from '../../../src/providers/errors.js';
@@ -54,6 +55,11 @@ function setup(options: { strategy?: KeyStrategy; limits?: Limits; keys?: string
     minRequests: 1,
     cooldownMs: 10_000,
   });
+  const readings = createQuotaReadings();
+  const learned = createLearnedLimits(
+    createMemoryKvStore(() => now),
+    logger,
+  );
   const pool = createKeyPool({
     strategy: options.strategy ?? 'round_robin',
     windows,
@@ -62,7 +68,8 @@ function setup(options: { strategy?: KeyStrategy; limits?: Limits; keys?: string
     gate: createConcurrencyGate(),
     defaultConcurrency: 64,
     record: (record) => void records.push(record),
-    readings: createQuotaReadings(),
+    readings,
+    learned,
     rateLimitCooldownMs: 60_000,
     now: () => now,
     logger,
@@ -75,6 +82,7 @@ function setup(options: { strategy?: KeyStrategy; limits?: Limits; keys?: string
     provider: model.provider,
     records,
     health,
+    learned,
     acquire,
     advance: (ms: number) => void (now += ms),
     now: () => now,
@@ -133,6 +141,45 @@ describe('limits', () => {
     // 90 were reserved, 10 used: 90 more fit now.
     (await acquire(90)).settle({ usage: { prompt_tokens: 45, completion_tokens: 45, total_tokens: 90 } });
     expect(isKeyUnavailable(await acquire(90).catch((e: unknown) => e))).toBe(true);
+  });
+
+  it("counts a key's calls against a lower limit its provider's headers state, and only that key's", async () => {
+    const { acquire, pool, provider, learned } = setup({ keys: KEYS.slice(0, 2), limits: { rpd: 1000 } });
+    const lease = await acquire();
+    // Cerebras-style headers: this key may make 2 requests a day, not the catalog's 1000.
+    lease.onHeaders({ 'x-ratelimit-limit-requests-day': '2', 'x-ratelimit-remaining-requests-day': '1' });
+    lease.settle({ usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } });
+    const first = provider.keys[0]!;
+    expect(learned.get(first.id)?.rpd).toMatchObject({ value: 2, source: expect.stringContaining('headers') });
+    // Its one call left goes; after that only the other key is offered, before the provider refused anything.
+    expect(await keysOf(acquire, 5)).toEqual([KEYS[1], KEYS[0], KEYS[1], KEYS[1], KEYS[1]]);
+    expect(pool.describe({ providers: [provider] } as never)[0]).toMatchObject({
+      status: 'cooling',
+      learnedLimits: { rpd: { value: 2 } },
+    });
+    // A higher figure than the published one is not learned.
+    const other = await acquire();
+    other.onHeaders({ 'x-ratelimit-limit-requests-day': '5000' });
+    expect(learned.get(provider.keys[1]!.id)).toBeUndefined();
+  });
+
+  it('learns the limit a 429 names, and lowers headroom as the reported remaining falls', async () => {
+    const { acquire, pool, provider, learned } = setup({ keys: KEYS.slice(0, 1) });
+    expect(pool.headroom(provider)).toBe(1);
+    const lease = await acquire();
+    lease.onHeaders({ 'x-ratelimit-limit-requests-minute': '10', 'x-ratelimit-remaining-requests-minute': '2' });
+    expect(pool.headroom(provider)).toBeCloseTo(0.2);
+    lease.settle({
+      error: new ProviderError('Rate limit reached on tokens per day (TPD): Limit 5000, Used 4990, Requested 20', {
+        kind: 'rate_limit',
+        status: 429,
+        quota: { scope: 'day', limit: { value: 5000, dimension: 'tokens', source: '429 body' } },
+      }),
+    });
+    expect(learned.get(provider.keys[0]!.id)).toMatchObject({
+      rpm: { value: 10 },
+      tpd: { value: 5000, source: '429 body' },
+    });
   });
 
   it('caps requests in flight per provider', async () => {

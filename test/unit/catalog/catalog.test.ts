@@ -28,7 +28,23 @@ const REQUIRED_IDS = [
   'anthropic',
   'openai',
   'ollama',
+  // Issue 16's wider list: trial-credit and pay-as-you-go clouds, and local servers.
+  'upstage',
+  'ai21',
+  'scaleway',
+  'ovhcloud',
+  'nebius',
+  'novita',
+  'baseten',
+  'vertex',
+  'unify',
+  'lmstudio',
+  'vllm',
+  'llamacpp',
 ];
+
+/** Local servers: keyless, on only once their base URL variable is set. */
+const LOCAL_IDS = ['ollama', 'lmstudio', 'vllm', 'llamacpp'];
 
 /** Providers whose every catalog model is served on a free tier (or runs locally), so must cost 0. */
 const FREE_TIER_IDS = [
@@ -42,10 +58,25 @@ const FREE_TIER_IDS = [
   'cohere',
   'sambanova',
   'ollama',
+  'lmstudio',
+  'vllm',
+  'llamacpp',
 ];
 
 /** Pay-as-you-go providers: a model left at the default cost of 0 would be routed to as if it were free. */
-const PAID_IDS = ['anthropic', 'openai', 'deepseek', 'together', 'fireworks', 'chutes', 'huggingface'];
+const PAID_IDS = [
+  'anthropic',
+  'openai',
+  'deepseek',
+  'together',
+  'fireworks',
+  'chutes',
+  'huggingface',
+  'nebius',
+  'novita',
+  'baseten',
+  'ovhcloud',
+];
 
 const WIRE_PROTOCOL: Record<string, string> = { gemini: 'gemini', anthropic: 'anthropic' };
 
@@ -133,6 +164,28 @@ describe('built-in provider catalog', () => {
       baseUrlEnv: 'OLLAMA_BASE_URL',
       baseUrl: 'http://127.0.0.1:11434/v1',
     });
+  });
+
+  it('runs every local server keyless on its own base URL variable, off until it is set', () => {
+    for (const id of LOCAL_IDS) {
+      const entry = byId(providers, id);
+      expect(entry, id).toMatchObject({
+        keyless: true,
+        baseUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/v1$/),
+      });
+      expect(entry.baseUrlEnv, id).toMatch(/_BASE_URL$/);
+    }
+  });
+
+  it('gives trial-credit providers their credit and list prices, so free tiers rank first', () => {
+    const trial = providers.filter((entry) => entry.trialCredit !== undefined);
+    expect(trial.map((entry) => entry.id).sort()).toEqual(['ai21', 'scaleway', 'upstage', 'vertex']);
+    for (const entry of trial) {
+      expect(entry.notes, entry.id).toMatch(/^Trial: /);
+      // A model left at cost 0 would get no cost penalty: it would rank with the free tiers while spending the credit.
+      for (const model of entry.models ?? [])
+        expect(model.costPer1M.input + model.costPer1M.output, `${entry.id}/${model.id}`).toBeGreaterThan(0);
+    }
   });
 
   it('takes the Cloudflare account id from the environment and explains it', () => {

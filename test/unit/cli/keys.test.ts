@@ -115,8 +115,18 @@ describe('switchboard keys', () => {
         reason: 'refused (401)',
         uses: 0,
       },
+      {
+        id: 'key_c',
+        provider: 'gemini',
+        masked: 'AIza…0003',
+        source: 'env',
+        status: 'active',
+        uses: 1,
+        learnedLimits: { rpd: { value: 20, source: 'QuotaFailure GenerateRequestsPerDay', at: 0 } },
+      },
     ]);
     expect(table).toContain('rate limited (429), until 2030-01-01T00:00:00.000Z');
+    expect(table).toContain('learned rpd 20 (QuotaFailure GenerateRequestsPerDay)');
     expect(table.split('\n')[2]).toMatch(/^key_b\s+groq\s+gsk_…0002\s+config\s+disabled\s+refused \(401\)$/);
     expect(keyTable([])).toContain('No provider keys');
   });

@@ -113,7 +113,11 @@ describe('a 429 says which quota refused the call', () => {
     expect(err).toMatchObject({
       kind: 'rate_limit',
       retryAfterMs: 715_000,
-      quota: { scope: 'day', resetAt: NOW + 715_000 },
+      quota: {
+        scope: 'day',
+        resetAt: NOW + 715_000,
+        limit: { value: 100_000, dimension: 'tokens', source: '429 body' },
+      },
     });
   });
 
@@ -158,12 +162,20 @@ describe('a 429 says which quota refused the call', () => {
 
   it('Gemini: a daily QuotaFailure on a stream → scope day, reset at the next midnight Pacific time', async () => {
     fakes.gemini.queue(
-      geminiRateLimitReply({ retryDelay: '37s', quotaId: 'GenerateRequestsPerDayPerProjectPerModel-FreeTier' }),
+      geminiRateLimitReply({
+        retryDelay: '37s',
+        quotaId: 'GenerateRequestsPerDayPerProjectPerModel-FreeTier',
+        quotaValue: '20',
+      }),
     );
     const err = await failure(drain(adapters.gemini.stream(request, ctx('gemini'))));
     expect(err).toMatchObject({
       retryAfterMs: 37_000,
-      quota: { scope: 'day', resetAt: Date.parse('2025-06-03T07:00:00Z') },
+      quota: {
+        scope: 'day',
+        resetAt: Date.parse('2025-06-03T07:00:00Z'),
+        limit: { value: 20, dimension: 'requests', source: expect.stringContaining('PerDay') },
+      },
     });
   });
 

@@ -74,7 +74,12 @@ describe('rateLimitQuota', () => {
       'x-ratelimit-remaining-tokens': '5000',
       'x-ratelimit-reset-tokens': '2s',
     };
-    expect(rateLimitQuota(read(headers), groqDaily, 714_000, NOW)).toEqual({ scope: 'day', resetAt: NOW + 714_000 });
+    expect(rateLimitQuota(read(headers), groqDaily, 714_000, NOW)).toEqual({
+      scope: 'day',
+      resetAt: NOW + 714_000,
+      // The message's "Limit 100000" on tokens per day: a limit the key pool learns.
+      limit: { value: 100_000, dimension: 'tokens', source: '429 body' },
+    });
   });
 
   it('takes scope and reset from the spent header window when the message names none', () => {

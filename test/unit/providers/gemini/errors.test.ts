@@ -142,6 +142,12 @@ describe('geminiError', () => {
     expect(geminiError(429, daily, {}, Date.parse('2025-01-15T12:00:00Z')).quota).toEqual({
       scope: 'day',
       resetAt: Date.parse('2025-01-16T08:00:00Z'),
+      // quotaValue: the daily limit the key pool learns, named by its quota id.
+      limit: {
+        value: 20,
+        dimension: 'requests',
+        source: 'QuotaFailure GenerateRequestsPerDayPerProjectPerModel-FreeTier',
+      },
     });
   });
 

@@ -1,0 +1,179 @@
+// Catalog proposals from community lists (`discovery.sources`): each list is fetched, parsed, and compared with the
+// catalog; what it says that the catalog does not (a provider it lacks, other limits) becomes a proposal an operator
+// accepts or dismisses. Nothing is enabled from a list: an accepted proposal is a config entry to add, not a switch.
+import { createHash } from 'node:crypto';
+import type { Limits, ProviderEntry } from '../config/schema.js';
+import type { HttpClient, Timeouts } from '../providers/http.js';
+import type { RecordStore } from '../storage/types.js';
+import { parseCommunityList, type ListedProvider } from './community-list.js';
+
+const PROPOSALS_COLLECTION = 'catalog-proposals';
+
+/** What a community list proposes for one provider. */
+export type ProposalChange =
+  | {
+      kind: 'new_provider';
+      /** A config entry to start from: the list gives no protocol or base URL, so those are the operator's to add. */
+      entry: Pick<ProviderEntry, 'id' | 'name' | 'keyEnv' | 'signupUrl' | 'limits' | 'trialCredit'>;
+      /** Model names the list gives. */
+      models: string[];
+    }
+  | { kind: 'limits'; provider: string; current: Limits; proposed: Limits };
+
+export interface Proposal {
+  /** Stable for the same change from the same list: a dismissed proposal is not made again. */
+  id: string;
+  status: 'pending' | 'accepted' | 'dismissed';
+  /** The list it came from, and the part of it. */
+  source: string;
+  section: string;
+  change: ProposalChange;
+  createdAt: number;
+  decidedAt?: number;
+}
+
+export interface CatalogProposals {
+  /** Fetches every source now and records what is new; resolves the proposals made and the sources that failed. */
+  refresh(): Promise<{ made: number; failed: Array<{ source: string; error: string }> }>;
+  list(): Promise<Proposal[]>;
+  /** Accepts or dismisses one; undefined when there is no such proposal. */
+  decide(id: string, decision: 'accepted' | 'dismissed'): Promise<Proposal | undefined>;
+}
+
+export interface CatalogProposalsDeps {
+  sources: string[];
+  /** The catalog with the config over it, as it stands (read at each refresh). */
+  providers: () => ProviderEntry[];
+  records: RecordStore;
+  http: HttpClient;
+  timeouts: Timeouts;
+  now: () => number;
+}
+
+/** Fetch limit for a list: a README is a few hundred KB at most. */
+const MAX_BYTES = 2_000_000;
+
+export function createCatalogProposals(deps: CatalogProposalsDeps): CatalogProposals {
+  const read = async (id: string) => {
+    const stored = await deps.records.get(PROPOSALS_COLLECTION, id);
+    return stored === undefined ? undefined : (JSON.parse(stored) as Proposal);
+  };
+  return {
+    async refresh() {
+      let made = 0;
+      const failed: Array<{ source: string; error: string }> = [];
+      for (const source of deps.sources) {
+        let listed: ListedProvider[];
+        try {
+          listed = parseCommunityList(await fetchText(deps, source));
+        } catch (err) {
+          failed.push({ source, error: err instanceof Error ? err.message : String(err) });
+          continue;
+        }
+        for (const { change, section } of compare(listed, deps.providers())) {
+          const id = proposalId(source, change);
+          if ((await read(id)) !== undefined) continue;
+          const proposal: Proposal = { id, status: 'pending', source, section, change, createdAt: deps.now() };
+          await deps.records.put(PROPOSALS_COLLECTION, id, JSON.stringify(proposal));
+          made++;
+        }
+      }
+      return { made, failed };
+    },
+    async list() {
+      const all = await deps.records.list(PROPOSALS_COLLECTION);
+      return all.map(({ value }) => JSON.parse(value) as Proposal).sort((a, b) => a.createdAt - b.createdAt);
+    },
+    async decide(id, decision) {
+      const proposal = await read(id);
+      if (proposal === undefined) return undefined;
+      const decided: Proposal = { ...proposal, status: decision, decidedAt: deps.now() };
+      await deps.records.put(PROPOSALS_COLLECTION, id, JSON.stringify(decided));
+      return decided;
+    },
+  };
+}
+
+async function fetchText(deps: CatalogProposalsDeps, url: string): Promise<string> {
+  const signal = AbortSignal.timeout(deps.timeouts.firstByteMs + deps.timeouts.idleMs);
+  const res = await deps.http.request({ url, signal, timeouts: deps.timeouts, pool: 'community-lists' });
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of res.body) {
+    size += chunk.byteLength;
+    if (size > MAX_BYTES) throw new Error(`larger than ${MAX_BYTES} bytes`);
+    chunks.push(chunk);
+  }
+  if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** What the listed providers say that the catalog does not. */
+function compare(listed: ListedProvider[], known: ProviderEntry[]): Array<{ change: ProposalChange; section: string }> {
+  const changes: Array<{ change: ProposalChange; section: string }> = [];
+  for (const provider of listed) {
+    const match = known.find((entry) => sameProvider(provider, entry));
+    if (match === undefined) {
+      changes.push({ change: newProvider(provider), section: provider.section });
+      continue;
+    }
+    const current = match.limits ?? {};
+    const differs = (Object.keys(provider.limits) as Array<keyof Limits>).filter(
+      (name) => provider.limits[name] !== current[name],
+    );
+    if (differs.length > 0) {
+      const proposed = { ...current, ...provider.limits };
+      changes.push({ change: { kind: 'limits', provider: match.id, current, proposed }, section: provider.section });
+    }
+  }
+  return changes;
+}
+
+function newProvider(provider: ListedProvider): ProposalChange {
+  const id = slug(provider.name);
+  const entry = {
+    id,
+    name: provider.name,
+    // A guess in the usual form: the operator corrects it before setting it.
+    keyEnv: [`${id.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_API_KEY`],
+    ...(provider.url === undefined ? {} : { signupUrl: provider.url }),
+    ...(Object.keys(provider.limits).length === 0 ? {} : { limits: provider.limits }),
+    ...(provider.trialCredit === undefined ? {} : { trialCredit: provider.trialCredit }),
+  };
+  return { kind: 'new_provider', entry, models: provider.models };
+}
+
+/** By name ("Google AI Studio" in "Google AI Studio (Gemini API)"), id, or the site of its link. */
+function sameProvider(provider: ListedProvider, entry: ProviderEntry): boolean {
+  const name = squash(provider.name);
+  const names = [entry.id, entry.name ?? ''].map(squash).filter((n) => n.length >= 3);
+  if (names.some((n) => n === name || (name.length >= 4 && (n.includes(name) || name.includes(n))))) return true;
+  const site = siteOf(provider.url);
+  return site !== undefined && [entry.signupUrl, entry.baseUrl].some((url) => siteOf(url) === site);
+}
+
+/** The registrable part of a URL's host ("console.groq.com" → "groq.com"); undefined for github.com and the like. */
+function siteOf(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  try {
+    const host = new URL(url).hostname.split('.').slice(-2).join('.');
+    // Many providers' links point at GitHub or Hugging Face pages: those name no provider.
+    return ['github.com', 'huggingface.co', 'google.com'].includes(host) ? undefined : host;
+  } catch {
+    return undefined;
+  }
+}
+
+const squash = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, '');
+const slug = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '') || 'provider';
+
+function proposalId(source: string, change: ProposalChange): string {
+  const digest = createHash('sha256')
+    .update(JSON.stringify([source, change]))
+    .digest('hex');
+  return `prop_${digest.slice(0, 12)}`;
+}
