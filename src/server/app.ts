@@ -4,6 +4,7 @@ import { listPriceOfRef } from '../catalog/list-price.js';
 import type { AppDeps } from './deps.js';
 import { clientAuth } from './middleware/client-auth.js';
 import { errorHandler, unknownRoute } from './middleware/errors.js';
+import { adminCatalogRoutes } from './routes/admin-catalog.js';
 import { adminClientKeyRoutes } from './routes/admin-client-keys.js';
 import { adminKeyRoutes } from './routes/admin-keys.js';
 import { adminSettingsRoutes } from './routes/admin-settings.js';
@@ -54,6 +55,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(adminKeyRoutes({ keys: deps.keyAdmin, adminKey: deps.adminKey }));
   app.use(adminClientKeyRoutes({ clientKeys: deps.clientKeys, adminKey: deps.adminKey }));
   app.use(adminSettingsRoutes({ settings: deps.settings, registry: deps.registry, adminKey: deps.adminKey }));
+  app.use(adminCatalogRoutes({ catalogSync: deps.catalogSync, adminKey: deps.adminKey }));
   app.use(meRoutes({ clientKeys: deps.clientKeys, adminKey: deps.adminKey }));
   if (deps.consoleDir !== undefined) app.use(consoleRoutes(deps.consoleDir));
   app.use(
