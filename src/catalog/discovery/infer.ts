@@ -46,7 +46,7 @@ export function inferModel(listed: ListedModel): ModelConfig | undefined {
   const capabilities: Capability[] = ['chat'];
   if (listed.tools ?? /instruct|tool|function|qwen|llama-3\.[1-9]|mistral|gpt|claude|gemini/.test(name))
     capabilities.push('tools');
-  if (listed.vision ?? /vision|[-_.]vl\b|-vl-|llava|pixtral|gemini|claude|gpt-4o|-4o\b/.test(name))
+  if (listed.vision ?? /vision|[-_.\d]vl(\b|-)|llava|pixtral|gemini|claude|gpt-4o|-4o\b/.test(name))
     capabilities.push('vision');
   if (/cod(e|er|estral)|devstral/.test(name)) capabilities.push('code');
   if (/reason|think|r1\b|-r1-|qwq|o[134](-|$)/.test(name)) capabilities.push('reasoning');
