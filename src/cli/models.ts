@@ -3,6 +3,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CAPABILITIES } from '../config/schema.js';
 import { cliAction, gatewayRequest, withGatewayOptions, type GatewayOptions } from './gateway-client.js';
+import { modelsSyncCommand } from './models-sync.js';
 import { color, count, json, table } from './output.js';
 
 /** A model as GET /v1/models lists it (`auto` has only the first four fields and `endpoints`). */
@@ -30,7 +31,7 @@ interface ModelsOptions extends GatewayOptions {
 
 /** The `models` command. */
 export function modelsCommand(): Command {
-  return withGatewayOptions(new Command('models'), 'client')
+  const models = withGatewayOptions(new Command('models'), 'client')
     .description('the models the gateway routes to (those your client key may use), with capabilities and price')
     .addOption(
       new Option(
@@ -50,7 +51,8 @@ Any OpenAI client can ask for a model by its id, or for "auto" to let the router
 Examples:
   $ switchboard models
   $ switchboard models --free --capability tools,vision
-  $ switchboard models --provider groq --json | jq -r '.[].id'`,
+  $ switchboard models --provider groq --json | jq -r '.[].id'
+  $ switchboard models sync        # ask every provider for its models now (admin key)`,
     )
     .action(
       cliAction(async (options: ModelsOptions) => {
@@ -68,6 +70,8 @@ Examples:
         process.stdout.write(color.dim(`${count(models.length, 'model')}; "auto" routes among them.\n`));
       }),
     );
+  models.addCommand(modelsSyncCommand());
+  return models;
 }
 
 /** Adds the comma-separated capabilities in `value` to those of earlier --capability options. */

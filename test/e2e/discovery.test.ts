@@ -9,11 +9,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeUpstream } from '../fakes/fake-upstream.js';
 import { startOpenAIUpstream } from '../fakes/openai-wire.js';
 import { call } from './accounts-harness.js';
+import { useCli } from './cli-harness.js';
 import { startTestGateway, type TestGateway } from './harness.js';
 
 const ADMIN = 'sb-admin-discovery-e2e';
 let fake: FakeUpstream;
 const open: TestGateway[] = [];
+const runCli = useCli();
 
 beforeAll(async () => {
   fake = await startOpenAIUpstream();
@@ -94,9 +96,24 @@ describe('model discovery', () => {
 
     const listed = await call(gw.url, 'GET', '/admin/catalog/changes', ADMIN);
     const all = (listed.body as { data: Change[] }).data.map((c) => `${c.change} ${c.model}`);
-    expect(all).toEqual(expect.arrayContaining(['retired old-model', 'appeared qwen2.5-coder-7b', 'appeared old-model']));
+    expect(all).toEqual(
+      expect.arrayContaining(['retired old-model', 'appeared qwen2.5-coder-7b', 'appeared old-model']),
+    );
     expect((await call(gw.url, 'GET', '/admin/catalog/changes?since=yesterday', ADMIN)).status).toBe(400);
     expect((await call(gw.url, 'POST', '/admin/catalog/sync')).status).toBe(401);
+  });
+
+  it('`switchboard models sync` runs discovery and prints what changed', async () => {
+    fake.models = ['phi-4-mini'];
+    const gw = await gateway();
+    const { out, code } = await runCli(['models', 'sync'], /$^/, {
+      SWITCHBOARD_URL: gw.url,
+      SWITCHBOARD_ADMIN_KEY: ADMIN,
+    });
+    expect(code).toBe(0);
+    expect(out).toMatch(/local: 1 model listed/);
+    expect(out).toMatch(/appeared\s+local\/phi-4-mini/);
+    expect(await modelIds(gw)).toContain('local/phi-4-mini');
   });
 
   it('keeps the discovered layer across a restart on SQLite', async () => {
@@ -125,7 +142,13 @@ describe('model discovery', () => {
       const gw = await startTestGateway(
         {
           providers: [
-            { id: 'slow', protocol: 'openai', baseUrl: `http://127.0.0.1:${port}/v1`, keyless: true, models: 'discover' },
+            {
+              id: 'slow',
+              protocol: 'openai',
+              baseUrl: `http://127.0.0.1:${port}/v1`,
+              keyless: true,
+              models: 'discover',
+            },
           ],
           discovery: { enabled: true, timeoutMs: 60_000 },
         },

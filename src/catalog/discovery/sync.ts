@@ -46,7 +46,14 @@ export function syncListing(
   const written = new Set((entry.models ?? []).map((model) => model.id));
   const before = new Map((previous?.models ?? []).map((model) => [model.id, model]));
   const wasListed = new Set(previous?.listed ?? []);
-  const next: DiscoveredProvider = { provider: entry.id, syncedAt: now, models: [], listed: [], retired: {}, shutdown: {} };
+  const next: DiscoveredProvider = {
+    provider: entry.id,
+    syncedAt: now,
+    models: [],
+    listed: [],
+    retired: {},
+    shutdown: {},
+  };
   for (const item of listed) {
     next.listed.push(item.id);
     if (written.has(item.id)) {
@@ -67,7 +74,8 @@ export function syncListing(
       const changed = differences(old, model);
       if (changed !== undefined) note(item.id, 'changed', changed);
     }
-    if (model.shutdownAt !== undefined && old?.shutdownAt !== model.shutdownAt) note(item.id, 'shutdown', model.shutdownAt);
+    if (model.shutdownAt !== undefined && old?.shutdownAt !== model.shutdownAt)
+      note(item.id, 'shutdown', model.shutdownAt);
   }
   const nowListed = new Set(next.listed);
   for (const old of before.values()) {

@@ -98,7 +98,8 @@ export async function createCatalogSync(options: CatalogSyncOptions): Promise<Ca
       }
     }
     if (report.changes.length > 0) await options.reload();
-    if (report.changes.length > 0) logger.info({ changes: report.changes.length }, 'model discovery changed the catalog');
+    if (report.changes.length > 0)
+      logger.info({ changes: report.changes.length }, 'model discovery changed the catalog');
     return report;
   };
 

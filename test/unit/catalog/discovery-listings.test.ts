@@ -57,7 +57,11 @@ describe('discovery listings', () => {
       ['openai/gpt-4o', false],
     ]);
     const [llama, zero, gpt] = listed.map((m) => inferModel(m)!);
-    expect(llama).toMatchObject({ costPer1M: { input: 0, output: 0 }, contextWindow: 131_072, maxOutputTokens: 16_384 });
+    expect(llama).toMatchObject({
+      costPer1M: { input: 0, output: 0 },
+      contextWindow: 131_072,
+      maxOutputTokens: 16_384,
+    });
     expect(llama!.capabilities).toEqual(expect.arrayContaining(['chat', 'tools', 'long_context']));
     expect(llama!.capabilities).not.toContain('vision');
     expect(zero).toMatchObject({ shutdownAt: '2026-12-31', discovered: true });
