@@ -25,7 +25,8 @@ const EMBEDDING_DIMENSIONS: Array<[RegExp, number]> = [
  */
 export function inferModel(listed: ListedModel): ModelConfig | undefined {
   const name = listed.id.toLowerCase();
-  const kind = listed.kind ?? nameKind(name);
+  // The name may say what a listing calls chat is not (Gemini lists its TTS and image models as generateContent).
+  const kind = NOT_CHAT.test(name) ? 'other' : (listed.kind ?? nameKind(name));
   if (kind === 'other') return undefined;
   const contextWindow = listed.contextLength ?? DEFAULT_CONTEXT;
   const base = {
@@ -54,11 +55,13 @@ export function inferModel(listed: ListedModel): ModelConfig | undefined {
   return { ...base, capabilities };
 }
 
+/** Names of models that serve neither chat nor embeddings: speech, images, video, rerankers, classifiers. */
+const NOT_CHAT =
+  /whisper|tts|transcribe|dall-e|imagen|-image|veo-|native-audio|stable-diffusion|flux|rerank|guard|moderation/;
+
 /** What the name says it serves when the listing does not. */
 function nameKind(name: string): ListedModel['kind'] {
-  if (/embed|bge-|e5-|minilm/.test(name)) return 'embeddings';
-  if (/whisper|tts|dall-e|imagen|stable-diffusion|flux|rerank|guard|moderation/.test(name)) return 'other';
-  return 'chat';
+  return /embed|bge-|e5-|minilm/.test(name) ? 'embeddings' : 'chat';
 }
 
 /** Small models answer faster: a name's size (8b, mini, flash) nudges the speed prior. */

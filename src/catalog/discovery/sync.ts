@@ -29,8 +29,8 @@ export interface CatalogChange {
 
 /**
  * The next record of `entry`'s provider after it listed `listed`. New models join only when `addNew` (the entry
- * discovers); models that were listed before and are gone are retired on `today` (a model never seen listed is not:
- * a listing may leave some out).
+ * discovers), not a priced one on a provider used on its free tier; models that were listed before and are gone are
+ * retired on `today` (a model never seen listed is not: a listing may leave some out).
  */
 export function syncListing(
   entry: ProviderEntry,
@@ -44,6 +44,11 @@ export function syncListing(
   const note = (model: string, change: CatalogChange['change'], detail?: string) =>
     changes.push({ at: now, provider: entry.id, model, change, ...(detail === undefined ? {} : { detail }) });
   const written = new Set((entry.models ?? []).map((model) => model.id));
+  // A provider whose written models all cost nothing is used on its free tier: its priced models (OpenRouter lists
+  // hundreds) would only answer 402, so they do not join.
+  const freeTier =
+    (entry.models ?? []).length > 0 &&
+    (entry.models ?? []).every((model) => model.costPer1M.input === 0 && model.costPer1M.output === 0);
   const before = new Map((previous?.models ?? []).map((model) => [model.id, model]));
   const wasListed = new Set(previous?.listed ?? []);
   const next: DiscoveredProvider = {
@@ -65,7 +70,8 @@ export function syncListing(
       continue;
     }
     const old = before.get(item.id);
-    const model = addNew || old !== undefined ? inferModel(item) : undefined;
+    const wanted = (addNew || old !== undefined) && !(freeTier && item.free === false);
+    const model = wanted ? inferModel(item) : undefined;
     if (model === undefined) continue;
     next.models.push(model);
     if (old === undefined) note(item.id, 'appeared', model.capabilities.join(','));

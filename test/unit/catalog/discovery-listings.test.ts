@@ -90,6 +90,23 @@ describe('discovery listings', () => {
     expect(inferModel({ id: 'qwen2.5vl:7b' })?.capabilities).toContain('vision');
     expect(inferModel({ id: 'deepseek-coder-v2:16b' })?.capabilities).toContain('code');
     expect(inferModel({ id: 'some-embedding-of-unknown-length' })).toBeUndefined();
+    expect(inferModel({ id: 'gemini-2.5-flash-preview-tts', kind: 'chat' })).toBeUndefined();
+  });
+
+  it('leaves priced models out of a provider used on its free tier, not out of a paid one', () => {
+    const free = inferModel({ id: 'written:free', free: true })!;
+    const listing = [
+      { id: 'new:free', free: true },
+      { id: 'paid', free: false, pricePer1M: { input: 1, output: 2 } },
+    ];
+    const onFreeTier = syncListing({ id: 'or', maxRows: 1, models: [free] }, undefined, listing, true, 0);
+    expect(onFreeTier.next.models.map((m) => m.id)).toEqual(['new:free']);
+    const priced = { ...free, id: 'written', costPer1M: { input: 0.5, output: 1 } };
+    const paid = syncListing({ id: 'together', maxRows: 1, models: [priced] }, undefined, listing, true, 0);
+    expect(paid.next.models.map((m) => [m.id, m.costPer1M.output])).toEqual([
+      ['new:free', 0],
+      ['paid', 2],
+    ]);
   });
 
   it('retires what left the listing only when it had been listed, and notes a return', () => {
