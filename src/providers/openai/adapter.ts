@@ -14,6 +14,7 @@ import { completionToChunks } from '../assemble.js';
 import { throwOpenAIHttpError } from './errors.js';
 import { asRecord, fromOpenAICompletion, type WireDefaults } from './from-wire.js';
 import { listedModels } from './listing.js';
+import { isOllamaListing, withOllamaDetails } from './ollama-show.js';
 import { readOpenAIStream } from './stream.js';
 import { toOpenAIRequest } from './to-wire.js';
 
@@ -73,7 +74,9 @@ export function createOpenAIAdapter(deps: AdapterDeps): ProviderAdapter {
     },
 
     async discoverModels(ctx: RequestContext) {
-      return listedModels(await getModels(ctx));
+      const body = await getModels(ctx);
+      const listed = listedModels(body);
+      return isOllamaListing(body) ? withOllamaDetails(deps.http, ctx, listed) : listed;
     },
   };
 

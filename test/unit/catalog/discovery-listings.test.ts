@@ -85,6 +85,32 @@ describe('discovery listings', () => {
     expect(aqa).toBeUndefined();
   });
 
+  it("asks Ollama's /api/show what each pulled model can do", async () => {
+    openai.models = ['llama3.2:latest', 'mystery:latest'];
+    openai.modelDetails = { 'llama3.2:latest': { owned_by: 'library' }, 'mystery:latest': { owned_by: 'library' } };
+    const show = (capabilities: string[], context: number) => ({
+      type: 'raw' as const,
+      contentType: 'application/json',
+      body: JSON.stringify({ capabilities, model_info: { 'general.architecture': 'x', 'x.context_length': context } }),
+    });
+    openai.setFallback((req) =>
+      req.path === '/api/show' && req.body?.model === 'mystery:latest'
+        ? show(['embedding'], 2048)
+        : show(['completion', 'tools', 'vision'], 131_072),
+    );
+    try {
+      const listed = await list('openai', openai);
+      expect(listed).toEqual([
+        { id: 'llama3.2:latest', kind: 'chat', tools: true, vision: true, contextLength: 131_072 },
+        { id: 'mystery:latest', kind: 'embeddings', tools: false, vision: false, contextLength: 2048 },
+      ]);
+      expect(openai.requests.filter((r) => r.path === '/api/show')).toHaveLength(2);
+    } finally {
+      openai.setFallback({ type: 'text', text: 'ok' });
+      openai.modelDetails = {};
+    }
+  });
+
   it('infers from the name when the listing is silent (Ollama, vLLM)', () => {
     expect(inferModel({ id: 'nomic-embed-text:latest' })).toMatchObject({ capabilities: ['embeddings'] });
     expect(inferModel({ id: 'qwen2.5vl:7b' })?.capabilities).toContain('vision');
@@ -99,10 +125,10 @@ describe('discovery listings', () => {
       { id: 'new:free', free: true },
       { id: 'paid', free: false, pricePer1M: { input: 1, output: 2 } },
     ];
-    const onFreeTier = syncListing({ id: 'or', maxRows: 1, models: [free] }, undefined, listing, true, 0);
+    const onFreeTier = syncListing({ id: 'or', models: [free] }, undefined, listing, true, 0);
     expect(onFreeTier.next.models.map((m) => m.id)).toEqual(['new:free']);
     const priced = { ...free, id: 'written', costPer1M: { input: 0.5, output: 1 } };
-    const paid = syncListing({ id: 'together', maxRows: 1, models: [priced] }, undefined, listing, true, 0);
+    const paid = syncListing({ id: 'together', models: [priced] }, undefined, listing, true, 0);
     expect(paid.next.models.map((m) => [m.id, m.costPer1M.output])).toEqual([
       ['new:free', 0],
       ['paid', 2],
@@ -110,7 +136,7 @@ describe('discovery listings', () => {
   });
 
   it('retires what left the listing only when it had been listed, and notes a return', () => {
-    const entry = { id: 'p', maxRows: 1, models: [{ ...inferModel({ id: 'written' })!, discovered: undefined }] };
+    const entry = { id: 'p', models: [{ ...inferModel({ id: 'written' })!, discovered: undefined }] };
     const first = syncListing(entry, undefined, [{ id: 'written' }, { id: 'new-a' }], true, Date.UTC(2026, 0, 1));
     expect(first.changes.map((c) => `${c.change} ${c.model}`)).toEqual(['appeared new-a']);
     const second = syncListing(entry, first.next, [], true, Date.UTC(2026, 0, 2));
