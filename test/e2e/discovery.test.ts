@@ -10,7 +10,7 @@ import type { FakeUpstream } from '../fakes/fake-upstream.js';
 import { startOpenAIUpstream } from '../fakes/openai-wire.js';
 import { call } from './accounts-harness.js';
 import { useCli } from './cli-harness.js';
-import { startTestGateway, type TestGateway } from './harness.js';
+import { redisEnv, startTestGateway, type TestGateway } from './harness.js';
 
 const ADMIN = 'sb-admin-discovery-e2e';
 let fake: FakeUpstream;
@@ -127,6 +127,22 @@ describe('model discovery', () => {
     fake.models = [];
     const second = await gateway(env);
     expect(await modelIds(second)).toContain('local/mistral-small-latest');
+  });
+
+  it('shares the discovered layer between instances on Redis', async () => {
+    fake.models = ['gemma-3-4b-it'];
+    const env = redisEnv('discovery');
+    const [one, two] = [await gateway(env), await gateway(env)];
+    await call(one.url, 'POST', '/admin/catalog/sync', ADMIN);
+    let seen: string[] = [];
+    const poll = async () => {
+      for (let i = 0; i < 50 && !seen.includes('local/gemma-3-4b-it'); i++) {
+        seen = await modelIds(two);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    await poll();
+    expect(seen).toContain('local/gemma-3-4b-it');
   });
 
   it('answers ready while a listing hangs', async () => {
