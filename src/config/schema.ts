@@ -99,57 +99,55 @@ const discoverShorthand = (value: unknown): unknown => {
 };
 
 /** A provider as written in the catalog or the config file; fields a catalog entry supplies may be left out. */
-export const ProviderEntrySchema = z.preprocess(
-  discoverShorthand,
-  z.strictObject({
-    id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'use lowercase letters, digits, ".", "_" and "-"'),
-    name: z.string().optional(),
-    protocol: z.enum(PROTOCOLS).optional(),
-    baseUrl: z.url({ protocol: /^https?$/ }).optional(),
-    /** Keys written out (or as "${VAR}"); more come from `keyEnv`. */
-    apiKeys: z.array(z.string()).optional(),
-    /** Environment variables holding keys, comma-separated when several. */
-    keyEnv: z.array(z.string()).optional(),
-    /** An environment variable that, when set, overrides `baseUrl` and turns the provider on (Ollama). */
-    baseUrlEnv: z.string().optional(),
-    /**
-     * Environment variables that must be set besides a key (an account id in the base URL, say); until they are, it stays
-     * off.
-     */
-    requiredEnv: z.array(z.string()).optional(),
-    /** The provider needs no key (local servers). */
-    keyless: z.boolean().optional(),
-    /** false turns a provider off even when it has keys. */
-    enabled: z.boolean().optional(),
-    /**
-     * The name the provider wants for the output-token limit (openai protocol): most OpenAI-compatible servers know only
-     * `max_tokens`; OpenAI's own API rejects it for reasoning models and wants `max_completion_tokens`.
-     */
-    maxTokensField: z.enum(['max_tokens', 'max_completion_tokens']).optional(),
-    /** Extra headers sent with every request to this provider. */
-    headers: z.record(z.string(), z.string()).optional(),
-    limits: LimitsSchema.optional(),
-    /**
-     * Where its embedding models are called, when not the way its chat models are: Cohere's chat goes through its
-     * OpenAI-compatible API, its embeddings through its own v2 API (`protocol: cohere`). Absent: `protocol` and `baseUrl`.
-     */
-    embeddings: z
-      .strictObject({
-        protocol: z.enum(EMBEDDING_PROTOCOLS).optional(),
-        baseUrl: z.url({ protocol: /^https?$/ }).optional(),
-      })
-      .optional(),
-    /** Where a user gets a key; printed when no provider is enabled. */
-    signupUrl: z.string().optional(),
-    notes: z.string().optional(),
-    models: z.array(ModelSchema).optional(),
-    /**
-     * Add the models of the provider's own listing to those written out (discovery; `models: discover` is this with
-     * none written out). Unset: a provider without models discovers; one with models does when `discovery.all` is on.
-     */
-    discover: z.boolean().optional(),
-  }),
-);
+const ProviderEntryFields = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'use lowercase letters, digits, ".", "_" and "-"'),
+  name: z.string().optional(),
+  protocol: z.enum(PROTOCOLS).optional(),
+  baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** Keys written out (or as "${VAR}"); more come from `keyEnv`. */
+  apiKeys: z.array(z.string()).optional(),
+  /** Environment variables holding keys, comma-separated when several. */
+  keyEnv: z.array(z.string()).optional(),
+  /** An environment variable that, when set, overrides `baseUrl` and turns the provider on (Ollama). */
+  baseUrlEnv: z.string().optional(),
+  /**
+   * Environment variables that must be set besides a key (an account id in the base URL, say); until they are, it stays
+   * off.
+   */
+  requiredEnv: z.array(z.string()).optional(),
+  /** The provider needs no key (local servers). */
+  keyless: z.boolean().optional(),
+  /** false turns a provider off even when it has keys. */
+  enabled: z.boolean().optional(),
+  /**
+   * The name the provider wants for the output-token limit (openai protocol): most OpenAI-compatible servers know only
+   * `max_tokens`; OpenAI's own API rejects it for reasoning models and wants `max_completion_tokens`.
+   */
+  maxTokensField: z.enum(['max_tokens', 'max_completion_tokens']).optional(),
+  /** Extra headers sent with every request to this provider. */
+  headers: z.record(z.string(), z.string()).optional(),
+  limits: LimitsSchema.optional(),
+  /**
+   * Where its embedding models are called, when not the way its chat models are: Cohere's chat goes through its
+   * OpenAI-compatible API, its embeddings through its own v2 API (`protocol: cohere`). Absent: `protocol` and `baseUrl`.
+   */
+  embeddings: z
+    .strictObject({
+      protocol: z.enum(EMBEDDING_PROTOCOLS).optional(),
+      baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+    })
+    .optional(),
+  /** Where a user gets a key; printed when no provider is enabled. */
+  signupUrl: z.string().optional(),
+  notes: z.string().optional(),
+  models: z.array(ModelSchema).optional(),
+  /**
+   * Add the models of the provider's own listing to those written out (discovery; `models: discover` is this with
+   * none written out). Unset: a provider without models discovers; one with models does when `discovery.all` is on.
+   */
+  discover: z.boolean().optional(),
+});
+export const ProviderEntrySchema = z.preprocess(discoverShorthand, ProviderEntryFields);
 export type ProviderEntry = z.infer<typeof ProviderEntrySchema>;
 
 const TimeoutsSchema = z.strictObject({
