@@ -21,6 +21,8 @@ import { createHttpClient } from './providers/http.js';
 import { loadCatalog } from './catalog/load.js';
 import { createCatalogProposals } from './catalog/proposals.js';
 import { mergedProviders } from './catalog/resolve.js';
+import { createDiscoveredLayer } from './catalog/discovery/layer.js';
+import { createCatalogSync } from './server/discovery/catalog-sync.js';
 import type { ResolvedCatalog } from './catalog/types.js';
 import { createApp } from './server/app.js';
 import { defaultConsoleDir } from './server/routes/console.js';
@@ -133,11 +135,15 @@ export async function startGateway({
     await Promise.all([stores.close(), http.close()]);
     throw err;
   };
+  // The discovered layer as the store holds it (a store read, no provider is asked): between catalog and config.
+  const discovered = createDiscoveredLayer(stores.records);
+  await discovered.load().catch(abandon);
   // The run-time settings go over the file's before anything reads them: the gateway starts on the result.
   const settings = await createLiveSettings({
     config,
     source: configSource,
     catalog,
+    discovered,
     store: createRuntimeSettingsStore({
       records: stores.records,
       onInvalid: (id, reason) => logger.warn({ setting: id }, `run-time setting ${id} ignored: ${reason}`),
@@ -150,6 +156,7 @@ export async function startGateway({
     env,
     catalog,
     switches: settings.switches,
+    discovered,
     stores,
     adapters,
     logger,
@@ -160,7 +167,18 @@ export async function startGateway({
     },
     recordsLocation: stores.recordsLocation,
   }).catch(abandon);
+  const catalogSync = await createCatalogSync({
+    config,
+    written: () => mergedProviders(catalog, config.providers),
+    registry: accounts.registry,
+    adapters,
+    layer: discovered,
+    records: stores.records,
+    reload: () => accounts.reload(),
+    logger,
+  });
   const release = async () => {
+    await catalogSync.close();
     await settings.close();
     await accounts.close();
     await stats.close();
@@ -273,6 +291,7 @@ export async function startGateway({
     checkStores: () => stores.ping(),
     headroom: (provider) => accounts.keys.headroom(provider),
     proposals,
+    catalogSync,
     consoleDir: env['SWITCHBOARD_UI_DIR'] || defaultConsoleDir(import.meta.dirname),
     shutdown: drain,
     now: Date.now,
@@ -295,6 +314,8 @@ export async function startGateway({
     throw listenError(err, config.server.host, config.server.port);
   });
   const { url, address } = listenUrls(server.address() as AddressInfo);
+  // Listening already: the first listing runs in the background, readiness never waits for a provider.
+  catalogSync.start();
   const gateway: Gateway = {
     server,
     registry,
@@ -317,6 +338,7 @@ export async function startGateway({
       await stream.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await catalogSync.close();
       await http.close();
       await settings.close();
       await accounts.close();

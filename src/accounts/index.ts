@@ -1,6 +1,6 @@
 // The accounts layer of one gateway: provider keys (vault, health, limits, circuits), client keys and usage.
 import type { Logger } from 'pino';
-import { mergedProviders } from '../catalog/resolve.js';
+import { mergedProviders, type DiscoveredOverlay } from '../catalog/resolve.js';
 import type { CatalogSwitches, ResolvedCatalog } from '../catalog/types.js';
 import type { Env } from '../config/load.js';
 import type { Config, Limits, ProviderEntry } from '../config/schema.js';
@@ -33,6 +33,8 @@ export interface AccountsOptions {
   recordsLocation: string;
   /** Providers and models switched on or off at run time (read at each rebuild of the registry). */
   switches?: CatalogSwitches;
+  /** The catalog's discovered layer (read at each rebuild of the registry). */
+  discovered?: DiscoveredOverlay;
   now?: () => number;
 }
 
@@ -70,7 +72,7 @@ export async function createAccounts(options: AccountsOptions): Promise<Accounts
   const vault = await createKeyVault(vaultOptions);
   // config.providers is read at each build: a reloaded config file replaces it in place.
   const build = async (providers = config.providers, switches = options.switches) =>
-    resolveCatalogWithKeys(catalog, providers, env, await vault.entries(), switches);
+    resolveCatalogWithKeys(catalog, providers, env, await vault.entries(), switches, options.discovered);
   const registry = await build();
   const reload = singleFlight(async () => void Object.assign(registry, await build()));
   // A key added or removed on another instance reaches this one as soon as the store says the vault changed.

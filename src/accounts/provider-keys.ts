@@ -1,5 +1,5 @@
 // The keys of each provider: its config entry's apiKeys, its keyEnv variables and the vault, with ids and masks.
-import { resolveCatalog } from '../catalog/resolve.js';
+import { resolveCatalog, type DiscoveredOverlay } from '../catalog/resolve.js';
 import type { CatalogSwitches, KeySource, KeysOf, ProviderKey, ResolvedCatalog } from '../catalog/types.js';
 import type { Env } from '../config/load.js';
 import type { ProviderEntry } from '../config/schema.js';
@@ -50,8 +50,9 @@ export function resolveCatalogWithKeys(
   env: Env,
   vaultKeys: VaultKey[] = [],
   switches?: CatalogSwitches,
+  discovered?: DiscoveredOverlay,
 ): ResolvedCatalog {
-  return resolveCatalog(catalog, userEntries, env, providerKeys(env, vaultKeys), switches);
+  return resolveCatalog(catalog, userEntries, env, providerKeys(env, vaultKeys), switches, discovered);
 }
 
 /** Where an entry's keys of `source` are written, for the message about a bad one. */

@@ -25,8 +25,10 @@ export function resolveCatalog(
   env: Env,
   keysOf: KeysOf,
   switches?: CatalogSwitches,
+  discovered?: DiscoveredOverlay,
 ): ResolvedCatalog {
-  const merged = mergeEntries(catalog, userEntries);
+  const merged = mergeEntries(catalog, userEntries, discovered);
+  const today = new Date().toISOString().slice(0, 10);
   const resolved: ResolvedCatalog = {
     providers: [],
     models: [],
@@ -56,7 +58,7 @@ export function resolveCatalog(
     }
     const provider = resolveProvider(entry, env, index, keys);
     provider.models = provider.models.filter((model) => {
-      const off = modelOffReason(model.ref, model.config, switches);
+      const off = modelOffReason(model.ref, model.config, switches) ?? goneReason(model.config, entry.id, today);
       if (off !== undefined) resolved.switchedOff.set(model.ref, off);
       return off === undefined;
     });
@@ -83,11 +85,27 @@ interface MergedEntry {
  * Every provider of the catalog and the config, merged (same id: the config's fields override, models by id), on or
  * not: where a run-time key may be added, what may be switched on or off.
  */
-export function mergedProviders(catalog: ProviderEntry[], userEntries: ProviderEntry[]): ProviderEntry[] {
-  return mergeEntries(catalog, userEntries).map(({ entry }) => entry);
+export function mergedProviders(
+  catalog: ProviderEntry[],
+  userEntries: ProviderEntry[],
+  discovered?: DiscoveredOverlay,
+): ProviderEntry[] {
+  return mergeEntries(catalog, userEntries, discovered).map(({ entry }) => entry);
 }
 
-function mergeEntries(catalog: ProviderEntry[], userEntries: ProviderEntry[]): MergedEntry[] {
+/**
+ * The discovered layer (models found in the providers' own listings, retirement and shutdown days): it adds what
+ * the catalog and the config do not write out, which stay on top.
+ */
+export interface DiscoveredOverlay {
+  apply(entry: ProviderEntry): ProviderEntry;
+}
+
+function mergeEntries(
+  catalog: ProviderEntry[],
+  userEntries: ProviderEntry[],
+  discovered?: DiscoveredOverlay,
+): MergedEntry[] {
   const merged = new Map<string, MergedEntry>(catalog.map((entry) => [entry.id, { entry, fromUser: false }]));
   userEntries.forEach((user, index) => {
     const base = merged.get(user.id)?.entry;
@@ -95,7 +113,8 @@ function mergeEntries(catalog: ProviderEntry[], userEntries: ProviderEntry[]): M
       base === undefined ? user : { ...base, ...user, models: mergeModels(base.models, user.models) };
     merged.set(user.id, { entry, fromUser: true, index });
   });
-  return [...merged.values()];
+  const all = [...merged.values()];
+  return discovered === undefined ? all : all.map((item) => ({ ...item, entry: discovered.apply(item.entry) }));
 }
 
 function mergeModels(base: ModelConfig[] | undefined, override: ModelConfig[] | undefined): ModelConfig[] {
@@ -109,6 +128,14 @@ function modelOffReason(ref: string, config: ModelConfig, switches: CatalogSwitc
   const switched = switches?.model(ref);
   if (switched !== undefined) return switched ? undefined : SWITCHED_OFF;
   return config.enabled === false ? 'disabled in config' : undefined;
+}
+
+/** Why a model its provider no longer lists, or has shut down, is off; undefined when it is not gone. */
+function goneReason(config: ModelConfig, provider: string, today: string): string | undefined {
+  if (config.retiredAt !== undefined) return `retired: '${provider}' no longer lists it (since ${config.retiredAt})`;
+  if (config.shutdownAt !== undefined && config.shutdownAt <= today)
+    return `retired: '${provider}' shut it down on ${config.shutdownAt}`;
+  return undefined;
 }
 
 function disabledReason(

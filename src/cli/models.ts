@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { CAPABILITIES } from '../config/schema.js';
 import { addProposalCommands } from './model-proposals.js';
 import { cliAction, gatewayRequest, withGatewayOptions, type GatewayOptions } from './gateway-client.js';
+import { modelsSyncCommand } from './models-sync.js';
 import { color, count, json, table } from './output.js';
 
 /** A model as GET /v1/models lists it (`auto` has only the first four fields and `endpoints`). */
@@ -51,7 +52,8 @@ Any OpenAI client can ask for a model by its id, or for "auto" to let the router
 Examples:
   $ switchboard models
   $ switchboard models --free --capability tools,vision
-  $ switchboard models --provider groq --json | jq -r '.[].id'`,
+  $ switchboard models --provider groq --json | jq -r '.[].id'
+  $ switchboard models sync        # ask every provider for its models now (admin key)`,
     )
     .action(
       cliAction(async (options: ModelsOptions) => {
@@ -70,6 +72,7 @@ Examples:
       }),
     );
   addProposalCommands(models);
+  models.addCommand(modelsSyncCommand());
   return models;
 }
 

@@ -71,6 +71,12 @@ export const ModelSchema = z.strictObject({
    * with one not listed, is sent `search_document`'s. Absent: no `input_type` is sent.
    */
   inputTypes: z.partialRecord(z.enum(EMBEDDING_INPUT_TYPES), z.string().min(1)).optional(),
+  /** Found in the provider's own listing (discovery), not written in the catalog or the config. */
+  discovered: z.boolean().optional(),
+  /** The day (YYYY-MM-DD) it left the provider's listing: not routed to from then on. */
+  retiredAt: z.string().optional(),
+  /** The day (YYYY-MM-DD) the provider shuts it down, as its listing says: not routed to from that day. */
+  shutdownAt: z.string().optional(),
 });
 export type ModelConfig = z.infer<typeof ModelSchema>;
 
@@ -84,8 +90,16 @@ export const LimitsSchema = z.strictObject({
 });
 export type Limits = z.infer<typeof LimitsSchema>;
 
+/** `models: discover` is short for no models written out and `discover: true`. */
+const discoverShorthand = (value: unknown): unknown => {
+  if (typeof value !== 'object' || value === null || (value as { models?: unknown }).models !== 'discover')
+    return value;
+  const { models: _models, ...rest } = value as Record<string, unknown>;
+  return { ...rest, discover: true };
+};
+
 /** A provider as written in the catalog or the config file; fields a catalog entry supplies may be left out. */
-export const ProviderEntrySchema = z.strictObject({
+const ProviderEntryFields = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'use lowercase letters, digits, ".", "_" and "-"'),
   name: z.string().optional(),
   protocol: z.enum(PROTOCOLS).optional(),
@@ -140,7 +154,13 @@ export const ProviderEntrySchema = z.strictObject({
     .optional(),
   notes: z.string().optional(),
   models: z.array(ModelSchema).optional(),
+  /**
+   * Add the models of the provider's own listing to those written out (discovery; `models: discover` is this with
+   * none written out). Unset: a provider without models discovers; one with models does when `discovery.all` is on.
+   */
+  discover: z.boolean().optional(),
 });
+export const ProviderEntrySchema = z.preprocess(discoverShorthand, ProviderEntryFields);
 export type ProviderEntry = z.infer<typeof ProviderEntrySchema>;
 
 const TimeoutsSchema = z.strictObject({
@@ -296,11 +316,19 @@ const ServerSchema = z.strictObject({
 });
 
 /**
- * Model discovery. `sources`: URLs of community lists of free LLM APIs (a README in markdown); read at start and on
- * demand, what they say that the catalog does not becomes proposals an operator accepts or dismisses (GET
- * /admin/catalog/proposals, `switchboard models proposals`). Empty (the default): nothing is fetched.
+ * Model discovery (docs/CATALOG.md): each enabled provider's own listing, and the community lists in `sources` (URLs of
+ * markdown READMEs, read at start and on demand; what they say that the catalog does not becomes proposals an operator
+ * accepts or dismisses: GET /admin/catalog/proposals, `switchboard models proposals`; empty, the default: nothing is
+ * fetched).
  */
 const DiscoverySchema = z.strictObject({
+  /** List each enabled provider's models from the provider itself, on start (in the background) and then every interval. */
+  enabled: z.boolean().default(true),
+  intervalHours: z.number().positive().default(24),
+  /** Also discover the providers whose models are written out (the catalog's), not only those with `discover`. */
+  all: z.boolean().default(true),
+  /** How long one provider's listing may take. */
+  timeoutMs: z.number().int().positive().default(15_000),
   sources: z.array(z.url({ protocol: /^https?$/ })).default([]),
 });
 

@@ -140,6 +140,27 @@ export interface ProviderAdapter {
   stream(request: ChatRequest, ctx: CallContext): AsyncIterable<ChatCompletionChunk>;
   /** The provider's model ids, for discovery and key checks. */
   listModels(ctx: Omit<CallContext, 'model'>): Promise<string[]>;
+  /** The provider's model listing with what it says of each model (discovery). */
+  discoverModels(ctx: Omit<CallContext, 'model'>): Promise<ListedModel[]>;
+}
+
+/** One model of a provider's listing, with what the listing says of it; an absent field: the listing is silent. */
+export interface ListedModel {
+  id: string;
+  /** What it serves: `other` (Gemini's AQA, an image model) is neither chat nor embeddings. */
+  kind?: 'chat' | 'embeddings' | 'other';
+  contextLength?: number;
+  maxOutputTokens?: number;
+  /** Takes tools (OpenRouter's `supported_parameters`). */
+  tools?: boolean;
+  /** Takes image input. */
+  vision?: boolean;
+  /** Costs nothing (a zero price, or OpenRouter's `:free`); false: the listing gives a price above zero. */
+  free?: boolean;
+  /** The listed price, USD per million tokens, where the listing gives one. */
+  pricePer1M?: { input: number; output: number };
+  /** The day (YYYY-MM-DD) the provider shuts it down, where the listing says. */
+  shutdownAt?: string;
 }
 
 export interface AdapterDeps {

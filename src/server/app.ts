@@ -5,6 +5,7 @@ import type { AppDeps } from './deps.js';
 import { clientAuth } from './middleware/client-auth.js';
 import { errorHandler, unknownRoute } from './middleware/errors.js';
 import { adminCatalogProposalRoutes } from './routes/admin-catalog-proposals.js';
+import { adminCatalogRoutes } from './routes/admin-catalog.js';
 import { adminClientKeyRoutes } from './routes/admin-client-keys.js';
 import { adminKeyRoutes } from './routes/admin-keys.js';
 import { adminSettingsRoutes } from './routes/admin-settings.js';
@@ -55,6 +56,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(adminKeyRoutes({ keys: deps.keyAdmin, adminKey: deps.adminKey }));
   app.use(adminClientKeyRoutes({ clientKeys: deps.clientKeys, adminKey: deps.adminKey }));
   app.use(adminSettingsRoutes({ settings: deps.settings, registry: deps.registry, adminKey: deps.adminKey }));
+  app.use(adminCatalogRoutes({ catalogSync: deps.catalogSync, adminKey: deps.adminKey }));
   app.use(meRoutes({ clientKeys: deps.clientKeys, adminKey: deps.adminKey }));
   if (deps.proposals !== undefined)
     app.use(adminCatalogProposalRoutes({ proposals: deps.proposals, adminKey: deps.adminKey }));

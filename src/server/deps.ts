@@ -18,6 +18,7 @@ import type { StatusSources } from './status/snapshot.js';
 import type { RequestLog } from './request-log/index.js';
 import type { LiveSettings } from './settings/types.js';
 import type { ResponseStore } from './responses/store.js';
+import type { CatalogSync } from './discovery/catalog-sync.js';
 import type { ShutdownState } from './shutdown.js';
 
 export interface AppDeps {
@@ -64,6 +65,8 @@ export interface AppDeps {
   shutdown?: ShutdownState;
   /** Catalog proposals from community lists (`discovery.sources`); absent: the proposal routes are not mounted. */
   proposals?: CatalogProposals;
+  /** Model discovery (POST /admin/catalog/sync, GET /admin/catalog/changes); absent: those routes answer 404. */
+  catalogSync?: CatalogSync;
   /** The built web console (dist/ui), served at /ui; absent: no console (most tests). */
   consoleDir?: string;
   now: () => number;

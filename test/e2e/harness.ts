@@ -50,6 +50,8 @@ export async function startTestGateway(
       logLevel: 'silent',
       server: { port: 0, host: '127.0.0.1' },
       timeouts: { connectMs: 2_000, firstByteMs: 2_000, idleMs: 2_000 },
+      // Off unless a test asks: a background listing of the fakes would add their models to every test's catalog.
+      discovery: { enabled: false },
       ...config,
     },
     'test',

@@ -27,10 +27,13 @@ export interface GatewayProcess {
   output(): string;
 }
 
-/** Writes `config` (the shape of switchboard.yaml) to a file of its own and returns the path. */
+/**
+ * Writes `config` (the shape of switchboard.yaml) to a file of its own and returns the path. Model discovery is off
+ * unless `config` turns it on: a background listing of the fakes would add their models to the test's catalog.
+ */
 export function writeConfigFile(config: Record<string, unknown>): string {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'sb-proc-cfg-')), 'switchboard.yaml');
-  writeFileSync(file, stringify(config));
+  writeFileSync(file, stringify({ discovery: { enabled: false }, ...config }));
   return file;
 }
 

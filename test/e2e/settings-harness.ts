@@ -42,6 +42,7 @@ export function testConfig(extra: Record<string, unknown>): Record<string, unkno
     logLevel: 'info',
     server: { port: 0, host: '127.0.0.1' },
     timeouts: { connectMs: 2_000, firstByteMs: 2_000, idleMs: 2_000 },
+    discovery: { enabled: false },
     ...extra,
   };
 }

@@ -93,10 +93,16 @@ const anthropicWire: WireRenderer = {
     error: { type: errorType(status), message },
     request_id: 'req_fake_0001',
   }),
-  modelList: (req, models) => {
+  modelList: (req, models, details) => {
     if (req.method !== 'GET' || !/^\/v1\/models(\?|$)/.test(req.path)) return undefined;
     return {
-      data: models.map((id) => ({ type: 'model', id, display_name: id, created_at: '2025-05-14T00:00:00Z' })),
+      data: models.map((id) => ({
+        type: 'model',
+        id,
+        display_name: id,
+        created_at: '2025-05-14T00:00:00Z',
+        ...details?.[id],
+      })),
       has_more: false,
       first_id: models[0] ?? null,
       last_id: models.at(-1) ?? null,

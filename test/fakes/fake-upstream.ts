@@ -77,9 +77,12 @@ export interface WireRenderer {
   /** Each SSE event, fully framed (`event: ...\ndata: ...\n\n`), including any terminator such as `data: [DONE]`. */
   streamEvents(reply: TextReply, req: RecordedRequest): string[];
   errorBody(status: number, message: string): unknown;
-  /** The body for a model-list request, or undefined when `req` is not one. */
-  modelList(req: RecordedRequest, models: string[]): unknown | undefined;
+  /** The body for a model-list request, or undefined when `req` is not one; `details` go into a model's entry. */
+  modelList(req: RecordedRequest, models: string[], details?: ModelDetails): unknown | undefined;
 }
+
+/** Extra listing fields per model id, in the protocol's own shape. */
+export type ModelDetails = Record<string, Record<string, unknown>>;
 
 export interface FakeUpstream {
   /** Base URL to put in a provider config (the renderer's path prefix included, e.g. `.../v1`). */
@@ -90,6 +93,8 @@ export interface FakeUpstream {
   /** The answer when the queue is empty (default: a short text). */
   setFallback(reply: FakeReply | ((req: RecordedRequest) => FakeReply)): void;
   models: string[];
+  /** Fields added to (or replacing) a model's entry in the listing, by model id: prices, context length, methods. */
+  modelDetails: ModelDetails;
   /** TCP connections accepted so far (keep-alive reuse keeps this low). */
   readonly connections: number;
   close(): Promise<void>;
@@ -107,6 +112,7 @@ export async function startFakeUpstream(renderer: WireRenderer, pathPrefix = '')
     baseUrl: '',
     requests,
     models: ['fake-model'],
+    modelDetails: {},
     queue: (...replies) => void pending.push(...replies),
     setFallback: (reply) => void (fallback = reply),
     get connections() {
@@ -131,7 +137,7 @@ export async function startFakeUpstream(renderer: WireRenderer, pathPrefix = '')
     res.on('close', () => {
       if (!res.writableFinished) recorded.aborted = true;
     });
-    const list = renderer.modelList(recorded, fake.models);
+    const list = renderer.modelList(recorded, fake.models, fake.modelDetails);
     if (list !== undefined) return sendJson(res, 200, list);
     const next = pending.shift() ?? (typeof fallback === 'function' ? fallback(recorded) : fallback);
     await answer(renderer, recorded, next, res);

@@ -55,13 +55,13 @@ export const geminiWire: WireRenderer = {
       message,
       status === 429 ? [QUOTA_HELP, quotaFailure('GenerateRequestsPerMinutePerProjectPerModel-FreeTier')] : [],
     ),
-  modelList: (req, models) => {
+  modelList: (req, models, details) => {
     if (req.method !== 'GET') return undefined;
     const url = new URL(req.path, 'http://fake');
     if (!/\/models\/?$/.test(url.pathname)) return undefined;
     const size = Number(url.searchParams.get('pageSize') ?? 50) || 50;
     const start = Number(url.searchParams.get('pageToken') ?? 0) || 0;
-    const page = models.slice(start, start + size).map(modelInfo);
+    const page = models.slice(start, start + size).map((id) => ({ ...(modelInfo(id) as object), ...details?.[id] }));
     return { models: page, ...(start + size < models.length ? { nextPageToken: String(start + size) } : {}) };
   },
 };

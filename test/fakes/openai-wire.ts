@@ -31,11 +31,17 @@ export const openaiWire: WireRenderer = {
   complete,
   streamEvents,
   errorBody,
-  modelList: (req, models) =>
+  modelList: (req, models, details) =>
     req.method === 'GET' && /\/models\/?(\?.*)?$/.test(req.path)
       ? {
           object: 'list',
-          data: models.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'fake-upstream' })),
+          data: models.map((id) => ({
+            id,
+            object: 'model',
+            created: 1_700_000_000,
+            owned_by: 'fake-upstream',
+            ...details?.[id],
+          })),
         }
       : undefined,
 };

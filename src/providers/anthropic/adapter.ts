@@ -33,6 +33,9 @@ export function createAnthropicAdapter(deps: AdapterDeps): ProviderAdapter {
       return streamChat(deps.http, request, ctx, now);
     },
     listModels: (ctx) => listModels(deps.http, ctx),
+    // Anthropic's listing says no more than the ids: every model chats, takes tools and images.
+    discoverModels: async (ctx) =>
+      (await listModels(deps.http, ctx)).map((id) => ({ id, kind: 'chat', tools: true, vision: true })),
   };
 }
 

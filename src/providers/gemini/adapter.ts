@@ -7,6 +7,7 @@ import type {
   ChatCompletion,
   ChatCompletionChunk,
   ChatRequest,
+  ListedModel,
   ProviderAdapter,
 } from '../types.js';
 import { throwGeminiHttpError } from './errors.js';
@@ -35,7 +36,9 @@ export function createGeminiAdapter(deps: AdapterDeps): ProviderAdapter {
     stream(request: ChatRequest, ctx: CallContext): AsyncIterable<ChatCompletionChunk> {
       return streamChat(deps.http, request, ctx, now);
     },
-    listModels: (ctx) => listModels(deps.http, ctx),
+    listModels: async (ctx) =>
+      (await discoverModels(deps.http, ctx)).filter((model) => model.kind === 'chat').map((model) => model.id),
+    discoverModels: (ctx) => discoverModels(deps.http, ctx),
   };
 }
 
@@ -73,11 +76,11 @@ async function post(
 }
 
 /**
- * Model ids without the `models/` prefix, following `nextPageToken`. Models that cannot `generateContent`
- * (embeddings, AQA, Imagen) are left out, as they cannot serve a chat request.
+ * The listing, ids without the `models/` prefix, following `nextPageToken`. Models that can `generateContent` are chat
+ * models, those that can `embedContent` embedding models; the rest (AQA, Imagen) serve neither.
  */
-async function listModels(http: HttpClient, ctx: Omit<CallContext, 'model'>): Promise<string[]> {
-  const ids: string[] = [];
+async function discoverModels(http: HttpClient, ctx: Omit<CallContext, 'model'>): Promise<ListedModel[]> {
+  const listed: ListedModel[] = [];
   let pageToken: string | undefined;
   for (let page = 0; page < MAX_MODEL_PAGES; page++) {
     const query = `pageSize=${MODEL_PAGE_SIZE}${pageToken === undefined ? '' : `&pageToken=${encodeURIComponent(pageToken)}`}`;
@@ -94,16 +97,36 @@ async function listModels(http: HttpClient, ctx: Omit<CallContext, 'model'>): Pr
     if (!body || typeof body !== 'object' || (body.models !== undefined && !Array.isArray(body.models))) {
       throw new ProviderError('upstream model list has no models array', { kind: 'server', status: res.status });
     }
-    for (const model of (body.models ?? []) as Array<{ name?: unknown; supportedGenerationMethods?: unknown }>) {
-      if (typeof model.name !== 'string') continue;
-      const methods = model.supportedGenerationMethods;
-      if (Array.isArray(methods) && !methods.includes('generateContent')) continue;
-      ids.push(model.name.replace(/^models\//, ''));
+    for (const model of (body.models ?? []) as GeminiModelInfo[]) {
+      if (typeof model.name === 'string') listed.push(listedModel(model, model.name));
     }
     if (typeof body.nextPageToken !== 'string' || body.nextPageToken === '') break;
     pageToken = body.nextPageToken;
   }
-  return ids;
+  return listed;
+}
+
+interface GeminiModelInfo {
+  name?: unknown;
+  supportedGenerationMethods?: unknown;
+  inputTokenLimit?: unknown;
+  outputTokenLimit?: unknown;
+}
+
+function listedModel(model: GeminiModelInfo, name: string): ListedModel {
+  const methods = Array.isArray(model.supportedGenerationMethods) ? model.supportedGenerationMethods : undefined;
+  const kind =
+    methods === undefined || methods.includes('generateContent')
+      ? 'chat'
+      : methods.includes('embedContent')
+        ? 'embeddings'
+        : 'other';
+  return {
+    id: name.replace(/^models\//, ''),
+    kind,
+    ...(typeof model.inputTokenLimit === 'number' ? { contextLength: model.inputTokenLimit } : {}),
+    ...(typeof model.outputTokenLimit === 'number' ? { maxOutputTokens: model.outputTokenLimit } : {}),
+  };
 }
 
 /** The key goes last, so a catalog header cannot replace it. */

@@ -13,6 +13,8 @@ import type {
 import { completionToChunks } from '../assemble.js';
 import { throwOpenAIHttpError } from './errors.js';
 import { asRecord, fromOpenAICompletion, type WireDefaults } from './from-wire.js';
+import { listedModels } from './listing.js';
+import { isOllamaListing, withOllamaDetails } from './ollama-show.js';
 import { readOpenAIStream } from './stream.js';
 import { toOpenAIRequest } from './to-wire.js';
 
@@ -68,18 +70,28 @@ export function createOpenAIAdapter(deps: AdapterDeps): ProviderAdapter {
     },
 
     async listModels(ctx: RequestContext): Promise<string[]> {
-      const res = await deps.http.request({
-        url: `${trimSlash(ctx.baseUrl)}/models`,
-        method: 'GET',
-        headers: headersFor(ctx),
-        signal: ctx.signal,
-        timeouts: ctx.timeouts,
-        pool: ctx.pool,
-      });
-      if (res.status < 200 || res.status >= 300) await throwOpenAIHttpError(res);
-      return modelIds(await res.json());
+      return modelIds(await getModels(ctx));
+    },
+
+    async discoverModels(ctx: RequestContext) {
+      const body = await getModels(ctx);
+      const listed = listedModels(body);
+      return isOllamaListing(body) ? withOllamaDetails(deps.http, ctx, listed) : listed;
     },
   };
+
+  async function getModels(ctx: RequestContext): Promise<unknown> {
+    const res = await deps.http.request({
+      url: `${trimSlash(ctx.baseUrl)}/models`,
+      method: 'GET',
+      headers: headersFor(ctx),
+      signal: ctx.signal,
+      timeouts: ctx.timeouts,
+      pool: ctx.pool,
+    });
+    if (res.status < 200 || res.status >= 300) await throwOpenAIHttpError(res);
+    return res.json();
+  }
 }
 
 /** The catalog's headers, then the key; a catalog `Authorization` never travels beside ours. */

@@ -38,6 +38,12 @@ interface CatalogModel {
   /** Embedding models: their vectors' default length and the family (vector space) they write to. */
   dimensions?: number;
   family?: string;
+  /** Found in the provider's own listing rather than written in the catalog or the config. */
+  discovered?: boolean;
+  /** The day it left the provider's listing (not routed to since). */
+  retiredAt?: string;
+  /** The day the provider shuts it down, as its listing says (it leaves the plan that day). */
+  shutdownAt?: string;
 }
 
 /**
@@ -104,5 +110,8 @@ function modelOf(
     stats: deps.stats?.get(ref) ?? null,
     ...(pruned === undefined ? {} : { pruned }),
     ...(model.dimensions === undefined ? {} : { dimensions: model.dimensions, family: model.family ?? ref }),
+    ...(model.discovered === true ? { discovered: true } : {}),
+    ...(model.retiredAt === undefined ? {} : { retiredAt: model.retiredAt }),
+    ...(model.shutdownAt === undefined ? {} : { shutdownAt: model.shutdownAt }),
   };
 }

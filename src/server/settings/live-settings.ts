@@ -2,7 +2,7 @@
 // with the values set at run time (the console, the admin API) over it, composed and applied to the running config in
 // place, one change at a time. A file that does not validate is refused with its reason and the running config kept.
 import type { Logger } from 'pino';
-import { mergedProviders } from '../../catalog/resolve.js';
+import { mergedProviders, type DiscoveredOverlay } from '../../catalog/resolve.js';
 import { applyChanges, configChanges } from '../../config/live-changes.js';
 import type { SetBy } from '../../config/load.js';
 import {
@@ -21,6 +21,8 @@ export interface LiveSettingsOptions {
   source?: ConfigSource | undefined;
   /** The built-in catalog: with the config's providers, what may be switched on and off. */
   catalog: ProviderEntry[];
+  /** The catalog's discovered layer, between the catalog and the config. */
+  discovered?: DiscoveredOverlay;
   store: RuntimeSettingsStore;
   logger: Logger;
   /** How long the file's directory must be quiet before it is read again (default 200 ms). */
@@ -133,7 +135,7 @@ export async function createLiveSettings(options: LiveSettingsOptions): Promise<
     },
     state: () => ({
       config,
-      providers: mergedProviders(options.catalog, config.providers),
+      providers: mergedProviders(options.catalog, config.providers, options.discovered),
       fileConfig,
       runtime,
       file: source?.file,

@@ -83,7 +83,9 @@ export function ProviderSection({
             return (
               <tr key={model.id} data-model={model.id}>
                 <td>
-                  <div>{model.name}</div>
+                  <div>
+                    {model.name} <Lifecycle model={model} />
+                  </div>
                   <code className="hint">{model.id}</code>
                 </td>
                 <td>{model.capabilities.join(', ')}</td>
@@ -116,5 +118,16 @@ export function ProviderSection({
         </tbody>
       </table>
     </section>
+  );
+}
+
+/** Discovery's marks: found in the provider's listing, retired from it, or with a shutdown day ahead. */
+function Lifecycle({ model }: { model: CatalogModel }) {
+  if (model.retiredAt !== undefined) return <Badge tone="bad">retired {model.retiredAt}</Badge>;
+  return (
+    <>
+      {model.discovered ? <Badge tone="neutral">discovered</Badge> : null}
+      {model.shutdownAt === undefined ? null : <Badge tone="warn">shuts down {model.shutdownAt}</Badge>}
+    </>
   );
 }

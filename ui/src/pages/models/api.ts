@@ -36,6 +36,12 @@ export interface CatalogModel {
   free: boolean;
   stats: ModelStats | null;
   pruned?: { until: number; reason: string };
+  /** Found in the provider's own listing (discovery), not written in the catalog or the config. */
+  discovered?: boolean;
+  /** The day it left the provider's listing. */
+  retiredAt?: string;
+  /** The day the provider shuts it down, as its listing says. */
+  shutdownAt?: string;
 }
 
 export interface CatalogProvider {

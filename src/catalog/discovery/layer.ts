@@ -1,0 +1,80 @@
+// The discovered layer of the catalog, kept in the record store (shared by every instance on it): between the
+// built-in catalog and the config.
+import type { ProviderEntry } from '../../config/schema.js';
+import type { RecordStore } from '../../storage/types.js';
+import { withDiscovered, type CatalogChange, type DiscoveredProvider } from './sync.js';
+
+const LAYER_COLLECTION = 'catalog-discovered';
+const CHANGES_COLLECTION = 'catalog-changes';
+/** Changes kept: the oldest go beyond this. */
+const MAX_CHANGES = 2_000;
+
+/** The discovered layer as this instance last read it from the store. */
+export interface DiscoveredLayer {
+  /** `entry` (the catalog's merged with the config's) with what discovery knows of its provider. */
+  apply(entry: ProviderEntry): ProviderEntry;
+  /** What discovery knows of a provider. */
+  get(provider: string): DiscoveredProvider | undefined;
+  /** Re-reads the layer from the store (after another instance synced). */
+  load(): Promise<void>;
+  /** Stores a provider's next record and the changes its sync found. */
+  save(record: DiscoveredProvider, changes: CatalogChange[]): Promise<void>;
+  /** Changes since `since` (ms since the epoch), newest first. */
+  changes(since?: number): Promise<CatalogChange[]>;
+  /** Whether a collection the store says changed is this layer's. */
+  owns(collection: string | undefined): boolean;
+}
+
+/** A layer over `records`; empty until `load`. */
+export function createDiscoveredLayer(records: RecordStore): DiscoveredLayer {
+  let byProvider = new Map<string, DiscoveredProvider>();
+  let sequence = 0;
+  return {
+    apply: (entry) => withDiscovered(entry, byProvider.get(entry.id)),
+    get: (provider) => byProvider.get(provider),
+    async load() {
+      const rows = await records.list(LAYER_COLLECTION);
+      byProvider = new Map(
+        rows.flatMap(({ id, value }) => {
+          const record = parse<DiscoveredProvider>(value);
+          return record === undefined ? [] : [[id, record] as const];
+        }),
+      );
+    },
+    async save(record, changes) {
+      byProvider.set(record.provider, record);
+      for (const change of changes) {
+        sequence += 1;
+        const id = `${String(change.at).padStart(15, '0')}-${String(sequence).padStart(6, '0')}-${change.provider}`;
+        await records.put(CHANGES_COLLECTION, id, JSON.stringify(change));
+      }
+      // The layer record last: an instance that reloads on it sees the changes too.
+      await records.put(LAYER_COLLECTION, record.provider, JSON.stringify(record));
+      await trim(records);
+    },
+    async changes(since = 0) {
+      const rows = await records.list(CHANGES_COLLECTION);
+      return rows
+        .sort((a, b) => (a.id < b.id ? 1 : -1))
+        .flatMap(({ value }) => parse<CatalogChange>(value) ?? [])
+        .filter((change) => change.at >= since);
+    },
+    owns: (collection) => collection === undefined || collection === LAYER_COLLECTION,
+  };
+}
+
+async function trim(records: RecordStore): Promise<void> {
+  const rows = await records.list(CHANGES_COLLECTION);
+  if (rows.length <= MAX_CHANGES) return;
+  const oldest = rows.map((row) => row.id).sort();
+  for (const id of oldest.slice(0, rows.length - MAX_CHANGES)) await records.delete(CHANGES_COLLECTION, id);
+}
+
+/** A stored record, or undefined when it does not parse (written by a newer version, say): skipped, not fatal. */
+function parse<T>(value: string): T | undefined {
+  try {
+    return JSON.parse(value) as T;
+  } catch {
+    return undefined;
+  }
+}
