@@ -4,7 +4,7 @@ import { clientError } from '../accounts/failure-policy.js';
 import { canReturn, defaultDimensions, familyOf, isEmbeddingModel } from '../catalog/embedding-models.js';
 import type { ResolvedCatalog, ResolvedModel, ResolvedProvider } from '../catalog/types.js';
 import { GatewayError, badRequest, notFound } from '../errors.js';
-import { AUTO_MODEL, type Availability } from './plan.js';
+import { type Availability, namedModels } from './plan.js';
 import type { Candidate, Plan } from './types.js';
 
 /** What the client asked for about routing an embeddings request. */
@@ -44,7 +44,7 @@ export function planEmbedding(
 ): EmbeddingPlan {
   if (route.provider !== undefined && !registry.providers.some((p) => p.id === route.provider))
     throw notFound(`provider '${route.provider}' is not enabled`, 'provider_not_found', 'provider');
-  const named = namedModels(registry, route);
+  const named = namedModels(registry, route, resolveName);
   const usable = (model: ResolvedModel) =>
     isEmbeddingModel(model) &&
     model.provider.embeddings !== undefined &&
@@ -97,29 +97,7 @@ function byPreference(a: ResolvedModel, b: ResolvedModel): number {
   return paid(a) - paid(b) || b.config.quality - a.config.quality;
 }
 
-/**
- * The models the client named, in order (a name is a `provider/model`, a bare id, or a family), or undefined for
- * `auto` with no list. The first name must resolve: 404 (or `model_disabled`) when it does not.
- */
-function namedModels(registry: ResolvedCatalog, route: EmbeddingRoute): ResolvedModel[] | undefined {
-  const names = [...(route.model === AUTO_MODEL ? [] : [route.model]), ...(route.models ?? [])];
-  if (names.length === 0) return undefined;
-  const found = names.map((name, i) => {
-    const models = resolveName(registry, name);
-    if (models.length === 0 && i === 0 && route.model !== AUTO_MODEL) {
-      const off = registry.switchedOff.get(name);
-      if (off !== undefined)
-        throw notFound(`The model '${name}' is switched off on this gateway: ${off}`, 'model_disabled', 'model');
-      throw notFound(`The model '${name}' does not exist or no enabled provider serves it`, 'model_not_found', 'model');
-    }
-    return models;
-  });
-  const unique = [...new Set(found.flat())];
-  if (unique.length === 0)
-    throw notFound(`none of the models in 'models' is served by an enabled provider`, 'model_not_found', 'models');
-  return unique;
-}
-
+/** A name on the embeddings door: a `provider/model`, a bare id, or a family (`bge-m3`). */
 function resolveName(registry: ResolvedCatalog, name: string): ResolvedModel[] {
   const exact = registry.byRef.get(name);
   if (exact !== undefined) return [exact];

@@ -215,10 +215,23 @@ function alternateProviders(ranked: RankedCandidate[]): RankedCandidate[] {
 
 /** The models the client named, in order, or undefined for `auto`. */
 function explicitModels(registry: ResolvedCatalog, route: RouteRequest): ResolvedModel[] | undefined {
+  return namedModels(registry, route, resolveName);
+}
+
+/**
+ * The models a request names (its `model` unless `auto`, then its `models` list), in order, each name resolved by
+ * `resolve`; undefined when it names none. The first name must resolve: 404 (or `model_disabled` when it is switched
+ * off); a list of which none resolves is a 404 naming `models`. Shared by the chat and the embeddings plans.
+ */
+export function namedModels(
+  registry: ResolvedCatalog,
+  route: { model: string; models?: string[] | undefined },
+  resolve: (registry: ResolvedCatalog, name: string) => ResolvedModel[],
+): ResolvedModel[] | undefined {
   const names = [...(route.model === AUTO_MODEL ? [] : [route.model]), ...(route.models ?? [])];
   if (names.length === 0) return undefined;
   const found = names.map((name, i) => {
-    const models = resolveName(registry, name);
+    const models = resolve(registry, name);
     if (models.length === 0 && i === 0 && route.model !== AUTO_MODEL) {
       const off = switchedOffReason(registry, name);
       if (off !== undefined)
@@ -233,7 +246,6 @@ function explicitModels(registry: ResolvedCatalog, route: RouteRequest): Resolve
   return unique;
 }
 
-/** Why the model `name` (`provider/model` or a bare id) is switched off, when it is; only on the error path. */
 function switchedOffReason(registry: ResolvedCatalog, name: string): string | undefined {
   const exact = registry.switchedOff.get(name);
   if (exact !== undefined) return exact;
