@@ -9,5 +9,8 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 20_000,
+    // The browser test's set-up bundles the webview and starts Chromium: a first, cold start on a fresh CI machine has
+    // taken over 10 s (vitest's default hook timeout).
+    hookTimeout: 60_000,
   },
 });
