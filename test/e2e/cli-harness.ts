@@ -114,10 +114,13 @@ export function spawnCli(
   });
 }
 
-/** A config file with `yaml` in a temp directory; returns its path. */
+/**
+ * A config file with `yaml` in a temp directory; returns its path. Model discovery is off (as in writeConfigFile), so
+ * that no background listing reaches the fake upstreams and shows up among their requests.
+ */
 export function configFile(yaml: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'sb-cfg-')), 'gateway.yaml');
-  writeFileSync(file, yaml);
+  writeFileSync(file, `discovery: { enabled: false }\n${yaml}`);
   return file;
 }
 

@@ -95,6 +95,7 @@ describe('keys and limits shared through Redis', () => {
     baseUrl: ${beta.baseUrl}
     apiKeys: ["\${BETA_KEY}"]
     models: [{ id: beta-chat, capabilities: [chat], quality: 0.5 }]
+discovery: { enabled: false } # a background listing would be one more request to the fakes than the test counts
 logLevel: silent
 `,
     );
