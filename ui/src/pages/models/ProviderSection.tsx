@@ -52,8 +52,10 @@ export function ProviderSection({
         <h2 id={`provider-${provider.id}`}>{provider.name}</h2>
         <State active={provider.active} reason={provider.reason} />
         <span className="hint">
-          {limits === '' ? 'no published limits' : `free tier per key: ${limits}`} · {formatInt(provider.keys)}{' '}
-          {provider.keys === 1 ? 'key' : 'keys'}
+          {limits === '' ? 'no published limits' : `free tier per key: ${limits}`} ·{' '}
+          {provider.active && provider.keys === 0
+            ? 'no key needed'
+            : `${formatInt(provider.keys)} ${provider.keys === 1 ? 'key' : 'keys'}`}
         </span>
         {own ? <SwitchControl kind="provider" label={`Enable provider ${provider.id}`} view={own} /> : null}
       </div>
