@@ -2,7 +2,7 @@
 // other limits for a known one, where it came from, and Accept / Dismiss with the gateway's answer shown after.
 import { stringify } from 'yaml';
 import { Badge, ErrorNotice } from '../../components/common';
-import { formatRelative } from '../../format';
+import { formatInt, formatRelative } from '../../format';
 import { formatLimits } from '../../limits';
 import { type Proposal, useDecideProposal } from './catalog-api';
 
@@ -44,7 +44,7 @@ function What({ proposal }: { proposal: Proposal }) {
       <dd>
         {[
           entry.limits ? formatLimits(entry.limits) : '',
-          entry.trialCredit ? `trial credit: ${entry.trialCredit.amount} ${entry.trialCredit.currency}` : '',
+          entry.trialCredit ? `trial credit: ${formatInt(entry.trialCredit.amount)} ${entry.trialCredit.currency}` : '',
         ]
           .filter((part) => part !== '')
           .join(' · ') || 'no limits given'}

@@ -60,6 +60,8 @@ export function useProposals() {
   return useQuery({
     queryKey: ['catalog-proposals'],
     queryFn: () => api<{ data: Proposal[] }>('/admin/catalog/proposals').then((r) => r.data),
+    // The lists are read in the background at start, and may be read again on another instance.
+    refetchInterval: 30_000,
   });
 }
 
