@@ -7,7 +7,7 @@ import { formatLimits } from '../../limits';
 import { type Proposal, useDecideProposal } from './catalog-api';
 
 /** A name for the proposal, for headings and the buttons' labels. */
-export function proposalTitle(proposal: Proposal): string {
+function proposalTitle(proposal: Proposal): string {
   const { change } = proposal;
   return change.kind === 'new_provider'
     ? `New provider ${change.entry.name ?? change.entry.id}`
