@@ -62,6 +62,8 @@ describe('learned limits', () => {
       const alphaStatus = (await status(fx.gw.url)).providers.find((p) => p.id === 'alpha')!;
       expect(alphaStatus.freeTier?.day.requests).toMatchObject({ limit: 1, remaining: 0 });
       expect(alphaStatus.keys[0]!.freeTier.learned?.rpd?.value).toBe(1);
+      // The published limit beside it, for the console to show both.
+      expect(alphaStatus.limits).toMatchObject({ rpd: 1000 });
 
       await fx.gw.close();
       fx.gw = await startKeysGateway({ providers }, env);

@@ -54,6 +54,8 @@ export async function readStatus(sources: StatusSources, minutes: number): Promi
       circuit: null,
       keyCounts: countKeys([]),
       keys: [],
+      limits: null,
+      learned: null,
       freeTier: null,
       live: callMetrics([], minutes),
     }),
@@ -102,11 +104,10 @@ async function providerStatus(
       }),
     ),
   );
-  // A keyless provider's limits are counted under its own id.
+  // A keyless provider's limits are counted (and learned) under its own id.
+  const own = provider.keys.length === 0 ? await sources.freeTier(provider.id, provider.limits, now) : undefined;
   const serving =
-    provider.keys.length === 0
-      ? [await sources.freeTier(provider.id, provider.limits, now)]
-      : keys.filter((key) => key.status !== 'disabled').map((key) => key.freeTier);
+    own === undefined ? keys.filter((key) => key.status !== 'disabled').map((key) => key.freeTier) : [own];
   const retryAfter = sources.breakers.retryAfterMs(provider.id);
   return {
     id: provider.id,
@@ -121,6 +122,8 @@ async function providerStatus(
     },
     keyCounts: countKeys(keys),
     keys,
+    limits: provider.limits,
+    learned: own?.learned ?? null,
     freeTier: sumFreeTier(serving),
     live: callMetrics(calls, minutes),
   };

@@ -3,7 +3,9 @@
 import type { FreeTier, KeyFreeTier } from '../../accounts/free-tier.js';
 import type { BreakerState } from '../../accounts/breakers.js';
 import type { KeyStatus } from '../../accounts/types.js';
+import type { LearnedLimitSet } from '../../accounts/learned-limits.js';
 import type { KeySource } from '../../catalog/types.js';
+import type { Limits } from '../../config/schema.js';
 
 export type { FreeTier, Headroom, HeadroomPair, KeyFreeTier } from '../../accounts/free-tier.js';
 
@@ -69,6 +71,10 @@ export interface ProviderStatus {
   keyCounts: KeyCounts;
   /** Empty for a keyless provider (its headroom is the provider's own). */
   keys: KeyStatusEntry[];
+  /** The published limits of each key (catalog, config over it); null when off. Learned lower ones are per key. */
+  limits: Limits | null;
+  /** A keyless provider's learned limits (a provider with keys has them per key); null when none. */
+  learned: LearnedLimitSet | null;
   /** Summed over the keys that are not disabled; null when off. */
   freeTier: FreeTier | null;
   /** Its upstream calls. */

@@ -43,6 +43,8 @@ const off = (id: string, signupUrl: string | null): ProviderStatus => ({
   circuit: null,
   keyCounts: counts,
   keys: [],
+  limits: null,
+  learned: null,
   freeTier: null,
   live: QUIET,
 });

@@ -65,4 +65,11 @@ export const PAGES: PageEntry[] = [
     adminOnly: false,
     Component: lazy(() => import('./playground/PlaygroundPage')),
   },
+  {
+    path: '/settings',
+    title: 'Settings',
+    nav: true,
+    adminOnly: true,
+    Component: lazy(() => import('./settings/SettingsPage')),
+  },
 ];

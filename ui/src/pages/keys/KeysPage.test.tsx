@@ -37,7 +37,17 @@ const USAGE = { group_by: 'client', totals: {}, groups: [] };
 const KEYS = {
   object: 'list',
   data: [
-    { id: 'key_aaaaaaaaaaaa', provider: 'groq', masked: 'gsk_…3f9a', source: 'vault', status: 'active', uses: 12 },
+    {
+      id: 'key_aaaaaaaaaaaa',
+      provider: 'groq',
+      masked: 'gsk_…3f9a',
+      source: 'vault',
+      status: 'active',
+      uses: 12,
+      learnedLimits: {
+        tpd: { value: 100_000, source: 'a 429 body ("Limit 100000")', at: Date.now() - 3 * 3_600_000 },
+      },
+    },
     {
       id: 'key_bbbbbbbbbbbb',
       provider: 'groq',
@@ -104,7 +114,9 @@ describe('KeysPage', () => {
     const groq = await screen.findByRole('region', { name: 'Groq (groq)' });
     const [first, second] = within(groq).getAllByRole('row').slice(1);
     expect(first!.textContent).toMatch(/gsk_…3f9a.*vault.*usable.*12/);
+    expect(first!.textContent).toContain('Tokens per day: 100Klearned from a 429 body ("Limit 100000"), 3 hours ago');
     expect(second!.textContent).toMatch(/gsk_…77c1.*environment.*resting.*usable again in 2 minutes.*rate limited/);
+    expect(second!.textContent).toContain('none: the published limits apply');
     // A key from the environment is removed there, not here.
     expect(within(second!).queryByRole('button', { name: 'Remove' })).toBeNull();
 

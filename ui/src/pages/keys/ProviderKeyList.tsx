@@ -1,8 +1,10 @@
 // The provider keys in use, one table per provider: masked, where each came from, whether it can serve now (usable,
-// resting until a time, disabled and why) and how often it was used; validate any key, remove the vault's own.
+// resting until a time, disabled and why), the limits it learned from the provider, and how often it was used; validate
+// any key, remove the vault's own.
 import { useState } from 'react';
 import { Badge, ErrorNotice } from '../../components/common';
-import { formatInt, formatRelative, formatTime } from '../../format';
+import { formatCompact, formatInt, formatRelative, formatTime } from '../../format';
+import { LIMIT_NAMES, learnedEntries, learnedFrom } from '../../limits';
 import { type KeyProvider, type ProviderKey, useRemoveKey, useValidateKey } from './api';
 import { ConfirmButton } from './ConfirmButton';
 
@@ -29,6 +31,7 @@ export function ProviderKeyList({ keys, providers }: { keys: ProviderKey[]; prov
                 <th scope="col">Key</th>
                 <th scope="col">Source</th>
                 <th scope="col">Status</th>
+                <th scope="col">Learned limits</th>
                 <th scope="col" className="num">
                   Calls
                 </th>
@@ -63,6 +66,9 @@ function KeyRow({ providerKey: key }: { providerKey: ProviderKey }) {
       </td>
       <td>
         <KeyStatus providerKey={key} />
+      </td>
+      <td>
+        <Learned providerKey={key} />
       </td>
       <td className="num">{formatInt(key.uses)}</td>
       <td>
@@ -121,5 +127,21 @@ function KeyStatus({ providerKey: key }: { providerKey: ProviderKey }) {
       <Badge tone="bad">disabled</Badge>
       {key.reason ? <div className="hint">{key.reason}</div> : null}
     </>
+  );
+}
+
+/** The limits the provider said this key has, lower than the published ones; "none" when the published ones hold. */
+function Learned({ providerKey: key }: { providerKey: ProviderKey }) {
+  const learned = learnedEntries(key.learnedLimits);
+  if (learned.length === 0) return <span className="hint">none: the published limits apply</span>;
+  return (
+    <ul className="plain-list">
+      {learned.map(([name, limit]) => (
+        <li key={name}>
+          {LIMIT_NAMES[name]}: <strong>{formatCompact(limit.value)}</strong>
+          <div className="hint">{learnedFrom(limit)}</div>
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -1,6 +1,7 @@
 // The Keys page's data: the admin key API (provider keys, the providers a key can be added for, the vault, client
 // keys), the model list and per-client usage, as TanStack queries and mutations that refresh what they change.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { LearnedLimitSet } from '../../limits';
 import { api, query } from '../../api/client';
 
 /** GET /admin/keys: a provider key, masked. */
@@ -14,6 +15,8 @@ export interface ProviderKey {
   /** Cooling: usable again at (ms since the epoch). */
   until?: number;
   uses: number;
+  /** The limits the provider said are lower than the published ones, with what said so and when. */
+  learnedLimits?: LearnedLimitSet;
 }
 
 /** GET /admin/keys/providers. */

@@ -1,10 +1,12 @@
 // The Models page: the catalog's models grouped by provider, with capabilities, context window, price, the free-tier
 // limits and what this gateway measured (live), filterable by capability, provider and price (in the URL); the admin
-// switches providers and models on and off at run time.
+// switches providers and models on and off at run time, syncs discovery and decides the community lists' proposals.
 import { useSearchParams } from 'react-router';
 import { isAdmin, useSession } from '../../api/session';
 import { EmptyState, ErrorNotice, Loading, PageHeader } from '../../components/common';
 import { type CatalogModel, type CatalogProvider, type SwitchView, useCatalog, useSwitches } from './api';
+import { CatalogChanges } from './CatalogChanges';
+import { ProposalList } from './ProposalList';
 import { ProviderSection } from './ProviderSection';
 
 const CAPABILITIES = ['chat', 'code', 'tools', 'vision', 'json', 'long_context', 'reasoning', 'embeddings'];
@@ -50,6 +52,11 @@ export default function ModelsPage() {
         {catalog.data ? (
           <span className="hint">
             {serving} of {catalog.data.data.length} models serving
+          </span>
+        ) : null}
+        {admin ? (
+          <span className="hint">
+            <a href="#catalog-changes">Catalog changes</a> · <a href="#proposals">Proposals</a>
           </span>
         ) : null}
       </PageHeader>
@@ -113,6 +120,12 @@ export default function ModelsPage() {
           </summary>
           {off.map(section)}
         </details>
+      ) : null}
+      {admin ? (
+        <>
+          <CatalogChanges />
+          <ProposalList />
+        </>
       ) : null}
     </>
   );

@@ -2,19 +2,9 @@
 // publishes of them and what this gateway measured; the admin's switches beside each.
 import { Badge } from '../../components/common';
 import { formatCompact, formatInt, formatMs, formatPercent, formatRelative, formatUsd } from '../../format';
-import type { CatalogModel, CatalogProvider, Limits, SwitchView } from './api';
+import { formatLimits } from '../../limits';
+import type { CatalogModel, CatalogProvider, SwitchView } from './api';
 import { SwitchControl } from './SwitchControl';
-
-/** The published limits per key as "30 req/min · 1K req/day"; empty when the catalog publishes none. */
-function limitsText(limits: Limits): string {
-  const parts: string[] = [];
-  if (limits.rpm !== undefined) parts.push(`${formatCompact(limits.rpm)} req/min`);
-  if (limits.rpd !== undefined) parts.push(`${formatCompact(limits.rpd)} req/day`);
-  if (limits.tpm !== undefined) parts.push(`${formatCompact(limits.tpm)} tokens/min`);
-  if (limits.tpd !== undefined) parts.push(`${formatCompact(limits.tpd)} tokens/day`);
-  if (limits.concurrency !== undefined) parts.push(`${formatInt(limits.concurrency)} at once`);
-  return parts.join(' · ');
-}
 
 function State({ active, reason }: { active: boolean; reason?: string | undefined }) {
   return active ? <Badge tone="ok">serving</Badge> : <Badge tone="neutral">{reason ?? 'off'}</Badge>;
@@ -45,15 +35,17 @@ export function ProviderSection({
   switches: Map<string, SwitchView> | undefined;
 }) {
   const own = switches?.get(provider.id);
-  const limits = limitsText(provider.limits);
+  const limits = formatLimits(provider.limits);
   return (
     <section className="card provider-section" aria-labelledby={`provider-${provider.id}`}>
       <div className="provider-head">
         <h2 id={`provider-${provider.id}`}>{provider.name}</h2>
         <State active={provider.active} reason={provider.reason} />
         <span className="hint">
-          {limits === '' ? 'no published limits' : `free tier per key: ${limits}`} · {formatInt(provider.keys)}{' '}
-          {provider.keys === 1 ? 'key' : 'keys'}
+          {limits === '' ? 'no published limits' : `free tier per key: ${limits}`} ·{' '}
+          {provider.active && provider.keys === 0
+            ? 'no key needed'
+            : `${formatInt(provider.keys)} ${provider.keys === 1 ? 'key' : 'keys'}`}
         </span>
         {own ? <SwitchControl kind="provider" label={`Enable provider ${provider.id}`} view={own} /> : null}
       </div>

@@ -2,6 +2,7 @@
 // (PUT and DELETE /admin/{providers|models}/{id}/enabled).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client';
+import type { Limits } from '../../limits';
 
 export interface ModelStats {
   samples: number;
@@ -10,14 +11,6 @@ export interface ModelStats {
   ttftMs?: number;
   tokensPerSec?: number;
   quality?: number;
-}
-
-export interface Limits {
-  rpm?: number;
-  rpd?: number;
-  tpm?: number;
-  tpd?: number;
-  concurrency?: number;
 }
 
 /** One model of GET /v1/catalog. */

@@ -4,6 +4,7 @@ import { Badge } from '../../components/common';
 import { formatPercent, formatRelative } from '../../format';
 import type { KeyStatusEntry, ProviderStatus } from './api';
 import { HeadroomTable } from './HeadroomTable';
+import { LearnedLimits } from './LearnedLimits';
 
 function NearlySpent({ providers, below }: { providers: ProviderStatus[]; below: number }) {
   if (providers.length === 0) return null;
@@ -39,6 +40,7 @@ function ProviderTier({ provider }: { provider: ProviderStatus }) {
         {provider.name} {provider.freeTier.nearlySpent ? <Badge tone="bad">nearly spent</Badge> : null}
       </h3>
       <HeadroomTable tier={provider.freeTier} owner={provider.name} />
+      <LearnedLimits provider={provider} />
       {provider.keys.length > 1 ? (
         <details>
           <summary>Per key ({provider.keys.length})</summary>

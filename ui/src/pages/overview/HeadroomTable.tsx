@@ -46,7 +46,12 @@ function HeadroomRow({ label, headroom, owner }: { label: string; headroom: Head
       </td>
       <td className="num">{leftText(headroom)}</td>
       <td>
-        {resetsAt === null ? <span className="hint">nothing counted</span> : `resets ${formatRelative(resetsAt)}`}
+        {resetsAt !== null ? (
+          `resets ${formatRelative(resetsAt)}`
+        ) : (
+          // No reset time: nothing is counted in the window yet, or the provider's headers gave none.
+          <span className="hint">{headroom.used === 0 ? 'nothing counted' : 'reset time not given'}</span>
+        )}
       </td>
     </tr>
   );

@@ -51,6 +51,8 @@ function provider(
     circuit: freeTier === null ? null : { state: 'closed', until: null },
     keyCounts: { total: 1, usable: 1, resting: 0, disabled: 0 },
     keys: [],
+    limits: freeTier === null ? null : { rpm: 30, rpd: 1_000 },
+    learned: null,
     freeTier,
     live,
     ...extra,
@@ -80,7 +82,7 @@ describe('the Overview page', () => {
       status: 'active' as const,
       reason: null,
       until: null,
-      freeTier: tier(left, left < 100),
+      freeTier: { ...tier(left, left < 100), learned: null },
     });
     stubGateway({
       'GET /admin/status': snapshot([
@@ -117,7 +119,57 @@ describe('the Overview page', () => {
     expect(within(screen.getByRole('region', { name: 'Last 5 minutes' })).getByText('25%')).toBeTruthy();
     const table = within(screen.getByRole('region', { name: 'Providers' })).getByRole('table');
     expect(within(table).getAllByRole('row')).toHaveLength(3);
-    expect(screen.getByText('1 providers off')).toBeTruthy();
+    expect(screen.getByText('1 provider off')).toBeTruthy();
+  });
+
+  it('shows a learned limit beside the published one, with its source, age and keys', async () => {
+    const learned = {
+      rpd: { value: 200, source: 'requests per day in the rate-limit headers', at: NOW - 2 * 3_600_000 },
+    };
+    const key = (id: string, masked: string, set: typeof learned | null) => ({
+      id,
+      masked,
+      status: 'active' as const,
+      reason: null,
+      until: null,
+      freeTier: { ...tier(150, false), learned: set },
+    });
+    stubGateway({
+      'GET /admin/status': snapshot([
+        provider('groq', 'Groq', tier(150, false), {
+          keys: [key('g1', 'gsk_…0001', learned), key('g2', 'gsk_…0002', learned), key('g3', 'gsk_…0003', null)],
+        }),
+        provider('local', 'Local', tier(10, false), {
+          limits: {},
+          learned: { tpm: { value: 6_000, source: 'RESOURCE_EXHAUSTED: TokensPerMinute', at: NOW - 60_000 } },
+        }),
+        provider('mistral', 'Mistral', tier(900, false)),
+      ]),
+    });
+    renderWithGateway(<OverviewPage />);
+    const groq = within(await screen.findByRole('region', { name: 'Free tier of Groq' }));
+    expect(
+      groq.getByText(/Published per key: 30 req\/min · 1K req\/day; the provider says some are lower/),
+    ).toBeTruthy();
+    const rows = groq.getByRole('table', { name: 'Learned limits, Groq' }).querySelectorAll('tbody tr');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.textContent).toContain('Requests per day');
+    expect(rows[0]!.textContent).toContain('1K200');
+    expect(rows[0]!.textContent).toContain('learned from requests per day in the rate-limit headers, 2 hours ago');
+    // Two of three keys learned it: named, not "every key".
+    expect(rows[0]!.textContent).toContain('gsk_…0001 gsk_…0002');
+    expect(rows[0]!.textContent).not.toContain('every key');
+
+    const local = within(screen.getByRole('region', { name: 'Free tier of Local' }));
+    const localRow = local.getByRole('table', { name: 'Learned limits, Local' }).querySelector('tbody tr')!;
+    expect(localRow.textContent).toContain('Tokens per minute');
+    expect(localRow.textContent).toContain('none6K');
+    expect(localRow.textContent).toContain('RESOURCE_EXHAUSTED: TokensPerMinute, 1 minute ago');
+    expect(local.getByText(/No published limits; the provider says/)).toBeTruthy();
+
+    const mistral = within(screen.getByRole('region', { name: 'Free tier of Mistral' }));
+    expect(mistral.queryByRole('table', { name: /Learned limits/ })).toBeNull();
+    expect(mistral.getByText('Published per key: 30 req/min · 1K req/day.')).toBeTruthy();
   });
 
   it('says how to add a key when no provider is enabled', async () => {

@@ -14,7 +14,9 @@ function OffProviders({ providers }: { providers: ProviderStatus[] }) {
   if (providers.length === 0) return null;
   return (
     <details className="providers-off">
-      <summary>{providers.length} providers off</summary>
+      <summary>
+        {providers.length} {providers.length === 1 ? 'provider' : 'providers'} off
+      </summary>
       <ul>
         {providers.map((p) => (
           <li key={p.id}>

@@ -1,6 +1,7 @@
 // What the Overview page reads: GET /admin/status (docs/ACCOUNTS.md#status-get-adminstatus), refreshed live.
 import { useQuery } from '@tanstack/react-query';
 import { api, query } from '../../api/client';
+import type { LearnedLimitSet, Limits } from '../../limits';
 
 /** How much of one window is left; source says who counted it (the gateway, the provider's headers, or both). */
 export interface Headroom {
@@ -45,7 +46,8 @@ export interface KeyStatusEntry {
   status: 'active' | 'cooling' | 'disabled';
   reason: string | null;
   until: number | null;
-  freeTier: FreeTier;
+  /** Its headroom, and the limits the provider said are lower than the published ones. */
+  freeTier: FreeTier & { learned: LearnedLimitSet | null };
 }
 
 export interface ProviderStatus {
@@ -57,6 +59,10 @@ export interface ProviderStatus {
   circuit: { state: 'closed' | 'open' | 'half_open'; until: number | null } | null;
   keyCounts: KeyCounts;
   keys: KeyStatusEntry[];
+  /** The published limits of each key; null when off. */
+  limits: Limits | null;
+  /** A keyless provider's learned limits (keys have their own). */
+  learned: LearnedLimitSet | null;
   freeTier: FreeTier | null;
   live: LiveMetrics;
 }

@@ -60,7 +60,11 @@ export default function RunsPage() {
         </EmptyState>
       ) : (
         <table>
-          <caption className="hint">The newest 50 requests; a run opens its graph.</caption>
+          <caption className="hint">
+            The newest 50 requests; a run opens its graph. Only recorded runs can be drawn: the playground's, agent
+            threads, runs whose id the client chose (<code>x-switchboard-run-id</code>), or every run with{' '}
+            <code>events.recordAll</code>.
+          </caption>
           <thead>
             <tr>
               <th>When</th>
