@@ -72,9 +72,13 @@ export function failureFromAttempts(attempts: Attempt[], lastError: unknown, ret
   }
   const last = called.at(-1);
   const error = last?.error ?? lastError;
-  const kind = last?.kind ?? failureKindOf(error);
+  // A last call that answered, and whose answer was not served: the judge rejected it.
+  const rejected = last?.verdict !== undefined && error === undefined;
+  const kind = last?.kind ?? (rejected ? 'judge_rejected' : failureKindOf(error));
   const tried = `tried: ${called.map((a) => a.ref).join(', ')}`;
   // The gateway's own failure: its message is not the client's to read.
-  const detail = kind === 'internal' || !(error instanceof Error) ? `(${tried})` : `${error.message} (${tried})`;
+  const said =
+    kind === 'internal' ? undefined : error instanceof Error ? error.message : last?.verdict?.reasons.join('; ');
+  const detail = said ? `${said} (${tried})` : `(${tried})`;
   return clientError(kind, detail, retryAfterMs);
 }

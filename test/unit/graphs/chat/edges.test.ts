@@ -144,6 +144,16 @@ describe('failureFromAttempts', () => {
     expect([none.status, none.code, none.retryAfterMs]).toEqual([503, 'no_usable_key', undefined]);
   });
 
+  it('is a 502 with the verdict when the last call answered and its answer was not served', () => {
+    const attempts: Attempt[] = [
+      failed('p/a', providerError('server')),
+      { ref: 'q/b', ms: 1, verdict: { score: 0, reasons: ['empty answer'] } },
+    ];
+    const error = failureFromAttempts(attempts, undefined);
+    expect([error.status, error.type, error.code]).toEqual([502, 'server_error', 'upstream_error']);
+    expect(error.message).toBe('Every answer was rejected: empty answer (tried: p/a, q/b)');
+  });
+
   it('is shaped by the last called attempt, not by a candidate skipped after it', () => {
     const attempts = [
       failed('p/a', providerError('timeout')),
