@@ -1,9 +1,13 @@
 // The request graph's decisions, as pure functions over its context: what follows a failure (the failure policy, read
 // through src/routing/next-attempt.ts), and what a failed run tells the client.
 import { isKeyUnavailable, type KeyUnavailableError } from '../../src/accounts/errors.js';
-import { clientError, failureKindOf, type FailureKind } from '../../src/accounts/failure-policy.js';
+import {
+  clientError,
+  failureKindOf,
+  isUnavailableAnswer,
+  type FailureKind,
+} from '../../src/accounts/failure-policy.js';
 import { GatewayError } from '../../src/errors.js';
-import { isProviderError } from '../../src/providers/errors.js';
 import { earliestServeMs, nextStep, type NextStep, type RunProgress } from '../../src/routing/next-attempt.js';
 import type { Attempt, ChatContext, ChatDeps } from './context.js';
 
@@ -33,9 +37,8 @@ export function nextAfterFailure(context: ChatContext, deps: ChatDeps): NextStep
 }
 
 /**
- * The soonest any candidate of the run's plan can serve, as the key pool sees it and as the models that answered
- * overloaded said in their Retry-After (`attempts`: the run's, or an ensemble's): the Retry-After of a run that ends
- * on a 429 or 503.
+ * The soonest any candidate of the run's plan can serve, as the key pool sees it and as the models that answered 503
+ * said (`attempts`: the run's, or an ensemble's): the Retry-After of a run that ends on a 429 or 503.
  */
 export function retryAfterOf(
   context: ChatContext,
@@ -43,12 +46,7 @@ export function retryAfterOf(
   attempts: readonly Attempt[] = context.attempts,
 ): number | undefined {
   if (context.plan === undefined) return undefined;
-  const said = new Map<string, number>();
-  for (const { ref, kind, error } of attempts) {
-    const ms = kind === 'overloaded' && isProviderError(error) ? error.retryAfterMs : undefined;
-    if (ms !== undefined) said.set(ref, Math.max(ms, said.get(ref) ?? 0));
-  }
-  return earliestServeMs(context.plan, (p) => deps.keys.unavailable(p), said);
+  return earliestServeMs(context.plan, (p) => deps.keys.unavailable(p), attempts);
 }
 
 /**
@@ -72,9 +70,23 @@ export function failureFromAttempts(attempts: Attempt[], lastError: unknown, ret
   }
   const last = called.at(-1);
   const error = last?.error ?? lastError;
-  const kind = last?.kind ?? failureKindOf(error);
+  // A last call that answered, and whose answer was not served: the judge rejected it.
+  const rejected = last?.verdict !== undefined && error === undefined;
+  const kind = overloadedRun(called) ?? last?.kind ?? (rejected ? 'judge_rejected' : failureKindOf(error));
   const tried = `tried: ${called.map((a) => a.ref).join(', ')}`;
   // The gateway's own failure: its message is not the client's to read.
-  const detail = kind === 'internal' || !(error instanceof Error) ? `(${tried})` : `${error.message} (${tried})`;
+  const said =
+    kind === 'internal' ? undefined : error instanceof Error ? error.message : last?.verdict?.reasons.join('; ');
+  const detail = said ? `${said} (${tried})` : `(${tried})`;
   return clientError(kind, detail, retryAfterMs);
+}
+
+/**
+ * `overloaded` when every call was answered "cannot serve now" (503 or 529) and one of them said when: the run is
+ * overloaded, in whatever order the answers came, and that time is the client's (a bare 503 last would make it a 502
+ * with no hint).
+ */
+function overloadedRun(called: readonly Attempt[]): FailureKind | undefined {
+  const unavailable = called.length > 0 && called.every((a) => isUnavailableAnswer(a.error));
+  return unavailable && called.some((a) => a.kind === 'overloaded') ? 'overloaded' : undefined;
 }

@@ -199,7 +199,15 @@ export function failureKindOf(err: unknown, afterContent = false): FailureKind {
 
 /** A server failure that said when to come back: its Retry-After is the model's own, and the client's. */
 function overloaded(err: ProviderError): boolean {
-  return err.kind === 'server' && OVERLOADED.has(err.status) && err.retryAfterMs !== undefined;
+  return isUnavailableAnswer(err) && err.retryAfterMs !== undefined;
+}
+
+/**
+ * The provider answered that it cannot serve now (a 503, or Anthropic's 529), whether or not it said when to come
+ * back: with no Retry-After it is a `server` failure, but one that tells no time, neither "now" nor "never".
+ */
+export function isUnavailableAnswer(err: unknown): err is ProviderError {
+  return isProviderError(err) && err.kind === 'server' && OVERLOADED.has(err.status);
 }
 
 /** False when a transport failure's cause says the connection was never made. */

@@ -1,7 +1,7 @@
 // What a run tries after a failure, as the failure policy (src/accounts/failure-policy.ts) has it: the same model with
 // another key, the next candidate of the plan whose provider the run has not left out, or nothing; always within the
 // run's attempts and time. The request graph's fallback edge, its mid-stream continuation and its ensemble ask here.
-import { FAILURE_POLICY, type FailureKind } from '../accounts/failure-policy.js';
+import { FAILURE_POLICY, isUnavailableAnswer, type FailureKind } from '../accounts/failure-policy.js';
 import type { ResolvedProvider } from '../catalog/types.js';
 import type { Availability } from './plan.js';
 import type { Candidate, Plan } from './types.js';
@@ -69,17 +69,28 @@ function nextCandidate(candidates: readonly Candidate[], from: number, skipped: 
   return -1;
 }
 
+/** One call of a run, as far as when its model can serve again goes: the model, and what the call threw. */
+interface CalledModel {
+  ref: string;
+  error?: unknown;
+}
+
 /**
  * How long until any of the plan's candidates, or a provider it left out for being unavailable, can take a call, as
- * `availability` says now (0: one can now), and no sooner than a model said itself (`said`: model ref → its
- * Retry-After, an overloaded model's); undefined when none ever will (every key disabled). The Retry-After of a run
- * that ends on a 429 or 503.
+ * `availability` says now (0: one can now); undefined when none ever will (every key disabled). A model that answered
+ * 503 (or 529) in this run (`attempts`) is no sooner than its Retry-After, and counts not at all when it gave none: it
+ * cannot serve now, and did not say when. The Retry-After of a run that ends on a 429 or 503.
  */
 export function earliestServeMs(
-  plan: Plan,
+  plan: Pick<Plan, 'candidates' | 'unavailable'>,
   availability: Availability,
-  said: ReadonlyMap<string, number> = new Map(),
+  attempts: readonly CalledModel[] = [],
 ): number | undefined {
+  const said = new Map<string, number>();
+  for (const { ref, error } of attempts) {
+    if (!isUnavailableAnswer(error)) continue;
+    said.set(ref, Math.max(error.retryAfterMs ?? Number.POSITIVE_INFINITY, said.get(ref) ?? 0));
+  }
   const waits = new Map<ResolvedProvider, number>();
   const wait = (provider: ResolvedProvider) => {
     let ms = waits.get(provider);

@@ -261,6 +261,14 @@ describe('fallback within one vector space', () => {
     expect(schemaErrors.error(res.body)).toEqual([]);
     expect(res.body.error.message).toMatch(/no other model serves gamma\/gamma-embed at 8 dimensions/);
     for (const fake of [alpha, beta, delta]) expect(fake.requests).toHaveLength(0);
+    // An overloaded model's own Retry-After is the client's, as on chat.
+    gamma.queue({ type: 'error', status: 503, message: 'busy', headers: { 'retry-after': '30' } });
+    const busy = await call(gw.url, 'POST', '/v1/embeddings', ADMIN, { model: 'gamma/gamma-embed', input: 'x' });
+    expect([busy.status, busy.body.error.code, busy.headers.get('retry-after')]).toEqual([
+      503,
+      'upstream_overloaded',
+      '30',
+    ]);
     gamma.queue({ type: 'error', status: 429, message: 'slow down', headers: { 'retry-after': '7' } });
     const limited = await call(gw.url, 'POST', '/v1/embeddings', ADMIN, { model: 'gamma/gamma-embed', input: 'x' });
     expect(limited.status).toBe(429);

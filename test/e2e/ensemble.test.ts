@@ -82,6 +82,17 @@ describe('ensemble: select', () => {
     expect(members.find((m) => m.model === 'gamma/gamma-chat')?.error).toBeTruthy();
   });
 
+  it('fails as a failed model does when no member has anything in its answer, rather than serve an empty one', async () => {
+    fakes.alpha.queue({ type: 'text', text: '' });
+    fakes.beta.queue({ type: 'text', text: ' ' });
+    const failed = await ask({ strategy: 'select', models: ['alpha/alpha-chat', 'beta/beta-chat'] }, 'ens-empty').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(failed).toMatchObject({ status: 502, code: 'upstream_error' });
+    expect([fakes.alpha.requests.length, fakes.beta.requests.length]).toEqual([1, 1]);
+  });
+
   it("replaces a member that failed the way another model may not with the plan's next candidate", async () => {
     fakes.alpha.queue({ type: 'error', status: 500 });
     fakes.beta.queue({ type: 'text', text: 'Seven is prime.' });

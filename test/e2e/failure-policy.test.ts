@@ -5,7 +5,7 @@
 import { createServer } from 'node:net';
 import OpenAI from 'openai';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { FakeUpstream } from '../fakes/fake-upstream.js';
+import type { ErrorReply, FakeUpstream } from '../fakes/fake-upstream.js';
 import { startOpenAIUpstream } from '../fakes/openai-wire.js';
 import { fakeModel } from './harness.js';
 import { provider, startKeysGateway, useFakesAndGateway } from './keys-harness.js';
@@ -135,6 +135,48 @@ describe('an overloaded provider', () => {
     expect(res.status).toBe(503);
     expect(body.error).toMatchObject({ type: 'service_unavailable', code: 'upstream_overloaded' });
     expect(res.headers.get('retry-after')).toBe('12');
+  });
+
+  it('is a 503 with the one Retry-After given when every candidate answered 503 and only one said when', async () => {
+    // In either order: a 503 that said nothing tells no time, neither "now" nor the client's 502.
+    const hint = { 'retry-after': '30' };
+    for (const [first, second] of [
+      [hint, {}],
+      [{}, hint],
+    ] as Array<[Record<string, string>, Record<string, string>]>) {
+      const gw = await startPair();
+      alpha.queue({ type: 'error', status: 503, headers: first });
+      beta.queue({ type: 'error', status: 503, headers: second });
+      const { res, body } = await post(gw.url, { model: 'alpha/alpha-chat', models: ['beta/beta-chat'] });
+      expect(res.status).toBe(503);
+      expect(body.error).toMatchObject({ type: 'service_unavailable', code: 'upstream_overloaded' });
+      expect(res.headers.get('retry-after')).toBe('30');
+      await gw.close();
+      fx.gw = undefined;
+    }
+  });
+
+  it('is the 502 of a failed model when a candidate failed otherwise, or no 503 said when', async () => {
+    const replies: Array<[ErrorReply, ErrorReply]> = [
+      [
+        { type: 'error', status: 503, headers: { 'retry-after': '30' } },
+        { type: 'error', status: 500 },
+      ],
+      [
+        { type: 'error', status: 503 },
+        { type: 'error', status: 503 },
+      ],
+    ];
+    for (const [first, second] of replies) {
+      const gw = await startPair();
+      alpha.queue(first);
+      beta.queue(second);
+      const { res, body } = await post(gw.url, { model: 'alpha/alpha-chat', models: ['beta/beta-chat'] });
+      expect(res.status).toBe(502);
+      expect(body.error).toMatchObject({ code: 'upstream_error' });
+      await gw.close();
+      fx.gw = undefined;
+    }
   });
 });
 

@@ -117,6 +117,14 @@ export const FAULTS: Fault[] = [
     withAlt: healthy,
   },
   {
+    name: 'empty answer',
+    // One choice with nothing in it (no text, tool call or refusal) that says it stopped: no answer either.
+    reply: () => ({ type: 'text', text: '' }),
+    costMs: none,
+    alone: err(502, 'upstream_error'),
+    withAlt: healthy,
+  },
+  {
     name: 'hang before headers',
     reply: () => ({ type: 'hang' }),
     costMs: () => TIMEOUTS.firstByteMs,

@@ -122,6 +122,9 @@ Reading the table:
   the rest (a second, or \`timeouts.idleMs\` if shorter). A non-streamed body that is whole (it parses) but whose
   response never ends is answered at once: JSON never parses before it is whole, so there is nothing to wait for. The
   first-byte timeout stops counting at the response head, and the idle timeout only trips on a body still incomplete.
+- An answer with no choices, or one whose only choice has nothing in it (no text, tool call or refusal) and says it
+  stopped, is no answer: the next model is tried, and alone the client gets the 502 a failed model gives, streamed or
+  not (the stream is held until its first content, so nothing was sent yet), never a 200 with nothing in it.
 - Slow providers within the timeouts answer themselves: slowness is not a failure.
 - A provider's own 503 with a \`Retry-After\` is an overload (the failure policy's \`overloaded\`): the next model is
   tried, and when none is left the client gets 503 \`upstream_overloaded\` with that \`Retry-After\` (the soonest any

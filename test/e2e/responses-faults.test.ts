@@ -85,6 +85,24 @@ describe('fallback on the Responses door', () => {
     expect(schemaErrors.response(stored)).toEqual([]);
   });
 
+  it('answers an empty answer (nothing in it, streamed or not) with the 502 of a failed model, not an empty response', async () => {
+    // Each protocol's own empty answer: no text, no tool call, a stop.
+    for (const [fake, model] of [
+      [fakes.alpha, 'alpha/alpha-chat'],
+      [fakes.beta, 'beta/beta-chat'],
+      [fakes.gamma, 'gamma/gamma-chat'],
+    ] as const) {
+      for (const stream of [false, true]) {
+        fake.queue({ type: 'text', text: '' });
+        const failed = await gw.client.responses.create({ model, input: 'hello', stream }).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(failed, `${model}, stream ${stream}`).toMatchObject({ status: 502, code: 'upstream_error' });
+      }
+    }
+  });
+
   it('answers an error in OpenAI shape, before any event, when every model fails', async () => {
     for (const fake of [fakes.alpha, fakes.beta, fakes.gamma]) fake.setFallback({ type: 'error', status: 503 });
     const res = await fetch(`${gw.url}/v1/responses`, {

@@ -16,6 +16,7 @@ import type { Attempt, CallResult, ChatContext, ChatDeps } from '../context.js';
 import { FAILURE_POLICY, failureKindOf } from '../../../src/accounts/failure-policy.js';
 import { failureFromAttempts, retryAfterOf } from '../edges.js';
 import { callInputFor, callModel } from './call.js';
+import { hasNothing } from './judge.js';
 
 /** What the fuse node produced: the answer, who gave it, every call, and how the ensemble went. */
 export interface FuseResult {
@@ -92,10 +93,12 @@ export async function fuseNode(
   );
   const prior = priorAnswer(context);
   if (prior !== undefined) answered.push(prior);
-  if (answered.length === 0)
+  // An answer with nothing in it is never served, not even as the best of bad ones (judge.ts); its tokens still count.
+  const usable = answered.filter((a) => !hasNothing(a.completion));
+  if (usable.length === 0)
     throw failureFromAttempts(attempts, attempts.at(-1)?.error, retryAfterOf(context, deps, attempts));
-  answered.sort((a, b) => b.verdict.score - a.verdict.score || rank(context, a.candidate) - rank(context, b.candidate));
-  const best = answered[0]!;
+  usable.sort((a, b) => b.verdict.score - a.verdict.score || rank(context, a.candidate) - rank(context, b.candidate));
+  const best = usable[0]!;
   const membersUsage = sumUsage(answered.map((a) => a.completion.usage));
   const report = (extra: Partial<Fused>): Fused => ({
     strategy: ensemble.strategy,
@@ -106,7 +109,7 @@ export async function fuseNode(
     usage: membersUsage,
     ...extra,
   });
-  if (ensemble.strategy !== 'synthesize' || answered.length < 2) {
+  if (ensemble.strategy !== 'synthesize' || usable.length < 2) {
     best.completion.usage = membersUsage.total_tokens > 0 ? membersUsage : best.completion.usage;
     return {
       result: { kind: 'completion', completion: best.completion },
@@ -115,7 +118,7 @@ export async function fuseNode(
       fused: report({ selected: best.candidate.model.ref }),
     };
   }
-  return synthesize(deps, context, { ensemble, answered, attempts, best, report });
+  return synthesize(deps, context, { ensemble, answered: usable, attempts, best, report });
 }
 
 interface SynthesisInput {

@@ -5,12 +5,17 @@ import type { CallResult, ChatContext } from '../context.js';
 import { completionFromChunks } from '../../../src/providers/assemble.js';
 import type { ChatCompletion } from '../../../src/providers/types.js';
 
-/** The verdict on the latest result, recorded on its attempt, and the best rejected answer kept. */
+/**
+ * The verdict on the latest result, recorded on its attempt, and the best rejected answer kept. An answer with nothing
+ * in it is never kept: served as the best there is, it would be a success with no answer (the run fails instead, as
+ * for a body with no choices).
+ */
 export function judgeNode(context: ChatContext, threshold: number): Pick<ChatContext, 'attempts' | 'bestRejected'> {
   const result = context.result!;
-  const verdict = judgeResult(context, result);
+  const whole = wholeAnswer(result);
+  const verdict = whole === undefined ? STREAMING : judgeCompletion(context, whole);
   const attempts = context.attempts.map((a, i) => (i === context.attempts.length - 1 ? { ...a, verdict } : a));
-  if (verdict.score >= threshold) return { attempts };
+  if (verdict.score >= threshold || (whole !== undefined && hasNothing(whole))) return { attempts };
   const candidate = context.plan!.candidates[context.index]!;
   const best = context.bestRejected;
   return {
@@ -19,11 +24,26 @@ export function judgeNode(context: ChatContext, threshold: number): Pick<ChatCon
   };
 }
 
-function judgeResult(context: ChatContext, result: CallResult): Verdict {
-  if (result.kind === 'completion') return judgeCompletion(context, result.completion);
-  // A stream that has started is being sent as it comes; only an already finished one can be judged here.
-  if (!result.stream.done) return { score: 1, reasons: ['streaming'] };
-  return judgeCompletion(context, completionFromChunks(result.stream.head));
+/** A stream that has started is being sent as it comes: it passes (only an already finished one can be judged). */
+const STREAMING: Verdict = { score: 1, reasons: ['streaming'] };
+
+/** The result as one whole answer, or undefined for a stream that has started. */
+function wholeAnswer(result: CallResult): ChatCompletion | undefined {
+  if (result.kind === 'completion') return result.completion;
+  return result.stream.done ? completionFromChunks(result.stream.head) : undefined;
+}
+
+/**
+ * No choice, or one with no text, tool call or refusal that ended as if it were whole. An empty answer cut by
+ * `length` (a reasoning model's whole budget spent thinking) or by `content_filter` says why it is empty: that is
+ * the client's to read, as the provider would have served it.
+ */
+export function hasNothing(completion: ChatCompletion): boolean {
+  const choice = completion.choices[0];
+  if (choice === undefined) return true;
+  const { message, finish_reason } = choice;
+  const empty = !message.content?.trim() && !message.tool_calls?.length && !message.refusal;
+  return empty && finish_reason !== 'length' && finish_reason !== 'content_filter';
 }
 
 /** The verdict on one whole answer to the run's request (the judge node's, and each ensemble member's). */

@@ -94,7 +94,7 @@ export async function runEmbeddings(deps: EmbeddingDeps, job: EmbeddingJob): Pro
       const failed = failureFromAttempts(
         attempts,
         err,
-        earliestServeMs(plan, (p) => deps.keys.unavailable(p)),
+        earliestServeMs(plan, (p) => deps.keys.unavailable(p), attempts),
       );
       const othersLeft = plan.candidates.slice(index + 1).some((c) => !leftOut.has(c.model.provider.id));
       throw FAILURE_POLICY[kind].nextModel && !othersLeft ? withSpace(failed, plan) : failed;

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FailureKind } from '../../../src/accounts/failure-policy.js';
 import type { ResolvedProvider } from '../../../src/catalog/types.js';
+import { ProviderError } from '../../../src/providers/errors.js';
 import { earliestServeMs, nextStep, type RunProgress } from '../../../src/routing/next-attempt.js';
 import type { Candidate, Plan } from '../../../src/routing/types.js';
 
@@ -101,15 +102,26 @@ describe('earliestServeMs', () => {
     expect(earliestServeMs(plan(['q/b'], ['r']), availability)).toBe(7_000);
   });
 
-  it('is no sooner than a model said itself (an overloaded one), for that model only', () => {
-    const said = new Map([
-      ['free/x', 30_000],
-      ['free/y', 12_000],
-    ]);
+  /** A call of this run to `ref` that answered 503, with its Retry-After or none. */
+  const unavailable = (ref: string, retryAfterMs?: number) => ({
+    ref,
+    error: new ProviderError('busy', { kind: 'server', status: 503, ...(retryAfterMs ? { retryAfterMs } : {}) }),
+  });
+
+  it('is no sooner than a model that answered 503 said itself, for that model only', () => {
+    const said = [unavailable('free/x', 30_000), unavailable('free/y', 12_000)];
     expect(earliestServeMs(plan(['free/x', 'free/y']), availability, said)).toBe(12_000);
     expect(earliestServeMs(plan(['free/x', 'p/a']), availability, said)).toBe(9_000);
     expect(earliestServeMs(plan(['free/x', 'free/z']), availability, said)).toBe(0);
-    expect(earliestServeMs(plan(['q/b']), availability, new Map([['q/b', 5_000]]))).toBe(120_000);
+    expect(earliestServeMs(plan(['q/b']), availability, [unavailable('q/b', 5_000)])).toBe(120_000);
+  });
+
+  it('counts no time for a model that answered 503 and did not say when, and none for other failures', () => {
+    const quiet = [unavailable('free/x'), unavailable('free/y', 30_000)];
+    expect(earliestServeMs(plan(['free/x', 'free/y']), availability, quiet)).toBe(30_000);
+    expect(earliestServeMs(plan(['free/x']), availability, quiet)).toBeUndefined();
+    const broken = [{ ref: 'free/x', error: new ProviderError('boom', { kind: 'server', status: 500 }) }];
+    expect(earliestServeMs(plan(['free/x']), availability, broken)).toBe(0);
   });
 
   it('is 0 when a candidate can serve now, undefined when none ever will', () => {

@@ -144,6 +144,16 @@ describe('failureFromAttempts', () => {
     expect([none.status, none.code, none.retryAfterMs]).toEqual([503, 'no_usable_key', undefined]);
   });
 
+  it('is a 502 with the verdict when the last call answered and its answer was not served', () => {
+    const attempts: Attempt[] = [
+      failed('p/a', providerError('server')),
+      { ref: 'q/b', ms: 1, verdict: { score: 0, reasons: ['empty answer'] } },
+    ];
+    const error = failureFromAttempts(attempts, undefined);
+    expect([error.status, error.type, error.code]).toEqual([502, 'server_error', 'upstream_error']);
+    expect(error.message).toBe('Every answer was rejected: empty answer (tried: p/a, q/b)');
+  });
+
   it('is shaped by the last called attempt, not by a candidate skipped after it', () => {
     const attempts = [
       failed('p/a', providerError('timeout')),
@@ -182,6 +192,25 @@ describe('failureFromAttempts', () => {
     expect(context.param).toBe('messages');
   });
 
+  it('is a 503 upstream_overloaded when every call was a 503 and one said when, whatever came last', () => {
+    const unavailable = (retryAfterMs?: number) =>
+      new ProviderError('unavailable', { kind: 'server', status: 503, ...(retryAfterMs ? { retryAfterMs } : {}) });
+    for (const attempts of [
+      [failed('p/a', unavailable(30_000)), failed('q/b', unavailable())],
+      [failed('p/a', unavailable()), failed('q/b', unavailable(30_000))],
+    ]) {
+      const error = failureFromAttempts(attempts, attempts[1]!.error, 30_000);
+      expect([error.status, error.code, error.retryAfterMs]).toEqual([503, 'upstream_overloaded', 30_000]);
+    }
+    for (const attempts of [
+      [failed('p/a', unavailable(30_000)), failed('q/b', providerError('server'))],
+      [failed('p/a', unavailable()), failed('q/b', unavailable())],
+    ]) {
+      const error = failureFromAttempts(attempts, attempts[1]!.error, 30_000);
+      expect([error.status, error.code, error.retryAfterMs]).toEqual([502, 'upstream_error', undefined]);
+    }
+  });
+
   it('gives a 429 the Retry-After it is given (the earliest any candidate can serve), and a 502 none', () => {
     const limited = [failed('p/a', providerError('rate_limit', { retryAfterMs: 120_000 }))];
     expect(failureFromAttempts(limited, limited[0]!.error, 7_000).retryAfterMs).toBe(7_000);
@@ -205,12 +234,19 @@ describe('retryAfterOf', () => {
     expect(retryAfterOf(both.context, both.deps)).toBe(12_000);
   });
 
-  it('is 0 when a candidate said nothing (it may serve now), and what the key pool says when it is longer', () => {
-    const one = setup({ attempts: [overloaded('p/a', 30_000), overloaded('q/b')] });
+  it('is 0 when a candidate was not called (it may serve now), and what the key pool says when it is longer', () => {
+    const one = setup({ attempts: [overloaded('p/a', 30_000)] });
     expect(retryAfterOf(one.context, one.deps)).toBe(0);
     const resting = { kind: 'resting' as const, reason: '', retryAfterMs: 60_000 };
     const pool = setup({ attempts: [overloaded('p/a', 30_000)], unavailable: resting });
     expect(retryAfterOf(pool.context, pool.deps)).toBe(60_000);
+  });
+
+  it('counts no time for a 503 that did not say when: it is no sign the model can serve now', () => {
+    const one = setup({ attempts: [overloaded('p/a'), overloaded('q/b', 30_000)] });
+    expect(retryAfterOf(one.context, one.deps)).toBe(30_000);
+    const none = setup({ attempts: [overloaded('p/a'), overloaded('q/b')] });
+    expect(retryAfterOf(none.context, none.deps)).toBeUndefined();
   });
 
   it("reads the attempts it is given (an ensemble's) over the run's own", () => {

@@ -84,11 +84,27 @@ describe('applyGrade', () => {
 
 describe('judgeNode', () => {
   it('records the verdict on the latest attempt and keeps a rejected whole answer', () => {
-    const ctx = context([{ ref: 'p/a', ms: 1 }], { result: whole('') });
+    const ctx = context([{ ref: 'p/a', ms: 1 }], { result: whole("I'm sorry, but I can't help with that.") });
     const { attempts, bestRejected } = judgeNode(ctx, THRESHOLD);
-    expect(attempts[0]!.verdict).toEqual({ score: 0, reasons: ['empty answer'] });
-    expect(bestRejected).toEqual({ result: ctx.result, candidate: ctx.plan!.candidates[0], score: 0 });
+    expect(attempts[0]!.verdict).toEqual({ score: 0.3, reasons: ['refusal'] });
+    expect(bestRejected).toEqual({ result: ctx.result, candidate: ctx.plan!.candidates[0], score: 0.3 });
     expect(judgeNode(context([{ ref: 'p/a', ms: 1 }]), THRESHOLD).bestRejected).toBeUndefined();
+  });
+
+  it('never keeps an answer with nothing in it, which would be served as a success with no answer', () => {
+    const noChoices: CallResult = { kind: 'completion', completion: { ...completion(''), choices: [] } };
+    for (const result of [whole(''), whole(' \n'), noChoices]) {
+      const { attempts, bestRejected } = judgeNode(context([{ ref: 'p/a', ms: 1 }], { result }), THRESHOLD);
+      expect(attempts[0]!.verdict?.score).toBe(0);
+      expect(bestRejected).toBeUndefined();
+    }
+    // An empty answer cut by length or the content filter says why it is empty: it stays the best there is.
+    for (const finish_reason of ['length', 'content_filter'] as const) {
+      const cut = completion('');
+      cut.choices[0]!.finish_reason = finish_reason;
+      const ctx = context([{ ref: 'p/a', ms: 1 }], { result: { kind: 'completion', completion: cut } });
+      expect(judgeNode(ctx, THRESHOLD).bestRejected?.result).toBe(ctx.result);
+    }
   });
 
   it('passes a stream that has started (it is being sent) and judges one that already ended', () => {
