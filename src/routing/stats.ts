@@ -8,7 +8,8 @@
 import type { Logger } from 'pino';
 import type { RoutingConfig } from '../config/routing-schema.js';
 import { applyStatsUpdate, settleStats } from '../storage/ewma.js';
-import type { ModelStatsRecord, StatsStore, StatsUpdate, UsageRecord } from '../storage/types.js';
+import type { Task } from '../config/schema.js';
+import type { ArmCounts, ModelStatsRecord, StatsStore, StatsUpdate, UsageRecord } from '../storage/types.js';
 import { FAILURE_POLICY, type FailureKind } from '../accounts/failure-policy.js';
 import type { CallSample, ModelStats, StatsRecorder, StatsView } from './types.js';
 
@@ -29,6 +30,9 @@ export interface LiveStatsOptions {
 
 /** The router's view of live stats and where calls and judge scores are recorded, shared through the store. */
 export interface LiveStats extends StatsView, StatsRecorder {
+  /** Evidence for an arm alone (see StatsRecorder); a no-op when the bandit is off. */
+  recordAnswer(ref: string, task: Task, good: number): void;
+  arm(ref: string, task: Task): ArmCounts | undefined;
   /**
    * Replaces the local view with the store's records (models with records of ours in flight excepted). Never rejects.
    */
