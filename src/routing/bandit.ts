@@ -46,36 +46,39 @@ export function armPosterior(prior: number, priorStrength: number, arm: ArmCount
   return { alpha, beta, mean: alpha / (alpha + beta), good, bad };
 }
 
-/** One draw from Beta(alpha, beta): X / (X + Y) of two Gamma draws. */
+/** One draw from Beta(alpha, beta): X / (X + Y) of two Gamma draws, which share one Box–Muller pair of normals. */
 export function sampleBeta(alpha: number, beta: number, random: () => number): number {
-  const x = sampleGamma(alpha, random);
-  const y = sampleGamma(beta, random);
+  const radius = Math.sqrt(-2 * Math.log(1 - random())); // 1 − random() is in (0, 1]: its log is finite
+  const angle = 2 * Math.PI * random();
+  const x = sampleGamma(alpha, random, radius * Math.cos(angle));
+  const y = sampleGamma(beta, random, radius * Math.sin(angle));
   return x + y > 0 ? x / (x + y) : alpha / (alpha + beta);
 }
 
 /**
- * One draw from Gamma(shape, 1): Marsaglia and Tsang's method (about 1.03 normal draws per value for shape ≥ 1), with
- * the U^(1/shape) boost below 1.
+ * One draw from Gamma(shape, 1): Marsaglia and Tsang's method (about 1.03 normal draws per value for shape ≥ 1; the
+ * first is `normal`), with the U^(1/shape) boost below 1.
  */
-function sampleGamma(shape: number, random: () => number): number {
-  if (shape < 1) return sampleGamma(shape + 1, random) * (1 - random()) ** (1 / shape);
+function sampleGamma(shape: number, random: () => number, normal: number): number {
+  if (shape < 1) return sampleGamma(shape + 1, random, normal) * (1 - random()) ** (1 / shape);
   const d = shape - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);
+  let x = normal;
   for (;;) {
-    const x = normal(random);
     let v = 1 + c * x;
-    if (v <= 0) continue;
-    v = v * v * v;
-    const u = 1 - random();
-    const x2 = x * x;
-    if (u < 1 - 0.0331 * x2 * x2 || Math.log(u) < 0.5 * x2 + d * (1 - v + Math.log(v))) return d * v;
+    if (v > 0) {
+      v = v * v * v;
+      const u = 1 - random();
+      const x2 = x * x;
+      if (u < 1 - 0.0331 * x2 * x2 || Math.log(u) < 0.5 * x2 + d * (1 - v + Math.log(v))) return d * v;
+    }
+    x = standardNormal(random);
   }
 }
 
-/** A standard normal draw (Box–Muller, one of the pair). */
-function normal(random: () => number): number {
-  const u = 1 - random(); // (0, 1]: log(u) is finite
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+/** A standard normal draw (Box–Muller, one of the pair): only for the few Gamma draws that are rejected. */
+function standardNormal(random: () => number): number {
+  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 }
 
 /** A fast seeded uniform generator in [0, 1) (mulberry32): the same seed gives the same draws. */
