@@ -1,5 +1,6 @@
 // End to end: with `routing.bandit` on, explain shows each candidate's (task, model) posterior and the quality drawn
-// from it, and the gateway's own calls move it: a judged answer adds its score to the arm, a failed call adds a miss.
+// from it, and the gateway's own calls move it: a judged answer adds its score to the arm, a failed call a miss, a
+// streamed answer (sent unjudged) a hit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderEntry } from '../../src/config/schema.js';
 import type { RoutingExplanation } from '../../src/server/routes/routing.js';
@@ -75,5 +76,14 @@ describe('the bandit in explain', () => {
     expect(after.bandit!.bad).toBeCloseTo(judged.bad + 1, 9);
     expect(after.bandit!.good).toBeCloseTo(judged.good, 9);
     expect(after.reasons[0]).toContain(`evidence ${Math.round(judged.good * 100) / 100} good`);
+
+    // A streamed answer is sent as it comes, unjudged: that it came counts as one good answer.
+    const stream = await gw.client.chat.completions.create({ model: 'auto', messages: QUESTION, stream: true });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+    expect(text).toContain('I am well');
+    const streamed = alphaOf(await explain()).bandit!;
+    expect(streamed.good).toBeCloseTo(judged.good + 1, 9);
+    expect(streamed.bad).toBeCloseTo(after.bandit!.bad, 9);
   });
 });
