@@ -1,8 +1,10 @@
 // Route time with 100 enabled models (20 providers x 5) with live stats, pruning, headroom, availability and rules,
-// and classify time over the labelled prompts: p50 and p99 per call (`npm run bench:routing`).
+// with and without the bandit (a Beta draw per candidate), and classify time: p50 and p99 per call
+// (`npm run bench:routing`).
 import { RoutingRuleSchema } from '../src/config/routing-schema.js';
 import type { ProviderEntry } from '../src/config/schema.js';
 import { resolveCatalogWithKeys } from '../src/accounts/provider-keys.js';
+import { seededRandom } from '../src/routing/bandit.js';
 import { classify } from '../src/routing/classifier/classify.js';
 import { planRoute, type RouteContext } from '../src/routing/plan.js';
 import type { ModelStats, StatsView } from '../src/routing/types.js';
@@ -32,6 +34,8 @@ const measured = new Map<string, ModelStats>(
 const stats: StatsView = {
   get: (ref) => measured.get(ref),
   pruned: (ref) => (ref === 'p3/m1' ? { until: Number.MAX_SAFE_INTEGER, reason: 'success 10%' } : undefined),
+  // Half the models have evidence for the task, the rest the prior alone.
+  arm: (ref) => (ref.endsWith('1') || ref.endsWith('3') ? { good: 40.5, bad: 9.5 } : undefined),
 };
 const context: RouteContext = {
   availability: (provider) =>
@@ -59,6 +63,7 @@ const request = {
 };
 const classification = classify(request);
 const route = { model: 'auto', mode: 'balanced' as const };
+const withBandit: RouteContext = { ...context, bandit: { priorStrength: 10, random: seededRandom(1) } };
 
 /** p50 and p99 of `work` in microseconds, after a warm-up. */
 function timed(work: () => void, runs = 30_000): { p50: number; p99: number } {
@@ -85,6 +90,24 @@ const rows: Array<[string, { p50: number; p99: number }]> = [
       for (const candidate of planRoute(registry, route, classification, context).candidates.slice(0, 3))
         sink += candidate.reasons.length;
     }),
+  ],
+  [
+    'route, 100 models, bandit (a Beta draw per candidate)',
+    timed(() => void (sink += planRoute(registry, route, classification, withBandit).candidates.length)),
+  ],
+  [
+    'route, 100 models, bandit + top-3 reasons',
+    timed(() => {
+      for (const candidate of planRoute(registry, route, classification, withBandit).candidates.slice(0, 3))
+        sink += candidate.reasons.length;
+    }),
+  ],
+  [
+    'route, 100 models, bandit in fastest (posterior mean, no draw)',
+    timed(
+      () =>
+        void (sink += planRoute(registry, { ...route, mode: 'fastest' }, classification, withBandit).candidates.length),
+    ),
   ],
   ['classify (a one-line code request)', timed(() => void (sink += classify(request).complexity))],
 ];

@@ -127,7 +127,12 @@ export async function startGateway({
   const metrics = createMetrics();
   const { content, contentMaxChars: maxChars } = config.logging;
   const requestLog = createRequestLog({ store: stores.requests, logger, content: { enabled: content, maxChars } });
-  const stats = createLiveStats({ store: stores.stats, pruning: config.routing.pruning, logger });
+  const stats = createLiveStats({
+    store: stores.stats,
+    pruning: config.routing.pruning,
+    bandit: config.routing.bandit,
+    logger,
+  });
   const catalog = loadCatalog(env);
   // A store or a vault that cannot be opened stops the start: let go of Redis and the sockets first.
   const abandon = async (err: unknown): Promise<never> => {

@@ -142,4 +142,4 @@ export type ChatOutcome =
       leftOut: ReadonlySet<string>;
     }
   | { kind: 'cached'; completion: ChatCompletion; attempts: Attempt[]; classification: Classification; rule?: string }
-  | { kind: 'error'; error: GatewayError; attempts: Attempt[]; cacheKey?: string };
+  | { kind: 'error'; error: GatewayError; attempts: Attempt[]; cacheKey?: string; classification?: Classification };

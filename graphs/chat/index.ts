@@ -12,6 +12,7 @@ import { finishCompletion, streamToClient, type StreamOptions } from './respond.
 import { runRecord } from './outcome-record.js';
 import type { RunRecord } from './run-record.js';
 import { completionToChunks } from '../../src/providers/assemble.js';
+import { countsInStats } from '../../src/routing/stats.js';
 
 export type { ChatDeps, ChatInput } from './context.js';
 
@@ -41,14 +42,20 @@ function asStream(result: CallResult): CallResult {
 }
 
 /**
- * Judge scores of the run's answers go to the live stats (an answer judged only as "streaming" was not really judged).
+ * What the run's calls say of their models, to the live stats: judge scores (with the request's task: evidence for
+ * the bandit's arm in the same update), and for the arm alone a failure that counts against the model (the failure
+ * policy's `stats` column) as 0 and a streamed answer the judge could not read (sent as it came) as 1.
  */
-function recordQualities(deps: ChatDeps, outcome: ChatOutcome): void {
-  if (deps.stats === undefined) return;
+function recordEvidence(deps: ChatDeps, outcome: ChatOutcome): void {
+  const { stats } = deps;
+  if (stats === undefined) return;
+  const task = outcome.classification?.task;
   for (const attempt of outcome.attempts) {
-    const { verdict } = attempt;
-    if (verdict !== undefined && !verdict.reasons.includes('streaming'))
-      deps.stats.recordQuality(attempt.ref, verdict.score);
+    const { verdict, kind, ref } = attempt;
+    if (verdict !== undefined && !verdict.reasons.includes('streaming')) stats.recordQuality(ref, verdict.score, task);
+    else if (task === undefined) continue;
+    else if (verdict !== undefined) stats.recordAnswer?.(ref, task, 1);
+    else if (kind !== undefined && countsInStats(kind)) stats.recordAnswer?.(ref, task, 0);
   }
 }
 
@@ -67,7 +74,7 @@ export function createChatGraph(deps: ChatDeps): ChatGraph {
         ? createGraphEventProjector(emitter, deps.now, deps.routing.judgeThreshold)
         : undefined;
       const outcome = await toPromise(createActor(machine, inspect ? { input, inspect } : { input }).start());
-      recordQualities(deps, outcome);
+      recordEvidence(deps, outcome);
       const save: SaveRecord = (extra = {}) => {
         if (input.recorded) deps.runs?.save(runRecord(input, outcome, deps.now(), extra));
       };

@@ -228,7 +228,7 @@ function outcomeOf(context: ChatContext, threshold: number): ChatOutcome {
       ...(context.rule ? { rule: context.rule.name } : {}),
     };
   }
-  if (context.error) return { kind: 'error', error: context.error, attempts, cacheKey };
+  if (context.error) return { kind: 'error', error: context.error, attempts, cacheKey, classification };
   const plan = context.plan!;
   const run = { startedAt: context.startedAt, leftOut: context.leftOut };
   if (context.fused) {

@@ -90,6 +90,21 @@ const LlmJudgeSchema = z.strictObject({
   timeoutMs: z.number().int().positive().default(10_000),
 });
 
+/**
+ * Thompson sampling over task × model (src/routing/bandit.ts): each (task, model) has a Beta posterior on "the answer
+ * is good", the catalog's quality for the task as its prior, the judge's scores and failed calls as its evidence.
+ */
+const BanditSchema = z.strictObject({
+  /** false: quality is the catalog prior blended with the model's judged quality, as without a bandit. */
+  enabled: z.boolean().default(false),
+  /** How many answers the catalog's prior counts as: Beta(k·q, k·(1 − q)) for a prior quality q. */
+  priorStrength: z.number().positive().max(10_000).default(10),
+  /** Evidence per (task, model) is kept at most this many answers' worth: older answers fade, so it keeps adapting. */
+  window: z.number().positive().max(1_000_000).default(200),
+  /** Seeds the sampler for reproducible plans (tests, simulations); absent: a random seed at start. */
+  seed: z.number().int().optional(),
+});
+
 export const RoutingSchema = z.strictObject({
   defaultMode: z.enum(MODEL_QUALITIES).default('balanced'),
   /** Upstream calls per request, first try included. */
@@ -103,5 +118,6 @@ export const RoutingSchema = z.strictObject({
   llmJudge: LlmJudgeSchema.optional(),
   /** How long the members of an ensemble have to answer (within totalTimeoutMs); a member still answering is dropped. */
   ensembleTimeoutMs: z.number().int().positive().default(60_000),
+  bandit: BanditSchema.default(BanditSchema.parse({})),
 });
 export type RoutingConfig = z.infer<typeof RoutingSchema>;

@@ -8,7 +8,8 @@ import { GatewayError, badRequest, notFound } from '../errors.js';
 import { isEmbeddingModel } from '../catalog/embedding-models.js';
 import type { ResolvedCatalog, ResolvedModel, ResolvedProvider } from '../catalog/types.js';
 import { matchRule, orderByRule } from './rules.js';
-import { scoreModel, unfitReason, type RankedCandidate } from './score.js';
+import type { Bandit } from './bandit.js';
+import { scoreModel, unfitReason, type ArmInput, type RankedCandidate } from './score.js';
 import type { Classification, Plan, StatsView } from './types.js';
 
 /**
@@ -60,6 +61,8 @@ export interface RouteContext {
   headroom?: (provider: ResolvedProvider) => number;
   /** For pruning's cool-downs (default Date.now()). */
   now?: number;
+  /** Thompson sampling over task × model (src/routing/bandit.ts): quality drawn from each arm's posterior. */
+  bandit?: Bandit;
 }
 
 export const AUTO_MODEL = 'auto';
@@ -87,8 +90,10 @@ export function planRoute(
   const allowed = allowedFilter(registry, route);
   const rule = context.rules === undefined ? context.rule : matchRule(context.rules, classification);
   const mode = rule?.mode !== undefined && route.modeExplicit !== true ? rule.mode : route.mode;
-  const { stats } = context;
+  const { stats, bandit } = context;
   const now = context.now ?? Date.now();
+  const armOf = (model: ResolvedModel): ArmInput | undefined =>
+    bandit === undefined ? undefined : { bandit, arm: stats?.arm?.(model.ref, classification.task) };
   const skipped: Plan['skipped'] = [];
   let candidates: RankedCandidate[] = [];
   const pruned: Array<{ model: ResolvedModel; reason: string }> = [];
@@ -129,7 +134,7 @@ export function planRoute(
       resting.push(down);
       continue;
     }
-    candidates.push(scoreModel(model, classification, mode, stats?.get(model.ref), headroom));
+    candidates.push(scoreModel(model, classification, mode, stats?.get(model.ref), headroom, armOf(model)));
   }
   // Better a model on probation than no answer: pruned models come back when nothing else can serve.
   const lastResort = candidates.length === 0;
@@ -139,7 +144,7 @@ export function planRoute(
       skipped.push({ ref: model.ref, reason: `pruned: ${reason}` });
       continue;
     }
-    const candidate = scoreModel(model, classification, mode, stats?.get(model.ref), headroom);
+    const candidate = scoreModel(model, classification, mode, stats?.get(model.ref), headroom, armOf(model));
     candidate.parts.note = `pruned (${reason}), tried because nothing else can serve`;
     candidates.push(candidate);
   }

@@ -2,6 +2,7 @@
 // request's labels and the rule they match (worked out once per request), and the route context of the live gateway.
 import type { RoutingRule } from '../config/routing-schema.js';
 import type { ResolvedCatalog, ResolvedProvider } from '../catalog/types.js';
+import type { Bandit } from './bandit.js';
 import { classify, type ClassifyInput } from './classifier/classify.js';
 import { planRoute, type Availability, type RouteContext, type RouteOptions } from './plan.js';
 import { matchRule } from './rules.js';
@@ -15,6 +16,8 @@ export interface RouterView {
   headroom?: (provider: ResolvedProvider) => number;
   /** Live per-model stats and pruning; the catalog's priors alone when absent. */
   stats?: StatsView;
+  /** The bandit that draws each candidate's quality (src/routing/bandit.ts); the blended quality when absent. */
+  bandit?: Bandit | undefined;
   now: () => number;
 }
 
@@ -53,5 +56,6 @@ export function planRequest(registry: ResolvedCatalog, input: PlanInput, view: R
     rule: input.rule,
     now: view.now(),
   };
+  if (view.bandit !== undefined) context.bandit = view.bandit;
   return planRoute(registry, { ...input.route, model: input.model }, input.classification, context);
 }

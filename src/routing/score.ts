@@ -2,6 +2,8 @@
 // headroom.
 import type { Capability, ModelQuality } from '../config/schema.js';
 import type { ResolvedModel } from '../catalog/types.js';
+import type { ArmCounts } from '../storage/types.js';
+import { armPosterior, sampleBeta, type ArmPosterior, type Bandit } from './bandit.js';
 import { outputTokensFor } from './output-cap.js';
 import type { Candidate, Classification, ModelStats } from './types.js';
 
@@ -50,6 +52,8 @@ export interface ScoreParts {
   rule?: { name: string; role: 'preferred' | 'fallback' };
   /** Anything else the plan wants said first (a pruned model used as a last resort). */
   note?: string;
+  /** The (task, model) arm when the bandit set the quality: its posterior, and the draw (not in `fastest`). */
+  bandit?: ArmPosterior;
 }
 
 /** A candidate as the router builds it: `reasons` is computed from `parts` on first read, then kept. */
@@ -92,12 +96,19 @@ function has(model: ResolvedModel, capability: Capability): boolean {
   return model.config.capabilities.includes(capability);
 }
 
+/** What the bandit knows of one candidate: the bandit, and the evidence of the model's arm for the request's task. */
+export interface ArmInput {
+  bandit: Bandit;
+  arm: ArmCounts | undefined;
+}
+
 /**
  * Scores one model for a request:
  * `wq·Q + ws·S − 0.5·(1 − R) − cost − 0.15·(1 − H)`, where (wq, ws) come from the mode, Q is the quality prior
- * (per-task strength, mixed with knowledge/reasoning for a specialist domain) blended with judged quality, S the
- * speed prior blended with measured ttft / tokens per second / latency, R the success rate blended with a prior of
- * 1, cost 0 for free models and 0.2..0.3 for paid ones by price, and H the share of the provider's keys usable now.
+ * (per-task strength, mixed with knowledge/reasoning for a specialist domain) blended with judged quality, or with the
+ * bandit a draw from its (task, model) posterior (its mean in `fastest`), S the speed prior blended with measured
+ * ttft / tokens per second / latency, R the success rate blended with a prior of 1, cost 0 for free models and
+ * 0.2..0.3 for paid ones by price, and H the share of the provider's keys usable now.
  */
 export function scoreModel(
   model: ResolvedModel,
@@ -105,13 +116,22 @@ export function scoreModel(
   mode: ModelQuality,
   stats?: ModelStats,
   headroom?: number,
+  arm?: ArmInput,
 ): RankedCandidate {
   const { config } = model;
   const taskPrior = config.strengths?.[classification.task] ?? config.quality;
   const domainPrior = classification.domain === 'general' ? undefined : knowledgePrior(model);
   const prior = domainPrior === undefined ? taskPrior : taskPrior * (1 - DOMAIN_SHARE) + domainPrior * DOMAIN_SHARE;
   const samples = stats?.samples ?? 0;
-  const quality = blend(prior, stats?.quality, samples, PRIOR_SAMPLES);
+  let quality: number;
+  let posterior: ArmPosterior | undefined;
+  if (arm === undefined) quality = blend(prior, stats?.quality, samples, PRIOR_SAMPLES);
+  else {
+    posterior = armPosterior(prior, arm.bandit.priorStrength, arm.arm);
+    // `fastest` is about speed: no exploration there, the posterior's mean is its quality.
+    if (mode !== 'fastest') posterior.sample = sampleBeta(posterior.alpha, posterior.beta, arm.bandit.random);
+    quality = posterior.sample ?? posterior.mean;
+  }
   const speed = blend(config.speed, stats === undefined ? undefined : measuredSpeed(stats), samples, PRIOR_SAMPLES);
   const reliability = blend(1, stats?.successRate, samples, RELIABILITY_PRIOR_SAMPLES);
   const price = (config.costPer1M.input + config.costPer1M.output) / 2;
@@ -126,7 +146,12 @@ export function scoreModel(
   if (domainPrior !== undefined) parts.domainPrior = domainPrior;
   if (stats !== undefined) parts.stats = stats;
   if (headroom !== undefined) parts.headroom = headroom;
-  return withLazyReasons(model, Math.round(value * 1000) / 1000, parts, classification);
+  const candidate = withLazyReasons(model, Math.round(value * 1000) / 1000, parts, classification);
+  if (posterior !== undefined) {
+    parts.bandit = posterior;
+    candidate.bandit = posterior;
+  }
+  return candidate;
 }
 
 /** The catalog has no per-domain field: a specialist domain leans on what a model knows and how it reasons. */
@@ -221,6 +246,13 @@ function qualityReason(parts: ScoreParts, classification: Classification, stats:
   const what =
     classification.domain === 'general' ? classification.task : `${classification.task}, ${classification.domain}`;
   const domain = parts.domainPrior === undefined ? '' : ` with knowledge ${num(parts.domainPrior)}`;
+  const arm = parts.bandit;
+  if (arm !== undefined) {
+    const beta = `Beta(α ${num(arm.alpha)}, β ${num(arm.beta)})`;
+    const how = arm.sample === undefined ? `mean of ${beta}` : `drawn from ${beta}: mean ${num(arm.mean)}`;
+    const evidence = arm.good + arm.bad > 0 ? `evidence ${num(arm.good)} good ${num(arm.bad)} bad` : 'no evidence';
+    return `quality ${num(parts.quality)} for ${what} (${how}, prior ${num(parts.prior)}${domain}, ${evidence})`;
+  }
   if (stats?.quality === undefined || stats.samples <= 0) return `quality ${num(parts.quality)} for ${what}${domain}`;
   return `quality ${num(parts.quality)} for ${what} (prior ${num(parts.prior)}${domain}, measured ${num(stats.quality)} over ${stats.samples})`;
 }

@@ -8,7 +8,8 @@
 import type { Logger } from 'pino';
 import type { RoutingConfig } from '../config/routing-schema.js';
 import { applyStatsUpdate, settleStats } from '../storage/ewma.js';
-import type { ModelStatsRecord, StatsStore, StatsUpdate, UsageRecord } from '../storage/types.js';
+import type { Task } from '../config/schema.js';
+import type { ArmCounts, ModelStatsRecord, StatsStore, StatsUpdate, UsageRecord } from '../storage/types.js';
 import { FAILURE_POLICY, type FailureKind } from '../accounts/failure-policy.js';
 import type { CallSample, ModelStats, StatsRecorder, StatsView } from './types.js';
 
@@ -18,6 +19,8 @@ export type PruningConfig = RoutingConfig['pruning'];
 export interface LiveStatsOptions {
   store: StatsStore;
   pruning: PruningConfig;
+  /** The routing config's `bandit:` section: arm evidence is recorded when it is enabled, faded past its window. */
+  bandit?: RoutingConfig['bandit'];
   /** The clock (ms) measurements and prunes are timed with (default Date.now). */
   now?: () => number;
   /** How often the local view is refreshed from the store (default 1000 ms); 0: only when refresh() is called. */
@@ -27,6 +30,9 @@ export interface LiveStatsOptions {
 
 /** The router's view of live stats and where calls and judge scores are recorded, shared through the store. */
 export interface LiveStats extends StatsView, StatsRecorder {
+  /** Evidence for an arm alone (see StatsRecorder); a no-op when the bandit is off. */
+  recordAnswer(ref: string, task: Task, good: number): void;
+  arm(ref: string, task: Task): ArmCounts | undefined;
   /**
    * Replaces the local view with the store's records (models with records of ours in flight excepted). Never rejects.
    */
@@ -53,6 +59,7 @@ interface Local {
 /** Builds live stats over `store`; starts refreshing in the background unless refreshMs is 0. */
 export function createLiveStats(options: LiveStatsOptions): LiveStats {
   const { store, pruning, logger } = options;
+  const bandit = options.bandit?.enabled === true ? options.bandit : undefined;
   const now = options.now ?? Date.now;
   const entries = new Map<string, Entry>();
   const locals = new Map<string, Local>();
@@ -152,8 +159,16 @@ export function createLiveStats(options: LiveStatsOptions): LiveStats {
     recordCall(ref, sample) {
       record(ref, callUpdate(sample, now()));
     },
-    recordQuality(ref, score) {
-      record(ref, { at: now(), quality: score });
+    recordQuality(ref, score, task) {
+      const update: StatsUpdate = { at: now(), quality: score };
+      if (bandit !== undefined && task !== undefined) update.arm = { task, good: score, window: bandit.window };
+      record(ref, update);
+    },
+    recordAnswer(ref, task, good) {
+      if (bandit !== undefined) record(ref, { at: now(), arm: { task, good, window: bandit.window } });
+    },
+    arm(ref, task) {
+      return entries.get(ref)?.record.arms?.[task];
     },
     refresh,
     flush,
@@ -222,7 +237,7 @@ export function recordCallStats(stats: StatsRecorder, record: UsageRecord): void
   });
 }
 
-/** The failure policy's word on a usage record's failure kind; a kind it does not know never counts. */
-function countsInStats(kind: string | undefined): boolean {
+/** The failure policy's word on a failure kind: whether it counts against the model; a kind it does not know never does. */
+export function countsInStats(kind: string | undefined): boolean {
   return kind !== undefined && Object.hasOwn(FAILURE_POLICY, kind) && FAILURE_POLICY[kind as FailureKind].stats;
 }

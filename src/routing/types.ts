@@ -2,6 +2,8 @@
 import type { Domain, ModelQuality, Task } from '../config/schema.js';
 import type { Ensemble } from '../config/routing-schema.js';
 import type { ResolvedModel, ResolvedProvider } from '../catalog/types.js';
+import type { ArmCounts } from '../storage/types.js';
+import type { ArmPosterior } from './bandit.js';
 
 export type { Domain } from '../config/schema.js';
 
@@ -35,6 +37,8 @@ export interface Candidate {
   model: ResolvedModel;
   score: number;
   reasons: string[];
+  /** Its (task, model) arm when the bandit set its quality (src/routing/bandit.ts). */
+  bandit?: ArmPosterior;
 }
 
 export interface Plan {
@@ -87,10 +91,18 @@ export interface StatsView {
   get(ref: string): ModelStats | undefined;
   /** When `ref` is out of plans (pruned for a poor success rate or quality), until when and why. */
   pruned(ref: string, now: number): { until: number; reason: string } | undefined;
+  /** The evidence of `ref`'s arm for `task` (the bandit's), when there is some. */
+  arm?(ref: string, task: Task): ArmCounts | undefined;
 }
 
 /** Where measurements go: every upstream call, and every judged answer. */
 export interface StatsRecorder {
   recordCall(ref: string, sample: CallSample): void;
-  recordQuality(ref: string, score: number): void;
+  /** A judge score of `ref`'s answer; with the request's `task`, evidence for that arm too (in the same update). */
+  recordQuality(ref: string, score: number, task?: Task): void;
+  /**
+   * Evidence for `ref`'s arm of `task` alone, 0..1: 0 for a failed call, 1 for an answer the judge could not read (a
+   * stream already sent).
+   */
+  recordAnswer?(ref: string, task: Task, good: number): void;
 }

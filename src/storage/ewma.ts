@@ -9,7 +9,9 @@
 // Prunes: after an update, a model not already pruned is pruned for coolDownMs when it has minSamples calls and a
 // success rate below minSuccessRate, or minSamples judge scores and a quality below minQuality, or when the update is
 // a failed call while on probation. The first update after the cool-down starts from an empty record on probation
-// (old averages dropped, so it earns its place again with fresh ones), which ends after minSamples calls.
+// (old averages dropped, so it earns its place again with fresh ones), which ends after minSamples calls. The
+// per-task arms (arm-counts.ts) are kept through it: the bandit's own doubt decides how often the model is tried.
+import { applyArmUpdate, cleanArmUpdate } from './arm-counts.js';
 import type { ModelStatsRecord, PruneRules, StatsUpdate } from './types.js';
 
 /** The default weight of a new sample once a metric has 5 samples. */
@@ -31,7 +33,7 @@ function emptyStats(): ModelStatsRecord {
 /** Whether `record` holds nothing: no sample, no prune, no probation (a store need not keep it). */
 export function isEmptyStats(record: ModelStatsRecord): boolean {
   const counts = record.samples + STATS_METRICS.reduce((sum, { count }) => sum + record[count], 0);
-  return counts === 0 && record.prunedUntil === undefined && !record.probation;
+  return counts === 0 && record.prunedUntil === undefined && !record.probation && record.arms === undefined;
 }
 
 /** How long a model's stats record stays after its last update, on every backend (StatsStoreOptions.ttlMs). */
@@ -67,13 +69,17 @@ export function cleanStatsUpdate(update: StatsUpdate): StatsUpdate {
   }
   if (update.quality !== undefined && Number.isFinite(update.quality))
     clean.quality = Math.min(1, Math.max(0, update.quality));
+  const arm = cleanArmUpdate(update.arm);
+  if (arm !== undefined) clean.arm = arm;
   return clean;
 }
 
-/** The record as it stands at `now`: once its prune has expired, an empty record on probation. */
+/** The record as it stands at `now`: once its prune has expired, an empty record on probation (its arms kept). */
 export function settleStats(record: ModelStatsRecord, now: number): ModelStatsRecord {
   if (record.prunedUntil === undefined || now < record.prunedUntil) return record;
-  return { ...emptyStats(), probation: true };
+  const back: ModelStatsRecord = { ...emptyStats(), probation: true };
+  if (record.arms !== undefined) back.arms = record.arms;
+  return back;
 }
 
 /** Whether `record` is out of plans at `now`. */
@@ -104,6 +110,7 @@ export function applyStatsUpdate(
     next[count] += 1;
     next[average] = ewmaStep(next[average], next[count], value, alpha);
   }
+  if (clean.arm !== undefined) next.arms = applyArmUpdate(next, clean.arm);
   if (rules === undefined || isPrunedAt(next, now)) return next;
   const reason = pruneReasonOf(next, clean.ok, rules);
   if (reason !== undefined) {

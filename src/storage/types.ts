@@ -362,6 +362,31 @@ export interface ModelStatsRecord {
   pruneReason?: PruneReason;
   /** Back from a prune with fewer than `minSamples` calls since: one failed call prunes it again. */
   probation: boolean;
+  /**
+   * Evidence per task (the router's bandit arms, src/routing/bandit.ts): how good its answers were, as fractional
+   * counts. Absent until the first; kept when a prune ends (the bandit decides when to try the model again).
+   */
+  arms?: Record<string, ArmCounts>;
+}
+
+/** One (task, model) arm's evidence: a Beta posterior's counts above its prior. */
+export interface ArmCounts {
+  /** Summed credit of its answers (a judge score, 1 for an unjudged answer that came). */
+  good: number;
+  /** Summed shortfall (1 − the score; 1 for a failed call). */
+  bad: number;
+}
+
+/** Evidence for one (task, model) arm: `good` of one answer (0..1, clamped); 1 − good counts as bad. */
+export interface ArmUpdate {
+  /** The request's task: lower-case letters and `_`, at most 32 (anything else is dropped). */
+  task: string;
+  good: number;
+  /**
+   * When good + bad would exceed this, both are scaled down to it: old evidence fades, so the arm keeps adapting
+   * (absent: no limit).
+   */
+  window?: number;
 }
 
 /** One measurement of a model; every field but `at` is optional, and values that are not finite are ignored. */
@@ -378,6 +403,8 @@ export interface StatsUpdate {
   tokensPerSec?: number;
   /** A judge score, 0..1 (clamped). */
   quality?: number;
+  /** Evidence for one of the model's task arms. */
+  arm?: ArmUpdate;
 }
 
 /** When an update prunes a model (the fields of the routing config's `pruning:`). */

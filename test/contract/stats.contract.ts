@@ -28,6 +28,9 @@ export function mixedUpdates(count: number): StatsUpdate[] {
     if (i % 3 === 0) update.ttftMs = 20 + i * 1.7;
     if (ok && i % 2 === 0) update.tokensPerSec = 40 + ((i * 13) % 90) / 7;
     if (i % 4 === 1) update.quality = ((i * 5) % 11) / 10;
+    // Bandit arms: two tasks, fractional credits, a window small enough to scale them down.
+    if (i % 3 !== 2)
+      update.arm = { task: i % 2 === 0 ? 'code' : 'chat', good: ok ? ((i * 7) % 10) / 9 : 0, window: 6.5 };
     return update;
   });
 }
@@ -159,6 +162,33 @@ export function describeStatsStoreContract(name: string, backend: StatsStoreBack
       }
       expect([...seen].sort()).toEqual(['probation', 'probation-on', 'quality', 'success_rate']);
       expect((await store.snapshot()).get('a/mixed')).toEqual(expected);
+    });
+
+    it('adds up per-task arm evidence, fades it past its window, keeps it through a prune, drops what is no arm', async () => {
+      const store = await open();
+      await store.record('a/m', { at: T0, arm: { task: 'code', good: 0.75 } });
+      await store.record('a/m', { at: T0, ok: false, arm: { task: 'code', good: 0 } });
+      await store.record('a/m', { at: T0, arm: { task: 'chat', good: 1.4 } });
+      // Not a task name, not a number: ignored.
+      await store.record('a/m', { at: T0, arm: { task: 'Code!', good: 1 } });
+      await store.record('a/m', { at: T0, arm: { task: 'math', good: Number.NaN } });
+      expect((await store.snapshot()).get('a/m')!.arms).toEqual({
+        code: { good: 0.75, bad: 1.25 },
+        chat: { good: 1, bad: 0 },
+      });
+      // 2 + 1 = 3 > window 2: both scaled by 2/3.
+      const faded = await store.record('a/m', { at: T0, arm: { task: 'code', good: 1, window: 2 } });
+      expect(faded.arms!.code!.good).toBeCloseTo((1.75 * 2) / 3, 12);
+      expect(faded.arms!.code!.good + faded.arms!.code!.bad).toBeCloseTo(2, 12);
+      for (let i = 0; i < 4; i += 1) await store.record('a/m', { at: T0 + i, ok: false }, RULES);
+      const back = await store.record('a/m', { at: T0 + 3 + RULES.coolDownMs, ok: true }, RULES);
+      expect(back).toMatchObject({ samples: 1, probation: true, arms: faded.arms });
+      // An arm alone is stored for a model never seen, and snapshots copy it.
+      await store.record('b/new', { at: T0, arm: { task: 'code', good: 0.5 } });
+      const snapshot = await store.snapshot();
+      expect(snapshot.get('b/new')).toMatchObject({ samples: 0, arms: { code: { good: 0.5, bad: 0.5 } } });
+      snapshot.get('b/new')!.arms!.code!.good = 9;
+      expect((await store.snapshot()).get('b/new')!.arms!.code!.good).toBe(0.5);
     });
 
     it('rejects an alpha outside (0, 1]', async () => {

@@ -32,6 +32,8 @@ describe('SQLite StatsStore', () => {
     const reopened = createSqliteStatsStore(second.db, second.batcher, { alpha: 0.3 });
     const after = await reopened.snapshot();
     expect(after.get('a/mixed')).toEqual(last);
+    // The bandit's per-task evidence among it.
+    expect(Object.keys(after.get('a/mixed')!.arms ?? {}).sort()).toEqual(['chat', 'code']);
     expect(after.get('b/bad')).toEqual(before.get('b/bad'));
     // Still pruned after the restart, until its cool-down ends.
     expect(await reopened.record('b/bad', { at: T0 + 10, ok: true }, RULES)).toMatchObject({

@@ -1,5 +1,6 @@
 // route node: the ordered plan of models to try, or the error that no model can serve the request.
 import { GatewayError } from '../../../src/errors.js';
+import { banditOf } from '../../../src/routing/bandit.js';
 import { planRequest, type RouterView } from '../../../src/routing/route-context.js';
 import type { ChatContext, ChatDeps } from '../context.js';
 
@@ -10,6 +11,8 @@ export function routerViewOf(deps: ChatDeps): RouterView {
     availability: (provider) => keys.unavailable(provider),
     headroom: (provider) => keys.headroom(provider),
     stats: deps.stats,
+    // One sampler per gateway: seeded by the config, its draws follow each other across requests.
+    bandit: banditOf(deps.routing.bandit),
     now: deps.now,
   };
 }

@@ -3,6 +3,7 @@
 import { Router } from 'express';
 import type { ClientKeys } from '../../accounts/client-keys.js';
 import { applyAlias } from '../../routing/aliases.js';
+import { banditOf, type ArmPosterior } from '../../routing/bandit.js';
 import { labelRequest, planRequest, type RouterView } from '../../routing/route-context.js';
 import type { Plan } from '../../routing/types.js';
 import { parseChatBody } from '../chat-body.js';
@@ -22,8 +23,11 @@ export interface RoutingExplanation {
   /** The request's ensemble, else the matching rule's. */
   ensemble?: Plan['ensemble'];
   cache?: boolean;
-  /** In the order the gateway would try them. */
-  candidates: Array<{ model: string; score: number; reasons: string[] }>;
+  /**
+   * In the order the gateway would try them; `bandit`: the candidate's (task, model) posterior and the quality drawn
+   * from it for this plan (one draw: another explain may rank close candidates otherwise).
+   */
+  candidates: Array<{ model: string; score: number; reasons: string[]; bandit?: ArmPosterior }>;
   skipped: Array<{ model: string; reason: string }>;
 }
 
@@ -43,6 +47,8 @@ export function routingRoutes(deps: RoutingRouteDeps): Router {
     availability: deps.availability,
     headroom: deps.headroom,
     stats: deps.stats,
+    // Its own sampler: explaining draws no value from the one requests use.
+    bandit: banditOf(deps.config.routing.bandit),
     now: deps.now,
   };
   router.post('/v1/routing/explain', (req, res) => {
@@ -61,7 +67,12 @@ export function routingRoutes(deps: RoutingRouteDeps): Router {
       tokens: classification.promptTokens(),
       needs: { ...classification.needs },
       mode: plan.mode,
-      candidates: plan.candidates.map((c) => ({ model: c.model.ref, score: c.score, reasons: c.reasons })),
+      candidates: plan.candidates.map((c) => ({
+        model: c.model.ref,
+        score: c.score,
+        reasons: c.reasons,
+        ...(c.bandit === undefined ? {} : { bandit: c.bandit }),
+      })),
       skipped: plan.skipped.map((s) => ({ model: s.ref, reason: s.reason })),
     };
     if (plan.rule !== undefined) body.rule = plan.rule;

@@ -29,7 +29,7 @@ export function createMemoryStatsStore(
   /** When each record was last updated. */
   const updated = new Map<string, number>();
   for (const [ref, record, updatedAt] of persistence?.initial ?? []) {
-    records.set(ref, { ...record });
+    records.set(ref, copyRecord(record));
     updated.set(ref, updatedAt);
   }
   /** Forgets `ref` when its last update is `ttlMs` old at `at`. */
@@ -52,12 +52,20 @@ export function createMemoryStatsStore(
         updated.set(ref, at);
         persistence?.onRecord(ref, next);
       }
-      return { ...next };
+      return copyRecord(next);
     },
     async snapshot() {
       const at = now();
       for (const ref of [...records.keys()]) expire(ref, at);
-      return new Map([...records].map(([ref, record]) => [ref, { ...record }]));
+      return new Map([...records].map(([ref, record]) => [ref, copyRecord(record)]));
     },
   };
+}
+
+/** A copy no caller's change reaches the stored record through (its arms included). */
+function copyRecord(record: ModelStatsRecord): ModelStatsRecord {
+  const copy = { ...record };
+  if (record.arms !== undefined)
+    copy.arms = Object.fromEntries(Object.entries(record.arms).map(([task, arm]) => [task, { ...arm }]));
+  return copy;
 }

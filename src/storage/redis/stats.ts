@@ -6,6 +6,7 @@
 import type { Redis } from 'ioredis';
 import { DEFAULT_STATS_TTL_MS, STATS_METRICS, checkAlpha, cleanStatsUpdate } from '../ewma.js';
 import type {
+  ArmCounts,
   ModelStatsRecord,
   PruneReason,
   PruneRules,
@@ -17,8 +18,9 @@ import type {
 /**
  * KEYS: the model's hash, the set of refs. ARGV: ref, at, alpha, ok ('1', '0' or ''), then one value per metric of
  * STATS_METRICS ('' when absent), then minSuccessRate, minQuality, minSamples, coolDownMs ('' each without rules),
- * then the TTL (ms). Mirrors applyStatsUpdate: settle an expired prune, fold in the values, apply the rules. Returns
- * the hash as it now stands, flat.
+ * then the TTL (ms), then the arm's task, good and window ('' each without an arm). Mirrors applyStatsUpdate: settle
+ * an expired prune (keeping the arms' `arm:<task>:good|bad` fields), fold in the values and the arm (arm-counts.ts),
+ * apply the rules. Returns the hash as it now stands, flat.
  */
 const RECORD_SCRIPT = `
 local at = tonumber(ARGV[2])
@@ -29,7 +31,11 @@ for i = 1, #flat, 2 do s[flat[i]] = flat[i + 1] end
 local function num(field) return tonumber(s[field]) end
 local untilAt = num('prunedUntil')
 if untilAt ~= nil and at >= untilAt then
-  s = { probation = '1' }
+  local kept = { probation = '1' }
+  for field, value in pairs(s) do
+    if string.sub(field, 1, 4) == 'arm:' then kept[field] = value end
+  end
+  s = kept
   untilAt = nil
 end
 local function step(average, count, value)
@@ -45,6 +51,21 @@ for i, metric in ipairs(metrics) do
   if ARGV[4 + i] ~= '' then step(metric[1], metric[2], tonumber(ARGV[4 + i])) end
 end
 local r = 4 + #metrics
+if ARGV[r + 6] ~= '' then
+  local goodField = 'arm:' .. ARGV[r + 6] .. ':good'
+  local badField = 'arm:' .. ARGV[r + 6] .. ':bad'
+  local credit = tonumber(ARGV[r + 7])
+  local good = (num(goodField) or 0) + credit
+  local bad = (num(badField) or 0) + (1 - credit)
+  local total = good + bad
+  if ARGV[r + 8] ~= '' and total > tonumber(ARGV[r + 8]) then
+    local factor = tonumber(ARGV[r + 8]) / total
+    good = good * factor
+    bad = bad * factor
+  end
+  s[goodField] = string.format('%.17g', good)
+  s[badField] = string.format('%.17g', bad)
+end
 if ARGV[r + 4] ~= '' and (untilAt == nil or at >= untilAt) then
   local minSamples = tonumber(ARGV[r + 3])
   local samples = num('samples') or 0
@@ -104,6 +125,7 @@ export function createRedisStatsStore(redis: Redis, options: RedisStatsStoreOpti
       // Cleaned as the memory backend cleans it, so the script gets only measurements.
       const clean = cleanStatsUpdate(update);
       const args = [ref, String(clean.at), String(alpha), ...valueArgs(clean), ...rulesArgs(rules), ttlMs];
+      args.push(...armArgs(clean));
       const flat = (await redis.eval(RECORD_SCRIPT, 2, hashOf(ref), setKey, ...args)) as string[];
       return decodeStats(Object.fromEntries(pairs(flat)));
     },
@@ -133,6 +155,13 @@ export function createRedisStatsStore(redis: Redis, options: RedisStatsStoreOpti
 function valueArgs(clean: StatsUpdate): string[] {
   const ok = clean.ok === undefined ? '' : clean.ok ? '1' : '0';
   return [ok, ...STATS_METRICS.map(({ average }) => (clean[average] === undefined ? '' : String(clean[average])))];
+}
+
+/** The arm of a cleaned update as script arguments: task, good, window ('' when absent). */
+function armArgs(clean: StatsUpdate): string[] {
+  const { arm } = clean;
+  if (arm === undefined) return ['', '', ''];
+  return [arm.task, String(arm.good), arm.window === undefined ? '' : String(arm.window)];
 }
 
 function rulesArgs(rules: PruneRules | undefined): string[] {
@@ -174,5 +203,22 @@ function decodeStats(hash: Record<string, string>): ModelStatsRecord {
   if (prunedUntil !== undefined) record.prunedUntil = prunedUntil;
   const reason = REASONS.find((known) => known === hash.pruneReason);
   if (reason !== undefined) record.pruneReason = reason;
+  const arms = decodeArms(hash, numberOf);
+  if (arms !== undefined) record.arms = arms;
   return record;
+}
+
+/** The `arm:<task>:good|bad` fields as arms, or undefined when there are none. */
+function decodeArms(
+  hash: Record<string, string>,
+  numberOf: (field: string) => number | undefined,
+): Record<string, ArmCounts> | undefined {
+  let arms: Record<string, ArmCounts> | undefined;
+  for (const field of Object.keys(hash)) {
+    const task = /^arm:([a-z_]+):good$/.exec(field)?.[1];
+    if (task === undefined) continue;
+    arms ??= {};
+    arms[task] = { good: numberOf(field) ?? 0, bad: numberOf(`arm:${task}:bad`) ?? 0 };
+  }
+  return arms;
 }
