@@ -111,6 +111,7 @@ export async function createAccounts(options: AccountsOptions): Promise<Accounts
     },
     now,
     logger,
+    learnedLimitTtlMs: config.discovery.learnedLimitTtlHours * 3_600_000,
   });
   // Limits learned before this start (or by other instances) apply from the first call, not after a background read.
   learned.refresh(

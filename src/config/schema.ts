@@ -330,6 +330,11 @@ const DiscoverySchema = z.strictObject({
   /** How long one provider's listing may take. */
   timeoutMs: z.number().int().positive().default(15_000),
   sources: z.array(z.url({ protocol: /^https?$/ })).default([]),
+  /**
+   * How long a limit learned from a provider holds without a 429 of its key confirming it: then it lapses and the
+   * published one applies again (a provider that raised a limit says so in its headers sooner, when it sends them).
+   */
+  learnedLimitTtlHours: z.number().positive().default(168),
 });
 
 export const ConfigSchema = z.strictObject({
