@@ -22,6 +22,7 @@ import { loadCatalog } from './catalog/load.js';
 import { createCatalogProposals } from './catalog/proposals.js';
 import { mergedProviders } from './catalog/resolve.js';
 import { createDiscoveredLayer } from './catalog/discovery/layer.js';
+import { publishCatalogChanges } from './server/discovery/catalog-events.js';
 import { createCatalogSync } from './server/discovery/catalog-sync.js';
 import type { ResolvedCatalog } from './catalog/types.js';
 import { createApp } from './server/app.js';
@@ -167,6 +168,8 @@ export async function startGateway({
     },
     recordsLocation: stores.recordsLocation,
   }).catch(abandon);
+  const bus = createEventBus();
+  bus.attach((event) => stores.eventLog.append(event));
   const catalogSync = await createCatalogSync({
     config,
     written: () => mergedProviders(catalog, config.providers),
@@ -176,6 +179,7 @@ export async function startGateway({
     records: stores.records,
     reload: () => accounts.reload(),
     logger,
+    publish: (changes, at) => publishCatalogChanges(bus, changes, at),
   });
   const release = async () => {
     await catalogSync.close();
@@ -200,8 +204,6 @@ export async function startGateway({
   const { registry } = accounts;
   metrics.setGaugeSources(gaugeSources(accounts));
   const runs = createRunRecords(stores.kv, config.events.retentionMs, logger);
-  const bus = createEventBus();
-  bus.attach((event) => stores.eventLog.append(event));
   const chat = createChatGraph({
     registry,
     adapters,

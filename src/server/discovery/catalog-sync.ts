@@ -38,6 +38,8 @@ export interface CatalogSyncOptions {
   /** Rebuilds the registry (accounts.reload): the same path a config reload takes. */
   reload: () => Promise<void>;
   logger: Logger;
+  /** Where a sync's changes go besides the changes log: the event bus (`catalog_changed`). */
+  publish?: (changes: CatalogChange[], now: number) => void;
   now?: () => number;
 }
 
@@ -97,9 +99,11 @@ export async function createCatalogSync(options: CatalogSyncOptions): Promise<Ca
         logger.warn({ provider: provider.id, err: error }, 'model discovery failed; the catalog stays as it was');
       }
     }
-    if (report.changes.length > 0) await options.reload();
-    if (report.changes.length > 0)
+    if (report.changes.length > 0) {
+      await options.reload();
       logger.info({ changes: report.changes.length }, 'model discovery changed the catalog');
+      options.publish?.(report.changes, now());
+    }
     return report;
   };
 
