@@ -10,6 +10,7 @@ import { createRunRecords } from '../graphs/chat/run-record.js';
 import { createCodeAgentService } from '../graphs/code-agent/threads/service.js';
 import { parseWorkspaceRoots } from '../tools/workspace-roots.js';
 import { createAccounts, type Accounts } from './accounts/index.js';
+import type { ShutdownReached } from './accounts/shutdown-timer.js';
 import type { Env } from './config/load.js';
 import { createRuntimeSettingsStore } from './config/runtime-settings.js';
 import type { Config } from './config/schema.js';
@@ -152,6 +153,9 @@ export async function startGateway({
     logger,
     debounceMs: reloadDebounceMs,
   }).catch(abandon);
+  // Wired once discovery's schedule exists (below): a shutdown that comes earlier is only noted in the log.
+  let shutdownsReached = (models: ShutdownReached[]) =>
+    logger.info({ models: models.length }, 'shutdown day reached before discovery started');
   const accounts = await createAccounts({
     config,
     env,
@@ -167,6 +171,7 @@ export async function startGateway({
       recordCallStats(stats, record);
     },
     recordsLocation: stores.recordsLocation,
+    onShutdown: (models) => shutdownsReached(models),
   }).catch(abandon);
   const bus = createEventBus();
   bus.attach((event) => stores.eventLog.append(event));
@@ -180,7 +185,12 @@ export async function startGateway({
     reload: () => accounts.reload(),
     logger,
     publish: (changes, at) => publishCatalogChanges(bus, changes, at),
+    locks: stores.locks,
   });
+  shutdownsReached = (models) =>
+    void catalogSync
+      .noteExpired(models)
+      .catch((err: unknown) => logger.warn({ err: String(err) }, 'a shutdown reached could not be noted'));
   const release = async () => {
     await catalogSync.close();
     await settings.close();

@@ -28,7 +28,7 @@ export function resolveCatalog(
   discovered?: DiscoveredOverlay,
 ): ResolvedCatalog {
   const merged = mergeEntries(catalog, userEntries, discovered);
-  const today = new Date().toISOString().slice(0, 10);
+  const now = Date.now();
   const resolved: ResolvedCatalog = {
     providers: [],
     models: [],
@@ -58,7 +58,7 @@ export function resolveCatalog(
     }
     const provider = resolveProvider(entry, env, index, keys);
     provider.models = provider.models.filter((model) => {
-      const off = modelOffReason(model.ref, model.config, switches) ?? goneReason(model.config, entry.id, today);
+      const off = modelOffReason(model.ref, model.config, switches) ?? goneReason(model.config, entry.id, now);
       if (off !== undefined) resolved.switchedOff.set(model.ref, off);
       return off === undefined;
     });
@@ -131,9 +131,10 @@ function modelOffReason(ref: string, config: ModelConfig, switches: CatalogSwitc
 }
 
 /** Why a model its provider no longer lists, or has shut down, is off; undefined when it is not gone. */
-function goneReason(config: ModelConfig, provider: string, today: string): string | undefined {
+function goneReason(config: ModelConfig, provider: string, now: number): string | undefined {
   if (config.retiredAt !== undefined) return `retired: '${provider}' no longer lists it (since ${config.retiredAt})`;
-  if (config.shutdownAt !== undefined && config.shutdownAt <= today)
+  // A day takes effect at its start (UTC); a date-time at that instant.
+  if (config.shutdownAt !== undefined && Date.parse(config.shutdownAt) <= now)
     return `retired: '${provider}' shut it down on ${config.shutdownAt}`;
   return undefined;
 }

@@ -75,7 +75,10 @@ export const ModelSchema = z.strictObject({
   discovered: z.boolean().optional(),
   /** The day (YYYY-MM-DD) it left the provider's listing: not routed to from then on. */
   retiredAt: z.string().optional(),
-  /** The day (YYYY-MM-DD) the provider shuts it down, as its listing says: not routed to from that day. */
+  /**
+   * The day (YYYY-MM-DD, from its start in UTC) or the ISO date-time the provider shuts it down, as its listing says:
+   * not routed to from then on (a timer rebuilds the registry at that moment).
+   */
   shutdownAt: z.string().optional(),
 });
 export type ModelConfig = z.infer<typeof ModelSchema>;

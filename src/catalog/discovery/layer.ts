@@ -19,6 +19,11 @@ export interface DiscoveredLayer {
   load(): Promise<void>;
   /** Stores a provider's next record and the changes its sync found. */
   save(record: DiscoveredProvider, changes: CatalogChange[]): Promise<void>;
+  /**
+   * Stores changes made without a sync (a shutdown day reached), under ids made of their contents: every instance
+   * notes the same change, and it is kept once.
+   */
+  note(changes: CatalogChange[]): Promise<void>;
   /** Changes since `since` (ms since the epoch), newest first. */
   changes(since?: number): Promise<CatalogChange[]>;
   /** Whether a collection the store says changed is this layer's. */
@@ -50,6 +55,13 @@ export function createDiscoveredLayer(records: RecordStore): DiscoveredLayer {
       }
       // The layer record last: an instance that reloads on it sees the changes too.
       await records.put(LAYER_COLLECTION, record.provider, JSON.stringify(record));
+      await trim(records);
+    },
+    async note(changes) {
+      for (const change of changes) {
+        const id = `${String(change.at).padStart(15, '0')}-${change.change}-${change.provider}-${change.model}`;
+        await records.put(CHANGES_COLLECTION, id, JSON.stringify(change));
+      }
       await trim(records);
     },
     async changes(since = 0) {
