@@ -177,7 +177,8 @@ export async function startGateway({
   bus.attach((event) => stores.eventLog.append(event));
   const catalogSync = await createCatalogSync({
     config,
-    written: () => mergedProviders(catalog, config.providers),
+    // Accepted providers are written out too (their listing adds the models they lack).
+    written: () => mergedProviders(catalog, config.providers, { accepted: () => discovered.accepted() }),
     registry: accounts.registry,
     adapters,
     layer: discovered,
@@ -250,11 +251,14 @@ export async function startGateway({
     get sources() {
       return config.discovery.sources;
     },
-    providers: () => mergedProviders(catalog, config.providers),
+    providers: () => mergedProviders(catalog, config.providers, { accepted: () => discovered.accepted() }),
     records: stores.records,
     http,
     timeouts: config.timeouts,
     now: Date.now,
+    layer: discovered,
+    // At once, on this instance; the others rebuild when the store tells them the layer changed.
+    changed: () => accounts.reload(),
   });
   // In the background, never delaying readiness; a list that cannot be read is a warning, not a failed start.
   if (config.discovery.sources.length > 0)

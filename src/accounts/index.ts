@@ -139,7 +139,9 @@ export async function createAccounts(options: AccountsOptions): Promise<Accounts
     health,
     adapters: options.adapters,
     timeouts: config.timeouts,
-    knownProviders: { has: (id) => mergedProviders(catalog, config.providers).some((entry) => entry.id === id) },
+    knownProviders: {
+      has: (id) => mergedProviders(catalog, config.providers, options.discovered).some((entry) => entry.id === id),
+    },
     vaultState: () => vaultState(vaultOptions.records, vaultOptions.masterKey, vaultOptions.location),
     // In place: the request graph and the routes hold this object.
     reload,

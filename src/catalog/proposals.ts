@@ -1,11 +1,15 @@
 // Catalog proposals from community lists (`discovery.sources`): each list is fetched, parsed, and compared with the
 // catalog; what it says that the catalog does not (a provider it lacks, other limits) becomes a proposal an operator
-// accepts or dismisses. Nothing is enabled from a list: an accepted proposal is a config entry to add, not a switch.
+// accepts or dismisses. Nothing is enabled from a list without that: an accepted proposal joins the catalog's
+// discovered layer (a new provider is listed, and serves once it has a key; other limits apply), a dismissed one
+// stays out (or leaves the layer, when it was accepted before).
 import { createHash } from 'node:crypto';
 import type { Limits, ProviderEntry } from '../config/schema.js';
 import type { HttpClient, Timeouts } from '../providers/http.js';
+import type { Protocol } from '../providers/protocols.js';
 import type { RecordStore } from '../storage/types.js';
 import { parseCommunityList, type ListedProvider } from './community-list.js';
+import { inferModel } from './discovery/infer.js';
 
 const PROPOSALS_COLLECTION = 'catalog-proposals';
 
@@ -30,14 +34,37 @@ export interface Proposal {
   change: ProposalChange;
   createdAt: number;
   decidedAt?: number;
+  /** Once accepted: the entry it added to the catalog's discovered layer. */
+  added?: ProviderEntry;
+}
+
+/** What the operator adds when accepting a new provider: what a community list does not say. */
+export interface AcceptDetails {
+  /** Its API's base URL; without one the provider is listed but cannot serve (accept again with it). */
+  baseUrl?: string | undefined;
+  /** Default `openai` (most providers' lists are OpenAI-compatible). */
+  protocol?: Protocol | undefined;
+  /** The variables holding its keys, instead of the guessed `<ID>_API_KEY`. */
+  keyEnv?: string[] | undefined;
+  /** Model ids to serve before its own listing is read, instead of the list's names. */
+  models?: string[] | undefined;
 }
 
 export interface CatalogProposals {
   /** Fetches every source now and records what is new; resolves the proposals made and the sources that failed. */
   refresh(): Promise<{ made: number; failed: Array<{ source: string; error: string }> }>;
   list(): Promise<Proposal[]>;
-  /** Accepts or dismisses one; undefined when there is no such proposal. */
-  decide(id: string, decision: 'accepted' | 'dismissed'): Promise<Proposal | undefined>;
+  /**
+   * Accepts (joining the discovered layer, with `details` for a new provider) or dismisses one (leaving the layer if
+   * it had joined it); undefined when there is no such proposal.
+   */
+  decide(id: string, decision: 'accepted' | 'dismissed', details?: AcceptDetails): Promise<Proposal | undefined>;
+}
+
+/** Where accepted entries go: the discovered layer. */
+interface AcceptedEntries {
+  accept(entry: ProviderEntry): Promise<void>;
+  withdraw(provider: string): Promise<boolean>;
 }
 
 export interface CatalogProposalsDeps {
@@ -48,6 +75,10 @@ export interface CatalogProposalsDeps {
   http: HttpClient;
   timeouts: Timeouts;
   now: () => number;
+  /** The discovered layer, which accepted entries join. */
+  layer: AcceptedEntries;
+  /** Rebuilds the registry after a decision changed the layer, so that it applies at once. */
+  changed: () => Promise<void>;
 }
 
 /** Fetch limit for a list: a README is a few hundred KB at most. */
@@ -84,11 +115,19 @@ export function createCatalogProposals(deps: CatalogProposalsDeps): CatalogPropo
       const all = await deps.records.list(PROPOSALS_COLLECTION);
       return all.map(({ value }) => JSON.parse(value) as Proposal).sort((a, b) => a.createdAt - b.createdAt);
     },
-    async decide(id, decision) {
+    async decide(id, decision, details = {}) {
       const proposal = await read(id);
       if (proposal === undefined) return undefined;
-      const decided: Proposal = { ...proposal, status: decision, decidedAt: deps.now() };
+      const { added: _previous, ...rest } = proposal;
+      const decided: Proposal = { ...rest, status: decision, decidedAt: deps.now() };
+      if (decision === 'accepted') {
+        decided.added = entryOf(proposal.change, details);
+        await deps.layer.accept(decided.added);
+      } else if (proposal.status === 'accepted') {
+        await deps.layer.withdraw(providerOf(proposal.change));
+      }
       await deps.records.put(PROPOSALS_COLLECTION, id, JSON.stringify(decided));
+      await deps.changed();
       return decided;
     },
   };
@@ -127,6 +166,26 @@ function compare(listed: ListedProvider[], known: ProviderEntry[]): Array<{ chan
     }
   }
   return changes;
+}
+
+const providerOf = (change: ProposalChange) => (change.kind === 'limits' ? change.provider : change.entry.id);
+
+/**
+ * The entry an accepted change adds to the discovered layer: a known provider's proposed limits, or a new provider
+ * with what the operator added (protocol, base URL), discovering its models, and serving the list's model names that
+ * look like ids (with modest priors) until its listing is read.
+ */
+function entryOf(change: ProposalChange, details: AcceptDetails): ProviderEntry {
+  if (change.kind === 'limits') return { id: change.provider, limits: change.proposed };
+  const ids = details.models ?? change.models.filter((name) => /^[\w.:/-]+$/.test(name));
+  return {
+    ...change.entry,
+    protocol: details.protocol ?? 'openai',
+    ...(details.baseUrl === undefined ? {} : { baseUrl: details.baseUrl }),
+    ...(details.keyEnv === undefined ? {} : { keyEnv: details.keyEnv }),
+    discover: true,
+    models: ids.flatMap((model) => inferModel({ id: model }) ?? []),
+  };
 }
 
 function newProvider(provider: ListedProvider): ProposalChange {

@@ -94,11 +94,13 @@ export function mergedProviders(
 }
 
 /**
- * The discovered layer (models found in the providers' own listings, retirement and shutdown days): it adds what
- * the catalog and the config do not write out, which stay on top.
+ * The discovered layer: providers (or their limits) accepted from proposals, over the catalog and under the config;
+ * and models found in the providers' own listings, retirement and shutdown days, which add what the catalog and the
+ * config do not write out (those stay on top). Either part may be left out.
  */
 export interface DiscoveredOverlay {
-  apply(entry: ProviderEntry): ProviderEntry;
+  accepted?(): ProviderEntry[];
+  apply?(entry: ProviderEntry): ProviderEntry;
 }
 
 function mergeEntries(
@@ -107,6 +109,12 @@ function mergeEntries(
   discovered?: DiscoveredOverlay,
 ): MergedEntry[] {
   const merged = new Map<string, MergedEntry>(catalog.map((entry) => [entry.id, { entry, fromUser: false }]));
+  for (const accepted of discovered?.accepted?.() ?? []) {
+    const base = merged.get(accepted.id)?.entry;
+    const entry: ProviderEntry =
+      base === undefined ? accepted : { ...base, ...accepted, models: mergeModels(base.models, accepted.models) };
+    merged.set(accepted.id, { entry, fromUser: false });
+  }
   userEntries.forEach((user, index) => {
     const base = merged.get(user.id)?.entry;
     const entry: ProviderEntry =
@@ -114,7 +122,8 @@ function mergeEntries(
     merged.set(user.id, { entry, fromUser: true, index });
   });
   const all = [...merged.values()];
-  return discovered === undefined ? all : all.map((item) => ({ ...item, entry: discovered.apply(item.entry) }));
+  const apply = discovered?.apply;
+  return apply === undefined ? all : all.map((item) => ({ ...item, entry: apply(item.entry) }));
 }
 
 function mergeModels(base: ModelConfig[] | undefined, override: ModelConfig[] | undefined): ModelConfig[] {
@@ -148,6 +157,9 @@ function disabledReason(
 ): string | undefined {
   if (switchedOff) return SWITCHED_OFF;
   if (entry.enabled === false) return 'disabled in config';
+  // A provider accepted from a community list may not have its base URL yet (the list gives none).
+  if (!fromUser && entry.baseUrl === undefined && !(entry.baseUrlEnv !== undefined && env[entry.baseUrlEnv]))
+    return 'no base URL: accept its proposal again with one, or set baseUrl in switchboard.yaml';
   const unset = (entry.requiredEnv ?? []).filter((name) => !env[name]);
   if (unset.length > 0) return `set ${unset.join(' and ')} to enable`;
   if (entry.keyless) {
