@@ -52,8 +52,10 @@ async function drained(client: Client): Promise<void> {
 }
 
 const catalogEvents = (client: Client): RunEvent[] => client.events().filter((e) => e.type === 'catalog_changed');
-const changesOf = (event: RunEvent | undefined) =>
-  (event?.data as { changes: Array<{ change: string; model: string }> }).changes.map((c) => `${c.change} ${c.model}`);
+const changesOf = (event: RunEvent | undefined) => {
+  if (event?.type !== 'catalog_changed') throw new Error(`not a catalog event: ${JSON.stringify(event)}`);
+  return event.data.changes.map((c) => `${c.change} ${c.model}`);
+};
 
 describe('catalog_changed on /v1/ws', () => {
   it('reaches the admin live and in replays, not a client key, and only when something changed', async () => {
