@@ -21,6 +21,7 @@ import { createAdapters } from './providers/protocols.js';
 import { createHttpClient } from './providers/http.js';
 import { loadCatalog } from './catalog/load.js';
 import { createCatalogProposals } from './catalog/proposals.js';
+import { portOf } from './catalog/local-servers.js';
 import { mergedProviders } from './catalog/resolve.js';
 import { createDiscoveredLayer } from './catalog/discovery/layer.js';
 import { publishCatalogChanges } from './server/discovery/catalog-events.js';
@@ -259,9 +260,19 @@ export async function startGateway({
     layer: discovered,
     // At once, on this instance; the others rebuild when the store tells them the layer changed.
     changed: () => accounts.reload(),
+    local: () =>
+      config.discovery.local
+        ? {
+            ports: config.discovery.localPorts,
+            timeoutMs: config.discovery.localTimeoutMs,
+            // Not the gateway's own port (vLLM's default is Switchboard's too), nor a provider already on.
+            skip: (port) =>
+              port === config.server.port || accounts.registry.providers.some((p) => portOf(p.baseUrl) === port),
+          }
+        : undefined,
   });
   // In the background, never delaying readiness; a list that cannot be read is a warning, not a failed start.
-  if (config.discovery.sources.length > 0)
+  if (config.discovery.sources.length > 0 || config.discovery.local)
     void proposals.refresh().then(
       ({ made, failed }) => {
         if (made > 0) logger.info({ made }, 'community lists propose catalog changes: GET /admin/catalog/proposals');

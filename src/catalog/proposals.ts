@@ -6,6 +6,8 @@
 import { createHash } from 'node:crypto';
 import type { Limits, ProviderEntry } from '../config/schema.js';
 import type { HttpClient, Timeouts } from '../providers/http.js';
+import { fetchText } from './fetch-text.js';
+import { probeLocalServers, type LocalProbe } from './local-servers.js';
 import type { Protocol } from '../providers/protocols.js';
 import type { RecordStore } from '../storage/types.js';
 import { parseCommunityList, type ListedProvider } from './community-list.js';
@@ -17,8 +19,14 @@ const PROPOSALS_COLLECTION = 'catalog-proposals';
 export type ProposalChange =
   | {
       kind: 'new_provider';
-      /** A config entry to start from: the list gives no protocol or base URL, so those are the operator's to add. */
-      entry: Pick<ProviderEntry, 'id' | 'name' | 'keyEnv' | 'signupUrl' | 'limits' | 'trialCredit'>;
+      /**
+       * A config entry to start from: a list gives no protocol or base URL, so those are the operator's to add; a
+       * local server found on a port gives both, and needs no key (`keyless`).
+       */
+      entry: Pick<
+        ProviderEntry,
+        'id' | 'name' | 'keyEnv' | 'signupUrl' | 'limits' | 'trialCredit' | 'protocol' | 'baseUrl' | 'keyless'
+      >;
       /** Model names the list gives. */
       models: string[];
     }
@@ -79,10 +87,12 @@ export interface CatalogProposalsDeps {
   layer: AcceptedEntries;
   /** Rebuilds the registry after a decision changed the layer, so that it applies at once. */
   changed: () => Promise<void>;
+  /** Which local ports to ask for servers at each refresh (`discovery.local`); undefined: none. */
+  local?: () => Pick<LocalProbe, 'ports' | 'timeoutMs' | 'skip'> | undefined;
 }
 
-/** Fetch limit for a list: a README is a few hundred KB at most. */
-const MAX_BYTES = 2_000_000;
+/** The source and section of local servers' proposals. */
+const LOCAL_SOURCE = 'local';
 
 export function createCatalogProposals(deps: CatalogProposalsDeps): CatalogProposals {
   const read = async (id: string) => {
@@ -96,7 +106,7 @@ export function createCatalogProposals(deps: CatalogProposalsDeps): CatalogPropo
       for (const source of deps.sources) {
         let listed: ListedProvider[];
         try {
-          listed = parseCommunityList(await fetchText(deps, source));
+          listed = parseCommunityList(await fetchText(deps.http, source, deps.timeouts));
         } catch (err) {
           failed.push({ source, error: err instanceof Error ? err.message : String(err) });
           continue;
@@ -105,6 +115,26 @@ export function createCatalogProposals(deps: CatalogProposalsDeps): CatalogPropo
           const id = proposalId(source, change);
           if ((await read(id)) !== undefined) continue;
           const proposal: Proposal = { id, status: 'pending', source, section, change, createdAt: deps.now() };
+          await deps.records.put(PROPOSALS_COLLECTION, id, JSON.stringify(proposal));
+          made++;
+        }
+      }
+      const local = deps.local?.();
+      if (local !== undefined) {
+        const known = deps.providers();
+        for (const server of await probeLocalServers({ ...local, known, http: deps.http, timeouts: deps.timeouts })) {
+          // Its id leaves the models out: a server whose list changed is not proposed again.
+          const id = proposalId(LOCAL_SOURCE, { kind: 'new_provider', entry: server.entry, models: [] });
+          if ((await read(id)) !== undefined) continue;
+          const change: ProposalChange = { kind: 'new_provider', entry: server.entry, models: server.models };
+          const proposal: Proposal = {
+            id,
+            status: 'pending',
+            source: LOCAL_SOURCE,
+            section: 'Local servers',
+            change,
+            createdAt: deps.now(),
+          };
           await deps.records.put(PROPOSALS_COLLECTION, id, JSON.stringify(proposal));
           made++;
         }
@@ -131,20 +161,6 @@ export function createCatalogProposals(deps: CatalogProposalsDeps): CatalogPropo
       return decided;
     },
   };
-}
-
-async function fetchText(deps: CatalogProposalsDeps, url: string): Promise<string> {
-  const signal = AbortSignal.timeout(deps.timeouts.firstByteMs + deps.timeouts.idleMs);
-  const res = await deps.http.request({ url, signal, timeouts: deps.timeouts, pool: 'community-lists' });
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of res.body) {
-    size += chunk.byteLength;
-    if (size > MAX_BYTES) throw new Error(`larger than ${MAX_BYTES} bytes`);
-    chunks.push(chunk);
-  }
-  if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** What the listed providers say that the catalog does not. */
@@ -180,8 +196,10 @@ function entryOf(change: ProposalChange, details: AcceptDetails): ProviderEntry 
   const ids = details.models ?? change.models.filter((name) => /^[\w.:/-]+$/.test(name));
   return {
     ...change.entry,
-    protocol: details.protocol ?? 'openai',
-    ...(details.baseUrl === undefined ? {} : { baseUrl: details.baseUrl }),
+    protocol: details.protocol ?? change.entry.protocol ?? 'openai',
+    ...((details.baseUrl ?? change.entry.baseUrl) === undefined
+      ? {}
+      : { baseUrl: details.baseUrl ?? change.entry.baseUrl }),
     ...(details.keyEnv === undefined ? {} : { keyEnv: details.keyEnv }),
     discover: true,
     models: ids.flatMap((model) => inferModel({ id: model }) ?? []),

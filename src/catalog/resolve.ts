@@ -37,11 +37,17 @@ export function resolveCatalog(
     byRef: new Map(),
     byBareId: new Map(),
   };
-  for (const { entry: listed, fromUser, index } of merged) {
+  for (const { entry: listed, fromUser, accepted, index } of merged) {
     const switched = switches?.provider(listed.id);
     const entry = switched === undefined ? listed : { ...listed, enabled: switched };
     const keys = entry.keyless ? [] : keysOf(entry);
-    const reason = disabledReason(entry, fromUser, env, keys.length, switched === false);
+    const reason = disabledReason(
+      entry,
+      { fromUser, accepted: accepted === true },
+      env,
+      keys.length,
+      switched === false,
+    );
     if (reason !== undefined) {
       resolved.disabled.push({
         id: entry.id,
@@ -77,6 +83,8 @@ export function resolveCatalog(
 interface MergedEntry {
   entry: ProviderEntry;
   fromUser: boolean;
+  /** Accepted by an operator from a proposal: a keyless one (a local server found on its port) is on. */
+  accepted?: boolean;
   /** Position in the user's `providers` list, for error messages. */
   index?: number;
 }
@@ -113,7 +121,7 @@ function mergeEntries(
     const base = merged.get(accepted.id)?.entry;
     const entry: ProviderEntry =
       base === undefined ? accepted : { ...base, ...accepted, models: mergeModels(base.models, accepted.models) };
-    merged.set(accepted.id, { entry, fromUser: false });
+    merged.set(accepted.id, { entry, fromUser: false, accepted: true });
   }
   userEntries.forEach((user, index) => {
     const base = merged.get(user.id)?.entry;
@@ -150,7 +158,7 @@ function goneReason(config: ModelConfig, provider: string, now: number): string 
 
 function disabledReason(
   entry: ProviderEntry,
-  fromUser: boolean,
+  { fromUser, accepted }: { fromUser: boolean; accepted: boolean },
   env: Env,
   keyCount: number,
   switchedOff: boolean,
@@ -163,7 +171,7 @@ function disabledReason(
   const unset = (entry.requiredEnv ?? []).filter((name) => !env[name]);
   if (unset.length > 0) return `set ${unset.join(' and ')} to enable`;
   if (entry.keyless) {
-    if (fromUser || (entry.baseUrlEnv !== undefined && env[entry.baseUrlEnv])) return undefined;
+    if (fromUser || accepted || (entry.baseUrlEnv !== undefined && env[entry.baseUrlEnv])) return undefined;
     return `set ${entry.baseUrlEnv ?? 'its baseUrl in switchboard.yaml'} to enable`;
   }
   if (keyCount > 0) return undefined;

@@ -85,8 +85,9 @@ function joined(proposal: Proposal): string {
   if (added === undefined) return '';
   if (proposal.change.kind === 'limits') return `${added.id} now uses these limits: ${JSON.stringify(added.limits)}\n`;
   const keys = added.keyEnv?.join(' or ') ?? 'its key variable';
-  const serves =
-    added.baseUrl === undefined
+  const serves = added.keyless
+    ? 'it needs no key and serves now'
+    : added.baseUrl === undefined
       ? `it cannot serve without a base URL: accept again with --base-url`
       : `it serves once ${keys} is set or a key is added (\`switchboard keys add ${added.id}\`)`;
   return `${added.id} joined the catalog; ${serves}.\n`;
@@ -103,9 +104,11 @@ function withParent<T>(command: Command): GatewayOptions & T {
 function cells(proposal: Proposal): string[] {
   const { change } = proposal;
   const what =
-    change.kind === 'new_provider'
-      ? `new provider ${change.entry.name ?? change.entry.id}${change.entry.signupUrl ? ` (${change.entry.signupUrl})` : ''}`
-      : `${change.provider} limits ${JSON.stringify(change.current)} -> ${JSON.stringify(change.proposed)}`;
+    change.kind === 'new_provider' && change.entry.keyless === true
+      ? `local server ${change.entry.name ?? change.entry.id} at ${change.entry.baseUrl} (${count(change.models.length, 'model')})`
+      : change.kind === 'new_provider'
+        ? `new provider ${change.entry.name ?? change.entry.id}${change.entry.signupUrl ? ` (${change.entry.signupUrl})` : ''}`
+        : `${change.provider} limits ${JSON.stringify(change.current)} -> ${JSON.stringify(change.proposed)}`;
   return [proposal.id, proposal.status, what, proposal.source];
 }
 

@@ -338,6 +338,14 @@ const DiscoverySchema = z.strictObject({
    * published one applies again (a provider that raised a limit says so in its headers sooner, when it sends them).
    */
   learnedLimitTtlHours: z.number().positive().default(168),
+  /**
+   * Ask the usual ports of 127.0.0.1 for a local OpenAI-compatible server (LM Studio 1234, vLLM 8000, llama.cpp 8080,
+   * Ollama 11434) when the proposals are read; what answers is proposed, never switched on by itself.
+   */
+  local: z.boolean().default(false),
+  localPorts: z.array(z.number().int().min(1).max(65_535)).default([1234, 8000, 8080, 11434]),
+  /** How long one local port may take to list its models. */
+  localTimeoutMs: z.number().int().positive().default(1_000),
 });
 
 export const ConfigSchema = z.strictObject({
