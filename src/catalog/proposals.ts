@@ -4,33 +4,17 @@
 // discovered layer (a new provider is listed, and serves once it has a key; other limits apply), a dismissed one
 // stays out (or leaves the layer, when it was accepted before).
 import { createHash } from 'node:crypto';
-import type { Limits, ProviderEntry } from '../config/schema.js';
+import type { ProviderEntry } from '../config/schema.js';
 import type { HttpClient, Timeouts } from '../providers/http.js';
 import { fetchText } from './fetch-text.js';
 import { probeLocalServers, type LocalProbe } from './local-servers.js';
 import type { Protocol } from '../providers/protocols.js';
 import type { RecordStore } from '../storage/types.js';
 import { parseCommunityList, type ListedProvider } from './community-list.js';
+import { compare, type ProposalChange } from './proposal-compare.js';
 import { inferModel } from './discovery/infer.js';
 
 const PROPOSALS_COLLECTION = 'catalog-proposals';
-
-/** What a community list proposes for one provider. */
-export type ProposalChange =
-  | {
-      kind: 'new_provider';
-      /**
-       * A config entry to start from: a list gives no protocol or base URL, so those are the operator's to add; a
-       * local server found on a port gives both, and needs no key (`keyless`).
-       */
-      entry: Pick<
-        ProviderEntry,
-        'id' | 'name' | 'keyEnv' | 'signupUrl' | 'limits' | 'trialCredit' | 'protocol' | 'baseUrl' | 'keyless'
-      >;
-      /** Model names the list gives. */
-      models: string[];
-    }
-  | { kind: 'limits'; provider: string; current: Limits; proposed: Limits };
 
 export interface Proposal {
   /** Stable for the same change from the same list: a dismissed proposal is not made again. */
@@ -163,27 +147,6 @@ export function createCatalogProposals(deps: CatalogProposalsDeps): CatalogPropo
   };
 }
 
-/** What the listed providers say that the catalog does not. */
-function compare(listed: ListedProvider[], known: ProviderEntry[]): Array<{ change: ProposalChange; section: string }> {
-  const changes: Array<{ change: ProposalChange; section: string }> = [];
-  for (const provider of listed) {
-    const match = known.find((entry) => sameProvider(provider, entry));
-    if (match === undefined) {
-      changes.push({ change: newProvider(provider), section: provider.section });
-      continue;
-    }
-    const current = match.limits ?? {};
-    const differs = (Object.keys(provider.limits) as Array<keyof Limits>).filter(
-      (name) => provider.limits[name] !== current[name],
-    );
-    if (differs.length > 0) {
-      const proposed = { ...current, ...provider.limits };
-      changes.push({ change: { kind: 'limits', provider: match.id, current, proposed }, section: provider.section });
-    }
-  }
-  return changes;
-}
-
 const providerOf = (change: ProposalChange) => (change.kind === 'limits' ? change.provider : change.entry.id);
 
 /**
@@ -205,48 +168,6 @@ function entryOf(change: ProposalChange, details: AcceptDetails): ProviderEntry 
     models: ids.flatMap((model) => inferModel({ id: model }) ?? []),
   };
 }
-
-function newProvider(provider: ListedProvider): ProposalChange {
-  const id = slug(provider.name);
-  const entry = {
-    id,
-    name: provider.name,
-    // A guess in the usual form: the operator corrects it before setting it.
-    keyEnv: [`${id.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_API_KEY`],
-    ...(provider.url === undefined ? {} : { signupUrl: provider.url }),
-    ...(Object.keys(provider.limits).length === 0 ? {} : { limits: provider.limits }),
-    ...(provider.trialCredit === undefined ? {} : { trialCredit: provider.trialCredit }),
-  };
-  return { kind: 'new_provider', entry, models: provider.models };
-}
-
-/** By name ("Google AI Studio" in "Google AI Studio (Gemini API)"), id, or the site of its link. */
-function sameProvider(provider: ListedProvider, entry: ProviderEntry): boolean {
-  const name = squash(provider.name);
-  const names = [entry.id, entry.name ?? ''].map(squash).filter((n) => n.length >= 3);
-  if (names.some((n) => n === name || (name.length >= 4 && (n.includes(name) || name.includes(n))))) return true;
-  const site = siteOf(provider.url);
-  return site !== undefined && [entry.signupUrl, entry.baseUrl].some((url) => siteOf(url) === site);
-}
-
-/** The registrable part of a URL's host ("console.groq.com" → "groq.com"); undefined for github.com and the like. */
-function siteOf(url: string | undefined): string | undefined {
-  if (url === undefined) return undefined;
-  try {
-    const host = new URL(url).hostname.split('.').slice(-2).join('.');
-    // Many providers' links point at GitHub or Hugging Face pages: those name no provider.
-    return ['github.com', 'huggingface.co', 'google.com'].includes(host) ? undefined : host;
-  } catch {
-    return undefined;
-  }
-}
-
-const squash = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, '');
-const slug = (text: string) =>
-  text
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '') || 'provider';
 
 function proposalId(source: string, change: ProposalChange): string {
   const digest = createHash('sha256')
