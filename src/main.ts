@@ -10,6 +10,7 @@ import { createRunRecords } from '../graphs/chat/run-record.js';
 import { createCodeAgentService } from '../graphs/code-agent/threads/service.js';
 import { parseWorkspaceRoots } from '../tools/workspace-roots.js';
 import { createAccounts, type Accounts } from './accounts/index.js';
+import type { ShutdownReached } from './accounts/shutdown-timer.js';
 import type { Env } from './config/load.js';
 import { createRuntimeSettingsStore } from './config/runtime-settings.js';
 import type { Config } from './config/schema.js';
@@ -20,8 +21,10 @@ import { createAdapters } from './providers/protocols.js';
 import { createHttpClient } from './providers/http.js';
 import { loadCatalog } from './catalog/load.js';
 import { createCatalogProposals } from './catalog/proposals.js';
+import { portOf } from './catalog/local-servers.js';
 import { mergedProviders } from './catalog/resolve.js';
 import { createDiscoveredLayer } from './catalog/discovery/layer.js';
+import { publishCatalogChanges } from './server/discovery/catalog-events.js';
 import { createCatalogSync } from './server/discovery/catalog-sync.js';
 import type { ResolvedCatalog } from './catalog/types.js';
 import { createApp } from './server/app.js';
@@ -156,6 +159,9 @@ export async function startGateway({
     logger,
     debounceMs: reloadDebounceMs,
   }).catch(abandon);
+  // Wired once discovery's schedule exists (below): a shutdown that comes earlier is only noted in the log.
+  let shutdownsReached = (models: ShutdownReached[]) =>
+    logger.info({ models: models.length }, 'shutdown day reached before discovery started');
   const accounts = await createAccounts({
     config,
     env,
@@ -171,17 +177,27 @@ export async function startGateway({
       recordCallStats(stats, record);
     },
     recordsLocation: stores.recordsLocation,
+    onShutdown: (models) => shutdownsReached(models),
   }).catch(abandon);
+  const bus = createEventBus();
+  bus.attach((event) => stores.eventLog.append(event));
   const catalogSync = await createCatalogSync({
     config,
-    written: () => mergedProviders(catalog, config.providers),
+    // Accepted providers are written out too (their listing adds the models they lack).
+    written: () => mergedProviders(catalog, config.providers, { accepted: () => discovered.accepted() }),
     registry: accounts.registry,
     adapters,
     layer: discovered,
     records: stores.records,
     reload: () => accounts.reload(),
     logger,
+    publish: (changes, at) => publishCatalogChanges(bus, changes, at),
+    locks: stores.locks,
   });
+  shutdownsReached = (models) =>
+    void catalogSync
+      .noteExpired(models)
+      .catch((err: unknown) => logger.warn({ err: String(err) }, 'a shutdown reached could not be noted'));
   const release = async () => {
     await catalogSync.close();
     await settings.close();
@@ -205,8 +221,6 @@ export async function startGateway({
   const { registry } = accounts;
   metrics.setGaugeSources(gaugeSources(accounts));
   const runs = createRunRecords(stores.kv, config.events.retentionMs, logger);
-  const bus = createEventBus();
-  bus.attach((event) => stores.eventLog.append(event));
   const chat = createChatGraph({
     registry,
     adapters,
@@ -243,14 +257,27 @@ export async function startGateway({
     get sources() {
       return config.discovery.sources;
     },
-    providers: () => mergedProviders(catalog, config.providers),
+    providers: () => mergedProviders(catalog, config.providers, { accepted: () => discovered.accepted() }),
     records: stores.records,
     http,
     timeouts: config.timeouts,
     now: Date.now,
+    layer: discovered,
+    // At once, on this instance; the others rebuild when the store tells them the layer changed.
+    changed: () => accounts.reload(),
+    local: () =>
+      config.discovery.local
+        ? {
+            ports: config.discovery.localPorts,
+            timeoutMs: config.discovery.localTimeoutMs,
+            // Not the gateway's own port (vLLM's default is Switchboard's too), nor a provider already on.
+            skip: (port) =>
+              port === config.server.port || accounts.registry.providers.some((p) => portOf(p.baseUrl) === port),
+          }
+        : undefined,
   });
   // In the background, never delaying readiness; a list that cannot be read is a warning, not a failed start.
-  if (config.discovery.sources.length > 0)
+  if (config.discovery.sources.length > 0 || config.discovery.local)
     void proposals.refresh().then(
       ({ made, failed }) => {
         if (made > 0) logger.info({ made }, 'community lists propose catalog changes: GET /admin/catalog/proposals');

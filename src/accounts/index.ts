@@ -17,6 +17,7 @@ import { createKeyVault, VAULT_COLLECTION, VAULT_META_COLLECTION } from './key-v
 import { readMasterKey } from './master-key.js';
 import { wireKeyPool } from './pool-wiring.js';
 import { resolveCatalogWithKeys } from './provider-keys.js';
+import { createShutdownTimer, type ShutdownReached } from './shutdown-timer.js';
 import type { KeyAdmin } from './types.js';
 import { vaultState } from './vault-repair.js';
 
@@ -35,6 +36,8 @@ export interface AccountsOptions {
   switches?: CatalogSwitches;
   /** The catalog's discovered layer (read at each rebuild of the registry). */
   discovered?: DiscoveredOverlay;
+  /** Told when a model's shutdown day came and the registry was rebuilt without it. */
+  onShutdown?: (models: ShutdownReached[]) => void;
   now?: () => number;
 }
 
@@ -74,7 +77,17 @@ export async function createAccounts(options: AccountsOptions): Promise<Accounts
   const build = async (providers = config.providers, switches = options.switches) =>
     resolveCatalogWithKeys(catalog, providers, env, await vault.entries(), switches, options.discovered);
   const registry = await build();
-  const reload = singleFlight(async () => void Object.assign(registry, await build()));
+  const shutdowns = createShutdownTimer({
+    registry,
+    reload: () => reload(),
+    reached: (models) => options.onShutdown?.(models),
+    logger,
+  });
+  const reload = singleFlight(async () => {
+    Object.assign(registry, await build());
+    shutdowns.arm();
+  });
+  shutdowns.arm();
   // A key added or removed on another instance reaches this one as soon as the store says the vault changed.
   const unwatch = await stores.records.watch((collection) => {
     if (collection !== undefined && collection !== VAULT_COLLECTION && collection !== VAULT_META_COLLECTION) return;
@@ -111,6 +124,7 @@ export async function createAccounts(options: AccountsOptions): Promise<Accounts
     },
     now,
     logger,
+    learnedLimitTtlMs: config.discovery.learnedLimitTtlHours * 3_600_000,
   });
   // Limits learned before this start (or by other instances) apply from the first call, not after a background read.
   learned.refresh(
@@ -125,7 +139,9 @@ export async function createAccounts(options: AccountsOptions): Promise<Accounts
     health,
     adapters: options.adapters,
     timeouts: config.timeouts,
-    knownProviders: { has: (id) => mergedProviders(catalog, config.providers).some((entry) => entry.id === id) },
+    knownProviders: {
+      has: (id) => mergedProviders(catalog, config.providers, options.discovered).some((entry) => entry.id === id),
+    },
     vaultState: () => vaultState(vaultOptions.records, vaultOptions.masterKey, vaultOptions.location),
     // In place: the request graph and the routes hold this object.
     reload,
@@ -143,6 +159,7 @@ export async function createAccounts(options: AccountsOptions): Promise<Accounts
     },
     freeTier: (id, limits, at) => readFreeTier({ windows, readings, learned }, id, limits, at),
     async close() {
+      shutdowns.close();
       await unwatch();
       clientKeys.close();
       breakers.stop();

@@ -107,6 +107,7 @@ function judgeOutcome(
   const { error } = outcome;
   if (isProviderError(error) && error.quota !== undefined)
     deps.learned.noteQuota(key?.id ?? providerId, error.quota, model.provider.limits, now);
+  else if (failed === 'rate_limit') deps.learned.noteRateLimited(key?.id ?? providerId, now);
   // Only the provider's own answers (401/403, 429) rest a key.
   if (key === undefined || policy.restKey === 'none' || !isProviderError(error)) return;
   if (policy.restKey === 'disable') {

@@ -1,5 +1,6 @@
 // Limits learned from what providers say (rate-limit headers, a 429's words, Gemini's QuotaFailure): per key, kept in
 // the shared store so that every instance, and the next start, calls with the key's real limits, not the catalog's.
+// A learned limit rises again when the provider later states a higher one, and lapses after `ttlMs` without a 429.
 import type { Logger } from 'pino';
 import type { Limits } from '../config/schema.js';
 import type { ProviderQuota } from '../providers/errors.js';
@@ -9,7 +10,10 @@ import type { KvStore } from '../storage/types.js';
 /** The limits a key can learn: requests and tokens per minute and per day. */
 export type LearnableLimit = 'rpm' | 'rpd' | 'tpm' | 'tpd';
 
-/** One learned limit: its value, what said it (a header's name, a QuotaFailure's quota id, a 429 body) and when. */
+/**
+ * One learned limit: its value, what said it (a header's name, a QuotaFailure's quota id, a 429 body) and when it was
+ * learned or last confirmed (the same figure stated again, or a 429 of its key).
+ */
 export interface LearnedLimit {
   value: number;
   source: string;
@@ -25,10 +29,16 @@ export type LearnedLimitSet = Partial<Record<LearnableLimit, LearnedLimit>>;
  */
 export interface LearnedLimits {
   get(id: string): LearnedLimitSet | undefined;
-  /** Learns what the windows of a signal say their limit is, where it is lower than `published`'s. */
+  /**
+   * Learns what the windows of a signal say their limit is: where it is lower than `published`'s, or different from
+   * what was learned before (a provider that raised a limit again).
+   */
   noteSignal(id: string, signal: QuotaSignal, published: Limits, now: number): void;
-  /** Learns the limit a rate-limit failure named, where it is lower than `published`'s. */
+  /** Learns the limit a rate-limit failure named, as noteSignal does; the failure confirms the key's learned limits. */
   noteQuota(id: string, quota: ProviderQuota, published: Limits, now: number): void;
+  /** The key was refused with a 429: its learned limits still hold (they do not lapse for another `ttlMs`). */
+  noteRateLimited(id: string, now: number): void;
+  /** Re-reads keys from the store (at most once per refreshMs each) and lets limits not confirmed within ttlMs lapse. */
   refresh(ids: readonly string[], now: number): void;
   /** Resolves when the writes and refreshes started so far are done (tests, shutdown). */
   settled(): Promise<void>;
@@ -47,19 +57,36 @@ export function effectiveLimits(published: Limits, learned: LearnedLimitSet | un
 const kvKey = (id: string) => `learnedlimits:${id}`;
 
 /**
- * Both sets merged, the lower of each limit kept: a read of the store that started before this instance learned
- * something must not undo it, and what another instance learned joins what this one did.
+ * Both sets merged, the newer of each limit kept: a read of the store that started before this instance learned
+ * something must not undo it, and what another instance learned (or raised) later joins what this one did.
  */
-function lowest(mine: LearnedLimitSet | undefined, theirs: LearnedLimitSet): LearnedLimitSet {
+function newest(mine: LearnedLimitSet | undefined, theirs: LearnedLimitSet): LearnedLimitSet {
   const out: LearnedLimitSet = { ...theirs };
   for (const [name, limit] of Object.entries(mine ?? {}) as Array<[LearnableLimit, LearnedLimit]>) {
     const other = out[name];
-    if (other === undefined || limit.value < other.value) out[name] = limit;
+    if (other === undefined || limit.at >= other.at) out[name] = limit;
   }
   return out;
 }
 
-export function createLearnedLimits(kv: KvStore, logger: Logger, refreshMs = 5_000): LearnedLimits {
+/** `set` without the limits learned or confirmed more than `ttlMs` before `now`; undefined when none is left. */
+function unexpired(set: LearnedLimitSet, ttlMs: number, now: number): LearnedLimitSet | undefined {
+  const kept = Object.entries(set).filter(([, limit]) => now - limit.at <= ttlMs);
+  return kept.length === 0 ? undefined : (Object.fromEntries(kept) as LearnedLimitSet);
+}
+
+/** Options of the learned limits; each has a default. */
+export interface LearnedLimitsOptions {
+  /** Least time between two reads of one key from the store. Default 5 s. */
+  refreshMs?: number;
+  /** How long a learned limit holds without being confirmed (`discovery.learnedLimitTtlHours`). Default 7 days. */
+  ttlMs?: number;
+}
+
+const WEEK_MS = 7 * 24 * 3_600_000;
+
+export function createLearnedLimits(kv: KvStore, logger: Logger, options: LearnedLimitsOptions = {}): LearnedLimits {
+  const { refreshMs = 5_000, ttlMs = WEEK_MS } = options;
   const learned = new Map<string, LearnedLimitSet>();
   const lastRefresh = new Map<string, number>();
   const pending = new Set<Promise<unknown>>();
@@ -69,15 +96,52 @@ export function createLearnedLimits(kv: KvStore, logger: Logger, refreshMs = 5_0
       .finally(() => pending.delete(done));
     pending.add(done);
   };
+  const save = (id: string, set: LearnedLimitSet | undefined) => {
+    if (set === undefined) learned.delete(id);
+    else learned.set(id, set);
+    track(set === undefined ? kv.delete(kvKey(id)) : kv.set(kvKey(id), JSON.stringify(set)));
+  };
+  /** Drops what lapsed: limits neither learned nor confirmed within ttlMs (the provider may have raised them). */
+  const lapse = (id: string, now: number) => {
+    const set = learned.get(id);
+    if (set === undefined) return;
+    const kept = unexpired(set, ttlMs, now);
+    if (Object.keys(kept ?? {}).length === Object.keys(set).length) return;
+    logger.info(
+      { keyId: id, lapsed: Object.keys(set).filter((name) => kept?.[name as LearnableLimit] === undefined) },
+      'learned limits lapsed: not confirmed by a 429 within the learned-limit TTL',
+    );
+    save(id, kept);
+  };
   const learn = (id: string, name: LearnableLimit, value: number, source: string, published: Limits, now: number) => {
-    const current = effectiveLimits(published, learned.get(id))[name];
-    // Only a lower limit is learned: a provider's higher figure for a window the catalog caps changes nothing, and an
-    // equal one is old news.
-    if (!Number.isInteger(value) || value <= 0 || (current !== undefined && value >= current)) return;
-    const set = { ...learned.get(id), [name]: { value, source, at: now } };
-    learned.set(id, set);
+    if (!Number.isInteger(value) || value <= 0) return;
+    const before = learned.get(id)?.[name];
+    if (before !== undefined) {
+      if (value === before.value) {
+        // The same figure again confirms it; written at most every quarter TTL, not on every answer's headers.
+        if (now - before.at > ttlMs / 4) save(id, { ...learned.get(id), [name]: { ...before, at: now } });
+        return;
+      }
+      // A provider that raised the limit again (or lowered it further): the newer figure holds. Above the published
+      // one it changes nothing in effect (the lower of the two applies) but is kept, so that it is not learned anew.
+      save(id, { ...learned.get(id), [name]: { value, source, at: now } });
+      const rose = value > before.value;
+      logger[rose ? 'info' : 'warn'](
+        { keyId: id, limit: name, value, was: before.value, source },
+        rose ? 'the provider states a higher limit again' : 'learned a lower limit from the provider',
+      );
+      return;
+    }
+    const current = published[name];
+    // Nothing learned yet: only a lower limit is news; a higher figure for a window the catalog caps changes nothing.
+    if (current !== undefined && value >= current) return;
+    save(id, { ...learned.get(id), [name]: { value, source, at: now } });
     logger.warn({ keyId: id, limit: name, value, was: current, source }, 'learned a lower limit from the provider');
-    track(kv.set(kvKey(id), JSON.stringify(set)));
+  };
+  const confirm = (id: string, now: number) => {
+    const set = learned.get(id);
+    if (set === undefined || Object.values(set).every((limit) => now - limit.at <= ttlMs / 4)) return;
+    save(id, Object.fromEntries(Object.entries(set).map(([name, limit]) => [name, { ...limit, at: now }])));
   };
   return {
     get: (id) => learned.get(id),
@@ -90,18 +154,24 @@ export function createLearnedLimits(kv: KvStore, logger: Logger, refreshMs = 5_0
       }
     },
     noteQuota(id, quota, published, now) {
+      confirm(id, now);
       if (quota.limit === undefined || quota.scope === 'unknown') return;
       const { value, dimension, source } = quota.limit;
       const name = `${dimension === 'requests' ? 'r' : 't'}p${quota.scope === 'minute' ? 'm' : 'd'}` as LearnableLimit;
       learn(id, name, value, source, published, now);
     },
+    noteRateLimited: confirm,
     refresh(ids, now) {
       for (const id of ids) {
         if (now - (lastRefresh.get(id) ?? -Infinity) < refreshMs) continue;
         lastRefresh.set(id, now);
+        lapse(id, now);
         track(
           kv.get(kvKey(id)).then((stored) => {
-            if (stored !== undefined) learned.set(id, lowest(learned.get(id), JSON.parse(stored) as LearnedLimitSet));
+            if (stored === undefined) return;
+            const merged = unexpired(newest(learned.get(id), JSON.parse(stored) as LearnedLimitSet), ttlMs, now);
+            if (merged === undefined) learned.delete(id);
+            else learned.set(id, merged);
           }),
         );
       }

@@ -22,6 +22,8 @@ export interface KeyPoolWiring {
   record: (record: UsageRecord) => void;
   now: () => number;
   logger: Logger;
+  /** How long a learned limit holds without a 429 confirming it (default 7 days). */
+  learnedLimitTtlMs?: number;
 }
 
 /** The key pool with its key health and circuit breakers (the admin API and the metrics read those too). */
@@ -43,7 +45,7 @@ export function wireKeyPool(wiring: KeyPoolWiring): {
   });
   const gate = createConcurrencyGate();
   const readings = createQuotaReadings();
-  const learned = createLearnedLimits(wiring.kv, logger);
+  const learned = createLearnedLimits(wiring.kv, logger, { ttlMs: wiring.learnedLimitTtlMs });
   // Calls waiting for a slot of a provider whose circuit just opened would only wait to be refused: they go elsewhere.
   breakers.onChange((id, state, previous) => {
     logger.warn(

@@ -1,24 +1,20 @@
 // Catalog proposals from community lists (`discovery.sources`): each list is fetched, parsed, and compared with the
 // catalog; what it says that the catalog does not (a provider it lacks, other limits) becomes a proposal an operator
-// accepts or dismisses. Nothing is enabled from a list: an accepted proposal is a config entry to add, not a switch.
+// accepts or dismisses. Nothing is enabled from a list without that: an accepted proposal joins the catalog's
+// discovered layer (a new provider is listed, and serves once it has a key; other limits apply), a dismissed one
+// stays out (or leaves the layer, when it was accepted before).
 import { createHash } from 'node:crypto';
-import type { Limits, ProviderEntry } from '../config/schema.js';
+import type { ProviderEntry } from '../config/schema.js';
 import type { HttpClient, Timeouts } from '../providers/http.js';
+import { fetchText } from './fetch-text.js';
+import { probeLocalServers, type LocalProbe } from './local-servers.js';
+import type { Protocol } from '../providers/protocols.js';
 import type { RecordStore } from '../storage/types.js';
 import { parseCommunityList, type ListedProvider } from './community-list.js';
+import { compare, type ProposalChange } from './proposal-compare.js';
+import { inferModel } from './discovery/infer.js';
 
 const PROPOSALS_COLLECTION = 'catalog-proposals';
-
-/** What a community list proposes for one provider. */
-export type ProposalChange =
-  | {
-      kind: 'new_provider';
-      /** A config entry to start from: the list gives no protocol or base URL, so those are the operator's to add. */
-      entry: Pick<ProviderEntry, 'id' | 'name' | 'keyEnv' | 'signupUrl' | 'limits' | 'trialCredit'>;
-      /** Model names the list gives. */
-      models: string[];
-    }
-  | { kind: 'limits'; provider: string; current: Limits; proposed: Limits };
 
 export interface Proposal {
   /** Stable for the same change from the same list: a dismissed proposal is not made again. */
@@ -30,14 +26,37 @@ export interface Proposal {
   change: ProposalChange;
   createdAt: number;
   decidedAt?: number;
+  /** Once accepted: the entry it added to the catalog's discovered layer. */
+  added?: ProviderEntry;
+}
+
+/** What the operator adds when accepting a new provider: what a community list does not say. */
+export interface AcceptDetails {
+  /** Its API's base URL; without one the provider is listed but cannot serve (accept again with it). */
+  baseUrl?: string | undefined;
+  /** Default `openai` (most providers' lists are OpenAI-compatible). */
+  protocol?: Protocol | undefined;
+  /** The variables holding its keys, instead of the guessed `<ID>_API_KEY`. */
+  keyEnv?: string[] | undefined;
+  /** Model ids to serve before its own listing is read, instead of the list's names. */
+  models?: string[] | undefined;
 }
 
 export interface CatalogProposals {
   /** Fetches every source now and records what is new; resolves the proposals made and the sources that failed. */
   refresh(): Promise<{ made: number; failed: Array<{ source: string; error: string }> }>;
   list(): Promise<Proposal[]>;
-  /** Accepts or dismisses one; undefined when there is no such proposal. */
-  decide(id: string, decision: 'accepted' | 'dismissed'): Promise<Proposal | undefined>;
+  /**
+   * Accepts (joining the discovered layer, with `details` for a new provider) or dismisses one (leaving the layer if
+   * it had joined it); undefined when there is no such proposal.
+   */
+  decide(id: string, decision: 'accepted' | 'dismissed', details?: AcceptDetails): Promise<Proposal | undefined>;
+}
+
+/** Where accepted entries go: the discovered layer. */
+interface AcceptedEntries {
+  accept(entry: ProviderEntry): Promise<void>;
+  withdraw(provider: string): Promise<boolean>;
 }
 
 export interface CatalogProposalsDeps {
@@ -48,10 +67,16 @@ export interface CatalogProposalsDeps {
   http: HttpClient;
   timeouts: Timeouts;
   now: () => number;
+  /** The discovered layer, which accepted entries join. */
+  layer: AcceptedEntries;
+  /** Rebuilds the registry after a decision changed the layer, so that it applies at once. */
+  changed: () => Promise<void>;
+  /** Which local ports to ask for servers at each refresh (`discovery.local`); undefined: none. */
+  local?: () => Pick<LocalProbe, 'ports' | 'timeoutMs' | 'skip'> | undefined;
 }
 
-/** Fetch limit for a list: a README is a few hundred KB at most. */
-const MAX_BYTES = 2_000_000;
+/** The source and section of local servers' proposals. */
+const LOCAL_SOURCE = 'local';
 
 export function createCatalogProposals(deps: CatalogProposalsDeps): CatalogProposals {
   const read = async (id: string) => {
@@ -65,7 +90,7 @@ export function createCatalogProposals(deps: CatalogProposalsDeps): CatalogPropo
       for (const source of deps.sources) {
         let listed: ListedProvider[];
         try {
-          listed = parseCommunityList(await fetchText(deps, source));
+          listed = parseCommunityList(await fetchText(deps.http, source, deps.timeouts));
         } catch (err) {
           failed.push({ source, error: err instanceof Error ? err.message : String(err) });
           continue;
@@ -78,98 +103,71 @@ export function createCatalogProposals(deps: CatalogProposalsDeps): CatalogPropo
           made++;
         }
       }
+      const local = deps.local?.();
+      if (local !== undefined) {
+        const known = deps.providers();
+        for (const server of await probeLocalServers({ ...local, known, http: deps.http, timeouts: deps.timeouts })) {
+          // Its id leaves the models out: a server whose list changed is not proposed again.
+          const id = proposalId(LOCAL_SOURCE, { kind: 'new_provider', entry: server.entry, models: [] });
+          if ((await read(id)) !== undefined) continue;
+          const change: ProposalChange = { kind: 'new_provider', entry: server.entry, models: server.models };
+          const proposal: Proposal = {
+            id,
+            status: 'pending',
+            source: LOCAL_SOURCE,
+            section: 'Local servers',
+            change,
+            createdAt: deps.now(),
+          };
+          await deps.records.put(PROPOSALS_COLLECTION, id, JSON.stringify(proposal));
+          made++;
+        }
+      }
       return { made, failed };
     },
     async list() {
       const all = await deps.records.list(PROPOSALS_COLLECTION);
       return all.map(({ value }) => JSON.parse(value) as Proposal).sort((a, b) => a.createdAt - b.createdAt);
     },
-    async decide(id, decision) {
+    async decide(id, decision, details = {}) {
       const proposal = await read(id);
       if (proposal === undefined) return undefined;
-      const decided: Proposal = { ...proposal, status: decision, decidedAt: deps.now() };
+      const { added: _previous, ...rest } = proposal;
+      const decided: Proposal = { ...rest, status: decision, decidedAt: deps.now() };
+      if (decision === 'accepted') {
+        decided.added = entryOf(proposal.change, details);
+        await deps.layer.accept(decided.added);
+      } else if (proposal.status === 'accepted') {
+        await deps.layer.withdraw(providerOf(proposal.change));
+      }
       await deps.records.put(PROPOSALS_COLLECTION, id, JSON.stringify(decided));
+      await deps.changed();
       return decided;
     },
   };
 }
 
-async function fetchText(deps: CatalogProposalsDeps, url: string): Promise<string> {
-  const signal = AbortSignal.timeout(deps.timeouts.firstByteMs + deps.timeouts.idleMs);
-  const res = await deps.http.request({ url, signal, timeouts: deps.timeouts, pool: 'community-lists' });
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of res.body) {
-    size += chunk.byteLength;
-    if (size > MAX_BYTES) throw new Error(`larger than ${MAX_BYTES} bytes`);
-    chunks.push(chunk);
-  }
-  if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
-  return Buffer.concat(chunks).toString('utf8');
-}
+const providerOf = (change: ProposalChange) => (change.kind === 'limits' ? change.provider : change.entry.id);
 
-/** What the listed providers say that the catalog does not. */
-function compare(listed: ListedProvider[], known: ProviderEntry[]): Array<{ change: ProposalChange; section: string }> {
-  const changes: Array<{ change: ProposalChange; section: string }> = [];
-  for (const provider of listed) {
-    const match = known.find((entry) => sameProvider(provider, entry));
-    if (match === undefined) {
-      changes.push({ change: newProvider(provider), section: provider.section });
-      continue;
-    }
-    const current = match.limits ?? {};
-    const differs = (Object.keys(provider.limits) as Array<keyof Limits>).filter(
-      (name) => provider.limits[name] !== current[name],
-    );
-    if (differs.length > 0) {
-      const proposed = { ...current, ...provider.limits };
-      changes.push({ change: { kind: 'limits', provider: match.id, current, proposed }, section: provider.section });
-    }
-  }
-  return changes;
-}
-
-function newProvider(provider: ListedProvider): ProposalChange {
-  const id = slug(provider.name);
-  const entry = {
-    id,
-    name: provider.name,
-    // A guess in the usual form: the operator corrects it before setting it.
-    keyEnv: [`${id.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_API_KEY`],
-    ...(provider.url === undefined ? {} : { signupUrl: provider.url }),
-    ...(Object.keys(provider.limits).length === 0 ? {} : { limits: provider.limits }),
-    ...(provider.trialCredit === undefined ? {} : { trialCredit: provider.trialCredit }),
+/**
+ * The entry an accepted change adds to the discovered layer: a known provider's proposed limits, or a new provider
+ * with what the operator added (protocol, base URL), discovering its models, and serving the list's model names that
+ * look like ids (with modest priors) until its listing is read.
+ */
+function entryOf(change: ProposalChange, details: AcceptDetails): ProviderEntry {
+  if (change.kind === 'limits') return { id: change.provider, limits: change.proposed };
+  const ids = details.models ?? change.models.filter((name) => /^[\w.:/-]+$/.test(name));
+  return {
+    ...change.entry,
+    protocol: details.protocol ?? change.entry.protocol ?? 'openai',
+    ...((details.baseUrl ?? change.entry.baseUrl) === undefined
+      ? {}
+      : { baseUrl: details.baseUrl ?? change.entry.baseUrl }),
+    ...(details.keyEnv === undefined ? {} : { keyEnv: details.keyEnv }),
+    discover: true,
+    models: ids.flatMap((model) => inferModel({ id: model }) ?? []),
   };
-  return { kind: 'new_provider', entry, models: provider.models };
 }
-
-/** By name ("Google AI Studio" in "Google AI Studio (Gemini API)"), id, or the site of its link. */
-function sameProvider(provider: ListedProvider, entry: ProviderEntry): boolean {
-  const name = squash(provider.name);
-  const names = [entry.id, entry.name ?? ''].map(squash).filter((n) => n.length >= 3);
-  if (names.some((n) => n === name || (name.length >= 4 && (n.includes(name) || name.includes(n))))) return true;
-  const site = siteOf(provider.url);
-  return site !== undefined && [entry.signupUrl, entry.baseUrl].some((url) => siteOf(url) === site);
-}
-
-/** The registrable part of a URL's host ("console.groq.com" → "groq.com"); undefined for github.com and the like. */
-function siteOf(url: string | undefined): string | undefined {
-  if (url === undefined) return undefined;
-  try {
-    const host = new URL(url).hostname.split('.').slice(-2).join('.');
-    // Many providers' links point at GitHub or Hugging Face pages: those name no provider.
-    return ['github.com', 'huggingface.co', 'google.com'].includes(host) ? undefined : host;
-  } catch {
-    return undefined;
-  }
-}
-
-const squash = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, '');
-const slug = (text: string) =>
-  text
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '') || 'provider';
 
 function proposalId(source: string, change: ProposalChange): string {
   const digest = createHash('sha256')

@@ -28,7 +28,7 @@ export function resolveCatalog(
   discovered?: DiscoveredOverlay,
 ): ResolvedCatalog {
   const merged = mergeEntries(catalog, userEntries, discovered);
-  const today = new Date().toISOString().slice(0, 10);
+  const now = Date.now();
   const resolved: ResolvedCatalog = {
     providers: [],
     models: [],
@@ -37,11 +37,17 @@ export function resolveCatalog(
     byRef: new Map(),
     byBareId: new Map(),
   };
-  for (const { entry: listed, fromUser, index } of merged) {
+  for (const { entry: listed, fromUser, accepted, index } of merged) {
     const switched = switches?.provider(listed.id);
     const entry = switched === undefined ? listed : { ...listed, enabled: switched };
     const keys = entry.keyless ? [] : keysOf(entry);
-    const reason = disabledReason(entry, fromUser, env, keys.length, switched === false);
+    const reason = disabledReason(
+      entry,
+      { fromUser, accepted: accepted === true },
+      env,
+      keys.length,
+      switched === false,
+    );
     if (reason !== undefined) {
       resolved.disabled.push({
         id: entry.id,
@@ -58,7 +64,7 @@ export function resolveCatalog(
     }
     const provider = resolveProvider(entry, env, index, keys);
     provider.models = provider.models.filter((model) => {
-      const off = modelOffReason(model.ref, model.config, switches) ?? goneReason(model.config, entry.id, today);
+      const off = modelOffReason(model.ref, model.config, switches) ?? goneReason(model.config, entry.id, now);
       if (off !== undefined) resolved.switchedOff.set(model.ref, off);
       return off === undefined;
     });
@@ -77,6 +83,8 @@ export function resolveCatalog(
 interface MergedEntry {
   entry: ProviderEntry;
   fromUser: boolean;
+  /** Accepted by an operator from a proposal: a keyless one (a local server found on its port) is on. */
+  accepted?: boolean;
   /** Position in the user's `providers` list, for error messages. */
   index?: number;
 }
@@ -94,11 +102,13 @@ export function mergedProviders(
 }
 
 /**
- * The discovered layer (models found in the providers' own listings, retirement and shutdown days): it adds what
- * the catalog and the config do not write out, which stay on top.
+ * The discovered layer: providers (or their limits) accepted from proposals, over the catalog and under the config;
+ * and models found in the providers' own listings, retirement and shutdown days, which add what the catalog and the
+ * config do not write out (those stay on top). Either part may be left out.
  */
 export interface DiscoveredOverlay {
-  apply(entry: ProviderEntry): ProviderEntry;
+  accepted?(): ProviderEntry[];
+  apply?(entry: ProviderEntry): ProviderEntry;
 }
 
 function mergeEntries(
@@ -107,6 +117,12 @@ function mergeEntries(
   discovered?: DiscoveredOverlay,
 ): MergedEntry[] {
   const merged = new Map<string, MergedEntry>(catalog.map((entry) => [entry.id, { entry, fromUser: false }]));
+  for (const accepted of discovered?.accepted?.() ?? []) {
+    const base = merged.get(accepted.id)?.entry;
+    const entry: ProviderEntry =
+      base === undefined ? accepted : { ...base, ...accepted, models: mergeModels(base.models, accepted.models) };
+    merged.set(accepted.id, { entry, fromUser: false, accepted: true });
+  }
   userEntries.forEach((user, index) => {
     const base = merged.get(user.id)?.entry;
     const entry: ProviderEntry =
@@ -114,7 +130,8 @@ function mergeEntries(
     merged.set(user.id, { entry, fromUser: true, index });
   });
   const all = [...merged.values()];
-  return discovered === undefined ? all : all.map((item) => ({ ...item, entry: discovered.apply(item.entry) }));
+  const apply = discovered?.apply;
+  return apply === undefined ? all : all.map((item) => ({ ...item, entry: apply(item.entry) }));
 }
 
 function mergeModels(base: ModelConfig[] | undefined, override: ModelConfig[] | undefined): ModelConfig[] {
@@ -131,26 +148,30 @@ function modelOffReason(ref: string, config: ModelConfig, switches: CatalogSwitc
 }
 
 /** Why a model its provider no longer lists, or has shut down, is off; undefined when it is not gone. */
-function goneReason(config: ModelConfig, provider: string, today: string): string | undefined {
+function goneReason(config: ModelConfig, provider: string, now: number): string | undefined {
   if (config.retiredAt !== undefined) return `retired: '${provider}' no longer lists it (since ${config.retiredAt})`;
-  if (config.shutdownAt !== undefined && config.shutdownAt <= today)
+  // A day takes effect at its start (UTC); a date-time at that instant.
+  if (config.shutdownAt !== undefined && Date.parse(config.shutdownAt) <= now)
     return `retired: '${provider}' shut it down on ${config.shutdownAt}`;
   return undefined;
 }
 
 function disabledReason(
   entry: ProviderEntry,
-  fromUser: boolean,
+  { fromUser, accepted }: { fromUser: boolean; accepted: boolean },
   env: Env,
   keyCount: number,
   switchedOff: boolean,
 ): string | undefined {
   if (switchedOff) return SWITCHED_OFF;
   if (entry.enabled === false) return 'disabled in config';
+  // A provider accepted from a community list may not have its base URL yet (the list gives none).
+  if (!fromUser && entry.baseUrl === undefined && !(entry.baseUrlEnv !== undefined && env[entry.baseUrlEnv]))
+    return 'no base URL: accept its proposal again with one, or set baseUrl in switchboard.yaml';
   const unset = (entry.requiredEnv ?? []).filter((name) => !env[name]);
   if (unset.length > 0) return `set ${unset.join(' and ')} to enable`;
   if (entry.keyless) {
-    if (fromUser || (entry.baseUrlEnv !== undefined && env[entry.baseUrlEnv])) return undefined;
+    if (fromUser || accepted || (entry.baseUrlEnv !== undefined && env[entry.baseUrlEnv])) return undefined;
     return `set ${entry.baseUrlEnv ?? 'its baseUrl in switchboard.yaml'} to enable`;
   }
   if (keyCount > 0) return undefined;

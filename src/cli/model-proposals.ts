@@ -1,5 +1,6 @@
 // `switchboard models proposals | accept <id> | dismiss <id>`: what community lists (`discovery.sources`) propose for
-// the catalog, and the operator's decision. Accepting prints the config entry to add: nothing is enabled by it.
+// the catalog, and the operator's decision. Accepting adds the provider (or limits) to the catalog's discovered layer
+// and prints the config entry too, for operators who keep everything in the file.
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import type { Proposal } from '../catalog/proposals.js';
@@ -33,27 +34,63 @@ export function addProposalCommands(models: Command): void {
         process.stdout.write(color.dim(`${count(shown.length, 'proposal')}; \`switchboard models accept <id>\`.\n`));
       }),
     );
-  for (const [verb, path] of [
-    ['accept', 'accept'],
-    ['dismiss', 'dismiss'],
-  ] as const) {
-    withGatewayOptions(models.command(verb), 'admin')
-      .description(`${verb} a catalog proposal (see \`models proposals\`)`)
-      .argument('<id>', 'proposal id')
-      .action(
-        cliAction(async (id: string, _local: unknown, command: Command) => {
-          const options = withParent(command);
-          const decided = (await gatewayRequest(
-            options,
-            'POST',
-            `/admin/catalog/proposals/${encodeURIComponent(id)}/${path}`,
-            { use: 'admin' },
-          )) as Proposal;
-          process.stdout.write(`${decided.id} ${decided.status}\n`);
-          if (verb === 'accept') process.stdout.write(configSnippet(decided));
-        }),
-      );
-  }
+  withGatewayOptions(models.command('accept'), 'admin')
+    .description('accept a catalog proposal (see `models proposals`): it joins the live catalog')
+    .argument('<id>', 'proposal id')
+    .option('--base-url <url>', "a new provider's API base URL (a list gives none; without it, it cannot serve)")
+    .option('--protocol <protocol>', "a new provider's wire protocol: openai (default), anthropic or gemini")
+    .option('--key-env <var>', 'the variable holding its keys, instead of the guessed one')
+    .action(
+      cliAction(async (id: string, _local: unknown, command: Command) => {
+        const options = withParent<{ baseUrl?: string; protocol?: string; keyEnv?: string }>(command);
+        const body = {
+          ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
+          ...(options.protocol === undefined ? {} : { protocol: options.protocol }),
+          ...(options.keyEnv === undefined ? {} : { keyEnv: options.keyEnv }),
+        };
+        const decided = (await gatewayRequest(
+          options,
+          'POST',
+          `/admin/catalog/proposals/${encodeURIComponent(id)}/accept`,
+          {
+            use: 'admin',
+            body,
+          },
+        )) as Proposal;
+        process.stdout.write(`${decided.id} ${decided.status}\n`);
+        process.stdout.write(joined(decided));
+        process.stdout.write(configSnippet(decided));
+      }),
+    );
+  withGatewayOptions(models.command('dismiss'), 'admin')
+    .description('dismiss a catalog proposal (see `models proposals`); an accepted one leaves the catalog')
+    .argument('<id>', 'proposal id')
+    .action(
+      cliAction(async (id: string, _local: unknown, command: Command) => {
+        const options = withParent(command);
+        const decided = (await gatewayRequest(
+          options,
+          'POST',
+          `/admin/catalog/proposals/${encodeURIComponent(id)}/dismiss`,
+          { use: 'admin' },
+        )) as Proposal;
+        process.stdout.write(`${decided.id} ${decided.status}\n`);
+      }),
+    );
+}
+
+/** What accepting did to the live catalog, in a line or two. */
+function joined(proposal: Proposal): string {
+  const added = proposal.added;
+  if (added === undefined) return '';
+  if (proposal.change.kind === 'limits') return `${added.id} now uses these limits: ${JSON.stringify(added.limits)}\n`;
+  const keys = added.keyEnv?.join(' or ') ?? 'its key variable';
+  const serves = added.keyless
+    ? 'it needs no key and serves now'
+    : added.baseUrl === undefined
+      ? `it cannot serve without a base URL: accept again with --base-url`
+      : `it serves once ${keys} is set or a key is added (\`switchboard keys add ${added.id}\`)`;
+  return `${added.id} joined the catalog; ${serves}.\n`;
 }
 
 /**
@@ -67,27 +104,30 @@ function withParent<T>(command: Command): GatewayOptions & T {
 function cells(proposal: Proposal): string[] {
   const { change } = proposal;
   const what =
-    change.kind === 'new_provider'
-      ? `new provider ${change.entry.name ?? change.entry.id}${change.entry.signupUrl ? ` (${change.entry.signupUrl})` : ''}`
-      : `${change.provider} limits ${JSON.stringify(change.current)} -> ${JSON.stringify(change.proposed)}`;
+    change.kind === 'new_provider' && change.entry.keyless === true
+      ? `local server ${change.entry.name ?? change.entry.id} at ${change.entry.baseUrl} (${count(change.models.length, 'model')})`
+      : change.kind === 'new_provider'
+        ? `new provider ${change.entry.name ?? change.entry.id}${change.entry.signupUrl ? ` (${change.entry.signupUrl})` : ''}`
+        : `${change.provider} limits ${JSON.stringify(change.current)} -> ${JSON.stringify(change.proposed)}`;
   return [proposal.id, proposal.status, what, proposal.source];
 }
 
-/** What to put in switchboard.yaml for an accepted proposal: the gateway changes nothing by itself. */
+/** The same entry for switchboard.yaml, for operators who keep the catalog in the file (it wins over the layer). */
 function configSnippet(proposal: Proposal): string {
   const { change } = proposal;
   const entry =
     change.kind === 'new_provider'
       ? {
           ...change.entry,
-          protocol: 'openai',
-          baseUrl: 'https://FILL-IN/v1',
-          models: change.models.map((id) => ({ id })),
+          protocol: proposal.added?.protocol ?? 'openai',
+          baseUrl: proposal.added?.baseUrl ?? 'https://FILL-IN/v1',
+          ...(proposal.added?.keyEnv === undefined ? {} : { keyEnv: proposal.added.keyEnv }),
+          models: 'discover',
         }
       : { id: change.provider, limits: change.proposed };
   const note =
     change.kind === 'new_provider'
-      ? '# Add under providers: in switchboard.yaml; check the protocol, base URL, key variable and models first.\n'
-      : '# Add under providers: in switchboard.yaml to use these limits.\n';
+      ? '# Or in switchboard.yaml, under providers: (check the protocol, base URL and key variable):\n'
+      : '# Or in switchboard.yaml, under providers:\n';
   return `${note}${stringify({ providers: [entry] })}`;
 }

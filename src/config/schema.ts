@@ -75,7 +75,10 @@ export const ModelSchema = z.strictObject({
   discovered: z.boolean().optional(),
   /** The day (YYYY-MM-DD) it left the provider's listing: not routed to from then on. */
   retiredAt: z.string().optional(),
-  /** The day (YYYY-MM-DD) the provider shuts it down, as its listing says: not routed to from that day. */
+  /**
+   * The day (YYYY-MM-DD, from its start in UTC) or the ISO date-time the provider shuts it down, as its listing says:
+   * not routed to from then on (a timer rebuilds the registry at that moment).
+   */
   shutdownAt: z.string().optional(),
 });
 export type ModelConfig = z.infer<typeof ModelSchema>;
@@ -330,6 +333,19 @@ const DiscoverySchema = z.strictObject({
   /** How long one provider's listing may take. */
   timeoutMs: z.number().int().positive().default(15_000),
   sources: z.array(z.url({ protocol: /^https?$/ })).default([]),
+  /**
+   * How long a limit learned from a provider holds without a 429 of its key confirming it: then it lapses and the
+   * published one applies again (a provider that raised a limit says so in its headers sooner, when it sends them).
+   */
+  learnedLimitTtlHours: z.number().positive().default(168),
+  /**
+   * Ask the usual ports of 127.0.0.1 for a local OpenAI-compatible server (LM Studio 1234, vLLM 8000, llama.cpp 8080,
+   * Ollama 11434) when the proposals are read; what answers is proposed, never switched on by itself.
+   */
+  local: z.boolean().default(false),
+  localPorts: z.array(z.number().int().min(1).max(65_535)).default([1234, 8000, 8080, 11434]),
+  /** How long one local port may take to list its models. */
+  localTimeoutMs: z.number().int().positive().default(1_000),
 });
 
 export const ConfigSchema = z.strictObject({

@@ -117,6 +117,17 @@ interface AgentRunFailed {
   status?: number;
 }
 
+/** One change a model discovery sync (or a shutdown day reached) made to the catalog: CatalogChange, restated. */
+interface CatalogChangeData {
+  /** Ms since the epoch. */
+  at: number;
+  provider: string;
+  model: string;
+  /** `appeared`, `retired`, `returned`, `changed`, `shutdown` (a day announced) or `expired` (that day came). */
+  change: string;
+  detail?: string;
+}
+
 /** The data each event type carries. The events of a run, in order, are described in docs/EVENTS.md. */
 export interface EventPayloads {
   run_started: ChatRunStarted | AgentRunStarted;
@@ -135,4 +146,9 @@ export interface EventPayloads {
   interrupt: { tool_call_id: string | null; question: string; kind: 'question' | 'approval' };
   run_finished: ChatRunFinished | AgentRunFinished;
   run_failed: ChatRunFailed | StreamRunFailed | AgentRunFailed;
+  /**
+   * The catalog changed (gateway-wide, not a run's): one event per sync that changed something, in a run of its own
+   * under the thread CATALOG_THREAD_ID; `/v1/ws` clients follow it with `{"type":"subscribe","topic":"catalog"}`.
+   */
+  catalog_changed: { changes: CatalogChangeData[] };
 }

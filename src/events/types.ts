@@ -15,8 +15,20 @@ export const EVENT_TYPES = [
   'interrupt',
   'run_finished',
   'run_failed',
+  'catalog_changed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
+
+/**
+ * The thread of the catalog's events (`catalog_changed`): each is a run of one event under it. No client can name
+ * it (client run and thread ids are letters, digits and `._:-`), so no run of a client's joins it.
+ */
+export const CATALOG_THREAD_ID = '#catalog';
+
+/** Whether an event ends its run: the event log keeps an ended run for its retention time, then drops it. */
+export function endsRun(type: EventType): boolean {
+  return type === 'run_finished' || type === 'run_failed' || type === 'catalog_changed';
+}
 
 /** What every event has, whatever its type. */
 interface EventBase {

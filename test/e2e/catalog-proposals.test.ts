@@ -1,6 +1,10 @@
 // End to end: a community list (`discovery.sources`, served here by a local HTTP server from a README written for the
-// tests) becomes catalog proposals an operator accepts or dismisses; nothing from it is enabled.
-import { readFileSync } from 'node:fs';
+// tests) becomes catalog proposals an operator accepts or dismisses; nothing from it is enabled without acceptance. An
+// accepted provider joins the live catalog (listed without a key, serving with one from the vault or the environment)
+// and outlives a restart; a dismissed one stays out, and dismissing an accepted one takes it out.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +13,7 @@ import type { FakeUpstream } from '../fakes/fake-upstream.js';
 import { startOpenAIUpstream } from '../fakes/openai-wire.js';
 import { call } from './accounts-harness.js';
 import { useCli } from './cli-harness.js';
-import { ADMIN_KEY, provider, startKeysGateway, until, useFakesAndGateway } from './keys-harness.js';
+import { ADMIN_KEY, ask, keysSeen, provider, startKeysGateway, until, useFakesAndGateway } from './keys-harness.js';
 
 const README = readFileSync(new URL('../fixtures/community/free-llm-list.md', import.meta.url), 'utf8');
 
@@ -76,7 +80,7 @@ describe('catalog proposals from a community list', () => {
       404,
     );
 
-    // Nothing from the list is served, accepted or not.
+    // Nothing from the list is served: the accepted one has neither a key nor a base URL.
     const models = await fx.gw.client.models.list();
     expect(models.data.map((m) => m.id).filter((id) => /wombat|quokka|platypus|echidna/.test(id))).toEqual([]);
 
@@ -104,10 +108,101 @@ describe('catalog proposals from a community list', () => {
     )!;
     const accepted = await cli(['models', 'accept', platypus.id, '--url', fx.gw.url], /baseUrl|rror/, env);
     expect(accepted.out).toContain(`${platypus.id} accepted`);
+    expect(accepted.out).toContain('platypus-ai joined the catalog; it cannot serve without a base URL');
     expect(accepted.out).toMatch(/id: platypus-ai[\s\S]*PLATYPUS_AI_API_KEY/);
     expect((await proposals()).find((p) => p.id === platypus.id)!.status).toBe('accepted');
     const missing = await cli(['models', 'dismiss', 'prop_000000000000', '--url', fx.gw.url], /proposal/, env);
     expect(missing.out).toContain('There is no proposal with this id');
+    // Three CLI processes, each a few seconds to start under tsx on a loaded machine.
+  }, 60_000);
+
+  it('joins an accepted provider to the live catalog: listed without a key, serving with one, kept after a restart', async () => {
+    const env = {
+      SWITCHBOARD_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'sb-proposals-')),
+      SWITCHBOARD_MASTER_KEY: 'a-master-key-for-the-proposals-test',
+    };
+    const config = {
+      providers: [provider('alpha', 'openai', alpha, 0.9, { apiKeys: ['sk-alpha-1111'] })],
+      discovery: { sources: [`${listUrl}/README.md`] },
+    };
+    fx.gw = await startKeysGateway(config, env);
+    expect(await until(async () => (await proposals()).length > 0)).toBe(true);
+    const byId = (id: string) =>
+      proposals().then((all) => all.find((p) => p.change.kind === 'new_provider' && p.change.entry.id === id)!);
+    const [wombat, platypus, quokka] = await Promise.all(['wombat-cloud', 'platypus-ai', 'quokka-inference'].map(byId));
+    const providers = async (gw = fx.gw!) => {
+      const { body } = await call(gw.url, 'GET', '/admin/keys/providers', ADMIN_KEY);
+      return (body as { data: Array<{ id: string; enabled: boolean; reason?: string; keys: number }> }).data;
+    };
+    expect((await providers()).map((p) => p.id)).not.toContain('wombat-cloud');
+
+    // Accepted with the base URL the list does not give (the fake stands in for Wombat's API).
+    const accepted = await call(fx.gw.url, 'POST', `/admin/catalog/proposals/${wombat!.id}/accept`, ADMIN_KEY, {
+      baseUrl: alpha.baseUrl,
+    });
+    expect(accepted.status).toBe(200);
+    expect(accepted.body).toMatchObject({
+      status: 'accepted',
+      added: {
+        id: 'wombat-cloud',
+        protocol: 'openai',
+        baseUrl: alpha.baseUrl,
+        keyEnv: ['WOMBAT_CLOUD_API_KEY'],
+        discover: true,
+        models: [expect.objectContaining({ id: 'wombat-chat-70b', discovered: true })],
+      },
+    });
+    // Listed at once, not serving: it has no key yet.
+    expect((await providers()).find((p) => p.id === 'wombat-cloud')).toMatchObject({
+      enabled: false,
+      reason: expect.stringContaining('WOMBAT_CLOUD_API_KEY'),
+    });
+    await expect(ask(fx.gw, 'wombat-cloud/wombat-chat-70b')).rejects.toThrow();
+    const added = await call(fx.gw.url, 'POST', '/admin/keys', ADMIN_KEY, {
+      provider: 'wombat-cloud',
+      key: 'sk-wombat-vault-1',
+    });
+    expect(added.status).toBe(201);
+    expect((await ask(fx.gw, 'wombat-cloud/wombat-chat-70b')).servedBy).toBe('wombat-cloud/wombat-chat-70b');
+    expect(keysSeen(alpha).at(-1)).toBe('sk-wombat-vault-1');
+
+    // Platypus: accepted with a model id of the operator's; its key comes from the environment after the restart.
+    const platypusAccepted = await call(
+      fx.gw.url,
+      'POST',
+      `/admin/catalog/proposals/${platypus!.id}/accept`,
+      ADMIN_KEY,
+      {
+        baseUrl: alpha.baseUrl,
+        models: ['platypus-chat'],
+      },
+    );
+    expect(platypusAccepted.status).toBe(200);
+    // Dismissed: not in the catalog; a bad accept body is a 400 naming the field.
+    await call(fx.gw.url, 'POST', `/admin/catalog/proposals/${quokka!.id}/dismiss`, ADMIN_KEY);
+    const bad = await call(fx.gw.url, 'POST', `/admin/catalog/proposals/${quokka!.id}/accept`, ADMIN_KEY, {
+      baseUrl: 'not a url',
+    });
+    expect(bad.status).toBe(400);
+    expect((await providers()).map((p) => p.id)).not.toContain('quokka-inference');
+
+    await fx.gw.close();
+    fx.gw = await startKeysGateway(config, { ...env, PLATYPUS_AI_API_KEY: 'sk-platypus-env-1' });
+    const after = await providers();
+    expect(after.find((p) => p.id === 'wombat-cloud')).toMatchObject({ enabled: true, keys: 1 });
+    expect(after.find((p) => p.id === 'platypus-ai')).toMatchObject({ enabled: true, keys: 1 });
+    expect(after.map((p) => p.id)).not.toContain('quokka-inference');
+    expect((await ask(fx.gw, 'platypus-ai/platypus-chat')).servedBy).toBe('platypus-ai/platypus-chat');
+    expect(keysSeen(alpha).at(-1)).toBe('sk-platypus-env-1');
+    const catalog = await call(fx.gw.url, 'GET', '/v1/catalog', ADMIN_KEY);
+    expect((catalog.body as { data: Array<{ id: string }> }).data.map((m) => m.id)).toContain(
+      'wombat-cloud/wombat-chat-70b',
+    );
+
+    // Dismissing an accepted proposal takes the provider out again.
+    await call(fx.gw.url, 'POST', `/admin/catalog/proposals/${wombat!.id}/dismiss`, ADMIN_KEY);
+    expect((await providers()).map((p) => p.id)).not.toContain('wombat-cloud');
+    await expect(ask(fx.gw, 'wombat-cloud/wombat-chat-70b')).rejects.toThrow();
   });
 
   it('is an admin route', async () => {

@@ -18,12 +18,15 @@ export interface DiscoveredProvider {
   shutdown: Record<string, string>;
 }
 
-/** What a sync found: a model appeared, was retired, came back, changed, or got a shutdown date. */
+/**
+ * What a sync found: a model appeared, was retired, came back, changed, or got a shutdown date; or (`expired`, `at` the
+ * shutdown's instant) that date came and the model left routing.
+ */
 export interface CatalogChange {
   at: number;
   provider: string;
   model: string;
-  change: 'appeared' | 'retired' | 'returned' | 'changed' | 'shutdown';
+  change: 'appeared' | 'retired' | 'returned' | 'changed' | 'shutdown' | 'expired';
   detail?: string;
 }
 

@@ -7,7 +7,8 @@ import type { ResolvedCatalog, ResolvedProvider } from '../../catalog/types.js';
 import type { Config, ProviderEntry } from '../../config/schema.js';
 import { withoutSecret } from '../../providers/errors.js';
 import type { Adapters } from '../../providers/protocols.js';
-import type { RecordStore } from '../../storage/types.js';
+import type { ShutdownReached } from '../../accounts/shutdown-timer.js';
+import type { LockStore, RecordStore } from '../../storage/types.js';
 
 /** What one sync did: each provider listed (or why not), and what changed. */
 export interface SyncReport {
@@ -24,6 +25,11 @@ export interface CatalogSync {
   start(): void;
   /** What syncs found since `since` (ms since the epoch), newest first: on every instance of the store. */
   changes(since?: number): Promise<CatalogChange[]>;
+  /**
+   * Notes models whose shutdown came (`expired` changes) and publishes them; every instance's timer fires, one
+   * instance (the one that takes the lock) publishes.
+   */
+  noteExpired(models: ShutdownReached[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -38,10 +44,16 @@ export interface CatalogSyncOptions {
   /** Rebuilds the registry (accounts.reload): the same path a config reload takes. */
   reload: () => Promise<void>;
   logger: Logger;
+  /** Where a sync's changes go besides the changes log: the event bus (`catalog_changed`). */
+  publish?: (changes: CatalogChange[], now: number) => void;
+  /** Shared by the instances: one of them publishes a shutdown reached. Absent: this one always does. */
+  locks?: LockStore;
   now?: () => number;
 }
 
 const HOUR_MS = 3_600_000;
+/** How long the lock that makes one instance publish a shutdown reached is held: past every instance's timer. */
+const EXPIRED_LOCK_MS = 24 * HOUR_MS;
 /** setInterval's longest delay: beyond it Node fires at once. */
 const MAX_DELAY_MS = 2 ** 31 - 1;
 
@@ -97,9 +109,11 @@ export async function createCatalogSync(options: CatalogSyncOptions): Promise<Ca
         logger.warn({ provider: provider.id, err: error }, 'model discovery failed; the catalog stays as it was');
       }
     }
-    if (report.changes.length > 0) await options.reload();
-    if (report.changes.length > 0)
+    if (report.changes.length > 0) {
+      await options.reload();
       logger.info({ changes: report.changes.length }, 'model discovery changed the catalog');
+      options.publish?.(report.changes, now());
+    }
     return report;
   };
 
@@ -116,6 +130,23 @@ export async function createCatalogSync(options: CatalogSyncOptions): Promise<Ca
   return {
     syncNow: () => once(true),
     changes: (since) => layer.changes(since),
+    async noteExpired(models) {
+      const changes: CatalogChange[] = models.map(({ provider, model, shutdownAt }) => ({
+        at: Date.parse(shutdownAt),
+        provider,
+        model,
+        change: 'expired',
+        detail: shutdownAt,
+      }));
+      await layer.note(changes);
+      const mine: CatalogChange[] = [];
+      for (const change of changes) {
+        const name = `catalog-expired:${change.provider}/${change.model}@${change.detail}`;
+        if (options.locks === undefined || (await options.locks.tryAcquire(name, EXPIRED_LOCK_MS)) !== undefined)
+          mine.push(change);
+      }
+      options.publish?.(mine, now());
+    },
     start() {
       if (!config.discovery.enabled) return;
       setImmediate(background);

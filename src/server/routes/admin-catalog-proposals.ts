@@ -1,6 +1,10 @@
 // /admin/catalog/proposals: what community lists (`discovery.sources`) propose for the catalog, to accept or dismiss;
-// admin key only. Accepting enables nothing: the answer carries the config entry to add.
+// admin key only. Accepting adds the entry to the catalog's discovered layer (`added` in the answer): a new provider
+// is listed at once and serves once it has a key and a base URL.
 import { Router } from 'express';
+import { z } from 'zod';
+import { PROTOCOLS } from '../../providers/protocols.js';
+import { parseBody } from '../body.js';
 import type { CatalogProposals } from '../../catalog/proposals.js';
 import { notFound } from '../../errors.js';
 import { requireAdmin } from '../middleware/admin-auth.js';
@@ -11,6 +15,17 @@ export interface AdminCatalogProposalDeps {
   /** SWITCHBOARD_ADMIN_KEY; the routes answer 404 without it. */
   adminKey: string | undefined;
 }
+
+/** What an accept may add to a new provider's entry (all optional): what a community list does not say. */
+const AcceptBody = z.strictObject({
+  baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+  protocol: z.enum(PROTOCOLS).optional(),
+  keyEnv: z
+    .union([z.string().regex(/^[A-Z_][A-Z0-9_]*$/), z.array(z.string().regex(/^[A-Z_][A-Z0-9_]*$/)).min(1)])
+    .transform((value) => (typeof value === 'string' ? [value] : value))
+    .optional(),
+  models: z.array(z.string().regex(/^[\w.:/-]{1,200}$/)).optional(),
+});
 
 /** GET /admin/catalog/proposals, POST .../refresh, POST .../{id}/accept and .../{id}/dismiss. */
 export function adminCatalogProposalRoutes(deps: AdminCatalogProposalDeps): Router {
@@ -28,7 +43,8 @@ export function adminCatalogProposalRoutes(deps: AdminCatalogProposalDeps): Rout
   ] as const) {
     router.post(`/admin/catalog/proposals/:id/${verb}`, admin, async (req, res) => {
       const { id } = req.params as { id: string };
-      const decided = await deps.proposals.decide(id, status);
+      const details = verb === 'accept' ? parseBody(AcceptBody, req.body ?? {}) : undefined;
+      const decided = await deps.proposals.decide(id, status, details);
       if (decided === undefined)
         throw notFound(
           'There is no proposal with this id (see GET /admin/catalog/proposals)',

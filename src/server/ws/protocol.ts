@@ -5,29 +5,47 @@ import type { RunEvent } from '../../events/types.js';
 const ID = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1-128 letters, digits, ".", "_", ":" or "-"');
 const SEQ = z.number().int().min(0);
 
+/** Gateway-wide event streams a client may follow besides runs and threads: `catalog` (its `catalog_changed`). */
+const TOPIC = z.enum(['catalog']);
+/** The catalog's runs have ids no client can send (`#catalog-…`): after_run_id of a topic takes those too. */
+const TOPIC_RUN_ID = z.string().regex(/^#?[A-Za-z0-9._:-]{1,128}$/, 'must be a run id the topic sent');
+
+const givenCount = (m: { run_id?: unknown; thread_id?: unknown; topic?: unknown }) =>
+  [m.run_id, m.thread_id, m.topic].filter((value) => value !== undefined).length;
+
 const subscribeSchema = z
   .strictObject({
     type: z.literal('subscribe'),
     run_id: ID.optional(),
     thread_id: ID.optional(),
+    topic: TOPIC.optional(),
     after_seq: SEQ.optional(),
-    after_run_id: ID.optional(),
+    after_run_id: TOPIC_RUN_ID.optional(),
   })
-  .refine((m) => (m.run_id === undefined) !== (m.thread_id === undefined), 'give exactly one of run_id and thread_id')
-  .refine((m) => m.after_run_id === undefined || m.thread_id !== undefined, 'after_run_id goes with thread_id');
+  .refine((m) => givenCount(m) === 1, 'give exactly one of run_id, thread_id and topic')
+  .refine(
+    (m) => m.after_run_id === undefined || m.thread_id !== undefined || m.topic !== undefined,
+    'after_run_id goes with thread_id or topic',
+  )
+  .refine((m) => m.after_run_id === undefined || m.topic !== undefined || ID.safeParse(m.after_run_id).success, {
+    message: 'must be 1-128 letters, digits, ".", "_", ":" or "-"',
+    path: ['after_run_id'],
+  });
 
 const unsubscribeSchema = z
-  .strictObject({ type: z.literal('unsubscribe'), run_id: ID.optional(), thread_id: ID.optional() })
-  .refine(
-    (m) => m.run_id === undefined || m.thread_id === undefined,
-    'give run_id or thread_id (or neither, for all), not both',
-  );
+  .strictObject({
+    type: z.literal('unsubscribe'),
+    run_id: ID.optional(),
+    thread_id: ID.optional(),
+    topic: TOPIC.optional(),
+  })
+  .refine((m) => givenCount(m) <= 1, 'give run_id, thread_id or topic (or none, for all), not several');
 
 const pingSchema = z.strictObject({ type: z.literal('ping') });
 
-/** Follow one run, or every run of a thread; replay what is stored after the cursor first. */
+/** Follow one run, every run of a thread, or a topic; replay what is stored after the cursor first. */
 export type SubscribeMessage = z.infer<typeof subscribeSchema>;
-/** Stop following a run or a thread; with neither, stop everything. */
+/** Stop following a run, a thread or a topic; with none, stop everything. */
 export type UnsubscribeMessage = z.infer<typeof unsubscribeSchema>;
 /** What a client may send. */
 export type ClientMessage = SubscribeMessage | UnsubscribeMessage | z.infer<typeof pingSchema>;
@@ -39,8 +57,8 @@ export type ErrorCode = 'bad_message' | 'not_subscribed' | 'too_many_subscriptio
 
 /** What the server sends, besides events. */
 export type ControlMessage =
-  | { type: 'subscribed'; run_id?: string; thread_id?: string; replayed: number }
-  | { type: 'unsubscribed'; run_id?: string; thread_id?: string }
+  | { type: 'subscribed'; run_id?: string; thread_id?: string; topic?: string; replayed: number }
+  | { type: 'unsubscribed'; run_id?: string; thread_id?: string; topic?: string }
   | { type: 'error'; message: string; code: ErrorCode }
   | { type: 'pong' };
 

@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
 import type { EventFilter, EventLog } from '../../storage/types.js';
-import type { RunEvent } from '../../events/types.js';
+import { CATALOG_THREAD_ID, type RunEvent } from '../../events/types.js';
 import { createOutbox, type OutboxLimits } from './outbox.js';
 import {
   encodeControl,
@@ -57,15 +57,22 @@ interface Subscription {
   cancelled: boolean;
 }
 
-type Target = { run_id: string } | { thread_id: string };
+type Target = { run_id: string } | { thread_id: string } | { topic: string };
 
-function targetOf(message: { run_id?: string | undefined; thread_id?: string | undefined }): {
+function targetOf(message: {
+  run_id?: string | undefined;
+  thread_id?: string | undefined;
+  topic?: string | undefined;
+}): {
   key: string;
   filter: EventFilter;
   target: Target;
 } {
   if (message.run_id !== undefined)
     return { key: `run:${message.run_id}`, filter: { runId: message.run_id }, target: { run_id: message.run_id } };
+  // A topic is a thread of the log no client can name: the same follow, replay and resume as a thread.
+  if (message.topic !== undefined)
+    return { key: `topic:${message.topic}`, filter: { threadId: CATALOG_THREAD_ID }, target: { topic: message.topic } };
   const threadId = message.thread_id!;
   return { key: `thread:${threadId}`, filter: { threadId }, target: { thread_id: threadId } };
 }
@@ -158,7 +165,7 @@ export function createSession(ws: WebSocket, { log, logger, viewer, options }: S
   }
 
   function unsubscribe(message: UnsubscribeMessage): void {
-    if (message.run_id === undefined && message.thread_id === undefined) {
+    if (message.run_id === undefined && message.thread_id === undefined && message.topic === undefined) {
       cancelAll();
       reply({ type: 'unsubscribed' });
       return;

@@ -1,5 +1,5 @@
 // In-memory event log: a bounded buffer per run, a thread index, live followers, and retention after a run ends.
-import type { RunEvent } from '../../events/types.js';
+import { endsRun, type RunEvent } from '../../events/types.js';
 import { createEventFollowers } from '../event-followers.js';
 import type { EventLog, EventLogOptions } from '../types.js';
 
@@ -132,7 +132,7 @@ export function createMemoryEventLog(options: MemoryEventLogOptions): EventLog {
         run = startRun(event);
       }
       store(run, event);
-      if (event.type === 'run_finished' || event.type === 'run_failed') {
+      if (endsRun(event.type)) {
         run.expiresAt = now() + options.retentionMs;
         expiries.push({ run, at: run.expiresAt });
         sweep();

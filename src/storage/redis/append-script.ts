@@ -1,5 +1,5 @@
 // The append of one event as a single Lua script: store, set TTLs, index the thread, then publish (all or nothing).
-import type { RunEvent } from '../../events/types.js';
+import { endsRun, type RunEvent } from '../../events/types.js';
 import { entryId, EVENT_FIELD, type EventKeys } from './event-layout.js';
 
 /**
@@ -35,7 +35,7 @@ export function appendArgs(
   keys: EventKeys,
   limits: AppendLimits,
 ): { keyCount: number; args: (string | number)[] } {
-  const ends = event.type === 'run_finished' || event.type === 'run_failed';
+  const ends = endsRun(event.type);
   const thread = event.thread_id;
   const keyList = thread === undefined ? [keys.run(event.run_id)] : [keys.run(event.run_id), keys.thread(thread)];
   const args = [

@@ -6,7 +6,7 @@
 // change and delivers the event. read() flushes the batch first, so a log reads its own appends and follow-then-read
 // misses nothing. Retention: a lazy sweep on read and follow, plus an unref'd interval, as in memory.
 import type { Logger } from 'pino';
-import type { RunEvent } from '../../events/types.js';
+import { endsRun, type RunEvent } from '../../events/types.js';
 import { createEventFollowers } from '../event-followers.js';
 import type { EventLog, EventLogOptions } from '../types.js';
 import type { SqliteDatabase } from './database.js';
@@ -105,7 +105,7 @@ export function createSqliteEventLog(
     run.lastSeq = event.seq;
     run.count += 1;
     if (run.count > maxEvents) over.add(event.run_id);
-    if (event.type === 'run_finished' || event.type === 'run_failed') {
+    if (endsRun(event.type)) {
       run.expiresAt = at + options.retentionMs;
       changes.push({ op: 'end', runId: event.run_id, expiresAt: run.expiresAt });
     }

@@ -30,9 +30,11 @@ describe('client messages', () => {
     expect(problem('{"run_id":"a"}')).toBe('type: expected "subscribe", "unsubscribe" or "ping", got nothing');
     expect(problem('{"type":"follow"}')).toBe('type: expected "subscribe", "unsubscribe" or "ping", got "follow"');
     expect(problem('{"type":"subscribe"}')).toMatch(
-      /^invalid subscribe message: give exactly one of run_id and thread_id$/,
+      /^invalid subscribe message: give exactly one of run_id, thread_id and topic$/,
     );
-    expect(problem('{"type":"subscribe","run_id":"a","thread_id":"b"}')).toMatch(/exactly one of run_id and thread_id/);
+    expect(problem('{"type":"subscribe","run_id":"a","thread_id":"b"}')).toMatch(
+      /exactly one of run_id, thread_id and topic/,
+    );
     expect(problem('{"type":"subscribe","run_id":"a","after_seq":-1}')).toMatch(
       /^invalid subscribe message: after_seq: /,
     );
@@ -42,7 +44,9 @@ describe('client messages', () => {
     expect(problem(`{"type":"subscribe","run_id":"${'x'.repeat(129)}"}`)).toMatch(/run_id: /);
     expect(problem('{"type":"subscribe","runId":"a"}')).toMatch(/runId/);
     expect(problem('{"type":"subscribe","run_id":"a","after_run_id":"b"}')).toMatch(/after_run_id goes with thread_id/);
-    expect(problem('{"type":"unsubscribe","run_id":"a","thread_id":"b"}')).toMatch(/not both/);
+    expect(problem('{"type":"unsubscribe","run_id":"a","thread_id":"b"}')).toMatch(/not several/);
+    expect(problem('{"type":"subscribe","topic":"runs"}')).toMatch(/topic: /);
+    expect(problem('{"type":"subscribe","thread_id":"t","after_run_id":"#r"}')).toMatch(/after_run_id: must be/);
     expect(problem('{"type":"ping","extra":1}')).toMatch(/^invalid ping message: .*extra/);
   });
 });
