@@ -1,15 +1,23 @@
 // The Models page's "Catalog changes" (admin): what discovery found in the providers' own listings, newest first
-// (models that appeared, were retired, came back, changed or got a shutdown date), and a "Sync now" that lists every
+// (models that appeared, were retired, came back, changed, got a shutdown date or reached it), and a "Sync now" that lists every
 // provider at once and says what each answered.
 import { Badge, EmptyState, ErrorNotice } from '../../components/common';
 import { formatInt, formatRelative, formatTime } from '../../format';
 import { type CatalogChange, type SyncReport, useCatalogChanges, useSyncNow } from './catalog-api';
 
-const TONE = { appeared: 'ok', returned: 'ok', retired: 'bad', shutdown: 'warn', changed: 'neutral' } as const;
+const TONE = {
+  appeared: 'ok',
+  returned: 'ok',
+  retired: 'bad',
+  expired: 'bad',
+  shutdown: 'warn',
+  changed: 'neutral',
+} as const;
 const WORDS = {
   appeared: 'appeared',
   returned: 'came back',
   retired: 'retired',
+  expired: 'shut down',
   shutdown: 'shutdown date',
   changed: 'changed',
 } as const;

@@ -10,7 +10,7 @@ export interface CatalogChange {
   at: number;
   provider: string;
   model: string;
-  change: 'appeared' | 'retired' | 'returned' | 'changed' | 'shutdown';
+  change: 'appeared' | 'retired' | 'returned' | 'changed' | 'shutdown' | 'expired';
   detail?: string;
 }
 
