@@ -279,8 +279,11 @@ const RequestsSchema = z.strictObject({
     .int()
     .positive()
     .default(30 * 24 * 3_600_000),
-  /** The most requests it keeps (oldest dropped first). */
-  maxRows: z.number().int().positive().default(1_000_000),
+  /**
+   * The most requests it keeps (oldest dropped first). Default 1,000,000 on SQLite and Redis; 100,000 on the memory
+   * store, whose rows (and the usage records that follow them) stay on the process's heap.
+   */
+  maxRows: z.number().int().positive().optional(),
 });
 
 const ResponsesSchema = z.strictObject({
