@@ -33,6 +33,21 @@ function rssMb(pid: number): number {
 
 const load = () => loadavg()[0]!.toFixed(1);
 
+/** CPU time of a process and its children (a `--workers` primary and its workers), µs. */
+function treeCpuMicros(pid: number): number {
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    // gone meanwhile: no children to count
+  }
+  return processCpuMicros(pid) + children.reduce((sum, child) => sum + treeCpuMicros(child), 0);
+}
+
 /** Where concurrent streams go: the floor proxy or a gateway. */
 interface StreamTarget {
   pid: number;
@@ -164,9 +179,18 @@ async function workersPart(): Promise<void> {
         try {
           // Every worker warm: the primary hands new connections to each in turn.
           await runPhase(target, 50, 3);
+          const cpu0 = treeCpuMicros(target.pid);
+          const primary0 = processCpuMicros(target.pid);
+          const chats0 = (await upstream.stats()).chat;
           const phase = await runPhase(target, 50, SECONDS);
+          const served = (await upstream.stats()).chat - chats0;
+          const perRequest = (treeCpuMicros(target.pid) - cpu0) / served;
+          const primary = workers === '1' ? 0 : (processCpuMicros(target.pid) - primary0) / served;
           rates[workers]!.push(phase.okPerSec);
-          console.log(`round ${round + 1}, ${workers} worker(s): ${phase.okPerSec.toFixed(0)} req/s, load ${load()}`);
+          console.log(
+            `round ${round + 1}, ${workers} worker(s): ${phase.okPerSec.toFixed(0)} req/s, ` +
+              `${perRequest.toFixed(0)} µs CPU/req (all its processes; the primary ${primary.toFixed(0)}), load ${load()}`,
+          );
         } finally {
           await target.stop();
         }
