@@ -25,6 +25,9 @@ export interface UpstreamStats {
   authorized: number;
   /** The `model` field of the last chat request, as the upstream received it. */
   lastModel: string | null;
+  /** Chat requests being answered now, and the most there ever were at once (a gateway's pool shows here). */
+  inFlight: number;
+  maxInFlight: number;
 }
 
 const CREATED = 1_700_000_000;
@@ -93,7 +96,7 @@ async function writeStream(res: ServerResponse, events: Buffer[], delayMs: numbe
 export function createUpstreamServer(opts: UpstreamOptions = {}): { server: Server; stats: UpstreamStats } {
   const events = buildStreamEvents(opts.chunks ?? 20);
   const delayMs = opts.chunkDelayMs ?? 0;
-  const stats: UpstreamStats = { chat: 0, stream: 0, authorized: 0, lastModel: null };
+  const stats: UpstreamStats = { chat: 0, stream: 0, authorized: 0, lastModel: null, inFlight: 0, maxInFlight: 0 };
 
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
@@ -108,6 +111,9 @@ export function createUpstreamServer(opts: UpstreamOptions = {}): { server: Serv
             return;
           }
           stats.chat++;
+          stats.inFlight++;
+          stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
+          res.once('close', () => void stats.inFlight--);
           if (req.headers.authorization === `Bearer ${BENCH_KEY}`) stats.authorized++;
           stats.lastModel = typeof body.model === 'string' ? body.model : null;
           if (body.stream === true) {

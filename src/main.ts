@@ -18,7 +18,7 @@ import { createEventBus, type EventBus } from './events/publisher.js';
 import { attachEventStream } from './server/ws/server.js';
 import { createEmbedders } from './providers/embedding-protocols.js';
 import { createAdapters } from './providers/protocols.js';
-import { createHttpClient } from './providers/http.js';
+import { createHttpClient, type PoolOptions } from './providers/http.js';
 import { loadCatalog } from './catalog/load.js';
 import { createCatalogProposals } from './catalog/proposals.js';
 import { portOf } from './catalog/local-servers.js';
@@ -26,7 +26,7 @@ import { mergedProviders } from './catalog/resolve.js';
 import { createDiscoveredLayer } from './catalog/discovery/layer.js';
 import { publishCatalogChanges } from './server/discovery/catalog-events.js';
 import { createCatalogSync } from './server/discovery/catalog-sync.js';
-import type { ResolvedCatalog } from './catalog/types.js';
+import type { ResolvedCatalog, ResolvedProvider } from './catalog/types.js';
 import { createApp } from './server/app.js';
 import { defaultConsoleDir } from './server/routes/console.js';
 import { checkExposure, EXPOSED_WARNING, listenError, listenUrls } from './server/listen.js';
@@ -117,7 +117,16 @@ export async function startGateway({
   configSource,
   reloadDebounceMs,
 }: GatewayOptions): Promise<Gateway> {
-  const http = createHttpClient({ connectTimeoutMs: config.timeouts.connectMs });
+  // A provider's pool is read when first used, from the registry of then (set once the accounts exist).
+  let registryNow: (() => ResolvedCatalog) | undefined;
+  const http = createHttpClient({
+    connectTimeoutMs: config.timeouts.connectMs,
+    pool: (id) =>
+      providerPool(
+        registryNow?.().providers.find((p) => p.id === id),
+        config.accounts.defaultConcurrency,
+      ),
+  });
   const adapters = createAdapters({ http });
   const { maxEventsPerRun, retentionMs } = config.events;
   const stores = createStores({
@@ -181,6 +190,7 @@ export async function startGateway({
   }).catch(abandon);
   const bus = createEventBus();
   bus.attach((event) => stores.eventLog.append(event));
+  registryNow = () => accounts.registry;
   const catalogSync = await createCatalogSync({
     config,
     // Accepted providers are written out too (their listing adds the models they lack).
@@ -397,4 +407,15 @@ function gaugeSources(accounts: Accounts): Parameters<Metrics['setGaugeSources']
     circuits: () => accounts.registry.providers.map((p) => ({ provider: p.id, state: accounts.breakers.state(p.id) })),
     load: () => accounts.registry.providers.map((p) => ({ provider: p.id, ...accounts.keys.load(p.id) })),
   };
+}
+
+/**
+ * A provider's upstream pool: its `maxConnections`, else as many sockets as its concurrency cap lets calls through, so
+ * that the cap (with its bounded wait and its turn-away when the circuit opens) is what holds calls back, never a
+ * queue for a socket. Undefined for pools that are not a provider's (the defaults).
+ */
+function providerPool(provider: ResolvedProvider | undefined, defaultConcurrency: number): PoolOptions | undefined {
+  if (provider === undefined) return undefined;
+  const connections = provider.maxConnections ?? provider.limits.concurrency ?? defaultConcurrency;
+  return { connections, ...(provider.http2 ? { http2: true } : {}) };
 }

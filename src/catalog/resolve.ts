@@ -199,6 +199,8 @@ function resolveProvider(
     headers: entry.headers ?? {},
     maxTokensField: entry.maxTokensField ?? 'max_tokens',
     limits: entry.limits ?? {},
+    ...(entry.maxConnections === undefined ? {} : { maxConnections: entry.maxConnections }),
+    ...(entry.http2 === undefined ? {} : { http2: entry.http2 }),
     models: [],
     ...signupOf(entry),
   };

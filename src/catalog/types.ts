@@ -32,6 +32,9 @@ export interface ResolvedProvider extends ProviderSignup {
   headers: Record<string, string>;
   maxTokensField: 'max_tokens' | 'max_completion_tokens';
   limits: NonNullable<ProviderEntry['limits']>;
+  /** Its upstream pool: connections per origin (absent: its concurrency cap) and whether HTTP/2 is offered. */
+  maxConnections?: number;
+  http2?: boolean;
   models: ResolvedModel[];
   /** Where its embedding models are called (the entry's `embeddings`, else its own protocol and URL); absent: none. */
   embeddings?: { protocol: EmbeddingProtocol; baseUrl: string };

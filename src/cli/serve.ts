@@ -7,6 +7,7 @@ import { EXPOSED_WARNING } from '../server/listen.js';
 import { isStoreUnavailable } from '../storage/errors.js';
 import type { ResolvedCatalog } from '../catalog/types.js';
 import { processHost, type CliHost } from './host.js';
+import { isWorker, obeyPrimary, parseWorkers, superviseWorkers, workerHost, workersRefusal } from './serve-workers.js';
 
 /**
  * Exit codes of a start that fails (sysexits.h), so that a supervisor can tell "fix the setup" (do not restart in a
@@ -16,11 +17,17 @@ const EXIT_CONFIG = 78;
 const EXIT_UNAVAILABLE = 69;
 const EXIT_SOFTWARE = 70;
 
-/** Where `serve` runs; `serving` is handed the gateway once it listens (the process's: stop it on SIGINT or SIGTERM). */
-export type ServeHost = CliHost & { serving(gateway: Gateway): void };
+/**
+ * Where `serve` runs; `serving` is handed the gateway once it listens (the process's: stop it on SIGINT or SIGTERM).
+ * `supervise` runs that many workers instead (the process's: node:cluster); absent, only one may serve.
+ */
+export type ServeHost = CliHost & { serving(gateway: Gateway): void; supervise?(workers: number): void };
 
 function processServeHost(): ServeHost {
-  return { ...processHost(), serving: stopOnSignals };
+  const base = processHost();
+  // A worker of `--workers`: it serves, and its output goes to the primary, which supervises.
+  if (isWorker()) return { ...workerHost(base), serving: stopOnSignals };
+  return { ...base, serving: stopOnSignals, supervise: (workers) => superviseWorkers(workers, base) };
 }
 
 export function serveCommand(host: () => ServeHost = processServeHost): Command {
@@ -33,8 +40,13 @@ export function serveCommand(host: () => ServeHost = processServeHost): Command 
       '--allow-public',
       'listen beyond loopback even with client auth off (anyone who reaches the port can use the keys); also SWITCHBOARD_ALLOW_PUBLIC=1',
     )
-    .action(async (options: { config?: string; port?: number; host?: string; allowPublic?: boolean }) => {
+    .option(
+      '--workers <count>',
+      'gateway processes serving the port: a number, or auto (one per core); more than 1 needs REDIS_URL; also SWITCHBOARD_WORKERS',
+    )
+    .action(async (options: ServeOptions) => {
       const on = host();
+      if (!isWorker() && startWorkers(options.workers ?? on.env['SWITCHBOARD_WORKERS'], on)) return;
       try {
         const { env, cwd } = on;
         const flags = {
@@ -66,6 +78,39 @@ export function serveCommand(host: () => ServeHost = processServeHost): Command 
         on.exit(code);
       }
     });
+}
+
+interface ServeOptions {
+  config?: string;
+  port?: number;
+  host?: string;
+  allowPublic?: boolean;
+  workers?: string;
+}
+
+/**
+ * Starts the workers when more than one is asked for (true: the primary supervises them, this process serves
+ * nothing), or refuses with exit 78 (true) when they may not run; false: this process serves.
+ */
+function startWorkers(value: string | undefined, on: ServeHost): boolean {
+  let workers: number;
+  try {
+    workers = parseWorkers(value);
+  } catch (err) {
+    on.stderr.write(`switchboard: ${(err as Error).message}\n`);
+    on.exit(EXIT_CONFIG);
+    return true;
+  }
+  if (workers <= 1) return false;
+  const refused =
+    workersRefusal(workers, on.env) ?? (on.supervise === undefined ? '--workers: not in this host' : undefined);
+  if (refused !== undefined) {
+    on.stderr.write(`switchboard: ${refused}\n`);
+    on.exit(EXIT_CONFIG);
+    return true;
+  }
+  on.supervise?.(workers);
+  return true;
 }
 
 /** The exit code and the one message of a failed start: never a stack trace, never the Redis URL (it may hold a password). */
@@ -113,12 +158,19 @@ function summary(registry: ResolvedCatalog, file: string | undefined): string {
  */
 function stopOnSignals(gateway: Gateway): void {
   let stopping = false;
-  const stop = () => {
-    const stopped = stopping ? gateway.close() : gateway.shutdown();
+  const stop = (now: boolean) => {
+    const stopped = now || stopping ? gateway.close() : gateway.shutdown();
     stopping = true;
     void stopped.then(() => process.exit(0));
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  process.on('SIGHUP', () => void gateway.reloadConfig());
+  const reload = () => void gateway.reloadConfig();
+  process.on('SIGINT', () => stop(false));
+  process.on('SIGTERM', () => stop(false));
+  process.on('SIGHUP', reload);
+  // A worker: the primary's graceful stop may come with the same signal to the worker itself (a process group's),
+  // so it never counts as a second one.
+  if (isWorker())
+    obeyPrimary((now) => {
+      if (now || !stopping) stop(now);
+    }, reload);
 }

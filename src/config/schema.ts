@@ -131,6 +131,16 @@ const ProviderEntryFields = z.strictObject({
   headers: z.record(z.string(), z.string()).optional(),
   limits: LimitsSchema.optional(),
   /**
+   * Connections per origin in its upstream pool. Absent: as many as its concurrency cap (`limits.concurrency`, else
+   * `accounts.defaultConcurrency`), so that a call the cap lets through never waits for a socket.
+   */
+  maxConnections: z.number().int().positive().optional(),
+  /**
+   * Offer HTTP/2 when connecting (TLS origins only: it is chosen by ALPN, so a provider that does not speak it gets
+   * HTTP/1.1). Off unless set: see docs/CONFIG.md on why.
+   */
+  http2: z.boolean().optional(),
+  /**
    * Where its embedding models are called, when not the way its chat models are: Cohere's chat goes through its
    * OpenAI-compatible API, its embeddings through its own v2 API (`protocol: cohere`). Absent: `protocol` and `baseUrl`.
    */
@@ -232,7 +242,7 @@ export const AccountsSchema = z.strictObject({
    * Requests in flight per provider and instance, for a provider whose `limits.concurrency` says nothing. Calls past
    * the cap wait for a slot (at most half their first-byte timeout), then go to another candidate.
    */
-  defaultConcurrency: z.number().int().positive().default(64),
+  defaultConcurrency: z.number().int().positive().default(1_024),
   /**
    * A provider's circuit opens when, within `breakerWindowMs`, at least `breakerMinCalls` calls were made, at least
    * `breakerFailureRate` of them failed the way that counts (5xx, timeouts, unreachable, broken streams: see the
@@ -272,8 +282,11 @@ const RequestsSchema = z.strictObject({
     .int()
     .positive()
     .default(30 * 24 * 3_600_000),
-  /** The most requests it keeps (oldest dropped first). */
-  maxRows: z.number().int().positive().default(1_000_000),
+  /**
+   * The most requests it keeps (oldest dropped first). Default 1,000,000 on SQLite and Redis; 100,000 on the memory
+   * store, whose rows (and the usage records that follow them) stay on the process's heap.
+   */
+  maxRows: z.number().int().positive().optional(),
 });
 
 const ResponsesSchema = z.strictObject({

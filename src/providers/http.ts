@@ -46,9 +46,19 @@ export interface HttpClient {
   close(): Promise<void>;
 }
 
+/** How one pool connects: read once, when the pool is first used. */
+export interface PoolOptions {
+  /** Sockets (HTTP/2: sessions) per origin; null: no limit. */
+  connections: number | null;
+  /** Offer HTTP/2 by ALPN on TLS origins (plain http stays HTTP/1.1). */
+  http2?: boolean;
+}
+
 export interface HttpClientOptions {
-  /** Sockets per origin in each pool. */
+  /** Sockets per origin of a pool that `pool` says nothing of (128). */
   connections?: number;
+  /** A pool's own options (a provider's `maxConnections` and `http2`); undefined: the defaults. */
+  pool?: (pool: string) => PoolOptions | undefined;
   keepAliveTimeoutMs?: number;
   connectTimeoutMs?: number;
 }
@@ -57,15 +67,18 @@ export interface HttpClientOptions {
  * An HttpClient on undici Agents, one per pool (`HttpRequest.pool`, made on first use): pooled keep-alive connections,
  * pipelining off. An Agent per provider rather than one for all: two providers on one host (a hung one and a healthy
  * one, say) would otherwise queue for the same sockets, and undici's Agent already keeps a pool per origin, so a
- * provider that calls several origins needs nothing more.
+ * provider that calls several origins needs nothing more. A provider's pool is sized to its concurrency cap (main.ts):
+ * the cap, with its bounded wait and turn-away, is what holds calls back, never an unseen queue for a socket.
  */
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const agents = new Map<string, Agent>();
   const agentFor = (pool: string) => {
     let agent = agents.get(pool);
     if (agent === undefined) {
+      const own = options.pool?.(pool);
       agent = new Agent({
-        connections: options.connections ?? 128,
+        connections: own === undefined ? (options.connections ?? 128) : own.connections,
+        ...(own?.http2 ? { allowH2: true } : {}),
         keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
         connect: { timeout: options.connectTimeoutMs ?? 10_000 },
       });

@@ -64,6 +64,11 @@ export const DEFAULT_EVENT_LOG_OPTIONS: EventLogOptions = { maxEventsPerRun: 10_
 
 /** The request log keeps 30 days of requests, at most 1,000,000 of them; usage records follow it by default. */
 const DEFAULT_REQUEST_LOG_OPTIONS: RequestLogOptions = { retentionMs: 30 * 86_400_000, maxRows: 1_000_000 };
+/**
+ * The memory store keeps at most 100,000 requests unless told otherwise: its rows and usage records live on the heap
+ * (about 0.7 KB a request together), so a million would be some 700 MB that the collector marks again and again.
+ */
+const MEMORY_MAX_ROWS = 100_000;
 
 /** The data directory when none is configured (SWITCHBOARD_DATA_DIR), relative to the working directory. */
 export const DEFAULT_DATA_DIR = '.switchboard';
@@ -116,7 +121,12 @@ export function storesOptionsFromEnv(env: Record<string, string | undefined>): S
 /** Builds every store on one backend: Redis when `redisUrl` is set, else SQLite, or memory when `store` says so. */
 export function createStores(options: StoresOptions): Stores {
   const events: EventLogOptions = { ...DEFAULT_EVENT_LOG_OPTIONS, ...definedOnly(options.events ?? {}) };
-  const requests: RequestLogOptions = { ...DEFAULT_REQUEST_LOG_OPTIONS, ...definedOnly(options.requests ?? {}) };
+  const inMemory = (options.redisUrl === undefined || options.redisUrl === '') && options.store === 'memory';
+  const requests: RequestLogOptions = {
+    ...DEFAULT_REQUEST_LOG_OPTIONS,
+    ...(inMemory ? { maxRows: MEMORY_MAX_ROWS } : {}),
+    ...definedOnly(options.requests ?? {}),
+  };
   // Raw usage records are kept as long as the request log's rows; their rollups longer (usage-rollups.ts).
   const usage: UsageStoreOptions = {
     retentionMs: requests.retentionMs,

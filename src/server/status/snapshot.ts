@@ -1,5 +1,6 @@
 // Builds GET /admin/status's snapshot: providers and their circuits and keys from the accounts layer, free-tier
 // headroom from the limit counters and the providers' headers, live figures from the usage records and request log.
+import cluster from 'node:cluster';
 import type { KeyFreeTier } from '../../accounts/free-tier.js';
 import { NEARLY_SPENT_BELOW, sumFreeTier } from '../../accounts/free-tier.js';
 import type { Breakers } from '../../accounts/breakers.js';
@@ -77,6 +78,7 @@ export async function readStatus(sources: StatusSources, minutes: number): Promi
       requests,
     },
     providers: [...enabled, ...disabled],
+    instance: { pid: process.pid, worker: cluster.worker?.id ?? null },
   };
 }
 

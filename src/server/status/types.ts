@@ -104,4 +104,9 @@ export interface StatusSnapshot {
   totals: StatusTotals;
   /** Enabled providers first, then the others; each group in catalog order. */
   providers: ProviderStatus[];
+  /**
+   * The process that answered: its figures (circuits, calls per key, concurrency) are its own. `worker` is its number
+   * under `serve --workers` (null when it serves alone).
+   */
+  instance: { pid: number; worker: number | null };
 }

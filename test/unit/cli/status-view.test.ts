@@ -30,6 +30,7 @@ function snapshot(providers: ProviderStatus[]): StatusSnapshot {
       requests: QUIET,
     },
     providers,
+    instance: { pid: 1, worker: null },
   };
 }
 
