@@ -23,7 +23,7 @@ const SECONDS = Number(arg('seconds', '10'));
 const CHUNK_DELAY_MS = Number(arg('chunk-delay-ms', '100'));
 /** The pool and cap before issue 20: undici's 128 sockets per origin, and a default of 64 calls in flight. */
 const AS_BEFORE = { limits: { concurrency: 64 }, maxConnections: 128 };
-const FLOOR_SCRIPT = fileURLToPath(new URL('./floor-proxy.ts', import.meta.url));
+const FLOOR_SCRIPT = fileURLToPath(new URL('./floor.ts', import.meta.url));
 
 /** Resident memory of a process, MB. */
 function rssMb(pid: number): number {

@@ -5,6 +5,8 @@ import type { MachineInfo } from './proc.js';
 
 export interface TargetOutcome {
   name: string;
+  /** Which round of an interleaved run (`--rounds`): baselines are read from the same round. */
+  round: number;
   status: 'ok' | 'skipped' | 'failed';
   /** Why it was skipped or failed, or what its preflight found wrong. */
   notes: string[];
@@ -62,6 +64,16 @@ export function graphSection(g: GraphBenchResult): string {
   ].join('\n');
 }
 
+/** The row's label: the target, and its round when there are several. */
+function label(o: TargetOutcome, outcomes: TargetOutcome[]): string {
+  return outcomes.some((x) => x.round > 1) ? `${o.name} (${o.round})` : o.name;
+}
+
+/** The baseline target `name` of `o`'s round. */
+function baseline(outcomes: TargetOutcome[], o: TargetOutcome, name: string): TargetLoadResult | undefined {
+  return outcomes.find((x) => x.name === name && x.round === o.round)?.load;
+}
+
 function statusNote(o: TargetOutcome): string {
   return o.status === 'ok' ? '' : `${o.status}: ${o.notes.join('; ')}`;
 }
@@ -72,12 +84,12 @@ function codes(p: PhaseResult): string {
 }
 
 export function throughputSection(outcomes: TargetOutcome[], opts: LoadOptions): string {
-  const direct = outcomes.find((o) => o.name === 'direct')?.load?.throughput;
   const rows = outcomes.map((o) => {
+    const direct = baseline(outcomes, o, 'direct')?.throughput;
     const t = o.load?.throughput;
-    if (!t) return [o.name, statusNote(o), '', '', '', ''];
+    if (!t) return [label(o, outcomes), statusNote(o), '', '', '', ''];
     return [
-      o.name,
+      label(o, outcomes),
       int(t.okPerSec),
       direct && o.name !== 'direct' ? `${((100 * t.okPerSec) / direct.okPerSec).toFixed(0)}%` : '—',
       `${t.errors}${codes(t)}`,
@@ -95,13 +107,13 @@ export function throughputSection(outcomes: TargetOutcome[], opts: LoadOptions):
 }
 
 export function latencySection(outcomes: TargetOutcome[], opts: LoadOptions): string {
-  const d = outcomes.find((o) => o.name === 'direct')?.load;
   const rows = outcomes.map((o) => {
+    const d = baseline(outcomes, o, 'direct');
     const l = o.load;
-    if (!l) return [o.name, statusNote(o), '', '', '', '', '', '', ''];
+    if (!l) return [label(o, outcomes), statusNote(o), '', '', '', '', '', '', ''];
     const isDirect = o.name === 'direct';
     return [
-      o.name,
+      label(o, outcomes),
       ms(l.latency1.p50Ms),
       ms(l.latency1.p99Ms),
       isDirect ? '—' : signed(diff(l.latency1.p50Ms, d?.latency1.p50Ms), ms),
@@ -133,13 +145,13 @@ export function latencySection(outcomes: TargetOutcome[], opts: LoadOptions): st
 }
 
 export function streamSection(outcomes: TargetOutcome[], opts: LoadOptions, chunkDelayMs: number): string {
-  const d = outcomes.find((o) => o.name === 'direct')?.load?.streams;
   const rows = outcomes.map((o) => {
+    const d = baseline(outcomes, o, 'direct')?.streams;
     const s = o.load?.streams;
-    if (!s) return [o.name, statusNote(o), '', '', '', '', '', ''];
+    if (!s) return [label(o, outcomes), statusNote(o), '', '', '', '', '', ''];
     const isDirect = o.name === 'direct';
     return [
-      o.name,
+      label(o, outcomes),
       `${s.ok}/${s.n}${s.firstError ? ` (${s.firstError.slice(0, 80)})` : ''}`,
       ms(s.ttfbP50Ms),
       ms(s.ttfbP99Ms),
@@ -157,6 +169,68 @@ export function streamSection(outcomes: TargetOutcome[], opts: LoadOptions, chun
       ['target', 'ok / n', 'TTFB p50', 'TTFB p99', 'added TTFB p50', 'total p50', 'total p99', 'target CPU µs/stream'],
       rows,
     ),
+  ].join('\n');
+}
+
+const median = (values: number[]): number | undefined => {
+  const v = values.filter(isNum).sort((a, b) => a - b);
+  return v.length === 0 ? undefined : v[Math.floor((v.length - 1) / 2)];
+};
+
+/**
+ * Issue 20's ratios against the floor (bare node:http + undici) of the same round: CPU per request, throughput at 50
+ * connections, added p50 at 1 connection, added time to first stream chunk and CPU per stream; then, with several
+ * rounds, each target's median over the rounds.
+ */
+export function floorSection(outcomes: TargetOutcome[]): string {
+  type Ratios = { cpu?: number; tput?: number; p50?: number; ttfb?: number; stream?: number };
+  const ratios = (o: TargetOutcome): Ratios | undefined => {
+    const f = baseline(outcomes, o, 'floor');
+    const l = o.load;
+    if (!f || !l) return undefined;
+    return {
+      cpu: l.throughput.cpuUsPerReq / f.throughput.cpuUsPerReq,
+      tput: l.throughput.okPerSec / f.throughput.okPerSec,
+      p50: diff(l.latency1.p50Ms, f.latency1.p50Ms),
+      ttfb: diff(l.streams.ttfbP50Ms, f.streams.ttfbP50Ms),
+      stream: l.streams.cpuUsPerStream / f.streams.cpuUsPerStream,
+    };
+  };
+  const cells = (r: Ratios): string[] => [
+    isNum(r.cpu) ? `${r.cpu.toFixed(2)}×` : '—',
+    isNum(r.tput) ? `${(100 * r.tput).toFixed(0)}%` : '—',
+    signed(r.p50, ms),
+    signed(r.ttfb, ms),
+    isNum(r.stream) ? `${r.stream.toFixed(2)}×` : '—',
+  ];
+  const measured = outcomes.filter((o) => o.name !== 'floor' && o.name !== 'direct');
+  const rows = measured.flatMap((o) => {
+    const r = ratios(o);
+    return r ? [[label(o, outcomes), ...cells(r)]] : [];
+  });
+  const names = [...new Set(measured.map((o) => o.name))];
+  const medians = names.map((name) => {
+    const rs = measured.filter((o) => o.name === name).flatMap((o) => ratios(o) ?? []);
+    const med = (k: keyof Ratios) => median(rs.map((r) => r[k] ?? Number.NaN));
+    return [
+      `${name} (median of ${rs.length})`,
+      ...cells({ cpu: med('cpu'), tput: med('tput'), p50: med('p50'), ttfb: med('ttfb'), stream: med('stream') }),
+    ];
+  });
+  const head = [
+    'target',
+    'CPU/req ÷ floor',
+    'throughput ÷ floor',
+    'added p50 @1',
+    'added TTFB p50',
+    'CPU/stream ÷ floor',
+  ];
+  return [
+    'Each target against the floor (`bench/floor.ts`: node:http + undici, body parsed once) of the same round. ' +
+      "Issue 20's targets: CPU/req ≤ 2×, throughput ≥ 40 %, added p50 @1 ≤ 0.25 ms, added TTFB ≤ 0.3 ms, CPU per relayed chunk ≤ 2×.",
+    '',
+    table(head, rows),
+    ...(outcomes.some((o) => o.round > 1) ? ['', table(head, medians)] : []),
   ].join('\n');
 }
 

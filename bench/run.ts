@@ -10,6 +10,7 @@ import { runGraphBench, type GraphBenchResult } from './graph-engines.js';
 import { FULL_LOAD, QUICK_LOAD, preflight, runTargetLoad, type LoadOptions } from './load.js';
 import { canPin, machineInfo, pinProcess } from './proc.js';
 import {
+  floorSection,
   graphSection,
   latencySection,
   machineSection,
@@ -28,6 +29,8 @@ interface CliOptions {
   load: boolean;
   pin: boolean;
   chunkDelayMs: string;
+  rounds: string;
+  baseCli?: string;
   out: string;
 }
 
@@ -48,18 +51,24 @@ function parseCli(): CliOptions & { targets: TargetName[] } {
       'delay between the upstream stream chunks',
       process.env.BENCH_CHUNK_DELAY_MS ?? '0',
     )
+    .option('--rounds <n>', 'run the target list this many times, interleaved (A, B, A, B)', '1')
+    .option(
+      '--base-cli <file>',
+      "another build's dist/src/cli/index.js, served as the switchboard-base targets (an A/B in one run)",
+      process.env.BENCH_BASE_CLI,
+    )
     .option('--out <file>', 'markdown report path', `${RESULTS_DIR}latest.md`);
   program.parse(process.argv);
   const opts = program.opts<CliOptions>();
   try {
-    return { ...opts, targets: selectTargets(opts.only) };
+    return { ...opts, targets: selectTargets(opts.only, opts.baseCli !== undefined) };
   } catch (err) {
     return program.error((err as Error).message);
   }
 }
 
-function selectTargets(only: string | undefined): TargetName[] {
-  if (!only) return [...TARGET_NAMES];
+function selectTargets(only: string | undefined, base: boolean): TargetName[] {
+  if (!only) return TARGET_NAMES.filter((n) => base || !n.startsWith('switchboard-base'));
   const names = only
     .split(',')
     .map((s) => s.trim())
@@ -67,7 +76,7 @@ function selectTargets(only: string | undefined): TargetName[] {
   const unknown = names.filter((n) => !(TARGET_NAMES as readonly string[]).includes(n));
   if (unknown.length)
     throw new Error(`unknown target(s) ${unknown.join(', ')}; choose among ${TARGET_NAMES.join(', ')}`);
-  // Keep the canonical order so direct, the baseline, runs first.
+  // Keep the canonical order so the floor and direct, the baselines, run first.
   return TARGET_NAMES.filter((n) => names.includes(n));
 }
 
@@ -75,41 +84,45 @@ async function runLoadComparison(
   targets: TargetName[],
   opts: LoadOptions,
   cores: { harness?: string; target?: string },
-  chunkDelayMs: number,
+  run: { chunkDelayMs: number; rounds: number; baseCli?: string | undefined },
 ): Promise<TargetOutcome[]> {
+  const { chunkDelayMs } = run;
   const upstream = await startUpstream({ cores: cores.harness, chunkDelayMs });
   console.error(`upstream ${upstream.origin} (pid ${upstream.pid})`);
   const outcomes: TargetOutcome[] = [];
   try {
-    for (const name of targets) {
-      console.error(`\n${name}:`);
-      let target: Awaited<ReturnType<typeof startTarget>>;
-      try {
-        target = await startTarget(name, upstream, { cores: cores.target, chunkDelayMs });
-      } catch (err) {
-        const skipped = err instanceof SkipTargetError;
-        const msg = (err as Error).message;
-        console.error(`  ${skipped ? 'SKIPPED' : 'FAILED TO START'}: ${msg}`);
-        outcomes.push({ name, status: skipped ? 'skipped' : 'failed', notes: [msg.split('\n')[0] ?? msg] });
-        continue;
-      }
-      try {
-        console.error(`  ${target.origin} (pid ${target.pid})`);
-        const notes = await preflight(target, opts.streamChunks);
-        for (const n of notes) console.error(`  PREFLIGHT: ${n}`);
-        const load = await runTargetLoad(target, opts, (l) => console.error(l));
-        outcomes.push({ name, status: 'ok', notes, load });
-      } catch (err) {
-        console.error(`  FAILED: ${(err as Error).message}\n${target.logTail()}`);
-        outcomes.push({ name, status: 'failed', notes: [(err as Error).message] });
-      } finally {
-        await target.stop();
-      }
-    }
+    for (let round = 1; round <= run.rounds; round++) for (const target of targets) await loadOne(target, round);
   } finally {
     await upstream.stop();
   }
   return outcomes;
+
+  async function loadOne(name: TargetName, round: number): Promise<void> {
+    console.error(`\n${name}${run.rounds > 1 ? ` (round ${round})` : ''}:`);
+    let target: Awaited<ReturnType<typeof startTarget>>;
+    try {
+      const baseCli = run.baseCli === undefined ? {} : { baseCli: run.baseCli };
+      target = await startTarget(name, upstream, { cores: cores.target, chunkDelayMs, ...baseCli });
+    } catch (err) {
+      const skipped = err instanceof SkipTargetError;
+      const msg = (err as Error).message;
+      console.error(`  ${skipped ? 'SKIPPED' : 'FAILED TO START'}: ${msg}`);
+      outcomes.push({ name, round, status: skipped ? 'skipped' : 'failed', notes: [msg.split('\n')[0] ?? msg] });
+      return;
+    }
+    try {
+      console.error(`  ${target.origin} (pid ${target.pid})`);
+      const notes = await preflight(target, opts.streamChunks);
+      for (const n of notes) console.error(`  PREFLIGHT: ${n}`);
+      const load = await runTargetLoad(target, opts, (l) => console.error(l));
+      outcomes.push({ name, round, status: 'ok', notes, load });
+    } catch (err) {
+      console.error(`  FAILED: ${(err as Error).message}\n${target.logTail()}`);
+      outcomes.push({ name, round, status: 'failed', notes: [(err as Error).message] });
+    } finally {
+      await target.stop();
+    }
+  }
 }
 
 async function main(): Promise<void> {
@@ -149,8 +162,13 @@ async function main(): Promise<void> {
 
   let outcomes: TargetOutcome[] = [];
   if (cli.load) {
-    outcomes = await runLoadComparison(targets, loadOpts, cores, chunkDelayMs);
+    const rounds = Math.max(1, Number(cli.rounds) || 1);
+    outcomes = await runLoadComparison(targets, loadOpts, cores, { chunkDelayMs, rounds, baseCli: cli.baseCli });
     sections.push(
+      '## Against the floor (issue 20)',
+      '',
+      floorSection(outcomes),
+      '',
       '## Throughput',
       '',
       throughputSection(outcomes, loadOpts),

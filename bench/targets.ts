@@ -1,4 +1,4 @@
-// Starts and stops the fake upstream and each benchmark target (direct, switchboard, portkey) as child processes.
+// Starts and stops the fake upstream and each benchmark target (floor, direct, switchboard, portkey) as child processes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,11 +8,21 @@ import { parse, stringify } from 'yaml';
 import { freePort, processExe } from './proc.js';
 import { BENCH_KEY, BENCH_MODEL, type UpstreamStats } from './upstream.js';
 
-export const TARGET_NAMES = ['direct', 'switchboard', 'portkey', 'portkey-patched'] as const;
+export const TARGET_NAMES = [
+  'floor',
+  'direct',
+  'switchboard',
+  'switchboard-auto',
+  'switchboard-base',
+  'switchboard-base-auto',
+  'portkey',
+  'portkey-patched',
+] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const UPSTREAM_SCRIPT = fileURLToPath(new URL('./upstream.ts', import.meta.url));
+const FLOOR_SCRIPT = fileURLToPath(new URL('./floor.ts', import.meta.url));
 const CONFIG_TEMPLATE = fileURLToPath(new URL('./switchboard.bench.yaml', import.meta.url));
 /** The built Switchboard CLI; the switchboard target is skipped while it does not exist. */
 export const SWITCHBOARD_CLI = join(ROOT, 'dist/src/cli/index.js');
@@ -59,6 +69,8 @@ export interface StartOptions {
   nodeArgs?: string[];
   /** Switchboard only: fields merged into the bench provider's config entry (e.g. `limits`). */
   provider?: Record<string, unknown>;
+  /** switchboard-base targets: another build's `dist/src/cli/index.js` (an A/B of two commits in one run). */
+  baseCli?: string;
 }
 
 interface SpawnOptions {
@@ -224,9 +236,36 @@ function writeSwitchboardConfig(
   return { dir, file };
 }
 
-async function startSwitchboard(upstream: Upstream, opts: StartOptions): Promise<Target> {
-  if (!existsSync(SWITCHBOARD_CLI)) {
-    throw new SkipTargetError(`${SWITCHBOARD_CLI} is missing (run \`npm run build\` once src/cli/index.ts exists)`);
+/** The floor (bench/floor.ts): bare node:http + undici, what any Node gateway costs at the least. */
+async function startFloor(upstream: Upstream, opts: StartOptions): Promise<Target> {
+  const { child, readyLine } = await spawnNode({
+    label: 'floor',
+    args: ['--import', 'tsx', FLOOR_SCRIPT, '--port=0', `--upstream=${upstream.origin}`],
+    cores: opts.cores,
+    readyLine: /listening on http:\/\/127\.0\.0\.1:\d+/,
+    healthUrl: (line) => `${line?.match(/http:\/\/\S+/)?.[0]}/health`,
+  });
+  return {
+    ...child,
+    name: 'floor',
+    origin: readyLine?.match(/http:\/\/\S+/)?.[0] ?? '',
+    chatPath: '/v1/chat/completions',
+    headers: { ...AUTH },
+    model: BENCH_MODEL,
+    upstream,
+  };
+}
+
+/** Switchboard from `cli` (this checkout's build, or `baseCli`), asked for the pinned bench model or for `auto`. */
+async function startSwitchboard(
+  name: TargetName,
+  upstream: Upstream,
+  opts: StartOptions,
+  cli: string,
+  auto: boolean,
+): Promise<Target> {
+  if (!existsSync(cli)) {
+    throw new SkipTargetError(`${cli} is missing (run \`npm run build\`, or give --base-cli a built checkout)`);
   }
   const port = await freePort();
   const { dir, file } = writeSwitchboardConfig(upstream, port, opts.provider);
@@ -234,7 +273,7 @@ async function startSwitchboard(upstream: Upstream, opts: StartOptions): Promise
   try {
     const { child } = await spawnNode({
       label: 'switchboard',
-      args: [...(opts.nodeArgs ?? []), SWITCHBOARD_CLI, 'serve', '--config', file, '--port', String(port)],
+      args: [...(opts.nodeArgs ?? []), cli, 'serve', '--config', file, '--port', String(port)],
       // A fresh data directory (the SQLite database), removed with the config: runs never inherit each other's state.
       env: { SWITCHBOARD_DATA_DIR: join(dir, 'data'), ...opts.env },
       cores: opts.cores,
@@ -247,11 +286,11 @@ async function startSwitchboard(upstream: Upstream, opts: StartOptions): Promise
         await child.stop();
         rmSync(dir, { recursive: true, force: true });
       },
-      name: 'switchboard',
+      name,
       origin,
       chatPath: '/v1/chat/completions',
       headers: { ...AUTH },
-      model: `bench/${BENCH_MODEL}`,
+      model: auto ? 'auto' : `bench/${BENCH_MODEL}`,
       upstream,
     };
   } catch (err) {
@@ -296,12 +335,17 @@ async function startPortkey(upstream: Upstream, opts: StartOptions, patched: boo
 
 /** Starts one target; throws SkipTargetError when it cannot run here. */
 export async function startTarget(name: TargetName, upstream: Upstream, opts: StartOptions = {}): Promise<Target> {
+  const auto = name.endsWith('-auto');
   const target =
-    name === 'direct'
-      ? await startDirect(opts)
-      : name === 'switchboard'
-        ? await startSwitchboard(upstream, opts)
-        : await startPortkey(upstream, opts, name === 'portkey-patched');
+    name === 'floor'
+      ? await startFloor(upstream, opts)
+      : name === 'direct'
+        ? await startDirect(opts)
+        : name.startsWith('switchboard-base')
+          ? await startSwitchboard(name, upstream, opts, opts.baseCli ?? '(no --base-cli)', auto)
+          : name.startsWith('switchboard')
+            ? await startSwitchboard(name, upstream, opts, SWITCHBOARD_CLI, auto)
+            : await startPortkey(upstream, opts, name === 'portkey-patched');
   const exe = processExe(target.pid);
   if (exe !== processExe(process.pid)) {
     await target.stop();

@@ -27,7 +27,7 @@ import { createDiscoveredLayer } from './catalog/discovery/layer.js';
 import { publishCatalogChanges } from './server/discovery/catalog-events.js';
 import { createCatalogSync } from './server/discovery/catalog-sync.js';
 import type { ResolvedCatalog, ResolvedProvider } from './catalog/types.js';
-import { createApp } from './server/app.js';
+import { createGatewayListener } from './server/hot-path.js';
 import { defaultConsoleDir } from './server/routes/console.js';
 import { checkExposure, EXPOSED_WARNING, listenError, listenUrls } from './server/listen.js';
 import { createMetrics, type Metrics } from './server/metrics.js';
@@ -296,7 +296,7 @@ export async function startGateway({
       (err: unknown) => logger.warn({ err }, 'community lists could not be read'),
     );
   const drain = createServerDrain();
-  const app = createApp({
+  const { options: serverOptions, listener } = createGatewayListener({
     config,
     registry,
     chat,
@@ -338,7 +338,7 @@ export async function startGateway({
     shutdown: drain,
     now: Date.now,
   });
-  const server = createServer(app);
+  const server = createServer(serverOptions, listener);
   drain.attach(server);
   const { heartbeatMs, maxQueuedMessages, maxBufferedBytes } = config.events;
   const stream = attachEventStream(server, {

@@ -86,7 +86,6 @@ export function createChatMachine(deps: ChatDeps) {
         const { error } = event as Extract<CallEvent, { type: 'fuse.failed' }>;
         return { error: error instanceof GatewayError ? error : failureFromAttempts([], error) };
       }),
-      resolveEnsemble: assign(({ context }) => ensembleNode(context)),
       grade: ({ context, self }) => {
         gradeNode(deps, context).then(
           (grade) => self.send({ type: 'grade.done', grade }),
@@ -97,10 +96,16 @@ export function createChatMachine(deps: ChatDeps) {
         applyGrade(context, (event as Extract<CallEvent, { type: 'grade.done' }>).grade, threshold()),
       ),
       classify: assign(({ context }) => classifyNode(deps, context)),
-      route: assign(({ context }) => routeNode(deps, view, context)),
-      recordResult: assign(({ context, event }) => {
+      // Routing and the ensemble it may name in one assign: each assign is a step of xstate's (and a copy of the context).
+      route: assign(({ context }) => {
+        const routed = routeNode(deps, view, context);
+        return { ...routed, ...ensembleNode({ ...context, ...routed }) };
+      }),
+      // The answer recorded and judged in one assign, on the way into `judge` (its events are the state's, not this).
+      recordAndJudge: assign(({ context, event }) => {
         const { result, ms } = event as Extract<CallEvent, { type: 'call.done' }>;
-        return { result, attempts: [...context.attempts, { ref: currentRef(context), ms }] };
+        const recorded = { result, attempts: [...context.attempts, { ref: currentRef(context), ms }] };
+        return { ...recorded, ...judgeNode({ ...context, ...recorded }, threshold()) };
       }),
       recordError: assign(({ context, event }) => {
         const { error, ms } = event as Extract<CallEvent, { type: 'call.failed' }>;
@@ -111,7 +116,6 @@ export function createChatMachine(deps: ChatDeps) {
         const leftOut = policy.skipProvider ? new Set([...context.leftOut, provider]) : context.leftOut;
         return { attempts: [...context.attempts, attempt], leftOut };
       }),
-      judge: assign(({ context }) => judgeNode(context, threshold())),
       advance: assign(({ context }) => {
         const next = nextAfterFailure(context, deps);
         return { index: next.step === 'next_model' ? next.index : context.index + 1, result: undefined };
@@ -153,7 +157,7 @@ export function createChatMachine(deps: ChatDeps) {
         },
       },
       route: {
-        entry: ['route', 'resolveEnsemble'],
+        entry: 'route',
         always: [
           { guard: 'routeFailed', target: 'failed' },
           { guard: 'isEnsemble', target: 'fuse' },
@@ -170,11 +174,11 @@ export function createChatMachine(deps: ChatDeps) {
       call: {
         entry: 'callModel',
         on: {
-          'call.done': { target: 'judge', actions: 'recordResult' },
+          'call.done': { target: 'judge', actions: 'recordAndJudge' },
           'call.failed': { target: 'failedAttempt', actions: 'recordError' },
         },
       },
-      judge: { entry: 'judge', always: [{ guard: 'acceptedButUngraded', target: 'grade' }, ...AFTER_JUDGEMENT] },
+      judge: { always: [{ guard: 'acceptedButUngraded', target: 'grade' }, ...AFTER_JUDGEMENT] },
       grade: {
         entry: 'grade',
         on: { 'grade.done': { target: 'judged', actions: 'recordGrade' } },

@@ -2,7 +2,7 @@
 import express, { type Express } from 'express';
 import { listPriceOfRef } from '../catalog/list-price.js';
 import type { AppDeps } from './deps.js';
-import { clientAuth } from './middleware/client-auth.js';
+import { frontMiddleware } from './front.js';
 import { errorHandler, unknownRoute } from './middleware/errors.js';
 import { adminCatalogProposalRoutes } from './routes/admin-catalog-proposals.js';
 import { adminCatalogRoutes } from './routes/admin-catalog.js';
@@ -34,11 +34,13 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   // ETags would hash every completion body for nothing: answers are never cached by clients.
   app.set('etag', false);
-  app.use(deps.metrics.httpMiddleware());
+  const front = frontMiddleware(deps);
+  app.use(front.metrics);
   // Auth before the body is parsed: a caller without a key learns nothing about its body.
-  app.use('/v1', clientAuth(deps.clientKeys, deps.adminKey));
-  app.use(express.json({ limit: deps.config.server.bodyLimit }));
-  // The hot path first: express tries routers in order.
+  app.use('/v1', front.auth);
+  app.use(front.json);
+  // The request doors first: express tries routers in order. The server puts the lean door (hot-path.ts) in front of
+  // their common form (POST, exact path); these routes still serve the rest (a trailing slash, other letter case).
   app.use(chatRoutes(deps));
   app.use(responsesRoutes(deps));
   app.use(messagesRoutes(deps));

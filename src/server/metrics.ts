@@ -1,7 +1,8 @@
 // Prometheus metrics of one gateway: HTTP traffic, upstream calls, tokens, cost, cache, and key/circuit/load gauges.
 import type { Request, RequestHandler } from 'express';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { UsageRecord } from '../storage/types.js';
+import { counterTally, histogramTally } from './tally.js';
 
 /** A circuit breaker's state, as the `switchboard_circuit_state` gauge encodes it (0, 1, 2). */
 export type CircuitState = 'closed' | 'half_open' | 'open';
@@ -38,6 +39,8 @@ const TTFT_BUCKETS = [0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 20, 3
 const HTTP_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 
 const CIRCUIT_VALUE: Record<CircuitState, number> = { closed: 0, half_open: 1, open: 2 };
+/** Joins label values into a series key: a character no label value has. */
+const SEP = '\u0000';
 /** nginx's "client closed request": the client went away before the response was finished. */
 const CLIENT_CLOSED = '499';
 
@@ -46,55 +49,56 @@ export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'switchboard_' });
   const registers = [registry];
-  const httpRequests = new Counter({
+  // Per-request metrics are tallied as plain numbers and read by prom-client at scrape time (tally.ts).
+  const httpRequests = counterTally({
     name: 'switchboard_http_requests_total',
     help: 'HTTP requests served, by method, route pattern and status',
-    labelNames: ['method', 'route', 'status'] as const,
+    labelNames: ['method', 'route', 'status'],
     registers,
   });
-  const httpDuration = new Histogram({
+  const httpDuration = histogramTally({
     name: 'switchboard_http_request_duration_seconds',
     help: 'HTTP request duration, from arrival to the end of the response (whole streams included)',
-    labelNames: ['method', 'route'] as const,
+    labelNames: ['method', 'route'],
     buckets: HTTP_DURATION_BUCKETS,
     registers,
   });
-  const calls = new Counter({
+  const calls = counterTally({
     name: 'switchboard_upstream_calls_total',
     help: 'Upstream provider calls, by outcome and failure kind (the failure policy of docs/ROUTING.md)',
-    labelNames: ['provider', 'model', 'status', 'error'] as const,
+    labelNames: ['provider', 'model', 'status', 'error'],
     registers,
   });
-  const latency = new Histogram({
+  const latency = histogramTally({
     name: 'switchboard_upstream_latency_seconds',
     help: 'Duration of successful upstream calls',
-    labelNames: ['provider', 'model'] as const,
+    labelNames: ['provider', 'model'],
     buckets: UPSTREAM_LATENCY_BUCKETS,
     registers,
   });
-  const ttft = new Histogram({
+  const ttft = histogramTally({
     name: 'switchboard_upstream_ttft_seconds',
     help: 'Time to the first streamed content of upstream calls',
-    labelNames: ['provider', 'model'] as const,
+    labelNames: ['provider', 'model'],
     buckets: TTFT_BUCKETS,
     registers,
   });
-  const tokens = new Counter({
+  const tokens = counterTally({
     name: 'switchboard_tokens_total',
     help: 'Tokens reported by upstream providers, by type (prompt or completion)',
-    labelNames: ['provider', 'model', 'type'] as const,
+    labelNames: ['provider', 'model', 'type'],
     registers,
   });
-  const cost = new Counter({
+  const cost = counterTally({
     name: 'switchboard_cost_usd_total',
     help: 'Estimated cost of upstream calls in US dollars, from the catalog prices',
-    labelNames: ['provider', 'model'] as const,
+    labelNames: ['provider', 'model'],
     registers,
   });
-  const cache = new Counter({
+  const cache = counterTally({
     name: 'switchboard_cache_requests_total',
     help: 'Response cache lookups, by result (hit or miss)',
-    labelNames: ['result'] as const,
+    labelNames: ['result'],
     registers,
   });
   let sources: GaugeSources = {};
@@ -141,10 +145,12 @@ export function createMetrics(): Metrics {
       const record = () => {
         if (recorded) return;
         recorded = true;
+        const { method } = req;
         const route = routeLabel(req);
         const status = res.writableFinished ? String(res.statusCode) : CLIENT_CLOSED;
-        httpRequests.inc({ method: req.method, route, status });
-        httpDuration.observe({ method: req.method, route }, Number(process.hrtime.bigint() - started) / 1e9);
+        const key = `${method}${SEP}${route}`;
+        httpRequests.add(`${key}${SEP}${status}`, () => ({ method, route, status }));
+        httpDuration.add(key, () => ({ method, route }), Number(process.hrtime.bigint() - started) / 1e9);
       };
       // 'finish' when the response was sent; 'close' alone when the client left first (an aborted stream).
       res.once('finish', record);
@@ -152,21 +158,25 @@ export function createMetrics(): Metrics {
       next();
     },
     recordCall(record) {
-      const labels = { provider: record.provider, model: record.model };
-      calls.inc({
-        ...labels,
-        status: record.status,
-        error: record.status === 'error' ? (record.error ?? 'unknown') : '',
-      });
+      const { provider, model, status } = record;
+      const key = `${provider}${SEP}${model}`;
+      const labels = () => ({ provider, model });
+      const error = status === 'error' ? (record.error ?? 'unknown') : '';
+      calls.add(`${key}${SEP}${status}${SEP}${error}`, () => ({ provider, model, status, error }));
       // Failed calls are left out of latency: a fast 429 or a slow timeout says nothing about the model's speed.
-      if (record.status === 'ok') latency.observe(labels, record.latencyMs / 1000);
-      if (record.ttftMs !== undefined) ttft.observe(labels, record.ttftMs / 1000);
-      tokens.inc({ ...labels, type: 'prompt' }, nonNegative(record.promptTokens));
-      tokens.inc({ ...labels, type: 'completion' }, nonNegative(record.completionTokens));
-      cost.inc(labels, nonNegative(record.costUsd));
+      if (status === 'ok') latency.add(key, labels, record.latencyMs / 1000);
+      if (record.ttftMs !== undefined) ttft.add(key, labels, record.ttftMs / 1000);
+      tokens.add(`${key}${SEP}prompt`, () => ({ provider, model, type: 'prompt' }), nonNegative(record.promptTokens));
+      tokens.add(
+        `${key}${SEP}completion`,
+        () => ({ provider, model, type: 'completion' }),
+        nonNegative(record.completionTokens),
+      );
+      cost.add(key, labels, nonNegative(record.costUsd));
     },
     recordCache(hit) {
-      cache.inc({ result: hit ? 'hit' : 'miss' });
+      const result = hit ? 'hit' : 'miss';
+      cache.add(result, () => ({ result }));
     },
     setGaugeSources(next) {
       sources = { ...next };

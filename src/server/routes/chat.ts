@@ -1,5 +1,5 @@
 // POST /v1/chat/completions: validates the body, runs the request graph, and answers whole or as a stream.
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { parseChatBody, type ParsedChat } from '../chat-body.js';
 import type { AppDeps } from '../deps.js';
 import type { RequestTrack } from '../request-log/index.js';
@@ -7,14 +7,17 @@ import { runChat } from '../run-chat.js';
 import { sendChatStream } from '../sse.js';
 
 export function chatRoutes(deps: AppDeps): Router {
-  const router = Router();
-  router.post('/v1/chat/completions', async (req, res) => {
+  return Router().post('/v1/chat/completions', chatDoor(deps));
+}
+
+/** The handler of POST /v1/chat/completions, mounted by chatRoutes and run by the lean door (hot-path.ts). */
+export function chatDoor(deps: AppDeps): RequestHandler {
+  return async (req, res) => {
     const track = deps.requestLog.begin(req, res, 'chat');
     await track.around(() =>
       serveChat(deps, req, res, parseChatBody(req.body, deps.config.routing.defaultMode), track),
     );
-  });
-  return router;
+  };
 }
 
 /** Runs one parsed chat request and writes the answer in OpenAI's chat shapes; shared by every chat-shaped route. */

@@ -1,6 +1,6 @@
 // POST /v1/embeddings: OpenAI's embeddings API in front of every provider that has embedding models, with the same
 // keys, limits, usage, request log and (same-space only) fallback as chat.
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { AppDeps } from '../deps.js';
 import { parseEmbeddingsBody } from '../embeddings/body.js';
 import { renderEmbeddings } from '../embeddings/render.js';
@@ -10,8 +10,12 @@ import { truncate } from '../request-log/content.js';
 import { pickRunId } from '../run-chat.js';
 
 export function embeddingRoutes(deps: AppDeps): Router {
-  const router = Router();
-  router.post('/v1/embeddings', async (req, res) => {
+  return Router().post('/v1/embeddings', embeddingsDoor(deps));
+}
+
+/** The handler of POST /v1/embeddings, mounted by embeddingRoutes and run by the lean door (hot-path.ts). */
+export function embeddingsDoor(deps: AppDeps): RequestHandler {
+  return async (req, res) => {
     const track = deps.requestLog.begin(req, res, 'embeddings');
     await track.around(async () => {
       const parsed = parseEmbeddingsBody(req.body);
@@ -48,6 +52,5 @@ export function embeddingRoutes(deps: AppDeps): Router {
       track.answeredBy(model.ref, model.provider.id);
       res.json(renderEmbeddings(outcome.vectors, model.ref, outcome.promptTokens, parsed.encoding));
     });
-  });
-  return router;
+  };
 }

@@ -1,6 +1,6 @@
 // POST /v1/messages (Anthropic's Messages API) and /v1/messages/count_tokens: the Anthropic door to the request graph,
 // with Anthropic's bodies, stream events, errors and headers (docs/ANTHROPIC.md).
-import { type ErrorRequestHandler, type Request, type Response, Router } from 'express';
+import { type ErrorRequestHandler, type Request, type RequestHandler, type Response, Router } from 'express';
 import type { Logger } from 'pino';
 import { estimateInputTokens } from '../anthropic/count-tokens.js';
 import { newRequestId, toAnthropicError } from '../anthropic/errors.js';
@@ -19,17 +19,22 @@ const REQUEST_ID = 'request-id';
 
 export function messagesRoutes(deps: AppDeps): Router {
   const router = Router();
-  router.post('/v1/messages', async (req, res) => {
-    const requestId = requestIdOf(res);
-    const track = deps.requestLog.begin(req, res, 'messages');
-    await track.around(() => serveMessages(deps, req, res, track, requestId));
-  });
+  router.post('/v1/messages', messagesDoor(deps));
   router.post('/v1/messages/count_tokens', (req, res) => {
     requestIdOf(res);
     const body = parseAnthropicBody(CountTokensSchema, req.body);
     res.json({ input_tokens: estimateInputTokens(body) });
   });
   return router;
+}
+
+/** The handler of POST /v1/messages, mounted by messagesRoutes and run by the lean door (hot-path.ts). */
+export function messagesDoor(deps: AppDeps): RequestHandler {
+  return async (req, res) => {
+    const requestId = requestIdOf(res);
+    const track = deps.requestLog.begin(req, res, 'messages');
+    await track.around(() => serveMessages(deps, req, res, track, requestId));
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 // POST /v1/responses (OpenAI's Responses API over the request graph), GET and DELETE /v1/responses/{id} (the
 // caller's stored responses).
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { badRequest, notFound } from '../../errors.js';
 import type { AppDeps } from '../deps.js';
 import { callerOf } from '../middleware/client-auth.js';
@@ -8,10 +8,7 @@ import { scopeOf, serveResponse } from '../responses/serve.js';
 
 export function responsesRoutes(deps: AppDeps): Router {
   const router = Router();
-  router.post('/v1/responses', async (req, res) => {
-    const track = deps.requestLog.begin(req, res, 'responses');
-    await track.around(() => serveResponse(deps, req, res, track));
-  });
+  router.post('/v1/responses', responsesDoor(deps));
   router.get('/v1/responses/:id', async (req, res) => {
     // Replaying a response's events is for background responses, which this gateway does not run.
     if (req.query['stream'] === 'true')
@@ -26,6 +23,14 @@ export function responsesRoutes(deps: AppDeps): Router {
     res.json({ id, object: 'response', deleted: true });
   });
   return router;
+}
+
+/** The handler of POST /v1/responses, mounted by responsesRoutes and run by the lean door (hot-path.ts). */
+export function responsesDoor(deps: AppDeps): RequestHandler {
+  return async (req, res) => {
+    const track = deps.requestLog.begin(req, res, 'responses');
+    await track.around(() => serveResponse(deps, req, res, track));
+  };
 }
 
 /** A response that is not the caller's to see is as missing as one that never was. */
