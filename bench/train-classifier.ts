@@ -3,7 +3,7 @@
 // are chosen on a validation slice of the training split; the held-out split (20 %) is only ever reported on, as is
 // the old labelled set (labelled-prompts.jsonl), which is never trained or tuned on.
 //
-//   npm run train:classifier            (or: node --import tsx bench/train-classifier.ts [--dry-run] [--bits=18])
+//   npm run train:classifier   (or: node --import tsx bench/train-classifier.ts [--dry-run] [--bits=16] [--bank=DIR])
 import { writeFileSync } from 'node:fs';
 import { DOMAINS, TASKS } from '../src/config/schema.js';
 import { createFeatureExtractor } from '../src/routing/classifier/features.js';
@@ -38,7 +38,8 @@ const args = new Map(
 const bits = Number(args.get('bits') ?? 16);
 const OUT = new URL('../src/routing/classifier/model.json', import.meta.url);
 
-const bank = loadBank();
+const bankDir = args.get('bank');
+const bank = loadBank(bankDir === undefined ? undefined : new URL(`file://${bankDir.replace(/\/?$/, '/')}`));
 const split = { train: [] as BankPrompt[], validation: [] as BankPrompt[], heldout: [] as BankPrompt[] };
 for (const prompt of bank) split[splitOf(prompt.text)].push(prompt);
 console.log(

@@ -24,6 +24,8 @@ export interface Classification {
   complexity: number;
   /** 0..1: the learned classifier's probability of its task (the rule classifier gives none). */
   confidence?: number;
+  /** The model (`routing.llmClassifier`) whose task and domain replaced the classifier's, when it was asked. */
+  classifiedBy?: string;
   /** Characters of prompt text, and a quick token estimate from them. */
   promptChars: number;
   estimatedTokens: number;
