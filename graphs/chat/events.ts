@@ -3,7 +3,7 @@ import type { InspectionEvent } from 'xstate';
 import type { RunEmitter } from '../../src/events/publisher.js';
 import type { ChatContext } from './context.js';
 
-const NODES = new Set(['classify', 'cache', 'route', 'call', 'judge', 'fuse']);
+const NODES = new Set(['classify', 'secondOpinion', 'cache', 'route', 'call', 'judge', 'fuse']);
 const INITIAL_STATE = 'classify';
 
 /**

@@ -14,6 +14,8 @@ import { gradeNode, needsGrade } from './nodes/grade.js';
 import { applyGrade, isAccepted, judgeCompletion, judgeNode } from './nodes/judge.js';
 import type { Verdict } from '../../src/routing/judge/types.js';
 import { routeNode, routerViewOf } from './nodes/route.js';
+import { applyOpinion, needsSecondOpinion, secondOpinionNode } from './nodes/second-opinion.js';
+import type { LlmOpinion } from '../../src/routing/llm-classifier.js';
 
 /** The events the cache, call, fuse and grade nodes send their own actor when their work settles. */
 export type CallEvent =
@@ -22,7 +24,11 @@ export type CallEvent =
   | { type: 'call.failed'; error: Error; ms: number }
   | { type: 'fuse.done'; fused: FuseResult }
   | { type: 'grade.done'; grade: Verdict | undefined }
+  | { type: 'opinion.done'; opinion: LlmOpinion | undefined }
   | { type: 'fuse.failed'; error: Error };
+
+/** Where a classified request goes: to the response cache when it is on for it, else to the router. */
+const AFTER_CLASSIFY = [{ guard: 'wantsCache', target: 'cache' }, { target: 'route' }] as const;
 
 /** Where a judged answer leads (after the cheap checks, and again after the LLM judge's grade). */
 const AFTER_JUDGEMENT = [
@@ -96,6 +102,15 @@ export function createChatMachine(deps: ChatDeps) {
         applyGrade(context, (event as Extract<CallEvent, { type: 'grade.done' }>).grade, threshold()),
       ),
       classify: assign(({ context }) => classifyNode(deps, context)),
+      askClassifier: ({ context, self }) => {
+        secondOpinionNode(deps, context).then(
+          (opinion) => self.send({ type: 'opinion.done', opinion }),
+          () => self.send({ type: 'opinion.done', opinion: undefined }),
+        );
+      },
+      recordOpinion: assign(({ context, event }) =>
+        applyOpinion(deps, context, (event as Extract<CallEvent, { type: 'opinion.done' }>).opinion),
+      ),
       // Routing and the ensemble it may name in one assign: each assign is a step of xstate's (and a copy of the context).
       route: assign(({ context }) => {
         const routed = routeNode(deps, view, context);
@@ -126,6 +141,7 @@ export function createChatMachine(deps: ChatDeps) {
     },
     guards: {
       wantsCache: ({ context }) => wantsCache(deps, context),
+      unsure: ({ context }) => needsSecondOpinion(deps, context),
       cacheHit: ({ event }) => (event as CacheDone).hit !== undefined,
       routeFailed: ({ context }) => context.error !== undefined,
       isEnsemble: ({ context }) => context.ensemble !== undefined && !isCascade(context),
@@ -146,7 +162,13 @@ export function createChatMachine(deps: ChatDeps) {
     states: {
       // The cache comes after classify, not before: whether it is on may depend on the matched rule (`cache: true`),
       // and the rule on the classification. So each request is classified and matched once (classify costs ~13 µs).
-      classify: { entry: 'classify', always: [{ guard: 'wantsCache', target: 'cache' }, { target: 'route' }] },
+      classify: { entry: 'classify', always: [{ guard: 'unsure', target: 'secondOpinion' }, ...AFTER_CLASSIFY] },
+      // A prompt the classifier is unsure of, labelled by routing.llmClassifier's model (nodes/second-opinion.ts).
+      secondOpinion: {
+        entry: 'askClassifier',
+        on: { 'opinion.done': { target: 'classified', actions: 'recordOpinion' } },
+      },
+      classified: { always: AFTER_CLASSIFY },
       cache: {
         entry: 'lookUpCache',
         on: {

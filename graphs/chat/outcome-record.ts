@@ -28,6 +28,8 @@ export function runRecord(
     complexity: c.complexity,
     tokens: c.estimatedTokens,
     needs: { ...c.needs },
+    ...(c.confidence === undefined ? {} : { confidence: c.confidence }),
+    ...(c.classifiedBy === undefined ? {} : { classified_by: c.classifiedBy }),
   };
   // An answer from the response cache: no plan was made and no model called.
   if (outcome.kind === 'cached') {

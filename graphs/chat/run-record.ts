@@ -11,7 +11,17 @@ export interface RunRecord {
   status: 'succeeded' | 'failed';
   /** When the run ended (ms since the epoch). */
   finished_at: number;
-  classification?: { task: string; domain: string; complexity: number; tokens: number; needs: Record<string, boolean> };
+  classification?: {
+    task: string;
+    domain: string;
+    complexity: number;
+    tokens: number;
+    needs: Record<string, boolean>;
+    /** The learned classifier's probability of its task. */
+    confidence?: number;
+    /** The model (routing.llmClassifier) whose labels replaced the classifier's. */
+    classified_by?: string;
+  };
   mode?: string;
   rule?: string;
   plan?: Array<{ model: string; score: number; reasons: string[] }>;

@@ -105,6 +105,18 @@ const BanditSchema = z.strictObject({
   seed: z.number().int().optional(),
 });
 
+/** A fast model asked to classify the prompts the learned classifier is unsure of (docs/ROUTING.md "classify"). */
+const LlmClassifierSchema = z.strictObject({
+  /** `provider/model` of the classifier model. */
+  model: modelRef,
+  /** Its answer is given up after this long, and the learned classification stands. */
+  timeoutMs: z.number().int().positive().default(1_500),
+  /** Prompts whose classification is remembered (per instance), so a repeated prompt costs no call. */
+  cacheSize: z.number().int().min(0).default(1_000),
+});
+
+export type LlmClassifierConfig = z.infer<typeof LlmClassifierSchema>;
+
 export const RoutingSchema = z.strictObject({
   defaultMode: z.enum(MODEL_QUALITIES).default('balanced'),
   /** Upstream calls per request, first try included. */
@@ -116,6 +128,9 @@ export const RoutingSchema = z.strictObject({
   rules: z.array(RoutingRuleSchema).default([]),
   pruning: PruningSchema.default(PruningSchema.parse({})),
   llmJudge: LlmJudgeSchema.optional(),
+  /** Below this confidence (the learned classifier's probability of its task), `llmClassifier` has its say. */
+  classifierMinConfidence: z.number().min(0).max(1).default(0.5),
+  llmClassifier: LlmClassifierSchema.optional(),
   /** How long the members of an ensemble have to answer (within totalTimeoutMs); a member still answering is dropped. */
   ensembleTimeoutMs: z.number().int().positive().default(60_000),
   bandit: BanditSchema.default(BanditSchema.parse({})),

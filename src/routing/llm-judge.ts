@@ -120,7 +120,7 @@ function toVerdict(score: number, reason: string | undefined): Verdict | undefin
 /**
  * Settles with the promise, or rejects as soon as the signal aborts (a grader that ignores its signal cannot hang us).
  */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => reject(signal.reason);
     if (signal.aborted) return onAbort();

@@ -3,7 +3,8 @@
 import type { RoutingRule } from '../config/routing-schema.js';
 import type { ResolvedCatalog, ResolvedProvider } from '../catalog/types.js';
 import type { Bandit } from './bandit.js';
-import { classify, type ClassifyInput } from './classifier/classify.js';
+import { classify } from './classifier/classify.js';
+import type { ClassifyInput } from './classifier/types.js';
 import { planRoute, type Availability, type RouteContext, type RouteOptions } from './plan.js';
 import { matchRule } from './rules.js';
 import type { Classification, Plan, StatsView } from './types.js';

@@ -19,8 +19,15 @@ export interface Classification {
   /** The last user message's text: what routing rules' `keywords` and the judge's language check look at. */
   query: string;
   domain: Domain;
-  /** 0..1: length, number of asks, multi-step cues. */
+  /**
+   * 0..1: how hard the prompt is; the learned classifier's P(medium) / 2 + P(hard), the rules' length, number of asks
+   * and multi-step cues.
+   */
   complexity: number;
+  /** 0..1: the learned classifier's probability of its task (the rule classifier gives none). */
+  confidence?: number;
+  /** The model (`routing.llmClassifier`) whose task and domain replaced the classifier's, when it was asked. */
+  classifiedBy?: string;
   /** Characters of prompt text, and a quick token estimate from them. */
   promptChars: number;
   estimatedTokens: number;

@@ -15,6 +15,8 @@ export interface RoutingExplanation {
   task: string;
   domain: string;
   complexity: number;
+  /** The learned classifier's probability of its task (below routing.classifierMinConfidence an LLM may be asked). */
+  confidence?: number;
   /** Prompt tokens, counted exactly. */
   tokens: number;
   needs: { tools: boolean; vision: boolean; json: boolean; longContext: boolean };
@@ -75,6 +77,7 @@ export function routingRoutes(deps: RoutingRouteDeps): Router {
       })),
       skipped: plan.skipped.map((s) => ({ model: s.ref, reason: s.reason })),
     };
+    if (classification.confidence !== undefined) body.confidence = classification.confidence;
     if (plan.rule !== undefined) body.rule = plan.rule;
     // The request's own ensemble wins over the rule's, as in the request graph.
     const fused = ensemble ?? plan.ensemble;

@@ -2,7 +2,7 @@
 // when the rules were last tuned (on the dev split only) minus a margin; bench/classify-accuracy.ts prints the figures.
 import { describe, expect, it } from 'vitest';
 import { DOMAINS, TASKS } from '../../../src/config/schema.js';
-import { createRuleClassifier } from '../../../src/routing/classifier/classify.js';
+import { createRuleClassifier } from '../../../src/routing/classifier/rule-classifier.js';
 import { loadLabelledPrompts, scoreClassifier } from '../../fixtures/routing/labelled.js';
 
 const prompts = loadLabelledPrompts();

@@ -1,18 +1,17 @@
-// The request classifier: task and domain per prompt, system prompts, needs, complexity, query, token counts, and
+// The rule classifier: task and domain per prompt, system prompts, needs, complexity, query, token counts, and
 // swapping its rules.
 import { countTokens } from 'gpt-tokenizer';
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../../src/providers/types.js';
-import {
-  LONG_CONTEXT_TOKENS,
-  classify,
-  createRuleClassifier,
-  type ClassifyInput,
-} from '../../../src/routing/classifier/classify.js';
+import { createRuleClassifier } from '../../../src/routing/classifier/rule-classifier.js';
+import { LONG_CONTEXT_TOKENS, type ClassifyInput } from '../../../src/routing/classifier/types.js';
 import { words } from '../../../src/routing/classifier/lexicon.js';
 import { TASK_RULES } from '../../../src/routing/classifier/task-rules.js';
 
 const user = (content: string): ClassifyInput => ({ messages: [{ role: 'user', content }] });
+// These are the rule classifier's own tests (the fallback, and the learned classifier's features); the learned
+// classifier's are in learned-classifier.test.ts.
+const { classify } = createRuleClassifier();
 
 describe('classify: task', () => {
   it.each([

@@ -16,7 +16,7 @@ function spied() {
 }
 
 const routingDoc = readFileSync(new URL('../../../docs/ROUTING.md', import.meta.url), 'utf8');
-const code = readFileSync(new URL('../../../src/routing/classifier/classify.ts', import.meta.url), 'utf8');
+const code = readFileSync(new URL('../../../src/routing/classifier/rule-classifier.ts', import.meta.url), 'utf8');
 
 describe('token counts', () => {
   it('are exact on prose and code up to EXACT_CHARS', () => {

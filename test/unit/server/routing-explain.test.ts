@@ -76,6 +76,8 @@ const Explanation = z.strictObject({
   task: z.string(),
   domain: z.string(),
   complexity: z.number().min(0).max(1),
+  // The default (learned) classifier says how sure it is of the task.
+  confidence: z.number().gt(0).max(1),
   tokens: z.number().int().positive(),
   needs: z.strictObject({ tools: z.boolean(), vision: z.boolean(), json: z.boolean(), longContext: z.boolean() }),
   mode: z.enum(['fastest', 'balanced', 'best_quality']),

@@ -1,0 +1,56 @@
+// second-opinion node: when the learned classifier is unsure of a prompt (confidence below
+// routing.classifierMinConfidence) and routing.llmClassifier names a model, that model labels it; never in `fastest`
+// mode, where its latency would cost more than a better label buys, and never for a request that names its model.
+import type { LlmClassifierConfig } from '../../../src/config/routing-schema.js';
+import {
+  createLlmClassifier,
+  type AskModel,
+  type LlmClassifier,
+  type LlmOpinion,
+} from '../../../src/routing/llm-classifier.js';
+import { matchRule } from '../../../src/routing/rules.js';
+import type { ChatContext, ChatDeps } from '../context.js';
+import { callInputFor, callModel } from './call.js';
+
+/** One classifier (and its cache of answers) per config: a config change starts a new one. */
+const classifiers = new WeakMap<LlmClassifierConfig, LlmClassifier>();
+
+/** Whether the classifier model is to be asked about this request. */
+export function needsSecondOpinion(deps: ChatDeps, context: ChatContext): boolean {
+  const config = deps.routing.llmClassifier;
+  const { classification, input } = context;
+  if (config === undefined || classification?.confidence === undefined || input.request.model !== 'auto') return false;
+  if (classification.confidence >= deps.routing.classifierMinConfidence || !deps.registry.byRef.has(config.model))
+    return false;
+  const mode =
+    context.rule?.mode !== undefined && input.route.modeExplicit !== true ? context.rule.mode : input.route.mode;
+  return mode !== 'fastest';
+}
+
+/** The classifier model's labels for the request's prompt; undefined when it gave none (never a failure of the run). */
+export function secondOpinionNode(deps: ChatDeps, context: ChatContext): Promise<LlmOpinion | undefined> {
+  const config = deps.routing.llmClassifier!;
+  let classifier = classifiers.get(config);
+  if (classifier === undefined) classifiers.set(config, (classifier = createLlmClassifier(config)));
+  const model = deps.registry.byRef.get(config.model)!;
+  const { input } = context;
+  const ask: AskModel = async (request, signal) => {
+    const asked = { model, score: 0, reasons: ['llm classifier'] };
+    const result = await callModel(deps, { ...callInputFor(input, asked, () => 0), request, stream: false, signal });
+    if (result.kind !== 'completion') throw new Error('the classifier model streamed');
+    return result.completion;
+  };
+  return classifier.classify(context.classification!.query, ask, input.signal);
+}
+
+/** The classification with the model's labels (when it gave any), and the rule it matches then. */
+export function applyOpinion(
+  deps: ChatDeps,
+  context: ChatContext,
+  opinion: LlmOpinion | undefined,
+): Pick<ChatContext, 'classification' | 'rule'> {
+  const before = context.classification!;
+  if (opinion === undefined) return { classification: before, rule: context.rule };
+  const classification = { ...before, ...opinion, classifiedBy: deps.routing.llmClassifier!.model };
+  return { classification, rule: matchRule(deps.routing.rules, classification) };
+}
