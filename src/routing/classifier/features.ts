@@ -30,7 +30,7 @@ const PREVIOUS_WEIGHT = 0.3;
  * The window of the last user message read, for the rules' scores and the words: shorter than the rules' own, to keep
  * a long prompt's classification under 100 µs; the ask is at the start or the end.
  */
-const USER_WINDOW = [600, 200] as const;
+const USER_WINDOW = [400, 150] as const;
 /** Character n-grams, which cost most, are read from the start and the end of that window only. */
 const CHAR_HEAD = 400;
 const CHAR_TAIL = 150;
