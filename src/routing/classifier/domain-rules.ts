@@ -66,7 +66,10 @@ export const DOMAIN_RULES: Readonly<Record<SpecialistDomain, readonly Feature[]>
       'nebenwirkungen|efectos secundarios|effets secondaires|paciente|fiebre|médico|arzt|patiente|malattia|' +
         'врач|pharmacie|farmacia|apotheke|krankenhaus|hôpital|hospital',
     ),
-    pattern(3, /\b\d+(?:\.\d+)?\s?mg\b|\bmg\/kg\b|\b\w{3,}(?:itis|ectomy|emia|aemia)\b/),
+    pattern(
+      3,
+      /mg(?:\b(?<=\b\d+(?:\.\d+)?\s?mg)|\/kg\b(?<=\bmg\/kg))|(?:itis|ectomy|emia)\b(?<=\w{3}(?:itis|ectomy|emia))/,
+    ),
   ],
   legal: [
     words(
@@ -102,7 +105,7 @@ export const DOMAIN_RULES: Readonly<Record<SpecialistDomain, readonly Feature[]>
         'eviction|trust|enforce|border|verdict',
     ),
     words(3, 'vertrag|gekündigt|contrato|contrat|réu|absolvido|tribunal|abogado|avocat'),
-    pattern(3, /\b[a-z]+ v\. [a-z]+/),
+    pattern(3, / v\. [a-z](?<=\b[a-z]+ v\. [a-z])/),
   ],
   finance: [
     words(

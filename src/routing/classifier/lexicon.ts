@@ -23,7 +23,11 @@ export interface Feature {
 
 /** A feature of `weight` present when any of `words` occurs. */
 export const words = (weight: number, forms: string): Feature => ({ weight, words: forms });
-/** A feature of `weight` present when `pattern` matches the lowercased text. */
+/**
+ * A feature of `weight` present when `pattern` matches the lowercased text. A pattern that would start with a class
+ * (`\b\w+error`) is cheaper written from its literal, the rest checked by a lookbehind (`error(?<=\b\w+error)`): the
+ * engine then skips ahead to the literal instead of trying the class at every character.
+ */
 export const pattern = (weight: number, re: RegExp): Feature => ({ weight, pattern: re });
 
 /** Compiled features of a fixed list of classes (numbered by their position in the list given to `compileLexicon`). */

@@ -50,13 +50,13 @@ export const TASK_RULES: Readonly<Record<Task, readonly Feature[]>> = {
     words(2, 'smart contract|web app|website|scraper|scrape|server|localhost|linux|terminal|command line'),
     pattern(4, /```/),
     pattern(3, /\bc(?:\+\+|#)|\bin c\b/),
-    pattern(3, /\b\w+(?:error|exception)\b/),
+    pattern(3, /\w(?:error|exception)\b/),
     pattern(
       2.5,
       /(?:^|\n)\s*(?:def |class |function |const |let |var |import |public |private |#include|fn |func |package )/,
     ),
     // Bounded repeats and a leading \b: an unbounded `\w*\(` rescans a long token from every position (quadratic).
-    pattern(2, /\b[a-z_]\w{0,30}\([^()\n]{0,60}\)/),
+    pattern(2, /\((?<=\b[a-z_]\w{0,30}\()[^()\n]{0,60}\)/),
     pattern(2, /=>|===|!==|::|->|\+\+|&&|\|\||[{};]\s*$/m),
     pattern(1.5, /[a-z]_[a-z]|[a-z]\.[a-z]+\(/),
   ],
@@ -94,9 +94,12 @@ export const TASK_RULES: Readonly<Record<Task, readonly Feature[]>> = {
       'total|each|per|twice|times as many|more than|less than|remaining|left over|interest|compounded|' +
         'discount|cost|earn|earns|pay|hour|hours|km|miles|speed',
     ),
-    pattern(3, /\d\s*[-+*/×÷^]\s*\d|\b\d*[a-z]\^\d|\b\d+[xyz]\b|[xyz]\s*[=+*/^]|=\s*-?\d/),
+    pattern(3, /\d\s*[-+*/×÷^]\s*\d|\^\d(?<=\b\d*[a-z]\^\d)|[xyz]\b(?<=\b\d+[xyz])|[xyz]\s*[=+*/^]|=\s*-?\d/),
     pattern(3, /\d\s?% of \$?\d/),
-    pattern(2, /\b(?:sin|cos|tan|log|ln|exp)\s*\(|\b(?:f|g)\(x\)|\bd[xy]\/d[xy]\b|\bsqrt\b|\bpi\b|√|∫|∑/),
+    pattern(
+      2,
+      /\((?<=\b(?:sin|cos|tan|log|ln|exp)\s*\()|\(x\)(?<=\b[fg]\(x\))|\/d[xy]\b(?<=\bd[xy]\/d[xy])|\bsqrt\b|\bpi\b|√|∫|∑/,
+    ),
     pattern(1, /\$\s?\d|\d\s?%/),
   ],
   reasoning: [
