@@ -7,7 +7,7 @@ import type { FakeUpstream } from '../fakes/fake-upstream.js';
 import { startOpenAIUpstream } from '../fakes/openai-wire.js';
 import { modelIds } from '../e2e/accounts-harness.js';
 import { fakeModel, startTestGateway, type TestGateway } from '../e2e/harness.js';
-import { a11yViolations, builtConsole, launchBrowser, screenshot } from '../helpers/browser.js';
+import { a11yViolations, builtConsole, launchBrowser, screenshot, signIn } from '../helpers/browser.js';
 
 const ADMIN_KEY = 'sb-admin-models-routing';
 
@@ -51,10 +51,7 @@ describe('the Models and Routing pages', () => {
       { SWITCHBOARD_UI_DIR: dir, SWITCHBOARD_ADMIN_KEY: ADMIN_KEY },
     );
     page = await browser.newPage();
-    await page.goto(`${gw.url}/ui/sign-in`);
-    await page.getByLabel('Admin key or client key').fill(ADMIN_KEY);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/ui\/overview$/);
+    await signIn(page, gw.url, ADMIN_KEY);
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

@@ -8,7 +8,7 @@ import { fakeModel, startTestGateway, type TestGateway } from '../e2e/harness.js
 import { withResponseHeaders } from '../e2e/keys-harness.js';
 import type { FakeUpstream } from '../fakes/fake-upstream.js';
 import { startOpenAIUpstream } from '../fakes/openai-wire.js';
-import { a11yViolations, builtConsole, launchBrowser, screenshot } from '../helpers/browser.js';
+import { a11yViolations, builtConsole, launchBrowser, screenshot, signIn } from '../helpers/browser.js';
 
 const ADMIN_KEY = 'sb-admin-overview-page-key';
 
@@ -72,10 +72,7 @@ describe('the Overview page', () => {
       SWITCHBOARD_ADMIN_KEY: ADMIN_KEY,
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    await page.goto(`${gw.url}/ui/sign-in`);
-    await page.getByLabel('Admin key or client key').fill(ADMIN_KEY);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/ui\/overview$/);
+    await signIn(page, gw.url, ADMIN_KEY);
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

@@ -6,7 +6,7 @@ import type { FakeUpstream } from '../fakes/fake-upstream.js';
 import { startOpenAIUpstream } from '../fakes/openai-wire.js';
 import type { TestGateway } from '../e2e/harness.js';
 import { ADMIN_KEY, startFileGateway, testConfig, twoProviders, writeYaml } from '../e2e/settings-harness.js';
-import { a11yViolations, builtConsole, launchBrowser, screenshot } from '../helpers/browser.js';
+import { a11yViolations, builtConsole, launchBrowser, screenshot, signIn } from '../helpers/browser.js';
 
 describe('the Settings page', () => {
   let browser: Browser;
@@ -28,10 +28,7 @@ describe('the Settings page', () => {
     file = writeYaml(config({ defaultMode: 'balanced', maxAttempts: 2 }));
     gw = await startFileGateway(file, { SWITCHBOARD_STORE: 'memory', SWITCHBOARD_UI_DIR: dir });
     page = await browser.newPage();
-    await page.goto(`${gw.url}/ui/sign-in`);
-    await page.getByLabel('Admin key or client key').fill(ADMIN_KEY);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/ui\/overview$/);
+    await signIn(page, gw.url, ADMIN_KEY);
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

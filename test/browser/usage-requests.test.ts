@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeModel, startTestGateway, type TestGateway } from '../e2e/harness.js';
 import type { FakeUpstream } from '../fakes/fake-upstream.js';
 import { startOpenAIUpstream } from '../fakes/openai-wire.js';
-import { a11yViolations, builtConsole, launchBrowser, screenshot } from '../helpers/browser.js';
+import { a11yViolations, builtConsole, launchBrowser, screenshot, signIn } from '../helpers/browser.js';
 
 const ADMIN_KEY = 'sb-admin-usage-requests-key';
 
@@ -36,10 +36,7 @@ describe('the Usage and Requests pages', () => {
       SWITCHBOARD_ADMIN_KEY: ADMIN_KEY,
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`${gw.url}/ui/sign-in`);
-    await page.getByLabel('Admin key or client key').fill(ADMIN_KEY);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/ui\/overview$/);
+    await signIn(page, gw.url, ADMIN_KEY);
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

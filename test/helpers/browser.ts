@@ -98,3 +98,11 @@ export async function screenshot(page: Page, name: string): Promise<void> {
     ...(keep ? { path: path.join(ROOT, 'docs', 'ui', `${name}.png`) } : {}),
   });
 }
+
+/** Signs `page` in to the console at `baseUrl` with `key` and waits for the Overview it lands on. */
+export async function signIn(page: Page, baseUrl: string, key: string): Promise<void> {
+  await page.goto(`${baseUrl}/ui/sign-in`);
+  await page.getByLabel('Admin key or client key').fill(key);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/ui\/overview$/);
+}
