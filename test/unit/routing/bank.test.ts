@@ -18,7 +18,7 @@ describe('the prompt bank', () => {
       expect(TASKS, p.text).toContain(p.task);
       expect(DOMAINS, p.text).toContain(p.domain);
       expect(DIFFICULTIES, p.text).toContain(p.difficulty);
-      expect(p.source, p.text).toMatch(/^written for Switchboard \(bank [abm]\)$/);
+      expect(p.source, p.text).toMatch(/^written for Switchboard \(bank [abcm]\)$/);
     }
     expect(new Set(bank.map((p) => p.text)).size).toBe(bank.length);
     for (const task of TASKS) expect(bank.filter((p) => p.task === task).length, task).toBeGreaterThan(100);
