@@ -1,7 +1,7 @@
 // Capacity (issue 20, items 4-6): 1,000 concurrent slow streams through the floor and through Switchboard, RSS over
 // 200,000 requests, and throughput of one worker against two (`serve --workers`, on Redis). Runs the built gateway.
 //   node --import tsx bench/capacity.ts [--only=streams,memory,workers] [--streams=1000] [--requests=200000]
-//     [--rounds=2] [--seconds=10]
+//     [--block=20000] [--rounds=2] [--seconds=10]
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -21,6 +21,8 @@ const REQUESTS = Number(arg('requests', '200000'));
 const ROUNDS = Number(arg('rounds', '2'));
 const SECONDS = Number(arg('seconds', '10'));
 const CHUNK_DELAY_MS = Number(arg('chunk-delay-ms', '100'));
+/** Requests between two RSS samples of the memory part. */
+const BLOCK = Number(arg('block', '20000'));
 /** The pool and cap before issue 20: undici's 128 sockets per origin, and a default of 64 calls in flight. */
 const AS_BEFORE = { limits: { concurrency: 64 }, maxConnections: 128 };
 const FLOOR_SCRIPT = fileURLToPath(new URL('./floor.ts', import.meta.url));
@@ -32,6 +34,13 @@ function rssMb(pid: number): number {
 }
 
 const load = () => loadavg()[0]!.toFixed(1);
+
+/** The gateway's V8 heap in use (prom-client's gauge on `/metrics`, read at the scrape), MB; RSS also counts what V8 and malloc keep. */
+async function heapUsedMb(target: Target): Promise<string> {
+  const text = await (await request(`${target.origin}/metrics`)).body.text();
+  const used = /^switchboard_nodejs_heap_size_used_bytes (\S+)$/m.exec(text)?.[1];
+  return used === undefined ? '?' : (Number(used) / 2 ** 20).toFixed(0);
+}
 
 /** CPU time of a process and its children (a `--workers` primary and its workers), µs. */
 function treeCpuMicros(pid: number): number {
@@ -146,18 +155,19 @@ async function streamsPart(): Promise<void> {
 }
 
 async function memoryPart(): Promise<void> {
-  const block = 20_000;
+  const block = BLOCK;
   console.log(`\n## RSS over ${REQUESTS} requests (50 connections, blocks of ${block}), load ${load()}\n`);
   const upstream = await startUpstream();
   const target: Target = await startTarget('switchboard', upstream);
   try {
-    console.log(`| requests | RSS MB | req/s | load |`);
-    console.log('|---|---|---|---|');
-    console.log(`| 0 | ${rssMb(target.pid).toFixed(0)} | | ${load()} |`);
+    console.log(`| requests | RSS MB | V8 heap used MB | req/s | load |`);
+    console.log('|---|---|---|---|---|');
+    console.log(`| 0 | ${rssMb(target.pid).toFixed(0)} | ${await heapUsedMb(target)} | | ${load()} |`);
     for (let done = 0; done < REQUESTS; done += block) {
       const phase = await runPhase(target, 50, 0, block);
+      const heap = await heapUsedMb(target);
       console.log(
-        `| ${done + block} | ${rssMb(target.pid).toFixed(0)} | ${phase.okPerSec.toFixed(0)} (${phase.errors} errors) | ${load()} |`,
+        `| ${done + block} | ${rssMb(target.pid).toFixed(0)} | ${heap} | ${phase.okPerSec.toFixed(0)} (${phase.errors} errors) | ${load()} |`,
       );
     }
   } finally {

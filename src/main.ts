@@ -410,9 +410,9 @@ function gaugeSources(accounts: Accounts): Parameters<Metrics['setGaugeSources']
 }
 
 /**
- * A provider's upstream pool: its `maxConnections`, else as many sockets as its concurrency cap lets calls through, so
- * that the cap (with its bounded wait and its turn-away when the circuit opens) is what holds calls back, never a
- * queue for a socket. Undefined for pools that are not a provider's (the defaults).
+ * A provider's upstream pool: its `maxConnections`, else as many calls at once (sockets, or HTTP/2 streams) as its
+ * concurrency cap lets through, so that the cap (with its bounded wait and its turn-away when the circuit opens) is
+ * what holds calls back, never a queue for a socket. Undefined for pools that are not a provider's (the defaults).
  */
 function providerPool(provider: ResolvedProvider | undefined, defaultConcurrency: number): PoolOptions | undefined {
   if (provider === undefined) return undefined;

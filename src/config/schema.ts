@@ -131,13 +131,14 @@ const ProviderEntryFields = z.strictObject({
   headers: z.record(z.string(), z.string()).optional(),
   limits: LimitsSchema.optional(),
   /**
-   * Connections per origin in its upstream pool. Absent: as many as its concurrency cap (`limits.concurrency`, else
-   * `accounts.defaultConcurrency`), so that a call the cap lets through never waits for a socket.
+   * Calls its upstream pool carries at once per origin: HTTP/1.1 connections, or HTTP/2 streams (sessions of 100).
+   * Absent: its concurrency cap (`limits.concurrency`, else `accounts.defaultConcurrency`), so that a call the cap lets
+   * through never waits for a socket.
    */
   maxConnections: z.number().int().positive().optional(),
   /**
    * Offer HTTP/2 when connecting (TLS origins only: it is chosen by ALPN, so a provider that does not speak it gets
-   * HTTP/1.1). Off unless set: see docs/CONFIG.md on why.
+   * HTTP/1.1), up to 100 calls multiplexed on each session. Off unless set: see docs/CONFIG.md on why.
    */
   http2: z.boolean().optional(),
   /**

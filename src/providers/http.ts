@@ -1,7 +1,8 @@
 // Upstream HTTP: keep-alive undici pools per origin, partitioned by provider, with connect / first-byte / idle timeouts
 // mapped to ProviderError.
 import type { Readable } from 'node:stream';
-import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
+import type { TLSSocket } from 'node:tls';
+import { Agent, Client, Pool, errors as undiciErrors, type buildConnector, type Dispatcher } from 'undici';
 import { ProviderError } from './errors.js';
 
 /**
@@ -48,7 +49,7 @@ export interface HttpClient {
 
 /** How one pool connects: read once, when the pool is first used. */
 export interface PoolOptions {
-  /** Sockets (HTTP/2: sessions) per origin; null: no limit. */
+  /** Calls carried at once per origin: HTTP/1.1 sockets, or HTTP/2 streams (sessions of {@link HTTP2_STREAMS}); null: no limit. */
   connections: number | null;
   /** Offer HTTP/2 by ALPN on TLS origins (plain http stays HTTP/1.1). */
   http2?: boolean;
@@ -72,24 +73,75 @@ export interface HttpClientOptions {
  */
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const agents = new Map<string, Agent>();
+  /** Agents left for HTTP/1.1 ones: closed with the client (they finish what they hold first). */
+  const retired: Agent[] = [];
+  const base = {
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
+    connect: { timeout: options.connectTimeoutMs ?? 10_000 },
+  };
   const agentFor = (pool: string) => {
     let agent = agents.get(pool);
     if (agent === undefined) {
       const own = options.pool?.(pool);
-      agent = new Agent({
-        connections: own === undefined ? (options.connections ?? 128) : own.connections,
-        ...(own?.http2 ? { allowH2: true } : {}),
-        keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
-        connect: { timeout: options.connectTimeoutMs ?? 10_000 },
-      });
+      const connections = own === undefined ? (options.connections ?? 128) : own.connections;
+      agent = own?.http2
+        ? http2Agent(connections, base, () => {
+            // The origin answered HTTP/1.1: later calls get a pool of as many sockets as calls, as without http2.
+            retired.push(agents.get(pool)!);
+            agents.set(pool, new Agent({ ...base, connections }));
+          })
+        : new Agent({ ...base, connections });
       agents.set(pool, agent);
     }
     return agent;
   };
   return {
     request: (req) => send(agentFor(req.pool ?? ''), req),
-    close: async () => void (await Promise.all([...agents.values()].map((agent) => agent.close()))),
+    close: async () => void (await Promise.all([...agents.values(), ...retired].map((agent) => agent.close()))),
   };
+}
+
+/**
+ * Streams per HTTP/2 session: the least RFC 9113 recommends a server allow, and what Node's and undici's clients
+ * assume until the server's SETTINGS say otherwise. A server that allows fewer refuses the streams past its limit.
+ */
+const HTTP2_STREAMS = 100;
+
+/**
+ * An Agent that multiplexes up to {@link HTTP2_STREAMS} calls on each HTTP/2 session, with as many sessions per origin
+ * as `calls` needs. undici's defaults would not: its HTTP/2 client carries one request at a time unless `pipelining`
+ * says more, and holds a POST back while another is in flight unless the request is `idempotent` (`send` marks every
+ * request so; with HTTP/1.1 one request at a time, that changes nothing there). The session count is what makes a
+ * burst share sessions: a connection still opening counts as busy, so without a bound each call of a burst would open
+ * a session of its own. An origin that picks HTTP/1.1 by ALPN gets that connection at one request at a time, and
+ * `onHttp1` is told, once.
+ */
+function http2Agent(calls: number | null, base: Agent.Options, onHttp1: () => void): Agent {
+  let toldHttp1 = false;
+  const client = (origin: URL, opts: object) => {
+    const { connect } = opts as { connect: buildConnector.connector };
+    const made: Client = new Client(origin, {
+      ...opts,
+      pipelining: HTTP2_STREAMS,
+      connect: (params, done) =>
+        connect(params, (err, socket) => {
+          if (socket !== null && (socket as TLSSocket).alpnProtocol !== 'h2') {
+            made.pipelining = 1;
+            if (!toldHttp1) onHttp1();
+            toldHttp1 = true;
+          }
+          // The callback's two shapes, as undici gave them.
+          (done as (e: Error | null, s: typeof socket) => void)(err, socket);
+        }),
+    });
+    return made;
+  };
+  return new Agent({
+    ...base,
+    allowH2: true,
+    connections: calls === null ? null : Math.ceil(calls / HTTP2_STREAMS),
+    factory: (origin, opts) => new Pool(origin, { ...opts, factory: client }),
+  });
 }
 
 async function send(dispatcher: Dispatcher, req: HttpRequest): Promise<HttpResponse> {
@@ -126,6 +178,8 @@ async function send(dispatcher: Dispatcher, req: HttpRequest): Promise<HttpRespo
     signal: call.signal,
     headersTimeout: req.timeouts.firstByteMs,
     bodyTimeout: req.timeouts.idleMs,
+    // HTTP/2: lets calls share a session (see http2Agent); HTTP/1.1 pools run one request per socket regardless.
+    idempotent: true,
   });
   try {
     // A request still queued for a socket ignores its signal until it gets one (undici then drops it unsent): stop

@@ -159,16 +159,22 @@ describe('request errors on /v1/messages', () => {
     expect(chat.body).toMatchObject({ error: { type: 'invalid_request_error', code: 'invalid_json' } });
   });
 
-  it('an empty upstream answer, streamed or not, is an api_error before any event, not an empty message', async () => {
-    alpha.setFallback({ type: 'text', text: '' });
-    const client = sdk({ apiKey: 'x' });
-    const whole = await failure(client.messages.create(hello));
-    const streamed = await failure(client.messages.stream(hello).finalMessage());
-    for (const err of [whole, streamed]) {
-      expect(err).toBeInstanceOf(Anthropic.InternalServerError);
-      expectErrorBody(err.error, 'api_error');
-    }
-  });
+  it.each([
+    ['an empty', ''],
+    ['a white-space-only', '\n\n  '],
+  ])(
+    '%s upstream answer, streamed or not, is an api_error before any event, not an empty message',
+    async (_label, text) => {
+      alpha.setFallback({ type: 'text', text });
+      const client = sdk({ apiKey: 'x' });
+      const whole = await failure(client.messages.create(hello));
+      const streamed = await failure(client.messages.stream(hello).finalMessage());
+      for (const err of [whole, streamed]) {
+        expect(err).toBeInstanceOf(Anthropic.InternalServerError);
+        expectErrorBody(err.error, 'api_error');
+      }
+    },
+  );
 
   it('accepts any anthropic-version, and none', async () => {
     for (const version of ['2023-06-01', '2099-01-01']) {

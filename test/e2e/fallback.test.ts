@@ -131,8 +131,11 @@ describe('streams', () => {
     expect(await collect()).toBe('streamed by beta');
   });
 
-  it('fall back when the first model streams nothing at all', async () => {
-    fakes.alpha.queue({ type: 'text', text: '' });
+  it.each([
+    ['nothing at all', ''],
+    ['only white space', '\n\n  '],
+  ])('fall back when the first model streams %s', async (_label, text) => {
+    fakes.alpha.queue({ type: 'text', text });
     fakes.beta.queue({ type: 'text', text: 'beta had words' });
     expect(await collect()).toBe('beta had words');
   });

@@ -125,6 +125,14 @@ export const FAULTS: Fault[] = [
     withAlt: healthy,
   },
   {
+    name: 'whitespace-only answer',
+    // Text that is only white space, then a stop: judged as empty, streamed or not (a stream is held until text).
+    reply: () => ({ type: 'text', text: '\n\n  ' }),
+    costMs: none,
+    alone: err(502, 'upstream_error'),
+    withAlt: healthy,
+  },
+  {
     name: 'hang before headers',
     reply: () => ({ type: 'hang' }),
     costMs: () => TIMEOUTS.firstByteMs,

@@ -85,20 +85,23 @@ describe('fallback on the Responses door', () => {
     expect(schemaErrors.response(stored)).toEqual([]);
   });
 
-  it('answers an empty answer (nothing in it, streamed or not) with the 502 of a failed model, not an empty response', async () => {
-    // Each protocol's own empty answer: no text, no tool call, a stop.
+  it('answers an empty answer (nothing in it, or only white space; streamed or not) with the 502 of a failed model, not an empty response', async () => {
+    // Each protocol's own empty answer: no text (or white space), no tool call, a stop.
     for (const [fake, model] of [
       [fakes.alpha, 'alpha/alpha-chat'],
       [fakes.beta, 'beta/beta-chat'],
       [fakes.gamma, 'gamma/gamma-chat'],
     ] as const) {
-      for (const stream of [false, true]) {
-        fake.queue({ type: 'text', text: '' });
-        const failed = await gw.client.responses.create({ model, input: 'hello', stream }).then(
-          () => undefined,
-          (e: unknown) => e,
-        );
-        expect(failed, `${model}, stream ${stream}`).toMatchObject({ status: 502, code: 'upstream_error' });
+      for (const text of ['', '\n\n  ']) {
+        for (const stream of [false, true]) {
+          fake.queue({ type: 'text', text });
+          const failed = await gw.client.responses.create({ model, input: 'hello', stream }).then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          const label = `${model}, ${JSON.stringify(text)}, stream ${stream}`;
+          expect(failed, label).toMatchObject({ status: 502, code: 'upstream_error' });
+        }
       }
     }
   });

@@ -1,6 +1,9 @@
 // A real HTTP server on 127.0.0.1 standing in for a remote LLM provider; a WireRenderer makes it speak one protocol.
+// Plain HTTP/1.1, or HTTP/2 over TLS (a self-signed certificate) for the pools that offer it.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { constants as h2, createSecureServer, type Http2ServerResponse } from 'node:http2';
 import type { AddressInfo } from 'node:net';
+import type { SelfSigned } from './self-signed.js';
 
 export interface FakeToolCall {
   id?: string;
@@ -67,6 +70,8 @@ export interface RecordedRequest {
   body: any;
   /** Set when the client closed the connection before the answer was complete. */
   aborted: boolean;
+  /** `1.1` or `2.0`. */
+  httpVersion?: string;
 }
 
 /** How one wire protocol renders replies. */
@@ -97,17 +102,32 @@ export interface FakeUpstream {
   modelDetails: ModelDetails;
   /** TCP connections accepted so far (keep-alive reuse keeps this low). */
   readonly connections: number;
+  /** HTTP/2 sessions opened so far (an HTTP/2 upstream only; streams multiplexed on one keep this low). */
+  readonly sessions: number;
+  /** HTTP/2: the most requests open at once on one session so far. */
+  readonly maxStreamsPerSession: number;
   close(): Promise<void>;
 }
 
 export const DEFAULT_TEXT = 'Hello from the fake upstream.';
 
-export async function startFakeUpstream(renderer: WireRenderer, pathPrefix = ''): Promise<FakeUpstream> {
+/**
+ * `http2`: serve HTTP/2 only (no HTTP/1.1 fallback), over TLS with that certificate; its `baseUrl` is `https://`. There a
+ * `break` resets the answer's stream (RST_STREAM), leaving the session and its other streams alone.
+ */
+export async function startFakeUpstream(
+  renderer: WireRenderer,
+  pathPrefix = '',
+  http2?: SelfSigned,
+): Promise<FakeUpstream> {
   const requests: RecordedRequest[] = [];
   const pending: FakeReply[] = [];
   let fallback: FakeReply | ((req: RecordedRequest) => FakeReply) = { type: 'text', text: DEFAULT_TEXT };
   const sockets = new Set<import('node:net').Socket>();
   let connections = 0;
+  let sessions = 0;
+  let maxStreamsPerSession = 0;
+  const openStreams = new WeakMap<object, number>();
   const fake: FakeUpstream = {
     baseUrl: '',
     requests,
@@ -118,6 +138,12 @@ export async function startFakeUpstream(renderer: WireRenderer, pathPrefix = '')
     get connections() {
       return connections;
     },
+    get sessions() {
+      return sessions;
+    },
+    get maxStreamsPerSession() {
+      return maxStreamsPerSession;
+    },
     close: () =>
       new Promise((resolve) => {
         for (const socket of sockets) socket.destroy();
@@ -125,13 +151,14 @@ export async function startFakeUpstream(renderer: WireRenderer, pathPrefix = '')
       }),
   };
 
-  const server = createServer(async (req, res) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const recorded: RecordedRequest = {
       method: req.method ?? 'GET',
       path: req.url ?? '/',
       headers: req.headers,
       body: await readJson(req),
       aborted: false,
+      httpVersion: req.httpVersion,
     };
     requests.push(recorded);
     res.on('close', () => {
@@ -141,15 +168,28 @@ export async function startFakeUpstream(renderer: WireRenderer, pathPrefix = '')
     if (list !== undefined) return sendJson(res, 200, list);
     const next = pending.shift() ?? (typeof fallback === 'function' ? fallback(recorded) : fallback);
     await answer(renderer, recorded, next, res);
-  });
-  server.on('connection', (socket) => {
+  };
+  // Node's HTTP/2 compatibility API gives requests and responses the methods used here (`breakOff` tells them apart).
+  const server =
+    http2 === undefined
+      ? createServer(handle)
+      : createSecureServer({ ...http2, allowHTTP1: false }, (req, res) => {
+          const session = req.stream.session ?? {};
+          const open = (openStreams.get(session) ?? 0) + 1;
+          openStreams.set(session, open);
+          maxStreamsPerSession = Math.max(maxStreamsPerSession, open);
+          req.stream.once('close', () => openStreams.set(session, (openStreams.get(session) ?? 1) - 1));
+          return handle(req as unknown as IncomingMessage, res as unknown as ServerResponse);
+        });
+  server.on('session', () => void (sessions += 1));
+  server.on('connection', (socket: import('node:net').Socket) => {
     connections += 1;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  fake.baseUrl = `http://127.0.0.1:${port}${pathPrefix}`;
+  fake.baseUrl = `${http2 === undefined ? 'http' : 'https'}://127.0.0.1:${port}${pathPrefix}`;
   return fake;
 }
 
@@ -160,7 +200,7 @@ async function answer(
   res: ServerResponse,
 ): Promise<void> {
   if (reply.type === 'hang') {
-    void reply.drop?.then(() => res.socket?.destroy());
+    void reply.drop?.then(() => breakOff(res));
     if (!reply.afterHeaders) return;
     const type = renderer.isStream(req) ? 'text/event-stream' : 'application/json';
     res.writeHead(200, { 'content-type': type });
@@ -187,13 +227,14 @@ async function answer(
   const events = renderer.streamEvents(reply, req);
   for (const [i, event] of events.entries()) {
     if (reply.failAfterEvents && i === reply.failAfterEvents.count) {
-      // Let what was written reach the client first, so that the break happens after those events.
-      if (reply.failAfterEvents.how === 'break') await new Promise<void>((resolve) => res.write('', () => resolve()));
-      if (reply.failAfterEvents.how === 'break') res.socket?.destroy();
+      if (reply.failAfterEvents.how === 'break') breakOff(res);
       return;
     }
     if (res.destroyed) return;
-    res.write(event);
+    // Before a break, each event is let out before the next, so that the break happens after them all: Node 20's
+    // HTTP/2 server sends freed memory in place of writes still queued when a stream is reset.
+    if (reply.failAfterEvents) await new Promise<void>((resolve) => res.write(event, () => resolve()));
+    else res.write(event);
     if (reply.chunkDelayMs) await sleep(reply.chunkDelayMs);
   }
   res.end();
@@ -204,7 +245,13 @@ function sendBody(res: ServerResponse, text: string, fault: TextReply['bodyFault
   res.writeHead(200, { 'content-type': 'application/json' });
   if (fault === undefined) return void res.end(text);
   if (fault === 'stall') return void res.write(text);
-  res.write(text.slice(0, Math.floor(text.length / 2)), () => res.socket?.destroy());
+  res.write(text.slice(0, Math.floor(text.length / 2)), () => breakOff(res));
+}
+
+/** HTTP/1.1: destroys the connection. HTTP/2: resets the answer's stream (INTERNAL_ERROR); the session stays up. */
+function breakOff(res: ServerResponse | Http2ServerResponse): void {
+  if ('stream' in res) res.stream.close(h2.NGHTTP2_INTERNAL_ERROR);
+  else res.socket?.destroy();
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -8,6 +8,7 @@ import {
   type TextReply,
   type WireRenderer,
 } from './fake-upstream.js';
+import type { SelfSigned } from './self-signed.js';
 
 /**
  * What the fake renders, modelled on recorded gpt-4o / gpt-4.1 traffic (test/fixtures/wire/openai):
@@ -49,9 +50,12 @@ export const openaiWire: WireRenderer = {
 /** Tool-call arguments are streamed in pieces of this many characters. */
 export const ARGUMENT_PIECE = 8;
 
-/** A fake upstream speaking OpenAI's wire under `/v1` (its `baseUrl` ends with `/v1`). */
-export function startOpenAIUpstream(): Promise<FakeUpstream> {
-  return startFakeUpstream(openaiWire, '/v1');
+/**
+ * A fake upstream speaking OpenAI's wire under `/v1` (its `baseUrl` ends with `/v1`); with `http2`, HTTP/2 over TLS with
+ * that certificate.
+ */
+export function startOpenAIUpstream(http2?: SelfSigned): Promise<FakeUpstream> {
+  return startFakeUpstream(openaiWire, '/v1', http2);
 }
 
 let counter = 0;

@@ -171,7 +171,12 @@ async function openStream(rest: AsyncIterator<ChatCompletionChunk>): Promise<Ope
   }
 }
 
-/** A finish_reason alone is not content: a stream that finishes first is read to its end, then judged as empty. */
+/**
+ * A finish_reason alone is not content, nor is white space: a stream that finishes first is read to its end, then
+ * judged as empty, as the judge judges an answer sent whole whose text is only white space (`checkEmpty`).
+ */
 function hasContent(chunk: ChatCompletionChunk): boolean {
-  return chunk.choices.some(({ delta }) => !!delta.content || !!delta.refusal || (delta.tool_calls?.length ?? 0) > 0);
+  return chunk.choices.some(
+    ({ delta }) => !!delta.content?.trim() || !!delta.refusal || (delta.tool_calls?.length ?? 0) > 0,
+  );
 }
