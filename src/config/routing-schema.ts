@@ -105,6 +105,21 @@ const BanditSchema = z.strictObject({
   seed: z.number().int().optional(),
 });
 
+/**
+ * Complexity that learns from outcomes (src/routing/learned-complexity.ts): the classifier's complexity is the prior,
+ * the judged answers and failed calls of weak models on the prompt's cluster (task × difficulty bucket) its evidence.
+ */
+const ComplexitySchema = z.strictObject({
+  /** false: complexity is the classifier's alone, and no cluster evidence is recorded. */
+  learn: z.boolean().default(true),
+  /** How many answers the classifier's complexity counts as: (k·prior + weak shortfall) / (k + weak answers). */
+  priorStrength: z.number().positive().max(10_000).default(10),
+  /** A model whose catalog quality for the task is below this is weak: its answers are the evidence. */
+  strongQuality: unit.default(0.8),
+  /** Evidence per (cluster, model) is kept at most this many answers' worth: older answers fade. */
+  window: z.number().positive().max(1_000_000).default(200),
+});
+
 /** A fast model asked to classify the prompts the learned classifier is unsure of (docs/ROUTING.md "classify"). */
 const LlmClassifierSchema = z.strictObject({
   /** `provider/model` of the classifier model. */
@@ -134,5 +149,6 @@ export const RoutingSchema = z.strictObject({
   /** How long the members of an ensemble have to answer (within totalTimeoutMs); a member still answering is dropped. */
   ensembleTimeoutMs: z.number().int().positive().default(60_000),
   bandit: BanditSchema.default(BanditSchema.parse({})),
+  complexity: ComplexitySchema.default(ComplexitySchema.parse({})),
 });
 export type RoutingConfig = z.infer<typeof RoutingSchema>;

@@ -21,6 +21,8 @@ export interface LiveStatsOptions {
   pruning: PruningConfig;
   /** The routing config's `bandit:` section: arm evidence is recorded when it is enabled, faded past its window. */
   bandit?: RoutingConfig['bandit'];
+  /** The routing config's `complexity:` section: cluster evidence is recorded when it learns, faded past its window. */
+  complexity?: RoutingConfig['complexity'];
   /** The clock (ms) measurements and prunes are timed with (default Date.now). */
   now?: () => number;
   /** How often the local view is refreshed from the store (default 1000 ms); 0: only when refresh() is called. */
@@ -33,6 +35,9 @@ export interface LiveStats extends StatsView, StatsRecorder {
   /** Evidence for an arm alone (see StatsRecorder); a no-op when the bandit is off. */
   recordAnswer(ref: string, task: Task, good: number): void;
   arm(ref: string, task: Task): ArmCounts | undefined;
+  /** Evidence on a prompt cluster (see StatsRecorder); a no-op when complexity does not learn. */
+  recordCluster(ref: string, cluster: string, good: number): void;
+  clusterArm(ref: string, cluster: string): ArmCounts | undefined;
   /**
    * Replaces the local view with the store's records (models with records of ours in flight excepted). Never rejects.
    */
@@ -60,6 +65,7 @@ interface Local {
 export function createLiveStats(options: LiveStatsOptions): LiveStats {
   const { store, pruning, logger } = options;
   const bandit = options.bandit?.enabled === true ? options.bandit : undefined;
+  const clusters = options.complexity?.learn === true ? options.complexity : undefined;
   const now = options.now ?? Date.now;
   const entries = new Map<string, Entry>();
   const locals = new Map<string, Local>();
@@ -169,6 +175,13 @@ export function createLiveStats(options: LiveStatsOptions): LiveStats {
     },
     arm(ref, task) {
       return entries.get(ref)?.record.arms?.[task];
+    },
+    // A cluster's evidence is an arm of the model's record like a task's (its key has `__`, which no task has).
+    recordCluster(ref, cluster, good) {
+      if (clusters !== undefined) record(ref, { at: now(), arm: { task: cluster, good, window: clusters.window } });
+    },
+    clusterArm(ref, cluster) {
+      return entries.get(ref)?.record.arms?.[cluster];
     },
     refresh,
     flush,
