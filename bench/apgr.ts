@@ -2,10 +2,11 @@
 // answers of real models, so the answers are simulated, with fixed seeds: a weak model whose chance of a good answer
 // falls with the prompt's labelled difficulty (and, in the second scenario, with its task), a strong model that nearly
 // always answers well. Routers compared: the learned classifier's complexity (the prior), the rules' complexity,
-// random scores, the outcome-learned complexity after N simulated weak answers on the training split (judged, through
-// the live stats and src/routing/learned-complexity.ts as the gateway runs them), and the labels themselves (oracle).
+// random scores, the outcome-learned complexity after N simulated weak answers to prompts of the training and
+// validation splits (judged right 90 % of the time; through the live stats and src/routing/learned-complexity.ts, as
+// the gateway runs them), and the labels themselves (oracle).
 //
-//   node --import tsx bench/apgr.ts [--seeds=5] [--judge=0.9]
+//   npm run bench:apgr -- [--seeds=5] [--judge=0.9]
 import { pino } from 'pino';
 import { resolveCatalogWithKeys } from '../src/accounts/provider-keys.js';
 import { RoutingSchema } from '../src/config/routing-schema.js';
@@ -112,7 +113,7 @@ const cell = (xs: number[]): string =>
   `${mean(xs).toFixed(3)} (${Math.min(...xs).toFixed(3)}–${Math.max(...xs).toFixed(3)})`;
 
 console.log(
-  `Held-out split: ${heldout.length} prompts; training split: ${train.length}; ${SEEDS} seeds; judge right ${JUDGE_ACCURACY * 100} %\n`,
+  `Held-out split: ${heldout.length} prompts; training and validation splits (what the classifier was fitted on): ${train.length}; ${SEEDS} seeds; judge right ${JUDGE_ACCURACY * 100} %\n`,
 );
 const names = [
   'prior (learned classifier)',

@@ -112,8 +112,11 @@ const BanditSchema = z.strictObject({
 const ComplexitySchema = z.strictObject({
   /** false: complexity is the classifier's alone, and no cluster evidence is recorded. */
   learn: z.boolean().default(true),
-  /** How many answers the classifier's complexity counts as: (k·prior + weak shortfall) / (k + weak answers). */
-  priorStrength: z.number().positive().max(10_000).default(10),
+  /**
+   * How many answers the classifier's complexity counts as: (k·prior + weak shortfall) / (k + weak answers). Above the
+   * bandit's 10: the prior ranks prompts within a cluster, which the cluster's evidence cannot (bench/apgr.ts).
+   */
+  priorStrength: z.number().positive().max(10_000).default(30),
   /** A model whose catalog quality for the task is below this is weak: its answers are the evidence. */
   strongQuality: unit.default(0.8),
   /** Evidence per (cluster, model) is kept at most this many answers' worth: older answers fade. */

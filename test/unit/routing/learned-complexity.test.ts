@@ -104,8 +104,8 @@ describe('learnComplexity over live stats', () => {
     for (let i = 0; i < 30; i++) stats.recordCluster('p/strong', 'code__easy', 0);
     const medium = learnComplexity(classification(0.4), context(stats));
     expect(medium.complexityEvidence).toEqual({ prior: 0.4, cluster: 'code__medium', good: 3, bad: 27 });
-    expect(medium.complexity).toBe(Math.round(((10 * 0.4 + 27) / 40) * 1000) / 1000);
-    expect(medium.complexity).toBeGreaterThan(0.7);
+    expect(medium.complexity).toBe(Math.round(((30 * 0.4 + 27) / 60) * 1000) / 1000);
+    expect(medium.complexity).toBeGreaterThan(0.6);
     expect(learnComplexity(classification(0.1), context(stats)).complexity).toBe(0.1);
   });
 

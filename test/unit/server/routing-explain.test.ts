@@ -189,7 +189,7 @@ describe('POST /v1/routing/explain', () => {
     expect(parsed.task).toBe('translation');
     const { prior, good, bad } = parsed.complexity_evidence;
     expect({ good, bad }).toEqual({ good: 2, bad: 38 });
-    expect(parsed.complexity).toBe(Math.round(((10 * prior + 38) / 50) * 1000) / 1000);
+    expect(parsed.complexity).toBe(Math.round(((30 * prior + 38) / 70) * 1000) / 1000);
     expect(parsed.complexity).toBeGreaterThan(prior);
   });
 
