@@ -3,14 +3,14 @@
 // the live stats as arms of each model's record) is the evidence, as in the training-free routers that keep measured
 // quality per prompt cluster. With no evidence the complexity is the classifier's, unchanged.
 import type { RoutingConfig } from '../config/routing-schema.js';
-import type { ResolvedModel } from '../catalog/types.js';
+import type { ResolvedCatalog, ResolvedModel } from '../catalog/types.js';
 import type { ArmCounts } from '../storage/types.js';
 import type { Classification, ComplexityEvidence, StatsView } from './types.js';
 
 /** What learning reads: the config's `complexity:` section, the enabled models, and their live stats. */
 export interface ComplexityContext {
   config: RoutingConfig['complexity'];
-  models: readonly ResolvedModel[];
+  registry: Pick<ResolvedCatalog, 'byRef'>;
   stats: StatsView | undefined;
 }
 
@@ -40,14 +40,18 @@ function isWeak(model: ResolvedModel, task: string, strongQuality: number): bool
   return (strengths?.[task as keyof typeof strengths] ?? quality) < strongQuality;
 }
 
-/** The weak models' evidence on `cluster`, summed over every enabled model that is weak for `task`. */
+/**
+ * The weak models' evidence on `cluster`, summed over the enabled models weak for `task` that have some (the live
+ * stats index them by cluster: a request reads those few, not every model).
+ */
 function weakEvidence(context: ComplexityContext, task: string, cluster: string): ArmCounts {
   const sum = { good: 0, bad: 0 };
-  const read = context.stats?.clusterArm;
-  if (read === undefined) return sum;
-  for (const model of context.models) {
-    if (!isWeak(model, task, context.config.strongQuality)) continue;
-    const arm = read.call(context.stats, model.ref, cluster);
+  const { stats, registry } = context;
+  if (stats?.clusterRefs === undefined || stats.clusterArm === undefined) return sum;
+  for (const ref of stats.clusterRefs(cluster)) {
+    const model = registry.byRef.get(ref);
+    if (model === undefined || !isWeak(model, task, context.config.strongQuality)) continue;
+    const arm = stats.clusterArm(ref, cluster);
     if (arm === undefined) continue;
     sum.good += arm.good;
     sum.bad += arm.bad;

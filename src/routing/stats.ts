@@ -38,6 +38,7 @@ export interface LiveStats extends StatsView, StatsRecorder {
   /** Evidence on a prompt cluster (see StatsRecorder); a no-op when complexity does not learn. */
   recordCluster(ref: string, cluster: string, good: number): void;
   clusterArm(ref: string, cluster: string): ArmCounts | undefined;
+  clusterRefs(cluster: string): Iterable<string>;
   /**
    * Replaces the local view with the store's records (models with records of ours in flight excepted). Never rejects.
    */
@@ -47,6 +48,8 @@ export interface LiveStats extends StatsView, StatsRecorder {
   /** Stops the background refresh and waits for the records in flight. */
   close(): Promise<void>;
 }
+
+const NO_REFS: ReadonlySet<string> = new Set();
 
 /** A model's record with what the hot path reads from it, computed once per change. */
 interface Entry {
@@ -84,7 +87,18 @@ export function createLiveStats(options: LiveStatsOptions): LiveStats {
     if (failing > 0) logger.warn({ failed: failing }, 'live stats: the store answers again');
     failing = 0;
   };
-  const adopt = (ref: string, record: ModelStatsRecord) => entries.set(ref, toEntry(record, pruning));
+  // The models with evidence on each cluster: learned complexity reads those few, not every model, per request.
+  const clusterRefs = new Map<string, Set<string>>();
+  const adopt = (ref: string, record: ModelStatsRecord) => {
+    entries.set(ref, toEntry(record, pruning));
+    if (record.arms === undefined) return;
+    for (const key of Object.keys(record.arms)) {
+      if (!key.includes('__')) continue;
+      let refs = clusterRefs.get(key);
+      if (refs === undefined) clusterRefs.set(key, (refs = new Set()));
+      refs.add(ref);
+    }
+  };
 
   function record(ref: string, update: StatsUpdate): void {
     let local: ModelStatsRecord;
@@ -182,6 +196,9 @@ export function createLiveStats(options: LiveStatsOptions): LiveStats {
     },
     clusterArm(ref, cluster) {
       return entries.get(ref)?.record.arms?.[cluster];
+    },
+    clusterRefs(cluster) {
+      return clusterRefs.get(cluster) ?? NO_REFS;
     },
     refresh,
     flush,

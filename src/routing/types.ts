@@ -118,6 +118,8 @@ export interface StatsView {
   arm?(ref: string, task: Task): ArmCounts | undefined;
   /** The evidence of `ref` on a prompt cluster (learned-complexity.ts), when there is some. */
   clusterArm?(ref: string, cluster: string): ArmCounts | undefined;
+  /** The models that have evidence on a prompt cluster (perhaps a few more: models forgotten since). */
+  clusterRefs?(cluster: string): Iterable<string>;
 }
 
 /** Where measurements go: every upstream call, and every judged answer. */

@@ -11,5 +11,5 @@ export function classifyNode(deps: ChatDeps, context: ChatContext): Pick<ChatCon
 /** What complexity learns from: the config's `complexity:` section (absent in a bare test config), models, stats. */
 export function complexityContext(deps: ChatDeps): ComplexityContext | undefined {
   const config = deps.routing.complexity;
-  return config === undefined ? undefined : { config, models: deps.registry.models, stats: deps.stats };
+  return config === undefined ? undefined : { config, registry: deps.registry, stats: deps.stats };
 }

@@ -64,7 +64,7 @@ export function routingRoutes(deps: RoutingRouteDeps): Router {
     const allows = allowedModels(deps.clientKeys, callerOf(res));
     if (allows !== undefined) route.allows = allows;
     // The same two steps as the request graph's classify and route nodes, with the same functions.
-    const learning = { config: deps.config.routing.complexity, models: deps.registry.models, stats: deps.stats };
+    const learning = { config: deps.config.routing.complexity, registry: deps.registry, stats: deps.stats };
     const labelled = labelRequest(request, deps.config.routing.rules, learning);
     const plan = planRequest(deps.registry, { ...labelled, model: request.model, route }, view);
     const { classification } = labelled;

@@ -89,7 +89,7 @@ describe('learnComplexity over live stats', () => {
     opened.push(stats);
     return stats;
   };
-  const context = (stats: LiveStats, config = CONFIG) => ({ config, models: registry.models, stats });
+  const context = (stats: LiveStats, config = CONFIG) => ({ config, registry, stats });
 
   it('keeps the prior with no evidence, and says so', () => {
     const learnt = learnComplexity(classification(0.4), context(live()));
