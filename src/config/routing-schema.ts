@@ -52,6 +52,12 @@ const RuleWhenSchema = z.strictObject({
   /** Prompt tokens at least / at most. */
   minTokens: z.number().int().min(0).optional(),
   maxTokens: z.number().int().positive().optional(),
+  /**
+   * Complexity at least / at most (0..1, learnt from outcomes when routing.complexity.learn): a threshold router, the
+   * prompts most likely to be beyond a weak model going to the rule's models.
+   */
+  minComplexity: unit.optional(),
+  maxComplexity: unit.optional(),
 });
 
 /** A routing rule: for requests it matches, models to put first and last, a mode, an ensemble, the cache. */
