@@ -21,7 +21,7 @@ export interface Classification {
   domain: Domain;
   /**
    * 0..1: how hard the prompt is; the learned classifier's P(medium) / 2 + P(hard), the rules' length, number of asks
-   * and multi-step cues.
+   * and multi-step cues; then, with routing.complexity.learn, blended with weak models' outcomes on its cluster.
    */
   complexity: number;
   /**
