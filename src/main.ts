@@ -143,6 +143,7 @@ export async function startGateway({
     store: stores.stats,
     pruning: config.routing.pruning,
     bandit: config.routing.bandit,
+    complexity: config.routing.complexity,
     logger,
   });
   const catalog = loadCatalog(env);

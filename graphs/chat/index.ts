@@ -9,7 +9,7 @@ import { cachedAsItEnds, replayCached } from './nodes/cache.js';
 import { createGraphEventProjector } from './events.js';
 import { createChatMachine } from './machine.js';
 import { finishCompletion, streamToClient, type StreamOptions } from './respond.js';
-import { runRecord } from './outcome-record.js';
+import { recordClusterEvidence, runRecord } from './outcome-record.js';
 import type { RunRecord } from './run-record.js';
 import { completionToChunks } from '../../src/providers/assemble.js';
 import { countsInStats } from '../../src/routing/stats.js';
@@ -57,6 +57,7 @@ function recordEvidence(deps: ChatDeps, outcome: ChatOutcome): void {
     else if (verdict !== undefined) stats.recordAnswer?.(ref, task, 1);
     else if (kind !== undefined && countsInStats(kind)) stats.recordAnswer?.(ref, task, 0);
   }
+  recordClusterEvidence(stats, outcome);
 }
 
 /** Builds the request graph once; each `run` is one short-lived actor of it. */

@@ -1,4 +1,7 @@
-// The record of a run that ended (GET /v1/runs/{run_id}), made of its input and outcome.
+// The record of a run that ended (GET /v1/runs/{run_id}), made of its input and outcome, and what its attempts say
+// of each model on the prompt's cluster (the learned complexity's evidence).
+import { countsInStats } from '../../src/routing/stats.js';
+import type { StatsRecorder } from '../../src/routing/types.js';
 import type { Attempt, ChatInput, ChatOutcome } from './context.js';
 import type { RunRecord } from './run-record.js';
 
@@ -26,6 +29,7 @@ export function runRecord(
     task: c.task,
     domain: c.domain,
     complexity: c.complexity,
+    ...(c.complexityEvidence === undefined ? {} : { complexity_evidence: { ...c.complexityEvidence } }),
     tokens: c.estimatedTokens,
     needs: { ...c.needs },
     ...(c.confidence === undefined ? {} : { confidence: c.confidence }),
@@ -67,4 +71,19 @@ function attemptView(attempt: Attempt): RunRecord['attempts'][number] {
     ...(verdict === undefined ? {} : { judge: { score: verdict.score, reasons: verdict.reasons } }),
     ...(attempt.skipped ? { skipped: true as const } : {}),
   };
+}
+
+/**
+ * Each attempt's credit on the prompt's cluster (learned complexity, src/routing/learned-complexity.ts), as the
+ * bandit counts answers: the judge's score, 1 for a streamed answer it could not read, 0 for a failed call that counts
+ * against the model (the failure policy's `stats` column); nothing for the rest.
+ */
+export function recordClusterEvidence(stats: StatsRecorder, outcome: ChatOutcome): void {
+  const cluster = outcome.classification?.complexityEvidence?.cluster;
+  if (cluster === undefined || stats.recordCluster === undefined) return;
+  for (const { verdict, kind, ref } of outcome.attempts) {
+    if (verdict !== undefined)
+      stats.recordCluster(ref, cluster, verdict.reasons.includes('streaming') ? 1 : verdict.score);
+    else if (kind !== undefined && countsInStats(kind)) stats.recordCluster(ref, cluster, 0);
+  }
 }

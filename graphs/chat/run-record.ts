@@ -15,6 +15,8 @@ export interface RunRecord {
     task: string;
     domain: string;
     complexity: number;
+    /** How complexity learnt from outcomes: the classifier's figure, the cluster, the weak models' evidence. */
+    complexity_evidence?: { prior: number; cluster: string; good: number; bad: number };
     tokens: number;
     needs: Record<string, boolean>;
     /** The learned classifier's probability of its task. */

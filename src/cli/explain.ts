@@ -78,6 +78,14 @@ async function requestBody(prompt: string, options: ExplainOptions): Promise<unk
   };
 }
 
+/** How complexity moved from the classifier's figure, when weak models' outcomes on its cluster moved it. */
+function learnt(answer: RoutingExplanation): string {
+  const evidence = answer.complexity_evidence;
+  if (evidence === undefined || evidence.good + evidence.bad <= 0) return '';
+  const answers = Math.round((evidence.good + evidence.bad) * 10) / 10;
+  return ` (classifier ${evidence.prior}, ${answers} weak answers on ${evidence.cluster})`;
+}
+
 /** The explanation as people read it. */
 function explanation(answer: RoutingExplanation): string {
   const needs = Object.entries(answer.needs)
@@ -85,7 +93,7 @@ function explanation(answer: RoutingExplanation): string {
     .map(([need]) => (need === 'longContext' ? 'long context' : need));
   const domain = answer.domain === 'general' ? '' : ` · ${answer.domain}`;
   const lines = [
-    `${color.bold('Task')}  ${answer.task}${domain} · complexity ${answer.complexity} · ${answer.tokens} tokens` +
+    `${color.bold('Task')}  ${answer.task}${domain} · complexity ${answer.complexity}${learnt(answer)} · ${answer.tokens} tokens` +
       (needs.length > 0 ? ` · needs ${needs.join(', ')}` : ''),
     `${color.bold('Mode')}  ${answer.mode}${answer.rule === undefined ? '' : ` · rule ${answer.rule}`}` +
       (answer.ensemble === undefined ? '' : ` · ensemble ${answer.ensemble.strategy}`) +

@@ -52,6 +52,12 @@ const RuleWhenSchema = z.strictObject({
   /** Prompt tokens at least / at most. */
   minTokens: z.number().int().min(0).optional(),
   maxTokens: z.number().int().positive().optional(),
+  /**
+   * Complexity at least / at most (0..1, learnt from outcomes when routing.complexity.learn): a threshold router, the
+   * prompts most likely to be beyond a weak model going to the rule's models.
+   */
+  minComplexity: unit.optional(),
+  maxComplexity: unit.optional(),
 });
 
 /** A routing rule: for requests it matches, models to put first and last, a mode, an ensemble, the cache. */
@@ -105,6 +111,24 @@ const BanditSchema = z.strictObject({
   seed: z.number().int().optional(),
 });
 
+/**
+ * Complexity that learns from outcomes (src/routing/learned-complexity.ts): the classifier's complexity is the prior,
+ * the judged answers and failed calls of weak models on the prompt's cluster (task × difficulty bucket) its evidence.
+ */
+const ComplexitySchema = z.strictObject({
+  /** false: complexity is the classifier's alone, and no cluster evidence is recorded. */
+  learn: z.boolean().default(true),
+  /**
+   * How many answers the classifier's complexity counts as: (k·prior + weak shortfall) / (k + weak answers). Above the
+   * bandit's 10: the prior ranks prompts within a cluster, which the cluster's evidence cannot (bench/apgr.ts).
+   */
+  priorStrength: z.number().positive().max(10_000).default(30),
+  /** A model whose catalog quality for the task is below this is weak: its answers are the evidence. */
+  strongQuality: unit.default(0.8),
+  /** Evidence per (cluster, model) is kept at most this many answers' worth: older answers fade. */
+  window: z.number().positive().max(1_000_000).default(200),
+});
+
 /** A fast model asked to classify the prompts the learned classifier is unsure of (docs/ROUTING.md "classify"). */
 const LlmClassifierSchema = z.strictObject({
   /** `provider/model` of the classifier model. */
@@ -134,5 +158,6 @@ export const RoutingSchema = z.strictObject({
   /** How long the members of an ensemble have to answer (within totalTimeoutMs); a member still answering is dropped. */
   ensembleTimeoutMs: z.number().int().positive().default(60_000),
   bandit: BanditSchema.default(BanditSchema.parse({})),
+  complexity: ComplexitySchema.default(ComplexitySchema.parse({})),
 });
 export type RoutingConfig = z.infer<typeof RoutingSchema>;

@@ -5,6 +5,7 @@ import type { ResolvedCatalog, ResolvedProvider } from '../catalog/types.js';
 import type { Bandit } from './bandit.js';
 import { classify } from './classifier/classify.js';
 import type { ClassifyInput } from './classifier/types.js';
+import { learnComplexity, type ComplexityContext } from './learned-complexity.js';
 import { planRoute, type Availability, type RouteContext, type RouteOptions } from './plan.js';
 import { matchRule } from './rules.js';
 import type { Classification, Plan, StatsView } from './types.js';
@@ -30,11 +31,16 @@ export interface LabelledRequest {
 }
 
 /**
- * Classifies `request` and matches it against `rules`, once: the response cache (a rule may turn it on) and the
- * plan both use the result.
+ * Classifies `request` (its complexity learnt from outcomes when `complexity` is given) and matches it against
+ * `rules`, once: the response cache (a rule may turn it on) and the plan both use the result.
  */
-export function labelRequest(request: ClassifyInput, rules: readonly RoutingRule[] | undefined): LabelledRequest {
-  const classification = classify(request);
+export function labelRequest(
+  request: ClassifyInput,
+  rules: readonly RoutingRule[] | undefined,
+  complexity?: ComplexityContext,
+): LabelledRequest {
+  const classified = classify(request);
+  const classification = complexity === undefined ? classified : learnComplexity(classified, complexity);
   return { classification, rule: matchRule(rules, classification) };
 }
 

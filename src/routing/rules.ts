@@ -19,6 +19,8 @@ function matches(when: RoutingRule['when'], classification: Classification, quer
   // Cheapest conditions first: the token count may need the tokenizer.
   if (when.task !== undefined && !when.task.includes(classification.task)) return false;
   if (when.domain !== undefined && !when.domain.includes(classification.domain)) return false;
+  if (when.minComplexity !== undefined && classification.complexity < when.minComplexity) return false;
+  if (when.maxComplexity !== undefined && classification.complexity > when.maxComplexity) return false;
   if (when.keywords !== undefined && !when.keywords.some((keyword) => query().includes(keyword.toLowerCase())))
     return false;
   if (when.minTokens !== undefined && !tokensAtLeast(classification, when.minTokens)) return false;

@@ -21,6 +21,8 @@ export interface LiveStatsOptions {
   pruning: PruningConfig;
   /** The routing config's `bandit:` section: arm evidence is recorded when it is enabled, faded past its window. */
   bandit?: RoutingConfig['bandit'];
+  /** The routing config's `complexity:` section: cluster evidence is recorded when it learns, faded past its window. */
+  complexity?: RoutingConfig['complexity'];
   /** The clock (ms) measurements and prunes are timed with (default Date.now). */
   now?: () => number;
   /** How often the local view is refreshed from the store (default 1000 ms); 0: only when refresh() is called. */
@@ -33,6 +35,10 @@ export interface LiveStats extends StatsView, StatsRecorder {
   /** Evidence for an arm alone (see StatsRecorder); a no-op when the bandit is off. */
   recordAnswer(ref: string, task: Task, good: number): void;
   arm(ref: string, task: Task): ArmCounts | undefined;
+  /** Evidence on a prompt cluster (see StatsRecorder); a no-op when complexity does not learn. */
+  recordCluster(ref: string, cluster: string, good: number): void;
+  clusterArm(ref: string, cluster: string): ArmCounts | undefined;
+  clusterRefs(cluster: string): Iterable<string>;
   /**
    * Replaces the local view with the store's records (models with records of ours in flight excepted). Never rejects.
    */
@@ -42,6 +48,8 @@ export interface LiveStats extends StatsView, StatsRecorder {
   /** Stops the background refresh and waits for the records in flight. */
   close(): Promise<void>;
 }
+
+const NO_REFS: ReadonlySet<string> = new Set();
 
 /** A model's record with what the hot path reads from it, computed once per change. */
 interface Entry {
@@ -60,6 +68,7 @@ interface Local {
 export function createLiveStats(options: LiveStatsOptions): LiveStats {
   const { store, pruning, logger } = options;
   const bandit = options.bandit?.enabled === true ? options.bandit : undefined;
+  const clusters = options.complexity?.learn === true ? options.complexity : undefined;
   const now = options.now ?? Date.now;
   const entries = new Map<string, Entry>();
   const locals = new Map<string, Local>();
@@ -78,7 +87,18 @@ export function createLiveStats(options: LiveStatsOptions): LiveStats {
     if (failing > 0) logger.warn({ failed: failing }, 'live stats: the store answers again');
     failing = 0;
   };
-  const adopt = (ref: string, record: ModelStatsRecord) => entries.set(ref, toEntry(record, pruning));
+  // The models with evidence on each cluster: learned complexity reads those few, not every model, per request.
+  const clusterRefs = new Map<string, Set<string>>();
+  const adopt = (ref: string, record: ModelStatsRecord) => {
+    entries.set(ref, toEntry(record, pruning));
+    if (record.arms === undefined) return;
+    for (const key of Object.keys(record.arms)) {
+      if (!key.includes('__')) continue;
+      let refs = clusterRefs.get(key);
+      if (refs === undefined) clusterRefs.set(key, (refs = new Set()));
+      refs.add(ref);
+    }
+  };
 
   function record(ref: string, update: StatsUpdate): void {
     let local: ModelStatsRecord;
@@ -169,6 +189,16 @@ export function createLiveStats(options: LiveStatsOptions): LiveStats {
     },
     arm(ref, task) {
       return entries.get(ref)?.record.arms?.[task];
+    },
+    // A cluster's evidence is an arm of the model's record like a task's (its key has `__`, which no task has).
+    recordCluster(ref, cluster, good) {
+      if (clusters !== undefined) record(ref, { at: now(), arm: { task: cluster, good, window: clusters.window } });
+    },
+    clusterArm(ref, cluster) {
+      return entries.get(ref)?.record.arms?.[cluster];
+    },
+    clusterRefs(cluster) {
+      return clusterRefs.get(cluster) ?? NO_REFS;
     },
     refresh,
     flush,

@@ -21,9 +21,14 @@ export interface Classification {
   domain: Domain;
   /**
    * 0..1: how hard the prompt is; the learned classifier's P(medium) / 2 + P(hard), the rules' length, number of asks
-   * and multi-step cues.
+   * and multi-step cues; then, with routing.complexity.learn, blended with weak models' outcomes on its cluster.
    */
   complexity: number;
+  /**
+   * How `complexity` learnt from outcomes (routing.complexity.learn): the classifier's complexity as its prior, the
+   * prompt's cluster and the weak models' evidence on it (src/routing/learned-complexity.ts).
+   */
+  complexityEvidence?: ComplexityEvidence;
   /** 0..1: the learned classifier's probability of its task (the rule classifier gives none). */
   confidence?: number;
   /** The model (`routing.llmClassifier`) whose task and domain replaced the classifier's, when it was asked. */
@@ -37,6 +42,17 @@ export interface Classification {
    */
   promptTokens(): number;
   needs: RequestNeeds;
+}
+
+/** What an outcome-learned complexity is made of; `complexity` is the final figure. */
+export interface ComplexityEvidence {
+  /** The classifier's complexity. */
+  prior: number;
+  /** The prompt's cluster, `<task>__<easy|medium|hard>` (the bucket of the prior): where its evidence is recorded. */
+  cluster: string;
+  /** Weak models' summed credit (judge scores, answers that came) and shortfall (1 − score, failed calls) on it. */
+  good: number;
+  bad: number;
 }
 
 /** A model the plan may call, with its score and the reasons for it. */
@@ -100,6 +116,10 @@ export interface StatsView {
   pruned(ref: string, now: number): { until: number; reason: string } | undefined;
   /** The evidence of `ref`'s arm for `task` (the bandit's), when there is some. */
   arm?(ref: string, task: Task): ArmCounts | undefined;
+  /** The evidence of `ref` on a prompt cluster (learned-complexity.ts), when there is some. */
+  clusterArm?(ref: string, cluster: string): ArmCounts | undefined;
+  /** The models that have evidence on a prompt cluster (perhaps a few more: models forgotten since). */
+  clusterRefs?(cluster: string): Iterable<string>;
 }
 
 /** Where measurements go: every upstream call, and every judged answer. */
@@ -112,4 +132,6 @@ export interface StatsRecorder {
    * stream already sent).
    */
   recordAnswer?(ref: string, task: Task, good: number): void;
+  /** Evidence for `ref` on a prompt cluster, 0..1 as for recordAnswer (learned complexity). */
+  recordCluster?(ref: string, cluster: string, good: number): void;
 }

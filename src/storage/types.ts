@@ -363,8 +363,8 @@ export interface ModelStatsRecord {
   /** Back from a prune with fewer than `minSamples` calls since: one failed call prunes it again. */
   probation: boolean;
   /**
-   * Evidence per task (the router's bandit arms, src/routing/bandit.ts): how good its answers were, as fractional
-   * counts. Absent until the first; kept when a prune ends (the bandit decides when to try the model again).
+   * Evidence per task (the router's bandit arms, src/routing/bandit.ts) and per prompt cluster (`code__hard`, the
+   * learned complexity's): how good its answers were, as fractional counts. Absent until the first; kept when a prune ends (the bandit decides when to try the model again).
    */
   arms?: Record<string, ArmCounts>;
 }
@@ -379,7 +379,10 @@ export interface ArmCounts {
 
 /** Evidence for one (task, model) arm: `good` of one answer (0..1, clamped); 1 − good counts as bad. */
 export interface ArmUpdate {
-  /** The request's task: lower-case letters and `_`, at most 32 (anything else is dropped). */
+  /**
+   * The request's task, or a prompt cluster (`code__hard`, src/routing/learned-complexity.ts): lower-case letters and
+   * `_`, at most 32 (anything else is dropped).
+   */
   task: string;
   good: number;
   /**

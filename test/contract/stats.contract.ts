@@ -191,6 +191,18 @@ export function describeStatsStoreContract(name: string, backend: StatsStoreBack
       expect((await store.snapshot()).get('b/new')!.arms!.code!.good).toBe(0.5);
     });
 
+    it('keeps a prompt cluster (learned complexity) as an arm of its own beside the task arms', async () => {
+      const store = await open();
+      await store.record('a/m', { at: T0, arm: { task: 'code', good: 1 } });
+      await store.record('a/m', { at: T0, arm: { task: 'code__hard', good: 0.25, window: 200 } });
+      await store.record('a/m', { at: T0, ok: false, arm: { task: 'creative_writing__medium', good: 0 } });
+      expect((await store.snapshot()).get('a/m')!.arms).toEqual({
+        code: { good: 1, bad: 0 },
+        code__hard: { good: 0.25, bad: 0.75 },
+        creative_writing__medium: { good: 0, bad: 1 },
+      });
+    });
+
     it('rejects an alpha outside (0, 1]', async () => {
       await expect(open({ alpha: 0 })).rejects.toThrow(RangeError);
       await expect(open({ alpha: 1.5 })).rejects.toThrow(RangeError);

@@ -8,9 +8,11 @@ import {
   type LlmClassifier,
   type LlmOpinion,
 } from '../../../src/routing/llm-classifier.js';
+import { learnComplexity } from '../../../src/routing/learned-complexity.js';
 import { matchRule } from '../../../src/routing/rules.js';
 import type { ChatContext, ChatDeps } from '../context.js';
 import { callInputFor, callModel } from './call.js';
+import { complexityContext } from './classify.js';
 
 /** One classifier (and its cache of answers) per config: a config change starts a new one. */
 const classifiers = new WeakMap<LlmClassifierConfig, LlmClassifier>();
@@ -51,6 +53,9 @@ export function applyOpinion(
 ): Pick<ChatContext, 'classification' | 'rule'> {
   const before = context.classification!;
   if (opinion === undefined) return { classification: before, rule: context.rule };
-  const classification = { ...before, ...opinion, classifiedBy: deps.routing.llmClassifier!.model };
+  const relabelled = { ...before, ...opinion, classifiedBy: deps.routing.llmClassifier!.model };
+  // Another task is another cluster: its evidence, not the first task's, weighs on the complexity.
+  const learning = before.complexityEvidence === undefined ? undefined : complexityContext(deps);
+  const classification = learning === undefined ? relabelled : learnComplexity(relabelled, learning);
   return { classification, rule: matchRule(deps.routing.rules, classification) };
 }

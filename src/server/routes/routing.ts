@@ -15,6 +15,11 @@ export interface RoutingExplanation {
   task: string;
   domain: string;
   complexity: number;
+  /**
+   * How complexity learnt from outcomes (routing.complexity.learn): the classifier's figure (`prior`), the prompt's
+   * cluster, the weak models' evidence on it; `complexity` is the final figure.
+   */
+  complexity_evidence?: { prior: number; cluster: string; good: number; bad: number };
   /** The learned classifier's probability of its task (below routing.classifierMinConfidence an LLM may be asked). */
   confidence?: number;
   /** Prompt tokens, counted exactly. */
@@ -59,7 +64,8 @@ export function routingRoutes(deps: RoutingRouteDeps): Router {
     const allows = allowedModels(deps.clientKeys, callerOf(res));
     if (allows !== undefined) route.allows = allows;
     // The same two steps as the request graph's classify and route nodes, with the same functions.
-    const labelled = labelRequest(request, deps.config.routing.rules);
+    const learning = { config: deps.config.routing.complexity, registry: deps.registry, stats: deps.stats };
+    const labelled = labelRequest(request, deps.config.routing.rules, learning);
     const plan = planRequest(deps.registry, { ...labelled, model: request.model, route }, view);
     const { classification } = labelled;
     const body: RoutingExplanation = {
@@ -77,6 +83,8 @@ export function routingRoutes(deps: RoutingRouteDeps): Router {
       })),
       skipped: plan.skipped.map((s) => ({ model: s.ref, reason: s.reason })),
     };
+    if (classification.complexityEvidence !== undefined)
+      body.complexity_evidence = { ...classification.complexityEvidence };
     if (classification.confidence !== undefined) body.confidence = classification.confidence;
     if (plan.rule !== undefined) body.rule = plan.rule;
     // The request's own ensemble wins over the rule's, as in the request graph.

@@ -371,6 +371,16 @@ describe('planRoute rules', () => {
     expect([max(150), max(100), max(20)]).toEqual(['max', undefined, undefined]);
   });
 
+  it('matches complexity bounds: a threshold router sends the prompts above it to the rule', () => {
+    const hard = { ...classify({ messages: [{ role: 'user', content: 'hi' }] }), complexity: 0.7 };
+    const strong = rule({ name: 'strong', when: { minComplexity: 0.6 }, prefer: ['smart/big'] });
+    const easy = rule({ name: 'easy', when: { maxComplexity: 0.3 } });
+    expect(ranked({}, { rules: [strong] }, hard).rule).toBe('strong');
+    expect(ranked({}, { rules: [strong] }, { ...hard, complexity: 0.5 }).rule).toBeUndefined();
+    expect(ranked({}, { rules: [easy] }, { ...hard, complexity: 0.3 }).rule).toBe('easy');
+    expect(ranked({}, { rules: [easy] }, hard).rule).toBeUndefined();
+  });
+
   it('lets explicit models, models lists and a pinned provider win over the rule', () => {
     const rules = [coders];
     const named = ranked({ model: 'smart/coder', models: ['smart/big'] }, { rules }, codeAsk);

@@ -65,6 +65,10 @@ const stats: StatsView = {
   get: (ref) => (ref === 'smart/big' ? { samples: 12, successRate: 0.5, ttftMs: 320 } : undefined),
   pruned: (ref, now) =>
     ref === 'flaky/one' && now < NOW + 1 ? { until: NOW + 1, reason: 'success 10% over 8 calls' } : undefined,
+  // The weak model (fast/tiny) mostly fell short on translations.
+  clusterRefs: (cluster) => (cluster.startsWith('translation__') ? ['fast/tiny', 'smart/big'] : []),
+  clusterArm: (ref, cluster) =>
+    ref === 'fast/tiny' && cluster.startsWith('translation__') ? { good: 2, bad: 38 } : undefined,
 };
 /** The caller each test asks to be, by the x-test-caller header (standing in for clientAuth). */
 const callers: Record<string, Caller> = {
@@ -76,6 +80,13 @@ const Explanation = z.strictObject({
   task: z.string(),
   domain: z.string(),
   complexity: z.number().min(0).max(1),
+  // routing.complexity.learn is on by default: the classifier's figure, the cluster, the weak models' evidence.
+  complexity_evidence: z.strictObject({
+    prior: z.number().min(0).max(1),
+    cluster: z.string().regex(/^[a-z_]+__(easy|medium|hard)$/),
+    good: z.number().min(0),
+    bad: z.number().min(0),
+  }),
   // The default (learned) classifier says how sure it is of the task.
   confidence: z.number().gt(0).max(1),
   tokens: z.number().int().positive(),
@@ -160,6 +171,8 @@ describe('POST /v1/routing/explain', () => {
       needs: { tools: false, vision: false },
     });
     expect(parsed.rule).toBeUndefined();
+    // No evidence on its cluster: the classifier's complexity, unchanged.
+    expect(parsed.complexity_evidence).toMatchObject({ prior: parsed.complexity, good: 0, bad: 0 });
     expect(parsed.candidates.map((c) => c.model)).toEqual(['fast/tiny', 'smart/coder', 'smart/big']);
     const scores = parsed.candidates.map((c) => c.score);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
@@ -170,6 +183,15 @@ describe('POST /v1/routing/explain', () => {
       { model: 'flaky/one', reason: 'pruned: success 10% over 8 calls' },
       { model: 'resting/two', reason: 'every key resting' },
     ]);
+  });
+
+  it("blends the classifier's complexity with the weak models' outcomes on the prompt's cluster", async () => {
+    const parsed = Explanation.parse((await explain(ask('Translate into French: where is the station?'))).body);
+    expect(parsed.task).toBe('translation');
+    const { prior, good, bad } = parsed.complexity_evidence;
+    expect({ good, bad }).toEqual({ good: 2, bad: 38 });
+    expect(parsed.complexity).toBe(Math.round(((30 * prior + 38) / 70) * 1000) / 1000);
+    expect(parsed.complexity).toBeGreaterThan(prior);
   });
 
   it('applies the matching rule: its models first, its mode when the client set none', async () => {
