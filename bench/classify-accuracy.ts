@@ -2,9 +2,12 @@
 // domain accuracy on the old labelled set (test/fixtures/routing/labelled-prompts.jsonl: its dev split the rules were
 // tuned on, its test split, the learned classifier never trained on either) and on the prompt bank's held-out split,
 // the commonest confusions, and classify time per prompt (p50, p99) after warm-up, on the labelled set and on
-// prompts of 2,000 characters.
+// prompts of 2,000 characters. With --base=DIR (another checkout, say `git worktree add --detach /tmp/base main` with
+// its node_modules linked), its learned classifier is timed against this one's in alternating passes in this process,
+// so that before and after see the same load.
 //
-//   node --import tsx bench/classify-accuracy.ts [--errors=learned|rules] [--reps=N]
+//   node --import tsx bench/classify-accuracy.ts [--errors=learned|rules] [--reps=N] [--base=DIR]
+import { resolve } from 'node:path';
 import { TASKS } from '../src/config/schema.js';
 import { createLearnedClassifier } from '../src/routing/classifier/learned-classifier.js';
 import { createRuleClassifier } from '../src/routing/classifier/rule-classifier.js';
@@ -87,6 +90,15 @@ for (const name of ['learned', 'rules'] as const) {
   timing(`${name}, the old labelled set`, classifiers[name], prompts.map(toRequest));
   timing(`${name}, 2,000-character prompts`, classifiers[name], longPrompts);
 }
+const baseDir = args.get('base');
+if (baseDir !== undefined) {
+  const base = (await import(
+    `${resolve(baseDir)}/src/routing/classifier/learned-classifier.ts`
+  )) as typeof import('../src/routing/classifier/learned-classifier.js');
+  const before = base.createLearnedClassifier();
+  compare(`2,000-character prompts, ${baseDir} → this checkout`, before, longPrompts);
+  compare(`the old labelled set, ${baseDir} → this checkout`, before, prompts.map(toRequest));
+}
 console.log(`  node ${process.version}, ${process.platform}/${process.arch}`);
 
 /** The most frequent keys among the mistakes, most frequent first. */
@@ -132,5 +144,28 @@ function timing(title: string, classifier: Classifier, requests: ClassifyInput[]
   console.log(
     `\nclassify time, ${title} (${n} calls, mean ${chars.toFixed(0)} chars; µs): p50 ${at(0.5)}  p90 ${at(0.9)}  ` +
       `p99 ${at(0.99)}; CPU per call (mean) ${cpuPerCall.toFixed(1)}  (checksum ${sink.toFixed(1)})`,
+  );
+}
+
+/** p50 of the base's learned classifier and this one's, timed in ten alternating rounds of `reps / 10` passes each. */
+function compare(title: string, base: Classifier, requests: ClassifyInput[]): void {
+  const sides = [
+    { classifier: base, samples: [] as number[] },
+    { classifier: classifiers.learned, samples: [] as number[] },
+  ];
+  let sink = 0;
+  for (const { classifier } of sides) for (let i = 0; i < 30; i++) for (const r of requests) classifier.classify(r);
+  for (let round = 0; round < 10; round++)
+    for (const { classifier, samples } of sides)
+      for (let pass = 0; pass < Math.ceil(reps / 10); pass++)
+        for (const request of requests) {
+          const start = process.hrtime.bigint();
+          sink += classifier.classify(request).complexity;
+          samples.push(Number(process.hrtime.bigint() - start) / 1000);
+        }
+  const [before, after] = sides.map(({ samples }) => samples.sort((a, b) => a - b)[samples.length >> 1]!);
+  console.log(
+    `\nclassify time, learned, ${title} (p50 µs, alternating rounds): ${before!.toFixed(1)} → ${after!.toFixed(1)} ` +
+      `(× ${(after! / before!).toFixed(2)})  (checksum ${sink.toFixed(1)})`,
   );
 }

@@ -52,7 +52,7 @@ export function createFeatureExtractor(bits: number): FeatureExtractor {
   function extract(request: ClassifyInput): { features: FeatureVector; scoring: RuleScoring } {
     const scoring = rules.score(request);
     const { messages } = request;
-    const lower = scoring.read.toLowerCase();
+    const { lower } = scoring;
     if (lower.length <= CHAR_HEAD + CHAR_TAIL) hasher.add(lower, 1, true);
     else {
       hasher.add(lower.slice(0, CHAR_HEAD), 1, true);

@@ -1,5 +1,6 @@
 // The lexicon: weighted word, phrase and pattern features of many classes, compiled into one character trie and
 // scored in a single pass over a text, with no allocation per word.
+import { createTrie, isWordChar, type FlatTrie } from './trie.js';
 
 /**
  * One weighted feature of a class. When any of its forms (or its pattern) occurs in a text, `weight` is added to the
@@ -41,17 +42,6 @@ export interface Lexicon {
   score(lowerText: string, weight: number, scores: Float64Array, classWeights?: Float64Array): void;
 }
 
-interface TrieNode {
-  /** Children: parallel arrays of character codes and nodes, searched linearly (most nodes have one to three). */
-  codes: number[];
-  kids: TrieNode[];
-  /** Features whose form ends exactly here (at the end of a word). */
-  exact: number[] | undefined;
-  /** Features whose form is a prefix ending here (`word*`). */
-  prefix: number[] | undefined;
-}
-
-const SPACE = 32;
 /** Phrases in progress at once (a word may continue several phrases); more are dropped, which costs a rare match. */
 const MAX_WALKERS = 8;
 /**
@@ -60,60 +50,9 @@ const MAX_WALKERS = 8;
  */
 const PATTERN_CHARS = 1000;
 
-/**
- * Letters, digits and `_`, in any script; punctuation and symbols (ASCII, Latin-1, General Punctuation, CJK) are not.
- */
-function isWordChar(c: number): boolean {
-  if (c < 128) return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || c === 95;
-  if (c < 0xc0 || c === 0xd7 || c === 0xf7) return false;
-  if (c >= 0x2000 && c <= 0x2bff) return false;
-  if (c >= 0x3000 && c <= 0x303f) return false;
-  if (c >= 0xd800 && c <= 0xdfff) return false;
-  if (c >= 0xfe30 && c <= 0xfe4f) return false;
-  return !(c >= 0xff00 && c <= 0xff20);
-}
-
-const node = (): TrieNode => ({ codes: [], kids: [], exact: undefined, prefix: undefined });
-
-/** The child of `parent` for character `c`, if any. */
-function step(parent: TrieNode, c: number): TrieNode | undefined {
-  const { codes } = parent;
-  for (let j = 0; j < codes.length; j++) if (codes[j] === c) return parent.kids[j];
-  return undefined;
-}
-
-function child(parent: TrieNode, c: number): TrieNode {
-  let next = step(parent, c);
-  if (next === undefined) {
-    parent.codes.push(c);
-    parent.kids.push((next = node()));
-  }
-  return next;
-}
-
-/** Every word starts at the root, which has a child for most letters: index them by code instead of searching. */
-const ROOT_TABLE = 0x250;
-
-/** Lowercases a form and joins its words with single spaces, the way the scanner sees a text. */
-function normalizeForm(form: string): { text: string; prefix: boolean } {
-  let text = form.trim().toLowerCase();
-  const prefix = text.endsWith('*');
-  if (prefix) text = text.slice(0, -1);
-  let out = '';
-  let gap = false;
-  for (const ch of text) {
-    if (isWordChar(ch.charCodeAt(0))) {
-      if (gap && out.length > 0) out += ' ';
-      out += ch;
-      gap = false;
-    } else gap = true;
-  }
-  return { text: out, prefix };
-}
-
 /** Compiles the features of each class (class i = `classes[i]`) into one lexicon. */
 export function compileLexicon(classes: ReadonlyArray<readonly Feature[]>): Lexicon {
-  const root = node();
+  const trie = createTrie();
   const featureClass: number[] = [];
   const featureWeight: number[] = [];
   const patterns: Array<{ re: RegExp; feature: number }> = [];
@@ -127,34 +66,31 @@ export function compileLexicon(classes: ReadonlyArray<readonly Feature[]>): Lexi
         const flags = feature.pattern.flags.replace(/[gy]/g, '');
         patterns.push({ re: new RegExp(feature.pattern.source, flags), feature: id });
       }
-      for (const form of feature.words?.split('|') ?? []) {
-        const { text, prefix } = normalizeForm(form);
-        if (text.length === 0) continue;
-        let at = root;
-        for (let i = 0; i < text.length; i++) at = child(at, text.charCodeAt(i));
-        if (prefix) (at.prefix ??= []).push(id);
-        else (at.exact ??= []).push(id);
-      }
+      for (const form of feature.words?.split('|') ?? []) trie.add(form, id);
     }
   });
-  return createScanner(root, Int32Array.from(featureClass), Float64Array.from(featureWeight), patterns, classes.length);
+  return createScanner(
+    trie.flatten(),
+    Int32Array.from(featureClass),
+    Float64Array.from(featureWeight),
+    patterns,
+    classes.length,
+  );
 }
 
 function createScanner(
-  root: TrieNode,
+  trie: FlatTrie,
   featureClass: Int32Array,
   featureWeight: Float64Array,
   patterns: ReadonlyArray<{ re: RegExp; feature: number }>,
   classCount: number,
 ): Lexicon {
+  const { first, codes, kids, rootTable, space, exactFrom, exact, prefixFrom, prefix } = trie;
   // Scratch space reused by every call: a feature is counted when its stamp differs from the call's epoch.
   const stamps = new Int32Array(featureClass.length);
-  const walkers: Array<TrieNode | undefined> = new Array<TrieNode | undefined>(MAX_WALKERS + 1).fill(undefined);
-  const pending: TrieNode[] = new Array<TrieNode>(MAX_WALKERS).fill(root);
-  const rootTable: Array<TrieNode | undefined> = new Array<TrieNode | undefined>(ROOT_TABLE).fill(undefined);
-  root.codes.forEach((c, j) => {
-    if (c < ROOT_TABLE) rootTable[c] = root.kids[j];
-  });
+  // Nodes being walked (-1: the walk ended) and phrases the last word left open.
+  const walkers = new Int32Array(MAX_WALKERS + 1);
+  const pending = new Int32Array(MAX_WALKERS);
   let epoch = 0;
 
   let classWeights: Float64Array | undefined;
@@ -166,8 +102,12 @@ function createScanner(
     scores[cls]! += featureWeight[id]! * weight * (classWeights === undefined ? 1 : classWeights[cls]!);
   }
 
-  function fire(ids: readonly number[], weight: number, scores: Float64Array): void {
-    for (const id of ids) fireOne(id, weight, scores);
+  /** Node `at`'s child for `c`, or -1. */
+  function next(at: number, c: number): number {
+    if (at === 0 && c < rootTable.length) return rootTable[c]!;
+    const end = first[at + 1]!;
+    for (let j = first[at]!; j < end; j++) if (codes[j] === c) return kids[j]!;
+    return -1;
   }
 
   function score(text: string, weight: number, scores: Float64Array, perClass?: Float64Array): void {
@@ -183,8 +123,8 @@ function createScanner(
       }
       // A word starts: walk it from the root and from every phrase the previous word left open.
       let count = 0;
-      walkers[count++] = root;
-      for (let k = 0; k < pendingCount; k++) walkers[count++] = pending[k];
+      walkers[count++] = 0;
+      for (let k = 0; k < pendingCount; k++) walkers[count++] = pending[k]!;
       pendingCount = 0;
       let alive = count;
       for (; i < length; i++) {
@@ -192,20 +132,20 @@ function createScanner(
         if (!isWordChar(c)) break;
         if (alive === 0) continue;
         for (let k = 0; k < count; k++) {
-          const at = walkers[k];
-          if (at === undefined) continue;
-          const next = at === root && c < ROOT_TABLE ? rootTable[c] : step(at, c);
-          if (next === undefined) alive--;
-          walkers[k] = next;
-          if (next?.prefix !== undefined) fire(next.prefix, weight, scores);
+          const at = walkers[k]!;
+          if (at < 0) continue;
+          const to = next(at, c);
+          walkers[k] = to;
+          if (to < 0) alive--;
+          else for (let j = prefixFrom[to]!; j < prefixFrom[to + 1]!; j++) fireOne(prefix[j]!, weight, scores);
         }
       }
       for (let k = 0; k < count; k++) {
-        const at = walkers[k];
-        if (at === undefined) continue;
-        if (at.exact !== undefined) fire(at.exact, weight, scores);
-        const phrase = step(at, SPACE);
-        if (phrase !== undefined && pendingCount < MAX_WALKERS) pending[pendingCount++] = phrase;
+        const at = walkers[k]!;
+        if (at < 0) continue;
+        for (let j = exactFrom[at]!; j < exactFrom[at + 1]!; j++) fireOne(exact[j]!, weight, scores);
+        const phrase = space[at]!;
+        if (phrase >= 0 && pendingCount < MAX_WALKERS) pending[pendingCount++] = phrase;
       }
     }
     const head = text.length > PATTERN_CHARS ? text.slice(0, PATTERN_CHARS) : text;

