@@ -136,6 +136,20 @@ function report(title: string, prompts: BankPrompt[], learned: Classifier, rules
     console.log(`### ${name}: learned ${pct(card.accuracy)}, rules ${pct(ruleCard.accuracy)}\n`);
     console.log(`${reportMarkdown(card)}\n`);
   }
+  // Slices that stand in for the kinds of prompt the private sets hold: bank d is everyday assistant prompts; bank c's
+  // code, math and creative writing are hard prompts of the sort real users send a strong model.
+  const slices: [string, (p: BankPrompt) => boolean][] = [
+    ['bank d (everyday assistant prompts)', (p) => p.source.endsWith('(bank d)')],
+    ['bank c (hard code, math, creative writing)', (p) => p.source.endsWith('(bank c)')],
+    ['every bank: code, math, creative writing', (p) => ['code', 'math', 'creative_writing'].includes(p.task)],
+  ];
+  console.log('| task accuracy on the held-out slice | n | learned | rules |\n| --- | ---: | ---: | ---: |');
+  for (const [name, keep] of slices) {
+    const at = prompts.flatMap((p, i) => (keep(p) ? [i] : []));
+    const right = (list: typeof got) => at.filter((i) => list[i]!.task === prompts[i]!.task).length / at.length;
+    console.log(`| ${name} | ${at.length} | ${pct(right(got))} | ${pct(right(ruled))} |`);
+  }
+  console.log('');
   const complexity = (list: typeof got, level: string) =>
     list.filter((_, i) => prompts[i]!.difficulty === level).map((c) => c.complexity);
   console.log(
