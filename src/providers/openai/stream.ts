@@ -1,8 +1,9 @@
 // Upstream OpenAI-compatible SSE → normalized ChatCompletionChunks: [DONE], in-stream errors and early ends handled.
 import { ProviderError } from '../errors.js';
 import { readSse } from '../sse.js';
-import type { ChatCompletionChunk, ChunkDelta, ToolCallDelta } from '../types.js';
+import { WIRE, type ChatCompletionChunk, type ChunkDelta, type ToolCallDelta } from '../types.js';
 import { errorFromBody } from './errors.js';
+import { isPlainChunk } from './plain-chunk.js';
 import {
   argumentsText,
   asRecord,
@@ -100,6 +101,8 @@ export async function* readOpenAIStream(
       continue;
     }
     const chunk = fromOpenAIChunk(parsed, defaults, withToolCalls);
+    // Its own text goes on to the client when nothing in it was normalised (one line: SSE framing stays whole).
+    if (isPlainChunk(parsed as Record<string, unknown>) && !data.includes('\n')) chunk[WIRE] = data;
     if (chunk.choices.length > 0) answered = true;
     for (const choice of chunk.choices) {
       if (choice.delta.tool_calls) withToolCalls.add(choice.index);
