@@ -51,7 +51,7 @@ export interface SseWriter {
 /**
  * The writer of every event stream the gateway sends. The first event goes out at once, with the response head; the
  * events after it are held until the current turn of the event loop has run (process.nextTick) and sent as one write:
- * the events made from one read of the upstream go out together, in one chunk and one system call, not one each.
+ * the events made from one read of the upstream go out together, in one chunk of the response, not one each.
  */
 export function sseWriter(res: Response): SseWriter {
   let first = true;
@@ -66,7 +66,11 @@ export function sseWriter(res: Response): SseWriter {
     write(text) {
       if (first) {
         first = false;
-        return res.write(text);
+        const more = res.write(text);
+        // Node holds a response's writes until the end of the tick (it corks the socket); the relay's next chunks are
+        // made within the same tick when the upstream sent them together, so without this the first would wait for all.
+        res.uncork();
+        return more;
       }
       if (held === '') process.nextTick(flush);
       held += text;
