@@ -63,6 +63,8 @@ export interface StartOptions {
   cores?: string;
   /** Per-chunk delay of the upstream's streams, ms. */
   chunkDelayMs?: number;
+  /** Content chunks of the upstream's streams (default 20). */
+  streamChunks?: number;
   /** Switchboard only: more environment (e.g. SWITCHBOARD_STORE), over the harness's own. */
   env?: Record<string, string>;
   /** Switchboard only: node options before the CLI (e.g. `--import` preloads). */
@@ -180,7 +182,14 @@ async function spawnNode(opts: SpawnOptions): Promise<{ child: Child; readyLine?
 async function startUpstreamProcess(label: string, opts: StartOptions): Promise<Upstream> {
   const { child, readyLine } = await spawnNode({
     label,
-    args: ['--import', 'tsx', UPSTREAM_SCRIPT, '--port=0', `--chunk-delay-ms=${opts.chunkDelayMs ?? 0}`],
+    args: [
+      '--import',
+      'tsx',
+      UPSTREAM_SCRIPT,
+      '--port=0',
+      `--chunk-delay-ms=${opts.chunkDelayMs ?? 0}`,
+      `--chunks=${opts.streamChunks ?? 20}`,
+    ],
     cores: opts.cores,
     readyLine: /listening on http:\/\/127\.0\.0\.1:\d+/,
     healthUrl: (line) => `${line?.match(/http:\/\/\S+/)?.[0]}/v1/models`,

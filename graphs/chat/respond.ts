@@ -1,9 +1,10 @@
 // Turns an answer into what the client receives: model named `provider/model`, usage filled in, events closed.
 import type { RunEmitter } from '../../src/events/publisher.js';
-import type { ChatCompletion, ChatCompletionChunk, Usage } from '../../src/providers/types.js';
+import { WIRE, type ChatCompletion, type ChatCompletionChunk, type Usage } from '../../src/providers/types.js';
 import { sumUsage } from '../../src/routing/fuse.js';
 import { trimOverlap, type ContinueStream } from './continue.js';
 import { estimateUsage } from './usage.js';
+import { createWireSplicer } from './wire.js';
 import type { Classification } from '../../src/routing/types.js';
 
 export interface RespondInfo {
@@ -54,8 +55,17 @@ export async function* streamToClient(
   let last: ChatCompletionChunk | undefined;
   let identity: { id: string; created: number } | undefined;
   let ref = info.ref;
-  const relay = function* (chunk: ChatCompletionChunk): Generator<ChatCompletionChunk> {
+  const { emitter } = info;
+  const splice = createWireSplicer(options.includeUsage);
+  // Whether to send the chunk (the provider's usage chunk is not: re-sent at the end if asked for), made as sent.
+  const relay = (chunk: ChatCompletionChunk): boolean => {
     identity ??= { id: chunk.id, created: chunk.created };
+    const wire = chunk[WIRE];
+    if (wire !== undefined) {
+      // The upstream's own text when only the model (and usage) change; serialised when the stream's id changed.
+      const same = chunk.id === identity.id && chunk.created === identity.created && chunk.choices.length > 0;
+      chunk[WIRE] = same ? splice(wire, chunk.model, ref) : undefined;
+    }
     chunk.id = identity.id;
     chunk.created = identity.created;
     last = chunk;
@@ -64,19 +74,21 @@ export async function* streamToClient(
     const content = chunk.choices[0]?.delta.content;
     if (content) {
       text += content;
-      info.emitter.emit('token', 'call', () => ({ text: content }));
+      // Only built when someone follows the run: a stream has many chunks.
+      if (emitter.active) emitter.emit('token', 'call', () => ({ text: content }));
     }
-    if (chunk.choices.length === 0) return; // the provider's usage chunk: re-sent at the end if asked for
+    if (chunk.choices.length === 0) return false;
     if (!options.includeUsage) delete chunk.usage;
     else chunk.usage = null;
-    yield chunk;
+    return true;
   };
-  for (const chunk of head) yield* relay(chunk);
+  for (const chunk of head) if (relay(chunk)) yield chunk;
   let source = rest;
   let continuedBy: string | undefined;
   for (;;) {
     try {
-      for (let next = await source.next(); !next.done; next = await source.next()) yield* relay(next.value);
+      for (let next = await source.next(); !next.done; next = await source.next())
+        if (relay(next.value)) yield next.value;
       break;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -123,7 +135,11 @@ async function* continuation(
   let start = '';
   for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
     const chunk = next.value;
-    for (const choice of chunk.choices) delete choice.delta.role;
+    for (const choice of chunk.choices) {
+      if (choice.delta.role === undefined) continue;
+      delete choice.delta.role;
+      delete chunk[WIRE];
+    }
     if (start.length >= OVERLAP_WINDOW) {
       yield chunk;
       continue;
@@ -141,6 +157,7 @@ function* release(held: ChatCompletionChunk[], start: string, partial: string): 
   const template = withText.at(-1);
   if (template !== undefined) {
     template.choices[0]!.delta.content = trimOverlap(partial, start);
+    delete template[WIRE];
     yield template;
   }
   for (const chunk of held) if (!chunk.choices[0]?.delta.content) yield chunk;

@@ -4,18 +4,27 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 export type SseEvent = EventSourceMessage;
 
 /**
- * Yields each SSE event of `body` as it completes. Bytes are decoded as a stream, so a UTF-8 character
- * split across chunks is kept whole. A last event with no terminating blank line is flushed at the end,
- * as real providers sometimes end that way.
+ * Yields the SSE events of `body` as they complete, all those of one read of the body together (a stream's reader then
+ * takes them in a plain loop: one await per read, not one per event). Bytes are decoded as a stream, so a UTF-8
+ * character split across reads is kept whole. A last event with no terminating blank line is flushed at the end, as
+ * real providers sometimes end that way. Each array yielded is the reader's until it asks for the next.
  */
-export async function* readSse(body: AsyncIterable<Uint8Array>): AsyncIterable<SseEvent> {
-  const ready: SseEvent[] = [];
+export async function* readSseBatches(body: AsyncIterable<Uint8Array>): AsyncGenerator<SseEvent[]> {
+  let ready: SseEvent[] = [];
   const parser = createParser({ onEvent: (event) => ready.push(event) });
   const decoder = new TextDecoder();
   for await (const bytes of body) {
     parser.feed(decoder.decode(bytes, { stream: true }));
-    while (ready.length > 0) yield ready.shift()!;
+    if (ready.length === 0) continue;
+    const batch = ready;
+    ready = [];
+    yield batch;
   }
   parser.feed(`${decoder.decode()}\n\n`);
-  while (ready.length > 0) yield ready.shift()!;
+  if (ready.length > 0) yield ready;
+}
+
+/** Yields each SSE event of `body` as it completes (readSseBatches, one event at a time). */
+export async function* readSse(body: AsyncIterable<Uint8Array>): AsyncIterable<SseEvent> {
+  for await (const batch of readSseBatches(body)) yield* batch;
 }

@@ -98,6 +98,15 @@ export interface ChunkDelta {
   tool_calls?: ToolCallDelta[];
 }
 
+/**
+ * The key of a chunk's wire text: the JSON the chunk is sent as, kept so that relaying a stream need not serialise
+ * what it did not change. The OpenAI adapter sets it to the upstream's own `data:` text when the chunk's fields are
+ * exactly what the gateway would have written (fields the gateway does not model, such as a provider's extras, are
+ * then passed on as the upstream sent them); the request graph splices the public model id into it. Whoever changes
+ * a chunk that has it must change it alike or delete it (a symbol key: JSON.stringify and structuredClone skip it).
+ */
+export const WIRE: unique symbol = Symbol('wire');
+
 export interface ChatCompletionChunk {
   id: string;
   object: 'chat.completion.chunk';
@@ -106,6 +115,7 @@ export interface ChatCompletionChunk {
   choices: Array<{ index: number; delta: ChunkDelta; finish_reason: FinishReason | null; logprobs?: null }>;
   usage?: Usage | null;
   system_fingerprint?: string | null;
+  [WIRE]?: string | undefined;
 }
 
 /** What one upstream call needs besides the request: where, with which key, and when to give up. */

@@ -1,7 +1,7 @@
 // Writes a chat stream to the client as server-sent events, with backpressure, and OpenAI's in-stream error event.
 import type { Response } from 'express';
 import { toErrorResponse } from '../errors.js';
-import type { ChatCompletionChunk } from '../providers/types.js';
+import { WIRE, type ChatCompletionChunk } from '../providers/types.js';
 import { isStopAbort } from './shutdown.js';
 
 /** The head of every event stream the gateway sends. */
@@ -14,9 +14,10 @@ export const SSE_HEADERS = {
 };
 
 /**
- * Sends each chunk as it comes, then `data: [DONE]`. When the upstream fails mid-stream, sends an OpenAI error
- * event (`data: {"error": ...}`, which the official SDKs raise as an APIError) and ends the stream without [DONE];
- * the same, with code `server_shutting_down`, when the gateway's stop ends it. Stops quietly when the client has gone.
+ * Sends each chunk as it comes, then `data: [DONE]`: a chunk's wire text when it has one (the upstream's own text, see
+ * `WIRE`), its JSON otherwise. When the upstream fails mid-stream, sends an OpenAI error event (`data: {"error":
+ * ...}`, which the official SDKs raise as an APIError) and ends the stream without [DONE]; the same, with code
+ * `server_shutting_down`, when the gateway's stop ends it. Stops quietly when the client has gone.
  */
 export async function sendChatStream(
   res: Response,
@@ -24,19 +25,64 @@ export async function sendChatStream(
   signal: AbortSignal,
 ): Promise<void> {
   res.writeHead(200, SSE_HEADERS);
+  const out = sseWriter(res);
   try {
     for await (const chunk of chunks) {
       if (signal.aborted) break;
-      if (!res.write(`data: ${JSON.stringify(chunk)}\n\n`)) await drained(res);
+      if (!out.write(`data: ${chunk[WIRE] ?? JSON.stringify(chunk)}\n\n`)) await drained(res);
     }
-    if (!signal.aborted) res.write('data: [DONE]\n\n');
+    if (!signal.aborted) out.write('data: [DONE]\n\n');
   } catch (err) {
-    if (!signal.aborted) res.write(`data: ${JSON.stringify(streamErrorBody(err))}\n\n`);
+    if (!signal.aborted) out.write(`data: ${JSON.stringify(streamErrorBody(err))}\n\n`);
   } finally {
     // Ended by the gateway's stop: the client is told why (it may send the request again) before the proper end.
-    if (isStopAbort(signal)) res.write(`data: ${JSON.stringify(toErrorResponse(signal.reason).body)}\n\n`);
-    res.end();
+    if (isStopAbort(signal)) out.write(`data: ${JSON.stringify(toErrorResponse(signal.reason).body)}\n\n`);
+    out.end();
   }
+}
+
+/** Writes a stream's events to a response; `write` says whether it can take more now (false: await `drained`). */
+export interface SseWriter {
+  write(text: string): boolean;
+  /** Sends what is held, and ends the response. */
+  end(): void;
+}
+
+/**
+ * The writer of every event stream the gateway sends. The first event goes out at once, with the response head; the
+ * events after it are held until the current turn of the event loop has run (process.nextTick) and sent as one write:
+ * the events made from one read of the upstream go out together, in one chunk of the response, not one each.
+ */
+export function sseWriter(res: Response): SseWriter {
+  let first = true;
+  let held = '';
+  const flush = () => {
+    if (held === '') return;
+    const text = held;
+    held = '';
+    if (!res.writableEnded) res.write(text);
+  };
+  return {
+    write(text) {
+      if (first) {
+        first = false;
+        const more = res.write(text);
+        // Node holds a response's writes until the end of the tick (it corks the socket); the relay's next chunks are
+        // made within the same tick when the upstream sent them together, so without this the first would wait for all.
+        res.uncork();
+        return more;
+      }
+      if (held === '') process.nextTick(flush);
+      held += text;
+      return !res.writableNeedDrain;
+    },
+    end() {
+      const text = held;
+      held = '';
+      if (text === '') res.end();
+      else res.end(text);
+    },
+  };
 }
 
 /** Resolves when `res` can take more (or has closed): the backpressure of every stream the gateway writes. */

@@ -2,7 +2,7 @@
 // (`x-switchboard-cache: on`) or the rule the request matches has `cache: true`; a hit ends the run with the stored
 // answer (no upstream call, no quota), a miss routes on and the answer is stored once it has ended whole.
 import { completionFromChunks, completionToChunks } from '../../../src/providers/assemble.js';
-import type { ChatCompletion, ChatCompletionChunk } from '../../../src/providers/types.js';
+import { WIRE, type ChatCompletion, type ChatCompletionChunk } from '../../../src/providers/types.js';
 import type { ChatContext, ChatDeps, ChatInput } from '../context.js';
 import type { ResponseCache } from '../response-cache.js';
 
@@ -64,6 +64,7 @@ export async function* cachedAsItEnds(
     if (clientWantsUsage) yield chunk;
     else if (chunk.choices.length > 0) {
       delete chunk.usage;
+      delete chunk[WIRE];
       yield chunk;
     }
   }

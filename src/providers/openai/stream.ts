@@ -1,8 +1,9 @@
 // Upstream OpenAI-compatible SSE → normalized ChatCompletionChunks: [DONE], in-stream errors and early ends handled.
 import { ProviderError } from '../errors.js';
-import { readSse } from '../sse.js';
-import type { ChatCompletionChunk, ChunkDelta, ToolCallDelta } from '../types.js';
+import { readSseBatches } from '../sse.js';
+import { WIRE, type ChatCompletionChunk, type ChunkDelta, type ToolCallDelta } from '../types.js';
 import { errorFromBody } from './errors.js';
+import { isPlainChunk } from './plain-chunk.js';
 import {
   argumentsText,
   asRecord,
@@ -15,7 +16,8 @@ import {
 } from './from-wire.js';
 
 /**
- * One upstream chunk in OpenAI's shape: `obfuscation`, `service_tier`, `x_groq` and other extras dropped, tool-call
+ * One upstream chunk in OpenAI's shape: `obfuscation`, `service_tier`, `x_groq` and other extras dropped (they reach
+ * the client only with the chunk's own text, when readOpenAIStream keeps it: see `WIRE`), tool-call
  * deltas keeping their own `index` (some servers start at 1), usage reduced to its three counts (Groq's old
  * `x_groq.usage` used when the standard field is absent). An unknown finish reason becomes `tool_calls` for a choice
  * in `withToolCalls` (indexes of choices that streamed tool calls earlier). Throws the matching ProviderError when the
@@ -77,7 +79,8 @@ function toolCallDeltaFromWire(raw: unknown, position: number): ToolCallDelta {
  * fine once a finish reason was seen, and a ProviderError of kind `network` before that. A stream that reaches
  * [DONE] without a single choice is the `server` error an unstreamed body with no choices is: no answer at all,
  * which the request graph must not mistake for an empty one. Data that is not JSON (keep-alive text, say) is skipped;
- * chunks with no choices and no usage (Azure's prompt-filter preamble) too.
+ * chunks with no choices and no usage (Azure's prompt-filter preamble) too. A chunk that normalising left as it was
+ * (isPlainChunk) keeps the upstream's text under `WIRE`, for the relay to send as it is.
  */
 export async function* readOpenAIStream(
   body: AsyncIterable<Uint8Array>,
@@ -86,27 +89,31 @@ export async function* readOpenAIStream(
   let finished = false;
   let answered = false;
   const withToolCalls = new Set<number>();
-  for await (const event of readSse(body)) {
-    const data = event.data.trim();
-    if (data === '[DONE]') {
-      if (!answered) throw new ProviderError('upstream answer has no choices', { kind: 'server', status: 200 });
-      return;
+  for await (const batch of readSseBatches(body)) {
+    for (const event of batch) {
+      const data = event.data.trim();
+      if (data === '[DONE]') {
+        if (!answered) throw new ProviderError('upstream answer has no choices', { kind: 'server', status: 200 });
+        return;
+      }
+      if (data === '') continue;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(data);
+      } catch {
+        continue;
+      }
+      const chunk = fromOpenAIChunk(parsed, defaults, withToolCalls);
+      // Its own text goes on to the client when nothing in it was normalised (one line: SSE framing stays whole).
+      if (isPlainChunk(parsed as Record<string, unknown>) && !data.includes('\n')) chunk[WIRE] = data;
+      if (chunk.choices.length > 0) answered = true;
+      for (const choice of chunk.choices) {
+        if (choice.delta.tool_calls) withToolCalls.add(choice.index);
+        if (choice.finish_reason !== null) finished = true;
+      }
+      if (chunk.choices.length === 0 && !chunk.usage) continue;
+      yield chunk;
     }
-    if (data === '') continue;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(data);
-    } catch {
-      continue;
-    }
-    const chunk = fromOpenAIChunk(parsed, defaults, withToolCalls);
-    if (chunk.choices.length > 0) answered = true;
-    for (const choice of chunk.choices) {
-      if (choice.delta.tool_calls) withToolCalls.add(choice.index);
-      if (choice.finish_reason !== null) finished = true;
-    }
-    if (chunk.choices.length === 0 && !chunk.usage) continue;
-    yield chunk;
   }
   if (!finished) throw new ProviderError('upstream stream ended early', { kind: 'network', status: 0 });
 }

@@ -1,7 +1,7 @@
 // Writes Anthropic stream events to the client as server-sent events (`event: <type>` and `data: <json>`), with
 // backpressure, and Anthropic's in-stream `error` event when the run fails after the stream began.
 import type { Response } from 'express';
-import { drained, SSE_HEADERS } from '../sse.js';
+import { drained, SSE_HEADERS, sseWriter } from '../sse.js';
 import type { AnthropicEvent } from './events.js';
 import { toAnthropicError } from './errors.js';
 
@@ -18,18 +18,19 @@ export async function sendAnthropicStream(
 ): Promise<void> {
   const first = await events.next();
   res.writeHead(200, SSE_HEADERS);
+  const out = sseWriter(res);
   try {
     for (let step = first; !step.done; step = await events.next()) {
       if (signal.aborted) {
         await events.return(undefined); // ends the upstream call too
         break;
       }
-      if (!res.write(frame(step.value))) await drained(res);
+      if (!out.write(frame(step.value))) await drained(res);
     }
   } catch (err) {
-    if (!signal.aborted) res.write(frame(errorEvent(err, requestId)));
+    if (!signal.aborted) out.write(frame(errorEvent(err, requestId)));
   } finally {
-    res.end();
+    out.end();
   }
 }
 

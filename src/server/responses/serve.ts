@@ -8,7 +8,7 @@ import type { AppDeps } from '../deps.js';
 import { callerOf } from '../middleware/client-auth.js';
 import type { RequestTrack } from '../request-log/index.js';
 import { runChat } from '../run-chat.js';
-import { drained, SSE_HEADERS } from '../sse.js';
+import { drained, SSE_HEADERS, sseWriter } from '../sse.js';
 import { parseResponsesBody } from './body.js';
 import { completionToResponse, type ResponseFrame } from './from-chat.js';
 import { newResponseId, responseOfItem } from './ids.js';
@@ -93,9 +93,10 @@ async function sendEvents(
   signal: AbortSignal,
   end: { now: () => number; keep: (response: ResponseObject) => Promise<void> },
 ): Promise<void> {
+  const out = sseWriter(res);
   const send = async (batch: ResponseEvent[]) => {
     for (const event of batch) {
-      if (!res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`)) await drained(res);
+      if (!out.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`)) await drained(res);
     }
   };
   const close = async (batch: ResponseEvent[]) => {
@@ -116,6 +117,6 @@ async function sendEvents(
       await close(events.fail(`The upstream model failed mid-stream: ${detail}`));
     }
   } finally {
-    res.end();
+    out.end();
   }
 }
