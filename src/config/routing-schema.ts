@@ -99,7 +99,7 @@ const BanditSchema = z.strictObject({
   enabled: z.boolean().default(true),
   /**
    * How many answers the catalog's prior counts as: Beta(k·q, k·(1 − q)) for a prior quality q. 30 keeps a newcomer's
-   * draws near the catalog (a spread of about ±0.07) while a few dozen answers already move an arm.
+   * draws near the catalog (a standard deviation of 0.05 to 0.09) while a few dozen answers already move an arm.
    */
   priorStrength: z.number().positive().max(10_000).default(30),
   /** Evidence per (task, model) is kept at most this many answers' worth: older answers fade, so it keeps adapting. */
