@@ -77,7 +77,7 @@ describe('the bandit across instances on Redis', () => {
     const redis = new Redis(env['REDIS_URL']!);
     try {
       const keys = await redis.keys(`${env['SWITCHBOARD_REDIS_PREFIX']}*`);
-      const hashes = await Promise.all(
+      const hashes: Array<Record<string, string>> = await Promise.all(
         keys.map(async (key) => ((await redis.type(key)) === 'hash' ? redis.hgetall(key) : {})),
       );
       const arm = hashes.find((hash) => hash['arm:chat:good'] !== undefined);

@@ -80,7 +80,11 @@ const Explanation = z.strictObject({
   complexity: z.number().min(0).max(1),
   // The default (learned) classifier says how sure it is of the task.
   confidence: z.number().gt(0).max(1),
-  classifier: z.strictObject({ by: z.literal('learned'), confidence: z.number().gt(0).max(1), minConfidence: z.number() }),
+  classifier: z.strictObject({
+    by: z.literal('learned'),
+    confidence: z.number().gt(0).max(1),
+    minConfidence: z.number(),
+  }),
   tokens: z.number().int().positive(),
   needs: z.strictObject({ tools: z.boolean(), vision: z.boolean(), json: z.boolean(), longContext: z.boolean() }),
   mode: z.enum(['fastest', 'balanced', 'best_quality']),
