@@ -1,11 +1,13 @@
-// Simulates the router learning from traffic (`node --import tsx bench/bandit-sim.ts [requests] [seed]`): three fake
+// Simulates the router learning from traffic (`node --import tsx bench/bandit-sim.ts [requests] [seed] [k]`): three fake
 // models whose hidden per-task success rates differ from what the catalog says of them, requests spread over three
 // tasks, each answer judged good (0.9) or poor (0.2) by its hidden rate and recorded in live stats as the gateway does.
 // Reports, per stretch of requests, the share sent to each task's truly best model and the regret (best rate − chosen
-// rate, summed), for the scoring without the bandit (quality blended with the model-wide judge average) and with it.
+// rate, summed), for the scoring without the bandit (quality blended with the model-wide judge average) and with it
+// (prior strength k, default the config's), and how often a plan with no evidence yet leaves the catalog's first choice.
 import { pino } from 'pino';
 import { resolveCatalogWithKeys } from '../src/accounts/provider-keys.js';
 import type { ModelConfig, ProviderEntry, Task } from '../src/config/schema.js';
+import { RoutingSchema } from '../src/config/routing-schema.js';
 import { seededRandom, type Bandit } from '../src/routing/bandit.js';
 import { planRoute } from '../src/routing/plan.js';
 import { createLiveStats } from '../src/routing/stats.js';
@@ -66,7 +68,7 @@ interface Stretch {
 
 /** Runs `requests` requests; returns the figures per stretch of `stretch` requests. */
 async function simulate(requests: number, stretch: number, seed: number, bandit: boolean): Promise<Stretch[]> {
-  const config = { enabled: bandit, priorStrength: 10, window: 200 };
+  const config = { enabled: bandit, priorStrength, window: 200 };
   const pruning = { minSuccessRate: 0, minQuality: 0, minSamples: 1_000_000, coolDownMs: 1 };
   const stats = createLiveStats({
     store: createMemoryStatsStore(),
@@ -76,7 +78,7 @@ async function simulate(requests: number, stretch: number, seed: number, bandit:
     logger: pino({ level: 'silent' }),
   });
   const outcomes = seededRandom(seed);
-  const draws: Bandit | undefined = bandit ? { priorStrength: 10, random: seededRandom(seed + 1) } : undefined;
+  const draws: Bandit | undefined = bandit ? { priorStrength, random: seededRandom(seed + 1) } : undefined;
   const stretches: Stretch[] = [];
   for (let i = 0; i < requests; i += 1) {
     if (i % stretch === 0) stretches.push({ best: 0, regret: 0, requests: 0 });
@@ -100,6 +102,7 @@ async function simulate(requests: number, stretch: number, seed: number, bandit:
 
 const requests = Number(process.argv[2] ?? 6_000);
 const seed = Number(process.argv[3] ?? 1);
+const priorStrength = Number(process.argv[4] ?? RoutingSchema.parse({}).bandit.priorStrength);
 const stretch = requests / 6;
 const [without, withBandit] = [
   await simulate(requests, stretch, seed, false),
@@ -120,3 +123,20 @@ without.forEach((a, i) => {
   console.log(`| ${span} | ${pct(a.best / a.requests)} | ${pct(b.best / b.requests)} | ${per100(a)} | ${per100(b)} |`);
 });
 console.log(`\ncumulative regret: current ${totals[0]!.toFixed(0)}, bandit ${totals[1]!.toFixed(0)} (answers)`);
+console.log(
+  `with no evidence (prior strength ${priorStrength}), plans whose first model is not the catalog's: ${coldStart()}`,
+);
+
+/** Per task, the share of 1,000 plans drawn with no evidence whose first model differs from the catalog's first. */
+function coldStart(): string {
+  const draws: Bandit = { priorStrength, random: seededRandom(seed + 2) };
+  return TASKS_SIMULATED.map((task) => {
+    const first = planRoute(registry, { model: 'auto', mode: 'balanced' }, labelled(task)).candidates[0]!.model.ref;
+    let moved = 0;
+    for (let i = 0; i < 1_000; i += 1) {
+      const plan = planRoute(registry, { model: 'auto', mode: 'balanced' }, labelled(task), { bandit: draws });
+      if (plan.candidates[0]!.model.ref !== first) moved += 1;
+    }
+    return `${task} ${pct(moved / 1_000)}`;
+  }).join(', ');
+}

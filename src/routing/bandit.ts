@@ -10,9 +10,14 @@ export interface Bandit {
   priorStrength: number;
   /** Uniform in [0, 1): seeded (seededRandom), so that tests and simulations draw the same plans. */
   random: () => number;
+  /** false: plans use each arm's posterior mean and draw nothing (explain's order without the draws). */
+  draws?: boolean;
 }
 
-/** A candidate's arm: its Beta posterior, and the value drawn from it for this plan (none in `fastest`). */
+/**
+ * A candidate's arm: its Beta posterior, and the value drawn from it for this plan (none in `fastest`, for a model the
+ * client named, or for a lone candidate).
+ */
 export interface ArmPosterior {
   alpha: number;
   beta: number;

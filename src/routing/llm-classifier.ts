@@ -29,6 +29,8 @@ export interface LlmClassifier {
    * was aborted or said nothing usable.
    */
   classify(prompt: string, ask: AskModel, signal: AbortSignal): Promise<LlmOpinion | undefined>;
+  /** The answer remembered for `prompt`, asking nothing (what POST /v1/routing/explain shows). */
+  remembered(prompt: string): LlmOpinion | undefined;
 }
 
 /** The start of a prompt says what it asks; its end often the question about a pasted text. */
@@ -48,11 +50,9 @@ const INSTRUCTIONS =
 export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifier {
   const cache = new Map<string, LlmOpinion>();
   return {
+    remembered: (prompt) => cache.get(clip(prompt)),
     async classify(prompt, ask, signal) {
-      const text =
-        prompt.length > HEAD_CHARS + TAIL_CHARS
-          ? `${prompt.slice(0, HEAD_CHARS)}\n[...]\n${prompt.slice(-TAIL_CHARS)}`
-          : prompt;
+      const text = clip(prompt);
       const known = cache.get(text);
       if (known !== undefined) {
         cache.delete(text);
@@ -75,6 +75,13 @@ export function createLlmClassifier(options: LlmClassifierOptions): LlmClassifie
       }
     },
   };
+}
+
+/** What the model is shown of a prompt (and the key of its remembered answer): its start and end when it is long. */
+function clip(prompt: string): string {
+  return prompt.length > HEAD_CHARS + TAIL_CHARS
+    ? `${prompt.slice(0, HEAD_CHARS)}\n[...]\n${prompt.slice(-TAIL_CHARS)}`
+    : prompt;
 }
 
 function classifyingRequest(model: string, text: string): ChatRequest {

@@ -92,10 +92,9 @@ export function planRoute(
   const mode = rule?.mode !== undefined && route.modeExplicit !== true ? rule.mode : route.mode;
   const { stats, bandit } = context;
   const now = context.now ?? Date.now();
-  const armOf = (model: ResolvedModel): ArmInput | undefined =>
-    bandit === undefined ? undefined : { bandit, arm: stats?.arm?.(model.ref, classification.task) };
   const skipped: Plan['skipped'] = [];
-  let candidates: RankedCandidate[] = [];
+  /** The models that can serve, scored once they are all known (the bandit draws only when there is a choice). */
+  const fitting: Array<{ model: ResolvedModel; headroom: number | undefined; note?: string }> = [];
   const pruned: Array<{ model: ResolvedModel; reason: string }> = [];
   let tooBig = false;
   const resting: Array<NonNullable<Unavailable>> = [];
@@ -134,22 +133,30 @@ export function planRoute(
       resting.push(down);
       continue;
     }
-    candidates.push(scoreModel(model, classification, mode, stats?.get(model.ref), headroom, armOf(model)));
+    fitting.push({ model, headroom });
   }
   // Better a model on probation than no answer: pruned models come back when nothing else can serve.
-  const lastResort = candidates.length === 0;
+  const lastResort = fitting.length === 0;
   for (const { model, reason } of pruned) {
     const { down, headroom } = providerState(model.provider);
     if (!lastResort || down !== undefined) {
       skipped.push({ ref: model.ref, reason: `pruned: ${reason}` });
       continue;
     }
-    const candidate = scoreModel(model, classification, mode, stats?.get(model.ref), headroom, armOf(model));
-    candidate.parts.note = `pruned (${reason}), tried because nothing else can serve`;
-    candidates.push(candidate);
+    fitting.push({ model, headroom, note: `pruned (${reason}), tried because nothing else can serve` });
   }
-  if (candidates.length === 0 && resting.length > 0) throw allResting(skipped, resting);
-  if (candidates.length === 0) throw noCandidate(registry, skipped, explicit !== undefined, tooBig);
+  if (fitting.length === 0 && resting.length > 0) throw allResting(skipped, resting);
+  if (fitting.length === 0) throw noCandidate(registry, skipped, explicit !== undefined, tooBig);
+  // A draw where it can change which model answers: not for a model the client named (its order stands), nor for a
+  // lone candidate, nor in `fastest` (about speed: no exploration there, the posterior's mean is the quality).
+  const draw = bandit?.draws !== false && explicit === undefined && fitting.length > 1 && mode !== 'fastest';
+  let candidates = fitting.map(({ model, headroom, note }): RankedCandidate => {
+    const arm: ArmInput | undefined =
+      bandit === undefined ? undefined : { bandit, arm: stats?.arm?.(model.ref, classification.task), draw };
+    const candidate = scoreModel(model, classification, mode, stats?.get(model.ref), headroom, arm);
+    if (note !== undefined) candidate.parts.note = note;
+    return candidate;
+  });
   // An explicit list keeps the client's order; otherwise the rule's models go first and last, the scores rank the rest.
   if (explicit === undefined) {
     candidates = alternateProviders(candidates.sort((a, b) => b.score - a.score));

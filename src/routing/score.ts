@@ -100,13 +100,15 @@ function has(model: ResolvedModel, capability: Capability): boolean {
 export interface ArmInput {
   bandit: Bandit;
   arm: ArmCounts | undefined;
+  /** Draw the quality from the posterior; false: its mean (the plan decides: see planRoute). */
+  draw: boolean;
 }
 
 /**
  * Scores one model for a request:
  * `wq·Q + ws·S − 0.5·(1 − R) − cost − 0.15·(1 − H)`, where (wq, ws) come from the mode, Q is the quality prior
  * (per-task strength, mixed with knowledge/reasoning for a specialist domain) blended with judged quality, or with the
- * bandit a draw from its (task, model) posterior (its mean in `fastest`), S the speed prior blended with measured
+ * bandit a draw from its (task, model) posterior (its mean when the plan draws none), S the speed prior blended with measured
  * ttft / tokens per second / latency, R the success rate blended with a prior of 1, cost 0 for free models and
  * 0.2..0.3 for paid ones by price, and H the share of the provider's keys usable now.
  */
@@ -128,8 +130,7 @@ export function scoreModel(
   if (arm === undefined) quality = blend(prior, stats?.quality, samples, PRIOR_SAMPLES);
   else {
     posterior = armPosterior(prior, arm.bandit.priorStrength, arm.arm);
-    // `fastest` is about speed: no exploration there, the posterior's mean is its quality.
-    if (mode !== 'fastest') posterior.sample = sampleBeta(posterior.alpha, posterior.beta, arm.bandit.random);
+    if (arm.draw) posterior.sample = sampleBeta(posterior.alpha, posterior.beta, arm.bandit.random);
     quality = posterior.sample ?? posterior.mean;
   }
   const speed = blend(config.speed, stats === undefined ? undefined : measuredSpeed(stats), samples, PRIOR_SAMPLES);

@@ -46,6 +46,8 @@ describe('the Models and Routing pages', () => {
             models: [fakeModel('beta-chat', { quality: 0.6, capabilities: ['chat', 'vision'] })],
           },
         ],
+        // The bandit (on by default) draws each quality: seeded, the explained order is the same on every run.
+        routing: { bandit: { seed: 5 } },
       },
       undefined,
       { SWITCHBOARD_UI_DIR: dir, SWITCHBOARD_ADMIN_KEY: ADMIN_KEY },
@@ -94,7 +96,15 @@ describe('the Models and Routing pages', () => {
     await expect.poll(() => table.locator('tbody tr').count(), { timeout: 10_000 }).toBe(2);
     const first = await table.locator('tbody tr').first().textContent();
     expect(first).toMatch(/^1alpha\/alpha-chat/);
-    expect(await page.getByLabel('Classification').textContent()).toContain('Modebest_quality');
+    const facts = await page.getByLabel('Classification').textContent();
+    expect(facts).toContain('Modebest_quality');
+    expect(facts).toMatch(/Classified bylearned classifierConfidence[01]\.\d\d \((below|at or above) 0\.50\)/);
+    // The bandit's part: no answers yet, so each quality is drawn around the catalog's prior.
+    expect(await page.getByText(/Learning from traffic: each quality is drawn/).count()).toBe(1);
+    const evidence = await table.locator('tbody tr td:nth-child(4)').allTextContents();
+    expect(evidence).toEqual(['no answers yet, mean 0.90', 'no answers yet, mean 0.60']);
+    const draws = await table.locator('tbody tr td:nth-child(5)').allTextContents();
+    expect(draws.every((draw) => /^0\.\d\d/.test(draw))).toBe(true);
     expect(fakes.every((f) => f.requests.length === 0)).toBe(true);
   });
 
@@ -114,6 +124,8 @@ describe('the Models and Routing pages', () => {
     expect(await alert.locator('code').textContent()).toBe('routing.rules[0].when.task[0]');
     // The explain answer in the picture too (and in the accessibility check).
     await page.getByLabel('Prompt', { exact: true }).fill('Summarize this paragraph in one sentence.');
+    // Balanced, not the default now set to fastest: the picture shows the bandit's draws.
+    await page.getByLabel('Mode for this prompt').selectOption('balanced');
     await page.getByRole('button', { name: 'Explain' }).click();
     await page.getByRole('table', { name: 'Ranked candidates' }).waitFor();
     expect(await a11yViolations(page)).toEqual([]);

@@ -9,7 +9,8 @@ const events: RunEvent[] = [];
 
 beforeAll(async () => {
   fakes = await startThreeProtocols();
-  gw = await startTestGateway({ providers: fakes.providers });
+  // The traces name the models that answer in turn (alpha first): no bandit draws (on by default) here.
+  gw = await startTestGateway({ providers: fakes.providers, routing: { bandit: { enabled: false } } });
   gw.gateway.bus.attach((event) => events.push(event));
 });
 afterAll(async () => {
@@ -89,7 +90,11 @@ describe('run events', () => {
     expect(events.length).toBe(before);
     expect(trace(runId)).toEqual([]);
 
-    const all = await startTestGateway({ providers: fakes.providers, events: { recordAll: true } });
+    const all = await startTestGateway({
+      providers: fakes.providers,
+      routing: { bandit: { enabled: false } },
+      events: { recordAll: true },
+    });
     try {
       const seen: string[] = [];
       all.gateway.bus.attach((e) => seen.push(e.type));

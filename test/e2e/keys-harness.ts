@@ -37,12 +37,16 @@ export function provider(
   return { id, protocol, baseUrl: fake.baseUrl, models: [fakeModel(`${id}-chat`, { quality })], ...extra };
 }
 
-/** A gateway with the admin API on (SWITCHBOARD_ADMIN_KEY) and `env` besides. */
+/**
+ * A gateway with the admin API on (SWITCHBOARD_ADMIN_KEY) and `env` besides. The tests know which provider `auto`
+ * picks by the qualities they give: the bandit (on by default) is off unless the config sets `routing.bandit`.
+ */
 export function startKeysGateway(
   config: Record<string, unknown>,
   env: Record<string, string> = {},
 ): Promise<TestGateway> {
-  return startTestGateway(config, undefined, { SWITCHBOARD_ADMIN_KEY: ADMIN_KEY, ...env });
+  const routing = { bandit: { enabled: false }, ...(config['routing'] as Record<string, unknown> | undefined) };
+  return startTestGateway({ ...config, routing }, undefined, { SWITCHBOARD_ADMIN_KEY: ADMIN_KEY, ...env });
 }
 
 /**

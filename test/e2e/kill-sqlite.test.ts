@@ -62,6 +62,8 @@ beforeAll(async () => {
     logLevel: 'silent',
     providers: [provider('alpha', alpha), provider('beta', beta, { limits: { rpd: 3 } }), provider('gamma', gamma)],
     agents: { workspaceRoots: [root] },
+    // Explain before and after the kill must agree: the bandit (on by default) would draw other qualities each time.
+    routing: { bandit: { enabled: false } },
   });
 });
 afterAll(async () => {

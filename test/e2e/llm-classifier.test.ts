@@ -3,6 +3,7 @@
 // fails or is too slow leaves the learned label; a repeated prompt is answered from the cache.
 import type OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { RoutingExplanation } from '../../src/server/routes/routing.js';
 import type { RecordedRequest } from '../fakes/fake-upstream.js';
 import { startTestGateway, startThreeProtocols, type TestGateway, type ThreeProtocols } from './harness.js';
 
@@ -68,6 +69,41 @@ describe('LLM classifier', () => {
     // The same prompt again: the answer is remembered, the model is not asked twice.
     const again = await ask('so what do you make of this one, honestly?', 'balanced');
     expect(again.response.headers.get('x-switchboard-model')).toBe('beta/beta-chat');
+    expect(classifying()).toHaveLength(1);
+  });
+
+  it('shows in explain who classified: the learned classifier, then the remembered answer once a request took it', async () => {
+    const prompt = 'what would you say about that one, all things considered?';
+    const explain = async (mode: string) => {
+      const res = await fetch(`${gw.url}/v1/routing/explain`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'auto', model_quality: mode, messages: [{ role: 'user', content: prompt }] }),
+      });
+      expect(res.status).toBe(200);
+      return (await res.json()) as RoutingExplanation;
+    };
+    const before = await explain('balanced');
+    expect(before.classifier).toMatchObject({
+      by: 'learned',
+      minConfidence: 1,
+      secondOpinion: { model: 'alpha/alpha-chat', wanted: true, taken: false },
+    });
+    expect(before.classifier.confidence).toBe(before.confidence);
+    expect(before.task).not.toBe('code');
+    // Explain calls no model; a request does, and its answer is remembered for the prompt.
+    expect(classifying()).toHaveLength(0);
+    await ask(prompt, 'balanced');
+    const after = await explain('balanced');
+    expect(after.classifier).toMatchObject({
+      by: 'llm',
+      secondOpinion: { wanted: true, taken: true, task: 'code', domain: 'general' },
+    });
+    expect(after).toMatchObject({ task: 'code', rule: 'code-to-beta' });
+    expect(after.candidates[0]!.model).toBe('beta/beta-chat');
+    // In fastest mode a request would not ask, so the remembered answer is not used either.
+    const fastest = await explain('fastest');
+    expect(fastest.classifier).toMatchObject({ by: 'learned', secondOpinion: { wanted: false, taken: false } });
     expect(classifying()).toHaveLength(1);
   });
 

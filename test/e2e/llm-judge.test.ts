@@ -11,7 +11,8 @@ beforeAll(async () => {
   fakes = await startThreeProtocols();
   gw = await startTestGateway({
     providers: fakes.providers,
-    routing: { llmJudge: { model: 'gamma/gamma-chat', modes: ['best_quality'] } },
+    // The tests know which model answers first (alpha, 0.9): the bandit (on by default) would draw beta now and then.
+    routing: { llmJudge: { model: 'gamma/gamma-chat', modes: ['best_quality'] }, bandit: { enabled: false } },
   });
 });
 afterAll(async () => {

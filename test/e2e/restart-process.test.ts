@@ -55,6 +55,8 @@ beforeAll(async () => {
       },
     ],
     agents: { workspaceRoots: [root] },
+    // Explain before and after the restart must agree: the bandit (on by default) would draw other qualities each time.
+    routing: { bandit: { enabled: false } },
   });
 });
 afterAll(async () => {

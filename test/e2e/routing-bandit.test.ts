@@ -59,6 +59,16 @@ describe('the bandit in explain', () => {
       expect(candidate.reasons[0]).toContain('no evidence');
     }
 
+    // What the bandit did: a draw per candidate, each one's place with and without its draw.
+    expect(before.bandit).toMatchObject({ priorStrength: 400, window: 200, drew: true });
+    expect(before.classifier).toMatchObject({ by: 'learned' });
+    before.candidates.forEach((candidate, i) => {
+      expect(candidate.bandit).toMatchObject({ evidence: 0, rank: i + 1 });
+      expect(candidate.bandit!.moved).toBe(candidate.bandit!.rankWithoutDraw !== i + 1);
+    });
+    expect(before.bandit!.reordered).toBe(before.candidates.some((c) => c.bandit!.moved));
+    expect(before.candidates.map((c) => c.bandit!.rankWithoutDraw).sort()).toEqual([1, 2, 3]);
+
     // One answer, judged: its score is alpha's evidence for chat.
     fakes.alpha.setFallback({ type: 'text', text: 'I am well, thank you for asking. How can I help you today?' });
     const { response } = await gw.client.chat.completions.create({ model: 'auto', messages: QUESTION }).withResponse();
@@ -85,5 +95,55 @@ describe('the bandit in explain', () => {
     const streamed = alphaOf(await explain()).bandit!;
     expect(streamed.good).toBeCloseTo(judged.good + 1, 9);
     expect(streamed.bad).toBeCloseTo(after.bandit!.bad, 9);
+  });
+
+  it('draws nothing for a model the client named: its posterior mean, its place unchanged', async () => {
+    const res = await fetch(`${gw.url}/v1/routing/explain`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gamma/gamma-chat', models: ['alpha/alpha-chat'], messages: QUESTION }),
+    });
+    const plan = (await res.json()) as RoutingExplanation;
+    expect(plan.candidates.map((c) => c.model)).toEqual(['gamma/gamma-chat', 'alpha/alpha-chat']);
+    expect(plan.bandit).toMatchObject({ drew: false, reordered: false });
+    for (const candidate of plan.candidates) {
+      expect(candidate.bandit!.sample).toBeUndefined();
+      expect(candidate.bandit!.moved).toBe(false);
+      expect(candidate.reasons[0]).toContain('mean of Beta');
+    }
+  });
+
+  it('moves a candidate when its draw outweighs the means: weak priors a hair apart trade places now and then', async () => {
+    // Not the gateway above: a prior worth one answer, so draws range widely.
+    const weak = await startTestGateway({
+      providers: fakes.providers.map((p) => ({
+        ...p,
+        models: [fakeModel(`${p.id}-chat`, { quality: 0.7, speed: 0.8 })],
+      })),
+      routing: { bandit: { priorStrength: 1, seed: 11 } },
+    });
+    try {
+      const plans: RoutingExplanation[] = [];
+      for (let i = 0; i < 12; i += 1) {
+        const res = await fetch(`${weak.url}/v1/routing/explain`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'auto', messages: QUESTION }),
+        });
+        plans.push((await res.json()) as RoutingExplanation);
+      }
+      const meanOrder = (plan: RoutingExplanation) =>
+        [...plan.candidates].sort((x, y) => x.bandit!.rankWithoutDraw - y.bandit!.rankWithoutDraw).map((c) => c.model);
+      // The order without draws is one order, whatever was drawn; the drawn orders differ from it now and then.
+      expect(new Set(plans.map((plan) => meanOrder(plan).join())).size).toBe(1);
+      const reordered = plans.filter((plan) => plan.bandit!.reordered);
+      expect(reordered.length).toBeGreaterThan(0);
+      for (const plan of reordered) {
+        expect(plan.candidates.map((c) => c.model)).not.toEqual(meanOrder(plan));
+        expect(plan.candidates.some((c) => c.bandit!.moved)).toBe(true);
+      }
+    } finally {
+      await weak.close();
+    }
   });
 });

@@ -21,6 +21,8 @@ beforeAll(async () => {
   gw = await startTestGateway(
     {
       providers: fakes.providers,
+      // The runs' events name the models that answer in turn (alpha first): no bandit draws (on by default) here.
+      routing: { bandit: { enabled: false } },
       events: { maxEventsPerRun: 100_000, retentionMs: 60_000, maxQueuedMessages: 16, maxBufferedBytes: 256 * 1024 },
     },
     logger,

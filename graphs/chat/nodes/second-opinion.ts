@@ -1,7 +1,8 @@
 // second-opinion node: when the learned classifier is unsure of a prompt (confidence below
 // routing.classifierMinConfidence) and routing.llmClassifier names a model, that model labels it; never in `fastest`
 // mode, where its latency would cost more than a better label buys, and never for a request that names its model.
-import type { LlmClassifierConfig } from '../../../src/config/routing-schema.js';
+import type { ResolvedCatalog } from '../../../src/catalog/types.js';
+import type { LlmClassifierConfig, RoutingConfig, RoutingRule } from '../../../src/config/routing-schema.js';
 import {
   createLlmClassifier,
   type AskModel,
@@ -9,7 +10,9 @@ import {
   type LlmOpinion,
 } from '../../../src/routing/llm-classifier.js';
 import { learnComplexity } from '../../../src/routing/learned-complexity.js';
+import type { RouteOptions } from '../../../src/routing/plan.js';
 import { matchRule } from '../../../src/routing/rules.js';
+import type { Classification } from '../../../src/routing/types.js';
 import type { ChatContext, ChatDeps } from '../context.js';
 import { callInputFor, callModel } from './call.js';
 import { complexityContext } from './classify.js';
@@ -19,14 +22,38 @@ const classifiers = new WeakMap<LlmClassifierConfig, LlmClassifier>();
 
 /** Whether the classifier model is to be asked about this request. */
 export function needsSecondOpinion(deps: ChatDeps, context: ChatContext): boolean {
-  const config = deps.routing.llmClassifier;
   const { classification, input } = context;
-  if (config === undefined || classification?.confidence === undefined || input.request.model !== 'auto') return false;
+  return classification !== undefined && wantsSecondOpinion(deps, { ...input, classification, rule: context.rule });
+}
+
+/** What decides whether the classifier model is asked: the request, its labels and rule. */
+export interface OpinionInput {
+  request: { model: string };
+  route: Pick<RouteOptions, 'mode' | 'modeExplicit'>;
+  classification: Classification;
+  rule?: RoutingRule | undefined;
+}
+
+/**
+ * Whether routing.llmClassifier's model is to be asked (the request graph and POST /v1/routing/explain): the learned
+ * classifier's confidence is below routing.classifierMinConfidence, the request is `auto`, its mode not `fastest`.
+ */
+export function wantsSecondOpinion(
+  deps: { routing: RoutingConfig; registry: Pick<ResolvedCatalog, 'byRef'> },
+  input: OpinionInput,
+): boolean {
+  const config = deps.routing.llmClassifier;
+  const { classification, request, route, rule } = input;
+  if (config === undefined || classification.confidence === undefined || request.model !== 'auto') return false;
   if (classification.confidence >= deps.routing.classifierMinConfidence || !deps.registry.byRef.has(config.model))
     return false;
-  const mode =
-    context.rule?.mode !== undefined && input.route.modeExplicit !== true ? context.rule.mode : input.route.mode;
+  const mode = rule?.mode !== undefined && route.modeExplicit !== true ? rule.mode : route.mode;
   return mode !== 'fastest';
+}
+
+/** The classifier model's answer remembered for `prompt` (asked by an earlier request), asking nothing. */
+export function rememberedOpinion(config: LlmClassifierConfig, prompt: string): LlmOpinion | undefined {
+  return classifiers.get(config)?.remembered(prompt);
 }
 
 /** The classifier model's labels for the request's prompt; undefined when it gave none (never a failure of the run). */

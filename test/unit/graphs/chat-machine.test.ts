@@ -47,7 +47,8 @@ function deps(behaviour: Behaviour, calls: string[], maxAttempts: number): ChatD
       openai: { protocol: 'openai', chat, stream: () => [], listModels: async () => [] },
     } as unknown as ChatDeps['adapters'],
     keys: createLocalKeyPool(),
-    routing: RoutingSchema.parse({ maxAttempts, totalTimeoutMs: 60_000 }),
+    // About plan order and fallbacks: the bandit's draws (on by default) would reorder models 0.1 apart.
+    routing: RoutingSchema.parse({ maxAttempts, totalTimeoutMs: 60_000, bandit: { enabled: false } }),
     timeouts: { connectMs: 1, firstByteMs: 1, idleMs: 1 },
     now: Date.now,
   };

@@ -170,6 +170,30 @@ describe('Thompson sampling in plans', () => {
     );
   });
 
+  it('draws only when there is a choice: not for a model the client named, a lone candidate, or draws turned off', () => {
+    const stats = live();
+    const random = vi.fn(seededRandom(9));
+    const bandit: Bandit = { priorStrength: 10, random };
+    const plan = (route: Parameters<typeof planRoute>[1], context = {}) =>
+      planRoute(registry, route, labelled('code'), { stats, bandit, ...context });
+    const named = plan({ model: FLAKY, models: ['two/steady'], mode: 'balanced' });
+    const alone = plan({ model: 'auto', mode: 'best_quality', allows: (ref) => ref === FLAKY });
+    const means = plan({ model: 'auto', mode: 'balanced' }, { bandit: { ...bandit, draws: false } });
+    for (const candidates of [named.candidates, alone.candidates, means.candidates]) {
+      for (const candidate of candidates) {
+        expect(candidate.bandit!.sample).toBeUndefined();
+        expect(candidate.reasons[0]).toMatch(/^quality 0\.\d+ for code \(mean of Beta/);
+      }
+    }
+    expect(named.candidates.map((c) => c.model.ref)).toEqual([FLAKY, 'two/steady']);
+    expect(alone.candidates.map((c) => c.model.ref)).toEqual([FLAKY]);
+    expect(random).not.toHaveBeenCalled();
+    // Two candidates for `auto`: each is drawn.
+    const drawn = plan({ model: 'auto', mode: 'balanced' });
+    expect(drawn.candidates.every((c) => c.bandit!.sample !== undefined)).toBe(true);
+    expect(random).toHaveBeenCalled();
+  });
+
   it('records arm evidence in the judge score update itself, and none when the bandit is off', async () => {
     const store = createMemoryStatsStore();
     const record = vi.spyOn(store, 'record');

@@ -56,6 +56,8 @@ const registry = resolveCatalogWithKeys(
 );
 const config = ConfigSchema.parse({
   routing: {
+    // These tests are about the plan's order and reasons: the bandit (on by default) has its own, seeded, tests.
+    bandit: { enabled: false },
     rules: [
       { name: 'code-to-coders', when: { task: ['code'] }, prefer: ['smart/coder'], mode: 'best_quality', cache: true },
     ],
@@ -89,6 +91,11 @@ const Explanation = z.strictObject({
   }),
   // The default (learned) classifier says how sure it is of the task.
   confidence: z.number().gt(0).max(1),
+  classifier: z.strictObject({
+    by: z.literal('learned'),
+    confidence: z.number().gt(0).max(1),
+    minConfidence: z.number(),
+  }),
   tokens: z.number().int().positive(),
   needs: z.strictObject({ tools: z.boolean(), vision: z.boolean(), json: z.boolean(), longContext: z.boolean() }),
   mode: z.enum(['fastest', 'balanced', 'best_quality']),

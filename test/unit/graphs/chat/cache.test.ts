@@ -60,7 +60,8 @@ function deps(cache: ResponseCache | undefined, calls: string[], rules: unknown[
     registry,
     adapters: { openai: { protocol: 'openai', chat } } as unknown as ChatDeps['adapters'],
     keys: createLocalKeyPool(),
-    routing: RoutingSchema.parse({ totalTimeoutMs: 60_000, rules }),
+    // The tests name the model that answers: the bandit's draws (on by default) would pick another now and then.
+    routing: RoutingSchema.parse({ totalTimeoutMs: 60_000, rules, bandit: { enabled: false } }),
     timeouts: { connectMs: 1, firstByteMs: 1, idleMs: 1 },
     now: Date.now,
     ...(cache === undefined ? {} : { cache }),

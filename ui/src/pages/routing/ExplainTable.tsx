@@ -1,7 +1,9 @@
-// An explain answer as the operator reads it: the classification in one line, then the candidates in the order the
-// gateway would try them with their scores and reasons, then the models left out and why.
+// An explain answer as the operator reads it: the classification in one line (who classified, how sure), then the
+// candidates in the order the gateway would try them with their scores, the bandit's evidence and draw, and reasons,
+// then the models left out and why.
 import { EmptyState } from '../../components/common';
 import type { Explanation } from './api';
+import { BanditSummary, ClassifierFacts, drawText, evidenceText } from './LearningParts';
 
 /** The needs the classifier found, in words ("tools, vision"); "none" when it found none. */
 function needsText(needs: Explanation['needs']): string {
@@ -27,6 +29,7 @@ export function ExplainTable({ explanation }: { explanation: Explanation }) {
           <dt>Domain</dt>
           <dd>{explanation.domain}</dd>
         </div>
+        <ClassifierFacts part={explanation.classifier} />
         <div>
           <dt>Complexity</dt>
           <dd>{explanation.complexity.toFixed(2)}</dd>
@@ -53,32 +56,39 @@ export function ExplainTable({ explanation }: { explanation: Explanation }) {
           <p>No serving model can take this request. Switch a model on, on the Models page, or add a provider key.</p>
         </EmptyState>
       ) : (
-        <table aria-label="Ranked candidates">
-          <thead>
-            <tr>
-              <th scope="col" className="num">
-                Rank
-              </th>
-              <th scope="col">Model</th>
-              <th scope="col" className="num">
-                Score
-              </th>
-              <th scope="col">Why</th>
-            </tr>
-          </thead>
-          <tbody>
-            {candidates.map((c, i) => (
-              <tr key={c.model}>
-                <td className="num">{i + 1}</td>
-                <td>
-                  <code>{c.model}</code>
-                </td>
-                <td className="num">{c.score.toFixed(3)}</td>
-                <td>{c.reasons.join('; ')}</td>
+        <>
+          <BanditSummary bandit={explanation.bandit} />
+          <table aria-label="Ranked candidates">
+            <thead>
+              <tr>
+                <th scope="col" className="num">
+                  Rank
+                </th>
+                <th scope="col">Model</th>
+                <th scope="col" className="num">
+                  Score
+                </th>
+                <th scope="col">Evidence</th>
+                <th scope="col">Draw</th>
+                <th scope="col">Why</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {candidates.map((c, i) => (
+                <tr key={c.model}>
+                  <td className="num">{i + 1}</td>
+                  <td>
+                    <code>{c.model}</code>
+                  </td>
+                  <td className="num">{c.score.toFixed(3)}</td>
+                  <td>{evidenceText(c.bandit)}</td>
+                  <td>{drawText(c.bandit)}</td>
+                  <td>{c.reasons.join('; ')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
       )}
       {skipped.length > 0 ? (
         <table aria-label="Left out">

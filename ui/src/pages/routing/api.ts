@@ -21,18 +21,45 @@ interface Settings {
   values: SettingValue[];
 }
 
+/** Who classified the prompt and how sure it was (explain's `classifier`). */
+export interface ClassifierPart {
+  by: 'learned' | 'llm' | 'rules';
+  confidence?: number;
+  minConfidence: number;
+  secondOpinion?: { model: string; wanted: boolean; taken: boolean; task?: string; domain?: string };
+}
+
+/** A candidate's bandit arm: its Beta posterior, the draw used, its place with and without the draws. */
+export interface ArmPart {
+  alpha: number;
+  beta: number;
+  mean: number;
+  sample?: number;
+  good: number;
+  bad: number;
+  evidence: number;
+  rank: number;
+  rankWithoutDraw: number;
+  moved: boolean;
+}
+
 /** The answer of POST /v1/routing/explain. */
 export interface Explanation {
   task: string;
   domain: string;
   complexity: number;
+  confidence?: number;
+  /** Absent from gateways older than the learning fields. */
+  classifier?: ClassifierPart;
+  /** Absent when routing.bandit is off. */
+  bandit?: { priorStrength: number; window: number; drew: boolean; reordered: boolean };
   tokens: number;
   needs: { tools: boolean; vision: boolean; json: boolean; longContext: boolean };
   mode: Mode;
   rule?: string;
   ensemble?: unknown;
   cache?: boolean;
-  candidates: Array<{ model: string; score: number; reasons: string[] }>;
+  candidates: Array<{ model: string; score: number; reasons: string[]; bandit?: ArmPart }>;
   skipped: Array<{ model: string; reason: string }>;
 }
 
