@@ -11,6 +11,7 @@ import { matchRule, orderByRule } from './rules.js';
 import type { Bandit } from './bandit.js';
 import { scoreModel, unfitReason, type ArmInput, type RankedCandidate } from './score.js';
 import type { Classification, Plan, StatsView } from './types.js';
+import { modeWeights } from './weights.js';
 
 /**
  * What the client asked for about routing besides the model. The model it named stays in its request
@@ -63,6 +64,11 @@ export interface RouteContext {
   now?: number;
   /** Thompson sampling over task × model (src/routing/bandit.ts): quality drawn from each arm's posterior. */
   bandit?: Bandit;
+  /**
+   * routing.complexity.span: how far the prompt's complexity moves `balanced`'s quality weight (src/routing/weights.ts);
+   * absent or 0, the mode's own weights.
+   */
+  complexitySpan?: number;
 }
 
 export const AUTO_MODEL = 'auto';
@@ -91,6 +97,9 @@ export function planRoute(
   const rule = context.rules === undefined ? context.rule : matchRule(context.rules, classification);
   const mode = rule?.mode !== undefined && route.modeExplicit !== true ? rule.mode : route.mode;
   const { stats, bandit } = context;
+  // A client that named its models ranks them itself: its scores stay the mode's.
+  const span = explicit === undefined ? (context.complexitySpan ?? 0) : 0;
+  const weights = modeWeights(mode, classification.complexity, span);
   const now = context.now ?? Date.now();
   const armOf = (model: ResolvedModel): ArmInput | undefined =>
     bandit === undefined ? undefined : { bandit, arm: stats?.arm?.(model.ref, classification.task) };
@@ -134,7 +143,7 @@ export function planRoute(
       resting.push(down);
       continue;
     }
-    candidates.push(scoreModel(model, classification, mode, stats?.get(model.ref), headroom, armOf(model)));
+    candidates.push(scoreModel(model, classification, mode, stats?.get(model.ref), headroom, armOf(model), weights));
   }
   // Better a model on probation than no answer: pruned models come back when nothing else can serve.
   const lastResort = candidates.length === 0;
@@ -144,7 +153,7 @@ export function planRoute(
       skipped.push({ ref: model.ref, reason: `pruned: ${reason}` });
       continue;
     }
-    const candidate = scoreModel(model, classification, mode, stats?.get(model.ref), headroom, armOf(model));
+    const candidate = scoreModel(model, classification, mode, stats?.get(model.ref), headroom, armOf(model), weights);
     candidate.parts.note = `pruned (${reason}), tried because nothing else can serve`;
     candidates.push(candidate);
   }
@@ -155,7 +164,7 @@ export function planRoute(
     candidates = alternateProviders(candidates.sort((a, b) => b.score - a.score));
     if (rule !== undefined) candidates = orderByRule(candidates, rule, registry);
   }
-  const plan: Plan = { candidates, skipped, mode };
+  const plan: Plan = { candidates, skipped, mode, weights };
   if (unavailable.length > 0) plan.unavailable = unavailable;
   if (rule !== undefined) {
     plan.rule = rule.name;

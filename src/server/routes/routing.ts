@@ -6,6 +6,7 @@ import { applyAlias } from '../../routing/aliases.js';
 import { banditOf, type ArmPosterior } from '../../routing/bandit.js';
 import { labelRequest, planRequest, type RouterView } from '../../routing/route-context.js';
 import type { Plan } from '../../routing/types.js';
+import type { Weights } from '../../routing/weights.js';
 import { parseChatBody } from '../chat-body.js';
 import type { AppDeps } from '../deps.js';
 import { allowedModels, callerOf } from '../middleware/client-auth.js';
@@ -26,6 +27,8 @@ export interface RoutingExplanation {
   tokens: number;
   needs: { tools: boolean; vision: boolean; json: boolean; longContext: boolean };
   mode: Plan['mode'];
+  /** The weights the scores used: the mode's, moved by complexity in `balanced` (routing.complexity.span). */
+  weights?: Weights;
   rule?: string;
   /** The request's ensemble, else the matching rule's. */
   ensemble?: Plan['ensemble'];
@@ -56,6 +59,7 @@ export function routingRoutes(deps: RoutingRouteDeps): Router {
     stats: deps.stats,
     // Its own sampler: explaining draws no value from the one requests use.
     bandit: banditOf(deps.config.routing.bandit),
+    complexitySpan: deps.config.routing.complexity.span,
     now: deps.now,
   };
   router.post('/v1/routing/explain', (req, res) => {
@@ -86,6 +90,7 @@ export function routingRoutes(deps: RoutingRouteDeps): Router {
     if (classification.complexityEvidence !== undefined)
       body.complexity_evidence = { ...classification.complexityEvidence };
     if (classification.confidence !== undefined) body.confidence = classification.confidence;
+    if (plan.weights !== undefined) body.weights = roundWeights(plan.weights);
     if (plan.rule !== undefined) body.rule = plan.rule;
     // The request's own ensemble wins over the rule's, as in the request graph.
     const fused = ensemble ?? plan.ensemble;
@@ -95,3 +100,10 @@ export function routingRoutes(deps: RoutingRouteDeps): Router {
   });
   return router;
 }
+
+const roundWeights = (weights: Weights): Weights => ({
+  quality: round(weights.quality),
+  speed: round(weights.speed),
+  cost: round(weights.cost),
+});
+const round = (x: number): number => Math.round(x * 1000) / 1000;
