@@ -11,7 +11,8 @@ beforeAll(async () => {
   fakes = await startThreeProtocols();
   gw = await startTestGateway({
     providers: fakes.providers,
-    routing: { llmJudge: { model: 'gamma/gamma-chat', modes: ['best_quality'] } },
+    // balanced's own weights, so that alpha answers in every mode (the tests are about grading, not the choice).
+    routing: { llmJudge: { model: 'gamma/gamma-chat', modes: ['best_quality'] }, complexity: { span: 0 } },
   });
 });
 afterAll(async () => {

@@ -24,7 +24,8 @@ beforeAll(async () => {
   })) as ProviderEntry[];
   gw = await startTestGateway({
     providers,
-    routing: { pruning: { minSamples: 3, minSuccessRate: 0.5, coolDownMs: 1_000 } },
+    // balanced's own weights: an easy prompt would lean to speed and narrow alpha's lead below three failures' cost.
+    routing: { pruning: { minSamples: 3, minSuccessRate: 0.5, coolDownMs: 1_000 }, complexity: { span: 0 } },
     // The provider's circuit could open on these failures: keep it shut, so that pruning is what is seen.
     accounts: { breakerMinCalls: 1_000 },
   });
