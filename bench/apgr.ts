@@ -10,16 +10,14 @@
 import { pino } from 'pino';
 import { resolveCatalogWithKeys } from '../src/accounts/provider-keys.js';
 import { RoutingSchema } from '../src/config/routing-schema.js';
-import type { Task } from '../src/config/schema.js';
 import { seededRandom } from '../src/routing/bandit.js';
 import { createLearnedClassifier } from '../src/routing/classifier/learned-classifier.js';
-import type { Difficulty } from '../src/routing/classifier/linear-model.js';
 import { createRuleClassifier } from '../src/routing/classifier/rule-classifier.js';
 import { learnComplexity } from '../src/routing/learned-complexity.js';
 import { createLiveStats } from '../src/routing/stats.js';
 import type { Classification } from '../src/routing/types.js';
 import { createMemoryStatsStore } from '../src/storage/memory/stats.js';
-import { apgr } from '../test/fixtures/routing/apgr.js';
+import { apgr, SCENARIOS, STRONG } from '../test/fixtures/routing/apgr.js';
 import { bankRequest, loadBank, splitOf, type BankPrompt } from '../test/fixtures/routing/bank-set.js';
 
 const args = new Map(process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=') as [string, string]));
@@ -27,27 +25,6 @@ const SEEDS = Number(args.get('seeds') ?? 5);
 /** How often the judge's verdict is right (an LLM judge; the cheap checks alone would see far fewer failures). */
 const JUDGE_ACCURACY = Number(args.get('judge') ?? 0.9);
 const LIVE = [250, 1000, 4000];
-
-/** Chance of a good answer by labelled difficulty. */
-const WEAK: Record<Difficulty, number> = { easy: 0.9, medium: 0.6, hard: 0.25 };
-const STRONG: Record<Difficulty, number> = { easy: 0.98, medium: 0.95, hard: 0.9 };
-/** Scenario B: the weak model is also worse at some tasks than others (what no difficulty label says). */
-const TASK_FACTOR: Record<Task, number> = {
-  code: 0.65,
-  math: 0.6,
-  reasoning: 0.7,
-  creative_writing: 1,
-  roleplay: 1.05,
-  extraction: 0.95,
-  summarization: 1.05,
-  translation: 0.9,
-  knowledge: 0.85,
-  chat: 1.1,
-};
-const SCENARIOS = {
-  'A: weak success by difficulty only': (p: BankPrompt) => WEAK[p.difficulty],
-  'B: by difficulty × task': (p: BankPrompt) => Math.min(0.98, WEAK[p.difficulty] * TASK_FACTOR[p.task]),
-};
 
 interface Row {
   prompt: BankPrompt;

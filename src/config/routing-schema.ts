@@ -116,7 +116,8 @@ const BanditSchema = z.strictObject({
 
 /**
  * Complexity that learns from outcomes (src/routing/learned-complexity.ts): the classifier's complexity is the prior,
- * the judged answers and failed calls of weak models on the prompt's cluster (task × difficulty bucket) its evidence.
+ * the judged answers and failed calls of weak models on the prompt's cluster (task × difficulty bucket) its evidence;
+ * and how far it steers `balanced`'s scores (`span`).
  */
 const ComplexitySchema = z.strictObject({
   /** false: complexity is the classifier's alone, and no cluster evidence is recorded. */
@@ -130,6 +131,12 @@ const ComplexitySchema = z.strictObject({
   strongQuality: unit.default(0.8),
   /** Evidence per (cluster, model) is kept at most this many answers' worth: older answers fade. */
   window: z.number().positive().max(1_000_000).default(200),
+  /**
+   * How far complexity moves `balanced`'s quality weight from its 0.6: by span · (2·complexity − 1), speed taking the
+   * rest and the paid-model penalty scaling with speed (src/routing/weights.ts). 0: the mode's weights, whatever the
+   * prompt.
+   */
+  span: z.number().min(0).max(0.4).default(0.2),
 });
 
 /** A fast model asked to classify the prompts the learned classifier is unsure of (docs/ROUTING.md "classify"). */

@@ -11,6 +11,7 @@ import { matchRule, orderByRule } from './rules.js';
 import type { Bandit } from './bandit.js';
 import { scoreModel, unfitReason, type ArmInput, type RankedCandidate } from './score.js';
 import type { Classification, Plan, StatsView } from './types.js';
+import { modeWeights } from './weights.js';
 
 /**
  * What the client asked for about routing besides the model. The model it named stays in its request
@@ -63,6 +64,11 @@ export interface RouteContext {
   now?: number;
   /** Thompson sampling over task × model (src/routing/bandit.ts): quality drawn from each arm's posterior. */
   bandit?: Bandit;
+  /**
+   * routing.complexity.span: how far the prompt's complexity moves `balanced`'s quality weight (src/routing/weights.ts);
+   * absent or 0, the mode's own weights.
+   */
+  complexitySpan?: number;
 }
 
 export const AUTO_MODEL = 'auto';
@@ -91,6 +97,9 @@ export function planRoute(
   const rule = context.rules === undefined ? context.rule : matchRule(context.rules, classification);
   const mode = rule?.mode !== undefined && route.modeExplicit !== true ? rule.mode : route.mode;
   const { stats, bandit } = context;
+  // A client that named its models ranks them itself: its scores stay the mode's.
+  const span = explicit === undefined ? (context.complexitySpan ?? 0) : 0;
+  const weights = modeWeights(mode, classification.complexity, span);
   const now = context.now ?? Date.now();
   const skipped: Plan['skipped'] = [];
   /** The models that can serve, scored once they are all known (the bandit draws only when there is a choice). */
@@ -153,7 +162,7 @@ export function planRoute(
   let candidates = fitting.map(({ model, headroom, note }): RankedCandidate => {
     const arm: ArmInput | undefined =
       bandit === undefined ? undefined : { bandit, arm: stats?.arm?.(model.ref, classification.task), draw };
-    const candidate = scoreModel(model, classification, mode, stats?.get(model.ref), headroom, arm);
+    const candidate = scoreModel(model, classification, mode, stats?.get(model.ref), headroom, arm, weights);
     if (note !== undefined) candidate.parts.note = note;
     return candidate;
   });
@@ -162,7 +171,7 @@ export function planRoute(
     candidates = alternateProviders(candidates.sort((a, b) => b.score - a.score));
     if (rule !== undefined) candidates = orderByRule(candidates, rule, registry);
   }
-  const plan: Plan = { candidates, skipped, mode };
+  const plan: Plan = { candidates, skipped, mode, weights };
   if (unavailable.length > 0) plan.unavailable = unavailable;
   if (rule !== undefined) {
     plan.rule = rule.name;

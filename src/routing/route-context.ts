@@ -20,6 +20,8 @@ export interface RouterView {
   stats?: StatsView;
   /** The bandit that draws each candidate's quality (src/routing/bandit.ts); the blended quality when absent. */
   bandit?: Bandit | undefined;
+  /** routing.complexity.span: how far complexity moves `balanced`'s weights; the mode's own when absent. */
+  complexitySpan?: number;
   now: () => number;
 }
 
@@ -64,5 +66,6 @@ export function planRequest(registry: ResolvedCatalog, input: PlanInput, view: R
     now: view.now(),
   };
   if (view.bandit !== undefined) context.bandit = view.bandit;
+  if (view.complexitySpan !== undefined) context.complexitySpan = view.complexitySpan;
   return planRoute(registry, { ...input.route, model: input.model }, input.classification, context);
 }

@@ -6,13 +6,8 @@ import type { ArmCounts } from '../storage/types.js';
 import { armPosterior, sampleBeta, type ArmPosterior, type Bandit } from './bandit.js';
 import { outputTokensFor } from './output-cap.js';
 import type { Candidate, Classification, ModelStats } from './types.js';
+import { modeWeights, weightsReason, type Weights } from './weights.js';
 
-/** How much each mode weighs quality against speed. */
-const MODE_WEIGHTS: Record<ModelQuality, { quality: number; speed: number }> = {
-  fastest: { quality: 0.25, speed: 0.75 },
-  balanced: { quality: 0.6, speed: 0.4 },
-  best_quality: { quality: 0.9, speed: 0.1 },
-};
 /** The catalog prior counts as this many measured calls: with n calls measured, the measurement weighs n / (n + 10). */
 const PRIOR_SAMPLES = 10;
 /** Success is learnt faster than quality or speed: a model that keeps failing should sink after a few calls. */
@@ -54,6 +49,8 @@ export interface ScoreParts {
   note?: string;
   /** The (task, model) arm when the bandit set the quality: its posterior, and the draw (not in `fastest`). */
   bandit?: ArmPosterior;
+  /** The weights when the prompt's complexity moved them from the mode's (src/routing/weights.ts). */
+  weights?: Weights;
 }
 
 /** A candidate as the router builds it: `reasons` is computed from `parts` on first read, then kept. */
@@ -106,7 +103,8 @@ export interface ArmInput {
 
 /**
  * Scores one model for a request:
- * `wq·Q + ws·S − 0.5·(1 − R) − cost − 0.15·(1 − H)`, where (wq, ws) come from the mode, Q is the quality prior
+ * `wq·Q + ws·S − 0.5·(1 − R) − wc·cost − 0.15·(1 − H)`, where (wq, ws, wc) come from the mode and, in `balanced`,
+ * the prompt's complexity (`weights`, src/routing/weights.ts; the mode's own when absent), Q is the quality prior
  * (per-task strength, mixed with knowledge/reasoning for a specialist domain) blended with judged quality, or with the
  * bandit a draw from its (task, model) posterior (its mean when the plan draws none), S the speed prior blended with measured
  * ttft / tokens per second / latency, R the success rate blended with a prior of 1, cost 0 for free models and
@@ -119,6 +117,7 @@ export function scoreModel(
   stats?: ModelStats,
   headroom?: number,
   arm?: ArmInput,
+  weights: Weights = modeWeights(mode, classification.complexity, 0),
 ): RankedCandidate {
   const { config } = model;
   const taskPrior = config.strengths?.[classification.task] ?? config.quality;
@@ -136,17 +135,17 @@ export function scoreModel(
   const speed = blend(config.speed, stats === undefined ? undefined : measuredSpeed(stats), samples, PRIOR_SAMPLES);
   const reliability = blend(1, stats?.successRate, samples, RELIABILITY_PRIOR_SAMPLES);
   const price = (config.costPer1M.input + config.costPer1M.output) / 2;
-  const weights = MODE_WEIGHTS[mode];
   const value =
     weights.quality * quality +
     weights.speed * speed -
     RELIABILITY_WEIGHT * (1 - reliability) -
-    costPenalty(price) -
+    weights.cost * costPenalty(price) -
     (headroom === undefined ? 0 : HEADROOM_WEIGHT * (1 - headroom));
   const parts: ScoreParts = { prior, quality, speed, reliability, price };
   if (domainPrior !== undefined) parts.domainPrior = domainPrior;
   if (stats !== undefined) parts.stats = stats;
   if (headroom !== undefined) parts.headroom = headroom;
+  if (weights.cost !== 1) parts.weights = weights;
   const candidate = withLazyReasons(model, Math.round(value * 1000) / 1000, parts, classification);
   if (posterior !== undefined) {
     parts.bandit = posterior;
@@ -240,6 +239,7 @@ function describe(model: ResolvedModel, parts: ScoreParts, classification: Class
   const { input, output } = model.config.costPer1M;
   out.push(parts.price === 0 ? 'free' : `paid ($${input} in, $${output} out per 1M tokens)`);
   if (parts.headroom !== undefined) out.push(`headroom ${percent(parts.headroom)}`);
+  if (parts.weights !== undefined) out.push(weightsReason(parts.weights, classification.complexity));
   return out;
 }
 

@@ -4,6 +4,7 @@ import type { Ensemble } from '../config/routing-schema.js';
 import type { ResolvedModel, ResolvedProvider } from '../catalog/types.js';
 import type { ArmCounts } from '../storage/types.js';
 import type { ArmPosterior } from './bandit.js';
+import type { Weights } from './weights.js';
 
 export type { Domain } from '../config/schema.js';
 
@@ -69,6 +70,11 @@ export interface Plan {
   /** Models left out, and why (missing capability, context too small, pruned, keys resting...). */
   skipped: Array<{ ref: string; reason: string }>;
   mode: ModelQuality;
+  /**
+   * The weights the chat plan's scores used: the mode's, moved by the prompt's complexity in `balanced`
+   * (src/routing/weights.ts).
+   */
+  weights?: Weights;
   /** The routing rule that matched the request, if one did. */
   rule?: string;
   /** An ensemble the matching rule asks for (the request's own `ensemble` field wins over it). */

@@ -35,8 +35,10 @@ beforeAll(async () => {
       models: [fakeModel('beta-chat', { quality: 0.3, speed: 0.95 })],
     },
   ];
-  gw = await startTestGateway({ providers });
-  guarded = await startTestGateway({ providers }, undefined, { SWITCHBOARD_REQUIRE_AUTH: '1' });
+  // balanced's own weights: an easy question would otherwise lean to beta's speed.
+  const routing = { complexity: { span: 0 } };
+  gw = await startTestGateway({ providers, routing });
+  guarded = await startTestGateway({ providers, routing }, undefined, { SWITCHBOARD_REQUIRE_AUTH: '1' });
 });
 afterAll(async () => {
   await Promise.all([gw?.close(), guarded?.close()]);

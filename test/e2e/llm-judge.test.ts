@@ -11,8 +11,13 @@ beforeAll(async () => {
   fakes = await startThreeProtocols();
   gw = await startTestGateway({
     providers: fakes.providers,
-    // The tests know which model answers first (alpha, 0.9): the bandit (on by default) would draw beta now and then.
-    routing: { llmJudge: { model: 'gamma/gamma-chat', modes: ['best_quality'] }, bandit: { enabled: false } },
+    // The tests know which model answers first (alpha, 0.9): the bandit (on by default) would draw beta now and then,
+    // and balanced's steering (on by default) would lean an easy prompt to the faster model.
+    routing: {
+      llmJudge: { model: 'gamma/gamma-chat', modes: ['best_quality'] },
+      bandit: { enabled: false },
+      complexity: { span: 0 },
+    },
   });
 });
 afterAll(async () => {

@@ -24,8 +24,13 @@ beforeAll(async () => {
   })) as ProviderEntry[];
   gw = await startTestGateway({
     providers,
-    // About pruning and the order the priors give: the bandit (on by default) would reorder close models now and then.
-    routing: { pruning: { minSamples: 3, minSuccessRate: 0.5, coolDownMs: 1_000 }, bandit: { enabled: false } },
+    // About pruning and the order the priors give: the bandit (on by default) would reorder close models now and then,
+    // and balanced's steering would narrow alpha's lead on an easy prompt below three failures' cost.
+    routing: {
+      pruning: { minSamples: 3, minSuccessRate: 0.5, coolDownMs: 1_000 },
+      bandit: { enabled: false },
+      complexity: { span: 0 },
+    },
     // The provider's circuit could open on these failures: keep it shut, so that pruning is what is seen.
     accounts: { breakerMinCalls: 1_000 },
   });

@@ -137,8 +137,9 @@ describe('routing rules from the config', () => {
   });
 
   it("puts a task rule's preferred model first and its fallback last", async () => {
-    // Without the rule code ranks beta, alpha, gamma.
-    expect((await explainOf(CODE, {}, await gatewayWith(PLAIN))).candidates.map((c) => c.model)).toEqual([
+    // Without the rule code ranks beta, alpha, gamma (at balanced's own weights: complexity's steering pinned off).
+    const plain = await gatewayWith(PLAIN, { routing: { complexity: { span: 0 } } });
+    expect((await explainOf(CODE, {}, plain)).candidates.map((c) => c.model)).toEqual([
       'beta/beta-chat',
       'alpha/alpha-chat',
       'gamma/gamma-chat',

@@ -13,6 +13,7 @@ export function routerViewOf(deps: ChatDeps): RouterView {
     stats: deps.stats,
     // One sampler per gateway: seeded by the config, its draws follow each other across requests.
     bandit: banditOf(deps.routing.bandit),
+    complexitySpan: deps.routing.complexity.span,
     now: deps.now,
   };
 }

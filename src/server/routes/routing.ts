@@ -6,6 +6,7 @@ import { applyAlias } from '../../routing/aliases.js';
 import { banditOf } from '../../routing/bandit.js';
 import { labelRequest, planRequest, type RouterView } from '../../routing/route-context.js';
 import type { Plan } from '../../routing/types.js';
+import type { Weights } from '../../routing/weights.js';
 import { parseChatBody } from '../chat-body.js';
 import type { AppDeps } from '../deps.js';
 import { allowedModels, callerOf } from '../middleware/client-auth.js';
@@ -37,6 +38,8 @@ export interface RoutingExplanation {
   tokens: number;
   needs: { tools: boolean; vision: boolean; json: boolean; longContext: boolean };
   mode: Plan['mode'];
+  /** The weights the scores used: the mode's, moved by complexity in `balanced` (routing.complexity.span). */
+  weights?: Weights;
   rule?: string;
   /** The request's ensemble, else the matching rule's. */
   ensemble?: Plan['ensemble'];
@@ -68,6 +71,7 @@ export function routingRoutes(deps: RoutingRouteDeps): Router {
     stats: deps.stats,
     // Its own sampler: explaining draws no value from the one requests use.
     bandit,
+    complexitySpan: deps.config.routing.complexity.span,
     now: deps.now,
   };
   // The same plan from the posteriors' means: what the draws changed is the difference.
@@ -110,6 +114,7 @@ export function routingRoutes(deps: RoutingRouteDeps): Router {
       body.complexity_evidence = { ...classification.complexityEvidence };
     if (explanation.confidence !== undefined) body.confidence = explanation.confidence;
     if (drawn !== undefined) body.bandit = drawn.summary;
+    if (plan.weights !== undefined) body.weights = roundWeights(plan.weights);
     if (plan.rule !== undefined) body.rule = plan.rule;
     // The request's own ensemble wins over the rule's, as in the request graph.
     const fused = ensemble ?? plan.ensemble;
@@ -119,3 +124,10 @@ export function routingRoutes(deps: RoutingRouteDeps): Router {
   });
   return router;
 }
+
+const roundWeights = (weights: Weights): Weights => ({
+  quality: round(weights.quality),
+  speed: round(weights.speed),
+  cost: round(weights.cost),
+});
+const round = (x: number): number => Math.round(x * 1000) / 1000;

@@ -99,6 +99,7 @@ const Explanation = z.strictObject({
   tokens: z.number().int().positive(),
   needs: z.strictObject({ tools: z.boolean(), vision: z.boolean(), json: z.boolean(), longContext: z.boolean() }),
   mode: z.enum(['fastest', 'balanced', 'best_quality']),
+  weights: z.strictObject({ quality: z.number(), speed: z.number(), cost: z.number() }),
   rule: z.string().optional(),
   cache: z.boolean().optional(),
   ensemble: z.object({ strategy: z.string() }).loose().optional(),
@@ -178,6 +179,8 @@ describe('POST /v1/routing/explain', () => {
       needs: { tools: false, vision: false },
     });
     expect(parsed.rule).toBeUndefined();
+    // `fastest` keeps its weights whatever the prompt's complexity.
+    expect(parsed.weights).toEqual({ quality: 0.25, speed: 0.75, cost: 1 });
     // No evidence on its cluster: the classifier's complexity, unchanged.
     expect(parsed.complexity_evidence).toMatchObject({ prior: parsed.complexity, good: 0, bad: 0 });
     expect(parsed.candidates.map((c) => c.model)).toEqual(['fast/tiny', 'smart/coder', 'smart/big']);
@@ -199,6 +202,13 @@ describe('POST /v1/routing/explain', () => {
     expect({ good, bad }).toEqual({ good: 2, bad: 38 });
     expect(parsed.complexity).toBe(Math.round(((30 * prior + 38) / 70) * 1000) / 1000);
     expect(parsed.complexity).toBeGreaterThan(prior);
+    // In `balanced` the learnt complexity moves the weights (routing.complexity.span, 0.2 by default), and says so.
+    const quality = 0.6 + 0.2 * (2 * parsed.complexity - 1);
+    expect(parsed.weights.quality).toBeCloseTo(quality, 2);
+    expect(parsed.weights.speed).toBeCloseTo(1 - quality, 2);
+    expect(parsed.weights.cost).toBeCloseTo((1 - quality) / 0.4, 2);
+    for (const candidate of parsed.candidates)
+      expect(candidate.reasons.at(-1)).toMatch(/^weights quality 0\.\d+, speed/);
   });
 
   it('applies the matching rule: its models first, its mode when the client set none', async () => {
