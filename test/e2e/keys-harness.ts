@@ -39,13 +39,18 @@ export function provider(
 
 /**
  * A gateway with the admin API on (SWITCHBOARD_ADMIN_KEY) and `env` besides. The tests know which provider `auto`
- * picks by the qualities they give: the bandit (on by default) is off unless the config sets `routing.bandit`.
+ * picks by the qualities they give: the bandit and balanced's steering by complexity (both on by default) are off
+ * unless the config sets `routing.bandit` or `routing.complexity`.
  */
 export function startKeysGateway(
   config: Record<string, unknown>,
   env: Record<string, string> = {},
 ): Promise<TestGateway> {
-  const routing = { bandit: { enabled: false }, ...(config['routing'] as Record<string, unknown> | undefined) };
+  const routing = {
+    bandit: { enabled: false },
+    complexity: { span: 0 },
+    ...(config['routing'] as Record<string, unknown> | undefined),
+  };
   return startTestGateway({ ...config, routing }, undefined, { SWITCHBOARD_ADMIN_KEY: ADMIN_KEY, ...env });
 }
 

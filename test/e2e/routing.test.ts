@@ -34,9 +34,14 @@ const providersWith = (priors: Priors) =>
   fakes.providers.map((p) => ({ ...p, models: [fakeModel(`${p.id}-chat`, priors[p.id as Name])] })) as ProviderEntry[];
 
 async function gatewayWith(priors: Priors, config: Record<string, unknown> = {}): Promise<TestGateway> {
-  // These tests are about the order the scores give (some 0.02 apart): the bandit (on by default) would draw other
-  // orders now and then. Its own tests: routing-bandit*.test.ts.
-  const routing = { bandit: { enabled: false }, ...(config['routing'] as Record<string, unknown> | undefined) };
+  // These tests are about the order the scores give (some 0.02 apart) at the mode's own weights: the bandit (on by
+  // default) would draw other orders now and then, and balanced's steering by complexity (on by default) would lean an
+  // easy prompt to the faster model. Their own tests: routing-bandit*.test.ts, test/unit/routing/weights.test.ts.
+  const routing = {
+    bandit: { enabled: false },
+    complexity: { span: 0 },
+    ...(config['routing'] as Record<string, unknown> | undefined),
+  };
   const started = await startTestGateway({ providers: providersWith(priors), ...config, routing });
   extra.push(started);
   return started;
@@ -138,7 +143,7 @@ describe('routing rules from the config', () => {
 
   it("puts a task rule's preferred model first and its fallback last", async () => {
     // Without the rule code ranks beta, alpha, gamma (at balanced's own weights: complexity's steering pinned off).
-    const plain = await gatewayWith(PLAIN, { routing: { complexity: { span: 0 } } });
+    const plain = await gatewayWith(PLAIN);
     expect((await explainOf(CODE, {}, plain)).candidates.map((c) => c.model)).toEqual([
       'beta/beta-chat',
       'alpha/alpha-chat',
