@@ -9,7 +9,7 @@ import {
   type LlmClassifier,
   type LlmOpinion,
 } from '../../../src/routing/llm-classifier.js';
-import { learnComplexity } from '../../../src/routing/learned-complexity.js';
+import { learnComplexity, type ComplexityContext } from '../../../src/routing/learned-complexity.js';
 import type { RouteOptions } from '../../../src/routing/plan.js';
 import { matchRule } from '../../../src/routing/rules.js';
 import type { Classification } from '../../../src/routing/types.js';
@@ -80,9 +80,22 @@ export function applyOpinion(
 ): Pick<ChatContext, 'classification' | 'rule'> {
   const before = context.classification!;
   if (opinion === undefined) return { classification: before, rule: context.rule };
-  const relabelled = { ...before, ...opinion, classifiedBy: deps.routing.llmClassifier!.model };
-  // Another task is another cluster: its evidence, not the first task's, weighs on the complexity.
-  const learning = before.complexityEvidence === undefined ? undefined : complexityContext(deps);
-  const classification = learning === undefined ? relabelled : learnComplexity(relabelled, learning);
-  return { classification, rule: matchRule(deps.routing.rules, classification) };
+  return relabel(before, opinion, deps.routing, complexityContext(deps));
+}
+
+/**
+ * `before` with the classifier model's task and domain (the request graph and POST /v1/routing/explain): when its
+ * complexity was learnt, learnt again on the new task's cluster (another task is another cluster: its evidence, not
+ * the first task's, weighs on the complexity); and the rule it matches then.
+ */
+export function relabel(
+  before: Classification,
+  opinion: LlmOpinion,
+  routing: Pick<RoutingConfig, 'rules' | 'llmClassifier'>,
+  learning: ComplexityContext | undefined,
+): { classification: Classification; rule: RoutingRule | undefined } {
+  const relabelled = { ...before, ...opinion, classifiedBy: routing.llmClassifier!.model };
+  const relearn = before.complexityEvidence === undefined ? undefined : learning;
+  const classification = relearn === undefined ? relabelled : learnComplexity(relabelled, relearn);
+  return { classification, rule: matchRule(routing.rules, classification) };
 }

@@ -4,10 +4,15 @@
 import type { RoutingConfig } from '../../config/routing-schema.js';
 import type { ResolvedCatalog } from '../../catalog/types.js';
 import type { ArmPosterior } from '../../routing/bandit.js';
-import { matchRule } from '../../routing/rules.js';
+import type { ComplexityContext } from '../../routing/learned-complexity.js';
 import type { LabelledRequest } from '../../routing/route-context.js';
 import type { Plan } from '../../routing/types.js';
-import { rememberedOpinion, wantsSecondOpinion, type OpinionInput } from '../../../graphs/chat/nodes/second-opinion.js';
+import {
+  relabel,
+  rememberedOpinion,
+  wantsSecondOpinion,
+  type OpinionInput,
+} from '../../../graphs/chat/nodes/second-opinion.js';
 
 /** Who classified the prompt, how sure it was, and whether the classifier model had (or would have) its say. */
 export interface ClassifierExplanation {
@@ -50,7 +55,7 @@ export interface BanditExplanation {
  * request graph's second-opinion node does), and the classifier's part of the explanation.
  */
 export function classifierPart(
-  deps: { routing: RoutingConfig; registry: Pick<ResolvedCatalog, 'byRef'> },
+  deps: { routing: RoutingConfig; registry: Pick<ResolvedCatalog, 'byRef'>; learning: ComplexityContext },
   input: Omit<OpinionInput, 'classification' | 'rule'> & LabelledRequest,
 ): { labelled: LabelledRequest; explanation: ClassifierExplanation } {
   const { classification } = input;
@@ -66,8 +71,7 @@ export function classifierPart(
   explanation.secondOpinion = { model: config.model, wanted, taken: opinion !== undefined, ...opinion };
   if (opinion === undefined) return { labelled: input, explanation };
   explanation.by = 'llm';
-  const relabelled = { ...classification, ...opinion, classifiedBy: config.model };
-  return { labelled: { classification: relabelled, rule: matchRule(deps.routing.rules, relabelled) }, explanation };
+  return { labelled: relabel(classification, opinion, deps.routing, deps.learning), explanation };
 }
 
 /**

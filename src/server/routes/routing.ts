@@ -84,7 +84,7 @@ export function routingRoutes(deps: RoutingRouteDeps): Router {
     // The same two steps as the request graph's classify and route nodes, with the same functions.
     const learning = { config: deps.config.routing.complexity, registry: deps.registry, stats: deps.stats };
     const { labelled, explanation } = classifierPart(
-      { routing: deps.config.routing, registry: deps.registry },
+      { routing: deps.config.routing, registry: deps.registry, learning },
       { ...labelRequest(request, deps.config.routing.rules, learning), request, route },
     );
     const input = { ...labelled, model: request.model, route };
