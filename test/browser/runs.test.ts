@@ -38,6 +38,9 @@ describe('runs, live', () => {
           },
         ],
         agents: { workspaceRoots: [root] },
+        // Both tests count on the prior order (alpha, then beta): the first makes alpha fail once, and a learning
+        // bandit or balanced's steering could then send the agent's call to beta, which has no question queued.
+        routing: { bandit: { enabled: false }, complexity: { span: 0 } },
       },
       undefined,
       { SWITCHBOARD_UI_DIR: dir },
