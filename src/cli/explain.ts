@@ -96,6 +96,7 @@ function explanation(answer: RoutingExplanation): string {
     `${color.bold('Task')}  ${answer.task}${domain} · complexity ${answer.complexity}${learnt(answer)} · ${answer.tokens} tokens` +
       (needs.length > 0 ? ` · needs ${needs.join(', ')}` : ''),
     `${color.bold('Mode')}  ${answer.mode}${answer.rule === undefined ? '' : ` · rule ${answer.rule}`}` +
+      (answer.weights === undefined ? '' : ` · ${weightsLine(answer.weights)}`) +
       (answer.ensemble === undefined ? '' : ` · ensemble ${answer.ensemble.strategy}`) +
       (answer.cache ? ' · cached answers allowed' : ''),
     '',
@@ -109,7 +110,8 @@ function explanation(answer: RoutingExplanation): string {
           String(i + 1),
           i === 0 ? color.green(c.model) : c.model,
           score(c.score),
-          c.reasons.join('; '),
+          // The weights are the plan's, the same in every row: said once, on the Mode line.
+          c.reasons.filter((reason) => answer.weights === undefined || !reason.startsWith('weights ')).join('; '),
         ]),
       ).trimEnd(),
     );
@@ -118,6 +120,10 @@ function explanation(answer: RoutingExplanation): string {
     for (const s of answer.skipped) lines.push(`  ${color.dim(s.model)}  ${s.reason}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+function weightsLine(weights: NonNullable<RoutingExplanation['weights']>): string {
+  return `weights quality ${weights.quality}, speed ${weights.speed}, price ×${weights.cost}`;
 }
 
 function score(value: number): string {

@@ -213,8 +213,12 @@ describe('switchboard explain', { timeout: 60_000 }, () => {
   it('shows the classification, the candidates in order with their reasons', async () => {
     const { out, code } = await runCli(['explain', '--provider', 'beta', 'Write a Python function'], EXIT_ONLY, asA());
     expect(code).toBe(0);
-    expect(out).toMatch(/^Task {2}code · complexity [\d.]+ · \d+ tokens\nMode {2}balanced\n\n/);
+    expect(out).toMatch(
+      /^Task {2}code · complexity [\d.]+ · \d+ tokens\nMode {2}balanced · weights quality [\d.]+, speed [\d.]+, price ×[\d.]+\n\n/,
+    );
     expect(out).toMatch(/#\s+MODEL\s+SCORE\s+WHY\n1\s+beta\/beta-chat\s+\d\.\d{3}\s+quality [\d.]+ for code.*paid/);
+    // The plan's weights are said once, above the table, not in every row.
+    expect(out.match(/weights/g)).toHaveLength(1);
   });
 
   it('explains a whole request from a file (--request), saying which models were left out and why', async () => {
