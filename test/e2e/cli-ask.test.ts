@@ -35,8 +35,9 @@ beforeAll(async () => {
       models: [fakeModel('beta-chat', { quality: 0.3, speed: 0.95 })],
     },
   ];
-  // balanced's own weights: an easy question would otherwise lean to beta's speed.
-  const routing = { complexity: { span: 0 } };
+  // The tests count on balanced putting alpha first: balanced's steering would lean an easy question to beta's speed,
+  // and the bandit (on by default) draws beta's quality high enough to pass alpha about one first request in six.
+  const routing = { bandit: { enabled: false }, complexity: { span: 0 } };
   gw = await startTestGateway({ providers, routing });
   guarded = await startTestGateway({ providers, routing }, undefined, { SWITCHBOARD_REQUIRE_AUTH: '1' });
 });

@@ -60,8 +60,9 @@ beforeAll(async () => {
     ],
     // A stalled answer stays stalled until the test cancels it, however slow the machine.
     timeouts: { connectMs: 2_000, firstByteMs: 60_000, idleMs: 60_000 },
-    // balanced's own weights: an easy question would otherwise lean to beta's speed.
-    routing: { complexity: { span: 0 } },
+    // The session counts on balanced putting alpha first: balanced's steering would lean an easy question to beta's
+    // speed, and the bandit (on by default) draws beta's quality high enough to pass alpha about one first ask in six.
+    routing: { bandit: { enabled: false }, complexity: { span: 0 } },
   });
   term = await openTerminal([...CLI_ARGV, 'chat', '--url', gw.url]);
   await term.waitFor(PROMPT, { timeoutMs: 60_000 });

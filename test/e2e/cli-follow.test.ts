@@ -29,7 +29,11 @@ beforeAll(async () => {
     apiKeys: [`${id}-key`],
     models: [fakeModel(`${id}-chat`, { quality })],
   });
-  gw = await startTestGateway({ providers: [provider('alpha', alpha, 0.9), provider('beta', beta, 0.5)] }, undefined, {
+  // The tests count on the prior order (alpha, then beta): alpha fails twice before the agent's turn, and a learning
+  // bandit or balanced's steering could then send the agent's call to beta, which has no question queued.
+  const routing = { bandit: { enabled: false }, complexity: { span: 0 } };
+  const providers = [provider('alpha', alpha, 0.9), provider('beta', beta, 0.5)];
+  gw = await startTestGateway({ providers, routing }, undefined, {
     SWITCHBOARD_ADMIN_KEY: ADMIN,
     SWITCHBOARD_REQUIRE_AUTH: '1',
   });

@@ -142,9 +142,9 @@ export interface ChatFixture {
 
 /**
  * Registers the hooks of a chat test file: the three fake upstreams of {@link startThreeProtocols} and one gateway in
- * front of them (`config` adds to its providers; the bandit is off unless it sets `routing.bandit`). Before each test
- * the upstreams forget their requests and answer `fallback` (default: the fake's own short text) when nothing is
- * queued. Read the fields inside tests or hooks.
+ * front of them (`config` adds to its providers; the bandit and balanced's steering by complexity are off unless it
+ * sets `routing.bandit` or `routing.complexity`). Before each test the upstreams forget their requests and answer
+ * `fallback` (default: the fake's own short text) when nothing is queued. Read the fields inside tests or hooks.
  */
 export function useThreeProtocolGateway(config: Record<string, unknown> = {}, fallback?: FakeReply): ChatFixture {
   const fixture = {} as ChatFixture;
@@ -162,8 +162,13 @@ export function useThreeProtocolGateway(config: Record<string, unknown> = {}, fa
       fake.setFallback(fallback ?? { type: 'text', text: DEFAULT_TEXT });
     }
     // `auto` ranks alpha, beta, gamma (quality 0.9, 0.8, 0.7), which the tests of this fixture rely on: the bandit (on
-    // by default) would draw beta first now and then, unless the test's config asks for it (routing-bandit*.test.ts).
-    const routing = { bandit: { enabled: false }, ...(config['routing'] as Record<string, unknown> | undefined) };
+    // by default) would draw beta first now and then, and balanced's steering would weigh the speed a model has shown
+    // more on an easy prompt, narrowing those 0.1 gaps; unless the test's config asks for them.
+    const routing = {
+      bandit: { enabled: false },
+      complexity: { span: 0 },
+      ...(config['routing'] as Record<string, unknown> | undefined),
+    };
     fixture.gw = await startTestGateway({ providers: fixture.fakes.providers, ...config, routing });
   });
   afterEach(async () => {

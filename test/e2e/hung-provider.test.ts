@@ -100,6 +100,8 @@ describe('a hung provider', () => {
       accounts: { breakerMinCalls: 10, breakerMinRequests: 1 },
       // Long enough that nothing times out in this test: the upstream dropping its connections opens the circuit.
       timeouts: { connectMs: 2_000, firstByteMs: 10_000, idleMs: 10_000 },
+      // All 40 plans must put stuck first (10 in flight, 30 waiting): the bandit (on by default) could draw steady first.
+      routing: { bandit: { enabled: false }, complexity: { span: 0 } },
     });
     const ask = (runId: string) =>
       gw!.client.chat.completions

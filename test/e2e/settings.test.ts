@@ -46,7 +46,9 @@ beforeEach(async () => {
         // In the file but off: it has no protocol or base URL, so it can never be switched on.
         { id: 'draft', enabled: false, apiKeys: ['k'] },
       ],
-      routing: { defaultMode: 'balanced' },
+      // `auto` must pick alpha again once it is back: after beta's answers a learning bandit, or balanced's steering
+      // toward beta's measured speed, could keep beta first.
+      routing: { defaultMode: 'balanced', bandit: { enabled: false }, complexity: { span: 0 } },
     }),
   );
   gw = await startFileGateway(file, { SWITCHBOARD_DATA_DIR: dataDir });
