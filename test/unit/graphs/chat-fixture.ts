@@ -33,7 +33,7 @@ export function registryOf(models: Record<string, number>, apiKeys = ['k']): Cha
 }
 
 /** p/a, p/b, p/c: plan order a, b, c in best_quality. */
-export const registry = registryOf({ a: 0.9, b: 0.8, c: 0.7 });
+const registry = registryOf({ a: 0.9, b: 0.8, c: 0.7 });
 
 export type Behaviour = Record<string, () => ChatCompletion>;
 
@@ -67,7 +67,7 @@ export function chatDeps(behaviour: Behaviour, calls: string[], options: DepsOpt
   };
 }
 
-export function completion(content: string): ChatCompletion {
+function completion(content: string): ChatCompletion {
   return {
     id: 'x',
     object: 'chat.completion',

@@ -2,7 +2,7 @@
 // object assigns, inline guards and actions, events sent during a step, events no state handles, errors), and what
 // makes it fall back to xstate (nesting, parallel states, delays, invoked actors, other built-in actions…).
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { assign, fromPromise, type InspectionEvent, not, raise, setup } from 'xstate';
+import { type AnyStateMachine, assign, fromPromise, type InspectionEvent, not, raise, setup } from 'xstate';
 import { createChatMachine } from '../../../graphs/chat/machine.js';
 import { compileFlatMachine, runnerFor, xstateRunner } from '../../../graphs/chat/flat-machine.js';
 import { chatDeps } from './chat-fixture.js';
@@ -135,7 +135,7 @@ describe('the flat runner on a machine using all it supports', () => {
 describe('what the flat runner leaves to xstate', () => {
   const base = setup({ actions: { note: () => {} }, guards: { yes: () => true } });
   const flatOf = (states: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
-    compileFlatMachine(base.createMachine({ initial: 'a', ...extra, states } as never));
+    compileFlatMachine(base.createMachine({ initial: 'a', ...extra, states } as never) as unknown as AnyStateMachine);
 
   it('compiles the request machine, and a flat one', () => {
     const routing = { llmJudge: { model: 'p/a' }, llmClassifier: { model: 'p/b' } };

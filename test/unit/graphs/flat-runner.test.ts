@@ -11,7 +11,7 @@ import { createResponseCache } from '../../../graphs/chat/response-cache.js';
 import { createEventBus, createRunEmitter } from '../../../src/events/publisher.js';
 import type { ChatCompletion } from '../../../src/providers/types.js';
 import { createMemoryKvStore } from '../../../src/storage/memory/kv.js';
-import { type Behaviour, chatDeps, completion, type DepsOptions, fail, ok, registryOf } from './chat-fixture.js';
+import { type Behaviour, chatDeps, type DepsOptions, fail, ok, registryOf } from './chat-fixture.js';
 
 /** p/a, p/b, p/c as chat-machine.test.ts has them, and p/g: the grader and classifier model; two keys. */
 const registry = registryOf({ a: 0.9, b: 0.8, c: 0.7, g: 0.1 }, ['k1', 'k2']);
