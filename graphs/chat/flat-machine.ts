@@ -125,7 +125,10 @@ function compile(machine: AnyStateMachine): FlatMachine {
   }
   const initial = root.initial.target.length === 1 ? states.get(root.initial.target[0]!) : undefined;
   need(initial !== undefined, 'the initial state');
-  return { initial, context: machine.config.context, output: root.output };
+  const { context } = machine.config as { context?: unknown };
+  need(typeof context !== 'function' || argsKnown(context as Fn), 'the context function');
+  need(typeof root.output !== 'function' || argsKnown(root.output as Fn), 'the output function');
+  return { initial, context, output: root.output };
 }
 
 /** No entry or exit actions, no children, invoked actors, delays, event or eventless transitions of its own. */
@@ -143,10 +146,19 @@ function actionOf(action: unknown, named: Record<string, unknown>): FlatAction {
   const resolved = typeof action === 'string' ? named[action] : action;
   need(typeof resolved === 'function', `action ${String(action)}`);
   const fn = resolved as Fn & { resolve?: unknown; assignment?: Fn | Record<string, unknown> };
-  if (!('resolve' in fn)) return { kind: 'exec', exec: fn };
+  if (!('resolve' in fn)) {
+    need(argsKnown(fn), `what action ${String(action)} reads`);
+    return { kind: 'exec', exec: fn };
+  }
   // Of xstate's built-in actions (raise, sendTo, enqueueActions…), only assign.
-  need(fn.resolve === ASSIGN_RESOLVE && fn.assignment !== undefined, `action ${String(action)}`);
-  return { kind: 'assign', assignment: fn.assignment! };
+  const { assignment } = fn;
+  need(fn.resolve === ASSIGN_RESOLVE && assignment !== undefined, `action ${String(action)}`);
+  const assigners = typeof assignment === 'function' ? [assignment] : Object.values(assignment);
+  need(
+    assigners.every((a) => typeof a !== 'function' || argsKnown(a as Fn)),
+    `what action ${String(action)} reads`,
+  );
+  return { kind: 'assign', assignment };
 }
 
 function guardOf(guard: unknown, named: Record<string, unknown>): FlatGuard | undefined {
@@ -155,6 +167,17 @@ function guardOf(guard: unknown, named: Record<string, unknown>): FlatGuard | un
   // Built-in guards (and, or, not, stateIn) have a `check`; parameterised ones are objects.
   need(typeof resolved === 'function' && !('check' in resolved), `guard ${String(guard)}`);
   return { name: typeof guard === 'string' ? guard : undefined, check: resolved as Fn };
+}
+
+/**
+ * Whether a function uses only what the runner passes: `context`, `event`, `input`, and `self` to send to the run.
+ * xstate also passes `spawn` and `system`, and its `self` is a whole actor: a function naming them, or using `self`
+ * other than as `self.send` (or destructured), is left to xstate. Read from the function's source, which the build
+ * (tsc, no minifier) keeps.
+ */
+function argsKnown(fn: Fn): boolean {
+  const source = Function.prototype.toString.call(fn);
+  return !/\b(?:spawn|system)\b/.test(source) && !/\bself\b(?!\s*(?:\.\s*send\b|[,}]))/.test(source);
 }
 
 function need(condition: boolean, what: string): asserts condition {

@@ -49,7 +49,7 @@ type Inspect = (event: InspectionEvent) => void;
 type Args = { context: Record<string, unknown>; event: AnyEvent; self: FlatSelf };
 type Call = (args: Args, params: undefined) => unknown;
 
-/** What actions get as `self`: sending to the run is all the request machine's actions do with it. */
+/** What actions get as `self`: sending to the run (flat-machine.ts leaves functions using more of it to xstate). */
 interface FlatSelf {
   send(event: AnyEvent): void;
 }

@@ -164,6 +164,10 @@ describe('what the flat runner leaves to xstate', () => {
       ['an output on a final state', { a: {}, end: { type: 'final', output: 1 } }],
       ['events on the root', { a: {}, end }, { on: { go: '.end' } }],
       ['entry actions on the root', { a: {}, end }, { entry: 'note' }],
+      ['actions reading the actor system', { a: { entry: ({ system }: { system: unknown }) => system }, end }],
+      ['actions using more of self than send', { a: { entry: ({ self }: { self: { id: string } }) => self.id }, end }],
+      ['assigns that spawn', { a: { entry: assign(({ spawn }) => ({ child: spawn })) }, end }],
+      ['a context that spawns', { a: {}, end }, { context: ({ spawn }: { spawn: unknown }) => ({ child: spawn }) }],
     ];
     for (const [what, states, extra] of unsupported) expect([what, flatOf(states, extra)]).toEqual([what, undefined]);
   });
