@@ -2,11 +2,13 @@
 //
 // Why by hand: the request statechart (machine.ts) stays xstate's (its config, named actions and guards, `provide` in
 // tests), but xstate's generic interpreter (createActor, getInitialSnapshot, microstep, enterStates,
-// getTransitionDomain, computeExitSet, cloneMachineSnapshot…) cost ~65 µs of the gateway's ~590 µs of CPU per request
-// under load (~11 % of a profile, issue 20), for a machine with no nesting, parallel states, delays or invoked actors.
-// For such a machine each xstate microstep reduces to: exit the state, run the transition's actions, enter the target
-// (its entry actions; a final state ends the run with the machine's output). flat-run.ts does exactly that; anything
-// else the machine uses makes `runnerFor` fall back to xstate's own actor, so the statechart can grow safely.
+// getTransitionDomain, computeExitSet, cloneMachineSnapshot…) took ~11 % of the gateway's CPU under load (issue 20),
+// for a machine with no nesting, parallel states, delays or invoked actors. No library runs an xstate machine other
+// than xstate. For such a machine each microstep reduces to: exit the state, run the transition's actions, enter the
+// target (its entry actions; a final state ends the run with the machine's output). flat-run.ts does exactly that:
+// ~100 µs less CPU per request than xstate's actor, 1.3 % of the gateway's CPU instead of 11 %, 18 % fewer
+// instructions per request (docs/BENCHMARKS.md, "The flat runner"). Anything else the machine uses makes `runnerFor`
+// fall back to xstate's own actor, so the statechart can grow safely.
 import { assign, createActor, toPromise, type AnyStateMachine, type InspectionEvent } from 'xstate';
 import {
   type FlatAction,
