@@ -10,16 +10,8 @@
 // instructions per request (docs/BENCHMARKS.md, "The flat runner"). Anything else the machine uses makes `runnerFor`
 // fall back to xstate's own actor, so the statechart can grow safely.
 import { assign, createActor, toPromise, type AnyStateMachine, type InspectionEvent } from 'xstate';
-import {
-  type FlatAction,
-  type FlatGuard,
-  type FlatMachine,
-  FlatRun,
-  type FlatState,
-  type FlatTransition,
-} from './flat-run.js';
-
-type Fn = (...args: never[]) => unknown;
+import { FlatRun } from './flat-run.js';
+import type { Fn, FlatAction, FlatGuard, FlatMachine, FlatState, FlatTransition } from './flat-table.js';
 
 /** Runs one input through a machine to its output; `inspect` gets xstate's inspection events (see flat-run.ts). */
 export type MachineRun<TInput, TOutput> = (
