@@ -1,5 +1,4 @@
 // The request graph's entry point: runs one request through the statechart and shapes the result for the server.
-import { createActor, toPromise } from 'xstate';
 import type { GatewayError } from '../../src/errors.js';
 import type { ResolvedModel } from '../../src/catalog/types.js';
 import type { ChatCompletion, ChatCompletionChunk } from '../../src/providers/types.js';
@@ -7,6 +6,7 @@ import type { CallResult, ChatDeps, ChatInput, ChatOutcome } from './context.js'
 import { createContinuation } from './continue.js';
 import { cachedAsItEnds, replayCached } from './nodes/cache.js';
 import { createGraphEventProjector } from './events.js';
+import { runnerFor, xstateRunner } from './flat-machine.js';
 import { createChatMachine } from './machine.js';
 import { finishCompletion, streamToClient, type StreamOptions } from './respond.js';
 import { recordClusterEvidence, runRecord } from './outcome-record.js';
@@ -60,9 +60,21 @@ function recordEvidence(deps: ChatDeps, outcome: ChatOutcome): void {
   recordClusterEvidence(stats, outcome);
 }
 
-/** Builds the request graph once; each `run` is one short-lived actor of it. */
-export function createChatGraph(deps: ChatDeps): ChatGraph {
+/** How the graph runs its statechart; `xstate` (its own actor even for a flat machine) is for tests and benches. */
+export interface ChatGraphOptions {
+  interpreter?: 'flat' | 'xstate';
+}
+
+/**
+ * Builds the request graph once; each `run` takes one input through its statechart: with the flat runner when the
+ * machine is flat (flat-machine.ts says why), else as one short-lived xstate actor.
+ */
+export function createChatGraph(deps: ChatDeps, options: ChatGraphOptions = {}): ChatGraph {
   const machine = createChatMachine(deps);
+  const runMachine =
+    options.interpreter === 'xstate'
+      ? xstateRunner<ChatInput, ChatOutcome>(machine)
+      : runnerFor<ChatInput, ChatOutcome>(machine);
   return {
     async run(input) {
       const { emitter } = input;
@@ -74,7 +86,7 @@ export function createChatGraph(deps: ChatDeps): ChatGraph {
       const inspect = emitter.active
         ? createGraphEventProjector(emitter, deps.now, deps.routing.judgeThreshold)
         : undefined;
-      const outcome = await toPromise(createActor(machine, inspect ? { input, inspect } : { input }).start());
+      const outcome = await runMachine(input, inspect);
       recordEvidence(deps, outcome);
       const save: SaveRecord = (extra = {}) => {
         if (input.recorded) deps.runs?.save(runRecord(input, outcome, deps.now(), extra));

@@ -1,70 +1,11 @@
 // The request statechart driven without any network: its adapter is a function answering by model id.
-import { RoutingSchema } from '../../../src/config/routing-schema.js';
 import { createActor, toPromise } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { createGraphEventProjector } from '../../../graphs/chat/events.js';
 import { createChatMachine } from '../../../graphs/chat/machine.js';
-import type { ChatDeps } from '../../../graphs/chat/context.js';
 import { createEventBus, createRunEmitter } from '../../../src/events/publisher.js';
 import type { RunEvent } from '../../../src/events/types.js';
-import { ProviderError } from '../../../src/providers/errors.js';
-import { resolveCatalogWithKeys } from '../../../src/accounts/provider-keys.js';
-import type { ChatCompletion } from '../../../src/providers/types.js';
-import { createLocalKeyPool } from '../../../src/accounts/pool-wiring.js';
-
-const model = (id: string, quality: number) => ({
-  id,
-  capabilities: ['chat' as const],
-  contextWindow: 8192,
-  quality,
-  speed: 0.5,
-  costPer1M: { input: 0, output: 0 },
-});
-const registry = resolveCatalogWithKeys(
-  [],
-  [
-    {
-      id: 'p',
-      protocol: 'openai',
-      baseUrl: 'http://127.0.0.1:1/v1',
-      apiKeys: ['k'],
-      models: [model('a', 0.9), model('b', 0.8), model('c', 0.7)],
-    },
-  ],
-  {},
-);
-
-type Behaviour = Record<string, () => ChatCompletion>;
-
-function deps(behaviour: Behaviour, calls: string[], maxAttempts: number): ChatDeps {
-  const chat = async (_request: unknown, ctx: { model: string }) => {
-    calls.push(ctx.model);
-    return behaviour[ctx.model]!();
-  };
-  return {
-    registry,
-    adapters: {
-      openai: { protocol: 'openai', chat, stream: () => [], listModels: async () => [] },
-    } as unknown as ChatDeps['adapters'],
-    keys: createLocalKeyPool(),
-    // About plan order and fallbacks: the bandit's draws (on by default) would reorder models 0.1 apart.
-    routing: RoutingSchema.parse({ maxAttempts, totalTimeoutMs: 60_000, bandit: { enabled: false } }),
-    timeouts: { connectMs: 1, firstByteMs: 1, idleMs: 1 },
-    now: Date.now,
-  };
-}
-
-function completion(content: string): ChatCompletion {
-  return {
-    id: 'x',
-    object: 'chat.completion',
-    created: 0,
-    model: 'm',
-    choices: [
-      { index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null },
-    ],
-  };
-}
+import { type Behaviour, chatDeps, fail, ok } from './chat-fixture.js';
 
 /** Runs the machine with `behaviour` answering each call by the model's id. */
 async function run(behaviour: Behaviour, maxAttempts = 3) {
@@ -72,7 +13,7 @@ async function run(behaviour: Behaviour, maxAttempts = 3) {
   const bus = createEventBus();
   const events: RunEvent[] = [];
   bus.attach((event) => events.push(event));
-  const machine = createChatMachine(deps(behaviour, calls, maxAttempts));
+  const machine = createChatMachine(chatDeps(behaviour, calls, { maxAttempts }));
   const emitter = createRunEmitter(bus, 'run-1');
   const actor = createActor(machine, {
     input: {
@@ -87,11 +28,6 @@ async function run(behaviour: Behaviour, maxAttempts = 3) {
   const outcome = await toPromise(actor.start());
   return { outcome, calls, events };
 }
-
-const ok = (text: string) => () => completion(text);
-const fail = (kind: ConstructorParameters<typeof ProviderError>[1]['kind']) => () => {
-  throw new ProviderError(`${kind} failure`, { kind, status: 500 });
-};
 
 describe('chat machine', () => {
   it('answers from the best-ranked model when it succeeds', async () => {
