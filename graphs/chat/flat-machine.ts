@@ -33,10 +33,18 @@ export function runnerFor<TInput, TOutput>(machine: AnyStateMachine): MachineRun
   return compileFlatMachine<TInput, TOutput>(machine) ?? xstateRunner<TInput, TOutput>(machine);
 }
 
-/** xstate's own actor for `machine`. */
+/**
+ * xstate's own actor for `machine`, observed before it starts: an error in its first step (a throwing classify or
+ * route) then rejects the run, where `toPromise(actor.start())` would also have xstate rethrow it from a timer, which
+ * takes the gateway down.
+ */
 export function xstateRunner<TInput, TOutput>(machine: AnyStateMachine): MachineRun<TInput, TOutput> {
-  return (input, inspect) =>
-    toPromise(createActor(machine, inspect ? { input, inspect } : { input }).start()) as Promise<TOutput>;
+  return (input, inspect) => {
+    const actor = createActor(machine, inspect ? { input, inspect } : { input });
+    const output = toPromise(actor) as Promise<TOutput>;
+    actor.start();
+    return output;
+  };
 }
 
 /** The flat runner for `machine`, or undefined when the machine uses anything it does not support. */

@@ -31,8 +31,6 @@ export class FlatRun<TOutput> {
   private processing = true;
   /** Plain actions xstate defers while it computes the initial state (the actor is not running yet). */
   private deferred: (() => void)[] | undefined = [];
-  /** toPromise subscribes once start() returned: xstate reports an error before that as unhandled too. */
-  private observed = false;
 
   constructor(
     private readonly machine: FlatMachine,
@@ -46,7 +44,6 @@ export class FlatRun<TOutput> {
     this.state = machine.initial;
     inspect?.({ type: '@xstate.actor', actorRef: this.self } as unknown as InspectionEvent);
     this.start(input);
-    this.observed = true;
   }
 
   /** xstate's getInitialSnapshot (context, initial microstep, eventless steps), then Actor.start's update and mailbox. */
@@ -226,15 +223,10 @@ export class FlatRun<TOutput> {
     this.resolve(this.output as TOutput);
   }
 
-  /** Actor._error: the run stops; reportUnhandledError when nobody observes yet (xstate throws it in a timer). */
+  /** Actor._error: the run stops and its promise rejects (observed from the start, as xstateRunner's actor is). */
   private fail(error: unknown): void {
     this.status = 'error';
     this.queue.length = 0;
-    if (!this.observed) {
-      setTimeout(() => {
-        throw error;
-      });
-    }
     this.reject(error);
   }
 }
