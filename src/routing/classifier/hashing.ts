@@ -1,7 +1,7 @@
 // Feature hashing for the learned classifier: word unigrams and bigrams and character trigrams of a text, each
 // hashed into one of 2^bits buckets with no string built per feature, then sublinear tf (1 + ln count) and l2 norm.
 
-/** The hashed features of a text: `length` pairs of bucket and value, in buffers reused by the next call. */
+/** The hashed features of a text: `length` pairs of bucket and value, in buffers (and an object) reused by the next call. */
 export interface HashedFeatures {
   indices: Int32Array;
   values: Float32Array;
@@ -54,6 +54,7 @@ export function createFeatureHasher(bits: number): FeatureHasher {
   const touched = new Int32Array(MAX_FEATURES);
   const values = new Float32Array(MAX_FEATURES);
   let length = 0;
+  const result: HashedFeatures = { indices: touched, values, length: 0 };
 
   const bump = (h: number, weight: number): void => {
     const i = finalise(h) & mask;
@@ -114,7 +115,7 @@ export function createFeatureHasher(bits: number): FeatureHasher {
     }
     const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
     for (let k = 0; k < length; k++) values[k]! *= scale;
-    const result = { indices: touched, values, length };
+    result.length = length;
     length = 0;
     return result;
   }
