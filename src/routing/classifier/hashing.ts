@@ -73,14 +73,6 @@ export function createFeatureHasher(bits: number): FeatureHasher {
     // The last two characters, digits as 0 and whitespace runs as one space, for the character trigrams.
     let c2 = 32;
     let c3 = 32;
-    const endWord = (): void => {
-      bump(word, weight);
-      if (hasPrevious) bump(step(step(BIGRAM, previous), word), weight);
-      previous = word;
-      hasPrevious = true;
-      word = WORD;
-      inWord = false;
-    };
     for (let i = 0; i <= text.length; i++) {
       let c = i < text.length ? text.charCodeAt(i) : 32;
       if (c >= 48 && c <= 57) c = 48;
@@ -89,12 +81,18 @@ export function createFeatureHasher(bits: number): FeatureHasher {
       if (kind === 1) {
         word = step(word, c);
         inWord = true;
-      } else {
-        if (inWord) endWord();
-        if (kind === 2) {
-          word = step(word, c);
-          endWord();
+      } else if (inWord || kind === 2) {
+        // The word in progress ends (pass 0), and a CJK character is a word of its own (pass 1). Written inline, not
+        // as a closure over these locals, which kept them in a heap context instead of registers for the whole loop.
+        for (let pass = inWord ? 0 : 1; pass <= (kind === 2 ? 1 : 0); pass++) {
+          if (pass === 1) word = step(word, c);
+          bump(word, weight);
+          if (hasPrevious) bump(step(step(BIGRAM, previous), word), weight);
+          previous = word;
+          hasPrevious = true;
+          word = WORD;
         }
+        inWord = false;
       }
       if (!charGrams || (c === 32 && c3 === 32)) continue;
       bump(step(step(step(CHAR3, c2), c3), c), weight);
