@@ -112,7 +112,15 @@ if (baseDir !== undefined) {
   ] as const;
   for (const [title, requests] of sizes) compare(`${title}, ${baseDir} → this checkout`, before, requests);
   compare(`the old labelled set, ${baseDir} → this checkout`, before, prompts.map(toRequest));
-  await sameLabels(before, [...bank, ...prompts.map(toRequest), ...longPrompts]);
+  // Follow-ups too, so that the previous user turn's features are compared as well.
+  const followUps = bank.slice(1, 1001).map((request, i) => ({
+    messages: [
+      ...bank[i]!.messages,
+      { role: 'assistant' as const, content: 'Done.' },
+      { role: 'user' as const, content: request.messages.at(-1)!.content },
+    ],
+  }));
+  await sameLabels(before, [...bank, ...followUps, ...prompts.map(toRequest), ...longPrompts]);
 }
 console.log(`  node ${process.version}, ${process.platform}/${process.arch}`);
 
