@@ -104,6 +104,31 @@ describe('the symbols a pattern needs', () => {
   });
 });
 
+describe('the rules written from their literal with a lookbehind', () => {
+  it('match "in three sentences" and "a two-sentence summary" as the forward form did, and not near misses', () => {
+    const rule = TASK_RULES.summarization.find((f) => f.pattern?.source.startsWith('(?:sentences|'))!.pattern!;
+    const before =
+      /\bin (?:one|two|three|four|five|\d+) (?:sentences|lines|bullets|bullet points|words)\b|\b(?:one|two|three|\d+)[- ]sentence\b/;
+    const texts = [
+      ['summarize it in three sentences.', true],
+      ['in 5 bullet points, please', true],
+      ['a two-sentence summary', true],
+      ['in 12 words', true],
+      ['the 3 sentence rule', true],
+      ['begin three sentences', false],
+      ['in three sentencesx', false],
+      ['in six sentences', false],
+      ['a tone-sentence', false],
+      ['in five bullet', false],
+      ['in one points', false],
+    ] as const;
+    for (const [text, expected] of texts) {
+      expect(before.test(text), text).toBe(expected);
+      expect(rule.test(text), text).toBe(expected);
+    }
+  });
+});
+
 describe('splitAsk', () => {
   it('keeps a short message whole', () => {
     expect(splitAsk('what is the capital of peru?', 250, 150)).toEqual(['what is the capital of peru?', '']);
