@@ -4,9 +4,10 @@
 // the commonest confusions, and classify time per prompt (p50, p99) after warm-up, on the labelled set and on
 // prompts of 2,000 characters. With --base=DIR (another checkout, say `git worktree add --detach /tmp/base main` with
 // its node_modules linked), its learned classifier is timed against this one's in alternating passes in this process,
-// so that before and after see the same load.
+// so that before and after see the same load (short, medium and long prompts), and every request of the bank, the
+// labelled set and the long prompts is labelled by both: any difference in a label or a probability fails the run.
 //
-//   node --import tsx bench/classify-accuracy.ts [--errors=learned|rules] [--reps=N] [--base=DIR]
+//   node --import tsx bench/classify-accuracy.ts [--errors=learned|rules] [--reps=N] [--base=DIR [--speed]]
 import { resolve } from 'node:path';
 import { TASKS } from '../src/config/schema.js';
 import { createLearnedClassifier } from '../src/routing/classifier/learned-classifier.js';
@@ -24,6 +25,8 @@ import {
 const args = new Map(process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=') as [string, string]));
 const reps = Number(args.get('reps') ?? 100);
 const showErrors = args.get('errors');
+/** Only the timing against --base and the check that it labels alike: no accuracy tables. */
+const speedOnly = args.has('speed');
 
 const classifiers: Record<'learned' | 'rules', Classifier> = {
   learned: createLearnedClassifier(),
@@ -44,41 +47,43 @@ const cell = (card: Scorecard, task: (typeof TASKS)[number]): string => {
   return row === undefined ? '-' : `${pct(row.correct / row.count)}`;
 };
 
-console.log(
-  `Old labelled set: ${prompts.length} prompts (dev ${splits.dev.length}, test ${splits.test.length}); ` +
-    `bank held-out split: ${heldout.length} prompts\n`,
-);
-const cards = Object.fromEntries(
-  Object.entries(classifiers).map(([name, classifier]) => [
-    name,
-    {
-      dev: scoreClassifier(classifier, splits.dev),
-      test: scoreClassifier(classifier, splits.test),
-      all: scoreClassifier(classifier, prompts),
-      bank: scoreClassifier(classifier, heldout),
-    },
-  ]),
-) as Record<'learned' | 'rules', Record<'dev' | 'test' | 'all' | 'bank', Scorecard>>;
-console.log('| task | rules: old dev | old test | bank held-out | learned: old dev | old test | bank held-out |');
-console.log('| --- | --- | --- | --- | --- | --- | --- |');
-const row = (name: string, get: (card: Scorecard) => string): string =>
-  `| ${name} | ${(['rules', 'learned'] as const).flatMap((c) => (['dev', 'test', 'bank'] as const).map((s) => get(cards[c][s]))).join(' | ')} |`;
-for (const task of TASKS) console.log(row(task, (card) => cell(card, task)));
-console.log(row('**task, overall**', (card) => pct(card.task)));
-console.log(row('**domain, overall**', (card) => pct(card.domain)));
+if (!speedOnly) {
+  console.log(
+    `Old labelled set: ${prompts.length} prompts (dev ${splits.dev.length}, test ${splits.test.length}); ` +
+      `bank held-out split: ${heldout.length} prompts\n`,
+  );
+  const cards = Object.fromEntries(
+    Object.entries(classifiers).map(([name, classifier]) => [
+      name,
+      {
+        dev: scoreClassifier(classifier, splits.dev),
+        test: scoreClassifier(classifier, splits.test),
+        all: scoreClassifier(classifier, prompts),
+        bank: scoreClassifier(classifier, heldout),
+      },
+    ]),
+  ) as Record<'learned' | 'rules', Record<'dev' | 'test' | 'all' | 'bank', Scorecard>>;
+  console.log('| task | rules: old dev | old test | bank held-out | learned: old dev | old test | bank held-out |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  const row = (name: string, get: (card: Scorecard) => string): string =>
+    `| ${name} | ${(['rules', 'learned'] as const).flatMap((c) => (['dev', 'test', 'bank'] as const).map((s) => get(cards[c][s]))).join(' | ')} |`;
+  for (const task of TASKS) console.log(row(task, (card) => cell(card, task)));
+  console.log(row('**task, overall**', (card) => pct(card.task)));
+  console.log(row('**domain, overall**', (card) => pct(card.domain)));
 
-for (const name of ['learned', 'rules'] as const) {
-  console.log(`\nCommonest task confusions of ${name} (old set and bank held-out; expected → got):`);
-  const mistakes = [...cards[name].all.mistakes, ...cards[name].bank.mistakes];
-  for (const [pair, count] of commonest(mistakes, (m) =>
-    m.task !== m.prompt.task ? `${m.prompt.task} → ${m.task}` : undefined,
-  ))
-    console.log(`  ${String(count).padStart(3)}  ${pair}`);
-  if (showErrors === name)
-    for (const { prompt, task, domain } of mistakes)
-      console.log(
-        `  [${prompt.task}→${task}, ${prompt.domain}→${domain}] ${prompt.text.slice(0, 110).replace(/\n/g, ' ')}`,
-      );
+  for (const name of ['learned', 'rules'] as const) {
+    console.log(`\nCommonest task confusions of ${name} (old set and bank held-out; expected → got):`);
+    const mistakes = [...cards[name].all.mistakes, ...cards[name].bank.mistakes];
+    for (const [pair, count] of commonest(mistakes, (m) =>
+      m.task !== m.prompt.task ? `${m.prompt.task} → ${m.task}` : undefined,
+    ))
+      console.log(`  ${String(count).padStart(3)}  ${pair}`);
+    if (showErrors === name)
+      for (const { prompt, task, domain } of mistakes)
+        console.log(
+          `  [${prompt.task}→${task}, ${prompt.domain}→${domain}] ${prompt.text.slice(0, 110).replace(/\n/g, ' ')}`,
+        );
+  }
 }
 
 const long = heldout.map((p) => p.text).join('\n\n');
@@ -86,7 +91,7 @@ const longPrompts = Array.from({ length: 50 }, (_, i) => {
   const from = Math.floor((i / 50) * Math.max(0, long.length - 2000));
   return bankRequest({ text: long.slice(from, from + 2000) });
 });
-for (const name of ['learned', 'rules'] as const) {
+for (const name of speedOnly ? [] : (['learned', 'rules'] as const)) {
   timing(`${name}, the old labelled set`, classifiers[name], prompts.map(toRequest));
   timing(`${name}, 2,000-character prompts`, classifiers[name], longPrompts);
 }
@@ -96,10 +101,76 @@ if (baseDir !== undefined) {
     `${resolve(baseDir)}/src/routing/classifier/learned-classifier.ts`
   )) as typeof import('../src/routing/classifier/learned-classifier.js');
   const before = base.createLearnedClassifier();
-  compare(`2,000-character prompts, ${baseDir} → this checkout`, before, longPrompts);
+  const bank = loadBank().map(bankRequest);
+  const sizes = [
+    ['short prompts (20-100 characters)', bank.filter((r) => userChars(r) >= 20 && userChars(r) <= 100).slice(0, 400)],
+    [
+      'medium prompts (300-1,000 characters)',
+      bank.filter((r) => userChars(r) >= 300 && userChars(r) <= 1000).slice(0, 200),
+    ],
+    ['2,000-character prompts', longPrompts],
+  ] as const;
+  for (const [title, requests] of sizes) compare(`${title}, ${baseDir} → this checkout`, before, requests);
   compare(`the old labelled set, ${baseDir} → this checkout`, before, prompts.map(toRequest));
+  // Follow-ups too, so that the previous user turn's features are compared as well.
+  const followUps = bank.slice(1, 1001).map((request, i) => ({
+    messages: [
+      ...bank[i]!.messages,
+      { role: 'assistant' as const, content: 'Done.' },
+      { role: 'user' as const, content: request.messages.at(-1)!.content },
+    ],
+  }));
+  await sameLabels(before, [...bank, ...followUps, ...prompts.map(toRequest), ...longPrompts]);
 }
 console.log(`  node ${process.version}, ${process.platform}/${process.arch}`);
+
+/** The user message's length in characters. */
+function userChars(request: ClassifyInput): number {
+  const content = request.messages.at(-1)?.content;
+  return typeof content === 'string' ? content.length : 0;
+}
+
+/**
+ * Whether this checkout's learned classifier labels every request as the base's does: every field of the
+ * classification, and every output probability of the model (each side's own features and predict) within 1e-9.
+ * Exits non-zero on the first difference: a change meant only for speed must not move a label.
+ */
+async function sameLabels(base: Classifier, requests: readonly ClassifyInput[]): Promise<void> {
+  type Probe = (request: ClassifyInput) => Float64Array;
+  const probe = async (dir: string): Promise<Probe> => {
+    const features = (await import(
+      `${dir}/src/routing/classifier/features.ts`
+    )) as typeof import('../src/routing/classifier/features.js');
+    const linear = (await import(
+      `${dir}/src/routing/classifier/linear-model.ts`
+    )) as typeof import('../src/routing/classifier/linear-model.js');
+    const file = (await import(`${dir}/src/routing/classifier/model.json`, { with: { type: 'json' } })).default;
+    const model = linear.decodeModel(file);
+    const extractor = features.createFeatureExtractor(model.bits);
+    return (request) => {
+      const out = new Float64Array(linear.OUTPUTS);
+      linear.predict(model, extractor.extract(request).features, out);
+      return out;
+    };
+  };
+  const [before, after] = [await probe(resolve(baseDir!)), await probe(resolve(import.meta.dirname, '..'))];
+  let worst = 0;
+  for (const request of requests) {
+    const [a, b] = [base.classify(request), classifiers.learned.classify(request)];
+    const plain = (c: typeof a) => JSON.stringify({ ...c, promptTokens: c.promptTokens() });
+    if (plain(a) !== plain(b)) {
+      console.log(`\nDIFFERENT classification:\n  base ${plain(a)}\n  this ${plain(b)}`);
+      process.exit(1);
+    }
+    const [p, q] = [before(request), after(request)];
+    for (let k = 0; k < p.length; k++) worst = Math.max(worst, Math.abs(p[k]! - q[k]!));
+  }
+  console.log(
+    `\nsame labels: ${requests.length} requests, every classification field equal; largest probability difference ` +
+      `${worst.toExponential(2)}`,
+  );
+  if (worst > 1e-9) process.exit(1);
+}
 
 /** The most frequent keys among the mistakes, most frequent first. */
 function commonest(

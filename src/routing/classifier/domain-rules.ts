@@ -105,7 +105,7 @@ export const DOMAIN_RULES: Readonly<Record<SpecialistDomain, readonly Feature[]>
         'eviction|trust|enforce|border|verdict',
     ),
     words(3, 'vertrag|gekündigt|contrato|contrat|réu|absolvido|tribunal|abogado|avocat'),
-    pattern(3, / v\. [a-z](?<=\b[a-z]+ v\. [a-z])/),
+    pattern(3, / v\. [a-z](?<=\b[a-z]+ v\. [a-z])/, '.'),
   ],
   finance: [
     words(
@@ -146,7 +146,7 @@ export const DOMAIN_RULES: Readonly<Record<SpecialistDomain, readonly Feature[]>
     ),
     words(1.5, 'money|dollars|price|prices|pricing|cost|costs'),
     words(3, 'zins|zinsen|aktienkurs|gewinnwarnung|juros|inflação|tasso|mutuo|banco|finanzas|ingresos'),
-    pattern(1, /\$\s?\d|€\s?\d|\d\s?(?:usd|eur|gbp)\b/),
+    pattern(1, /\$\s?\d|€\s?\d|\d\s?(?:usd|eur|gbp)\b/, '$€0123456789'),
   ],
   science: [
     words(

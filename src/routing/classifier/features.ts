@@ -7,7 +7,7 @@ import { contentText, textWindow } from './messages.js';
 import { createRuleClassifier, type RuleScoring } from './rule-classifier.js';
 import type { ClassifyInput } from './types.js';
 
-/** A request's features: the hashed (sparse, l2-normalised) part and the dense part. */
+/** A request's features: the hashed (sparse, l2-normalised) part and the dense part; overwritten by the next call. */
 export interface FeatureVector extends HashedFeatures {
   dense: Float32Array;
 }
@@ -48,6 +48,8 @@ export function createFeatureExtractor(bits: number): FeatureExtractor {
   const hasher = createFeatureHasher(bits);
   const rules = createRuleClassifier({ userWindow: USER_WINDOW });
   const dense = new Float32Array(DENSE_FEATURES);
+  // One vector, like the buffers it points to, reused by every call (the caller reads it before the next).
+  const vector: FeatureVector = { indices: new Int32Array(0), values: new Float32Array(0), length: 0, dense };
 
   function extract(request: ClassifyInput): { features: FeatureVector; scoring: RuleScoring } {
     const scoring = rules.score(request);
@@ -78,9 +80,12 @@ export function createFeatureExtractor(bits: number): FeatureExtractor {
         PREVIOUS_WEIGHT,
         false,
       );
-    const hashed = hasher.finish();
+    const { indices, values, length } = hasher.finish();
+    vector.indices = indices;
+    vector.values = values;
+    vector.length = length;
     fillDense(scoring, lower, system, previousUser >= 0);
-    return { features: { ...hashed, dense }, scoring };
+    return { features: vector, scoring };
   }
 
   function fillDense(scoring: RuleScoring, lower: string, system: boolean, previous: boolean): void {
@@ -109,25 +114,53 @@ export function createFeatureExtractor(bits: number): FeatureExtractor {
     dense[i++] = log1p(stats.camelCase, 3);
     dense[i++] = lower.includes('```') ? 1 : 0;
     dense[i++] = log1p(lower.match(MATH_MARKS)?.length ?? 0, 3);
-    const [nonLatin, cjk] = scriptShares(read);
-    dense[i++] = nonLatin;
-    dense[i++] = cjk;
+    scriptShares(read, dense, i);
+    i += 2;
     dense[i++] = system ? 1 : 0;
     dense[i++] = previous ? 1 : 0;
     dense[i++] = c.needs.tools ? 1 : 0;
     dense[i++] = c.needs.json ? 1 : 0;
     const newline = read.indexOf('\n');
     dense[i++] = newline > 0 ? 1 - newline / read.length : 0; // share of the text after the first line: material
-    dense[i++] = read.trimEnd().endsWith('?') ? 1 : 0;
-    dense[i++] = newline > 0 && read.slice(0, newline).trimEnd().endsWith(':') ? 1 : 0;
+    dense[i++] = read.charCodeAt(lastNonSpace(read, read.length)) === 63 ? 1 : 0; // ends with `?`
+    dense[i++] = newline > 0 && read.charCodeAt(lastNonSpace(read, newline)) === 58 ? 1 : 0; // first line ends with `:`
     dense[i++] = log1p(stats.longestLine, 7);
   }
 
   return { buckets: hasher.buckets, extract };
 }
 
-/** The share of letters outside the Latin script, and of CJK characters, among the first 500 characters. */
-function scriptShares(text: string): [number, number] {
+/**
+ * The index of the last character before `end` that `String.prototype.trimEnd` would keep (white space and line
+ * terminators as ECMAScript defines them), or -1: what `text.slice(0, end).trimEnd()` ends with, without building it.
+ */
+function lastNonSpace(text: string, end: number): number {
+  let i = end - 1;
+  while (i >= 0 && isSpace(text.charCodeAt(i))) i--;
+  return i;
+}
+
+function isSpace(c: number): boolean {
+  if (c === 32 || (c >= 9 && c <= 13)) return true;
+  if (c < 0xa0) return false;
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+/**
+ * Writes the share of letters outside the Latin script, and of CJK characters, among the first 500 characters, into
+ * `out[at]` and `out[at + 1]`.
+ */
+function scriptShares(text: string, out: Float32Array, at: number): void {
   let letters = 0;
   let nonLatin = 0;
   let cjk = 0;
@@ -146,5 +179,6 @@ function scriptShares(text: string): [number, number] {
     nonLatin++;
     if ((c >= 0x3040 && c <= 0x30ff) || (c >= 0x3400 && c <= 0x9fff) || (c >= 0xac00 && c <= 0xd7af)) cjk++;
   }
-  return letters === 0 ? [0, 0] : [nonLatin / letters, cjk / letters];
+  out[at] = letters === 0 ? 0 : nonLatin / letters;
+  out[at + 1] = letters === 0 ? 0 : cjk / letters;
 }

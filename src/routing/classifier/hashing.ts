@@ -1,7 +1,7 @@
 // Feature hashing for the learned classifier: word unigrams and bigrams and character trigrams of a text, each
 // hashed into one of 2^bits buckets with no string built per feature, then sublinear tf (1 + ln count) and l2 norm.
 
-/** The hashed features of a text: `length` pairs of bucket and value, in buffers reused by the next call. */
+/** The hashed features of a text: `length` pairs of bucket and value, in buffers (and an object) reused by the next call. */
 export interface HashedFeatures {
   indices: Int32Array;
   values: Float32Array;
@@ -54,6 +54,7 @@ export function createFeatureHasher(bits: number): FeatureHasher {
   const touched = new Int32Array(MAX_FEATURES);
   const values = new Float32Array(MAX_FEATURES);
   let length = 0;
+  const result: HashedFeatures = { indices: touched, values, length: 0 };
 
   const bump = (h: number, weight: number): void => {
     const i = finalise(h) & mask;
@@ -72,14 +73,6 @@ export function createFeatureHasher(bits: number): FeatureHasher {
     // The last two characters, digits as 0 and whitespace runs as one space, for the character trigrams.
     let c2 = 32;
     let c3 = 32;
-    const endWord = (): void => {
-      bump(word, weight);
-      if (hasPrevious) bump(step(step(BIGRAM, previous), word), weight);
-      previous = word;
-      hasPrevious = true;
-      word = WORD;
-      inWord = false;
-    };
     for (let i = 0; i <= text.length; i++) {
       let c = i < text.length ? text.charCodeAt(i) : 32;
       if (c >= 48 && c <= 57) c = 48;
@@ -88,12 +81,18 @@ export function createFeatureHasher(bits: number): FeatureHasher {
       if (kind === 1) {
         word = step(word, c);
         inWord = true;
-      } else {
-        if (inWord) endWord();
-        if (kind === 2) {
-          word = step(word, c);
-          endWord();
+      } else if (inWord || kind === 2) {
+        // The word in progress ends (pass 0), and a CJK character is a word of its own (pass 1). Written inline, not
+        // as a closure over these locals, which kept them in a heap context instead of registers for the whole loop.
+        for (let pass = inWord ? 0 : 1; pass <= (kind === 2 ? 1 : 0); pass++) {
+          if (pass === 1) word = step(word, c);
+          bump(word, weight);
+          if (hasPrevious) bump(step(step(BIGRAM, previous), word), weight);
+          previous = word;
+          hasPrevious = true;
+          word = WORD;
         }
+        inWord = false;
       }
       if (!charGrams || (c === 32 && c3 === 32)) continue;
       bump(step(step(step(CHAR3, c2), c3), c), weight);
@@ -114,7 +113,7 @@ export function createFeatureHasher(bits: number): FeatureHasher {
     }
     const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
     for (let k = 0; k < length; k++) values[k]! *= scale;
-    const result = { indices: touched, values, length };
+    result.length = length;
     length = 0;
     return result;
   }

@@ -20,6 +20,12 @@ export interface Feature {
    * equations).
    */
   readonly pattern?: RegExp;
+  /**
+   * Characters at least one of which every match of `pattern` contains (`'?'` for `/\?\s*$/`): a text with none of
+   * them is not tested. Most short prompts hold none of a pattern's symbols, and each test costs more than a look at
+   * which symbols a text holds. Leave it out when a match can be made of letters alone.
+   */
+  readonly needs?: string;
 }
 
 /** A feature of `weight` present when any of `words` occurs. */
@@ -27,9 +33,10 @@ export const words = (weight: number, forms: string): Feature => ({ weight, word
 /**
  * A feature of `weight` present when `pattern` matches the lowercased text. A pattern that would start with a class
  * (`\b\w+error`) is cheaper written from its literal, the rest checked by a lookbehind (`error(?<=\b\w+error)`): the
- * engine then skips ahead to the literal instead of trying the class at every character.
+ * engine then skips ahead to the literal instead of trying the class at every character. `needs`: see Feature.
  */
-export const pattern = (weight: number, re: RegExp): Feature => ({ weight, pattern: re });
+export const pattern = (weight: number, re: RegExp, needs?: string): Feature =>
+  needs === undefined ? { weight, pattern: re } : { weight, pattern: re, needs };
 
 /** Compiled features of a fixed list of classes (numbered by their position in the list given to `compileLexicon`). */
 export interface Lexicon {
@@ -55,7 +62,8 @@ export function compileLexicon(classes: ReadonlyArray<readonly Feature[]>): Lexi
   const trie = createTrie();
   const featureClass: number[] = [];
   const featureWeight: number[] = [];
-  const patterns: Array<{ re: RegExp; feature: number }> = [];
+  const patterns: Pattern[] = [];
+  const symbols = createSymbolBits();
   classes.forEach((features, cls) => {
     for (const feature of features) {
       const id = featureClass.length;
@@ -64,7 +72,8 @@ export function compileLexicon(classes: ReadonlyArray<readonly Feature[]>): Lexi
       if (feature.pattern !== undefined) {
         // A global or sticky regex keeps lastIndex between texts and would miss matches.
         const flags = feature.pattern.flags.replace(/[gy]/g, '');
-        patterns.push({ re: new RegExp(feature.pattern.source, flags), feature: id });
+        const needs = feature.needs === undefined ? 0 : symbols.add(feature.needs);
+        patterns.push({ re: new RegExp(feature.pattern.source, flags), feature: id, needs });
       }
       for (const form of feature.words?.split('|') ?? []) trie.add(form, id);
     }
@@ -74,15 +83,83 @@ export function compileLexicon(classes: ReadonlyArray<readonly Feature[]>): Lexi
     Int32Array.from(featureClass),
     Float64Array.from(featureWeight),
     patterns,
+    symbols,
     classes.length,
   );
+}
+
+/** A compiled pattern: its feature, and the symbols (SymbolBits) one of which a text must hold to be tested (0: any). */
+interface Pattern {
+  re: RegExp;
+  feature: number;
+  needs: number;
+}
+
+/**
+ * The symbols patterns need, each given a bit, and which of them a text holds, in one pass over it. Symbols may share
+ * a bit (all digits do; past 31 symbols, they wrap around): a shared bit only lets more texts through to the test.
+ */
+interface SymbolBits {
+  /** The bits of `chars`, given bits first if they have none. */
+  add(chars: string): number;
+  /** The bits of the symbols `text` holds (0 when no pattern needs any). */
+  held(text: string): number;
+}
+
+function createSymbolBits(): SymbolBits {
+  const ascii = new Int32Array(128);
+  const otherCodes: number[] = [];
+  const otherBits: number[] = [];
+  // A bit per UTF-16 code (8 KB): whether a symbol above ASCII may be one of those, so that the list is searched for
+  // them only, not for every character of a text in another script.
+  const other = new Uint8Array(8192);
+  let given = 0;
+  // Every bit given: a text found to hold them all is read no further.
+  let all = 0;
+  const bitOf = (c: number): number => {
+    if (c < 128) return ascii[c]!;
+    const at = otherCodes.indexOf(c);
+    return at < 0 ? 0 : otherBits[at]!;
+  };
+  return {
+    add(chars) {
+      let mask = 0;
+      for (const ch of chars) {
+        const c = ch.charCodeAt(0);
+        let bit = bitOf(c);
+        if (bit === 0) {
+          bit = 1 << (given++ % 31);
+          all |= bit;
+          if (c >= 48 && c <= 57) ascii.fill(bit, 48, 58);
+          else if (c < 128) ascii[c] = bit;
+          else {
+            otherCodes.push(c);
+            otherBits.push(bit);
+            other[c >> 3]! |= 1 << (c & 7);
+          }
+        }
+        mask |= bit;
+      }
+      return mask;
+    },
+    held(text) {
+      let held = 0;
+      for (let i = 0; i < text.length && held !== all; i++) {
+        const c = text.charCodeAt(i);
+        if (c < 128) held |= ascii[c]!;
+        else if ((other[c >> 3]! & (1 << (c & 7))) !== 0) held |= bitOf(c);
+      }
+      return held;
+    },
+  };
 }
 
 function createScanner(
   trie: FlatTrie,
   featureClass: Int32Array,
   featureWeight: Float64Array,
-  patterns: ReadonlyArray<{ re: RegExp; feature: number }>,
+  patterns: readonly Pattern[],
+  symbols: SymbolBits,
   classCount: number,
 ): Lexicon {
   const { first, codes, kids, rootTable, space, exactFrom, exact, prefixFrom, prefix } = trie;
@@ -149,8 +226,10 @@ function createScanner(
       }
     }
     const head = text.length > PATTERN_CHARS ? text.slice(0, PATTERN_CHARS) : text;
-    for (const { re, feature } of patterns) {
-      if (stamps[feature] !== epoch && re.test(head)) fireOne(feature, weight, scores);
+    const held = symbols.held(head);
+    for (const { re, feature, needs } of patterns) {
+      if (stamps[feature] === epoch || (needs !== 0 && (needs & held) === 0)) continue;
+      if (re.test(head)) fireOne(feature, weight, scores);
     }
   }
 

@@ -48,7 +48,7 @@ export const TASK_RULES: Readonly<Record<Task, readonly Feature[]>> = {
     ),
     words(2, 'keyword|keywords|syntax|operator|operators|async|await|callback|promise|promises|thread|threads'),
     words(2, 'smart contract|web app|website|scraper|scrape|server|localhost|linux|terminal|command line'),
-    pattern(4, /```/),
+    pattern(4, /```/, '`'),
     pattern(3, /\bc(?:\+\+|#)|\bin c\b/),
     pattern(3, /\w(?:error|exception)\b/),
     pattern(
@@ -56,9 +56,9 @@ export const TASK_RULES: Readonly<Record<Task, readonly Feature[]>> = {
       /(?:^|\n)\s*(?:def |class |function |const |let |var |import |public |private |#include|fn |func |package )/,
     ),
     // Bounded repeats and a leading \b: an unbounded `\w*\(` rescans a long token from every position (quadratic).
-    pattern(2, /\((?<=\b[a-z_]\w{0,30}\()[^()\n]{0,60}\)/),
-    pattern(2, /=>|===|!==|::|->|\+\+|&&|\|\||[{};]\s*$/m),
-    pattern(1.5, /[a-z]_[a-z]|[a-z]\.[a-z]+\(/),
+    pattern(2, /\((?<=\b[a-z_]\w{0,30}\()[^()\n]{0,60}\)/, '('),
+    pattern(2, /=>|===|!==|::|->|\+\+|&&|\|\||[{};]\s*$/m, '=:-+&|{};'),
+    pattern(1.5, /[a-z]_[a-z]|[a-z]\.[a-z]+\(/, '_('),
   ],
   math: [
     words(
@@ -94,13 +94,17 @@ export const TASK_RULES: Readonly<Record<Task, readonly Feature[]>> = {
       'total|each|per|twice|times as many|more than|less than|remaining|left over|interest|compounded|' +
         'discount|cost|earn|earns|pay|hour|hours|km|miles|speed',
     ),
-    pattern(3, /\d\s*[-+*/×÷^]\s*\d|\^\d(?<=\b\d*[a-z]\^\d)|[xyz]\b(?<=\b\d+[xyz])|[xyz]\s*[=+*/^]|=\s*-?\d/),
-    pattern(3, /\d\s?% of \$?\d/),
+    pattern(
+      3,
+      /\d\s*[-+*/×÷^]\s*\d|\^\d(?<=\b\d*[a-z]\^\d)|[xyz]\b(?<=\b\d+[xyz])|[xyz]\s*[=+*/^]|=\s*-?\d/,
+      '0123456789=+*/^',
+    ),
+    pattern(3, /\d\s?% of \$?\d/, '%'),
     pattern(
       2,
       /\((?<=\b(?:sin|cos|tan|log|ln|exp)\s*\()|\(x\)(?<=\b[fg]\(x\))|\/d[xy]\b(?<=\bd[xy]\/d[xy])|\bsqrt\b|\bpi\b|√|∫|∑/,
     ),
-    pattern(1, /\$\s?\d|\d\s?%/),
+    pattern(1, /\$\s?\d|\d\s?%/, '$%'),
   ],
   reasoning: [
     words(4, 'puzzle|riddle|brain teaser|logic puzzle|odd one out|fallacy|logical fallacy|syllogism'),
@@ -237,7 +241,7 @@ export const TASK_RULES: Readonly<Record<Task, readonly Feature[]>> = {
       'table|fields|each|return|following|passage|text below|below|paragraph|answer with only|' +
         'just the number|transcript|invoice|report|review|reviews|tweet|log lines',
     ),
-    pattern(2, /["'“‘][^"'”’]{40,}["'”’]|:\s*\n|:\s*["'“‘]/),
+    pattern(2, /["'“‘][^"'”’]{40,}["'”’]|:\s*\n|:\s*["'“‘]/, `"'“‘:`),
   ],
   summarization: [
     words(
@@ -253,9 +257,13 @@ export const TASK_RULES: Readonly<Record<Task, readonly Feature[]>> = {
         'key points|main arguments|headline|synopsis|abstract|overview|brief|briefly|concise|in one sentence|' +
         'in one paragraph|one sentence|bullet points|bullets|in under|at most',
     ),
+    // "in three sentences", "in 5 bullet points", "a two-sentence summary": written from the last word, the rest checked
+    // by lookbehinds (see `pattern`), which matches the same texts (on the bank, the old set and a million fuzzed
+    // strings) in under half the time: the old form, `\bin (...) (...)\b|\b(...)[- ]sentence\b`, tried every `i`, `o`,
+    // `t` and digit.
     pattern(
       2,
-      /\bin (?:one|two|three|four|five|\d+) (?:sentences|lines|bullets|bullet points|words)\b|\b(?:one|two|three|\d+)[- ]sentence\b/,
+      /(?:sentences|lines|bullets|points|words)\b(?<=\bin (?:one|two|three|four|five|\d+) (?:sentences|lines|bullets|bullet points|words))|sentence\b(?<=\b(?:one|two|three|\d+)[- ]sentence)/,
     ),
     pattern(2, /\bwhat does (?:this|the) \w+ say\b/),
     words(
@@ -304,7 +312,7 @@ export const TASK_RULES: Readonly<Record<Task, readonly Feature[]>> = {
         'indonesian|czech|hungarian|romanian|ukrainian|persian|urdu|bengali|swahili|english|idiom|' +
         'ins englische|al inglés|en anglais|para o inglês',
     ),
-    pattern(6, /翻译|翻譯|翻訳|번역/),
+    pattern(6, /翻译|翻譯|翻訳|번역/, '翻번'),
   ],
   knowledge: [
     words(
@@ -325,9 +333,9 @@ export const TASK_RULES: Readonly<Record<Task, readonly Feature[]>> = {
       'capital of|tallest|largest|smallest|first woman|first man|speed of|recommended|normal|usual|symptoms|' +
         'function of|structure of|enforceable|legal to|allowed to',
     ),
-    pattern(3, /\n\s*\(?[a-d]\)\s+\S|\n\s*[a-d]\.\s+\S/),
-    pattern(1, /\?\s*$/),
-    pattern(1, /^\s*(?:what|which|who|whom|whose|when|where|why|how)\b[^\n]*\?\s*$/),
+    pattern(3, /\n\s*\(?[a-d]\)\s+\S|\n\s*[a-d]\.\s+\S/, '\n'),
+    pattern(1, /\?\s*$/, '?'),
+    pattern(1, /^\s*(?:what|which|who|whom|whose|when|where|why|how)\b[^\n]*\?\s*$/, '?'),
   ],
   chat: [
     words(
@@ -361,7 +369,7 @@ export const TASK_RULES: Readonly<Record<Task, readonly Feature[]>> = {
       'tips|ideas|any ideas|recommend|suggest|plans|weekend|tonight|dinner|birthday|gift|puppy|my sister|' +
         'my job|quit|i just|just got|so excited|i think i m',
     ),
-    pattern(1.5, /!{2,}|(?:^|\s)[:;]-?[)(dp](?:\s|$)/),
+    pattern(1.5, /!{2,}|(?:^|\s)[:;]-?[)(dp](?:\s|$)/, '!:;'),
   ],
 };
 

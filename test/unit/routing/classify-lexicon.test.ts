@@ -1,9 +1,13 @@
-// The classifier's parts: the lexicon (words, phrases, prefixes, patterns, once-per-text counting), the split of a
-// message into ask and material, and text statistics.
+// The classifier's parts: the lexicon (words, phrases, prefixes, patterns and the symbols they need, once-per-text
+// counting), the split of a message into ask and material, and text statistics.
 import { describe, expect, it } from 'vitest';
 import { textStats } from '../../../src/routing/classifier/complexity.js';
+import { DOMAIN_RULES } from '../../../src/routing/classifier/domain-rules.js';
 import { compileLexicon, pattern, words } from '../../../src/routing/classifier/lexicon.js';
 import { splitAsk } from '../../../src/routing/classifier/messages.js';
+import { TASK_RULES } from '../../../src/routing/classifier/task-rules.js';
+import { loadBank } from '../../fixtures/routing/bank-set.js';
+import { loadLabelledPrompts } from '../../fixtures/routing/labelled.js';
 
 const lexicon = compileLexicon([
   [words(2, 'step by step|role-play'), words(1, 'summar*')],
@@ -61,6 +65,67 @@ describe('compileLexicon', () => {
     expect(scores('δοκιμ 翻')).toEqual([0, 0]);
     expect(scores('to be to be or not to be')).toEqual([0, 4]);
     expect(scores('to be or')).toEqual([0, 0]);
+  });
+});
+
+describe('the symbols a pattern needs', () => {
+  it('tests a pattern only on texts that hold one of them', () => {
+    // A wrong `needs` on purpose (a match of /abc/ holds no `%`): the test is skipped, the match missed.
+    const lexicon = compileLexicon([[pattern(1, /abc/, '%')], [pattern(1, /\d+ €/, '€0')], [pattern(1, /x/)]]);
+    const scored = (text: string): number[] => {
+      const scores = new Float64Array(lexicon.classCount);
+      lexicon.score(text, 1, scores);
+      return [...scores];
+    };
+    expect(scored('abc x')).toEqual([0, 0, 1]);
+    expect(scored('abc, 100%')).toEqual([1, 0, 0]);
+    expect(scored('5 €')).toEqual([0, 1, 0]);
+    expect(scored('中文 5 €')).toEqual([0, 1, 0]);
+    expect(scored('中文 €')).toEqual([0, 0, 0]);
+  });
+
+  it('are in every match of the rules that declare them, on every prompt of the bank and the labelled set', () => {
+    const texts = [...loadBank(), ...loadLabelledPrompts()].flatMap((p) => [p.text, p.system ?? '']);
+    const declared = [...Object.values(TASK_RULES), ...Object.values(DOMAIN_RULES)]
+      .flat()
+      .filter((f) => f.pattern !== undefined && f.needs !== undefined);
+    expect(declared.length).toBeGreaterThan(10);
+    let matches = 0;
+    for (const { pattern: re, needs } of declared) {
+      const symbols = [...needs!];
+      for (const text of texts) {
+        const lower = text.toLowerCase().slice(0, 1000);
+        if (!new RegExp(re!.source, re!.flags.replace(/[gy]/g, '')).test(lower)) continue;
+        matches++;
+        if (!symbols.some((symbol) => lower.includes(symbol))) expect.fail(`${re} matched "${lower}" without ${needs}`);
+      }
+    }
+    expect(matches).toBeGreaterThan(1000);
+  });
+});
+
+describe('the rules written from their literal with a lookbehind', () => {
+  it('match "in three sentences" and "a two-sentence summary" as the forward form did, and not near misses', () => {
+    const rule = TASK_RULES.summarization.find((f) => f.pattern?.source.startsWith('(?:sentences|'))!.pattern!;
+    const before =
+      /\bin (?:one|two|three|four|five|\d+) (?:sentences|lines|bullets|bullet points|words)\b|\b(?:one|two|three|\d+)[- ]sentence\b/;
+    const texts = [
+      ['summarize it in three sentences.', true],
+      ['in 5 bullet points, please', true],
+      ['a two-sentence summary', true],
+      ['in 12 words', true],
+      ['the 3 sentence rule', true],
+      ['begin three sentences', false],
+      ['in three sentencesx', false],
+      ['in six sentences', false],
+      ['a tone-sentence', false],
+      ['in five bullet', false],
+      ['in one points', false],
+    ] as const;
+    for (const [text, expected] of texts) {
+      expect(before.test(text), text).toBe(expected);
+      expect(rule.test(text), text).toBe(expected);
+    }
   });
 });
 
