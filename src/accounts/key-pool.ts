@@ -2,7 +2,7 @@
 // configured strategy; and, for route planning, whether a provider can take a call at all right now.
 import type { ProviderKey, ResolvedProvider } from '../catalog/types.js';
 import { KeyUnavailableError } from './errors.js';
-import { createKeyLease } from './key-lease.js';
+import { createKeyLease, type LeaseStart } from './key-lease.js';
 import type { KeyPool, KeyPoolDeps } from './key-pool-types.js';
 import { orderKeys } from './key-order.js';
 import { effectiveLimits } from './learned-limits.js';
@@ -78,12 +78,12 @@ export function createKeyPool(deps: KeyPoolDeps): KeyPool {
           );
         }
         if (key !== undefined) uses.set(key.id, (uses.get(key.id) ?? 0) + 1);
-        const extra = {
-          ...(request.runId === undefined ? {} : { runId: request.runId }),
-          ...(request.requestKey === undefined ? {} : { requestKey: request.requestKey }),
-          ...(request.clientId === undefined ? {} : { clientId: request.clientId }),
-        };
-        return createKeyLease(deps, { model, key, at, reservedTokens: tokens, ...extra });
+        // Set field by field: three conditional spreads and a merge were a measurable part of a call's bookkeeping.
+        const start: LeaseStart = { model, key, at, reservedTokens: tokens };
+        if (request.runId !== undefined) start.runId = request.runId;
+        if (request.requestKey !== undefined) start.requestKey = request.requestKey;
+        if (request.clientId !== undefined) start.clientId = request.clientId;
+        return createKeyLease(deps, start);
       } catch (err) {
         deps.gate.leave(provider.id);
         throw err;

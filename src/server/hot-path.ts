@@ -6,6 +6,7 @@ import type { ErrorRequestHandler, Express, Request, RequestHandler, Response } 
 import { createApp } from './app.js';
 import type { AppDeps } from './deps.js';
 import { frontMiddleware } from './front.js';
+import { leanJson } from './lean-json.js';
 import { errorHandler, unknownRoute } from './middleware/errors.js';
 import { chatDoor } from './routes/chat.js';
 import { embeddingsDoor } from './routes/embeddings.js';
@@ -34,9 +35,11 @@ export function createGatewayListener(deps: AppDeps): GatewayListener {
   const app = createApp(deps);
   const front = frontMiddleware(deps);
   const errors = [errorHandler(deps.logger)];
+  // The ordinary JSON body is read without body-parser; any other goes to it (lean-json.ts).
+  const json = leanJson(deps.config.server.bodyLimit, front.json);
   const door = (path: string, handler: RequestHandler, ownErrors: ErrorRequestHandler[] = []): [string, Door] => [
     path,
-    { route: { path }, steps: [front.metrics, front.auth, front.json, handler], errors: [...ownErrors, ...errors] },
+    { route: { path }, steps: [front.metrics, front.auth, json, handler], errors: [...ownErrors, ...errors] },
   ];
   const doors = new Map<string, Door>([
     door('/v1/chat/completions', chatDoor(deps)),

@@ -39,8 +39,6 @@ const TTFT_BUCKETS = [0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 20, 3
 const HTTP_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 
 const CIRCUIT_VALUE: Record<CircuitState, number> = { closed: 0, half_open: 1, open: 2 };
-/** Joins label values into a series key: a character no label value has. */
-const SEP = '\u0000';
 /** nginx's "client closed request": the client went away before the response was finished. */
 const CLIENT_CLOSED = '499';
 
@@ -145,12 +143,11 @@ export function createMetrics(): Metrics {
       const record = () => {
         if (recorded) return;
         recorded = true;
-        const { method } = req;
+        const { method = '' } = req;
         const route = routeLabel(req);
-        const status = res.writableFinished ? String(res.statusCode) : CLIENT_CLOSED;
-        const key = `${method}${SEP}${route}`;
-        httpRequests.add(`${key}${SEP}${status}`, () => ({ method, route, status }));
-        httpDuration.add(key, () => ({ method, route }), Number(process.hrtime.bigint() - started) / 1e9);
+        const status = res.writableFinished ? statusLabel(res.statusCode) : CLIENT_CLOSED;
+        httpRequests.add(1, method, route, status);
+        httpDuration.add(Number(process.hrtime.bigint() - started) / 1e9, method, route);
       };
       // 'finish' when the response was sent; 'close' alone when the client left first (an aborted stream).
       res.once('finish', record);
@@ -159,24 +156,17 @@ export function createMetrics(): Metrics {
     },
     recordCall(record) {
       const { provider, model, status } = record;
-      const key = `${provider}${SEP}${model}`;
-      const labels = () => ({ provider, model });
       const error = status === 'error' ? (record.error ?? 'unknown') : '';
-      calls.add(`${key}${SEP}${status}${SEP}${error}`, () => ({ provider, model, status, error }));
+      calls.add(1, provider, model, status, error);
       // Failed calls are left out of latency: a fast 429 or a slow timeout says nothing about the model's speed.
-      if (status === 'ok') latency.add(key, labels, record.latencyMs / 1000);
-      if (record.ttftMs !== undefined) ttft.add(key, labels, record.ttftMs / 1000);
-      tokens.add(`${key}${SEP}prompt`, () => ({ provider, model, type: 'prompt' }), nonNegative(record.promptTokens));
-      tokens.add(
-        `${key}${SEP}completion`,
-        () => ({ provider, model, type: 'completion' }),
-        nonNegative(record.completionTokens),
-      );
-      cost.add(key, labels, nonNegative(record.costUsd));
+      if (status === 'ok') latency.add(record.latencyMs / 1000, provider, model);
+      if (record.ttftMs !== undefined) ttft.add(record.ttftMs / 1000, provider, model);
+      tokens.add(nonNegative(record.promptTokens), provider, model, 'prompt');
+      tokens.add(nonNegative(record.completionTokens), provider, model, 'completion');
+      cost.add(nonNegative(record.costUsd), provider, model);
     },
     recordCache(hit) {
-      const result = hit ? 'hit' : 'miss';
-      cache.add(result, () => ({ result }));
+      cache.add(1, hit ? 'hit' : 'miss');
     },
     setGaugeSources(next) {
       sources = { ...next };
@@ -193,6 +183,14 @@ function routeLabel(req: Request): string {
   const route = (req as Request & { route?: { path?: unknown } }).route;
   if (route === undefined || route.path === undefined) return 'unmatched';
   return `${req.baseUrl}${String(route.path)}`;
+}
+
+/** Status codes as label values, made once each (a number turned to a string is a new string every time). */
+const STATUS_LABELS = new Map<number, string>();
+function statusLabel(code: number): string {
+  let label = STATUS_LABELS.get(code);
+  if (label === undefined) STATUS_LABELS.set(code, (label = String(code)));
+  return label;
 }
 
 /** A source that throws empties its gauge instead of failing the whole scrape. */

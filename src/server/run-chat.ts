@@ -63,10 +63,9 @@ export async function runChat(
   // The gateway's stop ends a run its grace period did not see finish, with the stop's error as the reason.
   const stopping = deps.shutdown?.signal;
   const onStop = () => controller.abort(stopping?.reason);
-  if (stopping?.aborted) onStop();
-  else stopping?.addEventListener('abort', onStop, { once: true });
+  const unlisten = stopping === undefined ? undefined : whenStopping(stopping, onStop);
   res.on('close', () => {
-    stopping?.removeEventListener('abort', onStop);
+    unlisten?.();
     if (!res.writableFinished) controller.abort();
   });
   const { signal } = controller;
@@ -101,6 +100,36 @@ export async function runChat(
     return { runId, signal, kind: 'completion', completion };
   }
   return { runId, signal, kind: 'stream', chunks: track.watch(run.chunks) };
+}
+
+/** The runs in flight under each stop signal: one listener on the signal stops them all, in the order they came. */
+const RUNS = new WeakMap<AbortSignal, Set<() => void>>();
+
+/**
+ * Calls `stop` when `signal` aborts (at once if it has); returns what forgets it. A listener per run on the signal (an
+ * EventTarget) would cost some microseconds a request to add and remove; a Set entry costs next to nothing.
+ */
+function whenStopping(signal: AbortSignal, stop: () => void): (() => void) | undefined {
+  if (signal.aborted) {
+    stop();
+    return undefined;
+  }
+  let runs = RUNS.get(signal);
+  if (runs === undefined) {
+    const all = new Set<() => void>();
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const run of [...all]) run();
+        all.clear();
+      },
+      { once: true },
+    );
+    RUNS.set(signal, (runs = all));
+  }
+  const mine = runs;
+  mine.add(stop);
+  return () => void mine.delete(stop);
 }
 
 /** The run id the client chose (`x-switchboard-run-id`, checked: 400 when malformed), or a new one. */

@@ -82,6 +82,31 @@ export function settleStats(record: ModelStatsRecord, now: number): ModelStatsRe
   return back;
 }
 
+/**
+ * A copy of `record`'s fields (its arms object shared: every update makes a new one, never changing it), built in one
+ * order of fields: records read from Redis, SQLite or after prunes come in many shapes, and an object spread of so
+ * many shapes takes V8's slow path on every update.
+ */
+export function copyStats(record: ModelStatsRecord): ModelStatsRecord {
+  const copy: ModelStatsRecord = {
+    samples: record.samples,
+    latencySamples: record.latencySamples,
+    ttftSamples: record.ttftSamples,
+    tokensPerSecSamples: record.tokensPerSecSamples,
+    qualitySamples: record.qualitySamples,
+    probation: record.probation,
+  };
+  if (record.successRate !== undefined) copy.successRate = record.successRate;
+  if (record.latencyMs !== undefined) copy.latencyMs = record.latencyMs;
+  if (record.ttftMs !== undefined) copy.ttftMs = record.ttftMs;
+  if (record.tokensPerSec !== undefined) copy.tokensPerSec = record.tokensPerSec;
+  if (record.quality !== undefined) copy.quality = record.quality;
+  if (record.arms !== undefined) copy.arms = record.arms;
+  if (record.prunedUntil !== undefined) copy.prunedUntil = record.prunedUntil;
+  if (record.pruneReason !== undefined) copy.pruneReason = record.pruneReason;
+  return copy;
+}
+
 /** Whether `record` is out of plans at `now`. */
 function isPrunedAt(record: ModelStatsRecord, now: number): boolean {
   return record.prunedUntil !== undefined && now < record.prunedUntil;
@@ -99,7 +124,7 @@ export function applyStatsUpdate(
 ): ModelStatsRecord {
   const now = update.at;
   const clean = cleanStatsUpdate(update);
-  const next: ModelStatsRecord = { ...settleStats(record ?? emptyStats(), now) };
+  const next = copyStats(settleStats(record ?? emptyStats(), now));
   if (clean.ok !== undefined) {
     next.samples += 1;
     next.successRate = ewmaStep(next.successRate, next.samples, clean.ok ? 1 : 0, alpha);

@@ -41,6 +41,8 @@ export function readOpenAIRateLimits(headers: ResponseHeaders, now: number): Quo
 }
 
 function classify(name: string, groq: boolean): Header | undefined {
+  // Every name below starts so: the other headers of an answer (most of them) are passed over without a pattern.
+  if (!name.startsWith('x-ratelimit-')) return undefined;
   let m = SUFFIXED.exec(name);
   if (m) {
     const scope: QuotaScope = m[3] === 'minute' || m[3] === 'day' ? m[3] : 'unknown';

@@ -73,30 +73,43 @@ export function trackRequest(req: Request, res: Response, clientId: string | und
     const aborted = !res.writableFinished;
     const failed = error !== undefined || res.statusCode >= 400;
     const asked = modelAsked(req);
-    const record: RequestRecord = {
-      ts,
-      ...(runId === undefined ? {} : { runId }),
-      route: deps.route,
-      ...(clientId === undefined ? {} : { clientId }),
-      ...(asked === undefined ? {} : { modelAsked: asked }),
-      ...(model === undefined ? {} : { modelUsed: model.ref, provider: model.provider }),
-      stream,
-      status: aborted ? 'aborted' : failed ? 'error' : 'ok',
-      httpStatus: res.statusCode,
-      ...(error === undefined ? {} : { error }),
-      attempts: calls.map((c) => ({
+    // Built field by field in the order GET /v1/requests shows them (no spread of a conditional object per field).
+    const record = { ts } as RequestRecord;
+    if (runId !== undefined) record.runId = runId;
+    record.route = deps.route;
+    if (clientId !== undefined) record.clientId = clientId;
+    if (asked !== undefined) record.modelAsked = asked;
+    if (model !== undefined) {
+      record.modelUsed = model.ref;
+      record.provider = model.provider;
+    }
+    record.stream = stream;
+    record.status = aborted ? 'aborted' : failed ? 'error' : 'ok';
+    record.httpStatus = res.statusCode;
+    if (error !== undefined) record.error = error;
+    const attempts: RequestRecord['attempts'] = [];
+    let promptTokens = 0;
+    let completionTokens = 0;
+    let costUsd = 0;
+    for (const c of calls) {
+      const attempt: RequestRecord['attempts'][number] = {
         model: c.model,
         provider: c.provider,
         ms: Math.round(c.latencyMs),
-        ...(c.error === undefined ? {} : { error: c.error }),
-      })),
-      latencyMs: Math.round(performance.now() - started),
-      ...(ttftMs === undefined ? {} : { ttftMs }),
-      promptTokens: calls.reduce((sum, c) => sum + c.promptTokens, 0),
-      completionTokens: calls.reduce((sum, c) => sum + c.completionTokens, 0),
-      costUsd: calls.length === 0 ? null : calls.reduce((sum, c) => sum + c.costUsd, 0),
-      cacheHit: cached,
-    };
+      };
+      if (c.error !== undefined) attempt.error = c.error;
+      attempts.push(attempt);
+      promptTokens += c.promptTokens;
+      completionTokens += c.completionTokens;
+      costUsd += c.costUsd;
+    }
+    record.attempts = attempts;
+    record.latencyMs = Math.round(performance.now() - started);
+    if (ttftMs !== undefined) record.ttftMs = ttftMs;
+    record.promptTokens = promptTokens;
+    record.completionTokens = completionTokens;
+    record.costUsd = calls.length === 0 ? null : costUsd;
+    record.cacheHit = cached;
     if (deps.logsContent && prompt !== undefined) {
       const said = answer?.();
       record.content = {

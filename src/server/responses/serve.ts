@@ -8,6 +8,7 @@ import type { AppDeps } from '../deps.js';
 import { callerOf } from '../middleware/client-auth.js';
 import type { RequestTrack } from '../request-log/index.js';
 import { runChat } from '../run-chat.js';
+import { sendJson } from '../send-json.js';
 import { drained, SSE_HEADERS, sseWriter } from '../sse.js';
 import { parseResponsesBody } from './body.js';
 import { completionToResponse, type ResponseFrame } from './from-chat.js';
@@ -50,7 +51,7 @@ export async function serveResponse(deps: AppDeps, req: Request, res: Response, 
   if (answer.kind === 'completion') {
     const response = completionToResponse(frame, answer.completion, deps.now());
     await keep(response);
-    res.json(response);
+    sendJson(res, response);
     return;
   }
   const model = String(res.getHeader('x-switchboard-model') ?? body.model);

@@ -4,6 +4,7 @@ import { parseChatBody, type ParsedChat } from '../chat-body.js';
 import type { AppDeps } from '../deps.js';
 import type { RequestTrack } from '../request-log/index.js';
 import { runChat } from '../run-chat.js';
+import { sendJson } from '../send-json.js';
 import { sendChatStream } from '../sse.js';
 
 export function chatRoutes(deps: AppDeps): Router {
@@ -29,6 +30,6 @@ export async function serveChat(
   track: RequestTrack,
 ): Promise<void> {
   const answer = await runChat(deps, req, res, parsed, track);
-  if (answer.kind === 'completion') res.json(answer.completion);
+  if (answer.kind === 'completion') sendJson(res, answer.completion);
   else await sendChatStream(res, answer.chunks, answer.signal);
 }

@@ -8,6 +8,7 @@ import { runEmbeddings } from '../embeddings/run.js';
 import { allowedModels, callerOf } from '../middleware/client-auth.js';
 import { truncate } from '../request-log/content.js';
 import { pickRunId } from '../run-chat.js';
+import { sendJson } from '../send-json.js';
 
 export function embeddingRoutes(deps: AppDeps): Router {
   return Router().post('/v1/embeddings', embeddingsDoor(deps));
@@ -50,7 +51,7 @@ export function embeddingsDoor(deps: AppDeps): RequestHandler {
       res.setHeader('x-switchboard-provider', model.provider.id);
       res.setHeader('x-switchboard-model', model.ref);
       track.answeredBy(model.ref, model.provider.id);
-      res.json(renderEmbeddings(outcome.vectors, model.ref, outcome.promptTokens, parsed.encoding));
+      sendJson(res, renderEmbeddings(outcome.vectors, model.ref, outcome.promptTokens, parsed.encoding));
     });
   };
 }

@@ -13,6 +13,7 @@ import type { AppDeps } from '../deps.js';
 import { errorHandler } from '../middleware/errors.js';
 import type { RequestTrack } from '../request-log/index.js';
 import { runChat } from '../run-chat.js';
+import { sendJson } from '../send-json.js';
 
 /** Every answer of the door names its request, as Anthropic's do (clients show it, support asks for it). */
 const REQUEST_ID = 'request-id';
@@ -60,7 +61,7 @@ async function serveMessages(
   const id = messageId(answer.runId);
   const stopSequences = body.stop_sequences ?? [];
   if (answer.kind === 'completion') {
-    res.json(toAnthropicMessage(answer.completion, id, stopSequences));
+    sendJson(res, toAnthropicMessage(answer.completion, id, stopSequences));
     return;
   }
   const events = anthropicEvents(answer.chunks, { id, inputEstimate: estimateInputTokens(body), stopSequences });

@@ -1,6 +1,6 @@
 // In-process live stats: a Map from model ref to its record, updated with the rules of ewma.ts (the embedded default).
-import { applyStatsUpdate, checkAlpha, DEFAULT_STATS_TTL_MS, isEmptyStats } from '../ewma.js';
-import type { ModelStatsRecord, StatsStore, StatsStoreOptions } from '../types.js';
+import { applyStatsUpdate, checkAlpha, copyStats, DEFAULT_STATS_TTL_MS, isEmptyStats } from '../ewma.js';
+import type { ArmCounts, ModelStatsRecord, StatsStore, StatsStoreOptions } from '../types.js';
 
 /** How a durable store keeps the memory records: it seeds them, and is told of every change. */
 export interface StatsPersistence {
@@ -64,8 +64,18 @@ export function createMemoryStatsStore(
 
 /** A copy no caller's change reaches the stored record through (its arms included). */
 function copyRecord(record: ModelStatsRecord): ModelStatsRecord {
-  const copy = { ...record };
-  if (record.arms !== undefined)
-    copy.arms = Object.fromEntries(Object.entries(record.arms).map(([task, arm]) => [task, { ...arm }]));
+  const copy = copyStats(record);
+  if (record.arms !== undefined) {
+    const arms: Record<string, ArmCounts> = {};
+    for (const task in record.arms) {
+      const arm = record.arms[task]!;
+      const counts = { good: arm.good, bad: arm.bad };
+      // A task may be named `__proto__` (a valid name): an own property, as in the record, not the prototype.
+      if (task === '__proto__')
+        Object.defineProperty(arms, task, { value: counts, enumerable: true, writable: true, configurable: true });
+      else arms[task] = counts;
+    }
+    copy.arms = arms;
+  }
   return copy;
 }

@@ -169,6 +169,17 @@ describe('upstream HTTP pool', () => {
       expect((await pending) as Error).toMatchObject({ name: 'AbortError' });
     });
 
+    it("frees the pool's only socket when the caller aborts the call on it", async () => {
+      const hung = new AbortController();
+      const pending = send('/hang', 'freed', 60_000, hung.signal).catch((e: unknown) => e);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      hung.abort();
+      expect((await pending) as Error).toMatchObject({ name: 'AbortError' });
+      // undici was told: the socket is closed, so the next call gets one (else it waits out its first-byte time).
+      const res = await send('/x', 'freed', 2_000);
+      expect([res.status, await res.text()]).toEqual([200, 'ok']);
+    });
+
     it("times out a request queued for its pool's only socket after firstByteMs, not after the socket frees", async () => {
       const hung = new AbortController();
       const pending = send('/hang', 'stuck', 60_000, hung.signal).catch((e: unknown) => e);
