@@ -1,0 +1,59 @@
+// What happens to an upstream stream's connection after [DONE]: the rest of the body is read, not cut, so the
+// connection goes back to the pool.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHttpClient, type HttpClient } from '../../../../src/providers/http.js';
+import { createOpenAIAdapter } from '../../../../src/providers/openai/adapter.js';
+import type { ChatCompletionChunk } from '../../../../src/providers/types.js';
+
+const chunk = (content: string, finish: string | null) =>
+  `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content }, finish_reason: finish }] })}\n\n`;
+
+let server: Server;
+let baseUrl: string;
+let connections = 0;
+let http: HttpClient;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(chunk('Hi', null) + chunk('!', 'stop') + 'data: [DONE]\n\n');
+      // The body's end comes in a later read than [DONE]: a reader that lets the body go at [DONE] cuts it.
+      setTimeout(() => res.end(), 30);
+    });
+  });
+  server.on('connection', () => connections++);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  http = createHttpClient();
+});
+afterAll(async () => {
+  await http.close();
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+describe('the end of an upstream stream', () => {
+  it('reads the body to its end after [DONE], so that the next call reuses the connection', async () => {
+    const adapter = createOpenAIAdapter({ http });
+    const ctx = {
+      baseUrl,
+      apiKey: '',
+      model: 'm',
+      signal: new AbortController().signal,
+      timeouts: { connectMs: 2_000, firstByteMs: 2_000, idleMs: 2_000 },
+    };
+    for (let i = 0; i < 3; i++) {
+      const texts: string[] = [];
+      for await (const c of adapter.stream({ model: 'm', messages: [{ role: 'user', content: 'x' }] }, ctx))
+        texts.push((c as ChatCompletionChunk).choices[0]?.delta.content ?? '');
+      expect(texts.join('')).toBe('Hi!');
+      // The next call starts once the previous body has ended (a connection is reused only then).
+      await new Promise((resolve) => setTimeout(resolve, 60));
+    }
+    expect(connections).toBe(1);
+  });
+});
