@@ -4,6 +4,7 @@ import { readSseBatches } from '../sse.js';
 import { WIRE, type ChatCompletionChunk, type ChunkDelta, type ToolCallDelta } from '../types.js';
 import { errorFromBody } from './errors.js';
 import { isPlainChunk } from './plain-chunk.js';
+import { scanPlainChunk } from './scan-chunk.js';
 import {
   argumentsText,
   asRecord,
@@ -103,15 +104,8 @@ export async function* readOpenAIStream(
           return;
         }
         if (data === '') continue;
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(data);
-        } catch {
-          continue;
-        }
-        const chunk = fromOpenAIChunk(parsed, defaults, withToolCalls);
-        // Its own text goes on to the client when nothing in it was normalised (one line: SSE framing stays whole).
-        if (isPlainChunk(parsed as Record<string, unknown>) && !data.includes('\n')) chunk[WIRE] = data;
+        const chunk = scanPlainChunk(data) ?? parseOpenAIChunk(data, defaults, withToolCalls);
+        if (chunk === undefined) continue;
         if (chunk.choices.length > 0) answered = true;
         for (const choice of chunk.choices) {
           if (choice.delta.tool_calls) withToolCalls.add(choice.index);
@@ -127,6 +121,28 @@ export async function* readOpenAIStream(
     if (reading) await batches.return(undefined);
   }
   if (!finished) throw new ProviderError('upstream stream ended early', { kind: 'network', status: 0 });
+}
+
+/**
+ * A chunk's data by JSON.parse and the full normalising (fromOpenAIChunk): what scanPlainChunk leaves, which is any
+ * chunk that needs more than reading (tool calls, usage, errors, other shapes). Undefined when it is not JSON; throws
+ * the matching ProviderError for an error object.
+ */
+export function parseOpenAIChunk(
+  data: string,
+  defaults: WireDefaults,
+  withToolCalls: Set<number> = new Set(),
+): ChatCompletionChunk | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(data);
+  } catch {
+    return undefined;
+  }
+  const chunk = fromOpenAIChunk(parsed, defaults, withToolCalls);
+  // Its own text goes on to the client when nothing in it was normalised (one line: SSE framing stays whole).
+  if (isPlainChunk(parsed as Record<string, unknown>) && !data.includes('\n')) chunk[WIRE] = data;
+  return chunk;
 }
 
 /** Reads after [DONE] at most: a server that keeps sending past the end is cut off (its connection closed). */
