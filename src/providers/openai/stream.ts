@@ -4,7 +4,7 @@ import { readSseBatches } from '../sse.js';
 import { WIRE, type ChatCompletionChunk, type ChunkDelta, type ToolCallDelta } from '../types.js';
 import { errorFromBody } from './errors.js';
 import { isPlainChunk } from './plain-chunk.js';
-import { scanPlainChunk } from './scan-chunk.js';
+import { plainChunkOf } from './plain-chunk-of.js';
 import {
   argumentsText,
   asRecord,
@@ -24,7 +24,7 @@ import {
  * in `withToolCalls` (indexes of choices that streamed tool calls earlier). Throws the matching ProviderError when the
  * chunk is an error object.
  */
-function fromOpenAIChunk(
+export function fromOpenAIChunk(
   raw: unknown,
   defaults: WireDefaults,
   withToolCalls: ReadonlySet<number> = new Set(),
@@ -104,7 +104,7 @@ export async function* readOpenAIStream(
           return;
         }
         if (data === '') continue;
-        const chunk = scanPlainChunk(data) ?? parseOpenAIChunk(data, defaults, withToolCalls);
+        const chunk = parseOpenAIChunk(data, defaults, withToolCalls);
         if (chunk === undefined) continue;
         if (chunk.choices.length > 0) answered = true;
         for (const choice of chunk.choices) {
@@ -124,14 +124,14 @@ export async function* readOpenAIStream(
 }
 
 /**
- * A chunk's data by JSON.parse and the full normalising (fromOpenAIChunk): what scanPlainChunk leaves, which is any
- * chunk that needs more than reading (tool calls, usage, errors, other shapes). Undefined when it is not JSON; throws
- * the matching ProviderError for an error object.
+ * A chunk's data, parsed and normalised; undefined when it is not JSON. A chunk already in OpenAI's shape is taken in
+ * one pass (plainChunkOf); any other (tool calls, usage, errors, other shapes) by the full normalising,
+ * fromOpenAIChunk, which throws the matching ProviderError for an error object.
  */
-export function parseOpenAIChunk(
+function parseOpenAIChunk(
   data: string,
   defaults: WireDefaults,
-  withToolCalls: Set<number> = new Set(),
+  withToolCalls: Set<number>,
 ): ChatCompletionChunk | undefined {
   let parsed: unknown;
   try {
@@ -139,6 +139,8 @@ export function parseOpenAIChunk(
   } catch {
     return undefined;
   }
+  const plain = plainChunkOf(parsed, data);
+  if (plain !== undefined) return plain;
   const chunk = fromOpenAIChunk(parsed, defaults, withToolCalls);
   // Its own text goes on to the client when nothing in it was normalised (one line: SSE framing stays whole).
   if (isPlainChunk(parsed as Record<string, unknown>) && !data.includes('\n')) chunk[WIRE] = data;

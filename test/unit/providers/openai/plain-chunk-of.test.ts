@@ -1,26 +1,46 @@
-// The streamed chunk's fast path against the full parse, differentially: over the recorded provider streams and
-// generated texts (key orders, whitespace, escapes, numbers, extras, broken JSON), scanPlainChunk either declines or
-// gives exactly the chunk (fields, key order, wire text) that JSON.parse and the normalising give.
+// The streamed chunk's fast path against the full normalising, differentially: over the recorded provider streams and
+// generated texts (key orders, whitespace, escapes, numbers, extras, broken JSON), plainChunkOf either declines or
+// gives exactly the chunk (fields, key order, wire text) that fromOpenAIChunk and isPlainChunk give.
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { scanPlainChunk } from '../../../../src/providers/openai/scan-chunk.js';
-import { parseOpenAIChunk } from '../../../../src/providers/openai/stream.js';
+import { plainChunkOf } from '../../../../src/providers/openai/plain-chunk-of.js';
+import { isPlainChunk } from '../../../../src/providers/openai/plain-chunk.js';
+import { fromOpenAIChunk } from '../../../../src/providers/openai/stream.js';
 import { WIRE, type ChatCompletionChunk } from '../../../../src/providers/types.js';
 
 const defaults = { id: 'chatcmpl-default', model: 'upstream-model', created: 1_800_000_000 };
 
 /** What the full path makes of `text`: the chunk, `skipped` (not JSON) or `throws` (an error object). */
 function full(text: string): ChatCompletionChunk | 'skipped' | 'throws' {
+  let parsed: unknown;
   try {
-    return parseOpenAIChunk(text, defaults) ?? 'skipped';
+    parsed = JSON.parse(text);
+  } catch {
+    return 'skipped';
+  }
+  try {
+    const chunk = fromOpenAIChunk(parsed, defaults);
+    if (isPlainChunk(parsed as Record<string, unknown>) && !text.includes('\n')) chunk[WIRE] = text;
+    return chunk;
   } catch {
     return 'throws';
   }
 }
 
+/** The fast path on `text`: undefined when it declines (or the text is not JSON). */
+function fastPath(text: string): ChatCompletionChunk | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return plainChunkOf(parsed, text);
+}
+
 /** Checks the property on `text`; returns whether the fast path took it. */
 function agrees(text: string): boolean {
-  const fast = scanPlainChunk(text);
+  const fast = fastPath(text);
   if (fast === undefined) return false;
   const reference = full(text);
   expect(reference, text).toBeTypeOf('object');
@@ -89,7 +109,7 @@ function scrambled(value: unknown, next: () => number, spaces = [' ', '\t', '  '
   return JSON.stringify(value);
 }
 
-describe('scanPlainChunk against the full parse', () => {
+describe('plainChunkOf against the full normalising', () => {
   it('reads every plain text chunk of the recorded provider streams, as the full parse does', () => {
     expect(recorded.length).toBeGreaterThan(20);
     const taken = recorded.filter(agrees);
@@ -147,7 +167,7 @@ describe('scanPlainChunk against the full parse', () => {
     for (const created of ['0', '1727346176', '1.0', '1e3', '1E+3', '100e-2', '-0', '12345678901234567'])
       expect(agrees(JSON.stringify(base).replace('1727346176', created)), created).toBe(true);
     for (const created of ['1.5', '-1', '1e400', '"1"', 'null'])
-      expect(scanPlainChunk(JSON.stringify(base).replace('1727346176', created)), created).toBeUndefined();
+      expect(fastPath(JSON.stringify(base).replace('1727346176', created)), created).toBeUndefined();
     for (const index of ['1', '0.0', '2e0'])
       expect(agrees(JSON.stringify(base).replace('"index":0', `"index":${index}`))).toBe(true);
   });
@@ -183,12 +203,7 @@ describe('scanPlainChunk against the full parse', () => {
         [base],
         'text',
       ].map((value) => JSON.stringify(value)),
-      // A field written twice (JSON.parse keeps the last), keys with escapes, a chunk over several lines.
-      JSON.stringify(base).replace('"model"', '"model":"a","model"'),
-      JSON.stringify(base).replace('"index":0', '"index":0,"index":1'),
-      JSON.stringify(base).replace('"content"', '"content":"a","content"'),
-      JSON.stringify(base).replace('"model"', '"mod\\u0065l"'),
-      JSON.stringify({ ...base, 'key "with" escapes': 1 }),
+      // A chunk over several lines.
       JSON.stringify(base, null, 1),
       // Not JSON.
       JSON.stringify(base).replace('"Hello"', '"Hel\nlo"'),
@@ -203,10 +218,21 @@ describe('scanPlainChunk against the full parse', () => {
       `${JSON.stringify(base)} x`,
       JSON.stringify(base).replace('{', '{,'),
     ];
-    for (const text of declined) expect(scanPlainChunk(text), text).toBeUndefined();
+    for (const text of declined) expect(fastPath(text), text).toBeUndefined();
   });
 
-  it('skips the extras it does not model, nested and of every JSON kind, checking them', () => {
+  it('takes a field written twice and keys with escapes as JSON.parse reads them', () => {
+    for (const text of [
+      JSON.stringify(base).replace('"model"', '"model":"a","model"'),
+      JSON.stringify(base).replace('"index":0', '"index":0,"index":1'),
+      JSON.stringify(base).replace('"content"', '"content":"a","content"'),
+      JSON.stringify(base).replace('"model"', '"mod\\u0065l"'),
+      JSON.stringify({ ...base, 'key "with" escapes': 1 }),
+    ])
+      expect(agrees(text), text).toBe(true);
+  });
+
+  it('skips the extras it does not model, nested and of every JSON kind', () => {
     const extras = {
       service_tier: 'default',
       obfuscation: 'x"y\\z',
@@ -220,10 +246,8 @@ describe('scanPlainChunk against the full parse', () => {
       true,
     );
     expect(agrees(JSON.stringify(base).replace('"model"', '"__proto__":{"content":"x"},"model"'))).toBe(true);
-    // Deeper than the reader goes: left to JSON.parse.
     const deep = JSON.stringify({ ...base, extra: 'x' }).replace('"x"', `${'['.repeat(100)}${']'.repeat(100)}`);
-    expect(scanPlainChunk(deep)).toBeUndefined();
-    expect(full(deep)).toBeTypeOf('object');
+    expect(agrees(deep)).toBe(true);
   });
 
   it('never disagrees on cut or mutated texts', () => {
@@ -236,7 +260,7 @@ describe('scanPlainChunk against the full parse', () => {
     let checked = 0;
     for (const source of sources) {
       // Every prefix: none but the whole text is JSON.
-      for (let end = 0; end < source.length; end++) expect(scanPlainChunk(source.slice(0, end))).toBeUndefined();
+      for (let end = 0; end < source.length; end++) expect(fastPath(source.slice(0, end))).toBeUndefined();
       for (let i = 0; i < 60; i++) {
         const at = Math.floor(next() * source.length);
         const char = alphabet[Math.floor(next() * alphabet.length)]!;
@@ -247,7 +271,7 @@ describe('scanPlainChunk against the full parse', () => {
             : mode < 0.8
               ? source.slice(0, at) + char + source.slice(at)
               : source.slice(0, at) + source.slice(at + 1);
-        const fast = scanPlainChunk(text);
+        const fast = fastPath(text);
         if (fast === undefined) continue;
         agrees(text);
         checked++;
