@@ -1,6 +1,6 @@
 // Instructions per request of a built gateway, counted by valgrind's callgrind: unlike CPU time, an instruction count
 // does not move when other work shares the machine, so two builds can be compared a few percent apart on a busy one.
-// node --import tsx bench/instructions.ts [--cli=dist/src/cli/index.js] [--store=sqlite|memory] [--stream]
+// node --import tsx bench/instructions.ts [--cli=dist/src/cli/index.js] [--store=sqlite|memory] [--stream] [--chunks=20]
 //   [--warmup=1500] [--requests=2000] [--connections=4] [--runs=1] [--keep=DIR]
 // Under valgrind a request takes some 50 times longer: few connections and long upstream timeouts keep every request a
 // success (a timeout would take another path and count other instructions).
@@ -32,6 +32,8 @@ const options = {
   cli: resolve(arg('cli', SWITCHBOARD_CLI)),
   store: arg('store', 'sqlite'),
   stream: process.argv.includes('--stream'),
+  /** Content chunks per stream (with --stream): two counts give the instructions per relayed chunk. */
+  chunks: Number(arg('chunks', '20')),
   warmup: Number(arg('warmup', '1500')),
   requests: Number(arg('requests', '2000')),
   connections: Number(arg('connections', '4')),
@@ -222,12 +224,12 @@ async function measure(upstream: Upstream): Promise<{ perRequest: number; idlePe
 }
 
 if (!existsSync(options.cli)) throw new Error(`${options.cli} does not exist (npm run build)`);
-const upstream = await startUpstream();
+const upstream = await startUpstream({ streamChunks: options.chunks });
 try {
   for (let run = 0; run < options.runs; run++) {
     const { perRequest, idlePerSecond } = await measure(upstream);
     console.log(
-      `${options.cli} store=${options.store}${options.stream ? ' stream' : ''} c=${options.connections}: ` +
+      `${options.cli} store=${options.store}${options.stream ? ` stream of ${options.chunks} chunks` : ''} c=${options.connections}: ` +
         `${Math.round(perRequest).toLocaleString('en')} instructions/request ` +
         `(idle ${Math.round(idlePerSecond).toLocaleString('en')}/s)`,
     );

@@ -319,12 +319,21 @@ function splitUrl(url: string): { origin: string; path: string } {
   return split;
 }
 
-async function* mapBodyErrors(body: AsyncIterable<Uint8Array>, signal: AbortSignal): AsyncIterable<Uint8Array> {
-  try {
-    for await (const chunk of body) yield chunk;
-  } catch (err) {
-    rethrow(err, signal);
-  }
+/**
+ * The body's reads with transport failures mapped (rethrow): an iterator with one promise step per read, not an async
+ * generator's (a stream's reads are its chunks, each passing several layers).
+ */
+function mapBodyErrors(body: AsyncIterable<Uint8Array>, signal: AbortSignal): AsyncIterable<Uint8Array> {
+  const fail = (err: unknown): never => rethrow(err, signal);
+  return {
+    [Symbol.asyncIterator]() {
+      const reads = body[Symbol.asyncIterator]();
+      return {
+        next: () => reads.next().catch(fail),
+        return: (value?: unknown) => reads.return?.(value) ?? Promise.resolve({ done: true, value: undefined }),
+      };
+    },
+  };
 }
 
 /** Transport failures become ProviderError; an abort by our own signal stays an AbortError. */

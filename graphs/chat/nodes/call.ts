@@ -85,7 +85,7 @@ export async function callModel(deps: ChatDeps, input: CallInput): Promise<CallR
       return { kind: 'completion', completion };
     }
     const afterFinishMs = Math.min(deps.timeouts.idleMs, AFTER_FINISH_MS);
-    const chunks = accounted(adapter.stream(request, ctx), lease, input, afterFinishMs);
+    const chunks = new Accounted(adapter.stream(request, ctx), lease, input, afterFinishMs);
     const opened = await openStream(chunks[Symbol.asyncIterator]());
     lease.firstContent();
     return { kind: 'stream', stream: opened };
@@ -105,43 +105,77 @@ const AFTER_FINISH_MS = 1_000;
 /**
  * The upstream chunks with the key masked in any error, and the lease settled when the stream ends, breaks or is
  * dropped. Once every choice has its finish_reason the answer is whole: a failure after it ends the stream as it is,
- * and so does silence longer than `afterFinishMs` (never another model's text after finish_reason).
+ * and so does silence longer than `afterFinishMs` (never another model's text after finish_reason). An iterator, not
+ * an async generator: one promise step per chunk rather than a generator's (a stream's chunks pass several layers).
  */
-async function* accounted(
-  chunks: AsyncIterable<ChatCompletionChunk>,
-  lease: KeyLease,
-  input: CallInput,
-  afterFinishMs: number,
-): AsyncGenerator<ChatCompletionChunk> {
-  const upstream = chunks[Symbol.asyncIterator]();
-  let usage: Usage | undefined;
-  let text = '';
-  let ended = false;
-  const finishedChoices = new Set<number>();
-  const finished = () => finishedChoices.size >= (input.request.n ?? 1);
-  try {
-    for (;;) {
-      const next = finished() ? await orEndAfter(upstream.next(), afterFinishMs) : await upstream.next();
-      if (next.done) break;
-      const chunk = next.value;
-      if (chunk.usage) usage = chunk.usage;
-      text += chunk.choices[0]?.delta.content ?? '';
-      for (const choice of chunk.choices) if (choice.finish_reason !== null) finishedChoices.add(choice.index);
-      yield chunk;
+class Accounted implements AsyncIterableIterator<ChatCompletionChunk> {
+  private readonly upstream: AsyncIterator<ChatCompletionChunk>;
+  private usage: Usage | undefined;
+  private text = '';
+  private over = false;
+  private readonly finishedChoices = new Set<number>();
+
+  constructor(
+    chunks: AsyncIterable<ChatCompletionChunk>,
+    private readonly lease: KeyLease,
+    private readonly input: CallInput,
+    private readonly afterFinishMs: number,
+  ) {
+    this.upstream = chunks[Symbol.asyncIterator]();
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<ChatCompletionChunk>> {
+    if (this.over) return Promise.resolve(END);
+    const next = this.finished() ? orEndAfter(this.upstream.next(), this.afterFinishMs) : this.upstream.next();
+    return next.then(this.read, this.fail);
+  }
+
+  /** Dropped before its end (client gone, answer rejected): what was produced counts, and the upstream read stops. */
+  return(): Promise<IteratorResult<ChatCompletionChunk>> {
+    if (!this.over) this.end(false);
+    return Promise.resolve(END);
+  }
+
+  private finished(): boolean {
+    return this.finishedChoices.size >= (this.input.request.n ?? 1);
+  }
+
+  private readonly read = (next: IteratorResult<ChatCompletionChunk>): IteratorResult<ChatCompletionChunk> => {
+    if (this.over) return END;
+    if (next.done) {
+      this.end(true);
+      return END;
     }
-    ended = true;
-  } catch (err) {
-    if (!finished()) {
-      const masked = withoutSecret(err, lease.apiKey);
-      lease.settle({ error: masked, aborted: input.signal.aborted });
-      throw masked;
+    const chunk = next.value;
+    if (chunk.usage) this.usage = chunk.usage;
+    this.text += chunk.choices[0]?.delta.content ?? '';
+    for (const choice of chunk.choices) if (choice.finish_reason !== null) this.finishedChoices.add(choice.index);
+    return next;
+  };
+
+  private readonly fail = (err: unknown): IteratorResult<ChatCompletionChunk> => {
+    if (this.over) return END;
+    if (this.finished()) {
+      // Ended after its finish: the answer is whole.
+      this.end(true);
+      return END;
     }
-    ended = true;
-  } finally {
-    // Dropped before its end (client gone, answer rejected) or ended after its finish: what was produced counts, and
-    // the upstream read stops (its pending read, if any, settles on its own).
-    lease.settle({ usage: usage ?? estimateUsage(input.promptTokens(), text), aborted: !ended });
-    if (!ended || finished()) upstream.return?.()?.catch(() => undefined);
+    const masked = withoutSecret(err, this.lease.apiKey);
+    this.lease.settle({ error: masked, aborted: this.input.signal.aborted });
+    this.end(false);
+    throw masked;
+  };
+
+  /** The lease settled with what was produced; the upstream let go unless it ended before its finish. */
+  private end(ended: boolean): void {
+    this.over = true;
+    this.lease.settle({ usage: this.usage ?? estimateUsage(this.input.promptTokens(), this.text), aborted: !ended });
+    // Its pending read, if any, settles on its own.
+    if (!ended || this.finished()) this.upstream.return?.()?.catch(() => undefined);
   }
 }
 

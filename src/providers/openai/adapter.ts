@@ -15,6 +15,7 @@ import { throwOpenAIHttpError } from './errors.js';
 import { asRecord, fromOpenAICompletion, type WireDefaults } from './from-wire.js';
 import { listedModels } from './listing.js';
 import { isOllamaListing, withOllamaDetails } from './ollama-show.js';
+import { openedLater } from './opened-later.js';
 import { readOpenAIStream } from './stream.js';
 import { toOpenAIRequest } from './to-wire.js';
 
@@ -59,14 +60,17 @@ export function createOpenAIAdapter(deps: AdapterDeps): ProviderAdapter {
       return fromOpenAICompletion(await res.json(), defaultsFor(ctx.model));
     },
 
-    async *stream(request: ChatRequest, ctx: CallContext): AsyncGenerator<ChatCompletionChunk> {
-      const res = await post(request, ctx, true);
-      if (isJson(res)) {
+    stream(request: ChatRequest, ctx: CallContext): AsyncIterable<ChatCompletionChunk> {
+      // The reader's chunks handed on as they are: no generator step of the adapter's own per chunk.
+      return openedLater(async () => {
+        const res = await post(request, ctx, true);
+        if (!isJson(res)) return readOpenAIStream(res.body, defaultsFor(ctx.model));
         // Some servers ignore `stream: true` and answer with one body (or an error object) anyway.
-        yield* completionToChunks(fromOpenAICompletion(await res.json(), defaultsFor(ctx.model)), true);
-        return;
-      }
-      yield* readOpenAIStream(res.body, defaultsFor(ctx.model));
+        const chunks = completionToChunks(fromOpenAICompletion(await res.json(), defaultsFor(ctx.model)), true);
+        return (async function* () {
+          yield* chunks;
+        })();
+      });
     },
 
     async listModels(ctx: RequestContext): Promise<string[]> {

@@ -4,6 +4,7 @@ import { readSseBatches } from '../sse.js';
 import { WIRE, type ChatCompletionChunk, type ChunkDelta, type ToolCallDelta } from '../types.js';
 import { errorFromBody } from './errors.js';
 import { isPlainChunk } from './plain-chunk.js';
+import { plainChunkOf } from './plain-chunk-of.js';
 import {
   argumentsText,
   asRecord,
@@ -23,7 +24,7 @@ import {
  * in `withToolCalls` (indexes of choices that streamed tool calls earlier). Throws the matching ProviderError when the
  * chunk is an error object.
  */
-function fromOpenAIChunk(
+export function fromOpenAIChunk(
   raw: unknown,
   defaults: WireDefaults,
   withToolCalls: ReadonlySet<number> = new Set(),
@@ -80,7 +81,8 @@ function toolCallDeltaFromWire(raw: unknown, position: number): ToolCallDelta {
  * [DONE] without a single choice is the `server` error an unstreamed body with no choices is: no answer at all,
  * which the request graph must not mistake for an empty one. Data that is not JSON (keep-alive text, say) is skipped;
  * chunks with no choices and no usage (Azure's prompt-filter preamble) too. A chunk that normalising left as it was
- * (isPlainChunk) keeps the upstream's text under `WIRE`, for the relay to send as it is.
+ * (isPlainChunk) keeps the upstream's text under `WIRE`, for the relay to send as it is. What follows [DONE] (the
+ * body's end, usually in the same read) is read and dropped after the stream has ended (readRest).
  */
 export async function* readOpenAIStream(
   body: AsyncIterable<Uint8Array>,
@@ -89,31 +91,77 @@ export async function* readOpenAIStream(
   let finished = false;
   let answered = false;
   const withToolCalls = new Set<number>();
-  for await (const batch of readSseBatches(body)) {
-    for (const event of batch) {
-      const data = event.data.trim();
-      if (data === '[DONE]') {
-        if (!answered) throw new ProviderError('upstream answer has no choices', { kind: 'server', status: 200 });
-        return;
+  const batches = readSseBatches(body);
+  let reading = true;
+  try {
+    for (let next = await batches.next(); !next.done; next = await batches.next()) {
+      for (const event of next.value) {
+        const data = event.data.trim();
+        if (data === '[DONE]') {
+          if (!answered) throw new ProviderError('upstream answer has no choices', { kind: 'server', status: 200 });
+          reading = false;
+          readRest(batches);
+          return;
+        }
+        if (data === '') continue;
+        const chunk = parseOpenAIChunk(data, defaults, withToolCalls);
+        if (chunk === undefined) continue;
+        if (chunk.choices.length > 0) answered = true;
+        for (const choice of chunk.choices) {
+          if (choice.delta.tool_calls) withToolCalls.add(choice.index);
+          if (choice.finish_reason !== null) finished = true;
+        }
+        if (chunk.choices.length === 0 && !chunk.usage) continue;
+        yield chunk;
       }
-      if (data === '') continue;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(data);
-      } catch {
-        continue;
-      }
-      const chunk = fromOpenAIChunk(parsed, defaults, withToolCalls);
-      // Its own text goes on to the client when nothing in it was normalised (one line: SSE framing stays whole).
-      if (isPlainChunk(parsed as Record<string, unknown>) && !data.includes('\n')) chunk[WIRE] = data;
-      if (chunk.choices.length > 0) answered = true;
-      for (const choice of chunk.choices) {
-        if (choice.delta.tool_calls) withToolCalls.add(choice.index);
-        if (choice.finish_reason !== null) finished = true;
-      }
-      if (chunk.choices.length === 0 && !chunk.usage) continue;
-      yield chunk;
     }
+    reading = false;
+  } finally {
+    // Dropped (the client gone, the answer rejected) or failed: the body is let go, which closes its connection.
+    if (reading) await batches.return(undefined);
   }
   if (!finished) throw new ProviderError('upstream stream ended early', { kind: 'network', status: 0 });
+}
+
+/**
+ * A chunk's data, parsed and normalised; undefined when it is not JSON. A chunk already in OpenAI's shape is taken in
+ * one pass (plainChunkOf); any other (tool calls, usage, errors, other shapes) by the full normalising,
+ * fromOpenAIChunk, which throws the matching ProviderError for an error object.
+ */
+function parseOpenAIChunk(
+  data: string,
+  defaults: WireDefaults,
+  withToolCalls: Set<number>,
+): ChatCompletionChunk | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(data);
+  } catch {
+    return undefined;
+  }
+  const plain = plainChunkOf(parsed, data);
+  if (plain !== undefined) return plain;
+  const chunk = fromOpenAIChunk(parsed, defaults, withToolCalls);
+  // Its own text goes on to the client when nothing in it was normalised (one line: SSE framing stays whole).
+  if (isPlainChunk(parsed as Record<string, unknown>) && !data.includes('\n')) chunk[WIRE] = data;
+  return chunk;
+}
+
+/** Reads after [DONE] at most: a server that keeps sending past the end is cut off (its connection closed). */
+const MAX_READS_AFTER_DONE = 8;
+
+/**
+ * Reads what is left of a body after [DONE] and drops it, without holding up the stream's end. A body let go before
+ * its end is destroyed, which closes the connection instead of returning it to the pool, and node builds an
+ * `AbortError` with its stack trace for it (about 2 % of a stream's CPU): the body's end usually comes in the same
+ * read as [DONE]. A body that never ends is ended by its idle timeout; a failure there no longer matters.
+ */
+function readRest(rest: AsyncGenerator<unknown>): void {
+  let reads = 0;
+  const more = (next: IteratorResult<unknown>): void => {
+    if (next.done) return;
+    if (++reads > MAX_READS_AFTER_DONE) void rest.return(undefined).catch(() => undefined);
+    else rest.next().then(more, () => undefined);
+  };
+  rest.next().then(more, () => undefined);
 }

@@ -136,24 +136,50 @@ export function trackRequest(req: Request, res: Response, clientId: string | und
     failedWith: (code) => void (error = code),
     prompt: (text) => void (prompt = text),
     answer: (text) => void (answer = text),
-    async *watch(chunks) {
+    watch(chunks) {
+      // An iterator rather than an async generator: one promise step per chunk (a stream's chunks pass several layers).
       let text = '';
-      try {
-        for await (const chunk of chunks) {
-          ttftMs ??= Math.round(performance.now() - started);
-          // A stream continued by another model after a break names it in its chunks from then on (the headers
-          // could not): the row names the model that finished the answer.
-          if (model !== undefined && chunk.model !== model.ref) model = modelOf(chunk.model);
-          if (deps.logsContent && text.length <= deps.maxChars) text += chunk.choices[0]?.delta.content ?? '';
-          yield chunk;
+      let over = false;
+      const finish = () => {
+        over = true;
+        if (deps.logsContent) answer = () => text;
+      };
+      const read = (next: IteratorResult<ChatCompletionChunk>): IteratorResult<ChatCompletionChunk> => {
+        if (next.done) {
+          finish();
+          return next;
         }
-      } catch (err) {
+        const chunk = next.value;
+        ttftMs ??= Math.round(performance.now() - started);
+        // A stream continued by another model after a break names it in its chunks from then on (the headers could
+        // not): the row names the model that finished the answer.
+        if (model !== undefined && chunk.model !== model.ref) model = modelOf(chunk.model);
+        if (deps.logsContent && text.length <= deps.maxChars) text += chunk.choices[0]?.delta.content ?? '';
+        return next;
+      };
+      const fail = (err: unknown): never => {
         // sendChatStream turns this into the stream's error event: the response itself still ends "whole".
         error = 'upstream_stream_error';
+        finish();
         throw err;
-      } finally {
-        if (deps.logsContent) answer = () => text;
-      }
+      };
+      const watched: AsyncGenerator<ChatCompletionChunk> = {
+        [Symbol.asyncIterator]: () => watched,
+        next: () => (over ? Promise.resolve({ done: true, value: undefined }) : chunks.next().then(read, fail)),
+        return(value) {
+          if (!over) finish();
+          return chunks.return(value);
+        },
+        throw(err: unknown) {
+          if (over) return Promise.reject(err);
+          // As a generator reading `chunks` would: the error noted, `chunks` closed, the error thrown on.
+          return chunks.return(undefined).then(
+            () => fail(err),
+            () => fail(err),
+          );
+        },
+      };
+      return watched;
     },
     async around(work) {
       try {

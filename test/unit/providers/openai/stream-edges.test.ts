@@ -84,12 +84,37 @@ describe('readOpenAIStream edge cases', () => {
     ]);
   });
 
-  it('stops reading at [DONE]', async () => {
+  it('ends at [DONE]: what follows is read after the end and dropped, a failure there included', async () => {
+    let readPast = false;
     async function* tooLong(): AsyncGenerator<Uint8Array> {
       yield enc.encode(`${line(chunkOf({ content: 'Hi' }, 'stop'))}data: [DONE]\n\n`);
+      yield enc.encode(line(chunkOf({ content: 'after the end' }, 'stop')));
+      readPast = true;
       throw new Error('read past [DONE]');
     }
     expect(await collect(tooLong())).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(readPast).toBe(true);
+  });
+
+  it('lets a body go that goes on after [DONE] for more than a few reads', async () => {
+    let reads = 0;
+    let closed = false;
+    async function* endless(): AsyncGenerator<Uint8Array> {
+      try {
+        yield enc.encode(`${line(chunkOf({ content: 'Hi' }, 'stop'))}data: [DONE]\n\n`);
+        for (;;) {
+          reads++;
+          yield enc.encode(': keep-alive\n\n');
+        }
+      } finally {
+        closed = true;
+      }
+    }
+    expect(await collect(endless())).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(closed).toBe(true);
+    expect(reads).toBeLessThan(100);
   });
 
   it('maps an unknown finish reason to tool_calls after tool-call deltas, and fills defaults', async () => {
