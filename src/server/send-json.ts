@@ -2,10 +2,11 @@
 import type { Response } from 'express';
 
 /**
- * Sends `body` as JSON: the bytes and headers of express's `res.json(body)` under the app's settings when they
- * add nothing (no ETag, no JSON spaces, replacer or escaping: app.ts), `Content-Type: application/json; charset=utf-8` and `Content-Length`, in
- * that order, set directly. The answer goes out in one write (headers and body in one string). Any case express
- * treats apart (a content type or transfer encoding already set, a status without a body, HEAD) is left to res.json.
+ * Sends `body` as JSON: the bytes and headers of express's `res.json(body)` under the app's settings when they add
+ * nothing (no ETag, no JSON spaces, replacer or escaping: app.ts): `Content-Type: application/json; charset=utf-8`
+ * and `Content-Length`, in that order, set directly. The answer goes out in one write (headers and body in one
+ * string). Any case express treats apart (a content type or transfer encoding already set, a status without a body,
+ * HEAD) is left to res.json.
  */
 export function sendJson(res: Response, body: unknown): void {
   const status = res.statusCode;
