@@ -67,7 +67,7 @@ export interface StartOptions {
   streamChunks?: number;
   /** Switchboard only: more environment (e.g. SWITCHBOARD_STORE), over the harness's own. */
   env?: Record<string, string>;
-  /** Switchboard only: node options before the CLI (e.g. `--import` preloads). */
+  /** Switchboard and the floor: node options before the script (e.g. `--import` preloads, `--cpu-prof`). */
   nodeArgs?: string[];
   /** Switchboard only: fields merged into the bench provider's config entry (e.g. `limits`). */
   provider?: Record<string, unknown>;
@@ -249,7 +249,7 @@ function writeSwitchboardConfig(
 async function startFloor(upstream: Upstream, opts: StartOptions): Promise<Target> {
   const { child, readyLine } = await spawnNode({
     label: 'floor',
-    args: ['--import', 'tsx', FLOOR_SCRIPT, '--port=0', `--upstream=${upstream.origin}`],
+    args: [...(opts.nodeArgs ?? []), '--import', 'tsx', FLOOR_SCRIPT, '--port=0', `--upstream=${upstream.origin}`],
     cores: opts.cores,
     readyLine: /listening on http:\/\/127\.0\.0\.1:\d+/,
     healthUrl: (line) => `${line?.match(/http:\/\/\S+/)?.[0]}/health`,
