@@ -2,11 +2,14 @@
 // preloaded) on the switchboard target while autocannon loads it, over the measured window only, objects collected
 // by minor and major GCs included: the bytes allocated per request, by package, by owner, by function.
 // node --import tsx bench/alloc-profile.ts [--model=auto | --floor] [--stream] [--connections=50] [--seconds=10]
-//   [--warmup=5] [--interval=8192] [--keep=DIR] [--top=40] [--under=FUNCTION] [--node-args=A,B]
+//   [--warmup=5] [--interval=8192] [--base-cli=FILE] [--keep=DIR] [--top=40] [--under=FUNCTION] [--node-args=A,B]
 // Owner of a sample: the innermost frame in this project's own code (dist/src, dist/graphs), as in cpu-profile.ts,
 // so that what a library or node allocates on our behalf is charged to the line of ours that asked for it. The
 // sampler records one allocation every `--interval` bytes on average and scales each sample up to the bytes it
 // stands for, so a figure below a few bytes per request is noise; the total is exact to within a percent or two.
+// V8 names a sample by the optimized frame's own function: what a function inlined into another allocates is charged
+// to the one it was inlined into. `--node-args=--no-turbo-inlining` names every function (at the price of allocations
+// that inlining would have removed: the totals are then a little higher).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +29,8 @@ const options = {
   warmup: Number(arg('warmup', '5')),
   /** Mean bytes between two samples (V8's default is 32768; smaller is finer and dearer). */
   interval: Number(arg('interval', '8192')),
+  /** Another build's `dist/src/cli/index.js` to profile instead of this checkout's (a before/after). */
+  baseCli: arg('base-cli', ''),
   keep: resolve(arg('keep', `bench/results/alloc-profile-${Date.now()}`)),
   top: Number(arg('top', '40')),
   under: arg('under', ''),
@@ -164,9 +169,11 @@ async function main(): Promise<void> {
     process.env['BENCH_ALLOC_PROFILE_FILE'] = profileFile;
     process.env['BENCH_ALLOC_SAMPLING_INTERVAL'] = String(options.interval);
     const upstream = await startUpstream();
-    const name = options.floor ? 'floor' : options.model === 'auto' ? 'switchboard-auto' : 'switchboard';
+    const gateway = options.baseCli === '' ? 'switchboard' : 'switchboard-base';
+    const name = options.floor ? 'floor' : options.model === 'auto' ? (`${gateway}-auto` as const) : gateway;
     const target = await startTarget(name, upstream, {
       nodeArgs: [...options.nodeArgs, '--import', 'tsx', '--import', PRELOAD],
+      ...(options.baseCli === '' ? {} : { baseCli: resolve(options.baseCli) }),
     });
     try {
       await load(target, options.warmup);
