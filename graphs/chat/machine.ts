@@ -115,7 +115,8 @@ export function createChatMachine(deps: ChatDeps) {
       route: assign(({ context }) => {
         const routed = routeNode(deps, view, context);
         // ensembleNode names an ensemble only when the input or the plan does: without one, no copy of the context.
-        if (context.input.ensemble === undefined && (routed.plan ?? context.plan)?.ensemble === undefined) return routed;
+        if (context.input.ensemble === undefined && (routed.plan ?? context.plan)?.ensemble === undefined)
+          return routed;
         return { ...routed, ...ensembleNode({ ...context, ...routed }) };
       }),
       // The answer recorded and judged in one assign, on the way into `judge` (its events are the state's, not this).
