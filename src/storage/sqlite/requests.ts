@@ -3,7 +3,7 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { badCursor, pageSize } from '../request-rows.js';
-import type { RequestLogOptions, RequestLogStore, RequestQuery, RequestRecord } from '../types.js';
+import type { RequestLogOptions, RequestLogStore, RequestQuery } from '../types.js';
 import type { SqliteDatabase } from './database.js';
 import { fromRow, INSERT_COLUMNS, type Row, type RowValues, toRow } from './request-columns.js';
 import { createSinceFloor } from './request-since.js';
