@@ -98,6 +98,7 @@ function compile(machine: AnyStateMachine): FlatMachine {
       key: node.key,
       id: node.id,
       final: node.type === 'final',
+      doneType: `xstate.done.state.${node.id}`,
       entry: [],
       exit: [],
       always: [],

@@ -173,7 +173,7 @@ export class FlatRun<TOutput> {
     this.status = 'done';
     const { output } = this.machine;
     // getMachineOutput: the machine's output reads the done event of the final state (no output of its own).
-    const done = { type: `xstate.done.state.${state.id}`, output: undefined };
+    const done = { type: state.doneType, output: undefined };
     this.output =
       typeof output === 'function'
         ? (output as Call)({ context: this.context, event: done, self: this.self }, undefined)

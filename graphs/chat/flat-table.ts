@@ -24,6 +24,8 @@ export interface FlatState {
   /** The state node's id (`chat.call`): xstate names it when a guard throws. */
   id: string;
   final: boolean;
+  /** A final state's done event type (`xstate.done.state.chat.done`), built once. */
+  doneType: string;
   entry: FlatAction[];
   exit: FlatAction[];
   always: FlatTransition[];

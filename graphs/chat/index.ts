@@ -2,7 +2,7 @@
 import type { GatewayError } from '../../src/errors.js';
 import type { ResolvedModel } from '../../src/catalog/types.js';
 import type { ChatCompletion, ChatCompletionChunk } from '../../src/providers/types.js';
-import type { CallResult, ChatDeps, ChatInput, ChatOutcome } from './context.js';
+import type { Attempt, CallResult, ChatDeps, ChatInput, ChatOutcome } from './context.js';
 import { createContinuation } from './continue.js';
 import { cachedAsItEnds, replayCached } from './nodes/cache.js';
 import { createGraphEventProjector } from './events.js';
@@ -113,6 +113,13 @@ function cachedRun(input: ChatInput, completion: ChatCompletion, save: SaveRecor
   return { kind: 'cached', completion, ...replay, attempts: 0, cache: 'hit' };
 }
 
+/** The attempts that made a call: candidates skipped without one (keys resting, circuit open) are not attempts. */
+function callsMade(attempts: readonly Attempt[]): number {
+  let calls = 0;
+  for (const attempt of attempts) if (!attempt.skipped) calls += 1;
+  return calls;
+}
+
 /** A routed run's answer or error; an answer the cache missed is stored once it has ended whole. */
 function answeredRun(
   deps: ChatDeps,
@@ -121,8 +128,7 @@ function answeredRun(
   save: SaveRecord,
 ): ChatRun {
   const { emitter } = input;
-  // Candidates skipped without a call (keys resting, circuit open) are not attempts.
-  const attempts = outcome.attempts.filter((a) => !a.skipped).length;
+  const attempts = callsMade(outcome.attempts);
   const { cacheKey } = outcome;
   const missed = cacheKey === undefined ? {} : { cache: 'miss' as const };
   if (outcome.kind === 'error') {

@@ -114,13 +114,17 @@ export function createChatMachine(deps: ChatDeps) {
       // Routing and the ensemble it may name in one assign: each assign is a step of xstate's (and a copy of the context).
       route: assign(({ context }) => {
         const routed = routeNode(deps, view, context);
+        // ensembleNode names an ensemble only when the input or the plan does: without one, no copy of the context.
+        if (context.input.ensemble === undefined && (routed.plan ?? context.plan)?.ensemble === undefined)
+          return routed;
         return { ...routed, ...ensembleNode({ ...context, ...routed }) };
       }),
       // The answer recorded and judged in one assign, on the way into `judge` (its events are the state's, not this).
       recordAndJudge: assign(({ context, event }) => {
         const { result, ms } = event as Extract<CallEvent, { type: 'call.done' }>;
-        const recorded = { result, attempts: [...context.attempts, { ref: currentRef(context), ms }] };
-        return { ...recorded, ...judgeNode({ ...context, ...recorded }, threshold()) };
+        const attempts = [...context.attempts, { ref: currentRef(context), ms }];
+        // The judge's attempts replace these (the last one with its verdict), in place: result, attempts, bestRejected.
+        return { result, ...judgeNode({ ...context, result, attempts }, threshold()) };
       }),
       recordError: assign(({ context, event }) => {
         const { error, ms } = event as Extract<CallEvent, { type: 'call.failed' }>;

@@ -65,23 +65,43 @@ export function createRunEmitter(
   threadId?: string,
   options: RunEmitterOptions = {},
 ): RunEmitter {
-  const { clock = Date.now, client } = options;
-  let seq = 0;
-  return {
-    runId,
-    threadId,
-    get active() {
-      return bus.active;
-    },
-    emit(type: EventType, node?: string, data?: () => EventData) {
-      seq += 1;
-      if (!bus.active) return;
-      // The overloads tie each type to its data; here the two are put back together.
-      const event = { run_id: runId, seq, type, ts: clock(), data: data === undefined ? {} : data() } as RunEvent;
-      if (threadId !== undefined) event.thread_id = threadId;
-      if (node !== undefined) event.node = node;
-      if (client !== undefined) event.client = client;
-      bus.publish(event);
-    },
-  };
+  return new BusEmitter(bus, runId, threadId, options.clock ?? Date.now, options.client);
+}
+
+/**
+ * A class rather than an object literal of closures: one emitter per request, and a literal with a getter and a
+ * method costs a function object for each (and its getter's accessor pair) per run, where the prototype shares them.
+ */
+class BusEmitter implements RunEmitter {
+  private seq = 0;
+
+  constructor(
+    private readonly bus: EventBus,
+    readonly runId: string,
+    readonly threadId: string | undefined,
+    private readonly clock: () => number,
+    private readonly client: string | undefined,
+  ) {}
+
+  get active(): boolean {
+    return this.bus.active;
+  }
+
+  emit(type: EventType, node?: string, data?: () => EventData): void {
+    this.seq += 1;
+    const { bus, threadId, client, clock } = this;
+    if (!bus.active) return;
+    // The overloads tie each type to its data; here the two are put back together.
+    const event = {
+      run_id: this.runId,
+      seq: this.seq,
+      type,
+      ts: clock(),
+      data: data === undefined ? {} : data(),
+    } as RunEvent;
+    if (threadId !== undefined) event.thread_id = threadId;
+    if (node !== undefined) event.node = node;
+    if (client !== undefined) event.client = client;
+    bus.publish(event);
+  }
 }

@@ -34,23 +34,21 @@ export function groupKey(row: Pick<UsageSums, 'provider' | 'model' | 'keyId' | '
   return JSON.stringify([row.provider, row.model, row.keyId ?? null, row.clientId ?? null]);
 }
 
-/** The sums of one record. */
+/** The sums of one record (fields added one by one, in the order a sums row lists them: no spread per optional one). */
 export function sumsOfRecord(record: UsageRecord): UsageSums {
-  return {
-    provider: record.provider,
-    model: record.model,
-    ...(record.keyId === undefined ? {} : { keyId: record.keyId }),
-    ...(record.keyMasked === undefined ? {} : { keyMasked: record.keyMasked }),
-    ...(record.clientId === undefined ? {} : { clientId: record.clientId }),
-    requests: 1,
-    errors: record.status === 'error' ? 1 : 0,
-    promptTokens: record.promptTokens,
-    completionTokens: record.completionTokens,
-    costUsd: record.costUsd,
-    latencyMs: record.latencyMs,
-    ttftMs: record.ttftMs ?? 0,
-    streams: record.ttftMs === undefined ? 0 : 1,
-  };
+  const sums = { provider: record.provider, model: record.model } as UsageSums;
+  if (record.keyId !== undefined) sums.keyId = record.keyId;
+  if (record.keyMasked !== undefined) sums.keyMasked = record.keyMasked;
+  if (record.clientId !== undefined) sums.clientId = record.clientId;
+  sums.requests = 1;
+  sums.errors = record.status === 'error' ? 1 : 0;
+  sums.promptTokens = record.promptTokens;
+  sums.completionTokens = record.completionTokens;
+  sums.costUsd = record.costUsd;
+  sums.latencyMs = record.latencyMs;
+  sums.ttftMs = record.ttftMs ?? 0;
+  sums.streams = record.ttftMs === undefined ? 0 : 1;
+  return sums;
 }
 
 /** The counts of a sums row, without what it is grouped by. */
@@ -109,15 +107,27 @@ export interface RollupRow {
 
 /** Adds `record` to its hour and its day in `rows` (keyed by unit, bucket and group): pending rollup changes. */
 export function addToRollups(rows: Map<string, RollupRow>, record: UsageRecord): void {
-  const add = sumsOfRecord(record);
-  const group = groupKey(add);
+  const group = groupKey(record);
   for (const unit of ROLLUP_UNITS) {
     const bucket = bucketStart(record.ts, unit);
     const key = `${unit}:${bucket}:${group}`;
     const row = rows.get(key);
-    if (row === undefined) rows.set(key, { unit, bucket, sums: { ...add } });
-    else addSums(row.sums, add);
+    if (row === undefined) rows.set(key, { unit, bucket, sums: sumsOfRecord(record) });
+    else addRecord(row.sums, record);
   }
+}
+
+/** addSums(into, sumsOfRecord(record)), without building the record's sums. */
+function addRecord(into: UsageSums, record: UsageRecord): void {
+  into.requests += 1;
+  into.errors += record.status === 'error' ? 1 : 0;
+  into.promptTokens += record.promptTokens;
+  into.completionTokens += record.completionTokens;
+  into.costUsd += record.costUsd;
+  into.latencyMs += record.latencyMs;
+  into.ttftMs += record.ttftMs ?? 0;
+  into.streams += record.ttftMs === undefined ? 0 : 1;
+  if (into.keyMasked === undefined && record.keyMasked !== undefined) into.keyMasked = record.keyMasked;
 }
 
 /** What readUsageTotals reads a backend through. */

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/storage/sqlite/database.js';
 import { MIGRATIONS } from '../../src/storage/sqlite/migrations.js';
 import { createSqliteUsageStore } from '../../src/storage/sqlite/usage.js';
+import { DAY_MS, HOUR_MS } from '../../src/storage/usage-rollups.js';
 import { onFreshDatabase, openTestDatabase, silent, cleanedPerTest } from '../helpers/sqlite.js';
 import { describeUsageStoreContract, usageRecord } from './usage.contract.js';
 
@@ -57,6 +58,63 @@ describe('SQLite UsageStore', () => {
     store.append(usageRecord(now, { runId: 'c' }));
     await store.flush();
     expect(opened.db.prepare('SELECT run_id FROM usage ORDER BY id').pluck().all()).toEqual(['b', 'c']);
+  });
+
+  it('writes each record and its rollups once, as appended, after a failed batch is retried', async () => {
+    const opened = openTestDatabase(temp().file);
+    defer(opened.close);
+    const store = createSqliteUsageStore(
+      opened.db,
+      opened.batcher,
+      { retentionMs: 60_000, maxRecords: 100, logger: silent },
+      () => clock,
+    );
+    let failures = 1;
+    opened.batcher.add({
+      write() {
+        if (failures > 0) {
+          failures -= 1;
+          throw new Error('disk full');
+        }
+      },
+      written() {},
+    });
+    const first = usageRecord(clock - 300, { runId: 'a', keyId: 'k1', promptTokens: 7, ttftMs: 40 });
+    store.append(first);
+    first.promptTokens = 999; // changed after the append: neither the row nor the rollups see it
+    first.keyMasked = 'late';
+    opened.batcher.flush(); // fails and rolls back: both kept for the next tick
+    store.append(usageRecord(clock - 200, { runId: 'b', keyId: 'k1', keyMasked: 'gsk_…abcd', promptTokens: 5 }));
+    store.append(usageRecord(clock - 100, { runId: 'c', status: 'error', error: 'rate_limit', promptTokens: 3 }));
+    await store.flush();
+    const rows = opened.db.prepare('SELECT run_id, prompt_tokens, key_masked FROM usage ORDER BY id').all();
+    expect(rows).toEqual([
+      { run_id: 'a', prompt_tokens: 7, key_masked: null },
+      { run_id: 'b', prompt_tokens: 5, key_masked: 'gsk_…abcd' },
+      { run_id: 'c', prompt_tokens: 3, key_masked: null },
+    ]);
+    const rollups = opened.db
+      .prepare(
+        `SELECT unit, key_id, key_masked, requests, errors, prompt_tokens, ttft_ms, streams FROM usage_rollups
+         ORDER BY unit, key_id`,
+      )
+      .all();
+    const k1 = {
+      key_id: 'k1',
+      key_masked: 'gsk_…abcd',
+      requests: 2,
+      errors: 0,
+      prompt_tokens: 12,
+      ttft_ms: 40,
+      streams: 1,
+    };
+    const none = { key_id: '', key_masked: null, requests: 1, errors: 1, prompt_tokens: 3, ttft_ms: 0, streams: 0 };
+    expect(rollups).toEqual([
+      { unit: HOUR_MS, ...none },
+      { unit: HOUR_MS, ...k1 },
+      { unit: DAY_MS, ...none },
+      { unit: DAY_MS, ...k1 },
+    ]);
   });
 
   it('keeps every record, all fields, across a restart on the same file', async () => {

@@ -57,24 +57,46 @@ function modelOf(ref: string): { ref: string; provider: string } {
 
 /** Follows `req` / `res` and calls deps.done with its row when `res` closes. */
 export function trackRequest(req: Request, res: Response, clientId: string | undefined, deps: TrackDeps): RequestTrack {
-  const ts = deps.now();
-  const started = performance.now();
-  let runId: string | undefined;
-  let stream = false;
-  let model: { ref: string; provider: string } | undefined;
-  let cached = false;
-  let error: string | undefined;
-  let ttftMs: number | undefined;
-  let prompt: (() => string) | undefined;
-  let answer: (() => string) | undefined;
+  return new Track(req, res, clientId, deps);
+}
 
-  res.once('close', () => {
+/**
+ * One request's track: a class rather than closures over the request's state, since one is made per request and an
+ * object literal of ten closures costs ten function objects each time, where the prototype shares them.
+ */
+class Track implements RequestTrack {
+  readonly logsContent: boolean;
+  private readonly ts: number;
+  private readonly started = performance.now();
+  private runId: string | undefined;
+  private stream = false;
+  private model: { ref: string; provider: string } | undefined;
+  private cached = false;
+  private error: string | undefined;
+  private ttftMs: number | undefined;
+  private promptText: (() => string) | undefined;
+  private answerText: (() => string) | undefined;
+
+  constructor(
+    private readonly req: Request,
+    private readonly res: Response,
+    private readonly clientId: string | undefined,
+    private readonly deps: TrackDeps,
+  ) {
+    this.ts = deps.now();
+    this.logsContent = deps.logsContent;
+    res.once('close', () => this.close());
+  }
+
+  /** The response closed: the row, built from what the route told and the run's calls. */
+  private close(): void {
+    const { deps, res, runId, model, error, clientId } = this;
     const calls = runId === undefined ? [] : deps.closeRun(runId);
     const aborted = !res.writableFinished;
     const failed = error !== undefined || res.statusCode >= 400;
-    const asked = modelAsked(req);
+    const asked = modelAsked(this.req);
     // Built field by field in the order GET /v1/requests shows them (no spread of a conditional object per field).
-    const record = { ts } as RequestRecord;
+    const record = { ts: this.ts } as RequestRecord;
     if (runId !== undefined) record.runId = runId;
     record.route = deps.route;
     if (clientId !== undefined) record.clientId = clientId;
@@ -83,7 +105,7 @@ export function trackRequest(req: Request, res: Response, clientId: string | und
       record.modelUsed = model.ref;
       record.provider = model.provider;
     }
-    record.stream = stream;
+    record.stream = this.stream;
     record.status = aborted ? 'aborted' : failed ? 'error' : 'ok';
     record.httpStatus = res.statusCode;
     if (error !== undefined) record.error = error;
@@ -104,90 +126,107 @@ export function trackRequest(req: Request, res: Response, clientId: string | und
       costUsd += c.costUsd;
     }
     record.attempts = attempts;
-    record.latencyMs = Math.round(performance.now() - started);
-    if (ttftMs !== undefined) record.ttftMs = ttftMs;
+    record.latencyMs = Math.round(performance.now() - this.started);
+    if (this.ttftMs !== undefined) record.ttftMs = this.ttftMs;
     record.promptTokens = promptTokens;
     record.completionTokens = completionTokens;
     record.costUsd = calls.length === 0 ? null : costUsd;
-    record.cacheHit = cached;
+    record.cacheHit = this.cached;
+    const prompt = this.promptText;
     if (deps.logsContent && prompt !== undefined) {
-      const said = answer?.();
+      const said = this.answerText?.();
       record.content = {
         prompt: truncate(prompt(), deps.maxChars),
         ...(said ? { answer: truncate(said, deps.maxChars) } : {}),
       };
     }
     deps.done(record);
-  });
+  }
 
-  return {
-    logsContent: deps.logsContent,
-    run(id) {
-      if (runId !== undefined) return;
-      runId = id;
-      deps.openRun(id);
-    },
-    streamed: () => void (stream = true),
-    answeredBy: (ref, provider) => void (model = { ref, provider }),
-    cacheHit(ref) {
-      cached = true;
-      if (ref !== undefined) model = modelOf(ref);
-    },
-    failedWith: (code) => void (error = code),
-    prompt: (text) => void (prompt = text),
-    answer: (text) => void (answer = text),
-    watch(chunks) {
-      // An iterator rather than an async generator: one promise step per chunk (a stream's chunks pass several layers).
-      let text = '';
-      let over = false;
-      const finish = () => {
-        over = true;
-        if (deps.logsContent) answer = () => text;
-      };
-      const read = (next: IteratorResult<ChatCompletionChunk>): IteratorResult<ChatCompletionChunk> => {
-        if (next.done) {
-          finish();
-          return next;
-        }
-        const chunk = next.value;
-        ttftMs ??= Math.round(performance.now() - started);
-        // A stream continued by another model after a break names it in its chunks from then on (the headers could
-        // not): the row names the model that finished the answer.
-        if (model !== undefined && chunk.model !== model.ref) model = modelOf(chunk.model);
-        if (deps.logsContent && text.length <= deps.maxChars) text += chunk.choices[0]?.delta.content ?? '';
-        return next;
-      };
-      const fail = (err: unknown): never => {
-        // sendChatStream turns this into the stream's error event: the response itself still ends "whole".
-        error = 'upstream_stream_error';
+  run(id: string): void {
+    if (this.runId !== undefined) return;
+    this.runId = id;
+    this.deps.openRun(id);
+  }
+
+  streamed(): void {
+    this.stream = true;
+  }
+
+  answeredBy(ref: string, provider: string): void {
+    this.model = { ref, provider };
+  }
+
+  cacheHit(ref: string | undefined): void {
+    this.cached = true;
+    if (ref !== undefined) this.model = modelOf(ref);
+  }
+
+  failedWith(code: string): void {
+    this.error = code;
+  }
+
+  prompt(text: () => string): void {
+    this.promptText = text;
+  }
+
+  answer(text: () => string): void {
+    this.answerText = text;
+  }
+
+  watch(chunks: AsyncGenerator<ChatCompletionChunk>): AsyncGenerator<ChatCompletionChunk> {
+    const { deps } = this;
+    // An iterator rather than an async generator: one promise step per chunk (a stream's chunks pass several layers).
+    let text = '';
+    let over = false;
+    const finish = () => {
+      over = true;
+      if (deps.logsContent) this.answerText = () => text;
+    };
+    const read = (next: IteratorResult<ChatCompletionChunk>): IteratorResult<ChatCompletionChunk> => {
+      if (next.done) {
         finish();
-        throw err;
-      };
-      const watched: AsyncGenerator<ChatCompletionChunk> = {
-        [Symbol.asyncIterator]: () => watched,
-        next: () => (over ? Promise.resolve({ done: true, value: undefined }) : chunks.next().then(read, fail)),
-        return(value) {
-          if (!over) finish();
-          return chunks.return(value);
-        },
-        throw(err: unknown) {
-          if (over) return Promise.reject(err);
-          // As a generator reading `chunks` would: the error noted, `chunks` closed, the error thrown on.
-          return chunks.return(undefined).then(
-            () => fail(err),
-            () => fail(err),
-          );
-        },
-      };
-      return watched;
-    },
-    async around(work) {
-      try {
-        await work();
-      } catch (err) {
-        error = err instanceof GatewayError ? (err.code ?? err.type) : 'internal_error';
-        throw err;
+        return next;
       }
-    },
-  };
+      const chunk = next.value;
+      this.ttftMs ??= Math.round(performance.now() - this.started);
+      // A stream continued by another model after a break names it in its chunks from then on (the headers could
+      // not): the row names the model that finished the answer.
+      if (this.model !== undefined && chunk.model !== this.model.ref) this.model = modelOf(chunk.model);
+      if (deps.logsContent && text.length <= deps.maxChars) text += chunk.choices[0]?.delta.content ?? '';
+      return next;
+    };
+    const fail = (err: unknown): never => {
+      // sendChatStream turns this into the stream's error event: the response itself still ends "whole".
+      this.error = 'upstream_stream_error';
+      finish();
+      throw err;
+    };
+    const watched: AsyncGenerator<ChatCompletionChunk> = {
+      [Symbol.asyncIterator]: () => watched,
+      next: () => (over ? Promise.resolve({ done: true, value: undefined }) : chunks.next().then(read, fail)),
+      return(value) {
+        if (!over) finish();
+        return chunks.return(value);
+      },
+      throw(err: unknown) {
+        if (over) return Promise.reject(err);
+        // As a generator reading `chunks` would: the error noted, `chunks` closed, the error thrown on.
+        return chunks.return(undefined).then(
+          () => fail(err),
+          () => fail(err),
+        );
+      },
+    };
+    return watched;
+  }
+
+  async around(work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (err) {
+      this.error = err instanceof GatewayError ? (err.code ?? err.type) : 'internal_error';
+      throw err;
+    }
+  }
 }

@@ -29,8 +29,11 @@ export interface Row {
 export const INSERT_COLUMNS = `ts, run_id, route, client_id, model_asked, model_used, provider, stream, status, http_status,
      error, attempts, latency_ms, ttft_ms, prompt_tokens, completion_tokens, cost_usd, cache_hit, content`;
 
+/** A row's values in INSERT_COLUMNS' order (strings and numbers only: nothing in it refers back to the record). */
+export type RowValues = Array<string | number | null>;
+
 /** The values of `r`'s row, in INSERT_COLUMNS' order. */
-export function toRow(r: RequestRecord): Array<string | number | null> {
+export function toRow(r: RequestRecord): RowValues {
   return [
     r.ts,
     r.runId ?? null,

@@ -2,10 +2,10 @@
 // listed newest first through the index of the most selective filter given.
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
-import { badCursor, copyRequest, pageSize } from '../request-rows.js';
-import type { RequestLogOptions, RequestLogStore, RequestQuery, RequestRecord } from '../types.js';
+import { badCursor, pageSize } from '../request-rows.js';
+import type { RequestLogOptions, RequestLogStore, RequestQuery } from '../types.js';
 import type { SqliteDatabase } from './database.js';
-import { fromRow, INSERT_COLUMNS, type Row, toRow } from './request-columns.js';
+import { fromRow, INSERT_COLUMNS, type Row, type RowValues, toRow } from './request-columns.js';
 import { createSinceFloor } from './request-since.js';
 import type { WriteBatcher } from './write-batcher.js';
 
@@ -100,13 +100,16 @@ export function createSqliteRequestLog(
     if (statement === undefined) statements.set(sql, (statement = db.prepare<Array<string | number>>(sql)));
     return statement;
   };
-  let pending: RequestRecord[] = [];
+  // Each pending row as its INSERT's values (one flat array, the attempts and content already JSON): what waits up to a
+  // tick for its batch survives a scavenge or two, and one array of strings and numbers costs the collector far less
+  // to move than the record's object graph (its attempts array, an object per attempt, the content).
+  let pending: RowValues[] = [];
   let dropped = 0;
 
   batcher.add({
     write() {
       if (pending.length === 0) return;
-      for (const r of pending) insert.run(...toRow(r));
+      for (const values of pending) insert.run(...values);
       trimAge.run(now() - retentionMs);
       trimCount.run(maxRows);
     },
@@ -156,8 +159,8 @@ export function createSqliteRequestLog(
         options.logger.warn({ dropped }, 'request log: recording again after dropping rows');
         dropped = 0;
       }
-      // A copy: the caller's object may change later, the stored row must not.
-      pending.push(copyRequest(record));
+      // Its values now: the caller's object may change later, the stored row must not.
+      pending.push(toRow(record));
       batcher.schedule();
     },
     async list(query) {

@@ -44,12 +44,16 @@ export function createSqliteRollups(db: SqliteDatabase, options: UsageStoreOptio
   );
   /** The newest bucket start of `unit` that is wholly past its retention. */
   const expired = (unit: RollupUnit) => now() - rollupRetentionMs(unit, options) - unit;
+  /** The rollup changes of the records appended since the last committed batch, by unit, bucket and group. */
+  let pending = new Map<string, RollupRow>();
   return {
-    /** Inside the batch's transaction: adds `records` to their rollups, then drops expired buckets. */
-    write(records: UsageRecord[]): void {
-      const rows = new Map<string, RollupRow>();
-      for (const record of records) if (Number.isFinite(record.ts)) addToRollups(rows, record);
-      for (const { unit, bucket, sums: s } of rows.values()) {
+    /** Adds a record (its ts finite) to the pending rollups: summed in memory until the tick writes them. */
+    add(record: UsageRecord): void {
+      addToRollups(pending, record);
+    },
+    /** Inside the batch's transaction: upserts the pending rollups, then drops expired buckets. */
+    write(): void {
+      for (const { unit, bucket, sums: s } of pending.values()) {
         upsert.run(
           unit,
           bucket,
@@ -69,6 +73,10 @@ export function createSqliteRollups(db: SqliteDatabase, options: UsageStoreOptio
         );
       }
       for (const unit of ROLLUP_UNITS) trim.run(unit, expired(unit));
+    },
+    /** The batch committed: the pending rollups are written. */
+    written(): void {
+      pending = new Map();
     },
     /** The sums per group of `unit`'s buckets starting in [from, to) and still within its retention. */
     async read(unit: RollupUnit, from: number, to: number): Promise<UsageSums[]> {
