@@ -65,12 +65,22 @@ function weakEvidence(context: ComplexityContext, task: string, cluster: string)
  */
 export function learnComplexity(classification: Classification, context: ComplexityContext): Classification {
   if (!context.config.learn) return classification;
+  return learnComplexityInto({ ...classification }, context);
+}
+
+/**
+ * learnComplexity on a classification of the caller's own (a fresh one from the classifier), changed in place rather
+ * than copied: the copy of every field cost more than the learning. Its fields keep the order the copy gives them.
+ */
+export function learnComplexityInto(classification: Classification, context: ComplexityContext): Classification {
+  if (!context.config.learn) return classification;
   const prior = classification.complexityEvidence?.prior ?? classification.complexity;
   const cluster = clusterOf(classification.task, prior);
   const { good, bad } = weakEvidence(context, classification.task, cluster);
   const evidence: ComplexityEvidence = { prior, cluster, good: round(good), bad: round(bad) };
-  const complexity = blendComplexity(prior, { good, bad }, context.config.priorStrength);
-  return { ...classification, complexity, complexityEvidence: evidence };
+  classification.complexity = blendComplexity(prior, { good, bad }, context.config.priorStrength);
+  classification.complexityEvidence = evidence;
+  return classification;
 }
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;

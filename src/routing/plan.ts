@@ -89,11 +89,25 @@ export function planRoute(
   classification: Classification,
   context: RouteContext = {},
 ): Plan {
+  return planModel(registry, route.model, route, classification, context);
+}
+
+/**
+ * planRoute with the model the client named apart from its other routing fields, as a request holds them: the request
+ * graph plans without building a RouteRequest per request.
+ */
+export function planModel(
+  registry: ResolvedCatalog,
+  model: string,
+  route: RouteOptions,
+  classification: Classification,
+  context: RouteContext = {},
+): Plan {
   if (route.provider !== undefined && !registry.providers.some((p) => p.id === route.provider)) {
     throw notFound(`provider '${route.provider}' is not enabled`, 'provider_not_found', 'provider');
   }
-  const explicit = explicitModels(registry, route);
-  const allowed = allowedFilter(registry, route);
+  const explicit = namesIn(registry, model, route.models, resolveName);
+  const allowed = allowedFilter(registry, model, route.allows);
   const rule = context.rules === undefined ? context.rule : matchRule(context.rules, classification);
   const mode = rule?.mode !== undefined && route.modeExplicit !== true ? rule.mode : route.mode;
   const { stats, bandit } = context;
@@ -183,11 +197,14 @@ export function planRoute(
 }
 
 /** Keeps the models the client's key may use; a named model it may not use is refused outright (403). */
-function allowedFilter(registry: ResolvedCatalog, route: RouteRequest): (model: ResolvedModel) => boolean {
-  const { allows } = route;
-  if (allows === undefined) return () => true;
-  if (route.model !== AUTO_MODEL && !resolveName(registry, route.model).some((model) => allows(model.ref))) {
-    throw new GatewayError(`This API key may not use the model '${route.model}'`, {
+function allowedFilter(
+  registry: ResolvedCatalog,
+  named: string,
+  allows: RouteOptions['allows'],
+): (model: ResolvedModel) => boolean {
+  if (allows === undefined) return allowsAll;
+  if (named !== AUTO_MODEL && !resolveName(registry, named).some((model) => allows(model.ref))) {
+    throw new GatewayError(`This API key may not use the model '${named}'`, {
       status: 403,
       type: 'permission_error',
       code: 'model_not_allowed',
@@ -196,6 +213,8 @@ function allowedFilter(registry: ResolvedCatalog, route: RouteRequest): (model: 
   }
   return (model) => allows(model.ref);
 }
+
+const allowsAll = (): boolean => true;
 
 /**
  * No candidate's provider can take a call now: the failure policy's answer for the one that can serve soonest (429
@@ -234,11 +253,6 @@ function alternateProviders(ranked: RankedCandidate[]): RankedCandidate[] {
   return pool.length === 0 ? head : head.concat(pool);
 }
 
-/** The models the client named, in order, or undefined for `auto`. */
-function explicitModels(registry: ResolvedCatalog, route: RouteRequest): ResolvedModel[] | undefined {
-  return namedModels(registry, route, resolveName);
-}
-
 /**
  * The models a request names (its `model` unless `auto`, then its `models` list), in order, each name resolved by
  * `resolve`; undefined when it names none. The first name must resolve: 404 (or `model_disabled` when it is switched
@@ -249,22 +263,41 @@ export function namedModels(
   route: { model: string; models?: string[] | undefined },
   resolve: (registry: ResolvedCatalog, name: string) => ResolvedModel[],
 ): ResolvedModel[] | undefined {
-  const names = [...(route.model === AUTO_MODEL ? [] : [route.model]), ...(route.models ?? [])];
-  if (names.length === 0) return undefined;
+  return namesIn(registry, route.model, route.models, resolve);
+}
+
+/** namedModels of a request's `model` and `models` as they come. */
+function namesIn(
+  registry: ResolvedCatalog,
+  model: string,
+  models: readonly string[] | undefined,
+  resolve: (registry: ResolvedCatalog, name: string) => ResolvedModel[],
+): ResolvedModel[] | undefined {
+  // Most requests name one model and no list: that model's resolution, with no list of names built around it.
+  if (models === undefined || models.length === 0) {
+    if (model === AUTO_MODEL) return undefined;
+    const found = resolve(registry, model);
+    if (found.length === 0) throw unknownModel(registry, model);
+    return found.length === 1 ? [found[0]!] : [...new Set(found)];
+  }
+  const names = model === AUTO_MODEL ? models : [model, ...models];
   const found = names.map((name, i) => {
-    const models = resolve(registry, name);
-    if (models.length === 0 && i === 0 && route.model !== AUTO_MODEL) {
-      const off = switchedOffReason(registry, name);
-      if (off !== undefined)
-        throw notFound(`The model '${name}' is switched off on this gateway: ${off}`, 'model_disabled', 'model');
-      throw notFound(`The model '${name}' does not exist or no enabled provider serves it`, 'model_not_found', 'model');
-    }
-    return models;
+    const resolved = resolve(registry, name);
+    if (resolved.length === 0 && i === 0 && model !== AUTO_MODEL) throw unknownModel(registry, name);
+    return resolved;
   });
   const unique = [...new Set(found.flat())];
   if (unique.length === 0)
     throw notFound(`none of the models in 'models' is served by an enabled provider`, 'model_not_found', 'models');
   return unique;
+}
+
+/** The 404 for a `model` no enabled provider serves (`model_disabled` when the config switched it off). */
+function unknownModel(registry: ResolvedCatalog, name: string): GatewayError {
+  const off = switchedOffReason(registry, name);
+  if (off !== undefined)
+    return notFound(`The model '${name}' is switched off on this gateway: ${off}`, 'model_disabled', 'model');
+  return notFound(`The model '${name}' does not exist or no enabled provider serves it`, 'model_not_found', 'model');
 }
 
 function switchedOffReason(registry: ResolvedCatalog, name: string): string | undefined {

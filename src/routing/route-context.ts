@@ -5,8 +5,8 @@ import type { ResolvedCatalog, ResolvedProvider } from '../catalog/types.js';
 import type { Bandit } from './bandit.js';
 import { classify } from './classifier/classify.js';
 import type { ClassifyInput } from './classifier/types.js';
-import { learnComplexity, type ComplexityContext } from './learned-complexity.js';
-import { planRoute, type Availability, type RouteContext, type RouteOptions } from './plan.js';
+import { learnComplexityInto, type ComplexityContext } from './learned-complexity.js';
+import { planModel, type Availability, type RouteContext, type RouteOptions } from './plan.js';
 import { matchRule } from './rules.js';
 import type { Classification, Plan, StatsView } from './types.js';
 
@@ -41,8 +41,9 @@ export function labelRequest(
   rules: readonly RoutingRule[] | undefined,
   complexity?: ComplexityContext,
 ): LabelledRequest {
+  // classify builds a fresh classification per call: learning may change it in place.
   const classified = classify(request);
-  const classification = complexity === undefined ? classified : learnComplexity(classified, complexity);
+  const classification = complexity === undefined ? classified : learnComplexityInto(classified, complexity);
   return { classification, rule: matchRule(rules, classification) };
 }
 
@@ -67,5 +68,5 @@ export function planRequest(registry: ResolvedCatalog, input: PlanInput, view: R
   };
   if (view.bandit !== undefined) context.bandit = view.bandit;
   if (view.complexitySpan !== undefined) context.complexitySpan = view.complexitySpan;
-  return planRoute(registry, { ...input.route, model: input.model }, input.classification, context);
+  return planModel(registry, input.model, input.route, input.classification, context);
 }

@@ -90,9 +90,11 @@ export function createLiveStats(options: LiveStatsOptions): LiveStats {
   // The models with evidence on each cluster: learned complexity reads those few, not every model, per request.
   const clusterRefs = new Map<string, Set<string>>();
   const adopt = (ref: string, record: ModelStatsRecord) => {
+    const before = entries.get(ref);
     entries.set(ref, toEntry(record, pruning));
-    if (record.arms === undefined) return;
-    for (const key of Object.keys(record.arms)) {
+    // An update without evidence shares the arms of the record it updated: their clusters are indexed already.
+    if (record.arms === undefined || record.arms === before?.record.arms) return;
+    for (const key in record.arms) {
       if (!key.includes('__')) continue;
       let refs = clusterRefs.get(key);
       if (refs === undefined) clusterRefs.set(key, (refs = new Set()));
@@ -111,10 +113,10 @@ export function createLiveStats(options: LiveStatsOptions): LiveStats {
       );
     }
     adopt(ref, local);
-    const mine = locals.get(ref) ?? { pending: 0, last: 0 };
+    let mine = locals.get(ref);
+    if (mine === undefined) locals.set(ref, (mine = { pending: 0, last: 0 }));
     mine.pending += 1;
     mine.last = ++sequence;
-    locals.set(ref, mine);
     const sent = store.record(ref, update, pruning).then(
       (stored) => {
         answered();

@@ -26,7 +26,7 @@ const MODE_WEIGHTS: Record<ModelQuality, { quality: number; speed: number }> = {
  */
 export function modeWeights(mode: ModelQuality, complexity: number, span: number): Weights {
   const base = MODE_WEIGHTS[mode];
-  if (mode !== 'balanced' || span === 0) return { ...base, cost: 1 };
+  if (mode !== 'balanced' || span === 0) return { quality: base.quality, speed: base.speed, cost: 1 };
   const shift = span * (2 * Math.min(1, Math.max(0, complexity)) - 1);
   const quality = Math.min(1, Math.max(0, base.quality + shift));
   const speed = 1 - quality;

@@ -23,7 +23,10 @@ const classifiers = new WeakMap<LlmClassifierConfig, LlmClassifier>();
 /** Whether the classifier model is to be asked about this request. */
 export function needsSecondOpinion(deps: ChatDeps, context: ChatContext): boolean {
   const { classification, input } = context;
-  return classification !== undefined && wantsSecondOpinion(deps, { ...input, classification, rule: context.rule });
+  // Most configs name no classifier model: nothing to weigh then (and no copy of the input made per request).
+  if (classification === undefined || deps.routing.llmClassifier === undefined) return false;
+  const { request, route } = input;
+  return wantsSecondOpinion(deps, { request, route, classification, rule: context.rule });
 }
 
 /** What decides whether the classifier model is asked: the request, its labels and rule. */
