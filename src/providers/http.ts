@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { Agent, Client, Pool, errors as undiciErrors, type buildConnector, type Dispatcher } from 'undici';
 import { ProviderError } from './errors.js';
+import type { RunSignal } from './run-signal.js';
 
 /**
  * Upstream timeouts: connecting, waiting for the response head (counted from the moment the request is handed to the
@@ -22,7 +23,7 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   /** A JSON-serializable body; sent as application/json. */
   json?: unknown;
-  signal: AbortSignal;
+  signal: RunSignal;
   timeouts: Timeouts;
   /**
    * The connection pool the request goes through (the provider's id): requests of different pools never share or
@@ -251,7 +252,7 @@ function notify(listener: NonNullable<HttpRequest['onHeaders']>, headers: HttpRe
  * end after the answer: stopping early would destroy it, and undici builds an abort error with its stack for each one
  * (about 2 % of a request's instructions); a server that never ends is left to the body's idle timeout.
  */
-function wholeJson(body: Readable, signal: AbortSignal): Promise<unknown> {
+function wholeJson(body: Readable, signal: RunSignal): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const decoder = new TextDecoder();
     let text = '';
@@ -323,7 +324,7 @@ function splitUrl(url: string): { origin: string; path: string } {
  * The body's reads with transport failures mapped (rethrow): an iterator with one promise step per read, not an async
  * generator's (a stream's reads are its chunks, each passing several layers).
  */
-function mapBodyErrors(body: AsyncIterable<Uint8Array>, signal: AbortSignal): AsyncIterable<Uint8Array> {
+function mapBodyErrors(body: AsyncIterable<Uint8Array>, signal: RunSignal): AsyncIterable<Uint8Array> {
   const fail = (err: unknown): never => rethrow(err, signal);
   return {
     [Symbol.asyncIterator]() {
@@ -337,7 +338,7 @@ function mapBodyErrors(body: AsyncIterable<Uint8Array>, signal: AbortSignal): As
 }
 
 /** Transport failures become ProviderError; an abort by our own signal stays an AbortError. */
-function rethrow(err: unknown, signal: AbortSignal): never {
+function rethrow(err: unknown, signal: RunSignal): never {
   if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : abortError();
   if (err instanceof ProviderError) throw err;
   if (err instanceof undiciErrors.ConnectTimeoutError) throw timeout('connect timeout', err);
