@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenAIAdapter } from '../../../src/providers/openai/adapter.js';
 import { ProviderError } from '../../../src/providers/errors.js';
-import { createHttpClient } from '../../../src/providers/http.js';
+import { createHttpClient, utf8Text } from '../../../src/providers/http.js';
 import { RunAbort, type RunSignal } from '../../../src/providers/run-signal.js';
 import type { FakeUpstream } from '../../fakes/fake-upstream.js';
 import { startOpenAIUpstream } from '../../fakes/openai-wire.js';
@@ -79,6 +79,44 @@ describe('upstream HTTP pool', () => {
     server.closeAllConnections();
     server.close();
     expect(err).toMatchObject({ name: 'ProviderError', kind: 'timeout' });
+  });
+
+  it('reads a JSON body sent in pieces cut inside its characters, and one that starts with a byte order mark', async () => {
+    const value = { text: 'héllo wörld ✓ 日本 😀', list: [1, 2, { deep: '}' }] };
+    const bytes = Buffer.from(JSON.stringify(value));
+    const server = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      if (req.url === '/bom') return res.end(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), bytes]));
+      // One byte at a time: every multi-byte character is cut, and `}` ends a piece before the body is whole.
+      let at = 0;
+      const next = () =>
+        at < bytes.length ? res.write(bytes.subarray(at, ++at), () => setImmediate(next)) : res.end();
+      next();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const read = async (path: string) =>
+      (
+        await http.request({ url: `${url}${path}`, signal: new AbortController().signal, timeouts: ctx().timeouts })
+      ).json();
+    const [pieces, bom] = [await read('/pieces'), await read('/bom')];
+    server.close();
+    expect(pieces).toEqual(value);
+    expect(bom).toEqual(value);
+  });
+
+  it('decodes UTF-8 as TextDecoder does, malformed bytes and a byte order mark included', () => {
+    let seed = 7;
+    const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
+    const decoder = new TextDecoder();
+    for (let i = 0; i < 20_000; i++) {
+      const bytes = Buffer.alloc(Math.floor(next() * 12));
+      // Half the bytes above 0x7f: lead and continuation bytes, in and out of order; now and then a BOM first.
+      for (let j = 0; j < bytes.length; j++)
+        bytes[j] = next() < 0.5 ? 0x80 + Math.floor(next() * 0x80) : Math.floor(next() * 256);
+      if (bytes.length >= 3 && next() < 0.1) bytes.set([0xef, 0xbb, 0xbf]);
+      expect(utf8Text(bytes), bytes.toString('hex')).toBe(decoder.decode(bytes));
+    }
   });
 
   it('reports a 200 whose body is not JSON as a server error, not a network one', async () => {
