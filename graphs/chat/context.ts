@@ -6,6 +6,7 @@ import type { GatewayError } from '../../src/errors.js';
 import type { RunEmitter } from '../../src/events/publisher.js';
 import type { FailureKind } from '../../src/accounts/failure-policy.js';
 import type { ProviderError } from '../../src/providers/errors.js';
+import type { RunSignal } from '../../src/providers/run-signal.js';
 import type { ResolvedCatalog } from '../../src/catalog/types.js';
 import type { Ensemble, RoutingRule } from '../../src/config/routing-schema.js';
 import type { Protocol } from '../../src/providers/protocols.js';
@@ -46,7 +47,7 @@ export interface ChatInput {
   route: RouteOptions;
   stream: boolean;
   /** Aborted when the client goes away; passed to every upstream call. */
-  signal: AbortSignal;
+  signal: RunSignal;
   emitter: RunEmitter;
   /** The gateway client key that made the request, when auth is on (usage, allowed models). */
   client?: ClientKeyInfo;

@@ -1,5 +1,6 @@
 // The per-provider cap on requests in flight, with a bounded first-come first-served wait for a slot that a provider
 // whose circuit opens empties at once: a hung provider holds its own slots, never its neighbours'.
+import type { RunSignal } from '../providers/run-signal.js';
 import { KeyUnavailableError } from './errors.js';
 
 /**
@@ -15,7 +16,7 @@ export interface ConcurrencyGate {
    * when none frees within `waitMs` or when the provider's waiters are turned away, and with the signal's reason when
    * it aborts. Resolved, the caller holds a slot and must `leave`.
    */
-  enter(provider: string, cap: number, waitMs: number, signal?: AbortSignal): Promise<void>;
+  enter(provider: string, cap: number, waitMs: number, signal?: RunSignal): Promise<void>;
   /** Gives a slot back; the first waiter, if any, takes it over. */
   leave(provider: string): void;
   /** Rejects everyone waiting for `provider` (its circuit opened): they go elsewhere rather than wait for it. */

@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { KeyStrategy } from '../config/schema.js';
 import type { ProviderKey, ResolvedCatalog, ResolvedModel, ResolvedProvider } from '../catalog/types.js';
+import type { RunSignal } from '../providers/run-signal.js';
 import type { Usage } from '../providers/types.js';
 import type { UsageRecord, WindowStore } from '../storage/types.js';
 import type { UnavailableKind } from './errors.js';
@@ -60,7 +61,7 @@ export interface AcquireRequest {
    */
   waitMs?: number;
   /** Ends the wait for a slot (the client went away). */
-  signal?: AbortSignal;
+  signal?: RunSignal;
   /**
    * A fingerprint of the request's prompt, computed only when a call fails: the circuit counts how many distinct
    * requests failed, so that one prompt retried many times cannot open it.

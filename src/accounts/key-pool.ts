@@ -13,12 +13,27 @@ import type { KeyInfo } from './types.js';
 /** After the window store refused a key, route planning skips it locally until then (the store stays the judge). */
 const NEVER = Number.POSITIVE_INFINITY;
 
+/** The ids of a provider's keys, per keys array: asked for on every call, and the array changes only with the catalog. */
+const keyIds = new WeakMap<readonly ProviderKey[], string[]>();
+
+function idsOf(keys: readonly ProviderKey[]): string[] {
+  let ids = keyIds.get(keys);
+  if (ids === undefined) keyIds.set(keys, (ids = keys.map((key) => key.id)));
+  return ids;
+}
+
+/** Limits that count tokens (tpm or tpd). */
+function limitsTokens(limits: { tpm?: unknown; tpd?: unknown } | undefined): boolean {
+  return limits !== undefined && (limits.tpm !== undefined || limits.tpd !== undefined);
+}
+
 export function createKeyPool(deps: KeyPoolDeps): KeyPool {
   const uses = new Map<string, number>();
   const limitedUntil = new Map<string, number>();
   const cursors = new Map<string, number>();
-  const usable = (keys: ProviderKey[], now: number) =>
-    keys.filter((key) => deps.health.get(key.id, now) === undefined && (limitedUntil.get(key.id) ?? 0) <= now);
+  const isUsable = (key: ProviderKey, now: number) =>
+    deps.health.get(key.id, now) === undefined && (limitedUntil.get(key.id) ?? 0) <= now;
+  const usable = (keys: ProviderKey[], now: number) => keys.filter((key) => isUsable(key, now));
   /** When a key is usable again: after both its health rest (never, when disabled) and its limits allow. */
   const restsUntil = (key: ProviderKey, now: number) => {
     const state = deps.health.get(key.id, now);
@@ -43,11 +58,8 @@ export function createKeyPool(deps: KeyPoolDeps): KeyPool {
         return undefined;
       }
       deps.health.refresh(provider.keys, now);
-      deps.learned.refresh(
-        provider.keys.map((key) => key.id),
-        now,
-      );
-      if (usable(provider.keys, now).length > 0) return undefined;
+      deps.learned.refresh(idsOf(provider.keys), now);
+      if (provider.keys.some((key) => isUsable(key, now))) return undefined;
       const until = earliestRest(provider.keys, now);
       if (until === NEVER) return { kind: 'no_key', reason: 'every key is disabled', retryAfterMs: NEVER };
       return {
@@ -155,10 +167,9 @@ export function createKeyPool(deps: KeyPoolDeps): KeyPool {
 
   /** Whether a call's tokens are counted: the provider has a token limit, published or learned for one of its keys. */
   function countsTokens(provider: ResolvedProvider): boolean {
-    const ids = provider.keys.length === 0 ? [provider.id] : provider.keys.map((key) => key.id);
-    return [provider.limits, ...ids.map((id) => deps.learned.get(id) ?? {})].some(
-      (limits) => limits.tpm !== undefined || limits.tpd !== undefined,
-    );
+    if (limitsTokens(provider.limits)) return true;
+    if (provider.keys.length === 0) return limitsTokens(deps.learned.get(provider.id));
+    return provider.keys.some((key) => limitsTokens(deps.learned.get(key.id)));
   }
 
   return pool;

@@ -1,10 +1,10 @@
 // Upstream HTTP: keep-alive undici pools per origin, partitioned by provider, with connect / first-byte / idle timeouts
 // mapped to ProviderError.
-import { EventEmitter } from 'node:events';
 import type { Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { Agent, Client, Pool, errors as undiciErrors, type buildConnector, type Dispatcher } from 'undici';
 import { ProviderError } from './errors.js';
+import { RunAbort, type RunSignal } from './run-signal.js';
 
 /**
  * Upstream timeouts: connecting, waiting for the response head (counted from the moment the request is handed to the
@@ -19,10 +19,11 @@ export interface Timeouts {
 export interface HttpRequest {
   url: string;
   method?: 'GET' | 'POST';
-  headers?: Record<string, string>;
+  /** Not changed: headers that say what send would add are sent as they are. */
+  headers?: Readonly<Record<string, string>> | undefined;
   /** A JSON-serializable body; sent as application/json. */
   json?: unknown;
-  signal: AbortSignal;
+  signal: RunSignal;
   timeouts: Timeouts;
   /**
    * The connection pool the request goes through (the provider's id): requests of different pools never share or
@@ -145,36 +146,15 @@ function http2Agent(calls: number | null, base: Agent.Options, onHttp1: () => vo
   });
 }
 
-/**
- * What aborts one call in undici: an EventEmitter with `aborted` and `reason`, which undici's request API takes as a
- * signal (it listens once for `abort`, then reads `reason`). An AbortController would do the same at several times the
- * cost: node builds each AbortSignal as an EventTarget and then swaps its prototype, which V8 makes slow.
- */
-class CallAbort extends EventEmitter {
-  aborted = false;
-  reason: unknown = undefined;
-
-  /** Aborts once, with `reason` (as AbortController does, an AbortError when none is given). */
-  abort(reason: unknown): void {
-    if (this.aborted) return;
-    this.aborted = true;
-    this.reason = reason ?? new DOMException('This operation was aborted', 'AbortError');
-    this.emit('abort');
-  }
-}
-
 async function send(dispatcher: Dispatcher, req: HttpRequest): Promise<HttpResponse> {
-  const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
-  let body: string | undefined;
-  if (req.json !== undefined) {
-    body = JSON.stringify(req.json);
-    headers['content-type'] = 'application/json';
-  }
+  const body = req.json === undefined ? undefined : JSON.stringify(req.json);
+  const headers = withJsonHeaders(req.headers, body !== undefined);
   // undici times the response head from the moment the request is written to a socket; this timer starts now, so
-  // that time spent queueing for a connection and connecting counts too. One controller per call, aborted by the
-  // caller's signal or the timer: AbortSignal.any costs several times more (weak references for the collector).
+  // that time spent queueing for a connection and connecting counts too. One abort per call, by the caller's signal
+  // or the timer: a RunAbort, which undici's request API takes as a signal (it listens once for `abort`, then reads
+  // `reason`); an AbortController would cost several times more, and AbortSignal.any more again.
   const { signal } = req;
-  const call = new CallAbort();
+  const call = new RunAbort();
   let timedOut = false;
   let stopWaiting: ((reason: unknown) => void) | undefined;
   const abort = (reason: unknown) => {
@@ -234,6 +214,20 @@ async function send(dispatcher: Dispatcher, req: HttpRequest): Promise<HttpRespo
   }
 }
 
+/**
+ * The headers sent: `accept: application/json` unless `given` says otherwise, and a JSON body's content type. Headers
+ * that already say both (a provider's, made once for all its calls) are sent as they are, not copied.
+ */
+export function withJsonHeaders(
+  given: Readonly<Record<string, string>> | undefined,
+  json: boolean,
+): Readonly<Record<string, string>> {
+  if (given?.['accept'] !== undefined && (!json || given['content-type'] === 'application/json')) return given;
+  const headers: Record<string, string> = { accept: 'application/json', ...given };
+  if (json) headers['content-type'] = 'application/json';
+  return headers;
+}
+
 /** A listener that throws is ignored: quota bookkeeping must never cost a caller the answer that just arrived. */
 function notify(listener: NonNullable<HttpRequest['onHeaders']>, headers: HttpResponse['headers']): void {
   try {
@@ -249,12 +243,12 @@ function notify(listener: NonNullable<HttpRequest['onHeaders']>, headers: HttpRe
  * parse is tried only when the text so far ends as an object or an array does; a JSON text never parses before it is
  * whole, so nothing is cut short, and a body that ends on time is parsed once, as before. The body is read on to its
  * end after the answer: stopping early would destroy it, and undici builds an abort error with its stack for each one
- * (about 2 % of a request's instructions); a server that never ends is left to the body's idle timeout.
+ * (about 2 % of a request's instructions); a server that never ends is left to the body's idle timeout. The bytes are
+ * kept and decoded at a parse, as a TextDecoder would decode them (see {@link utf8Text}), without its streaming state.
  */
-function wholeJson(body: Readable, signal: AbortSignal): Promise<unknown> {
+function wholeJson(body: Readable, signal: RunSignal): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const decoder = new TextDecoder();
-    let text = '';
+    let bytes: Buffer[] = [];
     let settled = false;
     const settle = (read: () => unknown) => {
       if (settled) return;
@@ -265,31 +259,45 @@ function wholeJson(body: Readable, signal: AbortSignal): Promise<unknown> {
         reject(err);
       }
     };
-    body.on('data', (bytes: Uint8Array) => {
+    body.on('data', (chunk: Buffer) => {
       if (settled) return;
-      text += decoder.decode(bytes, { stream: true });
-      if (!endsAsJson(text)) return;
+      bytes.push(chunk);
+      if (!endsAsJson(bytes)) return;
+      // One buffer from here on: a body tried several times is not joined again from its pieces each time.
+      if (bytes.length > 1) bytes = [Buffer.concat(bytes)];
       try {
-        const value: unknown = JSON.parse(text);
+        const value: unknown = JSON.parse(utf8Text(bytes[0]!));
         settle(() => value);
       } catch {
         // Not whole yet.
       }
     });
-    body.once('end', () => settle(() => parseJson(text + decoder.decode())));
+    body.once('end', () => settle(() => parseJson(utf8Text(Buffer.concat(bytes)))));
     // After the answer, an error (the idle timeout of a server that never ends) only closes the connection.
     body.on('error', (err) => settle(() => rethrow(err, signal)));
   });
 }
 
-/** The last character that is not white space closes an object or an array. */
-function endsAsJson(text: string): boolean {
-  for (let i = text.length - 1; i >= 0; i--) {
-    const c = text.charCodeAt(i);
-    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) continue;
-    return c === 0x7d || c === 0x5d; // } or ]
+/** The last byte that is not white space closes an object or an array (ASCII bytes: never part of a longer character). */
+function endsAsJson(chunks: readonly Buffer[]): boolean {
+  for (let at = chunks.length - 1; at >= 0; at--) {
+    const chunk = chunks[at]!;
+    for (let i = chunk.length - 1; i >= 0; i--) {
+      const c = chunk[i];
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) continue;
+      return c === 0x7d || c === 0x5d; // } or ]
+    }
   }
   return false;
+}
+
+/**
+ * UTF-8 bytes as text, as TextDecoder decodes them: malformed bytes replaced alike, and a leading byte order mark
+ * dropped (Buffer's decoding keeps it).
+ */
+export function utf8Text(bytes: Buffer): string {
+  const text = bytes.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /** A body that is not JSON is the upstream's fault (kind server), not the connection's. */
@@ -323,7 +331,7 @@ function splitUrl(url: string): { origin: string; path: string } {
  * The body's reads with transport failures mapped (rethrow): an iterator with one promise step per read, not an async
  * generator's (a stream's reads are its chunks, each passing several layers).
  */
-function mapBodyErrors(body: AsyncIterable<Uint8Array>, signal: AbortSignal): AsyncIterable<Uint8Array> {
+function mapBodyErrors(body: AsyncIterable<Uint8Array>, signal: RunSignal): AsyncIterable<Uint8Array> {
   const fail = (err: unknown): never => rethrow(err, signal);
   return {
     [Symbol.asyncIterator]() {
@@ -337,7 +345,7 @@ function mapBodyErrors(body: AsyncIterable<Uint8Array>, signal: AbortSignal): As
 }
 
 /** Transport failures become ProviderError; an abort by our own signal stays an AbortError. */
-function rethrow(err: unknown, signal: AbortSignal): never {
+function rethrow(err: unknown, signal: RunSignal): never {
   if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : abortError();
   if (err instanceof ProviderError) throw err;
   if (err instanceof undiciErrors.ConnectTimeoutError) throw timeout('connect timeout', err);

@@ -50,17 +50,21 @@ export function windowsFromHeaders(
   headers: ResponseHeaders,
   read: (name: string, value: string) => HeaderReading | undefined,
 ): QuotaSignal | undefined {
-  const windows = new Map<string, QuotaWindow>();
-  for (const [rawName, rawValue] of Object.entries(headers)) {
+  // Made at the first reading: most answers (every one of some providers) have no rate-limit header.
+  let windows: Map<string, QuotaWindow> | undefined;
+  for (const rawName in headers) {
+    const rawValue = headers[rawName];
     const value = Array.isArray(rawValue) ? rawValue[0] : rawValue;
     if (value === undefined) continue;
     const reading = read(rawName.toLowerCase(), value.trim());
     if (reading === undefined) continue;
+    windows ??= new Map();
     const key = `${reading.dimension}/${reading.scope}`;
     const window = windows.get(key) ?? { dimension: reading.dimension, scope: reading.scope };
     if (reading.value !== undefined) window[reading.field] = reading.value;
     windows.set(key, window);
   }
+  if (windows === undefined) return undefined;
   const kept = [...windows.values()].filter(
     (w) => w.limit !== undefined || w.remaining !== undefined || w.resetAt !== undefined,
   );

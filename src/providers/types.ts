@@ -1,5 +1,6 @@
 // The OpenAI chat shapes Switchboard speaks to clients, and the adapter interface every wire protocol implements.
 import type { HttpClient, Timeouts } from './http.js';
+import type { RunSignal } from './run-signal.js';
 
 export type Role = 'system' | 'developer' | 'user' | 'assistant' | 'tool';
 
@@ -124,7 +125,7 @@ export interface CallContext {
   apiKey: string;
   /** The model id as the provider knows it (without Switchboard's `provider/` prefix). */
   model: string;
-  signal: AbortSignal;
+  signal: RunSignal;
   timeouts: Timeouts;
   /** The connection pool to use (the provider's id), so that one provider never waits for another's sockets. */
   pool?: string;

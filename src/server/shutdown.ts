@@ -4,6 +4,7 @@ import type { Server, ServerResponse } from 'node:http';
 import { setMaxListeners } from 'node:events';
 import { Server as NetServer } from 'node:net';
 import { GatewayError } from '../errors.js';
+import type { RunSignal } from '../providers/run-signal.js';
 
 /** What the app reads of a stop in progress (AppDeps.shutdown). */
 export interface ShutdownState {
@@ -46,7 +47,7 @@ function shuttingDown(): GatewayError {
 }
 
 /** True when `signal` was aborted by the stop (not by the client going away). */
-export function isStopAbort(signal: AbortSignal): boolean {
+export function isStopAbort(signal: RunSignal): boolean {
   return signal.aborted && signal.reason instanceof GatewayError && signal.reason.code === 'server_shutting_down';
 }
 

@@ -1,6 +1,7 @@
 // Writes a chat stream to the client as server-sent events, with backpressure, and OpenAI's in-stream error event.
 import type { Response } from 'express';
 import { toErrorResponse } from '../errors.js';
+import type { RunSignal } from '../providers/run-signal.js';
 import { WIRE, type ChatCompletionChunk } from '../providers/types.js';
 import { isStopAbort } from './shutdown.js';
 
@@ -22,7 +23,7 @@ export const SSE_HEADERS = {
 export async function sendChatStream(
   res: Response,
   chunks: AsyncGenerator<ChatCompletionChunk>,
-  signal: AbortSignal,
+  signal: RunSignal,
 ): Promise<void> {
   res.writeHead(200, SSE_HEADERS);
   const out = sseWriter(res);

@@ -2,6 +2,7 @@
 // content.
 import type { KeyLease } from '../../../src/accounts/key-pool-types.js';
 import { withoutSecret } from '../../../src/providers/errors.js';
+import type { RunSignal } from '../../../src/providers/run-signal.js';
 import type { ChatCompletionChunk, ChatRequest, Usage } from '../../../src/providers/types.js';
 import { firstByteTimeoutMs } from '../../../src/routing/first-byte.js';
 import { withOutputCap } from '../../../src/routing/output-cap.js';
@@ -14,7 +15,7 @@ export interface CallInput {
   candidate: Candidate;
   request: ChatRequest;
   stream: boolean;
-  signal: AbortSignal;
+  signal: RunSignal;
   /**
    * The prompt's token count (counted once, on demand): reserved against token limits, and usage when a provider
    * reports none.

@@ -1,6 +1,7 @@
 // fuse node: an ensemble's members answer in parallel; the best judged answer is returned (select), or an aggregator
 // model writes one answer from theirs (synthesize). A member that fails or times out is dropped, never fatal.
 import type { Ensemble } from '../../../src/config/routing-schema.js';
+import { toAbortSignal } from '../../../src/providers/run-signal.js';
 import type { ChatCompletion } from '../../../src/providers/types.js';
 import {
   aggregatorOf,
@@ -73,7 +74,7 @@ export async function fuseNode(
         if (left <= 0 || context.input.signal.aborted) return;
         called.push(candidate);
         const started = deps.now();
-        const signal = AbortSignal.any([context.input.signal, AbortSignal.timeout(left)]);
+        const signal = AbortSignal.any([toAbortSignal(context.input.signal), AbortSignal.timeout(left)]);
         try {
           const result = await callModel(deps, { ...callInput(context, candidate), signal, stream: false });
           if (result.kind !== 'completion') return;

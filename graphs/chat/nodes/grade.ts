@@ -1,4 +1,5 @@
 // grade node: the optional LLM judge (routing.llmJudge) on an answer the cheap checks accepted, for the modes it lists.
+import { toAbortSignal } from '../../../src/providers/run-signal.js';
 import { createLlmJudge } from '../../../src/routing/llm-judge.js';
 import type { Verdict } from '../../../src/routing/judge/types.js';
 import type { ChatContext, ChatDeps } from '../context.js';
@@ -28,5 +29,9 @@ export async function gradeNode(deps: ChatDeps, context: ChatContext): Promise<V
     },
   });
   const completion = context.result!.kind === 'completion' ? context.result!.completion : undefined;
-  return judge.score(context.classification!.query, completion?.choices[0]?.message.content ?? '', input.signal);
+  return judge.score(
+    context.classification!.query,
+    completion?.choices[0]?.message.content ?? '',
+    toAbortSignal(input.signal),
+  );
 }

@@ -3,6 +3,7 @@
 // mode, where its latency would cost more than a better label buys, and never for a request that names its model.
 import type { ResolvedCatalog } from '../../../src/catalog/types.js';
 import type { LlmClassifierConfig, RoutingConfig, RoutingRule } from '../../../src/config/routing-schema.js';
+import { toAbortSignal } from '../../../src/providers/run-signal.js';
 import {
   createLlmClassifier,
   type AskModel,
@@ -72,7 +73,7 @@ export function secondOpinionNode(deps: ChatDeps, context: ChatContext): Promise
     if (result.kind !== 'completion') throw new Error('the classifier model streamed');
     return result.completion;
   };
-  return classifier.classify(context.classification!.query, ask, input.signal);
+  return classifier.classify(context.classification!.query, ask, toAbortSignal(input.signal));
 }
 
 /** The classification with the model's labels (when it gave any), and the rule it matches then. */

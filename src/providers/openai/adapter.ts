@@ -28,17 +28,13 @@ type RequestContext = Omit<CallContext, 'model'>;
  */
 export function createOpenAIAdapter(deps: AdapterDeps): ProviderAdapter {
   const now = deps.now ?? Date.now;
-  const defaultsFor = (model: string): WireDefaults => ({
-    id: `chatcmpl-${now().toString(36)}${Math.random().toString(36).slice(2, 10)}`,
-    model,
-    created: Math.floor(now() / 1000),
-  });
+  const defaultsFor = (model: string): WireDefaults => new MadeOnUse(model, now);
 
   const post = async (request: ChatRequest, ctx: CallContext, stream: boolean): Promise<HttpResponse> => {
     const res = await deps.http.request({
-      url: `${trimSlash(ctx.baseUrl)}/chat/completions`,
+      url: chatUrl(ctx.baseUrl),
       method: 'POST',
-      headers: { ...headersFor(ctx), ...(stream ? { accept: 'text/event-stream' } : {}) },
+      headers: postHeaders(ctx, stream),
       json: toOpenAIRequest(request, ctx.model, {
         stream,
         ...(ctx.maxTokensField ? { maxTokensField: ctx.maxTokensField } : {}),
@@ -96,6 +92,67 @@ export function createOpenAIAdapter(deps: AdapterDeps): ProviderAdapter {
     if (res.status < 200 || res.status >= 300) await throwOpenAIHttpError(res);
     return res.json();
   }
+}
+
+/**
+ * The defaults of one answer, made when first read: an upstream that gives its answer's id and timestamp (most do)
+ * costs no id to make. Each is made once, so that every chunk of a stream that lacks one gets the same.
+ */
+class MadeOnUse implements WireDefaults {
+  private madeId: string | undefined;
+  private madeCreated: number | undefined;
+
+  constructor(
+    readonly model: string,
+    private readonly now: () => number,
+  ) {}
+
+  get id(): string {
+    return (this.madeId ??= `chatcmpl-${this.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`);
+  }
+
+  get created(): number {
+    return (this.madeCreated ??= Math.floor(this.now() / 1000));
+  }
+}
+
+/** The chat URL of each base URL: a few per provider, and the trim is a regular expression. */
+const chatUrls = new Map<string, string>();
+/** The headers of a chat call, per catalog headers object, key and accept: the same few for every call. */
+const postHeaderSets = new WeakMap<object, Map<string, Readonly<Record<string, string>>>>();
+/** The catalog headers of a provider that has none. */
+const NO_HEADERS = {};
+/** More entries than any catalog has providers or keys: past it, the entries of retired keys are dropped. */
+const MAX_CACHED = 1_000;
+
+function chatUrl(baseUrl: string): string {
+  let url = chatUrls.get(baseUrl);
+  if (url === undefined) {
+    if (chatUrls.size >= MAX_CACHED) chatUrls.clear();
+    chatUrls.set(baseUrl, (url = `${trimSlash(baseUrl)}/chat/completions`));
+  }
+  return url;
+}
+
+/**
+ * headersFor's, with the accept of a stream or of JSON and the JSON body's content type, as the HTTP client would set
+ * them (so that it sends them as they are): made once per catalog headers, key and accept, and frozen, since they are
+ * shared by every call.
+ */
+function postHeaders(ctx: CallContext, stream: boolean): Readonly<Record<string, string>> {
+  const catalog = ctx.headers ?? NO_HEADERS;
+  let sets = postHeaderSets.get(catalog);
+  if (sets === undefined) postHeaderSets.set(catalog, (sets = new Map()));
+  const key = `${stream ? 's' : 'j'}${ctx.apiKey}`;
+  let headers = sets.get(key);
+  if (headers === undefined) {
+    if (sets.size >= MAX_CACHED) sets.clear();
+    const own = headersFor(ctx);
+    const json = { accept: 'application/json', ...own, 'content-type': 'application/json' };
+    headers = Object.freeze(stream ? { ...json, accept: 'text/event-stream' } : json);
+    sets.set(key, headers);
+  }
+  return headers;
 }
 
 /** The catalog's headers, then the key; a catalog `Authorization` never travels beside ours. */

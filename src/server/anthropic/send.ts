@@ -1,6 +1,7 @@
 // Writes Anthropic stream events to the client as server-sent events (`event: <type>` and `data: <json>`), with
 // backpressure, and Anthropic's in-stream `error` event when the run fails after the stream began.
 import type { Response } from 'express';
+import type { RunSignal } from '../../providers/run-signal.js';
 import { drained, SSE_HEADERS, sseWriter } from '../sse.js';
 import type { AnthropicEvent } from './events.js';
 import { toAnthropicError } from './errors.js';
@@ -13,7 +14,7 @@ import { toAnthropicError } from './errors.js';
 export async function sendAnthropicStream(
   res: Response,
   events: AsyncGenerator<AnthropicEvent>,
-  signal: AbortSignal,
+  signal: RunSignal,
   requestId: string,
 ): Promise<void> {
   const first = await events.next();

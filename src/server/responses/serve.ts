@@ -3,6 +3,7 @@
 import type { Request, Response } from 'express';
 import type { Caller } from '../../accounts/types.js';
 import { badRequest, notFound } from '../../errors.js';
+import type { RunSignal } from '../../providers/run-signal.js';
 import type { ChatCompletionChunk } from '../../providers/types.js';
 import type { AppDeps } from '../deps.js';
 import { callerOf } from '../middleware/client-auth.js';
@@ -91,7 +92,7 @@ async function sendEvents(
   res: Response,
   events: EventTranslator,
   chunks: AsyncGenerator<ChatCompletionChunk>,
-  signal: AbortSignal,
+  signal: RunSignal,
   end: { now: () => number; keep: (response: ResponseObject) => Promise<void> },
 ): Promise<void> {
   const out = sseWriter(res);

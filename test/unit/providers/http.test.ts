@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenAIAdapter } from '../../../src/providers/openai/adapter.js';
 import { ProviderError } from '../../../src/providers/errors.js';
-import { createHttpClient } from '../../../src/providers/http.js';
+import { createHttpClient, utf8Text } from '../../../src/providers/http.js';
+import { RunAbort, type RunSignal } from '../../../src/providers/run-signal.js';
 import type { FakeUpstream } from '../../fakes/fake-upstream.js';
 import { startOpenAIUpstream } from '../../fakes/openai-wire.js';
 
@@ -80,6 +81,44 @@ describe('upstream HTTP pool', () => {
     expect(err).toMatchObject({ name: 'ProviderError', kind: 'timeout' });
   });
 
+  it('reads a JSON body sent in pieces cut inside its characters, and one that starts with a byte order mark', async () => {
+    const value = { text: 'héllo wörld ✓ 日本 😀', list: [1, 2, { deep: '}' }] };
+    const bytes = Buffer.from(JSON.stringify(value));
+    const server = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      if (req.url === '/bom') return res.end(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), bytes]));
+      // One byte at a time: every multi-byte character is cut, and `}` ends a piece before the body is whole.
+      let at = 0;
+      const next = () =>
+        at < bytes.length ? res.write(bytes.subarray(at, ++at), () => setImmediate(next)) : res.end();
+      next();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const read = async (path: string) =>
+      (
+        await http.request({ url: `${url}${path}`, signal: new AbortController().signal, timeouts: ctx().timeouts })
+      ).json();
+    const [pieces, bom] = [await read('/pieces'), await read('/bom')];
+    server.close();
+    expect(pieces).toEqual(value);
+    expect(bom).toEqual(value);
+  });
+
+  it('decodes UTF-8 as TextDecoder does, malformed bytes and a byte order mark included', () => {
+    let seed = 7;
+    const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
+    const decoder = new TextDecoder();
+    for (let i = 0; i < 20_000; i++) {
+      const bytes = Buffer.alloc(Math.floor(next() * 12));
+      // Half the bytes above 0x7f: lead and continuation bytes, in and out of order; now and then a BOM first.
+      for (let j = 0; j < bytes.length; j++)
+        bytes[j] = next() < 0.5 ? 0x80 + Math.floor(next() * 0x80) : Math.floor(next() * 256);
+      if (bytes.length >= 3 && next() < 0.1) bytes.set([0xef, 0xbb, 0xbf]);
+      expect(utf8Text(bytes), bytes.toString('hex')).toBe(decoder.decode(bytes));
+    }
+  });
+
   it('reports a 200 whose body is not JSON as a server error, not a network one', async () => {
     const server = createServer((_req, res) => res.end('<html>gateway error</html>'));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -142,6 +181,45 @@ describe('upstream HTTP pool', () => {
     expect(err).toMatchObject({ name: 'AbortError' });
   });
 
+  it("leaves no listener on a run's RunAbort once a body is read, and aborts a body being read with its reason", async () => {
+    const server = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      if (req.url === '/slow') res.write('part');
+      else res.end('whole');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // The listeners it holds, counted from its adds and removes.
+    let held = 0;
+    class Counted extends RunAbort {
+      override addEventListener(type: 'abort', listener: () => void): void {
+        held++;
+        super.addEventListener(type, listener);
+      }
+      override removeEventListener(type: 'abort', listener: () => void): void {
+        held--;
+        super.removeEventListener(type, listener);
+      }
+    }
+    const run = new Counted();
+    for (let i = 0; i < 12; i++) {
+      const res = await http.request({ url: `${url}/x`, signal: run, timeouts: ctx().timeouts });
+      expect(await res.text()).toBe('whole');
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    const left = held;
+    const slow = await http.request({ url: `${url}/slow`, signal: run, timeouts: ctx().timeouts });
+    const reading = slow.text().catch((e: unknown) => e);
+    const reason = new Error('the client went away');
+    reason.name = 'AbortError';
+    run.abort(reason);
+    const err = await reading;
+    server.closeAllConnections();
+    server.close();
+    expect(left).toBe(0);
+    expect(err).toBe(reason);
+  });
+
   describe('with one socket per origin in each pool, behind a request that hangs', () => {
     const small = createHttpClient({ connections: 1 });
     let url: string;
@@ -157,7 +235,7 @@ describe('upstream HTTP pool', () => {
       await small.close();
       await close();
     });
-    const send = (path: string, pool: string, firstByteMs: number, signal = new AbortController().signal) =>
+    const send = (path: string, pool: string, firstByteMs: number, signal: RunSignal = new AbortController().signal) =>
       small.request({ url: `${url}${path}`, pool, signal, timeouts: { connectMs: 1_000, firstByteMs, idleMs: 1_000 } });
 
     it('answers a request of another pool to the same origin at once', async () => {
@@ -167,6 +245,18 @@ describe('upstream HTTP pool', () => {
       expect([res.status, await res.text()]).toEqual([200, 'ok']);
       hung.abort();
       expect((await pending) as Error).toMatchObject({ name: 'AbortError' });
+    });
+
+    it("frees the pool's only socket when a run's RunAbort aborts the call queued behind it", async () => {
+      const hung = new AbortController();
+      const pending = send('/hang', 'queue', 60_000, hung.signal).catch((e: unknown) => e);
+      const run = new RunAbort();
+      const queued = send('/x', 'queue', 60_000, run).catch((e: unknown) => e);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      run.abort();
+      expect(await queued).toMatchObject({ name: 'AbortError' });
+      hung.abort();
+      await pending;
     });
 
     it("frees the pool's only socket when the caller aborts the call on it", async () => {

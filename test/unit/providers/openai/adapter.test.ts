@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../../../src/providers/errors.js';
-import { createHttpClient, type HttpClient, type Timeouts } from '../../../../src/providers/http.js';
+import { createHttpClient, type HttpClient, type Timeouts, withJsonHeaders } from '../../../../src/providers/http.js';
 import { createOpenAIAdapter } from '../../../../src/providers/openai/adapter.js';
 import type {
   CallContext,
@@ -263,3 +263,54 @@ describe('openai adapter: failures', () => {
     expect((await rejection(collect(adapter.stream(hello, ctx())))).kind).toBe('rate_limit');
   });
 });
+
+describe('the headers of a chat call, made once per catalog headers, key and accept', () => {
+  /** What the adapter and the HTTP client composed per call before the headers were made once. */
+  const composedPerCall = (catalog: Record<string, string> | undefined, apiKey: string, stream: boolean) => {
+    const own: Record<string, string> = {};
+    for (const [name, value] of Object.entries(catalog ?? {})) {
+      if (apiKey !== '' && name.toLowerCase() === 'authorization') continue;
+      own[name] = value;
+    }
+    if (apiKey !== '') own['authorization'] = `Bearer ${apiKey}`;
+    const adapterHeaders = { ...own, ...(stream ? { accept: 'text/event-stream' } : {}) };
+    const sent: Record<string, string> = { accept: 'application/json', ...adapterHeaders };
+    sent['content-type'] = 'application/json';
+    return sent;
+  };
+  const CATALOGS: Array<Record<string, string> | undefined> = [
+    undefined,
+    {},
+    { 'HTTP-Referer': 'https://example.test', 'X-Title': 'sb' },
+    { accept: 'application/x-ndjson' },
+    { Accept: 'text/plain', Authorization: 'Basic abc' },
+    { authorization: 'Bearer catalog', 'content-type': 'text/plain' },
+  ];
+
+  it('are the ones composed per call, in the same order, on every call', async () => {
+    const seen: Array<Readonly<Record<string, string>>> = [];
+    const capture: HttpClient = {
+      request: async (req) => {
+        seen.push(withJsonHeaders(req.headers, req.json !== undefined));
+        throw new ProviderError('captured', { kind: 'network', status: 0 });
+      },
+      close: async () => {},
+    };
+    const captured = createOpenAIAdapter({ http: capture });
+    for (const catalog of CATALOGS)
+      for (const apiKey of ['', 'sk-one', 'sk-two'])
+        for (const stream of [false, true])
+          for (let call = 0; call < 2; call++) {
+            const context = ctx({ apiKey, ...(catalog === undefined ? {} : { headers: catalog }) });
+            if (stream) await drain(captured.stream(hello, context)).catch(() => undefined);
+            else await captured.chat(hello, context).catch(() => undefined);
+            expect(Object.entries(seen.at(-1)!), JSON.stringify({ catalog, apiKey, stream })).toEqual(
+              Object.entries(composedPerCall(catalog, apiKey, stream)),
+            );
+          }
+  });
+});
+
+async function drain(chunks: AsyncIterable<unknown>): Promise<void> {
+  for await (const _ of chunks);
+}
