@@ -1,41 +1,45 @@
-// How deep a request body nests, measured without recursion: a body nested deeper than the gateway handles is refused
-// with a 400 before anything recursive (JSON.stringify on the way upstream, schema conversions, hashing) walks it and
-// overflows the stack.
+// How deep a request body nests, measured on a recursion bounded by the limit (never by the body): a body nested deeper
+// than the gateway handles is refused with a 400 before anything recursive (JSON.stringify on the way upstream, schema
+// conversions, hashing) walks it and overflows the stack.
 
 /** Levels of objects and arrays a chat body may nest: a tool schema under `tools[i].function.parameters` gets ~30. */
 export const MAX_JSON_DEPTH = 64;
 
-interface Visit {
-  value: object;
-  depth: number;
-  parent: Visit | undefined;
-  key: string | number;
-}
-
 /**
  * The path to the first object or array of `value` nested more than `max` levels deep (`value` itself is level 0), or
- * undefined when nothing is. Iterative: a body a million levels deep is measured in as many steps, on no stack.
+ * undefined when nothing is. The walk goes no deeper than `max + 1` levels, so its recursion is bounded by `max`, not
+ * by the body: a body a million levels deep is refused at level `max + 1`. Children are visited last to first (the
+ * order the iterative walk this replaces found them in, so the same path is reported).
  */
 export function tooDeepAt(value: unknown, max = MAX_JSON_DEPTH): Array<string | number> | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  const stack: Visit[] = [{ value, depth: 0, parent: undefined, key: '' }];
-  for (let visit = stack.pop(); visit !== undefined; visit = stack.pop()) {
-    if (visit.depth > max) return pathOf(visit);
-    const entries: Array<[string | number, unknown]> = Array.isArray(visit.value)
-      ? visit.value.map((item, i) => [i, item])
-      : Object.entries(visit.value);
-    for (const [key, child] of entries) {
-      if (typeof child === 'object' && child !== null)
-        stack.push({ value: child, depth: visit.depth + 1, parent: visit, key });
-    }
-  }
-  return undefined;
+  const path: Array<string | number> = [];
+  return deeperThan(value, max, path) ? path.reverse() : undefined;
 }
 
-function pathOf(visit: Visit): Array<string | number> {
-  const path: Array<string | number> = [];
-  for (let at: Visit | undefined = visit; at?.parent !== undefined; at = at.parent) path.push(at.key);
-  return path.reverse();
+/** True when `value` nests objects or arrays more than `levels` deep; `path` then holds the way down, inside out. */
+function deeperThan(value: object, levels: number, path: Array<string | number>): boolean {
+  if (levels < 0) return true;
+  if (Array.isArray(value)) {
+    for (let i = value.length - 1; i >= 0; i--) {
+      const child: unknown = value[i];
+      if (typeof child === 'object' && child !== null && deeperThan(child, levels - 1, path)) {
+        path.push(i);
+        return true;
+      }
+    }
+    return false;
+  }
+  const keys = Object.keys(value);
+  for (let i = keys.length - 1; i >= 0; i--) {
+    const key = keys[i]!;
+    const child: unknown = (value as Record<string, unknown>)[key];
+    if (typeof child === 'object' && child !== null && deeperThan(child, levels - 1, path)) {
+      path.push(key);
+      return true;
+    }
+  }
+  return false;
 }
 
 /**

@@ -149,9 +149,10 @@ export function createMetrics(): Metrics {
         httpRequests.add(1, method, route, status);
         httpDuration.add(Number(process.hrtime.bigint() - started) / 1e9, method, route);
       };
-      // 'finish' when the response was sent; 'close' alone when the client left first (an aborted stream).
-      res.once('finish', record);
-      res.once('close', record);
+      // 'finish' when the response was sent; 'close' alone when the client left first (an aborted stream). `on`, not
+      // `once`: `recorded` already makes the second a no-op, and `once` would wrap each listener per request.
+      res.on('finish', record);
+      res.on('close', record);
       next();
     },
     recordCall(record) {

@@ -10,12 +10,13 @@ import type { Response } from 'express';
  */
 export function sendJson(res: Response, body: unknown): void {
   const status = res.statusCode;
-  const { app } = res;
+  // What app.get(name) returns for a setting, read without its call (express 5: `this.settings[name]`).
+  const settings: Record<string, unknown> = res.app.settings;
   if (
-    app.get('etag fn') !== undefined ||
-    app.get('json spaces') !== undefined ||
-    app.get('json replacer') !== undefined ||
-    app.get('json escape') !== undefined ||
+    settings['etag fn'] !== undefined ||
+    settings['json spaces'] !== undefined ||
+    settings['json replacer'] !== undefined ||
+    settings['json escape'] !== undefined ||
     status === 204 ||
     status === 205 ||
     status === 304 ||

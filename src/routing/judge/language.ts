@@ -38,13 +38,14 @@ const ENGLISH_ONLY: Array<[string, number]> = [['eng', 1]];
  * `prose` is the answer without code blocks.
  */
 export function checkLanguage(answer: Answer, input: JudgeInput, prose: string): Failure | undefined {
-  if (input.task === 'translation' || input.json || answer.hasToolCalls || NAMES_LANGUAGE.test(input.question))
-    return undefined;
+  if (input.task === 'translation' || input.json || answer.hasToolCalls) return undefined;
+  // Each of these passes leaves the answer unjudged: the cheapest (a short question) is asked first.
   const question = prosePrefix(input.question);
-  const reply = prosePrefix(prose);
   const q = countScripts(question);
+  if (q.letters < MIN_LETTERS || NAMES_LANGUAGE.test(input.question)) return undefined;
+  const reply = prosePrefix(prose);
   const a = countScripts(reply);
-  if (q.letters < MIN_LETTERS || a.letters < MIN_LETTERS) return undefined;
+  if (a.letters < MIN_LETTERS) return undefined;
   const qScript = dominantScript(q);
   const aScript = dominantScript(a);
   if ((a.by[qScript] ?? 0) / a.letters < MIN_SCRIPT_SHARE) return mismatch(qScript, aScript);

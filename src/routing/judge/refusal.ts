@@ -26,6 +26,7 @@ const SUBSTANTIAL = 400;
 export function checkRefusal(answer: Answer): Failure | undefined {
   if (answer.message.refusal) return { score: 0.3, reason: 'refusal' };
   if (answer.finishReason === 'content_filter') return { score: 0.3, reason: 'stopped by the content filter' };
+  if (!mayDecline(answer.content)) return undefined;
   const opening = openingOf(answer.content);
   if (!OPENING.test(opening) && !BARE_DECLINE.test(opening)) return undefined;
   const rest = answer.content.trimStart().slice(firstSentenceEnd(answer.content.trimStart()));
@@ -33,10 +34,35 @@ export function checkRefusal(answer: Answer): Failure | undefined {
   return { score: 0.3, reason: 'refusal' };
 }
 
+/** How much of the answer openingOf reads. */
+const OPENING_CHARS = 240;
+/** The ASCII characters openingOf drops before the opening: white space, `*`, `_`, `>`, `#`, `"` and `'`. */
+const LEAD_IN = new Set([...' \t\n\v\f\r*_>#"\''].map((char) => char.charCodeAt(0)));
+/** The letters every alternative of OPENING and BARE_DECLINE starts with, lower-cased. */
+const FIRST_LETTERS = new Set([...'iwsura'].map((char) => char.charCodeAt(0)));
+
+/**
+ * False when the opening cannot match OPENING or BARE_DECLINE: its first character after the skipped lead-in (white
+ * space, Markdown emphasis, quotes) is an ASCII one that none of their alternatives starts with ("i", "we", "sorry",
+ * "unfortunately", "regrettably", "as a..."), or there is none within the opening. Most answers are ruled out here
+ * without openingOf's copies and the two regexes; anything beyond ASCII is left to them.
+ */
+function mayDecline(content: string): boolean {
+  const end = Math.min(content.length, OPENING_CHARS);
+  for (let i = 0; i < end; i++) {
+    const code = content.charCodeAt(i);
+    if (code >= 0x80) return true;
+    if (LEAD_IN.has(code)) continue;
+    // ASCII letters lower-cased; no other ASCII character lands on one of these letters.
+    return FIRST_LETTERS.has(code | 0x20);
+  }
+  return false;
+}
+
 /** The first 240 characters, lower-cased, with Markdown emphasis, quotes and curly apostrophes normalised. */
 function openingOf(content: string): string {
   return content
-    .slice(0, 240)
+    .slice(0, OPENING_CHARS)
     .trimStart()
     .replace(/^[*_>#"'\s]+/, '')
     .replace(/[\u2018\u2019\u02bc]/g, "'")

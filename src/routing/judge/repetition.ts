@@ -21,6 +21,11 @@ const MIN_SEGMENT_SHARE = 0.25;
 const NGRAM = 4;
 const MIN_NGRAMS = 80;
 const MIN_DISTINCT_SHARE = 0.5;
+/**
+ * Prose shorter than this can fail neither count: five segments of 20 characters take 100, and 80 n-grams take 83
+ * words (165 characters at the least). Most answers are this short and skip the scan.
+ */
+const SHORTEST_REPEATING = MIN_SEGMENT * MIN_SEGMENT_REPEATS;
 
 /**
  * Degenerate repetition: 0.2. The answer ends in a short period repeated many times ("no no no no ...", the same
@@ -32,6 +37,7 @@ export function checkRepetition(answer: Answer, prose: string): Failure | undefi
   if (loop !== undefined) {
     return { score: 0.2, reason: `repetition loop: ${quote(loop.unit)} repeated ${loop.repeats} times at the end` };
   }
+  if (prose.length < SHORTEST_REPEATING) return undefined;
   const scanned = prose.length > SCAN_WINDOW ? prose.slice(-SCAN_WINDOW) : prose;
   const stats = scanProse(scanned);
   const segment = stats.segment;
@@ -58,14 +64,15 @@ export function tailLoop(text: string): { unit: string; repeats: number } | unde
   const end = text.trimEnd().length;
   const n = Math.min(end, TAIL_WINDOW);
   if (n < MIN_LOOP_CHARS) return undefined;
-  const at = (i: number): number => text.charCodeAt(end - 1 - i);
+  // The reversed tail's i-th character is text[last - i].
+  const last = end - 1;
   const limit = Math.min(MAX_PERIOD, Math.floor(n / MIN_LOOP_REPEATS));
   const z = new Int32Array(limit + 1);
   let left = 0;
   let right = 0;
   for (let p = 1; p <= limit; p++) {
     let k = p < right ? Math.min(right - p, z[p - left]!) : 0;
-    while (p + k < n && at(k) === at(p + k)) k++;
+    while (p + k < n && text.charCodeAt(last - k) === text.charCodeAt(last - p - k)) k++;
     z[p] = k;
     if (p + k > right) {
       left = p;
@@ -93,7 +100,7 @@ interface ProseStats {
  */
 function scanProse(prose: string): ProseStats {
   const segments = new Map<number, number>();
-  const grams = new Set<number>();
+  const grams = distinctCounter();
   const recent = [0, 0, 0, 0];
   let best: ProseStats['segment'];
   let segHash = FNV; // the current sentence or line: its hash, normalised length, start, and a pending space
@@ -142,7 +149,44 @@ function scanProse(prose: string): ProseStats {
       space = false;
     }
   }
-  return { ...(best && { segment: best }), ngrams, distinctNgrams: grams.size };
+  return { ...(best && { segment: best }), ngrams, distinctNgrams: grams.size() };
+}
+
+/**
+ * The n-gram hashes scanProse can meet in one scan (one per word: a word takes two characters, its end included), and
+ * the size of the table that counts them: a power of two at least twice that, so that probes stay short.
+ */
+const MAX_GRAMS = Math.ceil((SCAN_WINDOW + 1) / 2);
+const GRAM_SLOTS = 1 << Math.ceil(Math.log2(MAX_GRAMS * 2));
+/** The table's hashes, and the scan each slot was last filled in (a slot of an older scan is empty). */
+const gramSlots = new Int32Array(GRAM_SLOTS);
+const gramScans = new Uint32Array(GRAM_SLOTS);
+let gramScan = 0;
+
+/**
+ * Counts distinct 32-bit hashes as a Set would, in a table kept across scans (open addressing, linear probing): no
+ * allocation per scan or per hash. One counter at a time: each call starts a new scan, which empties the table.
+ */
+function distinctCounter(): { add(hash: number): void; size(): number } {
+  if (++gramScan > 0xffffffff) {
+    gramScans.fill(0);
+    gramScan = 1;
+  }
+  const scan = gramScan;
+  let size = 0;
+  return {
+    add(hash) {
+      let slot = (hash ^ (hash >>> 16)) & (GRAM_SLOTS - 1);
+      while (gramScans[slot] === scan) {
+        if (gramSlots[slot] === hash) return;
+        slot = (slot + 1) & (GRAM_SLOTS - 1);
+      }
+      gramScans[slot] = scan;
+      gramSlots[slot] = hash;
+      size++;
+    },
+    size: () => size,
+  };
 }
 
 const FNV = 0x811c9dc5 | 0;

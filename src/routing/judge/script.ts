@@ -23,13 +23,31 @@ export interface ScriptCounts {
 /** A CJK character carries about a word: weigh it like a short Latin word when comparing scripts. */
 const CJK_WEIGHT = 3;
 
-/** Counts the letters of `text` by writing system, in one pass. */
+/**
+ * Counts the letters of `text` by writing system, in one pass. `by` holds the scripts in the order they first appear
+ * (dominantScript breaks ties by it). ASCII letters, most of any text, are summed in a local and added at the end.
+ */
 export function countScripts(text: string): ScriptCounts {
   const by: Partial<Record<Script, number>> = {};
+  let ascii = 0;
   let letters = 0;
   let kana = 0;
-  for (const char of text) {
-    const code = char.codePointAt(0)!;
+  for (let i = 0; i < text.length; i++) {
+    let code = text.charCodeAt(i);
+    if (code < 0x80) {
+      if ((code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a) {
+        if (ascii++ === 0 && by.latin === undefined) by.latin = 0;
+      }
+      continue;
+    }
+    // A surrogate pair is one code point (as `for...of` reads it); a lone surrogate stays a code of its own.
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      const low = text.charCodeAt(i + 1);
+      if (low >= 0xdc00 && low <= 0xdfff) {
+        code = (code - 0xd800) * 0x400 + (low - 0xdc00) + 0x10000;
+        i++;
+      }
+    }
     const script = scriptOf(code);
     if (script === undefined) continue;
     const weight = script === 'cjk' || script === 'hangul' ? CJK_WEIGHT : 1;
@@ -37,7 +55,8 @@ export function countScripts(text: string): ScriptCounts {
     letters += weight;
     if (code >= 0x3040 && code <= 0x30ff) kana += 1;
   }
-  return { letters, kana, by };
+  if (ascii > 0) by.latin = by.latin! + ascii;
+  return { letters: letters + ascii, kana, by };
 }
 
 /** The script with the most (weighted) letters. */
