@@ -13,29 +13,16 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 import type { AllocWindow } from './alloc-sampling.js';
-import { startTarget, startUpstream, type Target } from './targets.js';
+import { arg, type CallFrame, frameName, isOwnFrame, loadChat, packageOf, profileOptions } from './profile-frames.js';
+import { startTarget, startUpstream } from './targets.js';
 
-const arg = (name: string, fallback: string): string =>
-  process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const options = {
-  model: arg('model', ''),
-  /** Profiles the floor (bench/floor.ts) instead, for comparison. */
-  floor: process.argv.includes('--floor'),
-  stream: process.argv.includes('--stream'),
-  connections: Number(arg('connections', '50')),
-  seconds: Number(arg('seconds', '10')),
-  warmup: Number(arg('warmup', '5')),
+  ...profileOptions('alloc', 10),
   /** Mean bytes between two samples (V8's default is 32768; smaller is finer and dearer). */
   interval: Number(arg('interval', '8192')),
   /** Another build's `dist/src/cli/index.js` to profile instead of this checkout's (a before/after). */
   baseCli: arg('base-cli', ''),
-  keep: resolve(arg('keep', `bench/results/alloc-profile-${Date.now()}`)),
-  top: Number(arg('top', '40')),
-  under: arg('under', ''),
-  /** More node options for the profiled process, comma-separated. */
-  nodeArgs: arg('node-args', '').split(',').filter(Boolean),
 };
 
 const PRELOAD = fileURLToPath(new URL('./alloc-sampling.ts', import.meta.url));
@@ -44,7 +31,7 @@ const WINDOW_FILE = 'window.json';
 
 interface SamplingNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: CallFrame;
   /** Bytes allocated here (the samples scaled up to what they stand for). */
   selfSize: number;
   children: SamplingNode[];
@@ -55,42 +42,6 @@ interface SamplingProfile {
 interface Window {
   requests: number;
   seconds: number;
-}
-
-const OWN = /\/dist\/(src|graphs)\/|\/bench\/floor\.ts/;
-
-function frameName(node: SamplingNode): string {
-  const { functionName, url, lineNumber } = node.callFrame;
-  const file = url.replace(/^file:\/\//, '').replace(/^.*\/(dist|node_modules)\//, '$1/');
-  return `${functionName || '(anonymous)'} ${file ? `${file}:${lineNumber + 1}` : ''}`.trim();
-}
-
-function packageOf(node: SamplingNode): string {
-  const { functionName, url } = node.callFrame;
-  const m = url.match(/node_modules\/((@[^/]+\/)?[^/]+)/);
-  if (m?.[1]) return m[1];
-  if (OWN.test(url)) return 'switchboard';
-  if (url === '' && functionName.startsWith('(')) return functionName;
-  if (url.startsWith('node:') || url === '') return 'node';
-  return 'other';
-}
-
-async function load(target: Target, seconds: number): Promise<number> {
-  const res = await autocannon({
-    url: `${target.origin}${target.chatPath}`,
-    method: 'POST',
-    headers: { ...target.headers, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      model: target.model,
-      messages: [{ role: 'user', content: 'Say hello in one short sentence, please.' }],
-      max_tokens: 32,
-      ...(options.stream ? { stream: true } : {}),
-    }),
-    connections: options.connections,
-    duration: seconds,
-  });
-  if (res.non2xx > 0 || res.errors > 0) throw new Error(`${res.non2xx} non-2xx, ${res.errors} errors`);
-  return res.requests.total;
 }
 
 function bytes(n: number): string {
@@ -118,16 +69,16 @@ function analyse(data: AllocWindow, window: Window): void {
   let total = 0;
   let underTotal = 0;
   const walk = (node: SamplingNode, owner: SamplingNode | undefined, under: boolean): void => {
-    const own = OWN.test(node.callFrame.url) ? node : owner;
+    const own = isOwnFrame(node.callFrame) ? node : owner;
     const isUnder = under || (options.under !== '' && node.callFrame.functionName === options.under);
     if (node.selfSize > 0) {
       total += node.selfSize;
-      add(packages, packageOf(node), node.selfSize);
-      add(selfFns, frameName(node), node.selfSize);
-      add(owners, own ? frameName(own) : `[node] ${frameName(node)}`, node.selfSize);
+      add(packages, packageOf(node.callFrame), node.selfSize);
+      add(selfFns, frameName(node.callFrame), node.selfSize);
+      add(owners, own ? frameName(own.callFrame) : `[node] ${frameName(node.callFrame)}`, node.selfSize);
       if (isUnder) {
         underTotal += node.selfSize;
-        add(underFns, frameName(node), node.selfSize);
+        add(underFns, frameName(node.callFrame), node.selfSize);
       }
     }
     for (const child of node.children) walk(child, own, isUnder);
@@ -176,9 +127,9 @@ async function main(): Promise<void> {
       ...(options.baseCli === '' ? {} : { baseCli: resolve(options.baseCli) }),
     });
     try {
-      await load(target, options.warmup);
+      await loadChat(target, options, options.warmup);
       process.kill(target.pid, 'SIGUSR2');
-      const requests = await load(target, options.seconds);
+      const requests = await loadChat(target, options, options.seconds);
       // The write-behind batch of the window's last requests runs on the next tick (200 ms): inside the window.
       await new Promise((r) => setTimeout(r, 300));
       process.kill(target.pid, 'SIGUSR2');

@@ -10,7 +10,7 @@
 import { pino } from 'pino';
 import { resolveCatalogWithKeys } from '../src/accounts/provider-keys.js';
 import { RoutingSchema } from '../src/config/routing-schema.js';
-import { seededRandom } from '../src/routing/bandit.js';
+import { seededRandom } from '../src/routing/seeded-random.js';
 import { createLearnedClassifier } from '../src/routing/classifier/learned-classifier.js';
 import { createRuleClassifier } from '../src/routing/classifier/rule-classifier.js';
 import { learnComplexity } from '../src/routing/learned-complexity.js';

@@ -7,30 +7,15 @@
 // ours below it (the socket, timers, the HTTP parser) is shown by its own innermost frame. `--under=F` lists what F
 // calls, by self time of every sample with F on its stack.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import autocannon from 'autocannon';
-import { startTarget, startUpstream, type Target } from './targets.js';
+import { join } from 'node:path';
+import { type CallFrame, frameName, isOwnFrame, loadChat, packageOf, profileOptions } from './profile-frames.js';
+import { startTarget, startUpstream } from './targets.js';
 
-const arg = (name: string, fallback: string): string =>
-  process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
-const options = {
-  model: arg('model', ''),
-  /** Profiles the floor (bench/floor.ts) instead, for comparison. */
-  floor: process.argv.includes('--floor'),
-  stream: process.argv.includes('--stream'),
-  connections: Number(arg('connections', '50')),
-  seconds: Number(arg('seconds', '15')),
-  warmup: Number(arg('warmup', '5')),
-  keep: resolve(arg('keep', `bench/results/cpu-profile-${Date.now()}`)),
-  top: Number(arg('top', '40')),
-  under: arg('under', ''),
-  /** More node options for the profiled process, comma-separated (e.g. `--max-semi-space-size=32`). */
-  nodeArgs: arg('node-args', '').split(',').filter(Boolean),
-};
+const options = profileOptions('cpu', 15);
 
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: CallFrame;
   children?: number[];
 }
 interface CpuProfile {
@@ -39,40 +24,6 @@ interface CpuProfile {
   startTime: number;
   samples: number[];
   timeDeltas: number[];
-}
-
-const OWN = /\/dist\/(src|graphs)\/|\/bench\/floor\.ts/;
-
-function frameName(node: ProfileNode): string {
-  const { functionName, url, lineNumber } = node.callFrame;
-  const file = url.replace(/^file:\/\//, '').replace(/^.*\/(dist|node_modules)\//, '$1/');
-  return `${functionName || '(anonymous)'} ${file ? `${file}:${lineNumber + 1}` : ''}`.trim();
-}
-
-function packageOf(url: string): string {
-  const m = url.match(/node_modules\/((@[^/]+\/)?[^/]+)/);
-  if (m?.[1]) return m[1];
-  if (OWN.test(url)) return 'switchboard';
-  if (url.startsWith('node:') || url === '') return 'node';
-  return 'other';
-}
-
-async function load(target: Target, seconds: number): Promise<number> {
-  const res = await autocannon({
-    url: `${target.origin}${target.chatPath}`,
-    method: 'POST',
-    headers: { ...target.headers, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      model: target.model,
-      messages: [{ role: 'user', content: 'Say hello in one short sentence, please.' }],
-      max_tokens: 32,
-      ...(options.stream ? { stream: true } : {}),
-    }),
-    connections: options.connections,
-    duration: seconds,
-  });
-  if (res.non2xx > 0 || res.errors > 0) throw new Error(`${res.non2xx} non-2xx, ${res.errors} errors`);
-  return res.requests.total;
 }
 
 function table(rows: Array<[string, number]>, total: number, top: number): string {
@@ -115,23 +66,21 @@ function analyse(profile: CpuProfile, window: Window | undefined): void {
   for (const [id, us] of selfUs) {
     const node = byId.get(id);
     if (!node || node.callFrame.functionName === '(idle)') continue;
-    const pkg = node.callFrame.functionName.startsWith('(')
-      ? node.callFrame.functionName
-      : packageOf(node.callFrame.url);
+    const pkg = packageOf(node.callFrame);
     packages.set(pkg, (packages.get(pkg) ?? 0) + us);
-    selfFns.set(frameName(node), (selfFns.get(frameName(node)) ?? 0) + us);
+    selfFns.set(frameName(node.callFrame), (selfFns.get(frameName(node.callFrame)) ?? 0) + us);
     let owner: ProfileNode | undefined;
     let under = false;
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
       const frame = byId.get(at);
       if (!frame) break;
-      if (!owner && OWN.test(frame.callFrame.url)) owner = frame;
+      if (!owner && isOwnFrame(frame.callFrame)) owner = frame;
       if (options.under && frame.callFrame.functionName === options.under) under = true;
     }
-    const ownerName = owner ? frameName(owner) : `[node] ${frameName(node)}`;
+    const ownerName = owner ? frameName(owner.callFrame) : `[node] ${frameName(node.callFrame)}`;
     owners.set(ownerName, (owners.get(ownerName) ?? 0) + us);
     if (under) {
-      underFns.set(frameName(node), (underFns.get(frameName(node)) ?? 0) + us);
+      underFns.set(frameName(node.callFrame), (underFns.get(frameName(node.callFrame)) ?? 0) + us);
       underTotal += us;
     }
   }
@@ -161,9 +110,9 @@ async function main(): Promise<void> {
       nodeArgs: [...options.nodeArgs, '--cpu-prof', `--cpu-prof-dir=${options.keep}`],
     });
     try {
-      await load(target, options.warmup);
+      await loadChat(target, options, options.warmup);
       const fromUs = Number(process.hrtime.bigint() / 1000n);
-      const requests = await load(target, options.seconds);
+      const requests = await loadChat(target, options, options.seconds);
       window = { fromUs, toUs: Number(process.hrtime.bigint() / 1000n), requests };
       writeFileSync(join(options.keep, 'window.json'), JSON.stringify(window));
     } finally {

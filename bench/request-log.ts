@@ -16,6 +16,7 @@ import { createSqliteRequestLog } from '../src/storage/sqlite/requests.js';
 import { createSqliteUsageStore } from '../src/storage/sqlite/usage.js';
 import { createWriteBatcher } from '../src/storage/sqlite/write-batcher.js';
 import type { RequestQuery, RequestRecord } from '../src/storage/types.js';
+import { seededRandom } from '../src/routing/seeded-random.js';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const ROWS = Number(arg('rows') ?? 1_000_000);
@@ -25,17 +26,7 @@ const logger = pino({ level: 'warn' });
 const dir = arg('keep') ?? mkdtempSync(path.join(tmpdir(), 'sb-bench-requests-'));
 const now = Date.now();
 
-/** A deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const next = random(7);
+const next = seededRandom(7);
 const pick = <T>(values: readonly T[]) => values[Math.floor(next() * values.length)]!;
 const PROVIDERS = ['groq', 'cerebras', 'gemini', 'mistral', 'openrouter', 'github', 'nvidia', 'cohere'];
 const MODELS = PROVIDERS.flatMap((p) => [1, 2, 3, 4].map((i) => `${p}/model-${i}`));

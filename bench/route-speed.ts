@@ -4,7 +4,7 @@
 import { RoutingRuleSchema } from '../src/config/routing-schema.js';
 import type { ProviderEntry } from '../src/config/schema.js';
 import { resolveCatalogWithKeys } from '../src/accounts/provider-keys.js';
-import { seededRandom } from '../src/routing/bandit.js';
+import { seededRandom } from '../src/routing/seeded-random.js';
 import { classify } from '../src/routing/classifier/classify.js';
 import { planRoute, type RouteContext } from '../src/routing/plan.js';
 import type { ModelStats, StatsView } from '../src/routing/types.js';

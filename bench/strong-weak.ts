@@ -7,7 +7,7 @@
 //   node --import tsx bench/strong-weak.ts [--seeds=5]
 import { resolveCatalogWithKeys } from '../src/accounts/provider-keys.js';
 import type { ModelConfig } from '../src/config/schema.js';
-import { seededRandom } from '../src/routing/bandit.js';
+import { seededRandom } from '../src/routing/seeded-random.js';
 import { createLearnedClassifier } from '../src/routing/classifier/learned-classifier.js';
 import { planRoute } from '../src/routing/plan.js';
 import { SCENARIOS, STRONG } from '../test/fixtures/routing/apgr.js';

@@ -4,6 +4,7 @@
 // a model whose posterior is wide gets tried now and then, and one that keeps failing on a task sinks for that task.
 import type { RoutingConfig } from '../config/routing-schema.js';
 import type { ArmCounts } from '../storage/types.js';
+import { seededRandom } from './seeded-random.js';
 
 /** The bandit as a plan uses it: how strong the prior is, and where its draws come from. */
 export interface Bandit {
@@ -84,16 +85,4 @@ function sampleGamma(shape: number, random: () => number, normal: number): numbe
 /** A standard normal draw (Box–Muller, one of the pair): only for the few Gamma draws that are rejected. */
 function standardNormal(random: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-}
-
-/** A fast seeded uniform generator in [0, 1) (mulberry32): the same seed gives the same draws. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { UsageRecord, UsageStore, UsageStoreOptions, UsageSums } from '../../src/storage/types.js';
 import { DAY_MS, groupKey, HOUR_MS, mergeSums, sumsOfRecord } from '../../src/storage/usage-rollups.js';
 import { openedPerTest } from './opened-per-test.js';
+import { seededRandom } from '../../src/routing/seeded-random.js';
 
 /** What the contract needs from a backend. */
 export interface UsageStoreBackend {
@@ -38,22 +39,11 @@ function comparable(rows: UsageSums[]): UsageSums[] {
     .sort((a, b) => (groupKey(a) < groupKey(b) ? -1 : 1));
 }
 
-/** A small deterministic generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * `count` records over the `spanMs` before `end`, in ts order, across providers, models, keys, clients and outcomes.
  */
 function spreadRecords(count: number, end: number, spanMs: number): UsageRecord[] {
-  const next = random(42);
+  const next = seededRandom(42);
   const pick = <T>(values: T[]) => values[Math.floor(next() * values.length)]!;
   const records: UsageRecord[] = [];
   for (let i = 0; i < count; i += 1) {

@@ -3,6 +3,7 @@
 // Used by bench/train-classifier.ts (which writes model.json) and by tests; nothing at run time.
 import { DENSE_FEATURES } from './features.js';
 import { HEADS, OUTPUTS, softmax, type LinearModel } from './linear-model.js';
+import { seededRandom } from '../seeded-random.js';
 
 /** One labelled request's features (copied out of the extractor's buffers) and its label per head (-1: none). */
 export interface TrainingExample {
@@ -28,7 +29,7 @@ export function trainLinearModel(examples: readonly TrainingExample[], options: 
   const hashed = new Float32Array((1 << options.bits) * OUTPUTS);
   const dense = new Float32Array(DENSE_FEATURES * OUTPUTS);
   const z = new Float64Array(OUTPUTS);
-  const random = mulberry32(options.seed);
+  const random = seededRandom(options.seed);
   const order = examples.map((_, i) => i);
   // The weights are `scale ×` the stored ones, so that the l2 decay of every weight is one multiplication.
   let scale = 1;
@@ -88,17 +89,6 @@ function forward(example: TrainingExample, hashed: Float32Array, dense: Float32A
   }
   for (let k = 0; k < OUTPUTS; k++) z[k]! *= scale;
   for (const head of HEADS) softmax(z, head.from, head.from + head.labels.length);
-}
-
-/** A small seeded generator (mulberry32): uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function shuffle(order: number[], random: () => number): void {

@@ -24,6 +24,17 @@ const ctx = () => ({
 });
 const request = { model: 'm', messages: [{ role: 'user' as const, content: 'hi' }] };
 
+/** A server that answers /slow with a body that never ends and anything else with 'whole'. */
+async function listenSlowOrWhole() {
+  const server = createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    if (req.url === '/slow') res.write('part');
+    else res.end('whole');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
 beforeAll(async () => {
   upstream = await startOpenAIUpstream();
 });
@@ -156,13 +167,7 @@ describe('upstream HTTP pool', () => {
   });
 
   it("leaves no listener on the caller's signal once a body is read, and still aborts a body being read", async () => {
-    const server = createServer((req, res) => {
-      res.writeHead(200, { 'content-type': 'text/plain' });
-      if (req.url === '/slow') res.write('part');
-      else res.end('whole');
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { server, url } = await listenSlowOrWhole();
     // An agent thread's signal lives for many calls: a listener left behind per call would pile up on it.
     const thread = new AbortController();
     for (let i = 0; i < 12; i++) {
@@ -182,13 +187,7 @@ describe('upstream HTTP pool', () => {
   });
 
   it("leaves no listener on a run's RunAbort once a body is read, and aborts a body being read with its reason", async () => {
-    const server = createServer((req, res) => {
-      res.writeHead(200, { 'content-type': 'text/plain' });
-      if (req.url === '/slow') res.write('part');
-      else res.end('whole');
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { server, url } = await listenSlowOrWhole();
     // The listeners it holds, counted from its adds and removes.
     let held = 0;
     class Counted extends RunAbort {

@@ -1,6 +1,6 @@
 // APGR (test/fixtures/routing/apgr.ts): the area under the performance-gap-recovered curve, on cases worked by hand.
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../../src/routing/bandit.js';
+import { seededRandom } from '../../../src/routing/seeded-random.js';
 import { apgr } from '../../fixtures/routing/apgr.js';
 
 describe('apgr', () => {

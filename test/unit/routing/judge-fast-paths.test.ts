@@ -9,16 +9,8 @@ import type { JudgeInput } from '../../../src/routing/judge/types.js';
 import { judge } from '../../../src/routing/judge/verdict.js';
 import { countScripts as countScriptsBefore } from './judge-before/script.js';
 import { judge as judgeBefore } from './judge-before/verdict.js';
+import { seededRandom } from '../../../src/routing/seeded-random.js';
 
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 type Rand = () => number;
 const pick = <T>(rand: Rand, items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
 
@@ -180,7 +172,7 @@ function input(rand: Rand, content: string): JudgeInput {
 
 describe('the judge with its fast paths', () => {
   it('gives the verdicts of the judge before them, on written and mutated answers', () => {
-    const rand = random(42);
+    const rand = seededRandom(42);
     const reasons = new Set<string>();
     for (let i = 0; i < 4000; i++) {
       const text = answer(rand);
@@ -208,7 +200,7 @@ describe('the judge with its fast paths', () => {
   });
 
   it('counts scripts as before, in the same order of first appearance', () => {
-    const rand = random(3);
+    const rand = seededRandom(3);
     for (let i = 0; i < 3000; i++) {
       const text = mutate(
         rand,

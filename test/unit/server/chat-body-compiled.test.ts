@@ -11,6 +11,7 @@ import type { RouteOptions } from '../../../src/routing/plan.js';
 import { parseChatBody, type ParsedChat } from '../../../src/server/chat-body.js';
 import { ChatBodySchema } from '../../../src/server/chat-body-schema.js';
 import { fieldOf, MAX_JSON_DEPTH, tooDeepAt } from '../../../src/server/json-depth.js';
+import { seededRandom } from '../../../src/routing/seeded-random.js';
 
 // ---- The old path, as it was: the iterative depth walk and the interpreted schema. ----
 
@@ -104,17 +105,6 @@ function outcome(parse: () => ParsedChat): string {
 }
 
 // ---- Bodies: a seeded generator of valid and unusual ones, and mutations that break them. ----
-
-/** mulberry32: the same bodies on every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rand = () => number;
 const pick = <T>(rand: Rand, items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
@@ -353,7 +343,7 @@ const ODD_BODIES: unknown[] = [
 
 describe('parseChatBody (compiled schema, bounded depth walk)', () => {
   it('gives what the interpreted schema and the iterative depth walk gave, on generated and mutated bodies', () => {
-    const rand = random(20);
+    const rand = seededRandom(20);
     const counts = { ok: 0, error: 0, deep: 0 };
     const check = (b: unknown, mode: ModelQuality) => {
       const expected = outcome(() => referenceParse(b, mode));
@@ -391,7 +381,7 @@ describe('parseChatBody (compiled schema, bounded depth walk)', () => {
 
 describe('tooDeepAt (bounded recursion)', () => {
   it('finds the same path as the iterative walk, at every limit', () => {
-    const rand = random(7);
+    const rand = seededRandom(7);
     for (let i = 0; i < 2000; i++) {
       const value = body(rand);
       // Branches of several depths side by side: which one is reported depends on the walk's order.

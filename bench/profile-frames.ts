@@ -1,0 +1,77 @@
+// What cpu-profile.ts and alloc-profile.ts share: naming a V8 profile frame, charging it to a package, telling our
+// own frames from the rest, their options, and the chat load both put on the profiled gateway.
+import { resolve } from 'node:path';
+import autocannon from 'autocannon';
+import type { Target } from './targets.js';
+
+/** `--name=value` from the command line, or the fallback. */
+export const arg = (name: string, fallback: string): string =>
+  process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
+
+/** The options both profilers take; `seconds` is the measured window's default length. */
+export function profileOptions(kind: 'cpu' | 'alloc', seconds: number) {
+  return {
+    model: arg('model', ''),
+    /** Profiles the floor (bench/floor.ts) instead, for comparison. */
+    floor: process.argv.includes('--floor'),
+    stream: process.argv.includes('--stream'),
+    connections: Number(arg('connections', '50')),
+    seconds: Number(arg('seconds', String(seconds))),
+    warmup: Number(arg('warmup', '5')),
+    keep: resolve(arg('keep', `bench/results/${kind}-profile-${Date.now()}`)),
+    top: Number(arg('top', '40')),
+    under: arg('under', ''),
+    /** More node options for the profiled process, comma-separated (e.g. `--max-semi-space-size=32`). */
+    nodeArgs: arg('node-args', '').split(',').filter(Boolean),
+  };
+}
+
+export interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+}
+
+/** This project's own code in a profile: the built gateway and the floor. */
+const OWN = /\/dist\/(src|graphs)\/|\/bench\/floor\.ts/;
+
+export const isOwnFrame = (frame: CallFrame): boolean => OWN.test(frame.url);
+
+export function frameName({ functionName, url, lineNumber }: CallFrame): string {
+  const file = url.replace(/^file:\/\//, '').replace(/^.*\/(dist|node_modules)\//, '$1/');
+  return `${functionName || '(anonymous)'} ${file ? `${file}:${lineNumber + 1}` : ''}`.trim();
+}
+
+/** The npm package a frame belongs to, `switchboard` for ours, V8's own entries ("(garbage collector)") by name. */
+export function packageOf({ functionName, url }: CallFrame): string {
+  const m = url.match(/node_modules\/((@[^/]+\/)?[^/]+)/);
+  if (m?.[1]) return m[1];
+  if (OWN.test(url)) return 'switchboard';
+  if (url === '' && functionName.startsWith('(')) return functionName;
+  if (url.startsWith('node:') || url === '') return 'node';
+  return 'other';
+}
+
+export interface ChatLoad {
+  stream: boolean;
+  connections: number;
+}
+
+/** Loads the target with one short chat request per connection at a time; returns how many were served. */
+export async function loadChat(target: Target, load: ChatLoad, seconds: number): Promise<number> {
+  const res = await autocannon({
+    url: `${target.origin}${target.chatPath}`,
+    method: 'POST',
+    headers: { ...target.headers, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      model: target.model,
+      messages: [{ role: 'user', content: 'Say hello in one short sentence, please.' }],
+      max_tokens: 32,
+      ...(load.stream ? { stream: true } : {}),
+    }),
+    connections: load.connections,
+    duration: seconds,
+  });
+  if (res.non2xx > 0 || res.errors > 0) throw new Error(`${res.non2xx} non-2xx, ${res.errors} errors`);
+  return res.requests.total;
+}
