@@ -1,9 +1,9 @@
 // The Models page: the catalog's models grouped by provider, with capabilities, context window, price, the free-tier
 // limits and what this gateway measured (live), filterable by capability, provider and price (in the URL); the admin
 // switches providers and models on and off at run time, syncs discovery and decides the community lists' proposals.
-import { useSearchParams } from 'react-router';
 import { isAdmin, useSession } from '../../api/session';
 import { EmptyState, ErrorNotice, Loading, PageHeader } from '../../components/common';
+import { useSearchParam } from '../../components/use-search-param';
 import { type CatalogModel, type CatalogProvider, type SwitchView, useCatalog, useSwitches } from './api';
 import { CatalogChanges } from './CatalogChanges';
 import { ProposalList } from './ProposalList';
@@ -16,20 +16,11 @@ export default function ModelsPage() {
   const admin = isAdmin(me);
   const catalog = useCatalog();
   const switches = useSwitches(admin);
-  const [params, setParams] = useSearchParams();
+  const [params, setParam] = useSearchParam();
   const capability = params.get('capability') ?? '';
   const provider = params.get('provider') ?? '';
   const freeOnly = params.get('free') === '1';
-  const setFilter = (name: string, value: string) =>
-    setParams(
-      (current) => {
-        const next = new URLSearchParams(current);
-        if (value === '') next.delete(name);
-        else next.set(name, value);
-        return next;
-      },
-      { replace: true },
-    );
+  const setFilter = (name: string, value: string) => setParam(name, value === '' ? undefined : value);
 
   const byId = switches.data
     ? new Map<string, SwitchView>([...switches.data.providers, ...switches.data.models].map((s) => [s.id, s]))

@@ -2,7 +2,7 @@
 // The request log page: filters from and to the URL become the query, "Load more" follows the cursor, a row links to
 // its run, and an empty log shows how to send a first request.
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { cleanup, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter, Route, Routes, useLocation } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -124,6 +124,20 @@ describe('RequestsPage', () => {
     expect(screen.getByTestId('where').textContent).toBe(
       '/requests?status=error&model=groq%2Fllama&client=ck_1&since=1h',
     );
+  });
+
+  it('keeps both of two filters changed before the page renders again', async () => {
+    renderPage('/requests?status=error');
+    await screen.findByRole('table', { name: 'Requests, newest first' });
+    await screen.findByRole('option', { name: 'groq/llama' });
+    // One act: React renders once both changes are made, as a quick hand (or a browser test) can outrun its render.
+    act(() => {
+      fireEvent.change(screen.getByLabelText('Status'), { target: { value: '' } });
+      fireEvent.change(screen.getByLabelText('Model'), { target: { value: 'groq/llama' } });
+    });
+    await vi.waitFor(() => expect(screen.getByTestId('where').textContent).toBe('/requests?model=groq%2Fllama'));
+    const query = () => asked.at(-1)!.searchParams;
+    await vi.waitFor(() => expect([query().get('status'), query().get('model')]).toEqual([null, 'groq/llama']));
   });
 
   it("opens a row's run from its link", async () => {

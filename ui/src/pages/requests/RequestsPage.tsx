@@ -1,10 +1,10 @@
 // The request log: every request of the chat and agent routes, newest first, filtered from the URL, paged with the
 // log's cursor ("Load more"), optionally refreshing itself; a row opens its run.
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
-import { useSearchParams } from 'react-router';
 import { api } from '../../api/client';
 import { EmptyState, ErrorNotice, Loading, PageHeader } from '../../components/common';
 import { FirstRequest } from '../../components/FirstRequest';
+import { useSearchParam } from '../../components/use-search-param';
 import { RequestFilters } from './RequestFilters';
 import { RequestTable } from './RequestTable';
 import { filtersOf, type RequestPage, requestsPath } from './request-query';
@@ -12,7 +12,7 @@ import { filtersOf, type RequestPage, requestsPath } from './request-query';
 const LIVE_REFRESH_MS = 5_000;
 
 export default function RequestsPage() {
-  const [params, setParams] = useSearchParams();
+  const [params, change, clearFilters] = useSearchParam();
   const filters = filtersOf(params);
   const live = params.get('live') === '1';
   const log = useInfiniteQuery({
@@ -23,16 +23,6 @@ export default function RequestsPage() {
     refetchInterval: live ? LIVE_REFRESH_MS : false,
     placeholderData: keepPreviousData,
   });
-  const change = (name: string, value: string | undefined) =>
-    setParams(
-      (prev) => {
-        const next = new URLSearchParams(prev);
-        if (value === undefined) next.delete(name);
-        else next.set(name, value);
-        return next;
-      },
-      { replace: true },
-    );
   const rows = log.data?.pages.flatMap((page) => page.data) ?? [];
   const filtered = Object.keys(filters).length > 0;
   return (
@@ -46,7 +36,7 @@ export default function RequestsPage() {
         filtered ? (
           <EmptyState title="No request matches these filters">
             <p>Widen the time or set a filter back to Any.</p>
-            <button type="button" className="secondary" onClick={() => setParams({}, { replace: true })}>
+            <button type="button" className="secondary" onClick={clearFilters}>
               Clear filters
             </button>
           </EmptyState>

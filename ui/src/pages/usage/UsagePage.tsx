@@ -2,10 +2,10 @@
 // client, over an hour to 90 days (range and grouping in the URL), from GET /v1/usage/series.
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
-import { useSearchParams } from 'react-router';
 import { api } from '../../api/client';
 import { EmptyState, ErrorNotice, Loading, PageHeader } from '../../components/common';
 import { FirstRequest } from '../../components/FirstRequest';
+import { useSearchParam } from '../../components/use-search-param';
 import { formatCompact, formatInt, formatPercent, formatUsd } from '../../format';
 import { UsageBreakdown } from './UsageBreakdown';
 import { UsageChart } from './UsageChart';
@@ -18,7 +18,7 @@ const CHARTS: Metric[] = ['requests', 'tokens', 'cost', 'saved'];
 const DAY = 86_400_000;
 
 export default function UsagePage() {
-  const [params, setParams] = useSearchParams();
+  const [params, set] = useSearchParam();
   const range = rangeOf(params.get('range'));
   const groupBy = groupByOf(params.get('group_by'));
   const clientName = useClientName();
@@ -34,15 +34,6 @@ export default function UsagePage() {
     () => (series.data?.group_by === 'client' ? renamed(series.data, clientName) : series.data),
     [series.data, clientName],
   );
-  const set = (name: string, value: string) =>
-    setParams(
-      (prev) => {
-        const next = new URLSearchParams(prev);
-        next.set(name, value);
-        return next;
-      },
-      { replace: true },
-    );
   return (
     <>
       <PageHeader title="Usage">
