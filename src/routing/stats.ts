@@ -3,8 +3,9 @@
 //
 // Pruning is decided by the store, atomically with each update (see src/storage/ewma.ts), and kept in the model's
 // record: every instance reads the same prune and the same probation from the store, and concurrent updates cannot
-// both reset a model coming back. Locally the same rules run on the local record, so this instance stops planning a
-// failing model at once; the store's answer to each update, and each refresh, then replace the local guess.
+// both reset a model coming back. With a remote store (Redis), the same rules run on the local record, so this
+// instance stops planning a failing model at once; the store's answer to each update, and each refresh, then replace
+// the local guess. A store in this process (memory, SQLite) answers at once (recordNow): its record is adopted as is.
 import type { Logger } from 'pino';
 import type { RoutingConfig } from '../config/routing-schema.js';
 import { applyStatsUpdate, settleStats } from '../storage/ewma.js';
@@ -102,21 +103,28 @@ export function createLiveStats(options: LiveStatsOptions): LiveStats {
     }
   };
 
-  function record(ref: string, update: StatsUpdate): void {
+  /** Marks `ref` as recorded by this instance now: a refresh asked for earlier must not step back over it. */
+  const mark = (ref: string) => {
+    let mine = locals.get(ref);
+    if (mine === undefined) locals.set(ref, (mine = { pending: 0, last: 0 }));
+    mine.last = ++sequence;
+    return mine;
+  };
+
+  const dropped = (ref: string, err: unknown) =>
+    logger.warn({ ref, error: err instanceof Error ? err.message : String(err) }, 'live stats: measurement dropped');
+
+  // A remote store (Redis): the store's rules run on the local record at once, and its answer replaces the guess.
+  function recordRemote(ref: string, update: StatsUpdate): void {
     let local: ModelStatsRecord;
     try {
       local = applyStatsUpdate(entries.get(ref)?.record, update, store.alpha, pruning);
     } catch (err) {
-      return void logger.warn(
-        { ref, error: err instanceof Error ? err.message : String(err) },
-        'live stats: measurement dropped',
-      );
+      return void dropped(ref, err);
     }
     adopt(ref, local);
-    let mine = locals.get(ref);
-    if (mine === undefined) locals.set(ref, (mine = { pending: 0, last: 0 }));
+    const mine = mark(ref);
     mine.pending += 1;
-    mine.last = ++sequence;
     const sent = store.record(ref, update, pruning).then(
       (stored) => {
         answered();
@@ -131,6 +139,21 @@ export function createLiveStats(options: LiveStatsOptions): LiveStats {
     const tracked = sent.finally(() => inflight.delete(tracked));
     inflight.add(tracked);
   }
+
+  // A store in this process answers at once: its record is adopted as it is (no guess, no copy, nothing in flight).
+  function recordHere(ref: string, update: StatsUpdate): void {
+    let stored: ModelStatsRecord;
+    try {
+      stored = store.recordNow!(ref, update, pruning);
+    } catch (err) {
+      return void dropped(ref, err);
+    }
+    answered();
+    adopt(ref, stored);
+    mark(ref);
+  }
+
+  const record = store.recordNow === undefined ? recordRemote : recordHere;
 
   async function load(): Promise<void> {
     const started = sequence;
