@@ -52,10 +52,16 @@ export interface LiveStats extends StatsView, StatsRecorder {
 
 const NO_REFS: ReadonlySet<string> = new Set();
 
-/** A model's record with what the hot path reads from it, computed once per change. */
+/**
+ * A model's record with what the hot path reads from it, worked out once per change: its prune at once, what get
+ * answers at the first get after a change (a request records a few updates between two reads). Changed in place: no
+ * one outside holds an entry (what get and pruned answer are new objects at each change).
+ */
 interface Entry {
   record: ModelStatsRecord;
+  /** What get answers, when `known`. */
   stats: ModelStats | undefined;
+  known: boolean;
   prune: { until: number; reason: string } | undefined;
 }
 
@@ -91,10 +97,12 @@ export function createLiveStats(options: LiveStatsOptions): LiveStats {
   // The models with evidence on each cluster: learned complexity reads those few, not every model, per request.
   const clusterRefs = new Map<string, Set<string>>();
   const adopt = (ref: string, record: ModelStatsRecord) => {
-    const before = entries.get(ref);
-    entries.set(ref, toEntry(record, pruning));
+    const entry = entries.get(ref);
+    const arms = entry?.record.arms;
+    if (entry === undefined) entries.set(ref, toEntry(record, pruning));
+    else setRecord(entry, record, pruning);
     // An update without evidence shares the arms of the record it updated: their clusters are indexed already.
-    if (record.arms === undefined || record.arms === before?.record.arms) return;
+    if (record.arms === undefined || record.arms === arms) return;
     for (const key in record.arms) {
       if (!key.includes('__')) continue;
       let refs = clusterRefs.get(key);
@@ -192,10 +200,13 @@ export function createLiveStats(options: LiveStatsOptions): LiveStats {
       const entry = entries.get(ref);
       if (entry === undefined) return undefined;
       // Back from a prune: its old averages no longer count (the store resets them with its next update).
-      if (entry.prune === undefined || now() < entry.prune.until) return entry.stats;
-      const back = toEntry(settleStats(entry.record, now()), pruning);
-      entries.set(ref, back);
-      return back.stats;
+      if (entry.prune !== undefined && !(now() < entry.prune.until))
+        setRecord(entry, settleStats(entry.record, now()), pruning);
+      if (!entry.known) {
+        entry.stats = statsOf(entry.record);
+        entry.known = true;
+      }
+      return entry.stats;
     },
     pruned(ref, at) {
       const prune = entries.get(ref)?.prune;
@@ -251,18 +262,34 @@ export function callUpdate(sample: CallSample, at: number): StatsUpdate {
   return update;
 }
 
-/** What get and pruned answer for `record`: no stats before its first call, a prune with a readable reason. */
+/** An entry for `record` (what get answers worked out at the first get). */
 function toEntry(record: ModelStatsRecord, pruning: PruningConfig): Entry {
-  let stats: ModelStats | undefined;
-  if (record.samples > 0) {
-    stats = { samples: record.samples, successRate: record.successRate ?? 1 };
-    if (record.latencyMs !== undefined) stats.latencyMs = record.latencyMs;
-    if (record.ttftMs !== undefined) stats.ttftMs = record.ttftMs;
-    if (record.tokensPerSec !== undefined) stats.tokensPerSec = record.tokensPerSec;
-    if (record.quality !== undefined) stats.quality = record.quality;
-  }
+  return { record, stats: undefined, known: false, prune: pruneOf(record, pruning) };
+}
+
+/** `entry` for `record` now. */
+function setRecord(entry: Entry, record: ModelStatsRecord, pruning: PruningConfig): void {
+  entry.record = record;
+  entry.stats = undefined;
+  entry.known = false;
+  entry.prune = pruneOf(record, pruning);
+}
+
+/** What get answers for `record`: no stats before its first call. */
+function statsOf(record: ModelStatsRecord): ModelStats | undefined {
+  if (!(record.samples > 0)) return undefined;
+  const stats: ModelStats = { samples: record.samples, successRate: record.successRate ?? 1 };
+  if (record.latencyMs !== undefined) stats.latencyMs = record.latencyMs;
+  if (record.ttftMs !== undefined) stats.ttftMs = record.ttftMs;
+  if (record.tokensPerSec !== undefined) stats.tokensPerSec = record.tokensPerSec;
+  if (record.quality !== undefined) stats.quality = record.quality;
+  return stats;
+}
+
+/** What pruned answers for `record`: its prune with a readable reason. */
+function pruneOf(record: ModelStatsRecord, pruning: PruningConfig): Entry['prune'] {
   const until = record.prunedUntil;
-  return { record, stats, prune: until === undefined ? undefined : { until, reason: pruneReason(record, pruning) } };
+  return until === undefined ? undefined : { until, reason: pruneReason(record, pruning) };
 }
 
 /** Why a model is pruned, in words (its figures as they stand). */
