@@ -3,8 +3,9 @@
 //
 // Pruning is decided by the store, atomically with each update (see src/storage/ewma.ts), and kept in the model's
 // record: every instance reads the same prune and the same probation from the store, and concurrent updates cannot
-// both reset a model coming back. Locally the same rules run on the local record, so this instance stops planning a
-// failing model at once; the store's answer to each update, and each refresh, then replace the local guess.
+// both reset a model coming back. With a remote store (Redis), the same rules run on the local record, so this
+// instance stops planning a failing model at once; the store's answer to each update, and each refresh, then replace
+// the local guess. A store in this process (memory, SQLite) answers at once (recordNow): its record is adopted as is.
 import type { Logger } from 'pino';
 import type { RoutingConfig } from '../config/routing-schema.js';
 import { applyStatsUpdate, settleStats } from '../storage/ewma.js';
@@ -51,10 +52,16 @@ export interface LiveStats extends StatsView, StatsRecorder {
 
 const NO_REFS: ReadonlySet<string> = new Set();
 
-/** A model's record with what the hot path reads from it, computed once per change. */
+/**
+ * A model's record with what the hot path reads from it, worked out once per change: its prune at once, what get
+ * answers at the first get after a change (a request records a few updates between two reads). Changed in place: no
+ * one outside holds an entry (what get and pruned answer are new objects at each change).
+ */
 interface Entry {
   record: ModelStatsRecord;
+  /** What get answers, when `known`. */
   stats: ModelStats | undefined;
+  known: boolean;
   prune: { until: number; reason: string } | undefined;
 }
 
@@ -90,10 +97,12 @@ export function createLiveStats(options: LiveStatsOptions): LiveStats {
   // The models with evidence on each cluster: learned complexity reads those few, not every model, per request.
   const clusterRefs = new Map<string, Set<string>>();
   const adopt = (ref: string, record: ModelStatsRecord) => {
-    const before = entries.get(ref);
-    entries.set(ref, toEntry(record, pruning));
+    const entry = entries.get(ref);
+    const arms = entry?.record.arms;
+    if (entry === undefined) entries.set(ref, toEntry(record, pruning));
+    else setRecord(entry, record, pruning);
     // An update without evidence shares the arms of the record it updated: their clusters are indexed already.
-    if (record.arms === undefined || record.arms === before?.record.arms) return;
+    if (record.arms === undefined || record.arms === arms) return;
     for (const key in record.arms) {
       if (!key.includes('__')) continue;
       let refs = clusterRefs.get(key);
@@ -102,21 +111,28 @@ export function createLiveStats(options: LiveStatsOptions): LiveStats {
     }
   };
 
-  function record(ref: string, update: StatsUpdate): void {
+  /** Marks `ref` as recorded by this instance now: a refresh asked for earlier must not step back over it. */
+  const mark = (ref: string) => {
+    let mine = locals.get(ref);
+    if (mine === undefined) locals.set(ref, (mine = { pending: 0, last: 0 }));
+    mine.last = ++sequence;
+    return mine;
+  };
+
+  const dropped = (ref: string, err: unknown) =>
+    logger.warn({ ref, error: err instanceof Error ? err.message : String(err) }, 'live stats: measurement dropped');
+
+  // A remote store (Redis): the store's rules run on the local record at once, and its answer replaces the guess.
+  function recordRemote(ref: string, update: StatsUpdate): void {
     let local: ModelStatsRecord;
     try {
       local = applyStatsUpdate(entries.get(ref)?.record, update, store.alpha, pruning);
     } catch (err) {
-      return void logger.warn(
-        { ref, error: err instanceof Error ? err.message : String(err) },
-        'live stats: measurement dropped',
-      );
+      return void dropped(ref, err);
     }
     adopt(ref, local);
-    let mine = locals.get(ref);
-    if (mine === undefined) locals.set(ref, (mine = { pending: 0, last: 0 }));
+    const mine = mark(ref);
     mine.pending += 1;
-    mine.last = ++sequence;
     const sent = store.record(ref, update, pruning).then(
       (stored) => {
         answered();
@@ -131,6 +147,21 @@ export function createLiveStats(options: LiveStatsOptions): LiveStats {
     const tracked = sent.finally(() => inflight.delete(tracked));
     inflight.add(tracked);
   }
+
+  // A store in this process answers at once: its record is adopted as it is (no guess, no copy, nothing in flight).
+  function recordHere(ref: string, update: StatsUpdate): void {
+    let stored: ModelStatsRecord;
+    try {
+      stored = store.recordNow!(ref, update, pruning);
+    } catch (err) {
+      return void dropped(ref, err);
+    }
+    answered();
+    adopt(ref, stored);
+    mark(ref);
+  }
+
+  const record = store.recordNow === undefined ? recordRemote : recordHere;
 
   async function load(): Promise<void> {
     const started = sequence;
@@ -169,10 +200,13 @@ export function createLiveStats(options: LiveStatsOptions): LiveStats {
       const entry = entries.get(ref);
       if (entry === undefined) return undefined;
       // Back from a prune: its old averages no longer count (the store resets them with its next update).
-      if (entry.prune === undefined || now() < entry.prune.until) return entry.stats;
-      const back = toEntry(settleStats(entry.record, now()), pruning);
-      entries.set(ref, back);
-      return back.stats;
+      if (entry.prune !== undefined && !(now() < entry.prune.until))
+        setRecord(entry, settleStats(entry.record, now()), pruning);
+      if (!entry.known) {
+        entry.stats = statsOf(entry.record);
+        entry.known = true;
+      }
+      return entry.stats;
     },
     pruned(ref, at) {
       const prune = entries.get(ref)?.prune;
@@ -228,18 +262,34 @@ export function callUpdate(sample: CallSample, at: number): StatsUpdate {
   return update;
 }
 
-/** What get and pruned answer for `record`: no stats before its first call, a prune with a readable reason. */
+/** An entry for `record` (what get answers worked out at the first get). */
 function toEntry(record: ModelStatsRecord, pruning: PruningConfig): Entry {
-  let stats: ModelStats | undefined;
-  if (record.samples > 0) {
-    stats = { samples: record.samples, successRate: record.successRate ?? 1 };
-    if (record.latencyMs !== undefined) stats.latencyMs = record.latencyMs;
-    if (record.ttftMs !== undefined) stats.ttftMs = record.ttftMs;
-    if (record.tokensPerSec !== undefined) stats.tokensPerSec = record.tokensPerSec;
-    if (record.quality !== undefined) stats.quality = record.quality;
-  }
+  return { record, stats: undefined, known: false, prune: pruneOf(record, pruning) };
+}
+
+/** `entry` for `record` now. */
+function setRecord(entry: Entry, record: ModelStatsRecord, pruning: PruningConfig): void {
+  entry.record = record;
+  entry.stats = undefined;
+  entry.known = false;
+  entry.prune = pruneOf(record, pruning);
+}
+
+/** What get answers for `record`: no stats before its first call. */
+function statsOf(record: ModelStatsRecord): ModelStats | undefined {
+  if (!(record.samples > 0)) return undefined;
+  const stats: ModelStats = { samples: record.samples, successRate: record.successRate ?? 1 };
+  if (record.latencyMs !== undefined) stats.latencyMs = record.latencyMs;
+  if (record.ttftMs !== undefined) stats.ttftMs = record.ttftMs;
+  if (record.tokensPerSec !== undefined) stats.tokensPerSec = record.tokensPerSec;
+  if (record.quality !== undefined) stats.quality = record.quality;
+  return stats;
+}
+
+/** What pruned answers for `record`: its prune with a readable reason. */
+function pruneOf(record: ModelStatsRecord, pruning: PruningConfig): Entry['prune'] {
   const until = record.prunedUntil;
-  return { record, stats, prune: until === undefined ? undefined : { until, reason: pruneReason(record, pruning) } };
+  return until === undefined ? undefined : { until, reason: pruneReason(record, pruning) };
 }
 
 /** Why a model is pruned, in words (its figures as they stand). */

@@ -61,23 +61,42 @@ function ewmaStep(average: number | undefined, count: number, value: number, alp
  * Throws a RangeError when `at` is not a finite time.
  */
 export function cleanStatsUpdate(update: StatsUpdate): StatsUpdate {
-  if (!Number.isFinite(update.at)) throw new RangeError(`stats update time must be a finite number, got ${update.at}`);
-  const clean: StatsUpdate = { at: update.at };
-  if (typeof update.ok === 'boolean') clean.ok = update.ok;
-  // Field by field rather than a loop over their names: a property read by a name that varies is a slow lookup, and
-  // this runs for every update, twice (here and in the store).
-  if (isMeasurement(update.latencyMs)) clean.latencyMs = update.latencyMs;
-  if (isMeasurement(update.ttftMs)) clean.ttftMs = update.ttftMs;
-  if (isMeasurement(update.tokensPerSec)) clean.tokensPerSec = update.tokensPerSec;
-  if (update.quality !== undefined && Number.isFinite(update.quality))
-    clean.quality = Math.min(1, Math.max(0, update.quality));
+  const clean: StatsUpdate = { at: checkedTime(update.at) };
+  const ok = outcome(update.ok);
+  if (ok !== undefined) clean.ok = ok;
+  // Field by field rather than a loop over their names: a property read by a name that varies is a slow lookup.
+  const latencyMs = measurement(update.latencyMs);
+  if (latencyMs !== undefined) clean.latencyMs = latencyMs;
+  const ttftMs = measurement(update.ttftMs);
+  if (ttftMs !== undefined) clean.ttftMs = ttftMs;
+  const tokensPerSec = measurement(update.tokensPerSec);
+  if (tokensPerSec !== undefined) clean.tokensPerSec = tokensPerSec;
+  const quality = score(update.quality);
+  if (quality !== undefined) clean.quality = quality;
   const arm = cleanArmUpdate(update.arm);
   if (arm !== undefined) clean.arm = arm;
   return clean;
 }
 
-function isMeasurement(value: number | undefined): value is number {
-  return value !== undefined && Number.isFinite(value) && value >= 0;
+/** `at` when it is a finite time; else a RangeError. */
+function checkedTime(at: number): number {
+  if (!Number.isFinite(at)) throw new RangeError(`stats update time must be a finite number, got ${at}`);
+  return at;
+}
+
+/** A call outcome when it is one (a boolean). */
+function outcome(ok: boolean | undefined): boolean | undefined {
+  return typeof ok === 'boolean' ? ok : undefined;
+}
+
+/** A measurement when it can be one (finite, not negative). */
+function measurement(value: number | undefined): number | undefined {
+  return value !== undefined && Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
+/** A judge score when it is a finite number, clamped to 0..1. */
+function score(value: number | undefined): number | undefined {
+  return value !== undefined && Number.isFinite(value) ? Math.min(1, Math.max(0, value)) : undefined;
 }
 
 /** The record as it stands at `now`: once its prune has expired, an empty record on probation (its arms kept). */
@@ -128,33 +147,40 @@ export function applyStatsUpdate(
   alpha: number,
   rules?: PruneRules,
 ): ModelStatsRecord {
-  const now = update.at;
-  const clean = cleanStatsUpdate(update);
+  // The update's fields are cleaned one by one as cleanStatsUpdate does, without building the clean update: this runs
+  // for every update.
+  const now = checkedTime(update.at);
   const next = copyStats(settleStats(record ?? emptyStats(), now));
-  if (clean.ok !== undefined) {
+  const ok = outcome(update.ok);
+  if (ok !== undefined) {
     next.samples += 1;
-    next.successRate = ewmaStep(next.successRate, next.samples, clean.ok ? 1 : 0, alpha);
+    next.successRate = ewmaStep(next.successRate, next.samples, ok ? 1 : 0, alpha);
   }
   // The metrics of STATS_METRICS in its order, one by one (see cleanStatsUpdate).
-  if (clean.latencyMs !== undefined) {
+  const latencyMs = measurement(update.latencyMs);
+  if (latencyMs !== undefined) {
     next.latencySamples += 1;
-    next.latencyMs = ewmaStep(next.latencyMs, next.latencySamples, clean.latencyMs, alpha);
+    next.latencyMs = ewmaStep(next.latencyMs, next.latencySamples, latencyMs, alpha);
   }
-  if (clean.ttftMs !== undefined) {
+  const ttftMs = measurement(update.ttftMs);
+  if (ttftMs !== undefined) {
     next.ttftSamples += 1;
-    next.ttftMs = ewmaStep(next.ttftMs, next.ttftSamples, clean.ttftMs, alpha);
+    next.ttftMs = ewmaStep(next.ttftMs, next.ttftSamples, ttftMs, alpha);
   }
-  if (clean.tokensPerSec !== undefined) {
+  const tokensPerSec = measurement(update.tokensPerSec);
+  if (tokensPerSec !== undefined) {
     next.tokensPerSecSamples += 1;
-    next.tokensPerSec = ewmaStep(next.tokensPerSec, next.tokensPerSecSamples, clean.tokensPerSec, alpha);
+    next.tokensPerSec = ewmaStep(next.tokensPerSec, next.tokensPerSecSamples, tokensPerSec, alpha);
   }
-  if (clean.quality !== undefined) {
+  const quality = score(update.quality);
+  if (quality !== undefined) {
     next.qualitySamples += 1;
-    next.quality = ewmaStep(next.quality, next.qualitySamples, clean.quality, alpha);
+    next.quality = ewmaStep(next.quality, next.qualitySamples, quality, alpha);
   }
-  if (clean.arm !== undefined) next.arms = applyArmUpdate(next, clean.arm);
+  const arm = cleanArmUpdate(update.arm);
+  if (arm !== undefined) next.arms = applyArmUpdate(next, arm);
   if (rules === undefined || isPrunedAt(next, now)) return next;
-  const reason = pruneReasonOf(next, clean.ok, rules);
+  const reason = pruneReasonOf(next, ok, rules);
   if (reason !== undefined) {
     next.prunedUntil = now + rules.coolDownMs;
     next.pruneReason = reason;

@@ -441,6 +441,13 @@ export interface StatsStore {
    * Rejects (RangeError) an update whose `at` is not finite.
    */
   record(ref: string, update: StatsUpdate, rules?: PruneRules): Promise<ModelStatsRecord>;
+  /**
+   * What record does, at once, on a store in this process (memory and SQLite; Redis has none): returns the stored
+   * record itself, not a copy. The store never changes a record it has handed out (each update stores a new one), and
+   * the caller must not change it either. Throws (RangeError) an update whose `at` is not finite, having changed
+   * nothing.
+   */
+  recordNow?(ref: string, update: StatsUpdate, rules?: PruneRules): ModelStatsRecord;
   /** Every model's record as stored (an expired prune is still shown: settleStats in ewma.ts reads it at a time). */
   snapshot(): Promise<Map<string, ModelStatsRecord>>;
 }

@@ -203,6 +203,22 @@ export function describeStatsStoreContract(name: string, backend: StatsStoreBack
       });
     });
 
+    it('answers at once where it can (recordNow) what record answers, never changing a record it handed out', async () => {
+      const [store, twin] = [await open({ alpha: 0.3 }), await open({ alpha: 0.3 })];
+      // A remote store (Redis) answers through record() only.
+      if (store.recordNow === undefined) return;
+      const answers: Array<[ModelStatsRecord, string]> = [];
+      for (const update of mixedUpdates(60)) {
+        const now = store.recordNow('a/mixed', update, RULES);
+        answers.push([now, JSON.stringify(now)]);
+        expect(now).toStrictEqual(await twin.record('a/mixed', update, RULES));
+      }
+      // Each answer as it was when given, arms included, though later updates built on it.
+      for (const [record, text] of answers) expect(JSON.stringify(record)).toBe(text);
+      expect(() => store.recordNow!('a/mixed', { at: Number.NaN, ok: true }, RULES)).toThrow(RangeError);
+      expect(await store.snapshot()).toStrictEqual(await twin.snapshot());
+    });
+
     it('rejects an alpha outside (0, 1]', async () => {
       await expect(open({ alpha: 0 })).rejects.toThrow(RangeError);
       await expect(open({ alpha: 1.5 })).rejects.toThrow(RangeError);

@@ -1,12 +1,15 @@
 // In-process live stats: a Map from model ref to its record, updated with the rules of ewma.ts (the embedded default).
 import { applyStatsUpdate, checkAlpha, copyStats, DEFAULT_STATS_TTL_MS, isEmptyStats } from '../ewma.js';
-import type { ArmCounts, ModelStatsRecord, StatsStore, StatsStoreOptions } from '../types.js';
+import type { ArmCounts, ModelStatsRecord, PruneRules, StatsStore, StatsStoreOptions, StatsUpdate } from '../types.js';
 
 /** How a durable store keeps the memory records: it seeds them, and is told of every change. */
 export interface StatsPersistence {
   /** Records to start with (what a reopened store had), each with when it was last updated (ms, the store's clock). */
   initial?: Iterable<[ref: string, record: ModelStatsRecord, updatedAt: number]>;
-  /** Called after each update that stored a record, with the record as it now stands (not to be changed). */
+  /**
+   * Called after each update that stored a record, with the record as it now stands (not to be changed: it is the
+   * stored record, which the store replaces at the next update rather than changing it).
+   */
   onRecord(ref: string, record: ModelStatsRecord): void;
   /** Called when a record is forgotten: no update for the store's ttlMs. */
   onExpire(ref: string): void;
@@ -15,8 +18,9 @@ export interface StatsPersistence {
 /**
  * A StatsStore for one process: it shares measurements between the callers of this store only. Memory is bounded by
  * the number of models measured, and a model not updated for `ttlMs` (by `now`, as Redis expires its hash) is
- * forgotten: left out of snapshots, and started afresh by its next update. Records go in and out as copies, so no
- * caller can change the stored ones.
+ * forgotten: left out of snapshots, and started afresh by its next update. Records go in and out of record() and
+ * snapshot() as copies, so no caller can change the stored ones; recordNow() answers with the stored record itself
+ * (for live stats in this process: no copy per update), which no one may change.
  */
 export function createMemoryStatsStore(
   options: StatsStoreOptions = {},
@@ -32,31 +36,38 @@ export function createMemoryStatsStore(
     records.set(ref, copyRecord(record));
     updated.set(ref, updatedAt);
   }
-  /** Forgets `ref` when its last update is `ttlMs` old at `at`. */
-  const expire = (ref: string, at: number) => {
-    if ((updated.get(ref) ?? at) > at - ttlMs) return;
+  /** Whether `ref`'s last update is `ttlMs` old at `at`: forgotten, as Redis expires its hash. */
+  const expired = (ref: string, at: number) => !((updated.get(ref) ?? at) > at - ttlMs);
+  const forget = (ref: string) => {
     records.delete(ref);
     updated.delete(ref);
     persistence?.onExpire(ref);
   };
+  function recordNow(ref: string, update: StatsUpdate, rules?: PruneRules): ModelStatsRecord {
+    const at = now();
+    const stale = expired(ref, at);
+    // Read and write in one synchronous step: updates from concurrent callers cannot interleave. Computed before
+    // anything changes: an update that throws (a time that is not finite) changes nothing.
+    const next = applyStatsUpdate(stale ? undefined : records.get(ref), update, alpha, rules);
+    if (stale) forget(ref);
+    // An update with nothing to apply to an unseen model stores nothing, as in Redis (no empty hash).
+    if (records.has(ref) || !isEmptyStats(next)) {
+      records.set(ref, next);
+      updated.set(ref, at);
+      persistence?.onRecord(ref, next);
+    }
+    return next;
+  }
   return {
     alpha,
+    // The stored record itself: applyStatsUpdate makes a new record for every update, so no one changes it later.
+    recordNow,
     async record(ref, update, rules) {
-      const at = now();
-      expire(ref, at);
-      // Read and write in one synchronous step: updates from concurrent callers cannot interleave.
-      const next = applyStatsUpdate(records.get(ref), update, alpha, rules);
-      // An update with nothing to apply to an unseen model stores nothing, as in Redis (no empty hash).
-      if (records.has(ref) || !isEmptyStats(next)) {
-        records.set(ref, next);
-        updated.set(ref, at);
-        persistence?.onRecord(ref, next);
-      }
-      return copyRecord(next);
+      return copyRecord(recordNow(ref, update, rules));
     },
     async snapshot() {
       const at = now();
-      for (const ref of [...records.keys()]) expire(ref, at);
+      for (const ref of [...records.keys()]) if (expired(ref, at)) forget(ref);
       return new Map([...records].map(([ref, record]) => [ref, copyRecord(record)]));
     },
   };

@@ -197,7 +197,8 @@ describe('Thompson sampling in plans', () => {
 
   it('records arm evidence in the judge score update itself, and none when the bandit is off', async () => {
     const store = createMemoryStatsStore();
-    const record = vi.spyOn(store, 'record');
+    // Live stats update a store in this process through recordNow: one update for the score and its arm.
+    const record = vi.spyOn(store as Required<StatsStore>, 'recordNow');
     const on = live(store);
     on.recordQuality(FLAKY, 0.75, 'code');
     await on.flush();
