@@ -61,17 +61,17 @@ export async function* streamToClient(
   const relay = (chunk: ChatCompletionChunk): boolean => {
     identity ??= { id: chunk.id, created: chunk.created };
     const wire = chunk[WIRE];
+    const content = chunk.choices[0]?.delta.content;
     if (wire !== undefined) {
       // The upstream's own text when only the model (and usage) change; serialised when the stream's id changed.
       const same = chunk.id === identity.id && chunk.created === identity.created && chunk.choices.length > 0;
-      chunk[WIRE] = same ? splice(wire, chunk.model, ref) : undefined;
+      chunk[WIRE] = same ? splice(wire, chunk.model, ref, content) : undefined;
     }
     chunk.id = identity.id;
     chunk.created = identity.created;
     last = chunk;
     chunk.model = ref;
     if (chunk.usage) usage = chunk.usage;
-    const content = chunk.choices[0]?.delta.content;
     if (content) {
       text += content;
       // Only built when someone follows the run: a stream has many chunks.
