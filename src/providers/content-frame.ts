@@ -26,7 +26,7 @@ export function contentFrame(text: string, content: string): ContentFrame | unde
 export function framedContent(frame: ContentFrame, text: string): string | undefined {
   const { head, tail } = frame;
   const end = text.length - tail.length;
-  if (end < head.length || !text.startsWith(head) || !text.endsWith(tail)) return undefined;
+  if (end < head.length || text.slice(0, head.length) !== head || text.slice(end) !== tail) return undefined;
   const content = text.slice(head.length, end);
   return isPlainContent(content) ? content : undefined;
 }
@@ -34,11 +34,13 @@ export function framedContent(frame: ContentFrame, text: string): string | undef
 /** Whether `text` is `frame`'s with `content` written as it is (content that JSON writes without escapes). */
 export function fitsFrame(frame: ContentFrame, text: string, content: string): boolean {
   const { head, tail } = frame;
+  const at = head.length + content.length;
   return (
-    text.length === head.length + content.length + tail.length &&
-    text.startsWith(head) &&
-    text.endsWith(tail) &&
-    text.startsWith(content, head.length) &&
+    text.length === at + tail.length &&
+    // Equality of slices, not startsWith: V8 compares those a character at a time, at twice the cost.
+    text.slice(0, head.length) === head &&
+    text.slice(at) === tail &&
+    text.slice(head.length, at) === content &&
     isPlainContent(content)
   );
 }
