@@ -2,9 +2,9 @@
 import type { RunEmitter } from '../../src/events/publisher.js';
 import { WIRE, type ChatCompletion, type ChatCompletionChunk, type Usage } from '../../src/providers/types.js';
 import { sumUsage } from '../../src/routing/fuse.js';
-import { trimOverlap, type ContinueStream } from './continue.js';
+import { trimOverlap, type Continued, type ContinueStream } from './continue.js';
 import { estimateUsage } from './usage.js';
-import { createWireSplicer } from './wire.js';
+import { createWireSplicer, type WireSplicer } from './wire.js';
 import type { Classification } from '../../src/routing/types.js';
 
 export interface RespondInfo {
@@ -44,80 +44,193 @@ export interface StreamOptions {
  * model: the response's headers, already sent, can only name the first. When no model can continue, run_failed is
  * emitted and the error re-thrown for the server to end the stream with an error event, never a silent cut.
  */
-export async function* streamToClient(
+export function streamToClient(
   head: ChatCompletionChunk[],
   rest: AsyncIterator<ChatCompletionChunk>,
   info: RespondInfo,
   options: StreamOptions,
 ): AsyncGenerator<ChatCompletionChunk> {
-  let usage: Usage | undefined;
-  let text = '';
-  let last: ChatCompletionChunk | undefined;
-  let identity: { id: string; created: number } | undefined;
-  let ref = info.ref;
-  const { emitter } = info;
-  const splice = createWireSplicer(options.includeUsage);
-  // Whether to send the chunk (the provider's usage chunk is not: re-sent at the end if asked for), made as sent.
-  const relay = (chunk: ChatCompletionChunk): boolean => {
-    identity ??= { id: chunk.id, created: chunk.created };
+  return new ClientStream(head, rest, info, options);
+}
+
+const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
+/**
+ * streamToClient's iterator: what an async generator relaying `head`, then `rest` (continued on a break), then the
+ * usage chunk would give, chunk for chunk and event for event, without a generator's steps per chunk (a chunk in hand
+ * is handed out in a settled promise; only a read of the upstream waits). Read one `next()` at a time, as `for await`
+ * does. `return()` ends it where it is, as a generator's would (no run_finished for a stream the client left); so does
+ * `throw()`, which nothing calls.
+ */
+class ClientStream implements AsyncGenerator<ChatCompletionChunk> {
+  private usage: Usage | undefined;
+  private text = '';
+  private last: ChatCompletionChunk | undefined;
+  private identity: { id: string; created: number } | undefined;
+  private ref: string;
+  private readonly splice: WireSplicer;
+  private headAt = 0;
+  private source: AsyncIterator<ChatCompletionChunk>;
+  private continuedBy: string | undefined;
+  /** Relaying chunks; ending (the usage chunk handed out, run_finished at the next read); over. */
+  private phase: 'relaying' | 'ending' | 'over' = 'relaying';
+
+  constructor(
+    private readonly head: ChatCompletionChunk[],
+    rest: AsyncIterator<ChatCompletionChunk>,
+    private readonly info: RespondInfo,
+    private readonly options: StreamOptions,
+  ) {
+    this.ref = info.ref;
+    this.source = rest;
+    this.splice = createWireSplicer(options.includeUsage);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<ChatCompletionChunk>> {
+    if (this.phase === 'over') return Promise.resolve(DONE);
+    if (this.phase === 'ending') {
+      this.phase = 'over';
+      this.finished();
+      return Promise.resolve(DONE);
+    }
+    const { head } = this;
+    try {
+      while (this.headAt < head.length) {
+        const chunk = head[this.headAt++]!;
+        if (this.relay(chunk)) return Promise.resolve({ done: false, value: chunk });
+      }
+    } catch (err) {
+      this.phase = 'over';
+      return Promise.reject(err);
+    }
+    return this.pull();
+  }
+
+  return(value?: unknown): Promise<IteratorResult<ChatCompletionChunk>> {
+    this.phase = 'over';
+    return Promise.resolve({ done: true, value });
+  }
+
+  throw(err?: unknown): Promise<IteratorResult<ChatCompletionChunk>> {
+    this.phase = 'over';
+    return Promise.reject(err);
+  }
+
+  private pull(): Promise<IteratorResult<ChatCompletionChunk>> {
+    try {
+      return this.source.next().then(this.read, this.broke);
+    } catch (err) {
+      return this.broke(err);
+    }
+  }
+
+  private readonly read = (
+    next: IteratorResult<ChatCompletionChunk>,
+  ): IteratorResult<ChatCompletionChunk> | Promise<IteratorResult<ChatCompletionChunk>> => {
+    if (this.phase === 'over') return DONE;
+    if (next.done) return this.end();
+    try {
+      if (this.relay(next.value)) return next;
+    } catch (err) {
+      return this.broke(err);
+    }
+    return this.pull();
+  };
+
+  /**
+   * The upstream broke: the answer continued on another model when text was sent and one can, else run_failed and
+   * the error passed on (for the server to end the stream with an error event, never a silent cut).
+   */
+  private readonly broke = async (err: unknown): Promise<IteratorResult<ChatCompletionChunk>> => {
+    const { info, options, text } = this;
+    const message = err instanceof Error ? err.message : String(err);
+    let continued: Continued | undefined;
+    try {
+      continued =
+        text !== '' && options.continueStream !== undefined ? await options.continueStream(text, err) : undefined;
+    } catch (failure) {
+      this.phase = 'over';
+      throw failure;
+    }
+    if (continued === undefined) {
+      this.phase = 'over';
+      const { ref, continuedBy } = this;
+      info.emitter.emit('run_failed', undefined, () => ({ model: ref, message }));
+      options.onEnd?.({ ok: false, ...(continuedBy === undefined ? {} : { continuedBy }) });
+      throw err;
+    }
+    const broken = this.ref;
+    info.emitter.emit('attempt_failed', 'call', () => ({
+      model: broken,
+      mid_stream: true,
+      sent_chars: text.length,
+      continued_by: continued.ref,
+      message,
+    }));
+    this.continuedBy = this.ref = continued.ref;
+    this.source = continuation(continued.chunks, text);
+    return this.pull();
+  };
+
+  /** The upstream ended whole: usage counted when the provider sent none, and the usage chunk if asked for. */
+  private end(): IteratorResult<ChatCompletionChunk> {
+    const { options, last } = this;
+    let usage = this.usage ?? estimateUsage(this.info.classification.promptTokens(), this.text);
+    if (options.extraUsage !== undefined) usage = sumUsage([usage, options.extraUsage]);
+    this.usage = usage;
+    if (options.includeUsage && last) {
+      this.phase = 'ending';
+      const value = {
+        id: last.id,
+        object: 'chat.completion.chunk' as const,
+        created: last.created,
+        model: this.ref,
+        choices: [],
+        usage,
+      };
+      return { done: false, value };
+    }
+    this.phase = 'over';
+    this.finished();
+    return DONE;
+  }
+
+  private finished(): void {
+    const { info, ref, usage, continuedBy } = this;
+    info.emitter.emit('run_finished', undefined, () => ({ model: ref, attempts: info.attempts, usage }));
+    this.options.onEnd?.({ ok: true, ...(continuedBy === undefined ? {} : { continuedBy }) });
+  }
+
+  /** Whether to send the chunk (the provider's usage chunk is not: re-sent at the end if asked for), made as sent. */
+  private relay(chunk: ChatCompletionChunk): boolean {
+    const identity = (this.identity ??= { id: chunk.id, created: chunk.created });
     const wire = chunk[WIRE];
+    const content = chunk.choices[0]?.delta.content;
     if (wire !== undefined) {
       // The upstream's own text when only the model (and usage) change; serialised when the stream's id changed.
       const same = chunk.id === identity.id && chunk.created === identity.created && chunk.choices.length > 0;
-      chunk[WIRE] = same ? splice(wire, chunk.model, ref) : undefined;
+      chunk[WIRE] = same ? this.splice(wire, chunk.model, this.ref, content) : undefined;
     }
     chunk.id = identity.id;
     chunk.created = identity.created;
-    last = chunk;
-    chunk.model = ref;
-    if (chunk.usage) usage = chunk.usage;
-    const content = chunk.choices[0]?.delta.content;
+    this.last = chunk;
+    chunk.model = this.ref;
+    if (chunk.usage) this.usage = chunk.usage;
     if (content) {
-      text += content;
+      this.text += content;
       // Only built when someone follows the run: a stream has many chunks.
+      const { emitter } = this.info;
       if (emitter.active) emitter.emit('token', 'call', () => ({ text: content }));
     }
     if (chunk.choices.length === 0) return false;
-    if (!options.includeUsage) delete chunk.usage;
+    if (!this.options.includeUsage) delete chunk.usage;
     else chunk.usage = null;
     return true;
-  };
-  for (const chunk of head) if (relay(chunk)) yield chunk;
-  let source = rest;
-  let continuedBy: string | undefined;
-  for (;;) {
-    try {
-      for (let next = await source.next(); !next.done; next = await source.next())
-        if (relay(next.value)) yield next.value;
-      break;
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      const continued =
-        text !== '' && options.continueStream !== undefined ? await options.continueStream(text, err) : undefined;
-      if (continued === undefined) {
-        info.emitter.emit('run_failed', undefined, () => ({ model: ref, message }));
-        options.onEnd?.({ ok: false, ...(continuedBy === undefined ? {} : { continuedBy }) });
-        throw err;
-      }
-      const broken = ref;
-      info.emitter.emit('attempt_failed', 'call', () => ({
-        model: broken,
-        mid_stream: true,
-        sent_chars: text.length,
-        continued_by: continued.ref,
-        message,
-      }));
-      continuedBy = ref = continued.ref;
-      source = continuation(continued.chunks, text);
-    }
   }
-  usage ??= estimateUsage(info.classification.promptTokens(), text);
-  if (options.extraUsage !== undefined) usage = sumUsage([usage, options.extraUsage]);
-  if (options.includeUsage && last) {
-    yield { id: last.id, object: 'chat.completion.chunk', created: last.created, model: ref, choices: [], usage };
-  }
-  info.emitter.emit('run_finished', undefined, () => ({ model: ref, attempts: info.attempts, usage }));
-  options.onEnd?.({ ok: true, ...(continuedBy === undefined ? {} : { continuedBy }) });
 }
 
 /** Enough of a continuation's start to see whether it repeats the end of the partial answer. */

@@ -1,8 +1,9 @@
 // Upstream OpenAI-compatible SSE → normalized ChatCompletionChunks: [DONE], in-stream errors and early ends handled.
 import { ProviderError } from '../errors.js';
-import { readSseBatches } from '../sse.js';
+import { readSseBatches, type SseEvent } from '../sse.js';
 import { WIRE, type ChatCompletionChunk, type ChunkDelta, type ToolCallDelta } from '../types.js';
 import { errorFromBody } from './errors.js';
+import { FramedChunks } from './framed-chunks.js';
 import { isPlainChunk } from './plain-chunk.js';
 import { plainChunkOf } from './plain-chunk-of.js';
 import {
@@ -81,57 +82,122 @@ function toolCallDeltaFromWire(raw: unknown, position: number): ToolCallDelta {
  * [DONE] without a single choice is the `server` error an unstreamed body with no choices is: no answer at all,
  * which the request graph must not mistake for an empty one. Data that is not JSON (keep-alive text, say) is skipped;
  * chunks with no choices and no usage (Azure's prompt-filter preamble) too. A chunk that normalising left as it was
- * (isPlainChunk) keeps the upstream's text under `WIRE`, for the relay to send as it is. What follows [DONE] (the
+ * (isPlainChunk) keeps the upstream's text under `WIRE`, for the relay to send as it is; one that differs from the
+ * chunk before only in its text is taken without parsing its JSON (FramedChunks). What follows [DONE] (the
  * body's end, usually in the same read) is read and dropped after the stream has ended (readRest).
  */
-export async function* readOpenAIStream(
+export function readOpenAIStream(
   body: AsyncIterable<Uint8Array>,
   defaults: WireDefaults,
-): AsyncGenerator<ChatCompletionChunk> {
-  let finished = false;
-  let answered = false;
-  const withToolCalls = new Set<number>();
-  const batches = readSseBatches(body);
-  let reading = true;
-  try {
-    for (let next = await batches.next(); !next.done; next = await batches.next()) {
-      for (const event of next.value) {
-        const data = event.data.trim();
-        if (data === '[DONE]') {
-          if (!answered) throw new ProviderError('upstream answer has no choices', { kind: 'server', status: 200 });
-          reading = false;
-          readRest(batches);
-          return;
-        }
-        if (data === '') continue;
-        const chunk = parseOpenAIChunk(data, defaults, withToolCalls);
-        if (chunk === undefined) continue;
-        if (chunk.choices.length > 0) answered = true;
-        for (const choice of chunk.choices) {
-          if (choice.delta.tool_calls) withToolCalls.add(choice.index);
-          if (choice.finish_reason !== null) finished = true;
-        }
-        if (chunk.choices.length === 0 && !chunk.usage) continue;
-        yield chunk;
-      }
-    }
-    reading = false;
-  } finally {
-    // Dropped (the client gone, the answer rejected) or failed: the body is let go, which closes its connection.
-    if (reading) await batches.return(undefined);
+): AsyncIterableIterator<ChatCompletionChunk> {
+  return new OpenAIChunks(readSseBatches(body), defaults);
+}
+
+const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
+/**
+ * readOpenAIStream's iterator: what an async generator looping over the batches would give (the same chunks, errors
+ * and letting go of the body), without a generator's steps per chunk: the chunks of one read are handed out each in
+ * an already settled promise, and only a read of the body waits. Read one `next()` at a time, as `for await` does.
+ */
+class OpenAIChunks implements AsyncIterableIterator<ChatCompletionChunk> {
+  private events: SseEvent[] = [];
+  private at = 0;
+  /** Ended: [DONE], the body's end, a failure or `return()`; every later `next()` is done. */
+  private over = false;
+  private finished = false;
+  private answered = false;
+  private readonly withToolCalls = new Set<number>();
+  private readonly frames = new FramedChunks();
+
+  constructor(
+    private readonly batches: AsyncGenerator<SseEvent[]>,
+    private readonly defaults: WireDefaults,
+  ) {}
+
+  [Symbol.asyncIterator](): this {
+    return this;
   }
-  if (!finished) throw new ProviderError('upstream stream ended early', { kind: 'network', status: 0 });
+
+  next(): Promise<IteratorResult<ChatCompletionChunk>> {
+    if (this.over) return Promise.resolve(DONE);
+    try {
+      const chunk = this.take();
+      if (chunk !== undefined) return Promise.resolve({ done: false, value: chunk });
+    } catch (err) {
+      return this.fail(err);
+    }
+    if (this.over) return Promise.resolve(DONE);
+    return this.batches.next().then(this.read, this.fail);
+  }
+
+  /** Dropped (the client gone, the answer rejected): the body is let go, which closes its connection. */
+  return(): Promise<IteratorResult<ChatCompletionChunk>> {
+    if (this.over) return Promise.resolve(DONE);
+    this.over = true;
+    return this.batches.return(undefined).then(() => DONE);
+  }
+
+  private readonly read = (
+    next: IteratorResult<SseEvent[]>,
+  ): IteratorResult<ChatCompletionChunk> | Promise<IteratorResult<ChatCompletionChunk>> => {
+    if (this.over) return DONE;
+    if (next.done) {
+      this.over = true;
+      if (!this.finished) throw new ProviderError('upstream stream ended early', { kind: 'network', status: 0 });
+      return DONE;
+    }
+    this.events = next.value;
+    this.at = 0;
+    return this.next();
+  };
+
+  /** Failed: the body is let go before the failure is passed on. */
+  private readonly fail = (err: unknown): Promise<never> => {
+    this.over = true;
+    return this.batches.return(undefined).then(() => Promise.reject(err));
+  };
+
+  /**
+   * The next chunk of the read in hand; undefined when the read has no more (or the stream ended at [DONE], with
+   * `over` set). Throws the stream's failures.
+   */
+  private take(): ChatCompletionChunk | undefined {
+    const { events, frames } = this;
+    while (this.at < events.length) {
+      const data = events[this.at++]!.data.trim();
+      if (data === '[DONE]') {
+        if (!this.answered) throw new ProviderError('upstream answer has no choices', { kind: 'server', status: 200 });
+        this.over = true;
+        readRest(this.batches);
+        return undefined;
+      }
+      if (data === '') continue;
+      const chunk = frames.chunkOf(data) ?? parseOpenAIChunk(data, this.defaults, this.withToolCalls, frames);
+      if (chunk === undefined) continue;
+      if (chunk.choices.length > 0) this.answered = true;
+      for (const choice of chunk.choices) {
+        if (choice.delta.tool_calls) this.withToolCalls.add(choice.index);
+        if (choice.finish_reason !== null) this.finished = true;
+      }
+      if (chunk.choices.length === 0 && !chunk.usage) continue;
+      return chunk;
+    }
+    return undefined;
+  }
 }
 
 /**
  * A chunk's data, parsed and normalised; undefined when it is not JSON. A chunk already in OpenAI's shape is taken in
- * one pass (plainChunkOf); any other (tool calls, usage, errors, other shapes) by the full normalising,
+ * one pass (plainChunkOf), and its frame learnt for the chunks after it that differ only in their text (FramedChunks,
+ * which the stream asks first); any other (tool calls, usage, errors, other shapes) by the full normalising,
  * fromOpenAIChunk, which throws the matching ProviderError for an error object.
  */
 function parseOpenAIChunk(
   data: string,
   defaults: WireDefaults,
   withToolCalls: Set<number>,
+  frames: FramedChunks,
 ): ChatCompletionChunk | undefined {
   let parsed: unknown;
   try {
@@ -140,7 +206,10 @@ function parseOpenAIChunk(
     return undefined;
   }
   const plain = plainChunkOf(parsed, data);
-  if (plain !== undefined) return plain;
+  if (plain !== undefined) {
+    frames.learn(plain, data);
+    return plain;
+  }
   const chunk = fromOpenAIChunk(parsed, defaults, withToolCalls);
   // Its own text goes on to the client when nothing in it was normalised (one line: SSE framing stays whole).
   if (isPlainChunk(parsed as Record<string, unknown>) && !data.includes('\n')) chunk[WIRE] = data;

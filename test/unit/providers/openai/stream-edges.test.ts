@@ -117,6 +117,57 @@ describe('readOpenAIStream edge cases', () => {
     expect(reads).toBeLessThan(100);
   });
 
+  it('lets the body go when the reader is dropped or the stream fails, before the failure is passed on', async () => {
+    const events: string[] = [];
+    async function* tracked(...parts: string[]): AsyncGenerator<Uint8Array> {
+      try {
+        for (const part of parts) yield enc.encode(part);
+        events.push('ended');
+      } finally {
+        events.push('closed');
+      }
+    }
+    const two = line(chunkOf({ content: 'Hi' })) + line(chunkOf({ content: 'there' }));
+    // Dropped after its first chunk, with more of the read in hand and more reads to come.
+    for await (const _ of readOpenAIStream(tracked(two, two), defaults)) break;
+    expect(events.splice(0)).toEqual(['closed']);
+    // An error object: the body is closed before the error reaches the reader.
+    const err = line({ error: { message: 'overloaded', type: 'server_error' } });
+    await expect(
+      (async () => {
+        for await (const _ of readOpenAIStream(tracked(two, err, two), defaults)) events.push('chunk');
+      })().finally(() => events.push('failed')),
+    ).rejects.toThrow('overloaded');
+    expect(events.splice(0)).toEqual(['chunk', 'chunk', 'closed', 'failed']);
+    // A stream that ends early was read to its end; nothing is read after the end, and next() stays done.
+    const early = readOpenAIStream(tracked(two), defaults);
+    await expect(
+      (async () => {
+        for await (const _ of early) events.push('chunk');
+      })(),
+    ).rejects.toThrow('ended early');
+    expect(events.splice(0)).toEqual(['chunk', 'chunk', 'ended', 'closed']);
+    expect(await early.next()).toEqual({ done: true, value: undefined });
+    // A read that fails: the error passed on as the body's, once.
+    async function* broken(): AsyncGenerator<Uint8Array> {
+      yield enc.encode(two);
+      throw new ProviderError('upstream went silent mid-response', { kind: 'timeout', status: 0 });
+    }
+    const reader = readOpenAIStream(broken(), defaults);
+    const got: string[] = [];
+    await expect(
+      (async () => {
+        for await (const chunk of reader) got.push(chunk.choices[0]?.delta.content ?? '');
+      })(),
+    ).rejects.toThrow('went silent');
+    expect(got).toEqual(['Hi', 'there']);
+    expect(await reader.next()).toEqual({ done: true, value: undefined });
+    // Dropped before its first read: the body is never read.
+    const unread = readOpenAIStream(tracked(two), defaults);
+    expect(await unread.return?.()).toEqual({ done: true, value: undefined });
+    expect(events).toEqual([]);
+  });
+
   it('maps an unknown finish reason to tool_calls after tool-call deltas, and fills defaults', async () => {
     const text =
       line({
