@@ -1,5 +1,7 @@
 // Generated OpenAI stream event data for the differential tests of the stream reader and the relay's wire texts: runs
 // of one chunk shape and layout, with changes of role, finish, id, extras, obfuscation, duplicate keys and stray events.
+import { readOpenAIStream } from '../../src/providers/openai/stream.js';
+import type { ChatCompletionChunk } from '../../src/providers/types.js';
 
 const CONTENTS = [
   'tok ',
@@ -101,4 +103,20 @@ export function generatedStream(next: () => number): string[] {
     ...(next() < 0.95 ? ['[DONE]'] : []),
   );
   return texts;
+}
+
+const DEFAULTS = { id: 'chatcmpl-default', model: 'upstream-model', created: 1_800_000_000 };
+
+/** The chunks the OpenAI stream reader makes of event data `texts` sent in one read: those before a failure, if any. */
+export async function chunksOf(texts: string[]): Promise<ChatCompletionChunk[]> {
+  const body = (async function* () {
+    yield Buffer.from(texts.map((data) => `data: ${data}\n\n`).join(''));
+  })();
+  const out: ChatCompletionChunk[] = [];
+  try {
+    for await (const chunk of readOpenAIStream(body, DEFAULTS)) out.push(chunk);
+  } catch {
+    // What was read before the failure is relayed all the same.
+  }
+  return out;
 }

@@ -6,27 +6,11 @@ import { describe, expect, it } from 'vitest';
 import type { Continued } from '../../../../graphs/chat/continue.js';
 import { streamToClient, type RespondInfo, type StreamOptions } from '../../../../graphs/chat/respond.js';
 import { createEventBus, createRunEmitter } from '../../../../src/events/publisher.js';
-import { readOpenAIStream } from '../../../../src/providers/openai/stream.js';
 import { WIRE, type ChatCompletionChunk } from '../../../../src/providers/types.js';
 import type { Classification } from '../../../../src/routing/types.js';
 import { seededRandom } from '../../../../src/routing/seeded-random.js';
-import { generatedStream } from '../../../helpers/generated-chunks.js';
+import { chunksOf, generatedStream } from '../../../helpers/generated-chunks.js';
 import { generatorStreamToClient } from './stream-to-client-reference.js';
-
-const defaults = { id: 'chatcmpl-default', model: 'upstream-model', created: 1_800_000_000 };
-
-async function chunksOf(texts: string[]): Promise<ChatCompletionChunk[]> {
-  const body = (async function* () {
-    yield Buffer.from(texts.map((data) => `data: ${data}\n\n`).join(''));
-  })();
-  const out: ChatCompletionChunk[] = [];
-  try {
-    for await (const chunk of readOpenAIStream(body, defaults)) out.push(chunk);
-  } catch {
-    // What was read before the failure.
-  }
-  return out;
-}
 
 /** A source of `chunks` (fresh copies), failing after them when `fails`, a step at a time. */
 function source(chunks: ChatCompletionChunk[], fails: boolean): AsyncIterator<ChatCompletionChunk> {

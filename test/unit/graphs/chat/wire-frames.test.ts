@@ -3,25 +3,9 @@
 // the OpenAI stream reader, with public ids of every kind, a rename mid-stream (a continuation) and usage asked or not.
 import { describe, expect, it } from 'vitest';
 import { createWireSplicer } from '../../../../graphs/chat/wire.js';
-import { readOpenAIStream } from '../../../../src/providers/openai/stream.js';
 import { WIRE, type ChatCompletionChunk } from '../../../../src/providers/types.js';
 import { seededRandom } from '../../../../src/routing/seeded-random.js';
-import { chunkWith, generatedStream } from '../../../helpers/generated-chunks.js';
-
-const defaults = { id: 'chatcmpl-default', model: 'upstream-model', created: 1_800_000_000 };
-
-async function chunksOf(texts: string[]): Promise<ChatCompletionChunk[]> {
-  const body = (async function* () {
-    yield Buffer.from(texts.map((data) => `data: ${data}\n\n`).join(''));
-  })();
-  const out: ChatCompletionChunk[] = [];
-  try {
-    for await (const chunk of readOpenAIStream(body, defaults)) out.push(chunk);
-  } catch {
-    // The chunks before the failure are relayed all the same.
-  }
-  return out;
-}
+import { chunksOf, chunkWith, generatedStream } from '../../../helpers/generated-chunks.js';
 
 const PUBLIC = ['p/m-1', 'm-1', 'o/"quoted"', 'p/back\\slash', 'p/ünï', 'p/content'];
 
