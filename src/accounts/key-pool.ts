@@ -13,7 +13,7 @@ import type { KeyInfo } from './types.js';
 /** After the window store refused a key, route planning skips it locally until then (the store stays the judge). */
 const NEVER = Number.POSITIVE_INFINITY;
 
-/** The ids of a provider's keys, per keys array: asked for on every call, and the array changes only with the catalog. */
+/** The ids of a provider's keys, per keys array: asked for on every call; the array changes only with the catalog. */
 const keyIds = new WeakMap<readonly ProviderKey[], string[]>();
 
 function idsOf(keys: readonly ProviderKey[]): string[] {

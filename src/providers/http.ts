@@ -278,7 +278,10 @@ function wholeJson(body: Readable, signal: RunSignal): Promise<unknown> {
   });
 }
 
-/** The last byte that is not white space closes an object or an array (ASCII bytes: never part of a longer character). */
+/**
+ * The last byte that is not white space closes an object or an array (an ASCII byte is never inside a multi-byte
+ * character).
+ */
 function endsAsJson(chunks: readonly Buffer[]): boolean {
   for (let at = chunks.length - 1; at >= 0; at--) {
     const chunk = chunks[at]!;
