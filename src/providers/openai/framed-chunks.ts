@@ -1,6 +1,7 @@
 // A stream's plain chunks that differ from an earlier one only in their text, taken without parsing their JSON.
 import { type ContentFrame, contentFrame, framedContent } from '../content-frame.js';
-import { WIRE, type ChatCompletionChunk, type ChunkDelta, type FinishReason } from '../types.js';
+import type { ChatCompletionChunk, FinishReason } from '../types.js';
+import { plainChunk, plainDeltaOf } from './plain-chunk-of.js';
 
 /** What a framed chunk copies from the chunk its frame was learnt from (read when learnt: chunks change downstream). */
 interface Shape {
@@ -80,19 +81,7 @@ function framesDeltaContent(frame: ContentFrame, content: string): boolean {
 
 /** The chunk plainChunkOf makes of the frame's text with `content`: its fields, in its order. */
 function framedChunk(shape: Shape, content: string, text: string): ChatCompletionChunk {
-  // Built as plainDelta builds it, so that both have one hidden class and the relay's reads of them stay fast.
-  const delta: ChunkDelta = {};
-  if (shape.role) delta.role = 'assistant';
-  delta.content = content;
-  if (shape.refusal !== undefined) delta.refusal = shape.refusal;
-  const chunk: ChatCompletionChunk = {
-    id: shape.id,
-    created: shape.created,
-    model: shape.model,
-    object: 'chat.completion.chunk',
-    choices: [{ index: shape.index, delta, finish_reason: shape.finish, logprobs: null }],
-  };
-  if (shape.fingerprint !== undefined) chunk.system_fingerprint = shape.fingerprint;
-  chunk[WIRE] = text;
-  return chunk;
+  const delta = plainDeltaOf(shape.role, content, shape.refusal);
+  const choice = { index: shape.index, delta, finish_reason: shape.finish, logprobs: null };
+  return plainChunk(shape.id, shape.created, shape.model, shape.fingerprint, [choice], text);
 }

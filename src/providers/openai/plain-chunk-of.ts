@@ -37,7 +37,22 @@ export function plainChunkOf(record: unknown, text: string): ChatCompletionChunk
     if (choice === undefined) return undefined;
     out.push(choice);
   }
-  const chunk: ChatCompletionChunk = { id, created, model, object: 'chat.completion.chunk', choices: out };
+  return plainChunk(id, created, model, fingerprint, out, text);
+}
+
+/**
+ * A plain chunk from its parts, with `text` as its `WIRE`: every plain chunk is built here (and its delta by
+ * {@link plainDeltaOf}), so that all have one hidden class and the relay's reads of them stay fast.
+ */
+export function plainChunk(
+  id: string,
+  created: number,
+  model: string,
+  fingerprint: string | undefined,
+  choices: Choice[],
+  text: string,
+): ChatCompletionChunk {
+  const chunk: ChatCompletionChunk = { id, created, model, object: 'chat.completion.chunk', choices };
   if (fingerprint !== undefined) chunk.system_fingerprint = fingerprint;
   chunk[WIRE] = text;
   return chunk;
@@ -60,8 +75,17 @@ function plainDelta(raw: unknown): ChunkDelta | undefined {
   if (calls !== undefined || (role !== undefined && role !== 'assistant')) return undefined;
   if (content !== undefined && content !== null && typeof content !== 'string') return undefined;
   if (refusal !== undefined && refusal !== null && typeof refusal !== 'string') return undefined;
+  return plainDeltaOf(role !== undefined, content as string | null | undefined, refusal as string | null | undefined);
+}
+
+/** A plain delta as deltaFromWire makes it: role, content, refusal, in that order. */
+export function plainDeltaOf(
+  role: boolean,
+  content: string | null | undefined,
+  refusal: string | null | undefined,
+): ChunkDelta {
   const delta: ChunkDelta = {};
-  if (role !== undefined) delta.role = 'assistant';
+  if (role) delta.role = 'assistant';
   if (content !== undefined) delta.content = content;
   if (refusal !== undefined) delta.refusal = refusal;
   return delta;
