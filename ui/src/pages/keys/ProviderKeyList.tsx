@@ -25,25 +25,27 @@ export function ProviderKeyList({ keys, providers }: { keys: ProviderKey[]; prov
           <h3 id={`keys-${provider}`}>
             {names.get(provider) ?? provider} <span className="hint">({provider})</span>
           </h3>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Key</th>
-                <th scope="col">Source</th>
-                <th scope="col">Status</th>
-                <th scope="col">Learned limits</th>
-                <th scope="col" className="num">
-                  Calls
-                </th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((key) => (
-                <KeyRow key={key.id} providerKey={key} />
-              ))}
-            </tbody>
-          </table>
+          <div className="table-scroll">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Key</th>
+                  <th scope="col">Source</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Learned limits</th>
+                  <th scope="col" className="num">
+                    Calls
+                  </th>
+                  <th scope="col">Actions</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.map((key) => (
+                  <KeyRow key={key.id} providerKey={key} />
+                ))}
+              </tbody>
+            </table>
+          </div>
         </section>
       ))}
     </>

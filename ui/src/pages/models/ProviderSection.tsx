@@ -49,66 +49,68 @@ export function ProviderSection({
         </span>
         {own ? <SwitchControl kind="provider" label={`Enable provider ${provider.id}`} view={own} /> : null}
       </div>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Model</th>
-            <th scope="col">Capabilities</th>
-            <th scope="col" className="num">
-              Context
-            </th>
-            <th scope="col">Price</th>
-            <th scope="col">Measured speed</th>
-            <th scope="col" className="num">
-              Success
-            </th>
-            <th scope="col" className="num">
-              Judge
-            </th>
-            <th scope="col">State</th>
-            {switches ? <th scope="col">Switch</th> : null}
-          </tr>
-        </thead>
-        <tbody>
-          {models.map((model) => {
-            const view = switches?.get(model.id);
-            return (
-              <tr key={model.id} data-model={model.id}>
-                <td>
-                  <div>
-                    {model.name} <Lifecycle model={model} />
-                  </div>
-                  <code className="hint">{model.id}</code>
-                </td>
-                <td>{model.capabilities.join(', ')}</td>
-                <td className="num">{formatCompact(model.contextWindow)}</td>
-                <td>
-                  {model.free ? (
-                    <Badge tone="ok">free</Badge>
-                  ) : (
-                    `${formatUsd(model.costPer1M.input)} in / ${formatUsd(model.costPer1M.output)} out per 1M`
-                  )}
-                </td>
-                <td>
-                  <Measured model={model} />
-                </td>
-                <td className="num">{formatPercent(model.stats?.successRate)}</td>
-                <td className="num">{model.stats?.quality === undefined ? '–' : model.stats.quality.toFixed(2)}</td>
-                <td>
-                  <State
-                    active={model.active && model.pruned === undefined}
-                    reason={model.pruned?.reason ?? model.reason}
-                  />
-                  {model.pruned ? <div className="hint">back {formatRelative(model.pruned.until)}</div> : null}
-                </td>
-                {switches ? (
-                  <td>{view ? <SwitchControl kind="model" label={`Enable ${model.id}`} view={view} /> : null}</td>
-                ) : null}
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <div className="table-scroll">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Model</th>
+              <th scope="col">Capabilities</th>
+              <th scope="col" className="num">
+                Context
+              </th>
+              <th scope="col">Price</th>
+              <th scope="col">Measured speed</th>
+              <th scope="col" className="num">
+                Success
+              </th>
+              <th scope="col" className="num">
+                Judge
+              </th>
+              <th scope="col">State</th>
+              {switches ? <th scope="col">Switch</th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {models.map((model) => {
+              const view = switches?.get(model.id);
+              return (
+                <tr key={model.id} data-model={model.id}>
+                  <td>
+                    <div>
+                      {model.name} <Lifecycle model={model} />
+                    </div>
+                    <code className="hint">{model.id}</code>
+                  </td>
+                  <td>{model.capabilities.join(', ')}</td>
+                  <td className="num">{formatCompact(model.contextWindow)}</td>
+                  <td>
+                    {model.free ? (
+                      <Badge tone="ok">free</Badge>
+                    ) : (
+                      `${formatUsd(model.costPer1M.input)} in / ${formatUsd(model.costPer1M.output)} out per 1M`
+                    )}
+                  </td>
+                  <td>
+                    <Measured model={model} />
+                  </td>
+                  <td className="num">{formatPercent(model.stats?.successRate)}</td>
+                  <td className="num">{model.stats?.quality === undefined ? '–' : model.stats.quality.toFixed(2)}</td>
+                  <td>
+                    <State
+                      active={model.active && model.pruned === undefined}
+                      reason={model.pruned?.reason ?? model.reason}
+                    />
+                    {model.pruned ? <div className="hint">back {formatRelative(model.pruned.until)}</div> : null}
+                  </td>
+                  {switches ? (
+                    <td>{view ? <SwitchControl kind="model" label={`Enable ${model.id}`} view={view} /> : null}</td>
+                  ) : null}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }

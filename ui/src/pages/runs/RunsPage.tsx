@@ -59,37 +59,39 @@ export default function RunsPage() {
           </p>
         </EmptyState>
       ) : (
-        <table>
-          <caption className="hint">
-            The newest 50 requests; a run opens its graph. Only recorded runs can be drawn: the playground's, agent
-            threads, runs whose id the client chose (<code>x-switchboard-run-id</code>), or every run with{' '}
-            <code>events.recordAll</code>.
-          </caption>
-          <thead>
-            <tr>
-              <th>When</th>
-              <th>Run</th>
-              <th>Route</th>
-              <th>Model</th>
-              <th>Status</th>
-              <th className="num">Latency</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => (
-              <tr key={row.id}>
-                <td>{formatTime(row.ts)}</td>
-                <td>
-                  <Link to={`/runs/${encodeURIComponent(row.run_id!)}`}>{row.run_id}</Link>
-                </td>
-                <td>{row.route}</td>
-                <td>{row.model_used ?? '–'}</td>
-                <td>{row.status}</td>
-                <td className="num">{formatMs(row.latency_ms)}</td>
+        <div className="table-scroll">
+          <table>
+            <caption className="hint">
+              The newest 50 requests; a run opens its graph. Only recorded runs can be drawn: the playground's, agent
+              threads, runs whose id the client chose (<code>x-switchboard-run-id</code>), or every run with{' '}
+              <code>events.recordAll</code>.
+            </caption>
+            <thead>
+              <tr>
+                <th>When</th>
+                <th>Run</th>
+                <th>Route</th>
+                <th>Model</th>
+                <th>Status</th>
+                <th className="num">Latency</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rows.map((row) => (
+                <tr key={row.id}>
+                  <td>{formatTime(row.ts)}</td>
+                  <td>
+                    <Link to={`/runs/${encodeURIComponent(row.run_id!)}`}>{row.run_id}</Link>
+                  </td>
+                  <td>{row.route}</td>
+                  <td>{row.model_used ?? '–'}</td>
+                  <td>{row.status}</td>
+                  <td className="num">{formatMs(row.latency_ms)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </>
   );

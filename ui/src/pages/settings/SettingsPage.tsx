@@ -27,40 +27,46 @@ function Settings() {
           the default. The console sets the routing mode and rules (<Link to="/routing">Routing</Link>) and switches
           providers and models (<Link to="/models">Models</Link>).
         </p>
-        <table className="settings-table">
-          <thead>
-            <tr>
-              <th scope="col">Setting</th>
-              <th scope="col">Value</th>
-              <th scope="col">Where it comes from</th>
-              <th scope="col">A change</th>
-            </tr>
-          </thead>
-          <tbody>
-            {view.values.map((value) => {
-              const { text, full } = shown(value.value);
-              return (
-                <tr key={value.path} data-setting={value.path}>
-                  <th scope="row">
-                    <code>{value.path}</code>
-                  </th>
-                  <td title={full}>
-                    <code>{text}</code>
-                    {value.pending === undefined ? null : (
-                      <div className="hint">after a restart: {shown(value.pending).text}</div>
-                    )}
-                  </td>
-                  <td>
-                    <SourceBadge value={value} />
-                  </td>
-                  <td>
-                    {value.live ? <Badge tone="ok">applies live</Badge> : <Badge tone="neutral">needs a restart</Badge>}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <div className="table-scroll">
+          <table className="settings-table">
+            <thead>
+              <tr>
+                <th scope="col">Setting</th>
+                <th scope="col">Value</th>
+                <th scope="col">Where it comes from</th>
+                <th scope="col">A change</th>
+              </tr>
+            </thead>
+            <tbody>
+              {view.values.map((value) => {
+                const { text, full } = shown(value.value);
+                return (
+                  <tr key={value.path} data-setting={value.path}>
+                    <th scope="row">
+                      <code>{value.path}</code>
+                    </th>
+                    <td title={full}>
+                      <code>{text}</code>
+                      {value.pending === undefined ? null : (
+                        <div className="hint">after a restart: {shown(value.pending).text}</div>
+                      )}
+                    </td>
+                    <td>
+                      <SourceBadge value={value} />
+                    </td>
+                    <td>
+                      {value.live ? (
+                        <Badge tone="ok">applies live</Badge>
+                      ) : (
+                        <Badge tone="neutral">needs a restart</Badge>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
       </section>
     </>
   );

@@ -7,46 +7,48 @@ export function UsageBreakdown({ groups, groupBy }: { groups: UsageGroup[]; grou
   return (
     <section className="card" aria-labelledby="usage-breakdown">
       <h2 id="usage-breakdown">By {groupBy}</h2>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">{groupBy[0]!.toUpperCase() + groupBy.slice(1)}</th>
-            <th scope="col" className="num">
-              Requests
-            </th>
-            <th scope="col" className="num">
-              Failed
-            </th>
-            <th scope="col" className="num">
-              Tokens in / out
-            </th>
-            <th scope="col" className="num">
-              Cost
-            </th>
-            <th scope="col" className="num">
-              Saved
-            </th>
-            <th scope="col" className="num">
-              Avg latency
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {groups.map((group) => (
-            <tr key={group.key}>
-              <th scope="row">{group.key}</th>
-              <td className="num">{formatInt(group.requests)}</td>
-              <td className="num">{formatInt(group.errors)}</td>
-              <td className="num">
-                {formatInt(group.prompt_tokens)} / {formatInt(group.completion_tokens)}
-              </td>
-              <td className="num">{formatUsd(group.cost_usd)}</td>
-              <td className="num">{savedText(group)}</td>
-              <td className="num">{formatMs(group.avg_latency_ms)}</td>
+      <div className="table-scroll">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{groupBy[0]!.toUpperCase() + groupBy.slice(1)}</th>
+              <th scope="col" className="num">
+                Requests
+              </th>
+              <th scope="col" className="num">
+                Failed
+              </th>
+              <th scope="col" className="num">
+                Tokens in / out
+              </th>
+              <th scope="col" className="num">
+                Cost
+              </th>
+              <th scope="col" className="num">
+                Saved
+              </th>
+              <th scope="col" className="num">
+                Avg latency
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {groups.map((group) => (
+              <tr key={group.key}>
+                <th scope="row">{group.key}</th>
+                <td className="num">{formatInt(group.requests)}</td>
+                <td className="num">{formatInt(group.errors)}</td>
+                <td className="num">
+                  {formatInt(group.prompt_tokens)} / {formatInt(group.completion_tokens)}
+                </td>
+                <td className="num">{formatUsd(group.cost_usd)}</td>
+                <td className="num">{savedText(group)}</td>
+                <td className="num">{formatMs(group.avg_latency_ms)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }

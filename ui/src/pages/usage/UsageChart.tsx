@@ -65,31 +65,34 @@ export function UsageChart({ metric, series, data, withinADay, empty }: UsageCha
         </div>
       )}
       {data.keys.length === 0 ? null : (
-        <table className="visually-hidden">
-          <caption>
-            {title} per {series.bucket} by {series.group_by} (periods without any left out)
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">{series.bucket === 'day' ? 'Day' : 'Time'}</th>
-              {data.keys.map((key) => (
-                <th key={key} scope="col">
-                  {key}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {busy.map((row) => (
-              <tr key={row.t}>
-                <th scope="row">{bucketLabel(row.t, series.bucket)}</th>
+        // Hidden in a box of its own: a table grows to its content, whatever width the class gives it.
+        <div className="visually-hidden">
+          <table>
+            <caption>
+              {title} per {series.bucket} by {series.group_by} (periods without any left out)
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">{series.bucket === 'day' ? 'Day' : 'Time'}</th>
                 {data.keys.map((key) => (
-                  <td key={key}>{format(row[key] ?? 0)}</td>
+                  <th key={key} scope="col">
+                    {key}
+                  </th>
                 ))}
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {busy.map((row) => (
+                <tr key={row.t}>
+                  <th scope="row">{bucketLabel(row.t, series.bucket)}</th>
+                  {data.keys.map((key) => (
+                    <td key={key}>{format(row[key] ?? 0)}</td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </section>
   );
