@@ -126,4 +126,19 @@ describe('the Usage and Requests pages', () => {
     await expect.poll(() => page.url()).toContain('range=24h');
     await screenshot(page, 'usage');
   });
+
+  it('fits a phone screen: wide tables scroll in their own box, the page never sideways', async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await signIn(phone, gw.url, ADMIN_KEY);
+    // A string: the test's own types have no DOM.
+    const overflow = () => phone.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+    await phone.goto(`${gw.url}/ui/usage?range=1h&group_by=model`);
+    await phone.getByRole('region', { name: 'By model' }).waitFor();
+    await phone.getByRole('table', { name: /^Requests per minute by model/ }).waitFor({ state: 'attached' });
+    expect(await overflow()).toBe(0);
+    await phone.goto(`${gw.url}/ui/requests`);
+    await phone.getByRole('table', { name: 'Requests, newest first' }).waitFor();
+    expect(await overflow()).toBe(0);
+    await phone.close();
+  });
 });
