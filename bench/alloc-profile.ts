@@ -11,18 +11,25 @@
 // to the one it was inlined into. `--node-args=--no-turbo-inlining` names every function (at the price of allocations
 // that inlining would have removed: the totals are then a little higher).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AllocWindow } from './alloc-sampling.js';
-import { arg, type CallFrame, frameName, isOwnFrame, loadChat, packageOf, profileOptions } from './profile-frames.js';
+import {
+  arg,
+  type CallFrame,
+  frameName,
+  isOwnFrame,
+  loadChat,
+  packageOf,
+  profiledTarget,
+  profileOptions,
+} from './profile-frames.js';
 import { startTarget, startUpstream } from './targets.js';
 
 const options = {
   ...profileOptions('alloc', 10),
   /** Mean bytes between two samples (V8's default is 32768; smaller is finer and dearer). */
   interval: Number(arg('interval', '8192')),
-  /** Another build's `dist/src/cli/index.js` to profile instead of this checkout's (a before/after). */
-  baseCli: arg('base-cli', ''),
 };
 
 const PRELOAD = fileURLToPath(new URL('./alloc-sampling.ts', import.meta.url));
@@ -120,11 +127,10 @@ async function main(): Promise<void> {
     process.env['BENCH_ALLOC_PROFILE_FILE'] = profileFile;
     process.env['BENCH_ALLOC_SAMPLING_INTERVAL'] = String(options.interval);
     const upstream = await startUpstream();
-    const gateway = options.baseCli === '' ? 'switchboard' : 'switchboard-base';
-    const name = options.floor ? 'floor' : options.model === 'auto' ? (`${gateway}-auto` as const) : gateway;
+    const { name, baseCli } = profiledTarget(options);
     const target = await startTarget(name, upstream, {
       nodeArgs: [...options.nodeArgs, '--import', 'tsx', '--import', PRELOAD],
-      ...(options.baseCli === '' ? {} : { baseCli: resolve(options.baseCli) }),
+      ...(baseCli === undefined ? {} : { baseCli }),
     });
     try {
       await loadChat(target, options, options.warmup);

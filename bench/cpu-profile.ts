@@ -1,14 +1,22 @@
 // Where a built gateway's CPU goes under load: V8's sampling profiler (`node --cpu-prof`) on the switchboard target
 // while autocannon loads it, then the samples charged to their owners.
 // node --import tsx bench/cpu-profile.ts [--model=auto | --floor] [--stream] [--connections=50] [--seconds=15] [--warmup=5]
-//   [--keep=DIR] [--top=40] [--under=FUNCTION] [--node-args=A,B]
+//   [--base-cli=FILE] [--keep=DIR] [--top=40] [--under=FUNCTION] [--node-args=A,B]
 // Owner of a sample: the innermost frame in this project's own code (dist/src, dist/graphs), so that time spent in a
 // library or in node on our behalf is charged to the line of ours that asked for it. Node's own work with no frame of
 // ours below it (the socket, timers, the HTTP parser) is shown by its own innermost frame. `--under=F` lists what F
 // calls, by self time of every sample with F on its stack.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type CallFrame, frameName, isOwnFrame, loadChat, packageOf, profileOptions } from './profile-frames.js';
+import {
+  type CallFrame,
+  frameName,
+  isOwnFrame,
+  loadChat,
+  packageOf,
+  profiledTarget,
+  profileOptions,
+} from './profile-frames.js';
 import { startTarget, startUpstream } from './targets.js';
 
 const options = profileOptions('cpu', 15);
@@ -105,9 +113,10 @@ async function main(): Promise<void> {
   let window: Window | undefined;
   if (existing.length === 0) {
     const upstream = await startUpstream();
-    const name = options.floor ? 'floor' : options.model === 'auto' ? 'switchboard-auto' : 'switchboard';
+    const { name, baseCli } = profiledTarget(options);
     const target = await startTarget(name, upstream, {
       nodeArgs: [...options.nodeArgs, '--cpu-prof', `--cpu-prof-dir=${options.keep}`],
+      ...(baseCli === undefined ? {} : { baseCli }),
     });
     try {
       await loadChat(target, options, options.warmup);

@@ -2,7 +2,7 @@
 // own frames from the rest, their options, and the chat load both put on the profiled gateway.
 import { resolve } from 'node:path';
 import autocannon from 'autocannon';
-import type { Target } from './targets.js';
+import type { Target, TargetName } from './targets.js';
 
 /** `--name=value` from the command line, or the fallback. */
 export const arg = (name: string, fallback: string): string =>
@@ -23,7 +23,20 @@ export function profileOptions(kind: 'cpu' | 'alloc', seconds: number) {
     under: arg('under', ''),
     /** More node options for the profiled process, comma-separated (e.g. `--max-semi-space-size=32`). */
     nodeArgs: arg('node-args', '').split(',').filter(Boolean),
+    /** Another build's `dist/src/cli/index.js` to profile instead of this checkout's (a before/after). */
+    baseCli: arg('base-cli', ''),
   };
+}
+
+/** The target a profile runs: the floor, or this checkout's gateway (or `--base-cli`'s), pinned or `auto`. */
+export function profiledTarget(options: ReturnType<typeof profileOptions>): {
+  name: TargetName;
+  baseCli?: string;
+} {
+  if (options.floor) return { name: 'floor' };
+  const gateway = options.baseCli === '' ? 'switchboard' : 'switchboard-base';
+  const name = options.model === 'auto' ? (`${gateway}-auto` as const) : gateway;
+  return options.baseCli === '' ? { name } : { name, baseCli: resolve(options.baseCli) };
 }
 
 export interface CallFrame {

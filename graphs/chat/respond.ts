@@ -1,5 +1,6 @@
 // Turns an answer into what the client receives: model named `provider/model`, usage filled in, events closed.
 import type { RunEmitter } from '../../src/events/publisher.js';
+import { nextReady, type ReadyIterator } from '../../src/providers/ready-values.js';
 import { WIRE, type ChatCompletion, type ChatCompletionChunk, type Usage } from '../../src/providers/types.js';
 import { sumUsage } from '../../src/routing/fuse.js';
 import { trimOverlap, type Continued, type ContinueStream } from './continue.js';
@@ -49,7 +50,7 @@ export function streamToClient(
   rest: AsyncIterator<ChatCompletionChunk>,
   info: RespondInfo,
   options: StreamOptions,
-): AsyncGenerator<ChatCompletionChunk> {
+): AsyncGenerator<ChatCompletionChunk> & ReadyIterator<ChatCompletionChunk> {
   return new ClientStream(head, rest, info, options);
 }
 
@@ -58,11 +59,11 @@ const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 /**
  * streamToClient's iterator: what an async generator relaying `head`, then `rest` (continued on a break), then the
  * usage chunk would give, chunk for chunk and event for event, without a generator's steps per chunk (a chunk in hand
- * is handed out in a settled promise; only a read of the upstream waits). Read one `next()` at a time, as `for await`
- * does. `return()` ends it where it is, as a generator's would (no run_finished for a stream the client left); so does
- * `throw()`, which nothing calls.
+ * is handed out in a settled promise, or at once by `nextReady` when the upstream's reader holds it; only a read of the
+ * upstream waits). Read one `next()` at a time, as `for await` does. `return()` ends it where it is, as a generator's
+ * would (no run_finished for a stream the client left); so does `throw()`, which nothing calls.
  */
-class ClientStream implements AsyncGenerator<ChatCompletionChunk> {
+class ClientStream implements AsyncGenerator<ChatCompletionChunk>, ReadyIterator<ChatCompletionChunk> {
   private usage: Usage | undefined;
   private text = '';
   private last: ChatCompletionChunk | undefined;
@@ -74,6 +75,8 @@ class ClientStream implements AsyncGenerator<ChatCompletionChunk> {
   private continuedBy: string | undefined;
   /** Relaying chunks; ending (the usage chunk handed out, run_finished at the next read); over. */
   private phase: 'relaying' | 'ending' | 'over' = 'relaying';
+  /** A chunk `nextReady` could not relay: the next `next()` takes it as the upstream's break. */
+  private failure: { error: unknown } | undefined;
 
   constructor(
     private readonly head: ChatCompletionChunk[],
@@ -91,6 +94,11 @@ class ClientStream implements AsyncGenerator<ChatCompletionChunk> {
   }
 
   next(): Promise<IteratorResult<ChatCompletionChunk>> {
+    const { failure } = this;
+    if (failure !== undefined) {
+      this.failure = undefined;
+      return this.broke(failure.error);
+    }
     if (this.phase === 'over') return Promise.resolve(DONE);
     if (this.phase === 'ending') {
       this.phase = 'over';
@@ -110,7 +118,27 @@ class ClientStream implements AsyncGenerator<ChatCompletionChunk> {
     return this.pull();
   }
 
+  /**
+   * The next chunk when the upstream's reader holds it (the head is read by `next()`), as `next()` would relay it;
+   * what needs a wait, and a break, are `next()`'s.
+   */
+  nextReady(): IteratorResult<ChatCompletionChunk> | undefined {
+    if (this.phase !== 'relaying' || this.failure !== undefined || this.headAt < this.head.length) return undefined;
+    for (;;) {
+      const next = nextReady(this.source);
+      if (next === undefined) return undefined;
+      if (next.done) return this.end();
+      try {
+        if (this.relay(next.value)) return next;
+      } catch (error) {
+        this.failure = { error };
+        return undefined;
+      }
+    }
+  }
+
   return(value?: unknown): Promise<IteratorResult<ChatCompletionChunk>> {
+    this.failure = undefined;
     this.phase = 'over';
     return Promise.resolve({ done: true, value });
   }

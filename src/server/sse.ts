@@ -1,6 +1,7 @@
 // Writes a chat stream to the client as server-sent events, with backpressure, and OpenAI's in-stream error event.
 import type { Response } from 'express';
 import { toErrorResponse } from '../errors.js';
+import { nextReady } from '../providers/ready-values.js';
 import type { RunSignal } from '../providers/run-signal.js';
 import { WIRE, type ChatCompletionChunk } from '../providers/types.js';
 import { isStopAbort } from './shutdown.js';
@@ -18,7 +19,8 @@ export const SSE_HEADERS = {
  * Sends each chunk as it comes, then `data: [DONE]`: a chunk's wire text when it has one (the upstream's own text, see
  * `WIRE`), its JSON otherwise. When the upstream fails mid-stream, sends an OpenAI error event (`data: {"error":
  * ...}`, which the official SDKs raise as an APIError) and ends the stream without [DONE]; the same, with code
- * `server_shutting_down`, when the gateway's stop ends it. Stops quietly when the client has gone.
+ * `server_shutting_down`, when the gateway's stop ends it. Stops quietly when the client has gone. Reads the chunks as
+ * `for await` would, taking those already in hand without a promise step (nextReady).
  */
 export async function sendChatStream(
   res: Response,
@@ -28,9 +30,14 @@ export async function sendChatStream(
   res.writeHead(200, SSE_HEADERS);
   const out = sseWriter(res);
   try {
-    for await (const chunk of chunks) {
-      if (signal.aborted) break;
+    for (let next = nextReady(chunks) ?? (await chunks.next()); !next.done; ) {
+      if (signal.aborted) {
+        await chunks.return(undefined);
+        break;
+      }
+      const chunk = next.value;
       if (!out.write(`data: ${chunk[WIRE] ?? JSON.stringify(chunk)}\n\n`)) await drained(res);
+      next = nextReady(chunks) ?? (await chunks.next());
     }
     if (!signal.aborted) out.write('data: [DONE]\n\n');
   } catch (err) {

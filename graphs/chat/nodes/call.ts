@@ -2,6 +2,7 @@
 // content.
 import type { KeyLease } from '../../../src/accounts/key-pool-types.js';
 import { withoutSecret } from '../../../src/providers/errors.js';
+import { nextReady, type ReadyIterator } from '../../../src/providers/ready-values.js';
 import type { RunSignal } from '../../../src/providers/run-signal.js';
 import type { ChatCompletionChunk, ChatRequest, Usage } from '../../../src/providers/types.js';
 import { firstByteTimeoutMs } from '../../../src/routing/first-byte.js';
@@ -107,9 +108,10 @@ const AFTER_FINISH_MS = 1_000;
  * The upstream chunks with the key masked in any error, and the lease settled when the stream ends, breaks or is
  * dropped. Once every choice has its finish_reason the answer is whole: a failure after it ends the stream as it is,
  * and so does silence longer than `afterFinishMs` (never another model's text after finish_reason). An iterator, not
- * an async generator: one promise step per chunk rather than a generator's (a stream's chunks pass several layers).
+ * an async generator: one promise step per chunk rather than a generator's (a stream's chunks pass several layers),
+ * and none for a chunk the upstream's reader holds already (`nextReady`).
  */
-class Accounted implements AsyncIterableIterator<ChatCompletionChunk> {
+class Accounted implements AsyncIterableIterator<ChatCompletionChunk>, ReadyIterator<ChatCompletionChunk> {
   private readonly upstream: AsyncIterator<ChatCompletionChunk>;
   private usage: Usage | undefined;
   private text = '';
@@ -133,6 +135,13 @@ class Accounted implements AsyncIterableIterator<ChatCompletionChunk> {
     if (this.over) return Promise.resolve(END);
     const next = this.finished() ? orEndAfter(this.upstream.next(), this.afterFinishMs) : this.upstream.next();
     return next.then(this.read, this.fail);
+  }
+
+  /** A chunk in hand wins over the silence after the finish whatever its length, so it is taken as `next` would. */
+  nextReady(): IteratorResult<ChatCompletionChunk> | undefined {
+    if (this.over) return undefined;
+    const next = nextReady(this.upstream);
+    return next === undefined ? undefined : this.read(next);
   }
 
   /** Dropped before its end (client gone, answer rejected): what was produced counts, and the upstream read stops. */

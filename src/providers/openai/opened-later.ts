@@ -1,4 +1,5 @@
 // A stream opened on its first read, with no generator step per value: the adapter's request is sent at that read.
+import { nextReady, type ReadyIterator } from '../ready-values.js';
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
@@ -6,9 +7,9 @@ const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
  * What `(async function* () { yield* await open(); })()` gives, without the generator's own step for every value (a
  * stream's chunks each pass through several layers): `open` is called on the first `next()`, whose promise it settles,
  * and every later call goes straight to the iterator it gave. When `open` fails, the first `next()` rejects and the
- * stream is over; `return()` before the first read opens nothing.
+ * stream is over; `return()` before the first read opens nothing. Once open, `nextReady` is the iterator's own.
  */
-export function openedLater<T>(open: () => Promise<AsyncIterator<T>>): AsyncIterableIterator<T> {
+export function openedLater<T>(open: () => Promise<AsyncIterator<T>>): AsyncIterableIterator<T> & ReadyIterator<T> {
   let source: AsyncIterator<T> | undefined;
   let opening: Promise<AsyncIterator<T>> | undefined;
   let over = false;
@@ -20,8 +21,9 @@ export function openedLater<T>(open: () => Promise<AsyncIterator<T>>): AsyncIter
         throw err;
       },
     ));
-  const stream: AsyncIterableIterator<T> = {
+  const stream: AsyncIterableIterator<T> & ReadyIterator<T> = {
     [Symbol.asyncIterator]: () => stream,
+    nextReady: () => (source === undefined ? undefined : nextReady(source)),
     next() {
       if (source !== undefined) return source.next();
       if (over) return Promise.resolve(DONE);

@@ -1,5 +1,6 @@
 // Upstream OpenAI-compatible SSE → normalized ChatCompletionChunks: [DONE], in-stream errors and early ends handled.
 import { ProviderError } from '../errors.js';
+import type { ReadyIterator } from '../ready-values.js';
 import { readSseBatches, type SseEvent } from '../sse.js';
 import { WIRE, type ChatCompletionChunk, type ChunkDelta, type ToolCallDelta } from '../types.js';
 import { errorFromBody } from './errors.js';
@@ -89,7 +90,7 @@ function toolCallDeltaFromWire(raw: unknown, position: number): ToolCallDelta {
 export function readOpenAIStream(
   body: AsyncIterable<Uint8Array>,
   defaults: WireDefaults,
-): AsyncIterableIterator<ChatCompletionChunk> {
+): AsyncIterableIterator<ChatCompletionChunk> & ReadyIterator<ChatCompletionChunk> {
   return new OpenAIChunks(readSseBatches(body), defaults);
 }
 
@@ -98,9 +99,10 @@ const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 /**
  * readOpenAIStream's iterator: what an async generator looping over the batches would give (the same chunks, errors
  * and letting go of the body), without a generator's steps per chunk: the chunks of one read are handed out each in
- * an already settled promise, and only a read of the body waits. Read one `next()` at a time, as `for await` does.
+ * an already settled promise (or at once, by `nextReady`), and only a read of the body waits. Read one `next()` at a
+ * time, as `for await` does.
  */
-class OpenAIChunks implements AsyncIterableIterator<ChatCompletionChunk> {
+class OpenAIChunks implements AsyncIterableIterator<ChatCompletionChunk>, ReadyIterator<ChatCompletionChunk> {
   private events: SseEvent[] = [];
   private at = 0;
   /** Ended: [DONE], the body's end, a failure or `return()`; every later `next()` is done. */
@@ -109,6 +111,8 @@ class OpenAIChunks implements AsyncIterableIterator<ChatCompletionChunk> {
   private answered = false;
   private readonly withToolCalls = new Set<number>();
   private readonly frames = new FramedChunks();
+  /** A failure `nextReady` met, for the next `next()` to pass on. */
+  private failure: { error: unknown } | undefined;
 
   constructor(
     private readonly batches: AsyncGenerator<SseEvent[]>,
@@ -120,6 +124,11 @@ class OpenAIChunks implements AsyncIterableIterator<ChatCompletionChunk> {
   }
 
   next(): Promise<IteratorResult<ChatCompletionChunk>> {
+    const { failure } = this;
+    if (failure !== undefined) {
+      this.failure = undefined;
+      return this.fail(failure.error);
+    }
     if (this.over) return Promise.resolve(DONE);
     try {
       const chunk = this.take();
@@ -131,8 +140,21 @@ class OpenAIChunks implements AsyncIterableIterator<ChatCompletionChunk> {
     return this.batches.next().then(this.read, this.fail);
   }
 
+  /** The next chunk of the read in hand, if there is one; anything else (a failure too) is `next()`'s. */
+  nextReady(): IteratorResult<ChatCompletionChunk> | undefined {
+    if (this.over || this.failure !== undefined) return undefined;
+    try {
+      const chunk = this.take();
+      return chunk === undefined ? undefined : { done: false, value: chunk };
+    } catch (error) {
+      this.failure = { error };
+      return undefined;
+    }
+  }
+
   /** Dropped (the client gone, the answer rejected): the body is let go, which closes its connection. */
   return(): Promise<IteratorResult<ChatCompletionChunk>> {
+    this.failure = undefined;
     if (this.over) return Promise.resolve(DONE);
     this.over = true;
     return this.batches.return(undefined).then(() => DONE);

@@ -3,6 +3,7 @@
 // upstream calls.
 import type { Request, Response } from 'express';
 import { GatewayError } from '../../errors.js';
+import { nextReady, type ReadyIterator } from '../../providers/ready-values.js';
 import type { ChatCompletionChunk } from '../../providers/types.js';
 import type { RequestRecord, UsageRecord } from '../../storage/types.js';
 import { truncate } from './content.js';
@@ -174,9 +175,12 @@ class Track implements RequestTrack {
     this.answerText = text;
   }
 
-  watch(chunks: AsyncGenerator<ChatCompletionChunk>): AsyncGenerator<ChatCompletionChunk> {
+  watch(
+    chunks: AsyncGenerator<ChatCompletionChunk>,
+  ): AsyncGenerator<ChatCompletionChunk> & ReadyIterator<ChatCompletionChunk> {
     const { deps } = this;
-    // An iterator rather than an async generator: one promise step per chunk (a stream's chunks pass several layers).
+    // An iterator rather than an async generator: one promise step per chunk (a stream's chunks pass several layers),
+    // none for a chunk the layers below hold already (nextReady).
     let text = '';
     let over = false;
     const finish = () => {
@@ -202,9 +206,13 @@ class Track implements RequestTrack {
       finish();
       throw err;
     };
-    const watched: AsyncGenerator<ChatCompletionChunk> = {
+    const watched: AsyncGenerator<ChatCompletionChunk> & ReadyIterator<ChatCompletionChunk> = {
       [Symbol.asyncIterator]: () => watched,
       next: () => (over ? Promise.resolve({ done: true, value: undefined }) : chunks.next().then(read, fail)),
+      nextReady() {
+        const next = over ? undefined : nextReady(chunks);
+        return next === undefined ? undefined : read(next);
+      },
       return(value) {
         if (!over) finish();
         return chunks.return(value);

@@ -1,19 +1,28 @@
 // streamToClient (an iterator) against the async generator it replaced, differentially: over generated streams (real
 // wire texts read by the OpenAI stream reader, usage chunks, breaks mid-stream, continuations that start with a role
 // or repeat the partial answer, continuations that fail or cannot be found, usage asked for or not, extra usage, a
-// client that leaves early), both give the client the same chunks and wire texts, and the same events and ends.
+// client that leaves early), both give the client the same chunks and wire texts, and the same events and ends; also
+// when the source holds some of its chunks in hand and the client takes them at once (nextReady), as the door does.
 import { describe, expect, it } from 'vitest';
 import type { Continued } from '../../../../graphs/chat/continue.js';
 import { streamToClient, type RespondInfo, type StreamOptions } from '../../../../graphs/chat/respond.js';
 import { createEventBus, createRunEmitter } from '../../../../src/events/publisher.js';
+import { nextReady, type ReadyIterator } from '../../../../src/providers/ready-values.js';
 import { WIRE, type ChatCompletionChunk } from '../../../../src/providers/types.js';
 import type { Classification } from '../../../../src/routing/types.js';
 import { seededRandom } from '../../../../src/routing/seeded-random.js';
 import { chunksOf, generatedStream } from '../../../helpers/generated-chunks.js';
 import { generatorStreamToClient } from './stream-to-client-reference.js';
 
-/** A source of `chunks` (fresh copies), failing after them when `fails`, a step at a time. */
-function source(chunks: ChatCompletionChunk[], fails: boolean): AsyncIterator<ChatCompletionChunk> {
+/**
+ * A source of `chunks` (fresh copies), failing after them when `fails`, a step at a time; when `inHand` is given, a
+ * chunk it says yes to is also given at once by `nextReady` (the failure and the end never are).
+ */
+function source(
+  chunks: ChatCompletionChunk[],
+  fails: boolean,
+  inHand?: () => boolean,
+): ReadyIterator<ChatCompletionChunk> {
   const copies = chunks.map(copy);
   let at = 0;
   return {
@@ -21,6 +30,10 @@ function source(chunks: ChatCompletionChunk[], fails: boolean): AsyncIterator<Ch
       if (at < copies.length) return { done: false, value: copies[at++]! };
       if (fails) throw new Error('upstream went silent mid-response');
       return { done: true, value: undefined };
+    },
+    nextReady() {
+      if (inHand === undefined || at >= copies.length || !inHand()) return undefined;
+      return { done: false, value: copies[at++]! };
     },
   };
 }
@@ -43,9 +56,18 @@ interface Scenario {
   /** Chunks the client reads before it leaves (undefined: all). */
   leavesAfter: number | undefined;
   following: boolean;
+  /** Seeds which chunks the source holds in hand and when the client asks for one at once (undefined: never). */
+  ready: number | undefined;
 }
 
-async function run(scenario: Scenario, relay: typeof streamToClient) {
+type Relay = (
+  head: ChatCompletionChunk[],
+  rest: AsyncIterator<ChatCompletionChunk>,
+  info: RespondInfo,
+  options: StreamOptions,
+) => AsyncGenerator<ChatCompletionChunk>;
+
+async function run(scenario: Scenario, relay: Relay) {
   const bus = createEventBus();
   const events: unknown[] = [];
   if (scenario.following) bus.attach((event) => events.push([event.type, event.node, event.data]));
@@ -71,10 +93,18 @@ async function run(scenario: Scenario, relay: typeof streamToClient) {
     };
   const sent: unknown[] = [];
   let error: string | undefined;
+  const draw = scenario.ready === undefined ? undefined : seededRandom(scenario.ready);
+  const inHand = draw === undefined ? undefined : () => draw() < 0.7;
+  const chunks = relay(scenario.head.map(copy), source(scenario.rest, scenario.fails, inHand), info, options);
+  // As the door reads: a chunk in hand at once when the client asks for one so (nextReady), else next().
+  const take = async () => (draw !== undefined && draw() < 0.8 ? nextReady(chunks) : undefined) ?? chunks.next();
   try {
-    for await (const chunk of relay(scenario.head.map(copy), source(scenario.rest, scenario.fails), info, options)) {
-      sent.push([JSON.stringify(chunk), chunk[WIRE]]);
-      if (scenario.leavesAfter !== undefined && sent.length >= scenario.leavesAfter) break;
+    for (let next = await take(); !next.done; next = await take()) {
+      sent.push([JSON.stringify(next.value), next.value[WIRE]]);
+      if (scenario.leavesAfter !== undefined && sent.length >= scenario.leavesAfter) {
+        await chunks.return(undefined);
+        break;
+      }
     }
   } catch (err) {
     error = (err as Error).message;
@@ -106,6 +136,7 @@ async function generated(next: () => number): Promise<Scenario> {
     continued,
     leavesAfter: next() < 0.15 ? 1 + Math.floor(next() * 5) : undefined,
     following: next() < 0.5,
+    ready: next() < 0.6 ? Math.floor(next() * 1e9) : undefined,
   };
 }
 
