@@ -98,7 +98,10 @@ export function useFleet(): Fleet {
   return fleet;
 }
 
-/** The instance nginx sent the last `method route` of its access log to. */
+/**
+ * The instance nginx sent the last `method route` of its access log to; undefined until nginx has written that line,
+ * which it does once the answer is sent (the client may have it first): poll for it.
+ */
 export function servedBy(fleet: Fleet, method: string, route: string): string | undefined {
   const line = fleet.nginx.accessLog().findLast((entry) => entry.includes(`"${method} ${route} `));
   const port = Number(/upstream=127\.0\.0\.1:(\d+)/.exec(line ?? '')?.[1]);

@@ -135,7 +135,11 @@ describe.skipIf(missing !== undefined)(missing === undefined ? title : `${title}
   it('uses on every instance a provider key added through one', async () => {
     const added = await post('/admin/keys', { provider: 'beta', key: BETA_KEY });
     expect(added.status).toBe(201);
-    const addedOn = servedBy(fleet, 'POST', '/admin/keys');
+    // nginx writes a request's log line after its answer, so the line may come after the client has it.
+    const addedOn = await pollUntil(
+      () => servedBy(fleet, 'POST', '/admin/keys'),
+      (name) => name !== undefined,
+    );
     const users = await pollUntil(
       async () => {
         await post('/v1/chat/completions', { model: 'beta/beta-chat', messages: hi });
