@@ -35,6 +35,18 @@ function rssMb(pid: number): number {
 
 const load = () => loadavg()[0]!.toFixed(1);
 
+/**
+ * Connections this machine's listeners turned away so far because their accept queue was full (TcpExt
+ * ListenOverflows): a client whose connect is dropped tries again after a second, which shows in the p99.
+ */
+function listenOverflows(): number {
+  const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n');
+  const at = lines.findIndex((line) => line.startsWith('TcpExt:'));
+  const names = lines[at]?.split(' ') ?? [];
+  const values = lines[at + 1]?.split(' ') ?? [];
+  return Number(values[names.indexOf('ListenOverflows')] ?? Number.NaN);
+}
+
 /** The gateway's V8 heap in use (prom-client's gauge on `/metrics`, read at the scrape), MB; RSS also counts what V8 and malloc keep. */
 async function heapUsedMb(target: Target): Promise<string> {
   const text = await (await request(`${target.origin}/metrics`)).body.text();
@@ -108,11 +120,13 @@ async function concurrentStreams(target: StreamTarget, upstream: Upstream, n: nu
   let peakRss = rssMb(target.pid);
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(target.pid))), 100);
   const cpu0 = processCpuMicros(target.pid);
+  const overflows0 = listenOverflows();
   const t0 = performance.now();
   const results = await Promise.all(
     Array.from({ length: n }, () => one().catch(() => ({ first: Number.NaN, total: Number.NaN, ok: false }))),
   );
   const wallMs = performance.now() - t0;
+  const turnedAway = listenOverflows() - overflows0;
   clearInterval(sampler);
   await dispatcher.close();
   const firsts = results.filter((r) => r.ok).map((r) => r.first);
@@ -125,6 +139,7 @@ async function concurrentStreams(target: StreamTarget, upstream: Upstream, n: nu
     peakRss,
     rssAfter: rssMb(target.pid),
     cpuMsTotal: (processCpuMicros(target.pid) - cpu0) / 1000,
+    turnedAway,
   };
 }
 
@@ -132,9 +147,9 @@ async function streamsPart(): Promise<void> {
   const title = `${STREAMS} concurrent slow streams (20 chunks, ${CHUNK_DELAY_MS} ms apart)`;
   console.log(`\n## ${title}, load ${load()}\n`);
   console.log(
-    '| target | whole | first chunk p50 | p99 | all done in | most open at upstream | RSS peak | target CPU |',
+    '| target | whole | first chunk p50 | p99 | all done in | most open at upstream | RSS peak | target CPU | connects turned away |',
   );
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const name of ['floor', 'switchboard', 'switchboard, pool and cap as before'] as const) {
     const upstream = await startUpstream({ chunkDelayMs: CHUNK_DELAY_MS });
     const target: StreamTarget =
@@ -145,7 +160,7 @@ async function streamsPart(): Promise<void> {
       const r = await concurrentStreams(target, upstream, STREAMS);
       console.log(
         `| ${name} | ${r.ok}/${STREAMS} | ${r.firstP50.toFixed(1)} ms | ${r.firstP99.toFixed(1)} ms | ` +
-          `${(r.wallMs / 1000).toFixed(2)} s | ${r.maxOpenAtUpstream} | ${r.peakRss.toFixed(0)} MB | ${r.cpuMsTotal.toFixed(0)} ms |`,
+          `${(r.wallMs / 1000).toFixed(2)} s | ${r.maxOpenAtUpstream} | ${r.peakRss.toFixed(0)} MB | ${r.cpuMsTotal.toFixed(0)} ms | ${r.turnedAway} |`,
       );
     } finally {
       await target.stop();
