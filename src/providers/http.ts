@@ -3,6 +3,7 @@
 import type { Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { Agent, Client, Pool, errors as undiciErrors, type buildConnector, type Dispatcher } from 'undici';
+import { BodyReads } from './body-reads.js';
 import { ProviderError } from './errors.js';
 import { RunAbort, type RunSignal } from './run-signal.js';
 
@@ -332,16 +333,16 @@ function splitUrl(url: string): { origin: string; path: string } {
 
 /**
  * The body's reads with transport failures mapped (rethrow): an iterator with one promise step per read, not an async
- * generator's (a stream's reads are its chunks, each passing several layers).
+ * generator's (a stream's reads are its chunks, each passing several layers), over the body's events (BodyReads).
  */
-function mapBodyErrors(body: AsyncIterable<Uint8Array>, signal: RunSignal): AsyncIterable<Uint8Array> {
+function mapBodyErrors(body: Readable, signal: RunSignal): AsyncIterable<Uint8Array> {
   const fail = (err: unknown): never => rethrow(err, signal);
   return {
     [Symbol.asyncIterator]() {
-      const reads = body[Symbol.asyncIterator]();
+      const reads = new BodyReads(body);
       return {
         next: () => reads.next().catch(fail),
-        return: (value?: unknown) => reads.return?.(value) ?? Promise.resolve({ done: true, value: undefined }),
+        return: () => reads.return(),
       };
     },
   };
