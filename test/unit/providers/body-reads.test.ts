@@ -113,7 +113,12 @@ describe('BodyReads against Readable[Symbol.asyncIterator]', () => {
       kinds.add(expected.error === undefined ? 'whole' : expected.error.trim());
     }
     // Every way a body ends was met: whole, its own error, closed early, refused before the reading.
-    expect([...kinds].sort()).toEqual(['Premature close ERR_STREAM_PREMATURE_CLOSE', 'refused', 'socket hang up', 'whole']);
+    expect([...kinds].sort()).toEqual([
+      'Premature close ERR_STREAM_PREMATURE_CLOSE',
+      'refused',
+      'socket hang up',
+      'whole',
+    ]);
   });
 
   it('holds the stream paused while its high-water mark waits to be taken, and goes on when it is', async () => {
