@@ -3,6 +3,7 @@
 // headers and the request log. Each door then writes the answer in its own wire format.
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
+import type { ChatInput } from '../../graphs/chat/index.js';
 import { badRequest } from '../errors.js';
 import { applyAlias } from '../routing/aliases.js';
 import { createEventBus, createRunEmitter } from '../events/publisher.js';
@@ -72,14 +73,20 @@ export async function runChat(
     if (!res.writableFinished) signal.abort();
   });
   const emitter = createRunEmitter(bus, runId, undefined, { client: client?.id });
-  const run = await deps.chat.run({
-    ...parsed,
+  // Named field by field, not `{ ...parsed, signal, ... }`: on Node 20 that gives the object a new hidden class on
+  // every request (docs/BENCHMARKS.md, "Hidden classes made per request").
+  const input: ChatInput = {
+    request: parsed.request,
+    route: parsed.route,
+    stream: parsed.stream,
     signal,
     emitter,
     recorded,
     cache,
-    ...(client === undefined ? {} : { client }),
-  });
+  };
+  if (parsed.ensemble !== undefined) input.ensemble = parsed.ensemble;
+  if (client !== undefined) input.client = client;
+  const run = await deps.chat.run(input);
   if (run.cache !== undefined) {
     deps.metrics.recordCache(run.cache === 'hit');
     res.setHeader(CACHE_HEADER, run.cache);

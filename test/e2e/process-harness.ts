@@ -40,17 +40,22 @@ export function writeConfigFile(config: Record<string, unknown>): string {
 /**
  * Registers an afterAll that kills whatever gateway process a test left running, and returns the function that
  * starts one: `switchboard serve --config <file>` on a free 127.0.0.1 port, with `env` as its whole environment
- * (besides PATH: no REDIS_URL, no developer keys), in a temp working directory. Resolves once it listens.
+ * (besides PATH: no REDIS_URL, no developer keys), in a temp working directory, node given `nodeArgs` first (V8 flags).
+ * Resolves once it listens.
  */
-export function useGatewayProcesses(): (configFile: string, env: Record<string, string>) => Promise<GatewayProcess> {
+export function useGatewayProcesses(): (
+  configFile: string,
+  env: Record<string, string>,
+  nodeArgs?: readonly string[],
+) => Promise<GatewayProcess> {
   const live = new Set<ChildProcess>();
   afterAll(() => {
     for (const child of live) child.kill('SIGKILL');
   });
-  return (configFile, env) => {
+  return (configFile, env, nodeArgs = []) => {
     const child = spawn(
       process.execPath,
-      ['--import', TSX, CLI, 'serve', '--config', configFile, '--port', '0', '--host', '127.0.0.1'],
+      [...nodeArgs, '--import', TSX, CLI, 'serve', '--config', configFile, '--port', '0', '--host', '127.0.0.1'],
       { cwd: mkdtempSync(path.join(tmpdir(), 'sb-proc-cwd-')), env: { PATH: process.env['PATH'] ?? '', ...env } },
     );
     live.add(child);

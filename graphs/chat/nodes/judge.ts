@@ -14,7 +14,11 @@ export function judgeNode(context: ChatContext, threshold: number): Pick<ChatCon
   const result = context.result!;
   const whole = wholeAnswer(result);
   const verdict = whole === undefined ? STREAMING : judgeCompletion(context, whole);
-  const attempts = context.attempts.map((a, i) => (i === context.attempts.length - 1 ? { ...a, verdict } : a));
+  // Object.assign, not `{ ...a, verdict }`: on Node 20 a field added after a spread makes a new hidden class per call
+  // (docs/BENCHMARKS.md, "Hidden classes made per request").
+  const attempts = context.attempts.map((a, i) =>
+    i === context.attempts.length - 1 ? Object.assign({}, a, { verdict }) : a,
+  );
   if (verdict.score >= threshold || (whole !== undefined && hasNothing(whole))) return { attempts };
   const candidate = context.plan!.candidates[context.index]!;
   const best = context.bestRejected;
@@ -76,7 +80,7 @@ export function applyGrade(
     score: Math.min(last.verdict.score, grade.score),
     reasons: [...last.verdict.reasons, ...grade.reasons.map((r) => `llm judge: ${r}`)],
   };
-  const attempts = [...context.attempts.slice(0, -1), { ...last, verdict }];
+  const attempts = [...context.attempts.slice(0, -1), Object.assign({}, last, { verdict })];
   if (verdict.score >= threshold) return { attempts, graded };
   const candidate = context.plan!.candidates[context.index]!;
   const best = context.bestRejected;

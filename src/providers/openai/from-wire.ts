@@ -91,7 +91,8 @@ export function fromOpenAICompletion(body: unknown, defaults: WireDefaults): Cha
     const finish = normalizeFinishReason(choice['finish_reason'], (message.tool_calls?.length ?? 0) > 0);
     return { index: integer(choice['index']) ?? position, message, finish_reason: finish, logprobs: null };
   });
-  const completion: ChatCompletion = { ...header(record, defaults), object: 'chat.completion', choices };
+  const { id, created, model } = header(record, defaults);
+  const completion: ChatCompletion = { id, created, model, object: 'chat.completion', choices };
   const usage = normalizeUsage(record['usage']);
   if (usage) completion.usage = usage;
   if (typeof record['system_fingerprint'] === 'string') completion.system_fingerprint = record['system_fingerprint'];

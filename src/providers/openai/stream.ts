@@ -46,7 +46,8 @@ export function fromOpenAIChunk(
         : normalizeFinishReason(rawFinish, withToolCalls.has(index) || delta.tool_calls !== undefined);
     return { index, delta, finish_reason: finish, logprobs: null };
   });
-  const chunk: ChatCompletionChunk = { ...header(record, defaults), object: 'chat.completion.chunk', choices };
+  const { id, created, model } = header(record, defaults);
+  const chunk: ChatCompletionChunk = { id, created, model, object: 'chat.completion.chunk', choices };
   const usage = normalizeUsage(record['usage']) ?? normalizeUsage(asRecord(record['x_groq'])?.['usage']);
   if (usage) chunk.usage = usage;
   if (typeof record['system_fingerprint'] === 'string') chunk.system_fingerprint = record['system_fingerprint'];

@@ -101,13 +101,13 @@ export function completionToResponse(frame: ResponseFrame, completion: ChatCompl
     };
     output.push(item);
   }
-  return {
-    ...responseShell(frame, completion.model),
-    ...end,
+  // The shell completed in place: `{ ...shell, usage }` would make a new hidden class per call on Node 20
+  // (docs/BENCHMARKS.md, "Hidden classes made per request").
+  return Object.assign(responseShell(frame, completion.model), end, {
     completed_at: end.status === 'completed' ? Math.floor(now / 1000) : null,
     output,
     usage: usageOf(completion.usage),
-  };
+  });
 }
 
 /** An output_text content part. */

@@ -29,11 +29,11 @@ export function createEventTranslator(frame: ResponseFrame, model: string): Even
   const calls = new Map<number, { item: FunctionCallItem; index: number }>();
   let finish: FinishReason | null = null;
   let usage: Usage | null | undefined;
-  const event = (type: string, fields: Record<string, unknown>): ResponseEvent => ({
-    type,
-    sequence_number: seq++,
-    ...fields,
-  });
+  // An event's fields in parts (where it is, what it says), spread after `type`: a literal that starts with a spread
+  // and adds fields (`{ ...where, text }`) makes a new hidden class per call on Node 20 (docs/BENCHMARKS.md, "Hidden
+  // classes made per request").
+  const event = (type: string, ...parts: Record<string, unknown>[]): ResponseEvent =>
+    Object.assign({ type, sequence_number: seq++ }, ...parts);
   const snapshot = (): ResponseObject => structuredClone(current);
 
   const closeText = (status: MessageItem['status'], out: ResponseEvent[]) => {
@@ -42,8 +42,8 @@ export function createEventTranslator(frame: ResponseFrame, model: string): Even
     const part = item.content[0]!;
     const where = { item_id: item.id, output_index: index, content_index: 0 };
     if (part.type === 'output_text')
-      out.push(event('response.output_text.done', { ...where, text: part.text, logprobs: [] }));
-    out.push(event('response.content_part.done', { ...where, part: structuredClone(part) }));
+      out.push(event('response.output_text.done', where, { text: part.text, logprobs: [] }));
+    out.push(event('response.content_part.done', where, { part: structuredClone(part) }));
     item.status = status;
     out.push(event('response.output_item.done', { output_index: index, item: structuredClone(item) }));
     text = undefined;
@@ -147,9 +147,7 @@ export function createEventTranslator(frame: ResponseFrame, model: string): Even
       for (const { item, index } of calls.values()) {
         item.status = status;
         const where = { item_id: item.id, output_index: index };
-        out.push(
-          event('response.function_call_arguments.done', { ...where, name: item.name, arguments: item.arguments }),
-        );
+        out.push(event('response.function_call_arguments.done', where, { name: item.name, arguments: item.arguments }));
         out.push(event('response.output_item.done', { output_index: index, item: structuredClone(item) }));
       }
       Object.assign(current, end, { usage: usageOf(usage) });

@@ -1,0 +1,116 @@
+// End to end through a real `switchboard serve` process with V8's map log on: once warm, a chat request makes no
+// hidden classes (V8 "maps") of its own. On Node 20 an object literal that adds fields after a spread (`{ ...a, b }`)
+// gets a new, unshared hidden class at every call, which V8 logs as a transition from a detached map ("prototype").
+// Such a literal on the request path cost 10-20 % of the gateway's CPU per request (docs/BENCHMARKS.md, "Hidden
+// classes made per request"). Counts only: no timing.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FakeUpstream } from '../fakes/fake-upstream.js';
+import { startOpenAIUpstream } from '../fakes/openai-wire.js';
+import { useGatewayProcesses, writeConfigFile } from './process-harness.js';
+import { testConfig, twoProviders } from './settings-harness.js';
+
+const start = useGatewayProcesses();
+/** Requests per phase: a warm-up, then the counted one. */
+const PHASE = 480;
+/** At most this many detached-map transitions per counted request (before the fix: 16 per request). */
+const MOST_PER_REQUEST = 0.5;
+
+let alpha: FakeUpstream;
+let beta: FakeUpstream;
+beforeAll(async () => {
+  [alpha, beta] = await Promise.all([startOpenAIUpstream(), startOpenAIUpstream()]);
+});
+afterAll(async () => {
+  await Promise.all([alpha?.close(), beta?.close()]);
+});
+
+/** The requests sent in turn: each door, with a pinned model and `auto`, whole and streamed. */
+const KINDS: Array<{ path: string; body: (text: string) => Record<string, unknown> }> = [];
+for (const model of ['alpha/alpha-chat', 'auto']) {
+  for (const stream of [false, true]) {
+    KINDS.push(
+      {
+        path: '/v1/chat/completions',
+        body: (text) => ({ model, stream, messages: [{ role: 'user', content: text }] }),
+      },
+      {
+        path: '/v1/messages',
+        body: (text) => ({ model, stream, max_tokens: 64, messages: [{ role: 'user', content: text }] }),
+      },
+      { path: '/v1/responses', body: (text) => ({ model, stream, input: text, store: false }) },
+    );
+  }
+}
+
+/** `count` requests, four at a time, each read to its end; throws on any answer but 200. */
+async function traffic(url: string, count: number): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < count; i = next++) {
+      const kind = KINDS[i % KINDS.length]!;
+      const res = await fetch(`${url}${kind.path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(kind.body(`Say hello, ${i}.`)),
+      });
+      const text = await res.text();
+      if (res.status !== 200) throw new Error(`${kind.path} request ${i}: ${res.status} ${text}`);
+    }
+  };
+  await Promise.all([worker(), worker(), worker(), worker()]);
+}
+
+/** Transitions from a detached map in the log so far, by where they were made (`line:column property`). */
+function detachedTransitions(log: string): Map<string, number> {
+  const sites = new Map<string, number>();
+  for (const line of readFileSync(log, 'latin1').split('\n')) {
+    // map,Transition,time,from,to,pc,line,column,reason,name
+    if (!line.startsWith('map,Transition,')) continue;
+    const fields = line.split(',');
+    if (fields[8] !== 'prototype') continue;
+    const site = `${fields[6]}:${fields[7]} ${fields.slice(9).join(',')}`;
+    sites.set(site, (sites.get(site) ?? 0) + 1);
+  }
+  return sites;
+}
+
+function total(sites: Map<string, number>): number {
+  let sum = 0;
+  for (const count of sites.values()) sum += count;
+  return sum;
+}
+
+// A start compiles the whole gateway (tsx): up to START_TIMEOUT_MS on a loaded machine, beyond the default 20 s.
+describe('hidden classes on the request path', { timeout: 90_000 }, () => {
+  it('are made while the gateway warms up, not per request after', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sb-maps-'));
+    const log = path.join(dir, 'maps.log');
+    const file = writeConfigFile(testConfig({ logLevel: 'warn', providers: twoProviders(alpha, beta) }));
+    const gateway = await start(file, { SWITCHBOARD_DATA_DIR: path.join(dir, 'data') }, [
+      '--log-maps',
+      '--no-log-maps-details',
+      `--logfile=${log}`,
+      '--no-logfile-per-isolate',
+    ]);
+    await traffic(gateway.url, PHASE);
+    const warm = detachedTransitions(log);
+    await traffic(gateway.url, PHASE);
+    expect(await gateway.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    const after = detachedTransitions(log);
+
+    // The sites that made maps during the counted phase, most first, for the failure message.
+    const made = [...after]
+      .map(([site, count]) => [site, count - (warm.get(site) ?? 0)] as const)
+      .filter(([, count]) => count > 0)
+      .sort((a, b) => b[1] - a[1]);
+    const perRequest = (total(after) - total(warm)) / PHASE;
+    expect(perRequest, `maps made per request, by site: ${JSON.stringify(made.slice(0, 12))}`).toBeLessThanOrEqual(
+      MOST_PER_REQUEST,
+    );
+    // The gateway really served both phases (the fakes saw every call).
+    expect(alpha.requests.length + beta.requests.length).toBeGreaterThanOrEqual(2 * PHASE);
+  });
+});
