@@ -7,29 +7,27 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FakeUpstream } from '../fakes/fake-upstream.js';
-import { startOpenAIUpstream } from '../fakes/openai-wire.js';
+import { startThreeProtocols, type ThreeProtocols } from './harness.js';
 import { useGatewayProcesses, writeConfigFile } from './process-harness.js';
-import { testConfig, twoProviders } from './settings-harness.js';
+import { testConfig } from './settings-harness.js';
 
 const start = useGatewayProcesses();
 /** Requests per phase: a warm-up, then the counted one. */
-const PHASE = 480;
+const PHASE = 720;
 /** At most this many detached-map transitions per counted request (before the fix: 16 per request). */
 const MOST_PER_REQUEST = 0.5;
 
-let alpha: FakeUpstream;
-let beta: FakeUpstream;
+let fakes: ThreeProtocols;
 beforeAll(async () => {
-  [alpha, beta] = await Promise.all([startOpenAIUpstream(), startOpenAIUpstream()]);
+  fakes = await startThreeProtocols();
 });
 afterAll(async () => {
-  await Promise.all([alpha?.close(), beta?.close()]);
+  await fakes?.closeAll();
 });
 
-/** The requests sent in turn: each door, with a pinned model and `auto`, whole and streamed. */
+/** The requests sent in turn: each door, to each upstream protocol and to `auto`, whole and streamed. */
 const KINDS: Array<{ path: string; body: (text: string) => Record<string, unknown> }> = [];
-for (const model of ['alpha/alpha-chat', 'auto']) {
+for (const model of ['alpha/alpha-chat', 'beta/beta-chat', 'gamma/gamma-chat', 'auto']) {
   for (const stream of [false, true]) {
     KINDS.push(
       {
@@ -88,7 +86,7 @@ describe('hidden classes on the request path', { timeout: 90_000 }, () => {
   it('are made while the gateway warms up, not per request after', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sb-maps-'));
     const log = path.join(dir, 'maps.log');
-    const file = writeConfigFile(testConfig({ logLevel: 'warn', providers: twoProviders(alpha, beta) }));
+    const file = writeConfigFile(testConfig({ logLevel: 'warn', providers: fakes.providers }));
     const gateway = await start(file, { SWITCHBOARD_DATA_DIR: path.join(dir, 'data') }, [
       '--log-maps',
       '--no-log-maps-details',
@@ -111,6 +109,7 @@ describe('hidden classes on the request path', { timeout: 90_000 }, () => {
       MOST_PER_REQUEST,
     );
     // The gateway really served both phases (the fakes saw every call).
-    expect(alpha.requests.length + beta.requests.length).toBeGreaterThanOrEqual(2 * PHASE);
+    const { alpha, beta, gamma } = fakes;
+    expect(alpha.requests.length + beta.requests.length + gamma.requests.length).toBeGreaterThanOrEqual(2 * PHASE);
   });
 });

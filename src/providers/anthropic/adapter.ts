@@ -53,7 +53,7 @@ async function post(http: HttpClient, request: ChatRequest, ctx: CallContext, st
   const res = await http.request({
     url: `${trimSlash(ctx.baseUrl)}/messages`,
     method: 'POST',
-    headers: { ...headers(ctx), ...(stream ? { accept: 'text/event-stream' } : {}) },
+    headers: stream ? Object.assign(headers(ctx), { accept: 'text/event-stream' }) : headers(ctx),
     json: toAnthropicRequest(request, ctx.model, stream),
     signal: ctx.signal,
     timeouts: ctx.timeouts,

@@ -73,7 +73,7 @@ function* convert(type: string | undefined, event: StreamEvent, state: StreamSta
     case 'message_start':
       state.id = event.message?.id ?? state.id;
       state.model = event.message?.model || state.model;
-      state.usage = { ...event.message?.usage };
+      state.usage = Object.assign({}, event.message?.usage);
       yield chunk(state, { role: 'assistant', content: '' });
       return;
     case 'content_block_start':
@@ -93,7 +93,7 @@ function* convert(type: string | undefined, event: StreamEvent, state: StreamSta
     }
     case 'message_delta':
       // Output tokens here are cumulative; newer API versions repeat the input counts too.
-      state.usage = { ...state.usage, ...definedOnly(event.usage) };
+      state.usage = Object.assign({}, state.usage, definedOnly(event.usage));
       state.finish = finishReason(event.delta?.stop_reason);
       yield chunk(state, {}, state.finish);
       return;

@@ -64,7 +64,7 @@ async function post(
   const res = await http.request({
     url: `${trimSlash(ctx.baseUrl)}/models/${model}:${method}`,
     method: 'POST',
-    headers: { ...headers(ctx), ...(stream ? { accept: 'text/event-stream' } : {}) },
+    headers: stream ? Object.assign(headers(ctx), { accept: 'text/event-stream' }) : headers(ctx),
     json: toGeminiRequest(request, { model }),
     signal: ctx.signal,
     timeouts: ctx.timeouts,
@@ -131,7 +131,7 @@ function listedModel(model: GeminiModelInfo, name: string): ListedModel {
 
 /** The key goes last, so a catalog header cannot replace it. */
 function headers(ctx: Omit<CallContext, 'model'>): Record<string, string> {
-  return { ...ctx.headers, 'x-goog-api-key': ctx.apiKey };
+  return Object.assign({}, ctx.headers, { 'x-goog-api-key': ctx.apiKey });
 }
 
 async function ensureOk(res: HttpResponse, now: () => number = Date.now): Promise<void> {

@@ -55,7 +55,7 @@ export function toGeminiContents(messages: ChatMessage[], options: MessagesOptio
         break;
     }
   });
-  return { ...(system.length > 0 ? { systemInstruction: { parts: system } } : {}), contents };
+  return system.length > 0 ? { systemInstruction: { parts: system }, contents } : { contents };
 }
 
 function needsThoughtSignature(model: string | undefined): boolean {

@@ -73,7 +73,12 @@ function toolCallDeltaFromWire(raw: unknown, position: number): ToolCallDelta {
   if (fn) {
     const name = typeof fn['name'] === 'string' ? fn['name'] : undefined;
     const args = argumentsText(fn['arguments']);
-    out.function = { ...(name === undefined ? {} : { name }), ...(args === undefined ? {} : { arguments: args }) };
+    // Fields set one by one, not spread: a literal that starts with a spread and adds fields makes a new hidden class
+    // at every call on Node 20 (docs/BENCHMARKS.md, "Hidden classes made per request").
+    const made: { name?: string; arguments?: string } = {};
+    if (name !== undefined) made.name = name;
+    if (args !== undefined) made.arguments = args;
+    out.function = made;
   }
   return out;
 }

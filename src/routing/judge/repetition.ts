@@ -149,7 +149,10 @@ function scanProse(prose: string): ProseStats {
       space = false;
     }
   }
-  return { ...(best && { segment: best }), ngrams, distinctNgrams: grams.size() };
+  // Not `{ ...(best && { segment }), ngrams }`: a literal that starts with a spread and adds fields makes a new hidden
+  // class at every call on Node 20 (docs/BENCHMARKS.md, "Hidden classes made per request").
+  const found = { ngrams, distinctNgrams: grams.size() };
+  return best ? { segment: best, ...found } : found;
 }
 
 /**
