@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startThreeProtocols, type ThreeProtocols } from './harness.js';
+import { withResponseHeaders } from './keys-harness.js';
 import { useGatewayProcesses, writeConfigFile } from './process-harness.js';
 import { testConfig } from './settings-harness.js';
 
@@ -18,10 +19,21 @@ const PHASE = 720;
 const MOST_PER_REQUEST = 0.5;
 
 let fakes: ThreeProtocols;
+/** alpha's answers with OpenAI's rate-limit headers added (each answer's are read into the key's quota). */
+let limited: { baseUrl: string; close(): Promise<void> };
 beforeAll(async () => {
   fakes = await startThreeProtocols();
+  limited = await withResponseHeaders(fakes.alpha, () => ({
+    'x-ratelimit-limit-requests': '10000',
+    'x-ratelimit-remaining-requests': '9999',
+    'x-ratelimit-reset-requests': '8.64s',
+    'x-ratelimit-limit-tokens': '1000000',
+    'x-ratelimit-remaining-tokens': '999000',
+    'x-ratelimit-reset-tokens': '6m0s',
+  }));
 });
 afterAll(async () => {
+  await limited?.close();
   await fakes?.closeAll();
 });
 
@@ -86,7 +98,11 @@ describe('hidden classes on the request path', { timeout: 90_000 }, () => {
   it('are made while the gateway warms up, not per request after', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sb-maps-'));
     const log = path.join(dir, 'maps.log');
-    const file = writeConfigFile(testConfig({ logLevel: 'warn', providers: fakes.providers }));
+    // alpha with token limits of its own too: every answer corrects the token windows the request reserved.
+    const providers = fakes.providers.map((provider) =>
+      provider.id === 'alpha' ? { ...provider, baseUrl: limited.baseUrl, limits: { tpm: 10_000_000 } } : provider,
+    );
+    const file = writeConfigFile(testConfig({ logLevel: 'warn', providers }));
     const gateway = await start(file, { SWITCHBOARD_DATA_DIR: path.join(dir, 'data') }, [
       '--log-maps',
       '--no-log-maps-details',
