@@ -124,7 +124,8 @@ export function createChatMachine(deps: ChatDeps) {
         const { result, ms } = event as Extract<CallEvent, { type: 'call.done' }>;
         const attempts = [...context.attempts, { ref: currentRef(context), ms }];
         // The judge's attempts replace these (the last one with its verdict), in place: result, attempts, bestRejected.
-        // Object.assign, not a spread with fields after it (a new hidden class per call on Node 20: docs/BENCHMARKS.md).
+        // Object.assign, not a spread with fields after it (a new hidden class per call on Node 20:
+        // docs/BENCHMARKS.md, "Hidden classes made per request").
         return { result, ...judgeNode(Object.assign({}, context, { result, attempts }), threshold()) };
       }),
       recordError: assign(({ context, event }) => {

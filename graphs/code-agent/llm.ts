@@ -69,7 +69,8 @@ function relayEmitter(parent: RunEmitter, node: string): RunEmitter {
     emit<T extends EventType>(type: T, stage?: string, data?: () => EventPayloads[T]) {
       if (!RELAYED.has(type)) return;
       // The relayed types always carry data, and declare `stage`.
-      // Object.assign, not `{ ...data, stage }` (a new hidden class per call on Node 20: docs/BENCHMARKS.md, "Hidden classes made per request").
+      // Object.assign, not `{ ...data, stage }` (a new hidden class per call on Node 20: docs/BENCHMARKS.md, "Hidden
+      // classes made per request").
       parent.emit(type, node, () => Object.assign({}, data?.() as EventPayloads[T], { stage }));
     },
   };

@@ -65,7 +65,8 @@ export function createKeyLease(deps: KeyPoolDeps, start: LeaseStart): KeyLease {
       if (windows.length > 0 && realTokens !== start.reservedTokens) {
         void deps.windows
           .adjust(
-            // Fields named, not `{ ...w, amount }` (a new hidden class per call on Node 20: docs/BENCHMARKS.md, "Hidden classes made per request").
+            // Fields named, not `{ ...w, amount }` (a new hidden class per call on Node 20: docs/BENCHMARKS.md,
+            // "Hidden classes made per request").
             windows.map((w) => ({ key: w.key, windowMs: w.windowMs, amount: realTokens - start.reservedTokens })),
             start.at,
           )

@@ -105,7 +105,10 @@ function parseEvent(data: string): GenerateContentResponse {
   return asResponse(parsed);
 }
 
-/** A chunk of `choices`, its fields named here (not spread into the literal: docs/BENCHMARKS.md, "Hidden classes made per request"). */
+/**
+ * A chunk of `choices`, its fields named here (not spread into a literal with more fields: docs/BENCHMARKS.md, "Hidden
+ * classes made per request").
+ */
 function frame(state: StreamState, choices: ChatCompletionChunk['choices']): ChatCompletionChunk {
   return {
     id: state.id ?? completionId(undefined),

@@ -12,7 +12,8 @@ export type ToWireOptions = MessagesOptions;
  * enabled"), `parallel_tool_calls` (no Gemini switch), `user`, and `stream_options` (Gemini always reports usage).
  */
 export function toGeminiRequest(request: ChatRequest, options: ToWireOptions = {}): GenerateContentRequest {
-  // Completed in place, not `{ ...contents, generationConfig }` (a new hidden class per call: docs/BENCHMARKS.md, "Hidden classes made per request").
+  // Completed in place, not `{ ...contents, generationConfig }` (a new hidden class per call on Node 20:
+  // docs/BENCHMARKS.md, "Hidden classes made per request").
   const body: GenerateContentRequest = Object.assign(toGeminiContents(request.messages, options), {
     generationConfig: generationConfig(request),
   });

@@ -35,7 +35,8 @@ export function readOpenAIRateLimits(headers: ResponseHeaders, now: number): Quo
     const header = classify(name, groq);
     if (header === undefined) return undefined;
     // Fields named, not `{ ...window, field, value }`: a literal that starts with a spread and adds fields makes a new
-    // hidden class at every call on Node 20, and this runs for each rate-limit header of every answer (docs/BENCHMARKS.md, "Hidden classes made per request").
+    // hidden class at every call on Node 20, and this runs for each rate-limit header of every answer
+    // (docs/BENCHMARKS.md, "Hidden classes made per request").
     const { dimension, scope, field, format } = header;
     if (field === 'reset') return { dimension, scope, field: 'resetAt', value: parseReset(value, format, now) };
     return { dimension, scope, field, value: parseCount(value) };

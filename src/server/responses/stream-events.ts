@@ -29,9 +29,9 @@ export function createEventTranslator(frame: ResponseFrame, model: string): Even
   const calls = new Map<number, { item: FunctionCallItem; index: number }>();
   let finish: FinishReason | null = null;
   let usage: Usage | null | undefined;
-  // An event's fields in parts (where it is, what it says), spread after `type`: a literal that starts with a spread
-  // and adds fields (`{ ...where, text }`) makes a new hidden class per call on Node 20 (docs/BENCHMARKS.md, "Hidden
-  // classes made per request").
+  // An event's fields come in parts (where it is, what it says), copied after `type`: a literal that starts with a
+  // spread and adds fields (`{ ...where, text }`) makes a new hidden class per call on Node 20 (docs/BENCHMARKS.md,
+  // "Hidden classes made per request").
   const event = (type: string, ...parts: Record<string, unknown>[]): ResponseEvent =>
     Object.assign({ type, sequence_number: seq++ }, ...parts);
   const snapshot = (): ResponseObject => structuredClone(current);
