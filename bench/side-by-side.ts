@@ -2,7 +2,7 @@
 // request and throughput of each phase, and the ratio within each pair. This machine's neighbours slow whole minutes
 // down; phases seconds apart see the same machine, so a before/after (or the gateway against the floor) reads steadier
 // this way than in rounds of whole runs (docs/BENCHMARKS.md, "Hidden classes made per request").
-// node --import tsx bench/side-by-side.ts [--against=floor|base] [--base-cli=FILE] [--model=auto] [--phases=8]
+// node --import tsx bench/side-by-side.ts [--against=floor|base|portkey] [--base-cli=FILE] [--model=auto] [--phases=8]
 //   [--seconds=5] [--connections=50] [--no-pin]
 import { percentile, runPhase, type PhaseResult } from './load.js';
 import { canPin, pinProcess } from './proc.js';
@@ -16,10 +16,19 @@ const auto = arg('model') === 'auto';
 const phases = Number(arg('phases') ?? 8);
 const seconds = Number(arg('seconds') ?? 5);
 const connections = Number(arg('connections') ?? 50);
-if (against !== 'floor' && against !== 'base') throw new Error(`--against=${against}: floor or base`);
+if (against !== 'floor' && against !== 'base' && against !== 'portkey') {
+  throw new Error(`--against=${against}: floor, base or portkey`);
+}
 if (against === 'base' && baseCli === undefined) throw new Error('--against=base needs --base-cli=<built cli>');
 const nameA: TargetName = auto ? 'switchboard-auto' : 'switchboard';
-const nameB: TargetName = against === 'floor' ? 'floor' : auto ? 'switchboard-base-auto' : 'switchboard-base';
+const nameB: TargetName =
+  against === 'base'
+    ? auto
+      ? 'switchboard-base-auto'
+      : 'switchboard-base'
+    : against === 'portkey'
+      ? 'portkey'
+      : 'floor';
 const pinned = !process.argv.includes('--no-pin') && canPin();
 const cores = pinned ? { harness: '0', target: '1' } : { harness: undefined, target: undefined };
 if (pinned) pinProcess(process.pid, '0');
