@@ -169,9 +169,9 @@ export async function startGateway({
     logger,
     debounceMs: reloadDebounceMs,
   }).catch(abandon);
-  // Wired once discovery's schedule exists (below): a shutdown that comes earlier is only noted in the log.
-  let shutdownsReached = (models: ShutdownReached[]) =>
-    logger.info({ models: models.length }, 'shutdown day reached before discovery started');
+  // Wired once discovery's schedule exists (below): a shutdown that comes earlier (a slow start) waits for it.
+  const reachedEarly: ShutdownReached[] = [];
+  let shutdownsReached = (models: ShutdownReached[]) => void reachedEarly.push(...models);
   const accounts = await createAccounts({
     config,
     env,
@@ -209,6 +209,7 @@ export async function startGateway({
     void catalogSync
       .noteExpired(models)
       .catch((err: unknown) => logger.warn({ err: String(err) }, 'a shutdown reached could not be noted'));
+  if (reachedEarly.length > 0) shutdownsReached(reachedEarly);
   const release = async () => {
     await catalogSync.close();
     await settings.close();

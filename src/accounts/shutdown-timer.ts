@@ -1,5 +1,6 @@
 // A shutdown day takes effect on the day: a timer for the nearest shutdown of a model still routed to rebuilds the
-// registry then (which leaves the model out), instead of the next rebuild, up to discovery.intervalHours later.
+// registry then (which leaves the model out), instead of the next rebuild, up to discovery.intervalHours later. A
+// shutdown that came between a rebuild and the arming after it (a slow start) fires at once, once.
 import type { Logger } from 'pino';
 import type { ResolvedCatalog } from '../catalog/types.js';
 
@@ -11,7 +12,7 @@ export interface ShutdownReached {
 }
 
 export interface ShutdownTimer {
-  /** Sets the timer for the nearest future shutdown of `registry`'s models (after each rebuild); replaces the last one. */
+  /** Sets the timer for the nearest shutdown of `registry`'s models (after each rebuild); replaces the last one. */
   arm(): void;
   close(): void;
 }
@@ -36,9 +37,14 @@ export function createShutdownTimer(options: {
   const { registry, logger, now = Date.now } = options;
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
+  // Each shutdown is acted on once: a rebuild that failed, or kept the model, is not retried in a loop.
+  const handled = new Set<string>();
+  const keyOf = (provider: string, model: string, shutdownAt: string) => `${provider}/${model}@${shutdownAt}`;
   const due = (at: number): ShutdownReached[] =>
     registry.models.flatMap(({ provider, config }) =>
-      config.shutdownAt !== undefined && shutdownInstant(config.shutdownAt) <= at
+      config.shutdownAt !== undefined &&
+      shutdownInstant(config.shutdownAt) <= at &&
+      !handled.has(keyOf(provider.id, config.id, config.shutdownAt))
         ? [{ provider: provider.id, model: config.id, shutdownAt: config.shutdownAt }]
         : [],
     );
@@ -47,6 +53,7 @@ export function createShutdownTimer(options: {
     const reached = due(now());
     // A capped delay ends before a far shutdown: nothing is due yet, wait again.
     if (reached.length === 0) return arm();
+    for (const { provider, model, shutdownAt } of reached) handled.add(keyOf(provider, model, shutdownAt));
     options
       .reload()
       .then(() => {
@@ -62,13 +69,13 @@ export function createShutdownTimer(options: {
     if (closed) return;
     const at = now();
     let next = Infinity;
-    for (const { config } of registry.models) {
-      if (config.shutdownAt === undefined) continue;
+    for (const { provider, config } of registry.models) {
+      if (config.shutdownAt === undefined || handled.has(keyOf(provider.id, config.id, config.shutdownAt))) continue;
       const instant = shutdownInstant(config.shutdownAt);
-      if (instant > at && instant < next) next = instant;
+      if (instant < next) next = instant;
     }
     if (next === Infinity) return;
-    timer = setTimeout(fire, Math.min(next - at, MAX_DELAY_MS));
+    timer = setTimeout(fire, Math.min(Math.max(next - at, 0), MAX_DELAY_MS));
     timer.unref();
   }
   return {

@@ -32,8 +32,8 @@ const model = (id: string, extra: Record<string, unknown> = {}) => ({
 
 describe('a shutdown date', () => {
   it('takes the model out of routing at that moment, notes it and publishes it', async () => {
-    // Far enough ahead for the gateway to start first, near enough for the test to wait for it.
-    const shutdownAt = new Date(Date.now() + 1_500).toISOString();
+    // Far enough ahead for the gateway to start first on a loaded CI machine, near enough for the test to wait for it.
+    const shutdownAt = new Date(Date.now() + 3_000).toISOString();
     gw = await startTestGateway(
       {
         providers: [

@@ -1,5 +1,6 @@
-// The shutdown timer: armed for the nearest future shutdown of a routed model, rebuilds then and says which models
-// left; a shutdown beyond setTimeout's longest delay is reached by waiting again, not by firing early.
+// The shutdown timer: armed for the nearest shutdown of a routed model, rebuilds then and says which models left; a
+// shutdown beyond setTimeout's longest delay is reached by waiting again, not by firing early; one already past (it
+// came during a slow start) fires at once, and only once.
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createShutdownTimer, type ShutdownReached } from '../../../src/accounts/shutdown-timer.js';
@@ -69,11 +70,8 @@ describe('the shutdown timer', () => {
     timer.close();
   });
 
-  it('arms nothing once closed, nor for past or unreadable dates', async () => {
-    const { timer, reloads } = setup([
-      { id: 'past', shutdownAt: '2029-12-31' },
-      { id: 'bad', shutdownAt: 'soon' },
-    ]);
+  it('arms nothing once closed, nor for unreadable dates', async () => {
+    const { timer, reloads } = setup([{ id: 'bad', shutdownAt: 'soon' }]);
     timer.arm();
     expect(vi.getTimerCount()).toBe(0);
     const other = setup([{ id: 'a', shutdownAt: new Date(NOW + 10).toISOString() }]);
@@ -81,5 +79,37 @@ describe('the shutdown timer', () => {
     other.timer.close();
     await vi.advanceTimersByTimeAsync(20);
     expect(other.reloads() + reloads()).toBe(0);
+  });
+
+  it('fires at once for a shutdown that came between the rebuild and the arming (a slow start)', async () => {
+    const { timer, reached, reloads } = setup([{ id: 'past', shutdownAt: '2029-12-31' }, { id: 'stays' }]);
+    timer.arm();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(reloads()).toBe(1);
+    expect(reached).toEqual([[{ provider: 'p', model: 'past', shutdownAt: '2029-12-31' }]]);
+    timer.close();
+  });
+
+  it('acts on each shutdown once, even when the rebuild fails or keeps the model', async () => {
+    const registry = registryOf([{ id: 'kept', shutdownAt: '2029-12-31' }]);
+    let reloads = 0;
+    const timer = createShutdownTimer({
+      registry,
+      reload: async () => {
+        reloads += 1;
+        if (reloads === 1) throw new Error('store down');
+      },
+      reached: () => undefined,
+      logger: pino({ level: 'silent' }),
+    });
+    timer.arm();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(reloads).toBe(1);
+    // A later rebuild (a config reload) re-arms: the shutdown already acted on is not fired again.
+    timer.arm();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(reloads).toBe(1);
+    expect(vi.getTimerCount()).toBe(0);
+    timer.close();
   });
 });
