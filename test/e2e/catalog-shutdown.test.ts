@@ -7,6 +7,7 @@ import { startOpenAIUpstream } from '../fakes/openai-wire.js';
 import { connectWs, has } from '../helpers/ws-client.js';
 import { call } from './accounts-harness.js';
 import { startTestGateway, type TestGateway } from './harness.js';
+import { capturedLogger } from './settings-harness.js';
 
 const ADMIN = 'sb-admin-catalog-shutdown-e2e';
 let fake: FakeUpstream;
@@ -34,6 +35,7 @@ describe('a shutdown date', () => {
   it('takes the model out of routing at that moment, notes it and publishes it', async () => {
     // Far enough ahead for the gateway to start first on a loaded CI machine, near enough for the test to wait for it.
     const shutdownAt = new Date(Date.now() + 3_000).toISOString();
+    const log = capturedLogger();
     gw = await startTestGateway(
       {
         providers: [
@@ -46,7 +48,7 @@ describe('a shutdown date', () => {
           },
         ],
       },
-      undefined,
+      log.logger,
       { SWITCHBOARD_ADMIN_KEY: ADMIN },
     );
     const ids = async () => (await gw!.client.models.list()).data.map((m) => m.id);
@@ -55,13 +57,21 @@ describe('a shutdown date', () => {
     ws.send({ type: 'subscribe', topic: 'catalog' });
     await ws.until(has('subscribed', { topic: 'catalog' }));
 
-    await ws.until((messages) => messages.some((m) => m.type === 'event'));
+    // Should it not come, the gateway's own account of the shutdown goes with the failure.
+    await ws
+      .until((messages) => messages.some((m) => m.type === 'event'))
+      .catch((err: Error) => {
+        throw new Error(`${err.message}; the gateway logged ${JSON.stringify(log.lines.map(({ msg }) => msg))}`);
+      });
     const [event] = ws.events();
     expect(event).toMatchObject({
       type: 'catalog_changed',
       data: { changes: [{ provider: 'local', model: 'soon-gone', change: 'expired', detail: shutdownAt }] },
     });
     ws.ws.close();
+    expect(log.lines).toContainEqual(
+      expect.objectContaining({ msg: 'shutdown day reached: left routing', models: ['local/soon-gone'] }),
+    );
     // The event is published after the rebuild: the model is already out.
     expect(await ids()).not.toContain('local/soon-gone');
     expect(await ids()).toContain('local/stays');
