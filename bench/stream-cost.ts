@@ -1,6 +1,6 @@
 // Issue 20, streams: what relaying a stream costs per chunk, and the time to its first chunk, against the floor.
 // node --import tsx bench/stream-cost.ts [--base-cli=FILE] [--rounds=3] [--streams=300] [--chunks=20,200] [--no-pin]
-import { runStreams, type StreamResult } from './load.js';
+import { FULL_LOAD, runStreams, type StreamResult } from './load.js';
 import { canPin, pinProcess } from './proc.js';
 import { startTarget, startUpstream, type TargetName, type Upstream } from './targets.js';
 
@@ -19,8 +19,8 @@ if (pinned) pinProcess(process.pid, '0');
 async function measure(name: TargetName, upstream: Upstream, chunks: number): Promise<StreamResult> {
   const target = await startTarget(name, upstream, { cores: cores.target, ...(baseCli ? { baseCli } : {}) });
   try {
-    await runStreams(target, Math.round(streams / 2), chunks); // warm-up
-    const result = await runStreams(target, streams, chunks);
+    // 1,000 unmeasured first: fewer read the time to first chunk slower (FULL_LOAD.streamWarmup says why).
+    const result = await runStreams(target, streams, chunks, FULL_LOAD.streamWarmup);
     if (result.errors > 0) throw new Error(`${name}: ${result.errors} streams failed: ${result.firstError}`);
     return result;
   } finally {
