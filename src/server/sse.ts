@@ -41,6 +41,9 @@ export async function sendChatStream(
     }
     if (!signal.aborted) out.write('data: [DONE]\n\n');
   } catch (err) {
+    // A failure of our own (a chunk that would not serialise) leaves the chunks unread: they are let go, as `for await`
+    // would, so the upstream's body is not held until its idle timeout. A failed `next()` has ended them already.
+    void chunks.return(undefined).catch(() => undefined);
     if (!signal.aborted) out.write(`data: ${JSON.stringify(streamErrorBody(err))}\n\n`);
   } finally {
     // Ended by the gateway's stop: the client is told why (it may send the request again) before the proper end.
