@@ -2,7 +2,7 @@
 // time (the added time to first chunk is a one-connection figure), each target marked by the same preload
 // (bench/stage-marks.ts): from the request to the upstream request made, its body sent, the upstream's head, and the
 // first write to the client. The targets run at once and are loaded in turn in short blocks, as side-by-side.ts does.
-// With --profile, each gateway also runs under V8's sampling profiler and its samples are charged to the stage of the
+// With --profile, each target also runs under V8's sampling profiler and its samples are charged to the stage of the
 // request they fell in, by owner (the innermost frame of our own code, as cpu-profile.ts charges them).
 // node --import tsx bench/first-chunk-stages.ts [--whole] [--against=floor|base] [--base-cli=FILE] [--blocks=8]
 //   [--requests=250] [--warmup=2000] [--profile] [--top=25]
@@ -44,9 +44,8 @@ const profiles = mkdtempSync(join(tmpdir(), 'first-chunk-stages-'));
 const dispatcher = new Agent({ connections: 1 });
 
 async function start(name: TargetName): Promise<Target> {
-  const profiled = profile && name !== 'floor';
   const nodeArgs = ['--import', 'tsx', '--import', stageMarks];
-  if (profiled) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${join(profiles, name)}`, '--cpu-prof-interval=25');
+  if (profile) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${join(profiles, name)}`, '--cpu-prof-interval=25');
   return startTarget(name, upstream, {
     cores: pinned ? '1' : undefined,
     nodeArgs,
@@ -115,7 +114,7 @@ for (const [label, from, to] of STAGES) rowOf(label, (t) => median(marks.get(t)!
 rowOf('request to first write', (t) => median(marks.get(t)!.map((m) => m.firstWrite! - m.received)));
 rowOf("client's time to first bytes", (t) => median(clientTimes.get(t)!));
 
-if (profile) for (const target of targets) if (target.name !== 'floor') chargeToStages(target);
+if (profile) for (const target of targets) chargeToStages(target);
 rmSync(profiles, { recursive: true, force: true });
 process.exit(0);
 
