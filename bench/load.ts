@@ -232,8 +232,7 @@ export async function runStreams(target: Target, n: number, chunks: number, warm
     }
   };
   try {
-    for (let i = 0; i < warmup; i++)
-      await oneStream(target, dispatcher, chunks).catch(() => undefined);
+    for (let i = 0; i < warmup; i++) await oneStream(target, dispatcher, chunks).catch(() => undefined);
     const cpu0 = processCpuMicros(target.pid);
     for (let i = 0; i < n; i++) {
       record(
