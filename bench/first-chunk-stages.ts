@@ -1,7 +1,8 @@
 // Issue 20: where the time to the first chunk goes, stage by stage, in the floor and in the gateway. One request at a
 // time (the added time to first chunk is a one-connection figure), each target marked by the same preload
 // (bench/stage-marks.ts): from the request to the upstream request made, its body sent, the upstream's head, and the
-// first write to the client. The targets run at once and are loaded in turn in short blocks, as side-by-side.ts does.
+// first write to the client; and how much of each stage the target's event loop was busy (not waiting for I/O). The
+// targets run at once and are loaded in turn in short blocks, as side-by-side.ts does.
 // With --profile, each target also runs under V8's sampling profiler and its samples are charged to the stage of the
 // request they fell in, by owner (the innermost frame of our own code, as cpu-profile.ts charges them).
 // node --import tsx bench/first-chunk-stages.ts [--whole] [--against=floor|base] [--base-cli=FILE] [--blocks=8]
@@ -113,6 +114,11 @@ const rowOf = (label: string, of: (t: Target) => number) => {
 for (const [label, from, to] of STAGES) rowOf(label, (t) => median(marks.get(t)!.map((m) => m[to]! - m[from]!)));
 rowOf('request to first write', (t) => median(marks.get(t)!.map((m) => m.firstWrite! - m.received)));
 rowOf("client's time to first bytes", (t) => median(clientTimes.get(t)!));
+console.log('\nThe event loop busy in each stage (its time outside the wait for I/O), median µs:');
+console.log(`| stage | ${targets.map((t) => t.name).join(' | ')} | added |`);
+console.log(`| --- |${' ---: |'.repeat(targets.length + 1)}`);
+for (const [label, from, to] of STAGES)
+  rowOf(label, (t) => median(marks.get(t)!.map((m) => m.busy[to]! - m.busy[from]!)));
 
 if (profile) for (const target of targets) chargeToStages(target);
 rmSync(profiles, { recursive: true, force: true });

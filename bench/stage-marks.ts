@@ -8,8 +8,13 @@ import { OutgoingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** One request's instants, µs on the monotonic clock (the CPU profile's clock): each stage's start. */
+/**
+ * One request's instants, µs on the monotonic clock (the CPU profile's clock): each stage's start; and at each, the
+ * event loop's busy time so far (`busy`, µs, from performance.eventLoopUtilization: the loop's time outside its wait
+ * for I/O), so that a stage's own work tells apart from its waiting.
+ */
 export interface StageMarks {
+  busy: Partial<Record<Exclude<keyof StageMarks, 'busy'>, number>>;
   /** The request's head parsed (`http.server.request.start`). */
   received: number;
   /** The upstream request made (`undici:request:create`). */
@@ -28,15 +33,18 @@ export interface StageMarks {
 export const stageMarksFile = (pid: number): string => join(tmpdir(), `stage-marks-${pid}.json`);
 
 const now = (): number => Number(process.hrtime.bigint() / 1000n);
+const busyNow = (): number => performance.eventLoopUtilization().active * 1000;
 let current: StageMarks | undefined;
 let kept: StageMarks[] = [];
 let keeping = false;
 
-const mark = (stage: Exclude<keyof StageMarks, 'received'>) => () => {
-  if (current !== undefined && current[stage] === undefined) current[stage] = now();
+const mark = (stage: Exclude<keyof StageMarks, 'received' | 'busy'>) => () => {
+  if (current === undefined || current[stage] !== undefined) return;
+  current[stage] = now();
+  current.busy[stage] = busyNow();
 };
 subscribe('http.server.request.start', () => {
-  current = { received: now() };
+  current = { received: now(), busy: { received: busyNow() } };
   if (keeping) kept.push(current);
 });
 subscribe('undici:request:create', mark('created'));
