@@ -9,10 +9,10 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  type CallFrame,
+  type CpuProfile,
   frameName,
-  isOwnFrame,
   loadChat,
+  ownFrames,
   packageOf,
   profiledTarget,
   profileOptions,
@@ -20,19 +20,6 @@ import {
 import { startTarget, startUpstream } from './targets.js';
 
 const options = profileOptions('cpu', 15);
-
-interface ProfileNode {
-  id: number;
-  callFrame: CallFrame;
-  children?: number[];
-}
-interface CpuProfile {
-  nodes: ProfileNode[];
-  /** µs on the monotonic clock, as `process.hrtime` reads it (both are CLOCK_MONOTONIC on Linux). */
-  startTime: number;
-  samples: number[];
-  timeDeltas: number[];
-}
 
 function table(rows: Array<[string, number]>, total: number, top: number): string {
   return rows
@@ -53,6 +40,7 @@ function analyse(profile: CpuProfile, window: Window | undefined): void {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const ownerOf = ownFrames(profile);
   const selfUs = new Map<number, number>();
   let at = profile.startTime;
   profile.samples.forEach((id, i) => {
@@ -77,15 +65,11 @@ function analyse(profile: CpuProfile, window: Window | undefined): void {
     const pkg = packageOf(node.callFrame);
     packages.set(pkg, (packages.get(pkg) ?? 0) + us);
     selfFns.set(frameName(node.callFrame), (selfFns.get(frameName(node.callFrame)) ?? 0) + us);
-    let owner: ProfileNode | undefined;
     let under = false;
-    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
-      const frame = byId.get(at);
-      if (!frame) break;
-      if (!owner && isOwnFrame(frame.callFrame)) owner = frame;
-      if (options.under && frame.callFrame.functionName === options.under) under = true;
-    }
-    const ownerName = owner ? frameName(owner.callFrame) : `[node] ${frameName(node.callFrame)}`;
+    for (let at: number | undefined = id; options.under && at !== undefined && !under; at = parent.get(at))
+      under = byId.get(at)?.callFrame.functionName === options.under;
+    const owner = ownerOf.get(id);
+    const ownerName = owner ? frameName(owner) : `[node] ${frameName(node.callFrame)}`;
     owners.set(ownerName, (owners.get(ownerName) ?? 0) + us);
     if (under) {
       underFns.set(frameName(node.callFrame), (underFns.get(frameName(node.callFrame)) ?? 0) + us);

@@ -11,7 +11,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Agent, request } from 'undici';
-import { arg, type CallFrame, frameName, isOwnFrame } from './profile-frames.js';
+import { type CpuProfile, arg, frameName, ownFrames } from './profile-frames.js';
+import { percentile } from './load.js';
 import { canPin, pinProcess } from './proc.js';
 import { stageMarksFile, type StageMarks } from './stage-marks.js';
 import { startTarget, startUpstream, type Target, type TargetName } from './targets.js';
@@ -73,10 +74,8 @@ async function once(target: Target): Promise<number> {
   return ((firstBytes ?? performance.now()) - startedAt) * 1000;
 }
 
-const median = (values: number[]): number => {
-  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
-  return sorted[sorted.length >> 1] ?? Number.NaN;
-};
+/** A request missing a mark (none of its stage happened) counts in no median of that stage. */
+const median = (values: number[]): number => percentile(values.filter(Number.isFinite), 50);
 
 const names: TargetName[] = [against === 'base' ? 'switchboard-base' : 'floor', 'switchboard'];
 const targets = await Promise.all(names.map(start));
@@ -124,20 +123,13 @@ if (profile) for (const target of targets) chargeToStages(target);
 rmSync(profiles, { recursive: true, force: true });
 process.exit(0);
 
-interface Profile {
-  nodes: Array<{ id: number; callFrame: CallFrame; children?: number[] }>;
-  samples: number[];
-  timeDeltas: number[];
-  startTime: number;
-}
-
 /** The target's CPU samples charged to the stage of the request they fell in, by owner, per request. */
 function chargeToStages(target: Target): void {
   const dir = join(profiles, target.name);
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (file === undefined) return void console.log(`${target.name}: no profile written`);
-  const prof = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Profile;
-  const owners = ownersOf(prof);
+  const prof = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
+  const owners = ownerNames(prof);
   const requests = marks.get(target)!.sort((a, b) => a.received - b.received);
   const charged = new Map<Stage, Map<string, number>>(STAGES.map(([stage]) => [stage, new Map()]));
   let at = prof.startTime;
@@ -161,25 +153,18 @@ function chargeToStages(target: Target): void {
   }
 }
 
-/** Each profile node's owner: the innermost frame of our own code on its stack, else its own frame. */
-function ownersOf(prof: Profile): Map<number, string> {
-  const parent = new Map<number, number>();
-  const byId = new Map(prof.nodes.map((node) => [node.id, node]));
-  for (const node of prof.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
-  const owners = new Map<number, string>();
-  for (const node of prof.nodes) {
-    let id: number | undefined = node.id;
-    while (id !== undefined && !isOwnFrame(byId.get(id)!.callFrame)) id = parent.get(id);
-    const own = id === undefined ? undefined : byId.get(id)!.callFrame;
-    const self = node.callFrame.functionName;
-    owners.set(
-      node.id,
-      own === undefined
-        ? self === '(idle)'
-          ? self
-          : `[node] ${frameName(node.callFrame)}`
-        : `${frameName(own)}${id === node.id ? '' : ` ← ${self || '(anonymous)'}`}`,
-    );
+/**
+ * Each profile node's owner as cpu-profile.ts names it, with the node's own function after it when that is not ours
+ * (`send ← unenroll`); `(idle)` for the idle node.
+ */
+function ownerNames(prof: CpuProfile): Map<number, string> {
+  const own = ownFrames(prof);
+  const names = new Map<number, string>();
+  for (const { id, callFrame } of prof.nodes) {
+    const owner = own.get(id);
+    const self = callFrame.functionName;
+    if (owner === undefined) names.set(id, self === '(idle)' ? self : `[node] ${frameName(callFrame)}`);
+    else names.set(id, `${frameName(owner)}${owner === callFrame ? '' : ` ← ${self || '(anonymous)'}`}`);
   }
-  return owners;
+  return names;
 }

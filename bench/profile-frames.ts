@@ -50,6 +50,32 @@ const OWN = /\/dist\/(src|graphs)\/|\/bench\/floor\.ts/;
 
 export const isOwnFrame = (frame: CallFrame): boolean => OWN.test(frame.url);
 
+/** A V8 CPU profile (`node --cpu-prof`), the parts read here. */
+export interface CpuProfile {
+  nodes: Array<{ id: number; callFrame: CallFrame; children?: number[] }>;
+  /** µs on the monotonic clock, as `process.hrtime` reads it (both are CLOCK_MONOTONIC on Linux). */
+  startTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/**
+ * Each profile node's owner: the innermost frame of our own code on its stack (the node's own frame when it is ours),
+ * undefined when there is none, so that time a library or node spends on our behalf is charged to the line that asked.
+ */
+export function ownFrames(profile: CpuProfile): Map<number, CallFrame | undefined> {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const owners = new Map<number, CallFrame | undefined>();
+  for (const node of profile.nodes) {
+    let id: number | undefined = node.id;
+    while (id !== undefined && !isOwnFrame(byId.get(id)!.callFrame)) id = parent.get(id);
+    owners.set(node.id, id === undefined ? undefined : byId.get(id)!.callFrame);
+  }
+  return owners;
+}
+
 export function frameName({ functionName, url, lineNumber }: CallFrame): string {
   const file = url.replace(/^file:\/\//, '').replace(/^.*\/(dist|node_modules)\//, '$1/');
   return `${functionName || '(anonymous)'} ${file ? `${file}:${lineNumber + 1}` : ''}`.trim();
