@@ -6,20 +6,19 @@
 //   [--seconds=5] [--connections=50] [--no-pin]
 import { percentile, runPhase, type PhaseResult } from './load.js';
 import { canPin, pinProcess } from './proc.js';
+import { arg } from './profile-frames.js';
 import { startTarget, startUpstream, type Target, type TargetName } from './targets.js';
 
-const arg = (name: string): string | undefined =>
-  process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-const against = arg('against') ?? 'floor';
-const baseCli = arg('base-cli');
-const auto = arg('model') === 'auto';
-const phases = Number(arg('phases') ?? 8);
-const seconds = Number(arg('seconds') ?? 5);
-const connections = Number(arg('connections') ?? 50);
+const against = arg('against', 'floor');
+const baseCli = arg('base-cli', '');
+const auto = arg('model', '') === 'auto';
+const phases = Number(arg('phases', '8'));
+const seconds = Number(arg('seconds', '5'));
+const connections = Number(arg('connections', '50'));
 if (against !== 'floor' && against !== 'base' && against !== 'portkey') {
   throw new Error(`--against=${against}: floor, base or portkey`);
 }
-if (against === 'base' && baseCli === undefined) throw new Error('--against=base needs --base-cli=<built cli>');
+if (against === 'base' && baseCli === '') throw new Error('--against=base needs --base-cli=<built cli>');
 const nameA: TargetName = auto ? 'switchboard-auto' : 'switchboard';
 const nameB: TargetName =
   against === 'base'
