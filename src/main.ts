@@ -209,7 +209,7 @@ export async function startGateway({
     void catalogSync
       .noteExpired(models)
       .catch((err: unknown) => logger.warn({ err: String(err) }, 'a shutdown reached could not be noted'));
-  if (reachedEarly.length > 0) shutdownsReached(reachedEarly);
+  if (reachedEarly.length > 0) shutdownsReached(reachedEarly.splice(0));
   const release = async () => {
     await catalogSync.close();
     await settings.close();
