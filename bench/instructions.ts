@@ -20,6 +20,7 @@ import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { Agent, request } from 'undici';
 import { parse, stringify } from 'yaml';
+import { SERVE_NODE_OPTIONS } from '../src/cli/node-options.js';
 import { freePort } from './proc.js';
 import { SWITCHBOARD_CLI, startUpstream, type Upstream } from './targets.js';
 import { BENCH_ANSWER, BENCH_KEY, BENCH_MODEL } from './upstream.js';
@@ -164,6 +165,7 @@ async function measure(upstream: Upstream): Promise<{ perRequest: number; idlePe
       '--instr-atstart=no',
       `--callgrind-out-file=${join(dir, 'cg.%p')}`,
       process.execPath,
+      ...SERVE_NODE_OPTIONS,
       ...(options.keep ? ['--perf-basic-prof'] : []),
       options.cli,
       'serve',

@@ -3,7 +3,9 @@
 // down; phases seconds apart see the same machine, so a before/after (or the gateway against the floor) reads steadier
 // this way than in rounds of whole runs (docs/BENCHMARKS.md, "Hidden classes made per request").
 // node --import tsx bench/side-by-side.ts [--against=floor|base|portkey] [--base-cli=FILE] [--model=auto] [--phases=8]
-//   [--seconds=5] [--connections=50] [--no-pin]
+//   [--seconds=5] [--connections=50] [--node-args=A,B] [--node-args-b=A,B] [--no-pin]
+// `--node-args` and `--node-args-b` start A and B with more node options (a gateway's come after the serve options of
+// src/cli/node-options.ts, so `--node-args-b=--max-semi-space-size=16` against the same build is node's default).
 import { percentile, runPhase, type PhaseResult } from './load.js';
 import { canPin, pinProcess } from './proc.js';
 import { arg } from './profile-frames.js';
@@ -15,6 +17,9 @@ const auto = arg('model', '') === 'auto';
 const phases = Number(arg('phases', '8'));
 const seconds = Number(arg('seconds', '5'));
 const connections = Number(arg('connections', '50'));
+/** More node options for target A and for target B, comma-separated (e.g. `--max-semi-space-size=32`). */
+const nodeArgsA = arg('node-args', '').split(',').filter(Boolean);
+const nodeArgsB = arg('node-args-b', '').split(',').filter(Boolean);
 if (against !== 'floor' && against !== 'base' && against !== 'portkey') {
   throw new Error(`--against=${against}: floor, base or portkey`);
 }
@@ -41,8 +46,8 @@ async function phase(target: Target): Promise<PhaseResult> {
 
 const upstream = await startUpstream({ cores: cores.harness });
 const options = { cores: cores.target, ...(baseCli ? { baseCli } : {}) };
-const a = await startTarget(nameA, upstream, options);
-const b = await startTarget(nameB, upstream, options);
+const a = await startTarget(nameA, upstream, { ...options, nodeArgs: nodeArgsA });
+const b = await startTarget(nameB, upstream, { ...options, nodeArgs: nodeArgsB });
 const pairs: { a: PhaseResult; b: PhaseResult }[] = [];
 try {
   await phase(a); // warm-up, unmeasured

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
+import { SERVE_NODE_OPTIONS } from '../src/cli/node-options.js';
 import { freePort, processExe } from './proc.js';
 import { BENCH_KEY, BENCH_MODEL, type UpstreamStats } from './upstream.js';
 
@@ -282,7 +283,8 @@ async function startSwitchboard(
   try {
     const { child } = await spawnNode({
       label: 'switchboard',
-      args: [...(opts.nodeArgs ?? []), cli, 'serve', '--config', file, '--port', String(port)],
+      // Started as `npm start` starts it (the serve options); --node-args come after, so they may override them.
+      args: [...SERVE_NODE_OPTIONS, ...(opts.nodeArgs ?? []), cli, 'serve', '--config', file, '--port', String(port)],
       // A fresh data directory (the SQLite database), removed with the config: runs never inherit each other's state.
       env: { SWITCHBOARD_DATA_DIR: join(dir, 'data'), ...opts.env },
       cores: opts.cores,

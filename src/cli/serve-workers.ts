@@ -4,6 +4,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import type { CliHost } from './host.js';
+import { withServeOptions } from './node-options.js';
 
 /** What a worker tells the primary: what it would have printed once listening, or a start failure's message. */
 interface WorkerReport {
@@ -161,5 +162,7 @@ export function superviseWorkers(count: number, host: CliHost): void {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   process.on('SIGHUP', () => command('reload'));
+  // Workers start with the primary's node options (cluster's default) and the serve options it was started without.
+  cluster.setupPrimary({ execArgv: withServeOptions(process.execArgv, host.env['NODE_OPTIONS']) });
   for (let i = 0; i < count; i += 1) start();
 }

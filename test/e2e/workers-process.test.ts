@@ -1,9 +1,11 @@
 // End to end, as a user runs it: `switchboard serve` with two workers (SWITCHBOARD_WORKERS=2, as `--workers 2`) on a
 // real Redis. Both serve the one port; a killed worker is replaced; SIGTERM stops them all and the primary exits 0.
 // Without Redis, more than one worker is refused with exit 78.
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SERVE_NODE_OPTIONS } from '../../src/cli/node-options.js';
 import type { FakeUpstream } from '../fakes/fake-upstream.js';
 import { startOpenAIUpstream } from '../fakes/openai-wire.js';
 import { fakeModel, redisEnv } from './harness.js';
@@ -60,7 +62,7 @@ const alive = (pid: number) => {
 };
 
 describe('switchboard serve --workers 2', () => {
-  it('serves from both workers, replaces a killed one, and stops them all on SIGTERM (exit 0)', async () => {
+  it('serves from both workers (run with the serve options), replaces a killed one, and stops them all on SIGTERM (exit 0)', async () => {
     const env = { ...redisEnv('workers'), SWITCHBOARD_WORKERS: '2', SWITCHBOARD_ADMIN_KEY: ADMIN };
     const gw = await startProcess(configFile, env);
     const summary = await pollUntil(
@@ -69,6 +71,11 @@ describe('switchboard serve --workers 2', () => {
       30_000,
     );
     const first = [Number(summary![1]), Number(summary![2])];
+    // The primary was started without the serve options (src/cli/node-options.ts): its workers run with them.
+    for (const pid of first) {
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      expect(argv).toEqual(expect.arrayContaining([...SERVE_NODE_OPTIONS]));
+    }
 
     // New connections go to the workers in turn: both answer.
     expect([...(await answering(gw.url, 6))].sort()).toEqual([...first].sort());
