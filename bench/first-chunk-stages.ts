@@ -6,7 +6,8 @@
 // With --profile, each target also runs under V8's sampling profiler and its samples are charged to the stage of the
 // request they fell in, by owner (the innermost frame of our own code, as cpu-profile.ts charges them).
 // node --import tsx bench/first-chunk-stages.ts [--whole] [--against=floor|base] [--base-cli=FILE] [--blocks=8]
-//   [--requests=250] [--warmup=2000] [--profile] [--top=25]
+//   [--requests=250] [--warmup=2000] [--profile] [--top=25] [--node-args-b=A,B]
+// `--node-args-b` starts the second target (the floor, or the base) with more node options, as side-by-side.ts does.
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -26,6 +27,7 @@ const perBlock = Number(arg('requests', '250'));
 const warmup = Number(arg('warmup', '2000'));
 const profile = process.argv.includes('--profile');
 const top = Number(arg('top', '25'));
+const nodeArgsB = arg('node-args-b', '').split(',').filter(Boolean);
 if (against !== 'floor' && against !== 'base') throw new Error(`--against=${against}: floor or base`);
 if (against === 'base' && baseCli === '') throw new Error('--against=base needs --base-cli=<built cli>');
 
@@ -45,8 +47,8 @@ const stageMarks = join(import.meta.dirname, 'stage-marks.ts');
 const profiles = mkdtempSync(join(tmpdir(), 'first-chunk-stages-'));
 const dispatcher = new Agent({ connections: 1 });
 
-async function start(name: TargetName): Promise<Target> {
-  const nodeArgs = ['--import', 'tsx', '--import', stageMarks];
+async function start(name: TargetName, more: string[] = []): Promise<Target> {
+  const nodeArgs = [...more, '--import', 'tsx', '--import', stageMarks];
   if (profile) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${join(profiles, name)}`, '--cpu-prof-interval=25');
   return startTarget(name, upstream, {
     cores: pinned ? '1' : undefined,
@@ -78,7 +80,7 @@ async function once(target: Target): Promise<number> {
 const median = (values: number[]): number => percentile(values.filter(Number.isFinite), 50);
 
 const names: TargetName[] = [against === 'base' ? 'switchboard-base' : 'floor', 'switchboard'];
-const targets = await Promise.all(names.map(start));
+const targets = await Promise.all(names.map((name, i) => start(name, i === 0 ? nodeArgsB : [])));
 const marks = new Map<Target, StageMarks[]>(targets.map((t) => [t, []]));
 const clientTimes = new Map<Target, number[]>(targets.map((t) => [t, []]));
 try {

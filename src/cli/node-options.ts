@@ -7,7 +7,7 @@
 // `--max-semi-space-size=32`: V8's young generation, 16 MB per semi-space by default on Node 20, doubled. Under load a
 // request's objects and the rows waiting up to 200 ms for the next SQLite batch outlive a scavenge at the default size,
 // so they are copied and promoted, and the old generation then has to collect them. At 32 MB the gateway's garbage
-// collection fell from 11 % to 2 % of its CPU and its CPU per request by about 13 %; 24 MB read the same, 48 and 64 MB
+// collection fell from 11 % to 2 % of its CPU and its CPU per request by 11-13 %; 24 MB read the same, 48 and 64 MB
 // read worse (docs/BENCHMARKS.md, "V8's young generation"). It is a ceiling the space grows to under load, not memory
 // taken at start: a short command never grows it.
 
