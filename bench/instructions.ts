@@ -1,7 +1,9 @@
 // Instructions per request of a built gateway, counted by valgrind's callgrind: unlike CPU time, an instruction count
 // does not move when other work shares the machine, so two builds can be compared a few percent apart on a busy one.
-// node --import tsx bench/instructions.ts [--cli=dist/src/cli/index.js] [--store=sqlite|memory] [--stream] [--chunks=20]
-//   [--warmup=1500] [--requests=2000] [--connections=4] [--runs=1] [--keep=DIR]
+// node --import tsx bench/instructions.ts [--cli=dist/src/cli/index.js | --floor] [--store=sqlite|memory] [--stream]
+//   [--chunks=20] [--warmup=1500] [--requests=2000] [--connections=4] [--runs=1] [--keep=DIR]
+// `--floor` counts the floor (bench/floor.ts) instead: with --stream at two chunk counts, the floor's instructions per
+// relayed chunk, which issue 20's target compares the gateway's with.
 // Under valgrind a request takes some 50 times longer: few connections and long upstream timeouts keep every request a
 // success (a timeout would take another path and count other instructions).
 import { execFileSync, spawn } from 'node:child_process';
@@ -22,7 +24,7 @@ import { Agent, request } from 'undici';
 import { parse, stringify } from 'yaml';
 import { SERVE_NODE_OPTIONS } from '../src/cli/node-options.js';
 import { freePort } from './proc.js';
-import { SWITCHBOARD_CLI, startUpstream, type Upstream } from './targets.js';
+import { FLOOR_SCRIPT, SWITCHBOARD_CLI, startUpstream, type Upstream } from './targets.js';
 import { BENCH_ANSWER, BENCH_KEY, BENCH_MODEL } from './upstream.js';
 
 const CONFIG_TEMPLATE = new URL('./switchboard.bench.yaml', import.meta.url);
@@ -31,6 +33,7 @@ const arg = (name: string, fallback: string): string =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const options = {
   cli: resolve(arg('cli', SWITCHBOARD_CLI)),
+  floor: process.argv.includes('--floor'),
   store: arg('store', 'sqlite'),
   stream: process.argv.includes('--stream'),
   /** Content chunks per stream (with --stream): two counts give the instructions per relayed chunk. */
@@ -151,12 +154,20 @@ async function waitHealthy(origin: string, exited: () => boolean): Promise<void>
   throw new Error('the gateway did not become healthy under valgrind');
 }
 
-/** One gateway under callgrind: warm-up, then the measured requests; instructions per request. */
+/** What node runs: the gateway (as `npm start` runs it) on `config`, or the floor in front of `upstream`. */
+function targetArgs(dir: string, upstream: Upstream, port: number): string[] {
+  const perfMap = options.keep ? ['--perf-basic-prof'] : [];
+  if (options.floor)
+    return [...perfMap, '--import', 'tsx', FLOOR_SCRIPT, `--port=${port}`, `--upstream=${upstream.origin}`];
+  const config = writeConfig(dir, upstream, port);
+  return [...SERVE_NODE_OPTIONS, ...perfMap, options.cli, 'serve', '--config', config, '--port', String(port)];
+}
+
+/** One gateway (or the floor) under callgrind: warm-up, then the measured requests; instructions per request. */
 async function measure(upstream: Upstream): Promise<{ perRequest: number; idlePerSecond: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'sb-instr-'));
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const config = writeConfig(dir, upstream, port);
   const proc = spawn(
     'valgrind',
     [
@@ -165,14 +176,7 @@ async function measure(upstream: Upstream): Promise<{ perRequest: number; idlePe
       '--instr-atstart=no',
       `--callgrind-out-file=${join(dir, 'cg.%p')}`,
       process.execPath,
-      ...SERVE_NODE_OPTIONS,
-      ...(options.keep ? ['--perf-basic-prof'] : []),
-      options.cli,
-      'serve',
-      '--config',
-      config,
-      '--port',
-      String(port),
+      ...targetArgs(dir, upstream, port),
     ],
     {
       env: {
@@ -225,13 +229,14 @@ async function measure(upstream: Upstream): Promise<{ perRequest: number; idlePe
   }
 }
 
-if (!existsSync(options.cli)) throw new Error(`${options.cli} does not exist (npm run build)`);
+if (!options.floor && !existsSync(options.cli)) throw new Error(`${options.cli} does not exist (npm run build)`);
 const upstream = await startUpstream({ streamChunks: options.chunks });
 try {
   for (let run = 0; run < options.runs; run++) {
     const { perRequest, idlePerSecond } = await measure(upstream);
     console.log(
-      `${options.cli} store=${options.store}${options.stream ? ` stream of ${options.chunks} chunks` : ''} c=${options.connections}: ` +
+      `${options.floor ? 'floor' : `${options.cli} store=${options.store}`}` +
+        `${options.stream ? ` stream of ${options.chunks} chunks` : ''} c=${options.connections}: ` +
         `${Math.round(perRequest).toLocaleString('en')} instructions/request ` +
         `(idle ${Math.round(idlePerSecond).toLocaleString('en')}/s)`,
     );

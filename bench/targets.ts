@@ -23,7 +23,7 @@ export type TargetName = (typeof TARGET_NAMES)[number];
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const UPSTREAM_SCRIPT = fileURLToPath(new URL('./upstream.ts', import.meta.url));
-const FLOOR_SCRIPT = fileURLToPath(new URL('./floor.ts', import.meta.url));
+export const FLOOR_SCRIPT = fileURLToPath(new URL('./floor.ts', import.meta.url));
 const CONFIG_TEMPLATE = fileURLToPath(new URL('./switchboard.bench.yaml', import.meta.url));
 /** The built Switchboard CLI; the switchboard target is skipped while it does not exist. */
 export const SWITCHBOARD_CLI = join(ROOT, 'dist/src/cli/index.js');
