@@ -154,7 +154,7 @@ async function waitHealthy(origin: string, exited: () => boolean): Promise<void>
   throw new Error('the gateway did not become healthy under valgrind');
 }
 
-/** What node runs: the gateway (as `npm start` runs it) on `config`, or the floor in front of `upstream`. */
+/** What node runs: the gateway as `npm start` runs it (its config written to `dir`), or the floor before `upstream`. */
 function targetArgs(dir: string, upstream: Upstream, port: number): string[] {
   const perfMap = options.keep ? ['--perf-basic-prof'] : [];
   if (options.floor)
