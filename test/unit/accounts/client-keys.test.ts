@@ -109,6 +109,9 @@ describe('client keys', () => {
     await a.revoke(created.id);
     clock += 5_000; // B's index is now older than refreshMs
     expect(await b.authenticate(created.key)).toBeUndefined();
+    // Auth turns off on B at B's first read after A turned it off (client-auth-switch.ts, turnOff). The read that A's
+    // delete started may have read the setting before A's turnOff wrote it, so read once more, as B's timer would.
+    await b.refresh();
     expect(b.authRequired()).toBe(false);
   });
 
