@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Agent, request } from 'undici';
-import { type CpuProfile, arg, frameName, ownFrames } from './profile-frames.js';
+import { type CpuProfile, arg, frameName, nodeArgsOption, ownFrames } from './profile-frames.js';
 import { percentile } from './load.js';
 import { canPin, pinProcess } from './proc.js';
 import { stageMarksFile, type StageMarks } from './stage-marks.js';
@@ -27,7 +27,7 @@ const perBlock = Number(arg('requests', '250'));
 const warmup = Number(arg('warmup', '2000'));
 const profile = process.argv.includes('--profile');
 const top = Number(arg('top', '25'));
-const nodeArgsB = arg('node-args-b', '').split(',').filter(Boolean);
+const nodeArgsB = nodeArgsOption('node-args-b');
 if (against !== 'floor' && against !== 'base') throw new Error(`--against=${against}: floor or base`);
 if (against === 'base' && baseCli === '') throw new Error('--against=base needs --base-cli=<built cli>');
 

@@ -24,13 +24,12 @@ import { Agent, request } from 'undici';
 import { parse, stringify } from 'yaml';
 import { SERVE_NODE_OPTIONS } from '../src/cli/node-options.js';
 import { freePort } from './proc.js';
+import { arg } from './profile-frames.js';
 import { FLOOR_SCRIPT, SWITCHBOARD_CLI, startUpstream, type Upstream } from './targets.js';
 import { BENCH_ANSWER, BENCH_KEY, BENCH_MODEL } from './upstream.js';
 
 const CONFIG_TEMPLATE = new URL('./switchboard.bench.yaml', import.meta.url);
 
-const arg = (name: string, fallback: string): string =>
-  process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const options = {
   cli: resolve(arg('cli', SWITCHBOARD_CLI)),
   floor: process.argv.includes('--floor'),

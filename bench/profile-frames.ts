@@ -8,6 +8,9 @@ import type { Target, TargetName } from './targets.js';
 export const arg = (name: string, fallback: string): string =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 
+/** More node options for a target, from `--name=A,B` (comma-separated, e.g. `--max-semi-space-size=32`). */
+export const nodeArgsOption = (name: string): string[] => arg(name, '').split(',').filter(Boolean);
+
 /** The options both profilers take; `seconds` is the measured window's default length. */
 export function profileOptions(kind: 'cpu' | 'alloc', seconds: number) {
   return {
@@ -21,8 +24,8 @@ export function profileOptions(kind: 'cpu' | 'alloc', seconds: number) {
     keep: resolve(arg('keep', `bench/results/${kind}-profile-${Date.now()}`)),
     top: Number(arg('top', '40')),
     under: arg('under', ''),
-    /** More node options for the profiled process, comma-separated (e.g. `--max-semi-space-size=32`). */
-    nodeArgs: arg('node-args', '').split(',').filter(Boolean),
+    /** More node options for the profiled process. */
+    nodeArgs: nodeArgsOption('node-args'),
     /** Another build's `dist/src/cli/index.js` to profile instead of this checkout's (a before/after). */
     baseCli: arg('base-cli', ''),
   };

@@ -8,7 +8,7 @@
 // src/cli/node-options.ts, so `--node-args-b=--max-semi-space-size=16` against the same build is node's default).
 import { percentile, runPhase, type PhaseResult } from './load.js';
 import { canPin, pinProcess } from './proc.js';
-import { arg } from './profile-frames.js';
+import { arg, nodeArgsOption } from './profile-frames.js';
 import { startTarget, startUpstream, type Target, type TargetName } from './targets.js';
 
 const against = arg('against', 'floor');
@@ -17,9 +17,8 @@ const auto = arg('model', '') === 'auto';
 const phases = Number(arg('phases', '8'));
 const seconds = Number(arg('seconds', '5'));
 const connections = Number(arg('connections', '50'));
-/** More node options for target A and for target B, comma-separated (e.g. `--max-semi-space-size=32`). */
-const nodeArgsA = arg('node-args', '').split(',').filter(Boolean);
-const nodeArgsB = arg('node-args-b', '').split(',').filter(Boolean);
+const nodeArgsA = nodeArgsOption('node-args');
+const nodeArgsB = nodeArgsOption('node-args-b');
 if (against !== 'floor' && against !== 'base' && against !== 'portkey') {
   throw new Error(`--against=${against}: floor, base or portkey`);
 }
