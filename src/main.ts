@@ -15,6 +15,7 @@ import type { Env } from './config/load.js';
 import { createRuntimeSettingsStore } from './config/runtime-settings.js';
 import type { Config } from './config/schema.js';
 import { createEventBus, type EventBus } from './events/publisher.js';
+import { restoreFastPrototypes } from './fast-prototypes.js';
 import { attachEventStream } from './server/ws/server.js';
 import { createEmbedders } from './providers/embedding-protocols.js';
 import { createAdapters } from './providers/protocols.js';
@@ -117,6 +118,8 @@ export async function startGateway({
   configSource,
   reloadDebounceMs,
 }: GatewayOptions): Promise<Gateway> {
+  // Every module the gateway runs is loaded by now (ioredis's among them, which leaves String.prototype slow).
+  restoreFastPrototypes();
   // A provider's pool is read when first used, from the registry of then (set once the accounts exist).
   let registryNow: (() => ResolvedCatalog) | undefined;
   const http = createHttpClient({
