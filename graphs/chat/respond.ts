@@ -1,7 +1,7 @@
 // Turns an answer into what the client receives: model named `provider/model`, usage filled in, events closed.
 import type { RunEmitter } from '../../src/events/publisher.js';
 import { nextReady, type ReadyIterator } from '../../src/providers/ready-values.js';
-import { WIRE, type ChatCompletion, type ChatCompletionChunk, type Usage } from '../../src/providers/types.js';
+import { FRAME, WIRE, type ChatCompletion, type ChatCompletionChunk, type Usage } from '../../src/providers/types.js';
 import { sumUsage } from '../../src/routing/fuse.js';
 import { trimOverlap, type Continued, type ContinueStream } from './continue.js';
 import { estimateUsage } from './usage.js';
@@ -241,7 +241,10 @@ class ClientStream implements AsyncGenerator<ChatCompletionChunk>, ReadyIterator
     if (wire !== undefined) {
       // The upstream's own text when only the model (and usage) change; serialised when the stream's id changed.
       const same = chunk.id === identity.id && chunk.created === identity.created && chunk.choices.length > 0;
-      chunk[WIRE] = same ? this.splice(wire, chunk.model, this.ref, content) : undefined;
+      const read = chunk[FRAME];
+      chunk[WIRE] = same ? this.splice(wire, chunk.model, this.ref, content, read) : undefined;
+      // The text is no longer the frame's (its model was rewritten); a chunk that never had a frame is left its shape.
+      if (read !== undefined) chunk[FRAME] = undefined;
     }
     chunk.id = identity.id;
     chunk.created = identity.created;
@@ -255,8 +258,10 @@ class ClientStream implements AsyncGenerator<ChatCompletionChunk>, ReadyIterator
       if (emitter.active) emitter.emit('token', 'call', () => ({ text: content }));
     }
     if (chunk.choices.length === 0) return false;
-    if (!this.options.includeUsage) delete chunk.usage;
-    else chunk.usage = null;
+    // Most chunks have no usage to delete, and a `delete` is a call into the runtime even then.
+    if (!this.options.includeUsage) {
+      if (chunk.usage !== undefined) delete chunk.usage;
+    } else chunk.usage = null;
     return true;
   }
 }

@@ -3,8 +3,18 @@ import { type ContentFrame, contentFrame, fitsFrame } from '../../src/providers/
 const USAGE = '"usage":';
 const USAGE_NULL = '"usage":null';
 
-/** Rewrites a chunk's wire text for the client: the public model id in, usage as asked; undefined when it cannot. */
-export type WireSplicer = (text: string, from: string, to: string, content?: string | null) => string | undefined;
+/**
+ * Rewrites a chunk's wire text for the client: the public model id in, usage as asked; undefined when it cannot.
+ * `read` is the chunk's `FRAME`: the frame the stream's reader took the text by (the text is its head, `content`
+ * and its tail).
+ */
+export type WireSplicer = (
+  text: string,
+  from: string,
+  to: string,
+  content?: string | null,
+  read?: ContentFrame,
+) => string | undefined;
 
 /** Frames learnt past those that served a chunk: a stream whose chunks differ in more than their text stops learning. */
 const SPARE_FRAMES = 2;
@@ -17,7 +27,8 @@ const SPARE_FRAMES = 2;
  * The pair strings are kept between calls: a stream's chunks all name the same models. Given the chunk's `content`
  * (its first choice's), a text that is the last learnt frame's (see ContentFrame) with that content written as it is
  * gets the frame's rewrite with the content in it, without searching the text: neither pair can reach into a string
- * that holds no quote, so rewriting the frame around any such content rewrites the text.
+ * that holds no quote, so rewriting the frame around any such content rewrites the text. A text the reader took by
+ * its frame (`read`) is so already, proven by the reader: it gets that frame's rewrite without being compared again.
  */
 export function createWireSplicer(includeUsage: boolean): WireSplicer {
   let fromModel = '';
@@ -29,14 +40,17 @@ export function createWireSplicer(includeUsage: boolean): WireSplicer {
   let rewritten: ContentFrame | null = null;
   let served = 0;
   let learnt = 0;
+  /** The reader's last frame, and its rewrite (null: its texts cannot be), for the models of `fromPair` and `toPair`. */
+  let readFrame: ContentFrame | undefined;
+  let readRewritten: ContentFrame | null = null;
   const rewrite = (text: string) => {
     const at = uniqueKey(text, fromPair);
     if (at === -1) return undefined;
     const out = fromModel === toModel ? text : text.slice(0, at) + toPair + text.slice(at + fromPair.length);
     return withUsage(out, includeUsage);
   };
-  return (text, from, to, content) => {
-    if (from !== fromModel || to !== toModel) frame = undefined;
+  return (text, from, to, content, read) => {
+    if (from !== fromModel || to !== toModel) frame = readFrame = undefined;
     if (from !== fromModel) {
       fromModel = from;
       fromPair = `"model":${JSON.stringify(from)}`;
@@ -46,6 +60,14 @@ export function createWireSplicer(includeUsage: boolean): WireSplicer {
       toPair = `"model":${JSON.stringify(to)}`;
     }
     if (typeof content !== 'string') return rewrite(text);
+    // The length guards against a text changed without its FRAME being let go.
+    if (read !== undefined && text.length === read.head.length + content.length + read.tail.length) {
+      if (read !== readFrame) {
+        readFrame = read;
+        readRewritten = rewriteFrame(read, rewrite);
+      }
+      return readRewritten === null ? undefined : readRewritten.head + content + readRewritten.tail;
+    }
     if (frame !== undefined && fitsFrame(frame, text, content)) {
       served += 1;
       return rewritten === null ? undefined : rewritten.head + content + rewritten.tail;

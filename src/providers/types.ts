@@ -1,4 +1,5 @@
 // The OpenAI chat shapes Switchboard speaks to clients, and the adapter interface every wire protocol implements.
+import type { ContentFrame } from './content-frame.js';
 import type { HttpClient, Timeouts } from './http.js';
 import type { RunSignal } from './run-signal.js';
 
@@ -108,6 +109,14 @@ export interface ChunkDelta {
  */
 export const WIRE: unique symbol = Symbol('wire');
 
+/**
+ * The key of the frame a chunk's wire text was read in, when the stream's reader took it by its frame (FramedChunks):
+ * `WIRE` is then exactly the frame's head, the first choice's content as it is, and the frame's tail, so that the
+ * relay can rewrite it by the frame alone, without reading the text again. Whoever changes `WIRE` or that content
+ * sets it to undefined (or deletes `WIRE`).
+ */
+export const FRAME: unique symbol = Symbol('frame');
+
 export interface ChatCompletionChunk {
   id: string;
   object: 'chat.completion.chunk';
@@ -117,6 +126,7 @@ export interface ChatCompletionChunk {
   usage?: Usage | null;
   system_fingerprint?: string | null;
   [WIRE]?: string | undefined;
+  [FRAME]?: ContentFrame | undefined;
 }
 
 /** What one upstream call needs besides the request: where, with which key, and when to give up. */

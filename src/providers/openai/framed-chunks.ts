@@ -37,7 +37,7 @@ export class FramedChunks {
     const content = framedContent(this.frame, text);
     if (content === undefined) return undefined;
     this.served += 1;
-    return framedChunk(this.shape!, content, text);
+    return framedChunk(this.shape!, content, text, this.frame);
   }
 
   /** Learns the frame of `chunk`, plainChunkOf's of `text`, when it has one. */
@@ -79,9 +79,9 @@ function framesDeltaContent(frame: ContentFrame, content: string): boolean {
   }
 }
 
-/** The chunk plainChunkOf makes of the frame's text with `content`: its fields, in its order. */
-function framedChunk(shape: Shape, content: string, text: string): ChatCompletionChunk {
+/** The chunk plainChunkOf makes of the frame's text with `content`: its fields, in its order, and the frame. */
+function framedChunk(shape: Shape, content: string, text: string, frame: ContentFrame): ChatCompletionChunk {
   const delta = plainDeltaOf(shape.role, content, shape.refusal);
   const choice = { index: shape.index, delta, finish_reason: shape.finish, logprobs: null };
-  return plainChunk(shape.id, shape.created, shape.model, shape.fingerprint, [choice], text);
+  return plainChunk(shape.id, shape.created, shape.model, shape.fingerprint, [choice], text, frame);
 }

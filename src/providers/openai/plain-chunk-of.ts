@@ -1,5 +1,6 @@
 // The streamed chunk's fast path: a parsed chunk already in OpenAI's shape checked and copied in one pass.
-import { WIRE, type ChatCompletionChunk, type ChunkDelta, type FinishReason } from '../types.js';
+import type { ContentFrame } from '../content-frame.js';
+import { FRAME, WIRE, type ChatCompletionChunk, type ChunkDelta, type FinishReason } from '../types.js';
 
 type Choice = ChatCompletionChunk['choices'][number];
 
@@ -41,8 +42,9 @@ export function plainChunkOf(record: unknown, text: string): ChatCompletionChunk
 }
 
 /**
- * A plain chunk from its parts, with `text` as its `WIRE`: every plain chunk is built here (and its delta by
- * {@link plainDeltaOf}), so that all have one hidden class and the relay's reads of them stay fast.
+ * A plain chunk from its parts, with `text` as its `WIRE` (and `frame` as its `FRAME`, when the text was taken by that
+ * frame): every plain chunk is built here (and its delta by {@link plainDeltaOf}), so that all have one hidden class
+ * and the relay's reads of them stay fast.
  */
 export function plainChunk(
   id: string,
@@ -51,10 +53,12 @@ export function plainChunk(
   fingerprint: string | undefined,
   choices: Choice[],
   text: string,
+  frame?: ContentFrame,
 ): ChatCompletionChunk {
   const chunk: ChatCompletionChunk = { id, created, model, object: 'chat.completion.chunk', choices };
   if (fingerprint !== undefined) chunk.system_fingerprint = fingerprint;
   chunk[WIRE] = text;
+  chunk[FRAME] = frame;
   return chunk;
 }
 

@@ -1,23 +1,36 @@
 // The relay's wire splicer with frames (a text that is the last one's but for its content gets the last rewrite with
 // the content in it) against the splicer that searches every text, differentially: over generated streams read by
-// the OpenAI stream reader, with public ids of every kind, a rename mid-stream (a continuation) and usage asked or not.
+// the OpenAI stream reader, with public ids of every kind, a rename mid-stream (a continuation) and usage asked or not;
+// and with the reader's frames (`FRAME`), which the splicer trusts without comparing the text again.
 import { describe, expect, it } from 'vitest';
 import { createWireSplicer } from '../../../../graphs/chat/wire.js';
-import { WIRE, type ChatCompletionChunk } from '../../../../src/providers/types.js';
+import { FRAME, WIRE, type ChatCompletionChunk } from '../../../../src/providers/types.js';
 import { seededRandom } from '../../../../src/routing/seeded-random.js';
 import { chunksOf, chunkWith, generatedStream } from '../../../helpers/generated-chunks.js';
 
 const PUBLIC = ['p/m-1', 'm-1', 'o/"quoted"', 'p/back\\slash', 'p/ünï', 'p/content'];
 
-/** What each splicer makes of each chunk's wire text; `framed` passes the content, as the relay does. */
-function spliced(chunks: ChatCompletionChunk[], includeUsage: boolean, framed: boolean, next: () => number) {
+/**
+ * What each splicer makes of each chunk's wire text: `search` passes the text alone, `framed` the content too, `read`
+ * the reader's frame as well, as the relay does.
+ */
+function spliced(
+  chunks: ChatCompletionChunk[],
+  includeUsage: boolean,
+  given: 'search' | 'framed' | 'read',
+  next: () => number,
+) {
   const splice = createWireSplicer(includeUsage);
   let to = PUBLIC[Math.floor(next() * PUBLIC.length)]!;
   return chunks.map((chunk) => {
     if (next() < 0.03) to = PUBLIC[Math.floor(next() * PUBLIC.length)]!;
     const wire = chunk[WIRE];
     if (wire === undefined) return undefined;
-    return framed ? splice(wire, chunk.model, to, chunk.choices[0]?.delta.content) : splice(wire, chunk.model, to);
+    if (given === 'search') return splice(wire, chunk.model, to);
+    const content = chunk.choices[0]?.delta.content;
+    return given === 'framed'
+      ? splice(wire, chunk.model, to, content)
+      : splice(wire, chunk.model, to, content, chunk[FRAME]);
   });
 }
 
@@ -29,12 +42,42 @@ describe('the wire splicer with frames against searching every text', () => {
       const chunks = await chunksOf(generatedStream(next));
       const includeUsage = next() < 0.5;
       const seed = Math.floor(next() * 1e9);
-      const expected = spliced(chunks, includeUsage, false, seededRandom(seed));
-      const actual = spliced(chunks, includeUsage, true, seededRandom(seed));
+      const expected = spliced(chunks, includeUsage, 'search', seededRandom(seed));
+      const actual = spliced(chunks, includeUsage, 'framed', seededRandom(seed));
       expect(actual, JSON.stringify(chunks.map((c) => c[WIRE]))).toEqual(expected);
       framedTexts += actual.filter((text) => text !== undefined).length;
     }
     expect(framedTexts).toBeGreaterThan(10_000);
+  });
+
+  it("rewrites 5,000 generated streams alike by the reader's frames", async () => {
+    const next = seededRandom(12);
+    let readFrames = 0;
+    for (let run = 0; run < 5_000; run++) {
+      const chunks = await chunksOf(generatedStream(next));
+      const includeUsage = next() < 0.5;
+      const seed = Math.floor(next() * 1e9);
+      const expected = spliced(chunks, includeUsage, 'search', seededRandom(seed));
+      const actual = spliced(chunks, includeUsage, 'read', seededRandom(seed));
+      expect(actual, JSON.stringify(chunks.map((c) => c[WIRE]))).toEqual(expected);
+      readFrames += chunks.filter((chunk) => chunk[FRAME] !== undefined).length;
+    }
+    expect(readFrames).toBeGreaterThan(5_000);
+  });
+
+  it("does not trust a reader's frame that no longer fits the text", async () => {
+    const chunks = await chunksOf(generatedStream(seededRandom(5)));
+    const framed = chunks.find((chunk) => chunk[FRAME] !== undefined);
+    expect(framed).toBeDefined();
+    const chunk = framed!;
+    const content = chunk.choices[0]!.delta.content!;
+    // The text changed (an escape in the content) without its frame let go.
+    chunk.choices[0]!.delta.content = `${content}"`;
+    const text = chunk[WIRE]!.replace(`"content":"${content}"`, `"content":${JSON.stringify(`${content}"`)}`);
+    const splice = createWireSplicer(false);
+    const out = splice(text, chunk.model, 'p/m', chunk.choices[0]!.delta.content, chunk[FRAME]);
+    expect(out).toBe(createWireSplicer(false)(text, chunk.model, 'p/m'));
+    expect(JSON.parse(out!).choices[0].delta.content).toBe(`${content}"`);
   });
 
   it('rewrites a plain stream by its frame, renamed mid-stream', () => {
