@@ -62,8 +62,14 @@ function group(name: string): string {
   return name.startsWith('js ') ? 'js (node internals)' : name.replace(/^.*\[(.*)\]$/, '$1');
 }
 
-/** Self Ir per function (grouped) of the callgrind file in `dir`. */
-function selfCosts(dir: string): Map<string, number> {
+/** V8's optimising compiler (TurboFan), by the namespace of its C++ functions. */
+const COMPILER = 'v8::internal::compiler::';
+
+/**
+ * Self Ir per function (grouped) of the callgrind file in `dir`, and how much of it was V8's optimising compiler:
+ * JIT work in the measured window, which a longer warm-up leaves out.
+ */
+function selfCosts(dir: string): { costs: Map<string, number>; compiling: number } {
   const files = readdirSync(dir);
   const profile = files.find((f) => f.startsWith('callgrind.'));
   const perfMap = files.find((f) => f.startsWith('perf-'));
@@ -74,6 +80,8 @@ function selfCosts(dir: string): Map<string, number> {
   let current = '';
   let objectName = '';
   let skip = false;
+  let inCompiler = false;
+  let compiling = 0;
   /** `(id) name` defines an id, `(id)` refers to it: names of objects and of functions, shared by fn= and cfn=. */
   const named = (kind: string, rest: string) => {
     const match = /^\((\d+)\)(?: (.*))?$/.exec(rest);
@@ -89,6 +97,7 @@ function selfCosts(dir: string): Map<string, number> {
       const raw = named('fn', line.slice(3));
       const address = /^0x([0-9a-f]+)$/.exec(raw)?.[1];
       const js = address === undefined ? undefined : lookUp(entries, BigInt(`0x${address}`));
+      inCompiler = raw.includes(COMPILER);
       current = group(js !== undefined ? shorten(js) : `${raw} [${objectName.replace(/.*\//, '')}]`);
     } else if (line.startsWith('calls=')) skip = true;
     else if (/^[+\-*0-9]/.test(line)) {
@@ -97,13 +106,16 @@ function selfCosts(dir: string): Map<string, number> {
         continue;
       }
       const fields = line.trim().split(/\s+/);
-      costs.set(current, (costs.get(current) ?? 0) + Number(fields[fields.length - 1]));
+      const ir = Number(fields[fields.length - 1]);
+      costs.set(current, (costs.get(current) ?? 0) + ir);
+      if (inCompiler) compiling += ir;
     }
   }
-  return costs;
+  return { costs, compiling };
 }
 
-const [first, second] = dirs.map(selfCosts);
+const profiles = dirs.map(selfCosts);
+const [first, second] = profiles.map((profile) => profile.costs);
 if (!first) throw new Error('usage: callgrind-js.ts <dir> [<other dir>] [--requests=N] [--by=function|file]');
 const fmt = (ir: number) =>
   Math.round(ir / requests)
@@ -112,12 +124,15 @@ const fmt = (ir: number) =>
 if (!second) {
   const total = [...first.values()].reduce((a, b) => a + b, 0);
   console.log(`${fmt(total)} total instructions per request`);
+  console.log(`${fmt(profiles[0]!.compiling)} of it V8's optimising compiler (${COMPILER})`);
   for (const [name, ir] of [...first].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${fmt(ir)}  ${name}`);
 } else {
   const names = new Set([...first.keys(), ...second.keys()]);
   const rows = [...names].map((name) => [name, first.get(name) ?? 0, second.get(name) ?? 0] as const);
   const sum = (i: 1 | 2) => rows.reduce((a, r) => a + r[i], 0);
   console.log(`${fmt(sum(1))} ${fmt(sum(2))} ${fmt(sum(2) - sum(1))}  total per request (first, second, change)`);
+  const [a, b] = profiles.map((profile) => profile.compiling) as [number, number];
+  console.log(`${fmt(a)} ${fmt(b)} ${fmt(b - a)}  of it V8's optimising compiler (${COMPILER})`);
   for (const [name, a, b] of rows.sort((x, y) => Math.abs(y[2] - y[1]) - Math.abs(x[2] - x[1])).slice(0, top))
     console.log(`${fmt(a)} ${fmt(b)} ${fmt(b - a)}  ${name}`);
 }

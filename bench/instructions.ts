@@ -1,7 +1,7 @@
 // Instructions per request of a built gateway, counted by valgrind's callgrind: unlike CPU time, an instruction count
 // does not move when other work shares the machine, so two builds can be compared a few percent apart on a busy one.
 // node --import tsx bench/instructions.ts [--cli=dist/src/cli/index.js | --floor] [--store=sqlite|memory] [--stream]
-//   [--chunks=20] [--warmup=1500] [--requests=2000] [--connections=4] [--runs=1] [--keep=DIR]
+//   [--chunks=20] [--chunk-delay=0] [--warmup=1500] [--requests=2000] [--connections=4] [--runs=1] [--keep=DIR]
 // `--floor` counts the floor (bench/floor.ts) instead: with --stream at two chunk counts, the floor's instructions per
 // relayed chunk, which issue 20's target compares the gateway's with.
 // Under valgrind a request takes some 50 times longer: few connections and long upstream timeouts keep every request a
@@ -37,6 +37,12 @@ const options = {
   stream: process.argv.includes('--stream'),
   /** Content chunks per stream (with --stream): two counts give the instructions per relayed chunk. */
   chunks: Number(arg('chunks', '20')),
+  /**
+   * The upstream's pause before each chunk, ms. At 0 a stream's chunks come in one socket read of the target's (the
+   * upstream is not under valgrind): the floor then writes them on in one write, which no real stream does; with a
+   * pause each chunk is a read and a write of its own, as with a provider streaming tokens.
+   */
+  chunkDelay: Number(arg('chunk-delay', '0')),
   warmup: Number(arg('warmup', '1500')),
   requests: Number(arg('requests', '2000')),
   connections: Number(arg('connections', '4')),
@@ -229,13 +235,13 @@ async function measure(upstream: Upstream): Promise<{ perRequest: number; idlePe
 }
 
 if (!options.floor && !existsSync(options.cli)) throw new Error(`${options.cli} does not exist (npm run build)`);
-const upstream = await startUpstream({ streamChunks: options.chunks });
+const upstream = await startUpstream({ streamChunks: options.chunks, chunkDelayMs: options.chunkDelay });
 try {
   for (let run = 0; run < options.runs; run++) {
     const { perRequest, idlePerSecond } = await measure(upstream);
     console.log(
       `${options.floor ? 'floor' : `${options.cli} store=${options.store}`}` +
-        `${options.stream ? ` stream of ${options.chunks} chunks` : ''} c=${options.connections}: ` +
+        `${options.stream ? ` stream of ${options.chunks} chunks${options.chunkDelay > 0 ? ` ${options.chunkDelay} ms apart` : ''}` : ''} c=${options.connections}: ` +
         `${Math.round(perRequest).toLocaleString('en')} instructions/request ` +
         `(idle ${Math.round(idlePerSecond).toLocaleString('en')}/s)`,
     );

@@ -34,35 +34,34 @@ function spliced(
   });
 }
 
+/**
+ * Splices 5,000 generated streams both by searching every text and as `given` says, checks that they agree, and
+ * returns how many texts were spliced and how many chunks carried the reader's frame.
+ */
+async function agreeOnGeneratedStreams(seed: number, given: 'framed' | 'read') {
+  const next = seededRandom(seed);
+  let spliceable = 0;
+  let readFrames = 0;
+  for (let run = 0; run < 5_000; run++) {
+    const chunks = await chunksOf(generatedStream(next));
+    const includeUsage = next() < 0.5;
+    const splicing = Math.floor(next() * 1e9);
+    const expected = spliced(chunks, includeUsage, 'search', seededRandom(splicing));
+    const actual = spliced(chunks, includeUsage, given, seededRandom(splicing));
+    expect(actual, JSON.stringify(chunks.map((c) => c[WIRE]))).toEqual(expected);
+    spliceable += actual.filter((text) => text !== undefined).length;
+    readFrames += chunks.filter((chunk) => chunk[FRAME] !== undefined).length;
+  }
+  return { spliceable, readFrames };
+}
+
 describe('the wire splicer with frames against searching every text', () => {
   it('rewrites 5,000 generated streams alike, usage asked for or not', async () => {
-    const next = seededRandom(11);
-    let framedTexts = 0;
-    for (let run = 0; run < 5_000; run++) {
-      const chunks = await chunksOf(generatedStream(next));
-      const includeUsage = next() < 0.5;
-      const seed = Math.floor(next() * 1e9);
-      const expected = spliced(chunks, includeUsage, 'search', seededRandom(seed));
-      const actual = spliced(chunks, includeUsage, 'framed', seededRandom(seed));
-      expect(actual, JSON.stringify(chunks.map((c) => c[WIRE]))).toEqual(expected);
-      framedTexts += actual.filter((text) => text !== undefined).length;
-    }
-    expect(framedTexts).toBeGreaterThan(10_000);
+    expect((await agreeOnGeneratedStreams(11, 'framed')).spliceable).toBeGreaterThan(10_000);
   });
 
   it("rewrites 5,000 generated streams alike by the reader's frames", async () => {
-    const next = seededRandom(12);
-    let readFrames = 0;
-    for (let run = 0; run < 5_000; run++) {
-      const chunks = await chunksOf(generatedStream(next));
-      const includeUsage = next() < 0.5;
-      const seed = Math.floor(next() * 1e9);
-      const expected = spliced(chunks, includeUsage, 'search', seededRandom(seed));
-      const actual = spliced(chunks, includeUsage, 'read', seededRandom(seed));
-      expect(actual, JSON.stringify(chunks.map((c) => c[WIRE]))).toEqual(expected);
-      readFrames += chunks.filter((chunk) => chunk[FRAME] !== undefined).length;
-    }
-    expect(readFrames).toBeGreaterThan(5_000);
+    expect((await agreeOnGeneratedStreams(12, 'read')).readFrames).toBeGreaterThan(5_000);
   });
 
   it("does not trust a reader's frame that no longer fits the text", async () => {
