@@ -3,7 +3,8 @@
 import type { Logger } from 'pino';
 import type { RecordStore } from '../storage/types.js';
 
-const SETTINGS_COLLECTION = 'settings';
+/** Where the setting is kept (beside other settings): a change there may be the switch's, made on another instance. */
+export const SETTINGS_COLLECTION = 'settings';
 const AUTH_SETTING_ID = 'client-auth';
 
 /** The stored setting: on since the first key was made; off only when an admin revoked the last key. */

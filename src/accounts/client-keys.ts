@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { pino, type Logger } from 'pino';
 import { isStoreUnavailable } from '../storage/errors.js';
 import type { RecordStore, WindowStore } from '../storage/types.js';
-import { createAuthSwitch } from './client-auth-switch.js';
+import { createAuthSwitch, SETTINGS_COLLECTION } from './client-auth-switch.js';
 import { indexOf, publicInfo, type StoredKey } from './client-key-records.js';
 import { admitClient, recordClientTokens } from './client-limits.js';
 import { hashSecret, secretsEqual } from './secrets.js';
@@ -92,6 +92,7 @@ export async function createClientKeys(options: ClientKeysOptions): Promise<Clie
   let lastMissAt = -Infinity;
   let changes = 0;
   let inFlight: Promise<void> | undefined;
+  let followUp: Promise<void> | undefined;
   let unreadable = false;
 
   const read = async () => {
@@ -109,8 +110,33 @@ export async function createClientKeys(options: ClientKeysOptions): Promise<Clie
       return;
     }
   };
-  // One read at a time: callers that need one while it runs share it.
-  const reload = () => (inFlight ??= read().finally(() => (inFlight = undefined)));
+  const start = (): Promise<void> => {
+    const reading = read().finally(() => {
+      if (inFlight === reading) inFlight = undefined;
+    });
+    inFlight = reading;
+    return reading;
+  };
+  /**
+   * A read that starts after the call: one read at a time, and a caller that finds one running gets the next, shared
+   * by every caller meanwhile. The running read may have begun before the change the caller asks about (another
+   * instance's notice comes as soon as its first write lands, and the read may then miss its second).
+   */
+  const reload = (): Promise<void> => {
+    // A follow-up not yet started starts after this call too.
+    if (followUp !== undefined) return followUp;
+    if (inFlight === undefined) return start();
+    followUp ??= inFlight
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .then(() => {
+        followUp = undefined;
+        return start();
+      });
+    return followUp;
+  };
   /**
    * A lookup's re-read. While the store does not answer, the keys last read stay in use (degraded, logged once):
    * no key can be made or revoked meanwhile, since those writes need the store too.
@@ -128,7 +154,9 @@ export async function createClientKeys(options: ClientKeysOptions): Promise<Clie
   await reload();
   // Changes made on another instance: re-read as soon as the store says so (a missed notice waits for the timer).
   const unwatch = await records.watch((collection) => {
-    if (collection === undefined || collection === CLIENT_KEYS_COLLECTION) void reloadForLookup().catch(() => {});
+    // The auth setting too: a revoke elsewhere deletes the last key, then turns auth off.
+    if (collection === undefined || collection === CLIENT_KEYS_COLLECTION || collection === SETTINGS_COLLECTION)
+      void reloadForLookup().catch(() => {});
   });
   const timer = refreshMs > 0 ? setInterval(() => void reload().catch(() => {}), refreshMs) : undefined;
   // Failures of the background read are dropped: the next lookup reads again and reports its own failure.

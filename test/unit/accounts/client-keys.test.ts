@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createClientKeys, type ClientKeys, type ClientKeysOptions } from '../../../src/accounts/client-keys.js';
 import { hashSecret } from '../../../src/accounts/secrets.js';
 import { GatewayError } from '../../../src/errors.js';
@@ -43,6 +43,29 @@ function countingLists(records: RecordStore): RecordStore & { lists: number } {
     list: (collection: string) => ((counted.lists += 1), records.list(collection)),
   };
   return counted;
+}
+
+/**
+ * A RecordStore whose `op` (list or get) answers with what the store held when it was called, but only once `release`
+ * is called, while `holding` is set: a read of an instance that began before another instance's change.
+ */
+function heldReads(records: RecordStore, op: 'list' | 'get') {
+  const held = { holding: false, waiting: undefined as (() => void) | undefined, release: () => held.waiting?.() };
+  const hold = async <T>(answer: Promise<T>): Promise<T> => {
+    const value = await answer;
+    if (held.holding) {
+      held.holding = false;
+      await new Promise<void>((resolve) => {
+        held.waiting = resolve;
+      });
+    }
+    return value;
+  };
+  const store: RecordStore =
+    op === 'list'
+      ? { ...records, list: (collection) => hold(records.list(collection)) }
+      : { ...records, get: (collection, id) => hold(records.get(collection, id)) };
+  return { store, held };
 }
 
 async function rejection(promise: Promise<unknown>): Promise<GatewayError> {
@@ -109,15 +132,51 @@ describe('client keys', () => {
     await a.revoke(created.id);
     clock += 5_000; // B's index is now older than refreshMs
     expect(await b.authenticate(created.key)).toBeUndefined();
-    // Auth turns off on B at B's first read after A turned it off (client-auth-switch.ts, turnOff). The read that A's
-    // delete started may have read the setting before A's turnOff wrote it, so read once more, as B's timer would.
+    // Auth turns off on B at B's first read after A turned it off (client-auth-switch.ts, turnOff): the setting's
+    // notice asks for one, after the read that A's delete started (which may have read the setting before the write).
+    await vi.waitFor(() => expect(b.authRequired()).toBe(false), { timeout: 3_000 });
+  });
+
+  it('answers a refresh asked for while a read runs with a read that starts after it', async () => {
+    const records = createMemoryRecordStore();
+    const a = await open({ records });
+    const { store, held } = heldReads(records, 'list');
+    const b = await open({ records: store, refreshMs: 60_000, missRefreshMs: 60_000 });
+    // A miss now: the lookup below may not re-read the store on its own.
+    expect(await b.authenticate('sk-sb-wrong')).toBeUndefined();
+    held.holding = true;
+    const stale = b.refresh();
+    await vi.waitFor(() => expect(held.waiting).toBeDefined());
+    // Made while B's read holds the keys of before.
+    const created = await a.create({ name: 'meanwhile' });
+    const fresh = b.refresh();
+    held.release();
+    await Promise.all([stale, fresh]);
+    expect(await b.authenticate(created.key)).toMatchObject({ id: created.id });
+  });
+
+  it('turns auth off on another instance when the last key is revoked, though its read saw the setting before', async () => {
+    const records = createMemoryRecordStore();
+    const a = await open({ records });
+    const { store, held } = heldReads(records, 'get');
+    const b = await open({ records: store, refreshMs: 60_000 });
+    const created = await a.create({ name: 'last' });
     await b.refresh();
-    expect(b.authRequired()).toBe(false);
+    expect(b.authRequired()).toBe(true);
+    // B's read after the delete reads the auth setting before A turns it off, and answers only after.
+    held.holding = true;
+    const revoked = a.revoke(created.id);
+    await vi.waitFor(() => expect(held.waiting).toBeDefined());
+    await revoked;
+    held.release();
+    await vi.waitFor(() => expect(b.authRequired()).toBe(false));
   });
 
   it('learns of keys made elsewhere on refresh, so authRequired flips without a lookup', async () => {
     const records = createMemoryRecordStore();
-    const [a, b] = [await open({ records }), await open({ records })];
+    // B misses the store's notices, as an instance does whose subscription dropped: only its refresh reads again.
+    const deaf: RecordStore = { ...records, watch: async () => async () => {} };
+    const [a, b] = [await open({ records }), await open({ records: deaf })];
     await a.create({ name: 'elsewhere' });
     expect(b.authRequired()).toBe(false);
     await b.refresh();
