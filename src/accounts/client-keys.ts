@@ -126,7 +126,7 @@ export async function createClientKeys(options: ClientKeysOptions): Promise<Clie
     // A follow-up not yet started starts after this call too.
     if (followUp !== undefined) return followUp;
     if (inFlight === undefined) return start();
-    followUp ??= inFlight
+    followUp = inFlight
       .then(
         () => undefined,
         () => undefined,
