@@ -1,12 +1,15 @@
 // Capacity (issue 20, items 4-6): 1,000 concurrent slow streams through the floor and through Switchboard, RSS over
 // 200,000 requests, and throughput of one worker against two (`serve --workers`, on Redis). Runs the built gateway.
 //   node --import tsx bench/capacity.ts [--only=streams,memory,workers] [--streams=1000] [--requests=200000]
-//     [--block=20000] [--rounds=2] [--seconds=10]
+//     [--block=20000] [--rounds=2] [--seconds=10] [--worker-cpu=0.5]
+// `--worker-cpu=X` holds each worker to X of a core (a cgroup CPU quota each, bench/cpu-quota.ts), so that the load
+// generator, the upstream and Redis keep the rest of the machine: on two cores the only fair one against two workers.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
+import { type CpuQuota, limitCpu } from './cpu-quota.js';
 import { startBenchRedis } from './events-redis.js';
 import { percentile, runPhase } from './load.js';
 import { machineInfo, processCpuMicros } from './proc.js';
@@ -21,6 +24,8 @@ const REQUESTS = Number(arg('requests', '200000'));
 const ROUNDS = Number(arg('rounds', '2'));
 const SECONDS = Number(arg('seconds', '10'));
 const CHUNK_DELAY_MS = Number(arg('chunk-delay-ms', '100'));
+/** Each worker's CPU quota, cores (0: none). */
+const WORKER_CPU = Number(arg('worker-cpu', '0'));
 /** Requests between two RSS samples of the memory part. */
 const BLOCK = Number(arg('block', '20000'));
 /** The pool and cap before issue 20: undici's 128 sockets per origin, and a default of 64 calls in flight. */
@@ -54,19 +59,26 @@ async function heapUsedMb(target: Target): Promise<string> {
   return used === undefined ? '?' : (Number(used) / 2 ** 20).toFixed(0);
 }
 
+/** The child processes of `pid` (none when it is gone). */
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return []; // gone meanwhile: no children to count
+  }
+}
+
 /** CPU time of a process and its children (a `--workers` primary and its workers), µs. */
 function treeCpuMicros(pid: number): number {
-  let children: number[] = [];
-  try {
-    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
-      .trim()
-      .split(/\s+/)
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    // gone meanwhile: no children to count
-  }
-  return processCpuMicros(pid) + children.reduce((sum, child) => sum + treeCpuMicros(child), 0);
+  return processCpuMicros(pid) + childrenOf(pid).reduce((sum, child) => sum + treeCpuMicros(child), 0);
+}
+
+/** Each serving process of `target` held to WORKER_CPU: the process itself, or a primary's workers (not the primary). */
+function limitWorkers(target: Target, workers: number): CpuQuota[] {
+  if (!(WORKER_CPU > 0)) return [];
+  const pids = workers === 1 ? [target.pid] : childrenOf(target.pid);
+  if (pids.length !== workers) throw new Error(`${workers} workers asked for, ${pids.length} found`);
+  return pids.map((pid) => limitCpu(pid, WORKER_CPU));
 }
 
 /** Where concurrent streams go: the floor proxy or a gateway. */
@@ -193,7 +205,10 @@ async function memoryPart(): Promise<void> {
 
 async function workersPart(): Promise<void> {
   const redis = await startBenchRedis();
-  console.log(`\n## 1 worker against 2 (Redis ${redis.version}, 50 connections, ${SECONDS} s), load ${load()}\n`);
+  const quota = WORKER_CPU > 0 ? `, each worker held to ${WORKER_CPU} of a core` : '';
+  console.log(
+    `\n## 1 worker against 2 (Redis ${redis.version}, 50 connections, ${SECONDS} s${quota}), load ${load()}\n`,
+  );
   const upstream = await startUpstream();
   const rates: Record<string, number[]> = { 1: [], 2: [] };
   try {
@@ -201,7 +216,9 @@ async function workersPart(): Promise<void> {
       for (const workers of round % 2 === 0 ? ['1', '2'] : ['2', '1']) {
         const env = { REDIS_URL: redis.url, SWITCHBOARD_REDIS_PREFIX: `bench${round}w${workers}:` };
         const target = await startTarget('switchboard', upstream, { env: { ...env, SWITCHBOARD_WORKERS: workers } });
+        let quotas: CpuQuota[] = [];
         try {
+          quotas = limitWorkers(target, Number(workers));
           // Every worker warm: the primary hands new connections to each in turn.
           await runPhase(target, 50, 3);
           const cpu0 = treeCpuMicros(target.pid);
@@ -218,6 +235,7 @@ async function workersPart(): Promise<void> {
           );
         } finally {
           await target.stop();
+          for (const quota of quotas) quota.release();
         }
       }
     }

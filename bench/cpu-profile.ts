@@ -1,7 +1,8 @@
 // Where a built gateway's CPU goes under load: V8's sampling profiler (`node --cpu-prof`) on the switchboard target
 // while autocannon loads it, then the samples charged to their owners.
 // node --import tsx bench/cpu-profile.ts [--model=auto | --floor] [--stream] [--connections=50] [--seconds=15] [--warmup=5]
-//   [--base-cli=FILE] [--keep=DIR] [--top=40] [--under=FUNCTION] [--node-args=A,B]
+//   [--base-cli=FILE] [--keep=DIR] [--top=40] [--under=FUNCTION] [--node-args=A,B] [--redis]
+// `--redis` runs the gateway on a throwaway redis-server (its stores and bus there, as `serve --workers` needs).
 // Owner of a sample: the innermost frame in this project's own code (dist/src, dist/graphs), so that time spent in a
 // library or in node on our behalf is charged to the line of ours that asked for it. Node's own work with no frame of
 // ours below it (the socket, timers, the HTTP parser) is shown by its own innermost frame. `--under=F` lists what F
@@ -17,6 +18,7 @@ import {
   profiledTarget,
   profileOptions,
 } from './profile-frames.js';
+import { type BenchRedis, startBenchRedis } from './events-redis.js';
 import { startTarget, startUpstream } from './targets.js';
 
 const options = profileOptions('cpu', 15);
@@ -96,11 +98,13 @@ async function main(): Promise<void> {
   const existing = readdirSync(options.keep).filter((f) => f.endsWith('.cpuprofile'));
   let window: Window | undefined;
   if (existing.length === 0) {
+    const redis: BenchRedis | undefined = process.argv.includes('--redis') ? await startBenchRedis() : undefined;
     const upstream = await startUpstream();
     const { name, baseCli } = profiledTarget(options);
     const target = await startTarget(name, upstream, {
       nodeArgs: [...options.nodeArgs, '--cpu-prof', `--cpu-prof-dir=${options.keep}`],
       ...(baseCli === undefined ? {} : { baseCli }),
+      ...(redis === undefined ? {} : { env: { REDIS_URL: redis.url } }),
     });
     try {
       await loadChat(target, options, options.warmup);
@@ -111,6 +115,7 @@ async function main(): Promise<void> {
     } finally {
       await target.stop();
       await upstream.stop();
+      await redis?.stop();
     }
     console.log(`profile kept in ${options.keep} (run again with --keep=DIR to analyse only)`);
   }

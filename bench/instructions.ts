@@ -1,6 +1,6 @@
 // Instructions per request of a built gateway, counted by valgrind's callgrind: unlike CPU time, an instruction count
 // does not move when other work shares the machine, so two builds can be compared a few percent apart on a busy one.
-// node --import tsx bench/instructions.ts [--cli=dist/src/cli/index.js | --floor] [--store=sqlite|memory] [--stream]
+// node --import tsx bench/instructions.ts [--cli=dist/src/cli/index.js | --floor] [--store=sqlite|memory|redis] [--stream]
 //   [--chunks=20] [--chunk-delay=0] [--warmup=1500] [--requests=2000] [--connections=4] [--runs=1] [--keep=DIR]
 // `--floor` counts the floor (bench/floor.ts) instead: with --stream at two chunk counts, the floor's instructions per
 // relayed chunk, which issue 20's target compares the gateway's with.
@@ -23,6 +23,7 @@ import autocannon from 'autocannon';
 import { Agent, request } from 'undici';
 import { parse, stringify } from 'yaml';
 import { SERVE_NODE_OPTIONS } from '../src/cli/node-options.js';
+import { type BenchRedis, startBenchRedis } from './events-redis.js';
 import { freePort } from './proc.js';
 import { arg } from './profile-frames.js';
 import { FLOOR_SCRIPT, SWITCHBOARD_CLI, startUpstream, type Upstream } from './targets.js';
@@ -188,7 +189,7 @@ async function measure(upstream: Upstream): Promise<{ perRequest: number; idlePe
         ...process.env,
         NODE_ENV: 'production',
         SWITCHBOARD_DATA_DIR: join(dir, 'data'),
-        SWITCHBOARD_STORE: options.store,
+        ...(redis === undefined ? { SWITCHBOARD_STORE: options.store } : { REDIS_URL: redis.url }),
       },
       stdio: ['ignore', 'ignore', 'pipe'],
     },
@@ -236,6 +237,8 @@ async function measure(upstream: Upstream): Promise<{ perRequest: number; idlePe
 
 if (!options.floor && !existsSync(options.cli)) throw new Error(`${options.cli} does not exist (npm run build)`);
 const upstream = await startUpstream({ streamChunks: options.chunks, chunkDelayMs: options.chunkDelay });
+// --store=redis: the gateway's stores on a throwaway redis-server (not under valgrind).
+const redis: BenchRedis | undefined = options.store === 'redis' ? await startBenchRedis() : undefined;
 try {
   for (let run = 0; run < options.runs; run++) {
     const { perRequest, idlePerSecond } = await measure(upstream);
@@ -248,4 +251,5 @@ try {
   }
 } finally {
   await upstream.stop();
+  await redis?.stop();
 }

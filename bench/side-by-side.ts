@@ -3,9 +3,11 @@
 // down; phases seconds apart see the same machine, so a before/after (or the gateway against the floor) reads steadier
 // this way than in rounds of whole runs (docs/BENCHMARKS.md, "Hidden classes made per request").
 // node --import tsx bench/side-by-side.ts [--against=floor|base|portkey] [--base-cli=FILE] [--model=auto] [--phases=8]
-//   [--seconds=5] [--connections=50] [--node-args=A,B] [--node-args-b=A,B] [--no-pin]
+//   [--seconds=5] [--connections=50] [--node-args=A,B] [--node-args-b=A,B] [--no-pin] [--redis]
+// `--redis` runs the gateways on a throwaway redis-server (pinned with the harness), each under its own key prefix.
 // `--node-args` and `--node-args-b` start A and B with more node options (a gateway's come after the serve options of
 // src/cli/node-options.ts, so `--node-args-b=--max-semi-space-size=16` against the same build is node's default).
+import { startBenchRedis } from './events-redis.js';
 import { percentile, runPhase, type PhaseResult } from './load.js';
 import { canPin, pinProcess } from './proc.js';
 import { arg, nodeArgsOption } from './profile-frames.js';
@@ -43,10 +45,13 @@ async function phase(target: Target): Promise<PhaseResult> {
   return result;
 }
 
+const redis = process.argv.includes('--redis') ? await startBenchRedis(cores.harness) : undefined;
+const onRedis = (prefix: string) =>
+  redis === undefined ? {} : { env: { REDIS_URL: redis.url, SWITCHBOARD_REDIS_PREFIX: prefix } };
 const upstream = await startUpstream({ cores: cores.harness });
 const options = { cores: cores.target, ...(baseCli ? { baseCli } : {}) };
-const a = await startTarget(nameA, upstream, { ...options, nodeArgs: nodeArgsA });
-const b = await startTarget(nameB, upstream, { ...options, nodeArgs: nodeArgsB });
+const a = await startTarget(nameA, upstream, { ...options, nodeArgs: nodeArgsA, ...onRedis('a:') });
+const b = await startTarget(nameB, upstream, { ...options, nodeArgs: nodeArgsB, ...onRedis('b:') });
 const pairs: { a: PhaseResult; b: PhaseResult }[] = [];
 try {
   await phase(a); // warm-up, unmeasured
@@ -65,6 +70,7 @@ try {
   await a.stop();
   await b.stop();
   await upstream.stop();
+  await redis?.stop();
 }
 
 const median = (values: number[]) => percentile(values, 50);

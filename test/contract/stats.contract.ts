@@ -164,6 +164,16 @@ export function describeStatsStoreContract(name: string, backend: StatsStoreBack
       expect((await store.snapshot()).get('a/mixed')).toEqual(expected);
     });
 
+    it('applies updates recorded all at once in the order given, exactly as ewma.ts computes', async () => {
+      const store = await open({ alpha: 0.3 });
+      let expected: ModelStatsRecord | undefined;
+      for (const update of mixedUpdates(60)) expected = applyStatsUpdate(expected, update, 0.3, RULES);
+      // Not awaited one by one: Redis folds one turn's updates to a model into one run of its script.
+      const answers = await Promise.all(mixedUpdates(60).map((update) => store.record('a/mixed', update, RULES)));
+      expect(answers.at(-1)).toEqual(expected);
+      expect((await store.snapshot()).get('a/mixed')).toEqual(expected);
+    });
+
     it('adds up per-task arm evidence, fades it past its window, keeps it through a prune, drops what is no arm', async () => {
       const store = await open();
       await store.record('a/m', { at: T0, arm: { task: 'code', good: 0.75 } });

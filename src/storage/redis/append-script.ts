@@ -1,13 +1,16 @@
 // The append of one event as a single Lua script: store, set TTLs, index the thread, then publish (all or nothing).
 import { endsRun, type RunEvent } from '../../events/types.js';
 import { entryId, EVENT_FIELD, type EventKeys } from './event-layout.js';
+import { LuaScript } from './lua-script.js';
 
 /**
  * KEYS: the run's stream, then the thread index when the event has a thread.
  * ARGV: cap, entry id, event JSON, stream TTL (ms), '1' if run_started, run id, ts, index TTL (ms), run channel,
  * thread channel. A refused XADD (a seq not above the stored ones) returns its error and publishes nothing.
  */
-export const APPEND_SCRIPT = `
+export const APPEND_SCRIPT = new LuaScript(
+  'event-append',
+  `
 if ARGV[5] == '1' then redis.call('DEL', KEYS[1]) end
 local added = redis.pcall('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], ARGV[2], '${EVENT_FIELD}', ARGV[3])
 if type(added) == 'table' and added.err then return added end
@@ -19,7 +22,8 @@ if KEYS[2] then
 end
 redis.call('PUBLISH', ARGV[9], ARGV[3])
 return 1
-`;
+`,
+);
 
 /** TTLs and cap an append applies. */
 export interface AppendLimits {
@@ -28,7 +32,7 @@ export interface AppendLimits {
   unfinishedMs: number;
 }
 
-/** The EVAL arguments after the script and the key count: keys, then ARGV (see APPEND_SCRIPT). */
+/** The script's arguments after the key count: keys, then ARGV (see APPEND_SCRIPT). */
 export function appendArgs(
   event: RunEvent,
   json: string,

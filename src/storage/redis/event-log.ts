@@ -59,6 +59,8 @@ export function createRedisEventLog(redis: { url: string } | Redis, options: Red
   const ownsMain = !(redis instanceof Redis);
   const main = redis instanceof Redis ? redis : new Redis(redis.url);
   if (ownsMain) watchConnection(main, logger, 'event-log');
+  // Before any pipeline of `main` is made: a pipeline has the scripts its connection had.
+  APPEND_SCRIPT.defineOn(main);
   const keys = eventKeys(options.keyPrefix ?? 'switchboard:');
   const cap = String(Math.max(1, Math.floor(options.maxEventsPerRun)));
   const retentionMs = Math.max(1, Math.floor(options.retentionMs));
@@ -121,7 +123,7 @@ export function createRedisEventLog(redis: { url: string } | Redis, options: Red
     const batch = main.pipeline();
     for (const { event, json } of items) {
       const { keyCount, args } = appendArgs(event, json, keys, limits);
-      batch.eval(APPEND_SCRIPT, keyCount, ...args);
+      APPEND_SCRIPT.queue(batch, keyCount, ...args);
     }
     pending += items.length;
     batch.exec().then(

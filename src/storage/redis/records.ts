@@ -6,6 +6,7 @@ import { pino, type Logger } from 'pino';
 import type { RecordStore, RecordsListener } from '../types.js';
 import { createChannelHub } from './channel-hub.js';
 import { watchConnection } from './connection.js';
+import { LuaScript } from './lua-script.js';
 
 /** Options of the Redis record store. */
 export interface RedisRecordStoreOptions {
@@ -19,15 +20,23 @@ export interface RedisRecordStoreOptions {
 export type RedisRecordStore = RecordStore & { close(): Promise<void> };
 
 // KEYS[1] the hash; ARGV: id, value, channel, collection.
-const PUT = `redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-redis.call('PUBLISH', ARGV[3], ARGV[4])`;
+const PUT = new LuaScript(
+  'record-put',
+  `redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('PUBLISH', ARGV[3], ARGV[4])`,
+);
 // KEYS[1] the hash; ARGV: id, channel, collection. Returns 1 when there was such a record.
-const DELETE = `local n = redis.call('HDEL', KEYS[1], ARGV[1])
+const DELETE = new LuaScript(
+  'record-delete',
+  `local n = redis.call('HDEL', KEYS[1], ARGV[1])
 if n > 0 then redis.call('PUBLISH', ARGV[2], ARGV[3]) end
-return n`;
+return n`,
+);
 // KEYS[1] the guard's hash, KEYS[2] the record's; ARGV: guard id, guard value, id, value, channel, guard collection,
 // collection. Returns what the guard record holds afterwards.
-const PUT_GUARDED = `local current = redis.call('HGET', KEYS[1], ARGV[1])
+const PUT_GUARDED = new LuaScript(
+  'record-put-guarded',
+  `local current = redis.call('HGET', KEYS[1], ARGV[1])
 if current and current ~= ARGV[2] then return current end
 if not current then
   redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
@@ -35,7 +44,8 @@ if not current then
 end
 redis.call('HSET', KEYS[2], ARGV[3], ARGV[4])
 redis.call('PUBLISH', ARGV[5], ARGV[7])
-return ARGV[2]`;
+return ARGV[2]`,
+);
 
 /**
  * A RecordStore on `redis` (the caller's connection: it is used, never closed). Errors reject: unlike usage or events,
@@ -69,7 +79,7 @@ export function createRedisRecordStore(redis: Redis, options: RedisRecordStoreOp
   let unlisten: Promise<() => Promise<void>> | undefined;
   return {
     async put(collection, id, value) {
-      await redis.eval(PUT, 1, key(collection), id, value, channel, collection);
+      await PUT.run(redis, 1, key(collection), id, value, channel, collection);
     },
     async get(collection, id) {
       return (await redis.hget(key(collection), id)) ?? undefined;
@@ -80,12 +90,12 @@ export function createRedisRecordStore(redis: Redis, options: RedisRecordStoreOp
       return Object.entries(records).map(([id, value]) => ({ id, value }));
     },
     async delete(collection, id) {
-      return ((await redis.eval(DELETE, 1, key(collection), id, channel, collection)) as number) > 0;
+      return ((await DELETE.run(redis, 1, key(collection), id, channel, collection)) as number) > 0;
     },
     async putGuarded(collection, id, value, guard) {
       const keys = [key(guard.collection), key(collection)];
       const args = [guard.id, guard.value, id, value, channel, guard.collection, collection];
-      return (await redis.eval(PUT_GUARDED, 2, ...keys, ...args)) as string;
+      return (await PUT_GUARDED.run(redis, 2, ...keys, ...args)) as string;
     },
     async watch(listener) {
       const entry = { listener };

@@ -11,6 +11,8 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { badCursor, matchesRequest, pageSize } from '../request-rows.js';
 import type { RequestLogOptions, RequestLogStore, RequestRecord, StoredRequest } from '../types.js';
+import { LuaScript } from './lua-script.js';
+import { queueScript, sendQueued } from './script-batch.js';
 
 /** Options of the Redis request log. */
 export interface RedisRequestLogOptions extends RequestLogOptions {
@@ -31,12 +33,15 @@ export const MAX_SCAN = 20_000;
 const CLOCK_SLACK_MS = 10 * 60_000;
 
 /** KEYS[1]: the stream. ARGV: maxRows, MINID (ms), row JSON, key TTL (ms). Returns the entry's id. */
-const APPEND_SCRIPT = `
+const APPEND_SCRIPT = new LuaScript(
+  'request-log-append',
+  `
 local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', '${FIELD}', ARGV[3])
 redis.call('XTRIM', KEYS[1], 'MINID', '~', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return id
-`;
+`,
+);
 
 /** A RequestLogStore on `redis` (the caller's connection: used, never closed). `now` is the retention's clock. */
 export function createRedisRequestLog(
@@ -64,7 +69,8 @@ export function createRedisRequestLog(
     }
     const minId = String(Math.max(0, Math.floor(now() - retentionMs)));
     // Redis's clock names the entry: an idle stream still expires a retention after its last row.
-    const sent = redis.eval(APPEND_SCRIPT, 1, key, maxRows, minId, JSON.stringify(record), String(retentionMs)).then(
+    const args = [key, maxRows, minId, JSON.stringify(record), String(retentionMs)];
+    const sent = queueScript(redis, APPEND_SCRIPT, 1, args).reply.then(
       () => {
         if (failing > 0) logger.warn({ failed: failing }, 'request log: appends succeed again');
         failing = 0;
@@ -87,6 +93,7 @@ export function createRedisRequestLog(
       // entries cannot match `since` (with a margin for clocks that disagree).
       const start = query.since === undefined ? '-' : String(Math.max(0, Math.floor(query.since - CLOCK_SLACK_MS)));
       const found: StoredRequest[] = [];
+      sendQueued(redis);
       let end = query.before === undefined ? '+' : `(${query.before}`;
       for (let scanned = 0; ; ) {
         const entries = await redis.xrevrange(key, end, start, 'COUNT', count);

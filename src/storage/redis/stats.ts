@@ -4,6 +4,8 @@
 // The hash fields are the ModelStatsRecord's own names (probation: '1' or absent). Numbers are written with %.17g,
 // which round-trips a double exactly, so that the script and the memory backend compute bit-identical averages.
 import type { Redis } from 'ioredis';
+import { LuaScript } from './lua-script.js';
+import { type QueuedScript, queueScript, sendQueued } from './script-batch.js';
 import { DEFAULT_STATS_TTL_MS, STATS_METRICS, checkAlpha, cleanStatsUpdate } from '../ewma.js';
 import type {
   ArmCounts,
@@ -15,29 +17,24 @@ import type {
   StatsUpdate,
 } from '../types.js';
 
+/** ARGV before the updates: ref, alpha, the four rules, the TTL. */
+const HEAD_ARGS = 7;
+
 /**
- * KEYS: the model's hash, the set of refs. ARGV: ref, at, alpha, ok ('1', '0' or ''), then one value per metric of
- * STATS_METRICS ('' when absent), then minSuccessRate, minQuality, minSamples, coolDownMs ('' each without rules),
- * then the TTL (ms), then the arm's task, good and window ('' each without an arm). Mirrors applyStatsUpdate: settle
- * an expired prune (keeping the arms' `arm:<task>:good|bad` fields), fold in the values and the arm (arm-counts.ts),
- * apply the rules. Returns the hash as it now stands, flat.
+ * KEYS: the model's hash, the set of refs. ARGV: ref, alpha, then minSuccessRate, minQuality, minSamples, coolDownMs
+ * ('' each without rules), then the TTL (ms); then one or more updates, each as at, ok ('1', '0' or ''), one value per
+ * metric of STATS_METRICS ('' when absent), and the arm's task, good and window ('' each without an arm). Applies the
+ * updates in order, each as applyStatsUpdate does: settle an expired prune (keeping the arms' `arm:<task>:good|bad`
+ * fields), fold in the values and the arm (arm-counts.ts), apply the rules. Returns the hash as it then stands, flat.
  */
-const RECORD_SCRIPT = `
-local at = tonumber(ARGV[2])
-local alpha = tonumber(ARGV[3])
+const RECORD_SCRIPT = new LuaScript(
+  'stats-record',
+  `
+local alpha = tonumber(ARGV[2])
 local s = {}
 local flat = redis.call('HGETALL', KEYS[1])
 for i = 1, #flat, 2 do s[flat[i]] = flat[i + 1] end
 local function num(field) return tonumber(s[field]) end
-local untilAt = num('prunedUntil')
-if untilAt ~= nil and at >= untilAt then
-  local kept = { probation = '1' }
-  for field, value in pairs(s) do
-    if string.sub(field, 1, 4) == 'arm:' then kept[field] = value end
-  end
-  s = kept
-  untilAt = nil
-end
 local function step(average, count, value)
   local c = (num(count) or 0) + 1
   local avg = num(average)
@@ -45,41 +42,55 @@ local function step(average, count, value)
   s[average] = string.format('%.17g', avg)
   s[count] = string.format('%d', c)
 end
-if ARGV[4] ~= '' then step('successRate', 'samples', tonumber(ARGV[4])) end
 local metrics = { ${STATS_METRICS.map(({ average, count }) => `{ '${average}', '${count}' }`).join(', ')} }
-for i, metric in ipairs(metrics) do
-  if ARGV[4 + i] ~= '' then step(metric[1], metric[2], tonumber(ARGV[4 + i])) end
-end
-local r = 4 + #metrics
-if ARGV[r + 6] ~= '' then
-  local goodField = 'arm:' .. ARGV[r + 6] .. ':good'
-  local badField = 'arm:' .. ARGV[r + 6] .. ':bad'
-  local credit = tonumber(ARGV[r + 7])
-  local good = (num(goodField) or 0) + credit
-  local bad = (num(badField) or 0) + (1 - credit)
-  local total = good + bad
-  if ARGV[r + 8] ~= '' and total > tonumber(ARGV[r + 8]) then
-    local factor = tonumber(ARGV[r + 8]) / total
-    good = good * factor
-    bad = bad * factor
+-- Each update: at, ok, the metrics, then the arm's task, good and window.
+for o = ${HEAD_ARGS + 1}, #ARGV, 5 + #metrics do
+  local at = tonumber(ARGV[o])
+  local ok = ARGV[o + 1]
+  local untilAt = num('prunedUntil')
+  if untilAt ~= nil and at >= untilAt then
+    local kept = { probation = '1' }
+    for field, value in pairs(s) do
+      if string.sub(field, 1, 4) == 'arm:' then kept[field] = value end
+    end
+    s = kept
+    untilAt = nil
   end
-  s[goodField] = string.format('%.17g', good)
-  s[badField] = string.format('%.17g', bad)
-end
-if ARGV[r + 4] ~= '' and (untilAt == nil or at >= untilAt) then
-  local minSamples = tonumber(ARGV[r + 3])
-  local samples = num('samples') or 0
-  local reason = nil
-  if s.probation == '1' and ARGV[4] == '0' then reason = 'probation'
-  elseif samples >= minSamples and num('successRate') < tonumber(ARGV[r + 1]) then reason = 'success_rate'
-  elseif (num('qualitySamples') or 0) >= minSamples and num('quality') < tonumber(ARGV[r + 2]) then reason = 'quality'
+  if ok ~= '' then step('successRate', 'samples', tonumber(ok)) end
+  for i, metric in ipairs(metrics) do
+    if ARGV[o + 1 + i] ~= '' then step(metric[1], metric[2], tonumber(ARGV[o + 1 + i])) end
   end
-  if reason ~= nil then
-    s.prunedUntil = string.format('%.17g', at + tonumber(ARGV[r + 4]))
-    s.pruneReason = reason
-    s.probation = nil
-  elseif s.probation == '1' and samples >= minSamples then
-    s.probation = nil
+  local a = o + 2 + #metrics
+  if ARGV[a] ~= '' then
+    local goodField = 'arm:' .. ARGV[a] .. ':good'
+    local badField = 'arm:' .. ARGV[a] .. ':bad'
+    local credit = tonumber(ARGV[a + 1])
+    local good = (num(goodField) or 0) + credit
+    local bad = (num(badField) or 0) + (1 - credit)
+    local total = good + bad
+    if ARGV[a + 2] ~= '' and total > tonumber(ARGV[a + 2]) then
+      local factor = tonumber(ARGV[a + 2]) / total
+      good = good * factor
+      bad = bad * factor
+    end
+    s[goodField] = string.format('%.17g', good)
+    s[badField] = string.format('%.17g', bad)
+  end
+  if ARGV[6] ~= '' and (untilAt == nil or at >= untilAt) then
+    local minSamples = tonumber(ARGV[5])
+    local samples = num('samples') or 0
+    local reason = nil
+    if s.probation == '1' and ok == '0' then reason = 'probation'
+    elseif samples >= minSamples and num('successRate') < tonumber(ARGV[3]) then reason = 'success_rate'
+    elseif (num('qualitySamples') or 0) >= minSamples and num('quality') < tonumber(ARGV[4]) then reason = 'quality'
+    end
+    if reason ~= nil then
+      s.prunedUntil = string.format('%.17g', at + tonumber(ARGV[6]))
+      s.pruneReason = reason
+      s.probation = nil
+    elseif s.probation == '1' and samples >= minSamples then
+      s.probation = nil
+    end
   end
 end
 local out = {}
@@ -90,17 +101,29 @@ end
 redis.call('DEL', KEYS[1])
 if #out > 0 then
   redis.call('HSET', KEYS[1], unpack(out))
-  redis.call('PEXPIRE', KEYS[1], ARGV[r + 5])
+  redis.call('PEXPIRE', KEYS[1], ARGV[7])
   redis.call('SADD', KEYS[2], ARGV[1])
 end
 return out
-`;
+`,
+);
 
 /** KEYS: a model's hash, the set of refs. ARGV: the ref. Forgets the ref unless its hash came back meanwhile. */
-const FORGET_SCRIPT = `
+const FORGET_SCRIPT = new LuaScript(
+  'stats-forget',
+  `
 if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('SREM', KEYS[2], ARGV[1]) end
 return 0
-`;
+`,
+);
+
+/** A run of the record script queued for the end of the turn, with the updates to one model so far. */
+interface TurnRun {
+  rules: PruneRules | undefined;
+  queued: QueuedScript;
+  /** The record the run answers. */
+  record: Promise<ModelStatsRecord>;
+}
 
 export interface RedisStatsStoreOptions extends StatsStoreOptions {
   /** Prefix of the keys (default `switchboard:`): stores with one prefix on one Redis share their measurements. */
@@ -119,17 +142,28 @@ export function createRedisStatsStore(redis: Redis, options: RedisStatsStoreOpti
   const setKey = `${prefix}models`;
   // 'model:' keeps every hash apart from the set, whatever the ref.
   const hashOf = (ref: string) => `${prefix}model:${ref}`;
+  /** Each model's run of the script still taking updates. */
+  const turn = new Map<string, TurnRun>();
   return {
     alpha,
     async record(ref: string, update: StatsUpdate, rules?: PruneRules) {
       // Cleaned as the memory backend cleans it, so the script gets only measurements.
       const clean = cleanStatsUpdate(update);
-      const args = [ref, String(clean.at), String(alpha), ...valueArgs(clean), ...rulesArgs(rules), ttlMs];
-      args.push(...armArgs(clean));
-      const flat = (await redis.eval(RECORD_SCRIPT, 2, hashOf(ref), setKey, ...args)) as string[];
-      return decodeStats(Object.fromEntries(pairs(flat)));
+      // The updates of this turn to one model (with the same rules) go in one run of the script, applied in order:
+      // under load one run per model and turn instead of a few per request (docs/BENCHMARKS.md, "Redis writes per
+      // turn"). Each caller is answered with the record as it stands after the run: its own update, and those after.
+      let run = turn.get(ref);
+      if (run === undefined || run.queued.sent || run.rules !== rules) {
+        const args = [hashOf(ref), setKey, ref, String(alpha), ...rulesArgs(rules), ttlMs];
+        const queued = queueScript(redis, RECORD_SCRIPT, 2, args);
+        const record = queued.reply.then((flat) => decodeStats(Object.fromEntries(pairs(flat as string[]))));
+        turn.set(ref, (run = { rules, queued, record }));
+      }
+      run.queued.keysAndArgs.push(...updateArgs(clean));
+      return run.record;
     },
     async snapshot() {
+      sendQueued(redis);
       const refs = await redis.smembers(setKey);
       const found = new Map<string, ModelStatsRecord>();
       if (refs.length === 0) return found;
@@ -145,16 +179,17 @@ export function createRedisStatsStore(redis: Redis, options: RedisStatsStoreOpti
         else found.set(ref, decodeStats(fields));
       });
       // Hashes that expired leave their ref in the set: drop it, unless an update brought the hash back meanwhile.
-      await Promise.all(gone.map((ref) => redis.eval(FORGET_SCRIPT, 2, hashOf(ref), setKey, ref)));
+      await Promise.all(gone.map((ref) => FORGET_SCRIPT.run(redis, 2, hashOf(ref), setKey, ref)));
       return found;
     },
   };
 }
 
-/** ok and the metrics of a cleaned update as script arguments, '' when absent. */
-function valueArgs(clean: StatsUpdate): string[] {
+/** A cleaned update as script arguments: at, ok, the metrics, then the arm ('' each when absent). */
+function updateArgs(clean: StatsUpdate): string[] {
   const ok = clean.ok === undefined ? '' : clean.ok ? '1' : '0';
-  return [ok, ...STATS_METRICS.map(({ average }) => (clean[average] === undefined ? '' : String(clean[average])))];
+  const values = STATS_METRICS.map(({ average }) => (clean[average] === undefined ? '' : String(clean[average])));
+  return [String(clean.at), ok, ...values, ...armArgs(clean)];
 }
 
 /** The arm of a cleaned update as script arguments: task, good, window ('' when absent). */

@@ -8,6 +8,7 @@
 import type { Redis } from 'ioredis';
 import type { UsageRecord, UsageStoreOptions, UsageSums } from '../types.js';
 import { bucketStart, groupKey, HOUR_MS, ROLLUP_UNITS, type RollupUnit, rollupRetentionMs } from '../usage-rollups.js';
+import { LuaScript } from './lua-script.js';
 
 /** Counters of a group in a bucket hash: requests, errors, prompt, completion, cost, latency, ttft, streams. */
 const METRICS = {
@@ -134,16 +135,19 @@ function parseGroup(group: string): UsageSums | undefined {
 }
 
 /** KEYS[1]: the since key, KEYS[2]: the usage stream. ARGV[1]: the next hour start. Returns the since time. */
-const SINCE_SCRIPT = `
+const SINCE_SCRIPT = new LuaScript(
+  'usage-rollups-since',
+  `
 local since = redis.call('GET', KEYS[1])
 if since then return since end
 if redis.call('EXISTS', KEYS[2]) == 1 then since = ARGV[1] else since = '0' end
 redis.call('SET', KEYS[1], since)
 return since
-`;
+`,
+);
 
 /** Reads (setting it the first time) from when the rollups on this Redis and prefix hold every call. */
 export async function rollupsSince(redis: Redis, prefix: string, stream: string, now: number): Promise<number> {
   const next = Math.ceil(now / HOUR_MS) * HOUR_MS;
-  return Number(await redis.eval(SINCE_SCRIPT, 2, `${prefix}usage:rollups-since`, stream, String(next)));
+  return Number(await SINCE_SCRIPT.run(redis, 2, `${prefix}usage:rollups-since`, stream, String(next)));
 }

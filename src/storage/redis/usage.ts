@@ -18,6 +18,8 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { UsageRecord, UsageStore, UsageStoreOptions } from '../types.js';
 import { readUsageTotals } from '../usage-rollups.js';
+import { LuaScript } from './lua-script.js';
+import { queueScript, sendQueued } from './script-batch.js';
 import { readRedisRollups, ROLLUP_LUA, rollupArgs, rollupsSince } from './usage-rollups.js';
 
 /** Options of the Redis usage store. */
@@ -41,7 +43,9 @@ const PAGE = 1_000;
  * KEYS[1]: the stream, KEYS[2..3]: the rollup hashes. ARGV[1..5]: ts (integer ms), maxRecords, MINID (ms), record
  * JSON, key TTL (ms); then ROLLUP_LUA's. Returns the id.
  */
-const APPEND_SCRIPT = `
+const APPEND_SCRIPT = new LuaScript(
+  'usage-append',
+  `
 local t = redis.call('TIME')
 local redisMs = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local added
@@ -55,7 +59,8 @@ redis.call('XTRIM', KEYS[1], 'MINID', '~', ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
 ${ROLLUP_LUA}
 return added
-`;
+`,
+);
 
 /**
  * A UsageStore on `redis` (the caller's connection: it is used, never closed). `now` is the clock retention is
@@ -123,7 +128,7 @@ export function createRedisUsageStore(
     const minId = String(Math.max(0, Math.floor(now() - retentionMs)));
     const rollup = rollupArgs(prefix, record, options);
     const args = [key, ...rollup.keys, ts, maxRecords, minId, json, ttlMs, ...rollup.argv];
-    const sent = redis.eval(APPEND_SCRIPT, 1 + rollup.keys.length, ...args).then(
+    const sent = queueScript(redis, APPEND_SCRIPT, 1 + rollup.keys.length, args).reply.then(
       () => succeeded(),
       (err: unknown) => failed(err instanceof Error ? err.message : String(err), record),
     );
@@ -136,6 +141,7 @@ export function createRedisUsageStore(
     if (!(start <= to)) return [];
     const found: UsageRecord[] = [];
     let invalid = 0;
+    sendQueued(redis);
     let cursor = String(Math.max(0, Math.floor(start - USAGE_ID_MARGIN_MS)));
     const end = String(Math.max(0, Math.ceil(to + USAGE_ID_MARGIN_MS)));
     for (;;) {

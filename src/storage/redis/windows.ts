@@ -1,5 +1,6 @@
 // Redis sliding windows: a hash per key and window (field = bucket index), checked and added in one Lua script.
 import type { Redis } from 'ioredis';
+import { LuaScript } from './lua-script.js';
 import type { ConsumeResult, WindowRule, WindowStore } from '../types.js';
 import {
   bucketOf,
@@ -23,7 +24,9 @@ const STRIDE = 5;
  * nothing) and returns 0. Otherwise adds nothing and returns { refused rule (1-based), what earlier rules on the same
  * key would add, its live fields }, so that the caller computes retryAfterMs with the memory backend's code.
  */
-const CONSUME_SCRIPT = `
+const CONSUME_SCRIPT = new LuaScript(
+  'window-consume',
+  `
 local pending = {}
 for i = 1, #KEYS do
   local base = (i - 1) * ${STRIDE}
@@ -52,20 +55,24 @@ for i = 1, #KEYS do
   end
 end
 return 0
-`;
+`,
+);
 
 /**
  * KEYS: one hash per entry. ARGV, per entry: its bucket, amount, TTL (ms). Mirrors addTo: a bucket never goes below 0
  * (a field at 0 is removed; Redis drops the hash with its last field).
  */
-const ADJUST_SCRIPT = `
+const ADJUST_SCRIPT = new LuaScript(
+  'window-adjust',
+  `
 for i = 1, #KEYS do
   local base = (i - 1) * 3
   if redis.call('HINCRBY', KEYS[i], ARGV[base + 1], ARGV[base + 2]) <= 0 then redis.call('HDEL', KEYS[i], ARGV[base + 1]) end
   redis.call('PEXPIRE', KEYS[i], ARGV[base + 3])
 end
 return 0
-`;
+`,
+);
 
 export interface RedisWindowStoreOptions {
   /** Prefix of the window keys (default `switchboard:`): stores with one prefix on one Redis count together. */
@@ -92,7 +99,7 @@ export function createRedisWindowStore(redis: Redis, options: RedisWindowStoreOp
         rule.amount,
         windowTtlMs(rule.windowMs),
       ]);
-      const reply = (await redis.eval(CONSUME_SCRIPT, keys.length, ...keys, ...args)) as 0 | [number, number, string[]];
+      const reply = (await CONSUME_SCRIPT.run(redis, keys.length, ...keys, ...args)) as 0 | [number, number, string[]];
       if (reply === 0) return { ok: true, at: now };
       const [position, before, flat] = reply;
       const rule = rules[position - 1]!;
@@ -112,7 +119,7 @@ export function createRedisWindowStore(redis: Redis, options: RedisWindowStoreOp
         entry.amount,
         windowTtlMs(entry.windowMs),
       ]);
-      await redis.eval(ADJUST_SCRIPT, keys.length, ...keys, ...args);
+      await ADJUST_SCRIPT.run(redis, keys.length, ...keys, ...args);
     },
     async total(key, windowMs, now) {
       checkWindowAmount(windowMs, 0, false);

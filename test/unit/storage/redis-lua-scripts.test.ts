@@ -1,0 +1,106 @@
+// The Redis stores' Lua scripts go by their SHA1 (EVALSHA): a script's text is sent at its first use on a connection
+// only, and again when Redis has forgotten it (SCRIPT FLUSH here; a restart alike), after which the store goes on
+// working. On a redis-server of the test's own: SCRIPT FLUSH on the shared one would reach every other test.
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { LuaScript } from '../../../src/storage/redis/lua-script.js';
+import { createRedisEventLog } from '../../../src/storage/redis/event-log.js';
+import { createRedisStatsStore } from '../../../src/storage/redis/stats.js';
+import type { EventLog } from '../../../src/storage/types.js';
+import { event, uniqueId } from '../../contract/event-log.helpers.js';
+import { startRedisServer, type RedisServer } from '../../helpers/redis-server.js';
+
+let server: RedisServer;
+const connections: Redis[] = [];
+const logs: EventLog[] = [];
+beforeAll(async () => {
+  server = await startRedisServer();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+afterEach(async () => {
+  await Promise.all(logs.splice(0).map((log) => log.close()));
+  for (const redis of connections.splice(0)) redis.disconnect();
+});
+
+function open(): Redis {
+  const redis = new Redis(server.url);
+  connections.push(redis);
+  return redis;
+}
+
+/** How many times Redis ran EVAL and EVALSHA so far (INFO commandstats). */
+async function scriptCalls(redis: Redis): Promise<{ eval: number; evalsha: number }> {
+  const info = await redis.info('commandstats');
+  const calls = (name: string) => Number(new RegExp(`^cmdstat_${name}:calls=(\\d+)`, 'm').exec(info)?.[1] ?? 0);
+  return { eval: calls('eval'), evalsha: calls('evalsha') };
+}
+
+describe('Lua scripts by their SHA1', () => {
+  it('sends a script whole once per connection, and again after Redis forgot it', async () => {
+    const admin = open();
+    const stats = createRedisStatsStore(open(), { keyPrefix: `${uniqueId('stats')}:` });
+    const record = (at: number) => stats.record('p/m', { at, ok: true, latencyMs: 100 });
+    const before = await scriptCalls(admin);
+    for (let i = 1; i <= 20; i += 1) await record(i);
+    const sent = await scriptCalls(admin);
+    expect(sent.eval - before.eval).toBe(1);
+    expect(sent.evalsha - before.evalsha).toBe(19);
+
+    await admin.script('FLUSH');
+    for (let i = 21; i <= 25; i += 1) await record(i);
+    expect((await record(26)).samples).toBe(26); // not one update lost to NOSCRIPT
+    expect((await scriptCalls(admin)).eval - sent.eval).toBe(1);
+  });
+
+  it("runs the stats script once for a turn's updates to a model, and sends a turn's scripts in one write", async () => {
+    const admin = open();
+    const redis = open();
+    const stats = createRedisStatsStore(redis, { keyPrefix: `${uniqueId('stats')}:` });
+    await stats.record('p/warm', { at: 0, ok: true }); // its first run sends the text: EVAL
+    const before = await scriptCalls(admin);
+    const writes = vi.spyOn(redis.stream, 'write');
+    const answers = await Promise.all([
+      ...Array.from({ length: 30 }, (_, i) => stats.record('p/a', { at: i, ok: true, latencyMs: 100 + i })),
+      ...Array.from({ length: 10 }, (_, i) => stats.record('p/b', { at: i, ok: i % 2 === 0 })),
+    ]);
+    expect(writes).toHaveBeenCalledTimes(1); // one pipeline: both models' runs
+    const after = await scriptCalls(admin);
+    expect(after.eval - before.eval + after.evalsha - before.evalsha).toBe(2);
+    expect(answers[0]).toMatchObject({ samples: 30, latencySamples: 30 }); // every caller: the record after the run
+    expect(answers[39]).toMatchObject({ samples: 10, successRate: expect.any(Number) });
+  });
+
+  it('queues a script in a pipeline by its SHA1 too, and the event log appends after Redis forgot it', async () => {
+    const admin = open();
+    const log = createRedisEventLog(open(), {
+      maxEventsPerRun: 100,
+      retentionMs: 60_000,
+      logger: pino({ level: 'silent' }),
+    });
+    logs.push(log);
+    const runId = uniqueId('run');
+    const appended = (count: number) =>
+      vi.waitFor(async () => expect(await log.read({ runId })).toHaveLength(count), { timeout: 5_000 });
+    const before = await scriptCalls(admin);
+    for (let seq = 1; seq <= 5; seq += 1) {
+      log.append(event(runId, seq));
+      await appended(seq); // one pipeline each: five sends of the script
+    }
+    const sent = await scriptCalls(admin);
+    expect(sent.eval - before.eval).toBe(1);
+    expect(sent.evalsha - before.evalsha).toBe(4);
+
+    await admin.script('FLUSH');
+    for (let seq = 6; seq <= 10; seq += 1) log.append(event(runId, seq));
+    await appended(10);
+    expect((await log.read({ runId })).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
+  it('refuses to queue a script in a pipeline of a connection it was not defined on', () => {
+    const script = new LuaScript('test-unknown', 'return 1');
+    expect(() => script.queue(open().pipeline(), 0)).toThrow(/not defined on the pipeline's connection/);
+  });
+});
