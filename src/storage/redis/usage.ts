@@ -163,6 +163,7 @@ export function createRedisUsageStore(
     append,
     query,
     async totals(from, to) {
+      sendQueued(redis);
       const rollups = readRedisRollups.bind(undefined, redis, prefix);
       return readUsageTotals({ records: query, rollups, since: await sinceOf() }, from, to);
     },

@@ -6,8 +6,11 @@ import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LuaScript } from '../../../src/storage/redis/lua-script.js';
 import { createRedisEventLog } from '../../../src/storage/redis/event-log.js';
+import { createRedisRequestLog } from '../../../src/storage/redis/requests.js';
 import { createRedisStatsStore } from '../../../src/storage/redis/stats.js';
+import { createRedisUsageStore } from '../../../src/storage/redis/usage.js';
 import type { EventLog } from '../../../src/storage/types.js';
+import { HOUR_MS } from '../../../src/storage/usage-rollups.js';
 import { event, uniqueId } from '../../contract/event-log.helpers.js';
 import { startRedisServer, type RedisServer } from '../../helpers/redis-server.js';
 
@@ -71,6 +74,37 @@ describe('Lua scripts by their SHA1', () => {
     expect(after.eval - before.eval + after.evalsha - before.evalsha).toBe(2);
     expect(answers[0]).toMatchObject({ samples: 30, latencySamples: 30 }); // every caller: the record after the run
     expect(answers[39]).toMatchObject({ samples: 10, successRate: expect.any(Number) });
+  });
+
+  it("answers a store's read sent right after its writes with them, though the writes wait for the turn's end", async () => {
+    const redis = open();
+    const logger = pino({ level: 'silent' });
+    const keyPrefix = `${uniqueId('reads')}:`;
+    const usage = createRedisUsageStore(redis, { retentionMs: 24 * HOUR_MS, maxRecords: 100, keyPrefix, logger });
+    const requests = createRedisRequestLog(redis, { retentionMs: 24 * HOUR_MS, maxRows: 100, keyPrefix, logger });
+    const stats = createRedisStatsStore(redis, { keyPrefix });
+    await usage.totals(0, 1); // the store's first read: since when its rollups hold every call
+    // Inside an hour that is whole in the range read: its sums come from the rollups, not from the records.
+    const hour = Math.floor(Date.now() / HOUR_MS) * HOUR_MS - HOUR_MS;
+    const at = hour + HOUR_MS / 2;
+    const call = { ts: at, provider: 'p', model: 'p/m', promptTokens: 3, completionTokens: 4, costUsd: 0 };
+    usage.append({ ...call, latencyMs: 5, status: 'ok' });
+    expect(await usage.totals(hour - HOUR_MS, hour + HOUR_MS)).toMatchObject([{ requests: 1, promptTokens: 3 }]);
+    usage.append({ ...call, latencyMs: 6, status: 'ok' });
+    expect((await usage.query(hour, at)).map((record) => record.latencyMs)).toEqual([5, 6]);
+    requests.append({
+      ...call,
+      route: 'chat',
+      stream: false,
+      status: 'ok',
+      httpStatus: 200,
+      attempts: [],
+      latencyMs: 5,
+      cacheHit: false,
+    });
+    expect((await requests.list({ limit: 10 })).rows).toMatchObject([{ ts: at, route: 'chat' }]);
+    void stats.record('p/m', { at, ok: true });
+    expect((await stats.snapshot()).get('p/m')).toMatchObject({ samples: 1 });
   });
 
   it('queues a script in a pipeline by its SHA1 too, and the event log appends after Redis forgot it', async () => {
