@@ -1,7 +1,8 @@
 // `npm run bench`: the graph-engine micro-benchmark, live events (issue 6), then the load comparison of
 // direct / switchboard / portkey; prints markdown tables and writes them to bench/results/latest.md (and latest.json).
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { chatGraphSection, runChatGraphBench } from './chat-graph.js';
@@ -32,6 +33,7 @@ interface CliOptions {
   rounds: string;
   baseCli?: string;
   out: string;
+  capacity: boolean;
 }
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
@@ -57,7 +59,12 @@ function parseCli(): CliOptions & { targets: TargetName[] } {
       "another build's dist/src/cli/index.js, served as the switchboard-base targets (an A/B in one run)",
       process.env.BENCH_BASE_CLI,
     )
-    .option('--out <file>', 'markdown report path', `${RESULTS_DIR}latest.md`);
+    .option('--out <file>', 'markdown report path', `${RESULTS_DIR}latest.md`)
+    .option(
+      '--capacity',
+      'then bench/capacity.ts: 1,000 slow streams, and two workers against one each held to half a core (root, Redis)',
+      false,
+    );
   program.parse(process.argv);
   const opts = program.opts<CliOptions>();
   try {
@@ -208,6 +215,19 @@ async function main(): Promise<void> {
     JSON.stringify({ machine, graphs, events, outcomes, loadOpts }, null, 2),
   );
   console.error(`\nwritten to ${cli.out}`);
+  if (cli.capacity) runCapacity(pinned);
+}
+
+/**
+ * The capacity targets of issue 20 (bench/capacity.ts prints their ratios): its own process, on every core (this one's
+ * pinning would pass on to it), for minutes.
+ */
+function runCapacity(pinned: boolean): void {
+  if (pinned) pinProcess(process.pid, `0-${availableParallelism() - 1}`);
+  const script = fileURLToPath(new URL('./capacity.ts', import.meta.url));
+  const args = ['--import', 'tsx', script, '--only=streams,workers', '--worker-cpu=0.5', '--seconds=15', '--rounds=4'];
+  const { status } = spawnSync(process.execPath, args, { stdio: 'inherit' });
+  if (status !== 0) throw new Error(`bench/capacity.ts exited ${status}`);
 }
 
 // Ctrl-C: exit through process 'exit' so the children (upstream, targets) are killed.
