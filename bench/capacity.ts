@@ -1,7 +1,7 @@
 // Capacity (issue 20, items 4-6): 1,000 concurrent slow streams through the floor and through Switchboard, RSS over
 // 200,000 requests, and throughput of one worker against two (`serve --workers`, on Redis). Runs the built gateway.
 //   node --import tsx bench/capacity.ts [--only=streams,memory,workers] [--streams=1000] [--requests=200000]
-//     [--block=20000] [--rounds=2] [--seconds=10] [--worker-cpu=0.5]
+//     [--block=20000] [--rounds=2] [--seconds=10] [--warmup=3] [--worker-cpu=0.5]
 // `--worker-cpu=X` holds each worker to X of a core (a cgroup CPU quota each, bench/cpu-quota.ts), so that the load
 // generator, the upstream and Redis keep the rest of the machine: on two cores the only fair one against two workers.
 import { spawn } from 'node:child_process';
@@ -23,6 +23,8 @@ const STREAMS = Number(arg('streams', '1000'));
 const REQUESTS = Number(arg('requests', '200000'));
 const ROUNDS = Number(arg('rounds', '2'));
 const SECONDS = Number(arg('seconds', '10'));
+/** Unmeasured load before each workers phase, s: a worker held to part of a core needs longer to reach its JIT's steady state. */
+const WARMUP_SECONDS = Number(arg('warmup', '3'));
 const CHUNK_DELAY_MS = Number(arg('chunk-delay-ms', '100'));
 /** Each worker's CPU quota, cores (0: none). */
 const WORKER_CPU = Number(arg('worker-cpu', '0'));
@@ -220,7 +222,7 @@ async function workersPart(): Promise<void> {
         try {
           quotas = limitWorkers(target, Number(workers));
           // Every worker warm: the primary hands new connections to each in turn.
-          await runPhase(target, 50, 3);
+          await runPhase(target, 50, WARMUP_SECONDS);
           const cpu0 = treeCpuMicros(target.pid);
           const primary0 = processCpuMicros(target.pid);
           const chats0 = (await upstream.stats()).chat;
