@@ -1,16 +1,18 @@
 // Capacity (issue 20, items 4-6): 1,000 concurrent slow streams through the floor and through Switchboard, RSS over
 // 200,000 requests, and throughput of one worker against two (`serve --workers`, on Redis). Runs the built gateway.
 //   node --import tsx bench/capacity.ts [--only=streams,memory,workers] [--streams=1000] [--requests=200000]
-//     [--block=20000] [--rounds=2] [--seconds=10] [--warmup=3] [--worker-cpu=0.5]
+//     [--block=20000] [--rounds=2] [--seconds=10] [--warmup=3] [--worker-cpu=0.4]
 // `--worker-cpu=X` holds each worker to X of a core (a cgroup CPU quota each, bench/cpu-quota.ts), so that the load
-// generator, the upstream and Redis keep the rest of the machine: on two cores the only fair one against two workers.
+// generator, the upstreams and Redis keep the rest of the machine: on two cores the only fair one against two workers.
+// With it, the one-worker and the two-worker gateway are loaded at the same time, so that both sides of the ratio get
+// the same moment of this shared host; without it, one after the other.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import { type CpuQuota, limitCpu } from './cpu-quota.js';
-import { startBenchRedis } from './events-redis.js';
+import { type BenchRedis, startBenchRedis } from './events-redis.js';
 import { percentile, runPhase } from './load.js';
 import { machineInfo, processCpuMicros } from './proc.js';
 import { startTarget, startUpstream, type Target, type Upstream } from './targets.js';
@@ -68,19 +70,6 @@ function childrenOf(pid: number): number[] {
   } catch {
     return []; // gone meanwhile: no children to count
   }
-}
-
-/** CPU time of a process and its children (a `--workers` primary and its workers), µs. */
-function treeCpuMicros(pid: number): number {
-  return processCpuMicros(pid) + childrenOf(pid).reduce((sum, child) => sum + treeCpuMicros(child), 0);
-}
-
-/** Each serving process of `target` held to WORKER_CPU: the process itself, or a primary's workers (not the primary). */
-function limitWorkers(target: Target, workers: number): CpuQuota[] {
-  if (!(WORKER_CPU > 0)) return [];
-  const pids = workers === 1 ? [target.pid] : childrenOf(target.pid);
-  if (pids.length !== workers) throw new Error(`${workers} workers asked for, ${pids.length} found`);
-  return pids.map((pid) => limitCpu(pid, WORKER_CPU));
 }
 
 /** Where concurrent streams go: the floor proxy or a gateway. */
@@ -205,50 +194,117 @@ async function memoryPart(): Promise<void> {
   }
 }
 
+/** A gateway of the workers part: `serve --workers N` on Redis with an upstream of its own, each worker under its quota. */
+interface Gateway {
+  workers: number;
+  target: Target;
+  upstream: Upstream;
+  /** The serving processes: the gateway itself with one worker, else the primary's workers. */
+  servers: number[];
+  quotas: CpuQuota[];
+}
+
+async function startGateway(workers: number, redis: BenchRedis, prefix: string): Promise<Gateway> {
+  const upstream = await startUpstream();
+  const env = { REDIS_URL: redis.url, SWITCHBOARD_REDIS_PREFIX: prefix, SWITCHBOARD_WORKERS: String(workers) };
+  const target = await startTarget('switchboard', upstream, { env });
+  const servers = workers === 1 ? [target.pid] : childrenOf(target.pid);
+  if (servers.length !== workers) throw new Error(`${workers} workers asked for, ${servers.length} found`);
+  const quotas = WORKER_CPU > 0 ? servers.map((pid) => limitCpu(pid, WORKER_CPU)) : [];
+  return { workers, target, upstream, servers, quotas };
+}
+
+async function stopGateway(gateway: Gateway): Promise<void> {
+  await gateway.target.stop();
+  await gateway.upstream.stop();
+  for (const quota of gateway.quotas) quota.release();
+}
+
+/**
+ * One measured phase of each gateway, all under load at the same time (after an unmeasured warm-up, also together):
+ * req/s each, and a line each on where the CPU went. Measured together, the host's noise (CPU per request here moves
+ * by half between minutes, in every process alike) falls on both sides of the ratio.
+ */
+async function measureTogether(gateways: Gateway[], redis: BenchRedis, label: string): Promise<number[]> {
+  await Promise.all(gateways.map((gateway) => runPhase(gateway.target, 50, WARMUP_SECONDS)));
+  const cpu0 = gateways.map((gateway) => gateway.servers.map(processCpuMicros));
+  const primary0 = gateways.map((gateway) => processCpuMicros(gateway.target.pid));
+  const quota0 = gateways.map((gateway) => gateway.quotas.map((quota) => quota.stat()));
+  const chats0 = await Promise.all(gateways.map(async (gateway) => (await gateway.upstream.stats()).chat));
+  const harnessCpu = () => [
+    ownCpuMicros(),
+    gateways.reduce((sum, gateway) => sum + processCpuMicros(gateway.upstream.pid), 0),
+    processCpuMicros(redis.pid),
+  ];
+  const harness0 = harnessCpu();
+  const wall0 = performance.now();
+  const phases = await Promise.all(gateways.map((gateway) => runPhase(gateway.target, 50, SECONDS)));
+  const wallMicros = (performance.now() - wall0) * 1000;
+  const cores = (micros: number) => (micros / wallMicros).toFixed(2);
+  const harness = harnessCpu().map((micros, i) => cores(micros - harness0[i]!));
+  for (const [i, gateway] of gateways.entries()) {
+    const served = (await gateway.upstream.stats()).chat - chats0[i]!;
+    const used = gateway.servers.map((pid, j) => processCpuMicros(pid) - cpu0[i]![j]!);
+    const primary = gateway.workers === 1 ? 0 : processCpuMicros(gateway.target.pid) - primary0[i]!;
+    const perRequest = (used.reduce((sum, micros) => sum + micros, 0) + primary) / served;
+    const throttled = gateway.quotas.map((quota, j) => {
+      const [now, then] = [quota.stat(), quota0[i]![j]!];
+      return `${(((now.throttled - then.throttled) / (now.periods - then.periods)) * 100).toFixed(0)} %`;
+    });
+    console.log(
+      `${label}, ${gateway.workers} worker(s): ${phases[i]!.okPerSec.toFixed(0)} req/s, ${perRequest.toFixed(0)} µs CPU/req ` +
+        `(the primary ${(primary / served).toFixed(0)}); cores used ${used.map(cores).join(' + ')}` +
+        (throttled.length ? `, periods throttled ${throttled.join(', ')}` : ''),
+    );
+  }
+  console.log(
+    `  cores used by the load generator ${harness[0]}, the upstreams ${harness[1]}, Redis ${harness[2]}; load ${load()}`,
+  );
+  return phases.map((phase) => phase.okPerSec);
+}
+
+function ownCpuMicros(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+}
+
+/**
+ * Throughput of one worker against two, in rounds of fresh gateways. With `--worker-cpu` both run at once, each worker
+ * under its quota, so that they share the host's moment; unlimited they run one after the other, as each would take
+ * the whole machine.
+ */
 async function workersPart(): Promise<void> {
   const redis = await startBenchRedis();
-  const quota = WORKER_CPU > 0 ? `, each worker held to ${WORKER_CPU} of a core` : '';
+  const quota =
+    WORKER_CPU > 0 ? `, each worker held to ${WORKER_CPU} of a core, both at once` : ', one after the other';
   console.log(
-    `\n## 1 worker against 2 (Redis ${redis.version}, 50 connections, ${SECONDS} s${quota}), load ${load()}\n`,
+    `\n## 1 worker against 2 (Redis ${redis.version}, 50 connections each, ${SECONDS} s${quota}), load ${load()}\n`,
   );
-  const upstream = await startUpstream();
-  const rates: Record<string, number[]> = { 1: [], 2: [] };
+  const ratios: number[] = [];
   try {
     for (let round = 0; round < ROUNDS; round += 1) {
-      for (const workers of round % 2 === 0 ? ['1', '2'] : ['2', '1']) {
-        const env = { REDIS_URL: redis.url, SWITCHBOARD_REDIS_PREFIX: `bench${round}w${workers}:` };
-        const target = await startTarget('switchboard', upstream, { env: { ...env, SWITCHBOARD_WORKERS: workers } });
-        let quotas: CpuQuota[] = [];
+      const order = round % 2 === 0 ? [1, 2] : [2, 1];
+      const label = `round ${round + 1}`;
+      const rates = new Map<number, number>();
+      const batches = WORKER_CPU > 0 ? [order] : order.map((workers) => [workers]);
+      for (const batch of batches) {
+        const gateways: Gateway[] = [];
         try {
-          quotas = limitWorkers(target, Number(workers));
-          // Every worker warm: the primary hands new connections to each in turn.
-          await runPhase(target, 50, WARMUP_SECONDS);
-          const cpu0 = treeCpuMicros(target.pid);
-          const primary0 = processCpuMicros(target.pid);
-          const chats0 = (await upstream.stats()).chat;
-          const phase = await runPhase(target, 50, SECONDS);
-          const served = (await upstream.stats()).chat - chats0;
-          const perRequest = (treeCpuMicros(target.pid) - cpu0) / served;
-          const primary = workers === '1' ? 0 : (processCpuMicros(target.pid) - primary0) / served;
-          rates[workers]!.push(phase.okPerSec);
-          console.log(
-            `round ${round + 1}, ${workers} worker(s): ${phase.okPerSec.toFixed(0)} req/s, ` +
-              `${perRequest.toFixed(0)} µs CPU/req (all its processes; the primary ${primary.toFixed(0)}), load ${load()}`,
-          );
+          for (const workers of batch) gateways.push(await startGateway(workers, redis, `bench${round}w${workers}:`));
+          const measured = await measureTogether(gateways, redis, label);
+          for (const [i, gateway] of gateways.entries()) rates.set(gateway.workers, measured[i]!);
         } finally {
-          await target.stop();
-          for (const quota of quotas) quota.release();
+          for (const gateway of gateways) await stopGateway(gateway);
         }
       }
+      ratios.push(rates.get(2)! / rates.get(1)!);
+      console.log(`  ${label}: 2 workers ÷ 1 = ${ratios.at(-1)!.toFixed(2)}x`);
     }
   } finally {
-    await upstream.stop();
     await redis.stop();
   }
-  const median = (values: number[]) => percentile(values, 50);
-  const one = median(rates['1']!);
-  const two = median(rates['2']!);
-  console.log(`\n1 worker ${one.toFixed(0)} req/s, 2 workers ${two.toFixed(0)} req/s: ${(two / one).toFixed(2)}x`);
+  const sorted = [...ratios].sort((a, b) => a - b).map((ratio) => ratio.toFixed(2));
+  console.log(`\n2 workers ÷ 1 worker: median ${percentile(ratios, 50).toFixed(2)}x (rounds ${sorted.join(', ')})`);
 }
 
 const info = machineInfo();

@@ -36,8 +36,17 @@ function layout(): Layout {
   );
 }
 
+/** CFS bandwidth counters of one quota's cgroup since it was made. */
+export interface QuotaStat {
+  /** Periods in which the cgroup ran. */
+  periods: number;
+  /** Of those, periods in which it used its whole quota and was held back. */
+  throttled: number;
+}
+
 /** A process held to `cpus` of a core's time (0.5: half a core); release() removes the cgroup once it has exited. */
 export interface CpuQuota {
+  stat(): QuotaStat;
   release(): void;
 }
 
@@ -52,6 +61,11 @@ export function limitCpu(pid: number, cpus: number): CpuQuota {
   limit(dir, Math.max(1_000, Math.round(cpus * PERIOD_US)));
   writeFileSync(join(dir, 'cgroup.procs'), String(pid));
   return {
+    stat() {
+      const text = readFileSync(join(dir, 'cpu.stat'), 'utf8');
+      const count = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+      return { periods: count('nr_periods'), throttled: count('nr_throttled') };
+    },
     release() {
       try {
         rmdirSync(dir);

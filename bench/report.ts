@@ -231,7 +231,18 @@ export function floorSection(outcomes: TargetOutcome[]): string {
     '',
     table(head, rows),
     ...(outcomes.some((o) => o.round > 1) ? ['', table(head, medians)] : []),
+    ...againstPortkey(outcomes),
   ].join('\n');
+}
+
+/** Issue 20's "at least 4× Portkey's throughput": each Switchboard target's req/s over Portkey's of the same round. */
+function againstPortkey(outcomes: TargetOutcome[]): string[] {
+  const ratios = outcomes.flatMap((o) => {
+    const portkey = baseline(outcomes, o, 'portkey');
+    if (!o.name.startsWith('switchboard') || !o.load || !portkey) return [];
+    return [`${label(o, outcomes)} ${(o.load.throughput.okPerSec / portkey.throughput.okPerSec).toFixed(2)}×`];
+  });
+  return ratios.length ? ['', `Throughput ÷ Portkey's of the same round (target ≥ 4×): ${ratios.join(', ')}.`] : [];
 }
 
 export function notesSection(outcomes: TargetOutcome[]): string {

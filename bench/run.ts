@@ -62,7 +62,7 @@ function parseCli(): CliOptions & { targets: TargetName[] } {
     .option('--out <file>', 'markdown report path', `${RESULTS_DIR}latest.md`)
     .option(
       '--capacity',
-      'then bench/capacity.ts: 1,000 slow streams, and two workers against one each held to half a core (root, Redis)',
+      'then bench/capacity.ts: 1,000 slow streams, and two workers against one at once, each held to 0.4 of a core (root, Redis)',
       false,
     );
   program.parse(process.argv);
@@ -225,7 +225,8 @@ async function main(): Promise<void> {
 function runCapacity(pinned: boolean): void {
   if (pinned) pinProcess(process.pid, `0-${availableParallelism() - 1}`);
   const script = fileURLToPath(new URL('./capacity.ts', import.meta.url));
-  const args = ['--import', 'tsx', script, '--only=streams,workers', '--worker-cpu=0.5', '--seconds=15', '--rounds=4'];
+  const workers = ['--worker-cpu=0.4', '--warmup=10', '--seconds=10', '--rounds=4'];
+  const args = ['--import', 'tsx', script, '--only=streams,workers', ...workers];
   const { status } = spawnSync(process.execPath, args, { stdio: 'inherit' });
   if (status !== 0) throw new Error(`bench/capacity.ts exited ${status}`);
 }
