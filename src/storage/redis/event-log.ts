@@ -13,11 +13,12 @@
 //
 // Append: one Lua script per event (append-script.ts) stores it, sets the TTLs, indexes the thread, and only then
 // publishes the JSON on `<prefix>events:live:run:<runId>` (and `...:live:thread:<threadId>`), atomically; a refused
-// event is neither stored nor published. append() only queues; the events of one tick go out as one pipeline on a
-// microtask (one socket write; measured here: about 50 µs of CPU per event at one event per tick, 14 µs in bursts,
-// against 93 and 67 µs when sending 4-6 commands per event). Scripts run in send order on one connection, so runs
-// keep their order; read() flushes first, so a log reads its own writes. Failures are logged, never thrown (once per
-// outage, then counted).
+// event is neither stored nor published. append() only queues, through the connection's batch of scripts
+// (script-batch.ts) with `soon`: the events of one tick go out as one pipeline once its microtasks have run, with the
+// other stores' writes queued by then (one socket write; measured here: about 50 µs of CPU per event at one event per
+// tick, 14 µs in bursts, against 93 and 67 µs when sending 4-6 commands per event). Scripts run in send order on one
+// connection, so runs keep their order; read() sends what is queued first, so a log reads its own writes. Failures are
+// logged, never thrown (once per outage, then counted).
 //
 // Live follow is pub/sub, not XREAD BLOCK: follow() resolves once SUBSCRIBE is confirmed, so nothing appended later
 // is missed, and since an event is stored before it is published, a follow-then-read caller gets every event (dedupe
@@ -34,6 +35,7 @@ import { createChannelHub } from './channel-hub.js';
 import { APPEND_SCRIPT, appendArgs } from './append-script.js';
 import { closeConnection, watchConnection } from './connection.js';
 import { decodeEntries, decodeEvent, eventKeys, rangeStart } from './event-layout.js';
+import { queueScript, sendQueued } from './script-batch.js';
 
 /** Options of the Redis event log. */
 export interface RedisEventLogOptions extends EventLogOptions {
@@ -59,8 +61,6 @@ export function createRedisEventLog(redis: { url: string } | Redis, options: Red
   const ownsMain = !(redis instanceof Redis);
   const main = redis instanceof Redis ? redis : new Redis(redis.url);
   if (ownsMain) watchConnection(main, logger, 'event-log');
-  // Before any pipeline of `main` is made: a pipeline has the scripts its connection had.
-  APPEND_SCRIPT.defineOn(main);
   const keys = eventKeys(options.keyPrefix ?? 'switchboard:');
   const cap = String(Math.max(1, Math.floor(options.maxEventsPerRun)));
   const retentionMs = Math.max(1, Math.floor(options.retentionMs));
@@ -86,8 +86,7 @@ export function createRedisEventLog(redis: { url: string } | Redis, options: Red
   );
   const limits = { cap, retentionMs, unfinishedMs };
   const failures = createFailureCounter(logger);
-  /** Appends of this tick, sent together by flush(). */
-  let queue: { event: RunEvent; json: string }[] = [];
+  /** Appends sent or queued that Redis has not answered yet. */
   let pending = 0;
   let closed = false;
 
@@ -100,7 +99,7 @@ export function createRedisEventLog(redis: { url: string } | Redis, options: Red
       );
       return;
     }
-    if (pending + queue.length >= MAX_PENDING_APPENDS) {
+    if (pending >= MAX_PENDING_APPENDS) {
       failures.failed(new Error(`more than ${MAX_PENDING_APPENDS} appends waiting on redis`), event);
       return;
     }
@@ -111,44 +110,27 @@ export function createRedisEventLog(redis: { url: string } | Redis, options: Red
       failures.failed(err, event);
       return;
     }
-    queue.push({ event, json });
-    if (queue.length === 1) queueMicrotask(flush);
-  }
-
-  /** Sends the queued appends in one pipeline: one socket write per tick instead of one per command. */
-  function flush(): void {
-    if (queue.length === 0) return;
-    const items = queue;
-    queue = [];
-    const batch = main.pipeline();
-    for (const { event, json } of items) {
-      const { keyCount, args } = appendArgs(event, json, keys, limits);
-      APPEND_SCRIPT.queue(batch, keyCount, ...args);
-    }
-    pending += items.length;
-    batch.exec().then(
-      (results) => {
-        pending -= items.length;
-        items.forEach(({ event }, i) => {
-          const error = results?.[i]?.[0];
-          if (error) failures.failed(error, event);
-          else failures.succeeded();
-        });
+    const { keyCount, args } = appendArgs(event, json, keys, limits);
+    pending += 1;
+    queueScript(main, APPEND_SCRIPT, keyCount, args, { soon: true }).reply.then(
+      () => {
+        pending -= 1;
+        failures.succeeded();
       },
       (err: unknown) => {
-        pending -= items.length;
-        for (const { event } of items) failures.failed(err, event);
+        pending -= 1;
+        failures.failed(err, event);
       },
     );
   }
 
   async function readRun(runId: string, afterSeq?: number): Promise<RunEvent[]> {
-    flush(); // queued appends go out first, so a log reads its own writes
+    sendQueued(main); // queued appends go out first, so a log reads its own writes
     return decode(await main.xrange(keys.run(runId), rangeStart(afterSeq), '+'));
   }
 
   async function readThread(threadId: string, afterSeq?: number): Promise<RunEvent[]> {
-    flush();
+    sendQueued(main);
     const index = keys.thread(threadId);
     const runIds = await main.zrange(index, 0, '-1');
     const last = runIds.length - 1;
@@ -183,7 +165,7 @@ export function createRedisEventLog(redis: { url: string } | Redis, options: Red
       ),
     async close() {
       if (closed) return;
-      flush();
+      sendQueued(main);
       closed = true;
       await hub.close();
       if (ownsMain) await closeConnection(main);

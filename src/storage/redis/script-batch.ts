@@ -6,7 +6,9 @@
 // gateway's load, so it stays off.
 //
 // A store's reads call sendQueued first: a read sent after its store's queued writes sees them, as it did when every
-// write went out at once on the one connection.
+// write went out at once on the one connection. What a reader waits for live (the event log's appends, which are
+// published to followers) is queued `soon`: the batch then goes out once the current microtasks have run, with
+// whatever else is queued on the connection by then, instead of at the end of the turn.
 import type { Redis } from 'ioredis';
 import type { LuaScript, ScriptArg } from './lua-script.js';
 
@@ -38,23 +40,29 @@ class Queued implements QueuedScript {
   }
 }
 
-/** A connection's scripts waiting for the end of the turn. */
+/** A connection's scripts waiting for the end of the turn (or, once one is queued `soon`, of the microtasks). */
 class Batch {
   private queued: Queued[] = [];
   private timer: NodeJS.Immediate | undefined;
+  private sendSoon = false;
 
   constructor(private readonly redis: Redis) {}
 
-  add(item: Queued): void {
+  add(item: Queued, soon: boolean): void {
     // Defined on the connection before the pipeline is made: a pipeline has the scripts its connection had.
     item.script.defineOn(this.redis);
     this.queued.push(item);
+    if (soon && !this.sendSoon) {
+      this.sendSoon = true;
+      queueMicrotask(() => this.send());
+    }
     this.timer ??= setImmediate(() => this.send());
   }
 
   send(): void {
     if (this.timer !== undefined) clearImmediate(this.timer);
     this.timer = undefined;
+    this.sendSoon = false;
     const items = this.queued;
     if (items.length === 0) return;
     this.queued = [];
@@ -82,12 +90,21 @@ class Batch {
 
 const batches = new WeakMap<Redis, Batch>();
 
-/** Queues `script` on `redis` for the end of this turn of the event loop, with whatever else is queued there by then. */
-export function queueScript(redis: Redis, script: LuaScript, keyCount: number, keysAndArgs: ScriptArg[]): QueuedScript {
+/**
+ * Queues `script` on `redis` for the end of this turn of the event loop (with `soon`, of the current microtasks), with
+ * whatever else is queued there by then.
+ */
+export function queueScript(
+  redis: Redis,
+  script: LuaScript,
+  keyCount: number,
+  keysAndArgs: ScriptArg[],
+  { soon = false }: { soon?: boolean } = {},
+): QueuedScript {
   let batch = batches.get(redis);
   if (batch === undefined) batches.set(redis, (batch = new Batch(redis)));
   const item = new Queued(script, keyCount, keysAndArgs);
-  batch.add(item);
+  batch.add(item, soon);
   return item;
 }
 

@@ -1,6 +1,7 @@
 // The Redis stores' Lua scripts go by their SHA1 (EVALSHA): a script's text is sent at its first use on a connection
 // only, and again when Redis has forgotten it (SCRIPT FLUSH here; a restart alike), after which the store goes on
-// working. On a redis-server of the test's own: SCRIPT FLUSH on the shared one would reach every other test.
+// working. A tick's scripts on one connection go out in one write. On a redis-server of the test's own: SCRIPT FLUSH
+// on the shared one would reach every other test.
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -119,18 +120,44 @@ describe('Lua scripts by their SHA1', () => {
     const appended = (count: number) =>
       vi.waitFor(async () => expect(await log.read({ runId })).toHaveLength(count), { timeout: 5_000 });
     const before = await scriptCalls(admin);
-    for (let seq = 1; seq <= 5; seq += 1) {
+    for (let seq = 1; seq <= 10; seq += 2) {
       log.append(event(runId, seq));
-      await appended(seq); // one pipeline each: five sends of the script
+      log.append(event(runId, seq + 1));
+      await appended(seq + 1); // two appends of a tick: one pipeline each time, five in all
     }
     const sent = await scriptCalls(admin);
     expect(sent.eval - before.eval).toBe(1);
-    expect(sent.evalsha - before.evalsha).toBe(4);
+    expect(sent.evalsha - before.evalsha).toBe(9);
 
     await admin.script('FLUSH');
-    for (let seq = 6; seq <= 10; seq += 1) log.append(event(runId, seq));
-    await appended(10);
-    expect((await log.read({ runId })).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    for (let seq = 11; seq <= 15; seq += 1) log.append(event(runId, seq));
+    await appended(15);
+    expect((await log.read({ runId })).map((e) => e.seq)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
+  });
+
+  it("sends the event log's appends with the tick's other writes on the connection, once the microtasks have run", async () => {
+    const redis = open();
+    const keyPrefix = `${uniqueId('together')}:`;
+    const stats = createRedisStatsStore(redis, { keyPrefix });
+    const log = createRedisEventLog(redis, {
+      maxEventsPerRun: 100,
+      retentionMs: 60_000,
+      keyPrefix,
+      logger: pino({ level: 'silent' }),
+    });
+    logs.push(log);
+    const runId = uniqueId('run');
+    // Both scripts sent once (EVAL) and the connection up, so that what follows is a tick's writes alone.
+    log.append(event(runId, 1));
+    await stats.record('p/m', { at: 0, ok: true });
+    const writes = vi.spyOn(redis.stream, 'write');
+    const writesAtTurnEnd = new Promise<number>((resolve) => setImmediate(() => resolve(writes.mock.calls.length)));
+    const recorded = stats.record('p/m', { at: 1, ok: true });
+    log.append(event(runId, 2));
+    expect(await writesAtTurnEnd).toBe(1); // gone before the turn's end: a follower is not kept waiting
+    expect(await recorded).toMatchObject({ samples: 2 });
+    expect(writes).toHaveBeenCalledTimes(1); // and the stats update went with it, in one pipeline
+    expect((await log.read({ runId })).map((e) => e.seq)).toEqual([1, 2]);
   });
 
   it('refuses to queue a script in a pipeline of a connection it was not defined on', () => {
