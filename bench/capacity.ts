@@ -232,7 +232,7 @@ async function measureTogether(gateways: Gateway[], redis: BenchRedis, label: st
   const quota0 = gateways.map((gateway) => gateway.quotas.map((quota) => quota.stat()));
   const chats0 = await Promise.all(gateways.map(async (gateway) => (await gateway.upstream.stats()).chat));
   const harnessCpu = () => [
-    ownCpuMicros(),
+    processCpuMicros(process.pid),
     gateways.reduce((sum, gateway) => sum + processCpuMicros(gateway.upstream.pid), 0),
     processCpuMicros(redis.pid),
   ];
@@ -261,11 +261,6 @@ async function measureTogether(gateways: Gateway[], redis: BenchRedis, label: st
     `  cores used by the load generator ${harness[0]}, the upstreams ${harness[1]}, Redis ${harness[2]}; load ${load()}`,
   );
   return phases.map((phase) => phase.okPerSec);
-}
-
-function ownCpuMicros(): number {
-  const { user, system } = process.cpuUsage();
-  return user + system;
 }
 
 /**
